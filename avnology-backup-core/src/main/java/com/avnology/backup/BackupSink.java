@@ -1,0 +1,105 @@
+package com.avnology.backup;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Where backup sets live: a directory ({@link FileSystemSink}), an S3 bucket, ….
+ *
+ * <p>A set becomes visible to {@link #list()} and {@link #open(String)} only when {@link
+ * SetWriter#publish(byte[])} has written its manifest, which happens after every artifact is
+ * durably stored. A set whose writer was aborted, or whose process died, is never listed.
+ *
+ * <p>Implementations are thread-safe; a {@link SetWriter} accepts artifacts from several threads at
+ * once.
+ */
+public interface BackupSink {
+  /** The name of the manifest file of every set. */
+  String MANIFEST = "manifest.json";
+
+  /**
+   * Starts a new, unpublished set.
+   *
+   * @param setId the new set's id; must not exist yet
+   * @return a writer for the set's artifacts
+   * @throws StorageException if the sink cannot be written
+   * @throws IllegalArgumentException if a set with that id exists
+   */
+  SetWriter create(String setId);
+
+  /**
+   * @return ids of published sets, newest first
+   * @throws StorageException if the sink cannot be read
+   */
+  List<String> list();
+
+  /**
+   * @param setId a published set's id
+   * @return a reader of that set
+   * @throws NotFoundException if no published set has that id
+   */
+  SetReader open(String setId);
+
+  /**
+   * Deletes a set: its manifest first (so it stops being listed at once), then its artifacts.
+   *
+   * @param setId a set's id
+   * @throws NotFoundException if no set has that id
+   */
+  void delete(String setId);
+
+  /**
+   * @return where this sink writes, for messages; never contains a secret
+   */
+  @Override
+  String toString();
+
+  /** Writes one set. Not published until {@link #publish(byte[])}; {@link #close()} aborts. */
+  interface SetWriter extends AutoCloseable {
+    /**
+     * Opens an artifact for writing. The artifact is durable when the returned stream's {@code
+     * close()} returns; a stream that is not closed leaves nothing behind after {@link #abort()}.
+     *
+     * @param path a relative path inside the set, with {@code /} separators
+     * @return the stream to write the artifact's bytes to
+     * @throws IllegalArgumentException if the path is absolute, has {@code ..} or is taken
+     */
+    OutputStream artifact(String path);
+
+    /**
+     * Writes the manifest last, atomically, which publishes the set.
+     *
+     * @param manifest the manifest's bytes
+     * @throws StorageException if the manifest cannot be stored; the set then stays unpublished
+     */
+    void publish(byte[] manifest);
+
+    /** Removes everything written for this set. Safe to call more than once. */
+    void abort();
+
+    /** Aborts unless published. Throws nothing checked. */
+    @Override
+    void close();
+  }
+
+  /** Reads one published set. */
+  interface SetReader extends AutoCloseable {
+    /**
+     * @return the manifest's bytes
+     * @throws StorageException if it cannot be read
+     */
+    byte[] manifest();
+
+    /**
+     * @param path an artifact's path inside the set
+     * @return its stored bytes, unverified
+     * @throws NotFoundException if the artifact does not exist
+     */
+    InputStream artifact(String path);
+
+    /** Releases what the reader holds. Throws nothing checked. */
+    @Override
+    void close();
+  }
+}

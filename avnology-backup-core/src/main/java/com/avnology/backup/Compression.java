@@ -1,0 +1,227 @@
+package com.avnology.backup;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * How artifacts are compressed: {@link #none()}, {@link #gzip(int)} or {@link #zstd(int)} (with
+ * {@link #workers(int)} for multi-threaded zstd).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Compression {
+  /** The compression algorithms. */
+  public enum Algorithm {
+    /** Stored as is. */
+    NONE(""),
+    /** RFC 1952 gzip; what pg_dump's directory format and pg_restore 12+ read. */
+    GZIP(".gz"),
+    /** Zstandard frames; fastest for a given ratio. */
+    ZSTD(".zst");
+
+    private final String suffix;
+
+    Algorithm(String suffix) {
+      this.suffix = suffix;
+    }
+
+    /** @return the file-name suffix, such as {@code ".zst"}, or {@code ""} for none */
+    public String suffix() {
+      return suffix;
+    }
+  }
+
+  private static final Compression NONE = new Compression(Algorithm.NONE, 0, 0);
+  private static final int BUFFER = 64 * 1024;
+
+  private final Algorithm algorithm;
+  private final int level;
+  private final int workers;
+
+  private Compression(Algorithm algorithm, int level, int workers) {
+    this.algorithm = algorithm;
+    this.level = level;
+    this.workers = workers;
+  }
+
+  /** @return no compression */
+  public static Compression none() {
+    return NONE;
+  }
+
+  /**
+   * @param level 1 (fastest) to 9 (smallest)
+   * @return gzip at that level
+   * @throws IllegalArgumentException if the level is outside 1..9
+   */
+  public static Compression gzip(int level) {
+    if (level < 1 || level > 9) {
+      throw new IllegalArgumentException("gzip level must be between 1 and 9: " + level);
+    }
+    return new Compression(Algorithm.GZIP, level, 0);
+  }
+
+  /**
+   * @param level 1 (fastest) to 22 (smallest); 3 is zstd's default
+   * @return zstd at that level, single-threaded
+   * @throws IllegalArgumentException if the level is outside 1..22
+   */
+  public static Compression zstd(int level) {
+    if (level < 1 || level > 22) {
+      throw new IllegalArgumentException("zstd level must be between 1 and 22: " + level);
+    }
+    return new Compression(Algorithm.ZSTD, level, 0);
+  }
+
+  /**
+   * Parses {@code none}, {@code gzip}, {@code gzip:6}, {@code zstd} or {@code zstd:3}.
+   *
+   * @param spec the text form
+   * @return the compression it names
+   * @throws IllegalArgumentException if the text names no compression
+   */
+  public static Compression parse(String spec) {
+    Objects.requireNonNull(spec, "null spec");
+    String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
+    try {
+      switch (parts[0]) {
+        case "none":
+          if (parts.length == 1) {
+            return none();
+          }
+          break;
+        case "gzip":
+          return gzip(parts.length == 1 ? 6 : Integer.parseInt(parts[1]));
+        case "zstd":
+          return zstd(parts.length == 1 ? 3 : Integer.parseInt(parts[1]));
+        default:
+          break;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException(
+        "unknown compression '" + spec + "': use none, gzip[:1-9] or zstd[:1-22]");
+  }
+
+  /**
+   * @param count zstd worker threads; 0 compresses on the calling thread
+   * @return a copy with that many workers
+   * @throws IllegalArgumentException if count is negative or above 64, or this is not zstd
+   */
+  public Compression workers(int count) {
+    if (algorithm != Algorithm.ZSTD) {
+      throw new IllegalArgumentException("workers apply to zstd only, not to " + this);
+    }
+    if (count < 0 || count > 64) {
+      throw new IllegalArgumentException("zstd workers must be between 0 and 64: " + count);
+    }
+    return new Compression(algorithm, level, count);
+  }
+
+  /** @return the algorithm */
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  /** @return the level (0 for none) */
+  public int level() {
+    return level;
+  }
+
+  /** @return zstd worker threads (0 for none) */
+  public int workers() {
+    return workers;
+  }
+
+  /** @return the file-name suffix, such as {@code ".zst"} */
+  public String suffix() {
+    return algorithm.suffix();
+  }
+
+  /**
+   * Wraps a stream so that what is written to the result is compressed into {@code out}. Closing
+   * the result finishes the compressed stream and closes {@code out}.
+   *
+   * @param out where compressed bytes go
+   * @return the stream to write uncompressed bytes to
+   * @throws StorageException if the compressor cannot start
+   */
+  public OutputStream compress(OutputStream out) {
+    Objects.requireNonNull(out, "null out");
+    try {
+      switch (algorithm) {
+        case GZIP:
+          return new GZIPOutputStream(out, BUFFER) {
+            {
+              def.setLevel(level);
+            }
+          };
+        case ZSTD:
+          ZstdOutputStream zstd = new ZstdOutputStream(out, level);
+          if (workers > 0) {
+            zstd.setWorkers(workers);
+          }
+          return zstd;
+        default:
+          return out;
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot start " + this + " compression: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Wraps a stream of data compressed with {@code algorithm}.
+   *
+   * @param algorithm how {@code in} was compressed
+   * @param in the compressed bytes
+   * @return the uncompressed bytes
+   * @throws IntegrityException if {@code in} does not start like the algorithm's format
+   */
+  public static InputStream decompress(Algorithm algorithm, InputStream in) {
+    Objects.requireNonNull(in, "null in");
+    try {
+      switch (algorithm) {
+        case GZIP:
+          return new GZIPInputStream(in, BUFFER);
+        case ZSTD:
+          return new ZstdInputStream(in);
+        default:
+          return in;
+      }
+    } catch (IOException e) {
+      throw new IntegrityException("not a " + algorithm + " stream: " + e.getMessage(), e);
+    }
+  }
+
+  /** @return the text form, such as {@code zstd:3} */
+  @Override
+  public String toString() {
+    String name = algorithm.name().toLowerCase(Locale.ROOT);
+    if (algorithm == Algorithm.NONE) {
+      return name;
+    }
+    return name + ":" + level + (workers > 0 ? " (" + workers + " workers)" : "");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Compression
+        && ((Compression) o).algorithm == algorithm
+        && ((Compression) o).level == level
+        && ((Compression) o).workers == workers;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(algorithm, level, workers);
+  }
+}

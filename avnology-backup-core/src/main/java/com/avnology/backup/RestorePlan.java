@@ -1,0 +1,258 @@
+package com.avnology.backup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.internal.Names;
+import com.avnology.backup.internal.ProgressTracker;
+import com.avnology.backup.internal.RestoreRun;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How to bring a backup set back: which set, which targets, in which order.
+ *
+ * <pre>{@code
+ * RestoreResult r = RestorePlan.from(sink).latest()
+ *     .volume("certs", Path.of("/letsencrypt"))
+ *     .build()
+ *     .execute();
+ * }</pre>
+ *
+ * <p>{@link #execute()} first reads every artifact of the chosen targets and checks its size and
+ * SHA-256; a damaged set fails with {@link IntegrityException} before anything is written. Targets
+ * are then restored in the order they were added.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RestorePlan {
+  private static final Logger log = LoggerFactory.getLogger(RestorePlan.class);
+
+  private final BackupSink sink;
+  private final String setId;
+  private final List<BackupTarget> targets;
+  private final ProgressListener listener;
+  private final Clock clock;
+
+  private RestorePlan(Builder b) {
+    this.sink = b.sink;
+    this.setId = b.setId;
+    this.targets = List.copyOf(b.targets.values());
+    this.listener = b.listener;
+    this.clock = b.clock;
+  }
+
+  /**
+   * @param sink where the set lives
+   * @return a builder restoring the latest set unless told otherwise
+   */
+  public static Builder from(BackupSink sink) {
+    return new Builder(requireNonNull(sink, "null sink"));
+  }
+
+  /**
+   * @return the id of the set this plan restores: the one chosen, or the newest published now
+   * @throws NotFoundException if the sink holds no set
+   */
+  public String resolveSetId() {
+    if (setId != null) {
+      return setId;
+    }
+    return BackupCatalog.of(sink)
+        .latest()
+        .orElseThrow(
+            () -> new NotFoundException("no backup set in " + sink + ": run a backup first"));
+  }
+
+  /**
+   * Checks the artifacts of the chosen targets, writing nothing.
+   *
+   * @return the checks
+   * @throws NotFoundException if the set, or a chosen target in it, does not exist
+   */
+  public VerifyResult verify() {
+    String id = resolveSetId();
+    return verify(id, BackupCatalog.of(sink).manifest(id));
+  }
+
+  private VerifyResult verify(String id, Manifest manifest) {
+    List<Manifest.Artifact> artifacts = new ArrayList<>();
+    for (BackupTarget target : targets) {
+      artifacts.addAll(entry(manifest, target).artifacts());
+    }
+    return BackupCatalog.of(sink).verify(id, artifacts);
+  }
+
+  /**
+   * Verifies, then restores every chosen target in order.
+   *
+   * @return what was restored
+   * @throws IntegrityException if an artifact is damaged; nothing was written then
+   * @throws NotFoundException if the set, or a chosen target in it, does not exist
+   * @throws BackupException if a target's restore fails; the message names the target and says
+   *     which targets were already restored
+   */
+  public RestoreResult execute() {
+    Instant start = clock.instant();
+    String id = resolveSetId();
+    ProgressTracker progress = new ProgressTracker(listener, id);
+    progress.phase(Progress.Phase.VERIFY, "");
+    Manifest manifest = BackupCatalog.of(sink).manifest(id);
+    VerifyResult verified = verify(id, manifest);
+    if (!verified.ok()) {
+      throw new IntegrityException(
+          "set " + id + " is damaged, nothing was restored: "
+              + verified.failures().stream()
+                  .map(c -> c.artifact().path() + " " + c.problem())
+                  .collect(Collectors.joining("; ")));
+    }
+    Duration verifyTime = Duration.between(start, clock.instant());
+    List<TargetResult> results = new ArrayList<>();
+    try (BackupSink.SetReader reader = sink.open(id)) {
+      for (BackupTarget target : targets) {
+        results.add(restoreOne(id, manifest, target, reader, progress, results));
+      }
+    }
+    progress.phase(Progress.Phase.DONE, "");
+    return new RestoreResult(id, verifyTime, Duration.between(start, clock.instant()), results);
+  }
+
+  private TargetResult restoreOne(
+      String id,
+      Manifest manifest,
+      BackupTarget target,
+      BackupSink.SetReader reader,
+      ProgressTracker progress,
+      List<TargetResult> done) {
+    String label = target.kind() + "/" + target.name();
+    Manifest.Target entry = entry(manifest, target);
+    progress.phase(Progress.Phase.RESTORE, label);
+    log.info("restoring {} from set {} of {}", label, id, sink);
+    Instant start = clock.instant();
+    long entriesBefore = progress.entries();
+    try {
+      target.restore(new RestoreRun(id, entry, reader, progress));
+    } catch (RuntimeException e) {
+      String restored = done.stream().map(r -> r.kind() + "/" + r.name()).toList().toString();
+      throw new BackupException(
+          "restore of " + label + " from set " + id + " failed: " + e.getMessage()
+              + " (already restored: " + restored + ")",
+          e);
+    }
+    return new TargetResult(
+        target.kind(),
+        target.name(),
+        Duration.between(start, clock.instant()),
+        progress.entries() - entriesBefore,
+        entry.artifacts());
+  }
+
+  private static Manifest.Target entry(Manifest manifest, BackupTarget target) {
+    return manifest
+        .target(target.kind(), target.name())
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "set " + manifest.id() + " holds no " + target.kind() + "/" + target.name()
+                        + "; it holds "
+                        + manifest.targets().stream().map(t -> t.kind() + "/" + t.name()).toList()));
+  }
+
+  @Override
+  public String toString() {
+    return "RestorePlan[set=" + (setId == null ? "latest" : setId) + ", targets="
+        + targets.stream().map(t -> t.kind() + "/" + t.name()).toList() + ", sink=" + sink + "]";
+  }
+
+  /** Collects a restore's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
+  public static final class Builder {
+    private final BackupSink sink;
+    private final Map<String, BackupTarget> targets = new LinkedHashMap<>();
+    private String setId;
+    private ProgressListener listener = ProgressListener.NONE;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(BackupSink sink) {
+      this.sink = sink;
+    }
+
+    /** @return this builder, restoring the newest set published when the plan executes */
+    public Builder latest() {
+      this.setId = null;
+      return this;
+    }
+
+    /**
+     * @param setId the id of the set to restore
+     * @return this builder
+     * @throws IllegalArgumentException if the id is not a set id
+     */
+    public Builder set(String setId) {
+      this.setId = Names.checkSetId(requireNonNull(setId, "null setId"));
+      return this;
+    }
+
+    /**
+     * @param target a target to restore; its kind and name pick its artifacts from the set
+     * @return this builder
+     * @throws IllegalArgumentException if a target of that kind and name was already added
+     */
+    public Builder target(BackupTarget target) {
+      requireNonNull(target, "null target");
+      String key = target.kind() + "/" + target.name();
+      if (targets.putIfAbsent(key, target) != null) {
+        throw new IllegalArgumentException("target " + key + " was already added");
+      }
+      return this;
+    }
+
+    /**
+     * Restores a volume into a directory, which must be empty or absent.
+     *
+     * @param name the volume's name in the set
+     * @param directory where to restore it
+     * @return this builder
+     */
+    public Builder volume(String name, Path directory) {
+      return target(VolumeTarget.of(name, directory));
+    }
+
+    /**
+     * @param listener told of progress; must be thread-safe
+     * @return this builder
+     */
+    public Builder listener(ProgressListener listener) {
+      this.listener = requireNonNull(listener, "null listener");
+      return this;
+    }
+
+    /**
+     * @param clock the time source for durations
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /**
+     * @return the plan
+     * @throws IllegalStateException if no target was added
+     */
+    public RestorePlan build() {
+      if (targets.isEmpty()) {
+        throw new IllegalStateException(
+            "no target to restore: call target(...) or volume(...) before build()");
+      }
+      return new RestorePlan(this);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package com.avnology.backup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.internal.Names;
+import com.avnology.backup.internal.TarExtractor;
+import com.avnology.backup.internal.TarWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * A directory tree, backed up as one tar stream ({@code volume/<name>.tar[.gz|.zst]}) that keeps
+ * regular files, directories, symbolic links, permission bits and modification times.
+ *
+ * <p>Restore writes only inside the directory: an entry with an absolute path, a {@code ..}
+ * component, or a path through a symbolic link is refused with {@link UnsafeArchiveException}
+ * before anything is written. The directory must be empty or absent unless {@link
+ * Builder#overwrite(boolean)} is set. Owners are recorded but not restored (that needs root);
+ * special files (devices, FIFOs, sockets) are skipped with a warning; hard links are stored as
+ * separate files.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class VolumeTarget implements BackupTarget {
+  /** This target's kind. */
+  public static final String KIND = "volume";
+
+  private final String name;
+  private final Path directory;
+  private final boolean overwrite;
+
+  private VolumeTarget(Builder b) {
+    this.name = b.name;
+    this.directory = b.directory;
+    this.overwrite = b.overwrite;
+  }
+
+  /**
+   * @param name the volume's name in backup sets, such as {@code certs}
+   * @param directory the directory to back up or restore into
+   * @return the target
+   * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_'
+   */
+  public static VolumeTarget of(String name, Path directory) {
+    return builder(name, directory).build();
+  }
+
+  /**
+   * @param name the volume's name in backup sets
+   * @param directory the directory to back up or restore into
+   * @return a builder
+   * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_'
+   */
+  public static Builder builder(String name, Path directory) {
+    return new Builder(name, directory);
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** @return the directory */
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public void backup(BackupContext context) {
+    Compression compression = context.compression();
+    String path = name + ".tar" + compression.suffix();
+    context.option("format", "tar");
+    try (OutputStream out = compression.compress(context.artifact(path, compression.algorithm()))) {
+      long entries = TarWriter.write(directory, out, context::entriesDone);
+      context.metadata("entries", Long.toString(entries));
+    } catch (IOException e) {
+      throw new StorageException("cannot back up volume " + name + " from " + directory + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void restore(RestoreContext context) {
+    Manifest.Artifact artifact = context.manifest().artifacts().stream()
+        .filter(a -> a.path().startsWith(KIND + "/" + name + ".tar"))
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException(
+            "set " + context.setId() + " has no tar artifact for volume " + name));
+    String path = artifact.path().substring(KIND.length() + 1);
+    Compression.Algorithm algorithm =
+        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(java.util.Locale.ROOT));
+    TarExtractor extractor = new TarExtractor(directory, overwrite);
+    extractor.prepare();
+    // First pass: every entry checked, nothing written.
+    try (InputStream in = Compression.decompress(algorithm, context.open(path))) {
+      extractor.check(in);
+    } catch (IOException e) {
+      throw new IntegrityException("cannot read " + artifact.path() + ": " + e.getMessage(), e);
+    }
+    try (InputStream in = Compression.decompress(algorithm, context.open(path))) {
+      extractor.extract(in, context::entriesDone);
+    } catch (IOException e) {
+      throw new StorageException("restore of volume " + name + " into " + directory
+          + " failed part way, the directory holds a partial restore: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VolumeTarget[" + name + " = " + directory + (overwrite ? ", overwrite" : "") + "]";
+  }
+
+  /** Collects a volume target's settings. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final Path directory;
+    private boolean overwrite;
+
+    private Builder(String name, Path directory) {
+      this.name = Names.checkName("volume name", requireNonNull(name, "null name"));
+      this.directory = requireNonNull(directory, "null directory").toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param overwrite whether a restore may write into a non-empty directory, replacing files the
+     *     set holds and keeping the others; false by default
+     * @return this builder
+     */
+    public Builder overwrite(boolean overwrite) {
+      this.overwrite = overwrite;
+      return this;
+    }
+
+    /** @return the target */
+    public VolumeTarget build() {
+      return new VolumeTarget(this);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package com.avnology.backup.internal;
+
+import com.avnology.backup.BackupSink;
+import com.avnology.backup.StorageException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes one set of a {@link com.avnology.backup.FileSystemSink}: each file under a temporary name,
+ * synced, then renamed; the manifest last. Thread-safe.
+ */
+public final class FileSetWriter implements BackupSink.SetWriter {
+  private static final String PARTIAL = ".partial";
+  private final Path dir;
+  private volatile boolean published;
+  private volatile boolean aborted;
+
+  /** @param dir the set's new, empty directory */
+  public FileSetWriter(Path dir) {
+    this.dir = dir;
+  }
+
+  @Override
+  public OutputStream artifact(String path) {
+    checkOpen();
+    Path file = dir.resolve(Names.checkArtifactPath(path));
+    if (Files.exists(file)) {
+      throw new IllegalArgumentException("artifact " + path + " already exists in " + dir);
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      return durable(file);
+    } catch (IOException e) {
+      throw new StorageException("cannot create artifact " + file + ": " + e, e);
+    }
+  }
+
+  @Override
+  public void publish(byte[] manifest) {
+    checkOpen();
+    Path file = dir.resolve(BackupSink.MANIFEST);
+    try (OutputStream out = durable(file)) {
+      out.write(manifest);
+    } catch (IOException e) {
+      throw new StorageException("cannot write manifest " + file + ": " + e, e);
+    }
+    syncDirectory(dir);
+    published = true;
+  }
+
+  @Override
+  public void abort() {
+    if (published) {
+      return;
+    }
+    aborted = true;
+    TreeDeleter.delete(dir);
+  }
+
+  @Override
+  public void close() {
+    abort();
+  }
+
+  private void checkOpen() {
+    if (published || aborted) {
+      throw new IllegalStateException("set " + dir.getFileName() + " is already "
+          + (published ? "published" : "aborted"));
+    }
+  }
+
+  /** A stream to a temporary file that is synced and renamed to {@code file} on close. */
+  private static OutputStream durable(Path file) throws IOException {
+    Path partial = file.resolveSibling(file.getFileName() + PARTIAL);
+    FileChannel channel =
+        FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OutputStream raw = Channels.newOutputStream(channel);
+    return new java.io.BufferedOutputStream(
+        new java.io.FilterOutputStream(raw) {
+          private boolean closed;
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            if (closed) {
+              return;
+            }
+            closed = true;
+            try (channel) {
+              channel.force(true);
+            }
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(file.getParent());
+          }
+        },
+        256 * 1024);
+  }
+
+  private static void syncDirectory(Path directory) {
+    try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename is still atomic there.
+    }
+  }
+}

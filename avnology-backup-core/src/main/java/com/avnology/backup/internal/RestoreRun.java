@@ -1,0 +1,59 @@
+package com.avnology.backup.internal;
+
+import com.avnology.backup.BackupSink;
+import com.avnology.backup.Manifest;
+import com.avnology.backup.NotFoundException;
+import com.avnology.backup.RestoreContext;
+import java.io.InputStream;
+
+/** The {@link RestoreContext} one target sees during a restore. Thread-safe. */
+public final class RestoreRun implements RestoreContext {
+  private final String setId;
+  private final Manifest.Target target;
+  private final BackupSink.SetReader reader;
+  private final ProgressTracker progress;
+
+  /**
+   * @param setId the set restored
+   * @param target the target's manifest entry
+   * @param reader the set's reader
+   * @param progress the run's progress
+   */
+  public RestoreRun(
+      String setId, Manifest.Target target, BackupSink.SetReader reader, ProgressTracker progress) {
+    this.setId = setId;
+    this.target = target;
+    this.reader = reader;
+    this.progress = progress;
+  }
+
+  @Override
+  public String setId() {
+    return setId;
+  }
+
+  @Override
+  public Manifest.Target manifest() {
+    return target;
+  }
+
+  @Override
+  public InputStream open(String path) {
+    String full = target.kind() + "/" + path;
+    Manifest.Artifact artifact =
+        target.artifacts().stream()
+            .filter(a -> a.path().equals(full))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "set " + setId + " has no artifact " + full + " for " + target.kind()
+                            + "/" + target.name()));
+    return new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
+  }
+
+  @Override
+  public void entriesDone(long count) {
+    progress.entries(count);
+  }
+}
