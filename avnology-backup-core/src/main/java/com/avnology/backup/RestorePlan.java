@@ -141,11 +141,10 @@ public final class RestorePlan {
     try {
       target.restore(new RestoreRun(id, entry, reader, progress));
     } catch (RuntimeException e) {
-      String restored = done.stream().map(r -> r.kind() + "/" + r.name()).toList().toString();
+      String restored = done.isEmpty() ? "" : " (already restored: "
+          + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";
       throw new BackupException(
-          "restore of " + label + " from set " + id + " failed: " + e.getMessage()
-              + " (already restored: " + restored + ")",
-          e);
+          "restore of " + label + " from set " + id + " failed: " + e.getMessage() + restored, e);
     }
     return new TargetResult(
         target.kind(),

@@ -61,7 +61,7 @@ public final class TarExtractor {
         if (list.findAny().isPresent()) {
           throw new BackupException(
               "restore target " + root + " is not empty: empty it, pick another directory,"
-                  + " or allow overwrite");
+                  + " or allow overwrite (VolumeTarget.Builder.overwrite, CLI --overwrite)");
         }
       } catch (IOException e) {
         throw new StorageException("cannot read restore target " + root + ": " + e, e);

@@ -1,0 +1,73 @@
+package com.avnology.backup.examples.cli;
+
+import com.avnology.backup.Backup;
+import com.avnology.backup.BackupResult;
+import com.avnology.backup.Compression;
+import com.avnology.backup.TargetResult;
+import com.avnology.backup.VolumeTarget;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code avnology-backup backup}. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+    description = "Backs up targets into a new backup set.")
+final class BackupCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--to", required = true, paramLabel = "SINK",
+      description = "Where the set goes: file:/path")
+  String to;
+
+  @Option(names = "--volume", paramLabel = "NAME=PATH",
+      description = "A directory to back up, under a name (repeatable)")
+  Map<String, Path> volumes = new LinkedHashMap<>();
+
+  @Option(names = "--compression", defaultValue = "zstd", paramLabel = "ALGO[:LEVEL]",
+      description = "none, gzip[:1-9] or zstd[:1-22] (default: ${DEFAULT-VALUE})")
+  String compression;
+
+  @Option(names = "--json", description = "Print the result as JSON on stdout")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    if (volumes.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "nothing to back up: give at least one --volume NAME=PATH");
+    }
+    Backup.Builder builder = Backup.builder()
+        .sink(Sinks.open(to))
+        .compression(Compression.parse(compression));
+    volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
+    BackupResult result = builder.build().run();
+    if (json) {
+      ObjectNode node = Json.object()
+          .put("setId", result.setId())
+          .put("startedAt", result.startedAt().toString())
+          .put("finishedAt", result.finishedAt().toString())
+          .put("durationMillis", result.duration().toMillis())
+          .put("size", result.size());
+      Json.targets(node.putArray("targets"), result.targets());
+      spec.commandLine().getOut().println(Json.write(node));
+    } else {
+      spec.commandLine().getOut().printf("backup set %s written to %s in %d ms%n",
+          result.setId(), to, result.duration().toMillis());
+      for (TargetResult t : result.targets()) {
+        spec.commandLine().getOut().printf("  %s/%s: %d entries, %d bytes%n",
+            t.kind(), t.name(), t.entries(), t.size());
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,57 @@
+package com.avnology.backup.examples.cli;
+
+import com.avnology.backup.BackupCatalog;
+import com.avnology.backup.Manifest;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code avnology-backup list}. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+    description = "Lists the published backup sets of a sink, newest first.")
+final class ListCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--from", required = true, paramLabel = "SINK",
+      description = "The sink: file:/path")
+  String from;
+
+  @Option(names = "--json", description = "Print the sets as JSON on stdout")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show stack traces")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    List<Manifest> sets = BackupCatalog.of(Sinks.open(from)).list();
+    if (json) {
+      ArrayNode array = Json.MAPPER.createArrayNode();
+      for (Manifest m : sets) {
+        ObjectNode node = array.addObject()
+            .put("setId", m.id())
+            .put("startedAt", m.startedAt().toString())
+            .put("finishedAt", m.finishedAt().toString())
+            .put("size", m.totalSize())
+            .put("libraryVersion", m.libraryVersion());
+        ArrayNode targets = node.putArray("targets");
+        m.targets().forEach(t -> targets.add(t.kind() + "/" + t.name()));
+      }
+      spec.commandLine().getOut().println(Json.write(array));
+      return 0;
+    }
+    if (sets.isEmpty()) {
+      spec.commandLine().getOut().println("no backup sets in " + from);
+    }
+    for (Manifest m : sets) {
+      spec.commandLine().getOut().printf("%s  %s  %12d bytes  %s%n", m.id(), m.startedAt(),
+          m.totalSize(), m.targets().stream().map(t -> t.kind() + "/" + t.name()).toList());
+    }
+    return 0;
+  }
+}
