@@ -115,7 +115,7 @@ public final class ManifestCodec {
   private static Map<String, String> map(JsonNode node) {
     Map<String, String> map = new TreeMap<>();
     if (node != null) {
-      node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+      node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
     }
     return map;
   }
