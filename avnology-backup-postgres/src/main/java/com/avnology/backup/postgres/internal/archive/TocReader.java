@@ -1,0 +1,148 @@
+package com.avnology.backup.postgres.internal.archive;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a directory archive's {@code toc.dat} (archive versions 1.12–1.16), as {@code ReadHead},
+ * {@code ReadToc} and the directory format's {@code _ReadExtraToc} do. Strings are decoded in the
+ * encoding the archive's ENCODING entry names. A truncated or corrupt file raises {@link
+ * ArchiveFormatException} naming the entry reached, e.g. {@code toc.dat truncated in entry 17 of
+ * 40 (dumpId 245)}.
+ */
+public final class TocReader {
+  private TocReader() {}
+
+  /**
+   * @param tocDat the {@code toc.dat} file, or an archive directory holding one
+   * @return header and entries
+   * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
+   */
+  public static TocFile read(Path tocDat) throws IOException {
+    Path file = Files.isDirectory(tocDat) ? tocDat.resolve("toc.dat") : tocDat;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+      return read(in);
+    }
+  }
+
+  /**
+   * @param stream the bytes of a {@code toc.dat}, read to the end of the TOC
+   * @return header and entries
+   * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
+   */
+  public static TocFile read(InputStream stream) throws IOException {
+    ArchiveInput in = new ArchiveInput(stream);
+    // Latin-1 maps every byte to one char: strings are re-decoded once ENCODING is known.
+    in.charset(StandardCharsets.ISO_8859_1);
+    ArchiveHeader header;
+    try {
+      header = ArchiveHeader.read(in);
+    } catch (EOFException e) {
+      throw new ArchiveFormatException("toc.dat truncated in header", e);
+    }
+    if (header.format() != ArchiveHeader.FORMAT_TAR) {
+      throw new ArchiveFormatException("expected format (" + ArchiveHeader.FORMAT_TAR
+          + ", directory/tar) differs from format found in toc.dat (" + header.format() + ")");
+    }
+    int count;
+    try {
+      count = in.readInt();
+    } catch (EOFException e) {
+      throw new ArchiveFormatException("toc.dat truncated before the entry count", e);
+    }
+    if (count < 0) {
+      throw new ArchiveFormatException("toc.dat corrupt: entry count " + count);
+    }
+    List<TocEntry> entries = new ArrayList<>(Math.min(count, 4096));
+    int[] dumpId = new int[1];
+    for (int i = 0; i < count; i++) {
+      dumpId[0] = 0;
+      try {
+        entries.add(readEntry(in, header.version(), dumpId));
+      } catch (EOFException e) {
+        throw new ArchiveFormatException("toc.dat truncated in " + where(i, count, dumpId[0]), e);
+      } catch (ArchiveFormatException e) {
+        throw new ArchiveFormatException(
+            "toc.dat corrupt in " + where(i, count, dumpId[0]) + ": " + e.getMessage(), e);
+      }
+    }
+    Charset cs = PgEncodings.archiveCharset(entries);
+    if (cs.equals(StandardCharsets.ISO_8859_1)) {
+      return new TocFile(header, entries);
+    }
+    return transcode(header, entries, cs);
+  }
+
+  private static String where(int index, int count, int dumpId) {
+    return "entry " + (index + 1) + " of " + count
+        + (dumpId > 0 ? " (dumpId " + dumpId + ")" : " (dumpId not read)");
+  }
+
+  private static TocEntry readEntry(ArchiveInput in, ArchiveVersion v, int[] idOut)
+      throws IOException {
+    int dumpId = in.readInt();
+    if (dumpId <= 0) {
+      throw new ArchiveFormatException("entry ID " + dumpId + " out of range");
+    }
+    idOut[0] = dumpId;
+    boolean hadDumper = in.readInt() != 0;
+    String tableOid = in.readStr();
+    String oid = in.readStr();
+    String tag = in.readStr();
+    String desc = in.readStr();
+    int sectionCode = in.readInt();
+    TocEntry.Section section;
+    try {
+      section = TocEntry.Section.of(sectionCode);
+    } catch (IllegalArgumentException e) {
+      throw new ArchiveFormatException("unknown section code " + sectionCode);
+    }
+    String defn = in.readStr();
+    String dropStmt = in.readStr();
+    String copyStmt = in.readStr();
+    String namespace = in.readStr();
+    String tablespace = in.readStr();
+    String tableAm = v.atLeast(ArchiveVersion.V1_14) ? in.readStr() : null;
+    int relkind = v.atLeast(ArchiveVersion.V1_16) ? in.readInt() : 0;
+    String owner = in.readStr();
+    in.readStr(); // withOids: "false"; pg_restore 12+ only warns about "true"
+    List<Integer> deps = new ArrayList<>();
+    for (String d = in.readStr(); d != null; d = in.readStr()) {
+      try {
+        deps.add(Integer.parseInt(d.trim()));
+      } catch (NumberFormatException e) {
+        throw new ArchiveFormatException("bad dependency \"" + d + "\"");
+      }
+    }
+    String dataFile = in.readStr();
+    return new TocEntry(dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, dropStmt,
+        copyStmt, namespace, tablespace, tableAm, relkind, owner, deps, dataFile);
+  }
+
+  private static TocFile transcode(ArchiveHeader h, List<TocEntry> entries, Charset cs) {
+    ArchiveHeader header = new ArchiveHeader(h.version(), h.intSize(), h.offSize(), h.format(),
+        h.compression(), h.compressionLevel(), h.created(), re(h.databaseName(), cs),
+        re(h.serverVersion(), cs), re(h.dumpVersion(), cs));
+    List<TocEntry> out = new ArrayList<>(entries.size());
+    for (TocEntry e : entries) {
+      out.add(new TocEntry(e.dumpId(), e.hadDumper(), re(e.tableOid(), cs), re(e.oid(), cs),
+          re(e.tag(), cs), re(e.desc(), cs), e.section(), re(e.defn(), cs),
+          re(e.dropStmt(), cs), re(e.copyStmt(), cs), re(e.namespace(), cs),
+          re(e.tablespace(), cs), re(e.tableAm(), cs), e.relkind(), re(e.owner(), cs),
+          e.dependencies(), re(e.dataFile(), cs)));
+    }
+    return new TocFile(header, out);
+  }
+
+  private static String re(String latin1, Charset cs) {
+    return latin1 == null ? null : new String(latin1.getBytes(StandardCharsets.ISO_8859_1), cs);
+  }
+}
