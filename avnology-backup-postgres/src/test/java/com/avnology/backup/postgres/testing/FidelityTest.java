@@ -76,8 +76,9 @@ final class FidelityTest {
   void schemaDumpSeesADifference() {
     String db = copyOf("fid_schema");
     exec(db, "COMMENT ON COLUMN identity.identities.email IS 'changed'");
-    assertThatThrownBy(() -> Fidelity.assertSameText("schema dump",
-            Fidelity.schemaDump(fixtureA), Fidelity.schemaDump(db)))
+    String source = Fidelity.schemaDump(fixtureA);
+    String target = Fidelity.schemaDump(db);
+    assertThatThrownBy(() -> Fidelity.assertSameText("schema dump", source, target))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("+COMMENT ON COLUMN identity.identities.email IS 'changed';");
   }
@@ -113,6 +114,35 @@ final class FidelityTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("~ column identity.identities.score")
         .hasMessageContaining("0.25");
+  }
+
+  @Test
+  void catalogSnapshotSeesManyKindsOfChange() {
+    String db = copyOf("fid_kinds");
+    exec(db, "ALTER TABLE identity.identities DISABLE TRIGGER identities_touch;"
+        + " DROP INDEX identity.identities_tags_idx;"
+        + " ALTER TABLE identity.organizations ENABLE TRIGGER organizations_count;"
+        + " ALTER SEQUENCE \"OAuth2\".token_counter INCREMENT BY 8;"
+        + " ALTER TYPE identity.identity_state ADD VALUE 'zzz';"
+        + " ALTER POLICY relation_tuples_read ON public.relation_tuples USING (true);"
+        + " REVOKE SELECT (username) ON identity.identities FROM PUBLIC;"
+        + " ALTER DOMAIN identity.email DROP CONSTRAINT email_shape;"
+        + " COMMENT ON SCHEMA identity IS NULL;"
+        + " SELECT setval('identity.never_used', 7)");
+    Map<String, String> a = Fidelity.catalogSnapshot(EmbeddedPg.dataSource(fixtureA));
+    Map<String, String> b = Fidelity.catalogSnapshot(EmbeddedPg.dataSource(db));
+    assertThatThrownBy(() -> Fidelity.assertSameMap("catalog snapshot", a, b))
+        .hasMessageContaining("- index identity.identities_tags_idx")
+        .hasMessageContaining("~ trigger identity.organizations.organizations_count")
+        .hasMessageContaining("~ trigger identity.identities.identities_touch")
+        .hasMessageContaining("~ sequence \"OAuth2\".token_counter")
+        .hasMessageContaining("~ sequence identity.never_used")
+        .hasMessageContaining("~ type identity.identity_state")
+        .hasMessageContaining("~ policy public.relation_tuples.relation_tuples_read")
+        .hasMessageContaining("~ column identity.identities.username")
+        .hasMessageContaining("- constraint domain identity.email.email_shape")
+        .hasMessageContaining("~ schema identity")
+        .hasMessageContaining("differ in 10 entries");
   }
 
   @Test
