@@ -257,14 +257,28 @@ final class TableDefinition {
     o.defn = sb.toString();
   }
 
-  /** A default or CHECK whose expression reads relations would close a loop: make it separate. */
+  /**
+   * A default or CHECK that (through a sequence or a BEGIN ATOMIC function) leads back to its own
+   * table would close a dependency loop; pg_dump's loop repair makes it a separate entry.
+   */
   static boolean needsSeparate(Ctx ctx, long classOid, long oid, long table) {
+    java.util.Set<Ctx.Key> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<Ctx.Key> todo = new java.util.ArrayDeque<>();
     for (long[] ref : ctx.rawDeps.getOrDefault(new Ctx.Key(classOid, oid), List.of())) {
-      if (ref[0] == Ctx.PG_CLASS && ref[1] != table) {
+      if (!(ref[0] == Ctx.PG_CLASS && ref[1] == table)) {
+        todo.add(new Ctx.Key(ref[0], ref[1]));
+      }
+    }
+    while (!todo.isEmpty() && seen.size() < 10000) {
+      Ctx.Key k = todo.pop();
+      if (!seen.add(k)) {
+        continue;
+      }
+      if (k.classOid() == Ctx.PG_CLASS && k.oid() == table) {
         return true;
       }
-      if (ref[0] == Ctx.PG_PROC && ctx.procsReadingRelations.contains(ref[1])) {
-        return true;
+      for (long[] ref : ctx.rawDeps.getOrDefault(k, List.of())) {
+        todo.add(new Ctx.Key(ref[0], ref[1]));
       }
     }
     return false;

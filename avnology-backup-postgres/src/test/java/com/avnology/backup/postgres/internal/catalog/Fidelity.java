@@ -143,6 +143,41 @@ final class Fidelity {
         .collect(Collectors.joining("\n"));
   }
 
+  /**
+   * pg_dump's own TOC order for {@code db}: one {@code "desc|namespace|tag|owner"} line per
+   * entry, DATABASE left out (this reader does not emit it).
+   */
+  static List<String> pgDumpToc(String db) throws IOException, InterruptedException {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("toc", ".dump");
+    pgDump(db, "-Fc", "-f", f.toString());
+    Process p = new ProcessBuilder("pg_restore", "-l", f.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    java.nio.file.Files.delete(f);
+    List<String> lines = new java.util.ArrayList<>();
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\\d+; \\d+ \\d+ (.*)$");
+    for (String l : out.split("\n")) {
+      java.util.regex.Matcher m = line.matcher(l);
+      if (m.matches() && !m.group(1).startsWith("DATABASE ")) {
+        lines.add(m.group(1));
+      }
+    }
+    return lines;
+  }
+
+  /** This reader's TOC in {@code pg_restore -l} shape (desc namespace tag owner). */
+  static List<String> toc(Catalog cat) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (TocEntry e : cat.entries()) {
+      if (Set.of("ENCODING", "STDSTRINGS", "SEARCHPATH").contains(e.desc())) {
+        continue;
+      }
+      lines.add(e.desc() + " " + (e.namespace() == null ? "-" : e.namespace()) + " " + e.tag() + " "
+          + (e.owner() == null ? "" : e.owner()));
+    }
+    return lines;
+  }
+
   /** The whole check: pg_dump output of source and restored copy must be identical. */
   static Catalog assertRoundTrip(String source) throws Exception {
     Catalog cat = read(source, CatalogOptions.all());
@@ -161,8 +196,11 @@ final class Fidelity {
           .append(" deps=").append(e.dependencies()).append('\n');
     }
     java.nio.file.Files.writeString(dir.resolve(source + ".toc"), toc);
+    java.nio.file.Files.write(dir.resolve(source + ".mine.lst"), toc(cat));
+    java.nio.file.Files.write(dir.resolve(source + ".pgdump.lst"), pgDumpToc(source));
     assertThat(dst).isEqualTo(src);
     assertThat(dstData).isEqualTo(srcData);
+    assertThat(toc(cat)).as("TOC order vs pg_dump -Fc").isEqualTo(pgDumpToc(source));
     return cat;
   }
 }
