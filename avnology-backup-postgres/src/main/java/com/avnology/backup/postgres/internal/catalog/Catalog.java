@@ -1,0 +1,20 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import com.avnology.backup.postgres.internal.archive.TocEntry;
+import java.util.List;
+
+/**
+ * A database's schema as pg_dump TOC entries, in pg_dump's order (a serial restore in list order
+ * works), plus what to copy for each TABLE DATA entry.
+ *
+ * @param entries every TOC entry, ENCODING/STDSTRINGS/SEARCHPATH first
+ * @param tables one element per TABLE DATA entry
+ */
+public record Catalog(List<TocEntry> entries, List<TableData> tables) {
+
+  /** Copies the lists. */
+  public Catalog {
+    entries = List.copyOf(entries);
+    tables = List.copyOf(tables);
+  }
+}

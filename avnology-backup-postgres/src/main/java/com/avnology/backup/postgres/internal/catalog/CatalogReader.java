@@ -1,0 +1,159 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a database's catalog over JDBC and produces the TOC entries pg_dump 15 would write for its
+ * schema, in pg_dump's order, plus TABLE DATA / SEQUENCE SET / MATERIALIZED VIEW DATA entries.
+ */
+public final class CatalogReader {
+  private CatalogReader() {}
+
+  /**
+   * Reads the catalog. The connection must already be inside the (REPEATABLE READ) transaction
+   * whose snapshot is dumped; this sets transaction-local {@code search_path = ''} (and
+   * {@code restrict_nonsystem_relation_kind} when the server has it) and takes ACCESS SHARE locks
+   * on the dumped tables, but never commits, rolls back or changes the isolation level.
+   *
+   * @param c a connection inside the dump transaction
+   * @param o what to dump
+   * @return the entries and table-data list
+   * @throws SQLException on a catalog query failure
+   */
+  public static Catalog read(Connection c, CatalogOptions o) throws SQLException {
+    int version = c.getMetaData().getDatabaseMajorVersion() * 10000;
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+        rs.next();
+        version = Integer.parseInt(rs.getString(1).trim());
+      }
+      s.execute("SELECT pg_catalog.set_config('search_path', '', true)");
+      s.execute("SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
+          + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+    }
+    Ctx ctx = new Ctx(c, o, version);
+    ctx.query(
+        "SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend"
+            + " WHERE deptype NOT IN ('p', 'e') AND objid >= 16384",
+        rs -> ctx.rawDeps.computeIfAbsent(new Ctx.Key(rs.getLong(1), rs.getLong(2)),
+            k -> new ArrayList<>()).add(new long[] {rs.getLong(3), rs.getLong(4), rs.getString(5).charAt(0)}));
+    SchemaReader.read(ctx);
+    TypeReader.read(ctx);
+    FunctionReader.read(ctx);
+    RelationReader.read(ctx);
+    IndexReader.read(ctx);
+    TriggerReader.read(ctx);
+    CommentReader.read(ctx);
+    addCatalogDependencies(ctx);
+    addRefreshDependencies(ctx);
+    List<DumpObject> sorted = TopoSort.sort(withBoundaries(ctx.objects));
+    return Emitter.emit(ctx, sorted, specialEntries(c));
+  }
+
+  private static void addCatalogDependencies(Ctx ctx) {
+    for (Map.Entry<Ctx.Key, List<long[]>> e : ctx.rawDeps.entrySet()) {
+      DumpObject from = ctx.resolve(e.getKey().classOid(), e.getKey().oid());
+      if (from == null) {
+        continue;
+      }
+      for (long[] ref : e.getValue()) {
+        DumpObject to = ctx.resolve(ref[0], ref[1]);
+        if (to != null && to != from) {
+          from.dependOn(to);
+        }
+      }
+    }
+  }
+
+  /** {@code buildMatViewRefreshDependencies}: a refresh waits for refreshes of matviews it reads. */
+  private static void addRefreshDependencies(Ctx ctx) {
+    Map<DumpObject, DumpObject> refreshOf = new HashMap<>();
+    for (DumpObject d : ctx.objects) {
+      if (d.kind == Kind.REFRESH_MATVIEW) {
+        refreshOf.put(d.deps.iterator().next(), d);
+      }
+    }
+    for (Map.Entry<DumpObject, DumpObject> e : refreshOf.entrySet()) {
+      List<DumpObject> fixed = new ArrayList<>(List.of(e.getKey()));
+      Deque<DumpObject> todo = new ArrayDeque<>(e.getKey().deps);
+      Set<DumpObject> seen = new HashSet<>();
+      while (!todo.isEmpty()) {
+        DumpObject d = todo.pop();
+        if (!seen.add(d) || d.kind != Kind.TABLE) {
+          continue;
+        }
+        if ("VIEW".equals(d.desc)) {
+          todo.addAll(d.deps);
+        } else if (refreshOf.containsKey(d) && d != e.getKey()) {
+          e.getValue().dependOn(refreshOf.get(d));
+          fixed.add(refreshOf.get(d));
+        }
+      }
+      e.getValue().fixedDeps = fixed;
+    }
+  }
+
+  /** {@code createBoundaryObjects} + {@code addBoundaryDependencies}. */
+  private static List<DumpObject> withBoundaries(List<DumpObject> objects) {
+    DumpObject pre = new DumpObject(Kind.PRE_DATA_BOUNDARY, 0, 0, null, "PRE-DATA BOUNDARY");
+    DumpObject post = new DumpObject(Kind.POST_DATA_BOUNDARY, 0, 0, null, "POST-DATA BOUNDARY");
+    pre.emit = false;
+    post.emit = false;
+    for (DumpObject d : objects) {
+      switch (d.section) {
+        case PRE_DATA -> pre.dependOn(d);
+        case DATA -> {
+          d.dependOn(pre);
+          post.dependOn(d);
+        }
+        default -> d.dependOn(post);
+      }
+    }
+    post.dependOn(pre);
+    List<DumpObject> all = new ArrayList<>(objects);
+    all.add(pre);
+    all.add(post);
+    return all;
+  }
+
+  private static List<TocEntry> specialEntries(Connection c) throws SQLException {
+    String encoding;
+    String std;
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SHOW client_encoding")) {
+        rs.next();
+        encoding = rs.getString(1);
+      }
+      try (ResultSet rs = s.executeQuery("SHOW standard_conforming_strings")) {
+        rs.next();
+        std = rs.getString(1);
+      }
+    }
+    return List.of(
+        special(1, "ENCODING", "SET client_encoding = " + Sql.literal(encoding) + ";\n"),
+        special(2, "STDSTRINGS", "SET standard_conforming_strings = " + Sql.literal(std) + ";\n"),
+        special(3, "SEARCHPATH", "SELECT pg_catalog.set_config('search_path', '', false);\n"));
+  }
+
+  private static TocEntry special(int id, String desc, String defn) {
+    return new TocEntry(id, false, "0", "0", desc, desc, Section.PRE_DATA, defn, null, null, null,
+        null, null, 0, null, List.of(), null);
+  }
+
+  static final Comparator<DumpObject.Attached> ATTACHED_ORDER =
+      Comparator.comparingInt(DumpObject.Attached::order);
+}

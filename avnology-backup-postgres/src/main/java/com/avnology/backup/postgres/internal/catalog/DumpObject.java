@@ -1,0 +1,85 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** One sortable object (pg_dump's DumpableObject) and the TOC entry it becomes. */
+final class DumpObject {
+  final Kind kind;
+  final long classOid;
+  final long oid;
+  /** Raw schema name, or null for schema-less objects. */
+  final String namespace;
+  /** pg_dump's {@code dobj.name}, the sort name. */
+  final String name;
+
+  String tag;
+  String desc;
+  Section section;
+  String defn;
+  String dropStmt;
+  String owner;
+  String tablespace;
+  String tableAm;
+  int relkind;
+  /** False for objects that are sorted but produce no entry of their own (public schema). */
+  boolean emit = true;
+
+  /** Sort tie-breakers (DOTypeNameCompare). */
+  int argCount;
+  String argKey = "";
+  String parentName = "";
+  int attnum;
+  boolean domainChild;
+
+  final Set<DumpObject> deps = new LinkedHashSet<>();
+  /** Fixed TOC deps that replace {@link #deps} in the entry (TABLE DATA, SEQUENCE SET, …). */
+  List<DumpObject> fixedDeps;
+  /** COMMENT / ACL / SEQUENCE OWNED BY entries written right after this one. */
+  final List<Attached> attached = new ArrayList<>();
+
+  /** TABLE DATA only. */
+  String copyStmt;
+  TableDataSpec data;
+
+  int dumpId;
+  int sortIndex;
+
+  DumpObject(Kind kind, long classOid, long oid, String namespace, String name) {
+    this.kind = kind;
+    this.classOid = classOid;
+    this.oid = oid;
+    this.namespace = namespace;
+    this.name = name;
+    this.tag = name;
+    this.section = kind.section;
+  }
+
+  void dependOn(DumpObject other) {
+    if (other != null && other != this) {
+      deps.add(other);
+    }
+  }
+
+  void attach(String desc, String tag, String defn, int order) {
+    attached.add(new Attached(desc, tag, defn, order, null));
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + namespace + "." + name;
+  }
+
+  /**
+   * An entry that follows its parent.
+   *
+   * @param extraDep a further dependency (column ACL → table ACL is not modelled), may be null
+   */
+  record Attached(String desc, String tag, String defn, int order, DumpObject extraDep) {}
+
+  /** What TableData needs, before dump ids exist. */
+  record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {}
+}

@@ -1,0 +1,63 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** Assigns dump ids and turns sorted objects into TOC entries. */
+final class Emitter {
+  private Emitter() {}
+
+  static Catalog emit(Ctx ctx, List<DumpObject> sorted, List<TocEntry> special) {
+    int next = special.size() + 1;
+    for (DumpObject o : sorted) {
+      o.attached.sort(CatalogReader.ATTACHED_ORDER);
+      if (o.emit) {
+        o.dumpId = next++;
+      }
+    }
+    List<TocEntry> entries = new ArrayList<>(special);
+    List<TableData> tables = new ArrayList<>();
+    for (DumpObject o : sorted) {
+      if (o.emit) {
+        entries.add(entry(o));
+        if (o.data != null) {
+          tables.add(new TableData(o.dumpId, o.data.schema(), o.data.table(), o.data.columns(),
+              o.data.estimatedBytes()));
+        }
+      }
+      for (DumpObject.Attached a : o.attached) {
+        List<Integer> deps = o.emit ? List.of(o.dumpId) : List.of();
+        boolean ownedBy = a.desc().equals("SEQUENCE OWNED BY");
+        String owner = o.owner == null ? "" : o.owner;
+        entries.add(new TocEntry(next++, false, "0", "0", a.tag(), a.desc(),
+            ownedBy ? Section.PRE_DATA : Section.NONE, a.defn(), null, null, o.namespace, null,
+            null, 0, owner, deps, null));
+      }
+    }
+    return new Catalog(entries, tables);
+  }
+
+  private static TocEntry entry(DumpObject o) {
+    boolean nilCatalog = o.kind == Kind.SEQUENCE_SET || o.kind == Kind.TABLE_ATTACH
+        || o.kind == Kind.INDEX_ATTACH;
+    String tableOid = nilCatalog ? "0" : Long.toString(o.classOid);
+    String oid = nilCatalog ? "0" : Long.toString(o.oid);
+    boolean data = o.kind == Kind.TABLE_DATA;
+    return new TocEntry(o.dumpId, data, tableOid, oid, o.tag, o.desc, o.section, o.defn,
+        o.dropStmt, o.copyStmt, o.namespace, o.tablespace, o.tableAm, o.relkind, o.owner,
+        ids(o.fixedDeps != null ? o.fixedDeps : o.deps), data ? o.dumpId + ".dat" : null);
+  }
+
+  private static List<Integer> ids(Collection<DumpObject> deps) {
+    List<Integer> out = new ArrayList<>();
+    for (DumpObject d : deps) {
+      if (d.emit && d.dumpId > 0) {
+        out.add(d.dumpId);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,35 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
+
+/** pg_dump's dumpable object types with their sort priority (pg_dump_sort.c, 15). */
+enum Kind {
+  NAMESPACE(1, Section.PRE_DATA),
+  EXTENSION(5, Section.PRE_DATA),
+  TYPE(6, Section.PRE_DATA),
+  FUNC(8, Section.PRE_DATA),
+  AGG(9, Section.PRE_DATA),
+  TABLE(20, Section.PRE_DATA),
+  TABLE_ATTACH(21, Section.PRE_DATA),
+  ATTRDEF(23, Section.PRE_DATA),
+  PRE_DATA_BOUNDARY(25, Section.PRE_DATA),
+  TABLE_DATA(26, Section.DATA),
+  SEQUENCE_SET(27, Section.DATA),
+  POST_DATA_BOUNDARY(29, Section.POST_DATA),
+  CONSTRAINT(30, Section.POST_DATA),
+  INDEX(31, Section.POST_DATA),
+  INDEX_ATTACH(32, Section.POST_DATA),
+  RULE(34, Section.POST_DATA),
+  TRIGGER(35, Section.POST_DATA),
+  FK_CONSTRAINT(36, Section.POST_DATA),
+  POLICY(37, Section.POST_DATA),
+  REFRESH_MATVIEW(44, Section.POST_DATA);
+
+  final int priority;
+  final Section section;
+
+  Kind(int priority, Section section) {
+    this.priority = priority;
+    this.section = section;
+  }
+}

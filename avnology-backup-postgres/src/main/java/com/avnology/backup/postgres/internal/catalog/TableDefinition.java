@@ -1,0 +1,300 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import com.avnology.backup.postgres.internal.catalog.RelationReader.RelRow;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** CREATE TABLE / VIEW / MATERIALIZED VIEW text and their satellites ({@code dumpTableSchema}). */
+final class TableDefinition {
+  private TableDefinition() {}
+
+  /** One pg_attribute row. */
+  record Col(int attnum, String name, String type, boolean notNull, boolean local, String identity,
+      String generated, Integer statTarget, boolean storageDiffers, String storage, String coll,
+      String[] options, String compression, String defExpr, long defOid, String[] acl,
+      boolean inhNotNull) {}
+
+  /** One CHECK constraint. */
+  record Check(long oid, long table, String name, String def, boolean local, boolean valid) {}
+
+  static void build(Ctx ctx, List<RelRow> dumped, Map<Long, RelRow> rows, Map<Long, String[]> names)
+      throws SQLException {
+    Map<Long, List<Col>> cols = new HashMap<>();
+    String compression = ctx.version >= 140000 ? "a.attcompression::pg_catalog.text" : "NULL";
+    ctx.query(
+        "SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,"
+            + " a.attnotnull, a.attislocal, a.attidentity, a.attgenerated, a.attstattarget,"
+            + " a.attstorage, t.typstorage, " + Ctx.collationExpr("a.attcollation", "t.typcollation")
+            + " AS coll, a.attoptions::pg_catalog.text[] AS attoptions, " + compression + " AS compression,"
+            + " pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr, d.oid AS defoid,"
+            + " a.attacl::pg_catalog.text[] AS attacl,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
+            + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.attnotnull"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull"
+            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+            + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+            + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
+            + " AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY a.attrelid, a.attnum",
+        rs -> {
+          if (!ctx.rels.containsKey(rs.getLong("attrelid"))) {
+            return;
+          }
+          Object st = rs.getObject("attstattarget");
+          Integer stat = st == null ? null : ((Number) st).intValue();
+          String storage = rs.getString("attstorage");
+          cols.computeIfAbsent(rs.getLong("attrelid"), k -> new ArrayList<>()).add(new Col(
+              rs.getInt("attnum"), rs.getString("attname"), rs.getString("type"),
+              rs.getBoolean("attnotnull"), rs.getBoolean("attislocal"), rs.getString("attidentity"),
+              rs.getString("attgenerated"), stat, !storage.equals(rs.getString("typstorage")), storage,
+              rs.getString("coll"), Ctx.strings(rs, "attoptions"), rs.getString("compression"),
+              rs.getString("defexpr"), rs.getLong("defoid"), Ctx.strings(rs, "attacl"),
+              rs.getBoolean("inhnotnull")));
+        });
+    Map<Long, List<Check>> checks = new HashMap<>();
+    ctx.query(
+        "SELECT co.oid, co.conrelid, co.conname, pg_catalog.pg_get_constraintdef(co.oid) AS def,"
+            + " co.conislocal, co.convalidated FROM pg_catalog.pg_constraint co"
+            + " WHERE co.contype = 'c' AND co.conrelid >= 16384 ORDER BY co.conname",
+        rs -> checks.computeIfAbsent(rs.getLong("conrelid"), k -> new ArrayList<>()).add(new Check(
+            rs.getLong("oid"), rs.getLong("conrelid"), rs.getString("conname"),
+            rs.getString("def"), rs.getBoolean("conislocal"), rs.getBoolean("convalidated"))));
+
+    for (RelRow r : dumped) {
+      if (r.rel.relkind != 'S') {
+        relation(ctx, r, cols.getOrDefault(r.rel.oid, List.of()),
+            checks.getOrDefault(r.rel.oid, List.of()), rows);
+      }
+    }
+    for (RelRow r : dumped) {
+      if (r.rel.relkind == 'r' || r.rel.relkind == 'p') {
+        TableSatellites.add(ctx, r, cols.getOrDefault(r.rel.oid, List.of()), rows);
+      }
+    }
+  }
+
+  private static void relation(Ctx ctx, RelRow r, List<Col> cols, List<Check> checks,
+      Map<Long, RelRow> rows) {
+    Ctx.Rel rel = r.rel;
+    String qn = rel.qname();
+    DumpObject o = new DumpObject(Kind.TABLE, Ctx.PG_CLASS, rel.oid, rel.schema, rel.name);
+    rel.obj = o;
+    o.owner = ctx.owner(rel.owner);
+    o.relkind = rel.relkind;
+    boolean view = rel.relkind == 'v';
+    boolean matview = rel.relkind == 'm';
+    o.desc = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : "TABLE";
+    o.dropStmt = "DROP " + o.desc + " " + qn + ";\n";
+    if (!view) {
+      o.tablespace = r.tablespace == null ? "" : r.tablespace;
+      o.tableAm = rel.relkind == 'p' ? null : r.am;
+    }
+    ctx.add(o);
+    Map<Integer, String[]> colComments = new HashMap<>();
+    for (Col c : cols) {
+      rel.columns.put(c.attnum(), c.name());
+      colComments.put(c.attnum(), new String[] {"COLUMN " + qn + "." + Sql.q(c.name()),
+          "COLUMN " + Sql.q(rel.name) + "." + Sql.q(c.name())});
+    }
+    String kindWord = rel.relkind == 'p' || rel.relkind == 'r' ? "TABLE" : o.desc;
+    ctx.comments(o, Ctx.PG_CLASS, rel.oid, kindWord + " " + qn, kindWord + " " + Sql.q(rel.name),
+        colComments, 0);
+    ctx.acl(o, "TABLE", qn, "TABLE " + Sql.q(rel.name), r.acl, r.base, rel.owner, null, 5000);
+    for (Col c : cols) {
+      if (c.acl() != null) {
+        ctx.acl(o, "TABLE", qn, "COLUMN " + Sql.q(rel.name) + "." + Sql.q(c.name()), c.acl(), null,
+            rel.owner, c.name(), 5000 + c.attnum());
+      }
+    }
+
+    List<String> opts = new ArrayList<>();
+    String checkOption = RelationReader.reloptions(r.relopts, "", opts, "check_option");
+    RelationReader.reloptions(r.toastopts, "toast.", opts, null);
+    String with = opts.isEmpty() ? "" : " WITH (" + String.join(", ", opts) + ")";
+    if (view || matview) {
+      String def = r.viewdef.strip();
+      if (def.endsWith(";")) {
+        def = def.substring(0, def.length() - 1);
+      }
+      o.defn = "CREATE " + o.desc + " " + qn + with + " AS\n" + def
+          + (matview ? "\n  WITH NO DATA" : "")
+          + (checkOption != null ? "\n  WITH " + checkOption.toUpperCase() + " CHECK OPTION" : "")
+          + ";\n";
+      for (Col c : cols) {
+        if (c.defExpr() != null) {
+          separateDefault(ctx, rel, o, c);
+        }
+      }
+      if (matview && r.populated) {
+        DumpObject d = new DumpObject(Kind.REFRESH_MATVIEW, 0, rel.oid, rel.schema, rel.name);
+        d.desc = "MATERIALIZED VIEW DATA";
+        d.owner = o.owner;
+        d.defn = "REFRESH MATERIALIZED VIEW " + qn + ";\n";
+        d.dependOn(o);
+        ctx.add(d);
+      }
+      return;
+    }
+
+    StringBuilder sb = new StringBuilder("CREATE ");
+    if ("u".equals(r.persistence)) {
+      sb.append("UNLOGGED ");
+    }
+    sb.append("TABLE ").append(qn);
+    if (r.oftype != null) {
+      sb.append(" OF ").append(r.oftype);
+    }
+    StringBuilder alters = new StringBuilder();
+    List<String> items = new ArrayList<>();
+    for (Col c : cols) {
+      boolean printed = c.local() || rel.partition;
+      boolean hasDefault = c.defExpr() != null && c.generated().isEmpty();
+      boolean inlineDefault = hasDefault && printed && !needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
+      boolean notNull = c.notNull() && (!c.inhNotNull() || rel.partition);
+      if (printed && (r.oftype == null || inlineDefault || notNull)) {
+        StringBuilder cs = new StringBuilder(Sql.q(c.name()));
+        if (r.oftype != null) {
+          cs.append(" WITH OPTIONS");
+        } else {
+          cs.append(' ').append(c.type());
+        }
+        if (!c.generated().isEmpty()) {
+          cs.append(" GENERATED ALWAYS AS (").append(c.defExpr()).append(") STORED");
+        } else if (inlineDefault) {
+          cs.append(" DEFAULT ").append(c.defExpr());
+        }
+        if (notNull) {
+          cs.append(" NOT NULL");
+        }
+        if (c.coll() != null && r.oftype == null) {
+          cs.append(" COLLATE ").append(c.coll());
+        }
+        items.add(cs.toString());
+      } else if (!printed && c.notNull() && !c.inhNotNull()) {
+        alters.append("ALTER TABLE ONLY ").append(qn).append(" ALTER COLUMN ").append(Sql.q(c.name()))
+            .append(" SET NOT NULL;\n");
+      }
+      if (c.defExpr() != null) {
+        if (!c.generated().isEmpty() || inlineDefault) {
+          ctx.alias(Ctx.PG_ATTRDEF, c.defOid(), Ctx.PG_CLASS, rel.oid);
+        } else {
+          separateDefault(ctx, rel, o, c);
+        }
+      }
+      String colAlter = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name());
+      if (c.statTarget() != null && c.statTarget() >= 0) {
+        alters.append(colAlter).append(" SET STATISTICS ").append(c.statTarget()).append(";\n");
+      }
+      if (c.storageDiffers()) {
+        String s = switch (c.storage()) {
+          case "p" -> "PLAIN";
+          case "e" -> "EXTERNAL";
+          case "m" -> "MAIN";
+          default -> "EXTENDED";
+        };
+        alters.append(colAlter).append(" SET STORAGE ").append(s).append(";\n");
+      }
+      if ("p".equals(c.compression()) || "l".equals(c.compression())) {
+        alters.append(colAlter).append(" SET COMPRESSION ")
+            .append(c.compression().equals("p") ? "pglz" : "lz4").append(";\n");
+      }
+      if (c.options() != null) {
+        List<String> ao = new ArrayList<>();
+        RelationReader.reloptions(c.options(), "", ao, null);
+        alters.append(colAlter).append(" SET (").append(String.join(", ", ao)).append(");\n");
+      }
+    }
+    for (Check k : checks) {
+      String commentSql = "CONSTRAINT " + Sql.q(k.name()) + " ON " + qn;
+      String commentTag = "CONSTRAINT " + Sql.q(k.name()) + " ON " + Sql.q(rel.name);
+      boolean separate = !k.valid() || needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
+      if (!separate && (k.local() || rel.partition)) {
+        items.add("CONSTRAINT " + Sql.q(k.name()) + " " + k.def());
+        ctx.alias(Ctx.PG_CONSTRAINT, k.oid(), Ctx.PG_CLASS, rel.oid);
+        ctx.comments(o, Ctx.PG_CONSTRAINT, k.oid(), commentSql, commentTag, null, 2000);
+      } else if (k.local()) {
+        DumpObject c = new DumpObject(Kind.CONSTRAINT, Ctx.PG_CONSTRAINT, k.oid(), rel.schema, k.name());
+        c.desc = "CHECK CONSTRAINT";
+        c.tag = rel.name + " " + k.name();
+        c.parentName = rel.name;
+        c.owner = o.owner;
+        c.defn = "ALTER TABLE " + qn + "\n    ADD CONSTRAINT " + Sql.q(k.name()) + " " + k.def() + ";\n";
+        c.dropStmt = "ALTER TABLE " + qn + " DROP CONSTRAINT " + Sql.q(k.name()) + ";\n";
+        c.dependOn(o);
+        ctx.add(c);
+        ctx.comments(c, Ctx.PG_CONSTRAINT, k.oid(), commentSql, commentTag);
+      } else {
+        ctx.alias(Ctx.PG_CONSTRAINT, k.oid(), Ctx.PG_CLASS, rel.oid);
+      }
+    }
+    if (!items.isEmpty()) {
+      sb.append(" (\n    ").append(String.join(",\n    ", items)).append("\n)");
+    } else if (r.oftype == null) {
+      sb.append(" (\n)");
+    }
+    if (!rel.partition && !r.parents.isEmpty()) {
+      List<String> ps = new ArrayList<>();
+      for (long p : r.parents) {
+        RelRow pr = rows.get(p);
+        ps.add(pr.rel.qname());
+      }
+      sb.append("\nINHERITS (").append(String.join(", ", ps)).append(')');
+    }
+    if (r.partkey != null) {
+      sb.append("\nPARTITION BY ").append(r.partkey);
+    }
+    sb.append(with.isEmpty() ? "" : "\n" + with.substring(1)).append(";\n").append(alters);
+    if ("f".equals(r.replident) || "n".equals(r.replident)) {
+      sb.append("\nALTER TABLE ONLY ").append(qn).append(" REPLICA IDENTITY ")
+          .append(r.replident.equals("f") ? "FULL" : "NOTHING").append(";\n");
+    }
+    if (r.forceRowSecurity) {
+      sb.append("\nALTER TABLE ONLY ").append(qn).append(" FORCE ROW LEVEL SECURITY;\n");
+    }
+    o.defn = sb.toString();
+  }
+
+  /**
+   * A default or CHECK that (through a sequence or a BEGIN ATOMIC function) leads back to its own
+   * table would close a dependency loop; pg_dump's loop repair makes it a separate entry.
+   */
+  static boolean needsSeparate(Ctx ctx, long classOid, long oid, long table) {
+    java.util.Set<Ctx.Key> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<Ctx.Key> todo = new java.util.ArrayDeque<>();
+    for (long[] ref : ctx.rawDeps.getOrDefault(new Ctx.Key(classOid, oid), List.of())) {
+      if (!(ref[0] == Ctx.PG_CLASS && ref[1] == table)) {
+        todo.add(new Ctx.Key(ref[0], ref[1]));
+      }
+    }
+    while (!todo.isEmpty() && seen.size() < 10000) {
+      Ctx.Key k = todo.pop();
+      if (!seen.add(k)) {
+        continue;
+      }
+      if (k.classOid() == Ctx.PG_CLASS && k.oid() == table) {
+        return true;
+      }
+      for (long[] ref : ctx.rawDeps.getOrDefault(k, List.of())) {
+        todo.add(new Ctx.Key(ref[0], ref[1]));
+      }
+    }
+    return false;
+  }
+
+  private static void separateDefault(Ctx ctx, Ctx.Rel rel, DumpObject table, Col c) {
+    String qn = rel.qname();
+    DumpObject d = new DumpObject(Kind.ATTRDEF, Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
+    d.desc = "DEFAULT";
+    d.tag = rel.name + " " + c.name();
+    d.attnum = c.attnum();
+    d.owner = table.owner;
+    d.defn = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
+        + c.defExpr() + ";\n";
+    d.dropStmt = "ALTER TABLE " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
+    d.dependOn(table);
+    ctx.add(d);
+  }
+}

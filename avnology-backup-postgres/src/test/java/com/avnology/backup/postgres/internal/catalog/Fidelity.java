@@ -1,0 +1,206 @@
+package com.avnology.backup.postgres.internal.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.testing.EmbeddedPg;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/** Dump-restore-compare harness: pg_dump of the source and of the restored copy must agree. */
+final class Fidelity {
+  private static final Set<String> ACL_PASS = Set.of("ACL", "DEFAULT ACL");
+  private static final Set<String> POST_ACL_PASS = Set.of("EVENT TRIGGER", "MATERIALIZED VIEW DATA");
+
+  private Fidelity() {}
+
+  /** A connection in simple-query mode, so scripts with BEGIN ATOMIC bodies go through whole. */
+  static Connection simple(String db) throws SQLException {
+    return java.sql.DriverManager.getConnection(EmbeddedPg.jdbcUrl(db) + "&preferQueryMode=simple");
+  }
+
+  /** A source database loaded with {@code sql}; lines {@code -- @@} split it into transactions. */
+  static String source(String prefix, String sql) throws SQLException {
+    String db = EmbeddedPg.createDatabase(prefix);
+    try (Connection c = simple(db);
+        Statement s = c.createStatement()) {
+      for (String chunk : sql.split("\n-- @@\n")) {
+        s.execute(chunk);
+      }
+    }
+    return db;
+  }
+
+  /** Reads the catalog of {@code db} as a dump would: in a REPEATABLE READ, read-only transaction. */
+  static Catalog read(String db, CatalogOptions options) throws SQLException {
+    try (Connection c = EmbeddedPg.dataSource(db).getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setReadOnly(true);
+      Catalog cat = CatalogReader.read(c, options);
+      c.commit();
+      return cat;
+    }
+  }
+
+  /** Dumps {@code source}, restores into a new database, returns its name. */
+  static String restore(String source, Catalog cat) throws SQLException, IOException {
+    Map<Integer, byte[]> data = new HashMap<>();
+    try (Connection c = EmbeddedPg.dataSource(source).getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
+      for (TableData t : cat.tables()) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        cm.copyOut(t.copyOutSql(), out);
+        data.put(t.dumpId(), out.toByteArray());
+      }
+      c.commit();
+    }
+    String target = EmbeddedPg.createDatabase("target");
+    try (Connection c = simple(target);
+        Statement s = c.createStatement()) {
+      s.execute("SET check_function_bodies = false; SET xmloption = content;"
+          + " SET client_min_messages = warning; SET row_security = off;");
+      CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
+      for (int pass = 0; pass < 3; pass++) {
+        for (TocEntry e : cat.entries()) {
+          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc()) ? 2 : 0;
+          if (entryPass != pass || e.desc().equals("ENCODING")) {
+            continue;
+          }
+          if (e.desc().equals("TABLE DATA")) {
+            cm.copyIn(e.copyStmt(), new ByteArrayInputStream(data.get(e.dumpId())));
+            continue;
+          }
+          if (e.defn() == null || e.defn().isEmpty()) {
+            continue;
+          }
+          exec(s, e, e.defn());
+          String owner = ownerStatement(e);
+          if (owner != null) {
+            exec(s, e, owner);
+          }
+        }
+      }
+    }
+    return target;
+  }
+
+  private static void exec(Statement s, TocEntry e, String sql) throws SQLException {
+    try {
+      s.execute(sql);
+    } catch (SQLException ex) {
+      throw new SQLException("entry " + e.dumpId() + " " + e.desc() + " " + e.tag() + ":\n" + sql, ex);
+    }
+  }
+
+  /** pg_restore's {@code _printTocEntry} / {@code _getObjectDescription}. */
+  static String ownerStatement(TocEntry e) {
+    if (e.owner() == null || e.owner().isEmpty() || e.dropStmt() == null || e.dropStmt().isEmpty()) {
+      return null;
+    }
+    String obj;
+    switch (e.desc()) {
+      case "VIEW", "SEQUENCE", "MATERIALIZED VIEW" -> obj = "TABLE " + Sql.qq(e.namespace(), e.tag());
+      case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS" ->
+          obj = e.desc() + " " + Sql.qq(e.namespace(), e.tag());
+      case "SCHEMA" -> obj = "SCHEMA " + Sql.q(e.tag());
+      case "AGGREGATE", "FUNCTION", "PROCEDURE" -> {
+        String d = e.dropStmt().strip();
+        obj = d.substring("DROP ".length(), d.length() - 1);
+      }
+      default -> {
+        return null;
+      }
+    }
+    return "ALTER " + obj + " OWNER TO " + Sql.q(e.owner()) + ";";
+  }
+
+  /** pg_dump (plain, schema and data) of a database, without the \restrict lines. */
+  static String pgDump(String db, String... extra) throws IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>(List.of("pg_dump", "-h", "localhost", "-p",
+        Integer.toString(EmbeddedPg.port()), "-U", "postgres"));
+    cmd.addAll(List.of(extra));
+    cmd.add(db);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out.lines()
+        .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+        .collect(Collectors.joining("\n"));
+  }
+
+  /**
+   * pg_dump's own TOC order for {@code db}: one {@code "desc|namespace|tag|owner"} line per
+   * entry, DATABASE left out (this reader does not emit it).
+   */
+  static List<String> pgDumpToc(String db) throws IOException, InterruptedException {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("toc", ".dump");
+    pgDump(db, "-Fc", "-f", f.toString());
+    Process p = new ProcessBuilder("pg_restore", "-l", f.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    java.nio.file.Files.delete(f);
+    List<String> lines = new java.util.ArrayList<>();
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\\d+; \\d+ \\d+ (.*)$");
+    for (String l : out.split("\n")) {
+      java.util.regex.Matcher m = line.matcher(l);
+      if (m.matches() && !m.group(1).startsWith("DATABASE ")) {
+        lines.add(m.group(1));
+      }
+    }
+    return lines;
+  }
+
+  /** This reader's TOC in {@code pg_restore -l} shape (desc namespace tag owner). */
+  static List<String> toc(Catalog cat) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (TocEntry e : cat.entries()) {
+      if (Set.of("ENCODING", "STDSTRINGS", "SEARCHPATH").contains(e.desc())) {
+        continue;
+      }
+      lines.add(e.desc() + " " + (e.namespace() == null ? "-" : e.namespace()) + " " + e.tag() + " "
+          + (e.owner() == null ? "" : e.owner()));
+    }
+    return lines;
+  }
+
+  /** The whole check: pg_dump output of source and restored copy must be identical. */
+  static Catalog assertRoundTrip(String source) throws Exception {
+    Catalog cat = read(source, CatalogOptions.all());
+    String target = restore(source, cat);
+    String src = pgDump(source, "--schema-only");
+    String dst = pgDump(target, "--schema-only");
+    String srcData = pgDump(source, "--data-only");
+    String dstData = pgDump(target, "--data-only");
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "fidelity"));
+    java.nio.file.Files.writeString(dir.resolve(source + ".src.sql"), src + srcData);
+    java.nio.file.Files.writeString(dir.resolve(source + ".dst.sql"), dst + dstData);
+    StringBuilder toc = new StringBuilder();
+    for (TocEntry e : cat.entries()) {
+      toc.append(e.dumpId()).append("; ").append(e.section()).append(' ').append(e.desc()).append(' ')
+          .append(e.namespace()).append(' ').append(e.tag()).append(' ').append(e.owner())
+          .append(" deps=").append(e.dependencies()).append('\n');
+    }
+    java.nio.file.Files.writeString(dir.resolve(source + ".toc"), toc);
+    java.nio.file.Files.write(dir.resolve(source + ".mine.lst"), toc(cat));
+    java.nio.file.Files.write(dir.resolve(source + ".pgdump.lst"), pgDumpToc(source));
+    assertThat(dst).isEqualTo(src);
+    assertThat(dstData).isEqualTo(srcData);
+    assertThat(toc(cat)).as("TOC order vs pg_dump -Fc").isEqualTo(pgDumpToc(source));
+    return cat;
+  }
+}
