@@ -2,6 +2,7 @@ package com.avnology.backup.postgres.internal.archive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -189,7 +190,7 @@ public record ArchiveHeader(
      */
     public static CreationTime now(ZoneId zone) {
       LocalDateTime t = LocalDateTime.now(zone).withNano(0);
-      boolean dst = zone.getRules().isDaylightSavings(java.time.Instant.now());
+      boolean dst = zone.getRules().isDaylightSavings(Instant.now());
       return of(t, dst);
     }
 

@@ -15,7 +15,6 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
 
 /**
  * Opens the data files of a directory archive. The TOC names a file without its compression
@@ -119,7 +118,7 @@ public final class DataFiles {
       return switch (algorithm) {
         case NONE -> raw;
         case GZIP -> new LeveledGzipOutputStream(raw, level);
-        case LZ4 -> new FramedLZ4CompressorOutputStream(raw);
+        case LZ4 -> new Lz4FrameOutputStream(raw);
         case ZSTD -> new ZstdOutputStream(raw, level < 0 ? ZSTD_DEFAULT_LEVEL : level);
       };
     } catch (IOException | RuntimeException e) {
