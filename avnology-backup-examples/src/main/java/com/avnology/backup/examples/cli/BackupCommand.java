@@ -30,6 +30,8 @@ final class BackupCommand implements Callable<Integer> {
       description = "A directory to back up, under a name (repeatable)")
   Map<String, Path> volumes = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
+
   @Option(names = "--compression", defaultValue = "zstd", paramLabel = "ALGO[:LEVEL]",
       description = "none, gzip[:1-9] or zstd[:1-22] (default: ${DEFAULT-VALUE})")
   String compression;
@@ -42,13 +44,16 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (volumes.isEmpty()) {
+    if (volumes.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to back up: give at least one --volume NAME=PATH");
+          "nothing to back up: give --postgres JDBC_URL or at least one --volume NAME=PATH");
     }
     Backup.Builder builder = Backup.builder()
         .sink(Sinks.open(to))
         .compression(Compression.parse(compression));
+    if (postgres.present()) {
+      builder.target(postgres.builder().build());
+    }
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
     BackupResult result = builder.build().run();
     if (json) {

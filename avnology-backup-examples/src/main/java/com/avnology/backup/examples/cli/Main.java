@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       ListCommand.class,
       VerifyCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -33,6 +33,12 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Restore volume NAME into directory PATH (repeatable)")
   Map<String, Path> volumes = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
+
+  @Option(names = "--clean",
+      description = "Drop the archive's objects from the database first (else it must be empty)")
+  boolean clean;
+
   @Option(names = "--overwrite",
       description = "Allow restoring into non-empty directories (files in the set replace theirs)")
   boolean overwrite;
@@ -45,13 +51,20 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (volumes.isEmpty()) {
+    if (volumes.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to restore: give at least one --volume NAME=PATH");
+          "nothing to restore: give --postgres JDBC_URL or at least one --volume NAME=PATH");
     }
     RestorePlan.Builder plan = RestorePlan.from(Sinks.open(from));
     if (!set.equals("latest")) {
       plan.set(set);
+    }
+    if (postgres.present()) {
+      var target = postgres.builder();
+      if (clean) {
+        target.clean();
+      }
+      plan.target(target.build());
     }
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));

@@ -97,7 +97,7 @@ final class CliTest {
   void badUsage_givesOneLineErrorsAndNonZeroCodes() {
     Run noTarget = cli("backup", "--to", sink);
     assertThat(noTarget.code()).isEqualTo(2);
-    assertThat(noTarget.err()).contains("nothing to back up: give at least one --volume NAME=PATH");
+    assertThat(noTarget.err()).contains("nothing to back up: give --postgres JDBC_URL or at least one --volume NAME=PATH");
 
     Run badSink = cli("list", "--from", "ftp://host/x");
     assertThat(badSink.code()).isEqualTo(1);

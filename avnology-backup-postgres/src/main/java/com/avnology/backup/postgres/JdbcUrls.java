@@ -1,0 +1,46 @@
+package com.avnology.backup.postgres;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Data sources from JDBC URLs, with passwords kept out of every message. */
+final class JdbcUrls {
+  private JdbcUrls() {}
+
+  static PGSimpleDataSource dataSource(String url) {
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: '" + redact(url)
+          + "'; use jdbc:postgresql://host:5432/database");
+    }
+    PGSimpleDataSource ds = new PGSimpleDataSource() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public String toString() {
+        return "PGSimpleDataSource[" + redact(getUrl()) + "]";
+      }
+    };
+    try {
+      ds.setUrl(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot parse JDBC URL '" + redact(url) + "'");
+    }
+    return ds;
+  }
+
+  static void password(javax.sql.DataSource ds, String password) {
+    if (!(ds instanceof PGSimpleDataSource pg)) {
+      throw new IllegalStateException(
+          "password(...) applies to targets built from a JDBC URL; configure the DataSource");
+    }
+    pg.setPassword(password);
+  }
+
+  /**
+   * @param url a JDBC URL
+   * @return it with any password parameter or user-info password replaced by ***
+   */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***")
+        .replaceAll("(//[^/:@]+:)[^@/]*@", "$1***@");
+  }
+}

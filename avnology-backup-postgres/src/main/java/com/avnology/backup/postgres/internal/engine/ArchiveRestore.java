@@ -1,0 +1,248 @@
+package com.avnology.backup.postgres.internal.engine;
+
+import com.avnology.backup.BackupException;
+import com.avnology.backup.StorageException;
+import com.avnology.backup.postgres.PostgresOptions;
+import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.archive.TocFile;
+import com.avnology.backup.postgres.internal.archive.TocReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a directory-format archive into a database over JDBC, as {@code pg_restore -j N
+ * --exit-on-error} would, with one difference: a failure after pre-data undoes the restore (every
+ * entry's drop statement, in reverse order) so the database is left as it was found.
+ */
+public final class ArchiveRestore {
+  private static final Logger log = LoggerFactory.getLogger(ArchiveRestore.class);
+  private static final int COPY_BUFFER = 256 * 1024;
+
+  private final DataSource dataSource;
+  private final int jobs;
+  private final PostgresOptions options;
+
+  /**
+   * @param dataSource the target database
+   * @param jobs worker connections for data and post-data
+   * @param options ownership, privileges, clean
+   */
+  public ArchiveRestore(DataSource dataSource, int jobs, PostgresOptions options) {
+    this.dataSource = dataSource;
+    this.jobs = jobs;
+    this.options = options;
+  }
+
+  /**
+   * @param source the archive
+   * @return entries applied
+   * @throws BackupException naming the entry that failed and the state left behind
+   */
+  public int restore(ArchiveSource source) {
+    TocFile toc;
+    try (InputStream in = source.openToc()) {
+      toc = TocReader.read(in);
+    } catch (IOException e) {
+      throw new StorageException("cannot read toc.dat of " + source.describe() + ": "
+          + e.getMessage(), e);
+    }
+    RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
+    checkSupported(plan, source);
+    try (Connection leader = Connections.open(dataSource, "restore")) {
+      Sessions.restore(leader, plan.searchPath);
+      if (options.clean()) {
+        clean(leader, plan);
+      } else {
+        EmptyCheck.requireEmpty(leader);
+      }
+      runPreData(leader, plan);
+      try {
+        runParallel(plan, source);
+        runSerial(leader, plan.acls);
+        runSerial(leader, plan.last);
+      } catch (EntryFailure f) {
+        String undo = undo(leader, plan);
+        throw new BackupException(f.getMessage() + "; " + undo, f.getCause());
+      }
+      return plan.all().size();
+    } catch (EntryFailure f) {
+      throw new BackupException(f.getMessage()
+          + "; pre-data runs in one transaction, so nothing was created", f.getCause());
+    } catch (SQLException e) {
+      throw new StorageException("restore from " + source.describe() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void checkSupported(RestorePlanner plan, ArchiveSource source) {
+    if (plan.encoding != null && !plan.encoding.equalsIgnoreCase("UTF8")) {
+      throw new BackupException("archive " + source.describe() + " holds " + plan.encoding
+          + " data; only UTF8 archives can be restored over JDBC so far: dump with"
+          + " pg_dump -E UTF8");
+    }
+    if (!plan.standardStrings) {
+      throw new BackupException("archive " + source.describe()
+          + " was made with standard_conforming_strings off, which this restore does not"
+          + " support: dump again with it on");
+    }
+    for (TocEntry e : plan.all()) {
+      if (e.desc().equals("BLOBS") || e.desc().equals("BLOB") || e.desc().equals("BLOB METADATA")) {
+        throw new BackupException("archive " + source.describe() + " holds large objects (entry "
+            + e.dumpId() + "), which this restore does not support yet; nothing was restored");
+      }
+    }
+  }
+
+  private void clean(Connection leader, RestorePlanner plan) throws SQLException {
+    List<TocEntry> reversed = new ArrayList<>(plan.all());
+    Collections.reverse(reversed);
+    try (Statement s = leader.createStatement()) {
+      for (TocEntry e : reversed) {
+        if (e.dropStmt() != null && !e.dropStmt().isBlank() && !isPublicSchema(e)) {
+          s.execute(DropStatements.ifExists(e.dropStmt()));
+        }
+      }
+    }
+  }
+
+  private void runPreData(Connection leader, RestorePlanner plan) throws SQLException {
+    leader.setAutoCommit(false);
+    try {
+      for (TocEntry e : plan.preData) {
+        apply(leader, e);
+      }
+      leader.commit();
+    } catch (EntryFailure f) {
+      leader.rollback();
+      throw f;
+    } finally {
+      leader.setAutoCommit(true);
+    }
+  }
+
+  private void runParallel(RestorePlanner plan, ArchiveSource source) throws SQLException {
+    List<Connection> workers = new ArrayList<>();
+    try {
+      int n = Math.max(1, jobs);
+      for (int i = 0; i < n; i++) {
+        Connection c = Connections.open(dataSource, "restore worker");
+        workers.add(c);
+        Sessions.restore(c, plan.searchPath);
+      }
+      Map<Integer, Long> sizes = new HashMap<>();
+      for (TocEntry d : plan.data) {
+        if (d.dataFile() != null && !d.dataFile().isEmpty()) {
+          sizes.put(d.dumpId(), source.dataSize(d.dataFile()));
+        }
+      }
+      TaskScheduler<TocEntry> scheduler = new TaskScheduler<>(plan.parallelTasks(sizes));
+      try {
+        Workers.run(workers, scheduler, (c, e) -> {
+          if (e.desc().equals("TABLE DATA")) {
+            copyIn(c, e, source);
+          } else {
+            apply(c, e);
+          }
+        }, "avnology-restore");
+      } catch (EntryFailure f) {
+        throw f;
+      } catch (Exception e) {
+        throw new EntryFailure("restore worker failed: " + e.getMessage(), e);
+      }
+    } finally {
+      workers.forEach(Connections::closeQuietly);
+    }
+  }
+
+  private void runSerial(Connection c, List<TocEntry> entries) {
+    for (TocEntry e : entries) {
+      apply(c, e);
+    }
+  }
+
+  private void apply(Connection c, TocEntry e) {
+    try (Statement s = c.createStatement()) {
+      if (e.tableAm() != null && !e.tableAm().isEmpty()) {
+        s.execute("SET default_table_access_method = " + Identifiers.quote(e.tableAm()));
+      }
+      if (e.defn() != null && !e.defn().isBlank()) {
+        s.execute(e.defn());
+      }
+      if (!options.noOwner()) {
+        var owner = OwnerStatements.of(e);
+        if (owner.isPresent()) {
+          s.execute(owner.get());
+        }
+      }
+    } catch (SQLException ex) {
+      throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
+    }
+  }
+
+  private void copyIn(Connection c, TocEntry e, ArchiveSource source) {
+    String copy = e.copyStmt().strip();
+    if (copy.endsWith(";")) {
+      copy = copy.substring(0, copy.length() - 1);
+    }
+    try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()))) {
+      c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
+    } catch (SQLException | IOException | RuntimeException ex) {
+      throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
+    }
+  }
+
+  private String undo(Connection leader, RestorePlanner plan) {
+    List<TocEntry> reversed = new ArrayList<>(plan.all());
+    Collections.reverse(reversed);
+    int failed = 0;
+    for (TocEntry e : reversed) {
+      if (e.dropStmt() == null || e.dropStmt().isBlank() || isPublicSchema(e)) {
+        continue;
+      }
+      try (Statement s = leader.createStatement()) {
+        s.execute(DropStatements.ifExists(e.dropStmt()));
+      } catch (SQLException ex) {
+        failed++;
+        log.warn("undo of {} failed: {}", describe(e), ex.getMessage());
+      }
+    }
+    if (options.clean()) {
+      return "everything the restore created was dropped again; the objects clean() dropped"
+          + " before are gone" + (failed > 0 ? " (" + failed + " drops failed)" : "");
+    }
+    return failed == 0
+        ? "everything the restore created was dropped again, the database is as it was"
+        : "undo failed for " + failed + " objects: the database is partly restored,"
+            + " drop and recreate it";
+  }
+
+  private static boolean isPublicSchema(TocEntry e) {
+    return e.desc().equals("SCHEMA") && "public".equals(e.tag());
+  }
+
+  static String describe(TocEntry e) {
+    String ns = e.namespace() == null || e.namespace().isEmpty() ? "" : e.namespace() + " ";
+    return "archive entry " + e.dumpId() + " (" + e.desc() + " " + ns + e.tag() + ")";
+  }
+
+  /** A failed entry; carries the message naming it. */
+  static final class EntryFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EntryFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

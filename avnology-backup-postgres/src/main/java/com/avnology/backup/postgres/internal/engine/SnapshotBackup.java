@@ -1,0 +1,189 @@
+package com.avnology.backup.postgres.internal.engine;
+
+import com.avnology.backup.BackupContext;
+import com.avnology.backup.BackupException;
+import com.avnology.backup.Compression;
+import com.avnology.backup.StorageException;
+import com.avnology.backup.postgres.PostgresOptions;
+import com.avnology.backup.postgres.internal.archive.ArchiveHeader;
+import com.avnology.backup.postgres.internal.archive.ArchiveVersion;
+import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
+import com.avnology.backup.postgres.internal.archive.TocFile;
+import com.avnology.backup.postgres.internal.archive.TocWriter;
+import com.avnology.backup.postgres.internal.catalog.Catalog;
+import com.avnology.backup.postgres.internal.catalog.CatalogOptions;
+import com.avnology.backup.postgres.internal.catalog.CatalogReader;
+import com.avnology.backup.postgres.internal.catalog.TableData;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical backup: export a snapshot, read the catalog in it, copy every table on {@code jobs}
+ * connections sharing it, and write {@code toc.dat} last.
+ */
+public final class SnapshotBackup {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotBackup.class);
+  private static final int COPY_BUFFER = 256 * 1024;
+
+  private final DataSource dataSource;
+  private final String name;
+  private final int jobs;
+  private final PostgresOptions options;
+
+  /**
+   * @param dataSource the database
+   * @param name the target's name; artifacts go under {@code <name>/}
+   * @param jobs worker connections
+   * @param options selection and ownership
+   */
+  public SnapshotBackup(DataSource dataSource, String name, int jobs, PostgresOptions options) {
+    this.dataSource = dataSource;
+    this.name = name;
+    this.jobs = jobs;
+    this.options = options;
+  }
+
+  /**
+   * @param context where the archive goes
+   * @throws BackupException naming what failed
+   */
+  public void run(BackupContext context) {
+    Compression compression = context.compression();
+    CompressionAlgorithm algorithm = algorithm(compression);
+    List<Connection> workers = new ArrayList<>();
+    try (Connection leader = Connections.open(dataSource, "backup")) {
+      Sessions.dump(leader, null);
+      String snapshot = single(leader, "SELECT pg_catalog.pg_export_snapshot()");
+      Catalog catalog = CatalogReader.read(leader, catalogOptions());
+      lockTables(leader, catalog.tables());
+      ServerInfo server = ServerInfo.read(leader);
+      log.info("backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
+          server.database(), catalog.entries().size(), catalog.tables().size(), snapshot, jobs);
+      if (jobs == 1) {
+        workers.add(leader);
+      } else {
+        for (int i = 0; i < Math.min(jobs, Math.max(1, catalog.tables().size())); i++) {
+          Connection c = Connections.open(dataSource, "backup worker");
+          workers.add(c);
+          Sessions.dump(c, snapshot);
+        }
+      }
+      Map<String, Long> rows = copyTables(workers, catalog.tables(), context, compression,
+          algorithm);
+      writeToc(context, catalog, server, algorithm, compression.level());
+      context.metadata("serverVersion", server.version());
+      context.metadata("database", server.database());
+      context.metadata("snapshot", snapshot);
+      context.metadata("tables", Integer.toString(catalog.tables().size()));
+      context.metadata("entries", Integer.toString(catalog.entries().size()));
+      rows.forEach((table, n) -> context.metadata("rows." + table, Long.toString(n)));
+      context.option("format", "pg_dump directory archive " + version(algorithm));
+      context.option("jobs", Integer.toString(jobs));
+      leader.rollback();
+    } catch (SQLException e) {
+      throw new StorageException("backup of postgres/" + name + " failed: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new StorageException("backup of postgres/" + name + " failed writing the archive: "
+          + e.getMessage(), e);
+    } finally {
+      for (Connection c : workers) {
+        Connections.closeQuietly(c);
+      }
+    }
+  }
+
+  private CatalogOptions catalogOptions() {
+    return new CatalogOptions(options.schemas(), options.excludeSchemas(), options.tables(),
+        options.excludeTables(), options.noOwner(), options.noPrivileges());
+  }
+
+  private Map<String, Long> copyTables(List<Connection> workers, List<TableData> tables,
+      BackupContext context, Compression compression, CompressionAlgorithm algorithm)
+      throws SQLException, IOException {
+    Map<String, Long> rows = new ConcurrentHashMap<>();
+    List<TaskScheduler.Task<TableData>> tasks = new ArrayList<>();
+    int order = 0;
+    for (TableData t : tables) {
+      tasks.add(new TaskScheduler.Task<>(t.dumpId(), List.of(), java.util.Set.of(), false,
+          t.estimatedBytes(), order++, t));
+    }
+    try {
+      Workers.run(workers, new TaskScheduler<>(tasks), (c, t) -> {
+        String path = name + "/" + t.dumpId() + ".dat" + algorithm.suffix();
+        try (OutputStream out = new BufferedOutputStream(
+            compression.compress(context.artifact(path, compression.algorithm())), COPY_BUFFER)) {
+          long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), out);
+          CopyTerminator.write(out);
+          rows.put(t.schema() + "." + t.table(), n);
+        } catch (SQLException e) {
+          throw new SQLException("copying table " + t.schema() + "." + t.table() + " failed: "
+              + e.getMessage(), e.getSQLState(), e);
+        }
+        context.entriesDone(1);
+      }, "avnology-copy");
+    } catch (SQLException | IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return rows;
+  }
+
+  private void writeToc(BackupContext context, Catalog catalog, ServerInfo server,
+      CompressionAlgorithm algorithm, int level) throws IOException {
+    ArchiveHeader header = ArchiveHeader.forDirectory(version(algorithm), algorithm,
+        algorithm == CompressionAlgorithm.GZIP ? level : 0, LocalDateTime.now(),
+        server.database(), server.version(), "avnology-backup");
+    try (OutputStream out = new BufferedOutputStream(
+        context.artifact(name + "/toc.dat", Compression.Algorithm.NONE), COPY_BUFFER)) {
+      TocWriter.write(new TocFile(header, catalog.entries()), out);
+    }
+  }
+
+  static ArchiveVersion version(CompressionAlgorithm algorithm) {
+    return algorithm == CompressionAlgorithm.NONE || algorithm == CompressionAlgorithm.GZIP
+        ? ArchiveVersion.V1_14
+        : ArchiveVersion.V1_15;
+  }
+
+  static CompressionAlgorithm algorithm(Compression compression) {
+    switch (compression.algorithm()) {
+      case GZIP:
+        return CompressionAlgorithm.GZIP;
+      case ZSTD:
+        return CompressionAlgorithm.ZSTD;
+      default:
+        return CompressionAlgorithm.NONE;
+    }
+  }
+
+  private static void lockTables(Connection c, List<TableData> tables) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (TableData t : tables) {
+        s.execute("LOCK TABLE " + Identifiers.quote(t.schema()) + "." + Identifiers.quote(t.table())
+            + " IN ACCESS SHARE MODE");
+      }
+    }
+  }
+
+  static String single(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

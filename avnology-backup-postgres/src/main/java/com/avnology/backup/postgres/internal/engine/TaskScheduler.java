@@ -1,0 +1,125 @@
+package com.avnology.backup.postgres.internal.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Hands tasks to worker threads the way {@code pg_restore -j} does: a task is ready when every
+ * task it depends on is done and no running task holds a lock it conflicts with; among ready
+ * tasks, the heaviest goes first, then the earliest. Dependencies on ids that are not tasks here
+ * count as done. Thread-safe.
+ *
+ * @param <T> the payload
+ */
+public final class TaskScheduler<T> {
+  /**
+   * One task.
+   *
+   * @param id unique id (a dump id)
+   * @param deps ids this task waits for
+   * @param locks names of what it locks (tables); shared locks never conflict with each other
+   * @param exclusive whether its locks conflict with any other task's lock on the same name
+   * @param weight bigger first
+   * @param order tie-break: smaller first
+   * @param payload what to run
+   * @param <T> the payload
+   */
+  public record Task<T>(
+      int id, Collection<Integer> deps, Set<String> locks, boolean exclusive, long weight,
+      int order, T payload) {}
+
+  private final Map<Integer, Task<T>> pending = new HashMap<>();
+  private final Set<Integer> unfinished = new HashSet<>();
+  private final List<Task<T>> running = new ArrayList<>();
+  private Throwable failure;
+
+  /** @param tasks the tasks to schedule */
+  public TaskScheduler(Collection<Task<T>> tasks) {
+    for (Task<T> t : tasks) {
+      pending.put(t.id(), t);
+      unfinished.add(t.id());
+    }
+  }
+
+  /**
+   * Blocks until a task is ready, or every task is done, or a task failed.
+   *
+   * @return the next task, or null when there is nothing more to do
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public synchronized Task<T> take() throws InterruptedException {
+    while (true) {
+      if (failure != null || pending.isEmpty()) {
+        return null;
+      }
+      Task<T> next = pending.values().stream()
+          .filter(this::ready)
+          .min(Comparator.<Task<T>>comparingLong(t -> -t.weight()).thenComparingInt(Task::order))
+          .orElse(null);
+      if (next != null) {
+        pending.remove(next.id());
+        running.add(next);
+        return next;
+      }
+      if (running.isEmpty()) {
+        throw new IllegalStateException("tasks wait for each other: " + pending.keySet());
+      }
+      wait();
+    }
+  }
+
+  /** @param task a task that finished successfully */
+  public synchronized void done(Task<T> task) {
+    running.remove(task);
+    unfinished.remove(task.id());
+    notifyAll();
+  }
+
+  /**
+   * Stops handing out tasks; the first failure is kept.
+   *
+   * @param task the task that failed
+   * @param e why
+   */
+  public synchronized void failed(Task<T> task, Throwable e) {
+    running.remove(task);
+    if (failure == null) {
+      failure = e;
+    }
+    notifyAll();
+  }
+
+  /** @return the first failure, or null */
+  public synchronized Throwable failure() {
+    return failure;
+  }
+
+  /** @return ids of tasks never finished */
+  public synchronized Set<Integer> unfinished() {
+    return Set.copyOf(unfinished);
+  }
+
+  private boolean ready(Task<T> t) {
+    for (Integer dep : t.deps()) {
+      if (unfinished.contains(dep) && !dep.equals(t.id())) {
+        return false;
+      }
+    }
+    for (Task<T> r : running) {
+      if (t.exclusive() || r.exclusive()) {
+        for (String lock : t.locks()) {
+          if (r.locks().contains(lock)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+}

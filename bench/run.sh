@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: avnology-backup's pure-Java engine vs pg_dump / pg_restore 15, on the
+# same PostgreSQL 15 server and the same data, in one run. Prints wall times, ratios and sizes.
+#
+#   bench/run.sh [SCALE]      SCALE = pgbench scale (default 30), plus a 1M-row mixed table
+#
+# Needs Debian's postgresql-15 (server binaries, pgbench) and postgresql-client-15; runs the
+# server as the 'postgres' user in a scratch directory. Our backup runs under -Xmx128m.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=${1:-30}
+ROWS=${BENCH_ROWS:-1000000}
+JOBS=${BENCH_JOBS:-2}
+PGBIN=/usr/lib/postgresql/15/bin
+PORT=${BENCH_PORT:-55432}
+WORK=$(mktemp -d /tmp/avnology-bench.XXXXXX)
+chown postgres "$WORK" 2>/dev/null || true
+JAR=avnology-backup-examples/target/avnology-backup.jar
+[ -f "$JAR" ] || ./mvnw -q -B package -DskipTests
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() { as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
+  -o "-p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=512MB" start >/dev/null
+export PGHOST=localhost PGPORT=$PORT PGUSER=postgres
+PSQL="$PGBIN/psql -q -v ON_ERROR_STOP=1"
+$PSQL -d postgres -c "CREATE DATABASE bench"
+echo "== building the bench database: pgbench scale $SCALE + $ROWS mixed rows"
+"$PGBIN/pgbench" -i -q -s "$SCALE" bench >/dev/null 2>&1
+$PSQL -d bench <<SQL
+CREATE TABLE mixed (id bigint PRIMARY KEY, doc jsonb, payload bytea, at timestamptz, note text);
+INSERT INTO mixed SELECT g,
+  jsonb_build_object('id', g, 'name', 'user ' || g, 'tags', jsonb_build_array(g % 10, g % 7), 'ok', g % 2 = 0),
+  decode(md5(g::text) || md5((g * 7)::text), 'hex'),
+  timestamptz '2020-01-01' + g * interval '17 seconds',
+  repeat(md5(g::text), 1 + g % 4)
+FROM generate_series(1, $ROWS) g;
+VACUUM ANALYZE;
+SQL
+DBSIZE=$($PSQL -d bench -At -c "SELECT pg_database_size('bench')")
+echo "database size: $((DBSIZE / 1048576)) MiB"
+
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l; }
+size() { du -sb "$1" | cut -f1; }
+fresh() { $PSQL -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+declare -A T S
+
+run() { # name, command...
+  local name=$1; shift
+  local t0; t0=$(now)
+  "$@" >"$WORK/$name.log" 2>&1 || { echo "$name failed:"; tail -20 "$WORK/$name.log"; exit 1; }
+  T[$name]=$(secs "$t0" "$(now)")
+  printf '%-28s %8.2f s\n' "$name" "${T[$name]}"
+}
+
+URL="jdbc:postgresql://localhost:$PORT/bench?user=postgres"
+echo "== backup"
+run pg_dump_Fc "$PGBIN/pg_dump" -Fc -f "$WORK/bench.dump" bench
+S[pg_dump_Fc]=$(size "$WORK/bench.dump")
+run pg_dump_Fd_j$JOBS "$PGBIN/pg_dump" -Fd -j "$JOBS" -f "$WORK/bench.dir" bench
+S[pg_dump_Fd_j$JOBS]=$(size "$WORK/bench.dir")
+for c in zstd:1 zstd:3 gzip:1; do
+  name=ours_${c/:/}
+  run "$name" java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-${c/:/}" --jobs "$JOBS" --compression "$c"
+  S[$name]=$(size "$WORK/ours-${c/:/}")
+done
+
+echo "== restore (into fresh databases)"
+fresh r1; run pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
+fresh r2; run pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
+fresh r3; run ours_restore_zstd1 java -Xmx256m -jar "$JAR" restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"
+fresh r4; run pg_restore_j${JOBS}_ours_gzip1 "$PGBIN/pg_restore" -j "$JOBS" -d r4 "$(ls -d "$WORK"/ours-gzip1/sets/*/postgres/main)"
+
+echo "== check: restored row counts"
+for db in bench r2 r3 r4; do
+  printf '%-6s ' "$db"; $PSQL -d "$db" -At -c "SELECT (SELECT count(*) FROM pgbench_accounts) || ' accounts, ' || (SELECT count(*) FROM mixed) || ' mixed, sum(abalance)=' || (SELECT sum(abalance) FROM pgbench_accounts)"
+done
+
+echo "== ratios (ours / theirs; below 1 means faster or smaller)"
+ratio() { printf '%-44s %6.2f\n' "$1" "$(echo "$2 / $3" | bc -l)"; }
+ratio "backup zstd:1 time / pg_dump -Fc" "${T[ours_zstd1]}" "${T[pg_dump_Fc]}"
+ratio "backup zstd:3 time / pg_dump -Fc" "${T[ours_zstd3]}" "${T[pg_dump_Fc]}"
+ratio "backup gzip:1 time / pg_dump -Fc" "${T[ours_gzip1]}" "${T[pg_dump_Fc]}"
+ratio "backup zstd:1 time / pg_dump -Fd -j$JOBS" "${T[ours_zstd1]}" "${T[pg_dump_Fd_j$JOBS]}"
+ratio "archive zstd:1 size / pg_dump -Fc" "${S[ours_zstd1]}" "${S[pg_dump_Fc]}"
+ratio "archive zstd:3 size / pg_dump -Fc" "${S[ours_zstd3]}" "${S[pg_dump_Fc]}"
+ratio "archive gzip:1 size / pg_dump -Fc" "${S[ours_gzip1]}" "${S[pg_dump_Fc]}"
+ratio "restore time / pg_restore" "${T[ours_restore_zstd1]}" "${T[pg_restore]}"
+ratio "restore time / pg_restore -j$JOBS" "${T[ours_restore_zstd1]}" "${T[pg_restore_j$JOBS]}"
+echo "sizes (bytes): $(for k in "${!S[@]}"; do printf '%s=%s ' "$k" "${S[$k]}"; done)"
