@@ -71,6 +71,13 @@ public final class SnapshotBackup {
       Catalog catalog = CatalogReader.read(leader, catalogOptions());
       lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
+      long largeObjects = Long.parseLong(
+          single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
+      if (largeObjects > 0) {
+        log.warn("database {} holds {} large objects, which this version does not back up",
+            server.database(), largeObjects);
+        context.metadata("largeObjectsNotBackedUp", Long.toString(largeObjects));
+      }
       log.info("backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
           server.database(), catalog.entries().size(), catalog.tables().size(), snapshot, jobs);
       if (jobs == 1) {
