@@ -55,7 +55,9 @@ final class LoopRepair {
       if (d.kind == Kind.NAMESPACE || d.kind == Kind.TYPE || d.kind == Kind.EXTENSION) {
         keep.add(d);
       }
-      rule.dependOn(d);
+      if (d.kind != Kind.NAMESPACE) {
+        rule.dependOn(d);
+      }
     }
     rule.dependOn(view);
     view.deps.clear();

@@ -115,7 +115,7 @@ final class TableDefinition {
     RelationReader.reloptions(r.toastopts, "toast.", opts, null);
     String with = opts.isEmpty() ? "" : " WITH (" + String.join(", ", opts) + ")";
     if (view || matview) {
-      String def = r.viewdef.strip();
+      String def = r.viewdef.stripTrailing();
       if (def.endsWith(";")) {
         def = def.substring(0, def.length() - 1);
       }
