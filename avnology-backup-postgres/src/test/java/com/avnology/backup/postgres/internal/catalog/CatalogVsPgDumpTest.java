@@ -44,9 +44,7 @@ final class CatalogVsPgDumpTest {
       cmp(diffs, k + "hadDumper", mine.hadDumper(), t.hadDumper());
       cmp(diffs, k + "catalogId", mine.tableOid() + "/" + mine.oid(), t.tableOid() + "/" + t.oid());
       cmp(diffs, k + "section", mine.section(), t.section());
-      if (!Set.of("FUNCTION", "PROCEDURE").contains(mine.desc())) {
-        cmp(diffs, k + "defn", mine.defn(), t.defn());
-      }
+      cmp(diffs, k + "defn", mine.defn(), t.defn());
       cmp(diffs, k + "dropStmt", mine.dropStmt(), t.dropStmt());
       cmp(diffs, k + "copyStmt", mine.copyStmt(), t.copyStmt());
       cmp(diffs, k + "namespace", mine.namespace(), t.namespace());
