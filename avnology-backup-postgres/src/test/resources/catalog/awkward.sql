@@ -134,3 +134,13 @@ INSERT INTO app.measure VALUES (1, '2024-03-01', 1.5), (2, '2023-01-01', 2.5);
 INSERT INTO app.invoice VALUES (1, 'one');
 REFRESH MATERIALIZED VIEW app.mv_totals;
 REFRESH MATERIALIZED VIEW app.mv_on_mv;
+-- @@
+CREATE FUNCTION app."Weird $$ fn"(a text, VARIADIC rest text[]) RETURNS SETOF text
+  LANGUAGE plpgsql STABLE SECURITY DEFINER LEAKPROOF COST 5 ROWS 10 PARALLEL RESTRICTED
+  SET search_path = app, "My Schema", pg_temp SET work_mem = '64MB'
+  AS $f$ BEGIN RETURN NEXT a || '$$' || '$_'; END $f$;
+CREATE FUNCTION app.win_fn() RETURNS int LANGUAGE internal WINDOW IMMUTABLE AS 'window_row_number';
+CREATE FUNCTION app.out_fn(IN a int, OUT b int, INOUT c text DEFAULT 'x') LANGUAGE sql
+  AS 'SELECT a, c';
+CREATE FUNCTION app.tab_fn(n int) RETURNS TABLE (x int, "Y" text) LANGUAGE sql PARALLEL SAFE
+  AS $$SELECT n, 'y'$$;

@@ -29,6 +29,18 @@ final class Acls {
 
   private Acls() {}
 
+  /** The privilege letters pg_dump checks for a GRANT type, in its output order. */
+  static String letters(String type, boolean column, boolean maintain) {
+    return switch (type) {
+      case "TABLE" -> column ? "raxw" : "raxdtD" + (maintain ? "m" : "") + "w";
+      case "SEQUENCE" -> "rUw";
+      case "FUNCTION", "PROCEDURE" -> "X";
+      case "SCHEMA" -> "CU";
+      case "DATABASE" -> "CcT";
+      default -> "U";
+    };
+  }
+
   /** A parsed {@code grantee=privs/grantor}; grantee "" is PUBLIC. */
   record Item(String grantee, String grantor, List<String> privs, List<String> grantable) {}
 
@@ -41,8 +53,9 @@ final class Acls {
    * @param owner the object's owner
    * @return GRANT/REVOKE statements, or "" when the ACL equals the baseline
    */
-  static String build(
-      String type, String name, String column, String[] acl, String[] base, String owner) {
+  static String build(String type, String name, String column, String[] acl, String[] base,
+      String owner, boolean maintain) {
+    String letters = letters(type, column != null, maintain);
     Set<String> have = new HashSet<>(Arrays.asList(acl));
     Set<String> baseline = base == null ? Set.of() : new HashSet<>(Arrays.asList(base));
     StringBuilder first = new StringBuilder();
@@ -53,7 +66,7 @@ final class Acls {
         if (have.contains(b)) {
           continue;
         }
-        Item it = parse(b);
+        Item it = parse(b, letters);
         if (!it.privs.isEmpty() || !it.grantable.isEmpty()) {
           first.append("REVOKE ALL");
           if (column != null) {
@@ -67,7 +80,7 @@ final class Acls {
       if (baseline.contains(a)) {
         continue;
       }
-      Item it = parse(a);
+      Item it = parse(a, letters);
       boolean asOwner = it.grantor.equals(owner);
       StringBuilder sb = asOwner && it.grantee.equals(owner) ? first : second;
       if (!asOwner) {
@@ -94,36 +107,50 @@ final class Acls {
 
   private static String list(List<String> privs, String column) {
     List<String> out = new ArrayList<>();
+    if (privs.equals(List.of("ALL"))) {
+      return column == null ? "ALL" : "ALL(" + Sql.q(column) + ")";
+    }
     for (String p : privs) {
       out.add(column == null ? p : p + "(" + Sql.q(column) + ")");
     }
     return String.join(",", out);
   }
 
-  static Item parse(String item) {
+  /** Parses an aclitem, keeping only the privileges of {@code letters}, in that order. */
+  static Item parse(String item, String letters) {
     int[] pos = {0};
     String grantee = name(item, pos);
     if (item.charAt(pos[0]) != '=') {
       throw new IllegalArgumentException("bad aclitem " + item);
     }
-    pos[0]++;
+    int slash = item.indexOf('/', pos[0]);
+    String privText = item.substring(pos[0] + 1, slash < 0 ? item.length() : slash);
+    pos[0] = slash < 0 ? item.length() : slash + 1;
+    String grantor = pos[0] < item.length() ? name(item, pos) : "";
     List<String> privs = new ArrayList<>();
     List<String> grantable = new ArrayList<>();
-    while (pos[0] < item.length() && item.charAt(pos[0]) != '/') {
-      char c = item.charAt(pos[0]++);
-      String p = PRIVS.get(c);
-      if (p == null) {
-        throw new IllegalArgumentException("unknown privilege " + c + " in " + item);
-      }
-      if (pos[0] < item.length() && item.charAt(pos[0]) == '*') {
-        pos[0]++;
-        grantable.add(p);
+    boolean allWithGo = true;
+    boolean allWithoutGo = true;
+    for (char c : letters.toCharArray()) {
+      int at = privText.indexOf(c);
+      if (at < 0) {
+        allWithGo = false;
+        allWithoutGo = false;
+      } else if (at + 1 < privText.length() && privText.charAt(at + 1) == '*') {
+        grantable.add(PRIVS.get(c));
+        allWithoutGo = false;
       } else {
-        privs.add(p);
+        privs.add(PRIVS.get(c));
+        allWithGo = false;
       }
     }
-    pos[0]++;
-    String grantor = pos[0] <= item.length() ? name(item, pos) : "";
+    if (allWithGo) {
+      privs = List.of();
+      grantable = List.of("ALL");
+    } else if (allWithoutGo) {
+      grantable = List.of();
+      privs = List.of("ALL");
+    }
     return new Item(grantee, grantor, privs, grantable);
   }
 

@@ -60,6 +60,7 @@ public final class CatalogReader {
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);
+    LoopRepair.repair(ctx);
     List<DumpObject> sorted = TopoSort.sort(withBoundaries(ctx.objects));
     return Emitter.emit(ctx, sorted, specialEntries(c));
   }

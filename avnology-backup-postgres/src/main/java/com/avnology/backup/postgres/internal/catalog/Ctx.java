@@ -135,7 +135,7 @@ final class Ctx {
     if (opts.noPrivileges() || acl == null) {
       return;
     }
-    String text = Acls.build(type, sqlName, column, acl, base, owner);
+    String text = Acls.build(type, sqlName, column, acl, base, owner, version >= 170000);
     if (!text.isEmpty()) {
       parent.attach("ACL", tag, text, order);
     }

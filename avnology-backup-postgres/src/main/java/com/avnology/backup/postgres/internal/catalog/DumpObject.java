@@ -41,6 +41,12 @@ final class DumpObject {
   /** COMMENT / ACL / SEQUENCE OWNED BY entries written right after this one. */
   final List<Attached> attached = new ArrayList<>();
 
+  /** Views only: the dummy CREATE VIEW and the real CREATE OR REPLACE VIEW, for a split. */
+  String dummyViewDefn;
+  String replaceViewDefn;
+  String dummyViewDrop;
+  long returnRuleOid;
+
   /** TABLE DATA only. */
   String copyStmt;
   TableDataSpec data;

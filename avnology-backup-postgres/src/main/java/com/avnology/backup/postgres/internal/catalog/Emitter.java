@@ -28,8 +28,14 @@ final class Emitter {
               o.data.estimatedBytes()));
         }
       }
+      int tableAcl = 0;
       for (DumpObject.Attached a : o.attached) {
         List<Integer> deps = o.emit ? List.of(o.dumpId) : List.of();
+        if (a.desc().equals("ACL") && a.tag().startsWith("COLUMN ") && tableAcl > 0) {
+          deps = List.of(o.dumpId, tableAcl);
+        } else if (a.desc().equals("ACL")) {
+          tableAcl = next;
+        }
         boolean ownedBy = a.desc().equals("SEQUENCE OWNED BY");
         String owner = o.owner == null ? "" : o.owner;
         entries.add(new TocEntry(next++, false, "0", "0", a.tag(), a.desc(),

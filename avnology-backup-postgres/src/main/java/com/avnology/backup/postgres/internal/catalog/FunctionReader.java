@@ -45,8 +45,9 @@ final class FunctionReader {
             + " pg_catalog.pg_get_function_arguments(p.oid) AS args,"
             + " pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL)"
             + "   FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY u(t, i) ORDER BY u.i), ', ') AS argtypes,"
-            + " CASE WHEN p.prokind <> 'a' THEN pg_catalog.pg_get_functiondef(p.oid) END AS def"
+            + FunctionText.columns(ctx.version)
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
             + " WHERE p.oid >= 16384 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
             + "   WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid"
             + "   AND d.deptype = 'i')",
@@ -76,7 +77,7 @@ final class FunctionReader {
             o.defn = "CREATE AGGREGATE " + sig + " (\n" + aggBodies.get(oid) + "\n);\n";
           } else {
             o.tag = name + "(" + o.argKey + ")";
-            o.defn = rs.getString("def").stripTrailing() + ";\n";
+            o.defn = FunctionText.build(rs, Sql.qq(schema, name));
           }
           o.dropStmt = "DROP " + o.desc + " " + signature + ";\n";
           ctx.add(o);

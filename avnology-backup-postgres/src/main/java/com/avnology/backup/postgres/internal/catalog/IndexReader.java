@@ -12,6 +12,7 @@ final class IndexReader {
 
   static void read(Ctx ctx) throws SQLException {
     List<Attach> attaches = new ArrayList<>();
+    java.util.Map<Long, List<Attach>> byParent = new java.util.HashMap<>();
     ctx.query(
         "SELECT i.indexrelid, ic.relname AS indname, i.indrelid, i.indisclustered, i.indisreplident,"
             + " pg_catalog.pg_get_indexdef(i.indexrelid) AS indexdef, ts.spcname,"
@@ -85,32 +86,38 @@ final class IndexReader {
       if (parent == null || child == null) {
         continue;
       }
-      String parentQ = parentIndexName(ctx, at.parentIndex);
-      if (parentQ == null) {
+      String[] parentInfo = parentIndex(ctx, at.parentIndex);
+      if (parentInfo == null) {
         continue;
       }
+      String parentQ = parentInfo[0];
       DumpObject a = at.obj;
       a.defn = "ALTER INDEX " + parentQ + " ATTACH PARTITION " + Sql.qq(a.namespace, a.name) + ";\n";
       a.dependOn(child);
       a.dependOn(parent);
       a.dependOn(ctx.resolve(Ctx.PG_CLASS, at.childTable));
+      a.dependOn(ctx.resolve(Ctx.PG_CLASS, Long.parseLong(parentInfo[1])));
       ctx.add(a);
+      byParent.computeIfAbsent(at.parentIndex, k -> new ArrayList<>()).add(at);
     }
-    foreignKeys(ctx);
+    foreignKeys(ctx, byParent);
   }
 
-  private static String parentIndexName(Ctx ctx, long indexOid) throws SQLException {
-    String[] out = new String[1];
+  /** @return {qualified name, table oid} of an index, or null */
+  private static String[] parentIndex(Ctx ctx, long indexOid) throws SQLException {
+    String[][] out = new String[1][];
     ctx.query(
-        "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = " + indexOid,
-        rs -> out[0] = Sql.qq(rs.getString(1), rs.getString(2)));
+        "SELECT n.nspname, c.relname, i.indrelid FROM pg_catalog.pg_class c"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.oid = " + indexOid,
+        rs -> out[0] = new String[] {Sql.qq(rs.getString(1), rs.getString(2)), rs.getString(3)});
     return out[0];
   }
 
-  private static void foreignKeys(Ctx ctx) throws SQLException {
+  private static void foreignKeys(Ctx ctx, java.util.Map<Long, List<Attach>> byParent)
+      throws SQLException {
     ctx.query(
-        "SELECT co.oid, co.conname, co.conrelid, pg_catalog.pg_get_constraintdef(co.oid, false) AS def"
+        "SELECT co.oid, co.conname, co.conrelid, co.conindid, pg_catalog.pg_get_constraintdef(co.oid, false) AS def"
             + " FROM pg_catalog.pg_constraint co"
             + " WHERE co.contype = 'f' AND co.conparentid = 0 AND co.conrelid >= 16384",
         rs -> {
@@ -131,6 +138,14 @@ final class IndexReader {
               + rs.getString("def") + ";\n";
           o.dropStmt = "ALTER TABLE " + only + qt + " DROP CONSTRAINT " + Sql.q(con) + ";\n";
           o.dependOn(rel.obj);
+          // addConstrChildIdxDeps: wait for every partition of the referenced index to attach
+          java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(rs.getLong("conindid")));
+          while (!todo.isEmpty()) {
+            for (Attach at : byParent.getOrDefault(todo.pop(), List.of())) {
+              o.dependOn(at.obj);
+              todo.add(at.childIndex);
+            }
+          }
           ctx.add(o);
           ctx.comments(o, Ctx.PG_CONSTRAINT, o.oid, "CONSTRAINT " + Sql.q(con) + " ON " + qt,
               "CONSTRAINT " + Sql.q(con) + " ON " + Sql.q(rel.name));

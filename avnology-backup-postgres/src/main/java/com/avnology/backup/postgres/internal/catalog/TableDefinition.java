@@ -115,14 +115,24 @@ final class TableDefinition {
     RelationReader.reloptions(r.toastopts, "toast.", opts, null);
     String with = opts.isEmpty() ? "" : " WITH (" + String.join(", ", opts) + ")";
     if (view || matview) {
-      String def = r.viewdef.strip();
+      String def = r.viewdef.stripTrailing();
       if (def.endsWith(";")) {
         def = def.substring(0, def.length() - 1);
       }
+      String tail = checkOption != null ? "\n  WITH " + checkOption.toUpperCase() + " CHECK OPTION" : "";
       o.defn = "CREATE " + o.desc + " " + qn + with + " AS\n" + def
-          + (matview ? "\n  WITH NO DATA" : "")
-          + (checkOption != null ? "\n  WITH " + checkOption.toUpperCase() + " CHECK OPTION" : "")
-          + ";\n";
+          + (matview ? "\n  WITH NO DATA" : "") + tail + ";\n";
+      if (view) {
+        List<String> nulls = new ArrayList<>();
+        for (Col c : cols) {
+          nulls.add("NULL::" + c.type() + (c.coll() != null ? " COLLATE " + c.coll() : "") + " AS "
+              + Sql.q(c.name()));
+        }
+        String dummy = qn + with + " AS\nSELECT\n    " + String.join(",\n    ", nulls) + ";\n";
+        o.dummyViewDefn = "CREATE VIEW " + dummy;
+        o.replaceViewDefn = "CREATE OR REPLACE VIEW " + qn + " AS\n" + def + tail + ";\n";
+        o.dummyViewDrop = "CREATE OR REPLACE VIEW " + dummy;
+      }
       for (Col c : cols) {
         if (c.defExpr() != null) {
           separateDefault(ctx, rel, o, c);

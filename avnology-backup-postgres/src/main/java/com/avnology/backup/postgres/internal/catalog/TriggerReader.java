@@ -36,6 +36,7 @@ final class TriggerReader {
           String name = rs.getString("rulename");
           if (name.equals("_RETURN")) {
             ctx.alias(Ctx.PG_REWRITE, rs.getLong("oid"), Ctx.PG_CLASS, rel.oid);
+            rel.obj.returnRuleOid = rs.getLong("oid");
             return;
           }
           DumpObject o = child(ctx, Kind.RULE, Ctx.PG_REWRITE, rs.getLong("oid"), rel, name);

@@ -23,4 +23,13 @@ final class CatalogReaderTest {
     assertThat(cat.entries()).extracting(TocEntry::desc)
         .startsWith("ENCODING", "STDSTRINGS", "SEARCHPATH");
   }
+
+  @Test
+  void read_dependencyLoops_recreateIdentically() throws Exception {
+    String db = Fidelity.source("loops", resource("loops.sql"));
+    Catalog cat = Fidelity.assertRoundTrip(db);
+    assertThat(cat.entries()).extracting(e -> e.desc() + " " + e.tag())
+        .contains("CHECK CONSTRAINT t t_small", "DEFAULT t n", "CHECK CONSTRAINT t2 t2_v_check",
+            "RULE v_grp _RETURN");
+  }
 }

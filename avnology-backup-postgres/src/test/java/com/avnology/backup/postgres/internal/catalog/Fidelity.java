@@ -147,9 +147,11 @@ final class Fidelity {
    * pg_dump's own TOC order for {@code db}: one {@code "desc|namespace|tag|owner"} line per
    * entry, DATABASE left out (this reader does not emit it).
    */
-  static List<String> pgDumpToc(String db) throws IOException, InterruptedException {
+  static List<String> pgDumpToc(String db, String... options) throws IOException, InterruptedException {
     java.nio.file.Path f = java.nio.file.Files.createTempFile("toc", ".dump");
-    pgDump(db, "-Fc", "-f", f.toString());
+    List<String> args = new java.util.ArrayList<>(List.of(options));
+    args.addAll(List.of("-Fc", "-f", f.toString()));
+    pgDump(db, args.toArray(String[]::new));
     Process p = new ProcessBuilder("pg_restore", "-l", f.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
