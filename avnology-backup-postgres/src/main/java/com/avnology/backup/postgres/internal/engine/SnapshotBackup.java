@@ -71,6 +71,7 @@ public final class SnapshotBackup {
       Catalog catalog = CatalogReader.read(leader, catalogOptions());
       lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
+      UnsupportedObjects.check(leader, server.database());
       long largeObjects = Long.parseLong(
           single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
       if (largeObjects > 0) {
