@@ -1,0 +1,96 @@
+package com.avnology.backup.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class PostgresCliTest {
+  static EmbeddedPostgres pg;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path sockets = Files.createDirectories(
+        Path.of(System.getProperty("java.io.tmpdir"), "cli-pg-sockets"));
+    pg = EmbeddedPostgres.builder()
+        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    pg.close();
+  }
+
+  @Test
+  void demo_runsEndToEnd_andReportsIdenticalDatabases() {
+    CliTest.Run demo = CliTest.cli("demo", "--identities", "300");
+
+    assertThat(demo.code()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("rows: sessions").contains("databases identical")
+        .doesNotContain("DIFFERS");
+  }
+
+  @Test
+  void backupAndRestore_postgresDatabase_viaCli() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_src; CREATE DATABASE cli_dst");
+    exec("cli_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
+        + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 1000) g");
+    String sink = "file:" + tmp.resolve("backups");
+
+    CliTest.Run backup = CliTest.cli("backup", "--postgres", url("cli_src"), "--to", sink,
+        "--jobs", "2", "--compression", "gzip:6", "--json");
+    assertThat(backup.code()).as(backup.err()).isZero();
+    assertThat(backup.out()).contains("\"kind\" : \"postgres\"").contains("postgres/main/toc.dat");
+
+    CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"));
+    assertThat(restore.code()).as(restore.err()).isZero();
+    assertThat(count("cli_dst", "SELECT count(*) FROM t")).isEqualTo(1000);
+
+    CliTest.Run again = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"));
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains("is not empty").contains("--clean");
+    CliTest.Run clean = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
+        "--clean");
+    assertThat(clean.code()).as(clean.err()).isZero();
+    assertThat(count("cli_dst", "SELECT count(*) FROM t")).isEqualTo(1000);
+  }
+
+  @Test
+  void backup_badPassword_failsWithoutPrintingIt() {
+    CliTest.Run run = CliTest.cli("backup", "--postgres",
+        "jdbc:postgresql://localhost:1/nope?user=u&password=s3cr3t-value", "--to",
+        "file:" + tmp.resolve("b"));
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot connect").doesNotContain("s3cr3t-value");
+  }
+
+  private static String url(String db) {
+    return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
+  }
+
+  private static void exec(String db, String sql) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", db).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static long count(String db, String sql) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", db).getConnection();
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
