@@ -12,7 +12,7 @@ SCALE=${1:-30}
 ROWS=${BENCH_ROWS:-1000000}
 JOBS=${BENCH_JOBS:-2}
 PGBIN=/usr/lib/postgresql/15/bin
-PORT=${BENCH_PORT:-55432}
+PORT=${BENCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORK=$(mktemp -d /tmp/avnology-bench.XXXXXX)
 chown postgres "$WORK" 2>/dev/null || true
 JAR=avnology-backup-examples/target/avnology-backup.jar
@@ -20,11 +20,12 @@ JAR=avnology-backup-examples/target/avnology-backup.jar
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() { as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+[ -n "${BENCH_KEEP:-}" ] && echo "keeping $WORK (port $PORT)" || trap cleanup EXIT
 
 as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
-  -o "-p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=512MB" start >/dev/null
+  -o "-p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=512MB" start >/dev/null \
+  || { tail -5 "$WORK/server.log"; exit 1; }
 export PGHOST=localhost PGPORT=$PORT PGUSER=postgres
 PSQL="$PGBIN/psql -q -v ON_ERROR_STOP=1"
 $PSQL -d postgres -c "CREATE DATABASE bench"

@@ -72,6 +72,7 @@ public final class ArchiveRestore {
         runParallel(plan, source);
         runSerial(leader, plan.acls);
         runSerial(leader, plan.last);
+        Sessions.durable(leader);
       } catch (EntryFailure f) {
         String undo = undo(leader, plan);
         throw new BackupException(f.getMessage() + "; " + undo, f.getCause());

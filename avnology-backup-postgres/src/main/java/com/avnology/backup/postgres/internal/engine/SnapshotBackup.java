@@ -68,7 +68,9 @@ public final class SnapshotBackup {
     try (Connection leader = Connections.open(dataSource, "backup")) {
       Sessions.dump(leader, null);
       String snapshot = single(leader, "SELECT pg_catalog.pg_export_snapshot()");
+      long t0 = System.nanoTime();
       Catalog catalog = CatalogReader.read(leader, catalogOptions());
+      long catalogMs = (System.nanoTime() - t0) / 1_000_000;
       lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
@@ -90,8 +92,11 @@ public final class SnapshotBackup {
           Sessions.dump(c, snapshot);
         }
       }
+      long t1 = System.nanoTime();
       Map<String, Long> rows = copyTables(workers, catalog.tables(), context, compression,
           algorithm);
+      log.info("catalog read in {} ms, {} tables copied in {} ms", catalogMs,
+          catalog.tables().size(), (System.nanoTime() - t1) / 1_000_000);
       writeToc(context, catalog, server, algorithm, compression.level());
       context.metadata("serverVersion", server.version());
       context.metadata("database", server.database());
