@@ -43,6 +43,7 @@ VACUUM ANALYZE;
 SQL
 DBSIZE=$($PSQL -d bench -At -c "SELECT pg_database_size('bench')")
 echo "database size: $((DBSIZE / 1048576)) MiB"
+if [ -n "${BENCH_BUILD_ONLY:-}" ]; then echo "server left running: PGPORT=$PORT, data in $WORK"; trap - EXIT; exit 0; fi
 
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }

@@ -12,13 +12,17 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The published sets of a sink: list them, read their manifests, verify and delete them.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Verification reads up to four artifacts at once.
  */
 public final class BackupCatalog {
   private static final Logger log = LoggerFactory.getLogger(BackupCatalog.class);
@@ -92,10 +96,29 @@ public final class BackupCatalog {
 
   VerifyResult verify(String setId, List<Manifest.Artifact> artifacts) {
     List<VerifyResult.Check> checks = new ArrayList<>();
+    int threads = Math.max(1, Math.min(Math.min(4, artifacts.size()),
+        Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "avnology-verify");
+      t.setDaemon(true);
+      return t;
+    });
     try (BackupSink.SetReader reader = sink.open(setId)) {
+      List<Future<String>> problems = new ArrayList<>();
       for (Manifest.Artifact artifact : artifacts) {
-        checks.add(new VerifyResult.Check(artifact, check(reader, artifact)));
+        problems.add(pool.submit(() -> check(reader, artifact)));
       }
+      for (int i = 0; i < artifacts.size(); i++) {
+        checks.add(new VerifyResult.Check(artifacts.get(i), problems.get(i).get()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("verification of set " + setId + " was interrupted", e);
+    } catch (ExecutionException e) {
+      throw new StorageException("verification of set " + setId + " failed: "
+          + e.getCause().getMessage(), e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
     return new VerifyResult(setId, checks);
   }

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 public final class FileSetWriter implements BackupSink.SetWriter {
   private static final String PARTIAL = ".partial";
   private final Path dir;
+  private final java.util.Set<Path> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean published;
   private volatile boolean aborted;
 
@@ -35,7 +36,8 @@ public final class FileSetWriter implements BackupSink.SetWriter {
     }
     try {
       Files.createDirectories(file.getParent());
-      return durable(file);
+      directories.add(file.getParent());
+      return durable(file, false);
     } catch (IOException e) {
       throw new StorageException("cannot create artifact " + file + ": " + e, e);
     }
@@ -44,13 +46,16 @@ public final class FileSetWriter implements BackupSink.SetWriter {
   @Override
   public void publish(byte[] manifest) {
     checkOpen();
+    // Every artifact was fsynced when closed; make their renames durable before the manifest
+    // exists, then the manifest itself.
+    directories.forEach(FileSetWriter::syncDirectory);
     Path file = dir.resolve(BackupSink.MANIFEST);
-    try (OutputStream out = durable(file)) {
+    try (OutputStream out = durable(file, true)) {
       out.write(manifest);
     } catch (IOException e) {
       throw new StorageException("cannot write manifest " + file + ": " + e, e);
     }
-    syncDirectory(dir);
+    syncDirectory(dir.getParent());
     published = true;
   }
 
@@ -75,8 +80,11 @@ public final class FileSetWriter implements BackupSink.SetWriter {
     }
   }
 
-  /** A stream to a temporary file that is synced and renamed to {@code file} on close. */
-  private static OutputStream durable(Path file) throws IOException {
+  /**
+   * A stream to a temporary file that is synced and renamed to {@code file} on close; the
+   * directory is synced after the rename when {@code syncDir}.
+   */
+  private static OutputStream durable(Path file, boolean syncDir) throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + PARTIAL);
     FileChannel channel =
         FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -100,7 +108,9 @@ public final class FileSetWriter implements BackupSink.SetWriter {
               channel.force(true);
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(file.getParent());
+            if (syncDir) {
+              syncDirectory(file.getParent());
+            }
           }
         },
         256 * 1024);

@@ -10,7 +10,9 @@ final class Logging {
 
   static void configure(String[] args) {
     verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
   }
 

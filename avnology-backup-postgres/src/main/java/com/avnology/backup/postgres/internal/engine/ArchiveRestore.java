@@ -67,12 +67,18 @@ public final class ArchiveRestore {
       } else {
         EmptyCheck.requireEmpty(leader);
       }
+      long t0 = System.nanoTime();
       runPreData(leader, plan);
+      long t1 = System.nanoTime();
       try {
         runParallel(plan, source);
+        long t2 = System.nanoTime();
         runSerial(leader, plan.acls);
         runSerial(leader, plan.last);
         Sessions.durable(leader);
+        log.info("restored {} entries: pre-data {} ms, data and post-data {} ms on {} jobs,"
+            + " the rest {} ms", plan.all().size(), (t1 - t0) / 1_000_000,
+            (t2 - t1) / 1_000_000, jobs, (System.nanoTime() - t2) / 1_000_000);
       } catch (EntryFailure f) {
         String undo = undo(leader, plan);
         throw new BackupException(f.getMessage() + "; " + undo, f.getCause());
@@ -151,11 +157,13 @@ public final class ArchiveRestore {
       TaskScheduler<TocEntry> scheduler = new TaskScheduler<>(plan.parallelTasks(sizes));
       try {
         Workers.run(workers, scheduler, (c, e) -> {
+          long start = System.nanoTime();
           if (e.desc().equals("TABLE DATA")) {
             copyIn(c, e, source);
           } else {
             apply(c, e);
           }
+          log.debug("{} took {} ms", describe(e), (System.nanoTime() - start) / 1_000_000);
         }, "avnology-restore");
       } catch (EntryFailure f) {
         throw f;
