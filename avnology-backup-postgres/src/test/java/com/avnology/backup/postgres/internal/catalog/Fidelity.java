@@ -77,7 +77,8 @@ final class Fidelity {
       CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
       for (int pass = 0; pass < 3; pass++) {
         for (TocEntry e : cat.entries()) {
-          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc()) ? 2 : 0;
+          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc())
+              || e.tag().startsWith("EVENT TRIGGER ") ? 2 : 0;
           if (entryPass != pass || e.desc().equals("ENCODING")) {
             continue;
           }
