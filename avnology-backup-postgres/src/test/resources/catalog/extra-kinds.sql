@@ -129,6 +129,16 @@ SELECT g, 'name ' || g, 'Nick' || (g % 7), 'city ' || (g % 10), 'zip ' || (g % 1
        to_tsvector('xk.custom'::regconfig, 'the quick brown fox ' || g), g % 17
   FROM generate_series(1, 200) g;
 
+-- ---------------------------------------------------------------- other owners
+ALTER COLLATION xk.german OWNER TO xk_reader;
+ALTER TEXT SEARCH DICTIONARY xk.plain OWNER TO xk_reader;
+ALTER TEXT SEARCH CONFIGURATION xk.empty OWNER TO xk_reader;
+ALTER OPERATOR "Xk Two".<<< (xk.mood, xk.mood) OWNER TO xk_reader;
+ALTER OPERATOR FAMILY xk.empty_family USING gist OWNER TO xk_reader;
+ALTER OPERATOR CLASS xk.int4_hash_ops USING hash OWNER TO xk_reader;
+ALTER CONVERSION xk.latin1_utf8 OWNER TO xk_reader;
+ALTER STATISTICS xk.people_expr OWNER TO xk_reader;
+
 -- ---------------------------------------------------------------- default privileges
 ALTER DEFAULT PRIVILEGES IN SCHEMA xk GRANT SELECT ON TABLES TO PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA xk GRANT USAGE ON SEQUENCES TO xk_reader WITH GRANT OPTION;

@@ -116,10 +116,11 @@ final class Fidelity {
     String obj;
     switch (e.desc()) {
       case "VIEW", "SEQUENCE", "MATERIALIZED VIEW" -> obj = "TABLE " + Sql.qq(e.namespace(), e.tag());
-      case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS" ->
+      case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS",
+          "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION" ->
           obj = e.desc() + " " + Sql.qq(e.namespace(), e.tag());
-      case "SCHEMA" -> obj = "SCHEMA " + Sql.q(e.tag());
-      case "AGGREGATE", "FUNCTION", "PROCEDURE" -> {
+      case "SCHEMA", "EVENT TRIGGER" -> obj = e.desc() + " " + Sql.q(e.tag());
+      case "AGGREGATE", "FUNCTION", "PROCEDURE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY" -> {
         String d = e.dropStmt().strip();
         obj = d.substring("DROP ".length(), d.length() - 1);
       }
