@@ -539,7 +539,9 @@ public final class Fidelity {
             + " WHERE " + USER_NS + " AND " + notExtensionMember("pg_operator", "o.oid"),
         // text search configurations and dictionaries
         "SELECT 'text search configuration ' || format('%I.%I', n.nspname, f.cfgname),"
-            + " jsonb_build_object('parser', f.cfgparser::regproc::text,"
+            + " jsonb_build_object('parser', (SELECT format('%I.%I', pn.nspname, p.prsname)"
+            + "   FROM pg_ts_parser p JOIN pg_namespace pn ON pn.oid = p.prsnamespace"
+            + "   WHERE p.oid = f.cfgparser),"
             + " 'mappings', (SELECT array_agg(m.maptokentype || ':' || m.mapseqno || ':'"
             + "   || m.mapdict::regdictionary::text ORDER BY m.maptokentype, m.mapseqno)"
             + "   FROM pg_ts_config_map m WHERE m.mapcfg = f.oid)::text,"

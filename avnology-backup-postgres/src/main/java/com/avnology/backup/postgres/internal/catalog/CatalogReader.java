@@ -57,6 +57,15 @@ public final class CatalogReader {
     RelationReader.read(ctx);
     IndexReader.read(ctx);
     TriggerReader.read(ctx);
+    CollationReader.read(ctx);
+    TextSearchReader.read(ctx);
+    OperatorReader.read(ctx);
+    OpClassReader.read(ctx);
+    CastReader.read(ctx);
+    ConversionReader.read(ctx);
+    StatisticsReader.read(ctx);
+    DefaultAclReader.read(ctx);
+    EventTriggerReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);

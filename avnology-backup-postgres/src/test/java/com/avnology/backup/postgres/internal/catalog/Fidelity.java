@@ -77,7 +77,8 @@ final class Fidelity {
       CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
       for (int pass = 0; pass < 3; pass++) {
         for (TocEntry e : cat.entries()) {
-          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc()) ? 2 : 0;
+          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc())
+              || e.tag().startsWith("EVENT TRIGGER ") ? 2 : 0;
           if (entryPass != pass || e.desc().equals("ENCODING")) {
             continue;
           }
@@ -115,10 +116,11 @@ final class Fidelity {
     String obj;
     switch (e.desc()) {
       case "VIEW", "SEQUENCE", "MATERIALIZED VIEW" -> obj = "TABLE " + Sql.qq(e.namespace(), e.tag());
-      case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS" ->
+      case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS",
+          "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION" ->
           obj = e.desc() + " " + Sql.qq(e.namespace(), e.tag());
-      case "SCHEMA" -> obj = "SCHEMA " + Sql.q(e.tag());
-      case "AGGREGATE", "FUNCTION", "PROCEDURE" -> {
+      case "SCHEMA", "EVENT TRIGGER" -> obj = e.desc() + " " + Sql.q(e.tag());
+      case "AGGREGATE", "FUNCTION", "PROCEDURE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY" -> {
         String d = e.dropStmt().strip();
         obj = d.substring("DROP ".length(), d.length() - 1);
       }
