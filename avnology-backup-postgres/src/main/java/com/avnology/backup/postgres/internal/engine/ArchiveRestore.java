@@ -62,9 +62,7 @@ public final class ArchiveRestore {
     checkSupported(plan, source);
     try (Connection leader = Connections.open(dataSource, "restore")) {
       Sessions.restore(leader, plan.searchPath);
-      if (options.clean()) {
-        clean(leader, plan);
-      } else {
+      if (!options.clean()) {
         EmptyCheck.requireEmpty(leader);
       }
       long t0 = System.nanoTime();
@@ -85,8 +83,8 @@ public final class ArchiveRestore {
       }
       return plan.all().size();
     } catch (EntryFailure f) {
-      throw new BackupException(f.getMessage()
-          + "; pre-data runs in one transaction, so nothing was created", f.getCause());
+      throw new BackupException(f.getMessage() + "; pre-data (and clean) run in one transaction,"
+          + " so the database was left as it was", f.getCause());
     } catch (SQLException e) {
       throw new StorageException("restore from " + source.describe() + " failed: "
           + e.getMessage(), e);
@@ -112,21 +110,42 @@ public final class ArchiveRestore {
     }
   }
 
+  /**
+   * Drops the archive's objects in reverse order, inside the pre-data transaction. A drop that
+   * fails (say, a partition's inherited constraint, which goes with its parent) is rolled back to
+   * its savepoint and skipped, as pg_restore --clean carries on past such errors.
+   */
   private void clean(Connection leader, RestorePlanner plan) throws SQLException {
     List<TocEntry> reversed = new ArrayList<>(plan.all());
     Collections.reverse(reversed);
+    int skipped = 0;
     try (Statement s = leader.createStatement()) {
       for (TocEntry e : reversed) {
-        if (e.dropStmt() != null && !e.dropStmt().isBlank() && !isPublicSchema(e)) {
+        if (e.dropStmt() == null || e.dropStmt().isBlank() || isPublicSchema(e)) {
+          continue;
+        }
+        s.execute("SAVEPOINT avnology_clean");
+        try {
           s.execute(DropStatements.ifExists(e.dropStmt()));
+          s.execute("RELEASE SAVEPOINT avnology_clean");
+        } catch (SQLException ex) {
+          s.execute("ROLLBACK TO SAVEPOINT avnology_clean");
+          skipped++;
+          log.debug("clean: {} not dropped: {}", describe(e), ex.getMessage());
         }
       }
+    }
+    if (skipped > 0) {
+      log.info("clean: {} drops skipped (objects that go with their parents)", skipped);
     }
   }
 
   private void runPreData(Connection leader, RestorePlanner plan) throws SQLException {
     leader.setAutoCommit(false);
     try {
+      if (options.clean()) {
+        clean(leader, plan);
+      }
       for (TocEntry e : plan.preData) {
         apply(leader, e);
       }

@@ -23,26 +23,6 @@ final class UnsupportedObjects {
   private static final Map<String, String> KINDS = new LinkedHashMap<>();
 
   static {
-    // Kinds being added to the catalog reader; each line goes when its kind is dumped.
-    nsKind("collation", "pg_collation", "collname", "collnamespace");
-    nsKind("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace");
-    nsKind("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace");
-    nsKind("text search parser", "pg_ts_parser", "prsname", "prsnamespace");
-    nsKind("text search template", "pg_ts_template", "tmplname", "tmplnamespace");
-    nsKind("operator", "pg_operator", "oprname", "oprnamespace");
-    nsKind("operator class", "pg_opclass", "opcname", "opcnamespace");
-    nsKind("operator family", "pg_opfamily", "opfname", "opfnamespace");
-    nsKind("conversion", "pg_conversion", "conname", "connamespace");
-    nsKind("statistics object", "pg_statistic_ext", "stxname", "stxnamespace");
-    KINDS.put("default privileges", "SELECT x.defaclrole::regrole::text FROM"
-        + " pg_catalog.pg_default_acl x");
-    KINDS.put("cast", "SELECT format_type(x.castsource, NULL) || ' AS '"
-        + " || format_type(x.casttarget, NULL) FROM pg_catalog.pg_cast x WHERE x.oid >= 16384"
-        + " AND " + notExtension("pg_cast") + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend"
-        + " d WHERE d.classid = 'pg_catalog.pg_cast'::regclass AND d.objid = x.oid"
-        + " AND d.deptype = 'i')");
-    KINDS.put("event trigger", "SELECT x.evtname FROM pg_catalog.pg_event_trigger x WHERE "
-        + notExtension("pg_event_trigger"));
     KINDS.put("foreign data wrapper", "SELECT x.fdwname FROM pg_catalog.pg_foreign_data_wrapper x"
         + " WHERE " + notExtension("pg_foreign_data_wrapper"));
     KINDS.put("foreign server", "SELECT x.srvname FROM pg_catalog.pg_foreign_server x WHERE "
@@ -82,12 +62,6 @@ final class UnsupportedObjects {
           + " up yet: " + String.join(", ", found) + "; nothing was published. Exclude their"
           + " schemas or tables from the backup, or back this database up with pg_dump");
     }
-  }
-
-  private static void nsKind(String kind, String catalog, String name, String namespace) {
-    KINDS.put(kind, "SELECT n.nspname || '.' || x." + name + " FROM pg_catalog." + catalog + " x"
-        + " JOIN pg_catalog.pg_namespace n ON n.oid = x." + namespace + " WHERE true" + USER_NS
-        + " AND " + notExtension(catalog));
   }
 
   private static String notExtension(String catalog) {
