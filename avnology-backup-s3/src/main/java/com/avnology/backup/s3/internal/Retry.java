@@ -97,6 +97,9 @@ public record Retry(int retries, Duration delay) {
    * @return whether trying again may help
    */
   public static boolean isTransient(Exception e) {
+    if (e instanceof com.avnology.backup.BackupException && e.getCause() instanceof Exception) {
+      return isTransient((Exception) e.getCause());
+    }
     if (e instanceof IOException) {
       return true;
     }

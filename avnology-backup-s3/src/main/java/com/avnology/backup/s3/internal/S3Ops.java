@@ -203,6 +203,34 @@ public final class S3Ops {
             .expiry((int) expiry.toSeconds()).build()));
   }
 
+  /**
+   * @param key an object key
+   * @return its tags, or empty if the server does not implement tagging
+   */
+  public Optional<Map<String, String>> tags(String key) {
+    try {
+      return Optional.of(retry.run("get tags of " + key, () -> client.getObjectTags(
+          io.minio.GetObjectTagsArgs.builder().bucket(bucket).object(key).build()).get()));
+    } catch (Exception e) {
+      if (S3Errors.isNotImplemented(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.translate(e, where, accessKey, "reading the tags of " + key);
+    }
+  }
+
+  /**
+   * @param key an object key
+   * @param tags its new tags
+   */
+  public void setTags(String key, Map<String, String> tags) {
+    call("tagging " + key, () -> {
+      client.setObjectTags(io.minio.SetObjectTagsArgs.builder().bucket(bucket).object(key)
+          .tags(tags).build());
+      return null;
+    });
+  }
+
   /** @return a new multipart upload's id */
   public String createUpload(String key) {
     return call("starting a multipart upload of " + key,
