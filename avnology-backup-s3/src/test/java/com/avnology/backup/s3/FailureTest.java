@@ -87,7 +87,7 @@ final class FailureTest {
   }
 
   @Test
-  void serverStoppedMidUpload_backupFailsSetNotListedAndNextRunCleansUp() {
+  void serverStoppedMidUpload_backupFailsSetNotListedAndNextRunCleansUp() throws IOException {
     String bucket = server.bucket("failing");
     S3Sink sink = sink(bucket).build();
     Backup backup = Backup.builder().target(new StopsServer()).sink(sink).build();
@@ -107,14 +107,16 @@ final class FailureTest {
     // The next run, two hours later: the dead set is stale and goes
     Clock later = Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC);
     S3Sink next = sink(bucket).clock(later).build();
-    String id = Backup.builder().target(com.avnology.backup.VolumeTarget.of("v", tmp))
+    Path volume = java.nio.file.Files.createDirectories(tmp.resolve("volume"));
+    java.nio.file.Files.writeString(volume.resolve("f.txt"), "f");
+    String id = Backup.builder().target(com.avnology.backup.VolumeTarget.of("v", volume))
         .sink(next).clock(later).build().run().setId();
 
     assertThat(next.list()).containsExactly(id);
     assertThat(S3SinkTest.keys(server.client(), bucket).stream()
         .filter(k -> k.startsWith("sets/"))).allMatch(k -> k.startsWith("sets/" + id + "/"));
     // S3Proxy cannot list multipart uploads (HTTP 501): the sink then skips that step, and the
-    // parts of the upload cut off stay in S3Proxy's own storage. MinioIT checks it on MinIO.
+    // parts of the upload cut off stay in S3Proxy's own storage. MinioTest checks it on MinIO.
     S3Ops ops = new S3Ops(server.client(), bucket, null, null, new Retry(0, Duration.ZERO));
     assertThat(ops.listUploads("sets/")).isEmpty();
   }
