@@ -1,0 +1,282 @@
+package com.avnology.backup.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.BackupException;
+import com.avnology.backup.s3.internal.MirrorCopier;
+import com.avnology.backup.s3.internal.MirrorPlanner;
+import com.avnology.backup.s3.internal.Retry;
+import com.avnology.backup.s3.internal.S3Ops;
+import io.minio.MinioClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a destination bucket hold what a source bucket holds, like {@code mc mirror}: same or
+ * different servers (two clients), objects compared by size and checksum so that a change keeping
+ * the size is still copied, {@link Builder#overwrite(boolean)} and {@link Builder#remove(boolean)}
+ * as {@code mc mirror --overwrite --remove}, copies in parallel.
+ *
+ * <pre>{@code
+ * MirrorResult r = BucketMirror.builder(prodClient, "avatars", drClient, "avatars")
+ *     .overwrite(true).remove(true).build().run();
+ * }</pre>
+ *
+ * <p>A run that would delete more than {@link Builder#maxRemoveShare(double)} of the destination
+ * (half by default) refuses before doing anything, unless {@link Builder#force(boolean)}: an empty
+ * or wrong source must not wipe the copy. {@link #dryRun()} returns the plan and changes nothing.
+ * Content type and user metadata are copied; tags are not.
+ *
+ * <p>Immutable and thread-safe. The clients are the caller's and are never closed.
+ */
+public final class BucketMirror {
+  private static final Logger log = LoggerFactory.getLogger(BucketMirror.class);
+
+  private final MirrorPlanner planner;
+  private final MirrorCopier copier;
+  private final S3Ops target;
+  private final String targetPrefix;
+  private final String description;
+  private final boolean overwrite;
+  private final boolean remove;
+  private final boolean force;
+  private final double maxRemoveShare;
+  private final int parallelism;
+
+  private BucketMirror(Builder b) {
+    Retry retry = new Retry(b.retries, b.retryDelay);
+    S3Ops source = new S3Ops(b.sourceClient, b.sourceBucket, null, null, retry);
+    this.target = new S3Ops(b.targetClient, b.targetBucket, null, null, retry);
+    this.targetPrefix = b.targetPrefix;
+    this.planner = new MirrorPlanner(source, b.sourcePrefix, target, b.targetPrefix);
+    this.copier = new MirrorCopier(
+        new S3Ops(b.sourceClient, b.sourceBucket, null, null, Retry.NONE), b.sourcePrefix,
+        new S3Ops(b.targetClient, b.targetBucket, null, null, Retry.NONE), b.targetPrefix, retry);
+    this.description = "s3://" + b.sourceBucket + "/" + b.sourcePrefix + " -> s3://"
+        + b.targetBucket + "/" + b.targetPrefix;
+    this.overwrite = b.overwrite;
+    this.remove = b.remove;
+    this.force = b.force;
+    this.maxRemoveShare = b.maxRemoveShare;
+    this.parallelism = b.parallelism;
+  }
+
+  /**
+   * @param source a client for the source's server
+   * @param sourceBucket the bucket to copy from
+   * @param target a client for the destination's server; may be the same client
+   * @param targetBucket the bucket to copy into; it must exist
+   * @return a builder
+   * @throws IllegalArgumentException if a bucket name is not valid
+   */
+  public static Builder builder(MinioClient source, String sourceBucket, MinioClient target,
+      String targetBucket) {
+    return new Builder(source, sourceBucket, target, targetBucket);
+  }
+
+  /**
+   * Works out what {@link #run()} would do, changing nothing. Objects whose ETags are not plain
+   * MD5s (multipart uploads) are read to compare them.
+   *
+   * @return the copies, removals and kept differing objects, in key order
+   * @throws BackupException if a bucket cannot be listed or read
+   */
+  public List<MirrorAction> dryRun() {
+    return planner.plan(overwrite, remove).planned();
+  }
+
+  /**
+   * Copies what is missing or different, then removes what the source lacks (if removal is on).
+   *
+   * @return what was done
+   * @throws BackupException if the run would remove more than the allowed share of the
+   *     destination (nothing is done then), or a copy or removal fails
+   */
+  public MirrorResult run() {
+    Instant start = Instant.now();
+    target.requireBucket();
+    MirrorPlanner.Plan plan = planner.plan(overwrite, remove);
+    List<MirrorAction> copies = of(plan, MirrorAction.Type.COPY);
+    List<MirrorAction> removals = of(plan, MirrorAction.Type.REMOVE);
+    List<String> kept = of(plan, MirrorAction.Type.KEEP).stream().map(MirrorAction::key).toList();
+    checkRemovals(removals.size(), plan.destinationCount());
+    long bytes = copier.copy(copies, parallelism);
+    target.remove(removals.stream().map(a -> targetPrefix + a.key()).toList());
+    MirrorResult result = new MirrorResult(copies.size(), removals.size(),
+        plan.identical() + kept.size(), bytes, kept, java.time.Duration.between(start,
+            Instant.now()));
+    log.info("mirrored {}: {} copied ({} bytes), {} removed, {} skipped", description,
+        result.copied(), bytes, result.removed(), result.skipped());
+    if (!kept.isEmpty()) {
+      log.warn("{} objects differ but were kept because overwrite is off: {}", kept.size(),
+          kept.subList(0, Math.min(10, kept.size())));
+    }
+    return result;
+  }
+
+  private void checkRemovals(long removals, long destination) {
+    if (force || removals == 0 || removals <= maxRemoveShare * destination) {
+      return;
+    }
+    throw new BackupException(String.format(java.util.Locale.ROOT,
+        "mirror %s would remove %d of the %d objects in the destination (%.0f%%), more than the"
+            + " %.0f%% allowed; nothing was done. Check the source, or call force(true) to"
+            + " remove them", description, removals, destination, 100.0 * removals / destination,
+        100 * maxRemoveShare));
+  }
+
+  private static List<MirrorAction> of(MirrorPlanner.Plan plan, MirrorAction.Type type) {
+    return plan.planned().stream().filter(a -> a.type() == type).toList();
+  }
+
+  @Override
+  public String toString() {
+    return "BucketMirror[" + description + (overwrite ? ", overwrite" : "")
+        + (remove ? ", remove" : "") + "]";
+  }
+
+  /** Collects a mirror's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
+  public static final class Builder {
+    private final MinioClient sourceClient;
+    private final String sourceBucket;
+    private final MinioClient targetClient;
+    private final String targetBucket;
+    private String sourcePrefix = "";
+    private String targetPrefix = "";
+    private boolean overwrite;
+    private boolean remove;
+    private boolean force;
+    private double maxRemoveShare = 0.5;
+    private int parallelism = 4;
+    private int retries = 5;
+    private Duration retryDelay = Duration.ofMillis(500);
+
+    private Builder(MinioClient source, String sourceBucket, MinioClient target,
+        String targetBucket) {
+      this.sourceClient = requireNonNull(source, "null source");
+      this.sourceBucket = S3Sink.checkBucket(requireNonNull(sourceBucket, "null sourceBucket"));
+      this.targetClient = requireNonNull(target, "null target");
+      this.targetBucket = S3Sink.checkBucket(requireNonNull(targetBucket, "null targetBucket"));
+    }
+
+    /**
+     * @param prefix mirror only source objects under this prefix; keys are taken relative to it
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a key prefix
+     */
+    public Builder sourcePrefix(String prefix) {
+      this.sourcePrefix = S3Sink.checkPrefix(requireNonNull(prefix, "null prefix"));
+      return this;
+    }
+
+    /**
+     * @param prefix where in the destination the objects go; removal looks only under it
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a key prefix
+     */
+    public Builder targetPrefix(String prefix) {
+      this.targetPrefix = S3Sink.checkPrefix(requireNonNull(prefix, "null prefix"));
+      return this;
+    }
+
+    /**
+     * @param overwrite whether destination objects that differ are replaced; off by default, when
+     *     they are kept and reported in {@link MirrorResult#kept()}
+     * @return this builder
+     */
+    public Builder overwrite(boolean overwrite) {
+      this.overwrite = overwrite;
+      return this;
+    }
+
+    /**
+     * @param remove whether destination objects missing from the source are deleted; off by
+     *     default
+     * @return this builder
+     */
+    public Builder remove(boolean remove) {
+      this.remove = remove;
+      return this;
+    }
+
+    /**
+     * @param force whether removal may exceed {@link #maxRemoveShare(double)}; off by default
+     * @return this builder
+     */
+    public Builder force(boolean force) {
+      this.force = force;
+      return this;
+    }
+
+    /**
+     * @param share the largest part of the destination a run may remove without {@link
+     *     #force(boolean)}: 0 to 1, 0.5 by default
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxRemoveShare(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("max remove share must be between 0 and 1: " + share);
+      }
+      this.maxRemoveShare = share;
+      return this;
+    }
+
+    /**
+     * @param copies how many objects are copied at once: 1 to 64, 4 by default
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder parallelism(int copies) {
+      if (copies < 1 || copies > 64) {
+        throw new IllegalArgumentException("parallelism must be between 1 and 64: " + copies);
+      }
+      this.parallelism = copies;
+      return this;
+    }
+
+    /**
+     * @param retries how often a failed call or copy is tried again: 0 to 20, 5 by default
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder retries(int retries) {
+      if (retries < 0 || retries > 20) {
+        throw new IllegalArgumentException("retries must be between 0 and 20: " + retries);
+      }
+      this.retries = retries;
+      return this;
+    }
+
+    /**
+     * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder retryDelay(Duration delay) {
+      requireNonNull(delay, "null delay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("retry delay cannot be negative: " + delay);
+      }
+      this.retryDelay = delay;
+      return this;
+    }
+
+    /**
+     * @return the mirror
+     * @throws IllegalStateException if source and destination are the same bucket and prefixes
+     *     on the same client
+     */
+    public BucketMirror build() {
+      if (sourceClient == targetClient && sourceBucket.equals(targetBucket)
+          && sourcePrefix.equals(targetPrefix)) {
+        throw new IllegalStateException("source and target are the same: s3://" + sourceBucket
+            + "/" + sourcePrefix + "; name another target bucket or targetPrefix");
+      }
+      return new BucketMirror(this);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package com.avnology.backup.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.BackupContext;
+import com.avnology.backup.BackupTarget;
+import com.avnology.backup.Compression;
+import com.avnology.backup.IntegrityException;
+import com.avnology.backup.Manifest;
+import com.avnology.backup.NotFoundException;
+import com.avnology.backup.RestoreContext;
+import com.avnology.backup.StorageException;
+import com.avnology.backup.internal.Names;
+import com.avnology.backup.s3.internal.BucketArchive;
+import com.avnology.backup.s3.internal.BucketRestore;
+import com.avnology.backup.s3.internal.Retry;
+import com.avnology.backup.s3.internal.S3Ops;
+import io.minio.MinioClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A bucket (or the objects under a prefix of it), backed up as one tar artifact {@code
+ * bucket/<name>.tar[.gz|.zst]}: one entry per object with its bytes, and in pax headers its exact
+ * key, content type, user metadata and tags (tags only where the server implements tagging).
+ *
+ * <p>Restore writes into the bucket and prefix this target names, which may be another bucket or
+ * another server than the one backed up: build a target with the same name on the destination.
+ * What happens to objects that already exist is the {@link OverwritePolicy}; by default a restore
+ * that would replace a differing object writes nothing and lists them. Objects not in the backup
+ * are never deleted.
+ *
+ * <p>Immutable and thread-safe. The client is the caller's and is never closed.
+ */
+public final class BucketTarget implements BackupTarget {
+  /** This target's kind. */
+  public static final String KIND = "bucket";
+
+  private final String name;
+  private final String bucket;
+  private final String prefix;
+  private final OverwritePolicy overwrite;
+  private final S3Ops ops;
+
+  private BucketTarget(Builder b) {
+    this.name = b.name;
+    this.bucket = b.bucket;
+    this.prefix = b.prefix;
+    this.overwrite = b.overwrite;
+    this.ops = new S3Ops(b.client, b.bucket, null, null, new Retry(b.retries, b.retryDelay));
+  }
+
+  /**
+   * @param name the target's name in backup sets, such as {@code avatars}
+   * @param client a MinIO SDK client for the bucket's server
+   * @param bucket the bucket
+   * @return the target, for the whole bucket, refusing to overwrite on restore
+   * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_', or the
+   *     bucket name is not valid
+   */
+  public static BucketTarget of(String name, MinioClient client, String bucket) {
+    return builder(name, client, bucket).build();
+  }
+
+  /**
+   * @param name the target's name in backup sets
+   * @param client a MinIO SDK client for the bucket's server
+   * @param bucket the bucket
+   * @return a builder
+   * @throws IllegalArgumentException if the name or the bucket name is not valid
+   */
+  public static Builder builder(String name, MinioClient client, String bucket) {
+    return new Builder(name, client, bucket);
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** @return the bucket */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** @return the key prefix, empty or ending in '/' */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** @return what a restore does with existing objects */
+  public OverwritePolicy overwrite() {
+    return overwrite;
+  }
+
+  @Override
+  public void backup(BackupContext context) {
+    ops.requireBucket();
+    Compression compression = context.compression();
+    context.option("format", "tar");
+    context.option("prefix", prefix);
+    OutputStream artifact = context.artifact(name + ".tar" + compression.suffix(),
+        compression.algorithm());
+    try (OutputStream out = compression.compress(artifact)) {
+      BucketArchive.Stats stats = BucketArchive.write(ops, prefix, out, context::entriesDone);
+      context.metadata("objects", Long.toString(stats.objects()));
+      context.metadata("bytes", Long.toString(stats.bytes()));
+      context.metadata("tags", stats.tagsKept() ? "kept" : "unsupported by the server");
+    } catch (IOException e) {
+      throw new StorageException("cannot back up bucket " + name + " from " + ops.where() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void restore(RestoreContext context) {
+    Manifest.Artifact artifact = context.manifest().artifacts().stream()
+        .filter(a -> a.path().startsWith(KIND + "/" + name + ".tar"))
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException(
+            "set " + context.setId() + " has no tar artifact for bucket " + name));
+    String path = artifact.path().substring(KIND.length() + 1);
+    Compression.Algorithm algorithm =
+        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(Locale.ROOT));
+    ops.requireBucket();
+    try {
+      new BucketRestore(ops, prefix, overwrite).restore(
+          () -> Compression.decompress(algorithm, context.open(path)), context::entriesDone);
+    } catch (IOException e) {
+      throw new IntegrityException("cannot read " + artifact.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BucketTarget[" + name + " = s3://" + bucket + "/" + prefix + ", overwrite="
+        + overwrite + "]";
+  }
+
+  /** Collects a bucket target's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final MinioClient client;
+    private final String bucket;
+    private String prefix = "";
+    private OverwritePolicy overwrite = OverwritePolicy.NEVER;
+    private int retries = 5;
+    private Duration retryDelay = Duration.ofMillis(500);
+
+    private Builder(String name, MinioClient client, String bucket) {
+      this.name = Names.checkName("bucket target name", requireNonNull(name, "null name"));
+      this.client = requireNonNull(client, "null client");
+      this.bucket = S3Sink.checkBucket(requireNonNull(bucket, "null bucket"));
+    }
+
+    /**
+     * @param prefix back up and restore only objects under this key prefix, such as {@code
+     *     avatars/}; keys are stored relative to it. The whole bucket by default.
+     * @return this builder
+     * @throws IllegalArgumentException if it starts with '/', or has an empty, '.' or '..' segment
+     */
+    public Builder prefix(String prefix) {
+      this.prefix = S3Sink.checkPrefix(requireNonNull(prefix, "null prefix"));
+      return this;
+    }
+
+    /**
+     * @param overwrite what a restore does with existing objects; {@link OverwritePolicy#NEVER}
+     *     by default
+     * @return this builder
+     */
+    public Builder overwrite(OverwritePolicy overwrite) {
+      this.overwrite = requireNonNull(overwrite, "null overwrite");
+      return this;
+    }
+
+    /**
+     * @param retries how often a call failing with an I/O error, timeout or 5xx answer is tried
+     *     again: 0 to 20, 5 by default
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder retries(int retries) {
+      if (retries < 0 || retries > 20) {
+        throw new IllegalArgumentException("retries must be between 0 and 20: " + retries);
+      }
+      this.retries = retries;
+      return this;
+    }
+
+    /**
+     * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder retryDelay(Duration delay) {
+      requireNonNull(delay, "null delay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("retry delay cannot be negative: " + delay);
+      }
+      this.retryDelay = delay;
+      return this;
+    }
+
+    /** @return the target */
+    public BucketTarget build() {
+      return new BucketTarget(this);
+    }
+  }
+}

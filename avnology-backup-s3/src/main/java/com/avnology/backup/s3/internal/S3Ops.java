@@ -1,0 +1,334 @@
+package com.avnology.backup.s3.internal;
+
+import com.avnology.backup.BackupException;
+import com.avnology.backup.NotFoundException;
+import com.avnology.backup.StorageException;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectsArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.http.Method;
+import io.minio.messages.DeleteError;
+import io.minio.messages.DeleteObject;
+import io.minio.messages.Item;
+import io.minio.messages.ListMultipartUploadsResult;
+import io.minio.messages.Part;
+import io.minio.messages.Upload;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The S3 calls this module makes on one bucket, each retried per {@link Retry} and translated per
+ * {@link S3Errors}. Thread-safe (the MinIO client is).
+ */
+public final class S3Ops {
+  private final MinioClient client;
+  private final String bucket;
+  private final String where;
+  private final String accessKey;
+  private final Retry retry;
+  private volatile MinioAsyncClient async;
+
+  /**
+   * @param client the client
+   * @param bucket the bucket
+   * @param endpoint the endpoint for messages, or {@code null} if unknown
+   * @param accessKey the access key for messages, or {@code null} if unknown
+   * @param retry how failed calls are retried
+   */
+  public S3Ops(MinioClient client, String bucket, String endpoint, String accessKey, Retry retry) {
+    this.client = client;
+    this.bucket = bucket;
+    this.where = "bucket '" + bucket + "'" + (endpoint == null ? "" : " at " + endpoint);
+    this.accessKey = accessKey;
+    this.retry = retry;
+  }
+
+  /** @return the bucket */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** @return the bucket and endpoint, for messages */
+  public String where() {
+    return where;
+  }
+
+  /**
+   * @throws NotFoundException if the bucket does not exist
+   * @throws StorageException if it cannot be checked (credentials, network)
+   */
+  public void requireBucket() {
+    boolean exists = call("checking that the bucket exists",
+        () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+    if (!exists) {
+      throw new NotFoundException(where + " does not exist: create the bucket (for example"
+          + " `mc mb ALIAS/" + bucket + "`) or fix its name");
+    }
+  }
+
+  /**
+   * @param key an object key
+   * @return its metadata, or empty if it does not exist
+   */
+  public Optional<StatObjectResponse> stat(String key) {
+    try {
+      return Optional.of(retry.run("stat " + key,
+          () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())));
+    } catch (Exception e) {
+      if (S3Errors.hasCode(e, "NoSuchKey") || S3Errors.hasCode(e, "NoSuchObject")) {
+        return Optional.empty();
+      }
+      throw S3Errors.translate(e, where, accessKey, "reading the metadata of " + key);
+    }
+  }
+
+  /**
+   * @param key an object key
+   * @return its bytes and response headers; the caller closes it
+   * @throws NotFoundException if it does not exist
+   */
+  public GetObjectResponse get(String key) {
+    try {
+      return retry.run("get " + key,
+          () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+    } catch (Exception e) {
+      if (S3Errors.hasCode(e, "NoSuchKey")) {
+        throw new NotFoundException("object '" + key + "' does not exist in " + where, e);
+      }
+      throw S3Errors.translate(e, where, accessKey, "reading " + key);
+    }
+  }
+
+  /**
+   * Writes a small object in one request, retried.
+   *
+   * @param key the object key
+   * @param data its bytes
+   * @param length how many of them
+   */
+  public void put(String key, byte[] data, int length) {
+    call("writing " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket)
+        .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1).build()));
+  }
+
+  /**
+   * Writes an object from a stream of known size, once (a stream cannot be replayed).
+   *
+   * @param key the object key
+   * @param in its bytes
+   * @param size how many
+   * @param contentType its content type, or {@code null}
+   * @param userMetadata its user metadata, without the {@code x-amz-meta-} prefix
+   */
+  public void put(String key, InputStream in, long size, String contentType,
+      Map<String, String> userMetadata) {
+    call("writing " + key, () -> {
+      PutObjectArgs.Builder b = PutObjectArgs.builder().bucket(bucket).object(key)
+          .stream(in, size, -1)
+          .userMetadata(userMetadata);
+      if (contentType != null) {
+        b.contentType(contentType);
+      }
+      return client.putObject(b.build());
+    }, Retry.NONE);
+  }
+
+  /**
+   * @param prefix a key prefix
+   * @return every object under it, directory placeholders left out
+   */
+  public List<Item> list(String prefix) {
+    return call("listing " + (prefix.isEmpty() ? "the bucket" : prefix), () -> {
+      List<Item> items = new ArrayList<>();
+      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket)
+          .prefix(prefix).recursive(true).build())) {
+        Item item = r.get();
+        if (!item.isDir() && !item.objectName().endsWith("/")) {
+          items.add(item);
+        }
+      }
+      return items;
+    });
+  }
+
+  /**
+   * @param keys object keys to delete; absent ones are ignored
+   */
+  public void remove(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    call("deleting " + keys.size() + " objects", () -> {
+      List<DeleteObject> objects = keys.stream().map(DeleteObject::new).toList();
+      List<String> failed = new ArrayList<>();
+      // removeObjects is lazy: nothing is deleted until its results are read
+      for (Result<DeleteError> r : client.removeObjects(
+          RemoveObjectsArgs.builder().bucket(bucket).objects(objects).build())) {
+        DeleteError error = r.get();
+        failed.add(error.objectName() + " (" + error.code() + ")");
+      }
+      if (!failed.isEmpty()) {
+        throw new StorageException("cannot delete " + failed.size() + " objects from " + where
+            + ": " + failed.subList(0, Math.min(10, failed.size()))
+            + "; check that the key may delete objects");
+      }
+      return null;
+    });
+  }
+
+  /**
+   * @param key an object key
+   * @param expiry how long the URL works
+   * @return a presigned GET URL
+   */
+  public String presign(String key, Duration expiry) {
+    return call("presigning " + key, () -> client.getPresignedObjectUrl(
+        GetPresignedObjectUrlArgs.builder().method(Method.GET).bucket(bucket).object(key)
+            .expiry((int) expiry.toSeconds()).build()));
+  }
+
+  /**
+   * @param key an object key
+   * @return its tags, or empty if the server does not implement tagging
+   */
+  public Optional<Map<String, String>> tags(String key) {
+    try {
+      return Optional.of(retry.run("get tags of " + key, () -> client.getObjectTags(
+          io.minio.GetObjectTagsArgs.builder().bucket(bucket).object(key).build()).get()));
+    } catch (Exception e) {
+      if (S3Errors.isNotImplemented(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.translate(e, where, accessKey, "reading the tags of " + key);
+    }
+  }
+
+  /**
+   * @param key an object key
+   * @param tags its new tags
+   */
+  public void setTags(String key, Map<String, String> tags) {
+    call("tagging " + key, () -> {
+      client.setObjectTags(io.minio.SetObjectTagsArgs.builder().bucket(bucket).object(key)
+          .tags(tags).build());
+      return null;
+    });
+  }
+
+  /** @return a new multipart upload's id */
+  public String createUpload(String key) {
+    return call("starting a multipart upload of " + key,
+        () -> async().createMultipartUploadAsync(bucket, null, key, null, null).get()
+            .result().uploadId());
+  }
+
+  /** @return the ETag of the uploaded part */
+  public String uploadPart(String key, String uploadId, int number, byte[] data, int length) {
+    return call("uploading part " + number + " of " + key,
+        () -> async().uploadPartAsync(bucket, null, key, data, length, uploadId, number, null,
+            null).get().etag());
+  }
+
+  /** Completes a multipart upload. */
+  public void completeUpload(String key, String uploadId, List<Part> parts) {
+    call("completing the multipart upload of " + key,
+        () -> async().completeMultipartUploadAsync(bucket, null, key, uploadId,
+            parts.toArray(new Part[0]), null, null).get());
+  }
+
+  /** Aborts a multipart upload; one already gone is fine. */
+  public void abortUpload(String key, String uploadId) {
+    try {
+      retry.run("aborting upload " + uploadId, () -> async()
+          .abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get());
+    } catch (Exception e) {
+      if (!S3Errors.hasCode(e, "NoSuchUpload")) {
+        throw S3Errors.translate(e, where, accessKey, "aborting the multipart upload of " + key);
+      }
+    }
+  }
+
+  /**
+   * @param prefix a key prefix
+   * @return the incomplete multipart uploads under it, or empty if the server cannot list them
+   */
+  public Optional<List<Upload>> listUploads(String prefix) {
+    List<Upload> uploads = new ArrayList<>();
+    String keyMarker = null;
+    String idMarker = null;
+    try {
+      while (true) {
+        String k = keyMarker;
+        String i = idMarker;
+        ListMultipartUploadsResult page = retry.run("listing multipart uploads",
+            () -> async().listMultipartUploadsAsync(bucket, null, null, null, k, 1000, prefix, i,
+                null, null).get().result());
+        uploads.addAll(page.uploads());
+        if (!page.isTruncated()) {
+          return Optional.of(uploads);
+        }
+        keyMarker = page.nextKeyMarker();
+        idMarker = page.nextUploadIdMarker();
+      }
+    } catch (Exception e) {
+      if (S3Errors.isNotImplemented(e)) {
+        return Optional.empty();
+      }
+      throw S3Errors.translate(e, where, accessKey, "listing incomplete multipart uploads");
+    }
+  }
+
+  /**
+   * @param what what the call does, for messages
+   * @param call the call
+   * @return its result
+   * @throws BackupException translated from the SDK's failure
+   */
+  public <T> T call(String what, Retry.Call<T> call) {
+    return call(what, call, retry);
+  }
+
+  private <T> T call(String what, Retry.Call<T> call, Retry policy) {
+    try {
+      return policy.run(what, call);
+    } catch (Exception e) {
+      throw S3Errors.translate(e, where, accessKey, what);
+    }
+  }
+
+  /**
+   * The multipart calls are public only on the asynchronous client, which a {@link MinioClient}
+   * wraps without exposing; the field has had this name through SDK 8.x.
+   */
+  private MinioAsyncClient async() {
+    MinioAsyncClient a = async;
+    if (a == null) {
+      try {
+        Field f = MinioClient.class.getDeclaredField("asyncClient");
+        f.setAccessible(true);
+        a = (MinioAsyncClient) f.get(client);
+        async = a;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new StorageException("this MinIO SDK version does not expose multipart uploads to"
+            + " avnology-backup (" + e + "): use io.minio:minio 8.x", e);
+      }
+    }
+    return a;
+  }
+}

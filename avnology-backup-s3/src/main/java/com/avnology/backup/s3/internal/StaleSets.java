@@ -1,0 +1,111 @@
+package com.avnology.backup.s3.internal;
+
+import com.avnology.backup.BackupSink;
+import com.avnology.backup.BackupException;
+import io.minio.messages.Item;
+import io.minio.messages.Upload;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what failed or killed runs left under {@code <prefix>sets/}: incomplete multipart
+ * uploads started before a cut-off, and the objects of unpublished sets whose id (a timestamp) is
+ * before it. A younger unpublished set may be a run in progress and is left alone.
+ */
+public final class StaleSets {
+  private static final Logger log = LoggerFactory.getLogger(StaleSets.class);
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private StaleSets() {}
+
+  /**
+   * Cleans up; failures are logged, never thrown, so a backup is not stopped by them.
+   *
+   * @param ops the bucket
+   * @param setsPrefix {@code <prefix>sets/}
+   * @param cutoff what started before this is stale
+   * @return how many uploads were aborted and objects deleted
+   */
+  public static int clean(S3Ops ops, String setsPrefix, Instant cutoff) {
+    int removed = 0;
+    try {
+      removed += abortUploads(ops, setsPrefix, cutoff);
+      removed += deleteUnpublished(ops, setsPrefix, cutoff);
+    } catch (BackupException e) {
+      log.warn("could not clean up stale uploads in {}: {}", ops.where(), e.getMessage());
+    }
+    return removed;
+  }
+
+  private static int abortUploads(S3Ops ops, String setsPrefix, Instant cutoff) {
+    Optional<List<Upload>> uploads = ops.listUploads(setsPrefix);
+    if (uploads.isEmpty()) {
+      log.debug("{} cannot list multipart uploads; stale ones are not aborted", ops.where());
+      return 0;
+    }
+    int aborted = 0;
+    for (Upload u : uploads.get()) {
+      if (u.initiated() == null || u.initiated().toInstant().isBefore(cutoff)) {
+        log.info("aborting stale multipart upload of {} started {}", u.objectName(),
+            u.initiated());
+        ops.abortUpload(u.objectName(), u.uploadId());
+        aborted++;
+      }
+    }
+    return aborted;
+  }
+
+  private static int deleteUnpublished(S3Ops ops, String setsPrefix, Instant cutoff) {
+    Map<String, List<String>> bySet = new HashMap<>();
+    Set<String> published = new HashSet<>();
+    for (Item item : ops.list(setsPrefix)) {
+      String rest = item.objectName().substring(setsPrefix.length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0) {
+        continue;
+      }
+      String id = rest.substring(0, slash);
+      bySet.computeIfAbsent(id, k -> new ArrayList<>()).add(item.objectName());
+      if (rest.substring(slash + 1).equals(BackupSink.MANIFEST)) {
+        published.add(id);
+      }
+    }
+    List<String> stale = new ArrayList<>();
+    bySet.forEach((id, keys) -> {
+      Optional<Instant> started = started(id);
+      if (!published.contains(id) && started.isPresent() && started.get().isBefore(cutoff)) {
+        log.info("deleting {} objects of unpublished set {}", keys.size(), id);
+        stale.addAll(keys);
+      }
+    });
+    ops.remove(stale);
+    return stale.size();
+  }
+
+  /**
+   * @param setId a set id
+   * @return when its backup started, if it is a set id
+   */
+  public static Optional<Instant> started(String setId) {
+    if (setId.length() < 20) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.from(ID_TIME.parse(setId.substring(0, 20))));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}
