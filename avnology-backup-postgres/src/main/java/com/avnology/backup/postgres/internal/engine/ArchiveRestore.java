@@ -5,7 +5,6 @@ import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.PostgresOptions;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
-import com.avnology.backup.postgres.internal.archive.TocReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -52,8 +51,8 @@ public final class ArchiveRestore {
    */
   public int restore(ArchiveSource source) {
     TocFile toc;
-    try (InputStream in = source.openToc()) {
-      toc = TocReader.read(in);
+    try {
+      toc = source.toc();
     } catch (IOException e) {
       throw new StorageException("cannot read toc.dat of " + source.describe() + ": "
           + e.getMessage(), e);
