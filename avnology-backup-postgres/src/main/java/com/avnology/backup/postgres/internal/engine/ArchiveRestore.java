@@ -3,6 +3,7 @@ package com.avnology.backup.postgres.internal.engine;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.PostgresOptions;
+import com.avnology.backup.postgres.internal.archive.PgEncodings;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class ArchiveRestore {
     }
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
+    source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
     try (Connection leader = Connections.open(dataSource, "restore")) {
       Sessions.restore(leader, plan.searchPath);
       if (options.clean()) {
@@ -86,10 +88,10 @@ public final class ArchiveRestore {
   }
 
   private static void checkSupported(RestorePlanner plan, ArchiveSource source) {
-    if (plan.encoding != null && !plan.encoding.equalsIgnoreCase("UTF8")) {
+    if (plan.encoding != null && (plan.encoding.equalsIgnoreCase("SQL_ASCII")
+        || PgEncodings.charset(plan.encoding).isEmpty())) {
       throw new BackupException("archive " + source.describe() + " holds " + plan.encoding
-          + " data; only UTF8 archives can be restored over JDBC so far: dump with"
-          + " pg_dump -E UTF8");
+          + " data, which cannot be converted to UTF8 for JDBC: dump with pg_dump -E UTF8");
     }
     if (!plan.standardStrings) {
       throw new BackupException("archive " + source.describe()
