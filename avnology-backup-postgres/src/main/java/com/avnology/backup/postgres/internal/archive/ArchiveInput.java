@@ -77,6 +77,19 @@ public final class ArchiveInput {
   }
 
   /**
+   * @param n how many bytes to pass over
+   * @throws IOException on failure or end of input
+   */
+  public void skip(long n) throws IOException {
+    try {
+      in.skipNBytes(n);
+    } catch (EOFException e) {
+      throw new EOFException("end of file after byte " + position + ", skipping " + n + " bytes");
+    }
+    position += n;
+  }
+
+  /**
    * {@code ReadInt}: a sign byte, then {@code intSize} bytes of magnitude, least significant
    * first.
    *

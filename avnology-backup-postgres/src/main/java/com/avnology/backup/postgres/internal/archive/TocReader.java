@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a directory archive's {@code toc.dat} (archive versions 1.12–1.16), as {@code ReadHead},
- * {@code ReadToc} and the directory format's {@code _ReadExtraToc} do. Strings are decoded in the
+ * {@code ReadToc} and the directory format's {@code _ReadExtraToc} do; also the header and TOC at
+ * the start of a custom-format archive ({@link #readCustom}). Strings are decoded in the
  * encoding the archive's ENCODING entry names. A truncated or corrupt file raises {@link
  * ArchiveFormatException} naming the entry reached, e.g. {@code toc.dat truncated in entry 17 of
  * 40 (dumpId 245)}.
@@ -40,38 +43,62 @@ public final class TocReader {
    */
   public static TocFile read(InputStream stream) throws IOException {
     ArchiveInput in = new ArchiveInput(stream);
+    return read(in, ArchiveHeader.FORMAT_TAR, "toc.dat", null);
+  }
+
+  /**
+   * Reads the header and TOC of a custom-format archive ({@code pg_dump -Fc}), whose entries end
+   * with a data offset ({@code _ReadExtraToc} in pg_backup_custom.c) instead of a file name. Each
+   * entry with data gets the synthetic file name {@code <dumpId>.dat}, as a directory archive
+   * would have it, so that code written for directory archives finds its data.
+   *
+   * @param in the archive from its first byte; afterwards positioned at the first data block
+   * @param name the archive's name, for messages
+   * @return the TOC and each entry's data offset
+   * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
+   */
+  public static CustomToc readCustom(ArchiveInput in, String name) throws IOException {
+    Map<Integer, DataOffset> offsets = new LinkedHashMap<>();
+    TocFile toc = read(in, ArchiveHeader.FORMAT_CUSTOM, name, offsets);
+    return new CustomToc(toc, offsets, in.position());
+  }
+
+  private static TocFile read(
+      ArchiveInput in, int format, String name, Map<Integer, DataOffset> offsets)
+      throws IOException {
     // Latin-1 maps every byte to one char: strings are re-decoded once ENCODING is known.
     in.charset(StandardCharsets.ISO_8859_1);
     ArchiveHeader header;
     try {
       header = ArchiveHeader.read(in);
     } catch (EOFException e) {
-      throw new ArchiveFormatException("toc.dat truncated in header", e);
+      throw new ArchiveFormatException(name + " truncated in header", e);
     }
-    if (header.format() != ArchiveHeader.FORMAT_TAR) {
-      throw new ArchiveFormatException("expected format (" + ArchiveHeader.FORMAT_TAR
-          + ", directory/tar) differs from format found in toc.dat (" + header.format() + ")");
+    if (header.format() != format) {
+      throw new ArchiveFormatException("expected format (" + format + ", "
+          + (format == ArchiveHeader.FORMAT_TAR ? "directory/tar" : "custom")
+          + ") differs from format found in " + name + " (" + header.format() + ")");
     }
     int count;
     try {
       count = in.readInt();
     } catch (EOFException e) {
-      throw new ArchiveFormatException("toc.dat truncated before the entry count", e);
+      throw new ArchiveFormatException(name + " truncated before the entry count", e);
     }
     if (count < 0) {
-      throw new ArchiveFormatException("toc.dat corrupt: entry count " + count);
+      throw new ArchiveFormatException(name + " corrupt: entry count " + count);
     }
     List<TocEntry> entries = new ArrayList<>(Math.min(count, 4096));
     int[] dumpId = new int[1];
     for (int i = 0; i < count; i++) {
       dumpId[0] = 0;
       try {
-        entries.add(readEntry(in, header.version(), dumpId));
+        entries.add(readEntry(in, header.version(), dumpId, offsets));
       } catch (EOFException e) {
-        throw new ArchiveFormatException("toc.dat truncated in " + where(i, count, dumpId[0]), e);
+        throw new ArchiveFormatException(name + " truncated in " + where(i, count, dumpId[0]), e);
       } catch (ArchiveFormatException e) {
         throw new ArchiveFormatException(
-            "toc.dat corrupt in " + where(i, count, dumpId[0]) + ": " + e.getMessage(), e);
+            name + " corrupt in " + where(i, count, dumpId[0]) + ": " + e.getMessage(), e);
       }
     }
     Charset cs = PgEncodings.archiveCharset(entries);
@@ -86,7 +113,8 @@ public final class TocReader {
         + (dumpId > 0 ? " (dumpId " + dumpId + ")" : " (dumpId not read)");
   }
 
-  private static TocEntry readEntry(ArchiveInput in, ArchiveVersion v, int[] idOut)
+  private static TocEntry readEntry(
+      ArchiveInput in, ArchiveVersion v, int[] idOut, Map<Integer, DataOffset> offsets)
       throws IOException {
     int dumpId = in.readInt();
     if (dumpId <= 0) {
@@ -122,7 +150,14 @@ public final class TocReader {
         throw new ArchiveFormatException("bad dependency \"" + d + "\"");
       }
     }
-    String dataFile = in.readStr();
+    String dataFile;
+    if (offsets == null) {
+      dataFile = in.readStr();
+    } else {
+      DataOffset offset = in.readOffset();
+      offsets.put(dumpId, offset);
+      dataFile = offset.flag() == DataOffset.NO_DATA ? "" : dumpId + ".dat";
+    }
     return new TocEntry(dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, dropStmt,
         copyStmt, namespace, tablespace, tableAm, relkind, owner, deps, dataFile);
   }

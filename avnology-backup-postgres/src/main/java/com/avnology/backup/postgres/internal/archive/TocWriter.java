@@ -7,6 +7,8 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -17,6 +19,8 @@ import java.util.Set;
  * entries' ENCODING entry names (UTF-8 if none).
  */
 public final class TocWriter {
+  private static final DataOffset NO_DATA = new DataOffset(DataOffset.NO_DATA, 0);
+
   private TocWriter() {}
 
   /**
@@ -41,16 +45,38 @@ public final class TocWriter {
    *     {@link ArchiveHeader#FORMAT_TAR}, a non-positive or duplicate dumpId
    */
   public static void write(TocFile toc, OutputStream stream) throws IOException {
+    write(toc, stream, ArchiveHeader.FORMAT_TAR, null);
+  }
+
+  /**
+   * Writes the header and TOC of a custom-format archive: each entry ends with its data offset
+   * ({@code _WriteExtraToc} in pg_backup_custom.c) instead of a file name. The offsets have fixed
+   * width, so a TOC rewritten with positions set has the same length.
+   *
+   * @param toc header (format {@link ArchiveHeader#FORMAT_CUSTOM}) and entries
+   * @param offsets each entry's data offset by dumpId; entries not in it get {@code NO_DATA}
+   * @param stream where to write; flushed, not closed
+   * @throws IOException on write failure
+   * @throws IllegalArgumentException for an unsupported version, a header whose format is not
+   *     {@link ArchiveHeader#FORMAT_CUSTOM}, a non-positive or duplicate dumpId
+   */
+  public static void writeCustom(TocFile toc, Map<Integer, DataOffset> offsets,
+      OutputStream stream) throws IOException {
+    write(toc, stream, ArchiveHeader.FORMAT_CUSTOM, Objects.requireNonNull(offsets, "offsets"));
+  }
+
+  private static void write(TocFile toc, OutputStream stream, int format,
+      Map<Integer, DataOffset> offsets) throws IOException {
     ArchiveHeader header = toc.header();
     ArchiveVersion v = header.version();
     if (v.major() != 1 || v.minor() < 14 || v.minor() > 16) {
       throw new IllegalArgumentException("cannot write archive version " + v
           + "; supported are 1.14, 1.15, 1.16");
     }
-    if (header.format() != ArchiveHeader.FORMAT_TAR) {
-      throw new IllegalArgumentException(
-          "a directory archive's toc.dat has format " + ArchiveHeader.FORMAT_TAR + ", not "
-              + header.format());
+    if (header.format() != format) {
+      throw new IllegalArgumentException((format == ArchiveHeader.FORMAT_TAR
+          ? "a directory archive's toc.dat" : "a custom archive") + " has format " + format
+          + ", not " + header.format());
     }
     Set<Integer> ids = new HashSet<>();
     for (TocEntry e : toc.entries()) {
@@ -65,6 +91,12 @@ public final class TocWriter {
     out.writeInt(toc.entries().size());
     for (TocEntry e : toc.entries()) {
       writeEntry(out, v, e);
+      if (offsets == null) {
+        // _WriteExtraToc (pg_backup_directory.c): the file name, or "" when there is none
+        out.writeStr(e.dataFile() == null ? "" : e.dataFile());
+      } else {
+        out.writeOffset(offsets.getOrDefault(e.dumpId(), NO_DATA));
+      }
     }
     out.flush();
   }
@@ -93,7 +125,5 @@ public final class TocWriter {
       out.writeStr(Integer.toString(dep));
     }
     out.writeStr(null);
-    // _WriteExtraToc (pg_backup_directory.c): the file name, or "" when there is none
-    out.writeStr(e.dataFile() == null ? "" : e.dataFile());
   }
 }

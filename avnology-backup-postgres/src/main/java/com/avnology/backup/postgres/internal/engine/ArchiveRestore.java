@@ -3,9 +3,9 @@ package com.avnology.backup.postgres.internal.engine;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.PostgresOptions;
+import com.avnology.backup.postgres.internal.archive.PgEncodings;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
-import com.avnology.backup.postgres.internal.archive.TocReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -52,14 +52,15 @@ public final class ArchiveRestore {
    */
   public int restore(ArchiveSource source) {
     TocFile toc;
-    try (InputStream in = source.openToc()) {
-      toc = TocReader.read(in);
+    try {
+      toc = source.toc();
     } catch (IOException e) {
       throw new StorageException("cannot read toc.dat of " + source.describe() + ": "
           + e.getMessage(), e);
     }
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
+    source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
     try (Connection leader = Connections.open(dataSource, "restore")) {
       Sessions.restore(leader, plan.searchPath);
       if (!options.clean()) {
@@ -92,10 +93,10 @@ public final class ArchiveRestore {
   }
 
   private static void checkSupported(RestorePlanner plan, ArchiveSource source) {
-    if (plan.encoding != null && !plan.encoding.equalsIgnoreCase("UTF8")) {
+    if (plan.encoding != null && (plan.encoding.equalsIgnoreCase("SQL_ASCII")
+        || PgEncodings.charset(plan.encoding).isEmpty())) {
       throw new BackupException("archive " + source.describe() + " holds " + plan.encoding
-          + " data; only UTF8 archives can be restored over JDBC so far: dump with"
-          + " pg_dump -E UTF8");
+          + " data, which cannot be converted to UTF8 for JDBC: dump with pg_dump -E UTF8");
     }
     if (!plan.standardStrings) {
       throw new BackupException("archive " + source.describe()

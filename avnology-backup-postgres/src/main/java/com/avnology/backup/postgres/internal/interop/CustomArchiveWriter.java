@@ -1,0 +1,290 @@
+package com.avnology.backup.postgres.internal.interop;
+
+import com.avnology.backup.postgres.internal.archive.ArchiveHeader;
+import com.avnology.backup.postgres.internal.archive.ArchiveOutput;
+import com.avnology.backup.postgres.internal.archive.ArchiveVersion;
+import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
+import com.avnology.backup.postgres.internal.archive.DataOffset;
+import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.archive.TocFile;
+import com.avnology.backup.postgres.internal.archive.TocWriter;
+import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+/**
+ * Writes custom-format archives ({@code .dump}, what {@code pg_dump -Fc} writes) in archive
+ * version 1.14, which pg_restore 12 and later read, with gzip or no compression. As pg_dump's
+ * {@code _CloseArchive} does: header and TOC with data offsets unset, then one data block per
+ * entry with data in TOC order, then, when the output can seek, the TOC again with the offsets
+ * set (same length: offsets have fixed width). On an output that cannot seek the offsets stay
+ * unset and readers find the blocks by scanning. Stateless and thread-safe.
+ */
+public final class CustomArchiveWriter {
+  private static final int CHUNK = 64 * 1024;
+  private static final int BLK_DATA = 1;
+  private static final DataOffset NOT_SET = new DataOffset(DataOffset.POS_NOT_SET, 0);
+
+  private CustomArchiveWriter() {}
+
+  /** Supplies an entry's data: the raw COPY text, ending with pg_dump's {@code \.} line. */
+  @FunctionalInterface
+  public interface EntryData {
+    /**
+     * @param entry an entry with a data file name
+     * @return its uncompressed data; the writer closes it
+     * @throws IOException if it cannot be read
+     */
+    InputStream open(TocEntry entry) throws IOException;
+  }
+
+  /**
+   * Converts any archive (a directory archive, one of our backups, a tar or custom archive) into
+   * a custom-format file, offsets set.
+   *
+   * @param from the archive
+   * @param to the file to create or replace
+   * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
+   *     (default level)
+   * @throws IOException on read or write failure
+   * @throws IllegalArgumentException for another compression or an archive with large objects
+   */
+  public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression)
+      throws IOException {
+    TocFile toc = from.toc();
+    try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      write(toc, e -> from.openData(e.dataFile()), out, compression, -1);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(to);
+      throw e;
+    }
+  }
+
+  /**
+   * Converts any archive into a custom-format stream; data offsets stay unset.
+   *
+   * @param from the archive
+   * @param to where to write; flushed, not closed
+   * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
+   * @throws IOException on read or write failure
+   * @throws IllegalArgumentException for another compression or an archive with large objects
+   */
+  public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression)
+      throws IOException {
+    write(from.toc(), e -> from.openData(e.dataFile()), to, compression, -1);
+  }
+
+  /**
+   * Writes a custom archive to a seekable file from its current position, data offsets set.
+   *
+   * @param toc the entries (any header: the custom one is derived from it)
+   * @param data each data entry's content
+   * @param out the file
+   * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
+   * @param level gzip level 1–9, or -1 for the default
+   * @throws IOException on failure
+   * @throws IllegalArgumentException for another compression or an archive with large objects
+   */
+  public static void write(TocFile toc, EntryData data, FileChannel out,
+      CompressionAlgorithm compression, int level) throws IOException {
+    TocFile custom = customToc(toc, compression, level);
+    long start = out.position();
+    Map<Integer, DataOffset> offsets = unset(custom);
+    byte[] first = tocBytes(custom, offsets);
+    Counting counting = new Counting(
+        new BufferedOutputStream(Channels.newOutputStream(out), CHUNK), start);
+    counting.write(first);
+    writeData(custom, data, counting, offsets);
+    counting.flush();
+    byte[] second = tocBytes(custom, offsets);
+    if (second.length != first.length) {
+      throw new IllegalStateException("rewritten TOC has " + second.length + " bytes, not "
+          + first.length);
+    }
+    ByteBuffer buf = ByteBuffer.wrap(second);
+    for (long at = start; buf.hasRemaining(); ) {
+      at += out.write(buf, at);
+    }
+  }
+
+  /**
+   * Writes a custom archive to a stream, data offsets unset, as pg_dump does into a pipe.
+   *
+   * @param toc the entries (any header: the custom one is derived from it)
+   * @param data each data entry's content
+   * @param out where to write; flushed, not closed
+   * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
+   * @param level gzip level 1–9, or -1 for the default
+   * @throws IOException on failure
+   * @throws IllegalArgumentException for another compression or an archive with large objects
+   */
+  public static void write(TocFile toc, EntryData data, OutputStream out,
+      CompressionAlgorithm compression, int level) throws IOException {
+    TocFile custom = customToc(toc, compression, level);
+    Map<Integer, DataOffset> offsets = unset(custom);
+    Counting counting = new Counting(new BufferedOutputStream(out, CHUNK), 0);
+    counting.write(tocBytes(custom, offsets));
+    writeData(custom, data, counting, offsets);
+    counting.flush();
+  }
+
+  private static TocFile customToc(TocFile toc, CompressionAlgorithm compression, int level) {
+    Objects.requireNonNull(compression, "null compression");
+    if (compression != CompressionAlgorithm.NONE && compression != CompressionAlgorithm.GZIP) {
+      throw new IllegalArgumentException("custom archives are written with gzip or no"
+          + " compression (archive 1.14, for pg_restore 12+), not " + compression);
+    }
+    if (level < -1 || level > 9) {
+      throw new IllegalArgumentException("gzip level must be -1 (default) or 0-9: " + level);
+    }
+    for (TocEntry e : toc.entries()) {
+      if (hasData(e) && e.desc().equals("BLOBS")) {
+        throw new IllegalArgumentException("archive entry " + e.dumpId()
+            + " holds large objects, which cannot be converted to a custom archive yet");
+      }
+    }
+    ArchiveHeader h = toc.header();
+    int lvl = compression == CompressionAlgorithm.NONE ? 0 : level == 0 ? -1 : level;
+    ArchiveHeader header = new ArchiveHeader(ArchiveVersion.V1_14, 4, 8,
+        ArchiveHeader.FORMAT_CUSTOM, compression, lvl, h.created(), h.databaseName(),
+        h.serverVersion(), h.dumpVersion());
+    return new TocFile(header, toc.entries());
+  }
+
+  private static boolean hasData(TocEntry e) {
+    return e.dataFile() != null && !e.dataFile().isEmpty();
+  }
+
+  private static Map<Integer, DataOffset> unset(TocFile toc) {
+    Map<Integer, DataOffset> offsets = new LinkedHashMap<>();
+    for (TocEntry e : toc.entries()) {
+      if (hasData(e)) {
+        offsets.put(e.dumpId(), NOT_SET);
+      }
+    }
+    return offsets;
+  }
+
+  private static byte[] tocBytes(TocFile toc, Map<Integer, DataOffset> offsets)
+      throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    TocWriter.writeCustom(toc, offsets, buf);
+    return buf.toByteArray();
+  }
+
+  private static void writeData(TocFile toc, EntryData data, Counting out,
+      Map<Integer, DataOffset> offsets) throws IOException {
+    ArchiveOutput ints = new ArchiveOutput(out);
+    boolean gzip = toc.header().compression() == CompressionAlgorithm.GZIP;
+    for (TocEntry e : toc.entries()) {
+      if (!hasData(e)) {
+        continue;
+      }
+      offsets.put(e.dumpId(), new DataOffset(DataOffset.POS_SET, out.count));
+      ints.writeByte(BLK_DATA);
+      ints.writeInt(e.dumpId());
+      Chunks chunks = new Chunks(out, ints);
+      try (InputStream in = data.open(e)) {
+        if (gzip) {
+          Deflater deflater = new Deflater(toc.header().compressionLevel());
+          try {
+            DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
+            in.transferTo(z);
+            z.finish();
+          } finally {
+            deflater.end();
+          }
+        } else {
+          in.transferTo(chunks);
+        }
+      }
+      chunks.end();
+    }
+  }
+
+  /** Counts bytes written, to know each data block's position. */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out, long start) {
+      super(out);
+      this.count = start;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+
+  /** Buffers a data item's bytes into chunks of (int length, bytes); {@link #end} writes 0. */
+  private static final class Chunks extends OutputStream {
+    private final OutputStream out;
+    private final ArchiveOutput ints;
+    private final byte[] buf = new byte[CHUNK];
+    private int used;
+
+    Chunks(OutputStream out, ArchiveOutput ints) {
+      this.out = out;
+      this.ints = ints;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (used == buf.length) {
+        emit();
+      }
+      buf[used++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        if (used == buf.length) {
+          emit();
+        }
+        int n = Math.min(len, buf.length - used);
+        System.arraycopy(b, off, buf, used, n);
+        used += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    private void emit() throws IOException {
+      if (used > 0) {
+        ints.writeInt(used);
+        out.write(buf, 0, used);
+        used = 0;
+      }
+    }
+
+    void end() throws IOException {
+      emit();
+      ints.writeInt(0);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package com.avnology.backup.postgres.internal.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.avnology.backup.postgres.PostgresOptions;
+import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
+import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
+import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A LATIN1 database's archives: strings and COPY data are LATIN1 bytes; our restore re-encodes
+ * the data as UTF-8 for JDBC and the server converts it back.
+ */
+final class Latin1ArchiveRestoreTest {
+  private static String source;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void fixture() {
+    Dumps.assumeTools();
+    source = latin1Database("l1src");
+    Fidelity.applySql("CREATE TABLE \"café\" (id int PRIMARY KEY, x text, y varchar(20));"
+        + " COMMENT ON TABLE \"café\" IS 'Zoë ½ ¿';"
+        + " INSERT INTO \"café\" SELECT g, 'naïve façade ÿ © ' || g, 'Straße' FROM"
+        + " generate_series(1, 2000) g;"
+        + " CREATE VIEW \"vüe\" AS SELECT x AS \"spalte ä\" FROM \"café\" WHERE y = 'Straße';",
+        source);
+  }
+
+  @BeforeEach
+  void tools() {
+    Dumps.assumeTools();
+  }
+
+  @Test
+  void restore_latin1CustomArchive_sameSchemaAndData() {
+    Path file = Dumps.pgDump(tmp.resolve("l1.dump"), source, "-Fc");
+
+    restoreAndCompare(new CustomArchiveSource(file));
+  }
+
+  @Test
+  void restore_latin1TarArchive_sameSchemaAndData() {
+    Path file = Dumps.pgDump(tmp.resolve("l1.tar"), source, "-Ft");
+
+    restoreAndCompare(new TarArchiveSource(file));
+  }
+
+  @Test
+  void pgRestore_convertedLatin1Archive_sameSchemaAndData() throws IOException {
+    Path tar = Dumps.pgDump(tmp.resolve("l1.tar"), source, "-Ft");
+    Path file = tmp.resolve("l1.dump");
+    CustomArchiveWriter.convert(new TarArchiveSource(tar), file, CompressionAlgorithm.GZIP);
+    String target = latin1Database("l1dst");
+
+    Fidelity.runTool("pg_restore", "--exit-on-error", "-d", target, file.toString());
+
+    Fidelity.assertSameDatabase(source, target);
+  }
+
+  private static void restoreAndCompare(ArchiveSource archive) {
+    String target = latin1Database("l1dst");
+    new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())
+        .restore(archive);
+    Fidelity.assertSameDatabase(source, target);
+    assertThat(rows(target, "SELECT x || '|' || y FROM \"café\" WHERE id = 7"))
+        .containsExactly("naïve façade ÿ © 7|Straße");
+    assertThat(rows(target, "SELECT obj_description('\"café\"'::regclass, 'pg_class')"))
+        .containsExactly("Zoë ½ ¿");
+  }
+
+  private static String latin1Database(String prefix) {
+    String db = prefix + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+    try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + db + " TEMPLATE template0 ENCODING 'LATIN1'"
+          + " LC_COLLATE 'C' LC_CTYPE 'C'");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return db;
+  }
+
+  private static List<String> rows(String db, String sql) {
+    List<String> out = new ArrayList<>();
+    try (Connection c = EmbeddedPg.dataSource(db).getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+}
