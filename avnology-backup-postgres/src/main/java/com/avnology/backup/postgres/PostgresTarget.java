@@ -79,6 +79,10 @@ public final class PostgresTarget implements BackupTarget {
     return name;
   }
 
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** @return worker connections used by backup and restore */
   public int jobs() {
     return jobs;

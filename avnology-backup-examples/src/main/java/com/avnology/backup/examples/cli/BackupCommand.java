@@ -32,9 +32,15 @@ final class BackupCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
-  @Option(names = "--compression", defaultValue = "zstd", paramLabel = "ALGO[:LEVEL]",
-      description = "none, gzip[:1-9] or zstd[:1-22] (default: ${DEFAULT-VALUE})")
+  @Option(names = "--compression", paramLabel = "ALGO[:LEVEL]",
+      description = "none, gzip[:1-9] or zstd[:1-22] (default: zstd:3 for sets, gzip:6 for"
+          + " --format custom)")
   String compression;
+
+  @Option(names = "--format", defaultValue = "set", paramLabel = "set|custom",
+      description = "set: a backup set (default); custom: one pg_dump custom-format .dump of"
+          + " --postgres, written to --to file:/path/x.dump")
+  String format;
 
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
@@ -44,13 +50,19 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (format.equals("custom")) {
+      return exportDump();
+    }
+    if (!format.equals("set")) {
+      throw new ParameterException(spec.commandLine(), "--format takes set or custom: " + format);
+    }
     if (volumes.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
           "nothing to back up: give --postgres JDBC_URL or at least one --volume NAME=PATH");
     }
     Backup.Builder builder = Backup.builder()
         .sink(Sinks.open(to))
-        .compression(Compression.parse(compression));
+        .compression(Compression.parse(compression == null ? "zstd:3" : compression));
     if (postgres.present()) {
       builder.target(postgres.builder().build());
     }
@@ -72,6 +84,27 @@ final class BackupCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("  %s/%s: %d entries, %d bytes%n",
             t.kind(), t.name(), t.entries(), t.size());
       }
+    }
+    return 0;
+  }
+
+  private int exportDump() {
+    if (!postgres.present() || !volumes.isEmpty() || !to.startsWith("file:")) {
+      throw new ParameterException(spec.commandLine(), "--format custom writes one database to"
+          + " one file: give --postgres JDBC_URL and --to file:/path/name.dump, no --volume");
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(java.net.URI.create(to).getPath() != null
+        ? java.net.URI.create(to).getPath() : to.substring("file:".length()));
+    Compression c = Compression.parse(compression == null ? "gzip:6" : compression);
+    long start = System.nanoTime();
+    com.avnology.backup.postgres.PgDumpArchive.export(postgres.builder().build(), file, c);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(Json.object().put("file", file.toString())
+          .put("size", file.toFile().length()).put("durationMillis", ms)));
+    } else {
+      spec.commandLine().getOut().printf("wrote %s (%d bytes, pg_dump custom format) in %d ms%n",
+          file, file.toFile().length(), ms);
     }
     return 0;
   }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       VerifyCommand.class,
       DemoCommand.class,
+      ListDumpCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

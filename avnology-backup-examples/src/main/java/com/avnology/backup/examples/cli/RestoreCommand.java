@@ -21,9 +21,13 @@ import picocli.CommandLine.Spec;
 final class RestoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--from", required = true, paramLabel = "SINK",
-      description = "Where the set lives: file:/path")
+  @Option(names = "--from", paramLabel = "SINK",
+      description = "Where the set lives: file:/path or s3://bucket/prefix?endpoint=URL")
   String from;
+
+  @Option(names = "--from-dump", paramLabel = "FILE_OR_DIR",
+      description = "Restore a pg_dump archive (custom, directory or tar) into --postgres instead")
+  java.nio.file.Path fromDump;
 
   @Option(names = "--set", defaultValue = "latest", paramLabel = "ID|latest",
       description = "The set to restore (default: ${DEFAULT-VALUE})")
@@ -51,6 +55,13 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if ((from == null) == (fromDump == null)) {
+      throw new ParameterException(spec.commandLine(),
+          "give exactly one of --from SINK and --from-dump FILE_OR_DIR");
+    }
+    if (fromDump != null) {
+      return restoreDump();
+    }
     if (volumes.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
           "nothing to restore: give --postgres JDBC_URL or at least one --volume NAME=PATH");
@@ -83,6 +94,28 @@ final class RestoreCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("  %s/%s: %d entries%n", t.kind(), t.name(),
             t.entries());
       }
+    }
+    return 0;
+  }
+
+  private int restoreDump() {
+    if (!postgres.present() || !volumes.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "--from-dump restores into a database: give --postgres JDBC_URL (and no --volume)");
+    }
+    var target = postgres.builder();
+    if (clean) {
+      target.clean();
+    }
+    long start = System.nanoTime();
+    int entries = com.avnology.backup.postgres.PgDumpArchive.open(fromDump).restore(target.build());
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    if (json) {
+      spec.commandLine().getOut().println(Json.write(Json.object()
+          .put("archive", fromDump.toString()).put("entries", entries).put("durationMillis", ms)));
+    } else {
+      spec.commandLine().getOut().printf("restored %s (%d entries) in %d ms%n", fromDump, entries,
+          ms);
     }
     return 0;
   }

@@ -1,0 +1,242 @@
+package com.avnology.backup.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.BackupException;
+import com.avnology.backup.Compression;
+import com.avnology.backup.IntegrityException;
+import com.avnology.backup.NotFoundException;
+import com.avnology.backup.StorageException;
+import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
+import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
+import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import com.avnology.backup.postgres.internal.engine.DirectoryArchiveSource;
+import com.avnology.backup.postgres.internal.engine.DirectoryBackupContext;
+import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
+import com.avnology.backup.postgres.internal.interop.CustomArchiveSource;
+import com.avnology.backup.postgres.internal.interop.CustomArchiveWriter;
+import com.avnology.backup.postgres.internal.interop.TarArchiveSource;
+import com.avnology.backup.postgres.internal.interop.TocListing;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * An archive written by {@code pg_dump} (custom {@code -Fc}, directory {@code -Fd} or tar {@code
+ * -Ft}; archive versions 1.12 to 1.16; none, gzip, lz4 or zstd) — or by this library — read in
+ * pure Java: list it like {@code pg_restore -l}, restore it over JDBC, or rewrite it as a
+ * single-file custom-format {@code .dump}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class PgDumpArchive {
+  /** The archive formats. */
+  public enum Format {
+    /** {@code pg_dump -Fc}: one file. */
+    CUSTOM,
+    /** {@code pg_dump -Fd}: a directory with toc.dat. */
+    DIRECTORY,
+    /** {@code pg_dump -Ft}: a tar file. */
+    TAR
+  }
+
+  private final Path path;
+  private final Format format;
+
+  private PgDumpArchive(Path path, Format format) {
+    this.path = path;
+    this.format = format;
+  }
+
+  /**
+   * @param path a {@code .dump} file, a tar file, or a directory holding {@code toc.dat}
+   * @return the archive
+   * @throws NotFoundException if nothing is there
+   * @throws IllegalArgumentException if it is not a pg_dump archive
+   */
+  public static PgDumpArchive open(Path path) {
+    requireNonNull(path, "null path");
+    if (Files.isDirectory(path)) {
+      if (!Files.isRegularFile(path.resolve("toc.dat"))) {
+        throw new IllegalArgumentException(path + " is a directory without toc.dat: not a"
+            + " pg_dump directory archive");
+      }
+      return new PgDumpArchive(path, Format.DIRECTORY);
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new NotFoundException("no archive at " + path);
+    }
+    byte[] head = new byte[512];
+    int n;
+    try (InputStream in = Files.newInputStream(path)) {
+      n = in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + path + ": " + e, e);
+    }
+    if (n >= 5 && new String(head, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)
+        .equals("PGDMP")) {
+      return new PgDumpArchive(path, Format.CUSTOM);
+    }
+    if (n >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
+        .equals("ustar")) {
+      return new PgDumpArchive(path, Format.TAR);
+    }
+    throw new IllegalArgumentException(path + " is not a pg_dump archive (custom, directory or"
+        + " tar); a plain SQL dump is restored with psql");
+  }
+
+  /** @return the format */
+  public Format format() {
+    return format;
+  }
+
+  /**
+   * @return the table of contents as {@code pg_restore -l} prints it
+   * @throws IntegrityException if the archive is damaged
+   */
+  public String listing() {
+    try {
+      TocListing.Kind kind = TocListing.Kind.valueOf(format.name());
+      return TocListing.format(source().toc(), kind, ZoneId.systemDefault());
+    } catch (IOException e) {
+      throw new IntegrityException("cannot read the table of contents of " + path + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Restores the archive into the target's database, with its jobs, clean and ownership options.
+   * A custom-format file is read in full first, so that a damaged one fails before anything is
+   * written.
+   *
+   * @param target the database
+   * @return entries applied
+   * @throws BackupException naming the failing entry; the database is then left as it was
+   */
+  public int restore(PostgresTarget target) {
+    requireNonNull(target, "null target");
+    ArchiveSource source = source();
+    if (source instanceof CustomArchiveSource custom) {
+      try {
+        custom.verify();
+      } catch (IOException e) {
+        throw new IntegrityException(path + " is damaged, nothing was restored: "
+            + e.getMessage(), e);
+      }
+    }
+    return new ArchiveRestore(target.dataSource(), target.jobs(), target.options())
+        .restore(source);
+  }
+
+  /**
+   * Rewrites this archive as a custom-format file that {@code pg_restore} (12+) reads.
+   *
+   * @param file the {@code .dump} to write; written under a temporary name, then renamed
+   * @param compression {@link Compression#none()} or gzip
+   */
+  public void writeCustom(Path file, Compression compression) {
+    writeCustom(source(), file, compression);
+  }
+
+  /**
+   * Backs a database up straight into a custom-format {@code .dump} file (archive 1.14), the
+   * format managed PostgreSQL services export and {@code pg_restore} reads.
+   *
+   * @param source the database
+   * @param file the {@code .dump} to write
+   * @param compression {@link Compression#none()} or gzip
+   * @return the archive written
+   */
+  public static PgDumpArchive export(PostgresTarget source, Path file, Compression compression) {
+    requireNonNull(source, "null source");
+    Path work = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".work");
+    try {
+      deleteTree(work);
+      new SnapshotBackup(source.dataSource(), "db", source.jobs(), source.options())
+          .run(new DirectoryBackupContext(work, Compression.none()));
+      writeCustom(new DirectoryArchiveSource(work.resolve("db")), file, compression);
+      return open(file);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * Writes a custom-format archive of this one to a stream that cannot seek (an upload, a pipe):
+   * data offsets are left unset, as pg_dump does on a pipe; pg_restore still reads it.
+   *
+   * @param out where the archive goes; not closed
+   * @param compression {@link Compression#none()} or gzip
+   */
+  public void writeCustom(OutputStream out, Compression compression) {
+    try {
+      CustomArchiveWriter.convert(source(), out, algorithm(compression));
+    } catch (IOException e) {
+      throw new StorageException("cannot write a custom archive of " + path + ": " + e, e);
+    }
+  }
+
+  private static void writeCustom(ArchiveSource from, Path file, Compression compression) {
+    Path partial = file.toAbsolutePath().resolveSibling(file.getFileName() + ".partial");
+    try {
+      CustomArchiveWriter.convert(from, partial, algorithm(compression));
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException e) {
+        // best effort
+      }
+    }
+  }
+
+  private static CompressionAlgorithm algorithm(Compression compression) {
+    switch (compression.algorithm()) {
+      case NONE:
+        return CompressionAlgorithm.NONE;
+      case GZIP:
+        return CompressionAlgorithm.GZIP;
+      default:
+        throw new IllegalArgumentException("a custom-format archive for pg_restore 12+ takes gzip"
+            + " or none, not " + compression);
+    }
+  }
+
+  private ArchiveSource source() {
+    switch (format) {
+      case CUSTOM:
+        return new CustomArchiveSource(path);
+      case TAR:
+        return new TarArchiveSource(path);
+      default:
+        return new DirectoryArchiveSource(path);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot delete " + dir + ": " + e, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PgDumpArchive[" + format + " " + path + "]";
+  }
+}
