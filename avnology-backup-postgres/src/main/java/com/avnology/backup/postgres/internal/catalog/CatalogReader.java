@@ -52,11 +52,13 @@ public final class CatalogReader {
         rs -> ctx.rawDeps.computeIfAbsent(new Ctx.Key(rs.getLong(1), rs.getLong(2)),
             k -> new ArrayList<>()).add(new long[] {rs.getLong(3), rs.getLong(4), rs.getString(5).charAt(0)}));
     SchemaReader.read(ctx);
+    MiscReader.collations(ctx);
     TypeReader.read(ctx);
     FunctionReader.read(ctx);
     RelationReader.read(ctx);
     IndexReader.read(ctx);
     TriggerReader.read(ctx);
+    MiscReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);

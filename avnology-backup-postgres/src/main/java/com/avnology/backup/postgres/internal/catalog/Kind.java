@@ -5,6 +5,7 @@ import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
 /** pg_dump's dumpable object types with their sort priority (pg_dump_sort.c, 15). */
 enum Kind {
   NAMESPACE(1, Section.PRE_DATA),
+  COLLATION(3, Section.PRE_DATA),
   EXTENSION(5, Section.PRE_DATA),
   TYPE(6, Section.PRE_DATA),
   FUNC(8, Section.PRE_DATA),
@@ -19,10 +20,13 @@ enum Kind {
   CONSTRAINT(30, Section.POST_DATA),
   INDEX(31, Section.POST_DATA),
   INDEX_ATTACH(32, Section.POST_DATA),
+  STATSEXT(33, Section.POST_DATA),
   RULE(34, Section.POST_DATA),
   TRIGGER(35, Section.POST_DATA),
   FK_CONSTRAINT(36, Section.POST_DATA),
   POLICY(37, Section.POST_DATA),
+  DEFAULT_ACL(42, Section.POST_DATA),
+  EVENT_TRIGGER(43, Section.POST_DATA),
   REFRESH_MATVIEW(44, Section.POST_DATA);
 
   final int priority;

@@ -166,9 +166,7 @@ final class TableDefinition {
       boolean notNull = c.notNull() && (!c.inhNotNull() || rel.partition);
       if (printed && (r.oftype == null || inlineDefault || notNull)) {
         StringBuilder cs = new StringBuilder(Sql.q(c.name()));
-        if (r.oftype != null) {
-          cs.append(" WITH OPTIONS");
-        } else {
+        if (r.oftype == null) {
           cs.append(' ').append(c.type());
         }
         if (!c.generated().isEmpty()) {

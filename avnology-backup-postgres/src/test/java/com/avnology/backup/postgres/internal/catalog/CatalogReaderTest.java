@@ -32,4 +32,12 @@ final class CatalogReaderTest {
         .contains("CHECK CONSTRAINT t t_small", "DEFAULT t n", "CHECK CONSTRAINT t2 t2_v_check",
             "RULE v_grp _RETURN");
   }
+
+  @Test
+  void read_extrasFixture_recreatesIdentically() throws Exception {
+    String db = Fidelity.source("extras", resource("extras.sql"));
+    Catalog cat = Fidelity.assertRoundTrip(db);
+    assertThat(cat.entries()).extracting(TocEntry::desc)
+        .contains("COLLATION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER");
+  }
 }

@@ -99,4 +99,12 @@ final class CatalogVsPgDumpTest {
     Files.write(Path.of("target", "fidelity", "kratos-vs-pgdump.txt"), diffs);
     assertThat(diffs).isEmpty();
   }
+
+  @Test
+  void read_extrasFixture_entriesMatchPgDump() throws Exception {
+    String db = Fidelity.source("cmpextras", CatalogReaderTest.resource("extras.sql"));
+    List<String> diffs = differences(db);
+    Files.write(Path.of("target", "fidelity", "extras-vs-pgdump.txt"), diffs);
+    assertThat(diffs).isEmpty();
+  }
 }

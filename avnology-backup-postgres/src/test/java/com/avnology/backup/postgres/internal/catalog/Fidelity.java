@@ -77,7 +77,9 @@ final class Fidelity {
       CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
       for (int pass = 0; pass < 3; pass++) {
         for (TocEntry e : cat.entries()) {
-          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc()) ? 2 : 0;
+          boolean postAcl = POST_ACL_PASS.contains(e.desc())
+              || (e.desc().equals("COMMENT") && e.tag().startsWith("EVENT TRIGGER "));
+          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : postAcl ? 2 : 0;
           if (entryPass != pass || e.desc().equals("ENCODING")) {
             continue;
           }
