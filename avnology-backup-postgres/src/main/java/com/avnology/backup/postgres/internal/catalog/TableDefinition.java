@@ -135,7 +135,7 @@ final class TableDefinition {
       }
       for (Col c : cols) {
         if (c.defExpr() != null) {
-          separateDefault(ctx, rel, o, c);
+          TableSatellites.separateDefault(ctx, rel, o, c);
         }
       }
       if (matview && r.populated) {
@@ -162,7 +162,7 @@ final class TableDefinition {
     for (Col c : cols) {
       boolean printed = c.local() || rel.partition;
       boolean hasDefault = c.defExpr() != null && c.generated().isEmpty();
-      boolean inlineDefault = hasDefault && printed && !needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
+      boolean inlineDefault = hasDefault && printed && !TableSatellites.needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
       boolean notNull = c.notNull() && (!c.inhNotNull() || rel.partition);
       if (printed && (r.oftype == null || inlineDefault || notNull)) {
         StringBuilder cs = new StringBuilder(Sql.q(c.name()));
@@ -189,7 +189,7 @@ final class TableDefinition {
         if (!c.generated().isEmpty() || inlineDefault) {
           ctx.alias(Ctx.PG_ATTRDEF, c.defOid(), Ctx.PG_CLASS, rel.oid);
         } else {
-          separateDefault(ctx, rel, o, c);
+          TableSatellites.separateDefault(ctx, rel, o, c);
         }
       }
       String colAlter = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name());
@@ -218,7 +218,7 @@ final class TableDefinition {
     for (Check k : checks) {
       String commentSql = "CONSTRAINT " + Sql.q(k.name()) + " ON " + qn;
       String commentTag = "CONSTRAINT " + Sql.q(k.name()) + " ON " + Sql.q(rel.name);
-      boolean separate = !k.valid() || needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
+      boolean separate = !k.valid() || TableSatellites.needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
       if (!separate && (k.local() || rel.partition)) {
         items.add("CONSTRAINT " + Sql.q(k.name()) + " " + k.def());
         ctx.alias(Ctx.PG_CONSTRAINT, k.oid(), Ctx.PG_CLASS, rel.oid);
@@ -263,46 +263,5 @@ final class TableDefinition {
       sb.append("\nALTER TABLE ONLY ").append(qn).append(" FORCE ROW LEVEL SECURITY;\n");
     }
     o.defn = sb.toString();
-  }
-
-  /**
-   * A default or CHECK that (through a sequence or a BEGIN ATOMIC function) leads back to its own
-   * table would close a dependency loop; pg_dump's loop repair makes it a separate entry.
-   */
-  static boolean needsSeparate(Ctx ctx, long classOid, long oid, long table) {
-    java.util.Set<Ctx.Key> seen = new java.util.HashSet<>();
-    java.util.ArrayDeque<Ctx.Key> todo = new java.util.ArrayDeque<>();
-    for (long[] ref : ctx.rawDeps.getOrDefault(new Ctx.Key(classOid, oid), List.of())) {
-      if (!(ref[0] == Ctx.PG_CLASS && ref[1] == table)) {
-        todo.add(new Ctx.Key(ref[0], ref[1]));
-      }
-    }
-    while (!todo.isEmpty() && seen.size() < 10000) {
-      Ctx.Key k = todo.pop();
-      if (!seen.add(k)) {
-        continue;
-      }
-      if (k.classOid() == Ctx.PG_CLASS && k.oid() == table) {
-        return true;
-      }
-      for (long[] ref : ctx.rawDeps.getOrDefault(k, List.of())) {
-        todo.add(new Ctx.Key(ref[0], ref[1]));
-      }
-    }
-    return false;
-  }
-
-  private static void separateDefault(Ctx ctx, Ctx.Rel rel, DumpObject table, Col c) {
-    String qn = rel.qname();
-    DumpObject d = new DumpObject(Kind.ATTRDEF, Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
-    d.desc = "DEFAULT";
-    d.tag = rel.name + " " + c.name();
-    d.attnum = c.attnum();
-    d.owner = table.owner;
-    d.defn = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
-        + c.defExpr() + ";\n";
-    d.dropStmt = "ALTER TABLE " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
-    d.dependOn(table);
-    ctx.add(d);
   }
 }
