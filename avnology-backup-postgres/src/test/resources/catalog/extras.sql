@@ -50,3 +50,8 @@ CREATE TABLE public.in_public (id int);
 GRANT SELECT, INSERT ON public.in_public TO "Cat Reader" WITH GRANT OPTION;
 REVOKE ALL ON public.in_public FROM postgres;
 GRANT SELECT ON public.in_public TO postgres;
+CREATE FUNCTION x.over(a integer) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION x.over(a bigint) RETURNS int LANGUAGE sql AS 'SELECT 2';
+CREATE FUNCTION x.over(a text) RETURNS int LANGUAGE sql AS 'SELECT 3';
+CREATE FUNCTION x.over(a x.pair) RETURNS int LANGUAGE sql AS 'SELECT 4';
+CREATE FUNCTION x.over(a smallint, b int) RETURNS int LANGUAGE sql AS 'SELECT 5';
