@@ -37,7 +37,11 @@ CREATE UNIQUE INDEX hashed_k_v ON x.hashed (k, v);
 CREATE SEQUENCE x.down_seq INCREMENT BY -2 MINVALUE -100 MAXVALUE -1 START WITH -1;
 SELECT nextval('x.down_seq'), nextval('x.down_seq');
 CREATE SEQUENCE x.owned_seq OWNED BY x.people.id;
-CREATE UNLOGGED SEQUENCE x.unlogged_seq;
+DO $$ BEGIN
+  IF current_setting('server_version_num')::int >= 150000 THEN
+    EXECUTE 'CREATE UNLOGGED SEQUENCE x.unlogged_seq';
+  END IF;
+END $$;
 INSERT INTO x.people VALUES (1, 'Ann', 'A', 1, 2);
 INSERT INTO x.derived VALUES (5, 'd', 'extra');
 INSERT INTO x.hashed VALUES (1, 'a'), (2, 'b'), (3, 'a');

@@ -72,13 +72,11 @@ final class Acls {
         if (have.contains(b)) {
           continue;
         }
-        Item it = parse(b, letters);
-        if (!it.privs.isEmpty() || !it.grantable.isEmpty()) {
-          first.append(prefix).append("REVOKE ALL");
-          if (column != null) {
-            first.append('(').append(Sql.q(column)).append(')');
-          }
-          first.append(on).append(" FROM ").append(grantee(it)).append(";\n");
+        // privileges and grant options alike are revoked by name (parseAclItem with privswgo NULL)
+        Item it = parse(b.replace("*", ""), letters);
+        if (!it.privs.isEmpty()) {
+          first.append(prefix).append("REVOKE ").append(list(it.privs, column)).append(on)
+              .append(" FROM ").append(grantee(it)).append(";\n");
         }
       }
     }

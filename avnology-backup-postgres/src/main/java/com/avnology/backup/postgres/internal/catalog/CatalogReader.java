@@ -78,6 +78,15 @@ public final class CatalogReader {
         if (to != null && to != from) {
           from.dependOn(to);
         }
+        if (ctx.isExtensionMember(ref[0], ref[1])) {
+          // findDumpableDependencies walks through the member: its schema counts too
+          for (long[] memberRef : ctx.rawDeps.getOrDefault(new Ctx.Key(ref[0], ref[1]), List.of())) {
+            DumpObject ns = memberRef[0] == Ctx.PG_NAMESPACE ? ctx.resolve(memberRef[0], memberRef[1]) : null;
+            if (ns != null && ns != from && ns.emit) {
+              from.dependOn(ns);
+            }
+          }
+        }
       }
     }
   }
