@@ -38,6 +38,12 @@ final class CatalogOptionsTest {
   }
 
   @Test
+  void read_includePublicSchema_matchesPgDumpn() throws Exception {
+    Catalog cat = Fidelity.read(db, options(List.of("public"), List.of(), List.of(), List.of()));
+    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-n", "public"));
+  }
+
+  @Test
   void read_includeTable_matchesPgDumpt() throws Exception {
     Catalog cat = Fidelity.read(db, options(List.of(), List.of(), List.of("app.customer"), List.of()));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("SCHEMA", "FUNCTION");
