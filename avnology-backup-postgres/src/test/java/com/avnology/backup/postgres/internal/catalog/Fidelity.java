@@ -182,6 +182,39 @@ final class Fidelity {
     return lines;
   }
 
+  /** What pg_restore relies on, whatever the fixture. */
+  static void assertInvariants(Catalog cat) {
+    Map<Integer, TocEntry> byId = new HashMap<>();
+    for (TocEntry e : cat.entries()) {
+      assertThat(byId.put(e.dumpId(), e)).as("duplicate dump id %s", e.dumpId()).isNull();
+    }
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    int section = 0;
+    for (TocEntry e : cat.entries()) {
+      for (int dep : e.dependencies()) {
+        assertThat(byId).as("%s %s depends on unknown %s", e.desc(), e.tag(), dep).containsKey(dep);
+      }
+      if (Set.of("COMMENT", "ACL", "SEQUENCE OWNED BY").contains(e.desc()) && !e.dependencies().isEmpty()) {
+        assertThat(seen).as("%s %s after its parent", e.desc(), e.tag()).contains(e.dependencies().get(0));
+      }
+      if (e.desc().equals("TABLE DATA")) {
+        assertThat(e.dependencies()).hasSize(1);
+        TocEntry table = byId.get(e.dependencies().get(0));
+        assertThat(table.desc()).isEqualTo("TABLE");
+        assertThat(table.dumpId()).isLessThan(e.dumpId());
+        assertThat(e.hadDumper()).isTrue();
+      } else {
+        assertThat(e.hadDumper()).isFalse();
+      }
+      if (e.section() != TocEntry.Section.NONE) {
+        assertThat(e.section().code()).as("%s %s section order", e.desc(), e.tag())
+            .isGreaterThanOrEqualTo(section);
+        section = e.section().code();
+      }
+      seen.add(e.dumpId());
+    }
+  }
+
   private static Integer pgDumpMajor;
 
   /** @return the major version of the pg_dump on PATH */
@@ -233,6 +266,7 @@ final class Fidelity {
    */
   static Catalog assertRoundTrip(String source) throws Exception {
     Catalog cat = read(source, CatalogOptions.all());
+    assertInvariants(cat);
     String target = restore(source, cat);
     if (!pgDumpUsable()) {
       Catalog again = read(target, CatalogOptions.all());
