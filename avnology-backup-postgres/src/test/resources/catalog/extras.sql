@@ -59,3 +59,14 @@ CREATE FUNCTION x.over(a bigint) RETURNS int LANGUAGE sql AS 'SELECT 2';
 CREATE FUNCTION x.over(a text) RETURNS int LANGUAGE sql AS 'SELECT 3';
 CREATE FUNCTION x.over(a x.pair) RETURNS int LANGUAGE sql AS 'SELECT 4';
 CREATE FUNCTION x.over(a smallint, b int) RETURNS int LANGUAGE sql AS 'SELECT 5';
+CREATE TABLE x.p1 (a text DEFAULT 'p1', b int NOT NULL, g int GENERATED ALWAYS AS (b * 2) STORED);
+CREATE TABLE x.c1 () INHERITS (x.p1);
+ALTER TABLE x.c1 ALTER COLUMN a DROP DEFAULT;
+CREATE TABLE x.c2 (a text, extra int) INHERITS (x.p1);
+ALTER TABLE x.c2 ALTER COLUMN a DROP DEFAULT;
+-- (a child whose own columns precede the inherited ones would come back reordered, as with pg_dump)
+CREATE TABLE x.c3 (a text, b int NOT NULL, g int GENERATED ALWAYS AS (b * 2) STORED, z int);
+ALTER TABLE x.c3 INHERIT x.p1;
+ALTER TABLE x.c1 ALTER COLUMN b SET DEFAULT 7;
+INSERT INTO x.c1 (b) VALUES (1);
+INSERT INTO x.c2 (b, extra) VALUES (2, 3);

@@ -15,7 +15,14 @@ final class TableDefinition {
   record Col(int attnum, String name, String type, boolean notNull, boolean local, String identity,
       String generated, Integer statTarget, boolean storageDiffers, String storage, String coll,
       String[] options, String compression, String defExpr, long defOid, String[] acl,
-      boolean inhNotNull) {}
+      boolean inhNotNull, int inhCount, boolean inhDefault) {
+
+    Col withDefault(String expr) {
+      return new Col(attnum, name, type, notNull, local, identity, generated, statTarget,
+          storageDiffers, storage, coll, options, compression, expr, 0, acl, inhNotNull, inhCount,
+          inhDefault);
+    }
+  }
 
   /** One CHECK constraint. */
   record Check(long oid, long table, String name, String def, boolean local, boolean valid) {}
@@ -33,7 +40,10 @@ final class TableDefinition {
             + " a.attacl::pg_catalog.text[] AS attacl,"
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
             + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.attnotnull"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull, a.attinhcount,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
+            + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.atthasdef"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhdefault"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
@@ -52,7 +62,7 @@ final class TableDefinition {
               rs.getString("attgenerated"), stat, !storage.equals(rs.getString("typstorage")), storage,
               rs.getString("coll"), Ctx.strings(rs, "attoptions"), rs.getString("compression"),
               rs.getString("defexpr"), rs.getLong("defoid"), Ctx.strings(rs, "attacl"),
-              rs.getBoolean("inhnotnull")));
+              rs.getBoolean("inhnotnull"), rs.getInt("attinhcount"), rs.getBoolean("inhdefault")));
         });
     Map<Long, List<Check>> checks = new HashMap<>();
     ctx.query(
@@ -159,8 +169,11 @@ final class TableDefinition {
     }
     StringBuilder alters = new StringBuilder();
     List<String> items = new ArrayList<>();
-    for (Col c : cols) {
-      boolean printed = c.local() || rel.partition;
+    for (Col col : cols) {
+      boolean printed = col.local() || rel.partition;
+      // flagInhAttrs: an inherited default the child lacks must be overridden by DEFAULT NULL
+      Col c = col.defExpr() == null && col.inhDefault() && !rel.partition
+          && col.generated().isEmpty() ? col.withDefault("NULL") : col;
       boolean hasDefault = c.defExpr() != null && c.generated().isEmpty();
       boolean inlineDefault = hasDefault && printed && !TableSatellites.needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
       boolean notNull = c.notNull() && (!c.inhNotNull() || rel.partition);
@@ -169,7 +182,7 @@ final class TableDefinition {
         if (r.oftype == null) {
           cs.append(' ').append(c.type());
         }
-        if (!c.generated().isEmpty()) {
+        if (!c.generated().isEmpty() && (rel.partition || c.inhCount() == 0)) {
           cs.append(" GENERATED ALWAYS AS (").append(c.defExpr()).append(") STORED");
         } else if (inlineDefault) {
           cs.append(" DEFAULT ").append(c.defExpr());
@@ -187,7 +200,9 @@ final class TableDefinition {
       }
       if (c.defExpr() != null) {
         if (!c.generated().isEmpty() || inlineDefault) {
-          ctx.alias(Ctx.PG_ATTRDEF, c.defOid(), Ctx.PG_CLASS, rel.oid);
+          if (c.defOid() != 0) {
+            ctx.alias(Ctx.PG_ATTRDEF, c.defOid(), Ctx.PG_CLASS, rel.oid);
+          }
         } else {
           TableSatellites.separateDefault(ctx, rel, o, c);
         }

@@ -83,7 +83,8 @@ final class TableSatellites {
 
   static void separateDefault(Ctx ctx, Ctx.Rel rel, DumpObject table, Col c) {
     String qn = rel.qname();
-    DumpObject d = new DumpObject(Kind.ATTRDEF, Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
+    DumpObject d = new DumpObject(Kind.ATTRDEF,
+        c.defOid() == 0 ? 0 : Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
     d.desc = "DEFAULT";
     d.tag = rel.name + " " + c.name();
     d.attnum = c.attnum();
