@@ -28,8 +28,12 @@ COMMENT ON TYPE app.floatrange IS 'a range';
 CREATE FUNCTION app.clamp(x integer) RETURNS integer LANGUAGE sql IMMUTABLE STRICT
   AS $$SELECT greatest(0, x)$$;
 COMMENT ON FUNCTION app.clamp(integer) IS 'clamps';
-CREATE FUNCTION app.add_atomic(a integer, b integer DEFAULT 1) RETURNS integer
-  LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT a + b; END;
+DO $do$ BEGIN
+  IF current_setting('server_version_num')::int >= 140000 THEN
+    EXECUTE 'CREATE FUNCTION app.add_atomic(a integer, b integer DEFAULT 1) RETURNS integer'
+      ' LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT a + b; END';
+  END IF;
+END $do$;
 CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN NEW.updated := now(); RETURN NEW; END $$;
 CREATE PROCEDURE app.do_thing(INOUT n integer) LANGUAGE plpgsql AS $$ BEGIN n := n + 1; END $$;

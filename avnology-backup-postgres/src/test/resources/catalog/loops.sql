@@ -20,3 +20,4 @@ CREATE TABLE s."Weird ""Name""" ("Ünï" int, "a b" text DEFAULT 'x y');
 INSERT INTO s.t VALUES (1, 'one', 5), (2, 'two', 6);
 INSERT INTO s."Weird ""Name""" VALUES (1, 'tab	and \ backslash');
 REFRESH MATERIALIZED VIEW s.mv_grp;
+COMMENT ON SCHEMA public IS NULL;

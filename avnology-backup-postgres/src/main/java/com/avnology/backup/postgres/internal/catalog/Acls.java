@@ -32,10 +32,10 @@ final class Acls {
   /** The privilege letters pg_dump checks for a GRANT type, in its output order. */
   static String letters(String type, boolean column, boolean maintain) {
     return switch (type) {
-      case "TABLE" -> column ? "raxw" : "raxdtD" + (maintain ? "m" : "") + "w";
-      case "SEQUENCE" -> "rUw";
-      case "FUNCTION", "PROCEDURE" -> "X";
-      case "SCHEMA" -> "CU";
+      case "TABLE", "TABLES" -> column ? "raxw" : "raxdtD" + (maintain ? "m" : "") + "w";
+      case "SEQUENCE", "SEQUENCES" -> "rUw";
+      case "FUNCTION", "PROCEDURE", "FUNCTIONS", "PROCEDURES" -> "X";
+      case "SCHEMA", "SCHEMAS" -> "CU";
       case "DATABASE" -> "CcT";
       default -> "U";
     };
@@ -55,6 +55,12 @@ final class Acls {
    */
   static String build(String type, String name, String column, String[] acl, String[] base,
       String owner, boolean maintain) {
+    return build(type, name, column, acl, base, owner, maintain, "");
+  }
+
+  /** As above, each statement starting with {@code prefix} (ALTER DEFAULT PRIVILEGES …). */
+  static String build(String type, String name, String column, String[] acl, String[] base,
+      String owner, boolean maintain, String prefix) {
     String letters = letters(type, column != null, maintain);
     Set<String> have = new HashSet<>(Arrays.asList(acl));
     Set<String> baseline = base == null ? Set.of() : new HashSet<>(Arrays.asList(base));
@@ -66,13 +72,11 @@ final class Acls {
         if (have.contains(b)) {
           continue;
         }
-        Item it = parse(b, letters);
-        if (!it.privs.isEmpty() || !it.grantable.isEmpty()) {
-          first.append("REVOKE ALL");
-          if (column != null) {
-            first.append('(').append(Sql.q(column)).append(')');
-          }
-          first.append(on).append(" FROM ").append(grantee(it)).append(";\n");
+        // privileges and grant options alike are revoked by name (parseAclItem with privswgo NULL)
+        Item it = parse(b.replace("*", ""), letters);
+        if (!it.privs.isEmpty()) {
+          first.append(prefix).append("REVOKE ").append(list(it.privs, column)).append(on)
+              .append(" FROM ").append(grantee(it)).append(";\n");
         }
       }
     }
@@ -87,11 +91,11 @@ final class Acls {
         sb.append("SET SESSION AUTHORIZATION ").append(Sql.q(it.grantor)).append(";\n");
       }
       if (!it.privs.isEmpty()) {
-        sb.append("GRANT ").append(list(it.privs, column)).append(on).append(" TO ")
+        sb.append(prefix).append("GRANT ").append(list(it.privs, column)).append(on).append(" TO ")
             .append(grantee(it)).append(";\n");
       }
       if (!it.grantable.isEmpty()) {
-        sb.append("GRANT ").append(list(it.grantable, column)).append(on).append(" TO ")
+        sb.append(prefix).append("GRANT ").append(list(it.grantable, column)).append(on).append(" TO ")
             .append(grantee(it)).append(" WITH GRANT OPTION;\n");
       }
       if (!asOwner) {

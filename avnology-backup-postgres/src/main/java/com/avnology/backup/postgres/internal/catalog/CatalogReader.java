@@ -25,9 +25,12 @@ public final class CatalogReader {
 
   /**
    * Reads the catalog. The connection must already be inside the (REPEATABLE READ) transaction
-   * whose snapshot is dumped; this sets transaction-local {@code search_path = ''} (and
-   * {@code restrict_nonsystem_relation_kind} when the server has it) and takes ACCESS SHARE locks
-   * on the dumped tables, but never commits, rolls back or changes the isolation level.
+   * whose snapshot is dumped. Like pg_dump's {@code setup_connection} this sets, for the rest of
+   * that transaction only, {@code search_path = ''}, DateStyle ISO, IntervalStyle postgres,
+   * {@code extra_float_digits = 3}, {@code row_security = off} (a COPY of a table whose RLS
+   * would hide rows fails instead of silently dumping fewer), zero timeouts and, when the server
+   * has it, {@code restrict_nonsystem_relation_kind}; it takes ACCESS SHARE locks on the dumped
+   * tables, but never commits, rolls back or changes the isolation level.
    *
    * @param c a connection inside the dump transaction
    * @param o what to dump
@@ -41,7 +44,16 @@ public final class CatalogReader {
         rs.next();
         version = Integer.parseInt(rs.getString(1).trim());
       }
-      s.execute("SELECT pg_catalog.set_config('search_path', '', true)");
+      // setup_connection, transaction-local: qualified deparsing, portable COPY text
+      s.execute("SELECT pg_catalog.set_config('search_path', '', true),"
+          + " pg_catalog.set_config('datestyle', 'ISO', true),"
+          + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
+          + " pg_catalog.set_config('extra_float_digits', '3', true),"
+          + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
+          + " pg_catalog.set_config('statement_timeout', '0', true),"
+          + " pg_catalog.set_config('lock_timeout', '0', true),"
+          + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
+          + " pg_catalog.set_config('row_security', 'off', true)");
       s.execute("SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
           + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
     }
@@ -84,6 +96,15 @@ public final class CatalogReader {
         DumpObject to = ctx.resolve(ref[0], ref[1]);
         if (to != null && to != from) {
           from.dependOn(to);
+        }
+        if (ctx.isExtensionMember(ref[0], ref[1])) {
+          // findDumpableDependencies walks through the member: its schema counts too
+          for (long[] memberRef : ctx.rawDeps.getOrDefault(new Ctx.Key(ref[0], ref[1]), List.of())) {
+            DumpObject ns = memberRef[0] == Ctx.PG_NAMESPACE ? ctx.resolve(memberRef[0], memberRef[1]) : null;
+            if (ns != null && ns != from && ns.emit) {
+              from.dependOn(ns);
+            }
+          }
         }
       }
     }

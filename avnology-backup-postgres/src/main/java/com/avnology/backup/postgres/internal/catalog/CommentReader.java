@@ -7,6 +7,7 @@ final class CommentReader {
   private CommentReader() {}
 
   static void read(Ctx ctx) throws SQLException {
+    boolean[] publicHasComment = {false};
     ctx.query(
         "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d"
             + " ORDER BY d.classoid, d.objoid, d.objsubid",
@@ -22,9 +23,11 @@ final class CommentReader {
             if (t.sql() == null) {
               return;
             }
-            if (t.parent().kind == Kind.NAMESPACE && t.parent().name.equals("public")
-                && text.equals("standard public schema")) {
-              return;
+            if (t.parent() == ctx.initdbPublic) {
+              publicHasComment[0] = true;
+              if (text.equals("standard public schema")) {
+                return;
+              }
             }
             t.parent().attach("COMMENT", t.tag(),
                 "COMMENT ON " + t.sql() + " IS " + Sql.literal(text) + ";\n", t.order());
@@ -34,5 +37,9 @@ final class CommentReader {
                 "COMMENT ON " + col[0] + " IS " + Sql.literal(text) + ";\n", t.order() + sub);
           }
         });
+    if (ctx.initdbPublic != null && !publicHasComment[0]) {
+      // dumpCommentExtended: a removed initdb comment is dumped as an empty one
+      ctx.initdbPublic.attach("COMMENT", "SCHEMA public", "COMMENT ON SCHEMA public IS '';\n", 0);
+    }
   }
 }

@@ -64,6 +64,8 @@ final class Ctx {
   final Map<Long, Rel> rels = new HashMap<>();
   /** pg_depend of user objects: (classid, objid) → {refclassid, refobjid, deptype}. */
   final Map<Key, List<long[]>> rawDeps = new HashMap<>();
+  /** The public schema when treated as initdb-created (not named in includeSchemas), else null. */
+  DumpObject initdbPublic;
   /** Functions whose body (BEGIN ATOMIC) references a relation. */
   final Set<Long> procsReadingRelations = new HashSet<>();
 

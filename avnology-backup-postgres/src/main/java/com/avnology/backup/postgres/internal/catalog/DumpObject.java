@@ -52,7 +52,6 @@ final class DumpObject {
   TableDataSpec data;
 
   int dumpId;
-  int sortIndex;
 
   DumpObject(Kind kind, long classOid, long oid, String namespace, String name) {
     this.kind = kind;
@@ -71,7 +70,7 @@ final class DumpObject {
   }
 
   void attach(String desc, String tag, String defn, int order) {
-    attached.add(new Attached(desc, tag, defn, order, null));
+    attached.add(new Attached(desc, tag, defn, order));
   }
 
   @Override
@@ -80,11 +79,11 @@ final class DumpObject {
   }
 
   /**
-   * An entry that follows its parent.
-   *
-   * @param extraDep a further dependency (column ACL → table ACL is not modelled), may be null
+   * An entry that follows its parent (COMMENT, ACL, SEQUENCE OWNED BY), ordered by {@code order}:
+   * -1 owned-by, 0 the object's comment, attnum column comments, 2000 constraint comments, 5000
+   * the ACL, 5000 + attnum column ACLs.
    */
-  record Attached(String desc, String tag, String defn, int order, DumpObject extraDep) {}
+  record Attached(String desc, String tag, String defn, int order) {}
 
   /** What TableData needs, before dump ids exist. */
   record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {}

@@ -45,6 +45,11 @@ final class FunctionReader {
             + " pg_catalog.pg_get_function_arguments(p.oid) AS args,"
             + " pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL)"
             + "   FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY u(t, i) ORDER BY u.i), ', ') AS argtypes,"
+            + " pg_catalog.array_to_string(ARRAY(SELECT tn.nspname || pg_catalog.chr(1) || ty.typname"
+            + "   FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY u(t, i)"
+            + "   JOIN pg_catalog.pg_type ty ON ty.oid = u.t"
+            + "   JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace ORDER BY u.i),"
+            + "   pg_catalog.chr(2)) AS argsortkey,"
             + FunctionText.columns(ctx.version)
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
             + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
@@ -67,16 +72,17 @@ final class FunctionReader {
           o.desc = agg ? "AGGREGATE" : prokind.equals("p") ? "PROCEDURE" : "FUNCTION";
           o.owner = ctx.owner(owner);
           o.argCount = rs.getInt("pronargs");
-          o.argKey = rs.getString("argtypes");
+          o.argKey = rs.getString("argsortkey");
+          String argTypes = rs.getString("argtypes");
           String signature = Sql.qq(schema, name) + "(" + idargs + ")";
           if (agg) {
             String args = rs.getString("args");
             String sig = Sql.qq(schema, name) + "(" + (args.isEmpty() ? "*" : args) + ")";
             signature = Sql.qq(schema, name) + "(" + (idargs.isEmpty() ? "*" : idargs) + ")";
-            o.tag = name + "(" + (o.argKey.isEmpty() ? "*" : o.argKey) + ")";
+            o.tag = name + "(" + (argTypes.isEmpty() ? "*" : argTypes) + ")";
             o.defn = "CREATE AGGREGATE " + sig + " (\n" + aggBodies.get(oid) + "\n);\n";
           } else {
-            o.tag = name + "(" + o.argKey + ")";
+            o.tag = name + "(" + argTypes + ")";
             o.defn = FunctionText.build(rs, Sql.qq(schema, name));
           }
           o.dropStmt = "DROP " + o.desc + " " + signature + ";\n";

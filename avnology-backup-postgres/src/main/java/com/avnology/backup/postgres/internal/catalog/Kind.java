@@ -5,11 +5,11 @@ import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
 /** pg_dump's dumpable object types with their sort priority (pg_dump_sort.c, 15). */
 enum Kind {
   NAMESPACE(1, Section.PRE_DATA),
+  COLLATION(3, Section.PRE_DATA),
   EXTENSION(5, Section.PRE_DATA),
   TYPE(6, Section.PRE_DATA),
   FUNC(8, Section.PRE_DATA),
   AGG(9, Section.PRE_DATA),
-  COLLATION(3, Section.PRE_DATA),
   CAST(7, Section.PRE_DATA),
   OPERATOR(11, Section.PRE_DATA),
   OPCLASS(12, Section.PRE_DATA),

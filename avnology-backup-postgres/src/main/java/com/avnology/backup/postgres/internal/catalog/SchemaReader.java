@@ -39,7 +39,9 @@ final class SchemaReader {
           DumpObject o = new DumpObject(Kind.NAMESPACE, Ctx.PG_NAMESPACE, oid, null, name);
           o.desc = "SCHEMA";
           o.owner = ctx.owner(owner);
-          if (name.equals("public")) {
+          if (name.equals("public") && !ctx.opts.includeSchemas().contains("public")) {
+            // initdb creates it: no CREATE, and its initdb comment is not dumped
+            ctx.initdbPublic = o;
             if (owner.equals("pg_database_owner")) {
               o.emit = false;
             } else {
@@ -66,9 +68,8 @@ final class SchemaReader {
           if (oid < 16384) {
             return;
           }
-          if (ctx.opts.selective()
-              && !(ctx.opts.includeTables().isEmpty() && ctx.opts.schemaWanted(schema))) {
-            return;
+          if (ctx.opts.selective()) {
+            return; // pg_dump: extensions only when dumping everything (no -n / -t)
           }
           DumpObject o = new DumpObject(Kind.EXTENSION, Ctx.PG_EXTENSION, oid, null, name);
           o.desc = "EXTENSION";

@@ -15,7 +15,14 @@ final class TableDefinition {
   record Col(int attnum, String name, String type, boolean notNull, boolean local, String identity,
       String generated, Integer statTarget, boolean storageDiffers, String storage, String coll,
       String[] options, String compression, String defExpr, long defOid, String[] acl,
-      boolean inhNotNull) {}
+      boolean inhNotNull, int inhCount, boolean inhDefault) {
+
+    Col withDefault(String expr) {
+      return new Col(attnum, name, type, notNull, local, identity, generated, statTarget,
+          storageDiffers, storage, coll, options, compression, expr, 0, acl, inhNotNull, inhCount,
+          inhDefault);
+    }
+  }
 
   /** One CHECK constraint. */
   record Check(long oid, long table, String name, String def, boolean local, boolean valid) {}
@@ -33,7 +40,10 @@ final class TableDefinition {
             + " a.attacl::pg_catalog.text[] AS attacl,"
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
             + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.attnotnull"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull, a.attinhcount,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
+            + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.atthasdef"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhdefault"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
@@ -52,7 +62,7 @@ final class TableDefinition {
               rs.getString("attgenerated"), stat, !storage.equals(rs.getString("typstorage")), storage,
               rs.getString("coll"), Ctx.strings(rs, "attoptions"), rs.getString("compression"),
               rs.getString("defexpr"), rs.getLong("defoid"), Ctx.strings(rs, "attacl"),
-              rs.getBoolean("inhnotnull")));
+              rs.getBoolean("inhnotnull"), rs.getInt("attinhcount"), rs.getBoolean("inhdefault")));
         });
     Map<Long, List<Check>> checks = new HashMap<>();
     ctx.query(
@@ -135,7 +145,7 @@ final class TableDefinition {
       }
       for (Col c : cols) {
         if (c.defExpr() != null) {
-          separateDefault(ctx, rel, o, c);
+          TableSatellites.separateDefault(ctx, rel, o, c);
         }
       }
       if (matview && r.populated) {
@@ -159,19 +169,20 @@ final class TableDefinition {
     }
     StringBuilder alters = new StringBuilder();
     List<String> items = new ArrayList<>();
-    for (Col c : cols) {
-      boolean printed = c.local() || rel.partition;
+    for (Col col : cols) {
+      boolean printed = col.local() || rel.partition;
+      // flagInhAttrs: an inherited default the child lacks must be overridden by DEFAULT NULL
+      Col c = col.defExpr() == null && col.inhDefault() && !rel.partition
+          && col.generated().isEmpty() ? col.withDefault("NULL") : col;
       boolean hasDefault = c.defExpr() != null && c.generated().isEmpty();
-      boolean inlineDefault = hasDefault && printed && !needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
+      boolean inlineDefault = hasDefault && printed && !TableSatellites.needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
       boolean notNull = c.notNull() && (!c.inhNotNull() || rel.partition);
       if (printed && (r.oftype == null || inlineDefault || notNull)) {
         StringBuilder cs = new StringBuilder(Sql.q(c.name()));
-        if (r.oftype != null) {
-          cs.append(" WITH OPTIONS");
-        } else {
+        if (r.oftype == null) {
           cs.append(' ').append(c.type());
         }
-        if (!c.generated().isEmpty()) {
+        if (!c.generated().isEmpty() && (rel.partition || c.inhCount() == 0)) {
           cs.append(" GENERATED ALWAYS AS (").append(c.defExpr()).append(") STORED");
         } else if (inlineDefault) {
           cs.append(" DEFAULT ").append(c.defExpr());
@@ -189,9 +200,11 @@ final class TableDefinition {
       }
       if (c.defExpr() != null) {
         if (!c.generated().isEmpty() || inlineDefault) {
-          ctx.alias(Ctx.PG_ATTRDEF, c.defOid(), Ctx.PG_CLASS, rel.oid);
+          if (c.defOid() != 0) {
+            ctx.alias(Ctx.PG_ATTRDEF, c.defOid(), Ctx.PG_CLASS, rel.oid);
+          }
         } else {
-          separateDefault(ctx, rel, o, c);
+          TableSatellites.separateDefault(ctx, rel, o, c);
         }
       }
       String colAlter = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name());
@@ -220,7 +233,7 @@ final class TableDefinition {
     for (Check k : checks) {
       String commentSql = "CONSTRAINT " + Sql.q(k.name()) + " ON " + qn;
       String commentTag = "CONSTRAINT " + Sql.q(k.name()) + " ON " + Sql.q(rel.name);
-      boolean separate = !k.valid() || needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
+      boolean separate = !k.valid() || TableSatellites.needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
       if (!separate && (k.local() || rel.partition)) {
         items.add("CONSTRAINT " + Sql.q(k.name()) + " " + k.def());
         ctx.alias(Ctx.PG_CONSTRAINT, k.oid(), Ctx.PG_CLASS, rel.oid);
@@ -265,46 +278,5 @@ final class TableDefinition {
       sb.append("\nALTER TABLE ONLY ").append(qn).append(" FORCE ROW LEVEL SECURITY;\n");
     }
     o.defn = sb.toString();
-  }
-
-  /**
-   * A default or CHECK that (through a sequence or a BEGIN ATOMIC function) leads back to its own
-   * table would close a dependency loop; pg_dump's loop repair makes it a separate entry.
-   */
-  static boolean needsSeparate(Ctx ctx, long classOid, long oid, long table) {
-    java.util.Set<Ctx.Key> seen = new java.util.HashSet<>();
-    java.util.ArrayDeque<Ctx.Key> todo = new java.util.ArrayDeque<>();
-    for (long[] ref : ctx.rawDeps.getOrDefault(new Ctx.Key(classOid, oid), List.of())) {
-      if (!(ref[0] == Ctx.PG_CLASS && ref[1] == table)) {
-        todo.add(new Ctx.Key(ref[0], ref[1]));
-      }
-    }
-    while (!todo.isEmpty() && seen.size() < 10000) {
-      Ctx.Key k = todo.pop();
-      if (!seen.add(k)) {
-        continue;
-      }
-      if (k.classOid() == Ctx.PG_CLASS && k.oid() == table) {
-        return true;
-      }
-      for (long[] ref : ctx.rawDeps.getOrDefault(k, List.of())) {
-        todo.add(new Ctx.Key(ref[0], ref[1]));
-      }
-    }
-    return false;
-  }
-
-  private static void separateDefault(Ctx ctx, Ctx.Rel rel, DumpObject table, Col c) {
-    String qn = rel.qname();
-    DumpObject d = new DumpObject(Kind.ATTRDEF, Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
-    d.desc = "DEFAULT";
-    d.tag = rel.name + " " + c.name();
-    d.attnum = c.attnum();
-    d.owner = table.owner;
-    d.defn = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
-        + c.defExpr() + ";\n";
-    d.dropStmt = "ALTER TABLE " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
-    d.dependOn(table);
-    ctx.add(d);
   }
 }

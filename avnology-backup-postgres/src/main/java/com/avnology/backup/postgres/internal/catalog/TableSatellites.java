@@ -2,11 +2,14 @@ package com.avnology.backup.postgres.internal.catalog;
 
 import com.avnology.backup.postgres.internal.catalog.RelationReader.RelRow;
 import com.avnology.backup.postgres.internal.catalog.TableDefinition.Col;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** TABLE DATA and TABLE ATTACH objects of a table ({@code makeTableDataInfo}, {@code dumpTableAttach}). */
+/** TABLE DATA, TABLE ATTACH and separate DEFAULT objects of a table. */
 final class TableSatellites {
   private TableSatellites() {}
 
@@ -49,5 +52,47 @@ final class TableSatellites {
         ctx.add(a);
       }
     }
+  }
+
+  /**
+   * A default or CHECK that (through a sequence or a BEGIN ATOMIC function) leads back to its own
+   * table would close a dependency loop; pg_dump's loop repair makes it a separate entry.
+   */
+  static boolean needsSeparate(Ctx ctx, long classOid, long oid, long table) {
+    Set<Ctx.Key> seen = new HashSet<>();
+    ArrayDeque<Ctx.Key> todo = new ArrayDeque<>();
+    for (long[] ref : ctx.rawDeps.getOrDefault(new Ctx.Key(classOid, oid), List.of())) {
+      if (!(ref[0] == Ctx.PG_CLASS && ref[1] == table)) {
+        todo.add(new Ctx.Key(ref[0], ref[1]));
+      }
+    }
+    while (!todo.isEmpty() && seen.size() < 10000) {
+      Ctx.Key k = todo.pop();
+      if (!seen.add(k)) {
+        continue;
+      }
+      if (k.classOid() == Ctx.PG_CLASS && k.oid() == table) {
+        return true;
+      }
+      for (long[] ref : ctx.rawDeps.getOrDefault(k, List.of())) {
+        todo.add(new Ctx.Key(ref[0], ref[1]));
+      }
+    }
+    return false;
+  }
+
+  static void separateDefault(Ctx ctx, Ctx.Rel rel, DumpObject table, Col c) {
+    String qn = rel.qname();
+    DumpObject d = new DumpObject(Kind.ATTRDEF,
+        c.defOid() == 0 ? 0 : Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
+    d.desc = "DEFAULT";
+    d.tag = rel.name + " " + c.name();
+    d.attnum = c.attnum();
+    d.owner = table.owner;
+    d.defn = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
+        + c.defExpr() + ";\n";
+    d.dropStmt = "ALTER TABLE " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
+    d.dependOn(table);
+    ctx.add(d);
   }
 }

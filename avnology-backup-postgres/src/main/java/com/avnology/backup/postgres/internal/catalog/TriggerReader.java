@@ -9,9 +9,11 @@ final class TriggerReader {
 
   static void read(Ctx ctx) throws SQLException {
     ctx.query(
-        "SELECT t.oid, t.tgname, t.tgrelid, t.tgenabled,"
+        "SELECT t.oid, t.tgname, t.tgrelid, t.tgenabled, t.tgparentid <> 0 AS clone,"
             + " pg_catalog.pg_get_triggerdef(t.oid, false) AS def FROM pg_catalog.pg_trigger t"
-            + " WHERE t.tgrelid >= 16384 AND NOT t.tgisinternal AND t.tgparentid = 0",
+            + " LEFT JOIN pg_catalog.pg_trigger u ON u.oid = t.tgparentid"
+            + " WHERE t.tgrelid >= 16384 AND ((NOT t.tgisinternal AND t.tgparentid = 0)"
+            + " OR t.tgenabled <> u.tgenabled)",
         rs -> {
           Ctx.Rel rel = ctx.rels.get(rs.getLong("tgrelid"));
           if (rel == null || rel.obj == null) {
@@ -20,8 +22,15 @@ final class TriggerReader {
           String name = rs.getString("tgname");
           DumpObject o = child(ctx, Kind.TRIGGER, Ctx.PG_TRIGGER, rs.getLong("oid"), rel, name);
           o.desc = "TRIGGER";
-          o.defn = rs.getString("def") + ";\n" + enable(rs.getString("tgenabled"), rel, "TRIGGER", name);
-          o.dropStmt = "DROP TRIGGER " + Sql.q(name) + " ON " + rel.qname() + ";\n";
+          String state = rs.getString("tgenabled");
+          if (rs.getBoolean("clone")) {
+            // a partition's clone whose enabled state differs from its parent's: only the ALTER
+            o.defn = enable(state.equals("O") ? "E" : state, rel, "TRIGGER", name);
+            o.dropStmt = "";
+          } else {
+            o.defn = rs.getString("def") + ";\n" + enable(state, rel, "TRIGGER", name);
+            o.dropStmt = "DROP TRIGGER " + Sql.q(name) + " ON " + rel.qname() + ";\n";
+          }
           comment(ctx, o, "TRIGGER", rel, name);
         });
     ctx.query(
@@ -125,6 +134,7 @@ final class TriggerReader {
       case "D" -> "DISABLE";
       case "A" -> "ENABLE ALWAYS";
       case "R" -> "ENABLE REPLICA";
+      case "E" -> "ENABLE";
       default -> null;
     };
     return action == null ? "" : "\nALTER TABLE " + rel.qname() + " " + action + " " + what + " "

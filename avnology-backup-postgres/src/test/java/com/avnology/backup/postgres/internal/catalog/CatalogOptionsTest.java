@@ -1,6 +1,7 @@
 package com.avnology.backup.postgres.internal.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import java.util.List;
@@ -13,6 +14,7 @@ final class CatalogOptionsTest {
 
   @BeforeAll
   static void createSource() throws Exception {
+    assumeThat(Fidelity.pgDumpUsable()).as("pg_dump on PATH is older than the server").isTrue();
     db = Fidelity.source("opts", CatalogReaderTest.resource("awkward.sql"));
   }
 
@@ -33,6 +35,12 @@ final class CatalogOptionsTest {
     Catalog cat = Fidelity.read(db, options(List.of("app"), List.of(), List.of(), List.of()));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("EXTENSION");
     assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-n", "app"));
+  }
+
+  @Test
+  void read_includePublicSchema_matchesPgDumpn() throws Exception {
+    Catalog cat = Fidelity.read(db, options(List.of("public"), List.of(), List.of(), List.of()));
+    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-n", "public"));
   }
 
   @Test

@@ -35,4 +35,14 @@ final class CatalogOryKratosTest {
     assertThat(cat.entries()).filteredOn(e -> e.desc().equals("TABLE")).hasSize(26);
     assertThat(cat.entries()).extracting(TocEntry::desc).contains("EXTENSION", "INDEX", "FK CONSTRAINT");
   }
+
+  @Test
+  void read_hydraSchema_recreatesIdentically() throws Exception {
+    Fidelity.assertRoundTrip(Fidelity.source("hydra", schema("ory-hydra-schema.sql")));
+  }
+
+  @Test
+  void read_ketoSchema_recreatesIdentically() throws Exception {
+    Fidelity.assertRoundTrip(Fidelity.source("keto", schema("ory-keto-schema.sql")));
+  }
 }

@@ -77,8 +77,9 @@ final class Fidelity {
       CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
       for (int pass = 0; pass < 3; pass++) {
         for (TocEntry e : cat.entries()) {
-          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : POST_ACL_PASS.contains(e.desc())
-              || e.tag().startsWith("EVENT TRIGGER ") ? 2 : 0;
+          boolean postAcl = POST_ACL_PASS.contains(e.desc())
+              || (e.desc().equals("COMMENT") && e.tag().startsWith("EVENT TRIGGER "));
+          int entryPass = ACL_PASS.contains(e.desc()) ? 1 : postAcl ? 2 : 0;
           if (entryPass != pass || e.desc().equals("ENCODING")) {
             continue;
           }
@@ -182,10 +183,98 @@ final class Fidelity {
     return lines;
   }
 
-  /** The whole check: pg_dump output of source and restored copy must be identical. */
+  /** What pg_restore relies on, whatever the fixture. */
+  static void assertInvariants(Catalog cat) {
+    Map<Integer, TocEntry> byId = new HashMap<>();
+    for (TocEntry e : cat.entries()) {
+      assertThat(byId.put(e.dumpId(), e)).as("duplicate dump id %s", e.dumpId()).isNull();
+    }
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    int section = 0;
+    for (TocEntry e : cat.entries()) {
+      for (int dep : e.dependencies()) {
+        assertThat(byId).as("%s %s depends on unknown %s", e.desc(), e.tag(), dep).containsKey(dep);
+      }
+      if (Set.of("COMMENT", "ACL", "SEQUENCE OWNED BY").contains(e.desc()) && !e.dependencies().isEmpty()) {
+        assertThat(seen).as("%s %s after its parent", e.desc(), e.tag()).contains(e.dependencies().get(0));
+      }
+      if (e.desc().equals("TABLE DATA")) {
+        assertThat(e.dependencies()).hasSize(1);
+        TocEntry table = byId.get(e.dependencies().get(0));
+        assertThat(table.desc()).isEqualTo("TABLE");
+        assertThat(table.dumpId()).isLessThan(e.dumpId());
+        assertThat(e.hadDumper()).isTrue();
+      } else {
+        assertThat(e.hadDumper()).isFalse();
+      }
+      if (e.section() != TocEntry.Section.NONE) {
+        assertThat(e.section().code()).as("%s %s section order", e.desc(), e.tag())
+            .isGreaterThanOrEqualTo(section);
+        section = e.section().code();
+      }
+      seen.add(e.dumpId());
+    }
+  }
+
+  private static Integer pgDumpMajor;
+
+  /** @return the major version of the pg_dump on PATH */
+  static synchronized int pgDumpMajor() throws IOException, InterruptedException {
+    if (pgDumpMajor == null) {
+      Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.").matcher(out);
+      pgDumpMajor = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+    return pgDumpMajor;
+  }
+
+  /** @return whether the pg_dump on PATH can dump the test server */
+  static boolean pgDumpUsable() throws IOException, InterruptedException {
+    return pgDumpMajor() >= EmbeddedPg.majorVersion();
+  }
+
+  /** Entries as comparable text: everything but dump ids and oids. */
+  static List<String> describe(Catalog cat) {
+    List<String> out = new java.util.ArrayList<>();
+    for (TocEntry e : cat.entries()) {
+      out.add(String.join("|", e.desc(), String.valueOf(e.namespace()), e.tag(),
+          String.valueOf(e.owner()), String.valueOf(e.section()), String.valueOf(e.defn()),
+          String.valueOf(e.dropStmt()), String.valueOf(e.copyStmt())));
+    }
+    return out;
+  }
+
+  /** All table data of a catalog, as COPY text per table. */
+  static Map<String, String> data(String db, Catalog cat) throws SQLException, IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (Connection c = EmbeddedPg.dataSource(db).getConnection()) {
+      CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
+      for (TableData t : cat.tables()) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        cm.copyOut(t.copyOutSql(), bytes);
+        out.put(t.schema() + "." + t.table(), bytes.toString(StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The whole check: pg_dump output of source and restored copy must be identical. When the
+   * server is newer than the pg_dump on PATH, the reader's own output for source and copy (and
+   * the table data) must be identical instead.
+   */
   static Catalog assertRoundTrip(String source) throws Exception {
     Catalog cat = read(source, CatalogOptions.all());
+    assertInvariants(cat);
     String target = restore(source, cat);
+    if (!pgDumpUsable()) {
+      Catalog again = read(target, CatalogOptions.all());
+      assertThat(describe(again)).isEqualTo(describe(cat));
+      assertThat(data(target, again)).isEqualTo(data(source, cat));
+      return cat;
+    }
     String src = pgDump(source, "--schema-only");
     String dst = pgDump(target, "--schema-only");
     String srcData = pgDump(source, "--data-only");
