@@ -42,6 +42,16 @@ final class BackupCommand implements Callable<Integer> {
           + " --postgres, written to --to file:/path/x.dump")
   String format;
 
+  @Option(names = "--bucket", paramLabel = "NAME=S3_URI",
+      description = "A bucket (or prefix) to back up, under a name (repeatable):"
+          + " NAME=s3://bucket/prefix?endpoint=http://host:port")
+  Map<String, String> buckets = new LinkedHashMap<>();
+
+  @Option(names = "--presign", paramLabel = "DURATION",
+      description = "With an s3:// sink, print presigned GET URLs of the artifacts, valid this"
+          + " long (such as 24h, 30m, 7d)")
+  String presign;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -56,18 +66,37 @@ final class BackupCommand implements Callable<Integer> {
     if (!format.equals("set")) {
       throw new ParameterException(spec.commandLine(), "--format takes set or custom: " + format);
     }
-    if (volumes.isEmpty() && !postgres.present()) {
+    if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
           "nothing to back up: give --postgres JDBC_URL or at least one --volume NAME=PATH");
     }
+    java.time.Duration presignFor = presign == null ? null : Durations.parse(presign);
+    com.avnology.backup.BackupSink sink = Sinks.open(to);
+    if (presignFor != null && !(sink instanceof com.avnology.backup.s3.S3Sink)) {
+      throw new ParameterException(spec.commandLine(), "--presign needs an s3:// sink");
+    }
     Backup.Builder builder = Backup.builder()
-        .sink(Sinks.open(to))
+        .sink(sink)
         .compression(Compression.parse(compression == null ? "zstd:3" : compression));
     if (postgres.present()) {
       builder.target(postgres.builder().build());
     }
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
+    buckets.forEach((name, uri) -> {
+      S3Uri s3 = S3Uri.parse(uri);
+      builder.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.client(), s3.bucket())
+          .prefix(s3.prefix()).build());
+    });
     BackupResult result = builder.build().run();
+    java.util.Map<String, String> urls = new java.util.LinkedHashMap<>();
+    if (presignFor != null) {
+      for (TargetResult t : result.targets()) {
+        for (com.avnology.backup.Manifest.Artifact a : t.artifacts()) {
+          urls.put(a.path(), ((com.avnology.backup.s3.S3Sink) sink)
+              .presign(result.setId(), a.path(), presignFor).toString());
+        }
+      }
+    }
     if (json) {
       ObjectNode node = Json.object()
           .put("setId", result.setId())
@@ -76,6 +105,7 @@ final class BackupCommand implements Callable<Integer> {
           .put("durationMillis", result.duration().toMillis())
           .put("size", result.size());
       Json.targets(node.putArray("targets"), result.targets());
+      urls.forEach(node.putObject("presigned")::put);
       spec.commandLine().getOut().println(Json.write(node));
     } else {
       spec.commandLine().getOut().printf("backup set %s written to %s in %d ms%n",
@@ -84,6 +114,7 @@ final class BackupCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("  %s/%s: %d entries, %d bytes%n",
             t.kind(), t.name(), t.entries(), t.size());
       }
+      urls.forEach((path, url) -> spec.commandLine().getOut().printf("  %s: %s%n", path, url));
     }
     return 0;
   }

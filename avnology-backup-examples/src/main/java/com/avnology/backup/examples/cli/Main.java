@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       DemoCommand.class,
       ListDumpCommand.class,
+      MirrorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

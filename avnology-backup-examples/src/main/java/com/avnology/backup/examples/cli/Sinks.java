@@ -2,6 +2,7 @@ package com.avnology.backup.examples.cli;
 
 import com.avnology.backup.BackupSink;
 import com.avnology.backup.FileSystemSink;
+import com.avnology.backup.s3.S3Sink;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ final class Sinks {
   private Sinks() {}
 
   /**
-   * @param uri {@code file:/path} (or {@code file:relative/path})
+   * @param uri {@code file:/path} (or {@code file:relative/path}), or
+   *     {@code s3://bucket/prefix?endpoint=http://host:port} with credentials from the environment
    * @return the sink
    * @throws IllegalArgumentException naming the URI and the forms accepted
    */
@@ -28,11 +30,16 @@ final class Sinks {
         String path = parsed.getPath() != null ? parsed.getPath() : parsed.getSchemeSpecificPart();
         return FileSystemSink.of(Path.of(path));
       case "s3":
-        throw new IllegalArgumentException(
-            "s3:// sinks are not available in this version yet; use file:/path");
+        S3Uri s3 = S3Uri.parse(uri);
+        return S3Sink.builder(s3.endpoint(), s3.bucket())
+            .credentials(S3Uri.credentials())
+            .region(s3.region())
+            .prefix(s3.prefix())
+            .build();
       default:
         throw new IllegalArgumentException(
-            "unsupported sink '" + uri + "': use file:/path, such as file:/var/backups");
+            "unsupported sink '" + uri + "': use file:/path, such as file:/var/backups, or"
+                + " s3://bucket/prefix?endpoint=http://host:port");
     }
   }
 }

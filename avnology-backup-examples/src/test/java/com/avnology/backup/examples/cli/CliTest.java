@@ -103,7 +103,7 @@ final class CliTest {
     assertThat(badSink.code()).isEqualTo(1);
     assertThat(badSink.err().strip())
         .isEqualTo("avnology-backup: error: unsupported sink 'ftp://host/x': use file:/path,"
-            + " such as file:/var/backups");
+            + " such as file:/var/backups, or s3://bucket/prefix?endpoint=http://host:port");
 
     Run badSet = cli("verify", "--from", sink, "--set", "nope");
     assertThat(badSet.code()).isEqualTo(1);
