@@ -3,7 +3,10 @@ package com.avnology.backup.examples.cli;
 import com.avnology.backup.Backup;
 import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
-import com.avnology.backup.FileSystemSink;
+import com.avnology.backup.Manifest;
+import com.avnology.backup.s3.S3Credentials;
+import com.avnology.backup.s3.S3Sink;
+import java.time.Duration;
 import com.avnology.backup.RestorePlan;
 import com.avnology.backup.RestoreResult;
 import com.avnology.backup.postgres.PostgresTarget;
@@ -35,8 +38,9 @@ import picocli.CommandLine.Spec;
  * up, restored into a fresh database and compared.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Backs up and restores a sample identity database on an embedded PostgreSQL,"
-        + " compares the two and prints a report. Leaves nothing behind.")
+    description = "Backs up a sample identity database on an embedded PostgreSQL to an embedded"
+        + " S3 server, restores it into a fresh database, compares the two and prints a report."
+        + " Leaves nothing behind.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -58,8 +62,10 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setServerConfig("unix_socket_directories", work.toString())
         .setServerConfig("fsync", "off")
-        .start()) {
-      out.printf("embedded PostgreSQL %s started%n", version(pg.getPostgresDatabase()));
+        .start();
+        EmbeddedS3 s3 = new EmbeddedS3(Files.createDirectories(work.resolve("s3")))) {
+      out.printf("embedded PostgreSQL %s and S3 server (S3Proxy, %s) started%n",
+          version(pg.getPostgresDatabase()), s3.endpoint());
       long t0 = System.nanoTime();
       DataSource source = database(pg, "identity");
       run(source, resource("identity-stack.sql"));
@@ -69,12 +75,19 @@ final class DemoCommand implements Callable<Integer> {
           .replace(":tuples", Integer.toString(identities * 2)));
       out.printf("sample database filled in %d ms (%s)%n", ms(t0), size(source));
 
-      FileSystemSink sink = FileSystemSink.of(work.resolve("backups"));
+      s3.bucket("avnology-backups");
+      S3Sink sink = S3Sink.builder(s3.endpoint(), "avnology-backups")
+          .credentials(S3Credentials.of(s3.accessKey, s3.secretKey)).prefix("demo").build();
       BackupResult backup = Backup.builder()
           .target(PostgresTarget.builder(source).jobs(jobs).build())
           .sink(sink).compression(Compression.zstd(3)).build().run();
-      out.printf("backup  %s: %d files, %d bytes in %d ms%n", backup.setId(),
+      out.printf("backup  %s to %s: %d files, %d bytes in %d ms%n", backup.setId(), sink,
           backup.targets().get(0).artifacts().size(), backup.size(), backup.duration().toMillis());
+      Manifest.Artifact toc = backup.targets().get(0).artifacts().stream()
+          .filter(a -> a.path().endsWith("toc.dat")).findFirst().orElseThrow();
+      String downloaded = sha256(sink.presign(backup.setId(), toc.path(), Duration.ofMinutes(5)));
+      out.printf("presigned URL of %s downloads with a plain HTTP client: SHA-256 %s%n",
+          toc.path(), downloaded.equals(toc.sha256()) ? "matches the manifest" : "DIFFERS");
 
       DataSource restored = database(pg, "restored");
       RestoreResult restore = RestorePlan.from(sink).latest()
@@ -87,13 +100,21 @@ final class DemoCommand implements Callable<Integer> {
       out.printf("%-28s %14s   %s%n", "object", "source", "restored");
       a.forEach((k, v) -> out.printf("%-28s %14s   %s%n", k, abbreviate(v),
           v.equals(b.get(k)) ? "identical" : "DIFFERS: " + b.get(k)));
-      boolean same = a.equals(b);
+      boolean same = a.equals(b) && downloaded.equals(toc.sha256());
       out.printf("archive is %.1f%% of the database's size; databases %s%n",
           100.0 * backup.size() / bytes(source), same ? "identical" : "DIFFER");
       return same ? 0 : 1;
     } finally {
       delete(work);
     }
+  }
+
+  private static String sha256(java.net.URI url) throws Exception {
+    java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(url).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    return java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(response.body()));
   }
 
   private static DataSource database(EmbeddedPostgres pg, String name) throws SQLException {

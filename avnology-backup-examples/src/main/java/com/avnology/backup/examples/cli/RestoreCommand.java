@@ -47,6 +47,11 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Allow restoring into non-empty directories (files in the set replace theirs)")
   boolean overwrite;
 
+  @Option(names = "--bucket", paramLabel = "NAME=S3_URI",
+      description = "Restore bucket backup NAME into s3://bucket/prefix?endpoint=... (repeatable);"
+          + " differing existing objects are refused unless --overwrite")
+  Map<String, String> buckets = new LinkedHashMap<>();
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -62,7 +67,7 @@ final class RestoreCommand implements Callable<Integer> {
     if (fromDump != null) {
       return restoreDump();
     }
-    if (volumes.isEmpty() && !postgres.present()) {
+    if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
           "nothing to restore: give --postgres JDBC_URL or at least one --volume NAME=PATH");
     }
@@ -77,6 +82,14 @@ final class RestoreCommand implements Callable<Integer> {
       }
       plan.target(target.build());
     }
+    buckets.forEach((name, uri) -> {
+      S3Uri s3 = S3Uri.parse(uri);
+      plan.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.client(), s3.bucket())
+          .prefix(s3.prefix())
+          .overwrite(overwrite ? com.avnology.backup.s3.OverwritePolicy.ALWAYS
+              : com.avnology.backup.s3.OverwritePolicy.NEVER)
+          .build());
+    });
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
     RestoreResult result = plan.build().execute();

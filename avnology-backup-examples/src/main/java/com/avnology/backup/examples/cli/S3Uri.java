@@ -48,9 +48,15 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
     return new S3Uri(bucket, prefix, URI.create(endpoint), region);
   }
 
+  /** The environment, or the AWS SDK's system properties (for embedding and tests). */
+  private static String setting(String env, String property) {
+    String value = System.getenv(env);
+    return value != null ? value : System.getProperty(property);
+  }
+
   static S3Credentials credentials() {
-    String access = System.getenv("AWS_ACCESS_KEY_ID");
-    String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
+    String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
+    String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
     if (access == null || secret == null) {
       throw new IllegalArgumentException("S3 credentials missing: set AWS_ACCESS_KEY_ID and"
           + " AWS_SECRET_ACCESS_KEY in the environment");
@@ -59,8 +65,8 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
   }
 
   MinioClient client() {
-    String access = System.getenv("AWS_ACCESS_KEY_ID");
-    String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
+    String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
+    String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
     credentials();
     return MinioClient.builder().endpoint(endpoint.toString()).region(region)
         .credentials(access, secret).build();
