@@ -71,6 +71,16 @@ for c in zstd:1 zstd:3 gzip:1; do
   S[$name]=$(size "$WORK/ours-${c/:/}")
 done
 
+echo "== backup to S3 (S3Proxy on local disk) vs to a local file, same compression"
+java -jar "$JAR" s3-server --dir "$WORK/s3" --bucket bench >"$WORK/s3.out" 2>"$WORK/s3.log" &
+S3PID=$!
+for _ in $(seq 100); do grep -q AWS_SECRET "$WORK/s3.out" 2>/dev/null && break; sleep 0.2; done
+S3ENDPOINT=$(sed -n 's/^endpoint=//p' "$WORK/s3.out")
+export AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$WORK/s3.out")
+export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$WORK/s3.out")
+run ours_zstd1_to_s3 java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "s3://bench/ours?endpoint=$S3ENDPOINT" --jobs "$JOBS" --compression zstd:1
+kill $S3PID 2>/dev/null || true
+
 echo "== restore (into fresh databases)"
 fresh r1; run pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
 fresh r2; run pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
@@ -91,6 +101,7 @@ ratio "backup zstd:1 time / pg_dump -Fd -j$JOBS" "${T[ours_zstd1]}" "${T[pg_dump
 ratio "archive zstd:1 size / pg_dump -Fc" "${S[ours_zstd1]}" "${S[pg_dump_Fc]}"
 ratio "archive zstd:3 size / pg_dump -Fc" "${S[ours_zstd3]}" "${S[pg_dump_Fc]}"
 ratio "archive gzip:1 size / pg_dump -Fc" "${S[ours_gzip1]}" "${S[pg_dump_Fc]}"
+ratio "backup zstd:1 to S3 / to a local file" "${T[ours_zstd1_to_s3]}" "${T[ours_zstd1]}"
 ratio "restore time / pg_restore" "${T[ours_restore_zstd1]}" "${T[pg_restore]}"
 ratio "restore time / pg_restore -j$JOBS" "${T[ours_restore_zstd1]}" "${T[pg_restore_j$JOBS]}"
 echo "sizes (bytes): $(for k in "${!S[@]}"; do printf '%s=%s ' "$k" "${S[$k]}"; done)"

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ListDumpCommand.class,
       MirrorCommand.class,
+      S3ServerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
