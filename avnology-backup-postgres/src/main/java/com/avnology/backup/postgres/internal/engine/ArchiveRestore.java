@@ -225,10 +225,36 @@ public final class ArchiveRestore {
     if (copy.endsWith(";")) {
       copy = copy.substring(0, copy.length() - 1);
     }
-    try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()))) {
+    // As pg_restore -j does for a table it created: TRUNCATE and COPY in one transaction, which
+    // lets the server skip WAL for the load when wal_level is minimal.
+    try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()));
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("TRUNCATE TABLE ONLY " + Identifiers.quote(e.namespace()) + "."
+          + Identifiers.quote(e.tag()));
       c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
+      c.commit();
     } catch (SQLException | IOException | RuntimeException ex) {
+      rollbackQuietly(c);
       throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
+    } finally {
+      autocommit(c);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the failure being reported matters more
+    }
+  }
+
+  private static void autocommit(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException ignored) {
+      // the connection is broken; the next use reports it
     }
   }
 
