@@ -66,10 +66,25 @@ public final class CustomArchiveWriter {
    */
   public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression)
       throws IOException {
+    convert(from, to, compression, ArchiveVersion.V1_14);
+  }
+
+  /**
+   * Converts any archive into a custom-format file of a given archive version: 1.14 takes gzip
+   * or none (pg_restore 12+); 1.15 and 1.16 also take lz4 and zstd (pg_restore 16+ / 17+).
+   *
+   * @param from the archive
+   * @param to the file to create or replace
+   * @param compression the data compression
+   * @param version 1.14, 1.15 or 1.16
+   * @throws IOException on read or write failure
+   */
+  public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression,
+      ArchiveVersion version) throws IOException {
     TocFile toc = from.toc();
     try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      write(toc, e -> from.openData(e.dataFile()), out, compression, -1);
+      write(customToc(toc, compression, -1, version), e -> from.openData(e.dataFile()), out);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(to);
       throw e;
@@ -103,7 +118,11 @@ public final class CustomArchiveWriter {
    */
   public static void write(TocFile toc, EntryData data, FileChannel out,
       CompressionAlgorithm compression, int level) throws IOException {
-    TocFile custom = customToc(toc, compression, level);
+    TocFile custom = customToc(toc, compression, level, ArchiveVersion.V1_14);
+    write(custom, data, out);
+  }
+
+  private static void write(TocFile custom, EntryData data, FileChannel out) throws IOException {
     long start = out.position();
     Map<Integer, DataOffset> offsets = unset(custom);
     byte[] first = tocBytes(custom, offsets);
@@ -136,7 +155,7 @@ public final class CustomArchiveWriter {
    */
   public static void write(TocFile toc, EntryData data, OutputStream out,
       CompressionAlgorithm compression, int level) throws IOException {
-    TocFile custom = customToc(toc, compression, level);
+    TocFile custom = customToc(toc, compression, level, ArchiveVersion.V1_14);
     Map<Integer, DataOffset> offsets = unset(custom);
     Counting counting = new Counting(new BufferedOutputStream(out, CHUNK), 0);
     counting.write(tocBytes(custom, offsets));
@@ -144,9 +163,11 @@ public final class CustomArchiveWriter {
     counting.flush();
   }
 
-  private static TocFile customToc(TocFile toc, CompressionAlgorithm compression, int level) {
+  private static TocFile customToc(TocFile toc, CompressionAlgorithm compression, int level,
+      ArchiveVersion version) {
     Objects.requireNonNull(compression, "null compression");
-    if (compression != CompressionAlgorithm.NONE && compression != CompressionAlgorithm.GZIP) {
+    if (!version.atLeast(ArchiveVersion.V1_15) && compression != CompressionAlgorithm.NONE
+        && compression != CompressionAlgorithm.GZIP) {
       throw new IllegalArgumentException("custom archives are written with gzip or no"
           + " compression (archive 1.14, for pg_restore 12+), not " + compression);
     }
@@ -161,7 +182,7 @@ public final class CustomArchiveWriter {
     }
     ArchiveHeader h = toc.header();
     int lvl = compression == CompressionAlgorithm.NONE ? 0 : level == 0 ? -1 : level;
-    ArchiveHeader header = new ArchiveHeader(ArchiveVersion.V1_14, 4, 8,
+    ArchiveHeader header = new ArchiveHeader(version, 4, 8,
         ArchiveHeader.FORMAT_CUSTOM, compression, lvl, h.created(), h.databaseName(),
         h.serverVersion(), h.dumpVersion());
     return new TocFile(header, toc.entries());
@@ -191,7 +212,8 @@ public final class CustomArchiveWriter {
   private static void writeData(TocFile toc, EntryData data, Counting out,
       Map<Integer, DataOffset> offsets) throws IOException {
     ArchiveOutput ints = new ArchiveOutput(out);
-    boolean gzip = toc.header().compression() == CompressionAlgorithm.GZIP;
+    CompressionAlgorithm algorithm = toc.header().compression();
+    boolean gzip = algorithm == CompressionAlgorithm.GZIP;
     for (TocEntry e : toc.entries()) {
       if (!hasData(e)) {
         continue;
@@ -210,11 +232,39 @@ public final class CustomArchiveWriter {
           } finally {
             deflater.end();
           }
+        } else if (algorithm == CompressionAlgorithm.ZSTD) {
+          // one zstd frame per data item (compress_zstd.c)
+          try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
+            in.transferTo(z);
+          }
+        } else if (algorithm == CompressionAlgorithm.LZ4) {
+          // one LZ4 frame per data item (compress_lz4.c)
+          try (OutputStream z = new com.avnology.backup.postgres.internal.archive
+              .Lz4FrameOutputStream(new Unclosing(chunks))) {
+            in.transferTo(z);
+          }
         } else {
           in.transferTo(chunks);
         }
       }
       chunks.end();
+    }
+  }
+
+  /** Lets a compressor finish its frame without ending the data block. */
+  private static final class Unclosing extends FilterOutputStream {
+    Unclosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
     }
   }
 
