@@ -48,7 +48,7 @@ if [ -n "${BENCH_BUILD_ONLY:-}" ]; then echo "server left running: PGPORT=$PORT,
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
 size() { du -sb "$1" | cut -f1; }
-fresh() { $PSQL -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+fresh() { $PSQL -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; }
 declare -A T S
 
 run() { # name, command...
@@ -81,10 +81,23 @@ export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$WORK/s3.o
 run ours_zstd1_to_s3 java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "s3://bench/ours?endpoint=$S3ENDPOINT" --jobs "$JOBS" --compression zstd:1
 kill $S3PID 2>/dev/null || true
 
-echo "== restore (into fresh databases)"
-fresh r1; run pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
-fresh r2; run pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
-fresh r3; run ours_restore_zstd1 java -Xmx256m -jar "$JAR" restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"
+echo "== restore (into fresh databases; the restores alternate, ${BENCH_ROUNDS:-3} rounds, best kept)"
+best() { # name, seconds: keep the minimum
+  if [ -z "${T[$1]:-}" ] || [ "$(echo "$2 < ${T[$1]}" | bc -l)" = 1 ]; then T[$1]=$2; fi
+}
+timed() { # name, command...: like run, but keeps the best time over rounds
+  local name=$1; shift
+  local t0; t0=$(now)
+  "$@" >"$WORK/$name.log" 2>&1 || { echo "$name failed:"; tail -20 "$WORK/$name.log"; exit 1; }
+  local t; t=$(secs "$t0" "$(now)")
+  best "$name" "$t"
+  printf '%-28s %8.2f s\n' "$name" "$t"
+}
+for round in $(seq "${BENCH_ROUNDS:-3}"); do
+  fresh r1; timed pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
+  fresh r2; timed pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
+  fresh r3; timed ours_restore_zstd1 java -Xmx256m -jar "$JAR" restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"
+done
 fresh r4; run pg_restore_j${JOBS}_ours_gzip1 "$PGBIN/pg_restore" -j "$JOBS" -d r4 "$(ls -d "$WORK"/ours-gzip1/sets/*/postgres/main)"
 
 echo "== check: restored row counts"
