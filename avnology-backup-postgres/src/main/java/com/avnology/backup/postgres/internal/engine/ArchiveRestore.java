@@ -104,6 +104,11 @@ public final class ArchiveRestore {
           + " support: dump again with it on");
     }
     for (TocEntry e : plan.all()) {
+      if (e.desc().equals("TABLE DATA") && (e.copyStmt() == null || e.copyStmt().isBlank())) {
+        throw new BackupException("archive " + source.describe() + " holds its data as INSERT"
+            + " statements (pg_dump --inserts; entry " + e.dumpId() + "), which this restore does"
+            + " not support yet; nothing was restored: dump without --inserts");
+      }
       if (e.desc().equals("BLOBS") || e.desc().equals("BLOB") || e.desc().equals("BLOB METADATA")) {
         throw new BackupException("archive " + source.describe() + " holds large objects (entry "
             + e.dumpId() + "), which this restore does not support yet; nothing was restored");
