@@ -53,6 +53,22 @@ final class CustomExportTest {
   }
 
   @Test
+  void restore_insertsArchive_refusedBeforeWritingAnything() throws Exception {
+    String source = EmbeddedPg.createDatabase("ins");
+    Fidelity.applySql("CREATE TABLE t (id int PRIMARY KEY, note text);"
+        + " INSERT INTO t VALUES (1, 'a;\n''b'), (2, NULL);", source);
+    Path dump = tmp.resolve("inserts.dump");
+    Fidelity.runTool("pg_dump", "-Fc", "--inserts", "-f", dump.toString(), "-d", source);
+    String target = EmbeddedPg.createDatabase("insdst");
+
+    assertThatThrownBy(() -> PgDumpArchive.open(dump)
+            .restore(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()))
+        .hasMessageContaining("holds its data as INSERT statements (pg_dump --inserts")
+        .hasMessageContaining("nothing was restored");
+    assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(target))).isEmpty();
+  }
+
+  @Test
   void restore_truncatedDump_failsBeforeWritingAnything() throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     Path dump = tmp.resolve("x.dump");
