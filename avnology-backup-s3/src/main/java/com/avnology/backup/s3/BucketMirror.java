@@ -3,6 +3,7 @@ package com.avnology.backup.s3;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupException;
+import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.MirrorCopier;
 import com.avnology.backup.s3.internal.MirrorPlanner;
 import com.avnology.backup.s3.internal.Retry;
@@ -244,10 +245,7 @@ public final class BucketMirror {
      * @throws IllegalArgumentException if out of range
      */
     public Builder retries(int retries) {
-      if (retries < 0 || retries > 20) {
-        throw new IllegalArgumentException("retries must be between 0 and 20: " + retries);
-      }
-      this.retries = retries;
+      this.retries = Checks.retries(retries);
       return this;
     }
 
@@ -257,11 +255,7 @@ public final class BucketMirror {
      * @throws IllegalArgumentException if negative
      */
     public Builder retryDelay(Duration delay) {
-      requireNonNull(delay, "null delay");
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("retry delay cannot be negative: " + delay);
-      }
-      this.retryDelay = delay;
+      this.retryDelay = Checks.retryDelay(delay);
       return this;
     }
 

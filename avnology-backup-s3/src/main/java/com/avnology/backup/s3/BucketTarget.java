@@ -13,6 +13,7 @@ import com.avnology.backup.StorageException;
 import com.avnology.backup.internal.Names;
 import com.avnology.backup.s3.internal.BucketArchive;
 import com.avnology.backup.s3.internal.BucketRestore;
+import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
 import io.minio.MinioClient;
@@ -188,10 +189,7 @@ public final class BucketTarget implements BackupTarget {
      * @throws IllegalArgumentException if out of range
      */
     public Builder retries(int retries) {
-      if (retries < 0 || retries > 20) {
-        throw new IllegalArgumentException("retries must be between 0 and 20: " + retries);
-      }
-      this.retries = retries;
+      this.retries = Checks.retries(retries);
       return this;
     }
 
@@ -201,11 +199,7 @@ public final class BucketTarget implements BackupTarget {
      * @throws IllegalArgumentException if negative
      */
     public Builder retryDelay(Duration delay) {
-      requireNonNull(delay, "null delay");
-      if (delay.isNegative()) {
-        throw new IllegalArgumentException("retry delay cannot be negative: " + delay);
-      }
-      this.retryDelay = delay;
+      this.retryDelay = Checks.retryDelay(delay);
       return this;
     }
 
