@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A migration that was already applied (shipped) no longer matches what was recorded when it ran:
- * its content changed, its file was renamed or removed. Migrations are append-only; the fix is to
+ * its content changed, its file was renamed or removed (or a new file was slipped in below it). Migrations are append-only; the fix is to
  * restore the shipped file and write a new migration for the change.
  *
  * <p>Checksums are Flyway's (CRC-32 over the file's lines without their line terminators), so a
@@ -21,7 +21,8 @@ public class MigrationChangedException extends IntegrityException {
    * @param script the file as recorded in the schema history, such as {@code V2__add_sessions.sql}
    * @param recordedChecksum the checksum recorded when it was applied, null if none was recorded
    * @param currentChecksum the checksum of the file as it is now, null if the file is gone
-   * @param problem {@code changed}, {@code renamed} or {@code removed}
+   * @param problem {@code changed}, {@code renamed}, {@code removed}, or {@code inserted} (a new
+   *     file with a version below the latest applied, which would never run)
    */
   public record Change(
       String version, String script, Integer recordedChecksum, Integer currentChecksum,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.internal.info.MigrationInfoImpl;
 
 /**
  * Refuses applied (shipped) versioned migrations whose file changed, was renamed or was removed,
@@ -27,7 +28,22 @@ public final class AppendOnlyGuard {
   public static void check(MigrationInfo[] all, String historyTable) {
     List<Change> changes = new ArrayList<>();
     List<String> lines = new ArrayList<>();
+    String latest = null;
     for (MigrationInfo i : all) {
+      if (i.isVersioned() && i.getVersion() != null && i.isApplied()) {
+        latest = i.getVersion().getVersion();
+      }
+    }
+    for (MigrationInfo i : all) {
+      if (i.isVersioned() && i.getVersion() != null && !i.isApplied()
+          && i.getState() == MigrationState.IGNORED) {
+        String v = i.getVersion().getVersion();
+        changes.add(new Change(v, i.getScript(), null, i.getResolvedChecksum(), "inserted"));
+        lines.add("migration V" + v + " (" + i.getScript() + ") is new but its version is below"
+            + " the latest applied (" + latest + "), so it would never run; give it a version"
+            + " above " + latest);
+        continue;
+      }
       if (!i.isVersioned() || i.getVersion() == null || !i.isApplied()) {
         continue;
       }
@@ -58,12 +74,13 @@ public final class AppendOnlyGuard {
         lines.add("migration V" + v + " (" + where + ") changed after it was applied: recorded"
             + " checksum " + i.getAppliedChecksum() + ", current checksum "
             + i.getResolvedChecksum());
-      } else if (!i.isDescriptionMatching()) {
+      } else if (resolvedDescription(i) != null
+          && !Objects.equals(appliedDescription(i), resolvedDescription(i))) {
         changes.add(new Change(v, i.getScript(), i.getAppliedChecksum(), i.getResolvedChecksum(),
             "renamed"));
         lines.add("migration V" + v + " (" + where + ") was renamed after it was applied:"
-            + " recorded description '" + i.getAppliedDescription() + "', current '"
-            + i.getResolvedDescription() + "'");
+            + " recorded description '" + appliedDescription(i) + "', current '"
+            + resolvedDescription(i) + "'");
       }
     }
     if (!changes.isEmpty()) {
@@ -72,5 +89,21 @@ public final class AppendOnlyGuard {
           + " unchanged and write a new migration with a higher version for the change",
           changes);
     }
+  }
+
+  // MigrationInfo's get{Applied,Resolved}Description defaults both return getDescription()
+  private static String appliedDescription(MigrationInfo i) {
+    if (i instanceof MigrationInfoImpl impl && impl.getAppliedMigration() != null) {
+      return impl.getAppliedMigration().getDescription();
+    }
+    return i.getAppliedDescription();
+  }
+
+  private static String resolvedDescription(MigrationInfo i) {
+    if (i instanceof MigrationInfoImpl impl) {
+      return impl.getResolvedMigration() == null ? null
+          : impl.getResolvedMigration().getDescription();
+    }
+    return i.getResolvedDescription();
   }
 }
