@@ -76,6 +76,8 @@ public final class Migrations {
   public static final String DEFAULT_LOCATION = "classpath:db/migration";
   /** The default schema history table, as Flyway's. */
   public static final String DEFAULT_TABLE = "flyway_schema_history";
+  /** How long {@link #migrate()} and {@link #rollback()} wait for another instance by default. */
+  public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(30);
 
   private final DataSource dataSource;
   private final List<String> locations;
@@ -84,9 +86,11 @@ public final class Migrations {
   private final String target;
   private final Path snapshotDirectory;
   private final ClassLoader classLoader;
+  private final Duration lockTimeout;
 
   private Migrations(DataSource dataSource, List<String> locations, List<String> schemas,
-      String table, String target, Path snapshotDirectory, ClassLoader classLoader) {
+      String table, String target, Path snapshotDirectory, ClassLoader classLoader,
+      Duration lockTimeout) {
     this.dataSource = dataSource;
     this.locations = List.copyOf(locations);
     this.schemas = List.copyOf(schemas);
@@ -94,6 +98,7 @@ public final class Migrations {
     this.target = target;
     this.snapshotDirectory = snapshotDirectory;
     this.classLoader = classLoader;
+    this.lockTimeout = lockTimeout;
   }
 
   /**
@@ -103,7 +108,7 @@ public final class Migrations {
   public static Migrations flyway(DataSource dataSource) {
     return new Migrations(requireNonNull(dataSource, "null dataSource"),
         List.of(DEFAULT_LOCATION), List.of(), DEFAULT_TABLE, null, null,
-        Migrations.class.getClassLoader());
+        Migrations.class.getClassLoader(), DEFAULT_LOCK_TIMEOUT);
   }
 
   /**
@@ -125,7 +130,7 @@ public final class Migrations {
       }
     }
     return new Migrations(dataSource, Arrays.asList(locations), schemas, table, target,
-        snapshotDirectory, classLoader);
+        snapshotDirectory, classLoader, lockTimeout);
   }
 
   /**
@@ -138,7 +143,7 @@ public final class Migrations {
       requireNonNull(s, "null schema");
     }
     return new Migrations(dataSource, locations, Arrays.asList(schemas), table, target,
-        snapshotDirectory, classLoader);
+        snapshotDirectory, classLoader, lockTimeout);
   }
 
   /**
@@ -151,7 +156,7 @@ public final class Migrations {
           + DEFAULT_TABLE + " or give a name");
     }
     return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        classLoader);
+        classLoader, lockTimeout);
   }
 
   /**
@@ -162,7 +167,7 @@ public final class Migrations {
   public Migrations target(String version) {
     return new Migrations(dataSource, locations, schemas, table,
         "latest".equals(version) ? null : requireNonNull(version, "null version"),
-        snapshotDirectory, classLoader);
+        snapshotDirectory, classLoader, lockTimeout);
   }
 
   /**
@@ -177,7 +182,7 @@ public final class Migrations {
    */
   public Migrations safetySnapshot(Path directory) {
     return new Migrations(dataSource, locations, schemas, table, target,
-        requireNonNull(directory, "null directory"), classLoader);
+        requireNonNull(directory, "null directory"), classLoader, lockTimeout);
   }
 
   /**
@@ -186,7 +191,20 @@ public final class Migrations {
    */
   public Migrations classLoader(ClassLoader loader) {
     return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        requireNonNull(loader, "null loader"));
+        requireNonNull(loader, "null loader"), lockTimeout);
+  }
+
+  /**
+   * @param timeout how long to wait for another instance's migrate or rollback to finish;
+   *     {@link #DEFAULT_LOCK_TIMEOUT} by default
+   * @return a copy waiting that long
+   */
+  public Migrations lockTimeout(Duration timeout) {
+    if (requireNonNull(timeout, "null timeout").isNegative()) {
+      throw new IllegalArgumentException("negative lock timeout " + timeout);
+    }
+    return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
+        classLoader, timeout);
   }
 
   // ------------------------------------------------------------------ operations
@@ -203,7 +221,7 @@ public final class Migrations {
   public MigrationResult migrate() {
     Instant start = Instant.now();
     String history = historyTable();
-    try (MigrationLock lock = MigrationLock.acquire(dataSource, history)) {
+    try (MigrationLock lock = MigrationLock.acquire(dataSource, history, lockTimeout)) {
       Flyway flyway = flyway(false);
       MigrationInfoService info = flyway(() -> flyway.info(), "reading " + history);
       AppendOnlyGuard.check(info.all(), history);
@@ -279,7 +297,7 @@ public final class Migrations {
    */
   public RollbackResult rollback() {
     String history = historyTable();
-    try (MigrationLock lock = MigrationLock.acquire(dataSource, history)) {
+    try (MigrationLock lock = MigrationLock.acquire(dataSource, history, lockTimeout)) {
       Flyway flyway = flyway(true);
       MigrationInfoService info = flyway(() -> flyway.info(), "reading " + history);
       AppendOnlyGuard.check(info.all(), history);
@@ -422,9 +440,16 @@ public final class Migrations {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
-        try (PreparedStatement p = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
           p.setLong(1, MigrationLock.flywayKey(history));
-          p.execute();
+          try (ResultSet rs = p.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+              throw new MigrationException("cannot roll back V" + v + ": Flyway is migrating "
+                  + history + " from another process right now (it holds its advisory lock);"
+                  + " wait for it to finish and roll back again");
+            }
+          }
         }
         try (ResultSet rs = s.executeQuery("SELECT max(installed_rank) FROM " + history)) {
           rs.next();
