@@ -319,7 +319,8 @@ public final class Migrations {
             + "; only applied SQL migrations have undo scripts");
       }
       Location[] locs = flyway.getConfiguration().getLocations();
-      List<UndoScripts.Undo> undos = UndoScripts.find(locs, classLoader, last.getVersion());
+      List<UndoScripts.Undo> undos = UndoScripts.find(locs, classLoader, last.getVersion(),
+          last.getScript());
       if (undos.isEmpty()) {
         throw new MigrationException("cannot roll back V" + v + " (" + last.getScript()
             + "): no undo script U" + v + "__*.sql in " + locations + "; write one next to "
@@ -330,7 +331,7 @@ public final class Migrations {
             + undos.stream().map(UndoScripts.Undo::where).toList() + "; keep exactly one");
       }
       UndoScripts.Undo undo = undos.get(0);
-      Optional<String> nonTx = nonTransactional(undo.sql());
+      Optional<String> nonTx = UndoScripts.nonTransactional(undo.sql());
       if (nonTx.isPresent()) {
         throw new MigrationException("cannot roll back V" + v + ": its undo script "
             + undo.where() + " holds '" + nonTx.get() + "', which PostgreSQL cannot run in a"
@@ -495,10 +496,6 @@ public final class Migrations {
       throw new MigrationException("cannot roll back V" + v + " in " + history + ": "
           + e.getMessage(), e);
     }
-  }
-
-  private static Optional<String> nonTransactional(String sql) {
-    return com.avnology.backup.postgres.internal.migrate.UndoScripts.nonTransactional(sql);
   }
 
   /** @return {@code "schema"."table"} as Flyway names it (its advisory lock key depends on it) */

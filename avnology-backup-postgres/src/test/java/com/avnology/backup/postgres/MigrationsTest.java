@@ -253,6 +253,33 @@ class MigrationsTest {
         .hasMessageContaining("is not a directory");
   }
 
+  @Test
+  void undoScriptsAreFoundInJarsOnTheClasspath() throws Exception {
+    Path jar = tmp.resolve("migrations.jar");
+    try (java.util.jar.JarOutputStream out =
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+      for (String f : List.of("V1__create_accounts.sql", "V2__add_sessions.sql",
+          "U2__add_sessions.sql")) {
+        out.putNextEntry(new java.util.jar.JarEntry("db/shipped/" + f));
+        try (InputStream in = getClass().getResourceAsStream("/migrations/app/" + f)) {
+          out.write(in.readAllBytes());
+        }
+        out.closeEntry();
+      }
+    }
+    String db = EmbeddedPg.createDatabase("mig_jar");
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+        new java.net.URL[] {jar.toUri().toURL()}, null)) {
+      Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db))
+          .locations("classpath:db/shipped").classLoader(loader);
+      assertThat(m.migrate().versions()).containsExactly("1", "2");
+      RollbackResult r = m.rollback();
+      assertThat(r.undoScript()).isEqualTo("U2__add_sessions.sql");
+      assertThat(r.versionAfter()).isEqualTo("1");
+      assertThat(query(db, "SELECT to_regclass('sessions') IS NULL")).containsExactly("t");
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   Path copyApp() throws IOException {

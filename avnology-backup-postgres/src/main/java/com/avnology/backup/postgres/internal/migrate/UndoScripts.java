@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -42,16 +45,19 @@ public final class UndoScripts {
    * @param locations Flyway locations
    * @param loader class loader for classpath locations
    * @param version the version to undo
+   * @param script the applied migration's file, relative to its location (helps find jars that
+   *     have no directory entries), or null
    * @return the undo scripts for that version (normally zero or one)
    */
-  public static List<Undo> find(Location[] locations, ClassLoader loader, MigrationVersion version) {
+  public static List<Undo> find(Location[] locations, ClassLoader loader, MigrationVersion version,
+      String script) {
     List<Undo> out = new ArrayList<>();
     for (Location l : locations) {
       try {
         if (l.isFileSystem()) {
           scanDirectory(Path.of(l.getRootPath()), version, out);
         } else if (l.isClassPath()) {
-          scanClasspath(l.getRootPath(), loader, version, out);
+          scanClasspath(l.getRootPath(), loader, version, script, out);
         }
       } catch (IOException | URISyntaxException e) {
         throw new MigrationException("cannot read migration location " + l.getDescriptor()
@@ -97,20 +103,29 @@ public final class UndoScripts {
   }
 
   private static void scanClasspath(String root, ClassLoader loader, MigrationVersion version,
-      List<Undo> out) throws IOException, URISyntaxException {
-    String dir = root.endsWith("/") ? root : root + "/";
-    if (dir.equals("/")) {
-      dir = "";
+      String script, List<Undo> out) throws IOException, URISyntaxException {
+    String dir = root.isEmpty() || root.equals("/") ? "" : root.endsWith("/") ? root : root + "/";
+    List<URL> urls = new ArrayList<>(Collections.list(
+        loader.getResources(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1))));
+    // jars without directory entries: find the jar through the applied migration's own file
+    if (script != null) {
+      URL v = loader.getResource(dir + script);
+      if (v != null && "jar".equals(v.getProtocol())) {
+        urls.add(v);
+      }
     }
-    Enumeration<URL> urls = loader.getResources(dir.isEmpty() ? "" : dir.substring(0,
-        dir.length() - 1));
-    while (urls.hasMoreElements()) {
-      URL url = urls.nextElement();
+    Set<String> seen = new HashSet<>();
+    for (URL url : urls) {
       if ("file".equals(url.getProtocol())) {
-        scanDirectory(Path.of(url.toURI()), version, out);
+        if (seen.add(url.toString())) {
+          scanDirectory(Path.of(url.toURI()), version, out);
+        }
       } else if ("jar".equals(url.getProtocol())) {
         JarURLConnection conn = (JarURLConnection) url.openConnection();
         conn.setUseCaches(false);
+        if (!seen.add(conn.getJarFileURL().toString())) {
+          continue;
+        }
         try (JarFile jar = conn.getJarFile()) {
           Enumeration<JarEntry> entries = jar.entries();
           while (entries.hasMoreElements()) {
@@ -122,7 +137,7 @@ public final class UndoScripts {
             String fileName = name.substring(name.lastIndexOf('/') + 1);
             if (matches(fileName, version)) {
               try (InputStream in = jar.getInputStream(e)) {
-                out.add(new Undo(fileName, url + "/" + name.substring(dir.length()),
+                out.add(new Undo(fileName, "jar:" + conn.getJarFileURL() + "!/" + name,
                     text(in.readAllBytes())));
               }
             }
