@@ -112,6 +112,16 @@ public final class Migrations {
   }
 
   /**
+   * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u&password=p}; the password
+   *     never appears in messages
+   * @return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema
+   * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
+   */
+  public static Migrations flyway(String jdbcUrl) {
+    return flyway(JdbcUrls.dataSource(requireNonNull(jdbcUrl, "null jdbcUrl")));
+  }
+
+  /**
    * @param locations where the SQL files are, such as {@code classpath:db/migration} or {@code
    *     filesystem:/etc/app/migrations} (subdirectories included); at least one
    * @return a copy reading these locations

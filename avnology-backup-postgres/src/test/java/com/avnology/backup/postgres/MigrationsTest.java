@@ -50,7 +50,8 @@ class MigrationsTest {
     assertThat(second.applied()).isEmpty();
     assertThat(second.versionBefore()).isEqualTo("3");
     assertThat(second.versionAfter()).isEqualTo("3");
-    assertThat(Migrations.flyway(ds).locations(APP).currentVersion()).contains("3");
+    assertThat(Migrations.flyway(EmbeddedPg.jdbcUrl(db)).locations(APP).currentVersion())
+        .contains("3");
     assertThat(query(db, "SELECT count(*) FROM flyway_schema_history")).containsExactly("3");
   }
 
