@@ -1,0 +1,3 @@
+ALTER TABLE accounts DROP COLUMN last_login;
+DROP TABLE sessions;
+DROP TYPE session_state;

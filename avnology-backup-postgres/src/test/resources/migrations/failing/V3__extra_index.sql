@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY extra_x_idx ON extra (x);

@@ -1,0 +1,2 @@
+CREATE TABLE slow_one (id int);
+SELECT pg_sleep(1.5);

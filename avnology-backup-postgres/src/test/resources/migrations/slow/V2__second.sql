@@ -1,0 +1,1 @@
+CREATE TABLE slow_two (id int);

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY slow_two_idx ON slow_two (id);
