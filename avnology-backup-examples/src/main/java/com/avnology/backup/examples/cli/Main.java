@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ListDumpCommand.class,
       MirrorCommand.class,
       S3ServerCommand.class,
+      MigrateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -66,6 +66,42 @@ final class PostgresCliTest {
   }
 
   @Test
+  void migrate_upAgainDownAndEditedMigration_viaCli() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_mig");
+    Path dir = Files.createDirectories(tmp.resolve("migrations"));
+    Files.writeString(dir.resolve("V1__organizations.sql"),
+        "CREATE TABLE organizations (id int PRIMARY KEY);\n");
+    Files.writeString(dir.resolve("V2__slug.sql"),
+        "ALTER TABLE organizations ADD COLUMN slug text;\n");
+    Files.writeString(dir.resolve("U2__slug.sql"),
+        "ALTER TABLE organizations DROP COLUMN slug;\n");
+    String[] base = {"migrate", "--postgres", url("cli_mig"), "--locations", "filesystem:" + dir};
+
+    CliTest.Run up = CliTest.cli(base);
+    assertThat(up.code()).as(up.err()).isZero();
+    assertThat(up.out()).contains("2 migrations applied; current version 2");
+    assertThat(CliTest.cli(base).out()).contains("0 migrations applied; current version 2");
+
+    CliTest.Run down = CliTest.cli(concat(base, "--down"));
+    assertThat(down.code()).as(down.err()).isZero();
+    assertThat(down.out()).contains("rolled back 2").contains("current version 1");
+    assertThat(count("cli_mig", "SELECT count(*) FROM information_schema.columns"
+        + " WHERE table_name = 'organizations' AND column_name = 'slug'")).isZero();
+
+    Files.writeString(dir.resolve("V1__organizations.sql"),
+        "CREATE TABLE organizations (id bigint PRIMARY KEY);\n");
+    CliTest.Run edited = CliTest.cli(concat(base, "--validate"));
+    assertThat(edited.code()).isEqualTo(1);
+    assertThat(edited.err()).contains("V1__organizations.sql").contains("new migration");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void backup_badPassword_failsWithoutPrintingIt() {
     CliTest.Run run = CliTest.cli("backup", "--postgres",
         "jdbc:postgresql://localhost:1/nope?user=u&password=s3cr3t-value", "--to",
