@@ -187,6 +187,13 @@ public final class BackupCatalog {
     try (InputStream raw = reader.artifact(artifact.path())) {
       InputStream counted = new FilterInputStream(raw) {
         @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          int n = read(one, 0, 1);
+          return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
         public int read(byte[] b, int off, int len) throws IOException {
           int n = in.read(b, off, len);
           if (n > 0) {
