@@ -88,6 +88,10 @@ public final class Backup {
     String setId = Names.newSetId(started);
     // Fails closed: the key is resolved and the cipher tried before the set exists.
     Encryption.Begun keys = encryption == null ? null : encryption.begin(setId);
+    if (keys != null) {
+      log.debug("set {} is encrypted: {}, {} source, key derivation {}", setId, encryption,
+          keys.info().keySource(), keys.info().kdf());
+    }
     ProgressTracker progress = new ProgressTracker(listener, setId);
     List<TargetResult> results = new ArrayList<>();
     List<Manifest.Target> entries = new ArrayList<>();
