@@ -39,6 +39,7 @@ public final class Backup {
   private final Compression compression;
   private final ProgressListener listener;
   private final Clock clock;
+  private final Encryption encryption;
 
   private Backup(Builder b) {
     this.targets = List.copyOf(b.targets);
@@ -46,6 +47,7 @@ public final class Backup {
     this.compression = b.compression;
     this.listener = b.listener;
     this.clock = b.clock;
+    this.encryption = b.encryption;
   }
 
   /** @return a new builder */
@@ -68,16 +70,28 @@ public final class Backup {
     return compression;
   }
 
+  /** @return the encryption, if the sets are encrypted */
+  public java.util.Optional<Encryption> encryption() {
+    return java.util.Optional.ofNullable(encryption);
+  }
+
   /**
    * Backs up every target into a new set and publishes it. On any failure the set is removed and
    * never listed.
    *
    * @return the published set
+   * @throws KeyException if encryption is configured but cannot be applied; no set was started
    * @throws BackupException if any target or the sink fails; nothing is published then
    */
   public BackupResult run() {
     Instant started = clock.instant();
     String setId = Names.newSetId(started);
+    // Fails closed: the key is resolved and the cipher tried before the set exists.
+    Encryption.Begun keys = encryption == null ? null : encryption.begin(setId);
+    if (keys != null) {
+      log.debug("set {} is encrypted: {}, {} source, key derivation {}", setId, encryption,
+          keys.info().keySource(), keys.info().kdf());
+    }
     ProgressTracker progress = new ProgressTracker(listener, setId);
     List<TargetResult> results = new ArrayList<>();
     List<Manifest.Target> entries = new ArrayList<>();
@@ -89,7 +103,8 @@ public final class Backup {
         log.info("backing up {} into set {} of {}", label, setId, sink);
         BackupRun.Outcome outcome;
         try {
-          outcome = BackupRun.run(target, writer, setId, compression, progress, clock);
+          outcome = BackupRun.run(target, writer, setId, compression, progress, clock,
+              keys == null ? null : keys.keys());
         } catch (RuntimeException e) {
           throw failure(setId, label, e);
         }
@@ -100,8 +115,9 @@ public final class Backup {
       Instant finished = clock.instant();
       Manifest manifest =
           new Manifest(
-              Manifest.FORMAT_VERSION, setId, started, finished, LibraryVersion.get(), entries);
-      writer.publish(ManifestCodec.write(manifest));
+              Manifest.FORMAT_VERSION, setId, started, finished, LibraryVersion.get(), entries,
+              keys == null ? null : keys.info());
+      writer.publish(ManifestCodec.write(manifest, keys == null ? null : keys.keys()));
       progress.phase(Progress.Phase.DONE, "");
       log.info("published set {} ({} bytes) in {}", setId, manifest.totalSize(), sink);
       return new BackupResult(setId, started, finished, results);
@@ -129,7 +145,8 @@ public final class Backup {
   @Override
   public String toString() {
     return "Backup[targets=" + targets.stream().map(t -> t.kind() + "/" + t.name()).toList()
-        + ", sink=" + sink + ", compression=" + compression + "]";
+        + ", sink=" + sink + ", compression=" + compression
+        + (encryption == null ? "" : ", " + encryption) + "]";
   }
 
   /**
@@ -142,8 +159,19 @@ public final class Backup {
     private Compression compression = Compression.zstd(3);
     private ProgressListener listener = ProgressListener.NONE;
     private Clock clock = Clock.systemUTC();
+    private Encryption encryption;
 
     private Builder() {}
+
+    /**
+     * @param encryption encrypts and authenticates every set; {@code null} (the default) writes
+     *     unencrypted sets, whose manifest carries only an unkeyed checksum
+     * @return this builder
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = encryption;
+      return this;
+    }
 
     /**
      * @param target something to back up; targets run in the order added

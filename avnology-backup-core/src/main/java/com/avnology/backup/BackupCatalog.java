@@ -2,10 +2,13 @@ package com.avnology.backup;
 
 import static java.util.Objects.requireNonNull;
 
+import com.avnology.backup.internal.DecryptingInputStream;
 import com.avnology.backup.internal.IntegrityProblems;
 import com.avnology.backup.internal.ManifestCodec;
 import com.avnology.backup.internal.Names;
+import com.avnology.backup.internal.SetKeys;
 import com.avnology.backup.internal.Sha256;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -22,23 +25,41 @@ import org.slf4j.LoggerFactory;
 /**
  * The published sets of a sink: list them, read their manifests, verify and delete them.
  *
+ * <p>Without a key ({@link #of(BackupSink)}) manifests are checked against their own SHA-256 only
+ * and verification compares each artifact's stored size and SHA-256, which works for encrypted sets
+ * too. With a key ({@link #of(BackupSink, Encryption)}) {@link #manifest(String)} also
+ * authenticates an encrypted set's manifest (HMAC) and {@link #verify(String)} also decrypts and
+ * authenticates every chunk; an unencrypted set is then refused, since it could be a replacement.
+ *
  * <p>Immutable and thread-safe. Verification reads up to four artifacts at once.
  */
 public final class BackupCatalog {
   private static final Logger log = LoggerFactory.getLogger(BackupCatalog.class);
 
   private final BackupSink sink;
+  private final Encryption encryption;
 
-  private BackupCatalog(BackupSink sink) {
+  private BackupCatalog(BackupSink sink, Encryption encryption) {
     this.sink = sink;
+    this.encryption = encryption;
   }
 
   /**
    * @param sink the sink to look into
-   * @return its catalog
+   * @return its catalog, reading without a key
    */
   public static BackupCatalog of(BackupSink sink) {
-    return new BackupCatalog(requireNonNull(sink, "null sink"));
+    return new BackupCatalog(requireNonNull(sink, "null sink"), null);
+  }
+
+  /**
+   * @param sink the sink to look into
+   * @param encryption the key of the sink's encrypted sets
+   * @return its catalog, authenticating manifests and content with that key
+   */
+  public static BackupCatalog of(BackupSink sink, Encryption encryption) {
+    return new BackupCatalog(requireNonNull(sink, "null sink"),
+        requireNonNull(encryption, "null encryption"));
   }
 
   /** @return published set ids, newest first */
@@ -52,14 +73,15 @@ public final class BackupCatalog {
   }
 
   /**
-   * @return manifests of published sets, newest first; a set whose manifest cannot be read is
+   * @return manifests of published sets, newest first, checked against their SHA-256 but not
+   *     authenticated (that takes a key derivation per set); a set whose manifest cannot be read is
    *     logged and left out (see {@link #manifest(String)} for its error)
    */
   public List<Manifest> list() {
     List<Manifest> manifests = new ArrayList<>();
     for (String id : sink.list()) {
       try {
-        manifests.add(manifest(id));
+        manifests.add(unauthenticated(id).manifest());
       } catch (BackupException e) {
         log.warn("set {} left out of the listing: {}", id, e.getMessage());
       }
@@ -69,15 +91,49 @@ public final class BackupCatalog {
 
   /**
    * @param setId a published set's id
-   * @return its manifest
+   * @return its manifest, authenticated if this catalog has a key
    * @throws NotFoundException if there is no such set
-   * @throws IntegrityException if its manifest is malformed
+   * @throws IntegrityException if its manifest is malformed, damaged or (with a key) fails
+   *     authentication
+   * @throws KeyException if this catalog has a key and it does not open the set, or the set is
+   *     not encrypted
    */
   public Manifest manifest(String setId) {
+    return open(setId).manifest();
+  }
+
+  /** A set's manifest and, if it is encrypted and a key was given, its keys. */
+  record Opened(Manifest manifest, SetKeys keys) {}
+
+  private Opened unauthenticated(String setId) {
     Names.checkSetId(requireNonNull(setId, "null setId"));
     try (BackupSink.SetReader reader = sink.open(setId)) {
-      return ManifestCodec.read(setId, reader.manifest());
+      return new Opened(ManifestCodec.read(setId, reader.manifest()), null);
     }
+  }
+
+  /**
+   * Reads a set's manifest and, with a key, unwraps its keys and authenticates it.
+   *
+   * @param encryptionRequired whether an encrypted set without a key is an error
+   */
+  Opened open(String setId) {
+    Names.checkSetId(requireNonNull(setId, "null setId"));
+    byte[] bytes;
+    try (BackupSink.SetReader reader = sink.open(setId)) {
+      bytes = reader.manifest();
+    }
+    Manifest manifest = ManifestCodec.read(setId, bytes);
+    if (encryption == null) {
+      return new Opened(manifest, null);
+    }
+    if (!manifest.encrypted()) {
+      throw new KeyException("set " + setId + " is not encrypted, but a key was given: it may have"
+          + " replaced an encrypted set; if it is meant to be unencrypted, read it without a key");
+    }
+    SetKeys keys = encryption.open(manifest);
+    ManifestCodec.authenticate(setId, bytes, keys);
+    return new Opened(manifest, keys);
   }
 
   /**
@@ -88,13 +144,13 @@ public final class BackupCatalog {
    * @throws NotFoundException if there is no such set
    */
   public VerifyResult verify(String setId) {
-    Manifest manifest = manifest(setId);
+    Opened opened = open(setId);
     List<Manifest.Artifact> artifacts =
-        manifest.targets().stream().flatMap(t -> t.artifacts().stream()).toList();
-    return verify(setId, artifacts);
+        opened.manifest().targets().stream().flatMap(t -> t.artifacts().stream()).toList();
+    return verify(setId, artifacts, opened.keys());
   }
 
-  VerifyResult verify(String setId, List<Manifest.Artifact> artifacts) {
+  VerifyResult verify(String setId, List<Manifest.Artifact> artifacts, SetKeys keys) {
     List<VerifyResult.Check> checks = new ArrayList<>();
     int threads = Math.max(1, Math.min(Math.min(4, artifacts.size()),
         Runtime.getRuntime().availableProcessors()));
@@ -106,7 +162,7 @@ public final class BackupCatalog {
     try (BackupSink.SetReader reader = sink.open(setId)) {
       List<Future<String>> problems = new ArrayList<>();
       for (Manifest.Artifact artifact : artifacts) {
-        problems.add(pool.submit(() -> check(reader, artifact)));
+        problems.add(pool.submit(() -> check(reader, artifact, keys)));
       }
       for (int i = 0; i < artifacts.size(); i++) {
         checks.add(new VerifyResult.Check(artifacts.get(i), problems.get(i).get()));
@@ -123,21 +179,51 @@ public final class BackupCatalog {
     return new VerifyResult(setId, checks);
   }
 
-  private static String check(BackupSink.SetReader reader, Manifest.Artifact artifact) {
+  private static String check(
+      BackupSink.SetReader reader, Manifest.Artifact artifact, SetKeys keys) {
     MessageDigest digest = Sha256.digest();
-    long size = 0;
-    try (InputStream in = reader.artifact(artifact.path())) {
+    long[] size = {0};
+    String decryption = "";
+    try (InputStream raw = reader.artifact(artifact.path())) {
+      InputStream counted = new FilterInputStream(raw) {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          int n = read(one, 0, 1);
+          return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = in.read(b, off, len);
+          if (n > 0) {
+            digest.update(b, off, n);
+            size[0] += n;
+          }
+          return n;
+        }
+      };
       byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        digest.update(buffer, 0, n);
-        size += n;
+      if (keys != null) {
+        try {
+          InputStream plain = new DecryptingInputStream(counted, keys.content(), artifact.path());
+          while (plain.read(buffer) >= 0) {
+            // authenticates every chunk
+          }
+        } catch (IntegrityException e) {
+          decryption = "fails decryption: " + e.getMessage();
+        }
+      }
+      while (counted.read(buffer) >= 0) {
+        // the rest, for size and hash
       }
     } catch (NotFoundException e) {
       return "is missing";
     } catch (IOException | StorageException e) {
       return "cannot be read: " + e.getMessage();
     }
-    return IntegrityProblems.compare(artifact, size, Sha256.hex(digest));
+    String problem = IntegrityProblems.compare(artifact, size[0], Sha256.hex(digest));
+    return problem.isEmpty() ? decryption : problem;
   }
 
   /**
@@ -152,6 +238,6 @@ public final class BackupCatalog {
 
   @Override
   public String toString() {
-    return "BackupCatalog[" + sink + "]";
+    return "BackupCatalog[" + sink + (encryption == null ? "" : ", " + encryption) + "]";
   }
 }

@@ -10,7 +10,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -21,29 +27,43 @@ import java.util.stream.Stream;
  * {@code manifest.json} is written the same way, last, and the directory is synced after it, so a
  * set is either fully listed or not at all, even across a crash.
  *
+ * <p>A run that dies (killed, power lost) leaves an unpublished set directory behind. {@link
+ * #create(String)} deletes unpublished set directories whose id (a timestamp) is older than {@link
+ * Builder#staleAfter(Duration)} (24 hours by default); a younger one may be a run in progress and
+ * is left alone.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class FileSystemSink implements BackupSink {
+  private static final Logger log = LoggerFactory.getLogger(FileSystemSink.class);
+
   private final Path root;
   private final Path sets;
+  private final Duration staleAfter;
+  private final Clock clock;
 
-  private FileSystemSink(Path root) {
+  private FileSystemSink(Path root, Duration staleAfter, Clock clock) {
     this.root = root;
     this.sets = root.resolve("sets");
+    this.staleAfter = staleAfter;
+    this.clock = clock;
   }
 
   /**
    * @param root the directory holding the sets; created when the first set is written
-   * @return the sink
+   * @return the sink, with the default settings
    * @throws IllegalArgumentException if {@code root} exists and is not a directory
    */
   public static FileSystemSink of(Path root) {
-    Path absolute = requireNonNull(root, "null root").toAbsolutePath().normalize();
-    if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-      throw new IllegalArgumentException(
-          "backup sink root is not a directory: " + absolute + "; name a directory");
-    }
-    return new FileSystemSink(absolute);
+    return builder(root).build();
+  }
+
+  /**
+   * @param root the directory holding the sets; created when the first set is written
+   * @return a builder
+   */
+  public static Builder builder(Path root) {
+    return new Builder(requireNonNull(root, "null root"));
   }
 
   /** @return the sink's root directory */
@@ -54,6 +74,7 @@ public final class FileSystemSink implements BackupSink {
   @Override
   public SetWriter create(String setId) {
     Names.checkSetId(requireNonNull(setId, "null setId"));
+    cleanStale();
     Path dir = sets.resolve(setId);
     try {
       Files.createDirectories(sets);
@@ -80,6 +101,36 @@ public final class FileSystemSink implements BackupSink {
     } catch (IOException e) {
       throw new StorageException("cannot list " + sets + ": " + e, e);
     }
+  }
+
+  /**
+   * Deletes unpublished set directories started before now minus {@code staleAfter}. Logs, never
+   * throws: a backup is not stopped by a failed cleanup.
+   *
+   * @return how many set directories were deleted
+   */
+  int cleanStale() {
+    if (!Files.isDirectory(sets)) {
+      return 0;
+    }
+    Instant cutoff = clock.instant().minus(staleAfter);
+    int removed = 0;
+    try (Stream<Path> dirs = Files.list(sets)) {
+      for (Path dir : dirs.toList()) {
+        String name = dir.getFileName().toString();
+        Optional<Instant> started = Names.startedAt(name);
+        if (started.isPresent() && started.get().isBefore(cutoff) && Files.isDirectory(dir)
+            && !Files.exists(dir.resolve(MANIFEST))) {
+          log.info("deleting unpublished set {} left by a failed run (started {}, before {})",
+              name, started.get(), cutoff);
+          TreeDeleter.delete(dir);
+          removed++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not clean up unpublished sets in {}: {}", this, e.toString());
+    }
+    return removed;
   }
 
   private static boolean isSetId(String name) {
@@ -146,5 +197,54 @@ public final class FileSystemSink implements BackupSink {
   @Override
   public String toString() {
     return "file:" + root;
+  }
+
+  /** Collects a file-system sink's settings. Not thread-safe. */
+  public static final class Builder {
+    private final Path root;
+    private Duration staleAfter = Duration.ofHours(24);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Path root) {
+      this.root = root;
+    }
+
+    /**
+     * @param age how old (by its id's timestamp) an unpublished set must be before a new backup
+     *     deletes it as the leftover of a dead run; 24 hours by default. Keep it above the longest
+     *     backup, or a running backup's set may be deleted under it.
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder staleAfter(Duration age) {
+      requireNonNull(age, "null age");
+      if (age.isNegative()) {
+        throw new IllegalArgumentException("stale age cannot be negative: " + age);
+      }
+      this.staleAfter = age;
+      return this;
+    }
+
+    /**
+     * @param clock the time source deciding what is stale; the system UTC clock by default
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /**
+     * @return the sink
+     * @throws IllegalArgumentException if the root exists and is not a directory
+     */
+    public FileSystemSink build() {
+      Path absolute = root.toAbsolutePath().normalize();
+      if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+        throw new IllegalArgumentException(
+            "backup sink root is not a directory: " + absolute + "; name a directory");
+      }
+      return new FileSystemSink(absolute, staleAfter, clock);
+    }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param finishedAt when every artifact was stored
  * @param libraryVersion the avnology-backup version that wrote the set
  * @param targets what was backed up, in backup order
+ * @param encryption how the artifacts are encrypted, or {@code null} if they are not
  */
 public record Manifest(
     int formatVersion,
@@ -24,10 +25,15 @@ public record Manifest(
     Instant startedAt,
     Instant finishedAt,
     String libraryVersion,
-    List<Target> targets) {
+    List<Target> targets,
+    Encryption encryption) {
 
-  /** The manifest format version this library writes and the newest it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The manifest format version this library writes and the newest it reads. Version 2 added the
+   * {@code integrity} checksum (and, for encrypted sets, the HMAC) and the {@code encryption}
+   * block; version 1 manifests are still read.
+   */
+  public static final int FORMAT_VERSION = 2;
 
   /** Validates and copies. */
   public Manifest {
@@ -36,6 +42,26 @@ public record Manifest(
     requireNonNull(finishedAt, "null finishedAt");
     requireNonNull(libraryVersion, "null libraryVersion");
     targets = List.copyOf(targets);
+  }
+
+  /**
+   * A manifest of an unencrypted set.
+   *
+   * @param formatVersion the format version
+   * @param id the set's id
+   * @param startedAt when the backup started
+   * @param finishedAt when every artifact was stored
+   * @param libraryVersion the library version
+   * @param targets what was backed up
+   */
+  public Manifest(int formatVersion, String id, Instant startedAt, Instant finishedAt,
+      String libraryVersion, List<Target> targets) {
+    this(formatVersion, id, startedAt, finishedAt, libraryVersion, targets, null);
+  }
+
+  /** @return true if the set's artifacts are encrypted (see {@link #encryption()}) */
+  public boolean encrypted() {
+    return encryption != null;
   }
 
   /** @return the time the backup took */
@@ -101,6 +127,44 @@ public record Manifest(
       if (size < 0) {
         throw new IllegalArgumentException("artifact size cannot be negative: " + size);
       }
+    }
+  }
+
+  /**
+   * How an encrypted set's artifacts are encrypted; see {@code docs/security.md}. Holds no secret:
+   * the data key is wrapped by the master key.
+   *
+   * @param cipher the artifact format, {@code AES-256-GCM-STREAM}
+   * @param chunkSize plaintext bytes per chunk
+   * @param keySource the kind of key source used: {@code raw}, {@code env} or {@code passphrase}
+   *     (informational; raw and env keys are interchangeable)
+   * @param kdf how the master key came from a passphrase: {@code PBKDF2-HMAC-SHA256}, or {@code
+   *     none} for a raw key
+   * @param kdfIterations PBKDF2 iterations, 0 without a KDF
+   * @param kdfSalt the base64 PBKDF2 salt, empty without a KDF
+   * @param wrappedKey the base64 data key wrapped by the master key with AES-256-GCM (nonce,
+   *     ciphertext, tag)
+   */
+  public record Encryption(
+      String cipher,
+      int chunkSize,
+      String keySource,
+      String kdf,
+      int kdfIterations,
+      String kdfSalt,
+      String wrappedKey) {
+    /** The only cipher this version writes and reads. */
+    public static final String AES_256_GCM_STREAM = "AES-256-GCM-STREAM";
+    /** The passphrase KDF. */
+    public static final String PBKDF2 = "PBKDF2-HMAC-SHA256";
+
+    /** Validates. */
+    public Encryption {
+      requireNonNull(cipher, "null cipher");
+      requireNonNull(keySource, "null keySource");
+      requireNonNull(kdf, "null kdf");
+      requireNonNull(kdfSalt, "null kdfSalt");
+      requireNonNull(wrappedKey, "null wrappedKey");
     }
   }
 }

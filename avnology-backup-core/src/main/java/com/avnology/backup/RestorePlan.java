@@ -41,6 +41,7 @@ public final class RestorePlan {
   private final List<BackupTarget> targets;
   private final ProgressListener listener;
   private final Clock clock;
+  private final Encryption encryption;
 
   private RestorePlan(Builder b) {
     this.sink = b.sink;
@@ -48,6 +49,11 @@ public final class RestorePlan {
     this.targets = List.copyOf(b.targets.values());
     this.listener = b.listener;
     this.clock = b.clock;
+    this.encryption = b.encryption;
+  }
+
+  private BackupCatalog catalog() {
+    return encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
   }
 
   /**
@@ -73,29 +79,34 @@ public final class RestorePlan {
   }
 
   /**
-   * Checks the artifacts of the chosen targets, writing nothing.
+   * Checks the artifacts of the chosen targets, writing nothing: stored size and SHA-256, and with
+   * {@link Builder#encryption(Encryption)} the manifest's HMAC and every chunk's tag too.
    *
    * @return the checks
    * @throws NotFoundException if the set, or a chosen target in it, does not exist
+   * @throws KeyException if a key was given and does not open the set
    */
   public VerifyResult verify() {
     String id = resolveSetId();
-    return verify(id, BackupCatalog.of(sink).manifest(id));
+    return verify(id, catalog().open(id));
   }
 
-  private VerifyResult verify(String id, Manifest manifest) {
+  private VerifyResult verify(String id, BackupCatalog.Opened opened) {
     List<Manifest.Artifact> artifacts = new ArrayList<>();
     for (BackupTarget target : targets) {
-      artifacts.addAll(entry(manifest, target).artifacts());
+      artifacts.addAll(entry(opened.manifest(), target).artifacts());
     }
-    return BackupCatalog.of(sink).verify(id, artifacts);
+    return catalog().verify(id, artifacts, opened.keys());
   }
 
   /**
    * Verifies, then restores every chosen target in order.
    *
    * @return what was restored
-   * @throws IntegrityException if an artifact is damaged; nothing was written then
+   * @throws IntegrityException if an artifact or the manifest is damaged or fails authentication;
+   *     nothing was written then
+   * @throws KeyException if the set is encrypted and no key, or the wrong key, was given; or a key
+   *     was given and the set is not encrypted; nothing was written then
    * @throws NotFoundException if the set, or a chosen target in it, does not exist
    * @throws BackupException if a target's restore fails; the message names the target and says
    *     which targets were already restored
@@ -105,8 +116,15 @@ public final class RestorePlan {
     String id = resolveSetId();
     ProgressTracker progress = new ProgressTracker(listener, id);
     progress.phase(Progress.Phase.VERIFY, "");
-    Manifest manifest = BackupCatalog.of(sink).manifest(id);
-    VerifyResult verified = verify(id, manifest);
+    BackupCatalog.Opened opened = catalog().open(id);
+    Manifest manifest = opened.manifest();
+    if (manifest.encrypted() && opened.keys() == null) {
+      throw new KeyException("set " + id + " is encrypted: give its key with encryption(...);"
+          + " nothing was restored");
+    }
+    // The manifest is authentic (with a key) and sizes and hashes of the stored bytes match it;
+    // chunk tags are checked again as the targets read.
+    VerifyResult verified = catalog().verify(id, artifactsOf(manifest), null);
     if (!verified.ok()) {
       throw new IntegrityException(
           "set " + id + " is damaged, nothing was restored: "
@@ -118,7 +136,7 @@ public final class RestorePlan {
     List<TargetResult> results = new ArrayList<>();
     try (BackupSink.SetReader reader = sink.open(id)) {
       for (BackupTarget target : targets) {
-        results.add(restoreOne(id, manifest, target, reader, progress, results));
+        results.add(restoreOne(id, manifest, target, reader, progress, results, opened.keys()));
       }
     }
     progress.phase(Progress.Phase.DONE, "");
@@ -131,7 +149,8 @@ public final class RestorePlan {
       BackupTarget target,
       BackupSink.SetReader reader,
       ProgressTracker progress,
-      List<TargetResult> done) {
+      List<TargetResult> done,
+      com.avnology.backup.internal.SetKeys keys) {
     String label = target.kind() + "/" + target.name();
     Manifest.Target entry = entry(manifest, target);
     progress.phase(Progress.Phase.RESTORE, label);
@@ -139,7 +158,7 @@ public final class RestorePlan {
     Instant start = clock.instant();
     long entriesBefore = progress.entries();
     try {
-      target.restore(new RestoreRun(id, entry, reader, progress));
+      target.restore(new RestoreRun(id, entry, reader, progress, keys));
     } catch (RuntimeException e) {
       String restored = done.isEmpty() ? "" : " (already restored: "
           + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";
@@ -152,6 +171,14 @@ public final class RestorePlan {
         Duration.between(start, clock.instant()),
         progress.entries() - entriesBefore,
         entry.artifacts());
+  }
+
+  private List<Manifest.Artifact> artifactsOf(Manifest manifest) {
+    List<Manifest.Artifact> artifacts = new ArrayList<>();
+    for (BackupTarget target : targets) {
+      artifacts.addAll(entry(manifest, target).artifacts());
+    }
+    return artifacts;
   }
 
   private static Manifest.Target entry(Manifest manifest, BackupTarget target) {
@@ -178,9 +205,20 @@ public final class RestorePlan {
     private String setId;
     private ProgressListener listener = ProgressListener.NONE;
     private Clock clock = Clock.systemUTC();
+    private Encryption encryption;
 
     private Builder(BackupSink sink) {
       this.sink = sink;
+    }
+
+    /**
+     * @param encryption the key of an encrypted set: the manifest is authenticated and the
+     *     artifacts decrypted with it; {@code null} (the default) reads unencrypted sets only
+     * @return this builder
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = encryption;
+      return this;
     }
 
     /** @return this builder, restoring the newest set published when the plan executes */

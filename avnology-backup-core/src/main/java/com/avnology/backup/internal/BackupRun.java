@@ -29,13 +29,16 @@ public final class BackupRun implements BackupContext {
   private final Map<String, String> metadata = new ConcurrentHashMap<>();
   private final Map<String, String> options = new ConcurrentHashMap<>();
   private final long entriesBefore;
+  private final SetKeys keys;
 
   private BackupRun(
       BackupTarget target,
       BackupSink.SetWriter writer,
       String setId,
       Compression compression,
-      ProgressTracker progress) {
+      ProgressTracker progress,
+      SetKeys keys) {
+    this.keys = keys;
     this.target = target;
     this.writer = writer;
     this.setId = setId;
@@ -56,7 +59,23 @@ public final class BackupRun implements BackupContext {
       Compression compression,
       ProgressTracker progress,
       Clock clock) {
-    BackupRun run = new BackupRun(target, writer, setId, compression, progress);
+    return run(target, writer, setId, compression, progress, clock, null);
+  }
+
+  /**
+   * Runs {@code target.backup}, encrypting every artifact when {@code keys} is given.
+   *
+   * @return the manifest entry and the result for the target
+   */
+  public static Outcome run(
+      BackupTarget target,
+      BackupSink.SetWriter writer,
+      String setId,
+      Compression compression,
+      ProgressTracker progress,
+      Clock clock,
+      SetKeys keys) {
+    BackupRun run = new BackupRun(target, writer, setId, compression, progress, keys);
     Instant start = clock.instant();
     target.backup(run);
     if (!run.open.isEmpty()) {
@@ -109,13 +128,14 @@ public final class BackupRun implements BackupContext {
       throw new IllegalArgumentException("artifact '" + full + "' was already written");
     }
     String codec = algorithm.name().toLowerCase(java.util.Locale.ROOT);
-    return new HashingOutputStream(
+    OutputStream stored = new HashingOutputStream(
         writer.artifact(full),
         progress::bytes,
         (size, sha) -> {
           artifacts.put(full, new Manifest.Artifact(full, size, sha, codec));
           open.remove(full);
         });
+    return keys == null ? stored : new EncryptingOutputStream(stored, keys.content(), full);
   }
 
   @Override

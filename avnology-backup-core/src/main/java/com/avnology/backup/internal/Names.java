@@ -29,6 +29,21 @@ public final class Names {
   }
 
   /**
+   * @param setId a set id
+   * @return when its backup started (the id's timestamp), if it is a set id
+   */
+  public static java.util.Optional<Instant> startedAt(String setId) {
+    if (!SET_ID.matcher(setId).matches()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(Instant.from(ID_TIME.parse(setId.substring(0, 20))));
+    } catch (java.time.DateTimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
    * @param setId a set id from outside
    * @return it, if it looks like an id this library makes
    * @throws IllegalArgumentException otherwise

@@ -12,6 +12,7 @@ public final class RestoreRun implements RestoreContext {
   private final Manifest.Target target;
   private final BackupSink.SetReader reader;
   private final ProgressTracker progress;
+  private final SetKeys keys;
 
   /**
    * @param setId the set restored
@@ -21,6 +22,19 @@ public final class RestoreRun implements RestoreContext {
    */
   public RestoreRun(
       String setId, Manifest.Target target, BackupSink.SetReader reader, ProgressTracker progress) {
+    this(setId, target, reader, progress, null);
+  }
+
+  /**
+   * @param setId the set restored
+   * @param target the target's manifest entry
+   * @param reader the set's reader
+   * @param progress the run's progress
+   * @param keys the set's keys if it is encrypted, else {@code null}
+   */
+  public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
+      ProgressTracker progress, SetKeys keys) {
+    this.keys = keys;
     this.setId = setId;
     this.target = target;
     this.reader = reader;
@@ -49,7 +63,8 @@ public final class RestoreRun implements RestoreContext {
                     new NotFoundException(
                         "set " + setId + " has no artifact " + full + " for " + target.kind()
                             + "/" + target.name()));
-    return new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
+    InputStream stored = new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
+    return keys == null ? stored : new DecryptingInputStream(stored, keys.content(), full);
   }
 
   @Override

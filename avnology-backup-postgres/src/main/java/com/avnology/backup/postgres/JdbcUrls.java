@@ -11,6 +11,13 @@ final class JdbcUrls {
       throw new IllegalArgumentException("not a PostgreSQL JDBC URL: '" + redact(url)
           + "'; use jdbc:postgresql://host:5432/database");
     }
+    if (url.matches("(?s)jdbc:postgresql://[^/?]*@.*")) {
+      // PgJDBC takes "user:secret@host" for a host name; the UnknownHostException it then throws
+      // would carry the password into every cause chain and log.
+      throw new IllegalArgumentException("JDBC URL '" + redact(url) + "' has a user@ or"
+          + " user:password@ part, which the PostgreSQL driver does not support: use"
+          + " ?user=...&password=... or password(...)");
+    }
     PGSimpleDataSource ds = new PGSimpleDataSource() {
       private static final long serialVersionUID = 1L;
 

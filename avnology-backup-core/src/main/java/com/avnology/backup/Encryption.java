@@ -1,0 +1,151 @@
+package com.avnology.backup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.internal.ChunkCipher;
+import com.avnology.backup.internal.Kdf;
+import com.avnology.backup.internal.SetKeys;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * Authenticated encryption of backup sets: every artifact is encrypted in 64 KiB AES-256-GCM
+ * chunks under a fresh random data key per set, which the master key from a {@link KeySource}
+ * wraps into the manifest; the manifest itself is authenticated with HMAC-SHA256. See {@code
+ * docs/security.md} for the format and the threat model.
+ *
+ * <p>Fails closed: a backup configured with encryption that cannot be applied (missing
+ * environment variable, malformed key, no AES-GCM) throws {@link KeyException} before the set is
+ * started; a restore of an encrypted set without the right key throws {@link KeyException} before
+ * anything is written.
+ *
+ * <pre>{@code
+ * Encryption enc = Encryption.aes256Gcm(KeySource.env("BACKUP_KEY"));
+ * Backup.builder()...encryption(enc).build().run();
+ * RestorePlan.from(sink).latest().encryption(enc)...build().execute();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; {@link #toString()} shows no key material.
+ */
+public final class Encryption {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final KeySource keys;
+
+  private Encryption(KeySource keys) {
+    this.keys = keys;
+  }
+
+  /**
+   * @param keys where the master key comes from
+   * @return AES-256-GCM encryption with that key
+   */
+  public static Encryption aes256Gcm(KeySource keys) {
+    return new Encryption(requireNonNull(keys, "null key source"));
+  }
+
+  /** @return the key source */
+  public KeySource keySource() {
+    return keys;
+  }
+
+  /**
+   * Resolves the master key and makes a new set's data key.
+   *
+   * @throws KeyException if the key cannot be had or AES-GCM does not work here
+   */
+  Begun begin(String setId) {
+    byte[] salt = new byte[0];
+    byte[] master;
+    if (keys.derived()) {
+      salt = new byte[16];
+      RANDOM.nextBytes(salt);
+      master = keys.key(salt, KeySource.PBKDF2_ITERATIONS);
+    } else {
+      master = keys.key();
+    }
+    try {
+      SetKeys.Created created = SetKeys.create(master, setId);
+      Manifest.Encryption info = new Manifest.Encryption(
+          Manifest.Encryption.AES_256_GCM_STREAM, ChunkCipher.CHUNK, keys.kind(),
+          keys.derived() ? Manifest.Encryption.PBKDF2 : "none",
+          keys.derived() ? KeySource.PBKDF2_ITERATIONS : 0,
+          Base64.getEncoder().encodeToString(salt),
+          Base64.getEncoder().encodeToString(created.wrapped()));
+      return new Begun(created.keys(), info);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new KeyException("encryption was asked for but cannot be applied ("
+          + e.getClass().getSimpleName() + "): nothing was written; this JVM needs AES-GCM", e);
+    } finally {
+      Kdf.wipe(master);
+    }
+  }
+
+  /**
+   * Unwraps an encrypted set's data key.
+   *
+   * @throws KeyException if the key is wrong or of the wrong kind
+   * @throws IntegrityException if the encryption block is malformed
+   */
+  SetKeys open(Manifest manifest) {
+    Manifest.Encryption info = manifest.encryption();
+    String setId = manifest.id();
+    if (!info.cipher().equals(Manifest.Encryption.AES_256_GCM_STREAM)
+        || info.chunkSize() != ChunkCipher.CHUNK) {
+      throw new IntegrityException("set " + setId + " is encrypted with " + info.cipher() + " in "
+          + info.chunkSize() + "-byte chunks, this library reads " + Manifest.Encryption
+          .AES_256_GCM_STREAM + " in " + ChunkCipher.CHUNK + "-byte chunks");
+    }
+    boolean setDerived = info.kdf().equals(Manifest.Encryption.PBKDF2);
+    if (!setDerived && !info.kdf().equals("none")) {
+      throw new IntegrityException("set " + setId + " names an unknown key derivation '"
+          + info.kdf() + "'");
+    }
+    if (setDerived != keys.derived()) {
+      throw new KeyException("set " + setId + " was encrypted with "
+          + (setDerived ? "a passphrase" : "a 32-byte key (raw or from the environment)")
+          + ", but " + keys + " was given: give the same kind of key as at backup time");
+    }
+    byte[] master;
+    byte[] wrapped;
+    try {
+      wrapped = Base64.getDecoder().decode(info.wrappedKey());
+      if (setDerived) {
+        int iterations = info.kdfIterations();
+        if (iterations < KeySource.PBKDF2_ITERATIONS || iterations > 100 * KeySource
+            .PBKDF2_ITERATIONS) {
+          throw new IntegrityException("set " + setId + " asks for " + iterations
+              + " PBKDF2 iterations, this library accepts " + KeySource.PBKDF2_ITERATIONS
+              + " to " + 100 * KeySource.PBKDF2_ITERATIONS);
+        }
+        master = keys.key(Base64.getDecoder().decode(info.kdfSalt()), iterations);
+      } else {
+        master = keys.key();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("set " + setId + " has a malformed encryption block: "
+          + e.getMessage(), e);
+    }
+    try {
+      return SetKeys.unwrap(master, setId, wrapped);
+    } catch (AEADBadTagException e) {
+      throw new KeyException("the key given (" + keys + ") does not open set " + setId
+          + ": it is the wrong key or passphrase, or the set's key block was changed; nothing was"
+          + " restored");
+    } catch (GeneralSecurityException e) {
+      throw new KeyException("cannot decrypt set " + setId + ": this JVM needs AES-GCM ("
+          + e.getClass().getSimpleName() + ")", e);
+    } finally {
+      Kdf.wipe(master);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Encryption[AES-256-GCM, " + keys + "]";
+  }
+
+  /** A new set's keys and their manifest block. */
+  record Begun(SetKeys keys, Manifest.Encryption info) {}
+}

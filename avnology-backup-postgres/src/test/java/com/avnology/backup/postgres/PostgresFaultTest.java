@@ -1,0 +1,202 @@
+package com.avnology.backup.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.avnology.backup.Backup;
+import com.avnology.backup.BackupCatalog;
+import com.avnology.backup.BackupException;
+import com.avnology.backup.BackupResult;
+import com.avnology.backup.Compression;
+import com.avnology.backup.Encryption;
+import com.avnology.backup.FileSystemSink;
+import com.avnology.backup.IntegrityException;
+import com.avnology.backup.KeyException;
+import com.avnology.backup.KeySource;
+import com.avnology.backup.Manifest;
+import com.avnology.backup.Progress;
+import com.avnology.backup.RestorePlan;
+import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Damage to Postgres artifacts (toc.dat, .dat.gz, .dat.zst; {@value #TRIALS} flips and {@value
+ * #TRIALS} truncations each) is caught by verify and by restore before anything is written; a
+ * backup whose connection is terminated mid-copy publishes nothing, and the next one succeeds.
+ */
+final class PostgresFaultTest {
+  static final int TRIALS = 100;
+  static final byte[] KEY = new byte[32];
+
+  static {
+    new Random(13).nextBytes(KEY);
+  }
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest(name = "{0} encrypted={1} {2}")
+  @CsvSource({"gzip:6, false, toc", "gzip:6, false, data", "zstd:3, true, toc",
+      "zstd:3, true, data", "zstd:3, false, data"})
+  void flipsAndTruncations_allDetectedBeforeAnythingIsRestored(
+      String compression, boolean encrypted, String which) throws Exception {
+    String source = Fidelity.createAllKindsDatabase("src");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Encryption enc = encrypted ? Encryption.aes256Gcm(KeySource.raw(KEY)) : null;
+    BackupResult result = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).compression(Compression.parse(compression)).encryption(enc).build().run();
+    String suffix = Compression.parse(compression).suffix();
+    Manifest.Artifact victim = result.targets().get(0).artifacts().stream()
+        .filter(a -> which.equals("toc") ? a.path().endsWith("/toc.dat")
+            : a.path().endsWith(".dat" + suffix))
+        .max(Comparator.comparingLong(Manifest.Artifact::size)).orElseThrow();
+    Path file = sink.root().resolve("sets/" + result.setId() + "/" + victim.path());
+    byte[] pristine = Files.readAllBytes(file);
+    String target = EmbeddedPg.createDatabase("dst");
+    Random random = new Random(99);
+    List<String> undetected = new ArrayList<>();
+
+    for (int t = 0; t < 2 * TRIALS; t++) {
+      byte[] damaged;
+      String what;
+      if (t < TRIALS) {
+        int bit = random.nextInt(pristine.length * 8);
+        damaged = pristine.clone();
+        damaged[bit / 8] ^= (byte) (1 << (bit % 8));
+        what = "flip of bit " + bit;
+      } else {
+        int length = random.nextInt(pristine.length);
+        damaged = java.util.Arrays.copyOf(pristine, length);
+        what = "truncation to " + length;
+      }
+      Files.write(file, damaged);
+      BackupCatalog catalog = enc == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, enc);
+      if (catalog.verify(result.setId()).ok()) {
+        undetected.add(what + ": verify passed");
+      }
+      Throwable onRestore = catchThrowable(() -> RestorePlan.from(sink).latest().encryption(enc)
+          .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+          .build().execute());
+      if (!(onRestore instanceof IntegrityException)) {
+        undetected.add(what + ": restore " + onRestore);
+      }
+    }
+    Files.write(file, pristine);
+
+    assertThat(undetected).as(victim.path() + " (" + pristine.length + " bytes)").isEmpty();
+    assertThat(relations(target)).as("nothing was restored").isZero();
+    RestorePlan.from(sink).latest().encryption(enc)
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    Fidelity.assertSameDatabase(source, target);
+  }
+
+  @Test
+  void wrongKey_failsBeforeAnythingIsRestored() {
+    String source = Fidelity.createAllKindsDatabase("src");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).encryption(Encryption.aes256Gcm(KeySource.raw(KEY))).build().run();
+    String target = EmbeddedPg.createDatabase("dst");
+
+    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
+            .encryption(Encryption.aes256Gcm(KeySource.raw(new byte[32])))
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+            .build().execute())
+        .isInstanceOf(KeyException.class).hasMessageContaining("does not open set");
+    assertThat(relations(target)).isZero();
+  }
+
+  @Test
+  void connectionTerminatedMidCopy_noSetListed_nextBackupSucceeds() throws Exception {
+    String source = EmbeddedPg.createDatabase("big");
+    exec(source, "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS v"
+        + " FROM generate_series(1, 1500000) g");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Encryption enc = Encryption.aes256Gcm(KeySource.raw(KEY));
+    AtomicInteger terminated = new AtomicInteger(-1);
+    Backup killed = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).compression(Compression.parse("none")).encryption(enc)
+        .listener(p -> {
+          if (p.phase() == Progress.Phase.BACKUP && p.bytes() > (8 << 20)
+              && terminated.get() < 0) {
+            terminated.set(terminateOthers(source));
+          }
+        })
+        .build();
+
+    assertThatThrownBy(killed::run).isInstanceOf(BackupException.class)
+        .hasMessageContaining("backup of postgres/main failed")
+        .hasMessageContaining("was not published");
+    assertThat(terminated.get()).as("backends terminated").isPositive();
+    assertThat(sink.list()).isEmpty();
+    try (var sets = Files.list(sink.root().resolve("sets"))) {
+      assertThat(sets).as("the failed set was removed").isEmpty();
+    }
+
+    BackupResult next = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).encryption(enc).build().run();
+    assertThat(sink.list()).containsExactly(next.setId());
+    String target = EmbeddedPg.createDatabase("dst");
+    RestorePlan.from(sink).latest().encryption(enc)
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    assertThat(count(target, "SELECT count(*) FROM big")).isEqualTo(1_500_000);
+  }
+
+  /** Terminates every other backend on the database, as an admin or a failover would. */
+  static int terminateOthers(String database) {
+    try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
+            + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+      s.setString(1, database);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long relations(String database) {
+    return count(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+        + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema')"
+        + " AND n.nspname !~ '^pg_toast'");
+  }
+
+  static long count(String database, String sql) {
+    try (Connection c = EmbeddedPg.dataSource(database).getConnection();
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void exec(String database, String sql) {
+    try (Connection c = EmbeddedPg.dataSource(database).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
