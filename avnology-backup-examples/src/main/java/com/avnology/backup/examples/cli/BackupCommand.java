@@ -30,6 +30,8 @@ final class BackupCommand implements Callable<Integer> {
       description = "A directory to back up, under a name (repeatable)")
   Map<String, Path> volumes = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
+
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
   @Option(names = "--compression", paramLabel = "ALGO[:LEVEL]",
@@ -78,6 +80,7 @@ final class BackupCommand implements Callable<Integer> {
     Backup.Builder builder = Backup.builder()
         .sink(sink)
         .compression(Compression.parse(compression == null ? "zstd:3" : compression));
+    encryption.encryption().ifPresent(builder::encryption);
     if (postgres.present()) {
       builder.target(postgres.builder().build());
     }

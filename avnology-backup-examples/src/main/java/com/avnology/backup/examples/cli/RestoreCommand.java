@@ -37,6 +37,8 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Restore volume NAME into directory PATH (repeatable)")
   Map<String, Path> volumes = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
+
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
   @Option(names = "--clean",
@@ -72,6 +74,7 @@ final class RestoreCommand implements Callable<Integer> {
           "nothing to restore: give --postgres JDBC_URL or at least one --volume NAME=PATH");
     }
     RestorePlan.Builder plan = RestorePlan.from(Sinks.open(from));
+    encryption.encryption().ifPresent(plan::encryption);
     if (!set.equals("latest")) {
       plan.set(set);
     }

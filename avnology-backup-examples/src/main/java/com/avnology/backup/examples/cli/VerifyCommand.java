@@ -27,6 +27,8 @@ final class VerifyCommand implements Callable<Integer> {
       description = "The set to verify (default: ${DEFAULT-VALUE})")
   String set;
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
+
   @Option(names = "--json", description = "Print the checks as JSON on stdout")
   boolean json;
 
@@ -35,7 +37,9 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BackupCatalog catalog = BackupCatalog.of(Sinks.open(from));
+    BackupCatalog catalog = encryption.encryption()
+        .map(e -> BackupCatalog.of(Sinks.open(from), e))
+        .orElseGet(() -> BackupCatalog.of(Sinks.open(from)));
     String id = set.equals("latest")
         ? catalog.latest().orElseThrow(() -> new NotFoundException("no backup set in " + from))
         : set;
