@@ -71,6 +71,12 @@ for c in zstd:1 zstd:3 gzip:1; do
   S[$name]=$(size "$WORK/ours-${c/:/}")
 done
 
+echo "== encrypted backup (AES-256-GCM, key from the environment) vs the same unencrypted"
+export BENCH_KEY=$(head -c 32 /dev/urandom | base64)
+run ours_zstd1_encrypted java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-enc" --jobs "$JOBS" --compression zstd:1 --key-env BENCH_KEY
+run ours_zstd1_again java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-zstd1" --jobs "$JOBS" --compression zstd:1
+best_plain=$(echo "if (${T[ours_zstd1]} < ${T[ours_zstd1_again]}) ${T[ours_zstd1]} else ${T[ours_zstd1_again]}" | bc -l)
+
 echo "== backup to S3 (S3Proxy on local disk) vs to a local file, same compression"
 java -jar "$JAR" s3-server --dir "$WORK/s3" --bucket bench >"$WORK/s3.out" 2>"$WORK/s3.log" &
 S3PID=$!
@@ -114,7 +120,8 @@ ratio "backup zstd:1 time / pg_dump -Fd -j$JOBS" "${T[ours_zstd1]}" "${T[pg_dump
 ratio "archive zstd:1 size / pg_dump -Fc" "${S[ours_zstd1]}" "${S[pg_dump_Fc]}"
 ratio "archive zstd:3 size / pg_dump -Fc" "${S[ours_zstd3]}" "${S[pg_dump_Fc]}"
 ratio "archive gzip:1 size / pg_dump -Fc" "${S[ours_gzip1]}" "${S[pg_dump_Fc]}"
-ratio "backup zstd:1 to S3 / to a local file" "${T[ours_zstd1_to_s3]}" "${T[ours_zstd1]}"
+ratio "backup zstd:1 to S3 / to a local file" "${T[ours_zstd1_to_s3]}" "$best_plain"
+ratio "backup zstd:1 encrypted / unencrypted" "${T[ours_zstd1_encrypted]}" "$best_plain"
 ratio "restore time / pg_restore" "${T[ours_restore_zstd1]}" "${T[pg_restore]}"
 ratio "restore time / pg_restore -j$JOBS" "${T[ours_restore_zstd1]}" "${T[pg_restore_j$JOBS]}"
 echo "sizes (bytes): $(for k in "${!S[@]}"; do printf '%s=%s ' "$k" "${S[$k]}"; done)"
