@@ -95,7 +95,7 @@ public final class FileSystemSink implements BackupSink {
     try (Stream<Path> dirs = Files.list(sets)) {
       return dirs.filter(d -> Files.isRegularFile(d.resolve(MANIFEST)))
           .map(d -> d.getFileName().toString())
-          .filter(FileSystemSink::isSetId)
+          .filter(BackupNames::isSetId)
           .sorted(Comparator.reverseOrder())
           .toList();
     } catch (IOException e) {
@@ -133,14 +133,6 @@ public final class FileSystemSink implements BackupSink {
     return removed;
   }
 
-  private static boolean isSetId(String name) {
-    try {
-      Names.checkSetId(name);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
 
   @Override
   public SetReader open(String setId) {

@@ -10,7 +10,7 @@ import com.avnology.backup.Manifest;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.internal.Names;
+import com.avnology.backup.BackupNames;
 import com.avnology.backup.s3.internal.BucketArchive;
 import com.avnology.backup.s3.internal.BucketRestore;
 import com.avnology.backup.s3.internal.Checks;
@@ -156,7 +156,7 @@ public final class BucketTarget implements BackupTarget {
     private Duration retryDelay = Duration.ofMillis(500);
 
     private Builder(String name, MinioClient client, String bucket) {
-      this.name = Names.checkName("bucket target name", requireNonNull(name, "null name"));
+      this.name = BackupNames.checkTargetName("bucket target name", requireNonNull(name, "null name"));
       this.client = requireNonNull(client, "null client");
       this.bucket = S3Sink.checkBucket(requireNonNull(bucket, "null bucket"));
     }

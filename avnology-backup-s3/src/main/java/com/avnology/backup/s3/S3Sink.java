@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.avnology.backup.BackupSink;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.internal.Names;
+import com.avnology.backup.BackupNames;
 import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
@@ -129,7 +129,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
    */
   @Override
   public SetWriter create(String setId) {
-    Names.checkSetId(requireNonNull(setId, "null setId"));
+    BackupNames.checkSetId(requireNonNull(setId, "null setId"));
     ops.requireBucket();
     String setPrefix = sets + setId + "/";
     if (!ops.list(setPrefix).isEmpty()) {
@@ -149,21 +149,13 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       String rest = item.objectName().substring(sets.length());
       int slash = rest.indexOf('/');
       if (slash > 0 && rest.substring(slash + 1).equals(MANIFEST)
-          && isSetId(rest.substring(0, slash))) {
+          && BackupNames.isSetId(rest.substring(0, slash))) {
         ids.add(rest.substring(0, slash));
       }
     }
     return List.copyOf(ids);
   }
 
-  private static boolean isSetId(String name) {
-    try {
-      Names.checkSetId(name);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
 
   @Override
   public SetReader open(String setId) {
@@ -181,7 +173,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
 
       @Override
       public InputStream artifact(String path) {
-        String key = setPrefix + Names.checkArtifactPath(path);
+        String key = setPrefix + BackupNames.checkArtifactPath(path);
         try {
           return ops.get(key);
         } catch (NotFoundException e) {
@@ -219,7 +211,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       throw new IllegalArgumentException(
           "presigned URL expiry must be between 1 second and 7 days: " + expiry);
     }
-    String key = published(setId) + Names.checkArtifactPath(
+    String key = published(setId) + BackupNames.checkArtifactPath(
         requireNonNull(artifactPath, "null artifactPath"));
     if (ops.stat(key).isEmpty()) {
       throw new NotFoundException("set " + setId + " has no artifact " + artifactPath + " in "
@@ -229,7 +221,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   }
 
   private String published(String setId) {
-    Names.checkSetId(requireNonNull(setId, "null setId"));
+    BackupNames.checkSetId(requireNonNull(setId, "null setId"));
     String setPrefix = sets + setId + "/";
     if (ops.stat(setPrefix + MANIFEST).isEmpty()) {
       ops.requireBucket();

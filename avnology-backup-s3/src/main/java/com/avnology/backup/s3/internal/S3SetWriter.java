@@ -2,7 +2,7 @@ package com.avnology.backup.s3.internal;
 
 import com.avnology.backup.BackupSink;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.internal.Names;
+import com.avnology.backup.BackupNames;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +46,7 @@ public final class S3SetWriter implements BackupSink.SetWriter, MultipartOutputS
   @Override
   public OutputStream artifact(String path) {
     checkOpen();
-    Names.checkArtifactPath(path);
+    BackupNames.checkArtifactPath(path);
     if (path.equals(BackupSink.MANIFEST) || !paths.add(path)) {
       throw new IllegalArgumentException("artifact " + path + " already exists in set " + setId);
     }
