@@ -1,11 +1,13 @@
 package com.avnology.backup.s3.internal;
 
+import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupSink;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.BackupNames;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,6 +61,10 @@ public final class S3SetWriter implements BackupSink.SetWriter, MultipartOutputS
     if (aborted) {
       throw new IOException("set " + setId + " was aborted");
     }
+    // A run that dies leaves this upload open; servers that cannot list multipart uploads
+    // (S3Proxy) would keep its parts for ever. The marker lets the next run abort it.
+    byte[] body = key.getBytes(StandardCharsets.UTF_8);
+    ops.put(UploadMarkers.key(setPrefix, uploadId), body, body.length);
   }
 
   @Override
@@ -70,7 +76,14 @@ public final class S3SetWriter implements BackupSink.SetWriter, MultipartOutputS
 
   @Override
   public void ended(String key) {
-    openUploads.remove(key);
+    String uploadId = openUploads.remove(key);
+    if (uploadId != null) {
+      try {
+        ops.remove(List.of(UploadMarkers.key(setPrefix, uploadId)));
+      } catch (RuntimeException e) {
+        log.debug("upload marker of {} not removed: {}", key, e.getMessage());
+      }
+    }
   }
 
   @Override

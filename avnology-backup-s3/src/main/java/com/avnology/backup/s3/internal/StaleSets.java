@@ -87,6 +87,7 @@ public final class StaleSets {
       Optional<Instant> started = started(id);
       if (!published.contains(id) && started.isPresent() && started.get().isBefore(cutoff)) {
         log.info("deleting {} objects of unpublished set {}", keys.size(), id);
+        keys.forEach(key -> UploadMarkers.abort(ops, key));
         stale.addAll(keys);
       }
     });
