@@ -23,6 +23,33 @@ public interface RestoreContext {
   InputStream open(String path);
 
   /**
+   * @param start the start of an artifact path under the target's kind, such as {@code certs.tar}
+   * @return the target's first artifact whose path starts so
+   * @throws NotFoundException naming the set and target if there is none
+   */
+  default Manifest.Artifact artifactStartingWith(String start) {
+    String prefix = manifest().kind() + "/" + start;
+    return manifest().artifacts().stream()
+        .filter(a -> a.path().startsWith(prefix))
+        .findFirst()
+        .orElseThrow(() -> new NotFoundException("set " + setId() + " has no artifact " + prefix
+            + "* for " + manifest().kind() + "/" + manifest().name()));
+  }
+
+  /**
+   * Opens an artifact of this target and undoes its compression, as recorded in the manifest.
+   *
+   * @param artifact one of {@link #manifest()}'s artifacts
+   * @return its uncompressed bytes; size and SHA-256 are checked as for {@link #open(String)}
+   */
+  default InputStream openDecompressed(Manifest.Artifact artifact) {
+    String path = artifact.path().substring(manifest().kind().length() + 1);
+    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
+        artifact.compression().toUpperCase(java.util.Locale.ROOT));
+    return Compression.decompress(algorithm, open(path));
+  }
+
+  /**
    * Reports that entries were restored; feeds the progress listener.
    *
    * @param count how many more entries are done

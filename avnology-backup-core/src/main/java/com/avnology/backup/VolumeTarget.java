@@ -88,23 +88,16 @@ public final class VolumeTarget implements BackupTarget {
 
   @Override
   public void restore(RestoreContext context) {
-    Manifest.Artifact artifact = context.manifest().artifacts().stream()
-        .filter(a -> a.path().startsWith(KIND + "/" + name + ".tar"))
-        .findFirst()
-        .orElseThrow(() -> new NotFoundException(
-            "set " + context.setId() + " has no tar artifact for volume " + name));
-    String path = artifact.path().substring(KIND.length() + 1);
-    Compression.Algorithm algorithm =
-        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(java.util.Locale.ROOT));
+    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
     TarExtractor extractor = new TarExtractor(directory, overwrite);
     extractor.prepare();
     // First pass: every entry checked, nothing written.
-    try (InputStream in = Compression.decompress(algorithm, context.open(path))) {
+    try (InputStream in = context.openDecompressed(artifact)) {
       extractor.check(in);
     } catch (IOException e) {
       throw new IntegrityException("cannot read " + artifact.path() + ": " + e.getMessage(), e);
     }
-    try (InputStream in = Compression.decompress(algorithm, context.open(path))) {
+    try (InputStream in = context.openDecompressed(artifact)) {
       extractor.extract(in, context::entriesDone);
     } catch (IOException e) {
       throw new StorageException("restore of volume " + name + " into " + directory

@@ -7,7 +7,6 @@ import com.avnology.backup.BackupTarget;
 import com.avnology.backup.Compression;
 import com.avnology.backup.IntegrityException;
 import com.avnology.backup.Manifest;
-import com.avnology.backup.NotFoundException;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.BackupNames;
@@ -20,7 +19,6 @@ import io.minio.MinioClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * A bucket (or the objects under a prefix of it), backed up as one tar artifact {@code
@@ -122,18 +120,11 @@ public final class BucketTarget implements BackupTarget {
 
   @Override
   public void restore(RestoreContext context) {
-    Manifest.Artifact artifact = context.manifest().artifacts().stream()
-        .filter(a -> a.path().startsWith(KIND + "/" + name + ".tar"))
-        .findFirst()
-        .orElseThrow(() -> new NotFoundException(
-            "set " + context.setId() + " has no tar artifact for bucket " + name));
-    String path = artifact.path().substring(KIND.length() + 1);
-    Compression.Algorithm algorithm =
-        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(Locale.ROOT));
+    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
     ops.requireBucket();
     try {
       new BucketRestore(ops, prefix, overwrite).restore(
-          () -> Compression.decompress(algorithm, context.open(path)), context::entriesDone);
+          () -> context.openDecompressed(artifact), context::entriesDone);
     } catch (IOException e) {
       throw new IntegrityException("cannot read " + artifact.path() + ": " + e.getMessage(), e);
     }
