@@ -226,25 +226,54 @@ public final class ArchiveRestore {
   }
 
   private void copyIn(Connection c, TocEntry e, ArchiveSource source) {
-    String copy = e.copyStmt().strip();
-    if (copy.endsWith(";")) {
-      copy = copy.substring(0, copy.length() - 1);
-    }
-    // As pg_restore -j does for a table it created: TRUNCATE and COPY in one transaction, which
-    // lets the server skip WAL for the load when wal_level is minimal.
+    String table = Identifiers.quote(e.namespace()) + "." + Identifiers.quote(e.tag());
+    String copy = copyStatement(e.copyStmt());
+    boolean ownTable = loadsTable(copy, table);
     try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()));
         Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      s.execute("TRUNCATE TABLE ONLY " + Identifiers.quote(e.namespace()) + "."
-          + Identifiers.quote(e.tag()));
+      if (ownTable) {
+        // As pg_restore -j does for a table it created: TRUNCATE and COPY in one transaction,
+        // which lets the server skip WAL for the load when wal_level is minimal; and FREEZE, which
+        // that makes possible: rows arrive frozen and all-visible, so the index builds that follow
+        // never stop to set hint bits (a fifth of a primary key build) and nobody has to
+        // vacuum-freeze the restored database later. Other sessions see the rows as soon as the
+        // load commits, which is harmless: the table did not exist before this restore.
+        c.setAutoCommit(false);
+        s.execute("TRUNCATE TABLE ONLY " + table);
+        copy += " WITH (FREEZE)";
+      }
+      // A load through another table (pg_dump --load-via-partition-root loads a partition through
+      // its root, which FREEZE refuses) is a plain COPY, as pg_restore 16 does it: truncating the
+      // partition there could deadlock with a load routed into it.
       c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
-      c.commit();
+      if (ownTable) {
+        c.commit();
+      }
     } catch (SQLException | IOException | RuntimeException ex) {
       rollbackQuietly(c);
       throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
     } finally {
       autocommit(c);
     }
+  }
+
+  /** The archive's COPY statement without its semicolon. */
+  static String copyStatement(String copyStmt) {
+    String copy = copyStmt.strip();
+    if (copy.endsWith(";")) {
+      copy = copy.substring(0, copy.length() - 1).stripTrailing();
+    }
+    return copy;
+  }
+
+  /**
+   * @param copy a COPY statement from an archive, as {@link #copyStatement} gives it
+   * @param table the entry's table, quoted as pg_dump quotes it
+   * @return whether it loads that very table from stdin
+   */
+  static boolean loadsTable(String copy, String table) {
+    return (copy.startsWith("COPY " + table + " (") || copy.startsWith("COPY " + table + " FROM"))
+        && copy.endsWith("FROM stdin");
   }
 
   private static void rollbackQuietly(Connection c) {

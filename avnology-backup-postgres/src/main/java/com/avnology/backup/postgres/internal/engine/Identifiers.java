@@ -19,7 +19,7 @@ public final class Identifiers {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  /** The few keywords that matter for table and schema names here; quoting more is harmless. */
+  /** The keywords pg_dump's fmtId quotes (all but the unreserved ones, as of PostgreSQL 15). */
   static final class Keywords {
     private static final java.util.Set<String> RESERVED = java.util.Set.of(
         "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
@@ -34,7 +34,16 @@ public final class Identifiers {
         "window", "with", "authorization", "binary", "collation", "concurrently", "cross",
         "current_schema", "freeze", "full", "ilike", "inner", "is", "isnull", "join", "left",
         "like", "natural", "notnull", "outer", "overlaps", "right", "similar", "tablesample",
-        "verbose");
+        "verbose",
+        // column-name keywords, which fmtId quotes too
+        "between", "bigint", "bit", "boolean", "char", "character", "coalesce", "dec", "decimal",
+        "exists", "extract", "float", "greatest", "grouping", "inout", "int", "integer",
+        "interval", "least",
+        "national", "nchar", "none", "normalize", "nullif", "numeric", "out", "overlay",
+        "position", "precision", "real", "row", "setof", "smallint", "substring", "time",
+        "timestamp", "treat", "trim", "values", "varchar", "xmlattributes", "xmlconcat",
+        "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
+        "xmlserialize", "xmltable");
 
     private Keywords() {}
 

@@ -10,6 +10,11 @@ import com.avnology.backup.postgres.testing.EmbeddedPg;
 import com.avnology.backup.postgres.testing.Fidelity;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +65,41 @@ final class PgDumpFormatsRestoreTest {
     Path file = Dumps.pgDump(tmp.resolve("all.tar"), source, "-Ft");
 
     restoreAndCompare(new TarArchiveSource(file));
+  }
+
+  @Test
+  void restore_loadViaPartitionRoot_loadsPartitionsThroughTheirRoot() throws IOException {
+    Path file = Dumps.pgDump(tmp.resolve("root.dump"), source, "-Fc",
+        "--load-via-partition-root");
+    CustomArchiveSource archive = new CustomArchiveSource(file);
+    assertThat(archive.toc().entries())
+        .filteredOn(e -> e.desc().equals("TABLE DATA") && e.tag().equals("sessions_2024"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.copyStmt()).startsWith("COPY identity.sessions ("));
+
+    restoreAndCompare(archive);
+  }
+
+  @Test
+  void restore_loadsEveryTableFrozen() throws SQLException {
+    Path file = Dumps.pgDump(tmp.resolve("frozen.dump"), source, "-Fc");
+    String target = EmbeddedPg.createDatabase("fmtfrz");
+    new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())
+        .restore(new CustomArchiveSource(file));
+
+    try (Connection c = EmbeddedPg.dataSource(target).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION pg_visibility");
+      for (String table : List.of("identity.identities", "identity.sessions_2024",
+          "public.relation_tuples")) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE all_frozen)"
+            + " FROM pg_visibility_map('" + table + "')")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as(table + " pages").isPositive();
+          assertThat(rs.getLong(2)).as(table + " frozen pages").isEqualTo(rs.getLong(1));
+        }
+      }
+    }
   }
 
   private static void restoreAndCompare(ArchiveSource archive) {
