@@ -28,10 +28,27 @@ public interface BackupTarget {
   void backup(BackupContext context);
 
   /**
-   * Restores this target from its artifacts, which the library has already verified.
+   * Restores this target from its artifacts. Unless {@link #verifiesWhileRestoring()}, the library
+   * has verified them already; the streams of {@link RestoreContext#open} check them again as they
+   * are read.
    *
    * @param context where artifacts come from
    * @throws BackupException if the restore fails; the message says what state the target is in
+   * @throws IntegrityException if an artifact turns out damaged as it is read
    */
   void restore(RestoreContext context);
+
+  /**
+   * Whether this target can be trusted with artifacts nobody has checked yet: it reads every
+   * artifact it uses to its end (where {@link RestoreContext#open}'s stream checks size and
+   * SHA-256) before it makes anything it wrote final, and when a check fails, it leaves its
+   * destination as it found it and throws {@link IntegrityException}. {@link RestorePlan} then
+   * skips the separate verification pass over this target's artifacts when the target is restored
+   * first, so they are read once instead of twice.
+   *
+   * @return {@code false} (the default): every artifact is verified before anything is written
+   */
+  default boolean verifiesWhileRestoring() {
+    return false;
+  }
 }

@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #execute()} first reads every artifact of the chosen targets and checks its size and
  * SHA-256; a damaged set fails with {@link IntegrityException} before anything is written. Targets
- * are then restored in the order they were added.
+ * are then restored in the order they were added. One exception saves a pass over the data: the
+ * targets at the head of the plan that {@linkplain BackupTarget#verifiesWhileRestoring() verify
+ * while restoring} (a PostgreSQL database restored without {@code clean()}) check their artifacts
+ * as they read them and, on damage, undo what they did and throw {@link IntegrityException}; the
+ * targets after them are still verified before anything is written. Call {@link #verify()} first
+ * to have everything checked before anything is touched.
  *
  * <p>Immutable and thread-safe.
  */
@@ -123,8 +128,15 @@ public final class RestorePlan {
           + " nothing was restored");
     }
     // The manifest is authentic (with a key) and sizes and hashes of the stored bytes match it;
-    // chunk tags are checked again as the targets read.
-    VerifyResult verified = catalog().verify(id, artifactsOf(manifest), null);
+    // chunk tags are checked again as the targets read. The leading targets that verify while
+    // restoring skip this pass; any damage they meet, they undo and report.
+    targets.forEach(t -> entry(manifest, t));
+    List<BackupTarget> checkedFirst = new ArrayList<>(targets);
+    while (!checkedFirst.isEmpty() && checkedFirst.get(0).verifiesWhileRestoring()) {
+      BackupTarget t = checkedFirst.remove(0);
+      log.debug("{}/{} checks its artifacts as it restores them", t.kind(), t.name());
+    }
+    VerifyResult verified = catalog().verify(id, artifactsOf(manifest, checkedFirst), null);
     if (!verified.ok()) {
       throw new IntegrityException(
           "set " + id + " is damaged, nothing was restored: "
@@ -162,8 +174,12 @@ public final class RestorePlan {
     } catch (RuntimeException e) {
       String restored = done.isEmpty() ? "" : " (already restored: "
           + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";
-      throw new BackupException(
-          "restore of " + label + " from set " + id + " failed: " + e.getMessage() + restored, e);
+      String message =
+          "restore of " + label + " from set " + id + " failed: " + e.getMessage() + restored;
+      if (e instanceof IntegrityException) {
+        throw new IntegrityException(message, e);
+      }
+      throw new BackupException(message, e);
     }
     return new TargetResult(
         target.kind(),
@@ -173,7 +189,8 @@ public final class RestorePlan {
         entry.artifacts());
   }
 
-  private List<Manifest.Artifact> artifactsOf(Manifest manifest) {
+  private static List<Manifest.Artifact> artifactsOf(
+      Manifest manifest, List<BackupTarget> targets) {
     List<Manifest.Artifact> artifacts = new ArrayList<>();
     for (BackupTarget target : targets) {
       artifacts.addAll(entry(manifest, target).artifacts());

@@ -7,7 +7,9 @@ import java.util.List;
  * A finished restore.
  *
  * @param setId the set restored
- * @param verifyDuration the time spent checking every artifact before anything was written
+ * @param verifyDuration the time spent checking artifacts before anything was written (those of
+ *     targets that {@linkplain BackupTarget#verifiesWhileRestoring() verify while restoring} are
+ *     checked as they are read instead)
  * @param duration the restore's whole wall time, verification included
  * @param targets per target: time, entries, artifacts read
  */

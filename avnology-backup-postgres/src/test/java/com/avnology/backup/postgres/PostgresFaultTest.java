@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 final class PostgresFaultTest {
   static final int TRIALS = 100;
+  static final int RESTORE_EVERY = 10;
   static final byte[] KEY = new byte[32];
 
   static {
@@ -69,6 +71,9 @@ final class PostgresFaultTest {
     Path file = sink.root().resolve("sets/" + result.setId() + "/" + victim.path());
     byte[] pristine = Files.readAllBytes(file);
     String target = EmbeddedPg.createDatabase("dst");
+    String cleanTarget = EmbeddedPg.createDatabase("dstclean");
+    exec(cleanTarget, "CREATE TABLE keep_me (id int); INSERT INTO keep_me VALUES (1)");
+    Map<String, String> cleanSchema = Fidelity.catalogSnapshot(EmbeddedPg.dataSource(cleanTarget));
     Random random = new Random(99);
     List<String> undetected = new ArrayList<>();
 
@@ -90,11 +95,35 @@ final class PostgresFaultTest {
       if (catalog.verify(result.setId()).ok()) {
         undetected.add(what + ": verify passed");
       }
+      if (t % RESTORE_EVERY != 0) {
+        continue;
+      }
+      // Into an empty database the artifacts are checked as they are read; damage met mid-load
+      // is undone. With clean() the set is verified before anything is dropped.
+      boolean clean = t % (2 * RESTORE_EVERY) == 0;
+      PostgresTarget.Builder into = PostgresTarget.builder(
+          EmbeddedPg.dataSource(clean ? cleanTarget : target));
+      PostgresTarget restoreTarget = clean ? into.clean().build() : into.build();
       Throwable onRestore = catchThrowable(() -> RestorePlan.from(sink).latest().encryption(enc)
-          .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
-          .build().execute());
+          .target(restoreTarget).build().execute());
       if (!(onRestore instanceof IntegrityException)) {
         undetected.add(what + ": restore " + onRestore);
+      } else if (!clean && !onRestore.getMessage().contains("is damaged")) {
+        undetected.add(what + ": restore did not name the damage: " + onRestore.getMessage());
+      } else if (!clean && which.equals("data")
+          && !onRestore.getMessage().contains("everything the restore created was dropped again")) {
+        undetected.add(what + ": damage met mid-load was not undone: " + onRestore.getMessage());
+      }
+      if (t == 0 || t == TRIALS + RESTORE_EVERY) {
+        System.out.println(what + ": " + onRestore.getMessage());
+      }
+      if (relations(target) != 0) {
+        undetected.add(what + ": restore left " + relations(target) + " relations behind: "
+            + onRestore.getMessage());
+        break;
+      }
+      if (!Fidelity.catalogSnapshot(EmbeddedPg.dataSource(cleanTarget)).equals(cleanSchema)) {
+        undetected.add(what + ": clean restore changed the database");
       }
     }
     Files.write(file, pristine);

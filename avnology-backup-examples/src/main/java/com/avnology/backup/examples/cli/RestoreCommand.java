@@ -104,7 +104,8 @@ final class RestoreCommand implements Callable<Integer> {
       Json.targets(node.putArray("targets"), result.targets());
       spec.commandLine().getOut().println(Json.write(node));
     } else {
-      spec.commandLine().getOut().printf("restored set %s in %d ms (verified in %d ms)%n",
+      spec.commandLine().getOut().printf(
+          "restored set %s in %d ms (%d ms checking before writing)%n",
           result.setId(), result.duration().toMillis(), result.verifyDuration().toMillis());
       for (TargetResult t : result.targets()) {
         spec.commandLine().getOut().printf("  %s/%s: %d entries%n", t.kind(), t.name(),

@@ -1,6 +1,7 @@
 package com.avnology.backup.postgres.internal.engine;
 
 import com.avnology.backup.BackupException;
+import com.avnology.backup.IntegrityException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.PostgresOptions;
 import com.avnology.backup.postgres.internal.archive.PgEncodings;
@@ -11,11 +12,16 @@ import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
+import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -54,7 +60,15 @@ public final class ArchiveRestore {
     TocFile toc;
     try {
       toc = source.toc();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // a damaged toc.dat often fails to parse before its end is reached; the check on close
+      // then says why
+      damage(e).ifPresent(d -> {
+        throw d;
+      });
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
       throw new StorageException("cannot read toc.dat of " + source.describe() + ": "
           + e.getMessage(), e);
     }
@@ -80,6 +94,9 @@ public final class ArchiveRestore {
             (t2 - t1) / 1_000_000, jobs, (System.nanoTime() - t2) / 1_000_000);
       } catch (EntryFailure f) {
         String undo = undo(leader, plan);
+        if (f.getCause() instanceof IntegrityException) {
+          throw new IntegrityException(f.getMessage() + "; " + undo, f.getCause());
+        }
         throw new BackupException(f.getMessage() + "; " + undo, f.getCause());
       }
       return plan.all().size();
@@ -246,12 +263,18 @@ public final class ArchiveRestore {
       // its root, which FREEZE refuses) is a plain COPY, as pg_restore 16 does it: truncating the
       // partition there could deadlock with a load routed into it.
       c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
+      // reads what the decoder left and checks the artifact's size and SHA-256 before the load
+      // is committed
+      in.close();
       if (ownTable) {
         c.commit();
       }
     } catch (SQLException | IOException | RuntimeException ex) {
       rollbackQuietly(c);
-      throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
+      // A damaged artifact makes the decoder or the server fail before its end; the check made
+      // when the stream is closed names the real problem.
+      Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
+      throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
     } finally {
       autocommit(c);
     }
@@ -274,6 +297,30 @@ public final class ArchiveRestore {
   static boolean loadsTable(String copy, String table) {
     return (copy.startsWith("COPY " + table + " (") || copy.startsWith("COPY " + table + " FROM"))
         && copy.endsWith("FROM stdin");
+  }
+
+  /**
+   * @param failure a failure while reading an archive
+   * @return the integrity check that failed with it (itself, a cause, or suppressed when the
+   *     stream was closed), if any
+   */
+  static Optional<IntegrityException> damage(Throwable failure) {
+    Deque<Throwable> todo = new ArrayDeque<>(List.of(failure));
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    while (!todo.isEmpty()) {
+      Throwable t = todo.pop();
+      if (!seen.add(t)) {
+        continue;
+      }
+      if (t instanceof IntegrityException i) {
+        return Optional.of(i);
+      }
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+      todo.addAll(List.of(t.getSuppressed()));
+    }
+    return Optional.empty();
   }
 
   private static void rollbackQuietly(Connection c) {
