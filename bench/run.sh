@@ -6,6 +6,10 @@
 #
 # Needs Debian's postgresql-15 (server binaries, pgbench) and postgresql-client-15; runs the
 # server as the 'postgres' user in a scratch directory. Our backup runs under -Xmx128m.
+#
+# Ours runs through avnology-backup-examples/bin/avnology-backup, the launcher users run: it keeps a
+# class-data archive per command, made on the command's first run; one untimed run of backup and
+# of restore makes them here. The restore is also timed as plain `java -jar`, for comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-30}
@@ -17,6 +21,10 @@ WORK=$(mktemp -d /tmp/avnology-bench.XXXXXX)
 chown postgres "$WORK" 2>/dev/null || true
 JAR=avnology-backup-examples/target/avnology-backup.jar
 [ -f "$JAR" ] || ./mvnw -q -B package -DskipTests
+export AVNOLOGY_BACKUP_JAR=$PWD/$JAR XDG_CACHE_HOME=$WORK/cache
+OURS=$PWD/avnology-backup-examples/bin/avnology-backup
+ours() { "$OURS" "$@"; }
+ours128() { JAVA_OPTS=-Xmx128m "$OURS" "$@"; }
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() { as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
@@ -60,6 +68,10 @@ run() { # name, command...
 }
 
 URL="jdbc:postgresql://localhost:$PORT/bench?user=postgres"
+echo "== warm-up (untimed): the launcher records its class-data archives"
+ours128 backup --postgres "$URL" --to "file:$WORK/warm" --jobs "$JOBS" --compression zstd:1 >/dev/null
+fresh warm; ours restore --from "file:$WORK/warm" --postgres "jdbc:postgresql://localhost:$PORT/warm?user=postgres" --jobs "$JOBS" >/dev/null
+$PSQL -d postgres -c "DROP DATABASE warm"; rm -rf "$WORK/warm"
 echo "== backup"
 run pg_dump_Fc "$PGBIN/pg_dump" -Fc -f "$WORK/bench.dump" bench
 S[pg_dump_Fc]=$(size "$WORK/bench.dump")
@@ -67,14 +79,14 @@ run pg_dump_Fd_j$JOBS "$PGBIN/pg_dump" -Fd -j "$JOBS" -f "$WORK/bench.dir" bench
 S[pg_dump_Fd_j$JOBS]=$(size "$WORK/bench.dir")
 for c in zstd:1 zstd:3 gzip:1; do
   name=ours_${c/:/}
-  run "$name" java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-${c/:/}" --jobs "$JOBS" --compression "$c"
+  run "$name" ours128 backup --postgres "$URL" --to "file:$WORK/ours-${c/:/}" --jobs "$JOBS" --compression "$c"
   S[$name]=$(size "$WORK/ours-${c/:/}")
 done
 
 echo "== encrypted backup (AES-256-GCM, key from the environment) vs the same unencrypted"
 export BENCH_KEY=$(head -c 32 /dev/urandom | base64)
-run ours_zstd1_encrypted java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-enc" --jobs "$JOBS" --compression zstd:1 --key-env BENCH_KEY
-run ours_zstd1_again java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-zstd1" --jobs "$JOBS" --compression zstd:1
+run ours_zstd1_encrypted ours128 backup --postgres "$URL" --to "file:$WORK/ours-enc" --jobs "$JOBS" --compression zstd:1 --key-env BENCH_KEY
+run ours_zstd1_again ours128 backup --postgres "$URL" --to "file:$WORK/ours-zstd1" --jobs "$JOBS" --compression zstd:1
 best_plain=$(echo "if (${T[ours_zstd1]} < ${T[ours_zstd1_again]}) ${T[ours_zstd1]} else ${T[ours_zstd1_again]}" | bc -l)
 
 echo "== backup to S3 (S3Proxy on local disk) vs to a local file, same compression"
@@ -84,7 +96,7 @@ for _ in $(seq 100); do grep -q AWS_SECRET "$WORK/s3.out" 2>/dev/null && break; 
 S3ENDPOINT=$(sed -n 's/^endpoint=//p' "$WORK/s3.out")
 export AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$WORK/s3.out")
 export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$WORK/s3.out")
-run ours_zstd1_to_s3 java -Xmx128m -jar "$JAR" backup --postgres "$URL" --to "s3://bench/ours?endpoint=$S3ENDPOINT" --jobs "$JOBS" --compression zstd:1
+run ours_zstd1_to_s3 ours128 backup --postgres "$URL" --to "s3://bench/ours?endpoint=$S3ENDPOINT" --jobs "$JOBS" --compression zstd:1
 kill $S3PID 2>/dev/null || true
 
 echo "== restore (into fresh databases; the restores alternate, ${BENCH_ROUNDS:-3} rounds, best kept)"
@@ -102,12 +114,13 @@ timed() { # name, command...: like run, but keeps the best time over rounds
 for round in $(seq "${BENCH_ROUNDS:-3}"); do
   fresh r1; timed pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
   fresh r2; timed pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
-  fresh r3; timed ours_restore_zstd1 java -Xmx256m -jar "$JAR" restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"
+  fresh r3; timed ours_restore_zstd1 ours restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"
+  fresh r5; timed ours_restore_java_jar java -jar "$JAR" restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r5?user=postgres" --jobs "$JOBS"
 done
 fresh r4; run pg_restore_j${JOBS}_ours_gzip1 "$PGBIN/pg_restore" -j "$JOBS" -d r4 "$(ls -d "$WORK"/ours-gzip1/sets/*/postgres/main)"
 
 echo "== check: restored row counts"
-for db in bench r2 r3 r4; do
+for db in bench r2 r3 r4 r5; do
   printf '%-6s ' "$db"; $PSQL -d "$db" -At -c "SELECT (SELECT count(*) FROM pgbench_accounts) || ' accounts, ' || (SELECT count(*) FROM mixed) || ' mixed, sum(abalance)=' || (SELECT sum(abalance) FROM pgbench_accounts)"
 done
 
@@ -124,4 +137,5 @@ ratio "backup zstd:1 to S3 / to a local file" "${T[ours_zstd1_to_s3]}" "$best_pl
 ratio "backup zstd:1 encrypted / unencrypted" "${T[ours_zstd1_encrypted]}" "$best_plain"
 ratio "restore time / pg_restore" "${T[ours_restore_zstd1]}" "${T[pg_restore]}"
 ratio "restore time / pg_restore -j$JOBS" "${T[ours_restore_zstd1]}" "${T[pg_restore_j$JOBS]}"
+ratio "restore as plain java -jar / pg_restore -j$JOBS" "${T[ours_restore_java_jar]}" "${T[pg_restore_j$JOBS]}"
 echo "sizes (bytes): $(for k in "${!S[@]}"; do printf '%s=%s ' "$k" "${S[$k]}"; done)"

@@ -1,0 +1,97 @@
+package com.avnology.backup.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/avnology-backup}: records a class-data archive on a command's first run, uses it on
+ * the next, keeps JVM notes off standard output, and fails clearly without a jar.
+ */
+final class LauncherIT {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  Run launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("sh", Path.of("bin/avnology-backup")
+        .toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectError(tmp.resolve("stderr.txt").toFile());
+    pb.environment().put("AVNOLOGY_BACKUP_JAR",
+        System.getProperty("cli.jar", "target/avnology-backup.jar"));
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Run(p.exitValue(), out, Files.readString(tmp.resolve("stderr.txt")));
+  }
+
+  private List<Path> archives() throws IOException {
+    Path dir = tmp.resolve("cache/avnology-backup");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  @Test
+  void launcher_recordsAClassArchiveOnFirstRunAndUsesItAfter() throws Exception {
+    Path volume = Files.createDirectories(tmp.resolve("v"));
+    Files.writeString(volume.resolve("a.txt"), "hello");
+    String sink = "file:" + tmp.resolve("sink");
+
+    Run first = launcher(Map.of(), "backup", "--to", sink, "--volume", "v=" + volume, "--json");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out().strip()).as("only the JSON result on stdout").startsWith("{")
+        .endsWith("}");
+    assertThat(archives()).singleElement()
+        .satisfies(a -> assertThat(a.getFileName().toString()).startsWith("backup-")
+            .endsWith(".jsa"))
+        .satisfies(a -> assertThat(Files.size(a)).isGreaterThan(1 << 20));
+
+    Run second = launcher(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file="
+        + tmp.resolve("classes.log")), "backup", "--to", sink, "--volume", "v=" + volume);
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(Files.readString(tmp.resolve("classes.log")))
+        .contains("com.avnology.backup.VolumeTarget source: shared objects file");
+    assertThat(archives()).hasSize(1);
+
+    Run restore = launcher(Map.of(), "restore", "--from", sink, "--volume",
+        "v=" + tmp.resolve("out"));
+    assertThat(restore.code()).as(restore.err()).isZero();
+    assertThat(tmp.resolve("out/a.txt")).hasContent("hello");
+    assertThat(archives()).hasSize(2);
+  }
+
+  @Test
+  void launcher_withoutCdsOrForHelp_recordsNothing() throws Exception {
+    assertThat(launcher(Map.of(), "--help").out()).contains("Commands:");
+    Run list = launcher(Map.of("AVNOLOGY_BACKUP_CDS", "0"), "list", "--from",
+        "file:" + tmp.resolve("empty"));
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(archives()).isEmpty();
+  }
+
+  @Test
+  void launcher_withoutAJar_saysHowToBuildIt() throws Exception {
+    Run run = launcher(Map.of("AVNOLOGY_BACKUP_JAR", tmp.resolve("none.jar").toString()),
+        "list");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("no jar at").contains("./mvnw package -DskipTests");
+  }
+}
