@@ -1,6 +1,9 @@
 package com.avnology.backup.examples.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,20 +12,24 @@ import picocli.CommandLine.Command;
     name = "avnology-backup",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Backs up, restores and verifies volumes (and soon Postgres and S3 buckets).",
-    subcommands = {
-      BackupCommand.class,
-      RestoreCommand.class,
-      ListCommand.class,
-      VerifyCommand.class,
-      DemoCommand.class,
-      ListDumpCommand.class,
-      MirrorCommand.class,
-      S3ServerCommand.class,
-      MigrateCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Backs up, restores and verifies PostgreSQL databases, S3 buckets and volumes.")
 public final class Main implements Runnable {
+  /** The subcommands by name, in the order help lists them. */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("backup", BackupCommand::new);
+    COMMANDS.put("restore", RestoreCommand::new);
+    COMMANDS.put("list", ListCommand::new);
+    COMMANDS.put("verify", VerifyCommand::new);
+    COMMANDS.put("demo", DemoCommand::new);
+    COMMANDS.put("list-dump", ListDumpCommand::new);
+    COMMANDS.put("mirror", MirrorCommand::new);
+    COMMANDS.put("s3-server", S3ServerCommand::new);
+    COMMANDS.put("migrate", MigrateCommand::new);
+    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
@@ -54,11 +61,28 @@ public final class Main implements Runnable {
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     Logging.configure(args);
-    return new CommandLine(new Main())
+    return commandLine(args)
         .setOut(out)
         .setErr(err)
         .setExecutionExceptionHandler(new Errors())
         .execute(args);
+  }
+
+  /**
+   * Picocli builds the model of every subcommand it is given, by reflection, which is a tenth of
+   * a second of start-up; a command line naming one subcommand gets only that one (its help and
+   * errors are the same), anything else gets them all.
+   */
+  static CommandLine commandLine(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    Supplier<Object> only = args.length > 0 && !args[0].equals("help")
+        ? COMMANDS.get(args[0]) : null;
+    if (only != null) {
+      cl.addSubcommand(args[0], only.get());
+    } else {
+      COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
+    return cl;
   }
 
   @Override
