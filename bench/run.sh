@@ -32,7 +32,7 @@ cleanup() { as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2
 
 as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
-  -o "-p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=512MB" start >/dev/null \
+  -o "-p $PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c shared_buffers=512MB -c autovacuum=off" start >/dev/null \
   || { tail -5 "$WORK/server.log"; exit 1; }
 export PGHOST=localhost PGPORT=$PORT PGUSER=postgres
 PSQL="$PGBIN/psql -q -v ON_ERROR_STOP=1"
@@ -56,11 +56,16 @@ if [ -n "${BENCH_BUILD_ONLY:-}" ]; then echo "server left running: PGPORT=$PORT,
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
 size() { du -sb "$1" | cut -f1; }
+# Every timed run starts from the same state: autovacuum is off (it would otherwise vacuum the
+# previous run's database during the next run: heavy after pg_restore, whose rows are not frozen,
+# light after ours) and the server's and the kernel's dirty pages are written out first.
+settle() { $PSQL -d postgres -c "CHECKPOINT"; sync; }
 fresh() { $PSQL -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; }
 declare -A T S
 
 run() { # name, command...
   local name=$1; shift
+  settle
   local t0; t0=$(now)
   "$@" >"$WORK/$name.log" 2>&1 || { echo "$name failed:"; tail -20 "$WORK/$name.log"; exit 1; }
   T[$name]=$(secs "$t0" "$(now)")
@@ -105,6 +110,7 @@ best() { # name, seconds: keep the minimum
 }
 timed() { # name, command...: like run, but keeps the best time over rounds
   local name=$1; shift
+  settle
   local t0; t0=$(now)
   "$@" >"$WORK/$name.log" 2>&1 || { echo "$name failed:"; tail -20 "$WORK/$name.log"; exit 1; }
   local t; t=$(secs "$t0" "$(now)")
