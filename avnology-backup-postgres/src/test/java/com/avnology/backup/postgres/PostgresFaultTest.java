@@ -136,6 +136,26 @@ final class PostgresFaultTest {
   }
 
   @Test
+  void workerCannotConnect_failsBeforeAnythingIsWritten() {
+    String source = Fidelity.createAllKindsDatabase("src");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).build().run();
+    String target = EmbeddedPg.createDatabase("dst");
+    // a role that may hold two connections: the leader and one worker of three
+    exec(target, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'two_conns')"
+        + " THEN CREATE ROLE two_conns LOGIN CONNECTION LIMIT 2; END IF; END $$");
+    String url = EmbeddedPg.jdbcUrl(target).replace("user=postgres", "user=two_conns");
+
+    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
+            .target(PostgresTarget.builder(url).jobs(3).build()).build().execute())
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("cannot connect for restore worker")
+        .hasMessageContaining("too many connections");
+    assertThat(relations(target)).isZero();
+  }
+
+  @Test
   void wrongKey_failsBeforeAnythingIsRestored() {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));

@@ -2,6 +2,7 @@ package com.avnology.backup.examples.cli;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -61,6 +62,7 @@ public final class Main implements Runnable {
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     Logging.configure(args);
+    warmUp(args);
     return commandLine(args)
         .setOut(out)
         .setErr(err)
@@ -83,6 +85,48 @@ public final class Main implements Runnable {
       COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
     }
     return cl;
+  }
+
+  /** Classes most commands initialize, with their static state (Jackson's ObjectMapper, …). */
+  private static final List<String> WARM = List.of(
+      "com.avnology.backup.internal.ManifestCodec",
+      "org.postgresql.Driver",
+      "com.avnology.backup.FileSystemSink",
+      "com.avnology.backup.RestorePlan",
+      "com.avnology.backup.Backup",
+      "com.avnology.backup.postgres.PostgresTarget",
+      "com.avnology.backup.postgres.internal.engine.ArchiveRestore",
+      "com.avnology.backup.postgres.internal.engine.SnapshotBackup",
+      "com.avnology.backup.postgres.internal.archive.TocReader",
+      "com.avnology.backup.postgres.internal.archive.TocWriter",
+      "com.github.luben.zstd.ZstdInputStreamNoFinalizer");
+
+  /**
+   * Start-up is single-threaded while the database waits; a daemon thread loads and initializes
+   * what the command will need on the other core while picocli reads the command line. Nothing
+   * it does has effects beyond class initialization (and loading zstd's native library).
+   */
+  private static void warmUp(String... args) {
+    if (args.length == 0 || !COMMANDS.containsKey(args[0]) || args[0].equals("help")) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      ClassLoader loader = Main.class.getClassLoader();
+      for (String name : WARM) {
+        try {
+          Class.forName(name, true, loader);
+        } catch (ClassNotFoundException | LinkageError ignored) {
+          // the command will report it, if it needs the class
+        }
+      }
+      try {
+        com.github.luben.zstd.util.Native.load();
+      } catch (LinkageError ignored) {
+        // as above
+      }
+    }, "avnology-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -75,16 +77,20 @@ public final class ArchiveRestore {
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
     source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
+    // The workers connect while the leader checks the database and runs pre-data.
+    List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
     try (Connection leader = Connections.open(dataSource, "restore")) {
       Sessions.restore(leader, plan.searchPath);
       if (!options.clean()) {
         EmptyCheck.requireEmpty(leader);
       }
+      // every connection is up before anything is written
+      List<Connection> workerConnections = joinAll(workers);
       long t0 = System.nanoTime();
       runPreData(leader, plan);
       long t1 = System.nanoTime();
       try {
-        runParallel(plan, source);
+        runParallel(plan, source, workerConnections);
         long t2 = System.nanoTime();
         runSerial(leader, plan.acls);
         runSerial(leader, plan.last);
@@ -106,7 +112,32 @@ public final class ArchiveRestore {
     } catch (SQLException e) {
       throw new StorageException("restore from " + source.describe() + " failed: "
           + e.getMessage(), e);
+    } finally {
+      // closes what runParallel did not get to (a failure before it, or after it started)
+      workers.forEach(w -> w.whenComplete((c, e) -> Connections.closeQuietly(c)));
     }
+  }
+
+  private List<CompletableFuture<Connection>> openWorkers(String searchPath) {
+    List<CompletableFuture<Connection>> workers = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, jobs); i++) {
+      CompletableFuture<Connection> worker = new CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        Connection c = null;
+        try {
+          c = Connections.open(dataSource, "restore worker");
+          Sessions.restore(c, searchPath);
+          worker.complete(c);
+        } catch (SQLException | RuntimeException e) {
+          Connections.closeQuietly(c);
+          worker.completeExceptionally(e);
+        }
+      }, "avnology-restore-connect-" + (i + 1));
+      t.setDaemon(true);
+      t.start();
+      workers.add(worker);
+    }
+    return workers;
   }
 
   private static void checkSupported(RestorePlanner plan, ArchiveSource source) {
@@ -181,15 +212,24 @@ public final class ArchiveRestore {
     }
   }
 
-  private void runParallel(RestorePlanner plan, ArchiveSource source) throws SQLException {
-    List<Connection> workers = new ArrayList<>();
-    try {
-      int n = Math.max(1, jobs);
-      for (int i = 0; i < n; i++) {
-        Connection c = Connections.open(dataSource, "restore worker");
-        workers.add(c);
-        Sessions.restore(c, plan.searchPath);
+  private static List<Connection> joinAll(List<CompletableFuture<Connection>> connecting)
+      throws SQLException {
+    List<Connection> connections = new ArrayList<>();
+    for (CompletableFuture<Connection> c : connecting) {
+      try {
+        connections.add(c.join());
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        throw e.getCause() instanceof RuntimeException r ? r : e;
       }
+    }
+    return connections;
+  }
+
+  private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers) {
+    try {
       Map<Integer, Long> sizes = new HashMap<>();
       for (TocEntry d : plan.data) {
         if (d.dataFile() != null && !d.dataFile().isEmpty()) {
