@@ -142,7 +142,8 @@ final class PostgresFaultTest {
     Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
         .sink(sink).build().run();
     String target = EmbeddedPg.createDatabase("dst");
-    // a role that may hold two connections: the leader and one worker of three
+    // a role that may hold two connections: of the leader and three workers, which connect at
+    // once, two fail
     exec(target, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'two_conns')"
         + " THEN CREATE ROLE two_conns LOGIN CONNECTION LIMIT 2; END IF; END $$");
     String url = EmbeddedPg.jdbcUrl(target).replace("user=postgres", "user=two_conns");
@@ -150,7 +151,7 @@ final class PostgresFaultTest {
     assertThatThrownBy(() -> RestorePlan.from(sink).latest()
             .target(PostgresTarget.builder(url).jobs(3).build()).build().execute())
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("cannot connect for restore worker")
+        .hasMessageContaining("cannot connect for restore")
         .hasMessageContaining("too many connections");
     assertThat(relations(target)).isZero();
   }
