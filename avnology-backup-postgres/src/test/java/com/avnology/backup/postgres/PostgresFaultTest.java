@@ -157,6 +157,34 @@ final class PostgresFaultTest {
   }
 
   @Test
+  void damagedSmallTableWhileABigOneLoads_reportsTheDamageAndUndoesEverything() throws Exception {
+    String source = EmbeddedPg.createDatabase("src");
+    exec(source, "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1,"
+        + " 400000) g; CREATE TABLE small AS SELECT g AS id FROM generate_series(1, 100) g;"
+        + " ALTER TABLE big ADD PRIMARY KEY (id)");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    BackupResult result = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).compression(Compression.parse("gzip:1")).build().run();
+    Manifest.Artifact smallest = result.targets().get(0).artifacts().stream()
+        .filter(a -> a.path().endsWith(".dat.gz"))
+        .min(Comparator.comparingLong(Manifest.Artifact::size)).orElseThrow();
+    Path file = sink.root().resolve("sets/" + result.setId() + "/" + smallest.path());
+    Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 12));
+    String target = EmbeddedPg.createDatabase("dst");
+
+    // The big table loads on one worker while the other fails on the small one at once; the
+    // big load is cancelled, and its cancellation does not hide the damage.
+    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
+            .build().execute())
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining(smallest.path())
+        .hasMessageContaining("everything the restore created was dropped again");
+    assertThat(relations(target)).isZero();
+  }
+
+  @Test
   void wrongKey_failsBeforeAnythingIsRestored() {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));

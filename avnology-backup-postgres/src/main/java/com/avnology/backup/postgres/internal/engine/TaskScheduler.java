@@ -86,13 +86,16 @@ public final class TaskScheduler<T> {
    *
    * @param task the task that failed
    * @param e why
+   * @return whether this was the first failure
    */
-  public synchronized void failed(Task<T> task, Throwable e) {
+  public synchronized boolean failed(Task<T> task, Throwable e) {
     running.remove(task);
-    if (failure == null) {
+    boolean first = failure == null;
+    if (first) {
       failure = e;
     }
     notifyAll();
+    return first;
   }
 
   /** @return the first failure, or null */

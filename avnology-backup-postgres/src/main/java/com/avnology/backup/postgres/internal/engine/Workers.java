@@ -1,13 +1,17 @@
 package com.avnology.backup.postgres.internal.engine;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresql.PGConnection;
 
 /**
  * Runs a {@link TaskScheduler}'s tasks on a fixed set of connections, one thread per connection.
- * The first failure stops the hand-out; running tasks finish or fail, then it is rethrown.
+ * The first failure stops the hand-out and cancels what the other connections are running (a
+ * long COPY would otherwise hold up the undo for as long as it takes); once every worker has
+ * stopped, that first failure is rethrown.
  */
 public final class Workers {
   /**
@@ -41,7 +45,8 @@ public final class Workers {
     List<Thread> threads = new ArrayList<>();
     AtomicInteger n = new AtomicInteger();
     for (Connection c : connections) {
-      Thread t = new Thread(() -> loop(c, scheduler, action), name + "-" + n.incrementAndGet());
+      Thread t = new Thread(() -> loop(c, connections, scheduler, action),
+          name + "-" + n.incrementAndGet());
       t.setDaemon(true);
       threads.add(t);
       t.start();
@@ -58,7 +63,22 @@ public final class Workers {
     }
   }
 
-  private static <T> void loop(Connection c, TaskScheduler<T> scheduler, Action<T> action) {
+  /** Asks the server to cancel whatever the other connections are running; best effort. */
+  private static void cancelOthers(Connection failed, List<Connection> all) {
+    for (Connection other : all) {
+      if (other == failed) {
+        continue;
+      }
+      try {
+        other.unwrap(PGConnection.class).cancelQuery();
+      } catch (SQLException | RuntimeException ignored) {
+        // the connection may be gone already; the first failure is what is reported
+      }
+    }
+  }
+
+  private static <T> void loop(Connection c, List<Connection> all, TaskScheduler<T> scheduler,
+      Action<T> action) {
     while (true) {
       TaskScheduler.Task<T> task;
       try {
@@ -74,7 +94,9 @@ public final class Workers {
         action.run(c, task.payload());
         scheduler.done(task);
       } catch (Throwable e) {
-        scheduler.failed(task, e);
+        if (scheduler.failed(task, e)) {
+          cancelOthers(c, all);
+        }
         return;
       }
     }
