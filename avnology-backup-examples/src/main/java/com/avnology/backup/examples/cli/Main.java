@@ -87,7 +87,7 @@ public final class Main implements Runnable {
     return cl;
   }
 
-  /** Classes most commands initialize, with their static state (Jackson's ObjectMapper, …). */
+  /** Classes most commands initialize, with their static state (JSON factory, JDBC driver, …). */
   private static final List<String> WARM = List.of(
       "com.avnology.backup.internal.ManifestCodec",
       "org.postgresql.Driver",
