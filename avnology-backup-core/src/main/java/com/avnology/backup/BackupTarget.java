@@ -44,7 +44,8 @@ public interface BackupTarget {
    * SHA-256) before it makes anything it wrote final, and when a check fails, it leaves its
    * destination as it found it and throws {@link IntegrityException}. {@link RestorePlan} then
    * skips the separate verification pass over this target's artifacts when the target is restored
-   * first, so they are read once instead of twice.
+   * first (only then: damage in a later target must stop the restore before anything is written),
+   * so they are read once instead of twice.
    *
    * @return {@code false} (the default): every artifact is verified before anything is written
    */

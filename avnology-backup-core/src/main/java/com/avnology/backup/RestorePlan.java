@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #execute()} first reads every artifact of the chosen targets and checks its size and
  * SHA-256; a damaged set fails with {@link IntegrityException} before anything is written. Targets
- * are then restored in the order they were added. One exception saves a pass over the data: the
- * targets at the head of the plan that {@linkplain BackupTarget#verifiesWhileRestoring() verify
- * while restoring} (a PostgreSQL database restored without {@code clean()}) check their artifacts
- * as they read them and, on damage, undo what they did and throw {@link IntegrityException}; the
- * targets after them are still verified before anything is written. Call {@link #verify()} first
- * to have everything checked before anything is touched.
+ * are then restored in the order they were added. One exception saves a pass over the data: a
+ * first target that {@linkplain BackupTarget#verifiesWhileRestoring() verifies while restoring} (a
+ * PostgreSQL database restored without {@code clean()}) checks its artifacts as it reads them and,
+ * on damage, undoes what it did and throws {@link IntegrityException}; the targets after it are
+ * still verified before anything is written. Call {@link #verify()} first to have everything
+ * checked before anything is touched.
  *
  * <p>Immutable and thread-safe.
  */
@@ -128,11 +128,12 @@ public final class RestorePlan {
           + " nothing was restored");
     }
     // The manifest is authentic (with a key) and sizes and hashes of the stored bytes match it;
-    // chunk tags are checked again as the targets read. The leading targets that verify while
-    // restoring skip this pass; any damage they meet, they undo and report.
+    // chunk tags are checked again as the targets read. A first target that verifies while
+    // restoring skips this pass; any damage it meets, it undoes and reports.
     targets.forEach(t -> entry(manifest, t));
     List<BackupTarget> checkedFirst = new ArrayList<>(targets);
-    while (!checkedFirst.isEmpty() && checkedFirst.get(0).verifiesWhileRestoring()) {
+    if (checkedFirst.get(0).verifiesWhileRestoring()) {
+      // only the first: damage in a later one must be found before the first is restored
       BackupTarget t = checkedFirst.remove(0);
       log.debug("{}/{} checks its artifacts as it restores them", t.kind(), t.name());
     }

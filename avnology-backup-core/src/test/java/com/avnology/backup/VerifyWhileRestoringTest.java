@@ -70,6 +70,34 @@ final class VerifyWhileRestoringTest {
     }
   }
 
+  /** A volume that claims to verify while restoring, as a second self-verifying target. */
+  record SelfVerifyingVolume(VolumeTarget volume) implements BackupTarget {
+    @Override
+    public String kind() {
+      return volume.kind();
+    }
+
+    @Override
+    public String name() {
+      return volume.name();
+    }
+
+    @Override
+    public void backup(BackupContext context) {
+      volume.backup(context);
+    }
+
+    @Override
+    public void restore(RestoreContext context) {
+      volume.restore(context);
+    }
+
+    @Override
+    public boolean verifiesWhileRestoring() {
+      return true;
+    }
+  }
+
   @BeforeEach
   void backup() throws IOException {
     volume = Files.createDirectories(tmp.resolve("v"));
@@ -120,6 +148,19 @@ final class VerifyWhileRestoringTest {
         .hasMessageContaining("volume/certs.tar");
     assertThat(head.restored).isEmpty();
     assertThat(head.failures).isEmpty();
+  }
+
+  @Test
+  void damageInASecondTargetThatVerifiesWhileRestoring_isFoundBeforeTheFirstIsRestored()
+      throws IOException {
+    damage("volume/certs.tar");
+    StreamTarget head = new StreamTarget(true);
+    assertThatThrownBy(() -> RestorePlan.from(sink).set(setId).target(head)
+            .target(new SelfVerifyingVolume(VolumeTarget.of("certs", tmp.resolve("restored"))))
+            .build().execute())
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("nothing was restored");
+    assertThat(head.restored).isEmpty();
   }
 
   @Test

@@ -1,8 +1,10 @@
 package com.avnology.backup.examples.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -98,8 +100,7 @@ public final class Main implements Runnable {
       "com.avnology.backup.postgres.internal.engine.ArchiveRestore",
       "com.avnology.backup.postgres.internal.engine.SnapshotBackup",
       "com.avnology.backup.postgres.internal.archive.TocReader",
-      "com.avnology.backup.postgres.internal.archive.TocWriter",
-      "com.github.luben.zstd.ZstdInputStreamNoFinalizer");
+      "com.avnology.backup.postgres.internal.archive.TocWriter");
 
   /**
    * Start-up is single-threaded while the database waits; a daemon thread loads and initializes
@@ -107,9 +108,16 @@ public final class Main implements Runnable {
    * it does has effects beyond class initialization (and loading zstd's native library).
    */
   private static void warmUp(String... args) {
-    if (args.length == 0 || !COMMANDS.containsKey(args[0]) || args[0].equals("help")) {
+    if (args.length == 0 || !COMMANDS.containsKey(args[0]) || args[0].equals("help")
+        || Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help")
+            || a.equals("-V") || a.equals("--version"))) {
       return;
     }
+    // Only classes whose initialization cannot fail because of the environment: a class whose
+    // initializer fails here would fail later with "Could not initialize class" and no cause.
+    // zstd's native library is loaded through Native.load(), which keeps no failure: the
+    // command's own use reports it in full.
+    boolean moves = Set.of("backup", "restore", "verify", "demo").contains(args[0]);
     Thread t = new Thread(() -> {
       ClassLoader loader = Main.class.getClassLoader();
       for (String name : WARM) {
@@ -119,10 +127,12 @@ public final class Main implements Runnable {
           // the command will report it, if it needs the class
         }
       }
-      try {
-        com.github.luben.zstd.util.Native.load();
-      } catch (LinkageError ignored) {
-        // as above
+      if (moves) {
+        try {
+          com.github.luben.zstd.util.Native.load();
+        } catch (LinkageError | RuntimeException ignored) {
+          // as above
+        }
       }
     }, "avnology-warm-up");
     t.setDaemon(true);

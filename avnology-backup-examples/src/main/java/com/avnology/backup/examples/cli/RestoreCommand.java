@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup restore}. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-    description = "Restores the targets named from a backup set; every artifact is checked"
+    description = "Restores the targets named from a backup set; every artifact used is checked"
         + " (before anything is written, or as a database without --clean loads).")
 final class RestoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

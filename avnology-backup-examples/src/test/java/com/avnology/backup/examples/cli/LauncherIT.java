@@ -31,7 +31,7 @@ final class LauncherIT {
     pb.environment().put("AVNOLOGY_BACKUP_JAR",
         System.getProperty("cli.jar", "target/avnology-backup.jar"));
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    pb.environment().put("XDG_CACHE_HOME", tmp.resolve("my cache").toString()); // a space, too
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -40,7 +40,7 @@ final class LauncherIT {
   }
 
   private List<Path> archives() throws IOException {
-    Path dir = tmp.resolve("cache/avnology-backup");
+    Path dir = tmp.resolve("my cache/avnology-backup");
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -79,8 +79,12 @@ final class LauncherIT {
   }
 
   @Test
-  void launcher_withoutCdsOrForHelp_recordsNothing() throws Exception {
+  void launcher_withoutCdsOrForHelpOrOnFailure_recordsNothing() throws Exception {
     assertThat(launcher(Map.of(), "--help").out()).contains("Commands:");
+    assertThat(launcher(Map.of(), "restore", "--help").out()).contains("--from");
+    Run failed = launcher(Map.of(), "verify", "--from", "file:" + tmp.resolve("none"));
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).contains("no backup set");
     Run list = launcher(Map.of("AVNOLOGY_BACKUP_CDS", "0"), "list", "--from",
         "file:" + tmp.resolve("empty"));
     assertThat(list.code()).as(list.err()).isZero();

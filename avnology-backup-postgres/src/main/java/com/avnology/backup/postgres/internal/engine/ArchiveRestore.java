@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,13 @@ public final class ArchiveRestore {
         long t2 = System.nanoTime();
         runSerial(leader, plan.acls);
         runSerial(leader, plan.last);
-        Sessions.durable(leader);
+        try {
+          Sessions.durable(leader);
+        } catch (SQLException e) {
+          throw new StorageException("every entry of " + source.describe() + " was restored,"
+              + " but the server did not confirm that the restore is durable: " + e.getMessage()
+              + "; check the database before relying on it", e);
+        }
         log.info("restored {} entries: pre-data {} ms, data and post-data {} ms on {} jobs,"
             + " the rest {} ms", plan.all().size(), (t1 - t0) / 1_000_000,
             (t2 - t1) / 1_000_000, jobs, (System.nanoTime() - t2) / 1_000_000);
@@ -204,8 +211,10 @@ public final class ArchiveRestore {
         apply(leader, e);
       }
       leader.commit();
-    } catch (EntryFailure f) {
-      leader.rollback();
+    } catch (SQLException | RuntimeException | Error f) {
+      // whatever failed, nothing of clean or pre-data may be committed (switching autocommit
+      // back on below would commit an open transaction)
+      rollbackQuietly(leader);
       throw f;
     } finally {
       leader.setAutoCommit(true);
@@ -236,12 +245,15 @@ public final class ArchiveRestore {
           sizes.put(d.dumpId(), source.dataSize(d.dataFile()));
         }
       }
+      Set<Integer> foreignTables = new HashSet<>();
+      plan.all().stream().filter(t -> t.desc().equals("FOREIGN TABLE"))
+          .forEach(t -> foreignTables.add(t.dumpId()));
       TaskScheduler<TocEntry> scheduler = new TaskScheduler<>(plan.parallelTasks(sizes));
       try {
         Workers.run(workers, scheduler, (c, e) -> {
           long start = System.nanoTime();
           if (e.desc().equals("TABLE DATA")) {
-            copyIn(c, e, source);
+            copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables));
           } else {
             apply(c, e);
           }
@@ -249,8 +261,8 @@ public final class ArchiveRestore {
         }, "avnology-restore");
       } catch (EntryFailure f) {
         throw f;
-      } catch (Exception e) {
-        throw new EntryFailure("restore worker failed: " + e.getMessage(), e);
+      } catch (Exception | Error e) {
+        throw new EntryFailure("restore worker failed: " + e, e);
       }
     } finally {
       workers.forEach(Connections::closeQuietly);
@@ -282,10 +294,12 @@ public final class ArchiveRestore {
     }
   }
 
-  private void copyIn(Connection c, TocEntry e, ArchiveSource source) {
+  private void copyIn(Connection c, TocEntry e, ArchiveSource source, boolean foreign) {
     String table = Identifiers.quote(e.namespace()) + "." + Identifiers.quote(e.tag());
     String copy = copyStatement(e.copyStmt());
-    boolean ownTable = loadsTable(copy, table);
+    // a foreign table's rows live elsewhere: no TRUNCATE (postgres_fdw would empty the remote
+    // table), and FREEZE is refused there
+    boolean ownTable = !foreign && loadsTable(copy, table);
     try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()));
         Statement s = c.createStatement()) {
       if (ownTable) {
@@ -335,8 +349,10 @@ public final class ArchiveRestore {
    * @return whether it loads that very table from stdin
    */
   static boolean loadsTable(String copy, String table) {
-    return (copy.startsWith("COPY " + table + " (") || copy.startsWith("COPY " + table + " FROM"))
-        && copy.endsWith("FROM stdin");
+    String normal = copy.replaceAll("\\s+", " "); // a table without columns: "COPY t  FROM"
+    return (normal.startsWith("COPY " + table + " (")
+        || normal.startsWith("COPY " + table + " FROM"))
+        && normal.endsWith("FROM stdin");
   }
 
   /**

@@ -35,7 +35,18 @@ public final class ContextArchiveSource implements ArchiveSource {
         Compression.Algorithm algorithm =
             Compression.Algorithm.valueOf(a.compression().toUpperCase(Locale.ROOT));
         String relative = a.path().substring(context.manifest().kind().length() + 1);
-        return Compression.decompress(algorithm, context.open(relative));
+        InputStream stored = context.open(relative);
+        try {
+          return Compression.decompress(algorithm, stored);
+        } catch (RuntimeException e) {
+          // closing reads the rest and checks it: damage is then what the failure says
+          try {
+            stored.close();
+          } catch (IOException | RuntimeException check) {
+            e.addSuppressed(check);
+          }
+          throw e;
+        }
       }
     }
     throw new NotFoundException("set " + context.setId() + " has no data file " + base);

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /** SQL identifier quoting as pg_dump's {@code fmtId} does it (quote unless plain lower-case). */
 public final class Identifiers {
-  private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_$]*");
+  private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*");
 
   private Identifiers() {}
 
@@ -19,7 +19,7 @@ public final class Identifiers {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  /** The keywords pg_dump's fmtId quotes (all but the unreserved ones, as of PostgreSQL 15). */
+  /** The keywords pg_dump's fmtId quotes (all but the unreserved ones, PostgreSQL 15 to 17). */
   static final class Keywords {
     private static final java.util.Set<String> RESERVED = java.util.Set.of(
         "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both",
@@ -43,7 +43,11 @@ public final class Identifiers {
         "position", "precision", "real", "row", "setof", "smallint", "substring", "time",
         "timestamp", "treat", "trim", "values", "varchar", "xmlattributes", "xmlconcat",
         "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
-        "xmlserialize", "xmltable");
+        "xmlserialize", "xmltable",
+        // added by PostgreSQL 16 and 17 (quoting them for older servers is harmless)
+        "system_user", "json", "json_array", "json_arrayagg", "json_exists", "json_object",
+        "json_objectagg", "json_query", "json_scalar", "json_serialize", "json_table",
+        "json_value", "merge_action");
 
     private Keywords() {}
 

@@ -62,6 +62,9 @@ public final class Sessions {
       s.execute("SET statement_timeout = 0");
       s.execute("SET lock_timeout = 0");
       s.execute("SET idle_in_transaction_session_timeout = 0");
+      // the leader idles through the data phase, workers through pre-data (PostgreSQL 14+)
+      s.execute("SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
+          + " WHERE pg_catalog.current_setting('server_version_num')::int >= 140000");
       s.execute("SET standard_conforming_strings = on");
       s.execute(searchPath != null && !searchPath.isBlank()
           ? searchPath
