@@ -104,7 +104,7 @@ export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$WORK/s3.o
 run ours_zstd1_to_s3 ours128 backup --postgres "$URL" --to "s3://bench/ours?endpoint=$S3ENDPOINT" --jobs "$JOBS" --compression zstd:1
 kill $S3PID 2>/dev/null || true
 
-echo "== restore (into fresh databases; the restores alternate, ${BENCH_ROUNDS:-3} rounds, best kept)"
+echo "== restore (into fresh databases; the restores alternate, ${BENCH_ROUNDS:-5} rounds, best kept)"
 best() { # name, seconds: keep the minimum
   if [ -z "${T[$1]:-}" ] || [ "$(echo "$2 < ${T[$1]}" | bc -l)" = 1 ]; then T[$1]=$2; fi
 }
@@ -115,13 +115,20 @@ timed() { # name, command...: like run, but keeps the best time over rounds
   "$@" >"$WORK/$name.log" 2>&1 || { echo "$name failed:"; tail -20 "$WORK/$name.log"; exit 1; }
   local t; t=$(secs "$t0" "$(now)")
   best "$name" "$t"
+  LAST[$name]=$t
   printf '%-28s %8.2f s\n' "$name" "$t"
 }
-for round in $(seq "${BENCH_ROUNDS:-3}"); do
+declare -A LAST PAIRED
+pair() { # name, reference: record this round's ratio name/reference
+  PAIRED[$1]="${PAIRED[$1]:-} $(echo "${LAST[$1]} / ${LAST[$2]}" | bc -l)"
+}
+median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+for round in $(seq "${BENCH_ROUNDS:-5}"); do
   fresh r1; timed pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
   fresh r2; timed pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
   fresh r3; timed ours_restore_zstd1 ours restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"
   fresh r5; timed ours_restore_java_jar java -jar "$JAR" restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r5?user=postgres" --jobs "$JOBS"
+  pair ours_restore_zstd1 "pg_restore_j$JOBS"; pair ours_restore_java_jar "pg_restore_j$JOBS"
 done
 fresh r4; run pg_restore_j${JOBS}_ours_gzip1 "$PGBIN/pg_restore" -j "$JOBS" -d r4 "$(ls -d "$WORK"/ours-gzip1/sets/*/postgres/main)"
 
@@ -144,4 +151,8 @@ ratio "backup zstd:1 encrypted / unencrypted" "${T[ours_zstd1_encrypted]}" "$bes
 ratio "restore time / pg_restore" "${T[ours_restore_zstd1]}" "${T[pg_restore]}"
 ratio "restore time / pg_restore -j$JOBS" "${T[ours_restore_zstd1]}" "${T[pg_restore_j$JOBS]}"
 ratio "restore as plain java -jar / pg_restore -j$JOBS" "${T[ours_restore_java_jar]}" "${T[pg_restore_j$JOBS]}"
+# The machine drifts between rounds (±15 % on a shared 2-core box); the restores of one round run
+# back to back, so the median of the per-round ratios is the steadier figure.
+printf '%-44s %6.2f   (rounds:%s)\n' "restore / pg_restore -j$JOBS, median of rounds" "$(median ${PAIRED[ours_restore_zstd1]})" "$(printf ' %.2f' ${PAIRED[ours_restore_zstd1]})"
+printf '%-44s %6.2f   (rounds:%s)\n' "java -jar / pg_restore -j$JOBS, median of rounds" "$(median ${PAIRED[ours_restore_java_jar]})" "$(printf ' %.2f' ${PAIRED[ours_restore_java_jar]})"
 echo "sizes (bytes): $(for k in "${!S[@]}"; do printf '%s=%s ' "$k" "${S[$k]}"; done)"
