@@ -132,6 +132,13 @@ for round in $(seq "${BENCH_ROUNDS:-5}"); do
 done
 fresh r4; run pg_restore_j${JOBS}_ours_gzip1 "$PGBIN/pg_restore" -j "$JOBS" -d r4 "$(ls -d "$WORK"/ours-gzip1/sets/*/postgres/main)"
 
+echo "== restore modes over a populated database (what --clean and --swap cost for their guarantees)"
+# r1 and r3 hold the bench data from the rounds above; each restore replaces it.
+timed pg_restore_clean_1txn "$PGBIN/pg_restore" --clean --if-exists --single-transaction -d r1 "$WORK/bench.dump"
+timed pg_restore_clean_j$JOBS "$PGBIN/pg_restore" --clean --if-exists -j "$JOBS" -d r1 "$WORK/bench.dump"
+timed ours_restore_clean ours restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS" --clean
+timed ours_restore_swap ours restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS" --swap
+
 echo "== check: restored row counts"
 for db in bench r2 r3 r4 r5; do
   printf '%-6s ' "$db"; $PSQL -d "$db" -At -c "SELECT (SELECT count(*) FROM pgbench_accounts) || ' accounts, ' || (SELECT count(*) FROM mixed) || ' mixed, sum(abalance)=' || (SELECT sum(abalance) FROM pgbench_accounts)"
@@ -151,6 +158,11 @@ ratio "backup zstd:1 encrypted / unencrypted" "${T[ours_zstd1_encrypted]}" "$bes
 ratio "restore time / pg_restore" "${T[ours_restore_zstd1]}" "${T[pg_restore]}"
 ratio "restore time / pg_restore -j$JOBS" "${T[ours_restore_zstd1]}" "${T[pg_restore_j$JOBS]}"
 ratio "restore as plain java -jar / pg_restore -j$JOBS" "${T[ours_restore_java_jar]}" "${T[pg_restore_j$JOBS]}"
+ratio "restore --clean (1 txn) / pg_restore --clean -1" "${T[ours_restore_clean]}" "${T[pg_restore_clean_1txn]}"
+ratio "restore --clean (1 txn) / pg_restore --clean -j$JOBS" "${T[ours_restore_clean]}" "${T[pg_restore_clean_j$JOBS]}"
+ratio "restore --swap / pg_restore --clean -j$JOBS" "${T[ours_restore_swap]}" "${T[pg_restore_clean_j$JOBS]}"
+ratio "restore --clean (1 txn) / ours into empty" "${T[ours_restore_clean]}" "${T[ours_restore_zstd1]}"
+ratio "restore --swap / ours into empty" "${T[ours_restore_swap]}" "${T[ours_restore_zstd1]}"
 # The machine drifts between rounds (±15 % on a shared 2-core box); the restores of one round run
 # back to back, so the median of the per-round ratios is the steadier figure.
 printf '%-44s %6.2f   (rounds:%s)\n' "restore / pg_restore -j$JOBS, median of rounds" "$(median ${PAIRED[ours_restore_zstd1]})" "$(printf ' %.2f' ${PAIRED[ours_restore_zstd1]})"

@@ -115,6 +115,8 @@ public final class RestorePlan {
    * @throws NotFoundException if the set, or a chosen target in it, does not exist
    * @throws BackupException if a target's restore fails; the message names the target and says
    *     which targets were already restored
+   * @throws RestoreInterruptedException if the process began to shut down during a target's
+   *     restore; that target undid what it had done where it could (the exception says)
    */
   public RestoreResult execute() {
     Instant start = clock.instant();
@@ -177,6 +179,10 @@ public final class RestorePlan {
           + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";
       String message =
           "restore of " + label + " from set " + id + " failed: " + e.getMessage() + restored;
+      if (e instanceof RestoreInterruptedException i) {
+        throw new RestoreInterruptedException(message, i.destinationUnchanged() && done.isEmpty(),
+            e);
+      }
       if (e instanceof IntegrityException) {
         throw new IntegrityException(message, e);
       }

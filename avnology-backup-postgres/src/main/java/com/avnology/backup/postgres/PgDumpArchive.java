@@ -8,7 +8,7 @@ import com.avnology.backup.IntegrityException;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
-import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
+import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DirectoryArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DirectoryBackupContext;
@@ -130,8 +130,7 @@ public final class PgDumpArchive {
             + e.getMessage(), e);
       }
     }
-    return new ArchiveRestore(target.dataSource(), target.jobs(), target.options())
-        .restore(source);
+    return DatabaseRestore.run(target.dataSource(), target.jobs(), target.options(), source);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.List;
  * @param noOwner neither record nor restore owners
  * @param noPrivileges neither record nor restore grants
  * @param clean on restore, drop the archive's objects first and accept a non-empty database
+ * @param restoreMode how a restore protects what was in the database before it
  */
 public record PostgresOptions(
     List<String> schemas,
@@ -20,17 +21,38 @@ public record PostgresOptions(
     List<String> excludeTables,
     boolean noOwner,
     boolean noPrivileges,
-    boolean clean) {
-  /** Copies the lists. */
+    boolean clean,
+    RestoreMode restoreMode) {
+  /**
+   * Copies the lists.
+   *
+   * @throws IllegalArgumentException if {@code clean} is asked with {@link RestoreMode#IN_PLACE}
+   */
   public PostgresOptions {
+    java.util.Objects.requireNonNull(restoreMode, "null restoreMode");
+    if (clean && restoreMode == RestoreMode.IN_PLACE) {
+      throw new IllegalArgumentException("clean with RestoreMode.IN_PLACE would drop the old"
+          + " objects before the new ones are loaded, in transactions of their own: use"
+          + " SINGLE_TRANSACTION (the default with clean) or SWAP");
+    }
     schemas = List.copyOf(schemas);
     excludeSchemas = List.copyOf(excludeSchemas);
     tables = List.copyOf(tables);
     excludeTables = List.copyOf(excludeTables);
   }
 
-  /** @return the defaults: everything, owners and grants kept, no clean */
+  /** @return the defaults: everything, owners and grants kept, no clean, restored in place */
   public static PostgresOptions defaults() {
-    return new PostgresOptions(List.of(), List.of(), List.of(), List.of(), false, false, false);
+    return new PostgresOptions(List.of(), List.of(), List.of(), List.of(), false, false, false,
+        RestoreMode.IN_PLACE);
+  }
+
+  /**
+   * @param mode another restore mode
+   * @return a copy with it
+   */
+  public PostgresOptions withRestoreMode(RestoreMode mode) {
+    return new PostgresOptions(schemas, excludeSchemas, tables, excludeTables, noOwner,
+        noPrivileges, clean && mode != RestoreMode.IN_PLACE, mode);
   }
 }

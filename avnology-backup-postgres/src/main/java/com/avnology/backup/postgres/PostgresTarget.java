@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.avnology.backup.BackupContext;
 import com.avnology.backup.BackupTarget;
 import com.avnology.backup.RestoreContext;
-import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
+import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.internal.engine.ContextArchiveSource;
+import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
 import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,14 @@ import javax.sql.DataSource;
  * copied with {@code COPY … TO STDOUT}, largest first. Gzip or no compression gives archive
  * version 1.14 (pg_restore 12+); zstd gives 1.15 (pg_restore 16+).
  *
- * <p>Restore: refuses a database that holds user objects unless {@link Builder#clean()} is set.
- * Pre-data runs in one transaction; data and post-data run on {@code jobs} connections, honouring
- * dependencies as {@code pg_restore -j} does. If anything fails, everything the restore created is
- * dropped again, so the database is left as it was found (empty, or cleaned), and the error names
- * the archive entry that failed.
+ * <p>Restore: whatever fails and whatever stops the process, the database keeps what it held
+ * before ({@link RestoreMode}). Into an empty database ({@link RestoreMode#IN_PLACE}, the default),
+ * pre-data runs in one transaction, data and post-data on {@code jobs} connections honouring
+ * dependencies as {@code pg_restore -j} does, and a failure or a shutdown drops everything again;
+ * a killed restore leaves a marker that the next restore and {@link #unfinishedRestores()} report.
+ * {@link Builder#clean()} replaces the archive's objects in one transaction ({@link
+ * RestoreMode#SINGLE_TRANSACTION}); {@link RestoreMode#SWAP} restores into a new database in
+ * parallel and swaps it in. The error names the archive entry that failed.
  *
  * <p>The caller's {@link DataSource} is never closed. Immutable and thread-safe.
  */
@@ -48,7 +52,7 @@ public final class PostgresTarget implements BackupTarget {
     this.jobs = b.jobs;
     this.options = new PostgresOptions(
         List.copyOf(b.schemas), List.copyOf(b.excludeSchemas), List.copyOf(b.tables),
-        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean);
+        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean, b.restoreMode());
   }
 
   /**
@@ -100,20 +104,32 @@ public final class PostgresTarget implements BackupTarget {
 
   @Override
   public void restore(RestoreContext context) {
-    int entries = new ArchiveRestore(dataSource, jobs, options)
-        .restore(new ContextArchiveSource(context, name + "/"));
+    int entries = DatabaseRestore.run(dataSource, jobs, options,
+        new ContextArchiveSource(context, name + "/"));
     context.entriesDone(entries);
   }
 
   /**
-   * @return {@code true} unless {@code clean()} was chosen: into an empty database, a damaged
-   *     artifact met mid-restore is undone like any other failure, so the separate verification
-   *     pass is skipped; with {@code clean()}, which drops existing objects, the set is verified
-   *     before anything is dropped
+   * @return {@code true}: in every {@link RestoreMode} a damaged artifact met mid-restore is undone
+   *     (or rolled back) like any other failure, before anything the database held is lost, so the
+   *     separate verification pass is skipped
    */
   @Override
   public boolean verifiesWhileRestoring() {
-    return !options.clean();
+    return true;
+  }
+
+  /**
+   * Looks for restores into this target's database that never finished: a restore killed in {@link
+   * RestoreMode#IN_PLACE} leaves a marker schema in the database, one killed in {@link
+   * RestoreMode#SWAP} leaves a new database under a marked name.
+   *
+   * @return one line per unfinished restore found, such as {@code an unfinished restore of set X
+   *     was found in database Y (started …)}; empty when there is none
+   * @throws StorageException if the database cannot be reached
+   */
+  public List<String> unfinishedRestores() {
+    return DatabaseRestore.unfinished(dataSource);
   }
 
   @Override
@@ -133,6 +149,7 @@ public final class PostgresTarget implements BackupTarget {
     private boolean noOwner;
     private boolean noPrivileges;
     private boolean clean;
+    private RestoreMode restoreMode;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -215,12 +232,30 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * @return this builder; a restore first drops whatever of the archive's objects exist, and
-     *     accepts a non-empty database
+     * @return this builder; a restore replaces whatever of the archive's objects exist, and accepts
+     *     a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION}) unless
+     *     {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}
      */
     public Builder clean() {
       this.clean = true;
       return this;
+    }
+
+    /**
+     * @param mode how a restore protects what the database held before it; by default {@link
+     *     RestoreMode#IN_PLACE}, or {@link RestoreMode#SINGLE_TRANSACTION} with {@link #clean()}
+     * @return this builder
+     */
+    public Builder restoreMode(RestoreMode mode) {
+      this.restoreMode = requireNonNull(mode, "null mode");
+      return this;
+    }
+
+    private RestoreMode restoreMode() {
+      if (restoreMode == null) {
+        return clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE;
+      }
+      return restoreMode;
     }
 
     /**
@@ -233,8 +268,17 @@ public final class PostgresTarget implements BackupTarget {
       return this;
     }
 
-    /** @return the target */
+    /**
+     * @return the target
+     * @throws IllegalStateException if {@link #clean()} was combined with {@link
+     *     RestoreMode#IN_PLACE}, which could lose the old objects
+     */
     public PostgresTarget build() {
+      if (clean && restoreMode == RestoreMode.IN_PLACE) {
+        throw new IllegalStateException("clean() with restoreMode(IN_PLACE) would drop the old"
+            + " objects before the new ones are loaded, in transactions of their own: leave the"
+            + " mode out (clean() restores in a single transaction) or choose RestoreMode.SWAP");
+      }
       return new PostgresTarget(this);
     }
   }

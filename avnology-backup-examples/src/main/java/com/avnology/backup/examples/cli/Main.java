@@ -41,7 +41,30 @@ public final class Main implements Runnable {
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(run(args));
+    // A SIGINT or SIGTERM starts the JVM's shutdown: a restore under way cancels and undoes itself
+    // (the library's own hook waits for that); this hook waits for the command to report how it
+    // ended, so that the operator sees it and the exit code says it.
+    java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean shutdown =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      shutdown.set(true);
+      try {
+        reported.await(6, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "avnology-cli-shutdown"));
+    int code = run(args);
+    System.out.flush();
+    System.err.flush();
+    if (shutdown.get()) {
+      // exit() would wait for the hooks, one of which waits for us
+      reported.countDown();
+      Runtime.getRuntime().halt(code);
+    }
+    reported.countDown();
+    System.exit(code);
   }
 
   /**
@@ -163,6 +186,9 @@ public final class Main implements Runnable {
       cmd.getErr().println("avnology-backup: error: " + message.replace('\n', ' '));
       if (Logging.verbose()) {
         e.printStackTrace(cmd.getErr());
+      }
+      if (e instanceof com.avnology.backup.RestoreInterruptedException i) {
+        return i.destinationUnchanged() ? 4 : 1;
       }
       return 1;
     }

@@ -43,8 +43,20 @@ final class RestoreCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
   @Option(names = "--clean",
-      description = "Drop the archive's objects from the database first (else it must be empty)")
+      description = "Replace the archive's objects in a non-empty database (else it must be"
+          + " empty); in one transaction unless --swap, so the old data stays if anything fails")
   boolean clean;
+
+  @Option(names = "--single-transaction",
+      description = "Restore the database in one transaction on one connection (the default with"
+          + " --clean): whatever stops the restore, even kill -9, it is rolled back")
+  boolean singleTransaction;
+
+  @Option(names = "--swap",
+      description = "Restore into a new database beside the target one, in parallel, then swap"
+          + " their names (and drop the old one): the target is untouched until the swap. Replaces"
+          + " the whole database; needs CREATEDB and no other sessions on it at the swap")
+  boolean swap;
 
   @Option(names = "--overwrite",
       description = "Allow restoring into non-empty directories (files in the set replace theirs)")
@@ -80,11 +92,7 @@ final class RestoreCommand implements Callable<Integer> {
       plan.set(set);
     }
     if (postgres.present()) {
-      var target = postgres.builder();
-      if (clean) {
-        target.clean();
-      }
-      plan.target(target.build());
+      plan.target(databaseTarget().build());
     }
     buckets.forEach((name, uri) -> {
       S3Uri s3 = S3Uri.parse(uri);
@@ -116,15 +124,29 @@ final class RestoreCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int restoreDump() {
-    if (!postgres.present() || !volumes.isEmpty()) {
+  private com.avnology.backup.postgres.PostgresTarget.Builder databaseTarget() {
+    if (singleTransaction && swap) {
       throw new ParameterException(spec.commandLine(),
-          "--from-dump restores into a database: give --postgres JDBC_URL (and no --volume)");
+          "--single-transaction and --swap are two ways of restoring: choose one");
     }
     var target = postgres.builder();
     if (clean) {
       target.clean();
     }
+    if (swap) {
+      target.restoreMode(com.avnology.backup.postgres.RestoreMode.SWAP);
+    } else if (singleTransaction) {
+      target.restoreMode(com.avnology.backup.postgres.RestoreMode.SINGLE_TRANSACTION);
+    }
+    return target;
+  }
+
+  private int restoreDump() {
+    if (!postgres.present() || !volumes.isEmpty()) {
+      throw new ParameterException(spec.commandLine(),
+          "--from-dump restores into a database: give --postgres JDBC_URL (and no --volume)");
+    }
+    var target = databaseTarget();
     long start = System.nanoTime();
     int entries = com.avnology.backup.postgres.PgDumpArchive.open(fromDump).restore(target.build());
     long ms = (System.nanoTime() - start) / 1_000_000;

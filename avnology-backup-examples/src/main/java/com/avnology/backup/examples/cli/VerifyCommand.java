@@ -19,9 +19,14 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--from", required = true, paramLabel = "SINK",
+  @Option(names = "--from", paramLabel = "SINK",
       description = "The sink: file:/path")
   String from;
+
+  @Option(names = "--postgres", paramLabel = "JDBC_URL",
+      description = "Also check this database for restores that never finished (killed, or the"
+          + " server lost): the database holds part of a restore, or a swap left a database")
+  String postgres;
 
   @Option(names = "--set", defaultValue = "latest", paramLabel = "ID|latest",
       description = "The set to verify (default: ${DEFAULT-VALUE})")
@@ -37,6 +42,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (from == null && postgres == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "nothing to verify: give --from SINK, --postgres JDBC_URL, or both");
+    }
+    java.util.List<String> unfinished = postgres == null ? java.util.List.of()
+        : unfinishedRestores();
+    if (from == null) {
+      return reportUnfinished(unfinished, 0);
+    }
     BackupCatalog catalog = encryption.encryption()
         .map(e -> BackupCatalog.of(Sinks.open(from), e))
         .orElseGet(() -> BackupCatalog.of(Sinks.open(from)));
@@ -58,10 +72,31 @@ final class VerifyCommand implements Callable<Integer> {
       result.checks().forEach(c -> spec.commandLine().getOut().printf("%-6s %s %s%n",
           c.ok() ? "ok" : "FAILED", c.artifact().path(), c.problem()));
     }
+    if (result.ok() && !unfinished.isEmpty()) {
+      return reportUnfinished(unfinished, 0);
+    }
     if (!result.ok()) {
+      reportUnfinished(unfinished, 0);
       throw new IntegrityException("set " + id + " is damaged: " + result.failures().stream()
           .map(c -> c.artifact().path() + " " + c.problem()).collect(Collectors.joining("; ")));
     }
     return 0;
+  }
+
+  private java.util.List<String> unfinishedRestores() {
+    PostgresOptionsMixin db = new PostgresOptionsMixin();
+    db.url = postgres;
+    return db.builder().build().unfinishedRestores();
+  }
+
+  /** @return 1 if any unfinished restore was found, else {@code ok} */
+  private int reportUnfinished(java.util.List<String> unfinished, int ok) {
+    for (String u : unfinished) {
+      spec.commandLine().getErr().println("avnology-backup: " + u);
+    }
+    if (postgres != null && unfinished.isEmpty() && !json) {
+      spec.commandLine().getOut().println("no unfinished restore in the database");
+    }
+    return unfinished.isEmpty() ? ok : 1;
   }
 }

@@ -2,8 +2,10 @@ package com.avnology.backup.postgres.internal.engine;
 
 import com.avnology.backup.BackupException;
 import com.avnology.backup.IntegrityException;
+import com.avnology.backup.RestoreInterruptedException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.PostgresOptions;
+import com.avnology.backup.postgres.RestoreMode;
 import com.avnology.backup.postgres.internal.archive.PgEncodings;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
@@ -32,8 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restores a directory-format archive into a database over JDBC, as {@code pg_restore -j N
- * --exit-on-error} would, with one difference: a failure after pre-data undoes the restore (every
- * entry's drop statement, in reverse order) so the database is left as it was found.
+ * --exit-on-error} would, with one difference: whatever fails, and whatever stops the process short
+ * of SIGKILL, the database is left as it was found. {@link RestoreMode#IN_PLACE}: a failure after
+ * pre-data undoes the restore (every entry's drop statement, in reverse order); a killed restore
+ * leaves {@link RestoreMarker}. {@link RestoreMode#SINGLE_TRANSACTION}: one transaction, rolled back
+ * on failure.
  */
 public final class ArchiveRestore {
   private static final Logger log = LoggerFactory.getLogger(ArchiveRestore.class);
@@ -42,22 +47,40 @@ public final class ArchiveRestore {
   private final DataSource dataSource;
   private final int jobs;
   private final PostgresOptions options;
+  private final ShutdownGuard sharedGuard;
+  private final boolean marker;
 
   /**
    * @param dataSource the target database
    * @param jobs worker connections for data and post-data
-   * @param options ownership, privileges, clean
+   * @param options ownership, privileges, clean, restore mode ({@link RestoreMode#SWAP} is
+   *     {@link SwapRestore}'s)
    */
   public ArchiveRestore(DataSource dataSource, int jobs, PostgresOptions options) {
+    this(dataSource, jobs, options, null, true);
+  }
+
+  /**
+   * @param guard the shutdown guard of an enclosing restore, or null to install one
+   * @param marker whether an in-place restore marks the database as unfinished until it is done
+   */
+  ArchiveRestore(DataSource dataSource, int jobs, PostgresOptions options, ShutdownGuard guard,
+      boolean marker) {
+    if (options.restoreMode() == RestoreMode.SWAP) {
+      throw new IllegalArgumentException("swap restores are SwapRestore's");
+    }
     this.dataSource = dataSource;
     this.jobs = jobs;
     this.options = options;
+    this.sharedGuard = guard;
+    this.marker = marker;
   }
 
   /**
    * @param source the archive
    * @return entries applied
    * @throws BackupException naming the entry that failed and the state left behind
+   * @throws RestoreInterruptedException if the process began to shut down during the restore
    */
   public int restore(ArchiveSource source) {
     TocFile toc;
@@ -78,51 +101,226 @@ public final class ArchiveRestore {
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
     source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
-    // The workers connect while the leader checks the database and runs pre-data.
-    List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
-    try (Connection leader = Connections.open(dataSource, "restore")) {
+    ShutdownGuard own = sharedGuard == null ? ShutdownGuard.install(source.describe()) : null;
+    ShutdownGuard guard = own != null ? own : sharedGuard;
+    try {
+      return options.restoreMode() == RestoreMode.SINGLE_TRANSACTION
+          ? inOneTransaction(plan, source, guard)
+          : inPlace(plan, source, guard);
+    } finally {
+      if (own != null) {
+        own.close();
+      }
+    }
+  }
+
+  /**
+   * Everything in one transaction on one connection: whatever stops it, the server rolls it back.
+   */
+  private int inOneTransaction(RestorePlanner plan, ArchiveSource source, ShutdownGuard guard) {
+    Connection leader = null;
+    boolean began = false;
+    boolean committing = false;
+    try {
+      leader = Connections.open(dataSource, "restore");
+      guard.watch(leader);
       Sessions.restore(leader, plan.searchPath);
+      Sessions.label(leader, "restore leader");
+      Optional<String> unfinished = RestoreMarker.find(leader);
       if (!options.clean()) {
+        refuseUnfinished(unfinished);
         EmptyCheck.requireEmpty(leader);
       }
+      interruptedCheck(guard, null);
+      leader.setAutoCommit(false);
+      began = true;
+      if (options.clean()) {
+        if (unfinished.isPresent()) {
+          log.warn("{}; this restore replaces it", unfinished.get());
+          RestoreMarker.drop(leader);
+        }
+        clean(leader, plan);
+      }
+      long t0 = System.nanoTime();
+      Set<Integer> foreignTables = foreignTables(plan);
+      for (TocEntry e : plan.preData) {
+        apply(leader, e, guard);
+      }
+      for (TocEntry e : plan.data) {
+        load(leader, e, source, foreignTables, true, guard);
+      }
+      runSerial(leader, plan.postData, guard);
+      runSerial(leader, plan.acls, guard);
+      runSerial(leader, plan.last, guard);
+      interruptedCheck(guard, null);
+      try (Statement s = leader.createStatement()) {
+        s.execute("SET synchronous_commit = on");
+      }
+      committing = true;
+      try {
+        leader.commit();
+      } catch (SQLException e) {
+        throw new StorageException("every entry of " + source.describe() + " was applied, but"
+            + " the server did not confirm the commit: " + e.getMessage() + "; check the"
+            + " database before relying on it (the transaction either committed or rolled back"
+            + " as a whole)", e);
+      }
+      log.info("restored {} entries in one transaction in {} ms", plan.all().size(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return plan.all().size();
+    } catch (SQLException | RuntimeException | Error f) {
+      if (committing && f instanceof StorageException) {
+        throw (StorageException) f;
+      }
+      if (began) {
+        rollbackQuietly(leader);
+      } else if (f instanceof BackupException b && !guard.interrupted()) {
+        throw b; // refused before anything was written: the message says why
+      }
+      throw failure(source, f, guard, began
+          ? "the transaction was rolled back, the database is as it was"
+          : "nothing was written, the database is as it was", true);
+    } finally {
+      if (leader != null) {
+        guard.unwatch(leader);
+        Connections.closeQuietly(leader);
+      }
+    }
+  }
+
+  /**
+   * Pre-data in one transaction, then data and post-data on the workers, each load committed as
+   * it completes; any failure, or a shutdown, drops everything again. The database is marked as
+   * holding an unfinished restore until the end, for the case nothing can undo it (SIGKILL).
+   */
+  private int inPlace(RestorePlanner plan, ArchiveSource source, ShutdownGuard guard) {
+    // The workers connect while the leader checks the database.
+    List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
+    Connection leader = null;
+    boolean marked = false;
+    boolean written = false;
+    try {
+      leader = Connections.open(dataSource, "restore");
+      guard.watch(leader);
+      Sessions.restore(leader, plan.searchPath);
+      Sessions.label(leader, "restore leader");
+      refuseUnfinished(RestoreMarker.find(leader));
+      EmptyCheck.requireEmpty(leader);
       // every connection is up before anything is written
       List<Connection> workerConnections = joinAll(workers);
-      long t0 = System.nanoTime();
-      runPreData(leader, plan);
-      long t1 = System.nanoTime();
-      try {
-        runParallel(plan, source, workerConnections);
-        long t2 = System.nanoTime();
-        runSerial(leader, plan.acls);
-        runSerial(leader, plan.last);
-        try {
-          Sessions.durable(leader);
-        } catch (SQLException e) {
-          throw new StorageException("every entry of " + source.describe() + " was restored,"
-              + " but the server did not confirm that the restore is durable: " + e.getMessage()
-              + "; check the database before relying on it", e);
-        }
-        log.info("restored {} entries: pre-data {} ms, data and post-data {} ms on {} jobs,"
-            + " the rest {} ms", plan.all().size(), (t1 - t0) / 1_000_000,
-            (t2 - t1) / 1_000_000, jobs, (System.nanoTime() - t2) / 1_000_000);
-      } catch (EntryFailure f) {
-        String undo = undo(leader, plan);
-        if (f.getCause() instanceof IntegrityException) {
-          throw new IntegrityException(f.getMessage() + "; " + undo, f.getCause());
-        }
-        throw new BackupException(f.getMessage() + "; " + undo, f.getCause());
+      workerConnections.forEach(guard::watch);
+      interruptedCheck(guard, null);
+      if (marker) {
+        RestoreMarker.create(leader, RestoreMarker.describe(source.describe()));
+        marked = true;
       }
+      long t0 = System.nanoTime();
+      leader.setAutoCommit(false);
+      try {
+        for (TocEntry e : plan.preData) {
+          apply(leader, e, guard);
+        }
+        interruptedCheck(guard, null);
+        // if the commit fails, it may have happened all the same
+        written = true;
+        leader.commit();
+      } catch (SQLException | RuntimeException | Error f) {
+        rollbackQuietly(leader);
+        throw f;
+      } finally {
+        leader.setAutoCommit(true);
+      }
+      long t1 = System.nanoTime();
+      runParallel(plan, source, workerConnections, guard);
+      long t2 = System.nanoTime();
+      runSerial(leader, plan.acls, guard);
+      runSerial(leader, plan.last, guard);
+      interruptedCheck(guard, null);
+      if (marked) {
+        RestoreMarker.drop(leader);
+      }
+      try {
+        Sessions.durable(leader);
+      } catch (SQLException e) {
+        throw new StorageException("every entry of " + source.describe() + " was restored,"
+            + " but the server did not confirm that the restore is durable: " + e.getMessage()
+            + "; check the database before relying on it", e);
+      }
+      log.info("restored {} entries: pre-data {} ms, data and post-data {} ms on {} jobs,"
+          + " the rest {} ms", plan.all().size(), (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000, jobs, (System.nanoTime() - t2) / 1_000_000);
       return plan.all().size();
-    } catch (EntryFailure f) {
-      throw new BackupException(f.getMessage() + "; pre-data (and clean) run in one transaction,"
-          + " so the database was left as it was", f.getCause());
-    } catch (SQLException e) {
-      throw new StorageException("restore from " + source.describe() + " failed: "
-          + e.getMessage(), e);
+    } catch (StorageException durable) {
+      if (durable.getMessage().startsWith("every entry of")) {
+        throw durable;
+      }
+      throw undoAndFail(source, durable, leader, plan, guard, marked, written);
+    } catch (SQLException | RuntimeException | Error f) {
+      if (!marked && !written && f instanceof BackupException b && !guard.interrupted()) {
+        throw b; // refused before anything was written: the message says why
+      }
+      throw undoAndFail(source, f, leader, plan, guard, marked, written);
     } finally {
+      if (leader != null) {
+        guard.unwatch(leader);
+        Connections.closeQuietly(leader);
+      }
       // closes what runParallel did not get to (a failure before it, or after it started)
       workers.forEach(w -> w.whenComplete((c, e) -> Connections.closeQuietly(c)));
     }
+  }
+
+  private RuntimeException undoAndFail(ArchiveSource source, Throwable f, Connection leader,
+      RestorePlanner plan, ShutdownGuard guard, boolean marked, boolean written) {
+    if (leader != null) {
+      guard.unwatch(leader);
+    }
+    Undo undo = written ? undo(leader, plan, marked) : dropMarker(leader, marked);
+    return failure(source, f, guard, undo.state(), undo.complete());
+  }
+
+  private static void refuseUnfinished(Optional<String> unfinished) {
+    if (unfinished.isPresent()) {
+      throw new BackupException(unfinished.get() + ": the database holds part of that restore;"
+          + " drop and recreate the database, or restore with clean() (CLI --clean), which"
+          + " replaces it in one transaction");
+    }
+  }
+
+  private static void interruptedCheck(ShutdownGuard guard, TocEntry e) {
+    if (guard.interrupted()) {
+      throw new EntryFailure((e == null ? "the restore" : describe(e))
+          + " stopped: the process is shutting down", null);
+    }
+  }
+
+  /**
+   * @param state what the database was left as
+   * @param unchanged whether it is as it was before the restore
+   * @return the exception to throw for a failed restore
+   */
+  private static RuntimeException failure(ArchiveSource source, Throwable f, ShutdownGuard guard,
+      String state, boolean unchanged) {
+    if (guard.interrupted()) {
+      return new RestoreInterruptedException("restore of " + source.describe()
+          + " interrupted by a shutdown; " + state, unchanged, f);
+    }
+    Optional<IntegrityException> damage = damage(f);
+    if (damage.isPresent()) {
+      return new IntegrityException(f.getMessage() + "; " + state, damage.get());
+    }
+    if (f instanceof EntryFailure) {
+      return new BackupException(f.getMessage() + "; " + state, f.getCause());
+    }
+    if (f instanceof SQLException) {
+      return new StorageException("restore from " + source.describe() + " failed: "
+          + f.getMessage() + "; " + state, f);
+    }
+    if (f instanceof BackupException b) {
+      return new BackupException(b.getMessage() + "; " + state, b);
+    }
+    return new BackupException("restore from " + source.describe() + " failed: " + f
+        + "; " + state, f);
   }
 
   private List<CompletableFuture<Connection>> openWorkers(String searchPath) {
@@ -134,6 +332,7 @@ public final class ArchiveRestore {
         try {
           c = Connections.open(dataSource, "restore worker");
           Sessions.restore(c, searchPath);
+          Sessions.label(c, "restore worker");
           worker.complete(c);
         } catch (SQLException | RuntimeException e) {
           Connections.closeQuietly(c);
@@ -201,26 +400,6 @@ public final class ArchiveRestore {
     }
   }
 
-  private void runPreData(Connection leader, RestorePlanner plan) throws SQLException {
-    leader.setAutoCommit(false);
-    try {
-      if (options.clean()) {
-        clean(leader, plan);
-      }
-      for (TocEntry e : plan.preData) {
-        apply(leader, e);
-      }
-      leader.commit();
-    } catch (SQLException | RuntimeException | Error f) {
-      // whatever failed, nothing of clean or pre-data may be committed (switching autocommit
-      // back on below would commit an open transaction)
-      rollbackQuietly(leader);
-      throw f;
-    } finally {
-      leader.setAutoCommit(true);
-    }
-  }
-
   private static List<Connection> joinAll(List<CompletableFuture<Connection>> connecting)
       throws SQLException {
     List<Connection> connections = new ArrayList<>();
@@ -237,7 +416,15 @@ public final class ArchiveRestore {
     return connections;
   }
 
-  private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers) {
+  private static Set<Integer> foreignTables(RestorePlanner plan) {
+    Set<Integer> foreignTables = new HashSet<>();
+    plan.all().stream().filter(t -> t.desc().equals("FOREIGN TABLE"))
+        .forEach(t -> foreignTables.add(t.dumpId()));
+    return foreignTables;
+  }
+
+  private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers,
+      ShutdownGuard guard) {
     try {
       Map<Integer, Long> sizes = new HashMap<>();
       for (TocEntry d : plan.data) {
@@ -245,18 +432,12 @@ public final class ArchiveRestore {
           sizes.put(d.dumpId(), source.dataSize(d.dataFile()));
         }
       }
-      Set<Integer> foreignTables = new HashSet<>();
-      plan.all().stream().filter(t -> t.desc().equals("FOREIGN TABLE"))
-          .forEach(t -> foreignTables.add(t.dumpId()));
+      Set<Integer> foreignTables = foreignTables(plan);
       TaskScheduler<TocEntry> scheduler = new TaskScheduler<>(plan.parallelTasks(sizes));
       try {
         Workers.run(workers, scheduler, (c, e) -> {
           long start = System.nanoTime();
-          if (e.desc().equals("TABLE DATA")) {
-            copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables));
-          } else {
-            apply(c, e);
-          }
+          load(c, e, source, foreignTables, false, guard);
           log.debug("{} took {} ms", describe(e), (System.nanoTime() - start) / 1_000_000);
         }, "avnology-restore");
       } catch (EntryFailure f) {
@@ -265,17 +446,32 @@ public final class ArchiveRestore {
         throw new EntryFailure("restore worker failed: " + e, e);
       }
     } finally {
+      workers.forEach(guard::unwatch);
       workers.forEach(Connections::closeQuietly);
     }
   }
 
-  private void runSerial(Connection c, List<TocEntry> entries) {
+  private void runSerial(Connection c, List<TocEntry> entries, ShutdownGuard guard) {
     for (TocEntry e : entries) {
-      apply(c, e);
+      apply(c, e, guard);
     }
   }
 
-  private void apply(Connection c, TocEntry e) {
+  /**
+   * @param inTransaction whether the load is part of the caller's transaction (else its own)
+   */
+  private void load(Connection c, TocEntry e, ArchiveSource source, Set<Integer> foreignTables,
+      boolean inTransaction, ShutdownGuard guard) {
+    if (e.desc().equals("TABLE DATA")) {
+      interruptedCheck(guard, e);
+      copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables), inTransaction);
+    } else {
+      apply(c, e, guard);
+    }
+  }
+
+  private void apply(Connection c, TocEntry e, ShutdownGuard guard) {
+    interruptedCheck(guard, e);
     try (Statement s = c.createStatement()) {
       if (e.tableAm() != null && !e.tableAm().isEmpty()) {
         s.execute("SET default_table_access_method = " + Identifiers.quote(e.tableAm()));
@@ -294,7 +490,8 @@ public final class ArchiveRestore {
     }
   }
 
-  private void copyIn(Connection c, TocEntry e, ArchiveSource source, boolean foreign) {
+  private void copyIn(Connection c, TocEntry e, ArchiveSource source, boolean foreign,
+      boolean inTransaction) {
     String table = Identifiers.quote(e.namespace()) + "." + Identifiers.quote(e.tag());
     String copy = copyStatement(e.copyStmt());
     // a foreign table's rows live elsewhere: no TRUNCATE (postgres_fdw would empty the remote
@@ -308,9 +505,13 @@ public final class ArchiveRestore {
         // that makes possible: rows arrive frozen and all-visible, so the index builds that follow
         // never stop to set hint bits (a fifth of a primary key build) and nobody has to
         // vacuum-freeze the restored database later. Other sessions see the rows as soon as the
-        // load commits, which is harmless: the table did not exist before this restore.
-        c.setAutoCommit(false);
-        s.execute("TRUNCATE TABLE ONLY " + table);
+        // load commits, which is harmless: the table did not exist before this restore. In a
+        // single transaction the table was created in it, which FREEZE needs, and nobody sees
+        // anything before the end.
+        if (!inTransaction) {
+          c.setAutoCommit(false);
+          s.execute("TRUNCATE TABLE ONLY " + table);
+        }
         copy += " WITH (FREEZE)";
       }
       // A load through another table (pg_dump --load-via-partition-root loads a partition through
@@ -320,17 +521,21 @@ public final class ArchiveRestore {
       // reads what the decoder left and checks the artifact's size and SHA-256 before the load
       // is committed
       in.close();
-      if (ownTable) {
+      if (ownTable && !inTransaction) {
         c.commit();
       }
     } catch (SQLException | IOException | RuntimeException ex) {
-      rollbackQuietly(c);
+      if (!inTransaction) {
+        rollbackQuietly(c);
+      }
       // A damaged artifact makes the decoder or the server fail before its end; the check made
       // when the stream is closed names the real problem.
       Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
       throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
     } finally {
-      autocommit(c);
+      if (!inTransaction) {
+        autocommit(c);
+      }
     }
   }
 
@@ -395,29 +600,111 @@ public final class ArchiveRestore {
     }
   }
 
-  private String undo(Connection leader, RestorePlanner plan) {
-    List<TocEntry> reversed = new ArrayList<>(plan.all());
-    Collections.reverse(reversed);
-    int failed = 0;
-    for (TocEntry e : reversed) {
-      if (e.dropStmt() == null || e.dropStmt().isBlank() || isPublicSchema(e)) {
-        continue;
+  /** What an undo left: a sentence for the message, and whether the database is as it was. */
+  private record Undo(String state, boolean complete) {}
+
+  /**
+   * Drops every entry of the archive again (they did not exist before: the database was empty),
+   * on the leader or, if it is gone (terminated, the failure itself), a new connection.
+   */
+  private Undo undo(Connection leader, RestorePlanner plan, boolean marked) {
+    Connection c = usable(leader);
+    if (c == null) {
+      return new Undo("the restore could not be undone (cannot connect): the database is partly"
+          + " restored and marked as such; drop and recreate it", false);
+    }
+    try {
+      List<TocEntry> reversed = new ArrayList<>(plan.all());
+      Collections.reverse(reversed);
+      int failed = 0;
+      for (TocEntry e : reversed) {
+        if (e.dropStmt() == null || e.dropStmt().isBlank() || isPublicSchema(e)) {
+          continue;
+        }
+        if (!drop(c, DropStatements.ifExists(e.dropStmt()), e)) {
+          failed++;
+        }
       }
-      try (Statement s = leader.createStatement()) {
-        s.execute(DropStatements.ifExists(e.dropStmt()));
+      if (failed > 0) {
+        // a drop that failed may have gone with its parent (a partition's inherited constraint):
+        // what counts is whether the database is empty again, as it was
+        String left = leftOver(c);
+        if (!left.isEmpty()) {
+          return new Undo("undo failed for " + failed + " objects (the database still holds "
+              + left + "): the database is partly restored" + (marked ? " and marked as such" : "")
+              + "; drop and recreate it", false);
+        }
+      }
+      return !marked || drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null)
+          ? new Undo("everything the restore created was dropped again, the database is as it"
+              + " was", true)
+          : new Undo("everything the restore created was dropped again, but not its marker"
+              + " schema " + RestoreMarker.SCHEMA + "; drop it", false);
+    } finally {
+      if (c != leader) {
+        Connections.closeQuietly(c);
+      }
+    }
+  }
+
+  private Undo dropMarker(Connection leader, boolean marked) {
+    if (!marked) {
+      return new Undo("nothing was written, the database is as it was", true);
+    }
+    Connection c = usable(leader);
+    boolean dropped = c != null
+        && drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null);
+    if (c != null && c != leader) {
+      Connections.closeQuietly(c);
+    }
+    return dropped
+        ? new Undo("pre-data runs in one transaction, so the database was left as it was", true)
+        : new Undo("pre-data was rolled back, but the marker schema " + RestoreMarker.SCHEMA
+            + " could not be dropped; drop it", false);
+  }
+
+  private static String leftOver(Connection c) {
+    try {
+      return EmptyCheck.userObjects(c);
+    } catch (SQLException e) {
+      return "(cannot tell: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Runs a drop in autocommit; a drop cancelled by a shutdown that came meanwhile is retried. */
+  private static boolean drop(Connection c, String sql, TocEntry e) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+        return true;
       } catch (SQLException ex) {
-        failed++;
-        log.warn("undo of {} failed: {}", describe(e), ex.getMessage());
+        if (!"57014".equals(ex.getSQLState()) || attempt == 1) {
+          log.debug("undo of {} failed: {}", e == null ? sql : describe(e), ex.getMessage());
+          return false;
+        }
       }
     }
-    if (options.clean()) {
-      return "everything the restore created was dropped again; the objects clean() dropped"
-          + " before are gone" + (failed > 0 ? " (" + failed + " drops failed)" : "");
+    return false;
+  }
+
+  /** @return the leader if it still works, else a new connection, or null if none can be had */
+  private Connection usable(Connection leader) {
+    try {
+      if (leader != null && !leader.isClosed() && leader.isValid(10)) {
+        autocommit(leader);
+        return leader;
+      }
+    } catch (SQLException ignored) {
+      // try a new one
     }
-    return failed == 0
-        ? "everything the restore created was dropped again, the database is as it was"
-        : "undo failed for " + failed + " objects: the database is partly restored,"
-            + " drop and recreate it";
+    try {
+      Connection c = Connections.open(dataSource, "undoing the restore");
+      c.setAutoCommit(true);
+      return c;
+    } catch (SQLException e) {
+      log.warn("cannot connect to undo the restore: {}", e.getMessage());
+      return null;
+    }
   }
 
   private static boolean isPublicSchema(TocEntry e) {

@@ -15,6 +15,20 @@ final class EmptyCheck {
   private EmptyCheck() {}
 
   static void requireEmpty(Connection c) throws SQLException {
+    String found = userObjects(c);
+    if (!found.isEmpty()) {
+      throw new BackupException("target database " + c.getCatalog() + " is not empty (it holds "
+          + found + "…): restore into an empty database, or choose clean() (CLI --clean) to"
+          + " replace the archive's objects");
+    }
+  }
+
+  /**
+   * @param c a connection to the database
+   * @return up to three user objects it holds, comma-separated; empty if none
+   * @throws SQLException if the server refuses
+   */
+  static String userObjects(Connection c) throws SQLException {
     String sql = "SELECT what FROM ("
         + " SELECT 'relation ' || n.nspname || '.' || c.relname AS what FROM pg_catalog.pg_class c"
         + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_NS
@@ -26,7 +40,7 @@ final class EmptyCheck {
         + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid"
         + " AND r.relkind <> 'c'))"
         + " UNION ALL SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE "
-        + USER_NS + " AND n.nspname <> 'public'"
+        + USER_NS + " AND n.nspname NOT IN ('public', '" + RestoreMarker.SCHEMA + "')"
         + " UNION ALL SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e"
         + " WHERE e.extname <> 'plpgsql') x LIMIT 3";
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -34,11 +48,7 @@ final class EmptyCheck {
       while (rs.next()) {
         found.append(found.length() == 0 ? "" : ", ").append(rs.getString(1));
       }
-      if (found.length() > 0) {
-        throw new BackupException("target database " + c.getCatalog() + " is not empty (it holds "
-            + found + "…): restore into an empty database, or choose clean() (CLI --clean) to"
-            + " drop the archive's objects first");
-      }
+      return found.toString();
     }
   }
 }

@@ -85,6 +85,22 @@ public final class Sessions {
   }
 
   /**
+   * Names a restore session in {@code pg_stat_activity}: its application name (or {@code
+   * avnology-backup}) followed by its role, so an operator can tell the restore's sessions apart.
+   *
+   * @param c a restore connection (autocommit on)
+   * @param role such as {@code restore leader}
+   * @throws SQLException if the server refuses
+   */
+  public static void label(Connection c, String role) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT pg_catalog.set_config('application_name', pg_catalog.left(coalesce("
+          + "nullif(pg_catalog.current_setting('application_name'), ''), 'avnology-backup')"
+          + " || ' " + role.replace("'", "") + "', 63), false)");
+    }
+  }
+
+  /**
    * Makes every transaction committed so far durable: a commit with synchronous_commit on flushes
    * the WAL up to it, which covers the earlier asynchronous commits.
    *
