@@ -6,6 +6,7 @@ import com.avnology.backup.NotFoundException;
 import com.avnology.backup.VerifyResult;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--from", required = true, paramLabel = "SINK",
-      description = "The sink: file:/path")
+      description = "The sink: file:/path or s3://bucket/prefix?endpoint=URL")
   String from;
 
   @Option(names = "--set", defaultValue = "latest", paramLabel = "ID|latest",
@@ -43,7 +44,13 @@ final class VerifyCommand implements Callable<Integer> {
     String id = set.equals("latest")
         ? catalog.latest().orElseThrow(() -> new NotFoundException("no backup set in " + from))
         : set;
+    long start = System.nanoTime();
     VerifyResult result = catalog.verify(id);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    long bytes = result.checks().stream().mapToLong(c -> c.artifact().size()).sum();
+    String damage = result.ok() ? null : "set " + id + " is damaged: " + result.failures()
+        .stream().map(c -> c.artifact().path() + " " + c.problem())
+        .collect(Collectors.joining("; "));
     if (json) {
       ObjectNode node = Json.object().put("setId", id).put("ok", result.ok());
       ArrayNode checks = node.putArray("checks");
@@ -53,15 +60,26 @@ final class VerifyCommand implements Callable<Integer> {
           .put("sha256", c.artifact().sha256())
           .put("ok", c.ok())
           .put("problem", c.problem()));
+      node.put("bytes", bytes).put("durationMillis", ms);
+      if (damage != null) {
+        // one JSON document on stdout: the checks and the error together
+        node.set("error", Json.error(ExitCodes.INTEGRITY, "integrity", damage));
+        spec.commandLine().getOut().println(Json.write(node));
+        spec.commandLine().getErr().println("avnology-backup: error: " + damage);
+        return ExitCodes.INTEGRITY;
+      }
       spec.commandLine().getOut().println(Json.write(node));
-    } else {
-      result.checks().forEach(c -> spec.commandLine().getOut().printf("%-6s %s %s%n",
-          c.ok() ? "ok" : "FAILED", c.artifact().path(), c.problem()));
+      return ExitCodes.OK;
     }
-    if (!result.ok()) {
-      throw new IntegrityException("set " + id + " is damaged: " + result.failures().stream()
-          .map(c -> c.artifact().path() + " " + c.problem()).collect(Collectors.joining("; ")));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("set %s in %s%n", id, from);
+    result.checks().forEach(c -> out.printf("%-6s %s %s%n",
+        c.ok() ? "ok" : "FAILED", c.artifact().path(), c.problem()));
+    out.printf("set %s: %d of %d artifacts ok (%d bytes read) in %d ms%n", id,
+        result.checks().size() - result.failures().size(), result.checks().size(), bytes, ms);
+    if (damage != null) {
+      throw new IntegrityException(damage);
     }
-    return 0;
+    return ExitCodes.OK;
   }
 }
