@@ -29,12 +29,15 @@ final class CliMessages {
           "give --overwrite"),
       Rule.of("use safetySnapshot\\(\\) to rewind", "give --snapshot DIR to rewind"),
       Rule.of("without safetySnapshot\\(\\)", "without --snapshot"),
-      Rule.of("baselineVersion\\(\\)", "--baseline-version VERSION"),
+      Rule.of("give baselineVersion\\(version\\) with", "give --baseline-version VERSION with"),
       Rule.of("KeySource\\.env\\(([^)]*)\\)", "--key-env $1"),
       Rule.of("KeySource\\.passphrase\\(\\*+\\)", "the passphrase of --passphrase-env"),
       Rule.of("KeySource\\.raw\\(\\*+\\)", "a raw key"),
       // Flyway's own: advice for its command line, and its name for baselining
-      Rule.of("[;.]?\\s*Run Flyway with -X option to see the actual error\\.?", ""),
+      Rule.of("[;.]?\\s*(?:Statement\\s*:\\s*)?Run Flyway with -X option to see the actual"
+          + " [a-z ]+\\.?", ""),
+      Rule.of("\\(version was null, now", "(version was none, now"),
+      Rule.of(";(\\s*;)+", ";"),
       Rule.of("Use baseline\\(\\) or set baselineOnMigrate to true to initialize the schema"
           + " history table\\.?", "give --baseline-version VERSION, the version the schema is"
           + " at, to record it as applied and migrate from there"));
