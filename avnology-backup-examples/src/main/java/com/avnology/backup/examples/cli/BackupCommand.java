@@ -127,9 +127,18 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   private int exportDump() {
-    if (!postgres.present() || !volumes.isEmpty() || !to.startsWith("file:")) {
+    if (!postgres.present() || !volumes.isEmpty() || !buckets.isEmpty()
+        || !(to.startsWith("file:") || S3Uri.is(to))) {
       throw new ParameterException(spec.commandLine(), "--format custom writes one database to"
-          + " one file: give --postgres JDBC_URL and --to file:/path/name.dump, no --volume");
+          + " one file: give --postgres JDBC_URL and --to file:/path/name.dump or"
+          + " s3://bucket/name.dump?endpoint=URL, no --volume or --bucket");
+    }
+    if (S3Uri.is(to)) {
+      return new DumpExport(spec, postgres, json).toS3(to,
+          Compression.parse(compression == null ? "gzip:6" : compression), presign);
+    }
+    if (presign != null) {
+      throw new ParameterException(spec.commandLine(), "--presign needs an s3:// sink");
     }
     java.nio.file.Path file = java.nio.file.Path.of(java.net.URI.create(to).getPath() != null
         ? java.net.URI.create(to).getPath() : to.substring("file:".length()));
