@@ -57,6 +57,8 @@ final class BackupCommand implements Callable<Integer> {
           + " 30m, 7d): one per artifact of a set, or one for the .dump of --format custom")
   String presign;
 
+  @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -94,7 +96,10 @@ final class BackupCommand implements Callable<Integer> {
       builder.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.client(), s3.bucket())
           .prefix(s3.prefix()).build());
     });
-    BackupResult result = builder.build().run();
+    BackupResult result;
+    try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
+      result = builder.listener(printer).build().run();
+    }
     java.util.Map<String, String> urls = new java.util.LinkedHashMap<>();
     if (presignFor != null) {
       for (TargetResult t : result.targets()) {

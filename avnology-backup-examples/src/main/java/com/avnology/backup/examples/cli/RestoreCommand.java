@@ -57,6 +57,8 @@ final class RestoreCommand implements Callable<Integer> {
           + " differing existing objects are refused unless --overwrite")
   Map<String, String> buckets = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -99,7 +101,10 @@ final class RestoreCommand implements Callable<Integer> {
     });
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
-    RestoreResult result = plan.build().execute();
+    RestoreResult result;
+    try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
+      result = plan.listener(printer).build().execute();
+    }
     if (json) {
       ObjectNode node = Json.object()
           .put("setId", result.setId())
