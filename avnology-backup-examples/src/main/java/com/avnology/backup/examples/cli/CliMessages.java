@@ -47,7 +47,7 @@ final class CliMessages {
       Pattern.compile("\\b((?:backup|restore|verification) of \\S+) failed([^:]*): \\1 failed: ");
 
   /** Clauses that say what state a failure left behind. */
-  private static final Pattern LEFT = Pattern.compile("(?i)[^;:.]*(nothing (?:was|changed)"
+  private static final Pattern LEFT = Pattern.compile("(?i)[^;:.,]*(nothing (?:was|changed)"
       + "|not published|dropped again|is as it was|is as before|stay applied|nothing was"
       + " restored)[^;:.]*");
 

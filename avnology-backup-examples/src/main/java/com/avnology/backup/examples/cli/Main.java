@@ -36,7 +36,8 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
-   * Runs the tool and exits with its code: 0 on success, 1 on failure, 2 on bad usage.
+   * Runs the tool and exits with its code ({@link ExitCodes}): 0 ok, 1 failed, 2 bad usage,
+   * 3 integrity failure.
    *
    * @param args the command line
    */
