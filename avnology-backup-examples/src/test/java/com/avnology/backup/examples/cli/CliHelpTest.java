@@ -15,7 +15,8 @@ final class CliHelpTest {
   @Test
   void help_sinkOptions_nameBothFileAndS3() {
     assertThat(flat(CliTest.cli("backup", "--help").out()))
-        .contains(flat("--to=SINK Where the set goes: file:/path or s3://bucket/prefix?endpoint=URL"))
+        .contains(flat("--to=SINK Where the set goes: file:/path or"
+            + " s3://bucket/prefix?endpoint=URL"))
         .contains(flat("s3://bucket/key.dump"));
     for (String command : new String[] {"restore", "verify", "list"}) {
       assertThat(flat(CliTest.cli(command, "--help").out())).as(command)

@@ -97,7 +97,8 @@ final class CliTest {
   void badUsage_givesOneLineErrorsAndNonZeroCodes() {
     Run noTarget = cli("backup", "--to", sink);
     assertThat(noTarget.code()).isEqualTo(2);
-    assertThat(noTarget.err()).contains("nothing to back up: give --postgres JDBC_URL, --volume NAME=PATH or --bucket NAME=S3_URI");
+    assertThat(noTarget.err()).contains("nothing to back up: give --postgres JDBC_URL,"
+        + " --volume NAME=PATH or --bucket NAME=S3_URI");
 
     Run badSink = cli("list", "--from", "ftp://host/x");
     assertThat(badSink.code()).isEqualTo(1);
