@@ -87,10 +87,11 @@ public final class Migrations {
   private final Path snapshotDirectory;
   private final ClassLoader classLoader;
   private final Duration lockTimeout;
+  private final String baselineVersion;
 
   private Migrations(DataSource dataSource, List<String> locations, List<String> schemas,
       String table, String target, Path snapshotDirectory, ClassLoader classLoader,
-      Duration lockTimeout) {
+      Duration lockTimeout, String baselineVersion) {
     this.dataSource = dataSource;
     this.locations = List.copyOf(locations);
     this.schemas = List.copyOf(schemas);
@@ -99,6 +100,7 @@ public final class Migrations {
     this.snapshotDirectory = snapshotDirectory;
     this.classLoader = classLoader;
     this.lockTimeout = lockTimeout;
+    this.baselineVersion = baselineVersion;
   }
 
   /**
@@ -108,7 +110,7 @@ public final class Migrations {
   public static Migrations flyway(DataSource dataSource) {
     return new Migrations(requireNonNull(dataSource, "null dataSource"),
         List.of(DEFAULT_LOCATION), List.of(), DEFAULT_TABLE, null, null,
-        Migrations.class.getClassLoader(), DEFAULT_LOCK_TIMEOUT);
+        Migrations.class.getClassLoader(), DEFAULT_LOCK_TIMEOUT, null);
   }
 
   /**
@@ -140,7 +142,7 @@ public final class Migrations {
       }
     }
     return new Migrations(dataSource, Arrays.asList(locations), schemas, table, target,
-        snapshotDirectory, classLoader, lockTimeout);
+        snapshotDirectory, classLoader, lockTimeout, baselineVersion);
   }
 
   /**
@@ -153,7 +155,7 @@ public final class Migrations {
       requireNonNull(s, "null schema");
     }
     return new Migrations(dataSource, locations, Arrays.asList(schemas), table, target,
-        snapshotDirectory, classLoader, lockTimeout);
+        snapshotDirectory, classLoader, lockTimeout, baselineVersion);
   }
 
   /**
@@ -166,7 +168,7 @@ public final class Migrations {
           + DEFAULT_TABLE + " or give a name");
     }
     return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        classLoader, lockTimeout);
+        classLoader, lockTimeout, baselineVersion);
   }
 
   /**
@@ -177,7 +179,7 @@ public final class Migrations {
   public Migrations target(String version) {
     return new Migrations(dataSource, locations, schemas, table,
         "latest".equals(version) ? null : requireNonNull(version, "null version"),
-        snapshotDirectory, classLoader, lockTimeout);
+        snapshotDirectory, classLoader, lockTimeout, baselineVersion);
   }
 
   /**
@@ -192,7 +194,8 @@ public final class Migrations {
    */
   public Migrations safetySnapshot(Path directory) {
     return new Migrations(dataSource, locations, schemas, table, target,
-        requireNonNull(directory, "null directory"), classLoader, lockTimeout);
+        requireNonNull(directory, "null directory"), classLoader, lockTimeout,
+        baselineVersion);
   }
 
   /**
@@ -201,7 +204,7 @@ public final class Migrations {
    */
   public Migrations classLoader(ClassLoader loader) {
     return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        requireNonNull(loader, "null loader"), lockTimeout);
+        requireNonNull(loader, "null loader"), lockTimeout, baselineVersion);
   }
 
   /**
@@ -214,7 +217,25 @@ public final class Migrations {
       throw new IllegalArgumentException("negative lock timeout " + timeout);
     }
     return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        classLoader, timeout);
+        classLoader, timeout, baselineVersion);
+  }
+
+  /**
+   * For a schema that already holds objects but no history table, such as a database restored
+   * from a dump: {@link #migrate()} first records {@code version} as applied (Flyway's baseline),
+   * then applies only the migrations above it. A schema that has a history table is unaffected.
+   *
+   * @param version the version the schema is at, such as {@code 7}
+   * @return a copy that baselines at that version
+   * @throws IllegalArgumentException if the version is blank
+   */
+  public Migrations baselineVersion(String version) {
+    if (requireNonNull(version, "null version").isBlank()) {
+      throw new IllegalArgumentException("blank baseline version; give the version the schema"
+          + " is at, such as 7");
+    }
+    return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
+        classLoader, lockTimeout, version);
   }
 
   // ------------------------------------------------------------------ operations
@@ -373,6 +394,7 @@ public final class Migrations {
   public String toString() {
     return "Migrations[locations=" + locations + ", schemas=" + schemas + ", table=" + table
         + ", target=" + (target == null ? "latest" : target)
+        + (baselineVersion == null ? "" : ", baselineVersion=" + baselineVersion)
         + (snapshotDirectory == null ? "" : ", safetySnapshot=" + snapshotDirectory) + "]";
   }
 
@@ -403,6 +425,9 @@ public final class Migrations {
     if (target != null) {
       cfg.target(target);
     }
+    if (baselineVersion != null) {
+      cfg.baselineOnMigrate(true).baselineVersion(baselineVersion);
+    }
     // A transactional advisory lock keeps a transaction open for the whole run, which
     // CREATE INDEX CONCURRENTLY in another session waits for forever: use the session lock.
     cfg.getPluginRegister().getExact(PostgreSQLConfigurationExtension.class)
@@ -421,6 +446,13 @@ public final class Migrations {
   private MigrationException failed(FlywayException e, SafetySnapshot snapshot, Flyway flyway,
       String before) {
     String what = "migration failed: " + oneLine(e.getMessage());
+    if (e.getMessage() != null && e.getMessage().contains("but no schema history table")) {
+      // Flyway checks this before it changes anything: there is nothing to rewind
+      return new MigrationException("cannot migrate: the schema holds objects but no history"
+          + " table " + historyTable() + " (a database restored from a dump, or made by hand);"
+          + " nothing was migrated; give baselineVersion(version) with the version the schema is"
+          + " at, to record it as applied and apply only later migrations", e);
+    }
     if (snapshot != null) {
       try {
         snapshot.restore();

@@ -181,6 +181,40 @@ public final class PgDumpArchive {
     }
   }
 
+  /**
+   * Backs a database up straight into a stream as one custom-format archive (an upload, a pipe):
+   * the tables are staged uncompressed in a temporary directory (under {@code java.io.tmpdir},
+   * deleted afterwards), then written with data offsets unset, as pg_dump does on a pipe;
+   * pg_restore reads it.
+   *
+   * @param source the database
+   * @param out where the archive goes; not closed
+   * @param compression {@link Compression#none()} or gzip
+   * @throws IllegalArgumentException if the compression is neither
+   * @throws StorageException if the database, the staging directory or the stream fails
+   */
+  public static void export(PostgresTarget source, OutputStream out, Compression compression) {
+    requireNonNull(source, "null source");
+    requireNonNull(out, "null out");
+    CompressionAlgorithm algorithm = algorithm(requireNonNull(compression, "null compression"));
+    Path work;
+    try {
+      work = Files.createTempDirectory("avnology-export");
+    } catch (IOException e) {
+      throw new StorageException("cannot create a staging directory for the export in "
+          + System.getProperty("java.io.tmpdir") + ": " + e + "; set java.io.tmpdir", e);
+    }
+    try {
+      new SnapshotBackup(source.dataSource(), "db", source.jobs(), source.options())
+          .run(new DirectoryBackupContext(work, Compression.none()));
+      CustomArchiveWriter.convert(new DirectoryArchiveSource(work.resolve("db")), out, algorithm);
+    } catch (IOException e) {
+      throw new StorageException("cannot write the custom archive: " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
   private static void writeCustom(ArchiveSource from, Path file, Compression compression) {
     Path partial = file.toAbsolutePath().resolveSibling(file.getFileName() + ".partial");
     try {

@@ -23,7 +23,9 @@ final class BackupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--to", required = true, paramLabel = "SINK",
-      description = "Where the set goes: file:/path")
+      description = "Where the set goes: file:/path or s3://bucket/prefix?endpoint=URL"
+          + " (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); with --format"
+          + " custom, the .dump itself: file:/path/x.dump or s3://bucket/key.dump?endpoint=URL")
   String to;
 
   @Option(names = "--volume", paramLabel = "NAME=PATH",
@@ -41,7 +43,8 @@ final class BackupCommand implements Callable<Integer> {
 
   @Option(names = "--format", defaultValue = "set", paramLabel = "set|custom",
       description = "set: a backup set (default); custom: one pg_dump custom-format .dump of"
-          + " --postgres, written to --to file:/path/x.dump")
+          + " --postgres (what pg_restore reads), written to --to file:/path/x.dump or uploaded"
+          + " as one object to --to s3://bucket/key.dump")
   String format;
 
   @Option(names = "--bucket", paramLabel = "NAME=S3_URI",
@@ -50,9 +53,11 @@ final class BackupCommand implements Callable<Integer> {
   Map<String, String> buckets = new LinkedHashMap<>();
 
   @Option(names = "--presign", paramLabel = "DURATION",
-      description = "With an s3:// sink, print presigned GET URLs of the artifacts, valid this"
-          + " long (such as 24h, 30m, 7d)")
+      description = "With an s3:// sink, print presigned GET URLs valid this long (such as 24h,"
+          + " 30m, 7d): one per artifact of a set, or one for the .dump of --format custom")
   String presign;
+
+  @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
 
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
@@ -70,7 +75,8 @@ final class BackupCommand implements Callable<Integer> {
     }
     if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to back up: give --postgres JDBC_URL or at least one --volume NAME=PATH");
+          "nothing to back up: give --postgres JDBC_URL, --volume NAME=PATH or"
+              + " --bucket NAME=S3_URI");
     }
     java.time.Duration presignFor = presign == null ? null : Durations.parse(presign);
     com.avnology.backup.BackupSink sink = Sinks.open(to);
@@ -90,7 +96,10 @@ final class BackupCommand implements Callable<Integer> {
       builder.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.client(), s3.bucket())
           .prefix(s3.prefix()).build());
     });
-    BackupResult result = builder.build().run();
+    BackupResult result;
+    try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
+      result = builder.listener(printer).build().run();
+    }
     java.util.Map<String, String> urls = new java.util.LinkedHashMap<>();
     if (presignFor != null) {
       for (TargetResult t : result.targets()) {
@@ -123,9 +132,18 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   private int exportDump() {
-    if (!postgres.present() || !volumes.isEmpty() || !to.startsWith("file:")) {
+    if (!postgres.present() || !volumes.isEmpty() || !buckets.isEmpty()
+        || !(to.startsWith("file:") || S3Uri.is(to))) {
       throw new ParameterException(spec.commandLine(), "--format custom writes one database to"
-          + " one file: give --postgres JDBC_URL and --to file:/path/name.dump, no --volume");
+          + " one file: give --postgres JDBC_URL and --to file:/path/name.dump or"
+          + " s3://bucket/name.dump?endpoint=URL, no --volume or --bucket");
+    }
+    if (S3Uri.is(to)) {
+      return new DumpExport(spec, postgres, json).toS3(to,
+          Compression.parse(compression == null ? "gzip:6" : compression), presign);
+    }
+    if (presign != null) {
+      throw new ParameterException(spec.commandLine(), "--presign needs an s3:// sink");
     }
     java.nio.file.Path file = java.nio.file.Path.of(java.net.URI.create(to).getPath() != null
         ? java.net.URI.create(to).getPath() : to.substring("file:".length()));

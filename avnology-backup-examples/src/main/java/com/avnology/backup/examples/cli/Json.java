@@ -19,6 +19,19 @@ final class Json {
     return MAPPER.createObjectNode();
   }
 
+  /**
+   * @return the {@code --json} error object: exit code, kind, message and, when the message says
+   *     so, what the failure left behind
+   */
+  static ObjectNode error(int code, String kind, String message) {
+    ObjectNode error = object()
+        .put("code", code)
+        .put("kind", kind)
+        .put("message", message)
+        .put("left", CliMessages.left(message).orElse(null));
+    return error;
+  }
+
   static void targets(ArrayNode into, List<TargetResult> targets) {
     for (TargetResult t : targets) {
       ObjectNode node = into.addObject()

@@ -18,7 +18,7 @@ final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--from", required = true, paramLabel = "SINK",
-      description = "The sink: file:/path")
+      description = "The sink: file:/path or s3://bucket/prefix?endpoint=URL")
   String from;
 
   @Option(names = "--json", description = "Print the sets as JSON on stdout")

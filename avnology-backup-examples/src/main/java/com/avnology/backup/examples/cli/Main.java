@@ -36,7 +36,8 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
-   * Runs the tool and exits with its code: 0 on success, 1 on failure, 2 on bad usage.
+   * Runs the tool and exits with its code ({@link ExitCodes}): 0 ok, 1 failed, 2 bad usage,
+   * 3 integrity failure.
    *
    * @param args the command line
    */
@@ -88,10 +89,10 @@ public final class Main implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     Logging.configure(args);
     warmUp(args);
-    return commandLine(args)
-        .setOut(out)
-        .setErr(err)
-        .setExecutionExceptionHandler(new Errors())
+    boolean json = Arrays.asList(args).contains("--json");
+    CommandLine cl = commandLine(args).setOut(out).setErr(err);
+    return cl.setExecutionExceptionHandler(new Errors(json))
+        .setParameterExceptionHandler(new UsageErrors(json, cl.getParameterExceptionHandler()))
         .execute(args);
   }
 
@@ -109,7 +110,14 @@ public final class Main implements Runnable {
     } else {
       COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
     }
+    exitCodeHelp(cl);
     return cl;
+  }
+
+  private static void exitCodeHelp(CommandLine cl) {
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(ExitCodes.help());
+    cl.getSubcommands().values().forEach(Main::exitCodeHelp);
   }
 
   /** Classes most commands initialize, with their static state (JSON factory, JDBC driver, …). */
@@ -177,20 +185,58 @@ public final class Main implements Runnable {
     }
   }
 
-  /** One line on stderr, exit code 1; the stack trace only with --verbose. */
+  /**
+   * One line on stderr in the CLI's terms, and with {@code --json} an error object on stdout;
+   * the exit code says what kind of failure it was ({@link ExitCodes}); the stack trace only with
+   * --verbose.
+   */
   static final class Errors implements CommandLine.IExecutionExceptionHandler {
+    private final boolean json;
+
+    Errors(boolean json) {
+      this.json = json;
+    }
+
     @Override
     public int handleExecutionException(
         Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-      String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-      cmd.getErr().println("avnology-backup: error: " + message.replace('\n', ' '));
+      int code = ExitCodes.of(e);
+      String message = CliMessages.of(e);
+      cmd.getErr().println("avnology-backup: error: " + message);
       if (Logging.verbose()) {
         e.printStackTrace(cmd.getErr());
       }
-      if (e instanceof com.avnology.backup.RestoreInterruptedException i) {
-        return i.destinationUnchanged() ? 4 : 1;
+      if (json) {
+        printJson(cmd.getOut(), code, CliMessages.kind(e), message);
       }
-      return 1;
+      return code;
     }
+  }
+
+  /** Picocli's usage message and exit code 2, plus the error object with {@code --json}. */
+  static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+    private final boolean json;
+    private final CommandLine.IParameterExceptionHandler picocli;
+
+    UsageErrors(boolean json, CommandLine.IParameterExceptionHandler picocli) {
+      this.json = json;
+      this.picocli = picocli;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args)
+        throws Exception {
+      int code = picocli.handleParseException(e, args);
+      if (json) {
+        printJson(e.getCommandLine().getOut(), code, "usage", CliMessages.of(e));
+      }
+      return code;
+    }
+  }
+
+  private static void printJson(PrintWriter out, int code, String kind, String message) {
+    com.fasterxml.jackson.databind.node.ObjectNode node = Json.object();
+    node.set("error", Json.error(code, kind, message));
+    out.println(Json.write(node));
   }
 }

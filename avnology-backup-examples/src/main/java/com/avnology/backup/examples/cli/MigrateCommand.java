@@ -41,6 +41,11 @@ final class MigrateCommand implements Callable<Integer> {
       description = "Back the database up into DIR first; restore it if a migration fails")
   Path snapshot;
 
+  @Option(names = "--baseline-version", paramLabel = "VERSION",
+      description = "For a database that has the schema but no history table (one restored from"
+          + " a dump): record VERSION as applied, then apply only later migrations")
+  String baselineVersion;
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
   boolean verbose;
 
@@ -58,6 +63,9 @@ final class MigrateCommand implements Callable<Integer> {
     Migrations m = Migrations.flyway(ds).locations(locations);
     if (snapshot != null) {
       m = m.safetySnapshot(snapshot);
+    }
+    if (baselineVersion != null) {
+      m = m.baselineVersion(baselineVersion);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (validate) {

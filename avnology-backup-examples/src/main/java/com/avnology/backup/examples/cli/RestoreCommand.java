@@ -27,7 +27,9 @@ final class RestoreCommand implements Callable<Integer> {
   String from;
 
   @Option(names = "--from-dump", paramLabel = "FILE_OR_DIR",
-      description = "Restore a pg_dump archive (custom, directory or tar) into --postgres instead")
+      description = "Restore a pg_dump archive into --postgres instead: a custom-format .dump"
+          + " (pg_dump -Fc), a directory holding toc.dat (-Fd) or a tar file (-Ft), archive"
+          + " versions 1.12-1.16, data compressed with none, gzip, lz4 or zstd")
   java.nio.file.Path fromDump;
 
   @Option(names = "--set", defaultValue = "latest", paramLabel = "ID|latest",
@@ -67,6 +69,8 @@ final class RestoreCommand implements Callable<Integer> {
           + " differing existing objects are refused unless --overwrite")
   Map<String, String> buckets = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -84,7 +88,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present()) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to restore: give --postgres JDBC_URL or at least one --volume NAME=PATH");
+          "nothing to restore: give --postgres JDBC_URL, --volume NAME=PATH or"
+              + " --bucket NAME=S3_URI (each repeatable but --postgres)");
     }
     RestorePlan.Builder plan = RestorePlan.from(Sinks.open(from));
     encryption.encryption().ifPresent(plan::encryption);
@@ -104,7 +109,10 @@ final class RestoreCommand implements Callable<Integer> {
     });
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
-    RestoreResult result = plan.build().execute();
+    RestoreResult result;
+    try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
+      result = plan.listener(printer).build().execute();
+    }
     if (json) {
       ObjectNode node = Json.object()
           .put("setId", result.setId())

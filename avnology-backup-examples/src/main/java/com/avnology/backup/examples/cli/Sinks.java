@@ -22,7 +22,8 @@ final class Sinks {
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a sink URI: '" + uri + "'; use file:/path");
+      throw new IllegalArgumentException("not a sink URI: '" + uri + "'; use file:/path or"
+          + " s3://bucket/prefix?endpoint=http://host:port");
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme();
     switch (scheme) {

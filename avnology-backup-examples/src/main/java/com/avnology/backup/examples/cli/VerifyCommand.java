@@ -6,6 +6,7 @@ import com.avnology.backup.NotFoundException;
 import com.avnology.backup.VerifyResult;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--from", paramLabel = "SINK",
-      description = "The sink: file:/path")
+      description = "The sink: file:/path or s3://bucket/prefix?endpoint=URL")
   String from;
 
   @Option(names = "--postgres", paramLabel = "JDBC_URL",
@@ -49,7 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
     java.util.List<String> unfinished = postgres == null ? java.util.List.of()
         : unfinishedRestores();
     if (from == null) {
-      return reportUnfinished(unfinished, 0);
+      return reportUnfinished(unfinished, ExitCodes.OK);
     }
     BackupCatalog catalog = encryption.encryption()
         .map(e -> BackupCatalog.of(Sinks.open(from), e))
@@ -57,7 +58,13 @@ final class VerifyCommand implements Callable<Integer> {
     String id = set.equals("latest")
         ? catalog.latest().orElseThrow(() -> new NotFoundException("no backup set in " + from))
         : set;
+    long start = System.nanoTime();
     VerifyResult result = catalog.verify(id);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    long bytes = result.checks().stream().mapToLong(c -> c.artifact().size()).sum();
+    String damage = result.ok() ? null : "set " + id + " is damaged: " + result.failures()
+        .stream().map(c -> c.artifact().path() + " " + c.problem())
+        .collect(Collectors.joining("; "));
     if (json) {
       ObjectNode node = Json.object().put("setId", id).put("ok", result.ok());
       ArrayNode checks = node.putArray("checks");
@@ -67,20 +74,29 @@ final class VerifyCommand implements Callable<Integer> {
           .put("sha256", c.artifact().sha256())
           .put("ok", c.ok())
           .put("problem", c.problem()));
+      node.put("bytes", bytes).put("durationMillis", ms);
+      if (damage != null) {
+        // one JSON document on stdout: the checks and the error together
+        node.set("error", Json.error(ExitCodes.INTEGRITY, "integrity", damage));
+        spec.commandLine().getOut().println(Json.write(node));
+        spec.commandLine().getErr().println("avnology-backup: error: " + damage);
+        reportUnfinished(unfinished, 0);
+        return ExitCodes.INTEGRITY;
+      }
       spec.commandLine().getOut().println(Json.write(node));
-    } else {
-      result.checks().forEach(c -> spec.commandLine().getOut().printf("%-6s %s %s%n",
-          c.ok() ? "ok" : "FAILED", c.artifact().path(), c.problem()));
+      return reportUnfinished(unfinished, ExitCodes.OK);
     }
-    if (result.ok() && !unfinished.isEmpty()) {
-      return reportUnfinished(unfinished, 0);
-    }
-    if (!result.ok()) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("set %s in %s%n", id, from);
+    result.checks().forEach(c -> out.printf("%-6s %s %s%n",
+        c.ok() ? "ok" : "FAILED", c.artifact().path(), c.problem()));
+    out.printf("set %s: %d of %d artifacts ok (%d bytes read) in %d ms%n", id,
+        result.checks().size() - result.failures().size(), result.checks().size(), bytes, ms);
+    if (damage != null) {
       reportUnfinished(unfinished, 0);
-      throw new IntegrityException("set " + id + " is damaged: " + result.failures().stream()
-          .map(c -> c.artifact().path() + " " + c.problem()).collect(Collectors.joining("; ")));
+      throw new IntegrityException(damage);
     }
-    return 0;
+    return reportUnfinished(unfinished, ExitCodes.OK);
   }
 
   private java.util.List<String> unfinishedRestores() {
@@ -89,7 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
     return db.builder().build().unfinishedRestores();
   }
 
-  /** @return 1 if any unfinished restore was found, else {@code ok} */
+  /** @return {@link ExitCodes#UNFINISHED_RESTORE} if any unfinished restore was found, else ok */
   private int reportUnfinished(java.util.List<String> unfinished, int ok) {
     for (String u : unfinished) {
       spec.commandLine().getErr().println("avnology-backup: " + u);
@@ -97,6 +113,6 @@ final class VerifyCommand implements Callable<Integer> {
     if (postgres != null && unfinished.isEmpty() && !json) {
       spec.commandLine().getOut().println("no unfinished restore in the database");
     }
-    return unfinished.isEmpty() ? ok : 1;
+    return unfinished.isEmpty() ? ok : ExitCodes.UNFINISHED_RESTORE;
   }
 }

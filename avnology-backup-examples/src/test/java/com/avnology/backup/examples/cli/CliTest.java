@@ -77,7 +77,7 @@ final class CliTest {
     }
 
     Run flipped = cli("verify", "--from", sink);
-    assertThat(flipped.code()).isEqualTo(1);
+    assertThat(flipped.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(flipped.out()).contains("FAILED volume/logos.tar.zst").contains("ok     volume/certs");
     assertThat(flipped.err().strip().lines()).singleElement().asString()
         .startsWith("avnology-backup: error: set ")
@@ -87,7 +87,7 @@ final class CliTest {
       f.setLength(f.length() - 1);
     }
     Run truncated = cli("restore", "--from", sink, "--volume", "certs=" + tmp.resolve("r"));
-    assertThat(truncated.code()).isEqualTo(1);
+    assertThat(truncated.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(truncated.err()).contains("volume/certs.tar.zst is ").contains("(truncated)")
         .contains("nothing was restored");
     assertThat(tmp.resolve("r")).doesNotExist();
@@ -97,7 +97,8 @@ final class CliTest {
   void badUsage_givesOneLineErrorsAndNonZeroCodes() {
     Run noTarget = cli("backup", "--to", sink);
     assertThat(noTarget.code()).isEqualTo(2);
-    assertThat(noTarget.err()).contains("nothing to back up: give --postgres JDBC_URL or at least one --volume NAME=PATH");
+    assertThat(noTarget.err()).contains("nothing to back up: give --postgres JDBC_URL,"
+        + " --volume NAME=PATH or --bucket NAME=S3_URI");
 
     Run badSink = cli("list", "--from", "ftp://host/x");
     assertThat(badSink.code()).isEqualTo(1);

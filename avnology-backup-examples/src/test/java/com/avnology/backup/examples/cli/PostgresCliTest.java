@@ -58,7 +58,8 @@ final class PostgresCliTest {
 
     CliTest.Run again = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"));
     assertThat(again.code()).isEqualTo(1);
-    assertThat(again.err()).contains("is not empty").contains("--clean");
+    assertThat(again.err()).contains("is not empty").contains("give --clean to drop")
+        .doesNotContain("clean()");
     CliTest.Run clean = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
         "--clean");
     assertThat(clean.code()).as(clean.err()).isZero();
@@ -91,8 +92,92 @@ final class PostgresCliTest {
     Files.writeString(dir.resolve("V1__organizations.sql"),
         "CREATE TABLE organizations (id bigint PRIMARY KEY);\n");
     CliTest.Run edited = CliTest.cli(concat(base, "--validate"));
-    assertThat(edited.code()).isEqualTo(1);
+    assertThat(edited.code()).isEqualTo(ExitCodes.INTEGRITY);
     assertThat(edited.err()).contains("V1__organizations.sql").contains("new migration");
+  }
+
+  @Test
+  void migrate_failingMigration_saysOnceInCliTerms_withoutFlywayNoise() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_mig_fail");
+    Path dir = Files.createDirectories(tmp.resolve("failing"));
+    Files.writeString(dir.resolve("V1__ok.sql"), "CREATE TABLE ok (id int);\n");
+    Files.writeString(dir.resolve("V2__broken.sql"), "ALTER TABLE nope ADD COLUMN x int;\n");
+
+    StderrCapture stderr = new StderrCapture();
+    CliTest.Run run;
+    try (stderr) {
+      run = CliTest.cli("migrate", "--postgres", url("cli_mig_fail"), "--locations",
+          "filesystem:" + dir);
+    }
+
+    assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.err().strip().lines()).singleElement().asString()
+        .startsWith("avnology-backup: error: migration failed: ")
+        .contains("V2__broken.sql").contains("give --snapshot DIR to rewind on failure")
+        .doesNotContain("safetySnapshot()").doesNotContain("-X option");
+    // (the embedded server's own log lines go to stderr too)
+    assertThat(stderr.text()).doesNotContain("org.flywaydb")
+        .doesNotContainPattern("(?m)^\\[main\\] (ERROR|WARN)");
+  }
+
+  @Test
+  void migrate_restoredDatabaseWithoutHistory_namesBaselineVersion_thenBaselines()
+      throws Exception {
+    exec("postgres", "CREATE DATABASE cli_mig_base");
+    exec("cli_mig_base", "CREATE TABLE organizations (id int PRIMARY KEY)");
+    Path dir = Files.createDirectories(tmp.resolve("base"));
+    Files.writeString(dir.resolve("V1__organizations.sql"),
+        "CREATE TABLE organizations (id int PRIMARY KEY);\n");
+    Files.writeString(dir.resolve("V2__slug.sql"),
+        "ALTER TABLE organizations ADD COLUMN slug text;\n");
+    String[] base = {"migrate", "--postgres", url("cli_mig_base"), "--locations",
+        "filesystem:" + dir};
+
+    CliTest.Run refused = CliTest.cli(base);
+    assertThat(refused.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(refused.err().strip().lines()).singleElement().asString()
+        .contains("holds objects but no history table").contains("nothing was migrated")
+        .contains("give --baseline-version VERSION with the version the schema is at")
+        .doesNotContain("baseline()").doesNotContain("baselineVersion(");
+
+    CliTest.Run baselined = CliTest.cli(concat(base, "--baseline-version", "1"));
+    assertThat(baselined.code()).as(baselined.err()).isZero();
+    assertThat(baselined.out()).contains("applied 2 slug")
+        .contains("1 migrations applied; current version 2");
+  }
+
+  @Test
+  void backup_tableWithoutPrivilege_saysWhatFailedOnce() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_priv; CREATE ROLE cli_reader LOGIN");
+    exec("cli_priv", "CREATE TABLE secret (id int)");
+    CliTest.Run run = CliTest.cli("backup", "--postgres",
+        "jdbc:postgresql://localhost:" + pg.getPort() + "/cli_priv?user=cli_reader", "--to",
+        "file:" + tmp.resolve("b"));
+
+    assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
+    String line = run.err().strip();
+    assertThat(line.lines()).hasSize(1);
+    assertThat(line).contains("set ").contains("was not published").contains("secret");
+    assertThat(line.split("backup of postgres/main failed", -1)).as(line).hasSize(2);
+  }
+
+  /** Collects what is written to System.err (where slf4j-simple logs) while open. */
+  static final class StderrCapture implements AutoCloseable {
+    private final java.io.PrintStream saved = System.err;
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+    StderrCapture() {
+      System.setErr(new java.io.PrintStream(bytes, true));
+    }
+
+    String text() {
+      return bytes.toString();
+    }
+
+    @Override
+    public void close() {
+      System.setErr(saved);
+    }
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -33,7 +33,7 @@ final class S3CliTest {
     System.setProperty("aws.accessKeyId", s3.accessKey);
     System.setProperty("aws.secretAccessKey", s3.secretKey);
     for (String b : new String[] {"backups", "logos", "logos-restored", "mirror-src",
-        "mirror-dst"}) {
+        "mirror-dst", "guard-src", "guard-dst", "differ-src", "differ-dst"}) {
       s3.bucket(b);
     }
   }
@@ -113,6 +113,39 @@ final class S3CliTest {
     } finally {
       System.setProperty("aws.secretAccessKey", secret);
     }
+  }
+
+  @Test
+  void mirror_massRemoval_namesTheForceFlag() throws Exception {
+    put("guard-src", "keep.txt", "k");
+    for (int i = 0; i < 4; i++) {
+      put("guard-dst", "old-" + i + ".txt", "o");
+    }
+
+    CliTest.Run run = CliTest.cli("mirror", "--from", uri("guard-src", ""), "--to",
+        uri("guard-dst", ""), "--remove");
+
+    assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.err().strip().lines()).singleElement().asString()
+        .contains("nothing was done").contains("give --force to remove them")
+        .doesNotContain("force(true)");
+  }
+
+  @Test
+  void restoreBucket_intoDifferingObjects_namesTheOverwriteFlag() throws Exception {
+    put("differ-src", "a.txt", "new");
+    String sink = uri("backups", "differ");
+    assertThat(CliTest.cli("backup", "--to", sink, "--bucket", "b=" + uri("differ-src", ""))
+        .code()).isZero();
+    put("differ-dst", "a.txt", "old");
+
+    CliTest.Run run = CliTest.cli("restore", "--from", sink, "--bucket",
+        "b=" + uri("differ-dst", ""));
+
+    assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.err().strip().lines()).singleElement().asString()
+        .contains("nothing was written").contains("give --overwrite")
+        .doesNotContain("OverwritePolicy");
   }
 
   private static void put(String bucket, String key, String text) throws Exception {
