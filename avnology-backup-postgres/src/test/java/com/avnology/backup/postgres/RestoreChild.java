@@ -20,6 +20,15 @@ public final class RestoreChild {
     if (Boolean.parseBoolean(args[4])) {
       target.clean();
     }
+    // like the CLI: a shutdown waits for the outcome to be printed
+    java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        printed.await(6, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
     System.out.println("STARTED");
     System.out.flush();
     try {
@@ -33,5 +42,6 @@ public final class RestoreChild {
       System.out.println("RESULT failed " + e);
     }
     System.out.flush();
+    printed.countDown();
   }
 }

@@ -58,7 +58,7 @@ final class PostgresCliTest {
 
     CliTest.Run again = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"));
     assertThat(again.code()).isEqualTo(1);
-    assertThat(again.err()).contains("is not empty").contains("give --clean to drop")
+    assertThat(again.err()).contains("is not empty").contains("give --clean to replace")
         .doesNotContain("clean()");
     CliTest.Run clean = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
         "--clean");

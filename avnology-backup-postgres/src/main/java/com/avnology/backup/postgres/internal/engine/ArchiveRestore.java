@@ -282,8 +282,8 @@ public final class ArchiveRestore {
   private static void refuseUnfinished(Optional<String> unfinished) {
     if (unfinished.isPresent()) {
       throw new BackupException(unfinished.get() + ": the database holds part of that restore;"
-          + " drop and recreate the database, or restore with clean() (CLI --clean), which"
-          + " replaces it in one transaction");
+          + " drop and recreate the database, or choose clean() (CLI --clean), which replaces it"
+          + " in one transaction");
     }
   }
 
@@ -302,6 +302,7 @@ public final class ArchiveRestore {
   private static RuntimeException failure(ArchiveSource source, Throwable f, ShutdownGuard guard,
       String state, boolean unchanged) {
     if (guard.interrupted()) {
+      guard.outcome(state);
       return new RestoreInterruptedException("restore of " + source.describe()
           + " interrupted by a shutdown; " + state, unchanged, f);
     }

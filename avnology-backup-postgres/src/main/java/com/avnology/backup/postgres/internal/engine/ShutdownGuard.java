@@ -30,6 +30,7 @@ final class ShutdownGuard implements AutoCloseable {
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Thread hook;
   private volatile boolean interrupted;
+  private volatile String outcome;
 
   private ShutdownGuard(String what) {
     this.what = what;
@@ -80,10 +81,20 @@ final class ShutdownGuard implements AutoCloseable {
       if (!finished.await(UNDO_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         log.error("the undo of {} did not finish within {}: the process exits anyway", what,
             UNDO_WAIT);
+      } else if (outcome != null) {
+        log.warn("the restore of {} was interrupted: {}", what, outcome);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * @param state what an interrupted restore left, logged by the shutdown that interrupted it
+   *     (the caller may not get to report it before the process exits)
+   */
+  void outcome(String state) {
+    this.outcome = state;
   }
 
   /** Marks the restore finished (done, failed or undone) and uninstalls the guard. */

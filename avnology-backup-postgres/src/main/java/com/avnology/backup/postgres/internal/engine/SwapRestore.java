@@ -109,6 +109,7 @@ final class SwapRestore {
         + (guard.interrupted() ? " interrupted by a shutdown" : " failed") + ": "
         + e.getMessage() + "; " + state;
     if (guard.interrupted()) {
+      guard.outcome(state);
       return new RestoreInterruptedException(message, true, e);
     }
     if (e instanceof IntegrityException) {
