@@ -84,8 +84,15 @@ public final class FileSystemSink implements BackupSink {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NotFoundException if the root directory does not exist (a typo must not look like an
+   *     empty sink; only a backup creates it)
+   */
   @Override
   public List<String> list() {
+    requireRoot();
     if (!Files.isDirectory(sets)) {
       return List.of();
     }
@@ -109,6 +116,11 @@ public final class FileSystemSink implements BackupSink {
     return StaleSetDirectories.clean(sets, clock.instant().minus(staleAfter), toString());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NotFoundException also if the root directory does not exist
+   */
   @Override
   public SetReader open(String setId) {
     Path dir = published(setId);
@@ -151,8 +163,16 @@ public final class FileSystemSink implements BackupSink {
     TreeDeleter.delete(dir);
   }
 
+  private void requireRoot() {
+    if (!Files.isDirectory(root)) {
+      throw new NotFoundException("backup sink " + this + " does not exist (no directory " + root
+          + "): check the path; only a backup creates it");
+    }
+  }
+
   private Path published(String setId) {
     Names.checkSetId(requireNonNull(setId, "null setId"));
+    requireRoot();
     Path dir = sets.resolve(setId);
     if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
       throw new NotFoundException(
