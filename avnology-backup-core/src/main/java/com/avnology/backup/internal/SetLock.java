@@ -35,11 +35,13 @@ public final class SetLock implements AutoCloseable {
   private static final Set<Path> WRITING_HERE = ConcurrentHashMap.newKeySet();
 
   private final Path dir;
+  private final Path file;
   private final FileChannel channel;
   private boolean released;
 
-  private SetLock(Path dir, FileChannel channel) {
+  private SetLock(Path dir, Path file, FileChannel channel) {
     this.dir = dir;
+    this.file = file;
     this.channel = channel;
   }
 
@@ -53,7 +55,10 @@ public final class SetLock implements AutoCloseable {
    */
   public static SetLock create(Path dir) throws IOException {
     Path key = dir.toAbsolutePath().normalize();
-    WRITING_HERE.add(key); // before the directory exists, so a sweep here never probes it
+    // Registered before the directory exists, so a sweep in this JVM never probes it
+    if (!WRITING_HERE.add(key)) {
+      throw new java.nio.file.FileAlreadyExistsException(dir.toString());
+    }
     FileChannel channel = null;
     try {
       Files.createDirectory(dir);
@@ -62,12 +67,13 @@ public final class SetLock implements AutoCloseable {
           StandardOpenOption.WRITE);
       // Without a lock (a file system without locking) the file stays under its temporary name
       // and the set is judged by its age, as before there were locks.
-      if (tryLock(channel)) {
-        String owner = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now() + "\n";
-        channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)));
-        Files.move(temporary, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+      if (!tryLock(channel)) {
+        return new SetLock(dir, temporary, channel);
       }
-      return new SetLock(dir, channel);
+      String owner = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now() + "\n";
+      channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)));
+      Files.move(temporary, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+      return new SetLock(dir, dir.resolve(FILE), channel);
     } catch (IOException | RuntimeException e) {
       WRITING_HERE.remove(key);
       if (channel != null) {
@@ -122,7 +128,7 @@ public final class SetLock implements AutoCloseable {
     released = true;
     try {
       if (deleteFile) {
-        Files.deleteIfExists(dir.resolve(FILE));
+        Files.deleteIfExists(file);
       }
       channel.close();
     } catch (IOException e) {
