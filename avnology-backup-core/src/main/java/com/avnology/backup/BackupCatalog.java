@@ -67,26 +67,114 @@ public final class BackupCatalog {
     return sink.list();
   }
 
-  /** @return the newest published set's id, if any */
+  /**
+   * The newest set that {@link #entries()} shows as good: a damaged newer set is skipped (with a
+   * warning naming it), never taken, so {@code latest} is the set a listing shows as newest good.
+   *
+   * @return the newest published set whose manifest reads, if any
+   * @throws NotFoundException if the sink itself does not exist
+   * @throws StorageException if a manifest cannot be read for another reason than damage
+   */
   public Optional<String> latest() {
-    return sink.list().stream().findFirst();
+    for (String id : sink.list()) {
+      Entry entry = entry(id);
+      if (entry == null) {
+        continue;
+      }
+      if (!entry.damaged()) {
+        return Optional.of(id);
+      }
+      log.warn("set {} is damaged and is not the latest: {}", id, entry.damage().orElseThrow());
+    }
+    return Optional.empty();
   }
 
   /**
-   * @return manifests of published sets, newest first, checked against their SHA-256 but not
-   *     authenticated (that takes a key derivation per set); a set whose manifest cannot be read is
-   *     logged and left out (see {@link #manifest(String)} for its error)
+   * Every published set, good or damaged, newest first: what a listing shows. Manifests are
+   * checked against their SHA-256 but not authenticated (that takes a key derivation per set).
+   *
+   * @return one entry per published set
+   * @throws NotFoundException if the sink itself does not exist
+   * @throws StorageException if a manifest cannot be read for another reason than damage
+   */
+  public List<Entry> entries() {
+    List<Entry> entries = new ArrayList<>();
+    for (String id : sink.list()) {
+      Entry entry = entry(id);
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * @return manifests of the good published sets, newest first (as {@link #entries()}, without
+   *     the damaged ones, each of which is logged as a one-line warning)
+   * @throws NotFoundException if the sink itself does not exist
    */
   public List<Manifest> list() {
     List<Manifest> manifests = new ArrayList<>();
-    for (String id : sink.list()) {
-      try {
-        manifests.add(unauthenticated(id).manifest());
-      } catch (BackupException e) {
-        log.warn("set {} left out of the listing: {}", id, e.getMessage());
+    for (Entry entry : entries()) {
+      if (entry.damaged()) {
+        log.warn("set {} left out of the listing: {}", entry.id(), entry.damage().orElseThrow());
+      } else {
+        manifests.add(entry.manifest().orElseThrow());
       }
     }
     return manifests;
+  }
+
+  /** @return the set's entry, or {@code null} if it was deleted since it was listed */
+  private Entry entry(String id) {
+    try {
+      return new Entry(id, unauthenticated(id).manifest(), null);
+    } catch (IntegrityException e) {
+      return new Entry(id, null, e.getMessage().replaceAll("\\s+", " "));
+    } catch (NotFoundException e) {
+      return null;
+    }
+  }
+
+  /**
+   * One published set as a listing shows it: its manifest, or why it is damaged. Immutable and
+   * thread-safe.
+   */
+  public static final class Entry {
+    private final String id;
+    private final Manifest manifest;
+    private final String damage;
+
+    private Entry(String id, Manifest manifest, String damage) {
+      this.id = id;
+      this.manifest = manifest;
+      this.damage = damage;
+    }
+
+    /** @return the set's id */
+    public String id() {
+      return id;
+    }
+
+    /** @return the set's manifest, unless the set is damaged */
+    public Optional<Manifest> manifest() {
+      return Optional.ofNullable(manifest);
+    }
+
+    /** @return whether the set's manifest cannot be read (malformed, damaged) */
+    public boolean damaged() {
+      return damage != null;
+    }
+
+    /** @return why the set is damaged, in one line, if it is */
+    public Optional<String> damage() {
+      return Optional.ofNullable(damage);
+    }
+
+    @Override
+    public String toString() {
+      return "Entry[" + id + (damage == null ? "" : ", damaged: " + damage) + "]";
+    }
   }
 
   /**

@@ -30,6 +30,8 @@ public interface BackupSink {
 
   /**
    * @return ids of published sets, newest first
+   * @throws NotFoundException if the sink itself (its root directory, its bucket) does not exist:
+   *     a mistyped sink must not look like an empty one
    * @throws StorageException if the sink cannot be read
    */
   List<String> list();
@@ -37,7 +39,7 @@ public interface BackupSink {
   /**
    * @param setId a published set's id
    * @return a reader of that set
-   * @throws NotFoundException if no published set has that id
+   * @throws NotFoundException if no published set has that id, or the sink does not exist
    */
   SetReader open(String setId);
 

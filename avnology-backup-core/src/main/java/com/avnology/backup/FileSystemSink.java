@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.internal.FileSetWriter;
 import com.avnology.backup.internal.Names;
+import com.avnology.backup.internal.StaleSetDirectories;
 import com.avnology.backup.internal.TreeDeleter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -27,16 +24,17 @@ import java.util.stream.Stream;
  * {@code manifest.json} is written the same way, last, and the directory is synced after it, so a
  * set is either fully listed or not at all, even across a crash.
  *
- * <p>A run that dies (killed, power lost) leaves an unpublished set directory behind. {@link
- * #create(String)} deletes unpublished set directories whose id (a timestamp) is older than {@link
- * Builder#staleAfter(Duration)} (24 hours by default); a younger one may be a run in progress and
- * is left alone.
+ * <p>A run that dies (killed with any signal, power lost) leaves an unpublished set directory
+ * behind. The writing process holds an OS file lock on {@code <set>/.lock} while it writes, which
+ * the OS releases when the process dies; {@link #create(String)} (the next backup) deletes every
+ * unpublished set whose lock nobody holds, and logs each at INFO. A set a live process (this one or
+ * another) is writing is never touched. An unpublished set without a lock file (written by an older
+ * version, or on a file system without locks) is deleted once its id (a timestamp) is older than
+ * {@link Builder#staleAfter(Duration)} (24 hours by default).
  *
  * <p>Immutable and thread-safe.
  */
 public final class FileSystemSink implements BackupSink {
-  private static final Logger log = LoggerFactory.getLogger(FileSystemSink.class);
-
   private final Path root;
   private final Path sets;
   private final Duration staleAfter;
@@ -78,17 +76,23 @@ public final class FileSystemSink implements BackupSink {
     Path dir = sets.resolve(setId);
     try {
       Files.createDirectories(sets);
-      Files.createDirectory(dir);
+      return FileSetWriter.create(dir);
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw new IllegalArgumentException("set " + setId + " already exists in " + this);
     } catch (IOException e) {
       throw new StorageException("cannot create set directory " + dir + ": " + e, e);
     }
-    return new FileSetWriter(dir);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NotFoundException if the root directory does not exist (a typo must not look like an
+   *     empty sink; only a backup creates it)
+   */
   @Override
   public List<String> list() {
+    requireRoot();
     if (!Files.isDirectory(sets)) {
       return List.of();
     }
@@ -104,36 +108,19 @@ public final class FileSystemSink implements BackupSink {
   }
 
   /**
-   * Deletes unpublished set directories started before now minus {@code staleAfter}. Logs, never
-   * throws: a backup is not stopped by a failed cleanup.
+   * Deletes unpublished set directories whose writer is dead (see {@link StaleSetDirectories}).
    *
    * @return how many set directories were deleted
    */
   int cleanStale() {
-    if (!Files.isDirectory(sets)) {
-      return 0;
-    }
-    Instant cutoff = clock.instant().minus(staleAfter);
-    int removed = 0;
-    try (Stream<Path> dirs = Files.list(sets)) {
-      for (Path dir : dirs.toList()) {
-        String name = dir.getFileName().toString();
-        Optional<Instant> started = Names.startedAt(name);
-        if (started.isPresent() && started.get().isBefore(cutoff) && Files.isDirectory(dir)
-            && !Files.exists(dir.resolve(MANIFEST))) {
-          log.info("deleting unpublished set {} left by a failed run (started {}, before {})",
-              name, started.get(), cutoff);
-          TreeDeleter.delete(dir);
-          removed++;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      log.warn("could not clean up unpublished sets in {}: {}", this, e.toString());
-    }
-    return removed;
+    return StaleSetDirectories.clean(sets, clock.instant().minus(staleAfter), toString());
   }
 
-
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NotFoundException also if the root directory does not exist
+   */
   @Override
   public SetReader open(String setId) {
     Path dir = published(setId);
@@ -176,8 +163,16 @@ public final class FileSystemSink implements BackupSink {
     TreeDeleter.delete(dir);
   }
 
+  private void requireRoot() {
+    if (!Files.isDirectory(root)) {
+      throw new NotFoundException("backup sink " + this + " does not exist (no directory " + root
+          + "): check the path; only a backup creates it");
+    }
+  }
+
   private Path published(String setId) {
     Names.checkSetId(requireNonNull(setId, "null setId"));
+    requireRoot();
     Path dir = sets.resolve(setId);
     if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
       throw new NotFoundException(
@@ -202,9 +197,10 @@ public final class FileSystemSink implements BackupSink {
     }
 
     /**
-     * @param age how old (by its id's timestamp) an unpublished set must be before a new backup
+     * @param age how old (by its id's timestamp) an unpublished set without a lock file (written
+     *     by an older version, or on a file system without locks) must be before a new backup
      *     deletes it as the leftover of a dead run; 24 hours by default. Keep it above the longest
-     *     backup, or a running backup's set may be deleted under it.
+     *     backup. Sets with a lock file are judged by their lock, whatever their age.
      * @return this builder
      * @throws IllegalArgumentException if negative
      */

@@ -13,18 +13,32 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes one set of a {@link com.avnology.backup.FileSystemSink}: each file under a temporary name,
- * synced, then renamed; the manifest last. Thread-safe.
+ * synced, then renamed; the manifest last. Holds the set's {@link SetLock} until it is published or
+ * aborted, so that other backups leave it alone while this process lives. Thread-safe.
  */
 public final class FileSetWriter implements BackupSink.SetWriter {
   private static final String PARTIAL = ".partial";
   private final Path dir;
+  private final SetLock lock;
   private final java.util.Set<Path> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean published;
   private volatile boolean aborted;
 
-  /** @param dir the set's new, empty directory */
-  public FileSetWriter(Path dir) {
+  private FileSetWriter(Path dir, SetLock lock) {
     this.dir = dir;
+    this.lock = lock;
+  }
+
+  /**
+   * Creates the set's directory and locks it.
+   *
+   * @param dir the set's directory, which must not exist yet
+   * @return the writer
+   * @throws java.nio.file.FileAlreadyExistsException if it exists
+   * @throws IOException if it cannot be created
+   */
+  public static FileSetWriter create(Path dir) throws IOException {
+    return new FileSetWriter(dir, SetLock.create(dir));
   }
 
   @Override
@@ -57,6 +71,7 @@ public final class FileSetWriter implements BackupSink.SetWriter {
     }
     syncDirectory(dir.getParent());
     published = true;
+    lock.release(true);
   }
 
   @Override
@@ -65,7 +80,11 @@ public final class FileSetWriter implements BackupSink.SetWriter {
       return;
     }
     aborted = true;
-    TreeDeleter.delete(dir);
+    try {
+      TreeDeleter.delete(dir);
+    } finally {
+      lock.release(false);
+    }
   }
 
   @Override

@@ -20,7 +20,9 @@ import com.avnology.backup.postgres.internal.interop.TocListing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZoneId;
@@ -136,34 +138,66 @@ public final class PgDumpArchive {
   /**
    * Rewrites this archive as a custom-format file that {@code pg_restore} (12+) reads.
    *
-   * @param file the {@code .dump} to write; written under a temporary name, then renamed
-   * @param compression {@link Compression#none()} or gzip
+   * @param file the {@code .dump} to write or replace; written under a temporary name, then renamed
+   * @param compression {@link Compression#none()} or gzip, at its level
+   * @throws IllegalArgumentException for another compression
    */
   public void writeCustom(Path file, Compression compression) {
-    writeCustom(source(), file, compression);
+    writeCustom(source(), file, compression, true);
   }
 
   /**
-   * Backs a database up straight into a custom-format {@code .dump} file (archive 1.14), the
-   * format managed PostgreSQL services export and {@code pg_restore} reads.
+   * Backs a database up straight into a new custom-format {@code .dump} file (archive 1.14), the
+   * format managed PostgreSQL services export and {@code pg_restore} reads. An existing file is
+   * refused, before the database is read; see {@link #export(PostgresTarget, Path, Compression,
+   * boolean)} to replace one.
+   *
+   * @param source the database
+   * @param file the {@code .dump} to write; must not exist
+   * @param compression {@link Compression#none()} or gzip, at its level
+   * @return the archive written
+   * @throws IllegalArgumentException if the file exists, or for another compression
+   */
+  public static PgDumpArchive export(PostgresTarget source, Path file, Compression compression) {
+    return export(source, file, compression, false);
+  }
+
+  /**
+   * Backs a database up straight into a custom-format {@code .dump} file (archive 1.14). The file
+   * is written under a temporary name and renamed when complete, so a failed export never leaves
+   * a truncated file, nor harms the file it would have replaced.
    *
    * @param source the database
    * @param file the {@code .dump} to write
-   * @param compression {@link Compression#none()} or gzip
+   * @param compression {@link Compression#none()} or gzip, at its level
+   * @param replace whether an existing file may be replaced; if not, it is refused
    * @return the archive written
+   * @throws IllegalArgumentException if the file exists and {@code replace} is false, or for
+   *     another compression
    */
-  public static PgDumpArchive export(PostgresTarget source, Path file, Compression compression) {
+  public static PgDumpArchive export(PostgresTarget source, Path file, Compression compression,
+      boolean replace) {
     requireNonNull(source, "null source");
+    requireNonNull(file, "null file");
+    algorithm(requireNonNull(compression, "null compression"));
+    if (!replace && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw exists(file);
+    }
     Path work = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".work");
     try {
       deleteTree(work);
       new SnapshotBackup(source.dataSource(), "db", source.jobs(), source.options())
           .run(new DirectoryBackupContext(work, Compression.none()));
-      writeCustom(new DirectoryArchiveSource(work.resolve("db")), file, compression);
+      writeCustom(new DirectoryArchiveSource(work.resolve("db")), file, compression, replace);
       return open(file);
     } finally {
       deleteTree(work);
     }
+  }
+
+  private static IllegalArgumentException exists(Path file) {
+    return new IllegalArgumentException("the file " + file + " already exists: choose another"
+        + " name, delete it, or export with replace to overwrite it");
   }
 
   /**
@@ -175,7 +209,7 @@ public final class PgDumpArchive {
    */
   public void writeCustom(OutputStream out, Compression compression) {
     try {
-      CustomArchiveWriter.convert(source(), out, algorithm(compression));
+      CustomArchiveWriter.convert(source(), out, algorithm(compression), level(compression));
     } catch (IOException e) {
       throw new StorageException("cannot write a custom archive of " + path + ": " + e, e);
     }
@@ -207,7 +241,8 @@ public final class PgDumpArchive {
     try {
       new SnapshotBackup(source.dataSource(), "db", source.jobs(), source.options())
           .run(new DirectoryBackupContext(work, Compression.none()));
-      CustomArchiveWriter.convert(new DirectoryArchiveSource(work.resolve("db")), out, algorithm);
+      CustomArchiveWriter.convert(new DirectoryArchiveSource(work.resolve("db")), out, algorithm,
+          level(compression));
     } catch (IOException e) {
       throw new StorageException("cannot write the custom archive: " + e.getMessage(), e);
     } finally {
@@ -215,12 +250,17 @@ public final class PgDumpArchive {
     }
   }
 
-  private static void writeCustom(ArchiveSource from, Path file, Compression compression) {
+  private static void writeCustom(ArchiveSource from, Path file, Compression compression,
+      boolean replace) {
     Path partial = file.toAbsolutePath().resolveSibling(file.getFileName() + ".partial");
     try {
-      CustomArchiveWriter.convert(from, partial, algorithm(compression));
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      CustomArchiveWriter.convert(from, partial, algorithm(compression), level(compression));
+      if (replace) {
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        publishNew(partial, file);
+      }
     } catch (IOException e) {
       throw new StorageException("cannot write " + file + ": " + e.getMessage(), e);
     } finally {
@@ -230,6 +270,24 @@ public final class PgDumpArchive {
         // best effort
       }
     }
+  }
+
+  /** A hard link never replaces a file that appeared meanwhile; a rename would. */
+  private static void publishNew(Path partial, Path file) throws IOException {
+    try {
+      Files.createLink(file, partial);
+    } catch (FileAlreadyExistsException e) {
+      throw exists(file);
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw exists(file);
+      }
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  private static int level(Compression compression) {
+    return compression.algorithm() == Compression.Algorithm.GZIP ? compression.level() : -1;
   }
 
   private static CompressionAlgorithm algorithm(Compression compression) {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run that would delete more than {@link Builder#maxRemoveShare(double)} of the destination
  * (half by default) refuses before doing anything, unless {@link Builder#force(boolean)}: an empty
- * or wrong source must not wipe the copy. {@link #dryRun()} returns the plan and changes nothing.
+ * or wrong source must not wipe the copy. {@link #plan()} returns the plan, with the guard's
+ * verdict, and changes nothing.
  * Content type and user metadata are copied; tags are not.
  *
  * <p>Immutable and thread-safe. The clients are the caller's and are never closed.
@@ -86,7 +87,22 @@ public final class BucketMirror {
    * @throws BackupException if a bucket cannot be listed or read
    */
   public List<MirrorAction> dryRun() {
-    return planner.plan(overwrite, remove).planned();
+    return plan().actions();
+  }
+
+  /**
+   * Works out what {@link #run()} would do, changing nothing, including whether the mass-delete
+   * guard would refuse the run ({@link MirrorPlan#refused()}): a dry run reports a refusal as the
+   * real run would.
+   *
+   * @return the plan
+   * @throws BackupException if a bucket cannot be listed or read
+   */
+  public MirrorPlan plan() {
+    MirrorPlanner.Plan plan = planner.plan(overwrite, remove);
+    long removals = of(plan, MirrorAction.Type.REMOVE).size();
+    return new MirrorPlan(plan.planned(), plan.destinationCount(),
+        refusal(removals, plan.destinationCount()));
   }
 
   /**
@@ -119,14 +135,22 @@ public final class BucketMirror {
   }
 
   private void checkRemovals(long removals, long destination) {
-    if (force || removals == 0 || removals <= maxRemoveShare * destination) {
-      return;
+    String refusal = refusal(removals, destination);
+    if (refusal != null) {
+      throw new BackupException(refusal);
     }
-    throw new BackupException(String.format(java.util.Locale.ROOT,
+  }
+
+  /** @return why the mass-delete guard refuses, or {@code null} if it does not */
+  private String refusal(long removals, long destination) {
+    if (force || removals == 0 || removals <= maxRemoveShare * destination) {
+      return null;
+    }
+    return String.format(java.util.Locale.ROOT,
         "mirror %s would remove %d of the %d objects in the destination (%.0f%%), more than the"
             + " %.0f%% allowed; nothing was done. Check the source, or call force(true) to"
             + " remove them", description, removals, destination, 100.0 * removals / destination,
-        100 * maxRemoveShare));
+        100 * maxRemoveShare);
   }
 
   private static List<MirrorAction> of(MirrorPlanner.Plan plan, MirrorAction.Type type) {

@@ -59,6 +59,10 @@ final class BackupCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
 
+  @Option(names = "--force",
+      description = "With --format custom, replace the .dump file (or S3 object) if it exists")
+  boolean force;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -139,7 +143,7 @@ final class BackupCommand implements Callable<Integer> {
           + " s3://bucket/name.dump?endpoint=URL, no --volume or --bucket");
     }
     if (S3Uri.is(to)) {
-      return new DumpExport(spec, postgres, json).toS3(to,
+      return new DumpExport(spec, postgres, json, force).toS3(to,
           Compression.parse(compression == null ? "gzip:6" : compression), presign);
     }
     if (presign != null) {
@@ -148,8 +152,12 @@ final class BackupCommand implements Callable<Integer> {
     java.nio.file.Path file = java.nio.file.Path.of(java.net.URI.create(to).getPath() != null
         ? java.net.URI.create(to).getPath() : to.substring("file:".length()));
     Compression c = Compression.parse(compression == null ? "gzip:6" : compression);
+    if (!force && java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new ParameterException(spec.commandLine(), file + " already exists: give another"
+          + " --to file, or add --force to replace it");
+    }
     long start = System.nanoTime();
-    com.avnology.backup.postgres.PgDumpArchive.export(postgres.builder().build(), file, c);
+    com.avnology.backup.postgres.PgDumpArchive.export(postgres.builder().build(), file, c, force);
     long ms = (System.nanoTime() - start) / 1_000_000;
     if (json) {
       spec.commandLine().getOut().println(Json.write(Json.object().put("file", file.toString())

@@ -5,7 +5,6 @@ import com.avnology.backup.postgres.PgDumpArchive;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -16,20 +15,22 @@ final class DumpExport {
   private final CommandSpec spec;
   private final PostgresOptionsMixin postgres;
   private final boolean json;
+  private final boolean force;
 
-  DumpExport(CommandSpec spec, PostgresOptionsMixin postgres, boolean json) {
+  DumpExport(CommandSpec spec, PostgresOptionsMixin postgres, boolean json, boolean force) {
     this.spec = spec;
     this.postgres = postgres;
     this.json = json;
+    this.force = force;
   }
 
   int toS3(String to, Compression compression, String presign) {
     Duration validity = presign == null ? null : Durations.parse(presign);
     S3Uri uri = S3Uri.parse(to);
     DumpUpload upload = new DumpUpload(uri);
-    if (upload.exists() && !force()) {
+    if (upload.exists() && !force) {
       throw new com.avnology.backup.BackupException(uri + " exists already; choose another"
-          + " key or delete the object" + (hasForce() ? ", or give --force to replace it" : ""));
+          + " key or delete the object, or give --force to replace it");
     }
     long start = System.nanoTime();
     long size = upload.upload(out -> PgDumpArchive.export(postgres.builder().build(), out,
@@ -51,15 +52,5 @@ final class DumpExport {
       }
     }
     return ExitCodes.OK;
-  }
-
-  /** {@code --force} is another change's option; read through the model so either merges. */
-  private boolean force() {
-    OptionSpec force = spec.findOption("--force");
-    return force != null && Boolean.TRUE.equals(force.getValue());
-  }
-
-  private boolean hasForce() {
-    return spec.findOption("--force") != null;
   }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup list}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Lists the published backup sets of a sink, newest first.")
+    description = "Lists the published backup sets of a sink, newest first; a set whose"
+        + " manifest cannot be read is listed as DAMAGED with the reason.")
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -29,12 +30,19 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Manifest> sets = BackupCatalog.of(Sinks.open(from)).list();
+    List<BackupCatalog.Entry> sets = BackupCatalog.of(Sinks.open(from)).entries();
     if (json) {
       ArrayNode array = Json.MAPPER.createArrayNode();
-      for (Manifest m : sets) {
+      for (BackupCatalog.Entry e : sets) {
+        if (e.damaged()) {
+          array.addObject().put("setId", e.id()).put("damaged", true)
+              .put("problem", e.damage().orElseThrow());
+          continue;
+        }
+        Manifest m = e.manifest().orElseThrow();
         ObjectNode node = array.addObject()
             .put("setId", m.id())
+            .put("damaged", false)
             .put("startedAt", m.startedAt().toString())
             .put("finishedAt", m.finishedAt().toString())
             .put("size", m.totalSize())
@@ -48,7 +56,12 @@ final class ListCommand implements Callable<Integer> {
     if (sets.isEmpty()) {
       spec.commandLine().getOut().println("no backup sets in " + from);
     }
-    for (Manifest m : sets) {
+    for (BackupCatalog.Entry e : sets) {
+      if (e.damaged()) {
+        spec.commandLine().getOut().printf("%s  DAMAGED: %s%n", e.id(), e.damage().orElseThrow());
+        continue;
+      }
+      Manifest m = e.manifest().orElseThrow();
       spec.commandLine().getOut().printf("%s  %s  %12d bytes  %s%n", m.id(), m.startedAt(),
           m.totalSize(), m.targets().stream().map(t -> t.kind() + "/" + t.name()).toList());
     }

@@ -1,7 +1,9 @@
 package com.avnology.backup.examples.cli;
 
 import com.avnology.backup.s3.BucketMirror;
+import com.avnology.backup.BackupException;
 import com.avnology.backup.s3.MirrorAction;
+import com.avnology.backup.s3.MirrorPlan;
 import com.avnology.backup.s3.MirrorResult;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,7 +36,8 @@ final class MirrorCommand implements Callable<Integer> {
       description = "Allow --remove to delete more than half of the destination")
   boolean force;
 
-  @Option(names = "--dry-run", description = "Print the planned actions, change nothing")
+  @Option(names = "--dry-run", description = "Print the planned actions, change nothing; fails"
+      + " as the real run would if --remove would delete more than half without --force")
   boolean dryRun;
 
   @Option(names = "--json", description = "Print the result as JSON on stdout")
@@ -54,7 +57,8 @@ final class MirrorCommand implements Callable<Integer> {
     builder.force(force);
     BucketMirror mirror = builder.build();
     if (dryRun) {
-      List<MirrorAction> actions = mirror.dryRun();
+      MirrorPlan plan = mirror.plan();
+      List<MirrorAction> actions = plan.actions();
       if (json) {
         ArrayNode array = Json.MAPPER.createArrayNode();
         actions.forEach(a -> array.addObject().put("action", a.type().name()).put("key", a.key())
@@ -63,6 +67,15 @@ final class MirrorCommand implements Callable<Integer> {
       } else {
         actions.forEach(a -> spec.commandLine().getOut().printf("%-6s %s (%d bytes) %s%n",
             a.type(), a.key(), a.size(), a.reason()));
+      }
+      if (plan.refused()) {
+        // the same exception type as the real run's refusal, so the same exit code
+        throw new BackupException(String.format(java.util.Locale.ROOT, "dry run: mirror %s to %s"
+            + " would refuse: it would remove %d of the %d objects in the destination (%.0f%%),"
+            + " more than half; nothing would be done. Check --from, or add --force to remove"
+            + " them", "s3://" + source.bucket() + "/" + source.prefix(),
+            "s3://" + target.bucket() + "/" + target.prefix(), plan.removals(), plan.destinationCount(),
+            100.0 * plan.removals() / plan.destinationCount()));
       }
       return 0;
     }

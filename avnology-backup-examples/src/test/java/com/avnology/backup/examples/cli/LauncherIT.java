@@ -84,9 +84,9 @@ final class LauncherIT {
     assertThat(launcher(Map.of(), "restore", "--help").out()).contains("--from");
     Run failed = launcher(Map.of(), "verify", "--from", "file:" + tmp.resolve("none"));
     assertThat(failed.code()).isEqualTo(1);
-    assertThat(failed.err()).contains("no backup set");
+    assertThat(failed.err()).contains("does not exist");
     Run list = launcher(Map.of("AVNOLOGY_BACKUP_CDS", "0"), "list", "--from",
-        "file:" + tmp.resolve("empty"));
+        "file:" + java.nio.file.Files.createDirectories(tmp.resolve("empty")));
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(archives()).isEmpty();
   }

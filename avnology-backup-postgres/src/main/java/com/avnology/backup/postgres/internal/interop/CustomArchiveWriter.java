@@ -70,6 +70,22 @@ public final class CustomArchiveWriter {
   }
 
   /**
+   * Converts any archive into a custom-format file (archive 1.14), offsets set, at a gzip level.
+   *
+   * @param from the archive
+   * @param to the file to create or replace
+   * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
+   * @param level gzip level 1–9, or -1 for the default
+   * @throws IOException on read or write failure
+   * @throws IllegalArgumentException for another compression, a bad level or an archive with
+   *     large objects
+   */
+  public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression,
+      int level) throws IOException {
+    convert(from, to, customToc(from.toc(), compression, level, ArchiveVersion.V1_14));
+  }
+
+  /**
    * Converts any archive into a custom-format file of a given archive version: 1.14 takes gzip
    * or none (pg_restore 12+); 1.15 and 1.16 also take lz4 and zstd (pg_restore 16+ / 17+).
    *
@@ -81,10 +97,13 @@ public final class CustomArchiveWriter {
    */
   public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression,
       ArchiveVersion version) throws IOException {
-    TocFile toc = from.toc();
+    convert(from, to, customToc(from.toc(), compression, -1, version));
+  }
+
+  private static void convert(ArchiveSource from, Path to, TocFile custom) throws IOException {
     try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      write(customToc(toc, compression, -1, version), e -> from.openData(e.dataFile()), out);
+      write(custom, e -> from.openData(e.dataFile()), out);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(to);
       throw e;
@@ -102,7 +121,21 @@ public final class CustomArchiveWriter {
    */
   public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression)
       throws IOException {
-    write(from.toc(), e -> from.openData(e.dataFile()), to, compression, -1);
+    convert(from, to, compression, -1);
+  }
+
+  /**
+   * Converts any archive into a custom-format stream at a gzip level; data offsets stay unset.
+   *
+   * @param from the archive
+   * @param to where to write; flushed, not closed
+   * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
+   * @param level gzip level 1–9, or -1 for the default
+   * @throws IOException on read or write failure
+   */
+  public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression,
+      int level) throws IOException {
+    write(from.toc(), e -> from.openData(e.dataFile()), to, compression, level);
   }
 
   /**
