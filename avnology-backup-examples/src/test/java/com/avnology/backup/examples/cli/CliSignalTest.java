@@ -1,0 +1,104 @@
+package com.avnology.backup.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI, in a process of its own, sent SIGTERM in the middle of {@code restore --clean}: it
+ * rolls back, says so on one line, exits with 4 (interrupted, destination unchanged), and the
+ * database still holds its old rows.
+ */
+final class CliSignalTest {
+  static EmbeddedPostgres pg;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path sockets = Files.createDirectories(
+        Path.of(System.getProperty("java.io.tmpdir"), "cli-signal-sockets"));
+    pg = EmbeddedPostgres.builder()
+        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    pg.close();
+  }
+
+  @Test
+  void sigtermDuringRestoreClean_rollsBack_saysSo_exitsWith4() throws Exception {
+    exec("postgres", "CREATE DATABASE sig_src; CREATE DATABASE sig_dst");
+    exec("sig_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
+        + " INSERT INTO t SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g");
+    String sink = "file:" + tmp.resolve("backups");
+    CliTest.Run backup = CliTest.cli("backup", "--postgres", url("sig_src"), "--to", sink);
+    assertThat(backup.code()).as(backup.err()).isZero();
+    exec("sig_dst", "CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t VALUES (1, 'old')");
+
+    Path err = tmp.resolve("err.txt");
+    Process p = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "restore", "--from", sink, "--postgres", url("sig_dst") + "&ApplicationName=sigcli",
+        "--clean")
+        .redirectError(err.toFile()).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+    try {
+      waitForCopy();
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String stderr = Files.readString(err, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(stderr).isEqualTo(ExitCodes.INTERRUPTED);
+      assertThat(stderr).contains("avnology-backup: error: restore of postgres/main from set")
+          .contains("interrupted by a shutdown")
+          .contains("the transaction was rolled back, the database is as it was");
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(query("sig_dst", "SELECT string_agg(id || ':' || note, ',') FROM t"))
+        .isEqualTo("1:old");
+  }
+
+  private static void waitForCopy() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+          + " AND application_name LIKE 'sigcli%' AND query LIKE 'COPY %'").equals("1")) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("the restore never reached its COPY");
+  }
+
+  private static String url(String db) {
+    return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
+  }
+
+  private static void exec(String db, String sql) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", db).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static String query(String db, String sql) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", db).getConnection();
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
