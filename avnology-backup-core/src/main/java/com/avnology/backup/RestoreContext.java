@@ -55,4 +55,19 @@ public interface RestoreContext {
    * @param count how many more entries are done
    */
   void entriesDone(long count);
+
+  /**
+   * Announces this target's work, so progress can show totals and an estimated time left.
+   *
+   * @param entries entries the target will report through {@link #entriesDone(long)}, or -1
+   * @param rows table rows it expects to copy (an estimate is fine), or -1
+   */
+  default void expect(long entries, long rows) {}
+
+  /**
+   * Reports table rows copied; feeds the progress listener's rows per second.
+   *
+   * @param count how many more rows are done
+   */
+  default void rowsDone(long count) {}
 }

@@ -148,6 +148,8 @@ public final class RestorePlan {
                   .collect(Collectors.joining("; ")));
     }
     Duration verifyTime = Duration.between(start, clock.instant());
+    progress.expect(-1, artifactsOf(manifest, targets).stream()
+        .mapToLong(Manifest.Artifact::size).sum(), -1);
     List<TargetResult> results = new ArrayList<>();
     try (BackupSink.SetReader reader = sink.open(id)) {
       for (BackupTarget target : targets) {

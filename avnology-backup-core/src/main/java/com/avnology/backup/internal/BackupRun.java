@@ -152,4 +152,14 @@ public final class BackupRun implements BackupContext {
   public void entriesDone(long count) {
     progress.entries(count);
   }
+
+  @Override
+  public void expect(long entries, long rows) {
+    progress.expect(entries, -1, rows);
+  }
+
+  @Override
+  public void rowsDone(long count) {
+    progress.rows(count);
+  }
 }

@@ -19,6 +19,10 @@ public final class ProgressTracker {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong entries = new AtomicLong();
   private final AtomicLong lastReported = new AtomicLong();
+  private final AtomicLong totalBytes = new AtomicLong(-1);
+  private final AtomicLong totalEntries = new AtomicLong(-1);
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicLong totalRows = new AtomicLong(-1);
   private volatile Progress.Phase phase = Progress.Phase.BACKUP;
   private volatile String target = "";
 
@@ -56,6 +60,31 @@ public final class ProgressTracker {
     report();
   }
 
+  /**
+   * Announces work to come; each known count adds to its total.
+   *
+   * @param entries entries to come, or -1 if unknown
+   * @param bytes stored bytes to come, or -1 if unknown
+   * @param rows rows to come (an estimate), or -1 if unknown
+   */
+  public void expect(long entries, long bytes, long rows) {
+    add(totalEntries, entries);
+    add(totalBytes, bytes);
+    add(totalRows, rows);
+    report();
+  }
+
+  private static void add(AtomicLong total, long more) {
+    if (more >= 0) {
+      total.updateAndGet(t -> Math.max(0, t) + more);
+    }
+  }
+
+  /** @param count table rows just copied */
+  public void rows(long count) {
+    rows.addAndGet(count);
+  }
+
   /** @return bytes so far */
   public long bytes() {
     return bytes.get();
@@ -68,7 +97,8 @@ public final class ProgressTracker {
 
   private void report() {
     try {
-      listener.onProgress(new Progress(setId, phase, target, bytes.get(), entries.get()));
+      listener.onProgress(new Progress(setId, phase, target, bytes.get(), entries.get(),
+          totalBytes.get(), totalEntries.get(), rows.get(), totalRows.get()));
     } catch (RuntimeException e) {
       log.warn("progress listener failed; ignored", e);
     }

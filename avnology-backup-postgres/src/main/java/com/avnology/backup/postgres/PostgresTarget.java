@@ -8,6 +8,7 @@ import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.internal.engine.ContextArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
+import com.avnology.backup.postgres.internal.engine.RestoreProgress;
 import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,9 +105,27 @@ public final class PostgresTarget implements BackupTarget {
 
   @Override
   public void restore(RestoreContext context) {
-    int entries = DatabaseRestore.run(dataSource, jobs, options,
-        new ContextArchiveSource(context, name + "/"));
-    context.entriesDone(entries);
+    long rows = context.manifest().metadata().entrySet().stream()
+        .filter(m -> m.getKey().startsWith("rows."))
+        .mapToLong(m -> m.getValue().matches("[0-9]{1,18}") ? Long.parseLong(m.getValue()) : 0)
+        .sum();
+    DatabaseRestore.run(dataSource, jobs, options, new ContextArchiveSource(context, name + "/"),
+        new RestoreProgress() {
+          @Override
+          public void expect(long entries) {
+            context.expect(entries, rows);
+          }
+
+          @Override
+          public void entryDone() {
+            context.entriesDone(1);
+          }
+
+          @Override
+          public void rowsDone(long n) {
+            context.rowsDone(n);
+          }
+        });
   }
 
   /**

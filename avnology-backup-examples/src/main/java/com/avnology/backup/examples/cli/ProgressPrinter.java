@@ -8,8 +8,9 @@ import java.util.Locale;
 
 /**
  * Shows a backup's or restore's progress on stderr: a single updating line on a terminal, a line
- * every interval in a log, or JSON events. The library reports stored bytes (every 8 MiB), entries
- * done and phase changes; it knows no totals, so there is no ETA. Thread-safe.
+ * every interval in a log, or JSON events: bytes and rows per second, entries (tables, files) done
+ * of the total the targets announced, and the time left, estimated from the fraction done (stored
+ * bytes on a restore, rows against the catalog's estimate on a backup). Thread-safe.
  */
 final class ProgressPrinter implements ProgressListener, AutoCloseable {
   private enum Mode { NONE, TERMINAL, LINES, JSON }
@@ -60,8 +61,12 @@ final class ProgressPrinter implements ProgressListener, AutoCloseable {
           .put("event", "progress").put("setId", p.setId())
           .put("phase", p.phase().name().toLowerCase(Locale.ROOT)).put("target", p.target())
           .put("bytes", p.bytes()).put("entries", p.entries())
+          .put("totalBytes", p.totalBytes()).put("totalEntries", p.totalEntries())
+          .put("rows", p.rows()).put("totalRows", p.totalRows())
           .put("elapsedMillis", (now - start) / 1_000_000)
-          .put("bytesPerSecond", rate(p.bytes(), now)).toString());
+          .put("bytesPerSecond", rate(p.bytes(), now))
+          .put("rowsPerSecond", rate(p.rows(), now))
+          .put("etaSeconds", eta(p, now)).toString());
       return;
     }
     if (now - lastPrinted < intervalNanos && !(mode == Mode.TERMINAL && phaseChanged)) {
@@ -80,9 +85,37 @@ final class ProgressPrinter implements ProgressListener, AutoCloseable {
 
   private String describe(Progress p, long now) {
     long seconds = (now - start) / 1_000_000_000L;
-    return String.format(Locale.ROOT, "%s %s: %s, %d entries, %s/s, %d:%02d elapsed",
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s: %s",
         p.phase().name().toLowerCase(Locale.ROOT), p.target().isEmpty() ? p.setId() : p.target(),
-        bytes(p.bytes()), p.entries(), bytes(rate(p.bytes(), now)), seconds / 60, seconds % 60);
+        bytes(p.bytes())));
+    if (p.totalBytes() > 0) {
+      b.append(" of ").append(bytes(p.totalBytes()));
+    }
+    b.append(", ").append(p.entries());
+    if (p.totalEntries() > 0) {
+      b.append('/').append(p.totalEntries());
+    }
+    b.append(" entries");
+    if (p.rows() > 0) {
+      b.append(String.format(Locale.ROOT, ", %,d rows (%,d/s)", p.rows(), rate(p.rows(), now)));
+    }
+    b.append(String.format(Locale.ROOT, ", %s/s, %d:%02d elapsed", bytes(rate(p.bytes(), now)),
+        seconds / 60, seconds % 60));
+    long eta = eta(p, now);
+    if (eta >= 0) {
+      b.append(String.format(Locale.ROOT, ", about %d:%02d left", eta / 60, eta % 60));
+    }
+    return b.toString();
+  }
+
+  /** @return seconds left, estimated from the fraction done so far, or -1 when unknown */
+  private long eta(Progress p, long now) {
+    var done = p.fractionDone();
+    if (done.isEmpty() || done.getAsDouble() <= 0.01 || p.phase() == Progress.Phase.DONE) {
+      return -1;
+    }
+    double elapsed = (now - start) / 1e9;
+    return Math.max(0, Math.round(elapsed * (1 - done.getAsDouble()) / done.getAsDouble()));
   }
 
   private long rate(long bytes, long now) {

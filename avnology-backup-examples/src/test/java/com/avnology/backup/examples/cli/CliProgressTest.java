@@ -59,11 +59,11 @@ final class CliProgressTest {
         "--progress-interval", "0s");
     assertThat(logged.code()).as(logged.err()).isZero();
     assertThat(logged.err().lines()).isNotEmpty().allSatisfy(line -> assertThat(line)
-        .matches("avnology-backup: progress: \\w+ \\S+: [\\d.]+ (B|KiB|MiB), \\d+ entries,"
-            + " .*/s, \\d+:\\d\\d elapsed"));
+        .matches("avnology-backup: progress: \\w+ \\S+: [\\d.]+ (B|KiB|MiB)( of [\\d.]+ \\S+)?,"
+            + " \\d+(/\\d+)? entries, .*/s, \\d+:\\d\\d elapsed(, about \\d+:\\d\\d left)?"));
   }
 
-  private static List<JsonNode> events(String err) {
+  static List<JsonNode> events(String err) {
     return err.lines().filter(l -> l.startsWith("{")).map(l -> {
       try {
         return Json.MAPPER.readTree(l);

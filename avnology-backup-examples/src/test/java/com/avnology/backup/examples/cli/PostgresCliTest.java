@@ -67,6 +67,36 @@ final class PostgresCliTest {
   }
 
   @Test
+  void progressJson_database_reportsTablesOfTotal_rowsAndTimeLeft() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_prog_src; CREATE DATABASE cli_prog_dst");
+    exec("cli_prog_src", "CREATE TABLE a (id int PRIMARY KEY, note text);"
+        + " INSERT INTO a SELECT g, repeat('x', 500) FROM generate_series(1, 60000) g;"
+        + " CREATE TABLE b (id int); INSERT INTO b SELECT generate_series(1, 500); ANALYZE");
+    String sink = "file:" + tmp.resolve("progress");
+    CliTest.Run backup = CliTest.cli("backup", "--postgres", url("cli_prog_src"), "--to", sink,
+        "--progress", "json");
+    assertThat(backup.code()).as(backup.err()).isZero();
+    var done = CliProgressTest.events(backup.err()).stream()
+        .filter(e -> e.get("phase").asText().equals("publish")).findFirst().orElseThrow();
+    assertThat(done.get("totalEntries").asLong()).isEqualTo(2);
+    assertThat(done.get("entries").asLong()).isEqualTo(2);
+    assertThat(done.get("rows").asLong()).isEqualTo(60500);
+    assertThat(done.get("totalRows").asLong()).isEqualTo(60500);
+
+    CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--postgres",
+        url("cli_prog_dst"), "--progress", "json");
+    assertThat(restore.code()).as(restore.err()).isZero();
+    var events = CliProgressTest.events(restore.err());
+    var last = events.get(events.size() - 1);
+    assertThat(last.get("rows").asLong()).isEqualTo(60500);
+    assertThat(last.get("totalRows").asLong()).isEqualTo(60500);
+    assertThat(last.get("totalBytes").asLong()).isPositive();
+    assertThat(last.get("entries").asLong()).isEqualTo(last.get("totalEntries").asLong())
+        .isGreaterThan(2);
+    assertThat(events).anySatisfy(e -> assertThat(e.get("etaSeconds").asLong()).isNotNegative());
+  }
+
+  @Test
   void migrate_upAgainDownAndEditedMigration_viaCli() throws Exception {
     exec("postgres", "CREATE DATABASE cli_mig");
     Path dir = Files.createDirectories(tmp.resolve("migrations"));

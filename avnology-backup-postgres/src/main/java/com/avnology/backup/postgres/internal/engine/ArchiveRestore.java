@@ -49,6 +49,7 @@ public final class ArchiveRestore {
   private final PostgresOptions options;
   private final ShutdownGuard sharedGuard;
   private final boolean marker;
+  private volatile RestoreProgress progress = RestoreProgress.NONE;
 
   /**
    * @param dataSource the target database
@@ -77,6 +78,15 @@ public final class ArchiveRestore {
   }
 
   /**
+   * @param progress told of entries and rows as they are done
+   * @return this restore
+   */
+  public ArchiveRestore progress(RestoreProgress progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  /**
    * @param source the archive
    * @return entries applied
    * @throws BackupException naming the entry that failed and the state left behind
@@ -100,6 +110,7 @@ public final class ArchiveRestore {
     }
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
+    progress.expect(plan.all().size());
     source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
     ShutdownGuard own = sharedGuard == null ? ShutdownGuard.install(source.describe()) : null;
     ShutdownGuard guard = own != null ? own : sharedGuard;
@@ -486,6 +497,7 @@ public final class ArchiveRestore {
           s.execute(owner.get());
         }
       }
+      progress.entryDone();
     } catch (SQLException ex) {
       throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
     }
@@ -518,13 +530,15 @@ public final class ArchiveRestore {
       // A load through another table (pg_dump --load-via-partition-root loads a partition through
       // its root, which FREEZE refuses) is a plain COPY, as pg_restore 16 does it: truncating the
       // partition there could deadlock with a load routed into it.
-      c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
+      long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
       // reads what the decoder left and checks the artifact's size and SHA-256 before the load
       // is committed
       in.close();
       if (ownTable && !inTransaction) {
         c.commit();
       }
+      progress.rowsDone(rows);
+      progress.entryDone();
     } catch (SQLException | IOException | RuntimeException ex) {
       if (!inTransaction) {
         rollbackQuietly(c);

@@ -22,9 +22,22 @@ public final class DatabaseRestore {
    */
   public static int run(DataSource dataSource, int jobs, PostgresOptions options,
       ArchiveSource source) {
+    return run(dataSource, jobs, options, source, RestoreProgress.NONE);
+  }
+
+  /**
+   * @param dataSource the target database
+   * @param jobs worker connections
+   * @param options what and how
+   * @param source the archive
+   * @param progress told of entries and rows
+   * @return entries applied
+   */
+  public static int run(DataSource dataSource, int jobs, PostgresOptions options,
+      ArchiveSource source, RestoreProgress progress) {
     return options.restoreMode() == RestoreMode.SWAP
-        ? new SwapRestore(dataSource, jobs, options).restore(source)
-        : new ArchiveRestore(dataSource, jobs, options).restore(source);
+        ? new SwapRestore(dataSource, jobs, options, progress).restore(source)
+        : new ArchiveRestore(dataSource, jobs, options).progress(progress).restore(source);
   }
 
   /**

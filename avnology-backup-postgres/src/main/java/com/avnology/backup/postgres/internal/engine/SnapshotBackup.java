@@ -92,6 +92,7 @@ public final class SnapshotBackup {
           Sessions.dump(c, snapshot);
         }
       }
+      context.expect(catalog.tables().size(), estimatedRows(leader, catalog.tables()));
       long t1 = System.nanoTime();
       Map<String, Long> rows = copyTables(workers, catalog.tables(), context, compression,
           algorithm);
@@ -119,6 +120,21 @@ public final class SnapshotBackup {
     }
   }
 
+  /** @return the planner's row estimate for the tables, or -1 if it has none (never analyzed) */
+  private static long estimatedRows(Connection c, List<TableData> tables) throws SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(greatest("
+        + "c.reltuples, 0)), 0)::bigint FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+        + " ON n.oid = c.relnamespace WHERE n.nspname || '.' || c.relname = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("text",
+          tables.stream().map(t -> t.schema() + "." + t.table()).toArray()));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long n = rs.getLong(1);
+        return n > 0 ? n : -1;
+      }
+    }
+  }
+
   private CatalogOptions catalogOptions() {
     return new CatalogOptions(options.schemas(), options.excludeSchemas(), options.tables(),
         options.excludeTables(), options.noOwner(), options.noPrivileges());
@@ -142,6 +158,7 @@ public final class SnapshotBackup {
           long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), out);
           CopyTerminator.write(out);
           rows.put(t.schema() + "." + t.table(), n);
+          context.rowsDone(n);
         } catch (SQLException e) {
           throw new SQLException("copying table " + t.schema() + "." + t.table() + " failed: "
               + e.getMessage(), e.getSQLState(), e);

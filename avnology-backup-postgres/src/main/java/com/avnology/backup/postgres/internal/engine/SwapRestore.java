@@ -36,8 +36,11 @@ final class SwapRestore {
   private final DataSource dataSource;
   private final int jobs;
   private final PostgresOptions options;
+  private final RestoreProgress progress;
 
-  SwapRestore(DataSource dataSource, int jobs, PostgresOptions options) {
+  SwapRestore(DataSource dataSource, int jobs, PostgresOptions options,
+      RestoreProgress progress) {
+    this.progress = progress;
     this.dataSource = dataSource;
     this.jobs = jobs;
     this.options = options.withRestoreMode(RestoreMode.IN_PLACE);
@@ -74,7 +77,8 @@ final class SwapRestore {
     }
     boolean swapped = false;
     try {
-      int entries = new ArchiveRestore(freshSource, jobs, options, guard, false).restore(source);
+      int entries = new ArchiveRestore(freshSource, jobs, options, guard, false)
+          .progress(progress).restore(source);
       if (guard.interrupted()) {
         throw new RestoreInterruptedException("stopped before the swap", true, null);
       }

@@ -1,0 +1,18 @@
+package com.avnology.backup.postgres.internal.engine;
+
+/** What a database restore tells about its progress. Implementations are thread-safe. */
+public interface RestoreProgress {
+  /** Tells nothing. */
+  RestoreProgress NONE = new RestoreProgress() {};
+
+  /**
+   * @param entries archive entries the restore will apply
+   */
+  default void expect(long entries) {}
+
+  /** One archive entry was applied. */
+  default void entryDone() {}
+
+  /** @param rows table rows just loaded */
+  default void rowsDone(long rows) {}
+}
