@@ -7,18 +7,18 @@ import picocli.CommandLine.Option;
 /** {@code --progress auto|json|none} and {@code --progress-interval DURATION}. */
 final class ProgressOptions {
   @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|json|none",
-      description = "auto: one updating line on stderr when it is a terminal, else nothing (or a"
-          + " line every --progress-interval); json: one JSON event a line on stderr, for tools;"
-          + " none (default: ${DEFAULT-VALUE})")
+      description = "auto: one updating line on stderr when it is a terminal, else a line every"
+          + " --progress-interval (so a short run prints nothing); json: one JSON event a line on"
+          + " stderr, for tools; none (default: ${DEFAULT-VALUE})")
   String progress;
 
   @Option(names = "--progress-interval", paramLabel = "DURATION",
       description = "When stderr is not a terminal (a container log), print a progress line this"
-          + " often, such as 30s or 5m")
+          + " often, such as 30s or 5m (default: ${DEFAULT-VALUE})", defaultValue = "60s")
   String interval;
 
   ProgressPrinter printer(PrintWriter err) {
-    Duration every = interval == null ? null : Durations.parse(interval);
+    Duration every = Durations.parse(interval);
     switch (progress) {
       case "none":
         return ProgressPrinter.none();
@@ -28,7 +28,7 @@ final class ProgressOptions {
         if (System.console() != null) {
           return ProgressPrinter.terminal(err);
         }
-        return every == null ? ProgressPrinter.none() : ProgressPrinter.lines(err, every);
+        return ProgressPrinter.lines(err, every);
       default:
         throw new IllegalArgumentException("--progress takes auto, json or none, not '"
             + progress + "'");
