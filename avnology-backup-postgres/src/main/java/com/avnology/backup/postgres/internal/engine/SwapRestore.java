@@ -201,13 +201,19 @@ final class SwapRestore {
   }
 
   /**
-   * @param c any connection to the server
-   * @return what unfinished swap restores and replaced databases left on the server
+   * @param c a connection to the target database
+   * @return what unfinished swap restores into it, and swaps that replaced it, left on the server
    * @throws SQLException if the server refuses
    */
   static List<String> leftovers(Connection c) throws SQLException {
+    String live = c.getCatalog();
+    String into = " into database " + Identifiers.quote(live);
+    String replaced = ": database " + Identifiers.quote(live) + " as it was before";
     List<String> found = new ArrayList<>();
     for (String[] d : marked(c)) {
+      if (!d[1].endsWith(into) && !d[1].contains(replaced)) {
+        continue;
+      }
       if (d[1].startsWith(UNFINISHED)) {
         found.add("an unfinished restore " + d[1].substring(UNFINISHED.length())
             + " was found in database " + d[0] + " (the next swap restore drops it)");
