@@ -97,6 +97,24 @@ final class PostgresCliTest {
   }
 
   @Test
+  void verifyPostgres_reportsAnUnfinishedRestore_exitsWith5() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_marked");
+    CliTest.Run clean = CliTest.cli("verify", "--postgres", url("cli_marked"));
+    assertThat(clean.code()).as(clean.err()).isZero();
+    assertThat(clean.out()).contains("no unfinished restore in the database");
+
+    // what a restore killed with SIGKILL leaves (InterruptedRestoreTest kills real ones)
+    exec("cli_marked", "CREATE SCHEMA avnology_unfinished_restore; COMMENT ON SCHEMA"
+        + " avnology_unfinished_restore IS 'of set 20261203T000000.000Z-abcdef postgres/main/"
+        + " (started 2026-12-03T00:00:00Z on host, pid 1)'");
+    CliTest.Run marked = CliTest.cli("verify", "--postgres", url("cli_marked"));
+    assertThat(marked.code()).isEqualTo(ExitCodes.UNFINISHED_RESTORE);
+    assertThat(marked.err()).contains("an unfinished restore of set 20261203T000000.000Z-abcdef"
+        + " postgres/main/ (started 2026-12-03T00:00:00Z on host, pid 1) was found in database"
+        + " cli_marked");
+  }
+
+  @Test
   void migrate_upAgainDownAndEditedMigration_viaCli() throws Exception {
     exec("postgres", "CREATE DATABASE cli_mig");
     Path dir = Files.createDirectories(tmp.resolve("migrations"));
