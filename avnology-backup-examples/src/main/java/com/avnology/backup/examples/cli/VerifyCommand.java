@@ -102,6 +102,7 @@ final class VerifyCommand implements Callable<Integer> {
   private java.util.List<String> unfinishedRestores() {
     PostgresOptionsMixin db = new PostgresOptionsMixin();
     db.url = postgres;
+    db.jobs = 1;
     return db.builder().build().unfinishedRestores();
   }
 
