@@ -3,6 +3,8 @@ package com.avnology.backup.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.Backup;
+import com.avnology.backup.BackupResult;
+import com.avnology.backup.Compression;
 import com.avnology.backup.FileSystemSink;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
 import com.avnology.backup.postgres.testing.Fidelity;
@@ -49,6 +51,34 @@ final class DataLossTest {
         + " ORDER BY 1"))
         .containsExactly("c:s:(a * 2)", "gc:s:(a * 3)", "pt1:s:(a * 5)");
     Fidelity.assertSameDatabase(source, target);
+  }
+
+  @Test
+  void backupRestore_baseAndShellTypes_roundTripWithRowsAndPgRestoreReadsThem() throws Exception {
+    String source = EmbeddedPg.createDatabase("base");
+    Fidelity.applySql(Fidelity.resource("/catalog/base-types.sql"), source);
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    BackupResult result = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).compression(Compression.gzip(6)).build().run();
+    String target = EmbeddedPg.createDatabase("basedst");
+    String viaPgRestore = EmbeddedPg.createDatabase("basepgr");
+
+    PostgresRoundTripTest.restore(sink, target, false);
+    Fidelity.runTool("pg_restore", "--exit-on-error", "-d", viaPgRestore,
+        PostgresRoundTripTest.setDir(sink, result).resolve("postgres/main").toString());
+
+    for (String db : List.of(target, viaPgRestore)) {
+      assertThat(rows(db, "SELECT id, a::text, b::text, c::text, d::text FROM bt.uses_base ORDER BY id"))
+          .containsExactly("1,7,hello,{1,2,3},4294967298", "2,42,zip'po,null,null",
+              "3,42,zip'po,null,null");
+      assertThat(rows(db, "SELECT t.typname || ':' || t.typtype::text || ':' || t.typisdefined"
+          + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'bt'"
+          + " AND t.typtype IN ('b', 'p') AND t.typname !~ '^_' ORDER BY 1"))
+          .containsExactly("Text W Default:b:true", "int42:b:true", "int4pair:b:true",
+              "myshell:p:false");
+      Fidelity.assertSameDatabase(source, db);
+    }
   }
 
   static List<String> rows(String database, String sql) throws Exception {

@@ -7,6 +7,7 @@ enum Kind {
   NAMESPACE(1, Section.PRE_DATA),
   COLLATION(3, Section.PRE_DATA),
   EXTENSION(5, Section.PRE_DATA),
+  SHELL_TYPE(6, Section.PRE_DATA),
   TYPE(6, Section.PRE_DATA),
   FUNC(8, Section.PRE_DATA),
   AGG(9, Section.PRE_DATA),
