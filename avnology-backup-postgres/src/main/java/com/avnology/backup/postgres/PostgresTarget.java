@@ -48,7 +48,7 @@ public final class PostgresTarget implements BackupTarget {
     this.jobs = b.jobs;
     this.options = new PostgresOptions(
         List.copyOf(b.schemas), List.copyOf(b.excludeSchemas), List.copyOf(b.tables),
-        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean);
+        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean, b.noLargeObjects);
   }
 
   /**
@@ -133,6 +133,7 @@ public final class PostgresTarget implements BackupTarget {
     private boolean noOwner;
     private boolean noPrivileges;
     private boolean clean;
+    private boolean noLargeObjects;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -211,6 +212,17 @@ public final class PostgresTarget implements BackupTarget {
     /** @return this builder, neither recording nor restoring grants */
     public Builder noPrivileges() {
       this.noPrivileges = true;
+      return this;
+    }
+
+    /**
+     * Backs up without the database's large objects. Without this, a backup of a database that
+     * holds any fails before publishing anything, since this version cannot back them up yet.
+     *
+     * @return this builder, leaving large objects out of a backup
+     */
+    public Builder noLargeObjects() {
+      this.noLargeObjects = true;
       return this;
     }
 

@@ -1,8 +1,11 @@
 package com.avnology.backup.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.avnology.backup.Backup;
+import com.avnology.backup.BackupCatalog;
+import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
 import com.avnology.backup.FileSystemSink;
@@ -79,6 +82,42 @@ final class DataLossTest {
               "myshell:p:false");
       Fidelity.assertSameDatabase(source, db);
     }
+  }
+
+  @Test
+  void backup_databaseWithLargeObjects_failsNamingTheCountAndPublishesNothing() throws Exception {
+    String db = EmbeddedPg.createDatabase("lo");
+    PostgresRoundTripTest.exec(db, "CREATE TABLE t (id int); INSERT INTO t VALUES (1);"
+        + " SELECT lo_from_bytea(0, 'first'::bytea); SELECT lo_from_bytea(0, 'second'::bytea)");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup backup = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).build()).sink(sink).build();
+
+    assertThatThrownBy(backup::run)
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("database " + db + " holds 2 large objects, which this version"
+            + " cannot back up yet; nothing was published. Choose noLargeObjects() (CLI:"
+            + " --no-large-objects) to back up without them");
+    assertThat(sink.list()).isEmpty();
+  }
+
+  @Test
+  void backup_largeObjectsWithNoLargeObjects_leavesThemOutAndSaysSo() throws Exception {
+    String db = EmbeddedPg.createDatabase("lo");
+    PostgresRoundTripTest.exec(db, "CREATE TABLE t (id int); INSERT INTO t VALUES (1);"
+        + " SELECT lo_from_bytea(0, 'only'::bytea)");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).noLargeObjects().build())
+        .sink(sink).build().run();
+
+    assertThat(BackupCatalog.of(sink).list().get(0).targets().get(0).metadata())
+        .containsEntry("largeObjectsLeftOut", "1");
+    String target = EmbeddedPg.createDatabase("lodst");
+    PostgresRoundTripTest.restore(sink, target, false);
+    assertThat(rows(target, "SELECT id FROM t")).containsExactly("1");
+    assertThat(rows(target, "SELECT count(*) FROM pg_largeobject_metadata")).containsExactly("0");
   }
 
   static List<String> rows(String database, String sql) throws Exception {

@@ -54,11 +54,24 @@ final class BackupCommand implements Callable<Integer> {
           + " long (such as 24h, 30m, 7d)")
   String presign;
 
+  @Option(names = "--no-large-objects",
+      description = "Back up --postgres without its large objects (without this, a database"
+          + " holding any fails the backup)")
+  boolean noLargeObjects;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
   boolean verbose;
+
+  private com.avnology.backup.postgres.PostgresTarget postgresTarget() {
+    com.avnology.backup.postgres.PostgresTarget.Builder b = postgres.builder();
+    if (noLargeObjects) {
+      b.noLargeObjects();
+    }
+    return b.build();
+  }
 
   @Override
   public Integer call() {
@@ -82,7 +95,7 @@ final class BackupCommand implements Callable<Integer> {
         .compression(Compression.parse(compression == null ? "zstd:3" : compression));
     encryption.encryption().ifPresent(builder::encryption);
     if (postgres.present()) {
-      builder.target(postgres.builder().build());
+      builder.target(postgresTarget());
     }
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
     buckets.forEach((name, uri) -> {
@@ -131,7 +144,7 @@ final class BackupCommand implements Callable<Integer> {
         ? java.net.URI.create(to).getPath() : to.substring("file:".length()));
     Compression c = Compression.parse(compression == null ? "gzip:6" : compression);
     long start = System.nanoTime();
-    com.avnology.backup.postgres.PgDumpArchive.export(postgres.builder().build(), file, c);
+    com.avnology.backup.postgres.PgDumpArchive.export(postgresTarget(), file, c);
     long ms = (System.nanoTime() - start) / 1_000_000;
     if (json) {
       spec.commandLine().getOut().println(Json.write(Json.object().put("file", file.toString())

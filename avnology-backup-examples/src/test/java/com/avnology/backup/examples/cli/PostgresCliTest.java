@@ -111,6 +111,21 @@ final class PostgresCliTest {
     assertThat(run.err()).contains("cannot connect").doesNotContain("s3cr3t-value");
   }
 
+  @Test
+  void backup_largeObjects_failUnlessNoLargeObjects() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_lo");
+    exec("cli_lo", "CREATE TABLE t (id int); SELECT lo_from_bytea(0, 'blob'::bytea)");
+    String sink = "file:" + tmp.resolve("lo");
+
+    CliTest.Run refused = CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", sink);
+    CliTest.Run without = CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", sink,
+        "--no-large-objects");
+
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("holds 1 large object,").contains("--no-large-objects");
+    assertThat(without.code()).as(without.err()).isZero();
+  }
+
   private static String url(String db) {
     return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
   }

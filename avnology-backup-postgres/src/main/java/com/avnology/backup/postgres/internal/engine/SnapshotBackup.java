@@ -74,13 +74,7 @@ public final class SnapshotBackup {
       lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
-      long largeObjects = Long.parseLong(
-          single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
-      if (largeObjects > 0) {
-        log.warn("database {} holds {} large objects, which this version does not back up",
-            server.database(), largeObjects);
-        context.metadata("largeObjectsNotBackedUp", Long.toString(largeObjects));
-      }
+      largeObjects(leader, server.database(), context);
       log.info("backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
           server.database(), catalog.entries().size(), catalog.tables().size(), snapshot, jobs);
       if (jobs == 1) {
@@ -117,6 +111,25 @@ public final class SnapshotBackup {
         Connections.closeQuietly(c);
       }
     }
+  }
+
+  /** A backup that leaves data out must say so up front: only when the caller asked for it. */
+  private void largeObjects(Connection leader, String database, BackupContext context)
+      throws SQLException {
+    long count = Long.parseLong(
+        single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
+    if (count == 0) {
+      return;
+    }
+    if (!options.noLargeObjects()) {
+      throw new BackupException("database " + database + " holds " + count + " large object"
+          + (count == 1 ? "" : "s") + ", which this version cannot back up yet; nothing was"
+          + " published. Choose noLargeObjects() (CLI: --no-large-objects) to back up without"
+          + " them, or back this database up with pg_dump");
+    }
+    log.warn("database {} holds {} large objects, left out as noLargeObjects() asks", database,
+        count);
+    context.metadata("largeObjectsLeftOut", Long.toString(count));
   }
 
   private CatalogOptions catalogOptions() {
