@@ -12,7 +12,7 @@ import java.util.List;
  * @param noOwner neither record nor restore owners
  * @param noPrivileges neither record nor restore grants
  * @param clean on restore, drop the archive's objects first and accept a non-empty database
- * @param noLargeObjects back up without the database's large objects instead of failing
+ * @param noLargeObjects back up without the database's large objects
  */
 public record PostgresOptions(
     List<String> schemas,
@@ -32,7 +32,7 @@ public record PostgresOptions(
   }
 
   /**
-   * The options as they were before {@code noLargeObjects} existed (large objects required).
+   * The options as they were before {@code noLargeObjects} existed (large objects kept).
    *
    * @param schemas schemas to include; empty means every non-system schema
    * @param excludeSchemas schemas to leave out

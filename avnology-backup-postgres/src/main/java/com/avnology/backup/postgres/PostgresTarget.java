@@ -216,8 +216,10 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Backs up without the database's large objects. Without this, a backup of a database that
-     * holds any fails before publishing anything, since this version cannot back them up yet.
+     * Backs up without the database's large objects, as {@code pg_dump --no-large-objects}; the
+     * set's metadata records how many were left out ({@code largeObjectsLeftOut}). Large objects
+     * are also left out when {@link #schemas} or {@link #tables} narrow the backup, as with
+     * {@code pg_dump -n/-t}.
      *
      * @return this builder, leaving large objects out of a backup
      */

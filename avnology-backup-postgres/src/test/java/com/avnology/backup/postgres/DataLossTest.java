@@ -1,11 +1,9 @@
 package com.avnology.backup.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.avnology.backup.Backup;
 import com.avnology.backup.BackupCatalog;
-import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
 import com.avnology.backup.FileSystemSink;
@@ -85,20 +83,41 @@ final class DataLossTest {
   }
 
   @Test
-  void backup_databaseWithLargeObjects_failsNamingTheCountAndPublishesNothing() throws Exception {
-    String db = EmbeddedPg.createDatabase("lo");
-    PostgresRoundTripTest.exec(db, "CREATE TABLE t (id int); INSERT INTO t VALUES (1);"
-        + " SELECT lo_from_bytea(0, 'first'::bytea); SELECT lo_from_bytea(0, 'second'::bytea)");
+  void backupRestore_largeObjects_keepContentOwnerCommentAndGrants() throws Exception {
+    String source = EmbeddedPg.createDatabase("lo");
+    PostgresRoundTripTest.exec(source, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles"
+        + " WHERE rolname = 'lo_reader') THEN CREATE ROLE lo_reader; END IF; END $$;"
+        + " CREATE TABLE t (id int, doc oid); INSERT INTO t VALUES (1, 20001);"
+        + " SELECT lo_from_bytea(20001, 'first'::bytea);"
+        // larger than a chunk, and not a multiple of it
+        + " SELECT lo_from_bytea(20002, decode(repeat('00ff7f', 70000), 'hex'));"
+        + " SELECT lo_create(20003);"
+        + " COMMENT ON LARGE OBJECT 20001 IS 'the first one';"
+        + " GRANT SELECT ON LARGE OBJECT 20002 TO lo_reader;"
+        + " ALTER LARGE OBJECT 20003 OWNER TO lo_reader");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup backup = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).build()).sink(sink).build();
+    BackupResult result = Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink).compression(Compression.gzip(6)).build().run();
+    String target = EmbeddedPg.createDatabase("lodst");
+    String viaPgRestore = EmbeddedPg.createDatabase("lopgr");
 
-    assertThatThrownBy(backup::run)
-        .isInstanceOf(BackupException.class)
-        .hasMessageContaining("database " + db + " holds 2 large objects, which this version"
-            + " cannot back up yet; nothing was published. Choose noLargeObjects() (CLI:"
-            + " --no-large-objects) to back up without them");
-    assertThat(sink.list()).isEmpty();
+    PostgresRoundTripTest.restore(sink, target, false);
+    Fidelity.runTool("pg_restore", "--exit-on-error", "-d", viaPgRestore,
+        PostgresRoundTripTest.setDir(sink, result).resolve("postgres/main").toString());
+
+    String objects = "SELECT m.oid, pg_catalog.md5(pg_catalog.lo_get(m.oid)),"
+        + " pg_catalog.length(pg_catalog.lo_get(m.oid)), pg_catalog.pg_get_userbyid(m.lomowner),"
+        + " m.lomacl, pg_catalog.obj_description(m.oid, 'pg_largeobject')"
+        + " FROM pg_catalog.pg_largeobject_metadata m ORDER BY m.oid";
+    List<String> expected = rows(source, objects);
+    assertThat(expected).hasSize(3);
+    assertThat(rows(target, objects)).isEqualTo(expected);
+    assertThat(rows(viaPgRestore, objects)).isEqualTo(expected);
+    assertThat(BackupCatalog.of(sink).list().get(0).targets().get(0).metadata())
+        .containsEntry("largeObjects", "3");
+    PostgresRoundTripTest.restore(sink, target, true);
+    assertThat(rows(target, objects)).isEqualTo(expected);
   }
 
   @Test

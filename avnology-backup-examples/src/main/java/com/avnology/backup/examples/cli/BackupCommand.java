@@ -55,8 +55,7 @@ final class BackupCommand implements Callable<Integer> {
   String presign;
 
   @Option(names = "--no-large-objects",
-      description = "Back up --postgres without its large objects (without this, a database"
-          + " holding any fails the backup)")
+      description = "Back up --postgres without its large objects")
   boolean noLargeObjects;
 
   @Option(names = "--json", description = "Print the result as JSON on stdout")

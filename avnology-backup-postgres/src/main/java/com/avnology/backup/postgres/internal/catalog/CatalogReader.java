@@ -79,6 +79,7 @@ public final class CatalogReader {
     StatisticsReader.read(ctx);
     DefaultAclReader.read(ctx);
     EventTriggerReader.read(ctx);
+    LargeObjectReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);

@@ -77,6 +77,8 @@ public final class ArchiveRestore {
     }
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
+    // large objects are bytes, never text to transcode
+    ArchiveSource raw = source;
     source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
     // The workers connect while the leader checks the database and runs pre-data.
     List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
@@ -91,7 +93,7 @@ public final class ArchiveRestore {
       runPreData(leader, plan);
       long t1 = System.nanoTime();
       try {
-        runParallel(plan, source, workerConnections);
+        runParallel(plan, source, raw, workerConnections);
         long t2 = System.nanoTime();
         runSerial(leader, plan.acls);
         runSerial(leader, plan.last);
@@ -164,9 +166,11 @@ public final class ArchiveRestore {
             + " statements (pg_dump --inserts; entry " + e.dumpId() + "), which this restore does"
             + " not support yet; nothing was restored: dump without --inserts");
       }
-      if (e.desc().equals("BLOBS") || e.desc().equals("BLOB") || e.desc().equals("BLOB METADATA")) {
+      if (e.desc().equals("BLOB METADATA")
+          || e.desc().equals("BLOBS") && !"blobs.toc".equals(e.dataFile())) {
         throw new BackupException("archive " + source.describe() + " holds large objects (entry "
-            + e.dumpId() + "), which this restore does not support yet; nothing was restored");
+            + e.dumpId() + ") in a form this restore does not support yet (only a directory"
+            + " archive's blobs.toc); nothing was restored");
       }
     }
   }
@@ -237,7 +241,8 @@ public final class ArchiveRestore {
     return connections;
   }
 
-  private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers) {
+  private void runParallel(RestorePlanner plan, ArchiveSource source, ArchiveSource raw,
+      List<Connection> workers) {
     try {
       Map<Integer, Long> sizes = new HashMap<>();
       for (TocEntry d : plan.data) {
@@ -254,6 +259,8 @@ public final class ArchiveRestore {
           long start = System.nanoTime();
           if (e.desc().equals("TABLE DATA")) {
             copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables));
+          } else if (e.desc().equals("BLOBS")) {
+            loadLargeObjects(c, e, raw);
           } else {
             apply(c, e);
           }
@@ -327,6 +334,18 @@ public final class ArchiveRestore {
       rollbackQuietly(c);
       // A damaged artifact makes the decoder or the server fail before its end; the check made
       // when the stream is closed names the real problem.
+      Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
+      throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
+    } finally {
+      autocommit(c);
+    }
+  }
+
+  private void loadLargeObjects(Connection c, TocEntry e, ArchiveSource source) {
+    try {
+      LargeObjectLoad.load(c, e.dataFile(), source);
+    } catch (SQLException | IOException | RuntimeException ex) {
+      rollbackQuietly(c);
       Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
       throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
     } finally {

@@ -6,6 +6,7 @@ import com.avnology.backup.postgres.PostgresOptions;
 import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
 import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import com.avnology.backup.postgres.internal.engine.DirectoryArchiveSource;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
 import com.avnology.backup.postgres.testing.Fidelity;
 import java.io.IOException;
@@ -70,6 +71,24 @@ final class Latin1ArchiveRestoreTest {
     Fidelity.runTool("pg_restore", "--exit-on-error", "-d", target, file.toString());
 
     Fidelity.assertSameDatabase(source, target);
+  }
+
+  /** pg_dump's blobs.toc and blob_<oid>.dat.gz; the bytes are never transcoded. */
+  @Test
+  void restore_latin1DirectoryArchiveWithLargeObject_bytesUnchanged() {
+    String db = latin1Database("l1lo");
+    Fidelity.applySql("CREATE TABLE t (id int); COMMENT ON TABLE t IS 'Zoë';"
+        + " SELECT lo_from_bytea(40001, decode(repeat('80c3a9ff00', 30000), 'hex'));"
+        + " SELECT lo_from_bytea(40002, 'Zoë'::bytea)", db);
+    Path dir = Dumps.pgDump(tmp.resolve("l1lo"), db, "-Fd");
+    String target = latin1Database("l1lodst");
+
+    new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())
+        .restore(new DirectoryArchiveSource(dir));
+
+    String objects = "SELECT oid || ' ' || md5(lo_get(oid)) FROM pg_largeobject_metadata"
+        + " ORDER BY oid";
+    assertThat(rows(target, objects)).hasSize(2).isEqualTo(rows(db, objects));
   }
 
   private static void restoreAndCompare(ArchiveSource archive) {
