@@ -1,9 +1,11 @@
 package com.avnology.backup.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.avnology.backup.Backup;
 import com.avnology.backup.BackupCatalog;
+import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
 import com.avnology.backup.FileSystemSink;
@@ -118,6 +120,33 @@ final class DataLossTest {
         .containsEntry("largeObjects", "3");
     PostgresRoundTripTest.restore(sink, target, true);
     assertThat(rows(target, objects)).isEqualTo(expected);
+  }
+
+  @Test
+  void export_largeObjects_pgRestoreReadsThemOurReaderRefusesUpFront() throws Exception {
+    String source = EmbeddedPg.createDatabase("loexp");
+    PostgresRoundTripTest.exec(source, "CREATE TABLE t (id int);"
+        + " SELECT lo_from_bytea(21001, decode(repeat('00ff7f', 50000), 'hex'));"
+        + " SELECT lo_from_bytea(21002, 'second'::bytea); SELECT lo_create(21003);"
+        + " COMMENT ON LARGE OBJECT 21002 IS 'second one'");
+    Path dump = tmp.resolve("lo.dump");
+
+    PgDumpArchive archive = PgDumpArchive.export(
+        PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), dump, Compression.gzip(6));
+    String viaPgRestore = EmbeddedPg.createDatabase("loexppgr");
+    Fidelity.runTool("pg_restore", "--exit-on-error", "-j", "2", "-d", viaPgRestore,
+        dump.toString());
+
+    String objects = "SELECT m.oid, pg_catalog.md5(pg_catalog.lo_get(m.oid)),"
+        + " pg_catalog.obj_description(m.oid, 'pg_largeobject')"
+        + " FROM pg_catalog.pg_largeobject_metadata m ORDER BY m.oid";
+    assertThat(rows(viaPgRestore, objects)).hasSize(3).isEqualTo(rows(source, objects));
+    String viaUs = EmbeddedPg.createDatabase("loexpours");
+    assertThatThrownBy(() -> archive.restore(
+            PostgresTarget.builder(EmbeddedPg.dataSource(viaUs)).build()))
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("holds large objects (entry ")
+        .hasMessageContaining("nothing was restored");
   }
 
   @Test

@@ -38,6 +38,8 @@ import java.util.zip.DeflaterOutputStream;
 public final class CustomArchiveWriter {
   private static final int CHUNK = 64 * 1024;
   private static final int BLK_DATA = 1;
+  private static final int BLK_BLOBS = 3;
+  private static final String BLOBS_TOC = "blobs.toc";
   private static final DataOffset NOT_SET = new DataOffset(DataOffset.POS_NOT_SET, 0);
 
   private CustomArchiveWriter() {}
@@ -62,7 +64,8 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    *     (default level)
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression, or large objects not in a
+   *     directory archive's blobs.toc
    */
   public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression)
       throws IOException {
@@ -98,7 +101,8 @@ public final class CustomArchiveWriter {
    * @param to where to write; flushed, not closed
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression, or large objects not in a
+   *     directory archive's blobs.toc
    */
   public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression)
       throws IOException {
@@ -114,7 +118,8 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression, or large objects not in a
+   *     directory archive's blobs.toc
    */
   public static void write(TocFile toc, EntryData data, FileChannel out,
       CompressionAlgorithm compression, int level) throws IOException {
@@ -151,7 +156,8 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression, or large objects not in a
+   *     directory archive's blobs.toc
    */
   public static void write(TocFile toc, EntryData data, OutputStream out,
       CompressionAlgorithm compression, int level) throws IOException {
@@ -175,9 +181,10 @@ public final class CustomArchiveWriter {
       throw new IllegalArgumentException("gzip level must be -1 (default) or 0-9: " + level);
     }
     for (TocEntry e : toc.entries()) {
-      if (hasData(e) && e.desc().equals("BLOBS")) {
-        throw new IllegalArgumentException("archive entry " + e.dumpId()
-            + " holds large objects, which cannot be converted to a custom archive yet");
+      if (hasData(e) && e.desc().equals("BLOBS") && !e.dataFile().equals(BLOBS_TOC)) {
+        throw new IllegalArgumentException("archive entry " + e.dumpId() + " holds large"
+            + " objects in a form that cannot be converted to a custom archive yet (only a"
+            + " directory archive's " + BLOBS_TOC + ")");
       }
     }
     ArchiveHeader h = toc.header();
@@ -212,43 +219,89 @@ public final class CustomArchiveWriter {
   private static void writeData(TocFile toc, EntryData data, Counting out,
       Map<Integer, DataOffset> offsets) throws IOException {
     ArchiveOutput ints = new ArchiveOutput(out);
-    CompressionAlgorithm algorithm = toc.header().compression();
-    boolean gzip = algorithm == CompressionAlgorithm.GZIP;
     for (TocEntry e : toc.entries()) {
       if (!hasData(e)) {
         continue;
       }
       offsets.put(e.dumpId(), new DataOffset(DataOffset.POS_SET, out.count));
+      if (e.desc().equals("BLOBS")) {
+        writeLargeObjects(toc, e, data, out, ints);
+        continue;
+      }
       ints.writeByte(BLK_DATA);
       ints.writeInt(e.dumpId());
-      Chunks chunks = new Chunks(out, ints);
-      try (InputStream in = data.open(e)) {
-        if (gzip) {
-          Deflater deflater = new Deflater(toc.header().compressionLevel());
-          try {
-            DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
-            in.transferTo(z);
-            z.finish();
-          } finally {
-            deflater.end();
-          }
-        } else if (algorithm == CompressionAlgorithm.ZSTD) {
-          // one zstd frame per data item (compress_zstd.c)
-          try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
-            in.transferTo(z);
-          }
-        } else if (algorithm == CompressionAlgorithm.LZ4) {
-          // one LZ4 frame per data item (compress_lz4.c)
-          try (OutputStream z = new com.avnology.backup.postgres.internal.archive
-              .Lz4FrameOutputStream(new Unclosing(chunks))) {
-            in.transferTo(z);
-          }
-        } else {
-          in.transferTo(chunks);
-        }
-      }
-      chunks.end();
+      writeItem(toc, data.open(e), out, ints);
     }
+  }
+
+  /**
+   * A BLOBS entry's block ({@code _StartLOs} … {@code _EndLOs}): for each object of the
+   * directory archive's blobs.toc, its oid and its own compressed stream of chunks; oid 0 ends it.
+   */
+  private static void writeLargeObjects(TocFile toc, TocEntry e, EntryData data, Counting out,
+      ArchiveOutput ints) throws IOException {
+    ints.writeByte(BLK_BLOBS);
+    ints.writeInt(e.dumpId());
+    try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+        data.open(e), java.nio.charset.StandardCharsets.US_ASCII))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] parts = line.strip().split(" ", 2);
+        long oid;
+        try {
+          oid = Long.parseLong(parts[0]);
+        } catch (NumberFormatException x) {
+          throw new IOException("invalid line in " + BLOBS_TOC + ": " + line, x);
+        }
+        if (parts.length < 2 || oid <= 0 || oid > 0xFFFFFFFFL) {
+          throw new IOException("invalid line in " + BLOBS_TOC + ": " + line);
+        }
+        // an oid is unsigned; WriteInt writes its sign and magnitude
+        ints.writeInt((int) oid);
+        TocEntry file = new TocEntry(e.dumpId(), true, e.tableOid(), e.oid(), e.tag(), e.desc(),
+            e.section(), e.defn(), e.dropStmt(), e.copyStmt(), e.namespace(), e.tablespace(),
+            e.tableAm(), e.relkind(), e.owner(), e.dependencies(), parts[1]);
+        writeItem(toc, data.open(file), out, ints);
+      }
+    }
+    ints.writeInt(0);
+  }
+
+  /** One data item: its bytes compressed as one stream, in chunks, ended by a 0 length. */
+  private static void writeItem(TocFile toc, InputStream data, Counting out, ArchiveOutput ints)
+      throws IOException {
+    CompressionAlgorithm algorithm = toc.header().compression();
+    boolean gzip = algorithm == CompressionAlgorithm.GZIP;
+    Chunks chunks = new Chunks(out, ints);
+    try (InputStream in = data) {
+      if (gzip) {
+        Deflater deflater = new Deflater(toc.header().compressionLevel());
+        try {
+          DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
+          in.transferTo(z);
+          z.finish();
+        } finally {
+          deflater.end();
+        }
+      } else if (algorithm == CompressionAlgorithm.ZSTD) {
+        // one zstd frame per data item (compress_zstd.c)
+        try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
+          in.transferTo(z);
+        }
+      } else if (algorithm == CompressionAlgorithm.LZ4) {
+        // one LZ4 frame per data item (compress_lz4.c)
+        try (OutputStream z = new com.avnology.backup.postgres.internal.archive
+            .Lz4FrameOutputStream(new Unclosing(chunks))) {
+          in.transferTo(z);
+        }
+      } else {
+        in.transferTo(chunks);
+      }
+    }
+    chunks.end();
   }
 
   /** Lets a compressor finish its frame without ending the data block. */
