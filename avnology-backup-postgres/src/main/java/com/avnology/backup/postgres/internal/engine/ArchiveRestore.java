@@ -77,8 +77,6 @@ public final class ArchiveRestore {
     }
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
-    // large objects are bytes, never text to transcode
-    ArchiveSource raw = source;
     source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
     // The workers connect while the leader checks the database and runs pre-data.
     List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
@@ -93,7 +91,7 @@ public final class ArchiveRestore {
       runPreData(leader, plan);
       long t1 = System.nanoTime();
       try {
-        runParallel(plan, source, raw, workerConnections);
+        runParallel(plan, source, workerConnections);
         long t2 = System.nanoTime();
         runSerial(leader, plan.acls);
         runSerial(leader, plan.last);
@@ -166,11 +164,10 @@ public final class ArchiveRestore {
             + " statements (pg_dump --inserts; entry " + e.dumpId() + "), which this restore does"
             + " not support yet; nothing was restored: dump without --inserts");
       }
-      if (e.desc().equals("BLOB METADATA")
-          || e.desc().equals("BLOBS") && !"blobs.toc".equals(e.dataFile())) {
-        throw new BackupException("archive " + source.describe() + " holds large objects (entry "
-            + e.dumpId() + ") in a form this restore does not support yet (only a directory"
-            + " archive's blobs.toc); nothing was restored");
+      if (e.desc().equals("BLOB METADATA")) {
+        throw new BackupException("archive " + source.describe() + " holds large objects in"
+            + " groups (entry " + e.dumpId() + ", pg_dump 17), which this restore does not"
+            + " support yet; nothing was restored");
       }
     }
   }
@@ -241,8 +238,7 @@ public final class ArchiveRestore {
     return connections;
   }
 
-  private void runParallel(RestorePlanner plan, ArchiveSource source, ArchiveSource raw,
-      List<Connection> workers) {
+  private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers) {
     try {
       Map<Integer, Long> sizes = new HashMap<>();
       for (TocEntry d : plan.data) {
@@ -260,7 +256,7 @@ public final class ArchiveRestore {
           if (e.desc().equals("TABLE DATA")) {
             copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables));
           } else if (e.desc().equals("BLOBS")) {
-            loadLargeObjects(c, e, raw);
+            loadLargeObjects(c, e, source);
           } else {
             apply(c, e);
           }
@@ -343,7 +339,7 @@ public final class ArchiveRestore {
 
   private void loadLargeObjects(Connection c, TocEntry e, ArchiveSource source) {
     try {
-      LargeObjectLoad.load(c, e.dataFile(), source);
+      LargeObjectLoad.load(c, e, source);
     } catch (SQLException | IOException | RuntimeException ex) {
       rollbackQuietly(c);
       Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);

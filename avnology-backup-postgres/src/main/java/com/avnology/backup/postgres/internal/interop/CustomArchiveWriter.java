@@ -39,7 +39,6 @@ public final class CustomArchiveWriter {
   private static final int CHUNK = 64 * 1024;
   private static final int BLK_DATA = 1;
   private static final int BLK_BLOBS = 3;
-  private static final String BLOBS_TOC = "blobs.toc";
   private static final DataOffset NOT_SET = new DataOffset(DataOffset.POS_NOT_SET, 0);
 
   private CustomArchiveWriter() {}
@@ -53,6 +52,54 @@ public final class CustomArchiveWriter {
      * @throws IOException if it cannot be read
      */
     InputStream open(TocEntry entry) throws IOException;
+
+    /**
+     * Streams a BLOBS entry's large objects; by default from a directory archive's blobs.toc,
+     * each object's file opened through {@link #open} as if it were the entry's data file.
+     *
+     * @param blobs the BLOBS entry
+     * @param sink receives each object
+     * @throws IOException if they cannot be read
+     */
+    default void largeObjects(TocEntry blobs, ArchiveSource.LargeObjectSink sink)
+        throws IOException, java.sql.SQLException {
+      EntryData self = this;
+      new ArchiveSource() {
+        @Override
+        public InputStream openToc() {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InputStream openData(String file) throws IOException {
+          return self.open(new TocEntry(blobs.dumpId(), true, blobs.tableOid(), blobs.oid(),
+              blobs.tag(), blobs.desc(), blobs.section(), blobs.defn(), blobs.dropStmt(),
+              blobs.copyStmt(), blobs.namespace(), blobs.tablespace(), blobs.tableAm(),
+              blobs.relkind(), blobs.owner(), blobs.dependencies(), file));
+        }
+
+        @Override
+        public String describe() {
+          return "large objects of entry " + blobs.dumpId();
+        }
+      }.largeObjects(blobs, sink);
+    }
+  }
+
+  /** An archive's data, large objects included, in whatever form it holds them. */
+  private static EntryData dataOf(ArchiveSource from) {
+    return new EntryData() {
+      @Override
+      public InputStream open(TocEntry entry) throws IOException {
+        return from.openData(entry.dataFile());
+      }
+
+      @Override
+      public void largeObjects(TocEntry blobs, ArchiveSource.LargeObjectSink sink)
+          throws IOException, java.sql.SQLException {
+        from.largeObjects(blobs, sink);
+      }
+    };
   }
 
   /**
@@ -64,8 +111,7 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    *     (default level)
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression, or large objects not in a
-   *     directory archive's blobs.toc
+   * @throws IllegalArgumentException for another compression
    */
   public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression)
       throws IOException {
@@ -87,7 +133,7 @@ public final class CustomArchiveWriter {
     TocFile toc = from.toc();
     try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      write(customToc(toc, compression, -1, version), e -> from.openData(e.dataFile()), out);
+      write(customToc(toc, compression, -1, version), dataOf(from), out);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(to);
       throw e;
@@ -101,12 +147,11 @@ public final class CustomArchiveWriter {
    * @param to where to write; flushed, not closed
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression, or large objects not in a
-   *     directory archive's blobs.toc
+   * @throws IllegalArgumentException for another compression
    */
   public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression)
       throws IOException {
-    write(from.toc(), e -> from.openData(e.dataFile()), to, compression, -1);
+    write(from.toc(), dataOf(from), to, compression, -1);
   }
 
   /**
@@ -118,8 +163,7 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on failure
-   * @throws IllegalArgumentException for another compression, or large objects not in a
-   *     directory archive's blobs.toc
+   * @throws IllegalArgumentException for another compression
    */
   public static void write(TocFile toc, EntryData data, FileChannel out,
       CompressionAlgorithm compression, int level) throws IOException {
@@ -156,8 +200,7 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on failure
-   * @throws IllegalArgumentException for another compression, or large objects not in a
-   *     directory archive's blobs.toc
+   * @throws IllegalArgumentException for another compression
    */
   public static void write(TocFile toc, EntryData data, OutputStream out,
       CompressionAlgorithm compression, int level) throws IOException {
@@ -179,13 +222,6 @@ public final class CustomArchiveWriter {
     }
     if (level < -1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be -1 (default) or 0-9: " + level);
-    }
-    for (TocEntry e : toc.entries()) {
-      if (hasData(e) && e.desc().equals("BLOBS") && !e.dataFile().equals(BLOBS_TOC)) {
-        throw new IllegalArgumentException("archive entry " + e.dumpId() + " holds large"
-            + " objects in a form that cannot be converted to a custom archive yet (only a"
-            + " directory archive's " + BLOBS_TOC + ")");
-      }
     }
     ArchiveHeader h = toc.header();
     int lvl = compression == CompressionAlgorithm.NONE ? 0 : level == 0 ? -1 : level;
@@ -230,76 +266,63 @@ public final class CustomArchiveWriter {
       }
       ints.writeByte(BLK_DATA);
       ints.writeInt(e.dumpId());
-      writeItem(toc, data.open(e), out, ints);
+      try (InputStream in = data.open(e)) {
+        writeItem(toc, in, out, ints);
+      }
     }
   }
 
   /**
-   * A BLOBS entry's block ({@code _StartLOs} … {@code _EndLOs}): for each object of the
-   * directory archive's blobs.toc, its oid and its own compressed stream of chunks; oid 0 ends it.
+   * A BLOBS entry's block ({@code _StartLOs} … {@code _EndLOs}): for each object, its oid and its
+   * own compressed stream of chunks; oid 0 ends it.
    */
   private static void writeLargeObjects(TocFile toc, TocEntry e, EntryData data, Counting out,
       ArchiveOutput ints) throws IOException {
     ints.writeByte(BLK_BLOBS);
     ints.writeInt(e.dumpId());
-    try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-        data.open(e), java.nio.charset.StandardCharsets.US_ASCII))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] parts = line.strip().split(" ", 2);
-        long oid;
-        try {
-          oid = Long.parseLong(parts[0]);
-        } catch (NumberFormatException x) {
-          throw new IOException("invalid line in " + BLOBS_TOC + ": " + line, x);
-        }
-        if (parts.length < 2 || oid <= 0 || oid > 0xFFFFFFFFL) {
-          throw new IOException("invalid line in " + BLOBS_TOC + ": " + line);
-        }
-        // an oid is unsigned; WriteInt writes its sign and magnitude
+    try {
+      data.largeObjects(e, (oid, in) -> {
+        // an oid is unsigned; WriteInt writes it as a C int, sign and magnitude
         ints.writeInt((int) oid);
-        TocEntry file = new TocEntry(e.dumpId(), true, e.tableOid(), e.oid(), e.tag(), e.desc(),
-            e.section(), e.defn(), e.dropStmt(), e.copyStmt(), e.namespace(), e.tablespace(),
-            e.tableAm(), e.relkind(), e.owner(), e.dependencies(), parts[1]);
-        writeItem(toc, data.open(file), out, ints);
-      }
+        writeItem(toc, in, out, ints);
+      });
+    } catch (java.sql.SQLException x) {
+      throw new IOException(x);
     }
     ints.writeInt(0);
   }
 
-  /** One data item: its bytes compressed as one stream, in chunks, ended by a 0 length. */
-  private static void writeItem(TocFile toc, InputStream data, Counting out, ArchiveOutput ints)
+  /**
+   * One data item: its bytes compressed as one stream, in chunks, ended by a 0 length; {@code in}
+   * is read to its end, not closed.
+   */
+  private static void writeItem(TocFile toc, InputStream in, Counting out, ArchiveOutput ints)
       throws IOException {
     CompressionAlgorithm algorithm = toc.header().compression();
     boolean gzip = algorithm == CompressionAlgorithm.GZIP;
     Chunks chunks = new Chunks(out, ints);
-    try (InputStream in = data) {
-      if (gzip) {
-        Deflater deflater = new Deflater(toc.header().compressionLevel());
-        try {
-          DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
-          in.transferTo(z);
-          z.finish();
-        } finally {
-          deflater.end();
-        }
-      } else if (algorithm == CompressionAlgorithm.ZSTD) {
-        // one zstd frame per data item (compress_zstd.c)
-        try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
-          in.transferTo(z);
-        }
-      } else if (algorithm == CompressionAlgorithm.LZ4) {
-        // one LZ4 frame per data item (compress_lz4.c)
-        try (OutputStream z = new com.avnology.backup.postgres.internal.archive
-            .Lz4FrameOutputStream(new Unclosing(chunks))) {
-          in.transferTo(z);
-        }
-      } else {
-        in.transferTo(chunks);
+    if (gzip) {
+      Deflater deflater = new Deflater(toc.header().compressionLevel());
+      try {
+        DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
+        in.transferTo(z);
+        z.finish();
+      } finally {
+        deflater.end();
       }
+    } else if (algorithm == CompressionAlgorithm.ZSTD) {
+      // one zstd frame per data item (compress_zstd.c)
+      try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
+        in.transferTo(z);
+      }
+    } else if (algorithm == CompressionAlgorithm.LZ4) {
+      // one LZ4 frame per data item (compress_lz4.c)
+      try (OutputStream z = new com.avnology.backup.postgres.internal.archive
+          .Lz4FrameOutputStream(new Unclosing(chunks))) {
+        in.transferTo(z);
+      }
+    } else {
+      in.transferTo(chunks);
     }
     chunks.end();
   }
