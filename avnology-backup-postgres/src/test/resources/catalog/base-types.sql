@@ -31,14 +31,21 @@ CREATE FUNCTION bt.int4pair_out(bt.int4pair) RETURNS cstring AS 'int8out' LANGUA
 CREATE TYPE bt.int4pair (internallength = 8, input = bt.int4pair_in, output = bt.int4pair_out,
   element = integer, subscript = raw_array_subscript_handler, alignment = double, passedbyvalue);
 
+-- a range type whose canonical function needs the type's shell first
+CREATE TYPE bt.myrange;
+CREATE FUNCTION bt.myrange_canon(bt.myrange) RETURNS bt.myrange
+  AS 'int4range_canonical' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE bt.myrange AS RANGE (subtype = integer, canonical = bt.myrange_canon);
+
 CREATE TABLE bt.uses_base (
   id integer PRIMARY KEY,
   a bt.int42,
   b bt."Text W Default"(8) COLLATE "C",
   c bt.int42[],
-  d bt.int4pair
+  d bt.int4pair,
+  r bt.myrange
 );
 INSERT INTO bt.uses_base VALUES
-  (1, '7', 'hello', '{1,2,3}', '4294967298'),
-  (2, DEFAULT, DEFAULT, NULL, NULL);
+  (1, '7', 'hello', '{1,2,3}', '4294967298', '[1,5]'),
+  (2, DEFAULT, DEFAULT, NULL, NULL, NULL);
 INSERT INTO bt.uses_base (id) VALUES (3);

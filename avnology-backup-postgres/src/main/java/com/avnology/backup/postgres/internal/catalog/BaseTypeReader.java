@@ -5,9 +5,9 @@ import java.sql.SQLException;
 
 /**
  * Base types and lone shell types ({@code dumpBaseType}, {@code dumpShellType},
- * {@code dumpUndefinedType}). A base type and its I/O functions depend on each other; each base
- * type gets a SHELL TYPE object that {@link LoopRepair} adds, ahead of the functions, when such a
- * loop exists.
+ * {@code dumpUndefinedType}). A base type and its I/O functions (a range type and its canonical
+ * function) depend on each other; such a type gets a SHELL TYPE object that {@link LoopRepair}
+ * adds, ahead of the functions, when such a loop exists.
  */
 final class BaseTypeReader {
   private BaseTypeReader() {}
@@ -59,18 +59,23 @@ final class BaseTypeReader {
             o.defn = baseTypeDefinition(qn, rs);
             // CASCADE: the loop between the type and its I/O functions allows no other way
             o.dropStmt = "DROP TYPE " + qn + " CASCADE;\n";
-            DumpObject shell = new DumpObject(Kind.SHELL_TYPE, 0, 0, schema, name);
-            shell.desc = "SHELL TYPE";
-            shell.owner = o.owner;
-            // no DROP: pg_restore then leaves the owner to the filled-in type's entry
-            shell.defn = "CREATE TYPE " + qn + ";\n";
-            o.shellType = shell;
+            o.shellType = shell(o);
           }
           ctx.add(o);
           ctx.comments(o, Ctx.PG_TYPE, oid, "TYPE " + qn, "TYPE " + Sql.q(name));
           ctx.acl(o, "TYPE", qn, "TYPE " + Sql.q(name), Ctx.strings(rs, "acl"),
               Ctx.strings(rs, "base"), owner, null, 5000);
         });
+  }
+
+  /** The SHELL TYPE of a base or range type, its owner's; dumped only if a function needs it. */
+  static DumpObject shell(DumpObject type) {
+    DumpObject shell = new DumpObject(Kind.SHELL_TYPE, 0, 0, type.namespace, type.name);
+    shell.desc = "SHELL TYPE";
+    shell.owner = type.owner;
+    // no DROP: pg_restore then leaves the owner to the filled-in type's entry
+    shell.defn = "CREATE TYPE " + Sql.qq(type.namespace, type.name) + ";\n";
+    return shell;
   }
 
   private static String baseTypeDefinition(String qn, ResultSet rs) throws SQLException {

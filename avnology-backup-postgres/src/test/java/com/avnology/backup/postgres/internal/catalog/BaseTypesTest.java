@@ -25,6 +25,8 @@ final class BaseTypesTest {
     assertThat(cat.entries()).extracting(e -> e.desc() + " " + e.tag())
         .containsSubsequence("SHELL TYPE int42", "FUNCTION int42_in(cstring)",
             "FUNCTION int42_out(bt.int42)", "TYPE int42", "CAST CAST (integer AS bt.int42)")
+        .containsSubsequence("SHELL TYPE myrange", "FUNCTION myrange_canon(bt.myrange)",
+            "TYPE myrange")
         .contains("TYPE myshell", "SHELL TYPE int4pair", "TYPE Text W Default",
             "COMMENT TYPE myshell", "COMMENT TYPE int42", "ACL TYPE int42");
     TocEntry shell = cat.entries().stream().filter(e -> e.desc().equals("SHELL TYPE"))
