@@ -53,7 +53,8 @@ public final class PostgresTarget implements BackupTarget {
     this.jobs = b.jobs;
     this.options = new PostgresOptions(
         List.copyOf(b.schemas), List.copyOf(b.excludeSchemas), List.copyOf(b.tables),
-        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean, b.restoreMode());
+        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean, b.noLargeObjects,
+        b.restoreMode());
   }
 
   /**
@@ -169,6 +170,7 @@ public final class PostgresTarget implements BackupTarget {
     private boolean noPrivileges;
     private boolean clean;
     private RestoreMode restoreMode;
+    private boolean noLargeObjects;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -247,6 +249,19 @@ public final class PostgresTarget implements BackupTarget {
     /** @return this builder, neither recording nor restoring grants */
     public Builder noPrivileges() {
       this.noPrivileges = true;
+      return this;
+    }
+
+    /**
+     * Backs up without the database's large objects, as {@code pg_dump --no-large-objects}; the
+     * set's metadata records how many were left out ({@code largeObjectsLeftOut}). Large objects
+     * are also left out when {@link #schemas} or {@link #tables} narrow the backup, as with
+     * {@code pg_dump -n/-t}.
+     *
+     * @return this builder, leaving large objects out of a backup
+     */
+    public Builder noLargeObjects() {
+      this.noLargeObjects = true;
       return this;
     }
 

@@ -63,11 +63,23 @@ final class BackupCommand implements Callable<Integer> {
       description = "With --format custom, replace the .dump file (or S3 object) if it exists")
   boolean force;
 
+  @Option(names = "--no-large-objects",
+      description = "Back up --postgres without its large objects")
+  boolean noLargeObjects;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
   boolean verbose;
+
+  private com.avnology.backup.postgres.PostgresTarget postgresTarget() {
+    com.avnology.backup.postgres.PostgresTarget.Builder b = postgres.builder();
+    if (noLargeObjects) {
+      b.noLargeObjects();
+    }
+    return b.build();
+  }
 
   @Override
   public Integer call() {
@@ -92,7 +104,7 @@ final class BackupCommand implements Callable<Integer> {
         .compression(Compression.parse(compression == null ? "zstd:3" : compression));
     encryption.encryption().ifPresent(builder::encryption);
     if (postgres.present()) {
-      builder.target(postgres.builder().build());
+      builder.target(postgresTarget());
     }
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
     buckets.forEach((name, uri) -> {
@@ -143,7 +155,7 @@ final class BackupCommand implements Callable<Integer> {
           + " s3://bucket/name.dump?endpoint=URL, no --volume or --bucket");
     }
     if (S3Uri.is(to)) {
-      return new DumpExport(spec, postgres, json, force).toS3(to,
+      return new DumpExport(spec, postgresTarget(), json, force).toS3(to,
           Compression.parse(compression == null ? "gzip:6" : compression), presign);
     }
     if (presign != null) {
@@ -157,7 +169,7 @@ final class BackupCommand implements Callable<Integer> {
           + " --to file, or add --force to replace it");
     }
     long start = System.nanoTime();
-    com.avnology.backup.postgres.PgDumpArchive.export(postgres.builder().build(), file, c, force);
+    com.avnology.backup.postgres.PgDumpArchive.export(postgresTarget(), file, c, force);
     long ms = (System.nanoTime() - start) / 1_000_000;
     if (json) {
       spec.commandLine().getOut().println(Json.write(Json.object().put("file", file.toString())

@@ -13,11 +13,12 @@ import picocli.CommandLine.ParameterException;
  */
 final class DumpExport {
   private final CommandSpec spec;
-  private final PostgresOptionsMixin postgres;
+  private final com.avnology.backup.postgres.PostgresTarget postgres;
   private final boolean json;
   private final boolean force;
 
-  DumpExport(CommandSpec spec, PostgresOptionsMixin postgres, boolean json, boolean force) {
+  DumpExport(CommandSpec spec, com.avnology.backup.postgres.PostgresTarget postgres, boolean json,
+      boolean force) {
     this.spec = spec;
     this.postgres = postgres;
     this.json = json;
@@ -33,7 +34,7 @@ final class DumpExport {
           + " key or delete the object, or give --force to replace it");
     }
     long start = System.nanoTime();
-    long size = upload.upload(out -> PgDumpArchive.export(postgres.builder().build(), out,
+    long size = upload.upload(out -> PgDumpArchive.export(postgres, out,
         compression));
     long ms = (System.nanoTime() - start) / 1_000_000;
     String url = validity == null ? null : upload.presign(validity);

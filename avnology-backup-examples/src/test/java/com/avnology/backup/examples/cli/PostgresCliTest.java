@@ -244,6 +244,28 @@ final class PostgresCliTest {
     assertThat(run.err()).contains("cannot connect").doesNotContain("s3cr3t-value");
   }
 
+  @Test
+  void backup_largeObjects_keptUnlessNoLargeObjects() throws Exception {
+    exec("postgres", "CREATE DATABASE cli_lo; CREATE DATABASE cli_lo_all;"
+        + " CREATE DATABASE cli_lo_none");
+    exec("cli_lo", "CREATE TABLE t (id int); SELECT lo_from_bytea(0, 'blob'::bytea)");
+    String all = "file:" + tmp.resolve("lo-all");
+    String none = "file:" + tmp.resolve("lo-none");
+
+    CliTest.Run kept = CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", all);
+    CliTest.Run without = CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", none,
+        "--no-large-objects");
+    assertThat(kept.code()).as(kept.err()).isZero();
+    assertThat(without.code()).as(without.err()).isZero();
+    assertThat(CliTest.cli("restore", "--from", all, "--postgres", url("cli_lo_all")).code())
+        .isZero();
+    assertThat(CliTest.cli("restore", "--from", none, "--postgres", url("cli_lo_none")).code())
+        .isZero();
+
+    assertThat(count("cli_lo_all", "SELECT count(*) FROM pg_largeobject_metadata")).isEqualTo(1);
+    assertThat(count("cli_lo_none", "SELECT count(*) FROM pg_largeobject_metadata")).isZero();
+  }
+
   private static String url(String db) {
     return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
   }

@@ -37,6 +37,7 @@ final class Acls {
       case "FUNCTION", "PROCEDURE", "FUNCTIONS", "PROCEDURES" -> "X";
       case "SCHEMA", "SCHEMAS" -> "CU";
       case "DATABASE" -> "CcT";
+      case "LARGE OBJECT" -> "rw";
       default -> "U";
     };
   }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param excludeTables qualified table names never to dump
  * @param noOwner leave the TOC owner empty, so no {@code ALTER … OWNER TO} is restored
  * @param noPrivileges emit no ACL entries
+ * @param largeObjects dump large objects (unless an include list narrows the dump, as pg_dump)
  */
 public record CatalogOptions(
     List<String> includeSchemas,
@@ -20,7 +21,16 @@ public record CatalogOptions(
     List<String> includeTables,
     List<String> excludeTables,
     boolean noOwner,
-    boolean noPrivileges) {
+    boolean noPrivileges,
+    boolean largeObjects) {
+
+  /** Options with large objects, which a dump holds unless told otherwise. */
+  public CatalogOptions(List<String> includeSchemas, List<String> excludeSchemas,
+      List<String> includeTables, List<String> excludeTables, boolean noOwner,
+      boolean noPrivileges) {
+    this(includeSchemas, excludeSchemas, includeTables, excludeTables, noOwner, noPrivileges,
+        true);
+  }
 
   /** Copies the lists. */
   public CatalogOptions {
@@ -32,11 +42,11 @@ public record CatalogOptions(
 
   /** @return options that dump everything, with owners and privileges */
   public static CatalogOptions all() {
-    return new CatalogOptions(List.of(), List.of(), List.of(), List.of(), false, false);
+    return new CatalogOptions(List.of(), List.of(), List.of(), List.of(), false, false, true);
   }
 
   /** @return whether some include list narrows the dump (pg_dump's "not include_everything") */
-  boolean selective() {
+  public boolean selective() {
     return !includeSchemas.isEmpty() || !includeTables.isEmpty();
   }
 

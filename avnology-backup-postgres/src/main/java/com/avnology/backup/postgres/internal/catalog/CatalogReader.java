@@ -65,6 +65,7 @@ public final class CatalogReader {
             k -> new ArrayList<>()).add(new long[] {rs.getLong(3), rs.getLong(4), rs.getString(5).charAt(0)}));
     SchemaReader.read(ctx);
     TypeReader.read(ctx);
+    BaseTypeReader.read(ctx);
     FunctionReader.read(ctx);
     RelationReader.read(ctx);
     IndexReader.read(ctx);
@@ -78,6 +79,7 @@ public final class CatalogReader {
     StatisticsReader.read(ctx);
     DefaultAclReader.read(ctx);
     EventTriggerReader.read(ctx);
+    LargeObjectReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);

@@ -47,6 +47,9 @@ final class DumpObject {
   String dummyViewDrop;
   long returnRuleOid;
 
+  /** Base types only: the SHELL TYPE their I/O functions need first, added when they do. */
+  DumpObject shellType;
+
   /** TABLE DATA only. */
   String copyStmt;
   TableDataSpec data;

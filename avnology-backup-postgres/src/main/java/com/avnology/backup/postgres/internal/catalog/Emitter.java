@@ -8,6 +8,9 @@ import java.util.List;
 
 /** Assigns dump ids and turns sorted objects into TOC entries. */
 final class Emitter {
+  /** The BLOBS entry's file in a directory archive: {@code <oid> blob_<oid>.dat} lines. */
+  static final String LARGE_OBJECTS_TOC = "blobs.toc";
+
   private Emitter() {}
 
   static Catalog emit(Ctx ctx, List<DumpObject> sorted, List<TocEntry> special) {
@@ -52,9 +55,11 @@ final class Emitter {
     String tableOid = nilCatalog ? "0" : Long.toString(o.classOid);
     String oid = nilCatalog ? "0" : Long.toString(o.oid);
     boolean data = o.kind == Kind.TABLE_DATA;
-    return new TocEntry(o.dumpId, data, tableOid, oid, o.tag, o.desc, o.section, o.defn,
+    boolean blobs = o.kind == Kind.BLOB_DATA;
+    String dataFile = data ? o.dumpId + ".dat" : blobs ? LARGE_OBJECTS_TOC : null;
+    return new TocEntry(o.dumpId, data || blobs, tableOid, oid, o.tag, o.desc, o.section, o.defn,
         o.dropStmt, o.copyStmt, o.namespace, o.tablespace, o.tableAm, o.relkind, o.owner,
-        ids(o.fixedDeps != null ? o.fixedDeps : o.deps), data ? o.dumpId + ".dat" : null);
+        ids(o.fixedDeps != null ? o.fixedDeps : o.deps), dataFile);
   }
 
   private static List<Integer> ids(Collection<DumpObject> deps) {

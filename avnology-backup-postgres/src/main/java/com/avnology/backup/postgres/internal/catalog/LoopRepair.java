@@ -13,6 +13,7 @@ final class LoopRepair {
   private LoopRepair() {}
 
   static void repair(Ctx ctx) {
+    typeFunctionLoops(ctx);
     boolean changed = true;
     while (changed) {
       changed = false;
@@ -27,6 +28,28 @@ final class LoopRepair {
           o.section = Section.POST_DATA;
           changed = true;
         }
+      }
+    }
+  }
+
+  /**
+   * {@code repairTypeFuncLoop}: a base type needs its I/O functions, which need the type; each
+   * such function depends on the type's SHELL TYPE instead, which is dumped only then.
+   */
+  private static void typeFunctionLoops(Ctx ctx) {
+    for (DumpObject type : new ArrayList<>(ctx.objects)) {
+      if (type.shellType == null) {
+        continue;
+      }
+      boolean used = false;
+      for (DumpObject f : type.deps) {
+        if (f.kind == Kind.FUNC && f.deps.remove(type)) {
+          f.dependOn(type.shellType);
+          used = true;
+        }
+      }
+      if (used) {
+        ctx.add(type.shellType);
       }
     }
   }

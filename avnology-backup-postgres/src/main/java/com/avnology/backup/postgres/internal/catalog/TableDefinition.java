@@ -15,12 +15,12 @@ final class TableDefinition {
   record Col(int attnum, String name, String type, boolean notNull, boolean local, String identity,
       String generated, Integer statTarget, boolean storageDiffers, String storage, String coll,
       String[] options, String compression, String defExpr, long defOid, String[] acl,
-      boolean inhNotNull, int inhCount, boolean inhDefault) {
+      boolean inhNotNull, boolean inhDefault, boolean inhGenerated) {
 
     Col withDefault(String expr) {
       return new Col(attnum, name, type, notNull, local, identity, generated, statTarget,
-          storageDiffers, storage, coll, options, compression, expr, 0, acl, inhNotNull, inhCount,
-          inhDefault);
+          storageDiffers, storage, coll, options, compression, expr, 0, acl, inhNotNull,
+          inhDefault, inhGenerated);
     }
   }
 
@@ -40,10 +40,19 @@ final class TableDefinition {
             + " a.attacl::pg_catalog.text[] AS attacl,"
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
             + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.attnotnull"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull, a.attinhcount,"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull,"
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
             + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.atthasdef"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhdefault"
+            + "   AND pa.attgenerated = '' WHERE i.inhrelid = a.attrelid) AS inhdefault,"
+            // flagInhAttrs: a child's generation expression is left to inheritance only when every
+            // generated parent column has the same one; under a plain parent column (PostgreSQL
+            // 15 and older) or a different expression (16 and newer) it is the child's own
+            + " (SELECT pg_catalog.bool_and(pg_catalog.pg_get_expr(pd.adbin, pd.adrelid)"
+            + "   = pg_catalog.pg_get_expr(d.adbin, d.adrelid)) FROM pg_catalog.pg_inherits i"
+            + "   JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent"
+            + "   AND pa.attname = a.attname AND pa.attgenerated <> ''"
+            + "   JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhgenerated"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
@@ -62,7 +71,8 @@ final class TableDefinition {
               rs.getString("attgenerated"), stat, !storage.equals(rs.getString("typstorage")), storage,
               rs.getString("coll"), Ctx.strings(rs, "attoptions"), rs.getString("compression"),
               rs.getString("defexpr"), rs.getLong("defoid"), Ctx.strings(rs, "attacl"),
-              rs.getBoolean("inhnotnull"), rs.getInt("attinhcount"), rs.getBoolean("inhdefault")));
+              rs.getBoolean("inhnotnull"), rs.getBoolean("inhdefault"),
+              rs.getBoolean("inhgenerated")));
         });
     Map<Long, List<Check>> checks = new HashMap<>();
     ctx.query(
@@ -182,7 +192,7 @@ final class TableDefinition {
         if (r.oftype == null) {
           cs.append(' ').append(c.type());
         }
-        if (!c.generated().isEmpty() && (rel.partition || c.inhCount() == 0)) {
+        if (!c.generated().isEmpty() && (rel.partition || !c.inhGenerated())) {
           cs.append(" GENERATED ALWAYS AS (").append(c.defExpr()).append(") STORED");
         } else if (inlineDefault) {
           cs.append(" DEFAULT ").append(c.defExpr());

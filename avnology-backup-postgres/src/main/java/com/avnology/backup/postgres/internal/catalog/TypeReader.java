@@ -121,7 +121,11 @@ final class TypeReader {
               }
               o.defn = sb.append("\n);\n").toString();
             }
-            case "r" -> o.defn = "CREATE TYPE " + qn + " AS RANGE (\n" + ranges.get(oid) + "\n);\n";
+            case "r" -> {
+              o.defn = "CREATE TYPE " + qn + " AS RANGE (\n" + ranges.get(oid) + "\n);\n";
+              // a canonical function loops with its range type as I/O functions do
+              o.shellType = BaseTypeReader.shell(o);
+            }
             case "c" -> {
               StringBuilder sb = new StringBuilder("CREATE TYPE ").append(qn).append(" AS (");
               Map<Integer, String[]> cols = new HashMap<>();

@@ -375,9 +375,10 @@ public final class ArchiveRestore {
             + " statements (pg_dump --inserts; entry " + e.dumpId() + "), which this restore does"
             + " not support yet; nothing was restored: dump without --inserts");
       }
-      if (e.desc().equals("BLOBS") || e.desc().equals("BLOB") || e.desc().equals("BLOB METADATA")) {
-        throw new BackupException("archive " + source.describe() + " holds large objects (entry "
-            + e.dumpId() + "), which this restore does not support yet; nothing was restored");
+      if (e.desc().equals("BLOB METADATA")) {
+        throw new BackupException("archive " + source.describe() + " holds large objects in"
+            + " groups (entry " + e.dumpId() + ", pg_dump 17), which this restore does not"
+            + " support yet; nothing was restored");
       }
     }
   }
@@ -477,6 +478,9 @@ public final class ArchiveRestore {
     if (e.desc().equals("TABLE DATA")) {
       interruptedCheck(guard, e);
       copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables), inTransaction);
+    } else if (e.desc().equals("BLOBS")) {
+      interruptedCheck(guard, e);
+      loadLargeObjects(c, e, source, inTransaction);
     } else {
       apply(c, e, guard);
     }
@@ -545,6 +549,24 @@ public final class ArchiveRestore {
       }
       // A damaged artifact makes the decoder or the server fail before its end; the check made
       // when the stream is closed names the real problem.
+      Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
+      throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
+    } finally {
+      if (!inTransaction) {
+        autocommit(c);
+      }
+    }
+  }
+
+  private void loadLargeObjects(Connection c, TocEntry e, ArchiveSource source,
+      boolean inTransaction) {
+    try {
+      LargeObjectLoad.load(c, e, source, !inTransaction);
+      progress.entryDone();
+    } catch (SQLException | IOException | RuntimeException ex) {
+      if (!inTransaction) {
+        rollbackQuietly(c);
+      }
       Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
       throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
     } finally {

@@ -11,6 +11,9 @@ public final class DropStatements {
           + "USER MAPPING FOR|[A-Z]+)) (?!IF EXISTS)");
   private static final Pattern ALTER = Pattern.compile("^ALTER (TABLE|DOMAIN|TYPE) (ONLY )?");
 
+  private static final Pattern LO_UNLINK =
+      Pattern.compile("^SELECT pg_catalog\\.lo_unlink\\('(\\d+)'\\);");
+
   private DropStatements() {}
 
   /**
@@ -18,6 +21,12 @@ public final class DropStatements {
    * @return the same with IF EXISTS where pg_restore puts it
    */
   public static String ifExists(String drop) {
+    Matcher lo = LO_UNLINK.matcher(drop);
+    if (lo.find()) {
+      // DropLOIfExists
+      return "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata"
+          + " WHERE oid = '" + lo.group(1) + "';\n";
+    }
     Matcher m = DROP.matcher(drop);
     if (m.find()) {
       return "DROP " + m.group(1) + " IF EXISTS " + drop.substring(m.end());

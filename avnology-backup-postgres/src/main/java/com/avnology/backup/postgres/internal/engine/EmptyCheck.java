@@ -42,7 +42,9 @@ final class EmptyCheck {
         + " UNION ALL SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE "
         + USER_NS + " AND n.nspname NOT IN ('public', '" + RestoreMarker.SCHEMA + "')"
         + " UNION ALL SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e"
-        + " WHERE e.extname <> 'plpgsql') x LIMIT 3";
+        + " WHERE e.extname <> 'plpgsql'"
+        + " UNION ALL SELECT 'large object ' || l.oid FROM pg_catalog.pg_largeobject_metadata l"
+        + ") x LIMIT 3";
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       StringBuilder found = new StringBuilder();
       while (rs.next()) {

@@ -74,13 +74,7 @@ public final class SnapshotBackup {
       lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
-      long largeObjects = Long.parseLong(
-          single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
-      if (largeObjects > 0) {
-        log.warn("database {} holds {} large objects, which this version does not back up",
-            server.database(), largeObjects);
-        context.metadata("largeObjectsNotBackedUp", Long.toString(largeObjects));
-      }
+      leftOutLargeObjects(leader, server.database(), context);
       log.info("backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
           server.database(), catalog.entries().size(), catalog.tables().size(), snapshot, jobs);
       if (jobs == 1) {
@@ -96,6 +90,8 @@ public final class SnapshotBackup {
       long t1 = System.nanoTime();
       Map<String, Long> rows = copyTables(workers, catalog.tables(), context, compression,
           algorithm);
+      int largeObjects = LargeObjectCopy.copy(leader, catalog.entries(), name, context,
+          compression, algorithm.suffix());
       log.info("catalog read in {} ms, {} tables copied in {} ms", catalogMs,
           catalog.tables().size(), (System.nanoTime() - t1) / 1_000_000);
       writeToc(context, catalog, server, algorithm, compression.level());
@@ -104,6 +100,7 @@ public final class SnapshotBackup {
       context.metadata("snapshot", snapshot);
       context.metadata("tables", Integer.toString(catalog.tables().size()));
       context.metadata("entries", Integer.toString(catalog.entries().size()));
+      context.metadata("largeObjects", Integer.toString(largeObjects));
       rows.forEach((table, n) -> context.metadata("rows." + table, Long.toString(n)));
       context.option("format", "pg_dump directory archive " + version(algorithm));
       context.option("jobs", Integer.toString(jobs));
@@ -135,9 +132,28 @@ public final class SnapshotBackup {
     }
   }
 
+  /**
+   * Large objects are backed up unless the caller left them out, or a schema or table selection
+   * narrows the backup (as with pg_dump -n/-t); either way the set records how many are missing.
+   */
+  private void leftOutLargeObjects(Connection leader, String database, BackupContext context)
+      throws SQLException {
+    if (!options.noLargeObjects() && !catalogOptions().selective()) {
+      return;
+    }
+    long count = Long.parseLong(
+        single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
+    if (count > 0) {
+      log.warn("database {} holds {} large objects, left out as {} asks", database, count,
+          options.noLargeObjects() ? "noLargeObjects()" : "the schema or table selection");
+      context.metadata("largeObjectsLeftOut", Long.toString(count));
+    }
+  }
+
   private CatalogOptions catalogOptions() {
     return new CatalogOptions(options.schemas(), options.excludeSchemas(), options.tables(),
-        options.excludeTables(), options.noOwner(), options.noPrivileges());
+        options.excludeTables(), options.noOwner(), options.noPrivileges(),
+        !options.noLargeObjects());
   }
 
   private Map<String, Long> copyTables(List<Connection> workers, List<TableData> tables,

@@ -59,6 +59,14 @@ public final class TranscodingArchiveSource implements ArchiveSource {
     return toc;
   }
 
+  /** Large objects are bytes, never text to re-encode. */
+  @Override
+  public void largeObjects(com.avnology.backup.postgres.internal.archive.TocEntry blobs,
+      LargeObjectSink sink)
+      throws IOException, java.sql.SQLException {
+    source.largeObjects(blobs, sink);
+  }
+
   @Override
   public InputStream openToc() throws IOException {
     return source.openToc();

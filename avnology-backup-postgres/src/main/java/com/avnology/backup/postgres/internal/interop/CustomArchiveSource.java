@@ -122,6 +122,32 @@ public final class CustomArchiveSource implements ArchiveSource {
     }
   }
 
+  /** A {@code BLK_BLOBS} block, read object by object, never transcoded. */
+  @Override
+  public void largeObjects(TocEntry blobs, LargeObjectSink sink)
+      throws IOException, java.sql.SQLException {
+    CustomToc toc = customToc();
+    String entry = describe(blobs.dumpId());
+    Long position = positions().get(blobs.dumpId());
+    if (position == null) {
+      throw new ArchiveFormatException("could not find the data block of " + entry + " in "
+          + file + ": the archive is truncated or corrupt");
+    }
+    try (InputStream raw = new BufferedInputStream(FileRange.from(file, position), 65536)) {
+      ArchiveInput in = new ArchiveInput(raw);
+      in.intSize(toc.toc().header().intSize());
+      int type = in.readByte();
+      int id = in.readInt();
+      if (type != DataChunks.BLK_BLOBS || id != blobs.dumpId()) {
+        throw new ArchiveFormatException("data block of " + entry + " in " + file + " has type "
+            + type + " and id " + id + ", not a large-object block of " + blobs.dumpId());
+      }
+      DataChunks.readBlobs(in, toc.toc().header().compression(), entry, sink::accept);
+    } catch (EOFException e) {
+      throw new ArchiveFormatException(file + " is truncated in the data of " + entry, e);
+    }
+  }
+
   @Override
   public long dataSize(String dataFile) {
     try {

@@ -38,6 +38,7 @@ import java.util.zip.DeflaterOutputStream;
 public final class CustomArchiveWriter {
   private static final int CHUNK = 64 * 1024;
   private static final int BLK_DATA = 1;
+  private static final int BLK_BLOBS = 3;
   private static final DataOffset NOT_SET = new DataOffset(DataOffset.POS_NOT_SET, 0);
 
   private CustomArchiveWriter() {}
@@ -51,6 +52,54 @@ public final class CustomArchiveWriter {
      * @throws IOException if it cannot be read
      */
     InputStream open(TocEntry entry) throws IOException;
+
+    /**
+     * Streams a BLOBS entry's large objects; by default from a directory archive's blobs.toc,
+     * each object's file opened through {@link #open} as if it were the entry's data file.
+     *
+     * @param blobs the BLOBS entry
+     * @param sink receives each object
+     * @throws IOException if they cannot be read
+     */
+    default void largeObjects(TocEntry blobs, ArchiveSource.LargeObjectSink sink)
+        throws IOException, java.sql.SQLException {
+      EntryData self = this;
+      new ArchiveSource() {
+        @Override
+        public InputStream openToc() {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InputStream openData(String file) throws IOException {
+          return self.open(new TocEntry(blobs.dumpId(), true, blobs.tableOid(), blobs.oid(),
+              blobs.tag(), blobs.desc(), blobs.section(), blobs.defn(), blobs.dropStmt(),
+              blobs.copyStmt(), blobs.namespace(), blobs.tablespace(), blobs.tableAm(),
+              blobs.relkind(), blobs.owner(), blobs.dependencies(), file));
+        }
+
+        @Override
+        public String describe() {
+          return "large objects of entry " + blobs.dumpId();
+        }
+      }.largeObjects(blobs, sink);
+    }
+  }
+
+  /** An archive's data, large objects included, in whatever form it holds them. */
+  private static EntryData dataOf(ArchiveSource from) {
+    return new EntryData() {
+      @Override
+      public InputStream open(TocEntry entry) throws IOException {
+        return from.openData(entry.dataFile());
+      }
+
+      @Override
+      public void largeObjects(TocEntry blobs, ArchiveSource.LargeObjectSink sink)
+          throws IOException, java.sql.SQLException {
+        from.largeObjects(blobs, sink);
+      }
+    };
   }
 
   /**
@@ -62,7 +111,7 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    *     (default level)
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression
    */
   public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression)
       throws IOException {
@@ -103,7 +152,7 @@ public final class CustomArchiveWriter {
   private static void convert(ArchiveSource from, Path to, TocFile custom) throws IOException {
     try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      write(custom, e -> from.openData(e.dataFile()), out);
+      write(custom, dataOf(from), out);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(to);
       throw e;
@@ -117,7 +166,7 @@ public final class CustomArchiveWriter {
    * @param to where to write; flushed, not closed
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression
    */
   public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression)
       throws IOException {
@@ -135,7 +184,7 @@ public final class CustomArchiveWriter {
    */
   public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression,
       int level) throws IOException {
-    write(from.toc(), e -> from.openData(e.dataFile()), to, compression, level);
+    write(from.toc(), dataOf(from), to, compression, level);
   }
 
   /**
@@ -147,7 +196,7 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression
    */
   public static void write(TocFile toc, EntryData data, FileChannel out,
       CompressionAlgorithm compression, int level) throws IOException {
@@ -184,7 +233,7 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on failure
-   * @throws IllegalArgumentException for another compression or an archive with large objects
+   * @throws IllegalArgumentException for another compression
    */
   public static void write(TocFile toc, EntryData data, OutputStream out,
       CompressionAlgorithm compression, int level) throws IOException {
@@ -206,12 +255,6 @@ public final class CustomArchiveWriter {
     }
     if (level < -1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be -1 (default) or 0-9: " + level);
-    }
-    for (TocEntry e : toc.entries()) {
-      if (hasData(e) && e.desc().equals("BLOBS")) {
-        throw new IllegalArgumentException("archive entry " + e.dumpId()
-            + " holds large objects, which cannot be converted to a custom archive yet");
-      }
     }
     ArchiveHeader h = toc.header();
     int lvl = compression == CompressionAlgorithm.NONE ? 0 : level == 0 ? -1 : level;
@@ -245,43 +288,76 @@ public final class CustomArchiveWriter {
   private static void writeData(TocFile toc, EntryData data, Counting out,
       Map<Integer, DataOffset> offsets) throws IOException {
     ArchiveOutput ints = new ArchiveOutput(out);
-    CompressionAlgorithm algorithm = toc.header().compression();
-    boolean gzip = algorithm == CompressionAlgorithm.GZIP;
     for (TocEntry e : toc.entries()) {
       if (!hasData(e)) {
         continue;
       }
       offsets.put(e.dumpId(), new DataOffset(DataOffset.POS_SET, out.count));
+      if (e.desc().equals("BLOBS")) {
+        writeLargeObjects(toc, e, data, out, ints);
+        continue;
+      }
       ints.writeByte(BLK_DATA);
       ints.writeInt(e.dumpId());
-      Chunks chunks = new Chunks(out, ints);
       try (InputStream in = data.open(e)) {
-        if (gzip) {
-          Deflater deflater = new Deflater(toc.header().compressionLevel());
-          try {
-            DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
-            in.transferTo(z);
-            z.finish();
-          } finally {
-            deflater.end();
-          }
-        } else if (algorithm == CompressionAlgorithm.ZSTD) {
-          // one zstd frame per data item (compress_zstd.c)
-          try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
-            in.transferTo(z);
-          }
-        } else if (algorithm == CompressionAlgorithm.LZ4) {
-          // one LZ4 frame per data item (compress_lz4.c)
-          try (OutputStream z = new com.avnology.backup.postgres.internal.archive
-              .Lz4FrameOutputStream(new Unclosing(chunks))) {
-            in.transferTo(z);
-          }
-        } else {
-          in.transferTo(chunks);
-        }
+        writeItem(toc, in, out, ints);
       }
-      chunks.end();
     }
+  }
+
+  /**
+   * A BLOBS entry's block ({@code _StartLOs} … {@code _EndLOs}): for each object, its oid and its
+   * own compressed stream of chunks; oid 0 ends it.
+   */
+  private static void writeLargeObjects(TocFile toc, TocEntry e, EntryData data, Counting out,
+      ArchiveOutput ints) throws IOException {
+    ints.writeByte(BLK_BLOBS);
+    ints.writeInt(e.dumpId());
+    try {
+      data.largeObjects(e, (oid, in) -> {
+        // an oid is unsigned; WriteInt writes it as a C int, sign and magnitude
+        ints.writeInt((int) oid);
+        writeItem(toc, in, out, ints);
+      });
+    } catch (java.sql.SQLException x) {
+      throw new IOException(x);
+    }
+    ints.writeInt(0);
+  }
+
+  /**
+   * One data item: its bytes compressed as one stream, in chunks, ended by a 0 length; {@code in}
+   * is read to its end, not closed.
+   */
+  private static void writeItem(TocFile toc, InputStream in, Counting out, ArchiveOutput ints)
+      throws IOException {
+    CompressionAlgorithm algorithm = toc.header().compression();
+    boolean gzip = algorithm == CompressionAlgorithm.GZIP;
+    Chunks chunks = new Chunks(out, ints);
+    if (gzip) {
+      Deflater deflater = new Deflater(toc.header().compressionLevel());
+      try {
+        DeflaterOutputStream z = new DeflaterOutputStream(chunks, deflater, CHUNK);
+        in.transferTo(z);
+        z.finish();
+      } finally {
+        deflater.end();
+      }
+    } else if (algorithm == CompressionAlgorithm.ZSTD) {
+      // one zstd frame per data item (compress_zstd.c)
+      try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(new Unclosing(chunks))) {
+        in.transferTo(z);
+      }
+    } else if (algorithm == CompressionAlgorithm.LZ4) {
+      // one LZ4 frame per data item (compress_lz4.c)
+      try (OutputStream z = new com.avnology.backup.postgres.internal.archive
+          .Lz4FrameOutputStream(new Unclosing(chunks))) {
+        in.transferTo(z);
+      }
+    } else {
+      in.transferTo(chunks);
+    }
+    chunks.end();
   }
 
   /** Lets a compressor finish its frame without ending the data block. */

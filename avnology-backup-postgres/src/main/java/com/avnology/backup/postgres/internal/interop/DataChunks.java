@@ -47,6 +47,11 @@ final class DataChunks extends InputStream {
   static InputStream open(ArchiveInput in, InputStream closeable, CompressionAlgorithm compression,
       String entry) throws IOException {
     DataChunks chunks = new DataChunks(in, closeable, entry);
+    return decompressed(chunks, compression, entry);
+  }
+
+  private static InputStream decompressed(DataChunks chunks, CompressionAlgorithm compression,
+      String entry) throws IOException {
     InputStream raw = new Labelled(chunks, entry);
     InputStream data = switch (compression) {
       case NONE -> raw;
@@ -61,6 +66,36 @@ final class DataChunks extends InputStream {
       case ZSTD -> new ZstdInputStream(raw);
     };
     return new Labelled(new BufferedInputStream(data, 65536), entry);
+  }
+
+  /** Receives one large object of a {@code BLK_BLOBS} block. */
+  @FunctionalInterface
+  interface BlobSink {
+    void accept(long oid, InputStream data) throws IOException, java.sql.SQLException;
+  }
+
+  /**
+   * Reads a large-object block's items ({@code _LoadLOs}): (oid, its own compressed chunk
+   * stream) until oid 0.
+   *
+   * @param in positioned after the block header
+   * @param compression the archive's data compression
+   * @param entry the entry, for messages
+   * @param sink receives each object; what it leaves unread is skipped
+   */
+  static void readBlobs(ArchiveInput in, CompressionAlgorithm compression, String entry,
+      BlobSink sink) throws IOException, java.sql.SQLException {
+    InputStream keepOpen = InputStream.nullInputStream();
+    // WriteInt of an unsigned oid: read back as an int, its bits are the oid
+    for (long oid = in.readInt() & 0xFFFFFFFFL; oid != 0; oid = in.readInt() & 0xFFFFFFFFL) {
+      DataChunks chunks = new DataChunks(in, keepOpen, entry + " large object " + oid);
+      try (InputStream data = decompressed(chunks, compression, entry + " large object " + oid)) {
+        sink.accept(oid, data);
+        data.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      // a compressed stream may end before its chunks' terminating 0
+      chunks.transferTo(java.io.OutputStream.nullOutputStream());
+    }
   }
 
   /**

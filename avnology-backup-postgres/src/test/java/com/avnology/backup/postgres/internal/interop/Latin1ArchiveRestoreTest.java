@@ -6,6 +6,7 @@ import com.avnology.backup.postgres.PostgresOptions;
 import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
 import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import com.avnology.backup.postgres.internal.engine.DirectoryArchiveSource;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
 import com.avnology.backup.postgres.testing.Fidelity;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A LATIN1 database's archives: strings and COPY data are LATIN1 bytes; our restore re-encodes
@@ -70,6 +73,41 @@ final class Latin1ArchiveRestoreTest {
     Fidelity.runTool("pg_restore", "--exit-on-error", "-d", target, file.toString());
 
     Fidelity.assertSameDatabase(source, target);
+  }
+
+  /**
+   * pg_dump's large objects: blobs.toc and blob_<oid>.dat(.gz) files (directory, tar), a
+   * BLK_BLOBS block (custom, compressed or not); the bytes are never transcoded.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"-Fd", "-Ft", "-Fc", "-Fc -Z0", "pipe"})
+  void restoreAndConvert_latin1ArchiveWithLargeObjects_bytesUnchanged(String format)
+      throws IOException {
+    String db = latin1Database("l1lo");
+    Fidelity.applySql("CREATE TABLE t (id int); COMMENT ON TABLE t IS 'Zoë';"
+        + " SELECT lo_from_bytea(40001, decode(repeat('80c3a9ff00', 30000), 'hex'));"
+        + " SELECT lo_from_bytea(40002, 'Zoë'::bytea); SELECT lo_create(40003);"
+        + " SELECT lo_from_bytea(3000000000, 'an oid above 2^31'::bytea)", db);
+    Path file = format.equals("pipe") ? Dumps.pgDumpThroughPipe(tmp.resolve("l1lo"), db)
+        : Dumps.pgDump(tmp.resolve("l1lo"), db, format.split(" "));
+    ArchiveSource archive = switch (format) {
+      case "-Fd" -> new DirectoryArchiveSource(file);
+      case "-Ft" -> new TarArchiveSource(file);
+      default -> new CustomArchiveSource(file);
+    };
+    String target = latin1Database("l1lodst");
+
+    new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())
+        .restore(archive);
+
+    String objects = "SELECT oid || ' ' || md5(lo_get(oid)) FROM pg_largeobject_metadata"
+        + " ORDER BY oid";
+    assertThat(rows(target, objects)).hasSize(4).isEqualTo(rows(db, objects));
+    Path converted = tmp.resolve("l1lo-converted.dump");
+    CustomArchiveWriter.convert(archive, converted, CompressionAlgorithm.GZIP);
+    String viaPgRestore = latin1Database("l1lopgr");
+    Fidelity.runTool("pg_restore", "--exit-on-error", "-d", viaPgRestore, converted.toString());
+    assertThat(rows(viaPgRestore, objects)).isEqualTo(rows(db, objects));
   }
 
   private static void restoreAndCompare(ArchiveSource archive) {
