@@ -355,7 +355,7 @@ public final class Fidelity {
     Map<String, String> out = new TreeMap<>();
     try (Connection c = ds.getConnection()) {
       normalizeSession(c);
-      for (String q : snapshotQueries()) {
+      for (String q : snapshotQueries(c.getMetaData().getDatabaseMajorVersion())) {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q)) {
           while (rs.next()) {
             String prev = out.put(rs.getString(1), rs.getString(2));
@@ -379,7 +379,9 @@ public final class Fidelity {
   private static final String REL = "format('%I.%I', n.nspname, c.relname)";
   private static final String OWNER = "pg_get_userbyid(%s)";
 
-  private static List<String> snapshotQueries() {
+  private static List<String> snapshotQueries(int serverMajor) {
+    // multiranges (and pg_range.rngmultitypid) exist from PostgreSQL 14 on
+    String multirange = serverMajor >= 14 ? "format_type(r.rngmultitypid, NULL)" : "NULL";
     String relFilter = USER_NS + " AND " + notExtensionMember("pg_class", "c.oid");
     return List.of(
         // schemas
@@ -489,7 +491,7 @@ public final class Fidelity {
             + "   'collation', CASE WHEN r.rngcollation <> 0"
             + "     THEN r.rngcollation::regcollation::text END,"
             + "   'canonical', r.rngcanonical::regproc::text, 'subdiff', r.rngsubdiff::regproc::text,"
-            + "   'multirange', format_type(r.rngmultitypid, NULL))"
+            + "   'multirange', " + multirange + ")"
             + "   FROM pg_range r WHERE r.rngtypid = t.oid))::text"
             + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
             + " WHERE t.typtype IN ('e', 'd', 'c', 'r')"
