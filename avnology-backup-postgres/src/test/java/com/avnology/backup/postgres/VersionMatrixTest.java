@@ -80,8 +80,8 @@ final class VersionMatrixTest {
     DataSource src = servers.dataSource(source, SOURCES.get(source));
     DataSource dst = servers.dataSource(target, restored);
     Fidelity.assertSameMap("catalog snapshot " + source + " -> " + target,
-        MajorNormalization.snapshot(Fidelity.catalogSnapshot(src), source, target),
-        MajorNormalization.snapshot(Fidelity.catalogSnapshot(dst), source, target));
+        MajorNormalization.snapshot(Fidelity.catalogSnapshot(src), source, target, dst),
+        MajorNormalization.snapshot(Fidelity.catalogSnapshot(dst), source, target, dst));
     Fidelity.assertSameMap("table hashes " + source + " -> " + target,
         Fidelity.tableHashes(src), Fidelity.tableHashes(dst));
     Fidelity.assertSameMap("sequence values " + source + " -> " + target,

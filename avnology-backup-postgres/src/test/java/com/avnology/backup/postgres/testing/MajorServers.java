@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -110,11 +111,13 @@ public final class MajorServers implements AutoCloseable {
 
   private static PgBinaryResolver resolver(Path jar) {
     return (system, arch) -> {
+      // zonky passes "Linux"; its own resolver lower-cases it, as the jars' entry names are
+      String name = "postgres-" + system.toLowerCase(Locale.ROOT) + "-" + arch + ".txz";
       ZipFile zip = new ZipFile(jar.toFile());
-      ZipEntry entry = zip.getEntry("postgres-" + system + "-" + arch + ".txz");
+      ZipEntry entry = zip.getEntry(name);
       if (entry == null) {
         zip.close();
-        throw new IOException(jar + " holds no postgres-" + system + "-" + arch + ".txz");
+        throw new IOException(jar + " holds no " + name);
       }
       return new FilterInputStream(zip.getInputStream(entry)) {
         @Override
