@@ -30,7 +30,9 @@ import javax.sql.DataSource;
  *       source's view text is re-parsed by the target server (a temporary view, rolled back) and
  *       compared as the target prints it.
  *   <li>17: {@code attstattarget} defaults to NULL instead of -1; domain NOT NULL becomes a
- *       {@code pg_constraint} row; the owner's default privileges gain MAINTAIN ({@code m}).
+ *       {@code pg_constraint} row; the owner's default privileges gain MAINTAIN ({@code m});
+ *       partitions share their partitioned table's identity column (their column shows the
+ *       identity, identified on the target by {@code relispartition}).
  *   <li>18: table NOT NULL constraints become {@code pg_constraint} rows (contype {@code n}); the
  *       columns' {@code notnull} is still compared.
  * </ul>
@@ -64,6 +66,8 @@ final class MajorNormalization {
   private static Map<String, String> normalize(
       Map<String, String> in, int source, int target, Connection c) throws SQLException {
     Set<String> clonedTriggers = crosses(source, target, 15) ? clonedTriggers(c) : Set.of();
+    Set<String> partitionIdentities =
+        crosses(source, target, 17) ? partitionIdentities(c) : Set.of();
     Map<String, String> out = new TreeMap<>();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
@@ -101,6 +105,9 @@ final class MajorNormalization {
           value = value.replace("=arwdDxtm/", "=arwdDxt/");
           if (key.startsWith("column ")) {
             value = STATTARGET_DEFAULT.matcher(value).replaceAll("\"stattarget\": null$1");
+          }
+          if (partitionIdentities.contains(key)) {
+            value = value.replaceFirst("\"identity\": \"[ad]\"", "\"identity\": \"\"");
           }
           if (key.startsWith("index ")) {
             value = INDEX_STATTARGET.matcher(value).replaceAll("NULL");
@@ -151,11 +158,21 @@ final class MajorNormalization {
   }
 
   private static Set<String> clonedTriggers(Connection c) throws SQLException {
+    return keys(c, "SELECT 'trigger ' || format('%I.%I', n.nspname, r.relname) || '.'"
+        + " || quote_ident(g.tgname) FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid"
+        + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE g.tgparentid <> 0");
+  }
+
+  private static Set<String> partitionIdentities(Connection c) throws SQLException {
+    return keys(c, "SELECT 'column ' || format('%I.%I', n.nspname, r.relname) || '.'"
+        + " || quote_ident(a.attname) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
+        + " JOIN pg_namespace n ON n.oid = r.relnamespace"
+        + " WHERE r.relispartition AND a.attidentity <> '' AND NOT a.attisdropped");
+  }
+
+  private static Set<String> keys(Connection c, String sql) throws SQLException {
     Set<String> out = new HashSet<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT 'trigger ' || format('%I.%I', n.nspname, r.relname) || '.' || quote_ident(g.tgname)"
-            + " FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid"
-            + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE g.tgparentid <> 0")) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

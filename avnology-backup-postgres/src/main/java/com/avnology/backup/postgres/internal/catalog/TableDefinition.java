@@ -82,11 +82,13 @@ final class TableDefinition {
         rs -> checks.computeIfAbsent(rs.getLong("conrelid"), k -> new ArrayList<>()).add(new Check(
             rs.getLong("oid"), rs.getLong("conrelid"), rs.getString("conname"),
             rs.getString("def"), rs.getBoolean("conislocal"), rs.getBoolean("convalidated"))));
+    Map<Long, Map<Integer, String>> notNullNames = NotNullNames.read(ctx);
 
     for (RelRow r : dumped) {
       if (r.rel.relkind != 'S') {
         relation(ctx, r, cols.getOrDefault(r.rel.oid, List.of()),
-            checks.getOrDefault(r.rel.oid, List.of()), rows);
+            checks.getOrDefault(r.rel.oid, List.of()), rows,
+            notNullNames.getOrDefault(r.rel.oid, Map.of()));
       }
     }
     for (RelRow r : dumped) {
@@ -97,7 +99,7 @@ final class TableDefinition {
   }
 
   private static void relation(Ctx ctx, RelRow r, List<Col> cols, List<Check> checks,
-      Map<Long, RelRow> rows) {
+      Map<Long, RelRow> rows, Map<Integer, String> notNullNames) {
     Ctx.Rel rel = r.rel;
     String qn = rel.qname();
     DumpObject o = new DumpObject(Kind.TABLE, Ctx.PG_CLASS, rel.oid, rel.schema, rel.name);
@@ -198,7 +200,8 @@ final class TableDefinition {
           cs.append(" DEFAULT ").append(c.defExpr());
         }
         if (notNull) {
-          cs.append(" NOT NULL");
+          String name = notNullNames.get(c.attnum());
+          cs.append(name == null ? "" : " CONSTRAINT " + Sql.q(name)).append(" NOT NULL");
         }
         if (c.coll() != null && r.oftype == null) {
           cs.append(" COLLATE ").append(c.coll());
