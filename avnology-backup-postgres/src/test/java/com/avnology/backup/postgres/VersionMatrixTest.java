@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link MajorNormalization} removes only what PostgreSQL itself changes between majors.
  *
  * <p>Restoring into an older major is skipped with a message: pg_dump's output is only meant to
- * load into the same or a newer major (its documentation: "not guaranteed to be loadable into older
- * major versions"), and pg_dump refuses to dump a server newer than itself.
+ * load into the same or a newer major (its documentation: "it is not guaranteed that pg_dump's
+ * output can be loaded into a server of an older major version — not even if the dump was taken
+ * from a server of that version"), and pg_dump refuses to dump a server newer than itself.
  */
 final class VersionMatrixTest {
   private static final Logger log = LoggerFactory.getLogger(VersionMatrixTest.class);

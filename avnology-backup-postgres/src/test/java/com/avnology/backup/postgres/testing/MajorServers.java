@@ -134,6 +134,7 @@ public final class MajorServers implements AutoCloseable {
 
   /**
    * @param major a started major
+   * @param prefix a readable name prefix
    * @return the name of a new, empty UTF-8 database with C collation on that server
    */
   public String createDatabase(int major, String prefix) {
