@@ -88,6 +88,10 @@ for c in zstd:1 zstd:3 gzip:1; do
   S[$name]=$(size "$WORK/ours-${c/:/}")
 done
 
+# as the README tells a user to run it: plain java -jar, every default (zstd:1, --jobs 2)
+run ours_defaults_java_jar java -jar "$JAR" backup --postgres "$URL" --to "file:$WORK/ours-defaults"
+S[ours_defaults_java_jar]=$(size "$WORK/ours-defaults")
+
 echo "== encrypted backup (AES-256-GCM, key from the environment) vs the same unencrypted"
 export BENCH_KEY=$(head -c 32 /dev/urandom | base64)
 run ours_zstd1_encrypted ours128 backup --postgres "$URL" --to "file:$WORK/ours-enc" --jobs "$JOBS" --compression zstd:1 --key-env BENCH_KEY
@@ -146,6 +150,7 @@ done
 
 echo "== ratios (ours / theirs; below 1 means faster or smaller)"
 ratio() { printf '%-44s %6.2f\n' "$1" "$(echo "$2 / $3" | bc -l)"; }
+ratio "backup, defaults, java -jar / pg_dump -Fc" "${T[ours_defaults_java_jar]}" "${T[pg_dump_Fc]}"
 ratio "backup zstd:1 time / pg_dump -Fc" "${T[ours_zstd1]}" "${T[pg_dump_Fc]}"
 ratio "backup zstd:3 time / pg_dump -Fc" "${T[ours_zstd3]}" "${T[pg_dump_Fc]}"
 ratio "backup gzip:1 time / pg_dump -Fc" "${T[ours_gzip1]}" "${T[pg_dump_Fc]}"

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Backup backup = Backup.builder()
  *     .target(VolumeTarget.of("certs", Path.of("/letsencrypt")))
  *     .sink(FileSystemSink.of(Path.of("/backups")))
- *     .compression(Compression.zstd(3))
+ *     .compression(Compression.zstd(1))
  *     .build();
  * BackupResult result = backup.run();
  * }</pre>
@@ -156,7 +156,7 @@ public final class Backup {
   public static final class Builder {
     private final List<BackupTarget> targets = new ArrayList<>();
     private BackupSink sink;
-    private Compression compression = Compression.zstd(3);
+    private Compression compression = Compression.zstd(1);
     private ProgressListener listener = ProgressListener.NONE;
     private Clock clock = Clock.systemUTC();
     private Encryption encryption;

@@ -37,7 +37,7 @@ final class BackupCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
   @Option(names = "--compression", paramLabel = "ALGO[:LEVEL]",
-      description = "none, gzip[:1-9] or zstd[:1-22] (default: zstd:3 for sets, gzip:6 for"
+      description = "none, gzip[:1-9] or zstd[:1-22] (default: zstd:1 for sets, gzip:6 for"
           + " --format custom)")
   String compression;
 
@@ -101,7 +101,7 @@ final class BackupCommand implements Callable<Integer> {
     }
     Backup.Builder builder = Backup.builder()
         .sink(sink)
-        .compression(Compression.parse(compression == null ? "zstd:3" : compression));
+        .compression(Compression.parse(compression == null ? "zstd:1" : compression));
     encryption.encryption().ifPresent(builder::encryption);
     if (postgres.present()) {
       builder.target(postgresTarget());
