@@ -52,4 +52,15 @@ public interface BackupTarget {
   default boolean verifiesWhileRestoring() {
     return false;
   }
+
+  /**
+   * Says where a restore of this target would write and what it would drop or overwrite there,
+   * for a {@link RestorePlan#describe() dry run}; reads, never writes.
+   *
+   * @param context the artifacts the restore would read
+   * @return one sentence, such as {@code directory /letsencrypt (absent: created)}
+   */
+  default String describeRestore(RestoreContext context) {
+    return toString();
+  }
 }

@@ -106,6 +106,27 @@ public final class VolumeTarget implements BackupTarget {
   }
 
   @Override
+  public String describeRestore(RestoreContext context) {
+    String files = context.manifest().metadata().getOrDefault("entries", "?");
+    String what = "directory " + directory + ": " + files + " entries from the set; ";
+    if (!java.nio.file.Files.exists(directory)) {
+      return what + "the directory does not exist and is created";
+    }
+    long there;
+    try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(directory)) {
+      there = list.count();
+    } catch (java.io.IOException e) {
+      return what + "the directory cannot be read (" + e.getMessage() + ")";
+    }
+    if (there == 0) {
+      return what + "the directory is empty";
+    }
+    return what + "the directory holds " + there + " entries: " + (overwrite
+        ? "files in the set replace theirs, others are kept"
+        : "the restore is refused (overwrite, CLI --overwrite, allows it)");
+  }
+
+  @Override
   public String toString() {
     return "VolumeTarget[" + name + " = " + directory + (overwrite ? ", overwrite" : "") + "]";
   }

@@ -86,7 +86,7 @@ final class IntegrityTest {
     flipByte(artifact("volume/bravo.tar.gz"), 2000);
     Path outA = tmp.resolve("out-a");
     Path outB = tmp.resolve("out-b");
-    RestorePlan plan = RestorePlan.from(sink).set(result.setId())
+    var plan = RestorePlan.from(sink).set(result.setId())
         .volume("alpha", outA).volume("bravo", outB).build();
 
     assertThatThrownBy(plan::execute)

@@ -33,7 +33,7 @@ final class SecretsScanTest {
       Backup backup = Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink)
           .encryption(enc).build();
       String id = backup.run().setId();
-      RestorePlan plan = RestorePlan.from(sink).set(id).encryption(enc)
+      var plan = RestorePlan.from(sink).set(id).encryption(enc)
           .volume("v", dir.resolve("out-" + id)).build();
       plan.execute();
       System.out.println(backup + " " + plan + " " + BackupCatalog.of(sink, enc) + " "

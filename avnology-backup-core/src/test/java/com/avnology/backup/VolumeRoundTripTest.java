@@ -82,7 +82,7 @@ final class VolumeRoundTripTest {
     Path restored = Files.createDirectories(tmp.resolve("restored"));
     Files.writeString(restored.resolve("keep.txt"), "mine");
 
-    RestorePlan plan = RestorePlan.from(sink).latest().volume("v", restored).build();
+    var plan = RestorePlan.from(sink).latest().volume("v", restored).build();
 
     org.assertj.core.api.Assertions.assertThatThrownBy(plan::execute)
         .isInstanceOf(BackupException.class)

@@ -8,6 +8,7 @@ import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.internal.engine.ContextArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
+import com.avnology.backup.postgres.internal.engine.RestoreDescriber;
 import com.avnology.backup.postgres.internal.engine.RestoreProgress;
 import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
 import java.util.ArrayList;
@@ -127,6 +128,12 @@ public final class PostgresTarget implements BackupTarget {
             context.rowsDone(n);
           }
         });
+  }
+
+  @Override
+  public String describeRestore(RestoreContext context) {
+    return RestoreDescriber.describe(dataSource, jobs, options,
+        new ContextArchiveSource(context, name + "/"));
   }
 
   /**

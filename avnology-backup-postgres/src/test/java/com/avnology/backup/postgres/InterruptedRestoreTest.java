@@ -171,7 +171,7 @@ final class InterruptedRestoreTest {
     if (mode == RestoreMode.SINGLE_TRANSACTION) {
       target.clean();
     }
-    RestorePlan plan = RestorePlan.from(sink()).set(setId).target(target.build()).build();
+    var plan = RestorePlan.from(sink()).set(setId).target(target.build()).build();
     CompletableFuture<Void> run = CompletableFuture.runAsync(plan::execute);
     waitFor(app, POINTS.get("copy"), () -> run.isDone() ? "the restore ended first" : null);
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();

@@ -131,6 +131,26 @@ public final class BucketTarget implements BackupTarget {
   }
 
   @Override
+  public String describeRestore(RestoreContext context) {
+    String where = "bucket s3://" + bucket + "/" + prefix + " at " + ops.where();
+    long existing;
+    try {
+      ops.requireBucket();
+      existing = ops.list(prefix).size();
+    } catch (RuntimeException e) {
+      return where + " (cannot be listed: " + e.getMessage() + ")";
+    }
+    String objects = context.manifest().metadata().getOrDefault("objects", "?");
+    return where + ": " + objects + " objects from the set; " + existing + " objects there now, "
+        + switch (overwrite) {
+          case NEVER -> "differing ones refuse the restore before anything is written (--overwrite"
+              + " replaces them)";
+          case IF_DIFFERENT -> "differing ones are replaced";
+          case ALWAYS -> "every object of the set is written over them";
+        } + "; objects not in the set are kept";
+  }
+
+  @Override
   public String toString() {
     return "BucketTarget[" + name + " = s3://" + bucket + "/" + prefix + ", overwrite="
         + overwrite + "]";

@@ -106,7 +106,7 @@ final class BucketTargetTest {
     client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object("prefixed/x")
         .build());
 
-    RestorePlan refuse = RestorePlan.from(sink).latest()
+    var refuse = RestorePlan.from(sink).latest()
         .target(BucketTarget.of("b", client, bucket)).build();
     assertThatThrownBy(refuse::execute)
         .isInstanceOf(BackupException.class)

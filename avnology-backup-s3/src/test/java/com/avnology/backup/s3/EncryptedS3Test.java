@@ -112,7 +112,7 @@ final class EncryptedS3Test {
     Backup backup = Backup.builder().target(VolumeTarget.of("v", volume)).sink(good)
         .encryption(enc).build();
     String id = backup.run().setId();
-    RestorePlan plan = RestorePlan.from(good).latest().encryption(enc)
+    var plan = RestorePlan.from(good).latest().encryption(enc)
         .volume("v", dir.resolve("out")).build();
     plan.execute();
     System.out.println(backup + " " + plan + " " + good + " "

@@ -126,6 +126,7 @@ public final class Main implements Runnable {
       "org.postgresql.Driver",
       "com.avnology.backup.FileSystemSink",
       "com.avnology.backup.RestorePlan",
+      "com.avnology.backup.SetRestorePlan",
       "com.avnology.backup.Backup",
       "com.avnology.backup.postgres.PostgresTarget",
       "com.avnology.backup.postgres.internal.engine.ArchiveRestore",

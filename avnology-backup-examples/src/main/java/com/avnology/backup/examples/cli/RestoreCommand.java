@@ -71,6 +71,11 @@ final class RestoreCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
 
+  @Option(names = "--dry-run",
+      description = "Say what the restore would do (steps, sources, destinations, sizes, what it"
+          + " would drop or overwrite) and write nothing")
+  boolean dryRun;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -91,7 +96,7 @@ final class RestoreCommand implements Callable<Integer> {
           "nothing to restore: give --postgres JDBC_URL, --volume NAME=PATH or"
               + " --bucket NAME=S3_URI (each repeatable but --postgres)");
     }
-    RestorePlan.Builder plan = RestorePlan.from(Sinks.open(from));
+    com.avnology.backup.SetRestorePlan.Builder plan = RestorePlan.from(Sinks.open(from));
     encryption.encryption().ifPresent(plan::encryption);
     if (!set.equals("latest")) {
       plan.set(set);
@@ -109,6 +114,9 @@ final class RestoreCommand implements Callable<Integer> {
     });
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
+    if (dryRun) {
+      return dryRun(plan.build().describe());
+    }
     RestoreResult result;
     try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
       result = plan.listener(printer).build().execute();
@@ -130,6 +138,21 @@ final class RestoreCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private int dryRun(com.avnology.backup.RestoreDescription plan) {
+    if (json) {
+      ObjectNode node = Json.object().put("setId", plan.setId()).put("dryRun", true);
+      var steps = node.putArray("steps");
+      plan.steps().forEach(s -> steps.addObject().put("target", s.target())
+          .put("source", s.source()).put("artifacts", s.artifacts()).put("bytes", s.bytes())
+          .put("destination", s.destination()));
+      spec.commandLine().getOut().println(Json.write(node));
+    } else {
+      spec.commandLine().getOut().println(plan);
+      spec.commandLine().getOut().println("dry run: nothing was written");
+    }
+    return ExitCodes.OK;
   }
 
   private com.avnology.backup.postgres.PostgresTarget.Builder databaseTarget() {

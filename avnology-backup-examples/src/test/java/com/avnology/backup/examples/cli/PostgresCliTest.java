@@ -60,6 +60,13 @@ final class PostgresCliTest {
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).contains("is not empty").contains("give --clean to replace")
         .doesNotContain("clean()");
+    CliTest.Run dry = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
+        "--clean", "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("1. postgres/main from set")
+        .contains("into database cli_dst: replaces, in one transaction, the 1 of the archive's 1"
+            + " tables that exist")
+        .contains("dry run: nothing was written");
     CliTest.Run clean = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
         "--clean");
     assertThat(clean.code()).as(clean.err()).isZero();

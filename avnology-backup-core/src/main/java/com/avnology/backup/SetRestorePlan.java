@@ -1,0 +1,352 @@
+package com.avnology.backup;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.internal.Names;
+import com.avnology.backup.internal.ProgressTracker;
+import com.avnology.backup.internal.RestoreRun;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The plan that brings a backup set back: which set, which targets, in which order.
+ *
+ * <pre>{@code
+ * RestoreResult r = RestorePlan.from(sink).latest()
+ *     .volume("certs", Path.of("/letsencrypt"))
+ *     .build()
+ *     .execute();
+ * }</pre>
+ *
+ * <p>{@link #execute()} first reads every artifact of the chosen targets and checks its size and
+ * SHA-256; a damaged set fails with {@link IntegrityException} before anything is written. Targets
+ * are then restored in the order they were added. One exception saves a pass over the data: a
+ * first target that {@linkplain BackupTarget#verifiesWhileRestoring() verifies while restoring} (a
+ * PostgreSQL database restored without {@code clean()}) checks its artifacts as it reads them and,
+ * on damage, undoes what it did and throws {@link IntegrityException}; the targets after it are
+ * still verified before anything is written. Call {@link #verify()} first to have everything
+ * checked before anything is touched.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SetRestorePlan implements RestorePlan {
+  private static final Logger log = LoggerFactory.getLogger(SetRestorePlan.class);
+
+  private final BackupSink sink;
+  private final String setId;
+  private final List<BackupTarget> targets;
+  private final ProgressListener listener;
+  private final Clock clock;
+  private final Encryption encryption;
+
+  private SetRestorePlan(Builder b) {
+    this.sink = b.sink;
+    this.setId = b.setId;
+    this.targets = List.copyOf(b.targets.values());
+    this.listener = b.listener;
+    this.clock = b.clock;
+    this.encryption = b.encryption;
+  }
+
+  private BackupCatalog catalog() {
+    return encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+  }
+
+  /**
+   * @param sink where the set lives
+   * @return a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
+   *     returns the same
+   */
+  public static Builder from(BackupSink sink) {
+    return new Builder(requireNonNull(sink, "null sink"));
+  }
+
+  /**
+   * @return the id of the set this plan restores: the one chosen, or the newest published now
+   * @throws NotFoundException if the sink holds no set
+   */
+  public String resolveSetId() {
+    if (setId != null) {
+      return setId;
+    }
+    return BackupCatalog.of(sink)
+        .latest()
+        .orElseThrow(
+            () -> new NotFoundException("no backup set in " + sink + ": run a backup first"));
+  }
+
+  /**
+   * Checks the artifacts of the chosen targets, writing nothing: stored size and SHA-256, and with
+   * {@link Builder#encryption(Encryption)} the manifest's HMAC and every chunk's tag too.
+   *
+   * @return the checks
+   * @throws NotFoundException if the set, or a chosen target in it, does not exist
+   * @throws KeyException if a key was given and does not open the set
+   */
+  public VerifyResult verify() {
+    String id = resolveSetId();
+    return verify(id, catalog().open(id));
+  }
+
+  private VerifyResult verify(String id, BackupCatalog.Opened opened) {
+    List<Manifest.Artifact> artifacts = new ArrayList<>();
+    for (BackupTarget target : targets) {
+      artifacts.addAll(entry(opened.manifest(), target).artifacts());
+    }
+    return catalog().verify(id, artifacts, opened.keys());
+  }
+
+  @Override
+  public RestoreDescription describe() {
+    String id = resolveSetId();
+    BackupCatalog.Opened opened = catalog().open(id);
+    Manifest manifest = opened.manifest();
+    List<RestoreDescription.Step> steps = new ArrayList<>();
+    ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
+    try (BackupSink.SetReader reader = sink.open(id)) {
+      for (BackupTarget target : targets) {
+        Manifest.Target entry = entry(manifest, target);
+        String destination;
+        if (manifest.encrypted() && opened.keys() == null) {
+          destination = target + " (the set is encrypted: give its key to see more)";
+        } else {
+          try {
+            destination = target.describeRestore(
+                new RestoreRun(id, entry, reader, silent, opened.keys()));
+          } catch (BackupException e) {
+            destination = target + " (cannot be inspected: " + e.getMessage() + ")";
+          }
+        }
+        steps.add(new RestoreDescription.Step(target.kind() + "/" + target.name(),
+            "set " + id + " in " + sink, entry.artifacts().size(),
+            entry.artifacts().stream().mapToLong(Manifest.Artifact::size).sum(), destination));
+      }
+    }
+    return new RestoreDescription(id, steps);
+  }
+
+  /**
+   * Verifies, then restores every chosen target in order.
+   *
+   * @return what was restored
+   * @throws IntegrityException if an artifact or the manifest is damaged or fails authentication;
+   *     nothing was written then
+   * @throws KeyException if the set is encrypted and no key, or the wrong key, was given; or a key
+   *     was given and the set is not encrypted; nothing was written then
+   * @throws NotFoundException if the set, or a chosen target in it, does not exist
+   * @throws BackupException if a target's restore fails; the message names the target and says
+   *     which targets were already restored
+   * @throws RestoreInterruptedException if the process began to shut down during a target's
+   *     restore; that target undid what it had done where it could (the exception says)
+   */
+  @Override
+  public RestoreResult execute() {
+    Instant start = clock.instant();
+    String id = resolveSetId();
+    ProgressTracker progress = new ProgressTracker(listener, id);
+    progress.phase(Progress.Phase.VERIFY, "");
+    BackupCatalog.Opened opened = catalog().open(id);
+    Manifest manifest = opened.manifest();
+    if (manifest.encrypted() && opened.keys() == null) {
+      throw new KeyException("set " + id + " is encrypted: give its key with encryption(...);"
+          + " nothing was restored");
+    }
+    // The manifest is authentic (with a key) and sizes and hashes of the stored bytes match it;
+    // chunk tags are checked again as the targets read. A first target that verifies while
+    // restoring skips this pass; any damage it meets, it undoes and reports.
+    targets.forEach(t -> entry(manifest, t));
+    List<BackupTarget> checkedFirst = new ArrayList<>(targets);
+    if (checkedFirst.get(0).verifiesWhileRestoring()) {
+      // only the first: damage in a later one must be found before the first is restored
+      BackupTarget t = checkedFirst.remove(0);
+      log.debug("{}/{} checks its artifacts as it restores them", t.kind(), t.name());
+    }
+    VerifyResult verified = catalog().verify(id, artifactsOf(manifest, checkedFirst), null);
+    if (!verified.ok()) {
+      throw new IntegrityException(
+          "set " + id + " is damaged, nothing was restored: "
+              + verified.failures().stream()
+                  .map(c -> c.artifact().path() + " " + c.problem())
+                  .collect(Collectors.joining("; ")));
+    }
+    Duration verifyTime = Duration.between(start, clock.instant());
+    progress.expect(-1, artifactsOf(manifest, targets).stream()
+        .mapToLong(Manifest.Artifact::size).sum(), -1);
+    List<TargetResult> results = new ArrayList<>();
+    try (BackupSink.SetReader reader = sink.open(id)) {
+      for (BackupTarget target : targets) {
+        results.add(restoreOne(id, manifest, target, reader, progress, results, opened.keys()));
+      }
+    }
+    progress.phase(Progress.Phase.DONE, "");
+    return new RestoreResult(id, verifyTime, Duration.between(start, clock.instant()), results);
+  }
+
+  private TargetResult restoreOne(
+      String id,
+      Manifest manifest,
+      BackupTarget target,
+      BackupSink.SetReader reader,
+      ProgressTracker progress,
+      List<TargetResult> done,
+      com.avnology.backup.internal.SetKeys keys) {
+    String label = target.kind() + "/" + target.name();
+    Manifest.Target entry = entry(manifest, target);
+    progress.phase(Progress.Phase.RESTORE, label);
+    log.info("restoring {} from set {} of {}", label, id, sink);
+    Instant start = clock.instant();
+    long entriesBefore = progress.entries();
+    try {
+      target.restore(new RestoreRun(id, entry, reader, progress, keys));
+    } catch (RuntimeException e) {
+      String restored = done.isEmpty() ? "" : " (already restored: "
+          + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";
+      String message =
+          "restore of " + label + " from set " + id + " failed: " + e.getMessage() + restored;
+      if (e instanceof RestoreInterruptedException i) {
+        throw new RestoreInterruptedException(message, i.destinationUnchanged() && done.isEmpty(),
+            e);
+      }
+      if (e instanceof IntegrityException) {
+        throw new IntegrityException(message, e);
+      }
+      throw new BackupException(message, e);
+    }
+    return new TargetResult(
+        target.kind(),
+        target.name(),
+        Duration.between(start, clock.instant()),
+        progress.entries() - entriesBefore,
+        entry.artifacts());
+  }
+
+  private static List<Manifest.Artifact> artifactsOf(
+      Manifest manifest, List<BackupTarget> targets) {
+    List<Manifest.Artifact> artifacts = new ArrayList<>();
+    for (BackupTarget target : targets) {
+      artifacts.addAll(entry(manifest, target).artifacts());
+    }
+    return artifacts;
+  }
+
+  private static Manifest.Target entry(Manifest manifest, BackupTarget target) {
+    return manifest
+        .target(target.kind(), target.name())
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "set " + manifest.id() + " holds no " + target.kind() + "/" + target.name()
+                        + "; it holds "
+                        + manifest.targets().stream().map(t -> t.kind() + "/" + t.name()).toList()));
+  }
+
+  @Override
+  public String toString() {
+    return "SetRestorePlan[set=" + (setId == null ? "latest" : setId) + ", targets="
+        + targets.stream().map(t -> t.kind() + "/" + t.name()).toList() + ", sink=" + sink + "]";
+  }
+
+  /** Collects a restore's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
+  public static final class Builder {
+    private final BackupSink sink;
+    private final Map<String, BackupTarget> targets = new LinkedHashMap<>();
+    private String setId;
+    private ProgressListener listener = ProgressListener.NONE;
+    private Clock clock = Clock.systemUTC();
+    private Encryption encryption;
+
+    private Builder(BackupSink sink) {
+      this.sink = sink;
+    }
+
+    /**
+     * @param encryption the key of an encrypted set: the manifest is authenticated and the
+     *     artifacts decrypted with it; {@code null} (the default) reads unencrypted sets only
+     * @return this builder
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = encryption;
+      return this;
+    }
+
+    /** @return this builder, restoring the newest set published when the plan executes */
+    public Builder latest() {
+      this.setId = null;
+      return this;
+    }
+
+    /**
+     * @param setId the id of the set to restore
+     * @return this builder
+     * @throws IllegalArgumentException if the id is not a set id
+     */
+    public Builder set(String setId) {
+      this.setId = Names.checkSetId(requireNonNull(setId, "null setId"));
+      return this;
+    }
+
+    /**
+     * @param target a target to restore; its kind and name pick its artifacts from the set
+     * @return this builder
+     * @throws IllegalArgumentException if a target of that kind and name was already added
+     */
+    public Builder target(BackupTarget target) {
+      requireNonNull(target, "null target");
+      String key = target.kind() + "/" + target.name();
+      if (targets.putIfAbsent(key, target) != null) {
+        throw new IllegalArgumentException("target " + key + " was already added");
+      }
+      return this;
+    }
+
+    /**
+     * Restores a volume into a directory, which must be empty or absent.
+     *
+     * @param name the volume's name in the set
+     * @param directory where to restore it
+     * @return this builder
+     */
+    public Builder volume(String name, Path directory) {
+      return target(VolumeTarget.of(name, directory));
+    }
+
+    /**
+     * @param listener told of progress; must be thread-safe
+     * @return this builder
+     */
+    public Builder listener(ProgressListener listener) {
+      this.listener = requireNonNull(listener, "null listener");
+      return this;
+    }
+
+    /**
+     * @param clock the time source for durations
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "null clock");
+      return this;
+    }
+
+    /**
+     * @return the plan
+     * @throws IllegalStateException if no target was added
+     */
+    public SetRestorePlan build() {
+      if (targets.isEmpty()) {
+        throw new IllegalStateException(
+            "no target to restore: call target(...) or volume(...) before build()");
+      }
+      return new SetRestorePlan(this);
+    }
+  }
+}
