@@ -63,4 +63,27 @@ public interface BackupTarget {
   default String describeRestore(RestoreContext context) {
     return toString();
   }
+
+  /**
+   * Says, before anything of a restore is written, whether this target's destination would refuse
+   * it (not empty, a restore that never finished), so that a plan of several targets restores
+   * none instead of some. Reads, never writes.
+   *
+   * @param context the artifacts the restore would read
+   * @return why the restore would be refused, with the fix; empty if it would proceed
+   */
+  default java.util.Optional<String> refusal(RestoreContext context) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Checks, after a restore, that the destination holds what the backup recorded (rows, objects,
+   * files and bytes). Reads, never writes.
+   *
+   * @param context the artifacts the restore read
+   * @return the checks made; none by default
+   */
+  default java.util.List<HealthCheck> checkRestored(RestoreContext context) {
+    return java.util.List.of();
+  }
 }

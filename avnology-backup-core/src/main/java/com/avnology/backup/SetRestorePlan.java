@@ -47,6 +47,11 @@ public final class SetRestorePlan implements RestorePlan {
   private final ProgressListener listener;
   private final Clock clock;
   private final Encryption encryption;
+  private final boolean builtInChecks;
+  private final List<UserCheck> userChecks;
+
+  /** A check the caller added: a name and what to run. */
+  private record UserCheck(String name, java.util.concurrent.Callable<?> check) {}
 
   private SetRestorePlan(Builder b) {
     this.sink = b.sink;
@@ -55,6 +60,8 @@ public final class SetRestorePlan implements RestorePlan {
     this.listener = b.listener;
     this.clock = b.clock;
     this.encryption = b.encryption;
+    this.builtInChecks = b.builtInChecks;
+    this.userChecks = List.copyOf(b.userChecks);
   }
 
   private BackupCatalog catalog() {
@@ -182,13 +189,61 @@ public final class SetRestorePlan implements RestorePlan {
     progress.expect(-1, artifactsOf(manifest, targets).stream()
         .mapToLong(Manifest.Artifact::size).sum(), -1);
     List<TargetResult> results = new ArrayList<>();
+    List<HealthCheck> checks = new ArrayList<>();
     try (BackupSink.SetReader reader = sink.open(id)) {
+      preflight(id, manifest, reader, opened.keys());
       for (BackupTarget target : targets) {
         results.add(restoreOne(id, manifest, target, reader, progress, results, opened.keys()));
       }
+      if (builtInChecks) {
+        ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
+        for (BackupTarget target : targets) {
+          checks.addAll(target.checkRestored(
+              new RestoreRun(id, entry(manifest, target), reader, silent, opened.keys())));
+        }
+      }
+    }
+    for (UserCheck c : userChecks) {
+      checks.add(run(c));
+    }
+    List<HealthCheck> failed = checks.stream().filter(c -> !c.ok()).toList();
+    if (!failed.isEmpty()) {
+      throw new BackupException("set " + id + " was restored, but the healthcheck failed: "
+          + failed.stream().map(c -> c.name() + ": " + c.detail())
+              .collect(Collectors.joining("; "))
+          + "; the restored data stays as it is: look at it before the stack uses it");
     }
     progress.phase(Progress.Phase.DONE, "");
-    return new RestoreResult(id, verifyTime, Duration.between(start, clock.instant()), results);
+    return new RestoreResult(id, verifyTime, Duration.between(start, clock.instant()), results,
+        checks);
+  }
+
+  /**
+   * Asks every target whether its destination would refuse the restore before any is written:
+   * with several targets, a refusal met half-way would leave some restored and others not.
+   */
+  private void preflight(String id, Manifest manifest, BackupSink.SetReader reader,
+      com.avnology.backup.internal.SetKeys keys) {
+    ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
+    List<String> refusals = new ArrayList<>();
+    for (BackupTarget target : targets) {
+      target.refusal(new RestoreRun(id, entry(manifest, target), reader, silent, keys))
+          .ifPresent(r -> refusals.add(target.kind() + "/" + target.name() + ": " + r));
+    }
+    if (!refusals.isEmpty()) {
+      throw new BackupException("nothing was restored from set " + id + ": "
+          + String.join("; ", refusals));
+    }
+  }
+
+  private static HealthCheck run(UserCheck c) {
+    try {
+      Object r = c.check().call();
+      return Boolean.FALSE.equals(r) ? HealthCheck.failed(c.name(), "returned false")
+          : HealthCheck.passed(c.name(), r == null || r instanceof Boolean ? "ok" : r.toString());
+    } catch (Exception e) {
+      return HealthCheck.failed(c.name(), e.getMessage() == null ? e.toString() : e.getMessage());
+    }
   }
 
   private TargetResult restoreOne(
@@ -263,9 +318,56 @@ public final class SetRestorePlan implements RestorePlan {
     private ProgressListener listener = ProgressListener.NONE;
     private Clock clock = Clock.systemUTC();
     private Encryption encryption;
+    private boolean builtInChecks;
+    private final List<UserCheck> userChecks = new ArrayList<>();
 
     private Builder(BackupSink sink) {
       this.sink = sink;
+    }
+
+    /**
+     * After the restore, checks that every target holds what the backup recorded: a database's
+     * tables their row counts, a bucket its objects and bytes, a volume its files and bytes. A
+     * failed check fails the restore (the restored data stays).
+     *
+     * @return this builder
+     */
+    public Builder healthcheck() {
+      this.builtInChecks = true;
+      return this;
+    }
+
+    /**
+     * Adds a check of the caller's, run after the restore and the built-in checks: it passes when
+     * it returns anything but {@code false} without throwing.
+     *
+     * @param name what it checks, for the report
+     * @param check what to run
+     * @return this builder
+     */
+    public Builder healthcheck(String name, java.util.concurrent.Callable<?> check) {
+      userChecks.add(new UserCheck(requireNonNull(name, "null name"),
+          requireNonNull(check, "null check")));
+      return this;
+    }
+
+    /**
+     * Adds a check that an HTTP URL answers a GET with a 2xx status within 10 seconds (the
+     * stack's own health endpoint, say).
+     *
+     * @param url the URL; its query string is not printed (it may hold a token)
+     * @return this builder
+     * @throws IllegalArgumentException if it is not http or https
+     */
+    public Builder healthcheckUrl(java.net.URI url) {
+      requireNonNull(url, "null url");
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        throw new IllegalArgumentException("healthcheck URL must be http or https: "
+            + url.getScheme() + "://" + url.getHost());
+      }
+      String shown = url.getScheme() + "://" + url.getAuthority() + url.getPath();
+      return healthcheck("GET " + shown,
+          () -> com.avnology.backup.internal.HttpCheck.get(url, shown));
     }
 
     /**

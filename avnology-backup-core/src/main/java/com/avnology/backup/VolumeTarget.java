@@ -106,6 +106,56 @@ public final class VolumeTarget implements BackupTarget {
   }
 
   @Override
+  public java.util.Optional<String> refusal(RestoreContext context) {
+    if (overwrite || !java.nio.file.Files.isDirectory(directory)) {
+      return java.util.Optional.empty();
+    }
+    try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(directory)) {
+      long there = list.count();
+      return there == 0 ? java.util.Optional.empty() : java.util.Optional.of("directory "
+          + directory + " is not empty (" + there + " entries): restore into an empty directory,"
+          + " or allow overwrite (CLI --overwrite)");
+    } catch (IOException e) {
+      return java.util.Optional.of("directory " + directory + " cannot be read: "
+          + e.getMessage());
+    }
+  }
+
+  /** Every regular file of the set's tar is in the directory with its size. */
+  @Override
+  public java.util.List<HealthCheck> checkRestored(RestoreContext context) {
+    String check = "volume/" + name + " files";
+    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
+    long files = 0;
+    long bytes = 0;
+    java.util.List<String> wrong = new java.util.ArrayList<>();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            context.openDecompressed(artifact), "UTF-8")) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (!e.isFile()) {
+          continue;
+        }
+        files++;
+        bytes += e.getSize();
+        Path file = directory.resolve(e.getName());
+        long size = java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            ? java.nio.file.Files.size(file) : -1;
+        if (size != e.getSize() && wrong.size() < 5) {
+          wrong.add(e.getName() + (size < 0 ? " missing" : " has " + size + " bytes, not "
+              + e.getSize()));
+        }
+      }
+    } catch (IOException e) {
+      return java.util.List.of(HealthCheck.failed(check, "cannot read " + artifact.path() + ": "
+          + e.getMessage()));
+    }
+    return java.util.List.of(wrong.isEmpty()
+        ? HealthCheck.passed(check, files + " files, " + bytes + " bytes as in the set")
+        : HealthCheck.failed(check, "of " + files + " files, " + String.join(", ", wrong)));
+  }
+
+  @Override
   public String describeRestore(RestoreContext context) {
     String files = context.manifest().metadata().getOrDefault("entries", "?");
     String what = "directory " + directory + ": " + files + " entries from the set; ";

@@ -86,7 +86,8 @@ final class VolumeRoundTripTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(plan::execute)
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("is not empty: empty it, pick another directory, or allow overwrite");
+        .hasMessageContaining("is not empty (1 entries): restore into an empty directory,"
+            + " or allow overwrite");
     assertThat(Files.list(restored).toList()).containsExactly(restored.resolve("keep.txt"));
 
     RestorePlan.from(sink).latest()

@@ -8,6 +8,7 @@ import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.internal.engine.ContextArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
+import com.avnology.backup.postgres.internal.engine.RestoreChecks;
 import com.avnology.backup.postgres.internal.engine.RestoreDescriber;
 import com.avnology.backup.postgres.internal.engine.RestoreProgress;
 import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
@@ -128,6 +129,17 @@ public final class PostgresTarget implements BackupTarget {
             context.rowsDone(n);
           }
         });
+  }
+
+  @Override
+  public java.util.Optional<String> refusal(RestoreContext context) {
+    return RestoreChecks.refusal(dataSource, options);
+  }
+
+  /** Every table holds the rows the backup copied, and the database answers. */
+  @Override
+  public java.util.List<com.avnology.backup.HealthCheck> checkRestored(RestoreContext context) {
+    return RestoreChecks.check(dataSource, KIND + "/" + name, context.manifest().metadata());
   }
 
   @Override

@@ -130,6 +130,43 @@ public final class BucketTarget implements BackupTarget {
     }
   }
 
+  /** Every object of the set's archive is in the bucket with its size. */
+  @Override
+  public java.util.List<com.avnology.backup.HealthCheck> checkRestored(RestoreContext context) {
+    String check = "bucket/" + name + " objects";
+    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
+    java.util.Map<String, Long> there = new java.util.HashMap<>();
+    ops.list(prefix).forEach(i -> there.put(i.objectName(), i.size()));
+    long objects = 0;
+    long bytes = 0;
+    java.util.List<String> wrong = new java.util.ArrayList<>();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            context.openDecompressed(artifact), "UTF-8")) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (!e.isFile()) {
+          continue;
+        }
+        objects++;
+        bytes += e.getSize();
+        String key = prefix + com.avnology.backup.s3.internal.BucketArchive.meta(e).key();
+        Long size = there.get(key);
+        if ((size == null || size != e.getSize()) && wrong.size() < 5) {
+          wrong.add(key + (size == null ? " missing" : " has " + size + " bytes, not "
+              + e.getSize()));
+        }
+      }
+    } catch (IOException e) {
+      return java.util.List.of(com.avnology.backup.HealthCheck.failed(check, "cannot read "
+          + artifact.path() + ": " + e.getMessage()));
+    }
+    return java.util.List.of(wrong.isEmpty()
+        ? com.avnology.backup.HealthCheck.passed(check, objects + " objects, " + bytes
+            + " bytes as in the set")
+        : com.avnology.backup.HealthCheck.failed(check, "of " + objects + " objects, "
+            + String.join(", ", wrong)));
+  }
+
   @Override
   public String describeRestore(RestoreContext context) {
     String where = "bucket s3://" + bucket + "/" + prefix + " at " + ops.where();
