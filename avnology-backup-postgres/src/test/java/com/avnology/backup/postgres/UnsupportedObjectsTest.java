@@ -17,12 +17,12 @@ final class UnsupportedObjectsTest {
   @TempDir Path tmp;
 
   @Test
-  void backup_databaseWithForeignDataWrapper_failsNamingItAndPublishesNothing() throws Exception {
-    String db = EmbeddedPg.createDatabase("fdw");
+  void backup_databaseWithCustomAccessMethod_failsNamingItAndPublishesNothing() throws Exception {
+    String db = EmbeddedPg.createDatabase("am");
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (id int); CREATE FOREIGN DATA WRAPPER dummy_fdw;"
-          + " CREATE SERVER dummy_server FOREIGN DATA WRAPPER dummy_fdw");
+      s.execute("CREATE TABLE t (id int);"
+          + " CREATE ACCESS METHOD dummy_am TYPE TABLE HANDLER heap_tableam_handler");
     }
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup backup = Backup.builder()
@@ -30,8 +30,8 @@ final class UnsupportedObjectsTest {
 
     assertThatThrownBy(backup::run)
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("holds objects this version cannot back up yet: foreign data wrapper"
-            + " dummy_fdw, foreign server dummy_server; nothing was published");
+        .hasMessageContaining("holds objects this version cannot back up yet: access method"
+            + " dummy_am; nothing was published");
     assertThat(sink.list()).isEmpty();
   }
 }

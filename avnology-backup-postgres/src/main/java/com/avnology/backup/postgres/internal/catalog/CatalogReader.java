@@ -79,6 +79,8 @@ public final class CatalogReader {
     StatisticsReader.read(ctx);
     DefaultAclReader.read(ctx);
     EventTriggerReader.read(ctx);
+    ForeignDataReader.read(ctx);
+    PublicationReader.read(ctx);
     LargeObjectReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);

@@ -39,11 +39,11 @@ final class Emitter {
         } else if (a.desc().equals("ACL")) {
           tableAcl = next;
         }
-        boolean ownedBy = a.desc().equals("SEQUENCE OWNED BY");
+        boolean preData = a.desc().equals("SEQUENCE OWNED BY") || a.dropStmt() != null;
         String owner = o.owner == null ? "" : o.owner;
         entries.add(new TocEntry(next++, false, "0", "0", a.tag(), a.desc(),
-            ownedBy ? Section.PRE_DATA : Section.NONE, a.defn(), null, null, o.namespace, null,
-            null, 0, owner, deps, null));
+            preData ? Section.PRE_DATA : Section.NONE, a.defn(), a.dropStmt(), null, o.namespace,
+            null, null, 0, owner, deps, null));
       }
     }
     return new Catalog(entries, tables);

@@ -120,7 +120,8 @@ final class Fidelity {
       case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS",
           "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION" ->
           obj = e.desc() + " " + Sql.qq(e.namespace(), e.tag());
-      case "SCHEMA", "EVENT TRIGGER" -> obj = e.desc() + " " + Sql.q(e.tag());
+      case "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PUBLICATION",
+          "SUBSCRIPTION" -> obj = e.desc() + " " + Sql.q(e.tag());
       case "AGGREGATE", "FUNCTION", "PROCEDURE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY" -> {
         String d = e.dropStmt().strip();
         obj = d.substring("DROP ".length(), d.length() - 1);
