@@ -1,8 +1,6 @@
 package com.avnology.backup.postgres.internal.catalog;
 
 import com.avnology.backup.postgres.internal.catalog.TableDefinition.Col;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The per-column settings CREATE TABLE cannot carry ({@code dumpTableSchema}'s loop after the
@@ -32,9 +30,9 @@ final class ColumnAlters {
           .append(c.compression().equals("p") ? "pglz" : "lz4").append(";\n");
     }
     if (c.options() != null) {
-      List<String> ao = new ArrayList<>();
-      RelationReader.reloptions(c.options(), "", ao, null);
-      alters.append(colAlter).append(" SET (").append(String.join(", ", ao)).append(");\n");
+      // getTableAttrs: array_to_string(attoptions, ', '), printed as stored
+      alters.append(colAlter).append(" SET (").append(String.join(", ", c.options()))
+          .append(");\n");
     }
     if (c.fdwOptions() != null && !c.fdwOptions().isEmpty()) {
       alters.append("ALTER FOREIGN TABLE ").append(qn).append(" ALTER COLUMN ")

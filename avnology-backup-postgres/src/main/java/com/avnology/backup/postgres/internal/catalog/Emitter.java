@@ -33,7 +33,8 @@ final class Emitter {
       }
       int tableAcl = 0;
       for (DumpObject.Attached a : o.attached) {
-        List<Integer> deps = o.emit ? List.of(o.dumpId) : List.of();
+        // dumpUserMappings gives its entries no dependencies
+        List<Integer> deps = o.emit && a.dropStmt() == null ? List.of(o.dumpId) : List.of();
         if (a.desc().equals("ACL") && a.tag().startsWith("COLUMN ") && tableAcl > 0) {
           deps = List.of(o.dumpId, tableAcl);
         } else if (a.desc().equals("ACL")) {

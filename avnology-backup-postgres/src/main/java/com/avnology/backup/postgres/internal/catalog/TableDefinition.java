@@ -111,7 +111,7 @@ final class TableDefinition {
     boolean foreign = rel.relkind == 'f';
     o.desc = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : foreign ? "FOREIGN TABLE" : "TABLE";
     o.dropStmt = "DROP " + o.desc + " " + qn + ";\n";
-    if (!view) {
+    if (!view && !foreign) {
       o.tablespace = r.tablespace == null ? "" : r.tablespace;
       o.tableAm = rel.relkind == 'p' ? null : r.am;
     }
@@ -275,7 +275,7 @@ final class TableDefinition {
       sb.append("\nOPTIONS (\n    ").append(r.ftoptions).append("\n)");
     }
     sb.append(";\n").append(alters);
-    if ("f".equals(r.replident) || "n".equals(r.replident)) {
+    if (!foreign && ("f".equals(r.replident) || "n".equals(r.replident))) {
       sb.append("\nALTER TABLE ONLY ").append(qn).append(" REPLICA IDENTITY ")
           .append(r.replident.equals("f") ? "FULL" : "NOTHING").append(";\n");
     }

@@ -27,9 +27,9 @@ final class ForeignAndPublicationsTest {
         .containsSubsequence("FOREIGN DATA WRAPPER useless",
             "COMMENT FOREIGN DATA WRAPPER useless", "ACL FOREIGN DATA WRAPPER useless",
             "SERVER s2", "COMMENT SERVER s2", "ACL FOREIGN SERVER s2",
-            "USER MAPPING fp_user SERVER s2", "SERVER useless_server",
-            "USER MAPPING postgres SERVER useless_server",
-            "USER MAPPING public SERVER useless_server", "FOREIGN TABLE ft",
+            "USER MAPPING USER MAPPING fp_user SERVER s2", "SERVER useless_server",
+            "USER MAPPING USER MAPPING postgres SERVER useless_server",
+            "USER MAPPING USER MAPPING public SERVER useless_server", "FOREIGN TABLE ft",
             "COMMENT FOREIGN TABLE ft", "COMMENT COLUMN ft.a", "ACL TABLE ft", "ACL COLUMN ft.b",
             "TABLE ATTACH part_f", "PUBLICATION p_all", "PUBLICATION p_t",
             "COMMENT PUBLICATION p_t", "PUBLICATION TABLE p_t pt", "PUBLICATION TABLE P s t1",
@@ -64,12 +64,12 @@ final class ForeignAndPublicationsTest {
 
     assertThat(cat.entries()).filteredOn(e -> e.desc().equals("SUBSCRIPTION"))
         .extracting(TocEntry::defn)
-        .containsExactly("CREATE SUBSCRIPTION sub1 CONNECTION 'host=localhost port=1 dbname=none'"
+        .containsExactly("CREATE SUBSCRIPTION \"Sub 2\" CONNECTION 'dbname=x' PUBLICATION p"
+                + " WITH (connect = false, slot_name = NONE);\n",
+            "CREATE SUBSCRIPTION sub1 CONNECTION 'host=localhost port=1 dbname=none'"
                 + " PUBLICATION p_t, \"P all\" WITH (connect = false, slot_name = 'sl1',"
                 + " binary = true, streaming = on, two_phase = on, disable_on_error = true,"
-                + " synchronous_commit = local);\n",
-            "CREATE SUBSCRIPTION \"Sub 2\" CONNECTION 'dbname=x' PUBLICATION p"
-                + " WITH (connect = false, slot_name = NONE);\n");
+                + " synchronous_commit = local);\n");
     assumePgDump();
     List<String> diffs = CatalogVsPgDumpTest.differences(db);
     Files.createDirectories(Path.of("target", "fidelity"));
