@@ -49,3 +49,9 @@ CREATE PUBLICATION "P s" FOR TABLES IN SCHEMA fq, TABLE fp.t1;
 CREATE PUBLICATION p_empty WITH (publish = '');
 COMMENT ON PUBLICATION p_t IS 'a publication';
 ALTER PUBLICATION "P s" OWNER TO fp_user;
+-- access methods, and a table using a custom table access method (its entry's tableam)
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE ACCESS METHOD "Gist 2" TYPE INDEX HANDLER gisthandler;
+COMMENT ON ACCESS METHOD heap2 IS 'heap under another name';
+CREATE TABLE fp.t_am (a int, b text) USING heap2;
+INSERT INTO fp.t_am VALUES (1, 'x'), (2, 'y');

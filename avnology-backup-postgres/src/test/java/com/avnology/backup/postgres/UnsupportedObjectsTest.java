@@ -17,12 +17,13 @@ final class UnsupportedObjectsTest {
   @TempDir Path tmp;
 
   @Test
-  void backup_databaseWithCustomAccessMethod_failsNamingItAndPublishesNothing() throws Exception {
-    String db = EmbeddedPg.createDatabase("am");
+  void backup_databaseWithTransform_failsNamingItAndPublishesNothing() throws Exception {
+    String db = EmbeddedPg.createDatabase("transform");
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (id int);"
-          + " CREATE ACCESS METHOD dummy_am TYPE TABLE HANDLER heap_tableam_handler");
+          + " CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION"
+          + " prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal))");
     }
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup backup = Backup.builder()
@@ -30,8 +31,8 @@ final class UnsupportedObjectsTest {
 
     assertThatThrownBy(backup::run)
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("holds objects this version cannot back up yet: access method"
-            + " dummy_am; nothing was published");
+        .hasMessageContaining("holds objects this version cannot back up yet: transform ")
+        .hasMessageContaining("; nothing was published");
     assertThat(sink.list()).isEmpty();
   }
 }

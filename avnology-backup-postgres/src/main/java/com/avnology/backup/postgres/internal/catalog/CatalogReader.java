@@ -79,6 +79,7 @@ public final class CatalogReader {
     StatisticsReader.read(ctx);
     DefaultAclReader.read(ctx);
     EventTriggerReader.read(ctx);
+    AccessMethodReader.read(ctx);
     ForeignDataReader.read(ctx);
     PublicationReader.read(ctx);
     LargeObjectReader.read(ctx);

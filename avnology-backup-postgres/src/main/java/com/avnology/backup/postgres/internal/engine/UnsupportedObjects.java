@@ -27,8 +27,6 @@ final class UnsupportedObjects {
         + " AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)");
     KINDS.put("transform", "SELECT x.oid::text FROM pg_catalog.pg_transform x WHERE "
         + notExtension("pg_transform"));
-    KINDS.put("access method", "SELECT x.amname FROM pg_catalog.pg_am x WHERE x.oid >= 16384"
-        + " AND " + notExtension("pg_am"));
     KINDS.put("procedural language", "SELECT x.lanname FROM pg_catalog.pg_language x"
         + " WHERE x.oid >= 16384 AND " + notExtension("pg_language"));
   }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Foreign-data wrappers, servers, user mappings, foreign tables, per-column settings of
- * materialized views, publications and subscriptions: recreated identically from this reader's
+ * materialized views, access methods (and a table using one), publications and subscriptions: recreated identically from this reader's
  * entries, in pg_dump's order, and entry by entry as pg_dump 15 writes them.
  */
 final class ForeignAndPublicationsTest {
@@ -34,7 +34,11 @@ final class ForeignAndPublicationsTest {
             "TABLE ATTACH part_f", "PUBLICATION p_all", "PUBLICATION p_t",
             "COMMENT PUBLICATION p_t", "PUBLICATION TABLE p_t pt", "PUBLICATION TABLE P s t1",
             "PUBLICATION TABLE p_t t1", "PUBLICATION TABLES IN SCHEMA P s fq")
+        .containsSubsequence("ACCESS METHOD Gist 2", "ACCESS METHOD heap2",
+            "COMMENT ACCESS METHOD heap2", "TABLE t_am", "TABLE DATA t_am")
         .doesNotContain("TABLE DATA ft", "TABLE DATA ftc", "TABLE DATA part_f");
+    assertThat(cat.entries()).filteredOn(e -> e.desc().equals("TABLE") && e.tag().equals("t_am"))
+        .singleElement().extracting(TocEntry::tableAm).isEqualTo("heap2");
     TocEntry mapping = cat.entries().stream().filter(e -> e.desc().equals("USER MAPPING"))
         .findFirst().orElseThrow();
     assertThat(mapping.section()).isEqualTo(TocEntry.Section.PRE_DATA);
