@@ -90,6 +90,9 @@ final class Fidelity {
           if (e.defn() == null || e.defn().isEmpty()) {
             continue;
           }
+          if (e.tableAm() != null) {
+            s.execute("SET default_table_access_method = " + Sql.q(e.tableAm()));
+          }
           exec(s, e, e.defn());
           String owner = ownerStatement(e);
           if (owner != null) {
