@@ -17,12 +17,13 @@ final class UnsupportedObjectsTest {
   @TempDir Path tmp;
 
   @Test
-  void backup_databaseWithForeignDataWrapper_failsNamingItAndPublishesNothing() throws Exception {
-    String db = EmbeddedPg.createDatabase("fdw");
+  void backup_databaseWithTransform_failsNamingItAndPublishesNothing() throws Exception {
+    String db = EmbeddedPg.createDatabase("transform");
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (id int); CREATE FOREIGN DATA WRAPPER dummy_fdw;"
-          + " CREATE SERVER dummy_server FOREIGN DATA WRAPPER dummy_fdw");
+      s.execute("CREATE TABLE t (id int);"
+          + " CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION"
+          + " prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal))");
     }
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup backup = Backup.builder()
@@ -30,8 +31,8 @@ final class UnsupportedObjectsTest {
 
     assertThatThrownBy(backup::run)
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("holds objects this version cannot back up yet: foreign data wrapper"
-            + " dummy_fdw, foreign server dummy_server; nothing was published");
+        .hasMessageContaining("holds objects this version cannot back up yet: transform ")
+        .hasMessageContaining("; nothing was published");
     assertThat(sink.list()).isEmpty();
   }
 }

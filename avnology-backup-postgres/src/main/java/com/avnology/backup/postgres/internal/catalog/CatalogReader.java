@@ -79,6 +79,9 @@ public final class CatalogReader {
     StatisticsReader.read(ctx);
     DefaultAclReader.read(ctx);
     EventTriggerReader.read(ctx);
+    AccessMethodReader.read(ctx);
+    ForeignDataReader.read(ctx);
+    PublicationReader.read(ctx);
     LargeObjectReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);

@@ -73,7 +73,12 @@ final class DumpObject {
   }
 
   void attach(String desc, String tag, String defn, int order) {
-    attached.add(new Attached(desc, tag, defn, order));
+    attached.add(new Attached(desc, tag, defn, order, null));
+  }
+
+  /** A PRE_DATA entry with its own drop statement written after this one (USER MAPPING). */
+  void attachPreData(String desc, String tag, String defn, String dropStmt, int order) {
+    attached.add(new Attached(desc, tag, defn, order, dropStmt));
   }
 
   @Override
@@ -84,9 +89,10 @@ final class DumpObject {
   /**
    * An entry that follows its parent (COMMENT, ACL, SEQUENCE OWNED BY), ordered by {@code order}:
    * -1 owned-by, 0 the object's comment, attnum column comments, 2000 constraint comments, 5000
-   * the ACL, 5000 + attnum column ACLs.
+   * the ACL, 5000 + attnum column ACLs, 6000 a server's user mappings. A non-null
+   * {@code dropStmt} makes it a PRE_DATA entry of its own (pg_dump's {@code dumpUserMappings}).
    */
-  record Attached(String desc, String tag, String defn, int order) {}
+  record Attached(String desc, String tag, String defn, int order, String dropStmt) {}
 
   /** What TableData needs, before dump ids exist. */
   record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {}

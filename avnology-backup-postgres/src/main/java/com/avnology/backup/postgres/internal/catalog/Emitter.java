@@ -33,17 +33,18 @@ final class Emitter {
       }
       int tableAcl = 0;
       for (DumpObject.Attached a : o.attached) {
-        List<Integer> deps = o.emit ? List.of(o.dumpId) : List.of();
+        // dumpUserMappings gives its entries no dependencies
+        List<Integer> deps = o.emit && a.dropStmt() == null ? List.of(o.dumpId) : List.of();
         if (a.desc().equals("ACL") && a.tag().startsWith("COLUMN ") && tableAcl > 0) {
           deps = List.of(o.dumpId, tableAcl);
         } else if (a.desc().equals("ACL")) {
           tableAcl = next;
         }
-        boolean ownedBy = a.desc().equals("SEQUENCE OWNED BY");
+        boolean preData = a.desc().equals("SEQUENCE OWNED BY") || a.dropStmt() != null;
         String owner = o.owner == null ? "" : o.owner;
         entries.add(new TocEntry(next++, false, "0", "0", a.tag(), a.desc(),
-            ownedBy ? Section.PRE_DATA : Section.NONE, a.defn(), null, null, o.namespace, null,
-            null, 0, owner, deps, null));
+            preData ? Section.PRE_DATA : Section.NONE, a.defn(), a.dropStmt(), null, o.namespace,
+            null, null, 0, owner, deps, null));
       }
     }
     return new Catalog(entries, tables);

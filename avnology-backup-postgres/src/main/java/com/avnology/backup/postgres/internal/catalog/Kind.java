@@ -5,6 +5,8 @@ import com.avnology.backup.postgres.internal.archive.TocEntry.Section;
 /** pg_dump's dumpable object types with their sort priority (pg_dump_sort.c, 15). */
 enum Kind {
   NAMESPACE(1, Section.PRE_DATA),
+  PROCLANG(2, Section.PRE_DATA),
+  TRANSFORM(4, Section.PRE_DATA),
   COLLATION(3, Section.PRE_DATA),
   EXTENSION(5, Section.PRE_DATA),
   SHELL_TYPE(6, Section.PRE_DATA),
@@ -12,6 +14,7 @@ enum Kind {
   FUNC(8, Section.PRE_DATA),
   AGG(9, Section.PRE_DATA),
   CAST(7, Section.PRE_DATA),
+  ACCESS_METHOD(10, Section.PRE_DATA),
   OPERATOR(11, Section.PRE_DATA),
   OPCLASS(12, Section.PRE_DATA),
   OPFAMILY(12, Section.PRE_DATA),
@@ -20,6 +23,8 @@ enum Kind {
   TSTEMPLATE(15, Section.PRE_DATA),
   TSDICT(16, Section.PRE_DATA),
   TSCONFIG(17, Section.PRE_DATA),
+  FDW(18, Section.PRE_DATA),
+  FOREIGN_SERVER(19, Section.PRE_DATA),
   TABLE(20, Section.PRE_DATA),
   TABLE_ATTACH(21, Section.PRE_DATA),
   ATTRDEF(23, Section.PRE_DATA),
@@ -37,6 +42,10 @@ enum Kind {
   TRIGGER(35, Section.POST_DATA),
   FK_CONSTRAINT(36, Section.POST_DATA),
   POLICY(37, Section.POST_DATA),
+  PUBLICATION(38, Section.POST_DATA),
+  PUBLICATION_REL(39, Section.POST_DATA),
+  PUBLICATION_TABLE_IN_SCHEMA(40, Section.POST_DATA),
+  SUBSCRIPTION(41, Section.POST_DATA),
   DEFAULT_ACL(42, Section.POST_DATA),
   EVENT_TRIGGER(43, Section.POST_DATA),
   REFRESH_MATVIEW(44, Section.POST_DATA);

@@ -32,6 +32,9 @@ final class RelationReader {
     String partbound;
     String viewdef;
     boolean populated;
+    /** Foreign tables only: the server's name and the generic options, pg_dump's layout. */
+    String server;
+    String ftoptions;
     /** For owned sequences: owning table oid, column attnum and deptype ('a' serial, 'i' identity). */
     long ownerTable;
     int ownerCol;
@@ -67,12 +70,15 @@ final class RelationReader {
             + " CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,"
             + " CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,"
             + " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,"
-            + " c.relispopulated"
+            + " c.relispopulated, fs.srvname, "
+            + ForeignDataReader.options("ft.ftoptions") + " AS ftoptions"
             + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid"
+            + " LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver"
             + " LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid"
             + " LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace"
             + " LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam"
-            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.oid >= 16384 ORDER BY c.oid",
+            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.oid >= 16384 ORDER BY c.oid",
         rs -> {
           long oid = rs.getLong("oid");
           names.put(oid, new String[] {rs.getString("nspname"), rs.getString("relname")});
@@ -106,6 +112,8 @@ final class RelationReader {
           r.partbound = rs.getString("partbound");
           r.viewdef = rs.getString("viewdef");
           r.populated = rs.getBoolean("relispopulated");
+          r.server = rs.getString("srvname");
+          r.ftoptions = rs.getString("ftoptions");
           long[] own = seqOwner.get(oid);
           if (own != null) {
             r.ownerTable = own[0];
@@ -134,7 +142,7 @@ final class RelationReader {
 
     ctx.query(
         "SELECT i.inhrelid, i.inhparent FROM pg_catalog.pg_inherits i"
-            + " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p')"
+            + " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid AND c.relkind IN ('r', 'p', 'f')"
             + " ORDER BY i.inhrelid, i.inhseqno",
         rs -> {
           RelRow r = rows.get(rs.getLong(1));

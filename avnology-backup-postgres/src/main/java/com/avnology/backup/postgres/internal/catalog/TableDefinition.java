@@ -15,12 +15,12 @@ final class TableDefinition {
   record Col(int attnum, String name, String type, boolean notNull, boolean local, String identity,
       String generated, Integer statTarget, boolean storageDiffers, String storage, String coll,
       String[] options, String compression, String defExpr, long defOid, String[] acl,
-      boolean inhNotNull, boolean inhDefault, boolean inhGenerated) {
+      boolean inhNotNull, boolean inhDefault, boolean inhGenerated, String fdwOptions) {
 
     Col withDefault(String expr) {
       return new Col(attnum, name, type, notNull, local, identity, generated, statTarget,
           storageDiffers, storage, coll, options, compression, expr, 0, acl, inhNotNull,
-          inhDefault, inhGenerated);
+          inhDefault, inhGenerated, fdwOptions);
     }
   }
 
@@ -52,12 +52,14 @@ final class TableDefinition {
             + "   JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent"
             + "   AND pa.attname = a.attname AND pa.attgenerated <> ''"
             + "   JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhgenerated"
+            + "   WHERE i.inhrelid = a.attrelid) AS inhgenerated,"
+            + " CASE WHEN c.relkind = 'f' THEN " + ForeignDataReader.options("a.attfdwoptions")
+            + " END AS fdwoptions"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
-            + " AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY a.attrelid, a.attnum",
+            + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY a.attrelid, a.attnum",
         rs -> {
           if (!ctx.rels.containsKey(rs.getLong("attrelid"))) {
             return;
@@ -72,7 +74,7 @@ final class TableDefinition {
               rs.getString("coll"), Ctx.strings(rs, "attoptions"), rs.getString("compression"),
               rs.getString("defexpr"), rs.getLong("defoid"), Ctx.strings(rs, "attacl"),
               rs.getBoolean("inhnotnull"), rs.getBoolean("inhdefault"),
-              rs.getBoolean("inhgenerated")));
+              rs.getBoolean("inhgenerated"), rs.getString("fdwoptions")));
         });
     Map<Long, List<Check>> checks = new HashMap<>();
     ctx.query(
@@ -92,7 +94,7 @@ final class TableDefinition {
       }
     }
     for (RelRow r : dumped) {
-      if (r.rel.relkind == 'r' || r.rel.relkind == 'p') {
+      if (r.rel.relkind == 'r' || r.rel.relkind == 'p' || r.rel.relkind == 'f') {
         TableSatellites.add(ctx, r, cols.getOrDefault(r.rel.oid, List.of()), rows);
       }
     }
@@ -108,9 +110,10 @@ final class TableDefinition {
     o.relkind = rel.relkind;
     boolean view = rel.relkind == 'v';
     boolean matview = rel.relkind == 'm';
-    o.desc = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : "TABLE";
+    boolean foreign = rel.relkind == 'f';
+    o.desc = view ? "VIEW" : matview ? "MATERIALIZED VIEW" : foreign ? "FOREIGN TABLE" : "TABLE";
     o.dropStmt = "DROP " + o.desc + " " + qn + ";\n";
-    if (!view) {
+    if (!view && !foreign) {
       o.tablespace = r.tablespace == null ? "" : r.tablespace;
       o.tableAm = rel.relkind == 'p' ? null : r.am;
     }
@@ -142,8 +145,14 @@ final class TableDefinition {
         def = def.substring(0, def.length() - 1);
       }
       String tail = checkOption != null ? "\n  WITH " + checkOption.toUpperCase() + " CHECK OPTION" : "";
+      StringBuilder mvAlters = new StringBuilder();
+      if (matview) {
+        for (Col c : cols) {
+          ColumnAlters.append(mvAlters, c, qn, false);
+        }
+      }
       o.defn = "CREATE " + o.desc + " " + qn + with + " AS\n" + def
-          + (matview ? "\n  WITH NO DATA" : "") + tail + ";\n";
+          + (matview ? "\n  WITH NO DATA" : "") + tail + ";\n" + mvAlters;
       if (view) {
         List<String> nulls = new ArrayList<>();
         for (Col c : cols) {
@@ -175,7 +184,7 @@ final class TableDefinition {
     if ("u".equals(r.persistence)) {
       sb.append("UNLOGGED ");
     }
-    sb.append("TABLE ").append(qn);
+    sb.append(foreign ? "FOREIGN TABLE " : "TABLE ").append(qn);
     if (r.oftype != null) {
       sb.append(" OF ").append(r.oftype);
     }
@@ -208,7 +217,7 @@ final class TableDefinition {
         }
         items.add(cs.toString());
       } else if (!printed && c.notNull() && !c.inhNotNull()) {
-        alters.append("ALTER TABLE ONLY ").append(qn).append(" ALTER COLUMN ").append(Sql.q(c.name()))
+        alters.append(foreign ? "ALTER FOREIGN TABLE ONLY " : "ALTER TABLE ONLY ").append(qn).append(" ALTER COLUMN ").append(Sql.q(c.name()))
             .append(" SET NOT NULL;\n");
       }
       if (c.defExpr() != null) {
@@ -220,28 +229,7 @@ final class TableDefinition {
           TableSatellites.separateDefault(ctx, rel, o, c);
         }
       }
-      String colAlter = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name());
-      if (c.statTarget() != null && c.statTarget() >= 0) {
-        alters.append(colAlter).append(" SET STATISTICS ").append(c.statTarget()).append(";\n");
-      }
-      if (c.storageDiffers()) {
-        String s = switch (c.storage()) {
-          case "p" -> "PLAIN";
-          case "e" -> "EXTERNAL";
-          case "m" -> "MAIN";
-          default -> "EXTENDED";
-        };
-        alters.append(colAlter).append(" SET STORAGE ").append(s).append(";\n");
-      }
-      if ("p".equals(c.compression()) || "l".equals(c.compression())) {
-        alters.append(colAlter).append(" SET COMPRESSION ")
-            .append(c.compression().equals("p") ? "pglz" : "lz4").append(";\n");
-      }
-      if (c.options() != null) {
-        List<String> ao = new ArrayList<>();
-        RelationReader.reloptions(c.options(), "", ao, null);
-        alters.append(colAlter).append(" SET (").append(String.join(", ", ao)).append(");\n");
-      }
+      ColumnAlters.append(alters, c, qn, foreign);
     }
     for (Check k : checks) {
       String commentSql = "CONSTRAINT " + Sql.q(k.name()) + " ON " + qn;
@@ -282,8 +270,15 @@ final class TableDefinition {
     if (r.partkey != null) {
       sb.append("\nPARTITION BY ").append(r.partkey);
     }
-    sb.append(with.isEmpty() ? "" : "\n" + with.substring(1)).append(";\n").append(alters);
-    if ("f".equals(r.replident) || "n".equals(r.replident)) {
+    if (foreign) {
+      sb.append("\nSERVER ").append(Sql.q(r.server));
+    }
+    sb.append(with.isEmpty() ? "" : "\n" + with.substring(1));
+    if (foreign && r.ftoptions != null && !r.ftoptions.isEmpty()) {
+      sb.append("\nOPTIONS (\n    ").append(r.ftoptions).append("\n)");
+    }
+    sb.append(";\n").append(alters);
+    if (!foreign && ("f".equals(r.replident) || "n".equals(r.replident))) {
       sb.append("\nALTER TABLE ONLY ").append(qn).append(" REPLICA IDENTITY ")
           .append(r.replident.equals("f") ? "FULL" : "NOTHING").append(";\n");
     }

@@ -89,9 +89,10 @@ final class TableSatellites {
     d.tag = rel.name + " " + c.name();
     d.attnum = c.attnum();
     d.owner = table.owner;
-    d.defn = "ALTER TABLE ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
+    String alter = rel.relkind == 'f' ? "ALTER FOREIGN TABLE " : "ALTER TABLE ";
+    d.defn = alter + "ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
         + c.defExpr() + ";\n";
-    d.dropStmt = "ALTER TABLE " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
+    d.dropStmt = alter + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
     d.dependOn(table);
     ctx.add(d);
   }

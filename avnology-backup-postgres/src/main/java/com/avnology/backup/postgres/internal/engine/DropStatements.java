@@ -8,7 +8,7 @@ public final class DropStatements {
   private static final Pattern DROP = Pattern.compile(
       "^DROP ((?:MATERIALIZED VIEW|FOREIGN TABLE|EVENT TRIGGER|PROCEDURAL LANGUAGE|"
           + "FOREIGN DATA WRAPPER|TEXT SEARCH [A-Z]+|OPERATOR (?:CLASS|FAMILY)|"
-          + "USER MAPPING FOR|[A-Z]+)) (?!IF EXISTS)");
+          + "USER MAPPING|[A-Z]+)) (?!IF EXISTS)");
   private static final Pattern ALTER = Pattern.compile("^ALTER (TABLE|DOMAIN|TYPE) (ONLY )?");
 
   private static final Pattern LO_UNLINK =

@@ -16,25 +16,17 @@ import java.util.Map;
  * privilege would only show its hole at restore time.
  */
 final class UnsupportedObjects {
-  private static final String USER_NS = " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-      + " AND n.nspname !~ '^pg_toast' AND n.nspname !~ '^pg_temp'";
 
   /** Kind → query returning the names of such objects that pg_dump would dump. */
   private static final Map<String, String> KINDS = new LinkedHashMap<>();
 
   static {
-    KINDS.put("foreign data wrapper", "SELECT x.fdwname FROM pg_catalog.pg_foreign_data_wrapper x"
-        + " WHERE " + notExtension("pg_foreign_data_wrapper"));
-    KINDS.put("foreign server", "SELECT x.srvname FROM pg_catalog.pg_foreign_server x WHERE "
-        + notExtension("pg_foreign_server"));
-    KINDS.put("foreign table", "SELECT n.nspname || '.' || x.relname FROM pg_catalog.pg_class x"
-        + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace WHERE x.relkind = 'f'"
-        + USER_NS + " AND " + notExtension("pg_class"));
-    KINDS.put("publication", "SELECT x.pubname FROM pg_catalog.pg_publication x");
+    KINDS.put("subscription (reading it needs a superuser, as for pg_dump)",
+        "SELECT x.subname FROM pg_catalog.pg_subscription x WHERE x.subdbid = (SELECT d.oid"
+        + " FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())"
+        + " AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)");
     KINDS.put("transform", "SELECT x.oid::text FROM pg_catalog.pg_transform x WHERE "
         + notExtension("pg_transform"));
-    KINDS.put("access method", "SELECT x.amname FROM pg_catalog.pg_am x WHERE x.oid >= 16384"
-        + " AND " + notExtension("pg_am"));
     KINDS.put("procedural language", "SELECT x.lanname FROM pg_catalog.pg_language x"
         + " WHERE x.oid >= 16384 AND " + notExtension("pg_language"));
   }

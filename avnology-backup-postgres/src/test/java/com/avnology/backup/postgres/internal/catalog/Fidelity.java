@@ -90,6 +90,9 @@ final class Fidelity {
           if (e.defn() == null || e.defn().isEmpty()) {
             continue;
           }
+          if (e.tableAm() != null) {
+            s.execute("SET default_table_access_method = " + Sql.q(e.tableAm()));
+          }
           exec(s, e, e.defn());
           String owner = ownerStatement(e);
           if (owner != null) {
@@ -120,7 +123,8 @@ final class Fidelity {
       case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS",
           "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION" ->
           obj = e.desc() + " " + Sql.qq(e.namespace(), e.tag());
-      case "SCHEMA", "EVENT TRIGGER" -> obj = e.desc() + " " + Sql.q(e.tag());
+      case "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PUBLICATION",
+          "SUBSCRIPTION" -> obj = e.desc() + " " + Sql.q(e.tag());
       case "AGGREGATE", "FUNCTION", "PROCEDURE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY" -> {
         String d = e.dropStmt().strip();
         obj = d.substring("DROP ".length(), d.length() - 1);
