@@ -114,7 +114,7 @@ public final class VolumeTarget implements BackupTarget {
       long there = list.count();
       return there == 0 ? java.util.Optional.empty() : java.util.Optional.of("directory "
           + directory + " is not empty (" + there + " entries): restore into an empty directory,"
-          + " or allow overwrite (CLI --overwrite)");
+          + " or allow overwrite (VolumeTarget.Builder.overwrite, CLI --overwrite)");
     } catch (IOException e) {
       return java.util.Optional.of("directory " + directory + " cannot be read: "
           + e.getMessage());

@@ -123,7 +123,7 @@ final class RestoreHealthcheckTest {
         .isInstanceOf(BackupException.class)
         .hasMessage("nothing was restored from set " + id + ": volume/logos: directory " + busy
             + " is not empty (1 entries): restore into an empty directory, or allow overwrite"
-            + " (CLI --overwrite)");
+            + " (VolumeTarget.Builder.overwrite, CLI --overwrite)");
     assertThat(tmp.resolve("fresh")).doesNotExist();
   }
 }

@@ -71,6 +71,17 @@ final class RestoreCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
 
+  @Option(names = "--healthcheck",
+      description = "After the restore, check that each target holds what the backup recorded"
+          + " (database row counts, bucket objects and bytes, volume files and bytes); a failed"
+          + " check fails the command")
+  boolean healthcheck;
+
+  @Option(names = "--healthcheck-url", paramLabel = "URL",
+      description = "After the restore, GET this URL (the stack's health endpoint), which must"
+          + " answer 2xx within 10 s (repeatable)")
+  java.util.List<java.net.URI> healthcheckUrls = new java.util.ArrayList<>();
+
   @Option(names = "--dry-run",
       description = "Say what the restore would do (steps, sources, destinations, sizes, what it"
           + " would drop or overwrite) and write nothing")
@@ -114,6 +125,10 @@ final class RestoreCommand implements Callable<Integer> {
     });
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
+    if (healthcheck) {
+      plan.healthcheck();
+    }
+    healthcheckUrls.forEach(plan::healthcheckUrl);
     if (dryRun) {
       return dryRun(plan.build().describe());
     }
@@ -127,6 +142,9 @@ final class RestoreCommand implements Callable<Integer> {
           .put("verifyMillis", result.verifyDuration().toMillis())
           .put("durationMillis", result.duration().toMillis());
       Json.targets(node.putArray("targets"), result.targets());
+      var checks = node.putArray("checks");
+      result.checks().forEach(c -> checks.addObject().put("name", c.name()).put("ok", c.ok())
+          .put("detail", c.detail()));
       spec.commandLine().getOut().println(Json.write(node));
     } else {
       spec.commandLine().getOut().printf(
@@ -136,6 +154,8 @@ final class RestoreCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("  %s/%s: %d entries%n", t.kind(), t.name(),
             t.entries());
       }
+      result.checks().forEach(c -> spec.commandLine().getOut().printf("  check %s: %s%n",
+          c.name(), c.detail()));
     }
     return 0;
   }

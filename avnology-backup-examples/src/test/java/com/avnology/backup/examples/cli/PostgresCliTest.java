@@ -68,8 +68,9 @@ final class PostgresCliTest {
             + " tables that exist")
         .contains("dry run: nothing was written");
     CliTest.Run clean = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
-        "--clean");
+        "--clean", "--healthcheck");
     assertThat(clean.code()).as(clean.err()).isZero();
+    assertThat(clean.out()).contains("check postgres/main rows: 1 tables, 1000 rows as recorded");
     assertThat(count("cli_dst", "SELECT count(*) FROM t")).isEqualTo(1000);
   }
 
