@@ -4,7 +4,7 @@ package com.avnology.backup.postgres.seeding;
  * How a {@link DatabaseSnapshot} gives each test its copy.
  *
  * <p>Measured on the Ory Kratos schema (346 migrations; see the README): a template copy takes
- * about 1% of the time of the migrations, a restore from the archive about a quarter; a reset is
+ * about 2% of the time of the migrations, a restore from the archive about 10%; a reset is
  * cheapest when a test changes few tables but serialises the tests.
  */
 public enum SeedMode {
