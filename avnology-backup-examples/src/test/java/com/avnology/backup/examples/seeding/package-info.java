@@ -1,0 +1,2 @@
+/** Seeded databases for integration tests: examples that run with {@code mvn verify}. */
+package com.avnology.backup.examples.seeding;

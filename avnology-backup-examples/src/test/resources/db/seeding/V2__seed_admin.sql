@@ -1,0 +1,1 @@
+INSERT INTO accounts (email, created_by) VALUES ('admin@example.com', 'seed');
