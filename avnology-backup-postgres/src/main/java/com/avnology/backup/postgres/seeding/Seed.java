@@ -124,7 +124,7 @@ public final class Seed {
     requireNonNull(target, "null target");
     return new Seed("postgres/" + target + " of set " + (setId == null ? "latest" : setId)
         + " in " + sink, ds -> {
-          RestorePlan.Builder plan = RestorePlan.from(sink)
+          var plan = RestorePlan.from(sink)
               .target(PostgresTarget.builder(ds).name(target).build());
           (setId == null ? plan.latest() : plan.set(setId)).build().execute();
         });
