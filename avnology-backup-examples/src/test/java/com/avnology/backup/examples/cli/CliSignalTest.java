@@ -84,21 +84,14 @@ final class CliSignalTest {
   }
 
   private static String url(String db) {
-    return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
+    return TestPg.url(pg, db);
   }
 
   private static void exec(String db, String sql) throws Exception {
-    try (Connection c = pg.getDatabase("postgres", db).getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    TestPg.exec(pg, db, sql);
   }
 
   private static String query(String db, String sql) throws Exception {
-    try (Connection c = pg.getDatabase("postgres", db).getConnection();
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return TestPg.query(pg, db, sql);
   }
 }

@@ -544,18 +544,26 @@ public final class ArchiveRestore {
       progress.rowsDone(rows);
       progress.entryDone();
     } catch (SQLException | IOException | RuntimeException ex) {
-      if (!inTransaction) {
-        rollbackQuietly(c);
-      }
-      // A damaged artifact makes the decoder or the server fail before its end; the check made
-      // when the stream is closed names the real problem.
-      Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
-      throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
+      throw loadFailed(c, e, ex, inTransaction);
     } finally {
       if (!inTransaction) {
         autocommit(c);
       }
     }
+  }
+
+  /**
+   * Rolls back a load in a transaction of its own and names the entry. A damaged artifact makes
+   * the decoder or the server fail before its end; the check made when the stream is closed names
+   * the real problem.
+   */
+  private static EntryFailure loadFailed(Connection c, TocEntry e, Exception ex,
+      boolean inTransaction) {
+    if (!inTransaction) {
+      rollbackQuietly(c);
+    }
+    Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
+    return new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
   }
 
   private void loadLargeObjects(Connection c, TocEntry e, ArchiveSource source,
@@ -564,11 +572,7 @@ public final class ArchiveRestore {
       LargeObjectLoad.load(c, e, source, !inTransaction);
       progress.entryDone();
     } catch (SQLException | IOException | RuntimeException ex) {
-      if (!inTransaction) {
-        rollbackQuietly(c);
-      }
-      Throwable cause = damage(ex).<Throwable>map(d -> d).orElse(ex);
-      throw new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
+      throw loadFailed(c, e, ex, inTransaction);
     } finally {
       if (!inTransaction) {
         autocommit(c);

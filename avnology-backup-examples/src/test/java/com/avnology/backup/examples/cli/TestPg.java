@@ -1,0 +1,30 @@
+package com.avnology.backup.examples.cli;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/** What the CLI tests do with their embedded PostgreSQL besides running the CLI. */
+final class TestPg {
+  private TestPg() {}
+
+  static String url(EmbeddedPostgres pg, String db) {
+    return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
+  }
+
+  static void exec(EmbeddedPostgres pg, String db, String sql) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", db).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static String query(EmbeddedPostgres pg, String db, String sql) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", db).getConnection();
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
