@@ -131,11 +131,16 @@ final class PublicationReader {
         ? "s.suborigin, s.subpasswordrequired, s.subrunasowner"
         : "'any' AS suborigin, true AS subpasswordrequired, false AS subrunasowner";
     String v17 = ctx.version >= 170000 ? "s.subfailover" : "false AS subfailover";
+    String v14 = ctx.version >= 140000
+        ? "s.subbinary, s.substream::pg_catalog.text AS substream"
+        : "false AS subbinary, 'f' AS substream";
+    String v15 = ctx.version >= 150000
+        ? "s.subtwophasestate, s.subdisableonerr"
+        : "'d' AS subtwophasestate, false AS subdisableonerr";
     ctx.query(
         "SELECT s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner) AS owner,"
             + " s.subconninfo, s.subslotname, s.subsynccommit, s.subpublications,"
-            + " s.subbinary, s.substream::pg_catalog.text AS substream,"
-            + " s.subtwophasestate, s.subdisableonerr, " + v16 + ", " + v17
+            + " " + v14 + ", " + v15 + ", " + v16 + ", " + v17
             + " FROM pg_catalog.pg_subscription s"
             + " WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d"
             + "   WHERE d.datname = pg_catalog.current_database())"
