@@ -97,8 +97,8 @@ final class RestoreCommand implements Callable<Integer> {
     RestorePlan.Builder plan = RestorePlan.from(sink);
     encryption.encryption().ifPresent(plan::encryption);
     if (physical.present()) {
-      physical.set(spec, sink, set).ifPresent(plan::set);
       plan.target(physical.target(spec, from));
+      physical.set(spec, sink, set).ifPresent(plan::set);
     } else if (!set.equals("latest")) {
       plan.set(set);
     }
