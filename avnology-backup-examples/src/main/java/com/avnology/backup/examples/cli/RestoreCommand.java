@@ -90,8 +90,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present() && !physical.present()) {
       throw new ParameterException(spec.commandLine(),
-          "nothing to restore: give --postgres JDBC_URL, --data-dir NEWDIR, --volume NAME=PATH"
-              + " or --bucket NAME=S3_URI (each repeatable but --postgres and --data-dir)");
+          "nothing to restore: give --postgres JDBC_URL, --volume NAME=PATH or"
+              + " --bucket NAME=S3_URI (each repeatable but --postgres), or --data-dir NEWDIR"
+              + " for a physical backup");
     }
     com.avnology.backup.BackupSink sink = Sinks.open(from);
     RestorePlan.Builder plan = RestorePlan.from(sink);

@@ -95,6 +95,17 @@ final class PhysicalRecoveryTest {
   }
 
   @Test
+  void newestBefore_picksTheSetThatEndedBeforeTheTime() {
+    FileSystemSink sink = FileSystemSink.of(sinkRoot);
+    Instant stopped = Instant.parse(BackupCatalog.of(sink).list().get(0)
+        .target("physical", "cluster").orElseThrow().metadata().get("stop_time"));
+
+    assertThat(PhysicalSets.newestBefore(sink, "cluster", afterA)).contains(setId);
+    assertThat(PhysicalSets.newestBefore(sink, "cluster", stopped.minusMillis(1))).isEmpty();
+    assertThat(PhysicalSets.newest(sink, "cluster")).contains(setId);
+  }
+
+  @Test
   void restore_toTimeBetweenAandB_hasAnotB() throws Exception {
     assertThat(restoreAndCount(RecoveryTarget.time(afterA), "time"))
         .containsExactly("A=100", "base=1000");
