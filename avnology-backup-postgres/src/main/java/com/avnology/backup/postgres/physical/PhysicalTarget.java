@@ -9,12 +9,15 @@ import com.avnology.backup.BackupTarget;
 import com.avnology.backup.Compression;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.VolumeTarget;
+import com.avnology.backup.IntegrityException;
+import com.avnology.backup.Manifest;
 import com.avnology.backup.postgres.internal.physical.BackupSession;
+import com.avnology.backup.postgres.internal.physical.DataDirectoryExtractor;
 import com.avnology.backup.postgres.internal.physical.DataDirectoryTar;
 import com.avnology.backup.postgres.internal.physical.RecoveryConfig;
 import com.avnology.backup.postgres.internal.physical.WalNames;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -187,7 +191,7 @@ public final class PhysicalTarget implements BackupTarget {
   public void restore(RestoreContext context) {
     try {
       prepare();
-      VolumeTarget.of(name, dataDirectory).restore(context);
+      extract(context);
       Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
       Map<String, String> settings = new LinkedHashMap<>();
       if (restoreCommand != null) {
@@ -201,6 +205,55 @@ public final class PhysicalTarget implements BackupTarget {
       throw new StorageException("restore into " + dataDirectory + " failed: " + e
           + "; the directory holds a partial restore: empty it before trying again", e);
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return {@code true}: the tar is laid out in one pass, and a failed check (or any other
+   *     failure) empties the directory again
+   */
+  @Override
+  public boolean verifiesWhileRestoring() {
+    return true;
+  }
+
+  private void extract(RestoreContext context) throws IOException {
+    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
+    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
+        artifact.compression().toUpperCase(Locale.ROOT));
+    try (InputStream raw = context.open(artifact.path().substring(KIND.length() + 1));
+        InputStream in = Compression.decompress(algorithm, raw)) {
+      DataDirectoryExtractor extractor =
+          new DataDirectoryExtractor(dataDirectory, context::entriesDone);
+      try {
+        extractor.extract(in);
+        // the size and hash check runs at the stored bytes' end
+        raw.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException | RuntimeException e) {
+        extractor.empty();
+        if (!(e instanceof IntegrityException)) {
+          java.util.Optional<IntegrityException> damage = damage(raw);
+          if (damage.isPresent()) {
+            damage.get().addSuppressed(e);
+            throw damage.get();
+          }
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** After a decompressor or tar error: the rest of the stored bytes, checked, names damage. */
+  private static java.util.Optional<IntegrityException> damage(InputStream raw) {
+    try {
+      raw.transferTo(OutputStream.nullOutputStream());
+    } catch (IntegrityException damage) {
+      return java.util.Optional.of(damage);
+    } catch (IOException | RuntimeException ignored) {
+      // the first failure stands
+    }
+    return java.util.Optional.empty();
   }
 
   private void prepare() throws IOException {

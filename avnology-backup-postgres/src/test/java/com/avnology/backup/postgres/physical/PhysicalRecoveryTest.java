@@ -8,6 +8,7 @@ import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
 import com.avnology.backup.FileSystemSink;
+import com.avnology.backup.IntegrityException;
 import com.avnology.backup.Manifest;
 import com.avnology.backup.RestorePlan;
 import com.avnology.backup.BackupCatalog;
@@ -139,6 +140,32 @@ final class PhysicalRecoveryTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
         .isEqualTo("rwx------");
     assertThat(countOn(target)).containsExactly("base=1000");
+  }
+
+  @Test
+  void restore_ofDamagedSet_refusesAndLeavesDirectoryEmpty() throws IOException {
+    Path copy = dir.resolve("damaged-sink");
+    try (var files = Files.walk(sinkRoot.resolve("sets"))) {
+      for (Path f : files.toList()) {
+        Path to = copy.resolve(sinkRoot.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    Path tar = copy.resolve("sets/" + setId + "/physical/cluster.tar.zst");
+    byte[] bytes = Files.readAllBytes(tar);
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.write(tar, bytes);
+    Path target = dir.resolve("restored-damaged");
+    RestorePlan plan = RestorePlan.from(FileSystemSink.of(copy)).set(setId)
+        .target(PhysicalTarget.restoreBuilder(target).build()).build();
+
+    assertThatThrownBy(plan::execute).isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("physical/cluster.tar.zst");
+    assertThat(target).isEmptyDirectory();
   }
 
   @Test
