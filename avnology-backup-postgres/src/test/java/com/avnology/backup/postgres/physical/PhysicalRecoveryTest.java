@@ -7,6 +7,8 @@ import com.avnology.backup.Backup;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
+import com.avnology.backup.Encryption;
+import com.avnology.backup.KeySource;
 import com.avnology.backup.FileSystemSink;
 import com.avnology.backup.IntegrityException;
 import com.avnology.backup.Manifest;
@@ -166,6 +168,32 @@ final class PhysicalRecoveryTest {
     assertThatThrownBy(plan::execute).isInstanceOf(IntegrityException.class)
         .hasMessageContaining("physical/cluster.tar.zst");
     assertThat(target).isEmptyDirectory();
+  }
+
+  @Test
+  void encryptedBackup_hasNoPlaintextPage_andRestores() throws Exception {
+    sql(source, "CREATE TABLE IF NOT EXISTS secret (note text)",
+        "INSERT INTO secret VALUES ('marker-7c1e-plaintext')", "CHECKPOINT");
+    Encryption encryption = Encryption.aes256Gcm(KeySource.raw(new byte[32]));
+    Path sink = dir.resolve("encrypted-sink");
+    String id = Backup.builder()
+        .target(PhysicalTarget.builder(source.getPostgresDatabase(), dataDirectory).build())
+        .sink(FileSystemSink.of(sink)).compression(Compression.none()).encryption(encryption)
+        .build().run().setId();
+    try (var files = Files.walk(sink)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as(f.toString()).doesNotContain("marker-7c1e-plaintext");
+      }
+    }
+    Path target = dir.resolve("restored-encrypted");
+
+    RestorePlan.from(FileSystemSink.of(sink)).set(id).encryption(encryption)
+        .target(PhysicalTarget.restoreBuilder(target).build()).build().execute();
+
+    try (EmbeddedPostgres restored = server(target, false, "off")) {
+      assertThat(query(restored, "SELECT note FROM secret")).contains("marker-7c1e-plaintext");
+    }
   }
 
   @Test
