@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@code pg_backup_stop} over JDBC, the data directory's files as one tar stream ({@code
  * physical/<name>.tar[.zst]}) with the {@code backup_label} and {@code tablespace_map} the stop
  * returned, and the WAL from the start to the stop location in {@code pg_wal/} of the same tar, so
- * every set restores on its own (as {@code pg_basebackup -X fetch}). The manifest records start and
+ * every set restores on its own (as {@code pg_basebackup -X fetch}). Beside it, {@code
+ * physical/<name>.files.tsv[.zst]} lists every file copied: mode, size, modification time,
+ * SHA-256 and path. The manifest records start and
  * stop LSN, timeline, the segments and the system identifier.
  *
  * <p>The process must read the data directory (a sidecar mounting the volume read-only is enough)
@@ -124,8 +126,11 @@ public final class PhysicalTarget implements BackupTarget {
       session.checkDataDirectory(dataDirectory);
       DataDirectoryTar.checkNoTablespaces(dataDirectory);
       String path = name + ".tar" + compression.suffix();
+      String list = name + ".files.tsv" + compression.suffix();
       try (OutputStream out = compression.compress(context.artifact(path, compression.algorithm()));
-          DataDirectoryTar tar = new DataDirectoryTar(out, context::entriesDone)) {
+          OutputStream files = compression.compress(context.artifact(list,
+              compression.algorithm()));
+          DataDirectoryTar tar = new DataDirectoryTar(out, files, context::entriesDone)) {
         copy(session, tar, context);
       }
     } catch (IOException e) {

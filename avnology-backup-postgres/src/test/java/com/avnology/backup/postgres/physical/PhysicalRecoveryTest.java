@@ -93,8 +93,25 @@ final class PhysicalRecoveryTest {
     assertThat(meta).containsKeys("start_lsn", "stop_lsn", "wal_first", "wal_last",
         "system_identifier", "start_time", "stop_time");
     assertThat(meta.get("timeline")).isEqualTo("1");
-    assertThat(target.artifacts()).singleElement()
-        .satisfies(a -> assertThat(a.path()).isEqualTo("physical/cluster.tar.zst"));
+    assertThat(target.artifacts()).extracting(Manifest.Artifact::path)
+        .containsExactlyInAnyOrder("physical/cluster.tar.zst", "physical/cluster.files.tsv.zst");
+  }
+
+  @Test
+  void backup_listsEveryFileWithModeSizeTimeAndHash() throws Exception {
+    Path list = sinkRoot.resolve("sets/" + setId + "/physical/cluster.files.tsv.zst");
+    String text;
+    try (var in = Compression.decompress(Compression.Algorithm.ZSTD, Files.newInputStream(list))) {
+      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String pgVersion = Files.readString(dataDirectory.resolve("PG_VERSION"));
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(pgVersion.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertThat(text).startsWith("# mode\tsize\tmtime\tsha256\tpath\n")
+        .containsPattern("\n600\t" + pgVersion.length() + "\t[^\t]+Z\t" + sha + "\tPG_VERSION\n")
+        .contains("\tbackup_label\n", "\tglobal/pg_control\n", "\tpg_wal/00000001")
+        .doesNotContain("postmaster.pid");
   }
 
   @Test

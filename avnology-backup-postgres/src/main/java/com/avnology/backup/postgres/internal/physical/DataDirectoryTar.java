@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Writes a data directory as a tar stream, leaving out what pg_basebackup leaves out (the contents
  * of pg_wal and of runtime directories, postmaster.pid, temporary files, relcache init files) but
  * keeping the directories themselves; {@code global/pg_control} goes last, as pg_basebackup sends
- * it. Files that change while they are read are copied as far as their size at listing (WAL replay
+ * it. One line per file, with its SHA-256, goes to a file list beside the tar. Files that change
+ * while they are read are copied as far as their size at listing (WAL replay
  * repairs them); files that vanish are skipped. Not thread-safe.
  */
 public final class DataDirectoryTar implements AutoCloseable {
@@ -40,6 +41,8 @@ public final class DataDirectoryTar implements AutoCloseable {
   private static final String CONTROL = "global/pg_control";
 
   private final TarArchiveOutputStream tar;
+  private final java.io.Writer fileList;
+  private final java.security.MessageDigest sha256 = newDigest();
   private final LongConsumer entriesDone;
   private final byte[] buffer = new byte[BUFFER];
   private long entries;
@@ -47,9 +50,15 @@ public final class DataDirectoryTar implements AutoCloseable {
 
   /**
    * @param out where the tar stream goes; closed by {@link #close()}
+   * @param fileList where one line per regular file goes (mode, size, modification time, SHA-256,
+   *     path, tab-separated); closed by {@link #close()}
    * @param entriesDone told after each entry
    */
-  public DataDirectoryTar(OutputStream out, LongConsumer entriesDone) {
+  public DataDirectoryTar(OutputStream out, OutputStream fileList, LongConsumer entriesDone)
+      throws IOException {
+    this.fileList = new java.io.BufferedWriter(
+        new java.io.OutputStreamWriter(fileList, StandardCharsets.UTF_8));
+    this.fileList.write("# mode\tsize\tmtime\tsha256\tpath\n");
     this.tar = new TarArchiveOutputStream(out, BUFFER, "UTF-8");
     this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -98,6 +107,7 @@ public final class DataDirectoryTar implements AutoCloseable {
     tar.putArchiveEntry(entry);
     tar.write(data);
     tar.closeArchiveEntry();
+    list(entry, sha256.digest(data));
     done(data.length);
   }
 
@@ -130,9 +140,11 @@ public final class DataDirectoryTar implements AutoCloseable {
           n = (int) Math.min(buffer.length, left);
         }
         tar.write(buffer, 0, n);
+        sha256.update(buffer, 0, n);
         left -= n;
       }
       tar.closeArchiveEntry();
+      list(entry, sha256.digest());
       done(size);
       return true;
     }
@@ -194,6 +206,22 @@ public final class DataDirectoryTar implements AutoCloseable {
     }
   }
 
+  private void list(TarArchiveEntry entry, byte[] hash) throws IOException {
+    String path = entry.getName().replace("\\", "\\\\").replace("\t", "\\t")
+        .replace("\n", "\\n");
+    fileList.write(String.format(java.util.Locale.ROOT, "%o\t%d\t%s\t%s\t%s\n",
+        entry.getMode() & 07777, entry.getSize(), entry.getLastModifiedTime().toInstant(),
+        java.util.HexFormat.of().formatHex(hash), path));
+  }
+
+  private static java.security.MessageDigest newDigest() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   private static boolean excluded(String path, String fileName) {
     return EXCLUDED_FILES.contains(fileName) && (!path.contains("/")
         || fileName.equals("pg_internal.init"))
@@ -224,7 +252,8 @@ public final class DataDirectoryTar implements AutoCloseable {
   /** Finishes the tar stream and closes the output. */
   @Override
   public void close() throws IOException {
-    tar.finish();
-    tar.close();
+    try (tar; fileList) {
+      tar.finish();
+    }
   }
 }
