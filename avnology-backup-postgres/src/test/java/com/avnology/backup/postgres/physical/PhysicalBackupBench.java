@@ -59,7 +59,7 @@ final class PhysicalBackupBench {
           "-Ft", "-X", "fetch", "-c", "fast").inheritIO().start();
       int code = p.waitFor();
       System.out.printf("pg_basebackup -Ft -X fetch (exit %d): %d ms, %d MB%n", code, ms(t2),
-          size(dir.resolve("pgbb")) >> 20);
+          code == 0 ? size(dir.resolve("pgbb")) >> 20 : -1);
       Path seg = Files.list(data.resolve("pg_wal")).filter(f -> f.getFileName().toString()
           .matches("[0-9A-F]{24}")).findFirst().orElseThrow();
       Path script = dir.resolve("wal.sh");

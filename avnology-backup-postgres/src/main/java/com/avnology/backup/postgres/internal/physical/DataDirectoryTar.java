@@ -178,6 +178,10 @@ public final class DataDirectoryTar implements AutoCloseable {
       } catch (NoSuchFileException e) {
         continue;
       }
+      if (attrs.isSymbolicLink() && prefix.isEmpty() && name.equals("pg_wal")) {
+        // initdb --waldir: restored as a plain directory, as pg_basebackup does
+        attrs = Files.readAttributes(child, PosixFileAttributes.class);
+      }
       if (attrs.isDirectory()) {
         TarArchiveEntry entry = entry(name + "/", attrs, 040000);
         tar.putArchiveEntry(entry);
