@@ -144,6 +144,12 @@ final class PhysicalRecoveryTest {
   }
 
   @Test
+  void restore_immediate_stopsAtTheBaseBackup() throws Exception {
+    assertThat(restoreAndCount(RecoveryTarget.immediate(), "immediate"))
+        .containsExactly("base=1000");
+  }
+
+  @Test
   void restore_toEndOfArchive_hasAandB() throws Exception {
     assertThat(restoreAndCount(RecoveryTarget.end(), "end"))
         .containsExactly("A=100", "B=100", "base=1000");
