@@ -3,6 +3,7 @@ package com.avnology.backup;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where backup sets live: a directory ({@link FileSystemSink}), an S3 bucket, ….
@@ -50,6 +51,45 @@ public interface BackupSink {
    * @throws NotFoundException if no set has that id
    */
   void delete(String setId);
+
+  /**
+   * Stores an object outside the sets, such as an archived WAL segment under {@code wal/}. The
+   * object appears whole or not at all, and an existing object is never replaced.
+   *
+   * <p>Added for the WAL archive; sinks that do not override it cannot hold one.
+   *
+   * @param key the object's relative path, {@code /}-separated, not under {@code sets/}
+   * @param content the object's bytes, read to its end; the caller closes it
+   * @return {@code true} if stored, {@code false} if an object with that key exists (nothing was
+   *     written then)
+   * @throws IllegalArgumentException if the key is absolute, has {@code ..} or is under {@code
+   *     sets/}
+   * @throws StorageException if the object cannot be stored, or the sink cannot store objects
+   */
+  default boolean putObjectIfAbsent(String key, InputStream content) {
+    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
+        + " (needed for the WAL archive): use a file-system sink");
+  }
+
+  /**
+   * @param key an object's key, as given to {@link #putObjectIfAbsent(String, InputStream)}
+   * @return the object's stored bytes, or empty if there is no such object
+   * @throws StorageException if it cannot be read, or the sink cannot store objects
+   */
+  default Optional<InputStream> openObject(String key) {
+    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
+        + " (needed for the WAL archive): use a file-system sink");
+  }
+
+  /**
+   * @param prefix the start of the keys wanted, such as {@code wal/00000001/}
+   * @return the keys of stored objects starting so, sorted; empty if there are none
+   * @throws StorageException if the sink cannot be read, or cannot store objects
+   */
+  default List<String> listObjects(String prefix) {
+    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
+        + " (needed for the WAL archive): use a file-system sink");
+  }
 
   /**
    * @return where this sink writes, for messages; never contains a secret

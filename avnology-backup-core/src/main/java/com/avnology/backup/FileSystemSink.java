@@ -2,6 +2,7 @@ package com.avnology.backup;
 
 import static java.util.Objects.requireNonNull;
 
+import com.avnology.backup.internal.FileObjects;
 import com.avnology.backup.internal.FileSetWriter;
 import com.avnology.backup.internal.Names;
 import com.avnology.backup.internal.StaleSetDirectories;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -161,6 +163,27 @@ public final class FileSystemSink implements BackupSink {
       throw new StorageException("cannot delete manifest of set " + setId + ": " + e, e);
     }
     TreeDeleter.delete(dir);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Written under a temporary name, synced, then hard-linked into place, which fails if the
+   * key exists, so two writers of one key never see a half-written or replaced object.
+   */
+  @Override
+  public boolean putObjectIfAbsent(String key, InputStream content) {
+    return FileObjects.putIfAbsent(root, key, requireNonNull(content, "null content"));
+  }
+
+  @Override
+  public Optional<InputStream> openObject(String key) {
+    return FileObjects.open(root, key);
+  }
+
+  @Override
+  public List<String> listObjects(String prefix) {
+    return FileObjects.list(root, requireNonNull(prefix, "null prefix"));
   }
 
   private void requireRoot() {

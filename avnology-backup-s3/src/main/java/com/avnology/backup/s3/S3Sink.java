@@ -195,6 +195,61 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>On S3 the existence check and the upload are two requests: two writers of one key at the
+   * same moment can both succeed, the later one's bytes winning (PostgreSQL runs one archiver per
+   * cluster; give each cluster its own prefix). The object itself appears whole or not at all. It
+   * is uploaded from memory, so keep objects small (a WAL segment is at most its size, 16 MiB by
+   * default).
+   */
+  @Override
+  public boolean putObjectIfAbsent(String key, InputStream content) {
+    String full = objectKey(key);
+    java.util.Objects.requireNonNull(content, "null content");
+    if (ops.stat(full).isPresent()) {
+      return false;
+    }
+    try {
+      byte[] data = content.readAllBytes();
+      ops.put(full, data, data.length);
+      return true;
+    } catch (IOException e) {
+      throw new StorageException("cannot read the content of " + key + " for " + this + ": " + e,
+          e);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> openObject(String key) {
+    String full = objectKey(key);
+    try {
+      return Optional.of(ops.get(full));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<String> listObjects(String keyPrefix) {
+    java.util.Objects.requireNonNull(keyPrefix, "null prefix");
+    return ops.list(prefix + keyPrefix).stream()
+        .map(item -> item.objectName().substring(prefix.length()))
+        .filter(k -> !k.startsWith("sets/"))
+        .sorted()
+        .toList();
+  }
+
+  private String objectKey(String key) {
+    BackupNames.checkArtifactPath(java.util.Objects.requireNonNull(key, "null key"));
+    if (key.startsWith("sets/") || key.equals("sets")) {
+      throw new IllegalArgumentException("object key " + key + " is under sets/, which holds"
+          + " backup sets: choose another prefix, such as wal/");
+    }
+    return prefix + key;
+  }
+
+  /**
    * A URL anyone holding it can download an artifact with, until it expires; for handing a backup
    * to another machine without credentials.
    *

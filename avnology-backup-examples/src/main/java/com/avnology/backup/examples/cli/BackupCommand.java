@@ -36,6 +36,12 @@ final class BackupCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
+  @Option(names = "--data-dir", paramLabel = "PGDATA",
+      description = "Back up --postgres physically: this data directory (readable by this"
+          + " process) between pg_backup_start and pg_backup_stop, with the WAL it needs;"
+          + " restore it with restore --data-dir and point-in-time targets")
+  Path dataDir;
+
   @Option(names = "--compression", paramLabel = "ALGO[:LEVEL]",
       description = "none, gzip[:1-9] or zstd[:1-22] (default: zstd:1 for sets, gzip:6 for"
           + " --format custom)")
@@ -103,7 +109,14 @@ final class BackupCommand implements Callable<Integer> {
         .sink(sink)
         .compression(Compression.parse(compression == null ? "zstd:1" : compression));
     encryption.encryption().ifPresent(builder::encryption);
-    if (postgres.present()) {
+    if (dataDir != null && !postgres.present()) {
+      throw new ParameterException(spec.commandLine(),
+          "--data-dir needs --postgres JDBC_URL: the server whose data directory it is");
+    }
+    if (dataDir != null) {
+      builder.target(com.avnology.backup.postgres.physical.PhysicalTarget.builder(
+          postgres.dataSource(), dataDir).build());
+    } else if (postgres.present()) {
       builder.target(postgresTarget());
     }
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));

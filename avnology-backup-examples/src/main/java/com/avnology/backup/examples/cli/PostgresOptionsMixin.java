@@ -18,6 +18,17 @@ final class PostgresOptionsMixin {
     return url != null;
   }
 
+  /** @return a data source for {@link #url}, with the password from PGPASSWORD if any */
+  javax.sql.DataSource dataSource() {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(url);
+    String password = System.getenv("PGPASSWORD");
+    if (password != null && !url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      ds.setPassword(password);
+    }
+    return ds;
+  }
+
   PostgresTarget.Builder builder() {
     PostgresTarget.Builder b = PostgresTarget.builder(url).jobs(jobs);
     String password = System.getenv("PGPASSWORD");

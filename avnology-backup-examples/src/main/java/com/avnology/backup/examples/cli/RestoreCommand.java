@@ -44,6 +44,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
+  @picocli.CommandLine.Mixin PhysicalRestoreOptions physical = new PhysicalRestoreOptions();
+
   @Option(names = "--clean",
       description = "Replace the archive's objects in a non-empty database (else it must be"
           + " empty); in one transaction unless --swap, so the old data stays if anything fails")
@@ -102,14 +104,19 @@ final class RestoreCommand implements Callable<Integer> {
     if (fromDump != null) {
       return restoreDump();
     }
-    if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present()) {
+    if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present() && !physical.present()) {
       throw new ParameterException(spec.commandLine(),
           "nothing to restore: give --postgres JDBC_URL, --volume NAME=PATH or"
-              + " --bucket NAME=S3_URI (each repeatable but --postgres)");
+              + " --bucket NAME=S3_URI (each repeatable but --postgres), or --data-dir NEWDIR"
+              + " for a physical backup");
     }
-    com.avnology.backup.SetRestorePlan.Builder plan = RestorePlan.from(Sinks.open(from));
+    com.avnology.backup.BackupSink sink = Sinks.open(from);
+    com.avnology.backup.SetRestorePlan.Builder plan = RestorePlan.from(sink);
     encryption.encryption().ifPresent(plan::encryption);
-    if (!set.equals("latest")) {
+    if (physical.present()) {
+      plan.target(physical.target(spec, from));
+      physical.set(spec, sink, set).ifPresent(plan::set);
+    } else if (!set.equals("latest")) {
       plan.set(set);
     }
     if (postgres.present()) {

@@ -109,6 +109,14 @@ public final class MajorServers implements AutoCloseable {
         .start();
   }
 
+  /**
+   * @param major a major from {@link #available()}
+   * @return a resolver of that major's binaries, for a server built by hand
+   */
+  public static PgBinaryResolver binaries(int major) {
+    return resolver(jar(major));
+  }
+
   private static PgBinaryResolver resolver(Path jar) {
     return (system, arch) -> {
       // zonky passes "Linux"; its own resolver lower-cases it, as the jars' entry names are

@@ -1,0 +1,41 @@
+package com.avnology.backup.examples.cli;
+
+import com.avnology.backup.postgres.physical.WalArchive;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code avnology-backup wal-get}: PostgreSQL's restore_command. */
+@Command(name = "wal-get", mixinStandardHelpOptions = true,
+    description = "Restores one archived WAL file, checking its SHA-256, as"
+        + " restore_command = 'avnology-backup wal-get --from SINK %f %p'. Exits 1 when the"
+        + " archive does not hold it (PostgreSQL asks for files that may not exist).")
+final class WalGetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--from", required = true, paramLabel = "SINK",
+      description = "The WAL archive's sink: file:/path")
+  String from;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file's name (%f)")
+  String name;
+
+  @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p)")
+  Path destination;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    if (WalArchive.of(Sinks.open(from)).get(name, destination)) {
+      return ExitCodes.OK;
+    }
+    spec.commandLine().getErr().printf("WAL file %s is not in %s%n", name, from);
+    return ExitCodes.FAILED;
+  }
+}

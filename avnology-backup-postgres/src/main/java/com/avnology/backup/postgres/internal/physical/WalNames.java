@@ -1,0 +1,97 @@
+package com.avnology.backup.postgres.internal.physical;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Names of WAL files and their keys in a sink. Stateless. */
+public final class WalNames {
+  /** Segments, partial segments, timeline history files and backup history files. */
+  private static final Pattern WAL_FILE = Pattern.compile(
+      "[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
+  private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+
+  private WalNames() {}
+
+  /**
+   * @param name a WAL file's name, as PostgreSQL's {@code %f}
+   * @return the name
+   * @throws IllegalArgumentException if it is not a WAL file's name
+   */
+  public static String check(String name) {
+    if (name == null || !WAL_FILE.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a WAL file name: " + name + "; expected a segment"
+          + " such as 000000010000000000000003, a .partial or .backup file or a timeline .history"
+          + " file (give PostgreSQL's %f or the file %p points to)");
+    }
+    return name;
+  }
+
+  /** @return whether the name is a complete segment's */
+  public static boolean isSegment(String name) {
+    return SEGMENT.matcher(name).matches();
+  }
+
+  /**
+   * @param name a WAL file's name
+   * @return its key in a sink: {@code wal/<timeline>/<name>.zst}
+   */
+  public static String key(String name) {
+    check(name);
+    return "wal/" + name.substring(0, 8) + "/" + name + ".zst";
+  }
+
+  /**
+   * @param timeline a timeline id
+   * @param lsn a WAL location
+   * @param segmentSize the server's wal_segment_size in bytes
+   * @return the name of the segment holding the byte at {@code lsn}
+   */
+  public static String segment(int timeline, long lsn, long segmentSize) {
+    long segno = Long.divideUnsigned(lsn, segmentSize);
+    long perId = 0x1_0000_0000L / segmentSize;
+    return String.format(Locale.ROOT, "%08X%08X%08X", timeline, segno / perId, segno % perId);
+  }
+
+  /**
+   * @param timeline a timeline id
+   * @param start the first location needed
+   * @param end the end of the last record needed (exclusive)
+   * @param segmentSize the server's wal_segment_size in bytes
+   * @return the names of the segments holding {@code [start, end)}, in order
+   */
+  public static List<String> range(int timeline, long start, long end, long segmentSize) {
+    List<String> names = new ArrayList<>();
+    long first = start / segmentSize;
+    long last = (end - 1) / segmentSize;
+    for (long segno = first; segno <= last; segno++) {
+      names.add(segment(timeline, segno * segmentSize, segmentSize));
+    }
+    return names;
+  }
+
+  /**
+   * @param lsn a location in PostgreSQL's text form, such as {@code 0/3000028}
+   * @return it as a number
+   * @throws IllegalArgumentException if malformed
+   */
+  public static long parseLsn(String lsn) {
+    int slash = lsn == null ? -1 : lsn.indexOf('/');
+    try {
+      if (slash > 0) {
+        return (Long.parseLong(lsn.substring(0, slash), 16) << 32)
+            | Long.parseLong(lsn.substring(slash + 1), 16);
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the message below
+    }
+    throw new IllegalArgumentException("not a WAL location: " + lsn + "; expected the form"
+        + " 0/3000028 (as pg_current_wal_lsn() shows)");
+  }
+
+  /** @return {@code lsn} in PostgreSQL's text form */
+  public static String formatLsn(long lsn) {
+    return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFF_FFFFL);
+  }
+}
