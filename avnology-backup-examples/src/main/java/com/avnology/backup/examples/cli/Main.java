@@ -61,13 +61,30 @@ public final class Main implements Runnable {
     int code = run(args);
     System.out.flush();
     System.err.flush();
-    if (shutdown.get()) {
-      // exit() would wait for the hooks, one of which waits for us
-      reported.countDown();
+    if (shutdown.get() || shuttingDown()) {
+      // exit() would block for ever once the shutdown has begun, and the JVM would end with the
+      // signal's status (130/143), not ours. Halt with our code while our hook still holds the
+      // shutdown: releasing it first lets the JVM's own halt win the race.
       Runtime.getRuntime().halt(code);
     }
     reported.countDown();
     System.exit(code);
+  }
+
+  /**
+   * Whether the JVM's shutdown has begun. The flag our hook sets is not enough: the hooks start
+   * in no particular order, and the restore's own hook may have undone the restore (and made us
+   * return) before ours ran. The runtime refuses new hooks from the moment the shutdown starts.
+   */
+  private static boolean shuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 
   /**
