@@ -1,0 +1,81 @@
+package com.avnology.backup.postgres.internal.importing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** psql's statement splitting, on what pg_dump writes and what trips naive splitters. */
+final class ScriptReaderTest {
+  private static List<String> split(String script) throws IOException {
+    ScriptReader r = new ScriptReader(new StringReader(script));
+    List<String> out = new ArrayList<>();
+    ScriptReader.Command c;
+    while ((c = r.next()) != null) {
+      out.add(c.kind() + ":" + c.text());
+      if (c.kind() == ScriptReader.Kind.COPY) {
+        String line;
+        while ((line = r.copyLine()) != null) {
+          out.add("ROW:" + line);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void quotesCommentsAndBodies_doNotEndStatements() throws IOException {
+    String script = "\\restrict abc123\n"
+        + "-- a comment; with a semicolon\n"
+        + "SET standard_conforming_strings = on;\n"
+        + "SELECT 'a;''b', E'c\\';d', \"we;ird\" /* x; /* nested; */ y */ FROM t;\n"
+        + "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $fn$ BEGIN RETURN 1; END $fn$;\n"
+        + "CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql\n"
+        + "BEGIN ATOMIC\n SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;\n SELECT a;\nEND;\n"
+        + "CREATE TABLE x$y (v int DEFAULT $1$);\n"
+        + "COPY public.t (a, b) FROM stdin;\n"
+        + "1\tsemi;colon\n"
+        + "2\t\\N\n"
+        + "\\.\n"
+        + "SELECT $$ $not$ ; $$;\n"
+        + "\\unrestrict abc123\n";
+
+    assertThat(split(script)).containsExactly(
+        "META:\\restrict abc123",
+        "SQL:SET standard_conforming_strings = on",
+        "SQL:SELECT 'a;''b', E'c\\';d', \"we;ird\"   FROM t",
+        "SQL:CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $fn$ BEGIN RETURN 1; END $fn$",
+        "SQL:CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n SELECT CASE WHEN"
+            + " a > 0 THEN 1 ELSE 2 END;\n SELECT a;\nEND",
+        "SQL:CREATE TABLE x$y (v int DEFAULT $1$)",
+        "COPY:COPY public.t (a, b) FROM stdin",
+        "ROW:1\tsemi;colon",
+        "ROW:2\t\\N",
+        "SQL:SELECT $$ $not$ ; $$",
+        "META:\\unrestrict abc123");
+  }
+
+  @Test
+  void truncatedScripts_areReportedWithTheirLine() {
+    assertThatThrownBy(() -> split("SELECT 1;\nSELECT 'open"))
+        .isInstanceOf(ScriptException.class).hasMessageContaining("inside a quoted string")
+        .hasMessageContaining("line 2");
+    assertThatThrownBy(() -> split("COPY t FROM stdin;\n1\n2\n"))
+        .isInstanceOf(ScriptException.class).hasMessageContaining("inside the data of a COPY");
+    assertThatThrownBy(() -> split("CREATE FUNCTION f() AS $b$ x"))
+        .isInstanceOf(ScriptException.class).hasMessageContaining("$b$ quoted body");
+    assertThatThrownBy(() -> split("SELECT 1"))
+        .isInstanceOf(ScriptException.class).hasMessageContaining("no semicolon");
+  }
+
+  @Test
+  void copyTable_isTheQualifiedName() {
+    assertThat(PlainScript.copyTable("COPY public.\"Weird \"\"x\"\"\" (a) FROM stdin"))
+        .isEqualTo("public.\"Weird \"\"x\"\"\"");
+    assertThat(PlainScript.copyTable("COPY s.t FROM stdin")).isEqualTo("s.t");
+  }
+}
