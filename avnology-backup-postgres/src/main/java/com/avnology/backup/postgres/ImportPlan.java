@@ -82,6 +82,7 @@ public final class ImportPlan implements RestorePlan {
   private final Path file;
   private final PostgresTarget target;
   private final List<String> locations;
+  private final String baselineVersion;
   private final int attempts;
   private final Duration backoff;
   private final Path workDirectory;
@@ -91,6 +92,7 @@ public final class ImportPlan implements RestorePlan {
     this.file = b.file;
     this.target = b.target;
     this.locations = List.copyOf(b.locations);
+    this.baselineVersion = b.baselineVersion;
     this.attempts = b.attempts;
     this.backoff = b.backoff;
     this.workDirectory = b.workDirectory;
@@ -349,8 +351,14 @@ public final class ImportPlan implements RestorePlan {
       Duration restored = Duration.ofNanos(System.nanoTime() - t1);
       List<HealthCheck> checks = new ArrayList<>();
       checks.add(rowCheck(f.rows));
-      if (!locations.isEmpty()) {
-        checks.add(migrate());
+      if (!locations.isEmpty() && checks.get(0).ok()) {
+        HealthCheck migrated = migrate();
+        if (!migrated.ok()) {
+          throw new BackupException(shown() + " was imported (" + checks.get(0).detail()
+              + "), but the migrations failed: " + migrated.detail()
+              + "; the imported data stays in the database");
+        }
+        checks.add(migrated);
       }
       List<HealthCheck> failed = checks.stream().filter(c -> !c.ok()).toList();
       if (!failed.isEmpty()) {
@@ -366,8 +374,12 @@ public final class ImportPlan implements RestorePlan {
 
   private HealthCheck migrate() {
     try {
-      MigrationResult m = Migrations.flyway(target.dataSource())
-          .locations(locations.toArray(String[]::new)).migrate();
+      Migrations migrations = Migrations.flyway(target.dataSource())
+          .locations(locations.toArray(String[]::new));
+      if (baselineVersion != null) {
+        migrations = migrations.baselineVersion(baselineVersion);
+      }
+      MigrationResult m = migrations.migrate();
       return HealthCheck.passed("migrations", m.toString());
     } catch (RuntimeException e) {
       return HealthCheck.failed("migrations", e.getMessage());
@@ -417,6 +429,7 @@ public final class ImportPlan implements RestorePlan {
     private final Path file;
     private PostgresTarget target;
     private final List<String> locations = new ArrayList<>();
+    private String baselineVersion;
     private int attempts = 5;
     private Duration backoff = Duration.ofSeconds(1);
     private Path workDirectory;
@@ -445,6 +458,17 @@ public final class ImportPlan implements RestorePlan {
       for (String l : locations) {
         this.locations.add(requireNonNull(l, "null location"));
       }
+      return this;
+    }
+
+    /**
+     * @param version for a source without Flyway's history table (a schema made elsewhere): the
+     *     version its schema is at, recorded as applied before the later migrations run (see
+     *     {@link Migrations#baselineVersion(String)})
+     * @return this
+     */
+    public Builder baselineVersion(String version) {
+      this.baselineVersion = requireNonNull(version, "null version");
       return this;
     }
 

@@ -30,6 +30,7 @@ public final class Main implements Runnable {
     COMMANDS.put("mirror", MirrorCommand::new);
     COMMANDS.put("s3-server", S3ServerCommand::new);
     COMMANDS.put("migrate", MigrateCommand::new);
+    COMMANDS.put("import", ImportCommand::new);
     COMMANDS.put("wal-push", WalPushCommand::new);
     COMMANDS.put("wal-get", WalGetCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);

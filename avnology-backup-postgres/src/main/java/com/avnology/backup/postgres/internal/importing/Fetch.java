@@ -173,7 +173,7 @@ public final class Fetch {
         OutputStream out = Files.newOutputStream(to)) {
       return in.transferTo(out);
     } catch (IOException e) {
-      throw new StorageException(file.getFileName() + " cannot be decompressed ("
+      throw new com.avnology.backup.IntegrityException(file.getFileName() + " cannot be decompressed ("
           + wrapping.name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage()
           + "; it is truncated or damaged; nothing was written to the database", e);
     }
