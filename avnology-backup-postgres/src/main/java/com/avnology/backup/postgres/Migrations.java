@@ -108,7 +108,8 @@ public final class Migrations {
    * @return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema
    */
   public static Migrations flyway(DataSource dataSource) {
-    return new Migrations(requireNonNull(dataSource, "null dataSource"),
+    return new Migrations(com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(
+        requireNonNull(dataSource, "null dataSource")),
         List.of(DEFAULT_LOCATION), List.of(), DEFAULT_TABLE, null, null,
         Migrations.class.getClassLoader(), DEFAULT_LOCK_TIMEOUT, null);
   }

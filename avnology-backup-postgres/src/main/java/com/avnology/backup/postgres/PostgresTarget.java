@@ -50,7 +50,7 @@ public final class PostgresTarget implements BackupTarget {
   private final PostgresOptions options;
 
   private PostgresTarget(Builder b) {
-    this.dataSource = b.dataSource;
+    this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(b.dataSource);
     this.name = b.name;
     this.jobs = b.jobs;
     this.options = new PostgresOptions(

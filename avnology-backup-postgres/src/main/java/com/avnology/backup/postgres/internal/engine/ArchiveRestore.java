@@ -49,6 +49,8 @@ public final class ArchiveRestore {
   private final PostgresOptions options;
   private final ShutdownGuard sharedGuard;
   private final boolean marker;
+  /** The settings each transaction of the restore starts with. */
+  private volatile String local;
   private volatile RestoreProgress progress = RestoreProgress.NONE;
 
   /**
@@ -112,6 +114,7 @@ public final class ArchiveRestore {
     checkSupported(plan, source);
     progress.expect(plan.all().size());
     source = TranscodingArchiveSource.utf8(source, toc).orElseThrow();
+    local = Sessions.local(plan.searchPath);
     ShutdownGuard own = sharedGuard == null ? ShutdownGuard.install(source.describe()) : null;
     ShutdownGuard guard = own != null ? own : sharedGuard;
     try {
@@ -135,7 +138,7 @@ public final class ArchiveRestore {
     try {
       leader = Connections.open(dataSource, "restore");
       guard.watch(leader);
-      Sessions.restore(leader, plan.searchPath);
+      Sessions.restore(leader);
       Sessions.label(leader, "restore leader");
       Optional<String> unfinished = RestoreMarker.find(leader);
       if (!options.clean()) {
@@ -145,6 +148,9 @@ public final class ArchiveRestore {
       interruptedCheck(guard, null);
       leader.setAutoCommit(false);
       began = true;
+      try (Statement s = leader.createStatement()) {
+        s.execute(local);
+      }
       if (options.clean()) {
         if (unfinished.isPresent()) {
           log.warn("{}; this restore replaces it", unfinished.get());
@@ -165,7 +171,7 @@ public final class ArchiveRestore {
       runSerial(leader, plan.last, guard);
       interruptedCheck(guard, null);
       try (Statement s = leader.createStatement()) {
-        s.execute("SET synchronous_commit = on");
+        s.execute("SET LOCAL synchronous_commit = on");
       }
       committing = true;
       try {
@@ -213,7 +219,7 @@ public final class ArchiveRestore {
     try {
       leader = Connections.open(dataSource, "restore");
       guard.watch(leader);
-      Sessions.restore(leader, plan.searchPath);
+      Sessions.restore(leader);
       Sessions.label(leader, "restore leader");
       refuseUnfinished(RestoreMarker.find(leader));
       EmptyCheck.requireEmpty(leader);
@@ -228,6 +234,9 @@ public final class ArchiveRestore {
       long t0 = System.nanoTime();
       leader.setAutoCommit(false);
       try {
+        try (Statement s = leader.createStatement()) {
+          s.execute(local);
+        }
         for (TocEntry e : plan.preData) {
           apply(leader, e, guard);
         }
@@ -343,7 +352,7 @@ public final class ArchiveRestore {
         Connection c = null;
         try {
           c = Connections.open(dataSource, "restore worker");
-          Sessions.restore(c, searchPath);
+          Sessions.restore(c);
           Sessions.label(c, "restore worker");
           worker.complete(c);
         } catch (SQLException | RuntimeException e) {
@@ -486,14 +495,29 @@ public final class ArchiveRestore {
     }
   }
 
+  /**
+   * Applies an entry: in the caller's transaction when there is one, else in one of its own that
+   * starts with the restore's {@linkplain Sessions#local settings}.
+   */
   private void apply(Connection c, TocEntry e, ShutdownGuard guard) {
     interruptedCheck(guard, e);
+    boolean own = false;
     try (Statement s = c.createStatement()) {
+      own = c.getAutoCommit();
+      String first = null;
+      if (own) {
+        c.setAutoCommit(false);
+        first = local;
+      }
       if (e.tableAm() != null && !e.tableAm().isEmpty()) {
-        s.execute("SET default_table_access_method = " + Identifiers.quote(e.tableAm()));
+        String am = "SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm());
+        first = first == null ? am : first + ";\n" + am;
       }
       if (e.defn() != null && !e.defn().isBlank()) {
-        s.execute(e.defn());
+        // one round trip for the settings and the entry
+        s.execute(first == null ? e.defn() : first + ";\n" + e.defn());
+      } else if (first != null) {
+        s.execute(first);
       }
       if (!options.noOwner()) {
         var owner = OwnerStatements.of(e);
@@ -501,9 +525,19 @@ public final class ArchiveRestore {
           s.execute(owner.get());
         }
       }
+      if (own) {
+        c.commit();
+      }
       progress.entryDone();
     } catch (SQLException ex) {
+      if (own) {
+        rollbackQuietly(c);
+      }
       throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
+    } finally {
+      if (own) {
+        autocommit(c);
+      }
     }
   }
 
@@ -525,11 +559,11 @@ public final class ArchiveRestore {
         // load commits, which is harmless: the table did not exist before this restore. In a
         // single transaction the table was created in it, which FREEZE needs, and nobody sees
         // anything before the end.
-        if (!inTransaction) {
-          c.setAutoCommit(false);
-          s.execute("TRUNCATE TABLE ONLY " + table);
-        }
         copy += " WITH (FREEZE)";
+      }
+      if (!inTransaction) {
+        c.setAutoCommit(false);
+        s.execute(ownTable ? local + ";\nTRUNCATE TABLE ONLY " + table : local);
       }
       // A load through another table (pg_dump --load-via-partition-root loads a partition through
       // its root, which FREEZE refuses) is a plain COPY, as pg_restore 16 does it: truncating the
@@ -538,7 +572,7 @@ public final class ArchiveRestore {
       // reads what the decoder left and checks the artifact's size and SHA-256 before the load
       // is committed
       in.close();
-      if (ownTable && !inTransaction) {
+      if (!inTransaction) {
         c.commit();
       }
       progress.rowsDone(rows);

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Session settings of dump and restore connections, as pg_dump's {@code setup_connection} and
@@ -21,22 +23,6 @@ public final class Sessions {
    * @throws SQLException if the server refuses
    */
   public static void dump(Connection c, String snapshot) throws SQLException {
-    c.setAutoCommit(true);
-    try (Statement s = c.createStatement()) {
-      s.execute("SELECT pg_catalog.set_config('search_path', '', false)");
-      s.execute("SET DATESTYLE = ISO");
-      s.execute("SET INTERVALSTYLE = POSTGRES");
-      s.execute("SET extra_float_digits TO 3");
-      s.execute("SET synchronize_seqscans TO off");
-      s.execute("SET statement_timeout = 0");
-      s.execute("SET lock_timeout = 0");
-      s.execute("SET idle_in_transaction_session_timeout = 0");
-      s.execute("SET row_security = off");
-      if (hasSetting(s, "restrict_nonsystem_relation_kind")) {
-        s.execute("SELECT pg_catalog.set_config('restrict_nonsystem_relation_kind',"
-            + " 'view, foreign-table', false)");
-      }
-    }
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -46,42 +32,77 @@ public final class Sessions {
         }
         s.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
       }
+      // Local to the transaction, which lasts as long as the dump: through a transaction-pooling
+      // PgBouncer, session settings made outside it would land on another server session (and
+      // stay there for other clients).
+      s.execute("SELECT pg_catalog.set_config('search_path', '', true),"
+          + " pg_catalog.set_config('datestyle', 'ISO', true),"
+          + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
+          + " pg_catalog.set_config('extra_float_digits', '3', true),"
+          + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
+          + " pg_catalog.set_config('statement_timeout', '0', true),"
+          + " pg_catalog.set_config('lock_timeout', '0', true),"
+          + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
+          + " pg_catalog.set_config('row_security', 'off', true)");
+      s.execute("SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
+          + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
     }
   }
 
   /**
-   * Prepares a restore connection (autocommit on).
+   * Prepares a restore connection (autocommit on). The settings a restore needs are made per
+   * transaction ({@link #local}); the session gets only what must hold while it idles between
+   * them.
    *
    * @param c a new connection
-   * @param searchPath the archive's SEARCHPATH statement, or null
    * @throws SQLException if the server refuses
    */
-  public static void restore(Connection c, String searchPath) throws SQLException {
+  public static void restore(Connection c) throws SQLException {
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {
-      s.execute("SET statement_timeout = 0");
-      s.execute("SET lock_timeout = 0");
-      s.execute("SET idle_in_transaction_session_timeout = 0");
       // the leader idles through the data phase, workers through pre-data (PostgreSQL 14+)
       s.execute("SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
           + " WHERE pg_catalog.current_setting('server_version_num')::int >= 140000");
-      s.execute("SET standard_conforming_strings = on");
-      s.execute(searchPath != null && !searchPath.isBlank()
-          ? searchPath
-          : "SELECT pg_catalog.set_config('search_path', '', false)");
-      s.execute("SET check_function_bodies = false");
-      s.execute("SET xmloption = content");
-      s.execute("SET client_min_messages = warning");
-      s.execute("SET row_security = off");
-      // Faster loads than pg_restore's defaults, without weakening the end result: commits are
-      // made durable by durable(...) once the restore is complete, and index builds sort in memory
-      // when they can.
-      s.execute("SET synchronous_commit = off");
-      s.execute("SELECT pg_catalog.set_config('maintenance_work_mem', '256MB', false)"
-          + " WHERE pg_catalog.current_setting('maintenance_work_mem')::text NOT LIKE '%GB'"
-          + " AND pg_catalog.pg_size_bytes(pg_catalog.current_setting('maintenance_work_mem'))"
-          + " < 256 * 1024 * 1024");
     }
+  }
+
+  private static final Pattern SEARCH_PATH =
+      Pattern.compile("(?s).*set_config\\('search_path',\\s*'((?:[^']|'')*)',\\s*false\\).*");
+
+  /**
+   * The settings of a restore transaction, as pg_restore's {@code _doSetFixedOutputState} makes
+   * them for its session, local to the transaction: a transaction-pooling PgBouncer hands each
+   * transaction to any server session, so session settings would be lost (and leak to other
+   * clients). Faster loads than pg_restore's defaults, without weakening the end result: commits
+   * are made durable by {@link #durable} once the restore is complete, and index builds sort in
+   * memory when they can.
+   *
+   * @param searchPath the archive's SEARCHPATH statement, or null
+   * @return one statement to run first in every transaction of the restore
+   */
+  public static String local(String searchPath) {
+    String path = "";
+    if (searchPath != null) {
+      Matcher m = SEARCH_PATH.matcher(searchPath);
+      if (m.matches()) {
+        path = m.group(1);
+      }
+    }
+    return "SELECT pg_catalog.set_config('statement_timeout', '0', true),"
+        + " pg_catalog.set_config('lock_timeout', '0', true),"
+        + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
+        + " pg_catalog.set_config('standard_conforming_strings', 'on', true),"
+        + " pg_catalog.set_config('search_path', '" + path + "', true),"
+        + " pg_catalog.set_config('check_function_bodies', 'false', true),"
+        + " pg_catalog.set_config('xmloption', 'content', true),"
+        + " pg_catalog.set_config('client_min_messages', 'warning', true),"
+        + " pg_catalog.set_config('row_security', 'off', true),"
+        + " pg_catalog.set_config('synchronous_commit', 'off', true),"
+        + " pg_catalog.set_config('maintenance_work_mem', CASE WHEN"
+        + " pg_catalog.current_setting('maintenance_work_mem') NOT LIKE '%GB'"
+        + " AND pg_catalog.pg_size_bytes(pg_catalog.current_setting('maintenance_work_mem'))"
+        + " < 256 * 1024 * 1024 THEN '256MB'"
+        + " ELSE pg_catalog.current_setting('maintenance_work_mem') END, true)";
   }
 
   /**
@@ -109,19 +130,12 @@ public final class Sessions {
    */
   public static void durable(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("SET synchronous_commit = on");
       c.setAutoCommit(false);
+      s.execute("SET LOCAL synchronous_commit = on");
       s.execute("SELECT pg_catalog.txid_current()");
       c.commit();
     } finally {
       c.setAutoCommit(true);
-    }
-  }
-
-  private static boolean hasSetting(Statement s, String name) throws SQLException {
-    try (ResultSet rs = s.executeQuery(
-        "SELECT 1 FROM pg_catalog.pg_settings WHERE name = '" + name + "'")) {
-      return rs.next();
     }
   }
 }

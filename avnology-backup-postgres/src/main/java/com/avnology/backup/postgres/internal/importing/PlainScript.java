@@ -170,7 +170,7 @@ public final class PlainScript {
           if (cmd.kind() == ScriptReader.Kind.COPY) {
             rows.merge(copyTable(sql), copy(c, sql, script), Long::sum);
           } else {
-            s.execute(sql);
+            s.execute(local(sql));
           }
         }
       }
@@ -253,6 +253,27 @@ public final class PlainScript {
       s.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
       s.execute("COMMENT ON SCHEMA public IS 'standard public schema'");
     }
+  }
+
+  private static final Pattern SESSION_SET = Pattern.compile("(?is)^SET\\s+(?!LOCAL\\s|SESSION\\s)(.*)");
+  private static final Pattern SET_CONFIG = Pattern.compile(
+      "(?is)^(SELECT\\s+pg_catalog\\.set_config\\('[a-z_.]+',\\s*'(?:[^']|'')*',\\s*)false(\\))$");
+
+  /**
+   * The script's session settings, made local to its transaction: the same effect while it runs,
+   * and nothing left behind on a server session that a pooler (PgBouncer in transaction mode)
+   * hands to other clients afterwards.
+   */
+  static String local(String sql) {
+    Matcher m = SESSION_SET.matcher(sql);
+    if (m.matches()) {
+      return "SET LOCAL " + m.group(1);
+    }
+    m = SET_CONFIG.matcher(sql);
+    if (m.matches()) {
+      return m.group(1) + "true" + m.group(2);
+    }
+    return sql;
   }
 
   /** A setting this server does not know (a newer pg_dump's, such as transaction_timeout). */

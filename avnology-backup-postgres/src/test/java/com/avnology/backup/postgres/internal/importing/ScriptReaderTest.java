@@ -73,6 +73,15 @@ final class ScriptReaderTest {
   }
 
   @Test
+  void sessionSettings_becomeLocalToTheScriptsTransaction() {
+    assertThat(PlainScript.local("SET statement_timeout = 0")).isEqualTo("SET LOCAL statement_timeout = 0");
+    assertThat(PlainScript.local("SET LOCAL x = 1")).isEqualTo("SET LOCAL x = 1");
+    assertThat(PlainScript.local("SELECT pg_catalog.set_config('search_path', '', false)"))
+        .isEqualTo("SELECT pg_catalog.set_config('search_path', '', true)");
+    assertThat(PlainScript.local("SETOF")).isEqualTo("SETOF");
+  }
+
+  @Test
   void copyTable_isTheQualifiedName() {
     assertThat(PlainScript.copyTable("COPY public.\"Weird \"\"x\"\"\" (a) FROM stdin"))
         .isEqualTo("public.\"Weird \"\"x\"\"\"");
