@@ -49,6 +49,21 @@ public final class SetRestorePlan implements RestorePlan {
   private final Encryption encryption;
   private final boolean builtInChecks;
   private final List<UserCheck> userChecks;
+  private final List<UserCheck> afterSteps;
+
+  private static int rank(BackupTarget t) {
+    switch (t.kind()) {
+      case "postgres":
+      case "physical":
+        return 0;
+      case "bucket":
+        return 1;
+      case "volume":
+        return 2;
+      default:
+        return 3;
+    }
+  }
 
   /** A check the caller added: a name and what to run. */
   private record UserCheck(String name, java.util.concurrent.Callable<?> check) {}
@@ -56,7 +71,12 @@ public final class SetRestorePlan implements RestorePlan {
   private SetRestorePlan(Builder b) {
     this.sink = b.sink;
     this.setId = b.setId;
-    this.targets = List.copyOf(b.targets.values());
+    // the runbook's order: databases first (what the buckets' and volumes' contents are named
+    // in), then buckets, then volumes; otherwise as given
+    List<BackupTarget> ordered = new ArrayList<>(b.targets.values());
+    ordered.sort(java.util.Comparator.comparingInt(SetRestorePlan::rank));
+    this.targets = List.copyOf(ordered);
+    this.afterSteps = List.copyOf(b.afterSteps);
     this.listener = b.listener;
     this.clock = b.clock;
     this.encryption = b.encryption;
@@ -138,6 +158,10 @@ public final class SetRestorePlan implements RestorePlan {
             entry.artifacts().stream().mapToLong(Manifest.Artifact::size).sum(), destination));
       }
     }
+    for (UserCheck step : afterSteps) {
+      steps.add(new RestoreDescription.Step(step.name(), "after the restore and the built-in"
+          + " checks", 0, 0, "runs before the user checks; a failure fails the plan"));
+    }
     return new RestoreDescription(id, steps);
   }
 
@@ -203,8 +227,19 @@ public final class SetRestorePlan implements RestorePlan {
         }
       }
     }
-    for (UserCheck c : userChecks) {
-      checks.add(run(c));
+    if (checks.stream().allMatch(HealthCheck::ok)) {
+      for (UserCheck step : afterSteps) {
+        HealthCheck done = run(step);
+        checks.add(done);
+        if (!done.ok()) {
+          throw new BackupException("set " + id + " was restored"
+              + (checks.size() > 1 ? " and checked" : "") + ", but the step after it, "
+              + step.name() + ", failed: " + done.detail() + "; the restored data stays as it is");
+        }
+      }
+      for (UserCheck c : userChecks) {
+        checks.add(run(c));
+      }
     }
     List<HealthCheck> failed = checks.stream().filter(c -> !c.ok()).toList();
     if (!failed.isEmpty()) {
@@ -320,6 +355,7 @@ public final class SetRestorePlan implements RestorePlan {
     private Encryption encryption;
     private boolean builtInChecks;
     private final List<UserCheck> userChecks = new ArrayList<>();
+    private final List<UserCheck> afterSteps = new ArrayList<>();
 
     private Builder(BackupSink sink) {
       this.sink = sink;
@@ -348,6 +384,21 @@ public final class SetRestorePlan implements RestorePlan {
     public Builder healthcheck(String name, java.util.concurrent.Callable<?> check) {
       userChecks.add(new UserCheck(requireNonNull(name, "null name"),
           requireNonNull(check, "null check")));
+      return this;
+    }
+
+    /**
+     * Adds a step run after every target is restored and the built-in checks passed, before the
+     * caller's checks: migrations to the latest schema, say. Its result is reported with the
+     * checks; a step that throws fails the plan (the restored data stays).
+     *
+     * @param name what it does, for the report
+     * @param step what to run; what it returns is the report's detail
+     * @return this builder
+     */
+    public Builder afterRestore(String name, java.util.concurrent.Callable<?> step) {
+      afterSteps.add(new UserCheck(requireNonNull(name, "null name"),
+          requireNonNull(step, "null step")));
       return this;
     }
 

@@ -380,7 +380,8 @@ public final class ImportPlan implements RestorePlan {
         migrations = migrations.baselineVersion(baselineVersion);
       }
       MigrationResult m = migrations.migrate();
-      return HealthCheck.passed("migrations", m.toString());
+      return HealthCheck.passed("migrations", m.applied().size() + " applied, now at version "
+          + java.util.Objects.toString(m.versionAfter(), "(none)"));
     } catch (RuntimeException e) {
       return HealthCheck.failed("migrations", e.getMessage());
     }

@@ -84,6 +84,16 @@ final class RestoreCommand implements Callable<Integer> {
           + " answer 2xx within 10 s (repeatable)")
   java.util.List<java.net.URI> healthcheckUrls = new java.util.ArrayList<>();
 
+  @Option(names = "--migrate", split = ",", paramLabel = "LOCATION",
+      description = "After the restore and its built-in checks, migrate the database to the latest"
+          + " version (Flyway locations: filesystem:DIR, classpath:PATH), before --healthcheck-url")
+  java.util.List<String> migrate = new java.util.ArrayList<>();
+
+  @Option(names = "--baseline-version", paramLabel = "VERSION",
+      description = "With --migrate, for a database without Flyway's history table: record"
+          + " VERSION as applied, then apply only later migrations")
+  String baselineVersion;
+
   @Option(names = "--dry-run",
       description = "Say what the restore would do (steps, sources, destinations, sizes, what it"
           + " would drop or overwrite) and write nothing")
@@ -134,6 +144,26 @@ final class RestoreCommand implements Callable<Integer> {
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
     if (healthcheck) {
       plan.healthcheck();
+    }
+    if (!migrate.isEmpty()) {
+      if (!postgres.present()) {
+        throw new ParameterException(spec.commandLine(), "--migrate migrates the database"
+            + " restored with --postgres JDBC_URL: give it");
+      }
+      javax.sql.DataSource ds = postgres.dataSource();
+      String[] locations = migrate.toArray(String[]::new);
+      plan.afterRestore("migrations", () -> {
+        com.avnology.backup.postgres.Migrations m =
+            com.avnology.backup.postgres.Migrations.flyway(ds).locations(locations);
+        if (baselineVersion != null) {
+          m = m.baselineVersion(baselineVersion);
+        }
+        com.avnology.backup.postgres.MigrationResult r = m.migrate();
+        return r.applied().size() + " applied, now at version "
+            + java.util.Objects.toString(r.versionAfter(), "(none)");
+      });
+    } else if (baselineVersion != null) {
+      throw new ParameterException(spec.commandLine(), "--baseline-version goes with --migrate");
     }
     healthcheckUrls.forEach(plan::healthcheckUrl);
     if (dryRun) {
