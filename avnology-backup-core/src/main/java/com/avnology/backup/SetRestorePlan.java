@@ -53,15 +53,12 @@ public final class SetRestorePlan implements RestorePlan {
 
   private static int rank(BackupTarget t) {
     switch (t.kind()) {
-      case "postgres":
-      case "physical":
-        return 0;
       case "bucket":
         return 1;
       case "volume":
         return 2;
       default:
-        return 3;
+        return 0; // databases, and kinds of the caller's own, as given
     }
   }
 
