@@ -85,9 +85,66 @@ public final class RestoreChecks {
       return List.of(HealthCheck.failed(check, "the database does not answer: "
           + e.getMessage()));
     }
-    return List.of(wrong.isEmpty()
+    HealthCheck counted = wrong.isEmpty()
         ? HealthCheck.passed(check, tables + " tables, " + rows + " rows as recorded")
-        : HealthCheck.failed(check, "of " + tables + " tables, " + String.join(", ", wrong)));
+        : HealthCheck.failed(check, "of " + tables + " tables, " + String.join(", ", wrong));
+    return metadata.keySet().stream().anyMatch(k -> k.startsWith("content."))
+        ? List.of(counted, content(dataSource, label, metadata)) : List.of(counted);
+  }
+
+  /**
+   * Reads every table the backup recorded a content digest for, as the backup read it (COPY text,
+   * the same session settings), and compares the digests.
+   */
+  private static HealthCheck content(DataSource dataSource, String label,
+      Map<String, String> metadata) {
+    String check = label + " content";
+    List<String> wrong = new ArrayList<>();
+    int tables = 0;
+    try (Connection c = Connections.open(dataSource, "checking the restored content")) {
+      Sessions.dump(c, null);
+      try (PreparedStatement find = c.prepareStatement("SELECT format('%I.%I', n.nspname,"
+          + " c.relname), (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+          + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
+          + " AND NOT a.attisdropped AND a.attgenerated = '') FROM pg_catalog.pg_class c"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE n.nspname || '.' || c.relname = ? AND c.relkind IN ('r', 'p', 'm')")) {
+        for (Map.Entry<String, String> m : new java.util.TreeMap<>(metadata).entrySet()) {
+          if (!m.getKey().startsWith("content.")) {
+            continue;
+          }
+          String table = m.getKey().substring("content.".length());
+          tables++;
+          find.setString(1, table);
+          String qualified = null;
+          String columns = null;
+          try (ResultSet rs = find.executeQuery()) {
+            if (rs.next()) {
+              qualified = rs.getString(1);
+              columns = rs.getString(2);
+            }
+          }
+          if (qualified == null) {
+            if (wrong.size() < 5) {
+              wrong.add(table + " missing");
+            }
+            continue;
+          }
+          RowDigest digest = new RowDigest(java.io.OutputStream.nullOutputStream());
+          c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut("COPY " + qualified
+              + (columns == null ? "" : " (" + columns + ")") + " TO STDOUT", digest);
+          if (!digest.value().equals(m.getValue()) && wrong.size() < 5) {
+            wrong.add(table + " differs from what the backup read");
+          }
+        }
+      }
+      c.rollback();
+    } catch (SQLException | java.io.IOException e) {
+      return HealthCheck.failed(check, "cannot read the restored tables: " + e.getMessage());
+    }
+    return wrong.isEmpty()
+        ? HealthCheck.passed(check, tables + " tables hold the rows the backup read")
+        : HealthCheck.failed(check, "of " + tables + " tables, " + String.join(", ", wrong));
   }
 
   private static long count(Connection c, String qualified) throws SQLException {

@@ -160,6 +160,7 @@ public final class SnapshotBackup {
       BackupContext context, Compression compression, CompressionAlgorithm algorithm)
       throws SQLException, IOException {
     Map<String, Long> rows = new ConcurrentHashMap<>();
+    Map<String, String> digests = new ConcurrentHashMap<>();
     List<TaskScheduler.Task<TableData>> tasks = new ArrayList<>();
     int order = 0;
     for (TableData t : tables) {
@@ -171,9 +172,11 @@ public final class SnapshotBackup {
         String path = name + "/" + t.dumpId() + ".dat" + algorithm.suffix();
         try (OutputStream out = new BufferedOutputStream(
             compression.compress(context.artifact(path, compression.algorithm())), COPY_BUFFER)) {
-          long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), out);
+          RowDigest digest = new RowDigest(out);
+          long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), digest);
           CopyTerminator.write(out);
           rows.put(t.schema() + "." + t.table(), n);
+          digests.put(t.schema() + "." + t.table(), digest.value());
           context.rowsDone(n);
         } catch (SQLException e) {
           throw new SQLException("copying table " + t.schema() + "." + t.table() + " failed: "
@@ -186,6 +189,7 @@ public final class SnapshotBackup {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+    digests.forEach((table, d) -> context.metadata("content." + table, d));
     return rows;
   }
 
