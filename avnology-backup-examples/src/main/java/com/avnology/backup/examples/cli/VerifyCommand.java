@@ -29,6 +29,13 @@ final class VerifyCommand implements Callable<Integer> {
           + " server lost): the database holds part of a restore, or a swap left a database")
   String postgres;
 
+  @Option(names = "--test-restore", paramLabel = "JDBC_URL",
+      description = "After the artifact check, restore the set's databases into scratch databases"
+          + " on this server (any database of it; the role needs CREATEDB) and its volumes into a"
+          + " scratch directory, compare row counts and content digests with what the backup"
+          + " recorded, then drop the scratch copies")
+  String testRestore;
+
   @Option(names = "--set", defaultValue = "latest", paramLabel = "ID|latest",
       description = "The set to verify (default: ${DEFAULT-VALUE})")
   String set;
@@ -95,6 +102,26 @@ final class VerifyCommand implements Callable<Integer> {
     if (damage != null) {
       reportUnfinished(unfinished, 0);
       throw new IntegrityException(damage);
+    }
+    if (testRestore != null) {
+      PostgresOptionsMixin db = new PostgresOptionsMixin();
+      db.url = testRestore;
+      var test = com.avnology.backup.postgres.TestRestore.from(Sinks.open(from)).set(id)
+          .scratchServer(db.dataSource());
+      test = encryption.encryption().map(test::encryption).orElse(test);
+      com.avnology.backup.RestoreResult r;
+      try {
+        r = test.run();
+      } catch (com.avnology.backup.BackupException e) {
+        if (e.getMessage() != null && e.getMessage().contains("healthcheck failed")) {
+          // the set restores, but not to what the backup read
+          throw new IntegrityException("test restore of set " + id + " failed: "
+              + e.getMessage(), e);
+        }
+        throw e;
+      }
+      out.printf("test restore of set %s: ok in %d ms%n", id, r.duration().toMillis());
+      r.checks().forEach(c -> out.printf("  check %s: %s%n", c.name(), c.detail()));
     }
     return reportUnfinished(unfinished, ExitCodes.OK);
   }

@@ -41,6 +41,24 @@ final class PostgresCliTest {
   }
 
   @Test
+  void verify_testRestore_checksContentInAScratchDatabase() throws Exception {
+    exec("postgres", "CREATE DATABASE tr_src");
+    exec("tr_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
+        + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
+    String sink = "file:" + tmp.resolve("backups");
+    assertThat(CliTest.cli("backup", "--postgres", url("tr_src"), "--to", sink).code()).isZero();
+
+    CliTest.Run verify = CliTest.cli("verify", "--from", sink, "--test-restore",
+        url("postgres"));
+
+    assertThat(verify.code()).as(verify.err()).isZero();
+    assertThat(verify.out()).contains("check postgres/main rows: 1 tables, 500 rows as recorded")
+        .contains("check postgres/main content: 1 tables hold the rows the backup read");
+    assertThat(count("postgres", "SELECT count(*) FROM pg_database"
+        + " WHERE datname LIKE 'avnology_test_restore_%'")).isZero();
+  }
+
+  @Test
   void backupAndRestore_postgresDatabase_viaCli() throws Exception {
     exec("postgres", "CREATE DATABASE cli_src; CREATE DATABASE cli_dst");
     exec("cli_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
