@@ -511,13 +511,15 @@ public final class ArchiveRestore {
       }
       if (e.tableAm() != null && !e.tableAm().isEmpty()) {
         String am = "SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm());
-        first = first == null ? am : first + ";\n" + am;
+        first = first == null ? am : first + ";" + am;
+      }
+      if (first != null) {
+        s.execute(first);
       }
       if (e.defn() != null && !e.defn().isBlank()) {
-        // one round trip for the settings and the entry
-        s.execute(first == null ? e.defn() : first + ";\n" + e.defn());
-      } else if (first != null) {
-        s.execute(first);
+        // on its own: PgJDBC splits a string of several statements itself, and would split a
+        // SQL-standard function body (BEGIN ATOMIC … END) at its semicolons
+        s.execute(e.defn());
       }
       if (!options.noOwner()) {
         var owner = OwnerStatements.of(e);
@@ -563,7 +565,7 @@ public final class ArchiveRestore {
       }
       if (!inTransaction) {
         c.setAutoCommit(false);
-        s.execute(ownTable ? local + ";\nTRUNCATE TABLE ONLY " + table : local);
+        s.execute(ownTable ? local + ";TRUNCATE TABLE ONLY " + table : local);
       }
       // A load through another table (pg_dump --load-via-partition-root loads a partition through
       // its root, which FREEZE refuses) is a plain COPY, as pg_restore 16 does it: truncating the
