@@ -67,6 +67,7 @@ public final class CatalogReader {
     TypeReader.read(ctx);
     BaseTypeReader.read(ctx);
     FunctionReader.read(ctx);
+    LanguageReader.read(ctx);
     RelationReader.read(ctx);
     IndexReader.read(ctx);
     TriggerReader.read(ctx);

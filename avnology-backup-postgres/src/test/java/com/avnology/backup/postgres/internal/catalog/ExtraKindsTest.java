@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Collations, text search objects, operators, operator classes and families, casts, conversions,
- * extended statistics, default privileges and event triggers: restored from this reader's
+ * extended statistics, default privileges, event triggers, procedural languages and transforms: restored from this reader's
  * entries, the copy dumps identically, and every entry matches pg_dump's field by field.
  */
 final class ExtraKindsTest {
@@ -28,7 +28,8 @@ final class ExtraKindsTest {
     assertThat(cat.entries()).extracting(TocEntry::desc).contains("COLLATION",
         "TEXT SEARCH PARSER", "TEXT SEARCH TEMPLATE", "TEXT SEARCH DICTIONARY",
         "TEXT SEARCH CONFIGURATION", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "CAST",
-        "CONVERSION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER");
+        "CONVERSION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER", "PROCEDURAL LANGUAGE",
+        "TRANSFORM");
   }
 
   @Test
