@@ -187,3 +187,11 @@ CREATE FUNCTION xk.mood_from_sql(internal) RETURNS internal LANGUAGE internal IM
 CREATE TRANSFORM FOR xk.mood LANGUAGE plxk (FROM SQL WITH FUNCTION xk.mood_from_sql(internal));
 CREATE TRANSFORM FOR bigint LANGUAGE plxk (TO SQL WITH FUNCTION int8recv(internal));
 COMMENT ON TRANSFORM FOR xk.mood LANGUAGE plxk IS 'moods in plxk';
+
+-- ---------------------------------------------------------------- privileges on pg_catalog objects
+-- changed from pg_init_privs: dumped as ACL entries of their own (pg_dump 15), never the objects
+GRANT SELECT (rolname, rolsuper) ON pg_catalog.pg_authid TO xk_reader;
+REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC;
+GRANT SELECT ON pg_catalog.pg_stat_activity TO xk_reader;
+GRANT SELECT (prosrc) ON pg_catalog.pg_proc TO xk_reader WITH GRANT OPTION;
+REVOKE USAGE ON TYPE pg_catalog.money FROM PUBLIC;

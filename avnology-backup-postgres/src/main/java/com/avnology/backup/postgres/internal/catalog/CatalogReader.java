@@ -84,6 +84,7 @@ public final class CatalogReader {
     ForeignDataReader.read(ctx);
     PublicationReader.read(ctx);
     LargeObjectReader.read(ctx);
+    SystemAclReader.read(ctx);
     CommentReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);

@@ -34,10 +34,15 @@ final class Emitter {
       int tableAcl = 0;
       for (DumpObject.Attached a : o.attached) {
         // dumpUserMappings gives its entries no dependencies
-        List<Integer> deps = o.emit && a.dropStmt() == null ? List.of(o.dumpId) : List.of();
-        if (a.desc().equals("ACL") && a.tag().startsWith("COLUMN ") && tableAcl > 0) {
-          deps = List.of(o.dumpId, tableAcl);
-        } else if (a.desc().equals("ACL")) {
+        List<Integer> deps = new ArrayList<>(2);
+        if (o.emit && a.dropStmt() == null) {
+          deps.add(o.dumpId);
+        }
+        boolean columnAcl = a.desc().equals("ACL") && a.tag().startsWith("COLUMN ");
+        if (columnAcl && tableAcl > 0) {
+          // a column's ACL waits for its table's (an ACL-only pg_catalog table has no entry)
+          deps.add(tableAcl);
+        } else if (a.desc().equals("ACL") && !columnAcl) {
           tableAcl = next;
         }
         boolean preData = a.desc().equals("SEQUENCE OWNED BY") || a.dropStmt() != null;
