@@ -83,6 +83,7 @@ public final class CatalogReader {
     AccessMethodReader.read(ctx);
     ForeignDataReader.read(ctx);
     PublicationReader.read(ctx);
+    ExtensionConfigReader.read(ctx);
     LargeObjectReader.read(ctx);
     SystemAclReader.read(ctx);
     CommentReader.read(ctx);

@@ -95,5 +95,10 @@ final class DumpObject {
   record Attached(String desc, String tag, String defn, int order, String dropStmt) {}
 
   /** What TableData needs, before dump ids exist. */
-  record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {}
+  record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes,
+      String filter) {
+    TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {
+      this(schema, table, columns, estimatedBytes, null);
+    }
+  }
 }

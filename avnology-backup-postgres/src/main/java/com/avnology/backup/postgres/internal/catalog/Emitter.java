@@ -28,7 +28,7 @@ final class Emitter {
         entries.add(entry(o));
         if (o.data != null) {
           tables.add(new TableData(o.dumpId, o.data.schema(), o.data.table(), o.data.columns(),
-              o.data.estimatedBytes()));
+              o.data.estimatedBytes(), o.data.filter()));
         }
       }
       int tableAcl = 0;
