@@ -3,7 +3,6 @@ package com.avnology.backup.postgres.internal.catalog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,8 @@ import java.util.Map;
  * Extension configuration tables and sequences ({@code pg_extension_config_dump},
  * {@code processExtensionTables}): {@code CREATE EXTENSION} recreates them, so only their data is
  * dumped, with the extension's filter condition (the rows the user added), and a sequence's
- * value. Only for extensions the dump creates; a config table's data waits for the data of the
- * config tables it references.
+ * value. Only for extensions the dump creates; a config table's data sorts after the data of the
+ * config tables it references (as in pg_dump, the entries do not depend on each other).
  */
 final class ExtensionConfigReader {
   private ExtensionConfigReader() {}
@@ -60,7 +59,7 @@ final class ExtensionConfigReader {
               long bytes = rs.getLong("relpages") * 8192L;
               d.data = new DumpObject.TableDataSpec(schema, name, columns, bytes,
                   cond == null || cond.isEmpty() ? null : cond);
-              d.fixedDeps = new ArrayList<>();
+              d.fixedDeps = List.of();
               ctx.add(d);
               dataOf.put(oid, d);
             }
@@ -89,8 +88,8 @@ final class ExtensionConfigReader {
           DumpObject referencing = dataOf.get(rs.getLong(1));
           DumpObject referenced = dataOf.get(rs.getLong(2));
           if (referencing != null && referenced != null && referencing != referenced) {
+            // the sort order only: like pg_dump, the entry's dependencies stay empty
             referencing.dependOn(referenced);
-            referencing.fixedDeps.add(referenced);
           }
         });
   }
