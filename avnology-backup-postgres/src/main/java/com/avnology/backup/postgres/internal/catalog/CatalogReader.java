@@ -87,6 +87,7 @@ public final class CatalogReader {
     LargeObjectReader.read(ctx);
     SystemAclReader.read(ctx);
     CommentReader.read(ctx);
+    SecLabelReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);
     LoopRepair.repair(ctx);
