@@ -510,27 +510,18 @@ public final class ArchiveRestore {
 
   private void apply(Connection c, TocEntry e, ShutdownGuard guard) {
     interruptedCheck(guard, e);
-    // the entry's statements in one round trip: a catalog-heavy database has thousands of entries
-    StringBuilder sql = new StringBuilder();
-    if (e.tableAm() != null && !e.tableAm().isEmpty()) {
-      sql.append("SET default_table_access_method = ").append(Identifiers.quote(e.tableAm()))
-          .append(";\n");
-    }
-    if (e.defn() != null && !e.defn().isBlank()) {
-      sql.append(e.defn());
-    }
-    if (!options.noOwner()) {
-      var owner = OwnerStatements.of(e);
-      if (owner.isPresent()) {
-        if (sql.length() > 0 && !sql.toString().stripTrailing().endsWith(";")) {
-          sql.append(";\n");
-        }
-        sql.append(owner.get());
-      }
-    }
     try (Statement s = c.createStatement()) {
-      if (sql.length() > 0) {
-        s.execute(sql.toString());
+      if (e.tableAm() != null && !e.tableAm().isEmpty()) {
+        s.execute("SET default_table_access_method = " + Identifiers.quote(e.tableAm()));
+      }
+      if (e.defn() != null && !e.defn().isBlank()) {
+        s.execute(e.defn());
+      }
+      if (!options.noOwner()) {
+        var owner = OwnerStatements.of(e);
+        if (owner.isPresent()) {
+          s.execute(owner.get());
+        }
       }
       progress.entryDone();
     } catch (SQLException ex) {
