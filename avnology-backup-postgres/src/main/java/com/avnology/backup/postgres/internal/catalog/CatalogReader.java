@@ -86,6 +86,7 @@ public final class CatalogReader {
     ExtensionConfigReader.read(ctx);
     LargeObjectReader.read(ctx);
     SystemAclReader.read(ctx);
+    ExtensionAclReader.read(ctx);
     CommentReader.read(ctx);
     SecLabelReader.read(ctx);
     addCatalogDependencies(ctx);

@@ -27,6 +27,11 @@ final class DumpObject {
   int relkind;
   /** False for objects that are sorted but produce no entry of their own (public schema). */
   boolean emit = true;
+  /**
+   * An extension member or system object dumped for its ACL only: entries that depend on it
+   * depend on what it depends on instead (pg_dump's {@code findDumpableDependencies}).
+   */
+  boolean aclOnly;
 
   /** Sort tie-breakers (DOTypeNameCompare). */
   int argCount;

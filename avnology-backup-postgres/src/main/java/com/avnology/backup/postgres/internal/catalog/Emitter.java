@@ -70,11 +70,20 @@ final class Emitter {
 
   private static List<Integer> ids(Collection<DumpObject> deps) {
     List<Integer> out = new ArrayList<>();
+    ids(deps, out, new java.util.HashSet<>());
+    return out;
+  }
+
+  private static void ids(Collection<DumpObject> deps, List<Integer> out,
+      java.util.Set<DumpObject> seen) {
     for (DumpObject d : deps) {
       if (d.emit && d.dumpId > 0) {
-        out.add(d.dumpId);
+        if (!out.contains(d.dumpId)) {
+          out.add(d.dumpId);
+        }
+      } else if (d.aclOnly && seen.add(d)) {
+        ids(d.deps, out, seen);
       }
     }
-    return out;
   }
 }

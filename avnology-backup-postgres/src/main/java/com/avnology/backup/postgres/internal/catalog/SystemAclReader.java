@@ -117,6 +117,7 @@ final class SystemAclReader {
       String name) {
     DumpObject o = new DumpObject(kind, classOid, oid, namespace, name);
     o.emit = false;
+    o.aclOnly = true;
     o.desc = kind == Kind.NAMESPACE ? "SCHEMA" : kind == Kind.TYPE ? "TYPE" : "TABLE";
     ctx.add(o);
     return o;
