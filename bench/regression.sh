@@ -38,7 +38,7 @@ export PGHOST=localhost PGPORT=$PORT PGUSER=postgres PATH=$PGBIN:$PATH
 PSQL="$PGBIN/psql -X -q -v ON_ERROR_STOP=1"
 echo "== building the regression database (about a minute)"
 bash "$FIXTURE/build-regression-db.sh" regression "$WORK/build" | tail -1
-$PSQL -d regression -At -c "SELECT count(*) || ' relations, ' || pg_size_pretty(pg_database_size('regression')) FROM pg_class WHERE oid >= 16384"
+$PSQL -d regression -At -c "SELECT count(*) || ' relations (tables, views, sequences; indexes and TOAST not counted), ' || pg_size_pretty(pg_database_size('regression')) FROM pg_class WHERE oid >= 16384 AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
 
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
