@@ -160,3 +160,38 @@ CREATE EVENT TRIGGER "Xk Disabled" ON sql_drop EXECUTE FUNCTION xk.on_ddl();
 ALTER EVENT TRIGGER "Xk Disabled" DISABLE;
 CREATE EVENT TRIGGER xk_always ON ddl_command_start EXECUTE FUNCTION xk.on_ddl();
 ALTER EVENT TRIGGER xk_always ENABLE ALWAYS;
+
+-- ---------------------------------------------------------------- procedural languages, transforms
+-- plpgsql's own handler under a second name: a trusted language with handler, inline and validator
+CREATE FUNCTION xk.plxk_call_handler() RETURNS language_handler
+  AS '$libdir/plpgsql', 'plpgsql_call_handler' LANGUAGE c;
+CREATE FUNCTION xk.plxk_inline_handler(internal) RETURNS void
+  AS '$libdir/plpgsql', 'plpgsql_inline_handler' LANGUAGE c STRICT;
+CREATE FUNCTION xk.plxk_validator(oid) RETURNS void
+  AS '$libdir/plpgsql', 'plpgsql_validator' LANGUAGE c STRICT;
+CREATE TRUSTED LANGUAGE plxk HANDLER xk.plxk_call_handler INLINE xk.plxk_inline_handler
+  VALIDATOR xk.plxk_validator;
+COMMENT ON LANGUAGE plxk IS 'plpgsql, again';
+REVOKE USAGE ON LANGUAGE plxk FROM PUBLIC;
+GRANT USAGE ON LANGUAGE plxk TO xk_reader;
+CREATE FUNCTION xk.in_plxk(a integer) RETURNS integer LANGUAGE plxk AS $$ BEGIN RETURN a + 1; END $$;
+-- an untrusted one with only a handler
+CREATE FUNCTION xk.plxk2_call_handler() RETURNS language_handler
+  AS '$libdir/plpgsql', 'plpgsql_call_handler' LANGUAGE c;
+CREATE LANGUAGE "PlXk Two" HANDLER xk.plxk2_call_handler;
+-- transforms: system functions (as the regression database has) and the dumped language's own
+CREATE TRANSFORM FOR int LANGUAGE SQL (
+  FROM SQL WITH FUNCTION prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal));
+CREATE FUNCTION xk.mood_from_sql(internal) RETURNS internal LANGUAGE internal IMMUTABLE
+  AS 'prsd_lextype';
+CREATE TRANSFORM FOR xk.mood LANGUAGE plxk (FROM SQL WITH FUNCTION xk.mood_from_sql(internal));
+CREATE TRANSFORM FOR bigint LANGUAGE plxk (TO SQL WITH FUNCTION int8recv(internal));
+COMMENT ON TRANSFORM FOR xk.mood LANGUAGE plxk IS 'moods in plxk';
+
+-- ---------------------------------------------------------------- privileges on pg_catalog objects
+-- changed from pg_init_privs: dumped as ACL entries of their own (pg_dump 15), never the objects
+GRANT SELECT (rolname, rolsuper) ON pg_catalog.pg_authid TO xk_reader;
+REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC;
+GRANT SELECT ON pg_catalog.pg_stat_activity TO xk_reader;
+GRANT SELECT (prosrc) ON pg_catalog.pg_proc TO xk_reader WITH GRANT OPTION;
+REVOKE USAGE ON TYPE pg_catalog.money FROM PUBLIC;

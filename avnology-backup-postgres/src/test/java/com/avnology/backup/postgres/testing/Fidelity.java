@@ -394,6 +394,16 @@ public final class Fidelity {
         "SELECT 'extension ' || quote_ident(e.extname), jsonb_build_object('version', e.extversion,"
             + " 'schema', e.extnamespace::regnamespace::text, 'config', e.extconfig::regclass[]::text,"
             + " 'comment', obj_description(e.oid, 'pg_extension'))::text FROM pg_extension e",
+        // privileges on extension members (those with any), which CREATE EXTENSION alone resets
+        "SELECT 'extension member ' || pg_describe_object(d.classid, d.objid, 0), m.acl"
+            + " FROM pg_depend d, LATERAL (SELECT CASE d.classid"
+            + " WHEN 'pg_proc'::regclass THEN (SELECT proacl::text FROM pg_proc WHERE oid = d.objid)"
+            + " WHEN 'pg_type'::regclass THEN (SELECT typacl::text FROM pg_type WHERE oid = d.objid)"
+            + " WHEN 'pg_class'::regclass THEN (SELECT relacl::text FROM pg_class WHERE oid = d.objid)"
+            + " WHEN 'pg_language'::regclass THEN"
+            + "   (SELECT lanacl::text FROM pg_language WHERE oid = d.objid) END AS acl) m"
+            + " WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass"
+            + " AND m.acl IS NOT NULL",
         // relations (tables, partitions, views, matviews, sequences, foreign tables)
         "SELECT 'relation ' || " + REL + ", jsonb_build_object("
             + "'kind', c.relkind, 'persistence', c.relpersistence, 'owner', "

@@ -67,6 +67,7 @@ public final class CatalogReader {
     TypeReader.read(ctx);
     BaseTypeReader.read(ctx);
     FunctionReader.read(ctx);
+    LanguageReader.read(ctx);
     RelationReader.read(ctx);
     IndexReader.read(ctx);
     TriggerReader.read(ctx);
@@ -82,8 +83,12 @@ public final class CatalogReader {
     AccessMethodReader.read(ctx);
     ForeignDataReader.read(ctx);
     PublicationReader.read(ctx);
+    ExtensionConfigReader.read(ctx);
     LargeObjectReader.read(ctx);
+    SystemAclReader.read(ctx);
+    ExtensionAclReader.read(ctx);
     CommentReader.read(ctx);
+    SecLabelReader.read(ctx);
     addCatalogDependencies(ctx);
     addRefreshDependencies(ctx);
     LoopRepair.repair(ctx);

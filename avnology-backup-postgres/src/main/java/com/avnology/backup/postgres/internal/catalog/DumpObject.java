@@ -27,6 +27,11 @@ final class DumpObject {
   int relkind;
   /** False for objects that are sorted but produce no entry of their own (public schema). */
   boolean emit = true;
+  /**
+   * An extension member or system object dumped for its ACL only: entries that depend on it
+   * depend on what it depends on instead (pg_dump's {@code findDumpableDependencies}).
+   */
+  boolean aclOnly;
 
   /** Sort tie-breakers (DOTypeNameCompare). */
   int argCount;
@@ -95,5 +100,10 @@ final class DumpObject {
   record Attached(String desc, String tag, String defn, int order, String dropStmt) {}
 
   /** What TableData needs, before dump ids exist. */
-  record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {}
+  record TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes,
+      String filter) {
+    TableDataSpec(String schema, String table, List<String> columns, long estimatedBytes) {
+      this(schema, table, columns, estimatedBytes, null);
+    }
+  }
 }

@@ -28,16 +28,21 @@ final class Emitter {
         entries.add(entry(o));
         if (o.data != null) {
           tables.add(new TableData(o.dumpId, o.data.schema(), o.data.table(), o.data.columns(),
-              o.data.estimatedBytes()));
+              o.data.estimatedBytes(), o.data.filter()));
         }
       }
       int tableAcl = 0;
       for (DumpObject.Attached a : o.attached) {
         // dumpUserMappings gives its entries no dependencies
-        List<Integer> deps = o.emit && a.dropStmt() == null ? List.of(o.dumpId) : List.of();
-        if (a.desc().equals("ACL") && a.tag().startsWith("COLUMN ") && tableAcl > 0) {
-          deps = List.of(o.dumpId, tableAcl);
-        } else if (a.desc().equals("ACL")) {
+        List<Integer> deps = new ArrayList<>(2);
+        if (o.emit && a.dropStmt() == null) {
+          deps.add(o.dumpId);
+        }
+        boolean columnAcl = a.desc().equals("ACL") && a.tag().startsWith("COLUMN ");
+        if (columnAcl && tableAcl > 0) {
+          // a column's ACL waits for its table's (an ACL-only pg_catalog table has no entry)
+          deps.add(tableAcl);
+        } else if (a.desc().equals("ACL") && !columnAcl) {
           tableAcl = next;
         }
         boolean preData = a.desc().equals("SEQUENCE OWNED BY") || a.dropStmt() != null;
@@ -65,11 +70,20 @@ final class Emitter {
 
   private static List<Integer> ids(Collection<DumpObject> deps) {
     List<Integer> out = new ArrayList<>();
+    ids(deps, out, new java.util.HashSet<>());
+    return out;
+  }
+
+  private static void ids(Collection<DumpObject> deps, List<Integer> out,
+      java.util.Set<DumpObject> seen) {
     for (DumpObject d : deps) {
       if (d.emit && d.dumpId > 0) {
-        out.add(d.dumpId);
+        if (!out.contains(d.dumpId)) {
+          out.add(d.dumpId);
+        }
+      } else if (d.aclOnly && seen.add(d)) {
+        ids(d.deps, out, seen);
       }
     }
-    return out;
   }
 }

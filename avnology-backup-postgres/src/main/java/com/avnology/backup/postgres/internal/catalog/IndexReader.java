@@ -80,13 +80,15 @@ final class IndexReader {
             attaches.add(new Attach(a, indexOid, parentIdx, rel.oid));
           }
         });
+    java.util.Map<Long, String[]> parents = attaches.isEmpty() ? java.util.Map.of()
+        : partitionedIndexes(ctx);
     for (Attach at : attaches) {
       DumpObject child = ctx.resolve(Ctx.PG_CLASS, at.childIndex);
       DumpObject parent = ctx.resolve(Ctx.PG_CLASS, at.parentIndex);
       if (parent == null || child == null) {
         continue;
       }
-      String[] parentInfo = parentIndex(ctx, at.parentIndex);
+      String[] parentInfo = parents.get(at.parentIndex);
       if (parentInfo == null) {
         continue;
       }
@@ -103,15 +105,16 @@ final class IndexReader {
     foreignKeys(ctx, byParent);
   }
 
-  /** @return {qualified name, table oid} of an index, or null */
-  private static String[] parentIndex(Ctx ctx, long indexOid) throws SQLException {
-    String[][] out = new String[1][];
+  /** Every partitioned index (the only kind a partition's index attaches to), in one query. */
+  private static java.util.Map<Long, String[]> partitionedIndexes(Ctx ctx) throws SQLException {
+    java.util.Map<Long, String[]> out = new java.util.HashMap<>();
     ctx.query(
-        "SELECT n.nspname, c.relname, i.indrelid FROM pg_catalog.pg_class c"
+        "SELECT c.oid, n.nspname, c.relname, i.indrelid FROM pg_catalog.pg_class c"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-            + " JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.oid = " + indexOid,
-        rs -> out[0] = new String[] {Sql.qq(rs.getString(1), rs.getString(2)), rs.getString(3)});
-    return out[0];
+            + " JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.relkind = 'I'",
+        rs -> out.put(rs.getLong(1),
+            new String[] {Sql.qq(rs.getString(2), rs.getString(3)), rs.getString(4)}));
+    return out;
   }
 
   private static void foreignKeys(Ctx ctx, java.util.Map<Long, List<Attach>> byParent)

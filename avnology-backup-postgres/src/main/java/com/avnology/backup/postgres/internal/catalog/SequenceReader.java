@@ -1,10 +1,8 @@
 package com.avnology.backup.postgres.internal.catalog;
 
 import com.avnology.backup.postgres.internal.catalog.RelationReader.RelRow;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +21,46 @@ final class SequenceReader {
             + " s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle FROM pg_catalog.pg_sequence s",
         rs -> params.put(rs.getLong(1), new Params(rs.getString(2), rs.getLong(3), rs.getLong(4),
             rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8))));
+    List<RelRow> sequences = new ArrayList<>();
     for (RelRow r : dumped) {
       if (r.rel.relkind == 'S') {
-        sequence(ctx, r, params.get(r.rel.oid), rows);
+        sequences.add(r);
       }
+    }
+    if (sequences.isEmpty()) {
+      return;
+    }
+    Map<Long, String> identity = new HashMap<>();
+    ctx.query("SELECT a.attrelid, a.attnum, a.attidentity FROM pg_catalog.pg_attribute a"
+            + " WHERE a.attidentity <> ''",
+        rs -> identity.put(rs.getLong(1) * 100_000 + rs.getInt(2), rs.getString(3)));
+    Map<Long, String> values = values(ctx, sequences);
+    for (RelRow r : sequences) {
+      sequence(ctx, r, params.get(r.rel.oid), rows, identity, values.get(r.rel.oid));
     }
   }
 
-  private static void sequence(Ctx ctx, RelRow r, Params p, Map<Long, RelRow> rows)
-      throws SQLException {
+  /**
+   * {@code last_value, is_called} of each sequence as the setval arguments, a thousand sequences
+   * a query (pg_dump asks once per sequence).
+   */
+  static Map<Long, String> values(Ctx ctx, List<RelRow> sequences) throws SQLException {
+    Map<Long, String> out = new HashMap<>();
+    for (int from = 0; from < sequences.size(); from += 1000) {
+      StringBuilder sql = new StringBuilder();
+      for (int i = from; i < Math.min(sequences.size(), from + 1000); i++) {
+        Ctx.Rel rel = sequences.get(i).rel;
+        sql.append(i == from ? "" : " UNION ALL ").append("SELECT ").append(rel.oid)
+            .append("::pg_catalog.oid, last_value, is_called FROM ").append(rel.qname());
+      }
+      ctx.query(sql.toString(),
+          rs -> out.put(rs.getLong(1), rs.getLong(2) + ", " + rs.getBoolean(3)));
+    }
+    return out;
+  }
+
+  private static void sequence(Ctx ctx, RelRow r, Params p, Map<Long, RelRow> rows,
+      Map<Long, String> identities, String value) {
     Ctx.Rel rel = r.rel;
     String qn = rel.qname();
     DumpObject o = new DumpObject(Kind.TABLE, Ctx.PG_CLASS, rel.oid, rel.schema, rel.name);
@@ -43,17 +72,7 @@ final class SequenceReader {
     boolean tableDumped = table != null && table.rel.obj != null;
     String opts = options(p, "    ", !"i".equals(r.ownerDeptype) || !tableDumped);
     if ("i".equals(r.ownerDeptype) && tableDumped) {
-      String identity = "d";
-      try (PreparedStatement ps = ctx.conn.prepareStatement(
-          "SELECT attidentity FROM pg_catalog.pg_attribute WHERE attrelid = ? AND attnum = ?")) {
-        ps.setLong(1, r.ownerTable);
-        ps.setInt(2, r.ownerCol);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            identity = rs.getString(1);
-          }
-        }
-      }
+      String identity = identities.getOrDefault(r.ownerTable * 100_000 + r.ownerCol, "d");
       o.defn = "ALTER TABLE " + table.rel.qname() + " ALTER COLUMN "
           + Sql.q(table.rel.columns.get(r.ownerCol)) + " ADD GENERATED "
           + (identity.equals("a") ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY (\n    SEQUENCE NAME "
@@ -75,12 +94,7 @@ final class SequenceReader {
     DumpObject set = new DumpObject(Kind.SEQUENCE_SET, 0, rel.oid, rel.schema, rel.name);
     set.desc = "SEQUENCE SET";
     set.owner = o.owner;
-    try (Statement s = ctx.conn.createStatement();
-        ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + qn)) {
-      rs.next();
-      set.defn = "SELECT pg_catalog.setval(" + Sql.literal(qn) + ", " + rs.getLong(1) + ", "
-          + rs.getBoolean(2) + ");\n";
-    }
+    set.defn = "SELECT pg_catalog.setval(" + Sql.literal(qn) + ", " + value + ");\n";
     set.dependOn(o);
     set.fixedDeps = List.of(o);
     ctx.add(set);

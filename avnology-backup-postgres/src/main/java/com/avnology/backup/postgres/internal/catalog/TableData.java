@@ -12,22 +12,38 @@ import java.util.stream.Collectors;
  * @param columns the columns to copy in attnum order, raw (dropped and generated ones left out)
  * @param estimatedBytes size estimate from relpages (+ TOAST pages) and reltuples, to copy the
  *     largest tables first
+ * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
  */
-public record TableData(
-    int dumpId, String schema, String table, List<String> columns, long estimatedBytes) {
+public record TableData(int dumpId, String schema, String table, List<String> columns,
+    long estimatedBytes, String filter) {
 
   /** Copies the column list. */
   public TableData {
     columns = List.copyOf(columns);
   }
 
-  /** @return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does */
+  /** A whole table's data. */
+  public TableData(
+      int dumpId, String schema, String table, List<String> columns, long estimatedBytes) {
+    this(dumpId, schema, table, columns, estimatedBytes, null);
+  }
+
+  /**
+   * @return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
+   *     {@link #filter} (an extension configuration table's condition, {@code WHERE …}),
+   *     {@code COPY (SELECT cols FROM schema.table WHERE …) TO STDOUT}, as pg_dump writes it
+   */
   public String copyOutSql() {
+    String name = Sql.quoteIdentStatic(schema) + "." + Sql.quoteIdentStatic(table);
+    if (filter != null && !filter.isEmpty()) {
+      String cols = columns.isEmpty() ? "*"
+          : columns.stream().map(Sql::quoteIdentStatic).collect(Collectors.joining(", "));
+      return "COPY (SELECT " + cols + " FROM " + name + " " + filter + ") TO STDOUT";
+    }
     String cols =
         columns.isEmpty()
             ? ""
             : columns.stream().map(Sql::quoteIdentStatic).collect(Collectors.joining(", ", " (", ")"));
-    return "COPY " + Sql.quoteIdentStatic(schema) + "." + Sql.quoteIdentStatic(table) + cols
-        + " TO STDOUT";
+    return "COPY " + name + cols + " TO STDOUT";
   }
 }

@@ -9,8 +9,12 @@ import com.avnology.backup.postgres.RestoreMode;
 import com.avnology.backup.postgres.internal.archive.PgEncodings;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveRestore {
   private static final Logger log = LoggerFactory.getLogger(ArchiveRestore.class);
   private static final int COPY_BUFFER = 256 * 1024;
+  /** INSERT statements of a {@code pg_dump --inserts} entry sent per round trip. */
+  private static final int INSERT_BATCH = 1000;
 
   private final DataSource dataSource;
   private final int jobs;
@@ -160,11 +166,12 @@ public final class ArchiveRestore {
       }
       long t0 = System.nanoTime();
       Set<Integer> foreignTables = foreignTables(plan);
+      Set<Integer> createdTables = createdTables(plan);
       for (TocEntry e : plan.preData) {
         apply(leader, e, guard);
       }
       for (TocEntry e : plan.data) {
-        load(leader, e, source, foreignTables, true, guard);
+        load(leader, e, source, foreignTables, createdTables, true, guard);
       }
       runSerial(leader, plan.postData, guard);
       runSerial(leader, plan.acls, guard);
@@ -379,11 +386,6 @@ public final class ArchiveRestore {
           + " support: dump again with it on");
     }
     for (TocEntry e : plan.all()) {
-      if (e.desc().equals("TABLE DATA") && (e.copyStmt() == null || e.copyStmt().isBlank())) {
-        throw new BackupException("archive " + source.describe() + " holds its data as INSERT"
-            + " statements (pg_dump --inserts; entry " + e.dumpId() + "), which this restore does"
-            + " not support yet; nothing was restored: dump without --inserts");
-      }
       if (e.desc().equals("BLOB METADATA")) {
         throw new BackupException("archive " + source.describe() + " holds large objects in"
             + " groups (entry " + e.dumpId() + ", pg_dump 17), which this restore does not"
@@ -438,11 +440,23 @@ public final class ArchiveRestore {
     return connections;
   }
 
+  /**
+   * Ids of the entries whose TABLE DATA must not be truncated before its COPY: foreign tables,
+   * and, by their absence from the set of created tables, extension configuration tables, which
+   * {@code CREATE EXTENSION} filled with rows of its own (their TABLE DATA has no TABLE entry).
+   */
   private static Set<Integer> foreignTables(RestorePlanner plan) {
     Set<Integer> foreignTables = new HashSet<>();
     plan.all().stream().filter(t -> t.desc().equals("FOREIGN TABLE"))
         .forEach(t -> foreignTables.add(t.dumpId()));
     return foreignTables;
+  }
+
+  private static Set<Integer> createdTables(RestorePlanner plan) {
+    Set<Integer> created = new HashSet<>();
+    plan.all().stream().filter(t -> t.desc().equals("TABLE"))
+        .forEach(t -> created.add(t.dumpId()));
+    return created;
   }
 
   private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers,
@@ -455,11 +469,12 @@ public final class ArchiveRestore {
         }
       }
       Set<Integer> foreignTables = foreignTables(plan);
+      Set<Integer> createdTables = createdTables(plan);
       TaskScheduler<TocEntry> scheduler = new TaskScheduler<>(plan.parallelTasks(sizes));
       try {
         Workers.run(workers, scheduler, (c, e) -> {
           long start = System.nanoTime();
-          load(c, e, source, foreignTables, false, guard);
+          load(c, e, source, foreignTables, createdTables, false, guard);
           log.debug("{} took {} ms", describe(e), (System.nanoTime() - start) / 1_000_000);
         }, "avnology-restore");
       } catch (EntryFailure f) {
@@ -483,10 +498,17 @@ public final class ArchiveRestore {
    * @param inTransaction whether the load is part of the caller's transaction (else its own)
    */
   private void load(Connection c, TocEntry e, ArchiveSource source, Set<Integer> foreignTables,
-      boolean inTransaction, ShutdownGuard guard) {
+      Set<Integer> createdTables, boolean inTransaction, ShutdownGuard guard) {
     if (e.desc().equals("TABLE DATA")) {
       interruptedCheck(guard, e);
-      copyIn(c, e, source, !Collections.disjoint(e.dependencies(), foreignTables), inTransaction);
+      if (e.copyStmt() == null || e.copyStmt().isBlank()) {
+        insertsIn(c, e, source, inTransaction);
+      } else {
+        // a table this restore did not create (an extension's configuration table) keeps its rows
+        boolean keepRows = !Collections.disjoint(e.dependencies(), foreignTables)
+            || Collections.disjoint(e.dependencies(), createdTables);
+        copyIn(c, e, source, keepRows, inTransaction);
+      }
     } else if (e.desc().equals("BLOBS")) {
       interruptedCheck(guard, e);
       loadLargeObjects(c, e, source, inTransaction);
@@ -586,6 +608,54 @@ public final class ArchiveRestore {
         autocommit(c);
       }
     }
+  }
+
+  /**
+   * Data written by {@code pg_dump --inserts} / {@code --column-inserts}: its INSERT statements,
+   * sent in batches, in one transaction of their own (or the caller's), so that a failure leaves
+   * the table as it was.
+   */
+  private void insertsIn(Connection c, TocEntry e, ArchiveSource source, boolean inTransaction) {
+    try (Reader in = new InputStreamReader(source.openData(e.dataFile()), StandardCharsets.UTF_8);
+        Statement s = c.createStatement()) {
+      if (!inTransaction) {
+        c.setAutoCommit(false);
+      }
+      InsertStatements statements = new InsertStatements(new BufferedReader(in, COPY_BUFFER));
+      long rows = 0;
+      int batched = 0;
+      for (String sql = statements.next(); sql != null; sql = statements.next()) {
+        s.addBatch(sql);
+        if (++batched == INSERT_BATCH) {
+          rows += rowCount(s.executeBatch());
+          batched = 0;
+        }
+      }
+      if (batched > 0) {
+        rows += rowCount(s.executeBatch());
+      }
+      // reads what the decoder left and checks the artifact's size and SHA-256 before commit
+      in.close();
+      if (!inTransaction) {
+        c.commit();
+      }
+      progress.rowsDone(rows);
+      progress.entryDone();
+    } catch (SQLException | IOException | RuntimeException ex) {
+      throw loadFailed(c, e, ex, inTransaction);
+    } finally {
+      if (!inTransaction) {
+        autocommit(c);
+      }
+    }
+  }
+
+  private static long rowCount(int[] counts) {
+    long rows = 0;
+    for (int n : counts) {
+      rows += Math.max(n, 0);
+    }
+    return rows;
   }
 
   /**

@@ -25,10 +25,6 @@ final class UnsupportedObjects {
         "SELECT x.subname FROM pg_catalog.pg_subscription x WHERE x.subdbid = (SELECT d.oid"
         + " FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())"
         + " AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)");
-    KINDS.put("transform", "SELECT x.oid::text FROM pg_catalog.pg_transform x WHERE "
-        + notExtension("pg_transform"));
-    KINDS.put("procedural language", "SELECT x.lanname FROM pg_catalog.pg_language x"
-        + " WHERE x.oid >= 16384 AND " + notExtension("pg_language"));
   }
 
   private UnsupportedObjects() {}

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Collations, text search objects, operators, operator classes and families, casts, conversions,
- * extended statistics, default privileges and event triggers: restored from this reader's
- * entries, the copy dumps identically, and every entry matches pg_dump's field by field.
+ * extended statistics, default privileges, event triggers, procedural languages, transforms and
+ * privileges on {@code pg_catalog} objects changed from {@code pg_init_privs}: restored from this
+ * reader's entries, the copy dumps identically, and every entry matches pg_dump's field by field.
  */
 final class ExtraKindsTest {
 
@@ -28,7 +29,12 @@ final class ExtraKindsTest {
     assertThat(cat.entries()).extracting(TocEntry::desc).contains("COLLATION",
         "TEXT SEARCH PARSER", "TEXT SEARCH TEMPLATE", "TEXT SEARCH DICTIONARY",
         "TEXT SEARCH CONFIGURATION", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "CAST",
-        "CONVERSION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER");
+        "CONVERSION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER", "PROCEDURAL LANGUAGE",
+        "TRANSFORM");
+    assertThat(cat.entries()).filteredOn(e -> "pg_catalog".equals(e.namespace()))
+        .extracting(TocEntry::tag).containsExactlyInAnyOrder("TABLE pg_stat_activity",
+            "COLUMN pg_authid.rolname", "COLUMN pg_authid.rolsuper", "COLUMN pg_proc.prosrc",
+            "TYPE money");
   }
 
   @Test
