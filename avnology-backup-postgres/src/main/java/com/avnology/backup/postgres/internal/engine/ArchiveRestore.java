@@ -620,6 +620,7 @@ public final class ArchiveRestore {
         Statement s = c.createStatement()) {
       if (!inTransaction) {
         c.setAutoCommit(false);
+        s.execute(local);
       }
       InsertStatements statements = new InsertStatements(new BufferedReader(in, COPY_BUFFER));
       long rows = 0;
