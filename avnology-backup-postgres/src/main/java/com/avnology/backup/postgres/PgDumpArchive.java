@@ -302,7 +302,7 @@ public final class PgDumpArchive {
     }
   }
 
-  private ArchiveSource source() {
+  ArchiveSource source() {
     switch (format) {
       case CUSTOM:
         return new CustomArchiveSource(path);
