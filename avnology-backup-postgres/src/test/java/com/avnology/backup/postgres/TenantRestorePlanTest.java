@@ -69,7 +69,7 @@ final class TenantRestorePlanTest {
 
     assertThat(done.tables()).isEqualTo(preview.tables());
     assertThat(preview.tables()).extracting(TenantRestoreReport.Table::table).containsExactly(
-        "saas.audit_log", "saas.organizations", "saas.users", "saas.projects",
+        "saas.organizations", "saas.audit_log", "saas.users", "saas.projects",
         "saas.project_members", "saas.tasks", "saas.comments");
     assertThat(preview.table("saas.organizations").insert()).isEqualTo(1);
     assertThat(preview.table("saas.users").insert()).isEqualTo(5);
@@ -166,6 +166,32 @@ final class TenantRestorePlanTest {
           .contains("saas.users: 5 insert, 0 update, 0 skip");
     });
     assertThat(query(live, "SELECT count(*) FROM saas.users")).isEqualTo("10");
+  }
+
+  @Test
+  void cycleOfForeignKeys_refusedUnlessDeferrable() {
+    String db = EmbeddedPg.createDatabase("cycle");
+    Fidelity.applySql("CREATE TABLE a (id int PRIMARY KEY, name text);"
+        + " CREATE TABLE b (id int PRIMARY KEY, a_id int NOT NULL REFERENCES a ON DELETE CASCADE);"
+        + " ALTER TABLE a ADD COLUMN b_id int REFERENCES b ON DELETE SET NULL;"
+        + " INSERT INTO a VALUES (1, 'one', NULL), (2, 'two', NULL);"
+        + " INSERT INTO b VALUES (10, 1), (20, 2); UPDATE a SET b_id = id * 10;", db);
+    FileSystemSink cycleSink = FileSystemSink.of(tmp.resolve("cycle"));
+    Backup.builder().target(target(db)).sink(cycleSink).build().run();
+    Fidelity.applySql("DELETE FROM a WHERE id = 1", db);
+    TenantRestorePlan plan = TenantRestorePlan.from(cycleSink, target(db)).root("a", "id", "1")
+        .build();
+
+    assertThatThrownBy(plan::restore).isInstanceOf(BackupException.class)
+        .hasMessageContaining("tables public.a, public.b reference each other through foreign"
+            + " keys that are not DEFERRABLE, so no insert order satisfies them: make one of"
+            + " those foreign keys DEFERRABLE");
+    assertThat(query(db, "SELECT count(*) FROM a")).isEqualTo("1");
+
+    Fidelity.applySql("ALTER TABLE a ALTER CONSTRAINT a_b_id_fkey DEFERRABLE", db);
+    assertThat(plan.restore().inserted()).isEqualTo(2);
+    assertThat(query(db, "SELECT string_agg(id || ':' || b_id, ',' ORDER BY id) FROM a"))
+        .isEqualTo("1:10,2:20");
   }
 
   @Test

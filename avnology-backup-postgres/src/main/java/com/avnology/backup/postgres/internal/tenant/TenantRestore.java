@@ -148,14 +148,19 @@ public final class TenantRestore {
     select.missingParents();
 
     Writer writer = new Writer(c, spec.policy());
-    List<Staging> order = Writer.order(staged, live.foreignKeys);
-    List<TenantRestoreReport.Table> counts = new ArrayList<>();
-    for (Staging t : order) {
+    Map<Long, TenantRestoreReport.Table> byTable = new LinkedHashMap<>();
+    Map<Long, Staging> touched = new LinkedHashMap<>();
+    for (Staging t : staged.values()) {
       TenantRestoreReport.Table count = writer.count(t);
       if (count.insert() + count.conflicts() > 0) {
-        counts.add(count);
+        byTable.put(t.table.oid(), count);
+        touched.put(t.table.oid(), t);
       }
     }
+    // only the tables the tenant has rows in are ordered: a cycle elsewhere does not matter
+    List<Staging> order = Writer.order(touched, live.foreignKeys);
+    List<TenantRestoreReport.Table> counts = new ArrayList<>();
+    order.forEach(t -> counts.add(byTable.get(t.table.oid())));
     if (!write) {
       return counts;
     }
@@ -172,11 +177,7 @@ public final class TenantRestore {
       s.execute("SET CONSTRAINTS ALL DEFERRED");
     }
     for (Staging t : order) {
-      TenantRestoreReport.Table planned = counts.stream()
-          .filter(x -> x.table().equals(t.table.display())).findFirst().orElse(null);
-      if (planned == null) {
-        continue;
-      }
+      TenantRestoreReport.Table planned = byTable.get(t.table.oid());
       expect(t, "inserted", planned.insert(), writer.insert(t));
       if (planned.update() > 0) {
         expect(t, "updated", planned.update(), writer.update(t));
