@@ -161,13 +161,19 @@ public final class TenantRestorePlan implements RestorePlan {
       b.set(setId);
     }
     SetRestorePlan plan = b.build();
+    String unread = null;
     if (write) {
       plan.execute();
     } else {
-      plan.describe();
+      unread = plan.describe().steps().get(0).destination();
     }
     if (failure.get() != null) {
       throw failure.get();
+    }
+    if (report.get() == null) {
+      // the set plan did not get as far as reading the database (an encrypted set without its
+      // key): its description says why
+      throw new BackupException("cannot read the tenant's rows: " + unread);
     }
     return report.get();
   }

@@ -195,6 +195,24 @@ final class TenantRestorePlanTest {
   }
 
   @Test
+  void encryptedSet_needsItsKey() {
+    com.avnology.backup.Encryption key = com.avnology.backup.Encryption.aes256Gcm(
+        com.avnology.backup.KeySource.raw(new byte[32]));
+    FileSystemSink encrypted = FileSystemSink.of(tmp.resolve("encrypted"));
+    Backup.builder().target(target(live)).sink(encrypted).encryption(key).build().run();
+    Fidelity.applySql(DELETE_ACME, live);
+
+    assertThatThrownBy(() -> TenantRestorePlan.from(encrypted, target(live))
+        .root("organizations", "id", acme).build().preview())
+        .isInstanceOf(BackupException.class)
+        .hasMessageStartingWith("cannot read the tenant's rows: ")
+        .hasMessageContaining("encrypted");
+    assertThat(TenantRestorePlan.from(encrypted, target(live)).encryption(key)
+        .root("organizations", "id", acme).build().restore().inserted())
+        .isEqualTo(1 + 5 + 3 + 17 + 12 + 24);
+  }
+
+  @Test
   void badTenant_isNamed() {
     assertThatThrownBy(() -> plan().root("organizations", "id", "999").build().preview())
         .hasMessageContaining("the backup has no row of saas.organizations with id = 999");
