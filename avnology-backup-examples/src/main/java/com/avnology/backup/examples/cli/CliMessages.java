@@ -30,6 +30,8 @@ final class CliMessages {
       Rule.of("use safetySnapshot\\(\\) to rewind", "give --snapshot DIR to rewind"),
       Rule.of("without safetySnapshot\\(\\)", "without --snapshot"),
       Rule.of("give baselineVersion\\(version\\) with", "give --baseline-version VERSION with"),
+      Rule.of("choose skip \\(keep the live rows\\) or overwrite",
+          "give --on-conflict skip (keep the live rows) or --on-conflict overwrite"),
       Rule.of("KeySource\\.env\\(([^)]*)\\)", "--key-env $1"),
       Rule.of("KeySource\\.passphrase\\(\\*+\\)", "the passphrase of --passphrase-env"),
       Rule.of("KeySource\\.raw\\(\\*+\\)", "a raw key"),

@@ -23,6 +23,7 @@ public final class Main implements Runnable {
   static {
     COMMANDS.put("backup", BackupCommand::new);
     COMMANDS.put("restore", RestoreCommand::new);
+    COMMANDS.put("restore-tenant", RestoreTenantCommand::new);
     COMMANDS.put("list", ListCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
