@@ -25,6 +25,8 @@ public final class Main implements Runnable {
     COMMANDS.put("restore", RestoreCommand::new);
     COMMANDS.put("list", ListCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
+    COMMANDS.put("prune", PruneCommand::new);
+    COMMANDS.put("status", StatusCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
     COMMANDS.put("list-dump", ListDumpCommand::new);
     COMMANDS.put("mirror", MirrorCommand::new);
