@@ -229,7 +229,8 @@ public final class Scheduler implements AutoCloseable {
       boolean healthy = !now.isAfter(since.plus(period.multipliedBy(2)));
       status.add(new JobStatus(s.job.name(), s.job.schedule().toString(),
           s.job.schedule().next(now, clock.getZone()), s.running != null && !s.running.isDone(),
-          Optional.ofNullable(s.last), Optional.ofNullable(s.lastSuccess), s.failures, healthy));
+          Optional.ofNullable(s.last), Optional.ofNullable(s.lastSuccess), s.failures, s.runs,
+          s.successes, healthy));
     }
     return status;
   }
@@ -277,6 +278,8 @@ public final class Scheduler implements AutoCloseable {
     RunRecord last;
     RunRecord lastSuccess;
     int failures;
+    long runs;
+    long successes;
 
     JobState(Job job, Instant handled) {
       this.job = job;
@@ -286,7 +289,9 @@ public final class Scheduler implements AutoCloseable {
     void record(RunRecord r) {
       synchronized (Scheduler.this) {
         last = r;
+        runs++;
         if (r.succeeded()) {
+          successes++;
           lastSuccess = r;
           failures = 0;
         } else {
