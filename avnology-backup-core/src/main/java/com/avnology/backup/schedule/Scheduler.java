@@ -169,27 +169,33 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void execute(JobState s, Instant due, RunCoordinator.Claim claim) {
-    Instant started = clock.instant();
-    RunRecord record;
     try {
-      log.info("job {} due {} started", s.job.name(), due);
-      Job.Outcome outcome = s.job.run(clock);
-      record = new RunRecord(s.job.name(), due, started, clock.instant(), true,
-          outcome.summary(), outcome.setId(), outcome.bytes());
-      log.info("job {} due {} succeeded: {}", s.job.name(), due, outcome.summary());
-    } catch (RuntimeException e) {
-      record = new RunRecord(s.job.name(), due, started, clock.instant(), false,
-          String.valueOf(e.getMessage()), Optional.empty(), 0);
-      log.warn("job {} due {} failed: {}", s.job.name(), due, e.getMessage());
-    }
-    try {
-      claim.finished(record);
-    } catch (RuntimeException e) {
-      log.warn("cannot record the end of job {} due {}: {}", s.job.name(), due, e.getMessage());
+      RunRecord record = runOnce(s.job, due);
+      try {
+        claim.finished(record);
+      } catch (RuntimeException e) {
+        log.warn("cannot record the end of job {} due {}: {}", s.job.name(), due,
+            e.getMessage());
+      }
+      s.record(record);
     } finally {
       claim.close();
     }
-    s.record(record);
+  }
+
+  private RunRecord runOnce(Job job, Instant due) {
+    Instant started = clock.instant();
+    try {
+      log.info("job {} due {} started", job.name(), due);
+      Job.Outcome outcome = job.run(clock);
+      log.info("job {} due {} succeeded: {}", job.name(), due, outcome.summary());
+      return new RunRecord(job.name(), due, started, clock.instant(), true, outcome.summary(),
+          outcome.setId(), outcome.bytes());
+    } catch (RuntimeException e) {
+      log.warn("job {} due {} failed: {}", job.name(), due, e.getMessage());
+      return new RunRecord(job.name(), due, started, clock.instant(), false,
+          String.valueOf(e.getMessage()), Optional.empty(), 0);
+    }
   }
 
   private Duration jitterOf(Job job, Instant due) {
