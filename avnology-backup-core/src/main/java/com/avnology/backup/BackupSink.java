@@ -92,6 +92,21 @@ public interface BackupSink {
   }
 
   /**
+   * Deletes objects stored outside the sets, such as archived WAL that retention expired. Keys
+   * that do not exist are skipped.
+   *
+   * <p>Added for retention; sinks that do not override it cannot hold a WAL archive.
+   *
+   * @param keys the keys, as listed by {@link #listObjects(String)}
+   * @throws IllegalArgumentException if a key is absolute, has {@code ..} or is under {@code sets/}
+   * @throws StorageException if an object cannot be deleted, or the sink cannot store objects
+   */
+  default void deleteObjects(List<String> keys) {
+    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
+        + " (needed for the WAL archive): use a file-system sink");
+  }
+
+  /**
    * @return where this sink writes, for messages; never contains a secret
    */
   @Override

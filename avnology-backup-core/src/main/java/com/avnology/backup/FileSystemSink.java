@@ -186,6 +186,11 @@ public final class FileSystemSink implements BackupSink {
     return FileObjects.list(root, requireNonNull(prefix, "null prefix"));
   }
 
+  @Override
+  public void deleteObjects(List<String> keys) {
+    FileObjects.delete(root, requireNonNull(keys, "null keys"));
+  }
+
   private void requireRoot() {
     if (!Files.isDirectory(root)) {
       throw new NotFoundException("backup sink " + this + " does not exist (no directory " + root

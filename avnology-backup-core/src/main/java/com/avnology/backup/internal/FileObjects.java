@@ -102,6 +102,21 @@ public final class FileObjects {
     }
   }
 
+  /**
+   * @param root the sink's root
+   * @param keys the keys of objects to delete; absent ones are skipped
+   */
+  public static void delete(Path root, List<String> keys) {
+    List<Path> files = keys.stream().map(k -> resolve(root, k)).toList();
+    for (int i = 0; i < files.size(); i++) {
+      try {
+        Files.deleteIfExists(files.get(i));
+      } catch (IOException e) {
+        throw new StorageException("cannot delete " + keys.get(i) + " in " + root + ": " + e, e);
+      }
+    }
+  }
+
   private static Path resolve(Path root, String key) {
     Names.checkArtifactPath(requireNonNull(key, "null key"));
     if (key.startsWith("sets/") || key.equals("sets")) {

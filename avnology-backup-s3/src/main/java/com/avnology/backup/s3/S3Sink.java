@@ -240,6 +240,12 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         .toList();
   }
 
+  @Override
+  public void deleteObjects(List<String> keys) {
+    java.util.Objects.requireNonNull(keys, "null keys");
+    ops.remove(keys.stream().map(this::objectKey).toList());
+  }
+
   private String objectKey(String key) {
     BackupNames.checkArtifactPath(java.util.Objects.requireNonNull(key, "null key"));
     if (key.startsWith("sets/") || key.equals("sets")) {

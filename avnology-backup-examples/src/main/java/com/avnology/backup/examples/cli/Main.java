@@ -26,6 +26,9 @@ public final class Main implements Runnable {
     COMMANDS.put("restore-tenant", RestoreTenantCommand::new);
     COMMANDS.put("list", ListCommand::new);
     COMMANDS.put("verify", VerifyCommand::new);
+    COMMANDS.put("prune", PruneCommand::new);
+    COMMANDS.put("status", StatusCommand::new);
+    COMMANDS.put("run", RunCommand::new);
     COMMANDS.put("demo", DemoCommand::new);
     COMMANDS.put("list-dump", ListDumpCommand::new);
     COMMANDS.put("mirror", MirrorCommand::new);

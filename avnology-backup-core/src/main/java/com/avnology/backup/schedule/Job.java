@@ -1,0 +1,138 @@
+package com.avnology.backup.schedule;
+
+import static java.util.Objects.requireNonNull;
+
+import com.avnology.backup.Backup;
+import com.avnology.backup.BackupResult;
+import com.avnology.backup.internal.Names;
+import com.avnology.backup.retention.Pruner;
+import com.avnology.backup.retention.RetentionPolicy;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Something a {@link Scheduler} runs on a {@link Schedule}: a {@link Backup} (with retention
+ * applied to its sink after each success) or any task.
+ *
+ * <pre>{@code
+ * Job db = Job.backup("db", Schedule.every(Duration.ofHours(6)), backup)
+ *     .retention(RetentionPolicy.builder().days(30).last(3).build()).build();
+ * Job mirror = Job.task("branding-offsite", Schedule.cron("0 3 * * *"), () -> mirror.run()).build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Job {
+  private final String name;
+  private final Schedule schedule;
+  private final Backup backup;
+  private final Supplier<String> task;
+  private final RetentionPolicy retention;
+
+  private Job(Builder b) {
+    this.name = b.name;
+    this.schedule = b.schedule;
+    this.backup = b.backup;
+    this.task = b.task;
+    this.retention = b.retention;
+  }
+
+  /**
+   * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
+   * @param schedule when it runs
+   * @param backup what it runs
+   * @return a builder
+   * @throws IllegalArgumentException if the name is not allowed
+   */
+  public static Builder backup(String name, Schedule schedule, Backup backup) {
+    return new Builder(name, schedule, requireNonNull(backup, "null backup"), null);
+  }
+
+  /**
+   * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
+   * @param schedule when it runs
+   * @param task what it runs; returns a one-line summary, throws to fail
+   * @return a builder
+   * @throws IllegalArgumentException if the name is not allowed
+   */
+  public static Builder task(String name, Schedule schedule, Supplier<String> task) {
+    return new Builder(name, schedule, null, requireNonNull(task, "null task"));
+  }
+
+  /** @return the job's name */
+  public String name() {
+    return name;
+  }
+
+  /** @return when it runs */
+  public Schedule schedule() {
+    return schedule;
+  }
+
+  /** @return the retention applied after each successful backup, if any */
+  public Optional<RetentionPolicy> retention() {
+    return Optional.ofNullable(retention);
+  }
+
+  /** Runs once: the backup, then retention; or the task. */
+  Outcome run(Clock clock) {
+    if (backup == null) {
+      return new Outcome(task.get(), Optional.empty(), 0);
+    }
+    BackupResult result = backup.run();
+    long bytes = result.targets().stream().mapToLong(t -> t.size()).sum();
+    String summary = "published set " + result.setId();
+    if (retention != null) {
+      var report = Pruner.builder(backup.sink(), retention).clock(clock).build().prune();
+      summary += "; retention " + retention + " deleted " + report.deleted().size() + " sets";
+    }
+    return new Outcome(summary, Optional.of(result.setId()), bytes);
+  }
+
+  /** What a successful run produced. */
+  record Outcome(String summary, Optional<String> setId, long bytes) {}
+
+  @Override
+  public String toString() {
+    return "Job[" + name + ", " + schedule + (backup != null ? ", " + backup : "")
+        + (retention != null ? ", " + retention : "") + "]";
+  }
+
+  /** Collects a job's settings. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final Schedule schedule;
+    private final Backup backup;
+    private final Supplier<String> task;
+    private RetentionPolicy retention;
+
+    private Builder(String name, Schedule schedule, Backup backup, Supplier<String> task) {
+      this.name = Names.checkName("job", requireNonNull(name, "null name"));
+      this.schedule = requireNonNull(schedule, "null schedule");
+      this.backup = backup;
+      this.task = task;
+    }
+
+    /**
+     * @param policy applied to the backup's sink after each successful backup
+     * @return this builder
+     */
+    public Builder retention(RetentionPolicy policy) {
+      this.retention = requireNonNull(policy, "null policy");
+      return this;
+    }
+
+    /**
+     * @return the job
+     * @throws IllegalStateException if retention was given to a task job
+     */
+    public Job build() {
+      if (retention != null && backup == null) {
+        throw new IllegalStateException("job " + name + " is a task, not a backup: retention()"
+            + " applies to backup jobs only; prune from the task itself");
+      }
+      return new Job(this);
+    }
+  }
+}

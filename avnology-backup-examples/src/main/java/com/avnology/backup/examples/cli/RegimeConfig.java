@@ -1,0 +1,242 @@
+package com.avnology.backup.examples.cli;
+
+import com.avnology.backup.retention.RetentionPolicy;
+import com.avnology.backup.schedule.Schedule;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The sidecar's file ({@code run --config}): YAML, {@code ${VAR}} replaced from the environment.
+ * Every problem names its key ({@code jobs[1].every}) or the missing variable.
+ */
+final class RegimeConfig {
+  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Set<String> TOP = Set.of("sink", "jobs", "retention", "http",
+      "coordination");
+  private static final Set<String> JOB = Set.of("name", "every", "cron", "postgres", "volumes",
+      "buckets", "mirror");
+  private static final Set<String> MIRROR = Set.of("from", "to", "remove");
+  private static final Set<String> RETENTION = Set.of("keep-days", "keep-last", "keep-daily",
+      "keep-weekly", "keep-monthly");
+  private static final Set<String> HTTP = Set.of("port");
+
+  /** A mirror job's buckets. */
+  record Mirror(String from, String to, boolean remove) {}
+
+  /** One job of the file. */
+  record JobSpec(String name, Schedule schedule, Optional<String> postgres,
+      Map<String, Path> volumes, Map<String, String> buckets, Optional<Mirror> mirror) {}
+
+  final String sink;
+  final List<JobSpec> jobs;
+  final Optional<RetentionPolicy> retention;
+  final OptionalInt httpPort;
+  final Optional<String> coordination;
+
+  private RegimeConfig(String sink, List<JobSpec> jobs, Optional<RetentionPolicy> retention,
+      OptionalInt httpPort, Optional<String> coordination) {
+    this.sink = sink;
+    this.jobs = jobs;
+    this.retention = retention;
+    this.httpPort = httpPort;
+    this.coordination = coordination;
+  }
+
+  /** A problem in the file; the message names the key. */
+  static final class Invalid extends IllegalArgumentException {
+    Invalid(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param file the YAML file
+   * @param env the environment {@code ${VAR}} reads
+   * @return the configuration
+   * @throws Invalid naming the bad key or missing variable
+   */
+  static RegimeConfig read(Path file, Function<String, String> env) {
+    JsonNode root;
+    try {
+      root = new YAMLMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new Invalid("cannot read " + file + ": " + e.getMessage().lines().findFirst()
+          .orElse(""));
+    }
+    if (root == null || !root.isObject()) {
+      throw new Invalid(file + " is not a YAML mapping with sink: and jobs:");
+    }
+    Reader r = new Reader(env);
+    r.keys("", root, TOP);
+    String sink = r.text("sink", root.get("sink"), true);
+    JsonNode jobsNode = root.get("jobs");
+    if (jobsNode == null || !jobsNode.isArray() || jobsNode.isEmpty()) {
+      throw new Invalid("jobs: give a list of at least one job (name, every or cron, and"
+          + " postgres, volumes, buckets or mirror)");
+    }
+    List<JobSpec> jobs = new ArrayList<>();
+    for (int i = 0; i < jobsNode.size(); i++) {
+      jobs.add(r.job("jobs[" + i + "]", jobsNode.get(i)));
+    }
+    return new RegimeConfig(sink, List.copyOf(jobs), r.retention(root.get("retention")),
+        r.port(root.get("http")),
+        Optional.ofNullable(r.text("coordination", root.get("coordination"), false)));
+  }
+
+  /** Reads values, replacing variables and naming keys in messages. */
+  private record Reader(Function<String, String> env) {
+    void keys(String path, JsonNode node, Set<String> known) {
+      if (!node.isObject()) {
+        throw new Invalid((path.isEmpty() ? "the file" : path) + ": expected a mapping of "
+            + new java.util.TreeSet<>(known));
+      }
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!known.contains(key)) {
+          throw new Invalid("unknown key " + (path.isEmpty() ? "" : path + ".") + key
+              + " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+        }
+      }
+    }
+
+    String text(String path, JsonNode node, boolean required) {
+      if (node == null || node.isNull()) {
+        if (required) {
+          throw new Invalid(path + " is missing");
+        }
+        return null;
+      }
+      if (!node.isValueNode()) {
+        throw new Invalid(path + ": expected a value, not " + node.getNodeType());
+      }
+      Matcher m = VAR.matcher(node.asText());
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String value = env.apply(m.group(1));
+        if (value == null) {
+          throw new Invalid(path + ": environment variable " + m.group(1) + " is not set (the"
+              + " file says ${" + m.group(1) + "}); set it, secrets come from the environment"
+              + " only");
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(value));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    JobSpec job(String path, JsonNode node) {
+      keys(path, node, JOB);
+      String name = text(path + ".name", node.get("name"), true);
+      String every = text(path + ".every", node.get("every"), false);
+      String cron = text(path + ".cron", node.get("cron"), false);
+      if ((every == null) == (cron == null)) {
+        throw new Invalid(path + ": give every (such as 6h) or cron (such as \"0 3 * * *\"),"
+            + " one of them");
+      }
+      Schedule schedule;
+      try {
+        schedule = every != null ? Schedule.every(Durations.parse(every)) : Schedule.cron(cron);
+      } catch (IllegalArgumentException e) {
+        throw new Invalid(path + (every != null ? ".every: " : ".cron: ") + e.getMessage());
+      }
+      Map<String, Path> volumes = new LinkedHashMap<>();
+      map(path + ".volumes", node.get("volumes")).forEach((k, v) -> volumes.put(k, Path.of(v)));
+      Map<String, String> buckets = map(path + ".buckets", node.get("buckets"));
+      Optional<Mirror> mirror = Optional.ofNullable(node.get("mirror")).map(m -> {
+        keys(path + ".mirror", m, MIRROR);
+        return new Mirror(text(path + ".mirror.from", m.get("from"), true),
+            text(path + ".mirror.to", m.get("to"), true),
+            Boolean.parseBoolean(text(path + ".mirror.remove", m.get("remove"), false)));
+      });
+      Optional<String> postgres =
+          Optional.ofNullable(text(path + ".postgres", node.get("postgres"), false));
+      if (postgres.isEmpty() && volumes.isEmpty() && buckets.isEmpty() && mirror.isEmpty()) {
+        throw new Invalid(path + " (" + name + "): nothing to do: give postgres, volumes,"
+            + " buckets or mirror");
+      }
+      if (mirror.isPresent() && (postgres.isPresent() || !volumes.isEmpty()
+          || !buckets.isEmpty())) {
+        throw new Invalid(path + " (" + name + "): a mirror job mirrors only; put the backups"
+            + " in a job of their own");
+      }
+      return new JobSpec(name, schedule, postgres, volumes, buckets, mirror);
+    }
+
+    Map<String, String> map(String path, JsonNode node) {
+      Map<String, String> map = new LinkedHashMap<>();
+      if (node == null) {
+        return map;
+      }
+      if (!node.isObject()) {
+        throw new Invalid(path + ": expected a mapping of name: value");
+      }
+      node.fields().forEachRemaining(e ->
+          map.put(e.getKey(), text(path + "." + e.getKey(), e.getValue(), true)));
+      return map;
+    }
+
+    Optional<RetentionPolicy> retention(JsonNode node) {
+      if (node == null) {
+        return Optional.empty();
+      }
+      keys("retention", node, RETENTION);
+      RetentionPolicy.Builder b = RetentionPolicy.builder();
+      for (String key : RETENTION) {
+        String value = text("retention." + key, node.get(key), false);
+        if (value == null) {
+          continue;
+        }
+        int n = number("retention." + key, value);
+        try {
+          switch (key) {
+            case "keep-days" -> b.days(n);
+            case "keep-last" -> b.last(n);
+            case "keep-daily" -> b.daily(n);
+            case "keep-weekly" -> b.weekly(n);
+            default -> b.monthly(n);
+          }
+        } catch (IllegalArgumentException e) {
+          throw new Invalid("retention." + key + ": " + e.getMessage());
+        }
+      }
+      try {
+        return Optional.of(b.build());
+      } catch (IllegalStateException e) {
+        throw new Invalid("retention: give at least one of " + new java.util.TreeSet<>(RETENTION));
+      }
+    }
+
+    OptionalInt port(JsonNode node) {
+      if (node == null) {
+        return OptionalInt.empty();
+      }
+      keys("http", node, HTTP);
+      int port = number("http.port", text("http.port", node.get("port"), true));
+      if (port > 65535) {
+        throw new Invalid("http.port: not a port: " + port);
+      }
+      return OptionalInt.of(port);
+    }
+
+    static int number(String path, String value) {
+      try {
+        return Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new Invalid(path + ": not a whole number: '" + value + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package com.avnology.backup.examples.cli;
+
+import com.avnology.backup.Backup;
+import com.avnology.backup.BackupSink;
+import com.avnology.backup.VolumeTarget;
+import com.avnology.backup.s3.BucketMirror;
+import com.avnology.backup.s3.BucketTarget;
+import com.avnology.backup.schedule.JdbcRunCoordinator;
+import com.avnology.backup.schedule.Job;
+import com.avnology.backup.schedule.RunCoordinator;
+import com.avnology.backup.schedule.Scheduler;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code avnology-backup run --config FILE [--check]}: the whole regime as one process. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs the backup regime of a YAML file as one long-running process: its jobs"
+        + " on their schedules (every: 6h or cron: \"0 3 * * *\"), retention after each"
+        + " successful backup, and GET /metrics (Prometheus) and GET /health on http.port."
+        + " ${VAR} in the file comes from the environment (secrets only there). SIGTERM stops"
+        + " cleanly: running backups finish and publish, then the process exits 0.",
+        "With coordination: JDBC_URL, replicas run each due run once between them."})
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "The regime's YAML file")
+  Path config;
+
+  @Option(names = "--check", description = "Validate the file (keys, schedules, variables) and"
+      + " exit")
+  boolean check;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show stack traces")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    RegimeConfig regime;
+    try {
+      regime = RegimeConfig.read(config, System::getenv);
+    } catch (RegimeConfig.Invalid e) {
+      throw new ParameterException(spec.commandLine(), "config " + config + ": " + e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (check) {
+      out.printf("config %s ok: %d jobs %s, sink %s%s%n", config, regime.jobs.size(),
+          regime.jobs.stream().map(j -> j.name() + " (" + j.schedule() + ")").toList(),
+          regime.sink.replaceAll("\\?.*", ""),
+          regime.retention.map(r -> ", retention " + r).orElse(""));
+      return ExitCodes.OK;
+    }
+    BackupSink sink = Sinks.open(regime.sink);
+    Scheduler.Builder builder = Scheduler.builder().coordinator(coordinator(regime));
+    for (RegimeConfig.JobSpec spec : regime.jobs) {
+      builder.job(job(spec, sink, regime));
+    }
+    Scheduler scheduler = builder.build();
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(16, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "avnology-run-shutdown"));
+    scheduler.start();
+    RegimeHttp http = regime.httpPort.isPresent() ? RegimeHttp.start(
+        regime.httpPort.getAsInt(), scheduler, regime.jobs.stream().map(j -> j.name()).toList())
+        : null;
+    out.printf("running %d jobs from %s%s%n", regime.jobs.size(), config,
+        http == null ? "" : "; metrics on http://localhost:" + http.port() + "/metrics");
+    out.flush();
+    stop.await();
+    scheduler.close();
+    if (http != null) {
+      http.close();
+    }
+    out.println("stopped: running jobs finished");
+    out.flush();
+    stopped.countDown();
+    return ExitCodes.OK;
+  }
+
+  private static RunCoordinator coordinator(RegimeConfig regime) {
+    return regime.coordination.map(url -> {
+      PostgresOptionsMixin db = new PostgresOptionsMixin();
+      db.url = url;
+      return (RunCoordinator) JdbcRunCoordinator.of(db.dataSource());
+    }).orElseGet(RunCoordinator::local);
+  }
+
+  private static Job job(RegimeConfig.JobSpec spec, BackupSink sink, RegimeConfig regime) {
+    if (spec.mirror().isPresent()) {
+      RegimeConfig.Mirror m = spec.mirror().get();
+      S3Uri from = S3Uri.parse(m.from());
+      S3Uri to = S3Uri.parse(m.to());
+      BucketMirror mirror = BucketMirror.builder(from.client(), from.bucket(), to.client(),
+              to.bucket()).sourcePrefix(from.prefix()).targetPrefix(to.prefix())
+          .overwrite(true).remove(m.remove()).build();
+      return Job.task(spec.name(), spec.schedule(), () -> {
+        var r = mirror.run();
+        return r.copied() + " copied, " + r.removed() + " removed";
+      }).build();
+    }
+    Backup.Builder backup = Backup.builder().sink(sink);
+    spec.postgres().ifPresent(url -> {
+      PostgresOptionsMixin db = new PostgresOptionsMixin();
+      db.url = url;
+      db.jobs = 2;
+      backup.target(db.builder().build());
+    });
+    spec.volumes().forEach((name, path) -> backup.target(VolumeTarget.of(name, path)));
+    spec.buckets().forEach((name, uri) -> {
+      S3Uri s3 = S3Uri.parse(uri);
+      backup.target(BucketTarget.builder(name, s3.client(), s3.bucket()).prefix(s3.prefix())
+          .build());
+    });
+    Job.Builder job = Job.backup(spec.name(), spec.schedule(), backup.build());
+    regime.retention.ifPresent(job::retention);
+    return job.build();
+  }
+}

@@ -1,0 +1,174 @@
+package com.avnology.backup.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.avnology.backup.FileSystemSink;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --config}: the sidecar in a process of its own, and {@code --check}. */
+final class RunCliTest {
+  @TempDir Path tmp;
+
+  private Path config(String yaml) throws IOException {
+    Path certs = Files.createDirectories(tmp.resolve("letsencrypt"));
+    Files.writeString(certs.resolve("fullchain.pem"), "-----BEGIN CERTIFICATE-----\n");
+    return Files.writeString(tmp.resolve("regime.yaml"), yaml.replace("CERTS", certs.toString()));
+  }
+
+  @Test
+  void check_validFile_summarizesIt() throws IOException {
+    Path file = config("""
+        sink: file:/var/backups
+        jobs:
+          - name: certs
+            cron: "0 4 * * 0"
+            volumes: { certs: CERTS }
+        retention: { keep-days: 30, keep-last: 3 }
+        http: { port: 9464 }
+        """);
+
+    CliTest.Run run = CliTest.cli("run", "--config", file.toString(), "--check");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("config " + file + " ok: 1 jobs [certs (cron 0 4 * * 0)],"
+        + " sink file:/var/backups, retention keep-days 30, keep-last 3\n");
+  }
+
+  @Test
+  void check_badKeyOrMissingVariable_namesIt() throws IOException {
+    Path typo = config("""
+        sink: file:/var/backups
+        jobs:
+          - name: db
+            evry: 6h
+            postgres: jdbc:postgresql://db:5432/app
+        """);
+    CliTest.Run badKey = CliTest.cli("run", "--config", typo.toString(), "--check");
+    Path unset = config("""
+        sink: s3://backups/prod?endpoint=http://minio:9000
+        jobs:
+          - name: db
+            every: 6h
+            postgres: jdbc:postgresql://db:5432/app?user=app&password=${AVNOLOGY_TEST_UNSET_7Q}
+        """);
+    CliTest.Run missing = CliTest.cli("run", "--config", unset.toString(), "--check");
+
+    assertThat(badKey.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badKey.err()).contains("config " + typo + ": unknown key jobs[0].evry (known:"
+        + " buckets, cron, every, mirror, name, postgres, volumes)");
+    assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).contains(": jobs[0].postgres: environment variable"
+        + " AVNOLOGY_TEST_UNSET_7Q is not set (the file says ${AVNOLOGY_TEST_UNSET_7Q}); set it,"
+        + " secrets come from the environment only");
+  }
+
+  @Test
+  void run_aJobEverySecond_producesSetsPrunesThemServesMetrics_andStopsCleanlyOnSigterm()
+      throws Exception {
+    Path sinkDir = tmp.resolve("backups");
+    Path file = config("""
+        sink: file:${SINK_DIR}
+        jobs:
+          - name: certs
+            every: 1s
+            volumes: { certs: CERTS }
+        retention: { keep-last: 2 }
+        http: { port: 0 }
+        """);
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+        Main.class.getName(), "run", "--config", file.toString()).redirectErrorStream(true);
+    pb.environment().put("SINK_DIR", sinkDir.toString());
+    Process child = pb.start();
+    StringBuffer out = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          out.append(line).append('\n');
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    });
+    reader.start();
+    try {
+      Pattern metricsAt = Pattern.compile("metrics on (http://localhost:\\d+)/metrics");
+      waitUntil(() -> metricsAt.matcher(out).find(), child, out);
+      Matcher m = metricsAt.matcher(out);
+      assertThat(m.find()).isTrue();
+      String base = m.group(1);
+      Pattern successes =
+          Pattern.compile("avnology_backup_successes_total\\{job=\"certs\"} (\\d+)");
+      waitUntil(() -> {
+        Matcher s = successes.matcher(get(base + "/metrics").body());
+        return s.find() && Double.parseDouble(s.group(1)) >= 4;
+      }, child, out);
+
+      String metrics = get(base + "/metrics").body();
+      assertThat(metrics).contains("avnology_backup_last_success_timestamp_seconds{job=\"certs\"}")
+          .contains("avnology_backup_healthy{job=\"certs\"} 1")
+          .containsPattern("avnology_backup_last_success_bytes\\{job=\"certs\"} [1-9]");
+      HttpResponse<String> health = get(base + "/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).isEqualTo("ok\n");
+
+      new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
+      assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      reader.join(10_000);
+      assertThat(child.exitValue()).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("stopped: running jobs finished");
+      assertThat(FileSystemSink.of(sinkDir).list()).hasSize(2);
+      try (Stream<Path> dirs = Files.list(sinkDir.resolve("sets"))) {
+        assertThat(dirs).hasSize(2)
+            .allSatisfy(d -> assertThat(d.resolve("manifest.json")).isRegularFile());
+      }
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  private static HttpResponse<String> get(String url) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitUntil(BooleanSupplier condition, Process child, StringBuffer out)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!condition.getAsBoolean()) {
+      if (!child.isAlive()) {
+        throw new AssertionError("the sidecar exited: " + out);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 2 minutes; the sidecar said: " + out);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
