@@ -9,7 +9,6 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,10 +38,7 @@ final class CatastrophicRestoreCliTest {
     System.setProperty("aws.accessKeyId", s3.accessKey);
     System.setProperty("aws.secretAccessKey", s3.secretKey);
     s3.bucket("branding");
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "cli-catastrophe-sockets"));
-    pg = EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+    pg = TestPg.start("cli-catastrophe");
     health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     health.createContext("/health", ex -> {
       ex.sendResponseHeaders(status.get(), -1);

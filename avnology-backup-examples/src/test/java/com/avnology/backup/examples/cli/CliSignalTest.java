@@ -27,10 +27,7 @@ final class CliSignalTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "cli-signal-sockets"));
-    pg = EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+    pg = TestPg.start("cli-signal");
   }
 
   @AfterAll

@@ -24,10 +24,7 @@ final class ImportCliTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "cli-import-sockets"));
-    pg = EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+    pg = TestPg.start("cli-import");
   }
 
   @AfterAll

@@ -20,10 +20,7 @@ final class PostgresCliTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "cli-pg-sockets"));
-    pg = EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+    pg = TestPg.start("cli-pg");
   }
 
   @AfterAll

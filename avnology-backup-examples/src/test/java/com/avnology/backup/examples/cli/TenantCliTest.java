@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,10 +16,7 @@ final class TenantCliTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "cli-tenant-sockets"));
-    pg = EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+    pg = TestPg.start("cli-tenant");
   }
 
   @AfterAll

@@ -9,6 +9,18 @@ import java.sql.Statement;
 final class TestPg {
   private TestPg() {}
 
+  /**
+   * @param name names the server's socket directory (under java.io.tmpdir), apart from other
+   *     test classes' servers
+   * @return a started embedded PostgreSQL; the caller closes it
+   */
+  static EmbeddedPostgres start(String name) throws java.io.IOException {
+    java.nio.file.Path sockets = java.nio.file.Files.createDirectories(
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), name + "-sockets"));
+    return EmbeddedPostgres.builder()
+        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+  }
+
   static String url(EmbeddedPostgres pg, String db) {
     return "jdbc:postgresql://localhost:" + pg.getPort() + "/" + db + "?user=postgres";
   }
