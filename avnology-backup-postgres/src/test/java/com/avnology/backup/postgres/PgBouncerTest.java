@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Backup, restore (parallel, one transaction), import and migrations through a real PgBouncer
- * 1.18, in transaction and session pooling, with the JDBC URL a user would write (no
+ * Backup, restore (parallel, one transaction), import, tenant restore and migrations through a
+ * real PgBouncer 1.18, in transaction and session pooling, with the JDBC URL a user would write (no
  * {@code prepareThreshold=0}); twice in a row, since pooler collisions show up on reuse.
  */
 final class PgBouncerTest {
@@ -61,6 +61,21 @@ final class PgBouncerTest {
               .build().execute();
           Fidelity.assertSameDatabase(source, plain);
         }
+
+        // one organization deleted and brought back from the nightly dump, through the pooler
+        String saas = EmbeddedPg.createDatabase("pgbten");
+        Fidelity.applySql(Fidelity.resource("/fixtures/tenants.sql"), saas);
+        java.util.Map<String, String> before = Fidelity.tableHashes(EmbeddedPg.dataSource(saas));
+        Path nightly = tmp.resolve("tenants" + round + ".dump");
+        PgDumpArchive.export(PostgresTarget.builder(bouncer.dataSource(saas)).build(), nightly,
+            com.avnology.backup.Compression.gzip(1));
+        Fidelity.applySql("DELETE FROM saas.organizations WHERE slug = 'acme';"
+            + " DELETE FROM saas.audit_log WHERE org_slug = 'acme';", saas);
+        TenantRestorePlan.from(PgDumpArchive.open(nightly),
+                PostgresTarget.builder(bouncer.dataSource(saas)).build())
+            .root("saas.organizations", "slug", "acme")
+            .filter("saas.audit_log", "org_slug", "acme").build().execute();
+        assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(saas))).isEqualTo(before);
 
         Path migrations = Files.createDirectories(tmp.resolve("m" + round));
         Files.writeString(migrations.resolve("V1__a.sql"), "CREATE TABLE m_a (id int);");
