@@ -73,11 +73,12 @@ final class RestoreCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
 
-  @Option(names = "--healthcheck",
+  @Option(names = "--healthcheck", arity = "0..1", paramLabel = "URL", fallbackValue = "",
       description = "After the restore, check that each target holds what the backup recorded"
-          + " (database row counts, bucket objects and bytes, volume files and bytes); a failed"
-          + " check fails the command")
-  boolean healthcheck;
+          + " (database row counts and content digests, bucket objects and bytes, volume files"
+          + " and bytes); with a URL, also that it answers a GET with 2xx (as --healthcheck-url);"
+          + " a failed check fails the command")
+  String healthcheck;
 
   @Option(names = "--healthcheck-url", paramLabel = "URL",
       description = "After the restore, GET this URL (the stack's health endpoint), which must"
@@ -142,8 +143,11 @@ final class RestoreCommand implements Callable<Integer> {
     });
     volumes.forEach((name, path) ->
         plan.target(VolumeTarget.builder(name, path).overwrite(overwrite).build()));
-    if (healthcheck) {
+    if (healthcheck != null) {
       plan.healthcheck();
+      if (!healthcheck.isEmpty()) {
+        healthcheckUrls.add(0, java.net.URI.create(healthcheck));
+      }
     }
     if (!migrate.isEmpty()) {
       if (!postgres.present()) {

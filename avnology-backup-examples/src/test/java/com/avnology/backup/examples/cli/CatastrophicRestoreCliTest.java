@@ -103,7 +103,7 @@ final class CatastrophicRestoreCliTest {
     CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--postgres",
         TestPg.url(pg, "stack_new"), "--volume", "certs=" + certs, "--bucket",
         "branding=" + bucketUri(), "--migrate", "filesystem:" + migrations,
-        "--baseline-version", "1", "--healthcheck", "--healthcheck-url", healthUrl);
+        "--baseline-version", "1", "--healthcheck", healthUrl);
     assertThat(restore.code()).as(restore.err()).isZero();
     assertThat(restore.out()).containsSubsequence("postgres/main", "bucket/branding",
         "volume/certs").contains("check migrations: 1 applied, now at version 2")
