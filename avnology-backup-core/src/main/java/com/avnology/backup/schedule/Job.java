@@ -29,6 +29,7 @@ public final class Job {
   private final Backup backup;
   private final Supplier<String> task;
   private final RetentionPolicy retention;
+  private final boolean check;
 
   private Job(Builder b) {
     this.name = b.name;
@@ -36,6 +37,7 @@ public final class Job {
     this.backup = b.backup;
     this.task = b.task;
     this.retention = b.retention;
+    this.check = b.check;
   }
 
   /**
@@ -58,6 +60,28 @@ public final class Job {
    */
   public static Builder task(String name, Schedule schedule, Supplier<String> task) {
     return new Builder(name, schedule, null, requireNonNull(task, "null task"));
+  }
+
+  /**
+   * A check, such as a scheduled test restore: like {@link #task}, but the health of the
+   * scheduler ({@link JobStatus#healthy()}) turns false as soon as a run of it fails, not only
+   * when it has not succeeded within twice its period. A check that finds a problem throws.
+   *
+   * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
+   * @param schedule when it runs
+   * @param check what it runs; returns a one-line summary, throws when the check fails
+   * @return a builder
+   * @throws IllegalArgumentException if the name is not allowed
+   */
+  public static Builder check(String name, Schedule schedule, Supplier<String> check) {
+    Builder b = new Builder(name, schedule, null, requireNonNull(check, "null check"));
+    b.check = true;
+    return b;
+  }
+
+  /** @return whether this job is a {@linkplain #check check} */
+  public boolean isCheck() {
+    return check;
   }
 
   /** @return the job's name */
@@ -95,7 +119,7 @@ public final class Job {
 
   @Override
   public String toString() {
-    return "Job[" + name + ", " + schedule + (backup != null ? ", " + backup : "")
+    return "Job[" + name + (check ? " (check)" : "") + ", " + schedule + (backup != null ? ", " + backup : "")
         + (retention != null ? ", " + retention : "") + "]";
   }
 
@@ -106,6 +130,7 @@ public final class Job {
     private final Backup backup;
     private final Supplier<String> task;
     private RetentionPolicy retention;
+    private boolean check;
 
     private Builder(String name, Schedule schedule, Backup backup, Supplier<String> task) {
       this.name = Names.checkName("job", requireNonNull(name, "null name"));

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param runs runs on this replica since it started
  * @param successes successful runs on this replica since it started
  * @param healthy false when it has not succeeded within twice its period (counted from the
- *     scheduler's start when it never has)
+ *     scheduler's start when it never has), or, for a {@linkplain Job#check check}, when its last
+ *     run failed
  */
 public record JobStatus(String job, String schedule, Instant nextDue, boolean running,
     Optional<RunRecord> lastRun, Optional<RunRecord> lastSuccess, int failures, long runs,

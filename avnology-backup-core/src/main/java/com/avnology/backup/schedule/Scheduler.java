@@ -2,6 +2,7 @@ package com.avnology.backup.schedule;
 
 import static java.util.Objects.requireNonNull;
 
+import com.avnology.backup.BackupSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,7 @@ public final class Scheduler implements AutoCloseable {
   private final MissedRuns missedRuns;
   private final Duration jitter;
   private final Duration shutdownTimeout;
+  private final BackupSink history;
   private final ExecutorService runners;
   private final Map<String, JobState> states = new LinkedHashMap<>();
   private final Instant createdAt;
@@ -61,6 +63,7 @@ public final class Scheduler implements AutoCloseable {
     this.missedRuns = b.missedRuns;
     this.jitter = b.jitter;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.history = b.history;
     this.runners = Executors.newCachedThreadPool(r -> new Thread(r, "avnology-job"));
     this.createdAt = clock.instant();
     for (Job job : jobs) {
@@ -178,6 +181,10 @@ public final class Scheduler implements AutoCloseable {
             e.getMessage());
       }
       s.record(record);
+      if (history != null) {
+        JobHistory.record(history, record, s.job.schedule().toString(),
+            s.job.schedule().next(clock.instant(), clock.getZone()));
+      }
     } finally {
       claim.close();
     }
@@ -232,7 +239,8 @@ public final class Scheduler implements AutoCloseable {
     for (JobState s : states.values()) {
       Duration period = s.job.schedule().period(now, clock.getZone());
       Instant since = s.lastSuccess != null ? s.lastSuccess.finishedAt() : createdAt;
-      boolean healthy = !now.isAfter(since.plus(period.multipliedBy(2)));
+      boolean healthy = !now.isAfter(since.plus(period.multipliedBy(2)))
+          && !(s.job.isCheck() && s.last != null && !s.last.succeeded());
       status.add(new JobStatus(s.job.name(), s.job.schedule().toString(),
           s.job.schedule().next(now, clock.getZone()), s.running != null && !s.running.isDone(),
           Optional.ofNullable(s.last), Optional.ofNullable(s.lastSuccess), s.failures, s.runs,
@@ -315,8 +323,20 @@ public final class Scheduler implements AutoCloseable {
     private MissedRuns missedRuns = MissedRuns.SKIP;
     private Duration jitter = Duration.ZERO;
     private Duration shutdownTimeout = Duration.ofMinutes(15);
+    private BackupSink history;
 
     private Builder() {}
+
+    /**
+     * @param sink where each run is recorded (under {@code jobs/<job>/}, the newest {@value
+     *     JobHistory#KEEP} per job), for {@link JobHistory#read(BackupSink)} and {@code status
+     *     --from}; not recorded by default
+     * @return this builder
+     */
+    public Builder history(BackupSink sink) {
+      this.history = requireNonNull(sink, "null sink");
+      return this;
+    }
 
     /**
      * @param job a job to run

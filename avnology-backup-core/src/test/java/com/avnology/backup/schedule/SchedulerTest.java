@@ -62,6 +62,85 @@ final class SchedulerTest {
   }
 
   @Test
+  void history_inTheSink_showsLastRunLastSuccessFailuresAndNextDue_acrossSchedulers()
+      throws Exception {
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup backup = Backup.builder().target(LabelledTarget.of("volume", "certs")).sink(sink)
+        .clock(clock).build();
+    boolean[] fail = {false};
+    Job db = Job.backup("db", Schedule.every(Duration.ofHours(6)), backup).build();
+    Job restoreCheck = Job.check("test-restore", Schedule.every(Duration.ofHours(6)), () -> {
+      if (fail[0]) {
+        throw new IllegalStateException("table public.t: 3 rows, the backup recorded 4");
+      }
+      return "4 rows ok";
+    }).build();
+    assertThat(restoreCheck.isCheck()).isTrue();
+    try (Scheduler scheduler = Scheduler.builder().job(db).job(restoreCheck).clock(clock)
+        .history(sink).build()) {
+      clock.set(Instant.parse("2026-01-01T06:00:00Z"));
+      scheduler.tick();
+      scheduler.awaitIdle();
+      assertThat(scheduler.status()).allMatch(JobStatus::healthy);
+      fail[0] = true;
+      clock.set(Instant.parse("2026-01-01T12:00:00Z"));
+      scheduler.tick();
+      scheduler.awaitIdle();
+      // one failed check is enough to be unhealthy; a failed backup is not (yet)
+      assertThat(scheduler.status()).filteredOn(s -> s.job().equals("test-restore"))
+          .singleElement().satisfies(s -> assertThat(s.healthy()).isFalse());
+    }
+    // a second scheduler (another replica, or later) adds to the same history
+    try (Scheduler scheduler = Scheduler.builder().job(restoreCheck).clock(clock)
+        .history(sink).build()) {
+      clock.set(Instant.parse("2026-01-01T18:00:00Z"));
+      scheduler.tick();
+      scheduler.awaitIdle();
+    }
+    List<JobHistory> history = JobHistory.read(sink);
+    assertThat(history).extracting(JobHistory::job).containsExactly("db", "test-restore");
+    JobHistory dbHistory = history.get(0);
+    assertThat(dbHistory.runs()).isEqualTo(2);
+    assertThat(dbHistory.lastRun().succeeded()).isTrue();
+    assertThat(dbHistory.lastRun().setId()).hasValueSatisfying(id -> {
+      assertThat(id).startsWith("20260101T120000");
+      assertThat(sink.list()).contains(id);
+    });
+    assertThat(dbHistory.lastRun().bytes()).isPositive();
+    assertThat(dbHistory.nextDue()).isEqualTo("2026-01-01T18:00:00Z");
+    assertThat(dbHistory.schedule()).isEqualTo(db.schedule().toString());
+    JobHistory check = history.get(1);
+    assertThat(check.runs()).isEqualTo(3);
+    assertThat(check.failures()).isEqualTo(2);
+    assertThat(check.lastRun().message()).contains("3 rows, the backup recorded 4");
+    assertThat(check.lastSuccess()).hasValueSatisfying(r ->
+        assertThat(r.due()).isEqualTo("2026-01-01T06:00:00Z"));
+    assertThat(check.nextDue()).isEqualTo("2026-01-02T00:00:00Z");
+    // job records are not sets: list and retention do not see them
+    assertThat(sink.list()).hasSize(2);
+  }
+
+  @Test
+  void history_keepsTheNewestRecordsPerJob_andRejectsAMalformedOne() throws Exception {
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Job job = Job.task("often", Schedule.every(Duration.ofMinutes(1)), () -> "ok").build();
+    try (Scheduler scheduler = Scheduler.builder().job(job).clock(clock).history(sink).build()) {
+      for (int i = 0; i < JobHistory.KEEP + 5; i++) {
+        clock.advance(Duration.ofMinutes(1));
+        scheduler.tick();
+        scheduler.awaitIdle();
+      }
+    }
+    assertThat(sink.listObjects("jobs/often/")).hasSize(JobHistory.KEEP);
+    assertThat(JobHistory.read(sink).get(0).runs()).isEqualTo(JobHistory.KEEP);
+    sink.putObjectIfAbsent("jobs/often/9999999999999-00000000.json",
+        new java.io.ByteArrayInputStream("{\"job\":\"often\",\"bytes\":\"x\"}".getBytes()));
+    assertThatThrownBy(() -> JobHistory.read(sink))
+        .isInstanceOf(com.avnology.backup.IntegrityException.class)
+        .hasMessageContaining("jobs/often/9999999999999-00000000.json");
+  }
+
+  @Test
   void runStillGoing_whenDueAgain_isSkippedNotOverlapped() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch running = new CountDownLatch(1);

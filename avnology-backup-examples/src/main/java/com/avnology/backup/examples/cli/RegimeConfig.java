@@ -25,9 +25,12 @@ import java.util.regex.Pattern;
 final class RegimeConfig {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Set<String> TOP = Set.of("sink", "jobs", "retention", "http",
-      "coordination");
+      "coordination", "encryption");
   private static final Set<String> JOB = Set.of("name", "every", "cron", "postgres", "volumes",
-      "buckets", "mirror");
+      "buckets", "mirror", "physical", "test-restore");
+  private static final Set<String> PHYSICAL = Set.of("postgres", "data-dir");
+  private static final Set<String> TEST_RESTORE = Set.of("scratch");
+  private static final Set<String> ENCRYPTION = Set.of("key-env", "passphrase-env");
   private static final Set<String> MIRROR = Set.of("from", "to", "remove");
   private static final Set<String> RETENTION = Set.of("keep-days", "keep-last", "keep-daily",
       "keep-weekly", "keep-monthly");
@@ -36,23 +39,34 @@ final class RegimeConfig {
   /** A mirror job's buckets. */
   record Mirror(String from, String to, boolean remove) {}
 
-  /** One job of the file. */
+  /** A physical base backup job's server and data directory. */
+  record Physical(String postgres, Path dataDir) {}
+
+  /**
+   * One job of the file: backups (postgres, volumes, buckets in one set; or physical), a mirror,
+   * or a test restore (testRestore: the scratch server's JDBC URL).
+   */
   record JobSpec(String name, Schedule schedule, Optional<String> postgres,
-      Map<String, Path> volumes, Map<String, String> buckets, Optional<Mirror> mirror) {}
+      Map<String, Path> volumes, Map<String, String> buckets, Optional<Mirror> mirror,
+      Optional<Physical> physical, Optional<String> testRestore) {}
 
   final String sink;
   final List<JobSpec> jobs;
   final Optional<RetentionPolicy> retention;
   final OptionalInt httpPort;
   final Optional<String> coordination;
+  /** The environment variable holding the key or passphrase, and which of the two it is. */
+  final Optional<Map.Entry<String, String>> encryption;
 
   private RegimeConfig(String sink, List<JobSpec> jobs, Optional<RetentionPolicy> retention,
-      OptionalInt httpPort, Optional<String> coordination) {
+      OptionalInt httpPort, Optional<String> coordination,
+      Optional<Map.Entry<String, String>> encryption) {
     this.sink = sink;
     this.jobs = jobs;
     this.retention = retention;
     this.httpPort = httpPort;
     this.coordination = coordination;
+    this.encryption = encryption;
   }
 
   /** A problem in the file; the message names the key. */
@@ -93,7 +107,8 @@ final class RegimeConfig {
     }
     return new RegimeConfig(sink, List.copyOf(jobs), r.retention(root.get("retention")),
         r.port(root.get("http")),
-        Optional.ofNullable(r.text("coordination", root.get("coordination"), false)));
+        Optional.ofNullable(r.text("coordination", root.get("coordination"), false)),
+        r.encryption(root.get("encryption")));
   }
 
   /** Reads values, replacing variables and naming keys in messages. */
@@ -163,16 +178,29 @@ final class RegimeConfig {
       });
       Optional<String> postgres =
           Optional.ofNullable(text(path + ".postgres", node.get("postgres"), false));
-      if (postgres.isEmpty() && volumes.isEmpty() && buckets.isEmpty() && mirror.isEmpty()) {
+      Optional<Physical> physical = Optional.ofNullable(node.get("physical")).map(m -> {
+        keys(path + ".physical", m, PHYSICAL);
+        return new Physical(text(path + ".physical.postgres", m.get("postgres"), true),
+            Path.of(text(path + ".physical.data-dir", m.get("data-dir"), true)));
+      });
+      Optional<String> testRestore = Optional.ofNullable(node.get("test-restore")).map(m -> {
+        keys(path + ".test-restore", m, TEST_RESTORE);
+        return text(path + ".test-restore.scratch", m.get("scratch"), true);
+      });
+      boolean backups = postgres.isPresent() || !volumes.isEmpty() || !buckets.isEmpty();
+      int kinds = (backups ? 1 : 0) + (mirror.isPresent() ? 1 : 0)
+          + (physical.isPresent() ? 1 : 0) + (testRestore.isPresent() ? 1 : 0);
+      if (kinds == 0) {
         throw new Invalid(path + " (" + name + "): nothing to do: give postgres, volumes,"
-            + " buckets or mirror");
+            + " buckets, physical, mirror or test-restore");
       }
-      if (mirror.isPresent() && (postgres.isPresent() || !volumes.isEmpty()
-          || !buckets.isEmpty())) {
-        throw new Invalid(path + " (" + name + "): a mirror job mirrors only; put the backups"
-            + " in a job of their own");
+      if (kinds > 1) {
+        throw new Invalid(path + " (" + name + "): a job does one kind of thing: backups"
+            + " (postgres, volumes, buckets), physical, mirror or test-restore; put each in a job"
+            + " of its own");
       }
-      return new JobSpec(name, schedule, postgres, volumes, buckets, mirror);
+      return new JobSpec(name, schedule, postgres, volumes, buckets, mirror, physical,
+          testRestore);
     }
 
     Map<String, String> map(String path, JsonNode node) {
@@ -217,6 +245,26 @@ final class RegimeConfig {
       } catch (IllegalStateException e) {
         throw new Invalid("retention: give at least one of " + new java.util.TreeSet<>(RETENTION));
       }
+    }
+
+    Optional<Map.Entry<String, String>> encryption(JsonNode node) {
+      if (node == null) {
+        return Optional.empty();
+      }
+      keys("encryption", node, ENCRYPTION);
+      String key = text("encryption.key-env", node.get("key-env"), false);
+      String passphrase = text("encryption.passphrase-env", node.get("passphrase-env"), false);
+      if ((key == null) == (passphrase == null)) {
+        throw new Invalid("encryption: give key-env (a variable holding a base64 32-byte key) or"
+            + " passphrase-env (a variable holding a passphrase), one of them");
+      }
+      String variable = key != null ? key : passphrase;
+      String value = env.apply(variable);
+      if (value == null || value.isEmpty()) {
+        throw new Invalid("encryption." + (key != null ? "key-env" : "passphrase-env")
+            + ": environment variable " + variable + " is not set or empty");
+      }
+      return Optional.of(Map.entry(key != null ? "key-env" : "passphrase-env", variable));
     }
 
     OptionalInt port(JsonNode node) {

@@ -2,7 +2,13 @@ package com.avnology.backup.examples.cli;
 
 import com.avnology.backup.Backup;
 import com.avnology.backup.BackupSink;
+import com.avnology.backup.Encryption;
+import com.avnology.backup.RestoreResult;
+import com.avnology.backup.SinkStatus;
 import com.avnology.backup.VolumeTarget;
+import com.avnology.backup.postgres.PostgresTarget;
+import com.avnology.backup.postgres.TestRestore;
+import com.avnology.backup.postgres.physical.PhysicalTarget;
 import com.avnology.backup.s3.BucketMirror;
 import com.avnology.backup.s3.BucketTarget;
 import com.avnology.backup.schedule.JdbcRunCoordinator;
@@ -11,9 +17,13 @@ import com.avnology.backup.schedule.RunCoordinator;
 import com.avnology.backup.schedule.Scheduler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,9 +69,19 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     BackupSink sink = Sinks.open(regime.sink);
-    Scheduler.Builder builder = Scheduler.builder().coordinator(coordinator(regime));
+    Optional<Encryption> encryption = regime.encryption.map(e -> {
+      EncryptionOptions options = new EncryptionOptions();
+      if (e.getKey().equals("key-env")) {
+        options.keyEnv = e.getValue();
+      } else {
+        options.passphraseEnv = e.getValue();
+      }
+      return options.encryption().orElseThrow();
+    });
+    Scheduler.Builder builder = Scheduler.builder().coordinator(coordinator(regime))
+        .history(sink);
     for (RegimeConfig.JobSpec spec : regime.jobs) {
-      builder.job(job(spec, sink, regime));
+      builder.job(job(spec, sink, regime, encryption));
     }
     Scheduler scheduler = builder.build();
     CountDownLatch stop = new CountDownLatch(1);
@@ -100,7 +120,14 @@ final class RunCommand implements Callable<Integer> {
     }).orElseGet(RunCoordinator::local);
   }
 
-  private static Job job(RegimeConfig.JobSpec spec, BackupSink sink, RegimeConfig regime) {
+  private static Job job(RegimeConfig.JobSpec spec, BackupSink sink, RegimeConfig regime,
+      Optional<Encryption> encryption) {
+    if (spec.testRestore().isPresent()) {
+      PostgresOptionsMixin scratch = new PostgresOptionsMixin();
+      scratch.url = spec.testRestore().get();
+      return Job.check(spec.name(), spec.schedule(),
+          () -> testRestore(sink, scratch.dataSource(), encryption)).build();
+    }
     if (spec.mirror().isPresent()) {
       RegimeConfig.Mirror m = spec.mirror().get();
       S3Uri from = S3Uri.parse(m.from());
@@ -114,6 +141,12 @@ final class RunCommand implements Callable<Integer> {
       }).build();
     }
     Backup.Builder backup = Backup.builder().sink(sink);
+    encryption.ifPresent(backup::encryption);
+    spec.physical().ifPresent(p -> {
+      PostgresOptionsMixin db = new PostgresOptionsMixin();
+      db.url = p.postgres();
+      backup.target(PhysicalTarget.builder(db.dataSource(), p.dataDir()).build());
+    });
     spec.postgres().ifPresent(url -> {
       PostgresOptionsMixin db = new PostgresOptionsMixin();
       db.url = url;
@@ -129,5 +162,32 @@ final class RunCommand implements Callable<Integer> {
     Job.Builder job = Job.backup(spec.name(), spec.schedule(), backup.build());
     regime.retention.ifPresent(job::retention);
     return job.build();
+  }
+
+  /**
+   * Restores the newest set of every database and volume of the sink into scratch copies and
+   * checks them against what their backups recorded (rows, content digests, files).
+   */
+  private static String testRestore(BackupSink sink, DataSource scratch,
+      Optional<Encryption> encryption) {
+    List<String> sets = SinkStatus.of(sink).targets().stream()
+        .filter(t -> t.kind().equals(PostgresTarget.KIND) || t.kind().equals(VolumeTarget.KIND))
+        .map(SinkStatus.Target::newestSetId).distinct().toList();
+    if (sets.isEmpty()) {
+      throw new IllegalStateException("no database or volume set in " + sink + " to test yet");
+    }
+    List<String> done = new ArrayList<>();
+    for (String id : sets) {
+      TestRestore test = TestRestore.from(sink).set(id).scratchServer(scratch);
+      test = encryption.map(test::encryption).orElse(test);
+      try {
+        RestoreResult r = test.run();
+        done.add(id + " (" + r.checks().size() + " checks, " + r.duration().toMillis() + " ms)");
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("test restore of set " + id + " failed: "
+            + e.getMessage(), e);
+      }
+    }
+    return "test restore ok: " + String.join(", ", done);
   }
 }

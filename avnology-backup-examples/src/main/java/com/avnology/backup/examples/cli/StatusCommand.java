@@ -1,9 +1,13 @@
 package com.avnology.backup.examples.cli;
 
+import com.avnology.backup.BackupSink;
 import com.avnology.backup.SinkStatus;
+import com.avnology.backup.schedule.JobHistory;
+import com.avnology.backup.schedule.RunRecord;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,8 +17,10 @@ import picocli.CommandLine.Spec;
 /** {@code avnology-backup status}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Shows, per target (kind/name) of a sink, the newest set, its time and size,"
-        + " and how many sets there are; then damaged sets and the archived WAL range. Reads"
-        + " manifests only.")
+        + " and how many sets there are; per job of a run --config sidecar writing to it, the"
+        + " last run, last success (duration, bytes), next due time and failures in a row;"
+        + " then damaged sets and the archived WAL range. Reads manifests and job records"
+        + " only.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -30,10 +36,21 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SinkStatus status = SinkStatus.of(Sinks.open(from));
+    BackupSink sink = Sinks.open(from);
+    SinkStatus status = SinkStatus.of(sink);
+    List<JobHistory> jobs = JobHistory.read(sink);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.write(json(status)));
+      ObjectNode node = json(status);
+      ArrayNode array = node.putArray("jobs");
+      for (JobHistory j : jobs) {
+        ObjectNode o = array.addObject().put("job", j.job()).put("schedule", j.schedule())
+            .put("nextDue", j.nextDue().toString()).put("runs", j.runs())
+            .put("failuresInARow", j.failures());
+        run(o.putObject("lastRun"), j.lastRun());
+        j.lastSuccess().ifPresent(r -> run(o.putObject("lastSuccess"), r));
+      }
+      out.println(Json.write(node));
       return ExitCodes.OK;
     }
     if (status.targets().isEmpty()) {
@@ -48,11 +65,34 @@ final class StatusCommand implements Callable<Integer> {
     }
     status.damaged().forEach(id -> out.printf("DAMAGED set %s: its manifest cannot be read"
         + " (see list)%n", id));
+    if (!jobs.isEmpty()) {
+      out.printf("%n%-20s %-8s %-24s %-24s %10s %14s  %-24s %s%n", "JOB", "LAST", "LAST RUN",
+          "LAST SUCCESS", "DURATION", "BYTES", "NEXT DUE", "FAILURES IN A ROW");
+      for (JobHistory j : jobs) {
+        RunRecord last = j.lastRun();
+        out.printf("%-20s %-8s %-24s %-24s %10s %14s  %-24s %d%n", j.job(),
+            last.succeeded() ? "ok" : "FAILED", last.startedAt(),
+            j.lastSuccess().map(r -> r.finishedAt().toString()).orElse("never"),
+            j.lastSuccess().map(r -> r.duration().toMillis() + " ms").orElse("-"),
+            j.lastSuccess().map(r -> Long.toString(r.bytes())).orElse("-"), j.nextDue(),
+            j.failures());
+        if (!last.succeeded()) {
+          out.printf("  %s failed: %s%n", j.job(), last.message());
+        }
+      }
+    }
     if (status.walFiles() > 0) {
       out.printf("WAL: %d files, %s to %s%n", status.walFiles(), status.walFirst().orElseThrow(),
           status.walLast().orElseThrow());
     }
     return ExitCodes.OK;
+  }
+
+  private static void run(ObjectNode o, RunRecord r) {
+    o.put("due", r.due().toString()).put("startedAt", r.startedAt().toString())
+        .put("finishedAt", r.finishedAt().toString()).put("succeeded", r.succeeded())
+        .put("message", r.message()).put("setId", r.setId().orElse(null)).put("bytes", r.bytes())
+        .put("durationMillis", r.duration().toMillis());
   }
 
   private static ObjectNode json(SinkStatus status) {

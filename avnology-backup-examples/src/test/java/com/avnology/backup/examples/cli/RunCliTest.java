@@ -71,7 +71,7 @@ final class RunCliTest {
 
     assertThat(badKey.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(badKey.err()).contains("config " + typo + ": unknown key jobs[0].evry (known:"
-        + " buckets, cron, every, mirror, name, postgres, volumes)");
+        + " buckets, cron, every, mirror, name, physical, postgres, test-restore, volumes)");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).contains(": jobs[0].postgres: environment variable"
         + " AVNOLOGY_TEST_UNSET_7Q is not set (the file says ${AVNOLOGY_TEST_UNSET_7Q}); set it,"
@@ -144,6 +144,110 @@ final class RunCliTest {
     } finally {
       child.destroyForcibly();
     }
+  }
+
+  @Test
+  void run_testRestoreJob_healthyWhileTheNewestSetRestores_unhealthyOnceItIsDamaged_statusShowsIt()
+      throws Exception {
+    Path sinkDir = tmp.resolve("backups");
+    try (var pg = TestPg.start("run-cli-test")) {
+      TestPg.exec(pg, "postgres", "CREATE DATABASE app");
+      TestPg.exec(pg, "app", "CREATE TABLE t (id int PRIMARY KEY, note text);"
+          + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
+      CliTest.Run backup = CliTest.cli("backup", "--postgres", TestPg.url(pg, "app"), "--to",
+          "file:" + sinkDir, "--key-env", "CLI_TEST_KEY_A");
+      assertThat(backup.code()).as(backup.err()).isZero();
+      Path file = config("""
+          sink: file:${SINK_DIR}
+          encryption: { key-env: CLI_TEST_KEY_A }
+          jobs:
+            - name: restore-check
+              every: 1s
+              test-restore: { scratch: "SCRATCH" }
+          http: { port: 0 }
+          """.replace("SCRATCH", TestPg.url(pg, "postgres")));
+      ProcessBuilder pb = new ProcessBuilder(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"),
+          "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+          Main.class.getName(), "run", "--config", file.toString()).redirectErrorStream(true);
+      pb.environment().put("SINK_DIR", sinkDir.toString());
+      Process child = pb.start();
+      StringBuffer out = new StringBuffer();
+      Thread reader = read(child, out);
+      try {
+        String base = metricsBase(child, out);
+        Pattern successes =
+            Pattern.compile("avnology_backup_successes_total\\{job=\"restore-check\"} (\\d+)");
+        waitUntil(() -> {
+          Matcher m = successes.matcher(get(base + "/metrics").body());
+          return m.find() && Double.parseDouble(m.group(1)) >= 2;
+        }, child, out);
+        assertThat(get(base + "/health").statusCode()).isEqualTo(200);
+
+        // the set's dump rewritten behind its manifest: the next test restore fails
+        String id = FileSystemSink.of(sinkDir).list().get(0);
+        Path dump;
+        try (Stream<Path> files = Files.walk(sinkDir.resolve("sets").resolve(id))) {
+          dump = files.filter(Files::isRegularFile)
+              .filter(f -> !f.getFileName().toString().equals("manifest.json"))
+              .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(dump);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(dump, bytes);
+        waitUntil(() -> get(base + "/health").statusCode() == 503, child, out);
+        assertThat(get(base + "/health").body()).startsWith("unhealthy: restore-check");
+        assertThat(get(base + "/metrics").body())
+            .contains("avnology_backup_healthy{job=\"restore-check\"} 0");
+
+        new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        reader.join(10_000);
+        assertThat(child.exitValue()).as(out.toString()).isZero();
+      } finally {
+        child.destroyForcibly();
+      }
+      // the scratch databases are gone
+      assertThat(TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_database"
+          + " WHERE datname LIKE 'avnology_test_restore%'")).isEqualTo("0");
+
+      CliTest.Run status = CliTest.cli("status", "--from", "file:" + sinkDir);
+      assertThat(status.code()).as(status.err()).isZero();
+      assertThat(status.out()).containsPattern("(?m)^restore-check +FAILED ")
+          .contains("restore-check failed: test restore of set ");
+      CliTest.Run json = CliTest.cli("status", "--from", "file:" + sinkDir, "--json");
+      var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+      var job = node.get("jobs").get(0);
+      assertThat(job.get("job").asText()).isEqualTo("restore-check");
+      assertThat(job.get("lastRun").get("succeeded").asBoolean()).isFalse();
+      assertThat(job.get("lastSuccess").get("succeeded").asBoolean()).isTrue();
+      assertThat(job.get("failuresInARow").asInt()).isPositive();
+      assertThat(job.get("runs").asInt()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  private static Thread read(Process child, StringBuffer out) {
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          out.append(line).append('\n');
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    });
+    reader.start();
+    return reader;
+  }
+
+  private static String metricsBase(Process child, StringBuffer out) throws Exception {
+    Pattern metricsAt = Pattern.compile("metrics on (http://localhost:\\d+)/metrics");
+    waitUntil(() -> metricsAt.matcher(out).find(), child, out);
+    Matcher m = metricsAt.matcher(out);
+    assertThat(m.find()).isTrue();
+    return m.group(1);
   }
 
   private static HttpResponse<String> get(String url) {
