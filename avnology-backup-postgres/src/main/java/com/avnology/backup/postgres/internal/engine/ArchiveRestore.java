@@ -57,6 +57,12 @@ public final class ArchiveRestore {
   private final boolean marker;
   /** The settings each transaction of the restore starts with. */
   private volatile String local;
+  /**
+   * The table access method set (SET LOCAL) in a connection's current transaction, for entries
+   * applied in the caller's transaction: set again only when it changes, as pg_restore does.
+   */
+  private final Map<Connection, String> tableAmInTransaction =
+      Collections.synchronizedMap(new IdentityHashMap<>());
   private volatile RestoreProgress progress = RestoreProgress.NONE;
 
   /**
@@ -157,6 +163,7 @@ public final class ArchiveRestore {
       try (Statement s = leader.createStatement()) {
         s.execute(local);
       }
+      tableAmInTransaction.remove(leader);
       if (options.clean()) {
         if (unfinished.isPresent()) {
           log.warn("{}; this restore replaces it", unfinished.get());
@@ -244,6 +251,7 @@ public final class ArchiveRestore {
         try (Statement s = leader.createStatement()) {
           s.execute(local);
         }
+        tableAmInTransaction.remove(leader);
         for (TocEntry e : plan.preData) {
           apply(leader, e, guard);
         }
@@ -531,9 +539,13 @@ public final class ArchiveRestore {
         c.setAutoCommit(false);
         first = local;
       }
-      if (e.tableAm() != null && !e.tableAm().isEmpty()) {
+      if (e.tableAm() != null && !e.tableAm().isEmpty()
+          && (own || !e.tableAm().equals(tableAmInTransaction.get(c)))) {
         String am = "SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm());
         first = first == null ? am : first + ";" + am;
+        if (!own) {
+          tableAmInTransaction.put(c, e.tableAm());
+        }
       }
       if (first != null) {
         s.execute(first);
