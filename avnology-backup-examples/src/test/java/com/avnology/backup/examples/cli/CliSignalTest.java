@@ -68,6 +68,50 @@ final class CliSignalTest {
         .isEqualTo("1:old");
   }
 
+  @Test
+  void sigintDuringTenantRestore_rollsBack_exitsWith4() throws Exception {
+    String schema = "CREATE TABLE orgs (id int PRIMARY KEY, name text);"
+        + " CREATE TABLE members (id int PRIMARY KEY, org_id int NOT NULL REFERENCES orgs,"
+        + " note text)";
+    exec("postgres", "CREATE DATABASE ten_src; CREATE DATABASE ten_live");
+    exec("ten_src", schema + "; INSERT INTO orgs VALUES (1, 'acme'), (2, 'other');"
+        + " INSERT INTO members SELECT g, 1 + g % 2, repeat(md5(g::text), 8)"
+        + " FROM generate_series(1, 600000) g");
+    String sink = "file:" + tmp.resolve("tenant-backups");
+    CliTest.Run backup = CliTest.cli("backup", "--postgres", url("ten_src"), "--to", sink);
+    assertThat(backup.code()).as(backup.err()).isZero();
+    exec("ten_live", schema + "; INSERT INTO orgs VALUES (2, 'other');"
+        + " INSERT INTO members VALUES (2, 2, 'live')");
+
+    Path err = tmp.resolve("tenant-err.txt");
+    Process p = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "restore-tenant", "--from", sink, "--postgres",
+        url("ten_live") + "&ApplicationName=sigtenant", "--root", "orgs", "--key", "id=1")
+        .redirectError(err.toFile()).redirectOutput(tmp.resolve("tenant-out.txt").toFile())
+        .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name"
+          + " = 'sigtenant' AND state = 'active' AND query LIKE 'COPY %'").equals("1")) {
+        assertThat(p.isAlive()).as("the tenant restore runs until its COPY").isTrue();
+        assertThat(System.nanoTime()).as("reached its COPY within 120 s").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String stderr = Files.readString(err, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(stderr).isEqualTo(ExitCodes.INTERRUPTED);
+      assertThat(stderr).contains("tenant restore of orgs.id = 1 interrupted by a shutdown")
+          .contains("the transaction was rolled back, nothing was restored");
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(query("ten_live", "SELECT (SELECT count(*) FROM orgs) || '/'"
+        + " || (SELECT string_agg(id || ':' || note, ',') FROM members)")).isEqualTo("1/2:live");
+  }
+
   private static void waitForCopy() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {

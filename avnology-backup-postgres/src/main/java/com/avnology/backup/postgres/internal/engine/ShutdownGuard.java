@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class ShutdownGuard implements AutoCloseable {
+public final class ShutdownGuard implements AutoCloseable {
   /** How long a shutdown waits for the undo. */
   static final Duration UNDO_WAIT = Duration.ofMinutes(5);
 
@@ -41,7 +41,7 @@ final class ShutdownGuard implements AutoCloseable {
    * @param what the restore, for messages
    * @return a guard, installed
    */
-  static ShutdownGuard install(String what) {
+  public static ShutdownGuard install(String what) {
     ShutdownGuard g = new ShutdownGuard(what);
     try {
       Runtime.getRuntime().addShutdownHook(g.hook);
@@ -53,17 +53,17 @@ final class ShutdownGuard implements AutoCloseable {
   }
 
   /** @param c a connection whose statement a shutdown cancels */
-  void watch(Connection c) {
+  public void watch(Connection c) {
     connections.add(c);
   }
 
   /** @param c a connection no longer used */
-  void unwatch(Connection c) {
+  public void unwatch(Connection c) {
     connections.remove(c);
   }
 
   /** @return whether a shutdown began while the restore ran */
-  boolean interrupted() {
+  public boolean interrupted() {
     return interrupted;
   }
 
@@ -93,7 +93,7 @@ final class ShutdownGuard implements AutoCloseable {
    * @param state what an interrupted restore left, logged by the shutdown that interrupted it
    *     (the caller may not get to report it before the process exits)
    */
-  void outcome(String state) {
+  public void outcome(String state) {
     this.outcome = state;
   }
 

@@ -1,6 +1,8 @@
 package com.avnology.backup.postgres.internal.tenant;
 
 import com.avnology.backup.BackupException;
+import com.avnology.backup.RestoreInterruptedException;
+import com.avnology.backup.postgres.internal.engine.ShutdownGuard;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.ConflictPolicy;
@@ -69,10 +71,18 @@ public final class TenantRestore {
         new BackupException(source.describe() + " is in SQL_ASCII, whose bytes have no known"
             + " encoding: restore it into a new database with the same encoding and copy the"
             + " rows from there; nothing was restored"));
-    try (Connection c = dataSource.getConnection()) {
+    String what = "tenant restore of " + spec.rootTable() + "." + spec.keyColumn() + " = "
+        + spec.keyValue();
+    try (Connection c = dataSource.getConnection();
+        ShutdownGuard guard = ShutdownGuard.install("tenant " + spec.rootTable() + "."
+            + spec.keyColumn() + " = " + spec.keyValue())) {
+      guard.watch(c);
       c.setAutoCommit(false);
       try {
         List<TenantRestoreReport.Table> tables = run(c, utf8, toc, spec, write);
+        if (guard.interrupted()) {
+          throw new SQLException("the process is shutting down");
+        }
         if (write) {
           c.commit();
         } else {
@@ -85,6 +95,12 @@ public final class TenantRestore {
           c.rollback();
         } catch (SQLException r) {
           e.addSuppressed(r);
+        }
+        if (guard.interrupted()) {
+          String state = "the transaction was rolled back, nothing was restored";
+          guard.outcome(state);
+          throw new RestoreInterruptedException(what + " interrupted by a shutdown; " + state,
+              true, e);
         }
         if (e instanceof BackupException b) {
           throw b;
