@@ -195,6 +195,47 @@ final class TenantRestorePlanTest {
   }
 
   @Test
+  void partitionedTables_theTenantsRowsComeBackIntoTheirPartitions() {
+    String db = EmbeddedPg.createDatabase("parts");
+    Fidelity.applySql("CREATE TABLE orgs (id int PRIMARY KEY, name text);"
+        // range-partitioned child of the tenant, with a sub-partitioned partition
+        + " CREATE TABLE events (org_id int NOT NULL REFERENCES orgs ON DELETE CASCADE,"
+        + " at date NOT NULL, what text, PRIMARY KEY (org_id, at, what)) PARTITION BY RANGE (at);"
+        + " CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01')"
+        + " TO ('2026-01-01');"
+        + " CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01')"
+        + " TO ('2027-01-01') PARTITION BY LIST (org_id);"
+        + " CREATE TABLE events_2026_a PARTITION OF events_2026 FOR VALUES IN (1);"
+        + " CREATE TABLE events_2026_rest PARTITION OF events_2026 DEFAULT;"
+        // list-partitioned by the tenant key itself, and a table referencing a partitioned one
+        + " CREATE TABLE docs (org_id int NOT NULL REFERENCES orgs ON DELETE CASCADE, id int,"
+        + " PRIMARY KEY (org_id, id)) PARTITION BY LIST (org_id);"
+        + " CREATE TABLE docs_1 PARTITION OF docs FOR VALUES IN (1);"
+        + " CREATE TABLE docs_other PARTITION OF docs DEFAULT;"
+        + " CREATE TABLE doc_tags (org_id int, doc_id int, tag text,"
+        + " FOREIGN KEY (org_id, doc_id) REFERENCES docs ON DELETE CASCADE);"
+        + " INSERT INTO orgs VALUES (1, 'acme'), (2, 'globex');"
+        + " INSERT INTO events SELECT o, d, 'e' || g FROM generate_series(1, 2) o,"
+        + " (VALUES (date '2025-06-01'), (date '2026-02-01')) v(d), generate_series(1, 3) g;"
+        + " INSERT INTO docs SELECT o, g FROM generate_series(1, 2) o, generate_series(1, 4) g;"
+        + " INSERT INTO doc_tags SELECT org_id, id, 't' FROM docs;", db);
+    FileSystemSink partSink = FileSystemSink.of(tmp.resolve("parts"));
+    Backup.builder().target(target(db)).sink(partSink).build().run();
+    Map<String, String> before = Fidelity.tableHashes(EmbeddedPg.dataSource(db));
+    Fidelity.applySql("DELETE FROM orgs WHERE id = 1", db);
+    assertThat(query(db, "SELECT count(*) FROM events")).isEqualTo("6");
+
+    TenantRestoreReport done = TenantRestorePlan.from(partSink, target(db)).root("orgs", "id", "1")
+        .build().restore();
+
+    assertThat(done.inserted()).as(done.tables().toString()).isEqualTo(1 + 6 + 4 + 4);
+    assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(db))).isEqualTo(before);
+    assertThat(query(db, "SELECT string_agg(tableoid::regclass || '=' || n, ',' ORDER BY"
+        + " tableoid::regclass::text) FROM (SELECT tableoid, count(*) n FROM events WHERE"
+        + " org_id = 1 GROUP BY tableoid) x")).isEqualTo("events_2025=3,events_2026_a=3");
+  }
+
+  @Test
   void encryptedSet_needsItsKey() {
     com.avnology.backup.Encryption key = com.avnology.backup.Encryption.aes256Gcm(
         com.avnology.backup.KeySource.raw(new byte[32]));
