@@ -141,4 +141,9 @@ public final class ManifestFixtures {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** @return whether the test resource {@code manifests/<name>} exists */
+  public static boolean hasResource(String name) {
+    return ManifestFixtures.class.getResource("/manifests/" + name) != null;
+  }
 }
