@@ -8,7 +8,7 @@ import com.avnology.backup.s3.internal.MirrorCopier;
 import com.avnology.backup.s3.internal.MirrorPlanner;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
-import io.minio.MinioClient;
+import io.minio.MinioAsyncClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,14 +67,15 @@ public final class BucketMirror {
   }
 
   /**
-   * @param source a client for the source's server
+   * @param source a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}) for the
+   *     source's server
    * @param sourceBucket the bucket to copy from
    * @param target a client for the destination's server; may be the same client
    * @param targetBucket the bucket to copy into; it must exist
    * @return a builder
    * @throws IllegalArgumentException if a bucket name is not valid
    */
-  public static Builder builder(MinioClient source, String sourceBucket, MinioClient target,
+  public static Builder builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
       String targetBucket) {
     return new Builder(source, sourceBucket, target, targetBucket);
   }
@@ -165,9 +166,9 @@ public final class BucketMirror {
 
   /** Collects a mirror's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
   public static final class Builder {
-    private final MinioClient sourceClient;
+    private final MinioAsyncClient sourceClient;
     private final String sourceBucket;
-    private final MinioClient targetClient;
+    private final MinioAsyncClient targetClient;
     private final String targetBucket;
     private String sourcePrefix = "";
     private String targetPrefix = "";
@@ -179,7 +180,7 @@ public final class BucketMirror {
     private int retries = 5;
     private Duration retryDelay = Duration.ofMillis(500);
 
-    private Builder(MinioClient source, String sourceBucket, MinioClient target,
+    private Builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
         String targetBucket) {
       this.sourceClient = requireNonNull(source, "null source");
       this.sourceBucket = S3Sink.checkBucket(requireNonNull(sourceBucket, "null sourceBucket"));

@@ -15,7 +15,7 @@ import com.avnology.backup.s3.internal.BucketRestore;
 import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
-import io.minio.MinioClient;
+import io.minio.MinioAsyncClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -53,24 +53,26 @@ public final class BucketTarget implements BackupTarget {
 
   /**
    * @param name the target's name in backup sets, such as {@code avatars}
-   * @param client a MinIO SDK client for the bucket's server
+   * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
+   *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
    * @return the target, for the whole bucket, refusing to overwrite on restore
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_', or the
    *     bucket name is not valid
    */
-  public static BucketTarget of(String name, MinioClient client, String bucket) {
+  public static BucketTarget of(String name, MinioAsyncClient client, String bucket) {
     return builder(name, client, bucket).build();
   }
 
   /**
    * @param name the target's name in backup sets
-   * @param client a MinIO SDK client for the bucket's server
+   * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
+   *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
    * @return a builder
    * @throws IllegalArgumentException if the name or the bucket name is not valid
    */
-  public static Builder builder(String name, MinioClient client, String bucket) {
+  public static Builder builder(String name, MinioAsyncClient client, String bucket) {
     return new Builder(name, client, bucket);
   }
 
@@ -196,14 +198,14 @@ public final class BucketTarget implements BackupTarget {
   /** Collects a bucket target's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
   public static final class Builder {
     private final String name;
-    private final MinioClient client;
+    private final MinioAsyncClient client;
     private final String bucket;
     private String prefix = "";
     private OverwritePolicy overwrite = OverwritePolicy.NEVER;
     private int retries = 5;
     private Duration retryDelay = Duration.ofMillis(500);
 
-    private Builder(String name, MinioClient client, String bucket) {
+    private Builder(String name, MinioAsyncClient client, String bucket) {
       this.name = BackupNames.checkTargetName("bucket target name", requireNonNull(name, "null name"));
       this.client = requireNonNull(client, "null client");
       this.bucket = S3Sink.checkBucket(requireNonNull(bucket, "null bucket"));

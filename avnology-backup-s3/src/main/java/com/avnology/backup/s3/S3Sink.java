@@ -12,7 +12,7 @@ import com.avnology.backup.s3.internal.S3Ops;
 import com.avnology.backup.s3.internal.S3SetWriter;
 import com.avnology.backup.s3.internal.StaleSets;
 import io.minio.GetObjectResponse;
-import io.minio.MinioClient;
+import io.minio.MinioAsyncClient;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class S3Sink implements BackupSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3Sink.class);
 
-  private final MinioClient client;
+  private final MinioAsyncClient client;
   private final boolean ownsClient;
   private final S3Ops ops;
   private final String bucket;
@@ -64,7 +64,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   private final Clock clock;
   private final String description;
 
-  private S3Sink(Builder b, MinioClient client, boolean ownsClient) {
+  private S3Sink(Builder b, MinioAsyncClient client, boolean ownsClient) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.bucket = b.bucket;
@@ -98,12 +98,13 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   /**
    * A sink on a client the caller made and closes; the sink never closes it.
    *
-   * @param client a MinIO SDK client
+   * @param client a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}: the
+   *     blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket holding the sets; it must exist
    * @return a builder
    * @throws IllegalArgumentException if the bucket name is not a valid S3 bucket name
    */
-  public static Builder builder(MinioClient client, String bucket) {
+  public static Builder builder(MinioAsyncClient client, String bucket) {
     return new Builder(null, requireNonNull(client, "null client"),
         checkBucket(requireNonNull(bucket, "null bucket")));
   }
@@ -352,7 +353,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
    */
   public static final class Builder {
     private final URI endpoint;
-    private final MinioClient client;
+    private final MinioAsyncClient client;
     private final String bucket;
     private String prefix = "";
     private S3Credentials credentials;
@@ -365,7 +366,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     private Duration staleAfter = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
 
-    private Builder(URI endpoint, MinioClient client, String bucket) {
+    private Builder(URI endpoint, MinioAsyncClient client, String bucket) {
       this.endpoint = endpoint;
       this.client = client;
       this.bucket = bucket;
@@ -498,7 +499,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       if (client != null) {
         if (credentials != null || region != null || pathStyle != null || timeout != null) {
           throw new IllegalStateException("credentials, region, pathStyle and timeout apply to"
-              + " builder(URI, bucket); with builder(MinioClient, bucket) set them on the client");
+              + " builder(URI, bucket); with builder(MinioAsyncClient, bucket) set them on the client");
         }
         return new S3Sink(this, client, false);
       }
@@ -506,7 +507,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         throw new IllegalStateException("no credentials for endpoint " + endpoint
             + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
       }
-      MinioClient made = MinioClient.builder()
+      MinioAsyncClient made = MinioAsyncClient.builder()
           .endpoint(endpoint.toString())
           .credentials(credentials.accessKey(), credentials.secretKey())
           .region(region == null ? "us-east-1" : region)

@@ -122,7 +122,7 @@ final class FailureTest {
     assertThat(S3SinkTest.keys(server.client(), bucket))
         .as("no incomplete multipart upload (S3Proxy's .mpus-* parts) remains")
         .noneMatch(k -> k.contains(".mpus-"));
-    S3Ops ops = new S3Ops(server.client(), bucket, null, null, new Retry(0, Duration.ZERO));
+    S3Ops ops = new S3Ops(server.async(), bucket, null, null, new Retry(0, Duration.ZERO));
     assertThat(ops.listUploads("sets/")).isEmpty();
   }
 

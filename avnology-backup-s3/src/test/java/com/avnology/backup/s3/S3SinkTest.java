@@ -147,7 +147,7 @@ final class S3SinkTest {
 
   @Test
   void builder_clientGiven_isNotClosedAndRejectsEndpointOptions() throws Exception {
-    MinioClient client = server.client();
+    io.minio.MinioAsyncClient client = server.async();
     String bucket = server.bucket("given-client");
     S3Sink sink = S3Sink.builder(client, bucket).build();
     sink.close();
@@ -157,7 +157,7 @@ final class S3SinkTest {
     assertThatThrownBy(() -> S3Sink.builder(client, bucket).region("eu-west-1").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("credentials, region, pathStyle and timeout apply to builder(URI, bucket);"
-            + " with builder(MinioClient, bucket) set them on the client");
+            + " with builder(MinioAsyncClient, bucket) set them on the client");
   }
 
   @Test
