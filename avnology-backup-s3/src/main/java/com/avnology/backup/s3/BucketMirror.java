@@ -3,7 +3,6 @@ package com.avnology.backup.s3;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupException;
-import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.MirrorCopier;
 import com.avnology.backup.s3.internal.MirrorPlanner;
 import com.avnology.backup.s3.internal.Retry;
@@ -49,7 +48,7 @@ public final class BucketMirror {
   private final int parallelism;
 
   private BucketMirror(Builder b) {
-    Retry retry = new Retry(b.retries, b.retryDelay);
+    Retry retry = Retry.of(b.retry);
     S3Ops source = new S3Ops(b.sourceClient, b.sourceBucket, null, null, retry);
     this.target = new S3Ops(b.targetClient, b.targetBucket, null, null, retry);
     this.targetPrefix = b.targetPrefix;
@@ -177,8 +176,7 @@ public final class BucketMirror {
     private boolean force;
     private double maxRemoveShare = 0.5;
     private int parallelism = 4;
-    private int retries = 5;
-    private Duration retryDelay = Duration.ofMillis(500);
+    private RetryPolicy retry = RetryPolicy.defaults();
 
     private Builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
         String targetBucket) {
@@ -264,23 +262,14 @@ public final class BucketMirror {
       return this;
     }
 
-    /**
-     * @param retries how often a failed call or copy is tried again: 0 to 20, 5 by default
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.retries(retries);
-      return this;
-    }
 
     /**
-     * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
+     * @param policy how a call or copy that failed in a way that may pass is tried again; {@link
+     *     RetryPolicy#defaults()} by default
      * @return this builder
-     * @throws IllegalArgumentException if negative
      */
-    public Builder retryDelay(Duration delay) {
-      this.retryDelay = Checks.retryDelay(delay);
+    public Builder retry(RetryPolicy policy) {
+      this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 

@@ -12,7 +12,6 @@ import com.avnology.backup.StorageException;
 import com.avnology.backup.BackupNames;
 import com.avnology.backup.s3.internal.BucketArchive;
 import com.avnology.backup.s3.internal.BucketRestore;
-import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
 import io.minio.MinioAsyncClient;
@@ -48,7 +47,7 @@ public final class BucketTarget implements BackupTarget {
     this.bucket = b.bucket;
     this.prefix = b.prefix;
     this.overwrite = b.overwrite;
-    this.ops = new S3Ops(b.client, b.bucket, null, null, new Retry(b.retries, b.retryDelay));
+    this.ops = new S3Ops(b.client, b.bucket, null, null, Retry.of(b.retry));
   }
 
   /**
@@ -202,8 +201,7 @@ public final class BucketTarget implements BackupTarget {
     private final String bucket;
     private String prefix = "";
     private OverwritePolicy overwrite = OverwritePolicy.NEVER;
-    private int retries = 5;
-    private Duration retryDelay = Duration.ofMillis(500);
+    private RetryPolicy retry = RetryPolicy.defaults();
 
     private Builder(String name, MinioAsyncClient client, String bucket) {
       this.name = BackupNames.checkTargetName("bucket target name", requireNonNull(name, "null name"));
@@ -232,24 +230,14 @@ public final class BucketTarget implements BackupTarget {
       return this;
     }
 
-    /**
-     * @param retries how often a call failing with an I/O error, timeout or 5xx answer is tried
-     *     again: 0 to 20, 5 by default
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.retries(retries);
-      return this;
-    }
 
     /**
-     * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
+     * @param policy how a call that failed in a way that may pass is tried again; {@link
+     *     RetryPolicy#defaults()} by default
      * @return this builder
-     * @throws IllegalArgumentException if negative
      */
-    public Builder retryDelay(Duration delay) {
-      this.retryDelay = Checks.retryDelay(delay);
+    public Builder retry(RetryPolicy policy) {
+      this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 

@@ -6,7 +6,6 @@ import com.avnology.backup.BackupSink;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.BackupNames;
-import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
 import com.avnology.backup.s3.internal.S3SetWriter;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * set has its uploads aborted and its objects deleted; what a killed process left behind is
  * removed by a later {@link #create(String)} once older than {@link Builder#staleAfter(Duration)}.
  * Calls that fail with an I/O error, a timeout or a 5xx answer are retried with exponential
- * backoff ({@link Builder#retries(int)}).
+ * backoff ({@link Builder#retry(RetryPolicy)}).
  *
  * <p>Immutable and thread-safe. {@link #close()} closes the client only if this sink made it.
  */
@@ -76,7 +75,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     String endpoint = b.endpoint == null ? null : b.endpoint.toString();
     this.ops = new S3Ops(client, bucket, endpoint,
         b.credentials == null ? null : b.credentials.accessKey(),
-        new Retry(b.retries, b.retryDelay));
+        Retry.of(b.retry));
     this.description = "s3://" + bucket + "/" + prefix + (endpoint == null ? "" : " at " + endpoint);
   }
 
@@ -361,8 +360,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     private Boolean pathStyle;
     private Duration timeout;
     private int partSize = 16 << 20;
-    private int retries = 5;
-    private Duration retryDelay = Duration.ofMillis(500);
+    private RetryPolicy retry = RetryPolicy.defaults();
     private Duration staleAfter = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
 
@@ -443,25 +441,14 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       return this;
     }
 
-    /**
-     * @param retries how often a call failing with an I/O error, timeout or 5xx answer is tried
-     *     again: 0 to 20, 5 by default
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.retries(retries);
-      return this;
-    }
 
     /**
-     * @param delay the wait before the first retry, doubled for each next one up to 10 s; 500 ms
-     *     by default
+     * @param policy how a call that failed in a way that may pass is tried again; {@link
+     *     RetryPolicy#defaults()} by default
      * @return this builder
-     * @throws IllegalArgumentException if negative
      */
-    public Builder retryDelay(Duration delay) {
-      this.retryDelay = Checks.retryDelay(delay);
+    public Builder retry(RetryPolicy policy) {
+      this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 

@@ -63,7 +63,7 @@ final class MinioTest {
   @Test
   void create_afterDeadRun_abortsStaleMultipartUploads() throws Exception {
     String bucket = bucket("stale");
-    S3Ops ops = new S3Ops(asyncClient(), bucket, null, null, new Retry(0, Duration.ZERO));
+    S3Ops ops = new S3Ops(asyncClient(), bucket, null, null, Retry.NONE);
     String id = ops.createUpload("sets/20200101T000000.000Z-dead00/volume/v.tar");
     ops.uploadPart("sets/20200101T000000.000Z-dead00/volume/v.tar", id, 1, new byte[6 << 20],
         6 << 20);

@@ -42,7 +42,7 @@ final class S3OpsMultipartTest {
   @Test
   void multipart_createUploadCompleteAbort_throughTheCallersAsyncClient() throws Exception {
     String bucket = server.bucket("multipart");
-    S3Ops ops = new S3Ops(server.async(), bucket, null, null, new Retry(0, Duration.ZERO));
+    S3Ops ops = new S3Ops(server.async(), bucket, null, null, Retry.NONE);
     byte[] first = new byte[5 << 20];
     byte[] second = new byte[123_457];
     new Random(3).nextBytes(first);
