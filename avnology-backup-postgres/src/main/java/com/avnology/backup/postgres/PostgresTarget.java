@@ -54,10 +54,10 @@ public final class PostgresTarget implements BackupTarget {
     this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(ds);
     this.name = b.name;
     this.jobs = b.jobs;
-    this.options = new PostgresOptions(
-        List.copyOf(b.schemas), List.copyOf(b.excludeSchemas), List.copyOf(b.tables),
-        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean, b.noLargeObjects,
-        b.restoreMode());
+    this.options = PostgresOptions.builder().schemas(b.schemas).excludeSchemas(b.excludeSchemas)
+        .tables(b.tables).excludeTables(b.excludeTables).noOwner(b.noOwner)
+        .noPrivileges(b.noPrivileges).clean(b.clean).noLargeObjects(b.noLargeObjects)
+        .restoreMode(b.restoreMode()).build();
   }
 
   /**
