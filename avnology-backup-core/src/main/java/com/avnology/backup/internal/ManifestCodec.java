@@ -204,14 +204,12 @@ public final class ManifestCodec {
         throw new IntegrityException("manifest of set " + setId + " belongs to set " + id
             + ": the set was renamed or copied over; restore set " + id + " by its own id");
       }
-      return new Manifest(
-          version,
-          id,
-          instant(setId, root, "startedAt"),
-          instant(setId, root, "finishedAt"),
-          text(setId, root, "", "libraryVersion"),
-          targets,
-          encryption);
+      Manifest.Builder manifest = Manifest.builder(id).formatVersion(version)
+          .startedAt(instant(setId, root, "startedAt"))
+          .finishedAt(instant(setId, root, "finishedAt"))
+          .libraryVersion(text(setId, root, "", "libraryVersion"))
+          .targets(targets);
+      return (encryption == null ? manifest : manifest.encryption(encryption)).build();
     } catch (IOException | IllegalArgumentException e) {
       throw bad(setId, e.getMessage());
     }
