@@ -99,7 +99,7 @@ run ours_zstd1_again ours128 backup --postgres "$URL" --to "file:$WORK/ours-zstd
 best_plain=$(echo "if (${T[ours_zstd1]} < ${T[ours_zstd1_again]}) ${T[ours_zstd1]} else ${T[ours_zstd1_again]}" | bc -l)
 
 echo "== backup to S3 (S3Proxy on local disk) vs to a local file, same compression"
-java -jar "$JAR" s3-server --dir "$WORK/s3" --bucket bench >"$WORK/s3.out" 2>"$WORK/s3.log" &
+java -jar "${JAR%.jar}-demo.jar" s3-server --dir "$WORK/s3" --bucket bench >"$WORK/s3.out" 2>"$WORK/s3.log" &
 S3PID=$!
 for _ in $(seq 100); do grep -q AWS_SECRET "$WORK/s3.out" 2>/dev/null && break; sleep 0.2; done
 S3ENDPOINT=$(sed -n 's/^endpoint=//p' "$WORK/s3.out")

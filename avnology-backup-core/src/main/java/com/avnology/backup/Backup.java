@@ -113,10 +113,9 @@ public final class Backup {
       }
       progress.phase(Progress.Phase.PUBLISH, "");
       Instant finished = clock.instant();
-      Manifest manifest =
-          new Manifest(
-              Manifest.FORMAT_VERSION, setId, started, finished, LibraryVersion.get(), entries,
-              keys == null ? null : keys.info());
+      Manifest.Builder made = Manifest.builder(setId).startedAt(started).finishedAt(finished)
+          .libraryVersion(LibraryVersion.get()).targets(entries);
+      Manifest manifest = (keys == null ? made : made.encryption(keys.info())).build();
       writer.publish(ManifestCodec.write(manifest, keys == null ? null : keys.keys()));
       progress.phase(Progress.Phase.DONE, "");
       log.info("published set {} ({} bytes) in {}", setId, manifest.totalSize(), sink);

@@ -294,7 +294,7 @@ public final class BackupCatalog {
       byte[] buffer = new byte[64 * 1024];
       if (keys != null) {
         try {
-          InputStream plain = new DecryptingInputStream(counted, keys.content(), artifact.path());
+          InputStream plain = new DecryptingInputStream(counted, keys, artifact.path());
           while (plain.read(buffer) >= 0) {
             // authenticates every chunk
           }

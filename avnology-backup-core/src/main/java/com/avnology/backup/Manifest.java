@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a backup set holds, as recorded in its {@code manifest.json}, which is written last.
+ * What a backup set holds, as recorded in its {@code manifest.json}, which is written last. Make
+ * one with {@link #builder(String)}: fields may be added to the format, and a builder keeps code
+ * that makes manifests compiling when they are (the record's positional constructor, which Java
+ * keeps public, does not).
  *
  * @param formatVersion the manifest format's version ({@link #FORMAT_VERSION} for sets written now)
  * @param id the set's id; ids sort by time
@@ -45,18 +48,11 @@ public record Manifest(
   }
 
   /**
-   * A manifest of an unencrypted set.
-   *
-   * @param formatVersion the format version
    * @param id the set's id
-   * @param startedAt when the backup started
-   * @param finishedAt when every artifact was stored
-   * @param libraryVersion the library version
-   * @param targets what was backed up
+   * @return a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted
    */
-  public Manifest(int formatVersion, String id, Instant startedAt, Instant finishedAt,
-      String libraryVersion, List<Target> targets) {
-    this(formatVersion, id, startedAt, finishedAt, libraryVersion, targets, null);
+  public static Builder builder(String id) {
+    return new Builder(requireNonNull(id, "null id"));
   }
 
   /** @return true if the set's artifacts are encrypted (see {@link #encryption()}) */
@@ -165,6 +161,98 @@ public record Manifest(
       requireNonNull(kdf, "null kdf");
       requireNonNull(kdfSalt, "null kdfSalt");
       requireNonNull(wrappedKey, "null wrappedKey");
+    }
+  }
+
+  /** Builds a {@link Manifest}. Not thread-safe; {@link #build()} leaves it unchanged. */
+  public static final class Builder {
+    private final String id;
+    private int formatVersion = FORMAT_VERSION;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private String libraryVersion;
+    private final java.util.ArrayList<Target> targets = new java.util.ArrayList<>();
+    private Encryption encryption;
+
+    private Builder(String id) {
+      this.id = id;
+    }
+
+    /**
+     * @param version the manifest format's version; {@link #FORMAT_VERSION} by default
+     * @return this builder
+     * @throws IllegalArgumentException if not 1 to {@link #FORMAT_VERSION}
+     */
+    public Builder formatVersion(int version) {
+      if (version < 1 || version > FORMAT_VERSION) {
+        throw new IllegalArgumentException(
+            "format version must be between 1 and " + FORMAT_VERSION + ": " + version);
+      }
+      this.formatVersion = version;
+      return this;
+    }
+
+    /**
+     * @param startedAt when the backup started
+     * @return this builder
+     */
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = requireNonNull(startedAt, "null startedAt");
+      return this;
+    }
+
+    /**
+     * @param finishedAt when every artifact was stored
+     * @return this builder
+     */
+    public Builder finishedAt(Instant finishedAt) {
+      this.finishedAt = requireNonNull(finishedAt, "null finishedAt");
+      return this;
+    }
+
+    /**
+     * @param version the avnology-backup version that wrote the set
+     * @return this builder
+     */
+    public Builder libraryVersion(String version) {
+      this.libraryVersion = requireNonNull(version, "null version");
+      return this;
+    }
+
+    /**
+     * @param targets targets to add, in backup order
+     * @return this builder
+     */
+    public Builder targets(List<Target> targets) {
+      this.targets.addAll(List.copyOf(targets));
+      return this;
+    }
+
+    /**
+     * @param encryption how the artifacts are encrypted
+     * @return this builder
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = requireNonNull(encryption, "null encryption");
+      return this;
+    }
+
+    /**
+     * @return the manifest
+     * @throws IllegalStateException if startedAt, finishedAt or libraryVersion is missing, or
+     *     encryption was given with format version 1
+     */
+    public Manifest build() {
+      if (startedAt == null || finishedAt == null || libraryVersion == null) {
+        throw new IllegalStateException("a manifest needs startedAt, finishedAt and"
+            + " libraryVersion: call each before build()");
+      }
+      if (encryption != null && formatVersion < 2) {
+        throw new IllegalStateException("encryption needs format version 2 or later, not "
+            + formatVersion + ": leave formatVersion(...) out");
+      }
+      return new Manifest(formatVersion, id, startedAt, finishedAt, libraryVersion, targets,
+          encryption);
     }
   }
 }

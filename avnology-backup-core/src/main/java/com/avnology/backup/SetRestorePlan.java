@@ -447,13 +447,15 @@ public final class SetRestorePlan implements RestorePlan {
     /**
      * @param target a target to restore; its kind and name pick its artifacts from the set
      * @return this builder
-     * @throws IllegalArgumentException if a target of that kind and name was already added
+     * @throws IllegalStateException if a target of that kind and name was already added (as
+     *     {@code Backup.Builder.build()} refuses two targets of one name)
      */
     public Builder target(BackupTarget target) {
       requireNonNull(target, "null target");
       String key = target.kind() + "/" + target.name();
       if (targets.putIfAbsent(key, target) != null) {
-        throw new IllegalArgumentException("target " + key + " was already added");
+        throw new IllegalStateException(
+            "two targets are named " + key + ": give each a distinct name");
       }
       return this;
     }

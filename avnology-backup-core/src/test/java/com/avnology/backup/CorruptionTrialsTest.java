@@ -115,7 +115,7 @@ final class CorruptionTrialsTest {
       byte[] plain = new byte[size];
       random.nextBytes(plain);
       ByteArrayOutputStream sealed = new ByteArrayOutputStream();
-      try (OutputStream out = new EncryptingOutputStream(sealed, keys.content(), "k/a.bin")) {
+      try (OutputStream out = new EncryptingOutputStream(sealed, keys, "k/a.bin")) {
         out.write(plain);
       }
       byte[] pristine = sealed.toByteArray();
@@ -168,7 +168,7 @@ final class CorruptionTrialsTest {
 
   private static byte[] decrypt(byte[] sealed, SetKeys keys, String path) throws IOException {
     try (DecryptingInputStream in =
-        new DecryptingInputStream(new ByteArrayInputStream(sealed), keys.content(), path)) {
+        new DecryptingInputStream(new ByteArrayInputStream(sealed), keys, path)) {
       return in.readAllBytes();
     }
   }

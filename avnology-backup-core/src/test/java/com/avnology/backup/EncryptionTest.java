@@ -324,7 +324,7 @@ final class EncryptionTest {
     Throwable t = catchThrowable(() -> new com.avnology.backup.internal.DecryptingInputStream(
         Files.newInputStream(victim),
         com.avnology.backup.internal.SetKeys.unwrap(KEY, second.setId(), Base64.getDecoder()
-            .decode(root.get("encryption").get("wrappedKey").asText())).content(), path)
+            .decode(root.get("encryption").get("wrappedKey").asText())), path)
         .readAllBytes());
     assertThat(t).isInstanceOf(IntegrityException.class)
         .hasMessage("encrypted artifact " + path + " fails authentication at chunk 0 (not last):"

@@ -87,6 +87,10 @@ final class FailureTest {
             .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("two targets are named volume/v: give each a distinct name");
+    // the same mistake, the same exception, in a restore plan
+    assertThatThrownBy(() -> RestorePlan.from(sink).latest().target(v).volume("v", tmp))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("two targets are named volume/v: give each a distinct name");
     assertThatThrownBy(() -> RestorePlan.from(sink).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no target to restore: call target(...) or volume(...) before build()");

@@ -135,7 +135,7 @@ public final class BackupRun implements BackupContext {
           artifacts.put(full, new Manifest.Artifact(full, size, sha, codec));
           open.remove(full);
         });
-    return keys == null ? stored : new EncryptingOutputStream(stored, keys.content(), full);
+    return keys == null ? stored : new EncryptingOutputStream(stored, keys, full);
   }
 
   @Override

@@ -14,8 +14,10 @@ import javax.crypto.spec.GCMParameterSpec;
  * construction, Hoang/Reyhanitabar/Rogaway/Vizár 2015, as in Tink's streaming AEAD).
  *
  * <pre>
- * header  = "AVE1" | chunk size (u32, big-endian, 65536) | nonce prefix (7 random bytes) | 0x00
- * chunk i = AES-256-GCM(content key, nonce_i, aad, plaintext_i) = ciphertext_i | tag_i (16 bytes)
+ * header  = "AVE1" | chunk size (u32, big-endian, 65536) | nonce prefix (7 random bytes) | flags
+ * flags   = 0x01: the key is the artifact's own (SetKeys.artifact(path)); 0x00 (sets written
+ *           before per-artifact keys, still read): the set's content key
+ * chunk i = AES-256-GCM(key, nonce_i, aad, plaintext_i) = ciphertext_i | tag_i (16 bytes)
  * nonce_i = nonce prefix | i (u32, big-endian) | 0x01 for the last chunk, else 0x00
  * aad     = header | UTF-8 artifact path inside the set
  * </pre>
@@ -32,18 +34,26 @@ public final class ChunkCipher {
   /** Header bytes. */
   public static final int HEADER = 16;
   static final byte[] MAGIC = {'A', 'V', 'E', '1'};
+  /** Header flags: the set-wide content key. */
+  static final byte SET_KEY = 0;
+  /** Header flags: the artifact's own key. */
+  static final byte ARTIFACT_KEY = 1;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private ChunkCipher() {}
 
-  /** @return a new header with a random nonce prefix */
-  static byte[] newHeader() {
+  /**
+   * @param flags {@link #ARTIFACT_KEY}, or {@link #SET_KEY} to write the old scheme (tests)
+   * @return a new header with a random nonce prefix
+   */
+  static byte[] newHeader(byte flags) {
     byte[] header = new byte[HEADER];
     System.arraycopy(MAGIC, 0, header, 0, 4);
     ByteBuffer.wrap(header, 4, 4).putInt(CHUNK);
     byte[] prefix = new byte[7];
     RANDOM.nextBytes(prefix);
     System.arraycopy(prefix, 0, header, 8, 7);
+    header[15] = flags;
     return header;
   }
 
@@ -77,7 +87,7 @@ public final class ChunkCipher {
    * @throws GeneralSecurityException if it does not work
    */
   static void selfTest(SecretKey key) throws GeneralSecurityException {
-    byte[] header = newHeader();
+    byte[] header = newHeader(ARTIFACT_KEY);
     byte[] aad = aad(header, "self-test");
     Cipher c = cipher();
     c.init(Cipher.ENCRYPT_MODE, key, nonce(header, 0, true));

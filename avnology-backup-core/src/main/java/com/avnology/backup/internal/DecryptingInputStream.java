@@ -17,8 +17,9 @@ import javax.crypto.SecretKey;
  */
 public final class DecryptingInputStream extends InputStream {
   private final InputStream in;
-  private final SecretKey key;
+  private final SetKeys keys;
   private final String path;
+  private SecretKey key;
   private final Cipher cipher;
   private byte[] header;
   private byte[] aad;
@@ -32,12 +33,13 @@ public final class DecryptingInputStream extends InputStream {
 
   /**
    * @param in the stored bytes
-   * @param key the set's content key
+   * @param keys the set's keys; the header says which one the artifact is under (its own, or
+   *     the set's content key for sets written before per-artifact keys)
    * @param path the artifact's path in the set
    */
-  public DecryptingInputStream(InputStream in, SecretKey key, String path) {
+  public DecryptingInputStream(InputStream in, SetKeys keys, String path) {
     this.in = in;
-    this.key = key;
+    this.keys = keys;
     this.path = path;
     try {
       this.cipher = ChunkCipher.cipher();
@@ -78,9 +80,11 @@ public final class DecryptingInputStream extends InputStream {
           : "bad magic bytes") + ")");
     }
     int chunk = ByteBuffer.wrap(header, 4, 4).getInt();
-    if (chunk != ChunkCipher.CHUNK || header[15] != 0) {
+    if (chunk != ChunkCipher.CHUNK
+        || (header[15] != ChunkCipher.SET_KEY && header[15] != ChunkCipher.ARTIFACT_KEY)) {
       throw fail("has an unknown chunk size or header flags");
     }
+    key = header[15] == ChunkCipher.ARTIFACT_KEY ? keys.artifact(path) : keys.content();
     aad = ChunkCipher.aad(header, path);
     sealed = new byte[chunk + ChunkCipher.TAG];
     plain = new byte[chunk];

@@ -13,7 +13,7 @@ import javax.crypto.SecretKey;
 public final class EncryptingOutputStream extends OutputStream {
   private final OutputStream out;
   private final SecretKey key;
-  private final byte[] header = ChunkCipher.newHeader();
+  private final byte[] header;
   private final byte[] aad;
   private final byte[] plain = new byte[ChunkCipher.CHUNK];
   private final byte[] sealed = new byte[ChunkCipher.CHUNK + ChunkCipher.TAG];
@@ -24,14 +24,34 @@ public final class EncryptingOutputStream extends OutputStream {
   private boolean closed;
 
   /**
+   * Encrypts under the artifact's own key ({@link SetKeys#artifact(String)}).
+   *
    * @param out where the encrypted bytes go
-   * @param key the set's content key
-   * @param path the artifact's path in the set, bound to every chunk
+   * @param keys the set's keys
+   * @param path the artifact's path in the set, bound to every chunk and to its key
    * @throws IllegalStateException if AES-GCM is unavailable
    */
-  public EncryptingOutputStream(OutputStream out, SecretKey key, String path) {
+  public EncryptingOutputStream(OutputStream out, SetKeys keys, String path) {
+    this(out, keys.artifact(path), ChunkCipher.ARTIFACT_KEY, path);
+  }
+
+  /**
+   * Encrypts as sets were before per-artifact keys, under the set's content key: for tests that
+   * check such sets stay readable.
+   *
+   * @param out where the encrypted bytes go
+   * @param keys the set's keys
+   * @param path the artifact's path in the set, bound to every chunk
+   * @return the stream
+   */
+  static EncryptingOutputStream setWide(OutputStream out, SetKeys keys, String path) {
+    return new EncryptingOutputStream(out, keys.content(), ChunkCipher.SET_KEY, path);
+  }
+
+  private EncryptingOutputStream(OutputStream out, SecretKey key, byte flags, String path) {
     this.out = out;
     this.key = key;
+    this.header = ChunkCipher.newHeader(flags);
     this.aad = ChunkCipher.aad(header, path);
     try {
       this.cipher = ChunkCipher.cipher();

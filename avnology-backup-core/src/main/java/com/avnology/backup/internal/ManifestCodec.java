@@ -8,8 +8,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.NumberInput;
-import com.fasterxml.jackson.core.io.NumberOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -47,10 +45,10 @@ import java.util.TreeMap;
  * command-line tool 60-160 ms of start-up. It now reads with jackson-core's streaming parser
  * into a tree of {@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Integer}, {@link
  * Long}, {@link BigInteger}, {@link Double}, {@link Boolean} and {@code null}, each number of the
- * narrowest of those types that holds it, as databind's tree did, and reads fields as databind's
- * {@code asText()}, {@code asInt()} and {@code asLong()} did; so the canonical bytes, the manifests
- * accepted and the messages for those refused are unchanged ({@code ManifestCodecCompatTest}
- * holds manifests, and messages, of the databind version).
+ * narrowest of those types that holds it, as databind's tree did, so the canonical bytes are
+ * unchanged ({@code ManifestCodecCompatTest} holds manifests of the databind version). Unlike
+ * databind's {@code asText()} and {@code asLong()}, which the first reader used, fields are read
+ * strictly: a size of {@code "x"} or {@code true} is refused, naming the field, not read as 0 or 1.
  */
 public final class ManifestCodec {
   private static final JsonFactory JSON =
@@ -132,10 +130,16 @@ public final class ManifestCodec {
   }
 
   /**
+   * Reads a manifest strictly: every field the writer writes must be there with its JSON type (a
+   * string is a string, a size a whole number within range, {@code options} and {@code metadata}
+   * objects of strings, absent meaning empty); fields it does not know are ignored, so a newer
+   * minor writer stays readable.
+   *
    * @param setId the set the bytes belong to, for messages
    * @param bytes the manifest's JSON
    * @return the manifest
-   * @throws IntegrityException if the bytes are not a manifest this version reads
+   * @throws IntegrityException if the bytes are not a manifest this version reads; a field of the
+   *     wrong type or missing is named by its path, such as {@code targets[0].artifacts[1].size}
    */
   public static Manifest read(String setId, byte[] bytes) {
     try {
@@ -143,7 +147,7 @@ public final class ManifestCodec {
       if (root == null) {
         throw bad(setId, "not a JSON object");
       }
-      int version = formatVersion(required(setId, root, "formatVersion"));
+      int version = formatVersion(setId, required(setId, root, "", "formatVersion"));
       if (version < 1 || version > Manifest.FORMAT_VERSION) {
         throw new IntegrityException(
             "manifest of set " + setId + " has format version " + version
@@ -154,53 +158,59 @@ public final class ManifestCodec {
         checkChecksum(setId, root);
       }
       List<Manifest.Target> targets = new ArrayList<>();
-      for (Object t : elements(required(setId, root, "targets"))) {
+      List<?> targetNodes = array(setId, root, "", "targets");
+      for (int i = 0; i < targetNodes.size(); i++) {
+        String tp = "targets[" + i + "]";
+        Map<String, Object> t = element(setId, targetNodes.get(i), tp);
         List<Manifest.Artifact> artifacts = new ArrayList<>();
-        for (Object a : elements(required(setId, t, "artifacts"))) {
+        List<?> artifactNodes = array(setId, t, tp + ".", "artifacts");
+        for (int j = 0; j < artifactNodes.size(); j++) {
+          String ap = tp + ".artifacts[" + j + "].";
+          Map<String, Object> a = element(setId, artifactNodes.get(j), ap.substring(0,
+              ap.length() - 1));
           artifacts.add(
               new Manifest.Artifact(
-                  text(setId, a, "path"),
-                  asLong(required(setId, a, "size")),
-                  text(setId, a, "sha256"),
-                  text(setId, a, "compression")));
+                  text(setId, a, ap, "path"),
+                  whole(setId, a, ap, "size"),
+                  text(setId, a, ap, "sha256"),
+                  text(setId, a, ap, "compression")));
         }
         targets.add(
             new Manifest.Target(
-                text(setId, t, "kind"),
-                text(setId, t, "name"),
-                map(get(t, "options")),
-                map(get(t, "metadata")),
+                text(setId, t, tp + ".", "kind"),
+                text(setId, t, tp + ".", "name"),
+                strings(setId, t, tp + ".", "options"),
+                strings(setId, t, tp + ".", "metadata"),
                 artifacts));
       }
       Manifest.Encryption encryption = null;
       if (root.containsKey("encryption")) { // a JSON null too, as the message for it says
-        Object e = root.get("encryption");
         if (version < 2) {
           throw bad(setId, "format version 1 has no encryption");
         }
+        Map<String, Object> e = element(setId, root.get("encryption"), "encryption");
+        String ep = "encryption.";
         encryption = new Manifest.Encryption(
-            text(setId, e, "cipher"),
-            asInt(required(setId, e, "chunkSize")),
-            text(setId, e, "keySource"),
-            text(setId, e, "kdf"),
-            asInt(required(setId, e, "kdfIterations")),
-            text(setId, e, "kdfSalt"),
-            text(setId, e, "wrappedKey"));
+            text(setId, e, ep, "cipher"),
+            integer(setId, e, ep, "chunkSize"),
+            text(setId, e, ep, "keySource"),
+            text(setId, e, ep, "kdf"),
+            integer(setId, e, ep, "kdfIterations"),
+            text(setId, e, ep, "kdfSalt"),
+            text(setId, e, ep, "wrappedKey"));
       }
-      String id = text(setId, root, "id");
+      String id = text(setId, root, "", "id");
       if (!id.equals(setId)) {
         throw new IntegrityException("manifest of set " + setId + " belongs to set " + id
             + ": the set was renamed or copied over; restore set " + id + " by its own id");
       }
-      return new Manifest(
-          version,
-          id,
-          Instant.parse(text(setId, root, "startedAt")),
-          Instant.parse(text(setId, root, "finishedAt")),
-          text(setId, root, "libraryVersion"),
-          targets,
-          encryption);
-    } catch (IOException | DateTimeParseException | IllegalArgumentException e) {
+      Manifest.Builder manifest = Manifest.builder(id).formatVersion(version)
+          .startedAt(instant(setId, root, "startedAt"))
+          .finishedAt(instant(setId, root, "finishedAt"))
+          .libraryVersion(text(setId, root, "", "libraryVersion"))
+          .targets(targets);
+      return (encryption == null ? manifest : manifest.encryption(encryption)).build();
+    } catch (IOException | IllegalArgumentException e) {
       throw bad(setId, e.getMessage());
     }
   }
@@ -413,113 +423,122 @@ public final class ManifestCodec {
 
   /**
    * @param node a JSON value
-   * @return an array's elements, an object's values, else nothing (as {@code JsonNode} iterated)
+   * @return how a message shows it: a string quoted, else its JSON text
    */
-  private static Collection<?> elements(Object node) {
+  private static String show(Object node) {
+    if (node instanceof String) {
+      String text = (String) node;
+      return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
+    }
+    if (node instanceof Map) {
+      return "an object";
+    }
     if (node instanceof List) {
-      return (List<?>) node;
+      return "an array";
     }
-    Map<String, Object> object = object(node);
-    return object == null ? List.of() : object.values();
+    return String.valueOf(node);
   }
 
-  /**
-   * @param node a JSON value, not {@code null}
-   * @return a string itself, a number's or boolean's JSON text (decimals as {@link
-   *     Double#toString}), {@code ""} for an object or array: {@code JsonNode.asText()}
-   */
-  private static String asText(Object node) {
-    if (node instanceof String) {
-      return (String) node;
-    }
-    if (node instanceof Double) {
-      return NumberOutput.toString((double) (Double) node);
-    }
-    if (node instanceof Number || node instanceof Boolean) {
-      return node.toString();
-    }
-    return node == null ? "null" : "";
+  private static IntegrityException wrongType(String setId, String path, String type,
+      Object found) {
+    return bad(setId, "field '" + path + "' must be " + type + ", not " + show(found));
   }
 
-  /**
-   * @param node a JSON value, not {@code null}
-   * @return a number cast to {@code long}, a string parsed leniently (0 if it is no number), a
-   *     boolean as 1 or 0, else 0: {@code JsonNode.asLong()}
-   */
-  private static long asLong(Object node) {
-    if (node instanceof Number) {
-      return ((Number) node).longValue();
-    }
-    if (node instanceof String) {
-      return NumberInput.parseAsLong((String) node, 0L);
-    }
-    if (node instanceof Boolean) {
-      return (Boolean) node ? 1L : 0L;
-    }
-    return 0L;
-  }
-
-  /**
-   * @param node a JSON value, not {@code null}
-   * @return a number cast to {@code int}, a string parsed leniently (0 if it is no number), a
-   *     boolean as 1 or 0, else 0: {@code JsonNode.asInt()}
-   */
-  private static int asInt(Object node) {
-    if (node instanceof Number) {
-      return ((Number) node).intValue();
-    }
-    if (node instanceof String) {
-      return NumberInput.parseAsInt((String) node, 0);
-    }
-    if (node instanceof Boolean) {
-      return (Boolean) node ? 1 : 0;
-    }
-    return 0;
-  }
-
-  /**
-   * @param node the {@code formatVersion} value, not {@code null}
-   * @return it if it is a number within {@code int} range (a decimal cast to {@code int}), else
-   *     -1: {@code canConvertToInt() ? asInt(-1) : -1}
-   */
-  private static int formatVersion(Object node) {
+  /** @return the value of the formatVersion field: a whole number, out of int range as -1 */
+  private static int formatVersion(String setId, Object node) {
     if (node instanceof Integer) {
       return (Integer) node;
     }
-    if (node instanceof Long) {
-      long v = (Long) node;
-      return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? (int) v : -1;
+    if (node instanceof Long || node instanceof BigInteger) {
+      return -1;
     }
-    if (node instanceof BigInteger) {
-      BigInteger v = (BigInteger) node;
-      return v.bitLength() < Integer.SIZE ? v.intValue() : -1;
-    }
-    if (node instanceof Double) {
-      double v = (Double) node;
-      return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? (int) v : -1;
-    }
-    return -1;
+    throw wrongType(setId, "formatVersion", "a whole number", node);
   }
 
-  private static Map<String, String> map(Object node) {
-    Map<String, String> map = new TreeMap<>();
-    Map<String, Object> object = object(node);
-    if (object != null) {
-      object.forEach((name, value) -> map.put(name, asText(value)));
-    }
-    return map;
-  }
-
-  private static Object required(String setId, Object node, String field) {
+  private static Object required(String setId, Object node, String prefix, String field) {
     Object value = get(node, field);
     if (value == null) {
-      throw bad(setId, "field '" + field + "' is missing");
+      throw bad(setId, "field '" + prefix + field + "' is missing");
     }
     return value;
   }
 
-  private static String text(String setId, Object node, String field) {
-    return asText(required(setId, node, field));
+  private static Map<String, Object> element(String setId, Object node, String path) {
+    Map<String, Object> object = object(node);
+    if (object == null) {
+      throw wrongType(setId, path, "an object", node);
+    }
+    return object;
+  }
+
+  private static List<?> array(String setId, Object node, String prefix, String field) {
+    Object value = required(setId, node, prefix, field);
+    if (!(value instanceof List)) {
+      throw wrongType(setId, prefix + field, "an array", value);
+    }
+    return (List<?>) value;
+  }
+
+  private static String text(String setId, Object node, String prefix, String field) {
+    Object value = required(setId, node, prefix, field);
+    if (!(value instanceof String)) {
+      throw wrongType(setId, prefix + field, "a string", value);
+    }
+    return (String) value;
+  }
+
+  private static long whole(String setId, Object node, String prefix, String field) {
+    Object value = required(setId, node, prefix, field);
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigInteger) {
+      throw bad(setId, "field '" + prefix + field + "' is out of range: " + value);
+    }
+    throw wrongType(setId, prefix + field, "a whole number", value);
+  }
+
+  private static int integer(String setId, Object node, String prefix, String field) {
+    Object value = required(setId, node, prefix, field);
+    if (value instanceof Integer) {
+      return (Integer) value;
+    }
+    if (value instanceof Long || value instanceof BigInteger) {
+      throw bad(setId, "field '" + prefix + field + "' is out of range: " + value);
+    }
+    throw wrongType(setId, prefix + field, "a whole number", value);
+  }
+
+  private static Instant instant(String setId, Map<String, Object> root, String field) {
+    String text = text(setId, root, "", field);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw bad(setId, "field '" + field + "' must be an ISO-8601 instant such as"
+          + " 2024-01-02T03:04:05Z, not \"" + text + "\"");
+    }
+  }
+
+  /** @return an object of strings, absent as empty */
+  private static Map<String, String> strings(String setId, Object node, String prefix,
+      String field) {
+    Map<String, String> map = new TreeMap<>();
+    Map<String, Object> parent = object(node);
+    if (!parent.containsKey(field)) {
+      return map;
+    }
+    Object value = parent.get(field);
+    Map<String, Object> object = object(value);
+    if (object == null) {
+      throw wrongType(setId, prefix + field, "an object of strings", value);
+    }
+    object.forEach((name, v) -> {
+      if (!(v instanceof String)) {
+        throw wrongType(setId, prefix + field + "." + name, "a string", v);
+      }
+      map.put(name, (String) v);
+    });
+    return map;
   }
 
   private static IntegrityException bad(String setId, String why) {

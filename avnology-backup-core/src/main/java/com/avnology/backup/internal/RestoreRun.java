@@ -64,7 +64,7 @@ public final class RestoreRun implements RestoreContext {
                         "set " + setId + " has no artifact " + full + " for " + target.kind()
                             + "/" + target.name()));
     InputStream stored = new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
-    return keys == null ? stored : new DecryptingInputStream(stored, keys.content(), full);
+    return keys == null ? stored : new DecryptingInputStream(stored, keys, full);
   }
 
   @Override

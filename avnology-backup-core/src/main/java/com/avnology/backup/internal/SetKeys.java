@@ -11,10 +11,13 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The keys of one encrypted set, all derived from its random 32-byte data key: the content key
- * (AES-256-GCM over artifact chunks) and the manifest key (HMAC-SHA256 over the manifest). The
- * data key is stored in the manifest wrapped by the master key with AES-256-GCM, the set id bound
- * as associated data. Immutable and thread-safe; {@link #toString()} shows no key.
+ * The keys of one encrypted set, all derived from its random 32-byte data key with HKDF-Expand:
+ * one AES-256-GCM key per artifact ({@link #artifact(String)}, HKDF over a root derived from the
+ * data key, with the artifact's path as info), the manifest key (HMAC-SHA256 over the manifest),
+ * and, to read sets written before per-artifact keys, the set-wide content key ({@link
+ * #content()}). The data key is stored in the manifest wrapped by the master key with AES-256-GCM,
+ * the set id bound as associated data. Immutable and thread-safe; {@link #toString()} shows no
+ * key.
  */
 public final class SetKeys {
   /** Bytes of a wrapped data key: 12-byte nonce, 32-byte ciphertext, 16-byte tag. */
@@ -23,12 +26,14 @@ public final class SetKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final SecretKey content;
   private final byte[] manifestKey;
+  private final byte[] artifactRoot;
 
   private SetKeys(byte[] dataKey) {
     byte[] c = Kdf.expand(dataKey, "avnology-backup v1 artifact content");
     this.content = new SecretKeySpec(c, "AES");
     Kdf.wipe(c);
     this.manifestKey = Kdf.expand(dataKey, "avnology-backup v1 manifest mac");
+    this.artifactRoot = Kdf.expand(dataKey, "avnology-backup v2 artifact keys");
   }
 
   /**
@@ -55,7 +60,7 @@ public final class SetKeys {
       System.arraycopy(sealed, 0, wrapped, 12, sealed.length);
       SetKeys keys = new SetKeys(dataKey);
       // Fail closed: the content cipher must work before anything is written.
-      ChunkCipher.selfTest(keys.content);
+      ChunkCipher.selfTest(keys.artifact("self-test"));
       return new Created(keys, wrapped);
     } finally {
       Kdf.wipe(dataKey);
@@ -91,9 +96,26 @@ public final class SetKeys {
     return ("avnology-backup v1 data key of set " + setId).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** @return the AES-256 key of the artifact chunks */
+  /**
+   * @return the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
+   *     keys (header flags 0x00); new artifacts use {@link #artifact(String)}
+   */
   public SecretKey content() {
     return content;
+  }
+
+  /**
+   * @param path an artifact's path in the set
+   * @return its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
+   *     "avnology-backup v2 artifact key " + path}
+   */
+  public SecretKey artifact(String path) {
+    byte[] k = Kdf.expand(artifactRoot, "avnology-backup v2 artifact key " + path);
+    try {
+      return new SecretKeySpec(k, "AES");
+    } finally {
+      Kdf.wipe(k);
+    }
   }
 
   /**

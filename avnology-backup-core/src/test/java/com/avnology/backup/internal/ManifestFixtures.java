@@ -38,8 +38,10 @@ public final class ManifestFixtures {
 
   /** @return the manifest of {@code v2-plain.json} */
   public static Manifest plain() {
-    return new Manifest(2, PLAIN_ID, Instant.parse("2024-01-02T03:04:05.123456789Z"),
-        Instant.parse("2024-01-02T03:09:59Z"), "0.1.0-SNAPSHOT", targets());
+    return Manifest.builder(PLAIN_ID).formatVersion(2)
+        .startedAt(Instant.parse("2024-01-02T03:04:05.123456789Z"))
+        .finishedAt(Instant.parse("2024-01-02T03:09:59Z")).libraryVersion("0.1.0-SNAPSHOT")
+        .targets(targets()).build();
   }
 
   /**
@@ -55,8 +57,9 @@ public final class ManifestFixtures {
 
   /** @return the manifest of {@code v1-plain.json} */
   public static Manifest v1() {
-    return new Manifest(1, V1_ID, Instant.parse("2023-01-01T00:00:00Z"),
-        Instant.parse("2023-01-01T00:00:01.5Z"), "0.0.9", targets().subList(0, 1));
+    return Manifest.builder(V1_ID).formatVersion(1).startedAt(Instant.parse("2023-01-01T00:00:00Z"))
+        .finishedAt(Instant.parse("2023-01-01T00:00:01.5Z")).libraryVersion("0.0.9")
+        .targets(targets().subList(0, 1)).build();
   }
 
   private static List<Manifest.Target> targets() {
@@ -140,5 +143,10 @@ public final class ManifestFixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** @return whether the test resource {@code manifests/<name>} exists */
+  public static boolean hasResource(String name) {
+    return ManifestFixtures.class.getResource("/manifests/" + name) != null;
   }
 }

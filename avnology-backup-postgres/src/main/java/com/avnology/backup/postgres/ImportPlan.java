@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupException;
@@ -272,7 +273,7 @@ public final class ImportPlan implements RestorePlan {
   }
 
   private static String quote(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
+    return Identifiers.alwaysQuoted(name);
   }
 
   /**

@@ -34,12 +34,17 @@ final class JdbcUrls {
     return ds;
   }
 
-  static void password(javax.sql.DataSource ds, String password) {
-    if (!(ds instanceof PGSimpleDataSource pg)) {
-      throw new IllegalStateException(
-          "password(...) applies to targets built from a JDBC URL; configure the DataSource");
+  /**
+   * @param url a PostgreSQL JDBC URL
+   * @param password a password, or {@code null} for the URL's own
+   * @return a new data source for them
+   */
+  static PGSimpleDataSource dataSource(String url, String password) {
+    PGSimpleDataSource ds = dataSource(url);
+    if (password != null) {
+      ds.setPassword(password);
     }
-    pg.setPassword(password);
+    return ds;
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.postgres.internal.migrate.AppendOnlyGuard;
@@ -558,11 +559,7 @@ public final class Migrations {
             + " no existing schema); set schemas(...) or fix search_path");
       }
     }
-    return quote(schema) + "." + quote(table);
-  }
-
-  private static String quote(String ident) {
-    return "\"" + ident.replace("\"", "\"\"") + "\"";
+    return Identifiers.alwaysQuoted(schema) + "." + Identifiers.alwaysQuoted(table);
   }
 
   private static String version(MigrationInfo i) {

@@ -1,70 +1,96 @@
 package com.avnology.backup.postgres;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What of a database is backed up or restored, and how.
+ * What of a database is backed up or restored, and how: {@link PostgresTarget.Builder} makes
+ * them; {@link #builder()} and {@link #defaults()} for the library's own engine and tests. A class
+ * with a builder, not a record, so that options can be added without breaking callers.
  *
- * @param schemas schemas to include; empty means every non-system schema
- * @param excludeSchemas schemas to leave out
- * @param tables tables to include as {@code schema.table}; empty means all
- * @param excludeTables tables to leave out
- * @param noOwner neither record nor restore owners
- * @param noPrivileges neither record nor restore grants
- * @param clean on restore, drop the archive's objects first and accept a non-empty database
- * @param noLargeObjects back up without the database's large objects
- * @param restoreMode how a restore protects what was in the database before it
+ * <p>Immutable and thread-safe.
  */
-public record PostgresOptions(
-    List<String> schemas,
-    List<String> excludeSchemas,
-    List<String> tables,
-    List<String> excludeTables,
-    boolean noOwner,
-    boolean noPrivileges,
-    boolean clean,
-    boolean noLargeObjects,
-    RestoreMode restoreMode) {
-  /**
-   * Copies the lists.
-   *
-   * @throws IllegalArgumentException if {@code clean} is asked with {@link RestoreMode#IN_PLACE}
-   */
-  public PostgresOptions {
-    Objects.requireNonNull(restoreMode, "null restoreMode");
-    if (clean && restoreMode == RestoreMode.IN_PLACE) {
-      throw new IllegalArgumentException("clean with RestoreMode.IN_PLACE would drop the old"
-          + " objects before the new ones are loaded, in transactions of their own: use"
-          + " SINGLE_TRANSACTION (the default with clean) or SWAP");
-    }
-    schemas = List.copyOf(schemas);
-    excludeSchemas = List.copyOf(excludeSchemas);
-    tables = List.copyOf(tables);
-    excludeTables = List.copyOf(excludeTables);
-  }
+public final class PostgresOptions {
+  private static final PostgresOptions DEFAULTS = builder().build();
 
-  /**
-   * The options as they were before large objects and restore modes existed: large objects kept,
-   * restored in place, or in one transaction with {@code clean}.
-   *
-   * @param schemas schemas to include; empty means every non-system schema
-   * @param excludeSchemas schemas to leave out
-   * @param tables tables to include as {@code schema.table}; empty means all
-   * @param excludeTables tables to leave out
-   * @param noOwner neither record nor restore owners
-   * @param noPrivileges neither record nor restore grants
-   * @param clean on restore, replace the archive's objects and accept a non-empty database
-   */
-  public PostgresOptions(List<String> schemas, List<String> excludeSchemas, List<String> tables,
-      List<String> excludeTables, boolean noOwner, boolean noPrivileges, boolean clean) {
-    this(schemas, excludeSchemas, tables, excludeTables, noOwner, noPrivileges, clean, false,
-        clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE);
+  private final List<String> schemas;
+  private final List<String> excludeSchemas;
+  private final List<String> tables;
+  private final List<String> excludeTables;
+  private final boolean noOwner;
+  private final boolean noPrivileges;
+  private final boolean clean;
+  private final boolean noLargeObjects;
+  private final RestoreMode restoreMode;
+
+  private PostgresOptions(Builder b, RestoreMode restoreMode) {
+    this.schemas = List.copyOf(b.schemas);
+    this.excludeSchemas = List.copyOf(b.excludeSchemas);
+    this.tables = List.copyOf(b.tables);
+    this.excludeTables = List.copyOf(b.excludeTables);
+    this.noOwner = b.noOwner;
+    this.noPrivileges = b.noPrivileges;
+    this.clean = b.clean;
+    this.noLargeObjects = b.noLargeObjects;
+    this.restoreMode = restoreMode;
   }
 
   /** @return the defaults: everything, owners and grants kept, no clean, restored in place */
   public static PostgresOptions defaults() {
-    return new PostgresOptions(List.of(), List.of(), List.of(), List.of(), false, false, false);
+    return DEFAULTS;
+  }
+
+  /** @return a builder starting from the {@link #defaults()} */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return schemas to include; empty means every non-system schema */
+  public List<String> schemas() {
+    return schemas;
+  }
+
+  /** @return schemas to leave out */
+  public List<String> excludeSchemas() {
+    return excludeSchemas;
+  }
+
+  /** @return tables to include as {@code schema.table}; empty means all */
+  public List<String> tables() {
+    return tables;
+  }
+
+  /** @return tables to leave out */
+  public List<String> excludeTables() {
+    return excludeTables;
+  }
+
+  /** @return whether owners are neither recorded nor restored */
+  public boolean noOwner() {
+    return noOwner;
+  }
+
+  /** @return whether grants are neither recorded nor restored */
+  public boolean noPrivileges() {
+    return noPrivileges;
+  }
+
+  /** @return whether a restore drops the archive's objects first and accepts a non-empty database */
+  public boolean clean() {
+    return clean;
+  }
+
+  /** @return whether a backup leaves the database's large objects out */
+  public boolean noLargeObjects() {
+    return noLargeObjects;
+  }
+
+  /** @return how a restore protects what was in the database before it */
+  public RestoreMode restoreMode() {
+    return restoreMode;
   }
 
   /**
@@ -72,7 +98,158 @@ public record PostgresOptions(
    * @return a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE})
    */
   public PostgresOptions withRestoreMode(RestoreMode mode) {
-    return new PostgresOptions(schemas, excludeSchemas, tables, excludeTables, noOwner,
-        noPrivileges, clean && mode != RestoreMode.IN_PLACE, noLargeObjects, mode);
+    requireNonNull(mode, "null mode");
+    Builder b = toBuilder().clean(clean && mode != RestoreMode.IN_PLACE);
+    return b.restoreMode(mode).build();
+  }
+
+  private Builder toBuilder() {
+    Builder b = new Builder();
+    b.schemas.addAll(schemas);
+    b.excludeSchemas.addAll(excludeSchemas);
+    b.tables.addAll(tables);
+    b.excludeTables.addAll(excludeTables);
+    b.noOwner = noOwner;
+    b.noPrivileges = noPrivileges;
+    b.clean = clean;
+    b.noLargeObjects = noLargeObjects;
+    b.restoreMode = restoreMode;
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PostgresOptions p && schemas.equals(p.schemas)
+        && excludeSchemas.equals(p.excludeSchemas) && tables.equals(p.tables)
+        && excludeTables.equals(p.excludeTables) && noOwner == p.noOwner
+        && noPrivileges == p.noPrivileges && clean == p.clean
+        && noLargeObjects == p.noLargeObjects && restoreMode == p.restoreMode;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(schemas, excludeSchemas, tables, excludeTables, noOwner, noPrivileges,
+        clean, noLargeObjects, restoreMode);
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresOptions[schemas=" + schemas + ", excludeSchemas=" + excludeSchemas
+        + ", tables=" + tables + ", excludeTables=" + excludeTables + ", noOwner=" + noOwner
+        + ", noPrivileges=" + noPrivileges + ", clean=" + clean + ", noLargeObjects="
+        + noLargeObjects + ", restoreMode=" + restoreMode + "]";
+  }
+
+  /** Builds {@link PostgresOptions}. Not thread-safe; {@link #build()} leaves it unchanged. */
+  public static final class Builder {
+    private final List<String> schemas = new ArrayList<>();
+    private final List<String> excludeSchemas = new ArrayList<>();
+    private final List<String> tables = new ArrayList<>();
+    private final List<String> excludeTables = new ArrayList<>();
+    private boolean noOwner;
+    private boolean noPrivileges;
+    private boolean clean;
+    private boolean noLargeObjects;
+    private RestoreMode restoreMode;
+
+    private Builder() {}
+
+    /**
+     * @param schemas schemas to include; none means every non-system schema
+     * @return this builder
+     */
+    public Builder schemas(List<String> schemas) {
+      this.schemas.addAll(List.copyOf(schemas));
+      return this;
+    }
+
+    /**
+     * @param schemas schemas to leave out
+     * @return this builder
+     */
+    public Builder excludeSchemas(List<String> schemas) {
+      this.excludeSchemas.addAll(List.copyOf(schemas));
+      return this;
+    }
+
+    /**
+     * @param tables tables to include as {@code schema.table}; none means all
+     * @return this builder
+     */
+    public Builder tables(List<String> tables) {
+      this.tables.addAll(List.copyOf(tables));
+      return this;
+    }
+
+    /**
+     * @param tables tables to leave out
+     * @return this builder
+     */
+    public Builder excludeTables(List<String> tables) {
+      this.excludeTables.addAll(List.copyOf(tables));
+      return this;
+    }
+
+    /**
+     * @param noOwner neither record nor restore owners
+     * @return this builder
+     */
+    public Builder noOwner(boolean noOwner) {
+      this.noOwner = noOwner;
+      return this;
+    }
+
+    /**
+     * @param noPrivileges neither record nor restore grants
+     * @return this builder
+     */
+    public Builder noPrivileges(boolean noPrivileges) {
+      this.noPrivileges = noPrivileges;
+      return this;
+    }
+
+    /**
+     * @param clean on restore, drop the archive's objects first and accept a non-empty database
+     * @return this builder
+     */
+    public Builder clean(boolean clean) {
+      this.clean = clean;
+      return this;
+    }
+
+    /**
+     * @param noLargeObjects back up without the database's large objects
+     * @return this builder
+     */
+    public Builder noLargeObjects(boolean noLargeObjects) {
+      this.noLargeObjects = noLargeObjects;
+      return this;
+    }
+
+    /**
+     * @param mode how a restore protects what was in the database before it; by default {@link
+     *     RestoreMode#SINGLE_TRANSACTION} with {@link #clean(boolean)}, else {@link
+     *     RestoreMode#IN_PLACE}
+     * @return this builder
+     */
+    public Builder restoreMode(RestoreMode mode) {
+      this.restoreMode = requireNonNull(mode, "null mode");
+      return this;
+    }
+
+    /**
+     * @return the options
+     * @throws IllegalStateException if {@code clean} is asked with {@link RestoreMode#IN_PLACE}
+     */
+    public PostgresOptions build() {
+      if (clean && restoreMode == RestoreMode.IN_PLACE) {
+        throw new IllegalStateException("clean with RestoreMode.IN_PLACE would drop the old"
+            + " objects before the new ones are loaded, in transactions of their own: use"
+            + " SINGLE_TRANSACTION (the default with clean) or SWAP");
+      }
+      RestoreMode mode = restoreMode != null ? restoreMode
+          : clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE;
+      return new PostgresOptions(this, mode);
+    }
   }
 }

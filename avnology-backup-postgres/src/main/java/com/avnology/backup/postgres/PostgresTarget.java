@@ -3,6 +3,7 @@ package com.avnology.backup.postgres;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupContext;
+import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupTarget;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
@@ -14,7 +15,6 @@ import com.avnology.backup.postgres.internal.engine.RestoreProgress;
 import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -42,21 +42,22 @@ public final class PostgresTarget implements BackupTarget {
   /** This target's kind. */
   public static final String KIND = "postgres";
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-
   private final DataSource dataSource;
   private final String name;
   private final int jobs;
   private final PostgresOptions options;
 
   private PostgresTarget(Builder b) {
-    this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(b.dataSource);
+    // from a JDBC URL, each target gets a data source of its own: a later password(...) on the
+    // builder must not change the targets it already built
+    DataSource ds = b.jdbcUrl == null ? b.dataSource : JdbcUrls.dataSource(b.jdbcUrl, b.password);
+    this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(ds);
     this.name = b.name;
     this.jobs = b.jobs;
-    this.options = new PostgresOptions(
-        List.copyOf(b.schemas), List.copyOf(b.excludeSchemas), List.copyOf(b.tables),
-        List.copyOf(b.excludeTables), b.noOwner, b.noPrivileges, b.clean, b.noLargeObjects,
-        b.restoreMode());
+    this.options = PostgresOptions.builder().schemas(b.schemas).excludeSchemas(b.excludeSchemas)
+        .tables(b.tables).excludeTables(b.excludeTables).noOwner(b.noOwner)
+        .noPrivileges(b.noPrivileges).clean(b.clean).noLargeObjects(b.noLargeObjects)
+        .restoreMode(b.restoreMode()).build();
   }
 
   /**
@@ -64,7 +65,7 @@ public final class PostgresTarget implements BackupTarget {
    * @return a builder
    */
   public static Builder builder(DataSource dataSource) {
-    return new Builder(requireNonNull(dataSource, "null dataSource"));
+    return new Builder(requireNonNull(dataSource, "null dataSource"), null);
   }
 
   /**
@@ -74,7 +75,8 @@ public final class PostgresTarget implements BackupTarget {
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
    */
   public static Builder builder(String jdbcUrl) {
-    return new Builder(JdbcUrls.dataSource(requireNonNull(jdbcUrl, "null jdbcUrl")));
+    JdbcUrls.dataSource(requireNonNull(jdbcUrl, "null jdbcUrl")); // refuses a bad URL now
+    return new Builder(null, jdbcUrl);
   }
 
   @Override
@@ -179,6 +181,8 @@ public final class PostgresTarget implements BackupTarget {
   /** Collects a Postgres target's settings. Not thread-safe. */
   public static final class Builder {
     private final DataSource dataSource;
+    private final String jdbcUrl;
+    private String password;
     private String name = "main";
     private int jobs = 2;
     private final List<String> schemas = new ArrayList<>();
@@ -191,8 +195,9 @@ public final class PostgresTarget implements BackupTarget {
     private RestoreMode restoreMode;
     private boolean noLargeObjects;
 
-    private Builder(DataSource dataSource) {
+    private Builder(DataSource dataSource, String jdbcUrl) {
       this.dataSource = dataSource;
+      this.jdbcUrl = jdbcUrl;
     }
 
     /**
@@ -201,11 +206,7 @@ public final class PostgresTarget implements BackupTarget {
      * @throws IllegalArgumentException if not 1-63 of a-z, 0-9, '-' and '_'
      */
     public Builder name(String name) {
-      requireNonNull(name, "null name");
-      if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("postgres target name must be 1 to 63 characters of"
-            + " a-z, 0-9, '-' and '_', starting with a letter or digit: '" + name + "'");
-      }
+      BackupNames.checkTargetName("postgres target name", requireNonNull(name, "null name"));
       this.name = name;
       return this;
     }
@@ -317,7 +318,12 @@ public final class PostgresTarget implements BackupTarget {
      * @throws IllegalStateException if the target was built from a DataSource
      */
     public Builder password(String password) {
-      JdbcUrls.password(dataSource, requireNonNull(password, "null password"));
+      requireNonNull(password, "null password");
+      if (jdbcUrl == null) {
+        throw new IllegalStateException(
+            "password(...) applies to targets built from a JDBC URL; configure the DataSource");
+      }
+      this.password = password;
       return this;
     }
 

@@ -3,12 +3,11 @@ package com.avnology.backup.s3;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupException;
-import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.MirrorCopier;
 import com.avnology.backup.s3.internal.MirrorPlanner;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
-import io.minio.MinioClient;
+import io.minio.MinioAsyncClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class BucketMirror {
   private final int parallelism;
 
   private BucketMirror(Builder b) {
-    Retry retry = new Retry(b.retries, b.retryDelay);
+    Retry retry = Retry.of(b.retry);
     S3Ops source = new S3Ops(b.sourceClient, b.sourceBucket, null, null, retry);
     this.target = new S3Ops(b.targetClient, b.targetBucket, null, null, retry);
     this.targetPrefix = b.targetPrefix;
@@ -67,14 +66,15 @@ public final class BucketMirror {
   }
 
   /**
-   * @param source a client for the source's server
+   * @param source a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}) for the
+   *     source's server
    * @param sourceBucket the bucket to copy from
    * @param target a client for the destination's server; may be the same client
    * @param targetBucket the bucket to copy into; it must exist
    * @return a builder
    * @throws IllegalArgumentException if a bucket name is not valid
    */
-  public static Builder builder(MinioClient source, String sourceBucket, MinioClient target,
+  public static Builder builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
       String targetBucket) {
     return new Builder(source, sourceBucket, target, targetBucket);
   }
@@ -165,9 +165,9 @@ public final class BucketMirror {
 
   /** Collects a mirror's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
   public static final class Builder {
-    private final MinioClient sourceClient;
+    private final MinioAsyncClient sourceClient;
     private final String sourceBucket;
-    private final MinioClient targetClient;
+    private final MinioAsyncClient targetClient;
     private final String targetBucket;
     private String sourcePrefix = "";
     private String targetPrefix = "";
@@ -176,10 +176,9 @@ public final class BucketMirror {
     private boolean force;
     private double maxRemoveShare = 0.5;
     private int parallelism = 4;
-    private int retries = 5;
-    private Duration retryDelay = Duration.ofMillis(500);
+    private RetryPolicy retry = RetryPolicy.defaults();
 
-    private Builder(MinioClient source, String sourceBucket, MinioClient target,
+    private Builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
         String targetBucket) {
       this.sourceClient = requireNonNull(source, "null source");
       this.sourceBucket = S3Sink.checkBucket(requireNonNull(sourceBucket, "null sourceBucket"));
@@ -263,23 +262,14 @@ public final class BucketMirror {
       return this;
     }
 
-    /**
-     * @param retries how often a failed call or copy is tried again: 0 to 20, 5 by default
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.retries(retries);
-      return this;
-    }
 
     /**
-     * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
+     * @param policy how a call or copy that failed in a way that may pass is tried again; {@link
+     *     RetryPolicy#defaults()} by default
      * @return this builder
-     * @throws IllegalArgumentException if negative
      */
-    public Builder retryDelay(Duration delay) {
-      this.retryDelay = Checks.retryDelay(delay);
+    public Builder retry(RetryPolicy policy) {
+      this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 

@@ -12,10 +12,9 @@ import com.avnology.backup.StorageException;
 import com.avnology.backup.BackupNames;
 import com.avnology.backup.s3.internal.BucketArchive;
 import com.avnology.backup.s3.internal.BucketRestore;
-import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
-import io.minio.MinioClient;
+import io.minio.MinioAsyncClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -48,29 +47,31 @@ public final class BucketTarget implements BackupTarget {
     this.bucket = b.bucket;
     this.prefix = b.prefix;
     this.overwrite = b.overwrite;
-    this.ops = new S3Ops(b.client, b.bucket, null, null, new Retry(b.retries, b.retryDelay));
+    this.ops = new S3Ops(b.client, b.bucket, null, null, Retry.of(b.retry));
   }
 
   /**
    * @param name the target's name in backup sets, such as {@code avatars}
-   * @param client a MinIO SDK client for the bucket's server
+   * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
+   *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
    * @return the target, for the whole bucket, refusing to overwrite on restore
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_', or the
    *     bucket name is not valid
    */
-  public static BucketTarget of(String name, MinioClient client, String bucket) {
+  public static BucketTarget of(String name, MinioAsyncClient client, String bucket) {
     return builder(name, client, bucket).build();
   }
 
   /**
    * @param name the target's name in backup sets
-   * @param client a MinIO SDK client for the bucket's server
+   * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
+   *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
    * @return a builder
    * @throws IllegalArgumentException if the name or the bucket name is not valid
    */
-  public static Builder builder(String name, MinioClient client, String bucket) {
+  public static Builder builder(String name, MinioAsyncClient client, String bucket) {
     return new Builder(name, client, bucket);
   }
 
@@ -196,14 +197,13 @@ public final class BucketTarget implements BackupTarget {
   /** Collects a bucket target's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
   public static final class Builder {
     private final String name;
-    private final MinioClient client;
+    private final MinioAsyncClient client;
     private final String bucket;
     private String prefix = "";
     private OverwritePolicy overwrite = OverwritePolicy.NEVER;
-    private int retries = 5;
-    private Duration retryDelay = Duration.ofMillis(500);
+    private RetryPolicy retry = RetryPolicy.defaults();
 
-    private Builder(String name, MinioClient client, String bucket) {
+    private Builder(String name, MinioAsyncClient client, String bucket) {
       this.name = BackupNames.checkTargetName("bucket target name", requireNonNull(name, "null name"));
       this.client = requireNonNull(client, "null client");
       this.bucket = S3Sink.checkBucket(requireNonNull(bucket, "null bucket"));
@@ -230,24 +230,14 @@ public final class BucketTarget implements BackupTarget {
       return this;
     }
 
-    /**
-     * @param retries how often a call failing with an I/O error, timeout or 5xx answer is tried
-     *     again: 0 to 20, 5 by default
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.retries(retries);
-      return this;
-    }
 
     /**
-     * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
+     * @param policy how a call that failed in a way that may pass is tried again; {@link
+     *     RetryPolicy#defaults()} by default
      * @return this builder
-     * @throws IllegalArgumentException if negative
      */
-    public Builder retryDelay(Duration delay) {
-      this.retryDelay = Checks.retryDelay(delay);
+    public Builder retry(RetryPolicy policy) {
+      this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 

@@ -6,13 +6,12 @@ import com.avnology.backup.BackupSink;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.BackupNames;
-import com.avnology.backup.s3.internal.Checks;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
 import com.avnology.backup.s3.internal.S3SetWriter;
 import com.avnology.backup.s3.internal.StaleSets;
 import io.minio.GetObjectResponse;
-import io.minio.MinioClient;
+import io.minio.MinioAsyncClient;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,14 +45,14 @@ import org.slf4j.LoggerFactory;
  * set has its uploads aborted and its objects deleted; what a killed process left behind is
  * removed by a later {@link #create(String)} once older than {@link Builder#staleAfter(Duration)}.
  * Calls that fail with an I/O error, a timeout or a 5xx answer are retried with exponential
- * backoff ({@link Builder#retries(int)}).
+ * backoff ({@link Builder#retry(RetryPolicy)}).
  *
  * <p>Immutable and thread-safe. {@link #close()} closes the client only if this sink made it.
  */
 public final class S3Sink implements BackupSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3Sink.class);
 
-  private final MinioClient client;
+  private final MinioAsyncClient client;
   private final boolean ownsClient;
   private final S3Ops ops;
   private final String bucket;
@@ -64,7 +63,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   private final Clock clock;
   private final String description;
 
-  private S3Sink(Builder b, MinioClient client, boolean ownsClient) {
+  private S3Sink(Builder b, MinioAsyncClient client, boolean ownsClient) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.bucket = b.bucket;
@@ -76,7 +75,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     String endpoint = b.endpoint == null ? null : b.endpoint.toString();
     this.ops = new S3Ops(client, bucket, endpoint,
         b.credentials == null ? null : b.credentials.accessKey(),
-        new Retry(b.retries, b.retryDelay));
+        Retry.of(b.retry));
     this.description = "s3://" + bucket + "/" + prefix + (endpoint == null ? "" : " at " + endpoint);
   }
 
@@ -98,12 +97,13 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   /**
    * A sink on a client the caller made and closes; the sink never closes it.
    *
-   * @param client a MinIO SDK client
+   * @param client a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}: the
+   *     blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket holding the sets; it must exist
    * @return a builder
    * @throws IllegalArgumentException if the bucket name is not a valid S3 bucket name
    */
-  public static Builder builder(MinioClient client, String bucket) {
+  public static Builder builder(MinioAsyncClient client, String bucket) {
     return new Builder(null, requireNonNull(client, "null client"),
         checkBucket(requireNonNull(bucket, "null bucket")));
   }
@@ -352,7 +352,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
    */
   public static final class Builder {
     private final URI endpoint;
-    private final MinioClient client;
+    private final MinioAsyncClient client;
     private final String bucket;
     private String prefix = "";
     private S3Credentials credentials;
@@ -360,12 +360,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     private Boolean pathStyle;
     private Duration timeout;
     private int partSize = 16 << 20;
-    private int retries = 5;
-    private Duration retryDelay = Duration.ofMillis(500);
+    private RetryPolicy retry = RetryPolicy.defaults();
     private Duration staleAfter = Duration.ofHours(1);
     private Clock clock = Clock.systemUTC();
 
-    private Builder(URI endpoint, MinioClient client, String bucket) {
+    private Builder(URI endpoint, MinioAsyncClient client, String bucket) {
       this.endpoint = endpoint;
       this.client = client;
       this.bucket = bucket;
@@ -442,25 +441,14 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       return this;
     }
 
-    /**
-     * @param retries how often a call failing with an I/O error, timeout or 5xx answer is tried
-     *     again: 0 to 20, 5 by default
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder retries(int retries) {
-      this.retries = Checks.retries(retries);
-      return this;
-    }
 
     /**
-     * @param delay the wait before the first retry, doubled for each next one up to 10 s; 500 ms
-     *     by default
+     * @param policy how a call that failed in a way that may pass is tried again; {@link
+     *     RetryPolicy#defaults()} by default
      * @return this builder
-     * @throws IllegalArgumentException if negative
      */
-    public Builder retryDelay(Duration delay) {
-      this.retryDelay = Checks.retryDelay(delay);
+    public Builder retry(RetryPolicy policy) {
+      this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 
@@ -498,7 +486,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       if (client != null) {
         if (credentials != null || region != null || pathStyle != null || timeout != null) {
           throw new IllegalStateException("credentials, region, pathStyle and timeout apply to"
-              + " builder(URI, bucket); with builder(MinioClient, bucket) set them on the client");
+              + " builder(URI, bucket); with builder(MinioAsyncClient, bucket) set them on the client");
         }
         return new S3Sink(this, client, false);
       }
@@ -506,7 +494,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         throw new IllegalStateException("no credentials for endpoint " + endpoint
             + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
       }
-      MinioClient made = MinioClient.builder()
+      MinioAsyncClient made = MinioAsyncClient.builder()
           .endpoint(endpoint.toString())
           .credentials(credentials.accessKey(), credentials.secretKey())
           .region(region == null ? "us-east-1" : region)

@@ -23,6 +23,8 @@ final class BucketMirrorTest {
   static S3Server serverB;
   static MinioClient a;
   static MinioClient b;
+  static io.minio.MinioAsyncClient asyncA;
+  static io.minio.MinioAsyncClient asyncB;
   static int n;
 
   @BeforeAll
@@ -31,6 +33,8 @@ final class BucketMirrorTest {
     serverB = S3Server.start(dirB);
     a = serverA.client();
     b = serverB.client();
+    asyncA = serverA.async();
+    asyncB = serverB.async();
     BucketTargetTest.client = a; // put/get helpers
   }
 
@@ -63,7 +67,7 @@ final class BucketMirrorTest {
     putB(dst, "same-size.txt", "old!"); // same size, different bytes (mc#3060)
     putB(dst, "stale.txt", "gone soon");
 
-    BucketMirror mirror = BucketMirror.builder(a, src, b, dst).overwrite(true).remove(true)
+    BucketMirror mirror = BucketMirror.builder(asyncA, src, asyncB, dst).overwrite(true).remove(true)
         .parallelism(3).build();
     MirrorResult first = mirror.run();
     MirrorResult second = mirror.run();
@@ -91,7 +95,7 @@ final class BucketMirrorTest {
     put(src, "x.txt", "new!".getBytes(), "text/plain", Map.of());
     putB(dst, "x.txt", "old!");
 
-    MirrorResult r = BucketMirror.builder(a, src, b, dst).build().run();
+    MirrorResult r = BucketMirror.builder(asyncA, src, asyncB, dst).build().run();
 
     assertThat(r.kept()).containsExactly("x.txt");
     assertThat(r.copied()).isZero();
@@ -109,7 +113,7 @@ final class BucketMirrorTest {
     for (int i = 0; i < 3; i++) {
       putB(dst, "extra-" + i, "e");
     }
-    BucketMirror.Builder builder = BucketMirror.builder(a, src, b, dst).remove(true);
+    BucketMirror.Builder builder = BucketMirror.builder(asyncA, src, asyncB, dst).remove(true);
 
     assertThatThrownBy(() -> builder.build().run())
         .isInstanceOf(BackupException.class)
@@ -133,7 +137,7 @@ final class BucketMirrorTest {
     putB(dst, "x1", "o");
     putB(dst, "x2", "o");
 
-    var plan = BucketMirror.builder(a, src, b, dst).overwrite(true).remove(true).build().dryRun();
+    var plan = BucketMirror.builder(asyncA, src, asyncB, dst).overwrite(true).remove(true).build().dryRun();
 
     assertThat(plan).containsExactly(
         new MirrorAction(MirrorAction.Type.COPY, "changed.txt", 4, "checksum differs"),
@@ -147,11 +151,11 @@ final class BucketMirrorTest {
 
   @Test
   void builder_badValues_areRefused() {
-    assertThatThrownBy(() -> BucketMirror.builder(a, "s12", b, "d12").maxRemoveShare(1.5))
+    assertThatThrownBy(() -> BucketMirror.builder(asyncA, "s12", asyncB, "d12").maxRemoveShare(1.5))
         .hasMessage("max remove share must be between 0 and 1: 1.5");
-    assertThatThrownBy(() -> BucketMirror.builder(a, "s12", b, "d12").parallelism(0))
+    assertThatThrownBy(() -> BucketMirror.builder(asyncA, "s12", asyncB, "d12").parallelism(0))
         .hasMessage("parallelism must be between 1 and 64: 0");
-    assertThatThrownBy(() -> BucketMirror.builder(a, "s12", a, "s12").build())
+    assertThatThrownBy(() -> BucketMirror.builder(asyncA, "s12", asyncA, "s12").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("source and target are the same: s3://s12/; name another target bucket or"
             + " targetPrefix");

@@ -27,11 +27,13 @@ final class BucketTargetTest {
   @TempDir Path tmp;
   static S3Server server;
   static MinioClient client;
+  static io.minio.MinioAsyncClient async;
 
   @BeforeAll
   static void start() {
     server = S3Server.start(serverDir);
     client = server.client();
+    async = server.async();
   }
 
   @AfterAll
@@ -68,10 +70,10 @@ final class BucketTargetTest {
     put(source, "empty", new byte[0], "application/x-empty", Map.of("k", "v"));
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
-    BackupResult result = Backup.builder().target(BucketTarget.of("avatars", client, source))
+    BackupResult result = Backup.builder().target(BucketTarget.of("avatars", async, source))
         .sink(sink).build().run();
     String copy = server.bucket("avatars-restored");
-    RestorePlan.from(sink).latest().target(BucketTarget.of("avatars", client, copy)).build()
+    RestorePlan.from(sink).latest().target(BucketTarget.of("avatars", async, copy)).build()
         .execute();
 
     assertThat(result.targets().get(0).artifacts().get(0).path())
@@ -101,13 +103,13 @@ final class BucketTargetTest {
     put(bucket, "changed.txt", "old!".getBytes(), "text/plain", Map.of());
     put(bucket, "prefixed/x", "x".getBytes(), "text/plain", Map.of());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(BucketTarget.of("b", client, bucket)).sink(sink).build().run();
+    Backup.builder().target(BucketTarget.of("b", async, bucket)).sink(sink).build().run();
     put(bucket, "changed.txt", "new!".getBytes(), "text/plain", Map.of()); // same size
     client.removeObject(io.minio.RemoveObjectArgs.builder().bucket(bucket).object("prefixed/x")
         .build());
 
     var refuse = RestorePlan.from(sink).latest()
-        .target(BucketTarget.of("b", client, bucket)).build();
+        .target(BucketTarget.of("b", async, bucket)).build();
     assertThatThrownBy(refuse::execute)
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("bucket 'policy' already holds 1 objects that differ from the"
@@ -116,13 +118,13 @@ final class BucketTargetTest {
     assertThat(get(bucket, "changed.txt")).isEqualTo("new!".getBytes());
     assertThat(S3SinkTest.keys(client, bucket)).doesNotContain("prefixed/x");
 
-    RestorePlan.from(sink).latest().target(BucketTarget.builder("b", client, bucket)
+    RestorePlan.from(sink).latest().target(BucketTarget.builder("b", async, bucket)
         .overwrite(OverwritePolicy.IF_DIFFERENT).build()).build().execute();
     assertThat(get(bucket, "changed.txt")).isEqualTo("old!".getBytes());
     assertThat(get(bucket, "prefixed/x")).isEqualTo("x".getBytes());
 
     put(bucket, "changed.txt", "newer".getBytes(), "text/plain", Map.of());
-    RestorePlan.from(sink).latest().target(BucketTarget.builder("b", client, bucket)
+    RestorePlan.from(sink).latest().target(BucketTarget.builder("b", async, bucket)
         .overwrite(OverwritePolicy.ALWAYS).build()).build().execute();
     assertThat(get(bucket, "changed.txt")).isEqualTo("old!".getBytes());
   }
@@ -133,29 +135,29 @@ final class BucketTargetTest {
     put(bucket, "keep/a.txt", "a".getBytes(), "text/plain", Map.of());
     put(bucket, "other/b.txt", "b".getBytes(), "text/plain", Map.of());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(BucketTarget.builder("p", client, bucket).prefix("keep").build())
+    Backup.builder().target(BucketTarget.builder("p", async, bucket).prefix("keep").build())
         .sink(sink).build().run();
     RestorePlan.from(sink).latest()
-        .target(BucketTarget.builder("p", client, bucket).prefix("restored/").build())
+        .target(BucketTarget.builder("p", async, bucket).prefix("restored/").build())
         .build().execute();
 
     assertThat(S3SinkTest.keys(client, bucket))
         .containsExactlyInAnyOrder("keep/a.txt", "other/b.txt", "restored/a.txt");
-    assertThat(BucketTarget.builder("p", client, bucket).prefix("keep").build().toString())
+    assertThat(BucketTarget.builder("p", async, bucket).prefix("keep").build().toString())
         .isEqualTo("BucketTarget[p = s3://prefixes/keep/, overwrite=NEVER]");
   }
 
   @Test
   void backup_missingBucket_failsNamingBucketAndFix() {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup backup = Backup.builder().target(BucketTarget.of("gone", client, "no-such-bucket"))
+    Backup backup = Backup.builder().target(BucketTarget.of("gone", async, "no-such-bucket"))
         .sink(sink).build();
     assertThatThrownBy(backup::run)
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("bucket 'no-such-bucket' does not exist: create the bucket (for"
             + " example `mc mb ALIAS/no-such-bucket`) or fix its name");
     assertThat(sink.list()).isEmpty();
-    assertThatThrownBy(() -> BucketTarget.of("Bad Name", client, "b12"))
+    assertThatThrownBy(() -> BucketTarget.of("Bad Name", async, "b12"))
         .hasMessage("bucket target name must be 1 to 63 characters of a-z, 0-9, '-' and '_',"
             + " starting with a letter or digit: 'Bad Name'");
   }

@@ -56,7 +56,7 @@ final class EncryptedS3Test {
   static S3Sink.Builder sink(URI endpoint, String bucket, String secret) {
     return S3Sink.builder(endpoint, bucket)
         .credentials(S3Credentials.of(S3Server.ACCESS_KEY, secret))
-        .partSize(5 << 20).retries(1).retryDelay(Duration.ofMillis(20))
+        .partSize(5 << 20).retry(RetryPolicy.builder().retries(1).baseDelay(Duration.ofMillis(20)).build())
         .timeout(Duration.ofSeconds(5));
   }
 
@@ -118,7 +118,7 @@ final class EncryptedS3Test {
     System.out.println(backup + " " + plan + " " + good + " "
         + BackupCatalog.of(good, enc).verify(id) + " " + BackupCatalog.of(good).manifest(id)
         + " " + S3Credentials.of(S3Server.ACCESS_KEY, S3Server.SECRET_KEY));
-    S3Sink bad = sink(endpoint, bucket, WRONG_SECRET).retries(0).build();
+    S3Sink bad = sink(endpoint, bucket, WRONG_SECRET).retry(RetryPolicy.none()).build();
     Runnable[] failing = {
         () -> Backup.builder().target(VolumeTarget.of("v", volume)).sink(bad).encryption(enc)
             .build().run(),

@@ -45,8 +45,7 @@ final class FailureTest {
     return S3Sink.builder(server.endpoint(), bucket)
         .credentials(S3Credentials.of(S3Server.ACCESS_KEY, S3Server.SECRET_KEY))
         .partSize(5 << 20)
-        .retries(2)
-        .retryDelay(Duration.ofMillis(20))
+        .retry(RetryPolicy.builder().retries(2).baseDelay(Duration.ofMillis(20)).build())
         .timeout(Duration.ofSeconds(5));
   }
 
@@ -122,7 +121,7 @@ final class FailureTest {
     assertThat(S3SinkTest.keys(server.client(), bucket))
         .as("no incomplete multipart upload (S3Proxy's .mpus-* parts) remains")
         .noneMatch(k -> k.contains(".mpus-"));
-    S3Ops ops = new S3Ops(server.client(), bucket, null, null, new Retry(0, Duration.ZERO));
+    S3Ops ops = new S3Ops(server.async(), bucket, null, null, Retry.NONE);
     assertThat(ops.listUploads("sets/")).isEmpty();
   }
 
@@ -159,7 +158,7 @@ final class FailureTest {
     String bucket = server.bucket("guarded");
     String wrong = "wrong-secret-Yy7Tt6Rr5";
     S3Sink bad = S3Sink.builder(server.endpoint(), bucket)
-        .credentials(S3Credentials.of(S3Server.ACCESS_KEY, wrong)).retries(0).build();
+        .credentials(S3Credentials.of(S3Server.ACCESS_KEY, wrong)).retry(RetryPolicy.none()).build();
     Throwable onCreate = org.assertj.core.api.Assertions.catchThrowable(
         () -> bad.create("20260101T000000.000Z-abcdef"));
     Throwable onList = org.assertj.core.api.Assertions.catchThrowable(bad::list);

@@ -40,6 +40,11 @@ final class MinioTest {
 
   @TempDir Path tmp;
 
+  private static io.minio.MinioAsyncClient asyncClient() {
+    return io.minio.MinioAsyncClient.builder().endpoint(MINIO.getS3URL())
+        .credentials(MINIO.getUserName(), MINIO.getPassword()).build();
+  }
+
   private static MinioClient client() {
     return MinioClient.builder().endpoint(MINIO.getS3URL())
         .credentials(MINIO.getUserName(), MINIO.getPassword()).build();
@@ -58,7 +63,7 @@ final class MinioTest {
   @Test
   void create_afterDeadRun_abortsStaleMultipartUploads() throws Exception {
     String bucket = bucket("stale");
-    S3Ops ops = new S3Ops(client(), bucket, null, null, new Retry(0, Duration.ZERO));
+    S3Ops ops = new S3Ops(asyncClient(), bucket, null, null, Retry.NONE);
     String id = ops.createUpload("sets/20200101T000000.000Z-dead00/volume/v.tar");
     ops.uploadPart("sets/20200101T000000.000Z-dead00/volume/v.tar", id, 1, new byte[6 << 20],
         6 << 20);
@@ -83,9 +88,9 @@ final class MinioTest {
         .stream(new ByteArrayInputStream("a".getBytes()), 1, -1)
         .tags(Map.of("team", "auth")).build());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(BucketTarget.of("t", client(), source)).sink(sink).build().run();
+    Backup.builder().target(BucketTarget.of("t", asyncClient(), source)).sink(sink).build().run();
     String copy = bucket("tagged-copy");
-    RestorePlan.from(sink).latest().target(BucketTarget.of("t", client(), copy)).build()
+    RestorePlan.from(sink).latest().target(BucketTarget.of("t", asyncClient(), copy)).build()
         .execute();
 
     assertThat(client().getObjectTags(GetObjectTagsArgs.builder().bucket(copy).object("a.txt")

@@ -39,7 +39,7 @@ final class MirrorPlanTest {
     for (int i = 0; i < 3; i++) {
       put(dst, "extra-" + i, "e".getBytes(), "text/plain", Map.of());
     }
-    BucketMirror mirror = BucketMirror.builder(server.client(), src, server.client(), dst)
+    BucketMirror mirror = BucketMirror.builder(server.async(), src, server.async(), dst)
         .remove(true).build();
 
     MirrorPlan plan = mirror.plan();
@@ -61,7 +61,7 @@ final class MirrorPlanTest {
     put(src, "a.txt", "a".getBytes(), "text/plain", Map.of());
     put(dst, "gone.txt", "g".getBytes(), "text/plain", Map.of());
 
-    BucketMirror.Builder builder = BucketMirror.builder(server.client(), src, server.client(), dst)
+    BucketMirror.Builder builder = BucketMirror.builder(server.async(), src, server.async(), dst)
         .remove(true);
     assertThat(builder.build().plan().refused()).as("1 of 1 removed: refused").isTrue();
     MirrorPlan forced = builder.force(true).build().plan();

@@ -92,7 +92,7 @@ final class RetentionS3Test {
     Path certs = Files.createDirectories(tmp.resolve("letsencrypt"));
     Files.writeString(certs.resolve("fullchain.pem"), "-----BEGIN CERTIFICATE-----\n");
     return new RegimeScenario(sink, LabelledTarget.of("postgres", "app"),
-        BucketTarget.of(bucket, server.client(), bucket), VolumeTarget.of("certs", certs));
+        BucketTarget.of(bucket, server.async(), bucket), VolumeTarget.of("certs", certs));
   }
 
   private static S3Sink sink(String name) {

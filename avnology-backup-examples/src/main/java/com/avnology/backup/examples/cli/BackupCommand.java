@@ -122,7 +122,7 @@ final class BackupCommand implements Callable<Integer> {
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
     buckets.forEach((name, uri) -> {
       S3Uri s3 = S3Uri.parse(uri);
-      builder.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.client(), s3.bucket())
+      builder.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.async(), s3.bucket())
           .prefix(s3.prefix()).build());
     });
     BackupResult result;

@@ -43,6 +43,14 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
+   * @param name a word of a command line
+   * @return whether it names a subcommand
+   */
+  static boolean isCommand(String name) {
+    return COMMANDS.containsKey(name);
+  }
+
+  /**
    * Runs the tool and exits with its code ({@link ExitCodes}): 0 ok, 1 failed, 2 bad usage,
    * 3 integrity failure.
    *
@@ -63,7 +71,13 @@ public final class Main implements Runnable {
         Thread.currentThread().interrupt();
       }
     }, "avnology-cli-shutdown"));
-    int code = run(args);
+    int code;
+    try {
+      code = run(args);
+    } catch (RuntimeException | Error e) {
+      reported.countDown(); // else the hook holds the JVM's exit for its whole wait
+      throw e;
+    }
     System.out.flush();
     System.err.flush();
     if (shutdown.get() || shuttingDown()) {

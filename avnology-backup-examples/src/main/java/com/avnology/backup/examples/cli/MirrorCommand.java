@@ -50,8 +50,8 @@ final class MirrorCommand implements Callable<Integer> {
   public Integer call() {
     S3Uri source = S3Uri.parse(from);
     S3Uri target = S3Uri.parse(to);
-    BucketMirror.Builder builder = BucketMirror.builder(source.client(), source.bucket(),
-            target.client(), target.bucket())
+    BucketMirror.Builder builder = BucketMirror.builder(source.async(), source.bucket(),
+            target.async(), target.bucket())
         .sourcePrefix(source.prefix()).targetPrefix(target.prefix())
         .overwrite(true).remove(remove);
     builder.force(force);

@@ -135,7 +135,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     buckets.forEach((name, uri) -> {
       S3Uri s3 = S3Uri.parse(uri);
-      plan.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.client(), s3.bucket())
+      plan.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.async(), s3.bucket())
           .prefix(s3.prefix())
           .overwrite(overwrite ? com.avnology.backup.s3.OverwritePolicy.ALWAYS
               : com.avnology.backup.s3.OverwritePolicy.NEVER)

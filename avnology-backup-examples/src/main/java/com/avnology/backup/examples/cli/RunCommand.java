@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
       RegimeConfig.Mirror m = spec.mirror().get();
       S3Uri from = S3Uri.parse(m.from());
       S3Uri to = S3Uri.parse(m.to());
-      BucketMirror mirror = BucketMirror.builder(from.client(), from.bucket(), to.client(),
+      BucketMirror mirror = BucketMirror.builder(from.async(), from.bucket(), to.async(),
               to.bucket()).sourcePrefix(from.prefix()).targetPrefix(to.prefix())
           .overwrite(true).remove(m.remove()).build();
       return Job.task(spec.name(), spec.schedule(), () -> {
@@ -156,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
     spec.volumes().forEach((name, path) -> backup.target(VolumeTarget.of(name, path)));
     spec.buckets().forEach((name, uri) -> {
       S3Uri s3 = S3Uri.parse(uri);
-      backup.target(BucketTarget.builder(name, s3.client(), s3.bucket()).prefix(s3.prefix())
+      backup.target(BucketTarget.builder(name, s3.async(), s3.bucket()).prefix(s3.prefix())
           .build());
     });
     Job.Builder job = Job.backup(spec.name(), spec.schedule(), backup.build());

@@ -21,6 +21,7 @@ final class S3ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DemoJar.require("s3-server");
     try (EmbeddedS3 s3 = new EmbeddedS3(Files.createDirectories(dir))) {
       for (String b : buckets) {
         s3.bucket(b);

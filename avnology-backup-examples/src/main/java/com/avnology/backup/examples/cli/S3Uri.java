@@ -72,6 +72,15 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
         .credentials(access, secret).build();
   }
 
+  /** @return an asynchronous client, what the library's S3 builders take */
+  io.minio.MinioAsyncClient async() {
+    String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
+    String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
+    credentials();
+    return io.minio.MinioAsyncClient.builder().endpoint(endpoint.toString()).region(region)
+        .credentials(access, secret).build();
+  }
+
   @Override
   public String toString() {
     return "s3://" + bucket + "/" + prefix + "?endpoint=" + endpoint;

@@ -23,7 +23,11 @@ final class CliJarIT {
 
   static Run jarWithEnv(java.util.Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    String jar = System.getProperty("cli.jar", "target/avnology-backup.jar");
+    return launch(System.getProperty("cli.jar", "target/avnology-backup.jar"), env, args);
+  }
+
+  static Run launch(String jar, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
     command.addAll(List.of(args));
@@ -33,6 +37,72 @@ final class CliJarIT {
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), output);
+  }
+
+  @Test
+  void cliJar_isLean_andSendsTheDemoToTheDemoJar() throws Exception {
+    Path jar = Path.of(System.getProperty("cli.jar", "target/avnology-backup.jar"));
+    assertThat(Files.size(jar)).as("avnology-backup.jar size").isLessThanOrEqualTo(25L << 20);
+    try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+      assertThat(zip.getEntry("org/gaul/s3proxy/S3Proxy.class")).isNull();
+      assertThat(zip.getEntry("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class"))
+          .isNull();
+      assertThat(zip.getEntry("org/postgresql/Driver.class")).isNotNull();
+    }
+
+    for (String[] line : new String[][] {{"demo"}, {"s3-server", "--dir", tmp.toString()}}) {
+      String command = line[0];
+      Run run = jar(line);
+      assertThat(run.code()).as(run.output()).isEqualTo(1);
+      assertThat(run.output()).contains(command + " needs the embedded PostgreSQL and S3 server,"
+          + " which avnology-backup.jar leaves out: run it from the demo jar, java -jar"
+          + " avnology-backup-demo.jar " + command);
+    }
+  }
+
+  @Test
+  void demoJar_runsTheDemo() throws Exception {
+    String demo = System.getProperty("demo.jar", "target/avnology-backup-demo.jar");
+
+    Run run = launch(demo, java.util.Map.of(), "--identities", "200", "--jobs", "1");
+
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output()).contains("embedded PostgreSQL").contains("restored");
+  }
+
+  /** The lean jar talks S3 without what it leaves out (BouncyCastle, Snappy's natives). */
+  @Test
+  void cliJar_backsUpToS3_servedByTheDemoJar() throws Exception {
+    String demo = System.getProperty("demo.jar", "target/avnology-backup-demo.jar");
+    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-jar", demo, "s3-server", "--dir", tmp.resolve("s3").toString(), "--bucket",
+        "lean").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      java.io.BufferedReader lines = new java.io.BufferedReader(
+          new java.io.InputStreamReader(server.getInputStream()));
+      java.util.Map<String, String> printed = new java.util.HashMap<>();
+      for (String line; printed.size() < 3 && (line = lines.readLine()) != null; ) {
+        String[] kv = line.split("=", 2);
+        printed.put(kv[0], kv[1]);
+      }
+      Files.createDirectories(tmp.resolve("v"));
+      Files.writeString(tmp.resolve("v/a.txt"), "over S3");
+      String sink = "s3://lean/sets?endpoint=" + printed.get("endpoint");
+      java.util.Map<String, String> env = java.util.Map.of(
+          "AWS_ACCESS_KEY_ID", printed.get("AWS_ACCESS_KEY_ID"),
+          "AWS_SECRET_ACCESS_KEY", printed.get("AWS_SECRET_ACCESS_KEY"));
+
+      Run backup = jarWithEnv(env, "backup", "--to", sink, "--volume", "v=" + tmp.resolve("v"));
+      Run restore = jarWithEnv(env, "restore", "--from", sink, "--volume",
+          "v=" + tmp.resolve("out"));
+
+      assertThat(backup.code()).as(backup.output()).isZero();
+      assertThat(restore.code()).as(restore.output()).isZero();
+      assertThat(tmp.resolve("out/a.txt")).hasContent("over S3");
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

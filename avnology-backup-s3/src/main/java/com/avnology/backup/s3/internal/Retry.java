@@ -1,6 +1,7 @@
 package com.avnology.backup.s3.internal;
 
 import com.avnology.backup.StorageException;
+import com.avnology.backup.s3.RetryPolicy;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
 import java.io.IOException;
@@ -8,26 +9,46 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an S3 call again, with exponential backoff, when it failed in a way that may pass: an I/O
- * error or timeout, or a 5xx answer other than 501. Immutable and thread-safe.
- *
- * @param retries how many times a failed call is tried again
- * @param delay the wait before the first retry; doubled each time, capped at {@link #MAX_DELAY}
+ * Runs an S3 call again per a {@link RetryPolicy}, when it failed in a way that may pass: an I/O
+ * error or timeout, a 5xx answer other than 501, or a throttling or timeout code; never a failure
+ * a retry cannot fix ({@code RequestTimeTooSkewed}, rejected credentials, a missing bucket or key).
+ * Immutable and thread-safe.
  */
-public record Retry(int retries, Duration delay) {
-  /** The longest wait between two tries. */
-  public static final Duration MAX_DELAY = Duration.ofSeconds(10);
-
+public final class Retry {
   /** No retry: for calls whose input cannot be replayed. */
-  public static final Retry NONE = new Retry(0, Duration.ZERO);
+  public static final Retry NONE = new Retry(RetryPolicy.none());
 
   private static final Logger log = LoggerFactory.getLogger(Retry.class);
   private static final Set<String> TRANSIENT_CODES =
-      Set.of("InternalError", "SlowDown", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed");
+      Set.of("InternalError", "SlowDown", "ServiceUnavailable", "RequestTimeout");
+  /** Codes a retry cannot fix, whatever the HTTP status they come with. */
+  private static final Set<String> PERMANENT_CODES = Set.of("RequestTimeTooSkewed",
+      "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "NoSuchBucket",
+      "NoSuchKey", "NoSuchUpload", "InvalidBucketName", "NotImplemented");
+
+  private final RetryPolicy policy;
+
+  private Retry(RetryPolicy policy) {
+    this.policy = policy;
+  }
+
+  /**
+   * @param policy the policy
+   * @return a retry running it
+   */
+  public static Retry of(RetryPolicy policy) {
+    return new Retry(policy);
+  }
+
+  /** @return the policy */
+  public RetryPolicy policy() {
+    return policy;
+  }
 
   /** An S3 call. */
   @FunctionalInterface
@@ -51,20 +72,33 @@ public record Retry(int retries, Duration delay) {
         return call.call();
       } catch (Exception e) {
         Exception cause = unwrap(e);
-        if (attempt >= retries || !isTransient(cause)) {
+        if (attempt >= policy.retries() || !isTransient(cause)) {
           throw cause;
         }
-        Duration wait = backoff(attempt);
+        Duration wait = backoff(attempt, ThreadLocalRandom.current().nextDouble());
         log.warn("{} failed ({}), try {} of {} in {} ms", what, cause.getClass().getSimpleName(),
-            attempt + 2, retries + 1, wait.toMillis());
+            attempt + 2, policy.retries() + 1, wait.toMillis());
         sleep(wait);
       }
     }
   }
 
-  private Duration backoff(int attempt) {
-    Duration d = delay.multipliedBy(1L << Math.min(attempt, 20));
-    return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
+  /**
+   * @param attempt the failed try, from 0
+   * @param random a number in [0, 1), for the jitter
+   * @return the wait before the next try: the base delay doubled per retry, capped at the maximum,
+   *     and with jitter between half of that and all of it
+   */
+  public Duration backoff(int attempt, double random) {
+    Duration d = policy.baseDelay().multipliedBy(1L << Math.min(attempt, 20));
+    if (d.compareTo(policy.maxDelay()) > 0) {
+      d = policy.maxDelay();
+    }
+    if (!policy.jitter()) {
+      return d;
+    }
+    long nanos = d.toNanos();
+    return Duration.ofNanos(nanos / 2 + (long) (random * (nanos - nanos / 2)));
   }
 
   private static void sleep(Duration d) {
@@ -109,8 +143,12 @@ public record Retry(int retries, Duration delay) {
     }
     if (e instanceof ErrorResponseException) {
       ErrorResponseException r = (ErrorResponseException) e;
+      String code = r.errorResponse() == null ? null : r.errorResponse().code();
+      if (code != null && PERMANENT_CODES.contains(code)) {
+        return false;
+      }
       int status = r.response() == null ? 0 : r.response().code();
-      return TRANSIENT_CODES.contains(r.errorResponse().code()) || (status >= 500 && status != 501);
+      return TRANSIENT_CODES.contains(code) || (status >= 500 && status != 501);
     }
     return false;
   }

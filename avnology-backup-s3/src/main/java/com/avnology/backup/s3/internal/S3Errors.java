@@ -44,6 +44,10 @@ public final class S3Errors {
           return new StorageException("the credentials" + key + " were rejected by " + where
               + " while " + action + " (" + code + "): fix the access key or its secret key",
               cause);
+        case "RequestTimeTooSkewed":
+          return new StorageException(where + " refused the request's time while " + action
+              + " (RequestTimeTooSkewed): this host's clock differs from the server's by more"
+              + " than 15 minutes; set it right (NTP) and run again", cause);
         case "NotImplemented":
           return new StorageException("the server of " + where + " does not implement "
               + action + ": use an S3 server that does, such as MinIO", cause);

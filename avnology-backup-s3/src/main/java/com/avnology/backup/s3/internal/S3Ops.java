@@ -9,7 +9,6 @@ import io.minio.GetObjectResponse;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioAsyncClient;
-import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
@@ -24,7 +23,6 @@ import io.minio.messages.Part;
 import io.minio.messages.Upload;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,15 +32,17 @@ import java.util.Optional;
 
 /**
  * The S3 calls this module makes on one bucket, each retried per {@link Retry} and translated per
- * {@link S3Errors}. Thread-safe (the MinIO client is).
+ * {@link S3Errors}. Everything goes through the SDK's public {@link MinioAsyncClient}, whose
+ * multipart calls ({@code createMultipartUploadAsync}, {@code uploadPartAsync}, …) are public
+ * API; the blocking {@code MinioClient} hides them, and reading its private field by reflection
+ * broke on SDK upgrades. Thread-safe (the MinIO client is).
  */
 public final class S3Ops {
-  private final MinioClient client;
+  private final MinioAsyncClient client;
   private final String bucket;
   private final String where;
   private final String accessKey;
   private final Retry retry;
-  private volatile MinioAsyncClient async;
 
   /**
    * @param client the client
@@ -51,7 +51,7 @@ public final class S3Ops {
    * @param accessKey the access key for messages, or {@code null} if unknown
    * @param retry how failed calls are retried
    */
-  public S3Ops(MinioClient client, String bucket, String endpoint, String accessKey, Retry retry) {
+  public S3Ops(MinioAsyncClient client, String bucket, String endpoint, String accessKey, Retry retry) {
     this.client = client;
     this.bucket = bucket;
     this.where = "bucket '" + bucket + "'" + (endpoint == null ? "" : " at " + endpoint);
@@ -75,7 +75,7 @@ public final class S3Ops {
    */
   public void requireBucket() {
     boolean exists = call("checking that the bucket exists",
-        () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+        () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()).get());
     if (!exists) {
       throw new NotFoundException(where + " does not exist: create the bucket (for example"
           + " `mc mb ALIAS/" + bucket + "`) or fix its name");
@@ -89,7 +89,8 @@ public final class S3Ops {
   public Optional<StatObjectResponse> stat(String key) {
     try {
       return Optional.of(retry.run("stat " + key,
-          () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())));
+          () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
+              .get()));
     } catch (Exception e) {
       if (S3Errors.hasCode(e, "NoSuchKey") || S3Errors.hasCode(e, "NoSuchObject")) {
         return Optional.empty();
@@ -106,7 +107,7 @@ public final class S3Ops {
   public GetObjectResponse get(String key) {
     try {
       return retry.run("get " + key,
-          () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()));
+          () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()).get());
     } catch (Exception e) {
       if (S3Errors.hasCode(e, "NoSuchKey")) {
         throw new NotFoundException("object '" + key + "' does not exist in " + where, e);
@@ -124,7 +125,7 @@ public final class S3Ops {
    */
   public void put(String key, byte[] data, int length) {
     call("writing " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket)
-        .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1).build()));
+        .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1).build()).get());
   }
 
   /**
@@ -145,7 +146,7 @@ public final class S3Ops {
       if (contentType != null) {
         b.contentType(contentType);
       }
-      return client.putObject(b.build());
+      return client.putObject(b.build()).get();
     }, Retry.NONE);
   }
 
@@ -210,7 +211,7 @@ public final class S3Ops {
   public Optional<Map<String, String>> tags(String key) {
     try {
       return Optional.of(retry.run("get tags of " + key, () -> client.getObjectTags(
-          io.minio.GetObjectTagsArgs.builder().bucket(bucket).object(key).build()).get()));
+          io.minio.GetObjectTagsArgs.builder().bucket(bucket).object(key).build()).get().get()));
     } catch (Exception e) {
       if (S3Errors.isNotImplemented(e)) {
         return Optional.empty();
@@ -226,7 +227,7 @@ public final class S3Ops {
   public void setTags(String key, Map<String, String> tags) {
     call("tagging " + key, () -> {
       client.setObjectTags(io.minio.SetObjectTagsArgs.builder().bucket(bucket).object(key)
-          .tags(tags).build());
+          .tags(tags).build()).get();
       return null;
     });
   }
@@ -234,28 +235,28 @@ public final class S3Ops {
   /** @return a new multipart upload's id */
   public String createUpload(String key) {
     return call("starting a multipart upload of " + key,
-        () -> async().createMultipartUploadAsync(bucket, null, key, null, null).get()
+        () -> client.createMultipartUploadAsync(bucket, null, key, null, null).get()
             .result().uploadId());
   }
 
   /** @return the ETag of the uploaded part */
   public String uploadPart(String key, String uploadId, int number, byte[] data, int length) {
     return call("uploading part " + number + " of " + key,
-        () -> async().uploadPartAsync(bucket, null, key, data, length, uploadId, number, null,
+        () -> client.uploadPartAsync(bucket, null, key, data, length, uploadId, number, null,
             null).get().etag());
   }
 
   /** Completes a multipart upload. */
   public void completeUpload(String key, String uploadId, List<Part> parts) {
     call("completing the multipart upload of " + key,
-        () -> async().completeMultipartUploadAsync(bucket, null, key, uploadId,
+        () -> client.completeMultipartUploadAsync(bucket, null, key, uploadId,
             parts.toArray(new Part[0]), null, null).get());
   }
 
   /** Aborts a multipart upload; one already gone is fine. */
   public void abortUpload(String key, String uploadId) {
     try {
-      retry.run("aborting upload " + uploadId, () -> async()
+      retry.run("aborting upload " + uploadId, () -> client
           .abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get());
     } catch (Exception e) {
       if (!S3Errors.hasCode(e, "NoSuchUpload")) {
@@ -277,7 +278,7 @@ public final class S3Ops {
         String k = keyMarker;
         String i = idMarker;
         ListMultipartUploadsResult page = retry.run("listing multipart uploads",
-            () -> async().listMultipartUploadsAsync(bucket, null, null, null, k, 1000, prefix, i,
+            () -> client.listMultipartUploadsAsync(bucket, null, null, null, k, 1000, prefix, i,
                 null, null).get().result());
         uploads.addAll(page.uploads());
         if (!page.isTruncated()) {
@@ -310,25 +311,5 @@ public final class S3Ops {
     } catch (Exception e) {
       throw S3Errors.translate(e, where, accessKey, what);
     }
-  }
-
-  /**
-   * The multipart calls are public only on the asynchronous client, which a {@link MinioClient}
-   * wraps without exposing; the field has had this name through SDK 8.x.
-   */
-  private MinioAsyncClient async() {
-    MinioAsyncClient a = async;
-    if (a == null) {
-      try {
-        Field f = MinioClient.class.getDeclaredField("asyncClient");
-        f.setAccessible(true);
-        a = (MinioAsyncClient) f.get(client);
-        async = a;
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new StorageException("this MinIO SDK version does not expose multipart uploads to"
-            + " avnology-backup (" + e + "): use io.minio:minio 8.x", e);
-      }
-    }
-    return a;
   }
 }

@@ -77,6 +77,15 @@ public final class S3Server implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /** @return an asynchronous client, what the library's S3 builders take */
+  public io.minio.MinioAsyncClient async() {
+    return io.minio.MinioAsyncClient.builder()
+        .endpoint(endpoint().toString())
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .region("us-east-1")
+        .build();
+  }
+
   public MinioClient client() {
     return MinioClient.builder()
         .endpoint(endpoint().toString())

@@ -34,16 +34,16 @@ public record TableData(int dumpId, String schema, String table, List<String> co
    *     {@code COPY (SELECT cols FROM schema.table WHERE …) TO STDOUT}, as pg_dump writes it
    */
   public String copyOutSql() {
-    String name = Sql.quoteIdentStatic(schema) + "." + Sql.quoteIdentStatic(table);
+    String name = Sql.q(schema) + "." + Sql.q(table);
     if (filter != null && !filter.isEmpty()) {
       String cols = columns.isEmpty() ? "*"
-          : columns.stream().map(Sql::quoteIdentStatic).collect(Collectors.joining(", "));
+          : columns.stream().map(Sql::q).collect(Collectors.joining(", "));
       return "COPY (SELECT " + cols + " FROM " + name + " " + filter + ") TO STDOUT";
     }
     String cols =
         columns.isEmpty()
             ? ""
-            : columns.stream().map(Sql::quoteIdentStatic).collect(Collectors.joining(", ", " (", ")"));
+            : columns.stream().map(Sql::q).collect(Collectors.joining(", ", " (", ")"));
     return "COPY " + name + cols + " TO STDOUT";
   }
 }

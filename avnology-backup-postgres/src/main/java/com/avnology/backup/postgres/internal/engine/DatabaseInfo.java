@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.engine;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

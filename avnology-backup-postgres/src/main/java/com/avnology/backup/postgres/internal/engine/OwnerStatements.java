@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.engine;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import java.util.Optional;
 import java.util.Set;

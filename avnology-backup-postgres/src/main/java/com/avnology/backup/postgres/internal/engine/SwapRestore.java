@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.engine;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.IntegrityException;
 import com.avnology.backup.RestoreInterruptedException;

@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.importing;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.postgres.internal.engine.Connections;
 import java.io.BufferedReader;
@@ -241,7 +242,7 @@ public final class PlainScript {
         ext.add(rs.getString(1));
       }
       for (String e : ext) {
-        s.execute("DROP EXTENSION IF EXISTS \"" + e.replace("\"", "\"\"") + "\" CASCADE");
+        s.execute("DROP EXTENSION IF EXISTS " + Identifiers.alwaysQuoted(e) + " CASCADE");
       }
     }
     s.execute("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata");

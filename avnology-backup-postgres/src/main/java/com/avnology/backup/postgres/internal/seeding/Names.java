@@ -63,6 +63,6 @@ public final class Names {
    * @return it double-quoted
    */
   public static String quote(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
+    return com.avnology.backup.postgres.internal.catalog.Identifiers.alwaysQuoted(name);
   }
 }

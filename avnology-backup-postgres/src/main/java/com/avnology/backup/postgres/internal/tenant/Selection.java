@@ -1,6 +1,6 @@
 package com.avnology.backup.postgres.internal.tenant;
 
-import com.avnology.backup.postgres.internal.engine.Identifiers;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -4,7 +4,7 @@ import com.avnology.backup.BackupException;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
 import com.avnology.backup.postgres.internal.engine.CopyTerminator;
-import com.avnology.backup.postgres.internal.engine.Identifiers;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;

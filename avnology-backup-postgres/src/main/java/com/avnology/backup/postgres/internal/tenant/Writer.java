@@ -3,7 +3,7 @@ package com.avnology.backup.postgres.internal.tenant;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.postgres.ConflictPolicy;
 import com.avnology.backup.postgres.TenantRestoreReport;
-import com.avnology.backup.postgres.internal.engine.Identifiers;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
