@@ -6,35 +6,22 @@ import com.avnology.backup.BackupContext;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupTarget;
-import com.avnology.backup.Compression;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.IntegrityException;
-import com.avnology.backup.Manifest;
 import com.avnology.backup.postgres.internal.physical.BackupSession;
-import com.avnology.backup.postgres.internal.physical.ChainRestore;
-import com.avnology.backup.postgres.internal.physical.DataDirectoryExtractor;
-import com.avnology.backup.postgres.internal.physical.DataDirectoryScan;
 import com.avnology.backup.postgres.internal.physical.DeltaRestore;
-import com.avnology.backup.postgres.internal.physical.FileEntry;
-import com.avnology.backup.postgres.internal.physical.FileLists;
 import com.avnology.backup.postgres.internal.physical.ParallelCopy;
-import com.avnology.backup.postgres.internal.physical.PartTar;
+import com.avnology.backup.postgres.internal.physical.PhysicalBackup;
+import com.avnology.backup.postgres.internal.physical.PhysicalRestore;
 import com.avnology.backup.postgres.internal.physical.PhysicalParents;
 import com.avnology.backup.postgres.internal.physical.RecoveryConfig;
-import com.avnology.backup.postgres.internal.physical.WalNames;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ArrayList;
@@ -154,7 +141,7 @@ public final class PhysicalTarget implements BackupTarget {
       ParallelCopy.Parent parent = incremental
           ? PhysicalParents.choose(context, name, session.systemIdentifier()) : null;
       try (ParallelCopy copy = new ParallelCopy(context, name, jobs, parent, delta)) {
-        copy(session, copy, context);
+        PhysicalBackup.copy(session, dataDirectory, copy, context);
         context.metadata("backup_type", parent == null ? "full" : "incremental");
         if (parent != null) {
           context.metadata("parent", parent.setId());
@@ -166,71 +153,6 @@ public final class PhysicalTarget implements BackupTarget {
       throw new BackupException("physical backup of " + dataDirectory + " failed on the server: "
           + e.getMessage(), e);
     }
-  }
-
-  private void copy(BackupSession session, ParallelCopy copy, BackupContext context)
-      throws IOException, SQLException {
-    Instant started = Instant.now();
-    long start = session.start("avnology-backup " + context.setId());
-    log.info("physical backup of {} started at {}", dataDirectory, WalNames.formatLsn(start));
-    copy.tree(DataDirectoryScan.scan(dataDirectory));
-    BackupSession.Stop stop = session.stop();
-    PartTar tail = copy.tail();
-    copy.add(tail.text("backup_label", stop.backupLabel()));
-    if (!stop.tablespaceMap().isEmpty()) {
-      // in the set, not in the list: a restore makes the links itself, remapped if asked
-      tail.text("tablespace_map", stop.tablespaceMap());
-      context.metadata("tablespace_map", stop.tablespaceMap());
-    }
-    FileEntry control = tail.file(dataDirectory.resolve(DataDirectoryScan.CONTROL),
-        DataDirectoryScan.CONTROL);
-    if (control == null) {
-      throw new BackupException(dataDirectory + " lost global/pg_control during the backup");
-    }
-    copy.add(control);
-    int timeline = timeline(stop.backupLabel());
-    List<String> segments = WalNames.range(timeline, start, stop.lsn(), session.segmentSize());
-    for (String segment : segments) {
-      FileEntry wal = tail.file(dataDirectory.resolve("pg_wal").resolve(segment),
-          "pg_wal/" + segment);
-      if (wal == null) {
-        throw new BackupException("WAL segment " + segment + " that the backup needs was removed"
-            + " from pg_wal before it could be copied: raise wal_keep_size and run it again");
-      }
-      copy.add(wal);
-    }
-    copy.finish();
-    context.metadata("start_lsn", WalNames.formatLsn(start));
-    context.metadata("stop_lsn", WalNames.formatLsn(stop.lsn()));
-    context.metadata("timeline", Integer.toString(timeline));
-    context.metadata("start_time", started.toString());
-    context.metadata("stop_time", Instant.now().toString());
-    context.metadata("wal_first", segments.get(0));
-    context.metadata("wal_last", segments.get(segments.size() - 1));
-    context.metadata("system_identifier", Long.toUnsignedString(session.systemIdentifier()));
-    context.metadata("server_version_num", Integer.toString(session.version()));
-    context.metadata("files", Long.toString(copy.storedFiles() + copy.referencedFiles()));
-    context.metadata("bytes", Long.toString(copy.storedBytes() + copy.referencedBytes()));
-    context.metadata("files_stored", Long.toString(copy.storedFiles()));
-    context.metadata("bytes_stored", Long.toString(copy.storedBytes()));
-    context.metadata("files_referenced", Long.toString(copy.referencedFiles()));
-    context.metadata("bytes_referenced", Long.toString(copy.referencedBytes()));
-    context.metadata("parts", Integer.toString(copy.parts()));
-    log.info("physical backup of {} stopped at {}: {} files ({} bytes) copied in {} parts, {}"
-        + " ({} bytes) unchanged since the parent, WAL {}..{}", dataDirectory,
-        WalNames.formatLsn(stop.lsn()), copy.storedFiles(), copy.storedBytes(), copy.parts(),
-        copy.referencedFiles(), copy.referencedBytes(), segments.get(0),
-        segments.get(segments.size() - 1));
-  }
-
-  private static int timeline(String backupLabel) {
-    for (String line : backupLabel.split("\n")) {
-      if (line.startsWith("START TIMELINE: ")) {
-        return Integer.parseInt(line.substring("START TIMELINE: ".length()).trim());
-      }
-    }
-    throw new BackupException("backup_label from the server has no START TIMELINE line:\n"
-        + backupLabel);
   }
 
   /**
@@ -248,10 +170,11 @@ public final class PhysicalTarget implements BackupTarget {
               + " as one tar, which a delta restore cannot compare: restore it into an empty"
               + " directory without delta");
         }
-        prepare();
-        extract(context);
+        PhysicalRestore.checkEmpty(dataDirectory, "");
+        PhysicalRestore.extractTar(context, name, dataDirectory);
       } else {
-        restoreParts(context);
+        PhysicalRestore.restoreParts(context, name, dataDirectory, jobs, delta,
+            PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces));
       }
       Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
       Map<String, String> settings = new LinkedHashMap<>();
@@ -266,46 +189,6 @@ public final class PhysicalTarget implements BackupTarget {
       throw new StorageException("restore into " + dataDirectory + " failed: " + e
           + "; the directory holds a partial restore: empty it before trying again", e);
     }
-  }
-
-  private void restoreParts(RestoreContext context) throws IOException {
-    List<FileEntry> entries = FileLists.read(context, name);
-    Map<String, Path> locations = tablespaceLocations(context.manifest());
-    ChainRestore chain = new ChainRestore(context, name, dataDirectory, jobs);
-    if (delta && Files.isDirectory(dataDirectory)) {
-      DeltaRestore.Outcome done = new DeltaRestore(chain, dataDirectory, entries, locations)
-          .run(entries);
-      log.info("delta restore of set {} into {}: {} files written, {} removed, {} unchanged",
-          context.setId(), dataDirectory, done.written(), done.removed(), done.kept());
-      context.entriesDone(done.removed());
-      return;
-    }
-    prepare();
-    for (Path location : locations.values()) {
-      checkEmpty(location, "the location of a tablespace");
-    }
-    try {
-      chain.layOut(entries, locations);
-    } catch (IOException | RuntimeException e) {
-      DataDirectoryExtractor.empty(dataDirectory);
-      locations.values().forEach(DataDirectoryExtractor::empty);
-      throw e;
-    }
-  }
-
-  /** @return tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped */
-  private Map<String, Path> tablespaceLocations(Manifest.Target manifest) {
-    Map<String, Path> locations = new LinkedHashMap<>();
-    String map = manifest.metadata().getOrDefault("tablespace_map", "");
-    for (String line : map.split("\n")) {
-      int space = line.indexOf(' ');
-      if (space > 0) {
-        Path original = Path.of(line.substring(space + 1).trim());
-        locations.put("pg_tblspc/" + line.substring(0, space),
-            tablespaces.getOrDefault(original, original));
-      }
-    }
-    return locations;
   }
 
   /**
@@ -331,7 +214,8 @@ public final class PhysicalTarget implements BackupTarget {
     if (delta) {
       return DeltaRestore.running(dataDirectory);
     }
-    List<Path> locations = new ArrayList<>(tablespaceLocations(context.manifest()).values());
+    List<Path> locations = new ArrayList<>(
+        PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces).values());
     locations.add(0, dataDirectory);
     for (Path p : locations) {
       try (var list = Files.list(p)) {
@@ -345,62 +229,6 @@ public final class PhysicalTarget implements BackupTarget {
       }
     }
     return Optional.empty();
-  }
-
-  private void extract(RestoreContext context) throws IOException {
-    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
-    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
-        artifact.compression().toUpperCase(Locale.ROOT));
-    try (InputStream raw = context.open(artifact.path().substring(KIND.length() + 1));
-        InputStream in = Compression.decompress(algorithm, raw)) {
-      DataDirectoryExtractor extractor =
-          new DataDirectoryExtractor(dataDirectory, context::entriesDone);
-      try {
-        extractor.extract(in);
-        // the size and hash check runs at the stored bytes' end
-        raw.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException | RuntimeException e) {
-        DataDirectoryExtractor.empty(dataDirectory);
-        if (!(e instanceof IntegrityException)) {
-          java.util.Optional<IntegrityException> damage = damage(raw);
-          if (damage.isPresent()) {
-            damage.get().addSuppressed(e);
-            throw damage.get();
-          }
-        }
-        throw e;
-      }
-    }
-  }
-
-  /** After a decompressor or tar error: the rest of the stored bytes, checked, names damage. */
-  private static java.util.Optional<IntegrityException> damage(InputStream raw) {
-    try {
-      raw.transferTo(OutputStream.nullOutputStream());
-    } catch (IntegrityException damage) {
-      return java.util.Optional.of(damage);
-    } catch (IOException | RuntimeException ignored) {
-      // the first failure stands
-    }
-    return java.util.Optional.empty();
-  }
-
-  private void prepare() throws IOException {
-    checkEmpty(dataDirectory, "");
-  }
-
-  private static void checkEmpty(Path directory, String what) throws IOException {
-    try (var list = Files.list(directory)) {
-      if (list.findAny().isPresent()) {
-        throw new BackupException("cannot restore a physical backup into " + directory
-            + (what.isEmpty() ? "" : ", " + what) + ": it is not empty; give an empty or new"
-            + " directory");
-      }
-    } catch (NoSuchFileException e) {
-      Files.createDirectories(directory.getParent());
-      Files.createDirectory(directory,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
   }
 
   @Override

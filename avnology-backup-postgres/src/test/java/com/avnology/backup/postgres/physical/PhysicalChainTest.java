@@ -225,6 +225,69 @@ final class PhysicalChainTest {
     }
   }
 
+  @Test
+  void setOfTheFirstSlice_oneTar_isStillRestored_butNotByDelta() throws IOException {
+    Path sink = dir.resolve("first-slice");
+    String id = Backup.builder().target(new FirstSliceSet()).sink(FileSystemSink.of(sink))
+        .build().run().setId();
+    Path target = dir.resolve("first-slice-restored");
+
+    RestorePlan.from(FileSystemSink.of(sink)).set(id)
+        .target(PhysicalTarget.restoreBuilder(target).build()).build().execute();
+
+    assertThat(target.resolve("base/1/1259")).hasContent("page");
+    assertThat(target.resolve("PG_VERSION")).hasContent("15");
+    assertThatThrownBy(() -> RestorePlan.from(FileSystemSink.of(sink)).set(id)
+        .target(PhysicalTarget.restoreBuilder(target).delta(true).build()).build().execute())
+        .hasMessageContaining("was written by an older version as one tar, which a delta restore"
+            + " cannot compare: restore it into an empty directory without delta");
+  }
+
+  /** Writes a set as the first slice did: {@code cluster.tar.zst}, option {@code format=tar}. */
+  private static final class FirstSliceSet implements com.avnology.backup.BackupTarget {
+    @Override
+    public String kind() {
+      return "physical";
+    }
+
+    @Override
+    public String name() {
+      return "cluster";
+    }
+
+    @Override
+    public void backup(com.avnology.backup.BackupContext context) {
+      context.option("format", "tar");
+      try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+          Compression.zstd(1).compress(context.artifact("cluster.tar.zst",
+              Compression.Algorithm.ZSTD)))) {
+        entry(tar, "base/", null);
+        entry(tar, "base/1/", null);
+        entry(tar, "base/1/1259", "page");
+        entry(tar, "PG_VERSION", "15");
+        tar.finish();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    private static void entry(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar,
+        String name, String text) throws IOException {
+      var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+      byte[] bytes = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+      e.setSize(bytes.length);
+      e.setMode(text == null ? 040700 : 0100600);
+      tar.putArchiveEntry(e);
+      tar.write(bytes);
+      tar.closeArchiveEntry();
+    }
+
+    @Override
+    public void restore(com.avnology.backup.RestoreContext context) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
   private static String backup(Path sink, boolean incremental, Encryption key) {
     PhysicalTarget.Builder target = PhysicalTarget.builder(source.getPostgresDatabase(), data);
     if (incremental) {
