@@ -324,7 +324,9 @@ public final class PhysicalTarget implements BackupTarget {
      * Backing up incrementally: files of unchanged size are read and compared by SHA-256 too,
      * which catches changes that kept the size and modification time. Restoring: into an existing
      * data directory, only files whose size or SHA-256 differ are written, and what the backup
-     * does not hold is removed; refused while a server runs on the directory.
+     * does not hold is removed; refused while a server runs on the directory. The restore's
+     * entries ({@link com.avnology.backup.TargetResult#entries()}) are then the files written
+     * and removed.
      *
      * @param delta whether to compare content
      * @return this builder

@@ -110,10 +110,11 @@ final class PhysicalRecoveryTest {
     String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
         .getInstance("SHA-256").digest(pgVersion.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
-    assertThat(text).startsWith("# type\tmode\tsize\tmtime\tsha256\tset\tpart\tpath\n")
+    assertThat(text).startsWith("# type\tmode\tsize\tmtime\tsha256\tset\tpart\toffset\tlength"
+        + "\tpath\n")
         .containsPattern("\nf\t600\t" + pgVersion.length() + "\t[^\t]+Z\t" + sha + "\t" + setId
-            + "\t\\d+\tPG_VERSION\n")
-        .containsPattern("\nd\t700\t0\t[^\t]+Z\t-\t-\t-1\tbase\n")
+            + "\t\\d+\t\\d+\t[1-9]\\d*\tPG_VERSION\n")
+        .containsPattern("\nd\t700\t0\t[^\t]+Z\t-\t-\t-1\t-1\t-1\tbase\n")
         .contains("\tbackup_label\n", "\tglobal/pg_control\n", "\tpg_wal/00000001")
         .doesNotContain("postmaster.pid");
   }

@@ -99,9 +99,9 @@ public final class ParallelCopy implements AutoCloseable {
     Compression compression = context.compression();
     partCount = split.size();
     for (int k = 0; k < split.size(); k++) {
-      OutputStream out = compression.compress(context.artifact(
-          name + ".part-" + k + ".tar" + compression.suffix(), compression.algorithm()));
-      parts.add(new PartTar(out, context.setId(), k));
+      OutputStream out = context.artifact(
+          name + ".part-" + k + ".tar" + compression.suffix(), compression.algorithm());
+      parts.add(new PartTar(out, compression, context.setId(), k));
     }
     ExecutorService pool = Executors.newFixedThreadPool(split.size(), r -> {
       Thread t = new Thread(r, "avnology-physical-copy");
@@ -189,8 +189,7 @@ public final class ParallelCopy implements AutoCloseable {
 
   private synchronized void reference(FileEntry before, DataDirectoryScan.Item item) {
     // the current time: the content is the same (same time, or same SHA-256 with delta)
-    entries.add(new FileEntry('f', item.mode(), before.size(), item.mtime(), before.sha256(),
-        before.set(), before.part(), item.path()));
+    entries.add(before.now(item.mode(), item.mtime()));
     referencedFiles++;
     referencedBytes += before.size();
   }

@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.physical;
 
+import com.avnology.backup.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,9 @@ public final class PartTar implements AutoCloseable {
   private static final int BUFFER = 128 * 1024;
 
   private final TarArchiveOutputStream tar;
+  private final Counter counter;
+  private final OutputStream compressed;
+  private final boolean framed;
   private final String setId;
   private final int part;
   private final MessageDigest sha256 = Hashes.sha256();
@@ -37,12 +41,18 @@ public final class PartTar implements AutoCloseable {
   private long bytes;
 
   /**
-   * @param out the part's stored stream (compressed, encrypted); closed by {@link #close()}
+   * @param out the part's artifact stream; closed by {@link #close()}
+   * @param compression how to compress it
    * @param setId the set being written
    * @param part this part's number
    */
-  public PartTar(OutputStream out, String setId, int part) {
-    this.tar = new TarArchiveOutputStream(out, BUFFER, "UTF-8");
+  public PartTar(OutputStream out, Compression compression, String setId, int part) {
+    this.counter = new Counter(out);
+    // a frame per file: a restore that needs a few files of a part decompresses only those
+    this.compressed = compression.compressInFrames(counter);
+    this.framed = compression.algorithm() != Compression.Algorithm.GZIP;
+    this.tar = new TarArchiveOutputStream(compressed, 512,
+        "UTF-8");
     this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     this.setId = setId;
@@ -100,6 +110,7 @@ public final class PartTar implements AutoCloseable {
 
   private FileEntry copy(InputStream in, String name, int mode, long size, Instant mtime)
       throws IOException {
+    long offset = counter.count;
     TarArchiveEntry entry = new TarArchiveEntry(name);
     entry.setMode(0100000 | mode);
     entry.setSize(size);
@@ -117,9 +128,35 @@ public final class PartTar implements AutoCloseable {
       left -= n;
     }
     tar.closeArchiveEntry();
+    // ends the frame: the entry's records (512 bytes each, the last padded) are written through
+    compressed.flush();
     bytes += size;
     return FileEntry.file(mode, size, mtime, HexFormat.of().formatHex(sha256.digest()), setId,
-        part, name);
+        part, framed ? offset : -1, framed ? counter.count - offset : -1, name);
+  }
+
+  /** Counts the compressed bytes; a flush stops here (the artifact's chunks stay whole). */
+  private static final class Counter extends java.io.FilterOutputStream {
+    private long count;
+
+    Counter(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void flush() {}
   }
 
   /** Finishes the tar stream and closes the output. */
