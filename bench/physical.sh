@@ -8,7 +8,8 @@
 #   bench/physical.sh [SCALE]    SCALE = pgbench scale (default 30), plus a 1M-row mixed table
 #
 # Per round: a full backup by each tool; 1 % of the rows updated; an incremental by ours and by
-# pgBackRest (--type=incr); a restore of each incremental into an empty directory. Ours runs as
+# pgBackRest (--type=incr); a restore of each incremental, and of each full, into an empty
+# directory. Ours runs as
 # the README tells users to run it (bin/avnology-backup, every default: zstd:1, --jobs 2); one more
 # full backup runs under -Xmx128m, on a cluster several times that size.
 #
@@ -104,14 +105,16 @@ rm -rf "$WORK/warm" "$WORK/warm-restored"
 
 for round in $(seq "$ROUNDS"); do
   echo "== round $round"
-  rm -rf "$WORK/ours" "$WORK/basebackup" "$WORK/r-ours" "$WORK/r-pgbr"
+  rm -rf "$WORK/ours" "$WORK/basebackup" "$WORK/r-ours" "$WORK/r-pgbr" "$WORK/rf-ours" "$WORK/rf-pgbr"
   as_pg $PGBR expire --repo1-retention-full=1 >/dev/null 2>&1 || true
   timed pg_basebackup_Ft as_pg "$PGBIN/pg_basebackup" -Ft -c fast -D "$WORK/basebackup"
   S[pg_basebackup_Ft]=$(size "$WORK/basebackup")
   timed ours_full ours backup --postgres "$URL" --data-dir "$WORK/data" --to "file:$WORK/ours"
-  S[ours_full]=$(size "$WORK/ours/sets/$(newest "$WORK/ours/sets")")
+  FULL_ID=$(newest "$WORK/ours/sets")
+  S[ours_full]=$(size "$WORK/ours/sets/$FULL_ID")
   timed pgbackrest_full as_pg $PGBR backup --type=full
-  S[pgbackrest_full]=$(size "$WORK/repo/backup/bench/$(ls -1 "$WORK/repo/backup/bench" | grep -E '^[0-9]{8}-[0-9]{6}F$' | sort | tail -1)")
+  FULL_LABEL=$(ls -1 "$WORK/repo/backup/bench" | grep -E '^[0-9]{8}-[0-9]{6}F$' | sort | tail -1)
+  S[pgbackrest_full]=$(size "$WORK/repo/backup/bench/$FULL_LABEL")
   # 1 % of the rows of both big tables
   $PSQL -d bench -c "UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 100 = $round" \
     -c "UPDATE mixed SET note = note || 'u' WHERE id % 100 = $round"
@@ -123,6 +126,9 @@ for round in $(seq "$ROUNDS"); do
   timed ours_restore ours restore --from "file:$WORK/ours" --data-dir "$WORK/r-ours"
   mkdir -p "$WORK/r-pgbr"; chown postgres "$WORK/r-pgbr"; chmod 700 "$WORK/r-pgbr"
   timed pgbackrest_restore as_pg $PGBR restore --pg1-path="$WORK/r-pgbr"
+  timed ours_restore_full ours restore --from "file:$WORK/ours" --set "$FULL_ID" --data-dir "$WORK/rf-ours"
+  mkdir -p "$WORK/rf-pgbr"; chown postgres "$WORK/rf-pgbr"; chmod 700 "$WORK/rf-pgbr"
+  timed pgbackrest_restore_full as_pg $PGBR restore --set="$FULL_LABEL" --pg1-path="$WORK/rf-pgbr"
 done
 
 echo "== heap: a full backup under -Xmx128m (cluster $((CLUSTER / 1048576)) MiB)"
@@ -135,7 +141,7 @@ diff <(cd "$WORK/r-ours" && find . -path ./pg_wal -prune -o -type f -print | gre
   && echo "same file names (outside pg_wal)" || echo "file names differ (outside pg_wal)"
 
 echo "== medians of $ROUNDS rounds (seconds); the machine is a shared 2-core box"
-for k in pg_basebackup_Ft ours_full pgbackrest_full ours_incr pgbackrest_incr ours_restore pgbackrest_restore ours_full_xmx128m; do
+for k in pg_basebackup_Ft ours_full pgbackrest_full ours_incr pgbackrest_incr ours_restore pgbackrest_restore ours_restore_full pgbackrest_restore_full ours_full_xmx128m; do
   printf '%-30s %8.2f   (rounds:%s)\n' "$k" "$(median ${T[$k]})" "$(printf ' %.2f' ${T[$k]})"
 done
 echo "== ratios (ours / theirs; below 1 means faster or smaller)"
@@ -145,5 +151,6 @@ ratio "full backup time / pg_basebackup -Ft" "$(median ${T[ours_full]})" "$(medi
 ratio "full repository size / pgBackRest" "${S[ours_full]}" "${S[pgbackrest_full]}"
 ratio "incremental time / pgBackRest" "$(median ${T[ours_incr]})" "$(median ${T[pgbackrest_incr]})"
 ratio "incremental size / pgBackRest" "${S[ours_incr]}" "${S[pgbackrest_incr]}"
-ratio "restore time / pgBackRest" "$(median ${T[ours_restore]})" "$(median ${T[pgbackrest_restore]})"
+ratio "restore of the incremental / pgBackRest" "$(median ${T[ours_restore]})" "$(median ${T[pgbackrest_restore]})"
+ratio "restore of the full / pgBackRest" "$(median ${T[ours_restore_full]})" "$(median ${T[pgbackrest_restore_full]})"
 echo "sizes (bytes): $(for k in "${!S[@]}"; do printf '%s=%s ' "$k" "${S[$k]}"; done)"
