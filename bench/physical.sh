@@ -146,6 +146,17 @@ for k in pg_basebackup_Ft ours_full pgbackrest_full ours_incr pgbackrest_incr ou
 done
 echo "== ratios (ours / theirs; below 1 means faster or smaller)"
 ratio() { printf '%-44s %6.2f\n' "$1" "$(echo "$2 / $3" | bc -l)"; }
+# The machine drifts between rounds; the runs of one round are back to back, so the median of the
+# per-round ratios is the steadier figure.
+paired() { # label, ours, theirs
+  local a=(${T[$2]}) b=(${T[$3]}) r=""
+  for i in "${!a[@]}"; do r="$r $(echo "${a[$i]} / ${b[$i]}" | bc -l)"; done
+  printf '%-44s %6.2f   (rounds:%s)\n' "$1, median of rounds" "$(median $r)" "$(printf ' %.2f' $r)"
+}
+paired "full backup time / pgBackRest" ours_full pgbackrest_full
+paired "incremental time / pgBackRest" ours_incr pgbackrest_incr
+paired "restore of the incremental / pgBackRest" ours_restore pgbackrest_restore
+paired "restore of the full / pgBackRest" ours_restore_full pgbackrest_restore_full
 ratio "full backup time / pgBackRest" "$(median ${T[ours_full]})" "$(median ${T[pgbackrest_full]})"
 ratio "full backup time / pg_basebackup -Ft" "$(median ${T[ours_full]})" "$(median ${T[pg_basebackup_Ft]})"
 ratio "full repository size / pgBackRest" "${S[ours_full]}" "${S[pgbackrest_full]}"
