@@ -226,6 +226,32 @@ final class PhysicalChainTest {
   }
 
   @Test
+  void incremental_withDelta_catchesAChangeThatKeptSizeAndTime() throws Exception {
+    Path note = data.resolve("delta-note.txt");
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minusSeconds(3600));
+    Files.writeString(note, "aaaa");
+    Files.setLastModifiedTime(note, old);
+    Path sink = dir.resolve("delta-sink");
+    backup(sink, false, null);
+    Files.writeString(note, "bbbb");
+    Files.setLastModifiedTime(note, old);
+    String plain = backup(sink, true, null);
+    PhysicalTarget.Builder withDelta = PhysicalTarget.builder(source.getPostgresDatabase(), data)
+        .incremental().delta(true);
+    String checked = Backup.builder().target(withDelta.build()).sink(FileSystemSink.of(sink))
+        .build().run().setId();
+    Files.delete(note);
+
+    Path fromPlain = restore(FileSystemSink.of(sink), plain, "delta-plain", null, false);
+    Path fromChecked = restore(FileSystemSink.of(sink), checked, "delta-checked", null, false);
+
+    assertThat(fromPlain.resolve("delta-note.txt")).hasContent("aaaa");
+    assertThat(fromChecked.resolve("delta-note.txt")).hasContent("bbbb");
+    assertThat(targets(sink).get(checked).metadata()).containsEntry("parent", plain);
+  }
+
+  @Test
   void setOfTheFirstSlice_oneTar_isStillRestored_butNotByDelta() throws IOException {
     Path sink = dir.resolve("first-slice");
     String id = Backup.builder().target(new FirstSliceSet()).sink(FileSystemSink.of(sink))

@@ -88,7 +88,8 @@ public final class ParallelCopy implements AutoCloseable {
       if (item.type() != 'f') {
         entries.add(FileEntry.node(item.type(), item.mode(), item.mtime(), item.path()));
         context.entriesDone(1);
-      } else if (unchanged(item)) {
+      } else if (!delta && unchanged(item)) {
+        // with delta, even these are read: a change may have kept size and time
         reference(parent.files().get(item.path()), item);
         context.entriesDone(1);
       } else {
