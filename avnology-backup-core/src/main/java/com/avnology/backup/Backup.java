@@ -104,7 +104,7 @@ public final class Backup {
         BackupRun.Outcome outcome;
         try {
           outcome = BackupRun.run(target, writer, setId, compression, progress, clock,
-              keys == null ? null : keys.keys());
+              keys == null ? null : keys.keys(), new SinkSets(sink, encryption));
         } catch (RuntimeException e) {
           throw failure(setId, label, e);
         }

@@ -226,6 +226,9 @@ public final class BackupCatalog {
 
   /**
    * Reads every artifact of a set in full and compares its size and SHA-256 with the manifest.
+   * An incremental physical backup's parent sets are checked too, up to the full backup: their
+   * checks' paths start with the parent's id, and a parent set that is gone is a failed check of
+   * {@code <id>/manifest.json}.
    *
    * @param setId a published set's id
    * @return one check per artifact; never throws for a damaged artifact
@@ -235,7 +238,57 @@ public final class BackupCatalog {
     Opened opened = open(setId);
     List<Manifest.Artifact> artifacts =
         opened.manifest().targets().stream().flatMap(t -> t.artifacts().stream()).toList();
-    return verify(setId, artifacts, opened.keys());
+    VerifyResult own = verify(setId, artifacts, opened.keys());
+    List<VerifyResult.Check> chain = verifyChains(setId, opened.manifest().targets());
+    if (chain.isEmpty()) {
+      return own;
+    }
+    List<VerifyResult.Check> all = new ArrayList<>(own.checks());
+    all.addAll(chain);
+    return new VerifyResult(setId, all);
+  }
+
+  /** The kind whose {@code parent} metadata names the set an incremental backup builds on. */
+  private static final String PHYSICAL = "physical";
+
+  /**
+   * Verifies the sets that incremental physical targets build on, up to their full backups: every
+   * artifact of the same target in each parent set. The checks' artifact paths start with the
+   * parent's set id ({@code <id>/physical/cluster.part-0.tar.zst}); a parent set that is gone or
+   * unreadable is one failed check on {@code <id>/manifest.json}.
+   */
+  List<VerifyResult.Check> verifyChains(String setId, List<Manifest.Target> targets) {
+    List<VerifyResult.Check> checks = new ArrayList<>();
+    for (Manifest.Target target : targets) {
+      String child = setId;
+      String parent = target.kind().equals(PHYSICAL) ? target.metadata().get("parent") : null;
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      while (parent != null && seen.add(parent)) {
+        String label = target.kind() + "/" + target.name();
+        Manifest.Target entry;
+        Opened opened;
+        try {
+          opened = open(parent);
+          entry = opened.manifest().target(target.kind(), target.name()).orElseThrow(
+              () -> new NotFoundException("holds no " + label));
+        } catch (BackupException e) {
+          String problem = e instanceof NotFoundException && !e.getMessage().startsWith("holds")
+              ? "is missing" : "cannot be read: " + e.getMessage();
+          checks.add(new VerifyResult.Check(new Manifest.Artifact(parent + "/"
+              + BackupSink.MANIFEST, 0, "-", "none"), problem + " (parent of " + label
+              + " in set " + child + "; the chain cannot be restored: take a full backup)"));
+          break;
+        }
+        for (VerifyResult.Check c : verify(parent, entry.artifacts(), opened.keys()).checks()) {
+          Manifest.Artifact a = c.artifact();
+          checks.add(new VerifyResult.Check(new Manifest.Artifact(parent + "/" + a.path(),
+              a.size(), a.sha256(), a.compression()), c.problem()));
+        }
+        child = parent;
+        parent = entry.metadata().get("parent");
+      }
+    }
+    return checks;
   }
 
   VerifyResult verify(String setId, List<Manifest.Artifact> artifacts, SetKeys keys) {

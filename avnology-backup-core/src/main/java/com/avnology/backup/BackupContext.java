@@ -57,6 +57,28 @@ public interface BackupContext {
   default void expect(long entries, long rows) {}
 
   /**
+   * @return the manifests of the good sets already published in the sink, newest first: what an
+   *     incremental backup chooses its parent from; empty if this context cannot see the sink
+   */
+  default java.util.List<Manifest> publishedSets() {
+    return java.util.List.of();
+  }
+
+  /**
+   * This target as stored in a published set of the sink, read with this backup's key: an
+   * incremental backup reads its parent's file list through it.
+   *
+   * @param setId a published set's id
+   * @return a context reading that set's artifacts of this target
+   * @throws NotFoundException if there is no such set, or it does not hold this target
+   * @throws KeyException if that set cannot be opened with this backup's key (or is not
+   *     encrypted while this backup is)
+   */
+  default RestoreContext publishedSet(String setId) {
+    throw new NotFoundException("set " + setId + " cannot be read from this backup context");
+  }
+
+  /**
    * Reports table rows copied; feeds the progress listener's rows per second.
    *
    * @param count how many more rows are done

@@ -179,6 +179,24 @@ public final class Compression {
   }
 
   /**
+   * As {@link #compress(OutputStream)}, but with zstd every {@code flush()} of the result ends a
+   * frame, so that the bytes written after it decompress on their own from that position: a
+   * reader that knows where a piece starts and how long it is can decompress just that piece.
+   * Gzip and none are as {@link #compress(OutputStream)}.
+   *
+   * @param out where compressed bytes go
+   * @return the stream to write uncompressed bytes to
+   * @throws StorageException if the compressor cannot start
+   */
+  public OutputStream compressInFrames(OutputStream out) {
+    OutputStream compressed = compress(out);
+    if (compressed instanceof ZstdOutputStream zstd) {
+      zstd.setCloseFrameOnFlush(true);
+    }
+    return compressed;
+  }
+
+  /**
    * Wraps a stream of data compressed with {@code algorithm}.
    *
    * @param algorithm how {@code in} was compressed

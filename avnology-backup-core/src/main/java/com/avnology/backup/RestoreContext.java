@@ -50,6 +50,21 @@ public interface RestoreContext {
   }
 
   /**
+   * This target as stored in another published set of the same sink, read with the same key: the
+   * set an incremental physical backup names as its {@code parent}. Its streams check size and
+   * SHA-256 as {@link #open(String)}'s do.
+   *
+   * @param setId the other set's id
+   * @return a context reading that set's artifacts of this target
+   * @throws NotFoundException if there is no such set, or it does not hold this target
+   * @throws KeyException if that set cannot be opened with this restore's key
+   */
+  default RestoreContext inSet(String setId) {
+    throw new NotFoundException("set " + setId + " cannot be read from this context: it reads set "
+        + setId() + " only");
+  }
+
+  /**
    * Reports that entries were restored; feeds the progress listener.
    *
    * @param count how many more entries are done

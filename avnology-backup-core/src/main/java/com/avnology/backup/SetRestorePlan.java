@@ -109,7 +109,8 @@ public final class SetRestorePlan implements RestorePlan {
   }
 
   /**
-   * Checks the artifacts of the chosen targets, writing nothing: stored size and SHA-256, and with
+   * Checks the artifacts of the chosen targets, writing nothing (an incremental physical target's
+   * parent sets too, up to its full backup): stored size and SHA-256, and with
    * {@link Builder#encryption(Encryption)} the manifest's HMAC and every chunk's tag too.
    *
    * @return the checks
@@ -126,7 +127,11 @@ public final class SetRestorePlan implements RestorePlan {
     for (BackupTarget target : targets) {
       artifacts.addAll(entry(opened.manifest(), target).artifacts());
     }
-    return catalog().verify(id, artifacts, opened.keys());
+    List<VerifyResult.Check> checks =
+        new ArrayList<>(catalog().verify(id, artifacts, opened.keys()).checks());
+    checks.addAll(catalog().verifyChains(id,
+        targets.stream().map(t -> entry(opened.manifest(), t)).toList()));
+    return new VerifyResult(id, checks);
   }
 
   @Override
@@ -145,7 +150,8 @@ public final class SetRestorePlan implements RestorePlan {
         } else {
           try {
             destination = target.describeRestore(
-                new RestoreRun(id, entry, reader, silent, opened.keys()));
+                new RestoreRun(id, entry, reader, silent, opened.keys(),
+                    new SinkSets(sink, encryption)));
           } catch (BackupException e) {
             destination = target + " (cannot be inspected: " + e.getMessage() + ")";
           }
@@ -199,6 +205,13 @@ public final class SetRestorePlan implements RestorePlan {
       log.debug("{}/{} checks its artifacts as it restores them", t.kind(), t.name());
     }
     VerifyResult verified = catalog().verify(id, artifactsOf(manifest, checkedFirst), null);
+    List<VerifyResult.Check> chain = catalog().verifyChains(id,
+        targets.stream().map(t -> entry(manifest, t)).toList());
+    if (chain.stream().anyMatch(c -> !c.ok())) {
+      List<VerifyResult.Check> all = new ArrayList<>(verified.checks());
+      all.addAll(chain);
+      verified = new VerifyResult(id, all);
+    }
     if (!verified.ok()) {
       throw new IntegrityException(
           "set " + id + " is damaged, nothing was restored: "
@@ -220,7 +233,8 @@ public final class SetRestorePlan implements RestorePlan {
         ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
         for (BackupTarget target : targets) {
           checks.addAll(target.checkRestored(
-              new RestoreRun(id, entry(manifest, target), reader, silent, opened.keys())));
+              new RestoreRun(id, entry(manifest, target), reader, silent, opened.keys(),
+                  new SinkSets(sink, encryption))));
         }
       }
     }
@@ -259,7 +273,8 @@ public final class SetRestorePlan implements RestorePlan {
     ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
     List<String> refusals = new ArrayList<>();
     for (BackupTarget target : targets) {
-      target.refusal(new RestoreRun(id, entry(manifest, target), reader, silent, keys))
+      target.refusal(new RestoreRun(id, entry(manifest, target), reader, silent, keys,
+          new SinkSets(sink, encryption)))
           .ifPresent(r -> refusals.add(target.kind() + "/" + target.name() + ": " + r));
     }
     if (!refusals.isEmpty()) {
@@ -293,7 +308,8 @@ public final class SetRestorePlan implements RestorePlan {
     Instant start = clock.instant();
     long entriesBefore = progress.entries();
     try {
-      target.restore(new RestoreRun(id, entry, reader, progress, keys));
+      target.restore(new RestoreRun(id, entry, reader, progress, keys,
+          new SinkSets(sink, encryption)));
     } catch (RuntimeException e) {
       String restored = done.isEmpty() ? "" : " (already restored: "
           + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";

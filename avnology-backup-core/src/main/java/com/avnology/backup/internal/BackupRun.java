@@ -30,6 +30,7 @@ public final class BackupRun implements BackupContext {
   private final Map<String, String> options = new ConcurrentHashMap<>();
   private final long entriesBefore;
   private final SetKeys keys;
+  private OtherSets others = OtherSets.NONE;
 
   private BackupRun(
       BackupTarget target,
@@ -75,7 +76,26 @@ public final class BackupRun implements BackupContext {
       ProgressTracker progress,
       Clock clock,
       SetKeys keys) {
+    return run(target, writer, setId, compression, progress, clock, keys, OtherSets.NONE);
+  }
+
+  /**
+   * Runs {@code target.backup}, encrypting every artifact when {@code keys} is given; the target
+   * reads the sink's published sets through {@code others}.
+   *
+   * @return the manifest entry and the result for the target
+   */
+  public static Outcome run(
+      BackupTarget target,
+      BackupSink.SetWriter writer,
+      String setId,
+      Compression compression,
+      ProgressTracker progress,
+      Clock clock,
+      SetKeys keys,
+      OtherSets others) {
     BackupRun run = new BackupRun(target, writer, setId, compression, progress, keys);
+    run.others = others;
     Instant start = clock.instant();
     target.backup(run);
     if (!run.open.isEmpty()) {
@@ -136,6 +156,16 @@ public final class BackupRun implements BackupContext {
           open.remove(full);
         });
     return keys == null ? stored : new EncryptingOutputStream(stored, keys, full);
+  }
+
+  @Override
+  public List<Manifest> publishedSets() {
+    return others.list();
+  }
+
+  @Override
+  public com.avnology.backup.RestoreContext publishedSet(String otherSetId) {
+    return others.open(otherSetId, target.kind(), target.name(), progress);
   }
 
   @Override

@@ -13,6 +13,7 @@ public final class RestoreRun implements RestoreContext {
   private final BackupSink.SetReader reader;
   private final ProgressTracker progress;
   private final SetKeys keys;
+  private final OtherSets others;
 
   /**
    * @param setId the set restored
@@ -34,6 +35,20 @@ public final class RestoreRun implements RestoreContext {
    */
   public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
       ProgressTracker progress, SetKeys keys) {
+    this(setId, target, reader, progress, keys, OtherSets.NONE);
+  }
+
+  /**
+   * @param setId the set restored
+   * @param target the target's manifest entry
+   * @param reader the set's reader
+   * @param progress the run's progress
+   * @param keys the set's keys if it is encrypted, else {@code null}
+   * @param others the sink's other sets, for {@link #inSet(String)}
+   */
+  public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
+      ProgressTracker progress, SetKeys keys, OtherSets others) {
+    this.others = others;
     this.keys = keys;
     this.setId = setId;
     this.target = target;
@@ -65,6 +80,11 @@ public final class RestoreRun implements RestoreContext {
                             + "/" + target.name()));
     InputStream stored = new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
     return keys == null ? stored : new DecryptingInputStream(stored, keys, full);
+  }
+
+  @Override
+  public RestoreContext inSet(String otherSetId) {
+    return others.open(otherSetId, target.kind(), target.name(), progress);
   }
 
   @Override

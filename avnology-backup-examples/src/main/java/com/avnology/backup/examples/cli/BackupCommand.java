@@ -42,6 +42,17 @@ final class BackupCommand implements Callable<Integer> {
           + " restore it with restore --data-dir and point-in-time targets")
   Path dataDir;
 
+  @Option(names = "--incremental",
+      description = "With --data-dir: copy only files changed since the newest physical backup of"
+          + " the same cluster in the sink (its set becomes the parent); a full one if there is"
+          + " none")
+  boolean incremental;
+
+  @Option(names = "--delta",
+      description = "With --incremental: also read files of unchanged size and time and compare"
+          + " their SHA-256 (catches changes that kept both)")
+  boolean delta;
+
   @Option(names = "--compression", paramLabel = "ALGO[:LEVEL]",
       description = "none, gzip[:1-9] or zstd[:1-22] (default: zstd:1 for sets, gzip:6 for"
           + " --format custom)")
@@ -113,9 +124,21 @@ final class BackupCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--data-dir needs --postgres JDBC_URL: the server whose data directory it is");
     }
+    if ((incremental || delta) && dataDir == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--incremental and --delta are for physical backups: give --data-dir PGDATA");
+    }
+    if (delta && !incremental) {
+      throw new ParameterException(spec.commandLine(),
+          "--delta compares files with the parent backup: give --incremental too");
+    }
     if (dataDir != null) {
-      builder.target(com.avnology.backup.postgres.physical.PhysicalTarget.builder(
-          postgres.dataSource(), dataDir).build());
+      var physical = com.avnology.backup.postgres.physical.PhysicalTarget.builder(
+          postgres.dataSource(), dataDir).jobs(postgres.jobs).delta(delta);
+      if (incremental) {
+        physical.incremental();
+      }
+      builder.target(physical.build());
     } else if (postgres.present()) {
       builder.target(postgresTarget());
     }

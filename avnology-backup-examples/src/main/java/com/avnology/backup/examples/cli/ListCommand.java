@@ -28,6 +28,20 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Show stack traces")
   boolean verbose;
 
+  /** The archived WAL range, read only; a sink that cannot list objects says so. */
+  private void walRange() {
+    try {
+      List<String> wal = com.avnology.backup.postgres.physical.WalArchive.of(Sinks.open(from))
+          .list().stream().filter(n -> n.matches("[0-9A-F]{24}")).sorted().toList();
+      spec.commandLine().getOut().println(wal.isEmpty() ? "archived WAL: none"
+          : "archived WAL: " + wal.size() + " segments, " + wal.get(0) + " to "
+              + wal.get(wal.size() - 1));
+    } catch (RuntimeException e) {
+      spec.commandLine().getOut().println("archived WAL: cannot be listed here (" + e.getMessage()
+          + ")");
+    }
+  }
+
   @Override
   public Integer call() {
     List<BackupCatalog.Entry> sets = BackupCatalog.of(Sinks.open(from)).entries();
@@ -49,6 +63,13 @@ final class ListCommand implements Callable<Integer> {
             .put("libraryVersion", m.libraryVersion());
         ArrayNode targets = node.putArray("targets");
         m.targets().forEach(t -> targets.add(t.kind() + "/" + t.name()));
+        m.target("physical", "cluster").ifPresent(t -> {
+          ObjectNode p = node.putObject("physical");
+          for (String key : List.of("backup_type", "parent", "start_lsn", "stop_lsn", "timeline",
+              "wal_first", "wal_last", "bytes_stored", "bytes_referenced")) {
+            p.put(key, t.metadata().get(key));
+          }
+        });
       }
       spec.commandLine().getOut().println(Json.write(array));
       return 0;
@@ -64,6 +85,16 @@ final class ListCommand implements Callable<Integer> {
       Manifest m = e.manifest().orElseThrow();
       spec.commandLine().getOut().printf("%s  %s  %12d bytes  %s%n", m.id(), m.startedAt(),
           m.totalSize(), m.targets().stream().map(t -> t.kind() + "/" + t.name()).toList());
+      m.targets().stream().filter(t -> t.kind().equals("physical")).forEach(t ->
+          spec.commandLine().getOut().printf("    %s: %s%s, LSN %s..%s, WAL %s..%s%n", t.name(),
+              t.metadata().getOrDefault("backup_type", "full"),
+              t.metadata().containsKey("parent") ? " of " + t.metadata().get("parent") : "",
+              t.metadata().get("start_lsn"), t.metadata().get("stop_lsn"),
+              t.metadata().get("wal_first"), t.metadata().get("wal_last")));
+    }
+    if (sets.stream().anyMatch(e -> e.manifest().map(m -> m.targets().stream()
+        .anyMatch(t -> t.kind().equals("physical"))).orElse(false))) {
+      walRange();
     }
     return 0;
   }

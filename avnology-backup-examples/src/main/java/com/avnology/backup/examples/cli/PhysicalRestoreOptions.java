@@ -46,6 +46,16 @@ final class PhysicalRestoreOptions {
       description = "Recover only until the base backup is consistent")
   boolean targetImmediate;
 
+  @Option(names = "--delta",
+      description = "Restore into the existing data directory --data-dir, writing only files"
+          + " whose SHA-256 differs and removing what the backup lacks; refused while"
+          + " PostgreSQL runs on it")
+  boolean delta;
+
+  @Option(names = "--tablespace-mapping", paramLabel = "OLDDIR=NEWDIR",
+      description = "Restore the tablespace that was at OLDDIR into NEWDIR (repeatable)")
+  java.util.Map<Path, Path> tablespaces = new java.util.LinkedHashMap<>();
+
   @Option(names = "--restore-command", paramLabel = "CMD",
       description = "The restore_command the restored server runs (default: avnology-backup"
           + " wal-get --from SINK %f %p, with the --from sink)")
@@ -72,8 +82,9 @@ final class PhysicalRestoreOptions {
             + " ended before --target-time " + targetTime + ": choose a later time")));
   }
 
-  PhysicalTarget target(CommandSpec spec, String from) {
-    PhysicalTarget.Builder b = PhysicalTarget.restoreBuilder(dataDir);
+  PhysicalTarget target(CommandSpec spec, String from, int jobs) {
+    PhysicalTarget.Builder b = PhysicalTarget.restoreBuilder(dataDir).jobs(jobs).delta(delta);
+    tablespaces.forEach(b::tablespace);
     b.restoreCommand(restoreCommand != null ? restoreCommand
         : "avnology-backup wal-get --from " + quote(from) + " %f %p");
     recovery(spec).ifPresent(b::recovery);

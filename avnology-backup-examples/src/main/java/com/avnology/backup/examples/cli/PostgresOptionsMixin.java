@@ -11,7 +11,8 @@ final class PostgresOptionsMixin {
   String url;
 
   @Option(names = "--jobs", defaultValue = "2", paramLabel = "N",
-      description = "Parallel connections for the database (default: ${DEFAULT-VALUE})")
+      description = "Parallel connections for the database; with --data-dir, parts of the"
+          + " physical backup written (or restored) at once (default: ${DEFAULT-VALUE})")
   int jobs;
 
   boolean present() {

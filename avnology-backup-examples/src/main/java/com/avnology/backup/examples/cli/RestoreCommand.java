@@ -125,7 +125,7 @@ final class RestoreCommand implements Callable<Integer> {
     com.avnology.backup.SetRestorePlan.Builder plan = RestorePlan.from(sink);
     encryption.encryption().ifPresent(plan::encryption);
     if (physical.present()) {
-      plan.target(physical.target(spec, from));
+      plan.target(physical.target(spec, from, postgres.jobs));
       physical.set(spec, sink, set).ifPresent(plan::set);
     } else if (!set.equals("latest")) {
       plan.set(set);

@@ -78,6 +78,50 @@ final class PhysicalCliTest {
   }
 
   @Test
+  void incrementalBackup_isListedWithItsParent_andDeltaRestoreRepairsADirectory()
+      throws Exception {
+    String chain = "file:" + dir.resolve("chain");
+    String source = dir.resolve("source").toString();
+    exec(pg, "CREATE TABLE IF NOT EXISTS inc (id int)");
+    CliTest.Run full = CliTest.cli("backup", "--postgres", url(pg), "--data-dir", source,
+        "--to", chain);
+    assertThat(full.code()).as(full.err()).isZero();
+    exec(pg, "INSERT INTO inc SELECT generate_series(1, 1000)");
+    CliTest.Run incr = CliTest.cli("backup", "--postgres", url(pg), "--data-dir", source,
+        "--incremental", "--jobs", "3", "--to", chain);
+    assertThat(incr.code()).as(incr.err()).isZero();
+    String fullId = setId(full.out());
+
+    CliTest.Run list = CliTest.cli("list", "--from", chain);
+
+    assertThat(list.out()).containsPattern("cluster: incremental of " + fullId + ", LSN [0-9A-F]+/"
+        + "[0-9A-F]+\\.\\.[0-9A-F]+/[0-9A-F]+, WAL [0-9A-F]{24}\\.\\.[0-9A-F]{24}")
+        .contains("cluster: full, LSN ");
+    Path restored = dir.resolve("restored-delta");
+    CliTest.Run first = CliTest.cli("restore", "--from", chain, "--data-dir", restored.toString());
+    assertThat(first.code()).as(first.err()).isZero();
+    String version = Files.readString(restored.resolve("PG_VERSION"));
+    Files.writeString(restored.resolve("PG_VERSION"), "1\n");
+    CliTest.Run again = CliTest.cli("restore", "--from", chain, "--data-dir", restored.toString());
+    assertThat(again.code()).isNotZero();
+    assertThat(again.err()).contains("is not empty: give an empty or new directory (or restore"
+        + " with delta into an existing data directory)");
+
+    CliTest.Run delta = CliTest.cli("restore", "--from", chain, "--data-dir", restored.toString(),
+        "--delta");
+
+    assertThat(delta.code()).as(delta.err()).isZero();
+    assertThat(Files.readString(restored.resolve("PG_VERSION"))).isEqualTo(version);
+  }
+
+  private static String setId(String out) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("backup set (\\S+) written")
+        .matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return m.group(1);
+  }
+
+  @Test
   void walGet_absentFile_exitsOneNamingIt() {
     CliTest.Run get = CliTest.cli("wal-get", "--from", sink, "00000009.history",
         dir.resolve("x").toString());

@@ -6,49 +6,51 @@ import com.avnology.backup.BackupContext;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupTarget;
-import com.avnology.backup.Compression;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.IntegrityException;
-import com.avnology.backup.Manifest;
 import com.avnology.backup.postgres.internal.physical.BackupSession;
-import com.avnology.backup.postgres.internal.physical.DataDirectoryExtractor;
-import com.avnology.backup.postgres.internal.physical.DataDirectoryTar;
+import com.avnology.backup.postgres.internal.physical.DeltaRestore;
+import com.avnology.backup.postgres.internal.physical.ParallelCopy;
+import com.avnology.backup.postgres.internal.physical.PhysicalBackup;
+import com.avnology.backup.postgres.internal.physical.PhysicalRestore;
+import com.avnology.backup.postgres.internal.physical.PhysicalParents;
 import com.avnology.backup.postgres.internal.physical.RecoveryConfig;
-import com.avnology.backup.postgres.internal.physical.WalNames;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ArrayList;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL cluster backed up physically: a non-exclusive {@code pg_backup_start} /
- * {@code pg_backup_stop} over JDBC, the data directory's files as one tar stream ({@code
- * physical/<name>.tar[.zst]}) with the {@code backup_label} and {@code tablespace_map} the stop
- * returned, and the WAL from the start to the stop location in {@code pg_wal/} of the same tar, so
- * every set restores on its own (as {@code pg_basebackup -X fetch}). Beside it, {@code
- * physical/<name>.files.tsv[.zst]} lists every file copied: mode, size, modification time,
- * SHA-256 and path. The manifest records start and
- * stop LSN, timeline, the segments and the system identifier.
+ * {@code pg_backup_stop} over JDBC, the data directory's files copied into {@link Builder#jobs(int)
+ * parts} written at once ({@code physical/<name>.part-<k>.tar[.zst]}, spread by size), with the
+ * {@code backup_label} and {@code tablespace_map} the stop returned and the WAL from the start to
+ * the stop location, so every set restores on its own (as {@code pg_basebackup -X fetch}).
+ * Tablespaces ({@code pg_tblspc} links) are followed. Beside the parts, {@code
+ * physical/<name>.files.tsv[.zst]} lists every directory and file: type, mode, size, modification
+ * time, SHA-256, the set and part holding it, and path. The manifest records start and stop LSN,
+ * timeline, the segments, the system identifier and, for an {@link Builder#incremental()
+ * incremental} backup, its {@code parent} set: unchanged files are referred to the set holding
+ * them.
  *
  * <p>The process must read the data directory (a sidecar mounting the volume read-only is enough)
  * and connect as a role allowed to run {@code pg_backup_start}. The needed WAL is read from {@code
  * pg_wal} right after the stop; if a checkpoint removed it first, the backup fails and says so
- * (raise {@code wal_keep_size}). Tablespaces are refused in this version. Full backups only.
+ * (raise {@code wal_keep_size}). Memory holds one entry per file and a buffer per part, whatever
+ * the cluster's size.
  *
- * <p>Restore lays the files out into an empty or absent directory (mode 0700), then, with a {@link
+ * <p>Restore lays the files out (an incremental's from each set of its chain, which the restore
+ * plan verifies first) into an empty or absent directory (mode 0700), or with {@link
+ * Builder#delta(boolean)} into an existing one, writing only what differs; then, with a {@link
  * Builder#restoreCommand(String)}, writes {@code recovery.signal} and the recovery settings into
  * {@code postgresql.auto.conf}; starting PostgreSQL on the directory then replays archived WAL to
  * the {@link RecoveryTarget} and promotes.
@@ -57,7 +59,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PhysicalTarget implements BackupTarget {
   /** This target's kind. */
-  public static final String KIND = "physical";
+  public static final String KIND = PhysicalParents.KIND;
+  private static final String FORMAT = PhysicalParents.FORMAT;
+  /** Parts written, or read, at once unless told otherwise: the cores, at most 4. */
+  public static final int DEFAULT_JOBS =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
   private static final Logger log = LoggerFactory.getLogger(PhysicalTarget.class);
 
   private final String name;
@@ -65,8 +71,16 @@ public final class PhysicalTarget implements BackupTarget {
   private final Path dataDirectory;
   private final RecoveryTarget recovery;
   private final String restoreCommand;
+  private final int jobs;
+  private final boolean incremental;
+  private final boolean delta;
+  private final Map<Path, Path> tablespaces;
 
   private PhysicalTarget(Builder b) {
+    this.jobs = b.jobs;
+    this.incremental = b.incremental;
+    this.delta = b.delta;
+    this.tablespaces = Map.copyOf(b.tablespaces);
     this.name = b.name;
     this.dataSource = b.dataSource;
     this.dataDirectory = b.dataDirectory;
@@ -110,8 +124,8 @@ public final class PhysicalTarget implements BackupTarget {
    * {@inheritDoc}
    *
    * @throws IllegalStateException if built by {@link #restoreBuilder(Path)}, without a data source
-   * @throws BackupException if the directory is not the server's data directory, the cluster has
-   *     tablespaces, or the WAL the backup needs is gone from pg_wal
+   * @throws BackupException if the directory is not the server's data directory, or the WAL the
+   *     backup needs is gone from pg_wal
    */
   @Override
   public void backup(BackupContext context) {
@@ -119,19 +133,19 @@ public final class PhysicalTarget implements BackupTarget {
       throw new IllegalStateException("physical target " + name + " has no data source: build it"
           + " with PhysicalTarget.builder(dataSource, dataDirectory) to back up");
     }
-    Compression compression = context.compression();
-    context.option("format", "tar");
+    context.option("format", FORMAT);
     context.option("wal", "included");
+    context.option("jobs", Integer.toString(jobs));
     try (BackupSession session = BackupSession.open(dataSource)) {
       session.checkDataDirectory(dataDirectory);
-      DataDirectoryTar.checkNoTablespaces(dataDirectory);
-      String path = name + ".tar" + compression.suffix();
-      String list = name + ".files.tsv" + compression.suffix();
-      try (OutputStream out = compression.compress(context.artifact(path, compression.algorithm()));
-          OutputStream files = compression.compress(context.artifact(list,
-              compression.algorithm()));
-          DataDirectoryTar tar = new DataDirectoryTar(out, files, context::entriesDone)) {
-        copy(session, tar, context);
+      ParallelCopy.Parent parent = incremental
+          ? PhysicalParents.choose(context, name, session.systemIdentifier()) : null;
+      try (ParallelCopy copy = new ParallelCopy(context, name, jobs, parent, delta)) {
+        PhysicalBackup.copy(session, dataDirectory, copy, context);
+        context.metadata("backup_type", parent == null ? "full" : "incremental");
+        if (parent != null) {
+          context.metadata("parent", parent.setId());
+        }
       }
     } catch (IOException e) {
       throw new StorageException("cannot back up data directory " + dataDirectory + ": " + e, e);
@@ -141,62 +155,27 @@ public final class PhysicalTarget implements BackupTarget {
     }
   }
 
-  private void copy(BackupSession session, DataDirectoryTar tar, BackupContext context)
-      throws IOException, SQLException {
-    Instant started = Instant.now();
-    long start = session.start("avnology-backup " + context.setId());
-    log.info("physical backup of {} started at {}", dataDirectory, WalNames.formatLsn(start));
-    tar.tree(dataDirectory);
-    BackupSession.Stop stop = session.stop();
-    tar.text("backup_label", stop.backupLabel());
-    if (!stop.tablespaceMap().isEmpty()) {
-      tar.text("tablespace_map", stop.tablespaceMap());
-    }
-    tar.control(dataDirectory);
-    int timeline = timeline(stop.backupLabel());
-    List<String> segments = WalNames.range(timeline, start, stop.lsn(), session.segmentSize());
-    for (String segment : segments) {
-      if (!tar.file(dataDirectory.resolve("pg_wal").resolve(segment), "pg_wal/" + segment)) {
-        throw new BackupException("WAL segment " + segment + " that the backup needs was removed"
-            + " from pg_wal before it could be copied: raise wal_keep_size and run it again");
-      }
-    }
-    context.metadata("start_lsn", WalNames.formatLsn(start));
-    context.metadata("stop_lsn", WalNames.formatLsn(stop.lsn()));
-    context.metadata("timeline", Integer.toString(timeline));
-    context.metadata("start_time", started.toString());
-    context.metadata("stop_time", Instant.now().toString());
-    context.metadata("wal_first", segments.get(0));
-    context.metadata("wal_last", segments.get(segments.size() - 1));
-    context.metadata("system_identifier", Long.toUnsignedString(session.systemIdentifier()));
-    context.metadata("server_version_num", Integer.toString(session.version()));
-    context.metadata("files", Long.toString(tar.entries()));
-    context.metadata("bytes", Long.toString(tar.bytes()));
-    log.info("physical backup of {} stopped at {}: {} entries, {} bytes, WAL {}..{}",
-        dataDirectory, WalNames.formatLsn(stop.lsn()), tar.entries(), tar.bytes(),
-        segments.get(0), segments.get(segments.size() - 1));
-  }
-
-  private static int timeline(String backupLabel) {
-    for (String line : backupLabel.split("\n")) {
-      if (line.startsWith("START TIMELINE: ")) {
-        return Integer.parseInt(line.substring("START TIMELINE: ".length()).trim());
-      }
-    }
-    throw new BackupException("backup_label from the server has no START TIMELINE line:\n"
-        + backupLabel);
-  }
-
   /**
    * {@inheritDoc}
    *
-   * @throws BackupException if the directory is not empty
+   * @throws BackupException if the directory (or a tablespace's location) is not empty, or, with
+   *     {@link Builder#delta(boolean)}, a server is running on it
    */
   @Override
   public void restore(RestoreContext context) {
     try {
-      prepare();
-      extract(context);
+      if (!FORMAT.equals(context.manifest().options().get("format"))) {
+        if (delta) {
+          throw new BackupException("set " + context.setId() + " was written by an older version"
+              + " as one tar, which a delta restore cannot compare: restore it into an empty"
+              + " directory without delta");
+        }
+        PhysicalRestore.checkEmpty(dataDirectory, "");
+        PhysicalRestore.extractTar(context, name, dataDirectory);
+      } else {
+        PhysicalRestore.restoreParts(context, name, dataDirectory, jobs, delta,
+            PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces));
+      }
       Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
       Map<String, String> settings = new LinkedHashMap<>();
       if (restoreCommand != null) {
@@ -215,63 +194,41 @@ public final class PhysicalTarget implements BackupTarget {
   /**
    * {@inheritDoc}
    *
-   * @return {@code true}: the tar is laid out in one pass, and a failed check (or any other
-   *     failure) empties the directory again
+   * @return without {@link Builder#delta(boolean)}, {@code true}: the files are laid out as they
+   *     are read, and a failed check (or any other failure) empties the directory again; with
+   *     delta {@code false}: the set is checked before anything in the directory changes
    */
   @Override
   public boolean verifiesWhileRestoring() {
-    return true;
+    return !delta;
   }
 
-  private void extract(RestoreContext context) throws IOException {
-    Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
-    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
-        artifact.compression().toUpperCase(Locale.ROOT));
-    try (InputStream raw = context.open(artifact.path().substring(KIND.length() + 1));
-        InputStream in = Compression.decompress(algorithm, raw)) {
-      DataDirectoryExtractor extractor =
-          new DataDirectoryExtractor(dataDirectory, context::entriesDone);
-      try {
-        extractor.extract(in);
-        // the size and hash check runs at the stored bytes' end
-        raw.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException | RuntimeException e) {
-        extractor.empty();
-        if (!(e instanceof IntegrityException)) {
-          java.util.Optional<IntegrityException> damage = damage(raw);
-          if (damage.isPresent()) {
-            damage.get().addSuppressed(e);
-            throw damage.get();
-          }
+  /**
+   * {@inheritDoc}
+   *
+   * @return why not: the directory (or a tablespace's location) is not empty, without delta; a
+   *     server runs on it, with delta
+   */
+  @Override
+  public Optional<String> refusal(RestoreContext context) {
+    if (delta) {
+      return DeltaRestore.running(dataDirectory);
+    }
+    List<Path> locations = new ArrayList<>(
+        PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces).values());
+    locations.add(0, dataDirectory);
+    for (Path p : locations) {
+      try (var list = Files.list(p)) {
+        if (list.findAny().isPresent()) {
+          return Optional.of(p + " is not empty: give an empty or new directory (or restore"
+              + " with delta into an existing data directory"
+              + (p.equals(dataDirectory) ? "" : ", or remap the tablespace") + ")");
         }
-        throw e;
+      } catch (IOException e) {
+        // absent: created
       }
     }
-  }
-
-  /** After a decompressor or tar error: the rest of the stored bytes, checked, names damage. */
-  private static java.util.Optional<IntegrityException> damage(InputStream raw) {
-    try {
-      raw.transferTo(OutputStream.nullOutputStream());
-    } catch (IntegrityException damage) {
-      return java.util.Optional.of(damage);
-    } catch (IOException | RuntimeException ignored) {
-      // the first failure stands
-    }
-    return java.util.Optional.empty();
-  }
-
-  private void prepare() throws IOException {
-    try (var list = Files.list(dataDirectory)) {
-      if (list.findAny().isPresent()) {
-        throw new BackupException("cannot restore a physical backup into " + dataDirectory
-            + ": it is not empty; give an empty or new directory");
-      }
-    } catch (NoSuchFileException e) {
-      Files.createDirectories(dataDirectory.getParent());
-      Files.createDirectory(dataDirectory,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
+    return Optional.empty();
   }
 
   @Override
@@ -287,6 +244,10 @@ public final class PhysicalTarget implements BackupTarget {
     private RecoveryTarget recovery = RecoveryTarget.end();
     private boolean recoverySet;
     private String restoreCommand;
+    private int jobs = DEFAULT_JOBS;
+    private boolean incremental;
+    private boolean delta;
+    private final Map<Path, Path> tablespaces = new LinkedHashMap<>();
 
     private Builder(DataSource dataSource, Path dataDirectory) {
       this.dataSource = dataSource;
@@ -329,6 +290,63 @@ public final class PhysicalTarget implements BackupTarget {
             + " replaces them with the WAL file's name and destination): " + command);
       }
       this.restoreCommand = command;
+      return this;
+    }
+
+    /**
+     * @param jobs files are copied into this many parts written at once, spread by size (and
+     *     restored that many parts at once); {@link #DEFAULT_JOBS} by default
+     * @return this builder
+     * @throws IllegalArgumentException if not 1 to 64
+     */
+    public Builder jobs(int jobs) {
+      if (jobs < 1 || jobs > 64) {
+        throw new IllegalArgumentException("jobs must be 1 to 64: " + jobs);
+      }
+      this.jobs = jobs;
+      return this;
+    }
+
+    /**
+     * Backs up incrementally: the newest physical backup of this target and cluster in the sink
+     * is the parent; files whose size and modification time are unchanged since it are referred
+     * to the set holding them, the others copied. With no usable parent, the backup is a full one
+     * and the log (and the manifest's {@code incremental_refused}) says why.
+     *
+     * @return this builder
+     */
+    public Builder incremental() {
+      this.incremental = true;
+      return this;
+    }
+
+    /**
+     * Backing up incrementally: files of unchanged size are read and compared by SHA-256 too,
+     * which catches changes that kept the size and modification time. Restoring: into an existing
+     * data directory, only files whose size or SHA-256 differ are written, and what the backup
+     * does not hold is removed; refused while a server runs on the directory. The restore's
+     * entries ({@link com.avnology.backup.TargetResult#entries()}) are then the files written
+     * and removed.
+     *
+     * @param delta whether to compare content
+     * @return this builder
+     */
+    public Builder delta(boolean delta) {
+      this.delta = delta;
+      return this;
+    }
+
+    /**
+     * Restores a tablespace elsewhere than where the backed-up cluster had it (as pg_basebackup's
+     * {@code --tablespace-mapping}); the link in {@code pg_tblspc} points to the new location.
+     *
+     * @param original the tablespace's location in the backed-up cluster
+     * @param location where to restore it: empty or absent
+     * @return this builder
+     */
+    public Builder tablespace(Path original, Path location) {
+      tablespaces.put(requireNonNull(original, "null original").toAbsolutePath().normalize(),
+          requireNonNull(location, "null location").toAbsolutePath().normalize());
       return this;
     }
 

@@ -94,7 +94,9 @@ final class PhysicalRecoveryTest {
         "system_identifier", "start_time", "stop_time");
     assertThat(meta.get("timeline")).isEqualTo("1");
     assertThat(target.artifacts()).extracting(Manifest.Artifact::path)
-        .containsExactlyInAnyOrder("physical/cluster.tar.zst", "physical/cluster.files.tsv.zst");
+        .contains("physical/cluster.part-0.tar.zst", "physical/cluster.files.tsv.zst")
+        .hasSize(1 + PhysicalTarget.DEFAULT_JOBS);
+    assertThat(meta).containsEntry("backup_type", "full").doesNotContainKey("parent");
   }
 
   @Test
@@ -108,8 +110,11 @@ final class PhysicalRecoveryTest {
     String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
         .getInstance("SHA-256").digest(pgVersion.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
-    assertThat(text).startsWith("# mode\tsize\tmtime\tsha256\tpath\n")
-        .containsPattern("\n600\t" + pgVersion.length() + "\t[^\t]+Z\t" + sha + "\tPG_VERSION\n")
+    assertThat(text).startsWith("# type\tmode\tsize\tmtime\tsha256\tset\tpart\toffset\tlength"
+        + "\tpath\n")
+        .containsPattern("\nf\t600\t" + pgVersion.length() + "\t[^\t]+Z\t" + sha + "\t" + setId
+            + "\t\\d+\t\\d+\t[1-9]\\d*\tPG_VERSION\n")
+        .containsPattern("\nd\t700\t0\t[^\t]+Z\t-\t-\t-1\t-1\t-1\tbase\n")
         .contains("\tbackup_label\n", "\tglobal/pg_control\n", "\tpg_wal/00000001")
         .doesNotContain("postmaster.pid");
   }
@@ -180,7 +185,7 @@ final class PhysicalRecoveryTest {
         }
       }
     }
-    Path tar = copy.resolve("sets/" + setId + "/physical/cluster.tar.zst");
+    Path tar = copy.resolve("sets/" + setId + "/physical/cluster.part-0.tar.zst");
     byte[] bytes = Files.readAllBytes(tar);
     bytes[bytes.length / 2] ^= 0x55;
     Files.write(tar, bytes);
@@ -189,7 +194,7 @@ final class PhysicalRecoveryTest {
         .target(PhysicalTarget.restoreBuilder(target).build()).build();
 
     assertThatThrownBy(plan::execute).isInstanceOf(IntegrityException.class)
-        .hasMessageContaining("physical/cluster.tar.zst");
+        .hasMessageContaining("physical/cluster.part-0.tar.zst");
     assertThat(target).isEmptyDirectory();
   }
 
@@ -273,8 +278,8 @@ final class PhysicalRecoveryTest {
         .target(PhysicalTarget.restoreBuilder(target).build()).build();
 
     assertThatThrownBy(plan::execute)
-        .hasMessageContaining("cannot restore a physical backup into " + target
-            + ": it is not empty; give an empty or new directory");
+        .hasMessageContaining("physical/cluster: " + target + " is not empty: give an empty or new"
+            + " directory (or restore with delta into an existing data directory)");
     assertThat(target).isDirectoryContaining(p -> p.getFileName().toString().equals("keep.txt"));
   }
 

@@ -105,6 +105,15 @@ public final class DataDirectoryExtractor {
 
   /** Deletes everything under root, keeping root. */
   public void empty() {
+    empty(root);
+  }
+
+  /**
+   * Deletes everything under a directory, keeping it; symbolic links are deleted, not followed.
+   *
+   * @param root the directory
+   */
+  public static void empty(Path root) {
     try (Stream<Path> children = Files.list(root)) {
       for (Path child : children.toList()) {
         Files.walkFileTree(child, new SimpleFileVisitor<>() {
