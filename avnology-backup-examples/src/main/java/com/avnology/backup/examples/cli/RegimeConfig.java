@@ -28,7 +28,8 @@ final class RegimeConfig {
       "coordination", "encryption");
   private static final Set<String> JOB = Set.of("name", "every", "cron", "postgres", "volumes",
       "buckets", "mirror", "physical", "test-restore");
-  private static final Set<String> PHYSICAL = Set.of("postgres", "data-dir");
+  private static final Set<String> PHYSICAL = Set.of("postgres", "data-dir", "incremental",
+      "delta", "jobs");
   private static final Set<String> TEST_RESTORE = Set.of("scratch");
   private static final Set<String> ENCRYPTION = Set.of("key-env", "passphrase-env");
   private static final Set<String> MIRROR = Set.of("from", "to", "remove");
@@ -39,8 +40,9 @@ final class RegimeConfig {
   /** A mirror job's buckets. */
   record Mirror(String from, String to, boolean remove) {}
 
-  /** A physical base backup job's server and data directory. */
-  record Physical(String postgres, Path dataDir) {}
+  /** A physical base backup job's server and data directory, and how it copies. */
+  record Physical(String postgres, Path dataDir, boolean incremental, boolean delta,
+      OptionalInt jobs) {}
 
   /**
    * One job of the file: backups (postgres, volumes, buckets in one set; or physical), a mirror,
@@ -180,8 +182,13 @@ final class RegimeConfig {
           Optional.ofNullable(text(path + ".postgres", node.get("postgres"), false));
       Optional<Physical> physical = Optional.ofNullable(node.get("physical")).map(m -> {
         keys(path + ".physical", m, PHYSICAL);
+        String jobs = text(path + ".physical.jobs", m.get("jobs"), false);
         return new Physical(text(path + ".physical.postgres", m.get("postgres"), true),
-            Path.of(text(path + ".physical.data-dir", m.get("data-dir"), true)));
+            Path.of(text(path + ".physical.data-dir", m.get("data-dir"), true)),
+            bool(path + ".physical.incremental", m.get("incremental")),
+            bool(path + ".physical.delta", m.get("delta")),
+            jobs == null ? OptionalInt.empty()
+                : OptionalInt.of(number(path + ".physical.jobs", jobs)));
       });
       Optional<String> testRestore = Optional.ofNullable(node.get("test-restore")).map(m -> {
         keys(path + ".test-restore", m, TEST_RESTORE);
@@ -201,6 +208,17 @@ final class RegimeConfig {
       }
       return new JobSpec(name, schedule, postgres, volumes, buckets, mirror, physical,
           testRestore);
+    }
+
+    boolean bool(String path, JsonNode node) {
+      String value = text(path, node, false);
+      if (value == null) {
+        return false;
+      }
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new Invalid(path + ": true or false, not '" + value + "'");
+      }
+      return Boolean.parseBoolean(value);
     }
 
     Map<String, String> map(String path, JsonNode node) {

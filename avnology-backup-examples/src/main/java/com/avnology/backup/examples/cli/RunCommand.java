@@ -145,7 +145,13 @@ final class RunCommand implements Callable<Integer> {
     spec.physical().ifPresent(p -> {
       PostgresOptionsMixin db = new PostgresOptionsMixin();
       db.url = p.postgres();
-      backup.target(PhysicalTarget.builder(db.dataSource(), p.dataDir()).build());
+      PhysicalTarget.Builder physical = PhysicalTarget.builder(db.dataSource(), p.dataDir())
+          .delta(p.delta());
+      if (p.incremental()) {
+        physical.incremental();
+      }
+      p.jobs().ifPresent(physical::jobs);
+      backup.target(physical.build());
     });
     spec.postgres().ifPresent(url -> {
       PostgresOptionsMixin db = new PostgresOptionsMixin();
