@@ -27,12 +27,14 @@ final class WalGetCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p)")
   Path destination;
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
   boolean verbose;
 
   @Override
   public Integer call() {
-    if (WalArchive.of(Sinks.open(from)).get(name, destination)) {
+    if (encryption.walArchive(Sinks.open(from)).get(name, destination)) {
       return ExitCodes.OK;
     }
     spec.commandLine().getErr().printf("WAL file %s is not in %s%n", name, from);
