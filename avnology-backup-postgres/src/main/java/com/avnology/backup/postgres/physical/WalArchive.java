@@ -141,8 +141,9 @@ public final class WalArchive {
       throw new StorageException("cannot archive partial WAL segment " + segment + " to " + sink
           + ": " + e, e);
     }
+    // only shorter ones: a restarted streamer re-streams the segment from its start
     List<String> older = partialVersions(segment).stream()
-        .filter(k -> !k.equals(key)).toList();
+        .filter(k -> WalNames.partialVersion(k).orElseThrow().getValue() < length).toList();
     if (!older.isEmpty()) {
       sink.deleteObjects(older);
     }
