@@ -281,7 +281,7 @@ public final class WalStreamer {
           + " pg_create_physical_replication_slot('" + slot + "', true))");
     }
     try (PreparedStatement ps = sql.prepareStatement(
-        "SELECT restart_lsn::text FROM pg_create_physical_replication_slot(?, true)")) {
+        "SELECT lsn::text FROM pg_create_physical_replication_slot(?, true)")) {
       ps.setString(1, slot);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
