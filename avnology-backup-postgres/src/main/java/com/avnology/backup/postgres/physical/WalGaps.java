@@ -50,7 +50,7 @@ public final class WalGaps {
       return missing.isEmpty() && problems.isEmpty();
     }
 
-    /** @return one line for humans */
+    /** @return one line for humans, naming every missing segment */
     public String summary() {
       if (first.isEmpty() || last.isEmpty()) {
         return problems.isEmpty() ? "no WAL range to check" : String.join("; ", problems);
@@ -59,9 +59,8 @@ public final class WalGaps {
       if (ok()) {
         return range + ": no gap";
       }
-      List<String> shown = missing.size() > 20 ? missing.subList(0, 20) : missing;
       return range + ": " + missing.size() + " missing" + (missing.isEmpty() ? "" : " ("
-          + String.join(", ", shown) + (missing.size() > 20 ? ", …" : "") + ")")
+          + String.join(", ", missing) + ")")
           + (problems.isEmpty() ? "" : "; " + String.join("; ", problems));
     }
   }

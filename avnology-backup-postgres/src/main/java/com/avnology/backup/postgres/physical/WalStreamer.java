@@ -191,16 +191,28 @@ public final class WalStreamer {
       throws SQLException, IOException, InterruptedException {
     long segments = 0;
     long flushed = spool.position();
-    while (!stop.getAsBoolean()) {
+    int idle = 0;
+    int afterStop = 0;
+    while (true) {
+      // on stop, what the server sent already is still taken (a few batches at most)
+      boolean stopping = stop.getAsBoolean();
+      if (stopping && afterStop++ > 16) {
+        break;
+      }
       ByteBuffer data = stream.readPending();
       if (data == null) {
+        if (stopping) {
+          break;
+        }
         if (stream.isClosed()) {
           throw new SQLException("the server ended the stream at "
               + WalNames.formatLsn(spool.position()));
         }
-        Thread.sleep(synchronous ? 2 : 20);
+        // poll fast while WAL flows (or a synchronous commit waits), slowly when idle
+        Thread.sleep(synchronous || idle++ < 100 ? 1 : 20);
         continue;
       }
+      idle = 0;
       long batch = 0;
       while (data != null) {
         long dataStart = stream.getLastReceiveLSN().asLong() - data.remaining();
