@@ -270,6 +270,46 @@ public final class WalArchive {
         .toList();
   }
 
+  /**
+   * One timeline's archived segments, for listings.
+   *
+   * @param timeline the timeline
+   * @param first its oldest archived segment (or partial segment)
+   * @param last its newest
+   * @param segments how many complete segments it holds
+   * @param partial the partial segment after them, if any
+   */
+  public record Range(int timeline, String first, String last, int segments,
+      Optional<String> partial) {}
+
+  /**
+   * @return the archived range of each timeline, oldest timeline first (history and backup
+   *     history files are left out)
+   * @throws StorageException if the sink cannot be listed
+   */
+  public List<Range> ranges() {
+    Map<Integer, List<String>> byTimeline = new java.util.TreeMap<>();
+    for (String name : list()) {
+      if (WalNames.isSegment(name) || name.endsWith(".partial")) {
+        byTimeline.computeIfAbsent(WalNames.timeline(name), t -> new java.util.ArrayList<>())
+            .add(name);
+      }
+    }
+    List<Range> ranges = new java.util.ArrayList<>();
+    byTimeline.forEach((timeline, names) -> {
+      List<String> complete = names.stream().filter(WalNames::isSegment).toList();
+      Optional<String> partial = names.stream().filter(n -> n.endsWith(".partial"))
+          .filter(n -> complete.isEmpty()
+              || n.substring(0, 24).compareTo(complete.get(complete.size() - 1)) > 0)
+          .reduce((a, b) -> b);
+      String first = names.get(0).substring(0, 24);
+      String last = partial.map(p -> p.substring(0, 24))
+          .orElse(complete.isEmpty() ? first : complete.get(complete.size() - 1));
+      ranges.add(new Range(timeline, first, last, complete.size(), partial));
+    });
+    return ranges;
+  }
+
   /** @return the sink */
   public BackupSink sink() {
     return sink;
