@@ -35,11 +35,12 @@ final class WalStreamerTest {
   @Test
   void streamerKilledAndRestarted_leavesNoGap_andRecoveryIntoTheOutageWorks() throws Exception {
     Path sink = dir.resolve("sink");
+    String setId;
     try (EmbeddedPostgres pg = server(dir.resolve("source"), true,
         Map.of("synchronous_commit", "on"))) {
       Process first = streamer(pg, sink, "async", "first");
       awaitStreaming(pg, false, dir.resolve("first.log"));
-      String setId = backup(pg, sink);
+      setId = backup(pg, sink);
       sql(pg, "CREATE TABLE t (tag text)", "INSERT INTO t SELECT 'A' FROM generate_series(1, 100)");
       switchAndAwait(pg, sink, dir.resolve("first.log"));
 
@@ -62,11 +63,27 @@ final class WalStreamerTest {
       WalArchive archive = WalArchive.of(FileSystemSink.of(sink));
       assertThat(archive.list()).anyMatch(n -> n.endsWith(".partial"));
       assertThat(WalGaps.check(com.avnology.backup.BackupCatalog.of(FileSystemSink.of(sink)), archive).missing()).isEmpty();
-      assertThat(restoreAndCount(sink, setId, RecoveryTarget.time(afterB), "outage"))
-          .containsExactly("A=100", "B=100");
-      assertThat(restoreAndCount(sink, setId, RecoveryTarget.end(), "end"))
-          .containsExactly("A=100", "B=100", "C=100", "D=10");
+      Path outage = restore(sink, setId, RecoveryTarget.time(afterB), "outage");
+      try (EmbeddedPostgres timeline2 = server(outage, false, Map.of("synchronous_commit", "on"))) {
+        assertThat(count(timeline2)).containsExactly("A=100", "B=100");
+        // the promoted copy is on timeline 2: stream it into the same archive
+        Process third = streamer(timeline2, sink, "async", "third");
+        awaitStreaming(timeline2, false, dir.resolve("third.log"));
+        sql(timeline2, "INSERT INTO t SELECT 'E' FROM generate_series(1, 10)");
+        switchAndAwait(timeline2, sink, dir.resolve("third.log"));
+        new ProcessBuilder("kill", "-TERM", Long.toString(third.pid())).start().waitFor();
+        assertThat(third.waitFor()).as(Files.readString(dir.resolve("third.log"))).isZero();
+      }
     }
+    WalArchive archive = WalArchive.of(FileSystemSink.of(sink));
+    assertThat(archive.contains("00000002.history")).isTrue();
+    WalGaps.Report report = WalGaps.check(
+        com.avnology.backup.BackupCatalog.of(FileSystemSink.of(sink)), archive);
+    assertThat(report.missing()).as(report.summary()).isEmpty();
+    assertThat(report.last().orElseThrow()).startsWith("00000002");
+    // recovery_target_timeline = 'latest': from the timeline-1 base backup onto timeline 2
+    assertThat(restoreAndCount(sink, setId, RecoveryTarget.end(), "timeline2"))
+        .containsExactly("A=100", "B=100", "E=10");
   }
 
   @Test
@@ -177,12 +194,23 @@ final class WalStreamerTest {
 
   private List<String> restoreAndCount(Path sink, String setId, RecoveryTarget target,
       String label) throws Exception {
+    try (EmbeddedPostgres copy = server(restore(sink, setId, target, label), false, Map.of())) {
+      return count(copy);
+    }
+  }
+
+  private Path restore(Path sink, String setId, RecoveryTarget target, String label)
+      throws Exception {
     Path restored = dir.resolve("restored-" + label);
     RestorePlan.from(FileSystemSink.of(sink)).set(setId)
         .target(PhysicalTarget.restoreBuilder(restored)
             .restoreCommand(walScript() + " get %f %p " + sink).recovery(target).build())
         .build().execute();
-    try (EmbeddedPostgres copy = server(restored, false, Map.of())) {
+    return restored;
+  }
+
+  private static List<String> count(EmbeddedPostgres copy) throws Exception {
+    {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (query(copy, "SELECT pg_is_in_recovery()::text").get(0).equals("true")) {
         assertThat(System.nanoTime()).as("promoted within 60 s").isLessThan(deadline);
