@@ -88,7 +88,7 @@ final class WalStreamerTest {
 
   @Test
   void immediateStop_synchronousStreamer_losesNoCommit_asynchronousIsMeasured() throws Exception {
-    int n = 300;
+    int n = 100;
     for (String mode : List.of("sync", "async")) {
       Path sink = dir.resolve("sink-" + mode);
       Path data = dir.resolve("source-" + mode);
