@@ -30,12 +30,12 @@ final class WalCliTest {
 
     Path dest = tmp.resolve("RECOVERYXLOG");
     CliTest.Run noKey = CliTest.cli("wal-get", "--from", sink, NAME, dest.toString());
-    assertThat(noKey.code()).isEqualTo(1);
+    assertThat(noKey.code()).isEqualTo(WalGetCommand.RECOVERY_MUST_STOP);
     assertThat(noKey.err()).contains("is encrypted and no key was given: give the archive's key"
         + " (--key-env VAR or --passphrase-env VAR)");
     CliTest.Run wrongKey = CliTest.cli("wal-get", "--from", sink, "--key-env", "CLI_TEST_KEY_B",
         NAME, dest.toString());
-    assertThat(wrongKey.code()).isEqualTo(1);
+    assertThat(wrongKey.code()).isEqualTo(255);
     assertThat(wrongKey.err()).contains("does not open wal/00000001/" + NAME + ".zst");
     assertThat(dest).doesNotExist();
 
