@@ -12,13 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,9 +44,6 @@ final class WalEncryptionTest {
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE secret (note text)");
       s.execute("INSERT INTO secret SELECT '" + MARKER + "' || g FROM generate_series(1, 200) g");
-      try (ResultSet rs = s.executeQuery("SELECT pg_walfile_name(pg_current_wal_lsn())")) {
-        rs.next();
-      }
       s.execute("SELECT pg_switch_wal()");
       s.execute("CHECKPOINT");
       copyWal(data);
@@ -64,9 +59,6 @@ final class WalEncryptionTest {
       }
     }
   }
-
-  @AfterAll
-  static void nothing() {}
 
   @Test
   void encryptedArchive_holdsNoPlaintext_andRoundTrips() throws Exception {
