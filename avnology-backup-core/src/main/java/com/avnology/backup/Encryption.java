@@ -32,9 +32,12 @@ import javax.crypto.AEADBadTagException;
 public final class Encryption {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final KeySource keys;
+  /** One salt per instance for {@link #encryptObject}: a passphrase is stretched once, not per object. */
+  private final byte[] objectSalt = new byte[16];
 
   private Encryption(KeySource keys) {
     this.keys = keys;
+    RANDOM.nextBytes(objectSalt);
   }
 
   /**
@@ -139,6 +142,103 @@ public final class Encryption {
     } finally {
       Kdf.wipe(master);
     }
+  }
+
+  /**
+   * Encrypts one object stored outside the sets, such as an archived WAL file ({@link
+   * BackupSink#putObjectIfAbsent}): a fresh data key per object, wrapped by the master key with
+   * {@code objectKey} bound to it, then the content in the chunked AES-256-GCM format of a set's
+   * artifacts. A passphrase is stretched once per {@code Encryption} instance (one random salt per
+   * instance, recorded in each object).
+   *
+   * @param objectKey the object's key in the sink; decrypting it under another key fails
+   * @param out where the encrypted bytes go; closed with the returned stream
+   * @return the stream to write the plaintext to; the object is complete when it is closed
+   * @throws KeyException if the key cannot be had or AES-GCM does not work here
+   */
+  public java.io.OutputStream encryptObject(String objectKey, java.io.OutputStream out) {
+    requireNonNull(objectKey, "null objectKey");
+    requireNonNull(out, "null out");
+    byte[] master = keys.derived() ? keys.key(objectSalt, KeySource.PBKDF2_ITERATIONS)
+        : keys.key();
+    try {
+      SetKeys.Created created = SetKeys.create(master, objectAad(objectKey));
+      new com.avnology.backup.internal.ObjectHeader(keys.derived(),
+          keys.derived() ? KeySource.PBKDF2_ITERATIONS : 0,
+          keys.derived() ? objectSalt.clone() : new byte[16], created.wrapped()).write(out);
+      return new com.avnology.backup.internal.EncryptingOutputStream(out, created.keys(),
+          objectKey);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new KeyException("encryption was asked for but cannot be applied ("
+          + e.getClass().getSimpleName() + "): " + objectKey + " was not written; this JVM"
+          + " needs AES-GCM", e);
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot write " + objectKey + ": " + e, e);
+    } finally {
+      Kdf.wipe(master);
+    }
+  }
+
+  /**
+   * Opens an object written by {@link #encryptObject}.
+   *
+   * @param objectKey the key it was written under
+   * @param in its stored bytes from the start; closed with the returned stream
+   * @return its plaintext; reading it throws {@link IntegrityException} if the object was
+   *     changed or truncated
+   * @throws KeyException if the key is wrong or of the wrong kind
+   * @throws IntegrityException if the object is not an encrypted object or its header is damaged
+   */
+  public java.io.InputStream decryptObject(String objectKey, java.io.InputStream in) {
+    requireNonNull(objectKey, "null objectKey");
+    requireNonNull(in, "null in");
+    com.avnology.backup.internal.ObjectHeader header;
+    try {
+      byte[] magic = in.readNBytes(4);
+      if (!com.avnology.backup.internal.ObjectHeader.isMagic(magic)) {
+        throw new IntegrityException(objectKey + " is not an encrypted object of this library");
+      }
+      header = com.avnology.backup.internal.ObjectHeader.readAfterMagic(in);
+    } catch (java.io.IOException e) {
+      throw new IntegrityException(objectKey + " is truncated: its encryption header is"
+          + " incomplete (" + e + ")", e);
+    }
+    if (header.derived() != keys.derived()) {
+      throw new KeyException(objectKey + " was encrypted with "
+          + (header.derived() ? "a passphrase" : "a 32-byte key (raw or from the environment)")
+          + ", but " + keys + " was given: give the same kind of key as when it was written");
+    }
+    if (header.derived() && (header.iterations() < KeySource.PBKDF2_ITERATIONS
+        || header.iterations() > 100 * KeySource.PBKDF2_ITERATIONS)) {
+      throw new IntegrityException(objectKey + " asks for " + header.iterations()
+          + " PBKDF2 iterations, this library accepts " + KeySource.PBKDF2_ITERATIONS + " to "
+          + 100 * KeySource.PBKDF2_ITERATIONS);
+    }
+    byte[] master = header.derived() ? keys.key(header.salt(), header.iterations()) : keys.key();
+    try {
+      SetKeys opened = SetKeys.unwrap(master, objectAad(objectKey), header.wrapped());
+      return new com.avnology.backup.internal.DecryptingInputStream(in, opened, objectKey);
+    } catch (AEADBadTagException e) {
+      throw new KeyException("the key given (" + keys + ") does not open " + objectKey
+          + ": it is the wrong key or passphrase, or the object was changed or renamed");
+    } catch (GeneralSecurityException e) {
+      throw new KeyException("cannot decrypt " + objectKey + ": this JVM needs AES-GCM ("
+          + e.getClass().getSimpleName() + ")", e);
+    } finally {
+      Kdf.wipe(master);
+    }
+  }
+
+  /**
+   * @param first4 the first four bytes of a stored object
+   * @return whether they start an object written by {@link #encryptObject}
+   */
+  public static boolean isEncryptedObject(byte[] first4) {
+    return com.avnology.backup.internal.ObjectHeader.isMagic(first4);
+  }
+
+  private static String objectAad(String objectKey) {
+    return "object " + objectKey;
   }
 
   @Override

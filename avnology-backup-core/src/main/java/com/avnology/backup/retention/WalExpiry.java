@@ -12,9 +12,12 @@ import java.util.regex.Pattern;
  * them). Stateless.
  */
 final class WalExpiry {
-  /** A segment, partial segment or backup history file: timeline, then position. */
+  /**
+   * A segment, partial segment (a streamer's versions carry their length) or backup history file:
+   * timeline, then position.
+   */
   private static final Pattern POSITIONED = Pattern.compile(
-      "([0-9A-F]{8})([0-9A-F]{16})(\\.partial|\\.[0-9A-F]{8}\\.backup)?");
+      "([0-9A-F]{8})([0-9A-F]{16})(\\.partial(\\.[0-9A-F]{8})?|\\.[0-9A-F]{8}\\.backup)?");
   private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
 
   private WalExpiry() {}

@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     COMMANDS.put("import", ImportCommand::new);
     COMMANDS.put("wal-push", WalPushCommand::new);
     COMMANDS.put("wal-get", WalGetCommand::new);
+    COMMANDS.put("wal-stream", WalStreamCommand::new);
     COMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 

@@ -72,8 +72,14 @@ final class VerifyCommand implements Callable<Integer> {
     String damage = result.ok() ? null : "set " + id + " is damaged: " + result.failures()
         .stream().map(c -> c.artifact().path() + " " + c.problem())
         .collect(Collectors.joining("; "));
+    var wal = WalVerification.check(catalog, Sinks.open(from), encryption);
+    if (wal.isPresent() && !wal.get().ok()) {
+      damage = (damage == null ? "" : damage + "; ") + wal.get().summary();
+    }
     if (json) {
-      ObjectNode node = Json.object().put("setId", id).put("ok", result.ok());
+      ObjectNode node = Json.object().put("setId", id).put("ok", result.ok() && damage == null);
+      wal.ifPresent(w -> node.putObject("wal").put("ok", w.ok()).put("summary", w.summary())
+          .putPOJO("missing", w.missing()));
       ArrayNode checks = node.putArray("checks");
       result.checks().forEach(c -> checks.addObject()
           .put("path", c.artifact().path())
@@ -99,6 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
         c.ok() ? "ok" : "FAILED", c.artifact().path(), c.problem()));
     out.printf("set %s: %d of %d artifacts ok (%d bytes read) in %d ms%n", id,
         result.checks().size() - result.failures().size(), result.checks().size(), bytes, ms);
+    wal.ifPresent(w -> out.printf("%-6s %s%n", w.ok() ? "ok" : "FAILED", w.summary()));
     if (damage != null) {
       reportUnfinished(unfinished, 0);
       throw new IntegrityException(damage);

@@ -13,7 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "wal-get", mixinStandardHelpOptions = true,
     description = "Restores one archived WAL file, checking its SHA-256, as"
         + " restore_command = 'avnology-backup wal-get --from SINK %f %p'. Exits 1 when the"
-        + " archive does not hold it (PostgreSQL asks for files that may not exist).")
+        + " archive does not hold it (PostgreSQL asks for files that may not exist), 255 when"
+        + " it cannot be served (damaged, wrong key, sink unreachable): PostgreSQL then stops"
+        + " recovery instead of ending it early.")
 final class WalGetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -27,12 +29,33 @@ final class WalGetCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p)")
   Path destination;
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
   boolean verbose;
 
+  /**
+   * PostgreSQL takes any exit code up to 125 for "no such file" and ends recovery there (then
+   * promotes); above 125 it stops recovery. A damaged file, a wrong key or an unreachable sink
+   * must not look like the end of the archive.
+   */
+  static final int RECOVERY_MUST_STOP = 255;
+
   @Override
   public Integer call() {
-    if (WalArchive.of(Sinks.open(from)).get(name, destination)) {
+    boolean found;
+    try {
+      found = encryption.walArchive(Sinks.open(from)).get(name, destination);
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("avnology-backup: error: " + CliMessages.of(e)
+          + " (exit " + RECOVERY_MUST_STOP + ": PostgreSQL stops recovery instead of ending it"
+          + " here)");
+      if (verbose) {
+        e.printStackTrace(spec.commandLine().getErr());
+      }
+      return RECOVERY_MUST_STOP;
+    }
+    if (found) {
       return ExitCodes.OK;
     }
     spec.commandLine().getErr().printf("WAL file %s is not in %s%n", name, from);

@@ -24,12 +24,14 @@ final class WalPushCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (PostgreSQL's %p)")
   Path file;
 
+  @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
+
   @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
   boolean verbose;
 
   @Override
   public Integer call() {
-    WalArchive.PushResult result = WalArchive.of(Sinks.open(to)).push(file);
+    WalArchive.PushResult result = encryption.walArchive(Sinks.open(to)).push(file);
     if (verbose) {
       spec.commandLine().getOut().printf("%s %s%n", file.getFileName(),
           result == WalArchive.PushResult.STORED ? "archived" : "was archived already");

@@ -99,4 +99,19 @@ final class WalArchiveTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a WAL file name: notes.txt;");
   }
+
+  @Test
+  void ranges_perTimeline_withTheTrailingPartial() throws IOException {
+    WalArchive archive = WalArchive.of(FileSystemSink.of(dir.resolve("sink")));
+    archive.push(segment("000000010000000000000003", 1));
+    archive.push(segment("000000010000000000000004", 2));
+    archive.push(segment("000000020000000000000004", 3));
+    archive.storePartial("000000020000000000000005", segment("x", 4), 8192);
+
+    assertThat(archive.ranges()).containsExactly(
+        new WalArchive.Range(1, "000000010000000000000003", "000000010000000000000004", 2,
+            java.util.Optional.empty()),
+        new WalArchive.Range(2, "000000020000000000000004", "000000020000000000000005", 1,
+            java.util.Optional.of("000000020000000000000005.partial")));
+  }
 }

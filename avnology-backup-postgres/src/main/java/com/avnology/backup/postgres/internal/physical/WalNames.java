@@ -11,6 +11,9 @@ public final class WalNames {
   private static final Pattern WAL_FILE = Pattern.compile(
       "[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
   private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+  /** A stored version of a partial segment: its name, then how many bytes it holds, in hex. */
+  private static final Pattern PARTIAL_VERSION = Pattern.compile(
+      "([0-9A-F]{24})\\.partial\\.([0-9A-F]{8})");
 
   private WalNames() {}
 
@@ -40,6 +43,55 @@ public final class WalNames {
   public static String key(String name) {
     check(name);
     return "wal/" + name.substring(0, 8) + "/" + name + ".zst";
+  }
+
+  /** @return whether the name is a timeline history file's */
+  public static boolean isHistory(String name) {
+    return name.endsWith(".history");
+  }
+
+  /**
+   * @param segment a complete segment's name
+   * @param length how many bytes of it a partial version holds
+   * @return the key of that version: {@code wal/<timeline>/<segment>.partial.<length hex>.zst}
+   */
+  public static String partialKey(String segment, long length) {
+    if (!isSegment(segment)) {
+      throw new IllegalArgumentException("not a segment name: " + segment);
+    }
+    return String.format(Locale.ROOT, "wal/%s/%s.partial.%08X.zst", segment.substring(0, 8),
+        segment, length);
+  }
+
+  /**
+   * @param key an object's key
+   * @return the segment and byte count of a partial version's key, if it is one
+   */
+  public static java.util.Optional<java.util.Map.Entry<String, Long>> partialVersion(String key) {
+    String file = key.substring(key.lastIndexOf('/') + 1);
+    if (!file.endsWith(".zst")) {
+      return java.util.Optional.empty();
+    }
+    var m = PARTIAL_VERSION.matcher(file.substring(0, file.length() - 4));
+    return m.matches() ? java.util.Optional.of(java.util.Map.entry(m.group(1),
+        Long.parseLong(m.group(2), 16))) : java.util.Optional.empty();
+  }
+
+  /** @return the timeline of a segment, partial or history file's name */
+  public static int timeline(String name) {
+    return Integer.parseUnsignedInt(name.substring(0, 8), 16);
+  }
+
+  /**
+   * @param segment a segment's name
+   * @param segmentSize the server's wal_segment_size in bytes
+   * @return the location its first byte holds
+   */
+  public static long startOf(String segment, long segmentSize) {
+    long perId = 0x1_0000_0000L / segmentSize;
+    long segno = Long.parseLong(segment.substring(8, 16), 16) * perId
+        + Long.parseLong(segment.substring(16, 24), 16);
+    return segno * segmentSize;
   }
 
   /**

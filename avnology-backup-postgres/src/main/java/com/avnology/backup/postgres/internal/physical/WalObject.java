@@ -35,11 +35,32 @@ public final class WalObject {
    * @throws IOException if it cannot be read
    */
   public static byte[] sha256(Path file) throws IOException {
+    return sha256(file, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param file a WAL file
+   * @param length how many of its first bytes to hash
+   * @return the SHA-256 of its first {@code length} bytes (fewer if it is shorter)
+   * @throws IOException if it cannot be read
+   */
+  public static byte[] sha256(Path file, long length) throws IOException {
     MessageDigest digest = newDigest();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+    try (InputStream in = new DigestInputStream(bounded(file, length), digest)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
     return digest.digest();
+  }
+
+  /**
+   * @param file a file
+   * @param length how many of its first bytes to read
+   * @return a stream of its first {@code length} bytes
+   * @throws IOException if it cannot be opened
+   */
+  public static InputStream bounded(Path file, long length) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    return length == Long.MAX_VALUE ? in : new BoundedInputStream(in, length);
   }
 
   /**
@@ -53,11 +74,27 @@ public final class WalObject {
    */
   public static void write(Path file, byte[] sha256, Compression compression, OutputStream out)
       throws IOException {
+    write(file, Long.MAX_VALUE, sha256, compression, out);
+  }
+
+  /**
+   * Writes the stored form of the first {@code length} bytes of {@code file} to {@code out}, then
+   * closes {@code out}.
+   *
+   * @param file the WAL file
+   * @param length how many of its first bytes to store
+   * @param sha256 their SHA-256, from {@link #sha256(Path, long)}
+   * @param compression the zstd compression to use
+   * @param out where the stored form goes
+   * @throws IOException if reading or writing fails
+   */
+  public static void write(Path file, long length, byte[] sha256, Compression compression,
+      OutputStream out) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
     header.putInt(SKIPPABLE_MAGIC).putInt(TAG.length + 32).put(TAG).put(sha256);
     out.write(header.array());
-    try (OutputStream zstd = compression.compress(out)) {
-      Files.copy(file, zstd);
+    try (OutputStream zstd = compression.compress(out); InputStream in = bounded(file, length)) {
+      in.transferTo(zstd);
     }
   }
 
@@ -110,6 +147,40 @@ public final class WalObject {
   /** @return lower-case hex */
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /** The first bytes of a stream. */
+  private static final class BoundedInputStream extends java.io.FilterInputStream {
+    private long left;
+
+    BoundedInputStream(InputStream in, long length) {
+      super(in);
+      this.left = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = super.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
   }
 
   private static MessageDigest newDigest() {
