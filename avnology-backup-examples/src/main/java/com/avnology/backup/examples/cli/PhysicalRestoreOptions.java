@@ -58,7 +58,7 @@ final class PhysicalRestoreOptions {
 
   @Option(names = "--restore-command", paramLabel = "CMD",
       description = "The restore_command the restored server runs (default: avnology-backup"
-          + " wal-get --from SINK %f %p, with the --from sink)")
+          + " wal-get --from SINK %%f %%p, with the --from sink)")
   String restoreCommand;
 
   boolean present() {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code avnology-backup wal-get}: PostgreSQL's restore_command. */
 @Command(name = "wal-get", mixinStandardHelpOptions = true,
     description = "Restores one archived WAL file, checking its SHA-256, as"
-        + " restore_command = 'avnology-backup wal-get --from SINK %f %p'. Exits 1 when the"
+        + " restore_command = 'avnology-backup wal-get --from SINK %%f %%p'. Exits 1 when the"
         + " archive does not hold it (PostgreSQL asks for files that may not exist), 255 when"
         + " it cannot be served (damaged, wrong key, sink unreachable): PostgreSQL then stops"
         + " recovery instead of ending it early.")
@@ -23,10 +23,10 @@ final class WalGetCommand implements Callable<Integer> {
       description = "The WAL archive's sink: file:/path")
   String from;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file's name (%f)")
+  @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file's name (%%f)")
   String name;
 
-  @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p)")
+  @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%%p)")
   Path destination;
 
   @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();

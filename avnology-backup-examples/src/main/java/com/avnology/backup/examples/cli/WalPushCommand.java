@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code avnology-backup wal-push}: PostgreSQL's archive_command. */
 @Command(name = "wal-push", mixinStandardHelpOptions = true,
     description = "Archives one WAL file, compressed and hashed, as"
-        + " archive_command = 'avnology-backup wal-push --to SINK %p'. Pushing the same file again"
+        + " archive_command = 'avnology-backup wal-push --to SINK %%p'. Pushing the same file again"
         + " succeeds; a different file under an archived name is refused (exit 3).")
 final class WalPushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -21,7 +21,7 @@ final class WalPushCommand implements Callable<Integer> {
       description = "The WAL archive's sink: file:/path (WAL goes under wal/<timeline>/)")
   String to;
 
-  @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (PostgreSQL's %p)")
+  @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (PostgreSQL's %%p)")
   Path file;
 
   @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();

@@ -39,6 +39,30 @@ final class CliTest {
   }
 
   @Test
+  void helpOfEveryCommand_rendersWithoutPicocliWarnings() throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    java.util.List<String> commands;
+    try {
+      Run help = cli("--help");
+      assertThat(help.code()).isZero();
+      commands = Main.commandLine().getSubcommands().keySet().stream().toList();
+      for (String command : commands) {
+        Run sub = cli(command, "--help");
+        assertThat(sub.code()).as(command).isZero();
+        assertThat(sub.out()).as(command).contains("Usage: avnology-backup " + command);
+      }
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(commands).contains("wal-push", "wal-get", "wal-stream", "run", "status");
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("picocli WARN");
+    assertThat(cli("wal-get", "--help").out()).contains("%f %p");
+  }
+
+  @Test
   void backupListVerifyRestore_roundTrip_exitsZeroAndPrintsJson() throws IOException {
     Run backup = cli("backup", "--to", sink, "--volume", "certs=" + tmp.resolve("certs"),
         "--volume", "logos=" + logos, "--compression", "gzip:6", "--json");
