@@ -62,7 +62,7 @@ public final class FileSetWriter implements BackupSink.SetWriter {
     try {
       Files.createDirectories(file.getParent());
       directories.add(file.getParent());
-      return artifactStream(file);
+      return stream(file, false);
     } catch (IOException e) {
       throw new StorageException("cannot create artifact " + file + ": " + e, e);
     }
@@ -76,7 +76,7 @@ public final class FileSetWriter implements BackupSink.SetWriter {
     awaitSyncs();
     directories.forEach(FileSetWriter::syncDirectory);
     Path file = dir.resolve(BackupSink.MANIFEST);
-    try (OutputStream out = durable(file, true)) {
+    try (OutputStream out = stream(file, true)) {
       out.write(manifest);
     } catch (IOException e) {
       throw new StorageException("cannot write manifest " + file + ": " + e, e);
@@ -114,42 +114,6 @@ public final class FileSetWriter implements BackupSink.SetWriter {
       throw new IllegalStateException("set " + dir.getFileName() + " is already "
           + (published ? "published" : "aborted"));
     }
-  }
-
-  /**
-   * A stream to a temporary file that is renamed to {@code file} on close and synced in the
-   * background ({@link #awaitSyncs()} waits for it).
-   */
-  private OutputStream artifactStream(Path file) throws IOException {
-    Path partial = file.resolveSibling(file.getFileName() + PARTIAL);
-    FileChannel channel =
-        FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    OutputStream raw = Channels.newOutputStream(channel);
-    return new java.io.BufferedOutputStream(
-        new java.io.FilterOutputStream(raw) {
-          private boolean closed;
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
-
-          @Override
-          public void close() throws IOException {
-            if (closed) {
-              return;
-            }
-            closed = true;
-            try {
-              Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-              channel.close();
-              throw e;
-            }
-            syncLater(file, channel);
-          }
-        },
-        256 * 1024);
   }
 
   private void syncLater(Path file, FileChannel channel) {
@@ -208,10 +172,11 @@ public final class FileSetWriter implements BackupSink.SetWriter {
   }
 
   /**
-   * A stream to a temporary file that is synced and renamed to {@code file} on close; the
-   * directory is synced after the rename when {@code syncDir}.
+   * A stream to a temporary file that is renamed to {@code file} on close. An artifact is synced
+   * in the background ({@link #awaitSyncs()} waits for it); the manifest ({@code manifest}) is
+   * synced before the rename, and its directory after.
    */
-  private static OutputStream durable(Path file, boolean syncDir) throws IOException {
+  private OutputStream stream(Path file, boolean manifest) throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + PARTIAL);
     FileChannel channel =
         FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -231,13 +196,21 @@ public final class FileSetWriter implements BackupSink.SetWriter {
               return;
             }
             closed = true;
-            try (channel) {
-              channel.force(true);
-            }
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            if (syncDir) {
+            if (manifest) {
+              try (channel) {
+                channel.force(true);
+              }
+              Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
               syncDirectory(file.getParent());
+              return;
             }
+            try {
+              Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+              channel.close();
+              throw e;
+            }
+            syncLater(file, channel);
           }
         },
         256 * 1024);

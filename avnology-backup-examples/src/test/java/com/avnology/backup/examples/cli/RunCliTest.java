@@ -91,31 +91,11 @@ final class RunCliTest {
         retention: { keep-last: 2 }
         http: { port: 0 }
         """);
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        Main.class.getName(), "run", "--config", file.toString()).redirectErrorStream(true);
-    pb.environment().put("SINK_DIR", sinkDir.toString());
-    Process child = pb.start();
+    Process child = sidecar(file, sinkDir);
     StringBuffer out = new StringBuffer();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          out.append(line).append('\n');
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    });
-    reader.start();
+    Thread reader = read(child, out);
     try {
-      Pattern metricsAt = Pattern.compile("metrics on (http://localhost:\\d+)/metrics");
-      waitUntil(() -> metricsAt.matcher(out).find(), child, out);
-      Matcher m = metricsAt.matcher(out);
-      assertThat(m.find()).isTrue();
-      String base = m.group(1);
+      String base = metricsBase(child, out);
       Pattern successes =
           Pattern.compile("avnology_backup_successes_total\\{job=\"certs\"} (\\d+)");
       waitUntil(() -> {
@@ -166,13 +146,7 @@ final class RunCliTest {
               test-restore: { scratch: "SCRATCH" }
           http: { port: 0 }
           """.replace("SCRATCH", TestPg.url(pg, "postgres")));
-      ProcessBuilder pb = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"),
-          "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-          Main.class.getName(), "run", "--config", file.toString()).redirectErrorStream(true);
-      pb.environment().put("SINK_DIR", sinkDir.toString());
-      Process child = pb.start();
+      Process child = sidecar(file, sinkDir);
       StringBuffer out = new StringBuffer();
       Thread reader = read(child, out);
       try {
@@ -225,6 +199,17 @@ final class RunCliTest {
       assertThat(job.get("failuresInARow").asInt()).isPositive();
       assertThat(job.get("runs").asInt()).isGreaterThanOrEqualTo(3);
     }
+  }
+
+  /** {@code run --config file} in a JVM of its own, with SINK_DIR set to {@code sinkDir}. */
+  private static Process sidecar(Path file, Path sinkDir) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+        Main.class.getName(), "run", "--config", file.toString()).redirectErrorStream(true);
+    pb.environment().put("SINK_DIR", sinkDir.toString());
+    return pb.start();
   }
 
   private static Thread read(Process child, StringBuffer out) {

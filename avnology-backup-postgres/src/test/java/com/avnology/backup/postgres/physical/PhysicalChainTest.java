@@ -1,5 +1,8 @@
 package com.avnology.backup.postgres.physical;
 
+import static com.avnology.backup.postgres.physical.PhysicalTesting.now;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.query;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,12 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -386,26 +384,5 @@ final class PhysicalChainTest {
     return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(fresh)
         .setServerConfig("unix_socket_directories", sockets.toString())
         .setPGStartupWait(Duration.ofSeconds(60)).start();
-  }
-
-  private static void sql(EmbeddedPostgres server, String... statements) throws SQLException {
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
-  }
-
-  private static List<String> query(EmbeddedPostgres server, String sql) throws SQLException {
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows;
-    }
   }
 }

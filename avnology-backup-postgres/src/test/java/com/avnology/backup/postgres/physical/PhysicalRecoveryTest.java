@@ -1,5 +1,10 @@
 package com.avnology.backup.postgres.physical;
 
+import static com.avnology.backup.postgres.physical.PhysicalTesting.archiveEverything;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.awaitPromotion;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.query;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.sql;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.walScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,13 +24,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +51,7 @@ final class PhysicalRecoveryTest {
   static void backUpThenWriteAandB() throws Exception {
     sinkRoot = dir.resolve("sink");
     dataDirectory = dir.resolve("source");
-    script = walScript();
+    script = walScript(dir);
     source = server(dataDirectory, true, "on");
     sql(source, "ALTER SYSTEM SET archive_command = '" + script + " push %p " + sinkRoot + "'",
         "SELECT pg_reload_conf()",
@@ -73,7 +73,7 @@ final class PhysicalRecoveryTest {
     sql(source, "SELECT pg_create_restore_point('after_a')");
     Thread.sleep(20);
     sql(source, "INSERT INTO t (tag) SELECT 'B' FROM generate_series(1, 100)");
-    archiveEverything();
+    archiveEverything(source);
   }
 
   @AfterAll
@@ -304,32 +304,6 @@ final class PhysicalRecoveryTest {
     }
   }
 
-  private static void awaitPromotion(EmbeddedPostgres server) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (query(server, "SELECT pg_is_in_recovery()::text").get(0).equals("true")) {
-      assertThat(System.nanoTime()).as("promoted within 60 s").isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
-  private static void archiveEverything() throws Exception {
-    String last = query(source, "SELECT pg_walfile_name(pg_current_wal_lsn())").get(0);
-    sql(source, "SELECT pg_switch_wal()");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      List<String> row = query(source, "SELECT coalesce(last_archived_wal, '') || ' '"
-          + " || coalesce(last_failed_wal, '-') FROM pg_stat_archiver");
-      String archived = row.get(0).split(" ")[0];
-      if (archived.compareTo(last) >= 0 && !archived.endsWith(".backup")
-          || archived.startsWith(last)) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("archived %s within 60 s: %s", last, row)
-          .isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
   private static EmbeddedPostgres server(Path data, boolean fresh, String archiveMode)
       throws IOException {
     Path sockets = Files.createDirectories(dir.resolve("sockets"));
@@ -341,37 +315,5 @@ final class PhysicalRecoveryTest {
         .setServerConfig("max_wal_senders", "2")
         .setPGStartupWait(Duration.ofSeconds(60))
         .start();
-  }
-
-  /** A shell script running {@link WalCommandMain} in a new JVM with this test's class path. */
-  private static Path walScript() throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path file = dir.resolve("wal.sh");
-    Files.writeString(file, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1"
-        + " -XX:+UseSerialGC -Xshare:auto -cp '" + System.getProperty("java.class.path") + "' "
-        + WalCommandMain.class.getName() + " \"$@\"\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return file;
-  }
-
-  private static void sql(EmbeddedPostgres server, String... statements) throws SQLException {
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
-  }
-
-  private static List<String> query(EmbeddedPostgres server, String sql) throws SQLException {
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows;
-    }
   }
 }

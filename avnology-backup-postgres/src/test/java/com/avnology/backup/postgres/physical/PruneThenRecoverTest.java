@@ -1,5 +1,11 @@
 package com.avnology.backup.postgres.physical;
 
+import static com.avnology.backup.postgres.physical.PhysicalTesting.archiveEverything;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.awaitPromotion;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.now;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.query;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.sql;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.walScript;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.Backup;
@@ -14,11 +20,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ final class PruneThenRecoverTest {
     Path sinkRoot = dir.resolve("sink");
     FileSystemSink sink = FileSystemSink.of(sinkRoot);
     Path data = dir.resolve("source");
-    Path script = walScript();
+    Path script = walScript(dir);
     List<String> sets = new ArrayList<>();
     Instant windowStart;
     Instant target;
@@ -92,11 +93,7 @@ final class PruneThenRecoverTest {
             .recovery(RecoveryTarget.time(target)).build())
         .build().execute();
     try (EmbeddedPostgres server = server(restored, false, "off")) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (query(server, "SELECT pg_is_in_recovery()::text").get(0).equals("true")) {
-        assertThat(System.nanoTime()).as("promoted within 60 s").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      awaitPromotion(server);
       assertThat(query(server, "SELECT tag || '=' || count(*) FROM t GROUP BY tag ORDER BY tag"))
           .containsExactly("r0=10", "r1=10", "r2=10");
     }
@@ -113,27 +110,6 @@ final class PruneThenRecoverTest {
         .map(n -> n.substring(0, 24)).sorted().toList();
   }
 
-  private static Instant now(EmbeddedPostgres server) throws SQLException {
-    return Instant.parse(query(server, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
-        + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").get(0));
-  }
-
-  private static void archiveEverything(EmbeddedPostgres source) throws Exception {
-    String last = query(source, "SELECT pg_walfile_name(pg_current_wal_lsn())").get(0);
-    sql(source, "SELECT pg_switch_wal()");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      String archived = query(source, "SELECT coalesce(last_archived_wal, '')"
-          + " FROM pg_stat_archiver").get(0);
-      if (archived.compareTo(last) >= 0 && !archived.endsWith(".backup")
-          || archived.startsWith(last)) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("archived %s within 60 s", last).isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
   private EmbeddedPostgres server(Path data, boolean fresh, String archiveMode)
       throws IOException {
     Path sockets = Files.createDirectories(dir.resolve("sockets"));
@@ -144,36 +120,5 @@ final class PruneThenRecoverTest {
         .setServerConfig("archive_mode", archiveMode)
         .setPGStartupWait(Duration.ofSeconds(60))
         .start();
-  }
-
-  private Path walScript() throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path file = dir.resolve("wal.sh");
-    Files.writeString(file, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1"
-        + " -XX:+UseSerialGC -Xshare:auto -cp '" + System.getProperty("java.class.path") + "' "
-        + WalCommandMain.class.getName() + " \"$@\"\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return file;
-  }
-
-  private static void sql(EmbeddedPostgres server, String... statements) throws SQLException {
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
-  }
-
-  private static List<String> query(EmbeddedPostgres server, String sql) throws SQLException {
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows;
-    }
   }
 }

@@ -1,5 +1,9 @@
 package com.avnology.backup.postgres.physical;
 
+import static com.avnology.backup.postgres.physical.PhysicalTesting.now;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.query;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.sql;
+import static com.avnology.backup.postgres.physical.PhysicalTesting.walScript;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.Backup;
@@ -10,14 +14,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -204,7 +205,7 @@ final class WalStreamerTest {
     Path restored = dir.resolve("restored-" + label);
     RestorePlan.from(FileSystemSink.of(sink)).set(setId)
         .target(PhysicalTarget.restoreBuilder(restored)
-            .restoreCommand(walScript() + " get %f %p " + sink).recovery(target).build())
+            .restoreCommand(walScript(dir) + " get %f %p " + sink).recovery(target).build())
         .build().execute();
     return restored;
   }
@@ -234,49 +235,11 @@ final class WalStreamerTest {
     return b.start();
   }
 
-  private Path walScript() throws IOException {
-    Path file = dir.resolve("wal.sh");
-    if (!Files.exists(file)) {
-      String java = ProcessHandle.current().info().command().orElse("java");
-      Files.writeString(file, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1"
-          + " -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "' "
-          + WalCommandMain.class.getName() + " \"$@\"\n");
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    return file;
-  }
-
-  private static Instant now(EmbeddedPostgres pg) throws SQLException {
-    return Instant.parse(query(pg, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
-        + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").get(0));
-  }
-
   private static void closeQuietly(EmbeddedPostgres pg) {
     try {
       pg.close();
     } catch (IOException | RuntimeException e) {
       // the server was stopped under it
-    }
-  }
-
-  private static void sql(EmbeddedPostgres pg, String... statements) throws SQLException {
-    try (Connection c = pg.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
-  }
-
-  private static List<String> query(EmbeddedPostgres pg, String sql) throws SQLException {
-    try (Connection c = pg.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(rs.getString(1));
-      }
-      return rows;
     }
   }
 }
