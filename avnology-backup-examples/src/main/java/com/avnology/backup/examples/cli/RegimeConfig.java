@@ -27,7 +27,9 @@ final class RegimeConfig {
   private static final Set<String> TOP = Set.of("sink", "jobs", "retention", "http",
       "coordination", "encryption");
   private static final Set<String> JOB = Set.of("name", "every", "cron", "postgres", "volumes",
-      "buckets", "mirror", "physical", "test-restore");
+      "buckets", "mirror", "physical", "test-restore", "wal-stream");
+  private static final Set<String> WAL_STREAM = Set.of("postgres", "slot", "create-slot",
+      "synchronous", "application-name");
   private static final Set<String> PHYSICAL = Set.of("postgres", "data-dir", "incremental",
       "delta", "jobs");
   private static final Set<String> TEST_RESTORE = Set.of("scratch");
@@ -44,13 +46,23 @@ final class RegimeConfig {
   record Physical(String postgres, Path dataDir, boolean incremental, boolean delta,
       OptionalInt jobs) {}
 
+  /** A wal-stream job's server and slot. */
+  record WalStream(String postgres, String slot, boolean createSlot, boolean synchronous,
+      String applicationName) {}
+
   /**
-   * One job of the file: backups (postgres, volumes, buckets in one set; or physical), a mirror,
+   * One job of the file: a continuous WAL stream (walStream; no schedule), backups (postgres, volumes, buckets in one set; or physical), a mirror,
    * or a test restore (testRestore: the scratch server's JDBC URL).
    */
   record JobSpec(String name, Schedule schedule, Optional<String> postgres,
       Map<String, Path> volumes, Map<String, String> buckets, Optional<Mirror> mirror,
-      Optional<Physical> physical, Optional<String> testRestore) {}
+      Optional<Physical> physical, Optional<String> testRestore, Optional<WalStream> walStream) {
+
+    /** @return the schedule as text, or "continuous" for a WAL stream */
+    String when() {
+      return schedule == null ? "continuous" : schedule.toString();
+    }
+  }
 
   final String sink;
   final List<JobSpec> jobs;
@@ -159,6 +171,24 @@ final class RegimeConfig {
       String name = text(path + ".name", node.get("name"), true);
       String every = text(path + ".every", node.get("every"), false);
       String cron = text(path + ".cron", node.get("cron"), false);
+      if (node.get("wal-stream") != null) {
+        JsonNode w = node.get("wal-stream");
+        keys(path + ".wal-stream", w, WAL_STREAM);
+        if (every != null || cron != null || node.size() != 2) {
+          throw new Invalid(path + " (" + name + "): a wal-stream job streams continuously and"
+              + " does nothing else: give it only name and wal-stream (no every or cron)");
+        }
+        String slot = text(path + ".wal-stream.slot", w.get("slot"), false);
+        String app = text(path + ".wal-stream.application-name", w.get("application-name"),
+            false);
+        return new JobSpec(name, null, Optional.empty(), Map.of(), Map.of(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.of(new WalStream(
+                text(path + ".wal-stream.postgres", w.get("postgres"), true),
+                slot == null ? "avnology_wal" : slot,
+                bool(path + ".wal-stream.create-slot", w.get("create-slot")),
+                bool(path + ".wal-stream.synchronous", w.get("synchronous")),
+                app == null ? "avnology_wal" : app)));
+      }
       if ((every == null) == (cron == null)) {
         throw new Invalid(path + ": give every (such as 6h) or cron (such as \"0 3 * * *\"),"
             + " one of them");
@@ -207,7 +237,7 @@ final class RegimeConfig {
             + " of its own");
       }
       return new JobSpec(name, schedule, postgres, volumes, buckets, mirror, physical,
-          testRestore);
+          testRestore, Optional.empty());
     }
 
     boolean bool(String path, JsonNode node) {

@@ -27,8 +27,16 @@ final class RegimeHttp implements AutoCloseable {
     this.server = server;
   }
 
-  static RegimeHttp start(int port, Scheduler scheduler, List<String> jobs) throws IOException {
+  static RegimeHttp start(int port, Scheduler scheduler, List<String> jobs,
+      List<WalStreamJob> streams) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (WalStreamJob w : streams) {
+      Gauge.builder("avnology_backup_wal_stream_up", w, s -> s.up() ? 1 : 0)
+          .tag("job", w.name()).description("1 while the job streams WAL").register(registry);
+      FunctionCounter.builder("avnology_backup_wal_stream_segments", w, s -> s.segments())
+          .tag("job", w.name()).description("Complete WAL segments stored by runs that ended")
+          .register(registry);
+    }
     for (String job : jobs) {
       gauge(registry, "avnology_backup_last_success_timestamp_seconds", job, scheduler,
           s -> s.lastSuccess().map(r -> r.finishedAt().toEpochMilli() / 1000.0).orElse(0.0),
@@ -54,9 +62,12 @@ final class RegimeHttp implements AutoCloseable {
     server.createContext("/metrics", ex -> reply(ex, 200, registry.scrape(),
         "text/plain; version=0.0.4; charset=utf-8"));
     server.createContext("/health", ex -> {
-      List<String> late = scheduler.status().stream().filter(s -> !s.healthy())
-          .map(s -> s.job() + " (last success: " + s.lastSuccess().map(r -> r.finishedAt()
-              .toString()).orElse("none") + ")").toList();
+      List<String> late = new java.util.ArrayList<>(scheduler == null ? List.of()
+          : scheduler.status().stream().filter(s -> !s.healthy())
+              .map(s -> s.job() + " (last success: " + s.lastSuccess().map(r -> r.finishedAt()
+                  .toString()).orElse("none") + ")").toList());
+      streams.stream().filter(w -> !w.up()).forEach(w -> late.add(w.name() + " (not streaming"
+          + (w.lastFailure() == null ? "" : ": " + w.lastFailure()) + ")"));
       reply(ex, late.isEmpty() ? 200 : 503, late.isEmpty() ? "ok\n"
           : "unhealthy: " + String.join(", ", late) + "\n", "text/plain; charset=utf-8");
     });

@@ -9,6 +9,8 @@ import com.avnology.backup.VolumeTarget;
 import com.avnology.backup.postgres.PostgresTarget;
 import com.avnology.backup.postgres.TestRestore;
 import com.avnology.backup.postgres.physical.PhysicalTarget;
+import com.avnology.backup.postgres.physical.WalArchive;
+import com.avnology.backup.postgres.physical.WalStreamer;
 import com.avnology.backup.s3.BucketMirror;
 import com.avnology.backup.s3.BucketTarget;
 import com.avnology.backup.schedule.JdbcRunCoordinator;
@@ -35,9 +37,11 @@ import picocli.CommandLine.Spec;
     description = {"Runs the backup regime of a YAML file as one long-running process: its jobs"
         + " on their schedules (every: 6h or cron: \"0 3 * * *\"), retention after each"
         + " successful backup, and GET /metrics (Prometheus) and GET /health on http.port."
-        + " ${VAR} in the file comes from the environment (secrets only there). SIGTERM stops"
+        + " $${VAR} in the file comes from the environment (secrets only there). SIGTERM stops"
         + " cleanly: running backups finish and publish, then the process exits 0.",
-        "With coordination: JDBC_URL, replicas run each due run once between them."})
+        "With coordination: JDBC_URL, replicas run each due run once between them.",
+        "A wal-stream job (no schedule) streams WAL for as long as the process runs,"
+            + " restarted after a failure; /health is 503 while it is not streaming."})
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -63,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (check) {
       out.printf("config %s ok: %d jobs %s, sink %s%s%n", config, regime.jobs.size(),
-          regime.jobs.stream().map(j -> j.name() + " (" + j.schedule() + ")").toList(),
+          regime.jobs.stream().map(j -> j.name() + " (" + j.when() + ")").toList(),
           regime.sink.replaceAll("\\?.*", ""),
           regime.retention.map(r -> ", retention " + r).orElse(""));
       return ExitCodes.OK;
@@ -80,10 +84,17 @@ final class RunCommand implements Callable<Integer> {
     });
     Scheduler.Builder builder = Scheduler.builder().coordinator(coordinator(regime))
         .history(sink);
+    List<WalStreamJob> streams = new ArrayList<>();
+    int scheduled = 0;
     for (RegimeConfig.JobSpec spec : regime.jobs) {
-      builder.job(job(spec, sink, regime, encryption));
+      if (spec.walStream().isPresent()) {
+        streams.add(stream(spec.name(), spec.walStream().get(), sink, encryption));
+      } else {
+        builder.job(job(spec, sink, regime, encryption));
+        scheduled++;
+      }
     }
-    Scheduler scheduler = builder.build();
+    Scheduler scheduler = scheduled == 0 ? null : builder.build();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -94,15 +105,24 @@ final class RunCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "avnology-run-shutdown"));
-    scheduler.start();
+    if (scheduler != null) {
+      scheduler.start();
+    }
+    streams.forEach(WalStreamJob::start);
     RegimeHttp http = regime.httpPort.isPresent() ? RegimeHttp.start(
-        regime.httpPort.getAsInt(), scheduler, regime.jobs.stream().map(j -> j.name()).toList())
+        regime.httpPort.getAsInt(), scheduler, regime.jobs.stream()
+            .filter(j -> j.walStream().isEmpty()).map(j -> j.name()).toList(), streams)
         : null;
     out.printf("running %d jobs from %s%s%n", regime.jobs.size(), config,
         http == null ? "" : "; metrics on http://localhost:" + http.port() + "/metrics");
     out.flush();
     stop.await();
-    scheduler.close();
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    for (WalStreamJob w : streams) {
+      w.stop();
+    }
     if (http != null) {
       http.close();
     }
@@ -168,6 +188,21 @@ final class RunCommand implements Callable<Integer> {
     Job.Builder job = Job.backup(spec.name(), spec.schedule(), backup.build());
     regime.retention.ifPresent(job::retention);
     return job.build();
+  }
+
+  private static WalStreamJob stream(String name, RegimeConfig.WalStream w, BackupSink sink,
+      Optional<Encryption> encryption) {
+    java.util.Properties properties = new java.util.Properties();
+    String password = System.getenv("PGPASSWORD");
+    if (password != null && !w.postgres().toLowerCase(java.util.Locale.ROOT)
+        .contains("password=")) {
+      properties.setProperty("password", password);
+    }
+    WalArchive archive = encryption.map(e -> WalArchive.of(sink, e))
+        .orElseGet(() -> WalArchive.of(sink));
+    return new WalStreamJob(name, WalStreamer.builder(w.postgres(), archive).slot(w.slot())
+        .createSlot(w.createSlot()).synchronous(w.synchronous())
+        .applicationName(w.applicationName()).properties(properties).build());
   }
 
   /**

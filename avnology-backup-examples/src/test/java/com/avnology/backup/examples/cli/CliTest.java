@@ -60,6 +60,7 @@ final class CliTest {
     assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
         .doesNotContain("picocli WARN");
     assertThat(cli("wal-get", "--help").out()).contains("%f %p");
+    assertThat(cli("run", "--help").out()).contains("${VAR} in the file");
   }
 
   @Test

@@ -71,7 +71,8 @@ final class RunCliTest {
 
     assertThat(badKey.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(badKey.err()).contains("config " + typo + ": unknown key jobs[0].evry (known:"
-        + " buckets, cron, every, mirror, name, physical, postgres, test-restore, volumes)");
+        + " buckets, cron, every, mirror, name, physical, postgres, test-restore, volumes,"
+        + " wal-stream)");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).contains(": jobs[0].postgres: environment variable"
         + " AVNOLOGY_TEST_UNSET_7Q is not set (the file says ${AVNOLOGY_TEST_UNSET_7Q}); set it,"
@@ -198,6 +199,62 @@ final class RunCliTest {
       assertThat(job.get("lastSuccess").get("succeeded").asBoolean()).isTrue();
       assertThat(job.get("failuresInARow").asInt()).isPositive();
       assertThat(job.get("runs").asInt()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void run_walStreamJob_streamsUntilSigterm_healthFollowsIt() throws Exception {
+    Path sinkDir = tmp.resolve("wal-backups");
+    try (var pg = TestPg.start("run-cli-wal")) {
+      Path file = config("""
+          sink: file:${SINK_DIR}
+          jobs:
+            - name: wal
+              wal-stream: { postgres: "URL", slot: sidecar_slot, create-slot: true }
+          http: { port: 0 }
+          """.replace("URL", TestPg.url(pg, "postgres")));
+      assertThat(RegimeConfig.read(file, java.util.Map.of("SINK_DIR", "/x")::get).jobs)
+          .singleElement().satisfies(j -> assertThat(j.when()).isEqualTo("continuous"));
+      Process child = sidecar(file, sinkDir);
+      StringBuffer out = new StringBuffer();
+      Thread reader = read(child, out);
+      try {
+        String base = metricsBase(child, out);
+        waitUntil(() -> get(base + "/metrics").body()
+            .contains("avnology_backup_wal_stream_up{job=\"wal\"} 1"), child, out);
+        waitUntil(() -> {
+          try {
+            return TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_stat_replication"
+                + " WHERE application_name = 'avnology_wal'").equals("1");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, child, out);
+        assertThat(get(base + "/health").statusCode()).isEqualTo(200);
+        TestPg.exec(pg, "postgres", "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g;"
+            + " SELECT pg_switch_wal()");
+        Path wal = sinkDir.resolve("wal/00000001");
+        waitUntil(() -> {
+          try (Stream<Path> files = Files.exists(wal) ? Files.list(wal) : Stream.empty()) {
+            return files.anyMatch(f -> f.getFileName().toString().matches("[0-9A-F]{24}\\.zst"));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }, child, out);
+
+        new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
+        assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        reader.join(10_000);
+        assertThat(child.exitValue()).as(out.toString()).isZero();
+      } finally {
+        child.destroyForcibly();
+      }
+      try (Stream<Path> files = Files.list(sinkDir.resolve("wal/00000001"))) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .anyMatch(n -> n.contains(".partial."));
+      }
+      assertThat(TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_replication_slots"
+          + " WHERE slot_name = 'sidecar_slot'")).isEqualTo("1");
     }
   }
 
