@@ -91,20 +91,20 @@ final class InterruptedRestoreTest {
     RestorePlan.from(sink()).set(setId).target(target.build()).build().execute();
   }
 
+  // SIGINT and SIGTERM take one path (the JVM's shutdown hooks), so each point is reached by one of
+  // them per mode, and by each of them in some mode; SIGKILL, which nothing in the JVM sees, at
+  // every point in every mode.
   @ParameterizedTest(name = "{0} clean={1} {2} at {3}")
   @CsvSource({
-      "IN_PLACE, false, INT, pre-data", "IN_PLACE, false, INT, copy", "IN_PLACE, false, INT, index",
-      "IN_PLACE, false, TERM, pre-data", "IN_PLACE, false, TERM, copy",
-      "IN_PLACE, false, TERM, index",
+      "IN_PLACE, false, INT, pre-data", "IN_PLACE, false, TERM, copy",
+      "IN_PLACE, false, INT, index",
       "IN_PLACE, false, KILL, pre-data", "IN_PLACE, false, KILL, copy",
       "IN_PLACE, false, KILL, index",
-      "SINGLE_TRANSACTION, true, INT, pre-data", "SINGLE_TRANSACTION, true, INT, copy",
-      "SINGLE_TRANSACTION, true, INT, index", "SINGLE_TRANSACTION, true, TERM, pre-data",
-      "SINGLE_TRANSACTION, true, TERM, copy", "SINGLE_TRANSACTION, true, TERM, index",
+      "SINGLE_TRANSACTION, true, TERM, pre-data", "SINGLE_TRANSACTION, true, INT, copy",
+      "SINGLE_TRANSACTION, true, TERM, index",
       "SINGLE_TRANSACTION, true, KILL, pre-data", "SINGLE_TRANSACTION, true, KILL, copy",
       "SINGLE_TRANSACTION, true, KILL, index",
-      "SWAP, false, INT, pre-data", "SWAP, false, INT, copy", "SWAP, false, INT, index",
-      "SWAP, false, TERM, pre-data", "SWAP, false, TERM, copy", "SWAP, false, TERM, index",
+      "SWAP, false, INT, pre-data", "SWAP, false, TERM, copy", "SWAP, false, INT, index",
       "SWAP, false, KILL, pre-data", "SWAP, false, KILL, copy", "SWAP, false, KILL, index"})
   void signalledRestore_neverLosesTheDestination(RestoreMode mode, boolean clean, String signal,
       String point) throws Exception {

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -528,53 +529,80 @@ public final class ArchiveRestore {
 
   /**
    * Applies an entry: in the caller's transaction when there is one, else in one of its own that
-   * starts with the restore's {@linkplain Sessions#local settings}.
+   * starts with the restore's {@linkplain Sessions#local settings}. What the entry sends (BEGIN,
+   * the settings, its definition, its owner, COMMIT) goes to the server as one string, in one
+   * round trip, as pg_restore sends each entry with one {@code PQexec}; a definition with a
+   * SQL-standard function body ({@code BEGIN ATOMIC … END}) goes on its own, because PgJDBC would
+   * glue what follows it to the body.
    */
   private void apply(Connection c, TocEntry e, ShutdownGuard guard) {
     interruptedCheck(guard, e);
     boolean own = false;
     try (Statement s = c.createStatement()) {
       own = c.getAutoCommit();
-      String first = null;
+      List<String> parts = new ArrayList<>(5);
       if (own) {
-        c.setAutoCommit(false);
-        first = local;
+        parts.add("BEGIN");
+        parts.add(local);
       }
       if (e.tableAm() != null && !e.tableAm().isEmpty()
           && (own || !e.tableAm().equals(tableAmInTransaction.get(c)))) {
-        String am = "SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm());
-        first = first == null ? am : first + ";" + am;
+        parts.add("SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm()));
         if (!own) {
           tableAmInTransaction.put(c, e.tableAm());
         }
       }
-      if (first != null) {
-        s.execute(first);
+      String defn = e.defn() != null && !e.defn().isBlank() ? e.defn() : null;
+      if (defn != null && BEGIN_ATOMIC.matcher(defn).find()) {
+        if (!parts.isEmpty()) {
+          s.execute(joined(parts));
+          parts.clear();
+        }
+        s.execute(defn);
+        defn = null;
       }
-      if (e.defn() != null && !e.defn().isBlank()) {
-        // on its own: PgJDBC splits a string of several statements itself, and would split a
-        // SQL-standard function body (BEGIN ATOMIC … END) at its semicolons
-        s.execute(e.defn());
+      if (defn != null) {
+        parts.add(defn);
       }
       if (!options.noOwner()) {
-        var owner = OwnerStatements.of(e);
-        if (owner.isPresent()) {
-          s.execute(owner.get());
-        }
+        OwnerStatements.of(e).ifPresent(parts::add);
       }
       if (own) {
-        c.commit();
+        parts.add("COMMIT");
+      }
+      if (!parts.isEmpty()) {
+        s.execute(joined(parts));
       }
       progress.entryDone();
     } catch (SQLException ex) {
       if (own) {
-        rollbackQuietly(c);
+        endFailedTransaction(c);
       }
       throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
-    } finally {
-      if (own) {
-        autocommit(c);
-      }
+    }
+  }
+
+  private static final Pattern BEGIN_ATOMIC =
+      Pattern.compile("(?i)\\bBEGIN\\s+ATOMIC\\b");
+
+  /**
+   * Statements joined into one string for one round trip; each ends on a line of its own, so that
+   * a definition that ends in a line comment does not swallow what follows.
+   */
+  private static String joined(List<String> parts) {
+    StringBuilder sql = new StringBuilder();
+    for (String p : parts) {
+      sql.append(p).append("\n;\n");
+    }
+    return sql.toString();
+  }
+
+  /** Ends a transaction of an entry's own that failed (autocommit is on: no rollback()). */
+  private static void endFailedTransaction(Connection c) {
+    try (Statement s = c.createStatement()) {
+      s.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // the connection is broken, and its transaction with it; the failure matters more
     }
   }
 
