@@ -60,8 +60,10 @@ public final class FileSetWriter implements BackupSink.SetWriter {
       throw new IllegalArgumentException("artifact " + path + " already exists in " + dir);
     }
     try {
-      Files.createDirectories(file.getParent());
-      directories.add(file.getParent());
+      if (!directories.contains(file.getParent())) {
+        Files.createDirectories(file.getParent());
+        directories.add(file.getParent());
+      }
       return stream(file, false);
     } catch (IOException e) {
       throw new StorageException("cannot create artifact " + file + ": " + e, e);

@@ -5,6 +5,8 @@ import com.avnology.backup.Manifest;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.RestoreContext;
 import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The {@link RestoreContext} one target sees during a restore. Thread-safe. */
 public final class RestoreRun implements RestoreContext {
@@ -12,6 +14,8 @@ public final class RestoreRun implements RestoreContext {
   private final Manifest.Target target;
   private final BackupSink.SetReader reader;
   private final ProgressTracker progress;
+  /** The target's artifacts by path (a restore opens thousands). */
+  private final Map<String, Manifest.Artifact> byPath;
   private final SetKeys keys;
   private final OtherSets others;
 
@@ -54,6 +58,11 @@ public final class RestoreRun implements RestoreContext {
     this.target = target;
     this.reader = reader;
     this.progress = progress;
+    Map<String, Manifest.Artifact> paths = new HashMap<>();
+    for (Manifest.Artifact a : target.artifacts()) {
+      paths.putIfAbsent(a.path(), a);
+    }
+    this.byPath = paths;
   }
 
   @Override
@@ -69,15 +78,11 @@ public final class RestoreRun implements RestoreContext {
   @Override
   public InputStream open(String path) {
     String full = target.kind() + "/" + path;
-    Manifest.Artifact artifact =
-        target.artifacts().stream()
-            .filter(a -> a.path().equals(full))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new NotFoundException(
-                        "set " + setId + " has no artifact " + full + " for " + target.kind()
-                            + "/" + target.name()));
+    Manifest.Artifact artifact = byPath.get(full);
+    if (artifact == null) {
+      throw new NotFoundException("set " + setId + " has no artifact " + full + " for "
+          + target.kind() + "/" + target.name());
+    }
     InputStream stored = new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
     return keys == null ? stored : new DecryptingInputStream(stored, keys, full);
   }

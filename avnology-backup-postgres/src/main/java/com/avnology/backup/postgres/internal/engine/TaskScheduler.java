@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Hands tasks to worker threads the way {@code pg_restore -j} does: a task is ready when every
@@ -34,7 +35,18 @@ public final class TaskScheduler<T> {
       int id, Collection<Integer> deps, Set<String> locks, boolean exclusive, long weight,
       int order, T payload) {}
 
+  private static final Comparator<Task<?>> PRIORITY =
+      Comparator.<Task<?>>comparingLong(t -> -t.weight()).thenComparingInt(Task::order)
+          .thenComparingInt(Task::id);
+
+  /** Tasks not handed out yet. */
   private final Map<Integer, Task<T>> pending = new HashMap<>();
+  /** Pending tasks whose dependencies are all done, in the order they are preferred. */
+  private final TreeSet<Task<T>> ready = new TreeSet<>(PRIORITY);
+  /** For a pending task, how many of its dependencies are not done. */
+  private final Map<Integer, Integer> waitingFor = new HashMap<>();
+  /** For a task, the pending tasks that wait for it. */
+  private final Map<Integer, List<Task<T>>> dependents = new HashMap<>();
   private final Set<Integer> unfinished = new HashSet<>();
   private final List<Task<T>> running = new ArrayList<>();
   private Throwable failure;
@@ -42,8 +54,24 @@ public final class TaskScheduler<T> {
   /** @param tasks the tasks to schedule */
   public TaskScheduler(Collection<Task<T>> tasks) {
     for (Task<T> t : tasks) {
-      pending.put(t.id(), t);
+      if (pending.put(t.id(), t) != null) {
+        throw new IllegalArgumentException("two tasks with id " + t.id());
+      }
       unfinished.add(t.id());
+    }
+    for (Task<T> t : tasks) {
+      int waiting = 0;
+      for (Integer dep : new HashSet<>(t.deps())) {
+        if (pending.containsKey(dep) && dep != t.id()) {
+          dependents.computeIfAbsent(dep, k -> new ArrayList<>()).add(t);
+          waiting++;
+        }
+      }
+      if (waiting == 0) {
+        ready.add(t);
+      } else {
+        waitingFor.put(t.id(), waiting);
+      }
     }
   }
 
@@ -58,11 +86,15 @@ public final class TaskScheduler<T> {
       if (failure != null || pending.isEmpty()) {
         return null;
       }
-      Task<T> next = pending.values().stream()
-          .filter(this::ready)
-          .min(Comparator.<Task<T>>comparingLong(t -> -t.weight()).thenComparingInt(Task::order))
-          .orElse(null);
+      Task<T> next = null;
+      for (Task<T> t : ready) {
+        if (!conflicts(t)) {
+          next = t;
+          break;
+        }
+      }
       if (next != null) {
+        ready.remove(next);
         pending.remove(next.id());
         running.add(next);
         return next;
@@ -78,6 +110,14 @@ public final class TaskScheduler<T> {
   public synchronized void done(Task<T> task) {
     running.remove(task);
     unfinished.remove(task.id());
+    for (Task<T> d : dependents.getOrDefault(task.id(), List.of())) {
+      int left = waitingFor.merge(d.id(), -1, Integer::sum);
+      if (left == 0) {
+        waitingFor.remove(d.id());
+        ready.add(d);
+      }
+    }
+    dependents.remove(task.id());
     notifyAll();
   }
 
@@ -108,21 +148,17 @@ public final class TaskScheduler<T> {
     return Set.copyOf(unfinished);
   }
 
-  private boolean ready(Task<T> t) {
-    for (Integer dep : t.deps()) {
-      if (unfinished.contains(dep) && !dep.equals(t.id())) {
-        return false;
-      }
-    }
+  /** Whether a task's locks conflict with a running task's. */
+  private boolean conflicts(Task<T> t) {
     for (Task<T> r : running) {
       if (t.exclusive() || r.exclusive()) {
         for (String lock : t.locks()) {
           if (r.locks().contains(lock)) {
-            return false;
+            return true;
           }
         }
       }
     }
-    return true;
+    return false;
   }
 }
