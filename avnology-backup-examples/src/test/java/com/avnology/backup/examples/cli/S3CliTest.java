@@ -78,6 +78,30 @@ final class S3CliTest {
   }
 
   @Test
+  void walPushThenGet_throughS3_returnsTheSameBytes_andAnAbsentFileExitsOne() throws Exception {
+    String name = "00000001000000000000002A";
+    byte[] data = new byte[1 << 20];
+    new java.util.Random(42).nextBytes(data);
+    Path segment = Files.write(Files.createDirectories(tmp.resolve("pg_wal")).resolve(name), data);
+    String sink = uri("backups", "wal-cli");
+
+    CliTest.Run push = CliTest.cli("wal-push", "--to", sink, segment.toString());
+    assertThat(push.code()).as(push.err()).isZero();
+    Path dest = tmp.resolve("RECOVERYXLOG");
+    CliTest.Run get = CliTest.cli("wal-get", "--from", sink, name, dest.toString());
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(Files.readAllBytes(dest)).isEqualTo(data);
+    // pushed again with the same bytes (an archiver retrying after a crash): accepted
+    assertThat(CliTest.cli("wal-push", "--to", sink, segment.toString()).code()).isZero();
+
+    CliTest.Run absent = CliTest.cli("wal-get", "--from", sink, "00000001000000000000002B",
+        tmp.resolve("other").toString());
+    assertThat(absent.code()).isEqualTo(1);
+    assertThat(absent.err()).contains("WAL file 00000001000000000000002B is not in");
+    assertThat(tmp.resolve("other")).doesNotExist();
+  }
+
+  @Test
   void mirror_withRemove_makesBucketsIdentical_andSecondRunCopiesNothing() throws Exception {
     put("mirror-src", "a.txt", "alpha");
     put("mirror-src", "b.txt", "bravo");
