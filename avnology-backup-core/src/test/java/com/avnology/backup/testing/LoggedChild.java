@@ -32,6 +32,8 @@ public final class LoggedChild {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
         "-Djava.io.tmpdir=" + dir,
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+        "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
         "-Dorg.slf4j.simpleLogger.logFile=" + log,
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));

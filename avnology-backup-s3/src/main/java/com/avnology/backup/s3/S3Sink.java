@@ -12,6 +12,7 @@ import com.avnology.backup.s3.internal.S3SetWriter;
 import com.avnology.backup.s3.internal.StaleSets;
 import io.minio.GetObjectResponse;
 import io.minio.MinioAsyncClient;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -494,12 +500,13 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         throw new IllegalStateException("no credentials for endpoint " + endpoint
             + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
       }
+      long ms = (timeout == null ? Duration.ofSeconds(60) : timeout).toMillis();
       MinioAsyncClient made = MinioAsyncClient.builder()
           .endpoint(endpoint.toString())
           .credentials(credentials.accessKey(), credentials.secretKey())
           .region(region == null ? "us-east-1" : region)
+          .httpClient(daemonHttpClient(ms), true)
           .build();
-      long ms = (timeout == null ? Duration.ofSeconds(60) : timeout).toMillis();
       made.setTimeout(ms, ms, ms);
       if (pathStyle == null || pathStyle) {
         made.disableVirtualStyleEndpoint();
@@ -507,6 +514,23 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         made.enableVirtualStyleEndpoint();
       }
       return new S3Sink(this, made, true);
+    }
+
+    /**
+     * The MinIO SDK's default HTTP client, with a dispatcher whose threads are daemons: OkHttp's
+     * own are not, and keep a JVM alive for a minute after its main method returned (every call
+     * of this library waits for its requests, so none is cut short).
+     */
+    private static OkHttpClient daemonHttpClient(long timeoutMs) {
+      ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
+          TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "avnology-s3-http");
+            t.setDaemon(true);
+            return t;
+          });
+      return HttpUtils.newDefaultHttpClient(timeoutMs, timeoutMs, timeoutMs).newBuilder()
+          .dispatcher(new Dispatcher(executor))
+          .build();
     }
   }
 }

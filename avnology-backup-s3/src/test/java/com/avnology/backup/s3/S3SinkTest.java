@@ -78,6 +78,27 @@ final class S3SinkTest {
   }
 
   @Test
+  void sinkBuiltFromAnEndpoint_leavesNoThreadThatKeepsTheJvmAlive() throws IOException {
+    Path source = Files.createDirectories(tmp.resolve("small"));
+    Files.writeString(source.resolve("a.txt"), "a");
+    try (S3Sink sink = sink("threads")) {
+      // the test's own MinIO clients (S3Server's) run on OkHttp's non-daemon threads
+      java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+      Backup.builder().target(VolumeTarget.of("v", source)).sink(sink).build().run();
+      // the sink's HTTP threads are still alive (idle) here: OkHttp's own would be non-daemon
+      // and hold the JVM for a minute after main returns
+      assertThat(Thread.getAllStackTraces().keySet())
+          // (S3Proxy, the server, starts request threads of its own)
+          .filteredOn(t -> t.isAlive() && !t.isDaemon() && !before.contains(t)
+              && !t.getName().startsWith("S3Proxy"))
+          .extracting(Thread::getName)
+          .isEmpty();
+      assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+          .anyMatch(n -> n.startsWith("avnology-s3-http"));
+    }
+  }
+
+  @Test
   void list_unpublishedAndAbortedSets_areNotListedAndAbortLeavesNothing() throws IOException {
     try (S3Sink sink = sink("")) {
       String older = "20260101T000000.000Z-aaaaaa";
