@@ -31,8 +31,8 @@ public interface BackupSink {
 
   /**
    * @return ids of published sets, newest first
-   * @throws NotFoundException if the sink itself (its root directory, its bucket) does not exist:
-   *     a mistyped sink must not look like an empty one
+   * @throws NotFoundException if the sink itself (its root directory, its bucket) does not exist: a
+   *     mistyped sink must not look like an empty one
    * @throws StorageException if the sink cannot be read
    */
   List<String> list();
@@ -67,8 +67,11 @@ public interface BackupSink {
    * @throws StorageException if the object cannot be stored, or the sink cannot store objects
    */
   default boolean putObjectIfAbsent(String key, InputStream content) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
@@ -77,8 +80,11 @@ public interface BackupSink {
    * @throws StorageException if it cannot be read, or the sink cannot store objects
    */
   default Optional<InputStream> openObject(String key) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
@@ -87,13 +93,16 @@ public interface BackupSink {
    * @throws StorageException if the sink cannot be read, or cannot store objects
    */
   default List<String> listObjects(String prefix) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
-   * Deletes objects stored outside the sets, such as archived WAL that retention expired. Keys
-   * that do not exist are skipped.
+   * Deletes objects stored outside the sets, such as archived WAL that retention expired. Keys that
+   * do not exist are skipped.
    *
    * <p>Added for retention; sinks that do not override it cannot hold a WAL archive.
    *
@@ -102,8 +111,11 @@ public interface BackupSink {
    * @throws StorageException if an object cannot be deleted, or the sink cannot store objects
    */
   default void deleteObjects(List<String> keys) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**

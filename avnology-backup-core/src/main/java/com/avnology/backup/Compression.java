@@ -32,7 +32,9 @@ public final class Compression {
       this.suffix = suffix;
     }
 
-    /** @return the file-name suffix, such as {@code ".zst"}, or {@code ""} for none */
+    /**
+     * @return the file-name suffix, such as {@code ".zst"}, or {@code ""} for none
+     */
     public String suffix() {
       return suffix;
     }
@@ -51,7 +53,9 @@ public final class Compression {
     this.workers = workers;
   }
 
-  /** @return no compression */
+  /**
+   * @return no compression
+   */
   public static Compression none() {
     return NONE;
   }
@@ -126,22 +130,30 @@ public final class Compression {
     return new Compression(algorithm, level, count);
   }
 
-  /** @return the algorithm */
+  /**
+   * @return the algorithm
+   */
   public Algorithm algorithm() {
     return algorithm;
   }
 
-  /** @return the level (0 for none) */
+  /**
+   * @return the level (0 for none)
+   */
   public int level() {
     return level;
   }
 
-  /** @return zstd worker threads (0 for none) */
+  /**
+   * @return zstd worker threads (0 for none)
+   */
   public int workers() {
     return workers;
   }
 
-  /** @return the file-name suffix, such as {@code ".zst"} */
+  /**
+   * @return the file-name suffix, such as {@code ".zst"}
+   */
   public String suffix() {
     return algorithm.suffix();
   }
@@ -180,9 +192,9 @@ public final class Compression {
 
   /**
    * As {@link #compress(OutputStream)}, but with zstd every {@code flush()} of the result ends a
-   * frame, so that the bytes written after it decompress on their own from that position: a
-   * reader that knows where a piece starts and how long it is can decompress just that piece.
-   * Gzip and none are as {@link #compress(OutputStream)}.
+   * frame, so that the bytes written after it decompress on their own from that position: a reader
+   * that knows where a piece starts and how long it is can decompress just that piece. Gzip and
+   * none are as {@link #compress(OutputStream)}.
    *
    * @param out where compressed bytes go
    * @return the stream to write uncompressed bytes to
@@ -220,7 +232,9 @@ public final class Compression {
     }
   }
 
-  /** @return the text form, such as {@code zstd:3} */
+  /**
+   * @return the text form, such as {@code zstd:3}
+   */
   @Override
   public String toString() {
     String name = algorithm.name().toLowerCase(Locale.ROOT);

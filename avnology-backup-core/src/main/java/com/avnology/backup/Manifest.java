@@ -55,17 +55,23 @@ public record Manifest(
     return new Builder(requireNonNull(id, "null id"));
   }
 
-  /** @return true if the set's artifacts are encrypted (see {@link #encryption()}) */
+  /**
+   * @return true if the set's artifacts are encrypted (see {@link #encryption()})
+   */
   public boolean encrypted() {
     return encryption != null;
   }
 
-  /** @return the time the backup took */
+  /**
+   * @return the time the backup took
+   */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }
 
-  /** @return the stored size of all artifacts, in bytes */
+  /**
+   * @return the stored size of all artifacts, in bytes
+   */
   public long totalSize() {
     return targets.stream().flatMap(t -> t.artifacts().stream()).mapToLong(Artifact::size).sum();
   }
@@ -76,9 +82,7 @@ public record Manifest(
    * @return that target's entry, if the set holds it
    */
   public Optional<Target> target(String kind, String name) {
-    return targets.stream()
-        .filter(t -> t.kind().equals(kind) && t.name().equals(name))
-        .findFirst();
+    return targets.stream().filter(t -> t.kind().equals(kind) && t.name().equals(name)).findFirst();
   }
 
   /**
@@ -151,6 +155,7 @@ public record Manifest(
       String wrappedKey) {
     /** The only cipher this version writes and reads. */
     public static final String AES_256_GCM_STREAM = "AES-256-GCM-STREAM";
+
     /** The passphrase KDF. */
     public static final String PBKDF2 = "PBKDF2-HMAC-SHA256";
 
@@ -244,15 +249,18 @@ public record Manifest(
      */
     public Manifest build() {
       if (startedAt == null || finishedAt == null || libraryVersion == null) {
-        throw new IllegalStateException("a manifest needs startedAt, finishedAt and"
-            + " libraryVersion: call each before build()");
+        throw new IllegalStateException(
+            "a manifest needs startedAt, finishedAt and"
+                + " libraryVersion: call each before build()");
       }
       if (encryption != null && formatVersion < 2) {
-        throw new IllegalStateException("encryption needs format version 2 or later, not "
-            + formatVersion + ": leave formatVersion(...) out");
+        throw new IllegalStateException(
+            "encryption needs format version 2 or later, not "
+                + formatVersion
+                + ": leave formatVersion(...) out");
       }
-      return new Manifest(formatVersion, id, startedAt, finishedAt, libraryVersion, targets,
-          encryption);
+      return new Manifest(
+          formatVersion, id, startedAt, finishedAt, libraryVersion, targets, encryption);
     }
   }
 }

@@ -2,14 +2,16 @@ package com.avnology.backup;
 
 import java.io.InputStream;
 
-/**
- * What a {@link BackupTarget} reads its artifacts from during a restore. Thread-safe.
- */
+/** What a {@link BackupTarget} reads its artifacts from during a restore. Thread-safe. */
 public interface RestoreContext {
-  /** @return the id of the set being restored */
+  /**
+   * @return the id of the set being restored
+   */
   String setId();
 
-  /** @return the manifest entry of the target being restored */
+  /**
+   * @return the manifest entry of the target being restored
+   */
   Manifest.Target manifest();
 
   /**
@@ -32,8 +34,17 @@ public interface RestoreContext {
     return manifest().artifacts().stream()
         .filter(a -> a.path().startsWith(prefix))
         .findFirst()
-        .orElseThrow(() -> new NotFoundException("set " + setId() + " has no artifact " + prefix
-            + "* for " + manifest().kind() + "/" + manifest().name()));
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "set "
+                        + setId()
+                        + " has no artifact "
+                        + prefix
+                        + "* for "
+                        + manifest().kind()
+                        + "/"
+                        + manifest().name()));
   }
 
   /**
@@ -44,8 +55,8 @@ public interface RestoreContext {
    */
   default InputStream openDecompressed(Manifest.Artifact artifact) {
     String path = artifact.path().substring(manifest().kind().length() + 1);
-    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
-        artifact.compression().toUpperCase(java.util.Locale.ROOT));
+    Compression.Algorithm algorithm =
+        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(java.util.Locale.ROOT));
     return Compression.decompress(algorithm, open(path));
   }
 
@@ -60,8 +71,8 @@ public interface RestoreContext {
    * @throws KeyException if that set cannot be opened with this restore's key
    */
   default RestoreContext inSet(String setId) {
-    throw new NotFoundException("set " + setId + " cannot be read from this context: it reads set "
-        + setId() + " only");
+    throw new NotFoundException(
+        "set " + setId + " cannot be read from this context: it reads set " + setId() + " only");
   }
 
   /**

@@ -26,8 +26,7 @@ public record RestoreDescription(String setId, List<Step> steps) {
    * @param bytes their stored size
    * @param destination where it goes and what it would drop or overwrite there
    */
-  public record Step(String target, String source, int artifacts, long bytes,
-      String destination) {
+  public record Step(String target, String source, int artifacts, long bytes, String destination) {
     /** Checks for nulls. */
     public Step {
       requireNonNull(target, "null target");
@@ -36,17 +35,34 @@ public record RestoreDescription(String setId, List<Step> steps) {
     }
   }
 
-  /** @return one line for the plan and two per step, as the CLI's dry run prints them */
+  /**
+   * @return one line for the plan and two per step, as the CLI's dry run prints them
+   */
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder("restore set ").append(setId).append(", ")
-        .append(steps.size()).append(steps.size() == 1 ? " step" : " steps").append(':');
+    StringBuilder b =
+        new StringBuilder("restore set ")
+            .append(setId)
+            .append(", ")
+            .append(steps.size())
+            .append(steps.size() == 1 ? " step" : " steps")
+            .append(':');
     int n = 1;
     for (Step s : steps) {
-      b.append(System.lineSeparator()).append("  ").append(n++).append(". ").append(s.target())
-          .append(" from ").append(s.source()).append(" (").append(s.artifacts())
-          .append(s.artifacts() == 1 ? " artifact, " : " artifacts, ").append(s.bytes())
-          .append(" bytes)").append(System.lineSeparator()).append("     into ")
+      b.append(System.lineSeparator())
+          .append("  ")
+          .append(n++)
+          .append(". ")
+          .append(s.target())
+          .append(" from ")
+          .append(s.source())
+          .append(" (")
+          .append(s.artifacts())
+          .append(s.artifacts() == 1 ? " artifact, " : " artifacts, ")
+          .append(s.bytes())
+          .append(" bytes)")
+          .append(System.lineSeparator())
+          .append("     into ")
           .append(s.destination());
     }
     return b.toString();

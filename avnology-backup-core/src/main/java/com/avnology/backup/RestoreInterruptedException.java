@@ -21,7 +21,9 @@ public class RestoreInterruptedException extends BackupException {
     this.destinationUnchanged = destinationUnchanged;
   }
 
-  /** @return whether the destination is exactly as it was before the restore started */
+  /**
+   * @return whether the destination is exactly as it was before the restore started
+   */
   public boolean destinationUnchanged() {
     return destinationUnchanged;
   }

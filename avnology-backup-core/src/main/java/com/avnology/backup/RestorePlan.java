@@ -28,8 +28,8 @@ public interface RestorePlan {
    * The dry run: reads what it needs to say what would happen (the manifest, the destinations'
    * current state) and writes nothing.
    *
-   * @return the steps, in order, with their sources, destinations, sizes and what each would
-   *     drop or overwrite
+   * @return the steps, in order, with their sources, destinations, sizes and what each would drop
+   *     or overwrite
    * @throws NotFoundException if the set, or a target in it, does not exist
    */
   RestoreDescription describe();

@@ -14,8 +14,12 @@ import java.util.List;
  * @param targets per target: time, entries, artifacts read
  * @param checks the healthcheck run after the restore, all passed; empty when none was asked
  */
-public record RestoreResult(String setId, Duration verifyDuration, Duration duration,
-    List<TargetResult> targets, List<HealthCheck> checks) {
+public record RestoreResult(
+    String setId,
+    Duration verifyDuration,
+    Duration duration,
+    List<TargetResult> targets,
+    List<HealthCheck> checks) {
   /** Copies the lists. */
   public RestoreResult {
     targets = List.copyOf(targets);

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +19,13 @@ import java.util.Optional;
  * @param walFirst the first archived WAL file, if any
  * @param walLast the last archived WAL file, if any
  */
-public record SinkStatus(String sink, List<Target> targets, List<String> damaged, int walFiles,
-    Optional<String> walFirst, Optional<String> walLast) {
+public record SinkStatus(
+    String sink,
+    List<Target> targets,
+    List<String> damaged,
+    int walFiles,
+    Optional<String> walFirst,
+    Optional<String> walLast) {
 
   /** Validates and copies. */
   public SinkStatus {
@@ -53,22 +57,35 @@ public record SinkStatus(String sink, List<Target> targets, List<String> damaged
       }
     }
     List<Target> targets = new ArrayList<>();
-    byTarget.forEach((label, sets) -> {
-      Manifest newest = sets.stream().max(java.util.Comparator.comparing(Manifest::startedAt))
-          .orElseThrow();
-      Instant oldest = sets.stream().map(Manifest::startedAt).min(Instant::compareTo)
-          .orElseThrow();
-      int slash = label.indexOf('/');
-      Manifest.Target t = newest.target(label.substring(0, slash), label.substring(slash + 1))
-          .orElseThrow();
-      long size = t.artifacts().stream().mapToLong(Manifest.Artifact::size).sum();
-      targets.add(new Target(t.kind(), t.name(), sets.size(), newest.id(), newest.startedAt(),
-          newest.finishedAt(), size, oldest));
-    });
+    byTarget.forEach(
+        (label, sets) -> {
+          Manifest newest =
+              sets.stream().max(java.util.Comparator.comparing(Manifest::startedAt)).orElseThrow();
+          Instant oldest =
+              sets.stream().map(Manifest::startedAt).min(Instant::compareTo).orElseThrow();
+          int slash = label.indexOf('/');
+          Manifest.Target t =
+              newest.target(label.substring(0, slash), label.substring(slash + 1)).orElseThrow();
+          long size = t.artifacts().stream().mapToLong(Manifest.Artifact::size).sum();
+          targets.add(
+              new Target(
+                  t.kind(),
+                  t.name(),
+                  sets.size(),
+                  newest.id(),
+                  newest.startedAt(),
+                  newest.finishedAt(),
+                  size,
+                  oldest));
+        });
     List<String> wal = wal(sink);
-    return new SinkStatus(sink.toString(), targets, damaged, wal.size(),
-        wal.stream().findFirst(), wal.isEmpty() ? Optional.empty()
-            : Optional.of(wal.get(wal.size() - 1)));
+    return new SinkStatus(
+        sink.toString(),
+        targets,
+        damaged,
+        wal.size(),
+        wal.stream().findFirst(),
+        wal.isEmpty() ? Optional.empty() : Optional.of(wal.get(wal.size() - 1)));
   }
 
   private static List<String> wal(BackupSink sink) {
@@ -96,7 +113,13 @@ public record SinkStatus(String sink, List<Target> targets, List<String> damaged
    * @param newestSize the stored size of this target's artifacts in that set, in bytes
    * @param oldestStartedAt when the oldest set holding it started
    */
-  public record Target(String kind, String name, int sets, String newestSetId,
-      Instant newestStartedAt, Instant newestFinishedAt, long newestSize,
+  public record Target(
+      String kind,
+      String name,
+      int sets,
+      String newestSetId,
+      Instant newestStartedAt,
+      Instant newestFinishedAt,
+      long newestSize,
       Instant oldestStartedAt) {}
 }

@@ -19,7 +19,9 @@ public record TargetResult(
     artifacts = List.copyOf(artifacts);
   }
 
-  /** @return the stored size of the target's artifacts, in bytes */
+  /**
+   * @return the stored size of the target's artifacts, in bytes
+   */
   public long size() {
     return artifacts.stream().mapToLong(Manifest.Artifact::size).sum();
   }

@@ -14,12 +14,16 @@ public record VerifyResult(String setId, List<Check> checks) {
     checks = List.copyOf(checks);
   }
 
-  /** @return true if every artifact matched */
+  /**
+   * @return true if every artifact matched
+   */
   public boolean ok() {
     return checks.stream().allMatch(Check::ok);
   }
 
-  /** @return the checks that failed */
+  /**
+   * @return the checks that failed
+   */
   public List<Check> failures() {
     return checks.stream().filter(c -> !c.ok()).toList();
   }
@@ -31,7 +35,9 @@ public record VerifyResult(String setId, List<Check> checks) {
    * @param problem what is wrong, or {@code ""} if the artifact matched
    */
   public record Check(Manifest.Artifact artifact, String problem) {
-    /** @return true if the artifact matched its size and SHA-256 */
+    /**
+     * @return true if the artifact matched its size and SHA-256
+     */
     public boolean ok() {
       return problem.isEmpty();
     }

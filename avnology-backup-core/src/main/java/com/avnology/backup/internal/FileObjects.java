@@ -41,8 +41,8 @@ public final class FileObjects {
     Path temp = file.resolveSibling(TEMP + UUID.randomUUID() + "-" + file.getFileName());
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
+      try (FileChannel channel =
+              FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
           OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
         content.transferTo(out);
         channel.force(true);
@@ -91,7 +91,8 @@ public final class FileObjects {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .filter(f -> !f.getFileName().toString().startsWith(TEMP))
           .map(f -> root.relativize(f).toString().replace('\\', '/'))
           .filter(k -> k.startsWith(prefix) && !k.startsWith("sets/"))
@@ -120,8 +121,11 @@ public final class FileObjects {
   private static Path resolve(Path root, String key) {
     Names.checkArtifactPath(requireNonNull(key, "null key"));
     if (key.startsWith("sets/") || key.equals("sets")) {
-      throw new IllegalArgumentException("object key " + key + " is under sets/, which holds"
-          + " backup sets: choose another prefix, such as wal/");
+      throw new IllegalArgumentException(
+          "object key "
+              + key
+              + " is under sets/, which holds"
+              + " backup sets: choose another prefix, such as wal/");
     }
     return root.resolve(key);
   }

@@ -21,10 +21,15 @@ public final class HttpCheck {
    * @throws InterruptedException if interrupted while waiting
    */
   public static String get(URI url, String shown) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
-    HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    HttpResponse<Void> r =
+        client.send(
+            HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.discarding());
     if (r.statusCode() / 100 != 2) {
       throw new IOException(shown + " answered " + r.statusCode() + ", not 2xx");
     }

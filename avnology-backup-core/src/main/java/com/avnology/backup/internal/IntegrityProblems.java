@@ -15,11 +15,17 @@ public final class IntegrityProblems {
    */
   public static String compare(Manifest.Artifact artifact, long size, String sha256) {
     if (size != artifact.size()) {
-      return "is " + size + " bytes, the manifest recorded " + artifact.size()
+      return "is "
+          + size
+          + " bytes, the manifest recorded "
+          + artifact.size()
           + (size < artifact.size() ? " (truncated)" : "");
     }
     if (!sha256.equals(artifact.sha256())) {
-      return "has SHA-256 " + sha256 + ", the manifest recorded " + artifact.sha256()
+      return "has SHA-256 "
+          + sha256
+          + ", the manifest recorded "
+          + artifact.sha256()
           + " (corrupted)";
     }
     return "";
@@ -32,7 +38,10 @@ public final class IntegrityProblems {
    */
   public static IntegrityException exception(Manifest.Artifact artifact, String problem) {
     return new IntegrityException(
-        "artifact " + artifact.path() + " " + problem
+        "artifact "
+            + artifact.path()
+            + " "
+            + problem
             + ": the set is damaged; restore another set or repair the copy");
   }
 }

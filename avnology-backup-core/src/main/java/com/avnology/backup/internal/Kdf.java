@@ -60,7 +60,9 @@ public final class Kdf {
     }
   }
 
-  /** @param keys arrays to overwrite with zeros */
+  /**
+   * @param keys arrays to overwrite with zeros
+   */
   public static void wipe(byte[]... keys) {
     for (byte[] k : keys) {
       if (k != null) {

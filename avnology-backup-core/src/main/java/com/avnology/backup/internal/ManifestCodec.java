@@ -28,10 +28,11 @@ import java.util.TreeMap;
  *
  * <p>Format 2 adds {@code "integrity": {"hmacSha256": …, "sha256": …}}. The canonical bytes of a
  * JSON tree are its compact UTF-8 serialisation with every object's fields sorted by name. {@code
- * hmacSha256} (encrypted sets only) is the HMAC-SHA256, under a key derived from the set's data key,
- * of the canonical bytes of the manifest without {@code integrity}; {@code sha256} is the SHA-256
- * of the canonical bytes of the manifest whose {@code integrity} holds only {@code hmacSha256}. The
- * checksum catches accidental damage without a key; the HMAC catches deliberate changes.
+ * hmacSha256} (encrypted sets only) is the HMAC-SHA256, under a key derived from the set's data
+ * key, of the canonical bytes of the manifest without {@code integrity}; {@code sha256} is the
+ * SHA-256 of the canonical bytes of the manifest whose {@code integrity} holds only {@code
+ * hmacSha256}. The checksum catches accidental damage without a key; the HMAC catches deliberate
+ * changes.
  *
  * <p>The serialisation is Jackson's {@link JsonGenerator} with its defaults: names sorted by UTF-16
  * unit ({@link String#compareTo}); no whitespace; in strings {@code "}, {@code \} and characters
@@ -42,9 +43,9 @@ import java.util.TreeMap;
  * 2.0}, {@code -0} is {@code 0}.
  *
  * <p>This class once used jackson-databind's tree ({@code JsonNode}), whose loading cost the
- * command-line tool 60-160 ms of start-up. It now reads with jackson-core's streaming parser
- * into a tree of {@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Integer}, {@link
- * Long}, {@link BigInteger}, {@link Double}, {@link Boolean} and {@code null}, each number of the
+ * command-line tool 60-160 ms of start-up. It now reads with jackson-core's streaming parser into a
+ * tree of {@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Integer}, {@link Long},
+ * {@link BigInteger}, {@link Double}, {@link Boolean} and {@code null}, each number of the
  * narrowest of those types that holds it, as databind's tree did, so the canonical bytes are
  * unchanged ({@code ManifestCodecCompatTest} holds manifests of the databind version). Unlike
  * databind's {@code asText()} and {@code asLong()}, which the first reader used, fields are read
@@ -150,8 +151,12 @@ public final class ManifestCodec {
       int version = formatVersion(setId, required(setId, root, "", "formatVersion"));
       if (version < 1 || version > Manifest.FORMAT_VERSION) {
         throw new IntegrityException(
-            "manifest of set " + setId + " has format version " + version
-                + ", this library reads 1 to " + Manifest.FORMAT_VERSION
+            "manifest of set "
+                + setId
+                + " has format version "
+                + version
+                + ", this library reads 1 to "
+                + Manifest.FORMAT_VERSION
                 + ": upgrade avnology-backup to read it");
       }
       if (version >= 2) {
@@ -166,8 +171,8 @@ public final class ManifestCodec {
         List<?> artifactNodes = array(setId, t, tp + ".", "artifacts");
         for (int j = 0; j < artifactNodes.size(); j++) {
           String ap = tp + ".artifacts[" + j + "].";
-          Map<String, Object> a = element(setId, artifactNodes.get(j), ap.substring(0,
-              ap.length() - 1));
+          Map<String, Object> a =
+              element(setId, artifactNodes.get(j), ap.substring(0, ap.length() - 1));
           artifacts.add(
               new Manifest.Artifact(
                   text(setId, a, ap, "path"),
@@ -190,25 +195,34 @@ public final class ManifestCodec {
         }
         Map<String, Object> e = element(setId, root.get("encryption"), "encryption");
         String ep = "encryption.";
-        encryption = new Manifest.Encryption(
-            text(setId, e, ep, "cipher"),
-            integer(setId, e, ep, "chunkSize"),
-            text(setId, e, ep, "keySource"),
-            text(setId, e, ep, "kdf"),
-            integer(setId, e, ep, "kdfIterations"),
-            text(setId, e, ep, "kdfSalt"),
-            text(setId, e, ep, "wrappedKey"));
+        encryption =
+            new Manifest.Encryption(
+                text(setId, e, ep, "cipher"),
+                integer(setId, e, ep, "chunkSize"),
+                text(setId, e, ep, "keySource"),
+                text(setId, e, ep, "kdf"),
+                integer(setId, e, ep, "kdfIterations"),
+                text(setId, e, ep, "kdfSalt"),
+                text(setId, e, ep, "wrappedKey"));
       }
       String id = text(setId, root, "", "id");
       if (!id.equals(setId)) {
-        throw new IntegrityException("manifest of set " + setId + " belongs to set " + id
-            + ": the set was renamed or copied over; restore set " + id + " by its own id");
+        throw new IntegrityException(
+            "manifest of set "
+                + setId
+                + " belongs to set "
+                + id
+                + ": the set was renamed or copied over; restore set "
+                + id
+                + " by its own id");
       }
-      Manifest.Builder manifest = Manifest.builder(id).formatVersion(version)
-          .startedAt(instant(setId, root, "startedAt"))
-          .finishedAt(instant(setId, root, "finishedAt"))
-          .libraryVersion(text(setId, root, "", "libraryVersion"))
-          .targets(targets);
+      Manifest.Builder manifest =
+          Manifest.builder(id)
+              .formatVersion(version)
+              .startedAt(instant(setId, root, "startedAt"))
+              .finishedAt(instant(setId, root, "finishedAt"))
+              .libraryVersion(text(setId, root, "", "libraryVersion"))
+              .targets(targets);
       return (encryption == null ? manifest : manifest.encryption(encryption)).build();
     } catch (IOException | IllegalArgumentException e) {
       throw bad(setId, e.getMessage());
@@ -235,8 +249,11 @@ public final class ManifestCodec {
     }
     Object mac = get(root.remove(INTEGRITY), HMAC);
     if (!(mac instanceof String)) {
-      throw new IntegrityException("manifest of set " + setId + " is encrypted but carries no"
-          + " HMAC: it was changed after the backup; restore another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " is encrypted but carries no"
+              + " HMAC: it was changed after the backup; restore another set");
     }
     String hex = (String) mac;
     byte[] expected;
@@ -246,8 +263,11 @@ public final class ManifestCodec {
       expected = new byte[0];
     }
     if (!hex.equals(hex.toLowerCase(Locale.ROOT)) || !keys.macMatches(canonical(root), expected)) {
-      throw new IntegrityException("manifest of set " + setId + " fails authentication (HMAC"
-          + " mismatch): it was changed after the backup; restore another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " fails authentication (HMAC"
+              + " mismatch): it was changed after the backup; restore another set");
     }
   }
 
@@ -263,15 +283,21 @@ public final class ManifestCodec {
     copy.put(INTEGRITY, withoutSha);
     String actual = HexFormat.of().formatHex(Sha256.digest().digest(canonical(copy)));
     if (!actual.equals(sha)) {
-      throw new IntegrityException("manifest of set " + setId + " is damaged: its SHA-256 is "
-          + actual + ", it recorded " + sha + "; the set cannot be trusted, restore"
-          + " another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " is damaged: its SHA-256 is "
+              + actual
+              + ", it recorded "
+              + sha
+              + "; the set cannot be trusted, restore"
+              + " another set");
     }
   }
 
   /**
-   * Reads one JSON value, as jackson-databind's {@code ObjectMapper.readTree} did: what follows
-   * it is not read.
+   * Reads one JSON value, as jackson-databind's {@code ObjectMapper.readTree} did: what follows it
+   * is not read.
    *
    * @param bytes JSON text (UTF-8, or UTF-16 or UTF-32 as Jackson detects them)
    * @return its tree, {@code null} for JSON {@code null} or no value at all (package-private for
@@ -346,8 +372,8 @@ public final class ManifestCodec {
 
   /**
    * @param tree a JSON tree
-   * @param canonical true for compact output with sorted fields, false for Jackson's default
-   *     pretty printer and fields in their order
+   * @param canonical true for compact output with sorted fields, false for Jackson's default pretty
+   *     printer and fields in their order
    * @return its UTF-8 serialisation
    */
   private static byte[] serialise(Object tree, boolean canonical) throws IOException {
@@ -413,8 +439,8 @@ public final class ManifestCodec {
   /**
    * @param node a JSON value
    * @param field a name
-   * @return the field's value if the node is an object with that field; {@code null} if not or
-   *     if the value is JSON {@code null}
+   * @return the field's value if the node is an object with that field; {@code null} if not or if
+   *     the value is JSON {@code null}
    */
   private static Object get(Object node, String field) {
     Map<String, Object> object = object(node);
@@ -439,12 +465,14 @@ public final class ManifestCodec {
     return String.valueOf(node);
   }
 
-  private static IntegrityException wrongType(String setId, String path, String type,
-      Object found) {
+  private static IntegrityException wrongType(
+      String setId, String path, String type, Object found) {
     return bad(setId, "field '" + path + "' must be " + type + ", not " + show(found));
   }
 
-  /** @return the value of the formatVersion field: a whole number, out of int range as -1 */
+  /**
+   * @return the value of the formatVersion field: a whole number, out of int range as -1
+   */
   private static int formatVersion(String setId, Object node) {
     if (node instanceof Integer) {
       return (Integer) node;
@@ -514,14 +542,22 @@ public final class ManifestCodec {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw bad(setId, "field '" + field + "' must be an ISO-8601 instant such as"
-          + " 2024-01-02T03:04:05Z, not \"" + text + "\"");
+      throw bad(
+          setId,
+          "field '"
+              + field
+              + "' must be an ISO-8601 instant such as"
+              + " 2024-01-02T03:04:05Z, not \""
+              + text
+              + "\"");
     }
   }
 
-  /** @return an object of strings, absent as empty */
-  private static Map<String, String> strings(String setId, Object node, String prefix,
-      String field) {
+  /**
+   * @return an object of strings, absent as empty
+   */
+  private static Map<String, String> strings(
+      String setId, Object node, String prefix, String field) {
     Map<String, String> map = new TreeMap<>();
     Map<String, Object> parent = object(node);
     if (!parent.containsKey(field)) {
@@ -532,18 +568,22 @@ public final class ManifestCodec {
     if (object == null) {
       throw wrongType(setId, prefix + field, "an object of strings", value);
     }
-    object.forEach((name, v) -> {
-      if (!(v instanceof String)) {
-        throw wrongType(setId, prefix + field + "." + name, "a string", v);
-      }
-      map.put(name, (String) v);
-    });
+    object.forEach(
+        (name, v) -> {
+          if (!(v instanceof String)) {
+            throw wrongType(setId, prefix + field + "." + name, "a string", v);
+          }
+          map.put(name, (String) v);
+        });
     return map;
   }
 
   private static IntegrityException bad(String setId, String why) {
     return new IntegrityException(
-        "manifest of set " + setId + " is malformed (" + why
+        "manifest of set "
+            + setId
+            + " is malformed ("
+            + why
             + "): the set cannot be trusted; restore another set");
   }
 }

@@ -16,8 +16,8 @@ import java.util.Arrays;
  *   without a KDF) | data key wrapped by the master key ({@link SetKeys#WRAPPED_BYTES} bytes)
  * </pre>
  *
- * then the content in the {@link ChunkCipher} format under that data key, the object's key bound
- * as the artifact path. Immutable.
+ * then the content in the {@link ChunkCipher} format under that data key, the object's key bound as
+ * the artifact path. Immutable.
  *
  * @param derived whether the master key is derived from a passphrase
  * @param iterations PBKDF2 iterations, 0 without a KDF
@@ -27,10 +27,13 @@ import java.util.Arrays;
 public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] wrapped) {
   /** The magic bytes an encrypted object starts with. */
   public static final byte[] MAGIC = {'A', 'V', 'O', '1'};
+
   /** Bytes of the header. */
   public static final int BYTES = 4 + 1 + 4 + 16 + SetKeys.WRAPPED_BYTES;
 
-  /** @param out where the header goes */
+  /**
+   * @param out where the header goes
+   */
   public void write(OutputStream out) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(BYTES);
     b.put(MAGIC).put((byte) (derived ? 1 : 0)).putInt(iterations).put(salt).put(wrapped);
@@ -55,7 +58,9 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
     return new ObjectHeader(derived, iterations, salt, wrapped);
   }
 
-  /** @return whether {@code first4} are {@link #MAGIC} */
+  /**
+   * @return whether {@code first4} are {@link #MAGIC}
+   */
   public static boolean isMagic(byte[] first4) {
     return Arrays.equals(first4, MAGIC);
   }

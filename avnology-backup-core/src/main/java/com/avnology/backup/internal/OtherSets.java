@@ -11,20 +11,27 @@ import java.util.List;
  */
 public interface OtherSets {
   /** No other set: a context made without a sink. */
-  OtherSets NONE = new OtherSets() {
-    @Override
-    public List<Manifest> list() {
-      return List.of();
-    }
+  OtherSets NONE =
+      new OtherSets() {
+        @Override
+        public List<Manifest> list() {
+          return List.of();
+        }
 
-    @Override
-    public RestoreContext open(String setId, String kind, String name, ProgressTracker progress) {
-      throw new NotFoundException("set " + setId + " cannot be read from here: this context reads"
-          + " its own set only");
-    }
-  };
+        @Override
+        public RestoreContext open(
+            String setId, String kind, String name, ProgressTracker progress) {
+          throw new NotFoundException(
+              "set "
+                  + setId
+                  + " cannot be read from here: this context reads"
+                  + " its own set only");
+        }
+      };
 
-  /** @return manifests of the good published sets, newest first */
+  /**
+   * @return manifests of the good published sets, newest first
+   */
   List<Manifest> list();
 
   /**

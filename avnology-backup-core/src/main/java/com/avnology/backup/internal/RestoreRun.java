@@ -33,8 +33,12 @@ public final class RestoreRun implements RestoreContext {
    * @param progress the run's progress
    * @param keys the set's keys if it is encrypted, else {@code null}
    */
-  public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
-      ProgressTracker progress, SetKeys keys) {
+  public RestoreRun(
+      String setId,
+      Manifest.Target target,
+      BackupSink.SetReader reader,
+      ProgressTracker progress,
+      SetKeys keys) {
     this(setId, target, reader, progress, keys, OtherSets.NONE);
   }
 
@@ -46,8 +50,13 @@ public final class RestoreRun implements RestoreContext {
    * @param keys the set's keys if it is encrypted, else {@code null}
    * @param others the sink's other sets, for {@link #inSet(String)}
    */
-  public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
-      ProgressTracker progress, SetKeys keys, OtherSets others) {
+  public RestoreRun(
+      String setId,
+      Manifest.Target target,
+      BackupSink.SetReader reader,
+      ProgressTracker progress,
+      SetKeys keys,
+      OtherSets others) {
     this.others = others;
     this.keys = keys;
     this.setId = setId;
@@ -76,8 +85,14 @@ public final class RestoreRun implements RestoreContext {
             .orElseThrow(
                 () ->
                     new NotFoundException(
-                        "set " + setId + " has no artifact " + full + " for " + target.kind()
-                            + "/" + target.name()));
+                        "set "
+                            + setId
+                            + " has no artifact "
+                            + full
+                            + " for "
+                            + target.kind()
+                            + "/"
+                            + target.name()));
     InputStream stored = new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
     return keys == null ? stored : new DecryptingInputStream(stored, keys, full);
   }

@@ -11,13 +11,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The keys of one encrypted set, all derived from its random 32-byte data key with HKDF-Expand:
- * one AES-256-GCM key per artifact ({@link #artifact(String)}, HKDF over a root derived from the
- * data key, with the artifact's path as info), the manifest key (HMAC-SHA256 over the manifest),
- * and, to read sets written before per-artifact keys, the set-wide content key ({@link
- * #content()}). The data key is stored in the manifest wrapped by the master key with AES-256-GCM,
- * the set id bound as associated data. Immutable and thread-safe; {@link #toString()} shows no
- * key.
+ * The keys of one encrypted set, all derived from its random 32-byte data key with HKDF-Expand: one
+ * AES-256-GCM key per artifact ({@link #artifact(String)}, HKDF over a root derived from the data
+ * key, with the artifact's path as info), the manifest key (HMAC-SHA256 over the manifest), and, to
+ * read sets written before per-artifact keys, the set-wide content key ({@link #content()}). The
+ * data key is stored in the manifest wrapped by the master key with AES-256-GCM, the set id bound
+ * as associated data. Immutable and thread-safe; {@link #toString()} shows no key.
  */
 public final class SetKeys {
   /** Bytes of a wrapped data key: 12-byte nonce, 32-byte ciphertext, 16-byte tag. */
@@ -51,7 +50,9 @@ public final class SetKeys {
     RANDOM.nextBytes(nonce);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(masterKey, "AES"),
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(masterKey, "AES"),
           new GCMParameterSpec(128, nonce));
       cipher.updateAAD(wrapAad(setId));
       byte[] sealed = cipher.doFinal(dataKey);
@@ -81,7 +82,9 @@ public final class SetKeys {
       throw new AEADBadTagException("wrapped key is " + wrapped.length + " bytes");
     }
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(masterKey, "AES"),
+    cipher.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(masterKey, "AES"),
         new GCMParameterSpec(128, wrapped, 0, 12));
     cipher.updateAAD(wrapAad(setId));
     byte[] dataKey = cipher.doFinal(wrapped, 12, WRAPPED_BYTES - 12);

@@ -8,7 +8,9 @@ import java.util.HexFormat;
 public final class Sha256 {
   private Sha256() {}
 
-  /** @return a new SHA-256 digest */
+  /**
+   * @return a new SHA-256 digest
+   */
   public static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");

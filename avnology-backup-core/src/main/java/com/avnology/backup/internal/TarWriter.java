@@ -90,8 +90,7 @@ public final class TarWriter {
     }
   }
 
-  private void put(TarArchiveEntry entry, PosixFileAttributes attrs, int type)
-      throws IOException {
+  private void put(TarArchiveEntry entry, PosixFileAttributes attrs, int type) throws IOException {
     describe(entry, attrs, type);
     tar.putArchiveEntry(entry);
     tar.closeArchiveEntry();

@@ -34,12 +34,16 @@ public record PruneReport(
     requireNonNull(walKeptFrom, "null walKeptFrom");
   }
 
-  /** @return the decisions that keep a set */
+  /**
+   * @return the decisions that keep a set
+   */
   public List<Decision> kept() {
     return sets.stream().filter(Decision::keep).toList();
   }
 
-  /** @return the decisions that delete a set */
+  /**
+   * @return the decisions that delete a set
+   */
   public List<Decision> deleted() {
     return sets.stream().filter(d -> !d.keep()).toList();
   }

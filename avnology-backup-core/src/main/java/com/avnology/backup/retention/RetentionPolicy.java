@@ -51,32 +51,44 @@ public final class RetentionPolicy {
     return builder().last(count).build();
   }
 
-  /** @return a builder with no rule yet */
+  /**
+   * @return a builder with no rule yet
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return the days rule, if set */
+  /**
+   * @return the days rule, if set
+   */
   public OptionalInt keepDays() {
     return opt(days);
   }
 
-  /** @return the last-N rule, if set */
+  /**
+   * @return the last-N rule, if set
+   */
   public OptionalInt keepLast() {
     return opt(last);
   }
 
-  /** @return how many days keep their newest set, if set */
+  /**
+   * @return how many days keep their newest set, if set
+   */
   public OptionalInt keepDaily() {
     return opt(daily);
   }
 
-  /** @return how many ISO weeks keep their newest set, if set */
+  /**
+   * @return how many ISO weeks keep their newest set, if set
+   */
   public OptionalInt keepWeekly() {
     return opt(weekly);
   }
 
-  /** @return how many months keep their newest set, if set */
+  /**
+   * @return how many months keep their newest set, if set
+   */
   public OptionalInt keepMonthly() {
     return opt(monthly);
   }
@@ -87,8 +99,12 @@ public final class RetentionPolicy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RetentionPolicy p && p.days == days && p.last == last
-        && p.daily == daily && p.weekly == weekly && p.monthly == monthly;
+    return o instanceof RetentionPolicy p
+        && p.days == days
+        && p.last == last
+        && p.daily == daily
+        && p.weekly == weekly
+        && p.monthly == monthly;
   }
 
   @Override
@@ -96,7 +112,9 @@ public final class RetentionPolicy {
     return ((((days * 31) + last) * 31 + daily) * 31 + weekly) * 31 + monthly;
   }
 
-  /** @return the rules, such as {@code keep-days 30, keep-last 3} */
+  /**
+   * @return the rules, such as {@code keep-days 30, keep-last 3}
+   */
   @Override
   public String toString() {
     List<String> rules = new ArrayList<>();
@@ -176,8 +194,8 @@ public final class RetentionPolicy {
 
     private static int check(String rule, int value) {
       if (value < 0) {
-        throw new IllegalArgumentException("retention keep-" + rule + " cannot be negative: "
-            + value + "; give 0 or more");
+        throw new IllegalArgumentException(
+            "retention keep-" + rule + " cannot be negative: " + value + "; give 0 or more");
       }
       return value;
     }
@@ -189,8 +207,9 @@ public final class RetentionPolicy {
      */
     public RetentionPolicy build() {
       if (days < 0 && last < 0 && daily < 0 && weekly < 0 && monthly < 0) {
-        throw new IllegalStateException("a retention policy needs at least one rule: days, last,"
-            + " daily, weekly or monthly (last(0) keeps only the newest good set)");
+        throw new IllegalStateException(
+            "a retention policy needs at least one rule: days, last,"
+                + " daily, weekly or monthly (last(0) keeps only the newest good set)");
       }
       return new RetentionPolicy(this);
     }

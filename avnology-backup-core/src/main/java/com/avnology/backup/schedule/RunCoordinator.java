@@ -55,13 +55,14 @@ public interface RunCoordinator {
           return Optional.empty();
         }
         last.merge(job, due, (a, b) -> a.isAfter(b) ? a : b);
-        return Optional.of(new Claim() {
-          @Override
-          public void finished(RunRecord record) {}
+        return Optional.of(
+            new Claim() {
+              @Override
+              public void finished(RunRecord record) {}
 
-          @Override
-          public void close() {}
-        });
+              @Override
+              public void close() {}
+            });
       }
 
       @Override

@@ -18,8 +18,15 @@ import java.util.Optional;
  * @param setId the set a backup job published, if it did
  * @param bytes the stored size of that set, 0 without one
  */
-public record RunRecord(String job, Instant due, Instant startedAt, Instant finishedAt,
-    boolean succeeded, String message, Optional<String> setId, long bytes) {
+public record RunRecord(
+    String job,
+    Instant due,
+    Instant startedAt,
+    Instant finishedAt,
+    boolean succeeded,
+    String message,
+    Optional<String> setId,
+    long bytes) {
   /** Validates. */
   public RunRecord {
     requireNonNull(job, "null job");
@@ -30,7 +37,9 @@ public record RunRecord(String job, Instant due, Instant startedAt, Instant fini
     requireNonNull(setId, "null setId");
   }
 
-  /** @return how long it ran */
+  /**
+   * @return how long it ran
+   */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }

@@ -44,8 +44,8 @@ public final class Schedule {
   public static Schedule every(Duration interval) {
     requireNonNull(interval, "null interval");
     if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("schedule interval must be at least 1 second: "
-          + interval);
+      throw new IllegalArgumentException(
+          "schedule interval must be at least 1 second: " + interval);
     }
     return new Schedule(interval, null, null);
   }
@@ -67,8 +67,12 @@ public final class Schedule {
   public static Schedule weeklyOn(DayOfWeek day, LocalTime time) {
     requireNonNull(day, "null day");
     requireNonNull(time, "null time");
-    return cron(time.getMinute() + " " + time.getHour() + " * * "
-        + day.name().substring(0, 3).toLowerCase(Locale.ROOT));
+    return cron(
+        time.getMinute()
+            + " "
+            + time.getHour()
+            + " * * "
+            + day.name().substring(0, 3).toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -80,12 +84,17 @@ public final class Schedule {
   public static Schedule cron(String expression) {
     requireNonNull(expression, "null expression");
     try {
-      return new Schedule(null, expression.trim(),
-          ExecutionTime.forCron(UNIX.parse(expression.trim()).validate()));
+      return new Schedule(
+          null, expression.trim(), ExecutionTime.forCron(UNIX.parse(expression.trim()).validate()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a Unix cron expression: '" + expression + "' ("
-          + e.getMessage() + "); give five fields: minute hour day-of-month month day-of-week,"
-          + " such as '0 3 * * *'", e);
+      throw new IllegalArgumentException(
+          "not a Unix cron expression: '"
+              + expression
+              + "' ("
+              + e.getMessage()
+              + "); give five fields: minute hour day-of-month month day-of-week,"
+              + " such as '0 3 * * *'",
+          e);
     }
   }
 
@@ -100,8 +109,11 @@ public final class Schedule {
       return Instant.ofEpochMilli(Math.floorDiv(time.toEpochMilli(), step) * step);
     }
     ZonedDateTime at = time.atZone(zone);
-    ZonedDateTime last = execution.lastExecution(at.plusSeconds(1)).orElseThrow(() ->
-        new IllegalStateException("cron expression '" + cron + "' never fires"));
+    ZonedDateTime last =
+        execution
+            .lastExecution(at.plusSeconds(1))
+            .orElseThrow(
+                () -> new IllegalStateException("cron expression '" + cron + "' never fires"));
     if (last.toInstant().isAfter(time)) {
       last = execution.lastExecution(last).orElseThrow();
     }
@@ -117,15 +129,17 @@ public final class Schedule {
     if (interval != null) {
       return latest(time, zone).plus(interval);
     }
-    return execution.nextExecution(time.atZone(zone)).orElseThrow(() ->
-        new IllegalStateException("cron expression '" + cron + "' never fires")).toInstant();
+    return execution
+        .nextExecution(time.atZone(zone))
+        .orElseThrow(() -> new IllegalStateException("cron expression '" + cron + "' never fires"))
+        .toInstant();
   }
 
   /**
    * @param zone the zone cron expressions are read in
    * @param at a moment
-   * @return the time between the due time before {@code at} and the one after (for health: a job
-   *     is late when it has not succeeded within twice this)
+   * @return the time between the due time before {@code at} and the one after (for health: a job is
+   *     late when it has not succeeded within twice this)
    */
   public Duration period(Instant at, ZoneId zone) {
     if (interval != null) {
@@ -137,7 +151,8 @@ public final class Schedule {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Schedule s && java.util.Objects.equals(s.interval, interval)
+    return o instanceof Schedule s
+        && java.util.Objects.equals(s.interval, interval)
         && java.util.Objects.equals(s.cron, cron);
   }
 
@@ -146,7 +161,9 @@ public final class Schedule {
     return java.util.Objects.hash(interval, cron);
   }
 
-  /** @return {@code every PT6H} or {@code cron 0 3 * * *} */
+  /**
+   * @return {@code every PT6H} or {@code cron 0 3 * * *}
+   */
   @Override
   public String toString() {
     return interval != null ? "every " + interval : "cron " + cron;

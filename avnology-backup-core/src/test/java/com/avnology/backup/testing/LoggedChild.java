@@ -29,14 +29,20 @@ public final class LoggedChild {
     Path log = dir.resolve(main.getSimpleName() + ".log");
     Path out = dir.resolve(main.getSimpleName() + ".out");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
-        "-Djava.io.tmpdir=" + dir,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
-        "-Dorg.slf4j.simpleLogger.logFile=" + log,
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + dir,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "-Dorg.slf4j.simpleLogger.logFile=" + log,
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {

@@ -15,19 +15,26 @@ import java.util.Optional;
  * @param duration the call's wall time, including waiting for the lock and the snapshot
  */
 public record MigrationResult(
-    List<AppliedMigration> applied, String versionBefore, String versionAfter,
-    String snapshotSetId, Duration duration) {
+    List<AppliedMigration> applied,
+    String versionBefore,
+    String versionAfter,
+    String snapshotSetId,
+    Duration duration) {
   /** Copies the list. */
   public MigrationResult {
     applied = List.copyOf(applied);
   }
 
-  /** @return the safety snapshot's set id, if one was taken */
+  /**
+   * @return the safety snapshot's set id, if one was taken
+   */
   public Optional<String> snapshot() {
     return Optional.ofNullable(snapshotSetId);
   }
 
-  /** @return the versions applied, in order */
+  /**
+   * @return the versions applied, in order
+   */
   public List<String> versions() {
     return applied.stream().map(AppliedMigration::version).toList();
   }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What of a database is backed up or restored, and how: {@link PostgresTarget.Builder} makes
- * them; {@link #builder()} and {@link #defaults()} for the library's own engine and tests. A class
- * with a builder, not a record, so that options can be added without breaking callers.
+ * What of a database is backed up or restored, and how: {@link PostgresTarget.Builder} makes them;
+ * {@link #builder()} and {@link #defaults()} for the library's own engine and tests. A class with a
+ * builder, not a record, so that options can be added without breaking callers.
  *
  * <p>Immutable and thread-safe.
  */
@@ -38,57 +38,79 @@ public final class PostgresOptions {
     this.restoreMode = restoreMode;
   }
 
-  /** @return the defaults: everything, owners and grants kept, no clean, restored in place */
+  /**
+   * @return the defaults: everything, owners and grants kept, no clean, restored in place
+   */
   public static PostgresOptions defaults() {
     return DEFAULTS;
   }
 
-  /** @return a builder starting from the {@link #defaults()} */
+  /**
+   * @return a builder starting from the {@link #defaults()}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return schemas to include; empty means every non-system schema */
+  /**
+   * @return schemas to include; empty means every non-system schema
+   */
   public List<String> schemas() {
     return schemas;
   }
 
-  /** @return schemas to leave out */
+  /**
+   * @return schemas to leave out
+   */
   public List<String> excludeSchemas() {
     return excludeSchemas;
   }
 
-  /** @return tables to include as {@code schema.table}; empty means all */
+  /**
+   * @return tables to include as {@code schema.table}; empty means all
+   */
   public List<String> tables() {
     return tables;
   }
 
-  /** @return tables to leave out */
+  /**
+   * @return tables to leave out
+   */
   public List<String> excludeTables() {
     return excludeTables;
   }
 
-  /** @return whether owners are neither recorded nor restored */
+  /**
+   * @return whether owners are neither recorded nor restored
+   */
   public boolean noOwner() {
     return noOwner;
   }
 
-  /** @return whether grants are neither recorded nor restored */
+  /**
+   * @return whether grants are neither recorded nor restored
+   */
   public boolean noPrivileges() {
     return noPrivileges;
   }
 
-  /** @return whether a restore drops the archive's objects first and accepts a non-empty database */
+  /**
+   * @return whether a restore drops the archive's objects first and accepts a non-empty database
+   */
   public boolean clean() {
     return clean;
   }
 
-  /** @return whether a backup leaves the database's large objects out */
+  /**
+   * @return whether a backup leaves the database's large objects out
+   */
   public boolean noLargeObjects() {
     return noLargeObjects;
   }
 
-  /** @return how a restore protects what was in the database before it */
+  /**
+   * @return how a restore protects what was in the database before it
+   */
   public RestoreMode restoreMode() {
     return restoreMode;
   }
@@ -119,25 +141,53 @@ public final class PostgresOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PostgresOptions p && schemas.equals(p.schemas)
-        && excludeSchemas.equals(p.excludeSchemas) && tables.equals(p.tables)
-        && excludeTables.equals(p.excludeTables) && noOwner == p.noOwner
-        && noPrivileges == p.noPrivileges && clean == p.clean
-        && noLargeObjects == p.noLargeObjects && restoreMode == p.restoreMode;
+    return o instanceof PostgresOptions p
+        && schemas.equals(p.schemas)
+        && excludeSchemas.equals(p.excludeSchemas)
+        && tables.equals(p.tables)
+        && excludeTables.equals(p.excludeTables)
+        && noOwner == p.noOwner
+        && noPrivileges == p.noPrivileges
+        && clean == p.clean
+        && noLargeObjects == p.noLargeObjects
+        && restoreMode == p.restoreMode;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(schemas, excludeSchemas, tables, excludeTables, noOwner, noPrivileges,
-        clean, noLargeObjects, restoreMode);
+    return Objects.hash(
+        schemas,
+        excludeSchemas,
+        tables,
+        excludeTables,
+        noOwner,
+        noPrivileges,
+        clean,
+        noLargeObjects,
+        restoreMode);
   }
 
   @Override
   public String toString() {
-    return "PostgresOptions[schemas=" + schemas + ", excludeSchemas=" + excludeSchemas
-        + ", tables=" + tables + ", excludeTables=" + excludeTables + ", noOwner=" + noOwner
-        + ", noPrivileges=" + noPrivileges + ", clean=" + clean + ", noLargeObjects="
-        + noLargeObjects + ", restoreMode=" + restoreMode + "]";
+    return "PostgresOptions[schemas="
+        + schemas
+        + ", excludeSchemas="
+        + excludeSchemas
+        + ", tables="
+        + tables
+        + ", excludeTables="
+        + excludeTables
+        + ", noOwner="
+        + noOwner
+        + ", noPrivileges="
+        + noPrivileges
+        + ", clean="
+        + clean
+        + ", noLargeObjects="
+        + noLargeObjects
+        + ", restoreMode="
+        + restoreMode
+        + "]";
   }
 
   /** Builds {@link PostgresOptions}. Not thread-safe; {@link #build()} leaves it unchanged. */
@@ -243,12 +293,15 @@ public final class PostgresOptions {
      */
     public PostgresOptions build() {
       if (clean && restoreMode == RestoreMode.IN_PLACE) {
-        throw new IllegalStateException("clean with RestoreMode.IN_PLACE would drop the old"
-            + " objects before the new ones are loaded, in transactions of their own: use"
-            + " SINGLE_TRANSACTION (the default with clean) or SWAP");
+        throw new IllegalStateException(
+            "clean with RestoreMode.IN_PLACE would drop the old"
+                + " objects before the new ones are loaded, in transactions of their own: use"
+                + " SINGLE_TRANSACTION (the default with clean) or SWAP");
       }
-      RestoreMode mode = restoreMode != null ? restoreMode
-          : clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE;
+      RestoreMode mode =
+          restoreMode != null
+              ? restoreMode
+              : clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE;
       return new PostgresOptions(this, mode);
     }
   }

@@ -24,14 +24,14 @@ import javax.sql.DataSource;
  *
  * <p>Backup: one {@code REPEATABLE READ, READ ONLY} snapshot is exported and shared by {@link
  * Builder#jobs(int) jobs} worker connections; the catalog is read inside it and every table is
- * copied with {@code COPY … TO STDOUT}, largest first. Gzip or no compression gives archive
- * version 1.14 (pg_restore 12+); zstd gives 1.15 (pg_restore 16+).
+ * copied with {@code COPY … TO STDOUT}, largest first. Gzip or no compression gives archive version
+ * 1.14 (pg_restore 12+); zstd gives 1.15 (pg_restore 16+).
  *
- * <p>Restore: whatever fails and whatever stops the process, the database keeps what it held
- * before ({@link RestoreMode}). Into an empty database ({@link RestoreMode#IN_PLACE}, the default),
+ * <p>Restore: whatever fails and whatever stops the process, the database keeps what it held before
+ * ({@link RestoreMode}). Into an empty database ({@link RestoreMode#IN_PLACE}, the default),
  * pre-data runs in one transaction, data and post-data on {@code jobs} connections honouring
- * dependencies as {@code pg_restore -j} does, and a failure or a shutdown drops everything again;
- * a killed restore leaves a marker that the next restore and {@link #unfinishedRestores()} report.
+ * dependencies as {@code pg_restore -j} does, and a failure or a shutdown drops everything again; a
+ * killed restore leaves a marker that the next restore and {@link #unfinishedRestores()} report.
  * {@link Builder#clean()} replaces the archive's objects in one transaction ({@link
  * RestoreMode#SINGLE_TRANSACTION}); {@link RestoreMode#SWAP} restores into a new database in
  * parallel and swaps it in. The error names the archive entry that failed.
@@ -54,10 +54,18 @@ public final class PostgresTarget implements BackupTarget {
     this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(ds);
     this.name = b.name;
     this.jobs = b.jobs;
-    this.options = PostgresOptions.builder().schemas(b.schemas).excludeSchemas(b.excludeSchemas)
-        .tables(b.tables).excludeTables(b.excludeTables).noOwner(b.noOwner)
-        .noPrivileges(b.noPrivileges).clean(b.clean).noLargeObjects(b.noLargeObjects)
-        .restoreMode(b.restoreMode()).build();
+    this.options =
+        PostgresOptions.builder()
+            .schemas(b.schemas)
+            .excludeSchemas(b.excludeSchemas)
+            .tables(b.tables)
+            .excludeTables(b.excludeTables)
+            .noOwner(b.noOwner)
+            .noPrivileges(b.noPrivileges)
+            .clean(b.clean)
+            .noLargeObjects(b.noLargeObjects)
+            .restoreMode(b.restoreMode())
+            .build();
   }
 
   /**
@@ -93,12 +101,16 @@ public final class PostgresTarget implements BackupTarget {
     return dataSource;
   }
 
-  /** @return worker connections used by backup and restore */
+  /**
+   * @return worker connections used by backup and restore
+   */
   public int jobs() {
     return jobs;
   }
 
-  /** @return the selection and ownership options */
+  /**
+   * @return the selection and ownership options
+   */
   public PostgresOptions options() {
     return options;
   }
@@ -110,11 +122,16 @@ public final class PostgresTarget implements BackupTarget {
 
   @Override
   public void restore(RestoreContext context) {
-    long rows = context.manifest().metadata().entrySet().stream()
-        .filter(m -> m.getKey().startsWith("rows."))
-        .mapToLong(m -> m.getValue().matches("[0-9]{1,18}") ? Long.parseLong(m.getValue()) : 0)
-        .sum();
-    DatabaseRestore.run(dataSource, jobs, options, new ContextArchiveSource(context, name + "/"),
+    long rows =
+        context.manifest().metadata().entrySet().stream()
+            .filter(m -> m.getKey().startsWith("rows."))
+            .mapToLong(m -> m.getValue().matches("[0-9]{1,18}") ? Long.parseLong(m.getValue()) : 0)
+            .sum();
+    DatabaseRestore.run(
+        dataSource,
+        jobs,
+        options,
+        new ContextArchiveSource(context, name + "/"),
         new RestoreProgress() {
           @Override
           public void expect(long entries) {
@@ -146,8 +163,8 @@ public final class PostgresTarget implements BackupTarget {
 
   @Override
   public String describeRestore(RestoreContext context) {
-    return RestoreDescriber.describe(dataSource, jobs, options,
-        new ContextArchiveSource(context, name + "/"));
+    return RestoreDescriber.describe(
+        dataSource, jobs, options, new ContextArchiveSource(context, name + "/"));
   }
 
   /**
@@ -260,13 +277,17 @@ public final class PostgresTarget implements BackupTarget {
       return this;
     }
 
-    /** @return this builder, neither recording nor restoring object owners */
+    /**
+     * @return this builder, neither recording nor restoring object owners
+     */
     public Builder noOwner() {
       this.noOwner = true;
       return this;
     }
 
-    /** @return this builder, neither recording nor restoring grants */
+    /**
+     * @return this builder, neither recording nor restoring grants
+     */
     public Builder noPrivileges() {
       this.noPrivileges = true;
       return this;
@@ -275,8 +296,8 @@ public final class PostgresTarget implements BackupTarget {
     /**
      * Backs up without the database's large objects, as {@code pg_dump --no-large-objects}; the
      * set's metadata records how many were left out ({@code largeObjectsLeftOut}). Large objects
-     * are also left out when {@link #schemas} or {@link #tables} narrow the backup, as with
-     * {@code pg_dump -n/-t}.
+     * are also left out when {@link #schemas} or {@link #tables} narrow the backup, as with {@code
+     * pg_dump -n/-t}.
      *
      * @return this builder, leaving large objects out of a backup
      */
@@ -334,9 +355,10 @@ public final class PostgresTarget implements BackupTarget {
      */
     public PostgresTarget build() {
       if (clean && restoreMode == RestoreMode.IN_PLACE) {
-        throw new IllegalStateException("clean() with restoreMode(IN_PLACE) would drop the old"
-            + " objects before the new ones are loaded, in transactions of their own: leave the"
-            + " mode out (clean() restores in a single transaction) or choose RestoreMode.SWAP");
+        throw new IllegalStateException(
+            "clean() with restoreMode(IN_PLACE) would drop the old"
+                + " objects before the new ones are loaded, in transactions of their own: leave the"
+                + " mode out (clean() restores in a single transaction) or choose RestoreMode.SWAP");
       }
       return new PostgresTarget(this);
     }

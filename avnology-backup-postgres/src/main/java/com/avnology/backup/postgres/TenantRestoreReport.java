@@ -14,8 +14,8 @@ import java.util.List;
  * @param tables per table, in foreign-key order (parents first)
  * @param duration the wall time spent
  */
-public record TenantRestoreReport(String source, ConflictPolicy policy, List<Table> tables,
-    Duration duration) {
+public record TenantRestoreReport(
+    String source, ConflictPolicy policy, List<Table> tables, Duration duration) {
   /** Copies the list. */
   public TenantRestoreReport {
     requireNonNull(source, "null source");
@@ -40,22 +40,30 @@ public record TenantRestoreReport(String source, ConflictPolicy policy, List<Tab
     }
   }
 
-  /** @return rows inserted (or to insert) in all tables */
+  /**
+   * @return rows inserted (or to insert) in all tables
+   */
   public long inserted() {
     return tables.stream().mapToLong(Table::insert).sum();
   }
 
-  /** @return rows updated (or to update) in all tables */
+  /**
+   * @return rows updated (or to update) in all tables
+   */
   public long updated() {
     return tables.stream().mapToLong(Table::update).sum();
   }
 
-  /** @return rows skipped (or to skip) in all tables */
+  /**
+   * @return rows skipped (or to skip) in all tables
+   */
   public long skipped() {
     return tables.stream().mapToLong(Table::skip).sum();
   }
 
-  /** @return rows present in both the backup and the live database, in all tables */
+  /**
+   * @return rows present in both the backup and the live database, in all tables
+   */
   public long conflicts() {
     return tables.stream().mapToLong(Table::conflicts).sum();
   }
@@ -65,21 +73,38 @@ public record TenantRestoreReport(String source, ConflictPolicy policy, List<Tab
    * @return its counts, or zeros if the tenant has no rows there
    */
   public Table table(String table) {
-    return tables.stream().filter(t -> t.table().equals(table)).findFirst()
+    return tables.stream()
+        .filter(t -> t.table().equals(table))
+        .findFirst()
         .orElse(new Table(table, 0, 0, 0, 0));
   }
 
-  /** @return totals, then one line per table, as the CLI prints them */
+  /**
+   * @return totals, then one line per table, as the CLI prints them
+   */
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder();
-    b.append(inserted()).append(" insert, ").append(updated()).append(" update, ")
-        .append(skipped()).append(" skip (on conflict ")
-        .append(policy.name().toLowerCase(java.util.Locale.ROOT)).append(") from ").append(source);
+    b.append(inserted())
+        .append(" insert, ")
+        .append(updated())
+        .append(" update, ")
+        .append(skipped())
+        .append(" skip (on conflict ")
+        .append(policy.name().toLowerCase(java.util.Locale.ROOT))
+        .append(") from ")
+        .append(source);
     for (Table t : tables) {
-      b.append(System.lineSeparator()).append("  ").append(t.table()).append(": ")
-          .append(t.insert()).append(" insert, ").append(t.update()).append(" update, ")
-          .append(t.skip()).append(" skip");
+      b.append(System.lineSeparator())
+          .append("  ")
+          .append(t.table())
+          .append(": ")
+          .append(t.insert())
+          .append(" insert, ")
+          .append(t.update())
+          .append(" update, ")
+          .append(t.skip())
+          .append(" skip");
       if (t.conflicts() > 0 && policy == ConflictPolicy.FAIL) {
         b.append(" (").append(t.conflicts()).append(" present: on conflict fail refuses)");
       }

@@ -34,17 +34,23 @@ public final class S3Credentials {
     return new S3Credentials(accessKey, secretKey);
   }
 
-  /** @return the access key id */
+  /**
+   * @return the access key id
+   */
   public String accessKey() {
     return accessKey;
   }
 
-  /** @return the secret key; keep it out of logs */
+  /**
+   * @return the secret key; keep it out of logs
+   */
   public String secretKey() {
     return secretKey;
   }
 
-  /** @return the access key and a mask in place of the secret */
+  /**
+   * @return the access key and a mask in place of the secret
+   */
   @Override
   public String toString() {
     return "S3Credentials[accessKey=" + accessKey + ", secretKey=****]";

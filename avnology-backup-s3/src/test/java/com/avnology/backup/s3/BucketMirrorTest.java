@@ -67,15 +67,20 @@ final class BucketMirrorTest {
     putB(dst, "same-size.txt", "old!"); // same size, different bytes (mc#3060)
     putB(dst, "stale.txt", "gone soon");
 
-    BucketMirror mirror = BucketMirror.builder(asyncA, src, asyncB, dst).overwrite(true).remove(true)
-        .parallelism(3).build();
+    BucketMirror mirror =
+        BucketMirror.builder(asyncA, src, asyncB, dst)
+            .overwrite(true)
+            .remove(true)
+            .parallelism(3)
+            .build();
     MirrorResult first = mirror.run();
     MirrorResult second = mirror.run();
 
     assertThat(first.copied()).isEqualTo(23);
     assertThat(first.removed()).isEqualTo(1);
     assertThat(first.bytes()).isEqualTo(4 + (6 << 20) + 4 + 20 * 2 + 10 * 1);
-    assertThat(S3SinkTest.keys(b, dst)).containsExactlyInAnyOrderElementsOf(S3SinkTest.keys(a, src));
+    assertThat(S3SinkTest.keys(b, dst))
+        .containsExactlyInAnyOrderElementsOf(S3SinkTest.keys(a, src));
     MinioClient saved = BucketTargetTest.client;
     BucketTargetTest.client = b;
     assertThat(get(dst, "same-size.txt")).isEqualTo("new!".getBytes());
@@ -117,9 +122,14 @@ final class BucketMirrorTest {
 
     assertThatThrownBy(() -> builder.build().run())
         .isInstanceOf(BackupException.class)
-        .hasMessage("mirror s3://" + src + "/ -> s3://" + dst + "/ would remove 3 of the 4"
-            + " objects in the destination (75%), more than the 50% allowed; nothing was done."
-            + " Check the source, or call force(true) to remove them");
+        .hasMessage(
+            "mirror s3://"
+                + src
+                + "/ -> s3://"
+                + dst
+                + "/ would remove 3 of the 4"
+                + " objects in the destination (75%), more than the 50% allowed; nothing was done."
+                + " Check the source, or call force(true) to remove them");
     assertThat(S3SinkTest.keys(b, dst)).hasSize(4);
 
     assertThat(builder.maxRemoveShare(0.8).build().run().removed()).isEqualTo(3);
@@ -137,14 +147,20 @@ final class BucketMirrorTest {
     putB(dst, "x1", "o");
     putB(dst, "x2", "o");
 
-    var plan = BucketMirror.builder(asyncA, src, asyncB, dst).overwrite(true).remove(true).build().dryRun();
+    var plan =
+        BucketMirror.builder(asyncA, src, asyncB, dst)
+            .overwrite(true)
+            .remove(true)
+            .build()
+            .dryRun();
 
-    assertThat(plan).containsExactly(
-        new MirrorAction(MirrorAction.Type.COPY, "changed.txt", 4, "checksum differs"),
-        new MirrorAction(MirrorAction.Type.COPY, "new.txt", 1, "missing"),
-        new MirrorAction(MirrorAction.Type.REMOVE, "only-dst.txt", 1, "not in source"),
-        new MirrorAction(MirrorAction.Type.REMOVE, "x1", 1, "not in source"),
-        new MirrorAction(MirrorAction.Type.REMOVE, "x2", 1, "not in source"));
+    assertThat(plan)
+        .containsExactly(
+            new MirrorAction(MirrorAction.Type.COPY, "changed.txt", 4, "checksum differs"),
+            new MirrorAction(MirrorAction.Type.COPY, "new.txt", 1, "missing"),
+            new MirrorAction(MirrorAction.Type.REMOVE, "only-dst.txt", 1, "not in source"),
+            new MirrorAction(MirrorAction.Type.REMOVE, "x1", 1, "not in source"),
+            new MirrorAction(MirrorAction.Type.REMOVE, "x2", 1, "not in source"));
     assertThat(S3SinkTest.keys(b, dst))
         .containsExactlyInAnyOrder("changed.txt", "only-dst.txt", "x1", "x2");
   }
@@ -157,7 +173,8 @@ final class BucketMirrorTest {
         .hasMessage("parallelism must be between 1 and 64: 0");
     assertThatThrownBy(() -> BucketMirror.builder(asyncA, "s12", asyncA, "s12").build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("source and target are the same: s3://s12/; name another target bucket or"
-            + " targetPrefix");
+        .hasMessage(
+            "source and target are the same: s3://s12/; name another target bucket or"
+                + " targetPrefix");
   }
 }

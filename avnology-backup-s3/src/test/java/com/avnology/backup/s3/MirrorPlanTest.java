@@ -39,17 +39,19 @@ final class MirrorPlanTest {
     for (int i = 0; i < 3; i++) {
       put(dst, "extra-" + i, "e".getBytes(), "text/plain", Map.of());
     }
-    BucketMirror mirror = BucketMirror.builder(server.async(), src, server.async(), dst)
-        .remove(true).build();
+    BucketMirror mirror =
+        BucketMirror.builder(server.async(), src, server.async(), dst).remove(true).build();
 
     MirrorPlan plan = mirror.plan();
 
     assertThat(plan.refused()).isTrue();
     assertThat(plan.removals()).isEqualTo(3);
     assertThat(plan.destinationCount()).isEqualTo(4);
-    assertThat(plan.actions()).extracting(MirrorAction::key)
+    assertThat(plan.actions())
+        .extracting(MirrorAction::key)
         .containsExactly("extra-0", "extra-1", "extra-2");
-    assertThatThrownBy(mirror::run).isInstanceOf(BackupException.class)
+    assertThatThrownBy(mirror::run)
+        .isInstanceOf(BackupException.class)
         .hasMessage(plan.refusal().orElseThrow());
     assertThat(S3SinkTest.keys(server.client(), dst)).hasSize(4);
   }
@@ -61,8 +63,8 @@ final class MirrorPlanTest {
     put(src, "a.txt", "a".getBytes(), "text/plain", Map.of());
     put(dst, "gone.txt", "g".getBytes(), "text/plain", Map.of());
 
-    BucketMirror.Builder builder = BucketMirror.builder(server.async(), src, server.async(), dst)
-        .remove(true);
+    BucketMirror.Builder builder =
+        BucketMirror.builder(server.async(), src, server.async(), dst).remove(true);
     assertThat(builder.build().plan().refused()).as("1 of 1 removed: refused").isTrue();
     MirrorPlan forced = builder.force(true).build().plan();
     assertThat(forced.refused()).isFalse();

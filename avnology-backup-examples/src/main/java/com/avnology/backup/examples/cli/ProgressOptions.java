@@ -6,15 +6,23 @@ import picocli.CommandLine.Option;
 
 /** {@code --progress auto|json|none} and {@code --progress-interval DURATION}. */
 final class ProgressOptions {
-  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|json|none",
-      description = "auto: one updating line on stderr when it is a terminal, else a line every"
-          + " --progress-interval (so a short run prints nothing); json: one JSON event a line on"
-          + " stderr, for tools; none (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      paramLabel = "auto|json|none",
+      description =
+          "auto: one updating line on stderr when it is a terminal, else a line every"
+              + " --progress-interval (so a short run prints nothing); json: one JSON event a line on"
+              + " stderr, for tools; none (default: ${DEFAULT-VALUE})")
   String progress;
 
-  @Option(names = "--progress-interval", paramLabel = "DURATION",
-      description = "When stderr is not a terminal (a container log), print a progress line this"
-          + " often, such as 30s or 5m (default: ${DEFAULT-VALUE})", defaultValue = "60s")
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "DURATION",
+      description =
+          "When stderr is not a terminal (a container log), print a progress line this"
+              + " often, such as 30s or 5m (default: ${DEFAULT-VALUE})",
+      defaultValue = "60s")
   String interval;
 
   ProgressPrinter printer(PrintWriter err) {
@@ -30,8 +38,8 @@ final class ProgressOptions {
         }
         return ProgressPrinter.lines(err, every);
       default:
-        throw new IllegalArgumentException("--progress takes auto, json or none, not '"
-            + progress + "'");
+        throw new IllegalArgumentException(
+            "--progress takes auto, json or none, not '" + progress + "'");
     }
   }
 }

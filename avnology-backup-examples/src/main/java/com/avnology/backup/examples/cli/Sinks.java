@@ -12,8 +12,8 @@ final class Sinks {
   private Sinks() {}
 
   /**
-   * @param uri {@code file:/path} (or {@code file:relative/path}), or
-   *     {@code s3://bucket/prefix?endpoint=http://host:port} with credentials from the environment
+   * @param uri {@code file:/path} (or {@code file:relative/path}), or {@code
+   *     s3://bucket/prefix?endpoint=http://host:port} with credentials from the environment
    * @return the sink
    * @throws IllegalArgumentException naming the URI and the forms accepted
    */
@@ -22,8 +22,11 @@ final class Sinks {
     try {
       parsed = new URI(uri);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a sink URI: '" + uri + "'; use file:/path or"
-          + " s3://bucket/prefix?endpoint=http://host:port");
+      throw new IllegalArgumentException(
+          "not a sink URI: '"
+              + uri
+              + "'; use file:/path or"
+              + " s3://bucket/prefix?endpoint=http://host:port");
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme();
     switch (scheme) {
@@ -39,7 +42,9 @@ final class Sinks {
             .build();
       default:
         throw new IllegalArgumentException(
-            "unsupported sink '" + uri + "': use file:/path, such as file:/var/backups, or"
+            "unsupported sink '"
+                + uri
+                + "': use file:/path, such as file:/var/backups, or"
                 + " s3://bucket/prefix?endpoint=http://host:port");
     }
   }

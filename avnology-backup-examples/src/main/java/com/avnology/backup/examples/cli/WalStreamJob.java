@@ -35,17 +35,23 @@ final class WalStreamJob {
     return name;
   }
 
-  /** @return whether it is streaming now */
+  /**
+   * @return whether it is streaming now
+   */
   boolean up() {
     return up;
   }
 
-  /** @return why its last run ended, if it failed */
+  /**
+   * @return why its last run ended, if it failed
+   */
   String lastFailure() {
     return lastFailure;
   }
 
-  /** @return complete segments stored since the sidecar started */
+  /**
+   * @return complete segments stored since the sidecar started
+   */
   long segments() {
     return segments;
   }
@@ -57,7 +63,7 @@ final class WalStreamJob {
   /** Stops streaming: the partial segment is stored, then this returns. */
   void stop() throws InterruptedException {
     stop.set(true);
-    stopping.countDown();   // ends a wait between retries; a running stream sees stop itself
+    stopping.countDown(); // ends a wait between retries; a running stream sees stop itself
     thread.join(Duration.ofMinutes(5).toMillis());
   }
 
@@ -67,11 +73,18 @@ final class WalStreamJob {
         up = true;
         WalStreamer.Result r = streamer.run(stop::get);
         segments += r.segments();
-        log.info("wal-stream job {} stopped at {}: {} segments stored{}", name, r.flushedLsn(),
-            r.segments(), r.partial().map(p -> ", partial " + p).orElse(""));
+        log.info(
+            "wal-stream job {} stopped at {}: {} segments stored{}",
+            name,
+            r.flushedLsn(),
+            r.segments(),
+            r.partial().map(p -> ", partial " + p).orElse(""));
       } catch (RuntimeException e) {
         lastFailure = String.valueOf(e.getMessage());
-        log.error("wal-stream job {} failed, restarting in {} s: {}", name, RETRY.toSeconds(),
+        log.error(
+            "wal-stream job {} failed, restarting in {} s: {}",
+            name,
+            RETRY.toSeconds(),
             e.getMessage());
       } finally {
         up = false;

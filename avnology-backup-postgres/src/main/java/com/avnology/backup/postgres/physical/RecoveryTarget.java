@@ -27,7 +27,9 @@ public final class RecoveryTarget {
     this.value = value;
   }
 
-  /** @return replay every archived WAL file, then promote */
+  /**
+   * @return replay every archived WAL file, then promote
+   */
   public static RecoveryTarget end() {
     return new RecoveryTarget(null, null);
   }
@@ -37,7 +39,8 @@ public final class RecoveryTarget {
    * @return the target
    */
   public static RecoveryTarget time(Instant time) {
-    return new RecoveryTarget("recovery_target_time", TIME.format(requireNonNull(time, "null time")));
+    return new RecoveryTarget(
+        "recovery_target_time", TIME.format(requireNonNull(time, "null time")));
   }
 
   /**
@@ -46,7 +49,8 @@ public final class RecoveryTarget {
    * @throws IllegalArgumentException if it is not a WAL location
    */
   public static RecoveryTarget lsn(String lsn) {
-    return new RecoveryTarget("recovery_target_lsn",
+    return new RecoveryTarget(
+        "recovery_target_lsn",
         WalNames.formatLsn(WalNames.parseLsn(requireNonNull(lsn, "null lsn"))));
   }
 
@@ -63,12 +67,16 @@ public final class RecoveryTarget {
     return new RecoveryTarget("recovery_target_name", name);
   }
 
-  /** @return stop as soon as the base backup is consistent */
+  /**
+   * @return stop as soon as the base backup is consistent
+   */
   public static RecoveryTarget immediate() {
     return new RecoveryTarget("recovery_target", "immediate");
   }
 
-  /** @return the recovery settings this target needs, in postgresql.conf terms */
+  /**
+   * @return the recovery settings this target needs, in postgresql.conf terms
+   */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     if (setting != null) {
@@ -80,7 +88,8 @@ public final class RecoveryTarget {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RecoveryTarget t && Objects.equals(setting, t.setting)
+    return o instanceof RecoveryTarget t
+        && Objects.equals(setting, t.setting)
         && Objects.equals(value, t.value);
   }
 

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * }                                              // the copy, then the snapshot, dropped
  * }</pre>
  *
- * <p>Databases it creates are named {@code <prefix>_<pid>_<jvm start>_<s|c><n>} and commented
- * with the host: {@link Builder#build()} drops those whose JVM has ended (killed, crashed), and a
- * shutdown hook drops this JVM's when {@link #close()} was not called. See {@link SeedMode} for
- * the three ways to make copies.
+ * <p>Databases it creates are named {@code <prefix>_<pid>_<jvm start>_<s|c><n>} and commented with
+ * the host: {@link Builder#build()} drops those whose JVM has ended (killed, crashed), and a
+ * shutdown hook drops this JVM's when {@link #close()} was not called. See {@link SeedMode} for the
+ * three ways to make copies.
  *
  * <p>Immutable once built and thread-safe: copies may be taken from parallel tests.
  */
@@ -115,18 +115,20 @@ public final class DatabaseSnapshot implements AutoCloseable {
    */
   public SeededDatabase copy() {
     if (closed) {
-      throw new IllegalStateException("snapshot " + name + " is closed: take copies before"
-          + " closing it");
+      throw new IllegalStateException(
+          "snapshot " + name + " is closed: take copies before" + " closing it");
     }
     if (mode == SeedMode.RESET) {
       resetTurn.acquireUninterruptibly();
-      return seeded(name, () -> {
-        try {
-          reset.reset();
-        } finally {
-          resetTurn.release();
-        }
-      });
+      return seeded(
+          name,
+          () -> {
+            try {
+              reset.reset();
+            } finally {
+              resetTurn.release();
+            }
+          });
     }
     String copy = Names.next(prefix, 'c');
     open.add(copy);
@@ -135,21 +137,25 @@ public final class DatabaseSnapshot implements AutoCloseable {
         createDatabase(copy, name);
       } else {
         createDatabase(copy, "template0");
-        PgDumpArchive.open(archive).restore(PostgresTarget.builder(server.dataSource(copy))
-            .jobs(1).build());
+        PgDumpArchive.open(archive)
+            .restore(PostgresTarget.builder(server.dataSource(copy)).jobs(1).build());
       }
     } catch (RuntimeException e) {
       dropQuietly(copy);
       open.remove(copy);
       throw e;
     }
-    return seeded(copy, () -> {
-      server.drop(copy);
-      open.remove(copy);
-    });
+    return seeded(
+        copy,
+        () -> {
+          server.drop(copy);
+          open.remove(copy);
+        });
   }
 
-  /** @return how copies are made */
+  /**
+   * @return how copies are made
+   */
   public SeedMode mode() {
     return mode;
   }
@@ -162,14 +168,16 @@ public final class DatabaseSnapshot implements AutoCloseable {
     return name;
   }
 
-  /** @return databases of dead JVMs that {@link Builder#build()} dropped */
+  /**
+   * @return databases of dead JVMs that {@link Builder#build()} dropped
+   */
   public List<String> leftoversRemoved() {
     return leftoversRemoved;
   }
 
   /**
-   * Drops the copies still open and the snapshot database, and deletes the archive; the database
-   * of {@link SeedMode#RESET} keeps its content. Safe to call twice.
+   * Drops the copies still open and the snapshot database, and deletes the archive; the database of
+   * {@link SeedMode#RESET} keeps its content. Safe to call twice.
    */
   @Override
   public void close() {
@@ -209,32 +217,50 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   private void createDatabase(String db, String template) {
-    try (Connection c = server.admin(); Statement s = c.createStatement()) {
+    try (Connection c = server.admin();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + Names.quote(db) + " TEMPLATE " + Names.quote(template));
-      s.execute("COMMENT ON DATABASE " + Names.quote(db) + " IS '"
-          + Leftovers.comment(clock).replace("'", "''") + "'");
+      s.execute(
+          "COMMENT ON DATABASE "
+              + Names.quote(db)
+              + " IS '"
+              + Leftovers.comment(clock).replace("'", "''")
+              + "'");
     } catch (SQLException e) {
-      throw new BackupException("cannot create test database " + db + " from " + template
-          + " on " + server + ": " + e.getMessage() + "; the user needs CREATEDB, or use"
-          + " SeedMode.RESET", e);
+      throw new BackupException(
+          "cannot create test database "
+              + db
+              + " from "
+              + template
+              + " on "
+              + server
+              + ": "
+              + e.getMessage()
+              + "; the user needs CREATEDB, or use"
+              + " SeedMode.RESET",
+          e);
     }
   }
 
   private Path export(String db) {
     try {
       Path file = Files.createTempDirectory("avnology-snapshot").resolve(db + ".dump");
-      PgDumpArchive.export(PostgresTarget.builder(server.dataSource(db)).build(), file,
-          Compression.none());
+      PgDumpArchive.export(
+          PostgresTarget.builder(server.dataSource(db)).build(), file, Compression.none());
       return file;
     } catch (java.io.IOException e) {
-      throw new BackupException("cannot create a temporary directory for the snapshot archive: "
-          + e + "; set java.io.tmpdir", e);
+      throw new BackupException(
+          "cannot create a temporary directory for the snapshot archive: "
+              + e
+              + "; set java.io.tmpdir",
+          e);
     }
   }
 
   private void endSessions(String db) {
     String others = " FROM pg_stat_activity WHERE datname = '" + db + "'";
-    try (Connection c = server.admin(); Statement s = c.createStatement()) {
+    try (Connection c = server.admin();
+        Statement s = c.createStatement()) {
       s.execute("SELECT pg_terminate_backend(pid)" + others);
       for (int i = 0; i < 5000; i++) {
         try (ResultSet rs = s.executeQuery("SELECT count(*)" + others)) {
@@ -263,9 +289,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
   }
 
-  /**
-   * Collects a snapshot's settings. Not thread-safe; {@link #build()} leaves it unchanged.
-   */
+  /** Collects a snapshot's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
   public static final class Builder {
     private final String jdbcUrl;
     private String user;
@@ -331,8 +355,11 @@ public final class DatabaseSnapshot implements AutoCloseable {
     public Builder prefix(String prefix) {
       requireNonNull(prefix, "null prefix");
       if (!PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException("seeding prefix must be 1 to 30 of a-z, 0-9 and '_',"
-            + " starting with a letter: '" + prefix + "'");
+        throw new IllegalArgumentException(
+            "seeding prefix must be 1 to 30 of a-z, 0-9 and '_',"
+                + " starting with a letter: '"
+                + prefix
+                + "'");
       }
       this.prefix = prefix;
       return this;
@@ -367,22 +394,25 @@ public final class DatabaseSnapshot implements AutoCloseable {
      * {@link SeedMode#RESET}, checks the URL's database is empty) and applies the seeds.
      *
      * @return the snapshot; close it to drop what it made
-     * @throws IllegalStateException if no seed was given, or RESET is chosen with a URL that
-     *     names no database
+     * @throws IllegalStateException if no seed was given, or RESET is chosen with a URL that names
+     *     no database
      * @throws BackupException if the server refuses, or a seed fails (nothing is left behind)
      */
     public DatabaseSnapshot build() {
       if (seeds.isEmpty()) {
-        throw new IllegalStateException("no seed: call seed(...) with migrations, SQL files, a"
-            + " backup set or an archive before build()");
+        throw new IllegalStateException(
+            "no seed: call seed(...) with migrations, SQL files, a"
+                + " backup set or an archive before build()");
       }
       Server server = Server.of(jdbcUrl, user, password);
-      SeedMode chosen = mode != null ? mode
-          : server.canCreateDatabases() ? SeedMode.TEMPLATE : SeedMode.RESET;
+      SeedMode chosen =
+          mode != null ? mode : server.canCreateDatabases() ? SeedMode.TEMPLATE : SeedMode.RESET;
       if (chosen == SeedMode.RESET) {
         if (server.database().isEmpty()) {
-          throw new IllegalStateException("mode RESET seeds the database the JDBC URL names, but "
-              + server + " names none: add the database to the URL");
+          throw new IllegalStateException(
+              "mode RESET seeds the database the JDBC URL names, but "
+                  + server
+                  + " names none: add the database to the URL");
         }
         requireEmpty(server);
         return new DatabaseSnapshot(this, server, chosen, List.of());
@@ -393,16 +423,23 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     private static void requireEmpty(Server server) {
-      try (Connection c = server.admin(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class k JOIN pg_namespace n"
-              + " ON n.oid = k.relnamespace WHERE k.relkind IN ('r', 'p', 'v', 'm', 'S')"
-              + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-              + " AND n.nspname !~ '^pg_(toast|temp_)'")) {
+      try (Connection c = server.admin();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_class k JOIN pg_namespace n"
+                      + " ON n.oid = k.relnamespace WHERE k.relkind IN ('r', 'p', 'v', 'm', 'S')"
+                      + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                      + " AND n.nspname !~ '^pg_(toast|temp_)'")) {
         rs.next();
         if (rs.getLong(1) > 0) {
-          throw new BackupException("database " + server.database() + " is not empty ("
-              + rs.getLong(1) + " relations): mode RESET seeds the database the URL names and"
-              + " resets it after every test, so give it an empty database kept for tests");
+          throw new BackupException(
+              "database "
+                  + server.database()
+                  + " is not empty ("
+                  + rs.getLong(1)
+                  + " relations): mode RESET seeds the database the URL names and"
+                  + " resets it after every test, so give it an empty database kept for tests");
         }
       } catch (SQLException e) {
         throw new BackupException("cannot inspect " + server + ": " + e.getMessage(), e);

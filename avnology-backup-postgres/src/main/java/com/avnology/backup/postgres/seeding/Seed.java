@@ -56,10 +56,11 @@ public final class Seed {
   public static Seed migrations(String... locations) {
     List<String> list = List.of(requireNonNull(locations, "null locations"));
     if (list.isEmpty()) {
-      throw new IllegalArgumentException("no migration location: give at least one, such as"
-          + " classpath:db/migration");
+      throw new IllegalArgumentException(
+          "no migration location: give at least one, such as" + " classpath:db/migration");
     }
-    return new Seed("migrations " + list,
+    return new Seed(
+        "migrations " + list,
         ds -> Migrations.flyway(ds).locations(list.toArray(String[]::new)).migrate());
   }
 
@@ -74,7 +75,8 @@ public final class Seed {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("no SQL file: give at least one");
     }
-    return new Seed("SQL files " + list, ds -> list.forEach(f -> execute(ds, read(f), f.toString())));
+    return new Seed(
+        "SQL files " + list, ds -> list.forEach(f -> execute(ds, read(f), f.toString())));
   }
 
   /**
@@ -93,16 +95,21 @@ public final class Seed {
    */
   public static Seed database(DataSource source) {
     requireNonNull(source, "null source");
-    return new Seed("a copy of " + source, ds -> {
-      Path dir = tempDirectory();
-      try {
-        PgDumpArchive.export(PostgresTarget.builder(source).build(), dir.resolve("db.dump"),
-            Compression.none()).restore(PostgresTarget.builder(ds).build());
-      } finally {
-        deleteQuietly(dir.resolve("db.dump"));
-        deleteQuietly(dir);
-      }
-    });
+    return new Seed(
+        "a copy of " + source,
+        ds -> {
+          Path dir = tempDirectory();
+          try {
+            PgDumpArchive.export(
+                    PostgresTarget.builder(source).build(),
+                    dir.resolve("db.dump"),
+                    Compression.none())
+                .restore(PostgresTarget.builder(ds).build());
+          } finally {
+            deleteQuietly(dir.resolve("db.dump"));
+            deleteQuietly(dir);
+          }
+        });
   }
 
   /**
@@ -122,22 +129,22 @@ public final class Seed {
   public static Seed backupSet(BackupSink sink, String setId, String target) {
     requireNonNull(sink, "null sink");
     requireNonNull(target, "null target");
-    return new Seed("postgres/" + target + " of set " + (setId == null ? "latest" : setId)
-        + " in " + sink, ds -> {
-          var plan = RestorePlan.from(sink)
-              .target(PostgresTarget.builder(ds).name(target).build());
+    return new Seed(
+        "postgres/" + target + " of set " + (setId == null ? "latest" : setId) + " in " + sink,
+        ds -> {
+          var plan = RestorePlan.from(sink).target(PostgresTarget.builder(ds).name(target).build());
           (setId == null ? plan.latest() : plan.set(setId)).build().execute();
         });
   }
 
   /**
-   * @param file a pg_dump archive: custom ({@code -Fc}), directory or tar format, ours or
-   *     pg_dump's
+   * @param file a pg_dump archive: custom ({@code -Fc}), directory or tar format, ours or pg_dump's
    * @return a seed that restores it
    */
   public static Seed archive(Path file) {
     requireNonNull(file, "null file");
-    return new Seed("archive " + file,
+    return new Seed(
+        "archive " + file,
         ds -> PgDumpArchive.open(file).restore(PostgresTarget.builder(ds).build()));
   }
 
@@ -159,7 +166,8 @@ public final class Seed {
   }
 
   private static void execute(DataSource ds, String sql, String what) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new BackupException("seeding failed in " + what + ": " + e.getMessage(), e);
@@ -170,8 +178,13 @@ public final class Seed {
     try {
       return Files.createTempDirectory("avnology-seed");
     } catch (IOException e) {
-      throw new StorageException("cannot create a temporary directory in "
-          + System.getProperty("java.io.tmpdir") + ": " + e + "; set java.io.tmpdir", e);
+      throw new StorageException(
+          "cannot create a temporary directory in "
+              + System.getProperty("java.io.tmpdir")
+              + ": "
+              + e
+              + "; set java.io.tmpdir",
+          e);
     }
   }
 

@@ -25,7 +25,9 @@ public final class SeededDatabase implements AutoCloseable {
     this.release = requireNonNull(release, "null release");
   }
 
-  /** @return the database's name on the server */
+  /**
+   * @return the database's name on the server
+   */
   public String name() {
     return name;
   }
@@ -38,7 +40,9 @@ public final class SeededDatabase implements AutoCloseable {
     return jdbcUrl;
   }
 
-  /** @return a PgJDBC data source of the database, with the snapshot's credentials */
+  /**
+   * @return a PgJDBC data source of the database, with the snapshot's credentials
+   */
   public DataSource dataSource() {
     return dataSource;
   }

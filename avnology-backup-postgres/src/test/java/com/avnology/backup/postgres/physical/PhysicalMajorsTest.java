@@ -15,13 +15,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The oldest and newest majors (15 and 17 run {@link PhysicalRecoveryTest}): 13 has the old
- * {@code pg_start_backup}/{@code pg_stop_backup} names. A base backup restored on its own.
+ * The oldest and newest majors (15 and 17 run {@link PhysicalRecoveryTest}): 13 has the old {@code
+ * pg_start_backup}/{@code pg_stop_backup} names. A base backup restored on its own.
  */
 final class PhysicalMajorsTest {
   @TempDir Path dir;
@@ -34,13 +34,19 @@ final class PhysicalMajorsTest {
     Path sink = dir.resolve("sink");
     try (EmbeddedPostgres pg = server(major, data, true)) {
       exec(pg, "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 5000) g");
-      Backup.builder().target(PhysicalTarget.builder(pg.getPostgresDatabase(), data).build())
-          .sink(FileSystemSink.of(sink)).build().run();
+      Backup.builder()
+          .target(PhysicalTarget.builder(pg.getPostgresDatabase(), data).build())
+          .sink(FileSystemSink.of(sink))
+          .build()
+          .run();
       exec(pg, "INSERT INTO t SELECT 0");
     }
     Path restored = dir.resolve("restored");
-    RestorePlan.from(FileSystemSink.of(sink)).latest()
-        .target(PhysicalTarget.restoreBuilder(restored).build()).build().execute();
+    RestorePlan.from(FileSystemSink.of(sink))
+        .latest()
+        .target(PhysicalTarget.restoreBuilder(restored).build())
+        .build()
+        .execute();
 
     try (EmbeddedPostgres copy = server(major, restored, false)) {
       assertThat(count(copy)).isEqualTo(5000);
@@ -49,10 +55,13 @@ final class PhysicalMajorsTest {
 
   private static EmbeddedPostgres server(int major, Path data, boolean fresh) throws IOException {
     Path sockets = Files.createDirectories(data.resolveSibling("sockets"));
-    return EmbeddedPostgres.builder().setPgBinaryResolver(MajorServers.binaries(major))
-        .setDataDirectory(data).setCleanDataDirectory(fresh)
+    return EmbeddedPostgres.builder()
+        .setPgBinaryResolver(MajorServers.binaries(major))
+        .setDataDirectory(data)
+        .setCleanDataDirectory(fresh)
         .setServerConfig("unix_socket_directories", sockets.toString())
-        .setPGStartupWait(Duration.ofSeconds(60)).start();
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .start();
   }
 
   private static void exec(EmbeddedPostgres pg, String sql) throws Exception {

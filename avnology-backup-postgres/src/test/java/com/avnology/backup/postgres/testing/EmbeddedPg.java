@@ -22,7 +22,9 @@ public final class EmbeddedPg {
 
   private EmbeddedPg() {}
 
-  /** @return the shared server, started on first use */
+  /**
+   * @return the shared server, started on first use
+   */
   public static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
@@ -62,8 +64,11 @@ public final class EmbeddedPg {
     String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     try (Connection c = server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
-          + " LC_CTYPE 'C'");
+      s.execute(
+          "CREATE DATABASE "
+              + name
+              + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
+              + " LC_CTYPE 'C'");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
@@ -78,7 +83,9 @@ public final class EmbeddedPg {
     return "jdbc:postgresql://localhost:" + server().getPort() + "/" + database + "?user=postgres";
   }
 
-  /** @return the server's TCP port */
+  /**
+   * @return the server's TCP port
+   */
   public static int port() {
     return server().getPort();
   }
@@ -96,7 +103,9 @@ public final class EmbeddedPg {
     return ds;
   }
 
-  /** @return the server's major version, such as 15 */
+  /**
+   * @return the server's major version, such as 15
+   */
   public static int majorVersion() {
     try (Connection c = server().getPostgresDatabase().getConnection()) {
       return c.getMetaData().getDatabaseMajorVersion();

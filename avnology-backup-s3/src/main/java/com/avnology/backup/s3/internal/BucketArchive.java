@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes every object under a prefix into one tar stream: one regular entry per object, its key,
- * content type, user metadata and tags in pax headers ({@link ObjectMeta}). Objects are read one
- * at a time, so memory does not grow with the bucket.
+ * content type, user metadata and tags in pax headers ({@link ObjectMeta}). Objects are read one at
+ * a time, so memory does not grow with the bucket.
  */
 public final class BucketArchive {
   private static final Logger log = LoggerFactory.getLogger(BucketArchive.class);
@@ -43,8 +43,8 @@ public final class BucketArchive {
    */
   public static Stats write(S3Ops ops, String prefix, OutputStream out, LongConsumer done)
       throws IOException {
-    List<Item> items = ops.list(prefix).stream()
-        .sorted(Comparator.comparing(Item::objectName)).toList();
+    List<Item> items =
+        ops.list(prefix).stream().sorted(Comparator.comparing(Item::objectName)).toList();
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -71,16 +71,21 @@ public final class BucketArchive {
     return new Stats(items.size(), bytes, tags);
   }
 
-  private static long writeEntry(TarArchiveOutputStream tar, String relativeKey,
-      GetObjectResponse in, Map<String, String> tags) throws IOException {
+  private static long writeEntry(
+      TarArchiveOutputStream tar,
+      String relativeKey,
+      GetObjectResponse in,
+      Map<String, String> tags)
+      throws IOException {
     long size = Long.parseLong(in.headers().get("Content-Length"));
     TarArchiveEntry entry = new TarArchiveEntry(relativeKey, true);
     entry.setSize(size);
     entry.setMode(0100644);
     String modified = in.headers().get("Last-Modified");
     if (modified != null) {
-      entry.setModTime(java.util.Date.from(
-          ZonedDateTime.parse(modified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
+      entry.setModTime(
+          java.util.Date.from(
+              ZonedDateTime.parse(modified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
     }
     entry.addPaxHeader(ObjectMeta.PAX_KEY, relativeKey);
     String contentType = in.headers().get("Content-Type");
@@ -98,8 +103,13 @@ public final class BucketArchive {
     long copied = in.transferTo(tar);
     tar.closeArchiveEntry();
     if (copied != size) {
-      throw new IOException("object " + relativeKey + " changed while being read: " + copied
-          + " bytes instead of " + size);
+      throw new IOException(
+          "object "
+              + relativeKey
+              + " changed while being read: "
+              + copied
+              + " bytes instead of "
+              + size);
     }
     return copied;
   }
@@ -111,7 +121,9 @@ public final class BucketArchive {
   public static ObjectMeta meta(TarArchiveEntry entry) {
     Map<String, String> pax = entry.getExtraPaxHeaders();
     String key = pax.getOrDefault(ObjectMeta.PAX_KEY, entry.getName());
-    return new ObjectMeta(key, pax.getOrDefault(ObjectMeta.PAX_CONTENT_TYPE, ""),
+    return new ObjectMeta(
+        key,
+        pax.getOrDefault(ObjectMeta.PAX_CONTENT_TYPE, ""),
         ObjectMeta.decode(pax.get(ObjectMeta.PAX_METADATA)),
         ObjectMeta.decode(pax.get(ObjectMeta.PAX_TAGS)));
   }

@@ -65,8 +65,12 @@ public final class BucketRestore {
         }
         ObjectMeta meta = BucketArchive.meta(e);
         if (!skip.contains(meta.key())) {
-          ops.put(prefix + meta.key(), BucketArchive.shield(tar), e.getSize(),
-              meta.contentType().isEmpty() ? null : meta.contentType(), meta.userMetadata());
+          ops.put(
+              prefix + meta.key(),
+              BucketArchive.shield(tar),
+              e.getSize(),
+              meta.contentType().isEmpty() ? null : meta.contentType(),
+              meta.userMetadata());
           if (!meta.tags().isEmpty()) {
             ops.setTags(prefix + meta.key(), meta.tags());
           }
@@ -79,7 +83,9 @@ public final class BucketRestore {
     return new Stats(written, skip.size(), bytes);
   }
 
-  /** @return keys already identical at the destination */
+  /**
+   * @return keys already identical at the destination
+   */
   private Set<String> compare(Supplier<InputStream> archive) throws IOException {
     Set<String> identical = new HashSet<>();
     List<String> different = new ArrayList<>();
@@ -102,11 +108,15 @@ public final class BucketRestore {
       }
     }
     if (!different.isEmpty() && policy == OverwritePolicy.NEVER) {
-      throw new StorageException(ops.where() + " already holds " + different.size()
-          + " objects that differ from the backup: "
-          + String.join(", ", different.subList(0, Math.min(20, different.size())))
-          + (different.size() > 20 ? ", …" : "") + "; nothing was written. Restore into an empty"
-          + " bucket or prefix, or choose OverwritePolicy.IF_DIFFERENT or ALWAYS");
+      throw new StorageException(
+          ops.where()
+              + " already holds "
+              + different.size()
+              + " objects that differ from the backup: "
+              + String.join(", ", different.subList(0, Math.min(20, different.size())))
+              + (different.size() > 20 ? ", …" : "")
+              + "; nothing was written. Restore into an empty"
+              + " bucket or prefix, or choose OverwritePolicy.IF_DIFFERENT or ALWAYS");
     }
     return identical;
   }

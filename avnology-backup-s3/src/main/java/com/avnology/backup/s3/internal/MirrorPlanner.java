@@ -64,11 +64,13 @@ public final class MirrorPlanner {
       }
     }
     if (remove) {
-      dst.forEach((key, d) -> {
-        if (!src.containsKey(key)) {
-          actions.add(new MirrorAction(MirrorAction.Type.REMOVE, key, d.size(), "not in source"));
-        }
-      });
+      dst.forEach(
+          (key, d) -> {
+            if (!src.containsKey(key)) {
+              actions.add(
+                  new MirrorAction(MirrorAction.Type.REMOVE, key, d.size(), "not in source"));
+            }
+          });
     }
     return new Plan(actions, dst.size(), identical);
   }
@@ -81,7 +83,9 @@ public final class MirrorPlanner {
     return map;
   }
 
-  /** @return why the two differ, or null if they are the same */
+  /**
+   * @return why the two differ, or null if they are the same
+   */
   private String difference(String key, Item s, Item d) {
     if (s.size() != d.size()) {
       return "size differs";
@@ -96,8 +100,9 @@ public final class MirrorPlanner {
     } else if (plainD) {
       same = Digests.etag(d.etag()).equals(hash("MD5", source, sourcePrefix + key));
     } else {
-      same = hash("SHA-256", source, sourcePrefix + key)
-          .equals(hash("SHA-256", target, targetPrefix + key));
+      same =
+          hash("SHA-256", source, sourcePrefix + key)
+              .equals(hash("SHA-256", target, targetPrefix + key));
     }
     return same ? null : "checksum differs";
   }

@@ -20,10 +20,13 @@ public record ObjectMeta(
     String key, String contentType, Map<String, String> userMetadata, Map<String, String> tags) {
   /** Pax header holding the exact object key (tar may rewrite the entry name). */
   public static final String PAX_KEY = "AVNOLOGY.s3.key";
+
   /** Pax header holding the content type. */
   public static final String PAX_CONTENT_TYPE = "AVNOLOGY.s3.content-type";
+
   /** Pax header holding the user metadata, URL-encoded as a query string. */
   public static final String PAX_METADATA = "AVNOLOGY.s3.metadata";
+
   /** Pax header holding the tags, URL-encoded as a query string. */
   public static final String PAX_TAGS = "AVNOLOGY.s3.tags";
 
@@ -54,9 +57,13 @@ public record ObjectMeta(
    */
   public static String encode(Map<String, String> map) {
     StringBuilder b = new StringBuilder();
-    new TreeMap<>(map).forEach((k, v) -> b.append(b.length() == 0 ? "" : "&")
-        .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    new TreeMap<>(map)
+        .forEach(
+            (k, v) ->
+                b.append(b.length() == 0 ? "" : "&")
+                    .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                    .append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return b.toString();
   }
 
@@ -71,7 +78,8 @@ public record ObjectMeta(
     }
     for (String pair : text.split("&")) {
       int eq = pair.indexOf('=');
-      map.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+      map.put(
+          URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
           URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return map;

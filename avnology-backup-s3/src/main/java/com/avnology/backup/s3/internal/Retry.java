@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an S3 call again per a {@link RetryPolicy}, when it failed in a way that may pass: an I/O
- * error or timeout, a 5xx answer other than 501, or a throttling or timeout code; never a failure
- * a retry cannot fix ({@code RequestTimeTooSkewed}, rejected credentials, a missing bucket or key).
+ * error or timeout, a 5xx answer other than 501, or a throttling or timeout code; never a failure a
+ * retry cannot fix ({@code RequestTimeTooSkewed}, rejected credentials, a missing bucket or key).
  * Immutable and thread-safe.
  */
 public final class Retry {
@@ -26,10 +26,19 @@ public final class Retry {
   private static final Logger log = LoggerFactory.getLogger(Retry.class);
   private static final Set<String> TRANSIENT_CODES =
       Set.of("InternalError", "SlowDown", "ServiceUnavailable", "RequestTimeout");
+
   /** Codes a retry cannot fix, whatever the HTTP status they come with. */
-  private static final Set<String> PERMANENT_CODES = Set.of("RequestTimeTooSkewed",
-      "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "NoSuchBucket",
-      "NoSuchKey", "NoSuchUpload", "InvalidBucketName", "NotImplemented");
+  private static final Set<String> PERMANENT_CODES =
+      Set.of(
+          "RequestTimeTooSkewed",
+          "AccessDenied",
+          "SignatureDoesNotMatch",
+          "InvalidAccessKeyId",
+          "NoSuchBucket",
+          "NoSuchKey",
+          "NoSuchUpload",
+          "InvalidBucketName",
+          "NotImplemented");
 
   private final RetryPolicy policy;
 
@@ -45,7 +54,9 @@ public final class Retry {
     return new Retry(policy);
   }
 
-  /** @return the policy */
+  /**
+   * @return the policy
+   */
   public RetryPolicy policy() {
     return policy;
   }
@@ -76,8 +87,13 @@ public final class Retry {
           throw cause;
         }
         Duration wait = backoff(attempt, ThreadLocalRandom.current().nextDouble());
-        log.warn("{} failed ({}), try {} of {} in {} ms", what, cause.getClass().getSimpleName(),
-            attempt + 2, policy.retries() + 1, wait.toMillis());
+        log.warn(
+            "{} failed ({}), try {} of {} in {} ms",
+            what,
+            cause.getClass().getSimpleName(),
+            attempt + 2,
+            policy.retries() + 1,
+            wait.toMillis());
         sleep(wait);
       }
     }

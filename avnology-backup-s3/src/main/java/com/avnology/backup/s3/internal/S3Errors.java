@@ -33,36 +33,76 @@ public final class S3Errors {
       String text = ((ErrorResponseException) cause).errorResponse().message();
       switch (code == null ? "" : code) {
         case "NoSuchBucket":
-          return new NotFoundException(where + " does not exist (while " + action
-              + "): create the bucket (for example `mc mb ALIAS/BUCKET`) or fix its name", cause);
+          return new NotFoundException(
+              where
+                  + " does not exist (while "
+                  + action
+                  + "): create the bucket (for example `mc mb ALIAS/BUCKET`) or fix its name",
+              cause);
         case "AccessDenied":
-          return new StorageException("access denied to " + where + key + " while " + action
-              + ": check the secret key, and that the key may list, read, write and delete"
-              + " objects in the bucket", cause);
+          return new StorageException(
+              "access denied to "
+                  + where
+                  + key
+                  + " while "
+                  + action
+                  + ": check the secret key, and that the key may list, read, write and delete"
+                  + " objects in the bucket",
+              cause);
         case "SignatureDoesNotMatch":
         case "InvalidAccessKeyId":
-          return new StorageException("the credentials" + key + " were rejected by " + where
-              + " while " + action + " (" + code + "): fix the access key or its secret key",
+          return new StorageException(
+              "the credentials"
+                  + key
+                  + " were rejected by "
+                  + where
+                  + " while "
+                  + action
+                  + " ("
+                  + code
+                  + "): fix the access key or its secret key",
               cause);
         case "RequestTimeTooSkewed":
-          return new StorageException(where + " refused the request's time while " + action
-              + " (RequestTimeTooSkewed): this host's clock differs from the server's by more"
-              + " than 15 minutes; set it right (NTP) and run again", cause);
-        case "NotImplemented":
-          return new StorageException("the server of " + where + " does not implement "
-              + action + ": use an S3 server that does, such as MinIO", cause);
-        default:
-          return new StorageException(action + " failed in " + where + ": " + code + " " + text,
+          return new StorageException(
+              where
+                  + " refused the request's time while "
+                  + action
+                  + " (RequestTimeTooSkewed): this host's clock differs from the server's by more"
+                  + " than 15 minutes; set it right (NTP) and run again",
               cause);
+        case "NotImplemented":
+          return new StorageException(
+              "the server of "
+                  + where
+                  + " does not implement "
+                  + action
+                  + ": use an S3 server that does, such as MinIO",
+              cause);
+        default:
+          return new StorageException(
+              action + " failed in " + where + ": " + code + " " + text, cause);
       }
     }
     if (cause instanceof IOException) {
-      return new StorageException("cannot reach " + where + " while " + action + ": " + cause
-          + "; check the endpoint and that the server is up", cause);
+      return new StorageException(
+          "cannot reach "
+              + where
+              + " while "
+              + action
+              + ": "
+              + cause
+              + "; check the endpoint and that the server is up",
+          cause);
     }
     if (cause instanceof ServerException) {
-      return new StorageException(action + " failed in " + where + ": server answered HTTP "
-          + ((ServerException) cause).statusCode() + "; try again later", cause);
+      return new StorageException(
+          action
+              + " failed in "
+              + where
+              + ": server answered HTTP "
+              + ((ServerException) cause).statusCode()
+              + "; try again later",
+          cause);
     }
     return new StorageException(action + " failed in " + where + ": " + cause, cause);
   }

@@ -40,6 +40,7 @@ public record ArchiveHeader(
 
   /** {@code archCustom}. */
   public static final int FORMAT_CUSTOM = 1;
+
   /** {@code archTar}; also what a directory archive's {@code toc.dat} says. */
   public static final int FORMAT_TAR = 3;
 
@@ -81,8 +82,17 @@ public record ArchiveHeader(
       String serverVersion,
       String dumpVersion) {
     int lvl = compression == CompressionAlgorithm.NONE ? 0 : level;
-    return new ArchiveHeader(version, 4, 8, FORMAT_TAR, compression, lvl,
-        CreationTime.of(created, false), databaseName, serverVersion, dumpVersion);
+    return new ArchiveHeader(
+        version,
+        4,
+        8,
+        FORMAT_TAR,
+        compression,
+        lvl,
+        CreationTime.of(created, false),
+        databaseName,
+        serverVersion,
+        dumpVersion);
   }
 
   /**
@@ -126,14 +136,18 @@ public record ArchiveHeader(
     }
     ArchiveVersion version = new ArchiveVersion(in.readByte(), in.readByte(), in.readByte());
     if (version.major() != 1 || version.minor() < 12 || version.minor() > 16) {
-      throw new ArchiveFormatException("unsupported archive version (" + version.major() + "."
-          + version.minor() + "); supported are 1.12 to 1.16");
+      throw new ArchiveFormatException(
+          "unsupported archive version ("
+              + version.major()
+              + "."
+              + version.minor()
+              + "); supported are 1.12 to 1.16");
     }
     int intSize = in.readByte();
     int offSize = in.readByte();
     if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 32) {
-      throw new ArchiveFormatException("sanity check on integer/offset size (" + intSize + "/"
-          + offSize + ") failed");
+      throw new ArchiveFormatException(
+          "sanity check on integer/offset size (" + intSize + "/" + offSize + ") failed");
     }
     in.intSize(intSize);
     in.offSize(offSize);
@@ -156,8 +170,8 @@ public record ArchiveHeader(
     String db = in.readStr();
     String server = in.readStr();
     String dump = in.readStr();
-    return new ArchiveHeader(version, intSize, offSize, format, compression, level, created, db,
-        server, dump);
+    return new ArchiveHeader(
+        version, intSize, offSize, format, compression, level, created, db, server, dump);
   }
 
   /**
@@ -171,8 +185,7 @@ public record ArchiveHeader(
    * @param year year - 1900
    * @param isdst daylight saving flag (1, 0, or -1 unknown)
    */
-  public record CreationTime(
-      int sec, int min, int hour, int mday, int mon, int year, int isdst) {
+  public record CreationTime(int sec, int min, int hour, int mday, int mon, int year, int isdst) {
 
     /**
      * @param t a local date-time
@@ -180,8 +193,14 @@ public record ArchiveHeader(
      * @return the fields
      */
     public static CreationTime of(LocalDateTime t, boolean dst) {
-      return new CreationTime(t.getSecond(), t.getMinute(), t.getHour(), t.getDayOfMonth(),
-          t.getMonthValue() - 1, t.getYear() - 1900, dst ? 1 : 0);
+      return new CreationTime(
+          t.getSecond(),
+          t.getMinute(),
+          t.getHour(),
+          t.getDayOfMonth(),
+          t.getMonthValue() - 1,
+          t.getYear() - 1900,
+          dst ? 1 : 0);
     }
 
     /**
@@ -194,7 +213,9 @@ public record ArchiveHeader(
       return of(t, dst);
     }
 
-    /** @return the local date-time these fields denote */
+    /**
+     * @return the local date-time these fields denote
+     */
     public LocalDateTime toLocalDateTime() {
       return LocalDateTime.of(year + 1900, mon + 1, mday, hour, min, sec);
     }
@@ -210,8 +231,14 @@ public record ArchiveHeader(
     }
 
     static CreationTime read(ArchiveInput in) throws IOException {
-      return new CreationTime(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-          in.readInt(), in.readInt(), in.readInt());
+      return new CreationTime(
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt());
     }
   }
 }

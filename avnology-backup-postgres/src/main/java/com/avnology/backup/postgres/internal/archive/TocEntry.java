@@ -23,8 +23,8 @@ import java.util.List;
  * @param relkind the relation kind as a char code (archive 1.16+), 0 if none
  * @param owner the owning role, or null/""
  * @param dependencies dump ids this entry depends on
- * @param dataFile in a directory archive, the data file name without compression suffix
- *     ({@code 1234.dat}), or null/"" when the entry has no data
+ * @param dataFile in a directory archive, the data file name without compression suffix ({@code
+ *     1234.dat}), or null/"" when the entry has no data
  */
 public record TocEntry(
     int dumpId,
@@ -67,7 +67,9 @@ public record TocEntry(
       this.code = code;
     }
 
-    /** @return the archive's code for the section */
+    /**
+     * @return the archive's code for the section
+     */
     public int code() {
       return code;
     }

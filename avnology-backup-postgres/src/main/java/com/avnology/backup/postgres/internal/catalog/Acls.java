@@ -54,14 +54,27 @@ final class Acls {
    * @param owner the object's owner
    * @return GRANT/REVOKE statements, or "" when the ACL equals the baseline
    */
-  static String build(String type, String name, String column, String[] acl, String[] base,
-      String owner, boolean maintain) {
+  static String build(
+      String type,
+      String name,
+      String column,
+      String[] acl,
+      String[] base,
+      String owner,
+      boolean maintain) {
     return build(type, name, column, acl, base, owner, maintain, "");
   }
 
   /** As above, each statement starting with {@code prefix} (ALTER DEFAULT PRIVILEGES …). */
-  static String build(String type, String name, String column, String[] acl, String[] base,
-      String owner, boolean maintain, String prefix) {
+  static String build(
+      String type,
+      String name,
+      String column,
+      String[] acl,
+      String[] base,
+      String owner,
+      boolean maintain,
+      String prefix) {
     String letters = letters(type, column != null, maintain);
     Set<String> have = new HashSet<>(Arrays.asList(acl));
     Set<String> baseline = base == null ? Set.of() : new HashSet<>(Arrays.asList(base));
@@ -76,8 +89,14 @@ final class Acls {
         // privileges and grant options alike are revoked by name (parseAclItem with privswgo NULL)
         Item it = parse(b.replace("*", ""), letters);
         if (!it.privs.isEmpty()) {
-          first.append(prefix).append("REVOKE ").append(list(it.privs, column)).append(on)
-              .append(" FROM ").append(grantee(it)).append(";\n");
+          first
+              .append(prefix)
+              .append("REVOKE ")
+              .append(list(it.privs, column))
+              .append(on)
+              .append(" FROM ")
+              .append(grantee(it))
+              .append(";\n");
         }
       }
     }
@@ -92,12 +111,22 @@ final class Acls {
         sb.append("SET SESSION AUTHORIZATION ").append(Sql.q(it.grantor)).append(";\n");
       }
       if (!it.privs.isEmpty()) {
-        sb.append(prefix).append("GRANT ").append(list(it.privs, column)).append(on).append(" TO ")
-            .append(grantee(it)).append(";\n");
+        sb.append(prefix)
+            .append("GRANT ")
+            .append(list(it.privs, column))
+            .append(on)
+            .append(" TO ")
+            .append(grantee(it))
+            .append(";\n");
       }
       if (!it.grantable.isEmpty()) {
-        sb.append(prefix).append("GRANT ").append(list(it.grantable, column)).append(on).append(" TO ")
-            .append(grantee(it)).append(" WITH GRANT OPTION;\n");
+        sb.append(prefix)
+            .append("GRANT ")
+            .append(list(it.grantable, column))
+            .append(on)
+            .append(" TO ")
+            .append(grantee(it))
+            .append(" WITH GRANT OPTION;\n");
       }
       if (!asOwner) {
         sb.append("RESET SESSION AUTHORIZATION;\n");

@@ -25,11 +25,14 @@ public record CatalogOptions(
     boolean largeObjects) {
 
   /** Options with large objects, which a dump holds unless told otherwise. */
-  public CatalogOptions(List<String> includeSchemas, List<String> excludeSchemas,
-      List<String> includeTables, List<String> excludeTables, boolean noOwner,
+  public CatalogOptions(
+      List<String> includeSchemas,
+      List<String> excludeSchemas,
+      List<String> includeTables,
+      List<String> excludeTables,
+      boolean noOwner,
       boolean noPrivileges) {
-    this(includeSchemas, excludeSchemas, includeTables, excludeTables, noOwner, noPrivileges,
-        true);
+    this(includeSchemas, excludeSchemas, includeTables, excludeTables, noOwner, noPrivileges, true);
   }
 
   /** Copies the lists. */
@@ -40,12 +43,16 @@ public record CatalogOptions(
     excludeTables = List.copyOf(excludeTables);
   }
 
-  /** @return options that dump everything, with owners and privileges */
+  /**
+   * @return options that dump everything, with owners and privileges
+   */
   public static CatalogOptions all() {
     return new CatalogOptions(List.of(), List.of(), List.of(), List.of(), false, false, true);
   }
 
-  /** @return whether some include list narrows the dump (pg_dump's "not include_everything") */
+  /**
+   * @return whether some include list narrows the dump (pg_dump's "not include_everything")
+   */
   public boolean selective() {
     return !includeSchemas.isEmpty() || !includeTables.isEmpty();
   }

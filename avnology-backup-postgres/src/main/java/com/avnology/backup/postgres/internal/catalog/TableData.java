@@ -14,8 +14,13 @@ import java.util.stream.Collectors;
  *     largest tables first
  * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
  */
-public record TableData(int dumpId, String schema, String table, List<String> columns,
-    long estimatedBytes, String filter) {
+public record TableData(
+    int dumpId,
+    String schema,
+    String table,
+    List<String> columns,
+    long estimatedBytes,
+    String filter) {
 
   /** Copies the column list. */
   public TableData {
@@ -30,14 +35,14 @@ public record TableData(int dumpId, String schema, String table, List<String> co
 
   /**
    * @return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
-   *     {@link #filter} (an extension configuration table's condition, {@code WHERE …}),
-   *     {@code COPY (SELECT cols FROM schema.table WHERE …) TO STDOUT}, as pg_dump writes it
+   *     {@link #filter} (an extension configuration table's condition, {@code WHERE …}), {@code
+   *     COPY (SELECT cols FROM schema.table WHERE …) TO STDOUT}, as pg_dump writes it
    */
   public String copyOutSql() {
     String name = Sql.q(schema) + "." + Sql.q(table);
     if (filter != null && !filter.isEmpty()) {
-      String cols = columns.isEmpty() ? "*"
-          : columns.stream().map(Sql::q).collect(Collectors.joining(", "));
+      String cols =
+          columns.isEmpty() ? "*" : columns.stream().map(Sql::q).collect(Collectors.joining(", "));
       return "COPY (SELECT " + cols + " FROM " + name + " " + filter + ") TO STDOUT";
     }
     String cols =

@@ -130,7 +130,8 @@ final class TopoSort {
   }
 
   /** Finds one dependency loop among the unsorted objects and drops one of its edges. */
-  private static void breakLoop(List<DumpObject> input, int[] before, Map<DumpObject, Integer> pos) {
+  private static void breakLoop(
+      List<DumpObject> input, int[] before, Map<DumpObject, Integer> pos) {
     Map<DumpObject, Integer> state = new HashMap<>();
     for (int i = 0; i < input.size(); i++) {
       if (before[i] > 0) {

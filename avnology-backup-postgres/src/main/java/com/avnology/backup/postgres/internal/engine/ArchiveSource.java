@@ -48,7 +48,9 @@ public interface ArchiveSource {
     return 0;
   }
 
-  /** @return where the archive is, for messages */
+  /**
+   * @return where the archive is, for messages
+   */
   String describe();
 
   /** Receives one large object's contents. */
@@ -70,10 +72,9 @@ public interface ArchiveSource {
    * @throws IOException if the archive cannot be read
    * @throws SQLException as the sink throws it
    */
-  default void largeObjects(TocEntry blobs, LargeObjectSink sink)
-      throws IOException, SQLException {
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(openData(BLOBS_TOC), StandardCharsets.US_ASCII))) {
+  default void largeObjects(TocEntry blobs, LargeObjectSink sink) throws IOException, SQLException {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(openData(BLOBS_TOC), StandardCharsets.US_ASCII))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.isBlank()) {
@@ -84,12 +85,12 @@ public interface ArchiveSource {
         try {
           oid = Long.parseLong(parts[0]);
         } catch (NumberFormatException e) {
-          throw new ArchiveFormatException("invalid line in " + BLOBS_TOC + " of " + describe()
-              + ": " + line);
+          throw new ArchiveFormatException(
+              "invalid line in " + BLOBS_TOC + " of " + describe() + ": " + line);
         }
         if (parts.length < 2 || parts[1].contains("/") || oid <= 0 || oid > 0xFFFFFFFFL) {
-          throw new ArchiveFormatException("invalid line in " + BLOBS_TOC + " of " + describe()
-              + ": " + line);
+          throw new ArchiveFormatException(
+              "invalid line in " + BLOBS_TOC + " of " + describe() + ": " + line);
         }
         try (InputStream in = openData(parts[1])) {
           sink.accept(oid, in);

@@ -18,12 +18,20 @@ public final class Connections {
     try {
       return ds.getConnection();
     } catch (SQLException e) {
-      throw new SQLException("cannot connect for " + purpose + ": " + e.getMessage()
-          + " (check host, port, database, user and password)", e.getSQLState(), e);
+      throw new SQLException(
+          "cannot connect for "
+              + purpose
+              + ": "
+              + e.getMessage()
+              + " (check host, port, database, user and password)",
+          e.getSQLState(),
+          e);
     }
   }
 
-  /** @param c a connection to close, ignoring failures; null is fine */
+  /**
+   * @param c a connection to close, ignoring failures; null is fine
+   */
   public static void closeQuietly(Connection c) {
     if (c == null) {
       return;

@@ -10,8 +10,8 @@ import java.util.Arrays;
 /**
  * pg_dump ends every COPY data file with the end-of-data line {@code \.} followed by blank lines
  * ({@code "\\.\n\n\n"}); pg_restore sends it to the server, and a plain-text script made from the
- * archive needs it. We write it the same way, and strip it when loading over JDBC so that no
- * server version's COPY handling of {@code \.} matters.
+ * archive needs it. We write it the same way, and strip it when loading over JDBC so that no server
+ * version's COPY handling of {@code \.} matters.
  */
 public final class CopyTerminator {
   /** What pg_dump writes after the last row. */

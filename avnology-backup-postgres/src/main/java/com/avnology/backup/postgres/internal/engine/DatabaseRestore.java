@@ -20,8 +20,8 @@ public final class DatabaseRestore {
    * @param source the archive
    * @return entries applied
    */
-  public static int run(DataSource dataSource, int jobs, PostgresOptions options,
-      ArchiveSource source) {
+  public static int run(
+      DataSource dataSource, int jobs, PostgresOptions options, ArchiveSource source) {
     return run(dataSource, jobs, options, source, RestoreProgress.NONE);
   }
 
@@ -33,8 +33,12 @@ public final class DatabaseRestore {
    * @param progress told of entries and rows
    * @return entries applied
    */
-  public static int run(DataSource dataSource, int jobs, PostgresOptions options,
-      ArchiveSource source, RestoreProgress progress) {
+  public static int run(
+      DataSource dataSource,
+      int jobs,
+      PostgresOptions options,
+      ArchiveSource source,
+      RestoreProgress progress) {
     return options.restoreMode() == RestoreMode.SWAP
         ? new SwapRestore(dataSource, jobs, options, progress).restore(source)
         : new ArchiveRestore(dataSource, jobs, options).progress(progress).restore(source);

@@ -13,6 +13,8 @@ public interface RestoreProgress {
   /** One archive entry was applied. */
   default void entryDone() {}
 
-  /** @param rows table rows just loaded */
+  /**
+   * @param rows table rows just loaded
+   */
   default void rowsDone(long rows) {}
 }

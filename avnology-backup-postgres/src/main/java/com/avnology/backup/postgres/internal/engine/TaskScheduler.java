@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Hands tasks to worker threads the way {@code pg_restore -j} does: a task is ready when every
- * task it depends on is done and no running task holds a lock it conflicts with; among ready
- * tasks, the heaviest goes first, then the earliest. Dependencies on ids that are not tasks here
- * count as done. Thread-safe.
+ * Hands tasks to worker threads the way {@code pg_restore -j} does: a task is ready when every task
+ * it depends on is done and no running task holds a lock it conflicts with; among ready tasks, the
+ * heaviest goes first, then the earliest. Dependencies on ids that are not tasks here count as
+ * done. Thread-safe.
  *
  * @param <T> the payload
  */
@@ -31,15 +31,22 @@ public final class TaskScheduler<T> {
    * @param <T> the payload
    */
   public record Task<T>(
-      int id, Collection<Integer> deps, Set<String> locks, boolean exclusive, long weight,
-      int order, T payload) {}
+      int id,
+      Collection<Integer> deps,
+      Set<String> locks,
+      boolean exclusive,
+      long weight,
+      int order,
+      T payload) {}
 
   private final Map<Integer, Task<T>> pending = new HashMap<>();
   private final Set<Integer> unfinished = new HashSet<>();
   private final List<Task<T>> running = new ArrayList<>();
   private Throwable failure;
 
-  /** @param tasks the tasks to schedule */
+  /**
+   * @param tasks the tasks to schedule
+   */
   public TaskScheduler(Collection<Task<T>> tasks) {
     for (Task<T> t : tasks) {
       pending.put(t.id(), t);
@@ -58,10 +65,12 @@ public final class TaskScheduler<T> {
       if (failure != null || pending.isEmpty()) {
         return null;
       }
-      Task<T> next = pending.values().stream()
-          .filter(this::ready)
-          .min(Comparator.<Task<T>>comparingLong(t -> -t.weight()).thenComparingInt(Task::order))
-          .orElse(null);
+      Task<T> next =
+          pending.values().stream()
+              .filter(this::ready)
+              .min(
+                  Comparator.<Task<T>>comparingLong(t -> -t.weight()).thenComparingInt(Task::order))
+              .orElse(null);
       if (next != null) {
         pending.remove(next.id());
         running.add(next);
@@ -74,7 +83,9 @@ public final class TaskScheduler<T> {
     }
   }
 
-  /** @param task a task that finished successfully */
+  /**
+   * @param task a task that finished successfully
+   */
   public synchronized void done(Task<T> task) {
     running.remove(task);
     unfinished.remove(task.id());
@@ -98,12 +109,16 @@ public final class TaskScheduler<T> {
     return first;
   }
 
-  /** @return the first failure, or null */
+  /**
+   * @return the first failure, or null
+   */
   public synchronized Throwable failure() {
     return failure;
   }
 
-  /** @return ids of tasks never finished */
+  /**
+   * @return ids of tasks never finished
+   */
   public synchronized Set<Integer> unfinished() {
     return Set.copyOf(unfinished);
   }

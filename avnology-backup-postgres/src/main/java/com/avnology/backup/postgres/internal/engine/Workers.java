@@ -9,9 +9,9 @@ import org.postgresql.PGConnection;
 
 /**
  * Runs a {@link TaskScheduler}'s tasks on a fixed set of connections, one thread per connection.
- * The first failure stops the hand-out and cancels what the other connections are running (a
- * long COPY would otherwise hold up the undo for as long as it takes); once every worker has
- * stopped, that first failure is rethrown.
+ * The first failure stops the hand-out and cancels what the other connections are running (a long
+ * COPY would otherwise hold up the undo for as long as it takes); once every worker has stopped,
+ * that first failure is rethrown.
  */
 public final class Workers {
   /**
@@ -45,8 +45,9 @@ public final class Workers {
     List<Thread> threads = new ArrayList<>();
     AtomicInteger n = new AtomicInteger();
     for (Connection c : connections) {
-      Thread t = new Thread(() -> loop(c, connections, scheduler, action),
-          name + "-" + n.incrementAndGet());
+      Thread t =
+          new Thread(
+              () -> loop(c, connections, scheduler, action), name + "-" + n.incrementAndGet());
       t.setDaemon(true);
       threads.add(t);
       t.start();
@@ -77,8 +78,8 @@ public final class Workers {
     }
   }
 
-  private static <T> void loop(Connection c, List<Connection> all, TaskScheduler<T> scheduler,
-      Action<T> action) {
+  private static <T> void loop(
+      Connection c, List<Connection> all, TaskScheduler<T> scheduler, Action<T> action) {
     while (true) {
       TaskScheduler.Task<T> task;
       try {

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Splits a SQL script as {@code pg_dump -Fp} writes it into commands, the way psql does: statements
  * end at a semicolon outside quotes, dollar quotes, comments, parentheses and the {@code BEGIN …
- * END} body of a SQL-standard function; backslash meta-commands at the start of a line are
- * returned on their own; the data of a {@code COPY … FROM stdin} statement is streamed line by line
- * up to its {@code \.} line. Reads in bounded memory (one statement, one line of data).
+ * END} body of a SQL-standard function; backslash meta-commands at the start of a line are returned
+ * on their own; the data of a {@code COPY … FROM stdin} statement is streamed line by line up to
+ * its {@code \.} line. Reads in bounded memory (one statement, one line of data).
  *
  * <p>Not thread-safe.
  */
@@ -42,12 +42,16 @@ public final class ScriptReader {
   private long line = 1;
   private boolean inCopy;
 
-  /** @param in the script, decoded in its client encoding; not closed */
+  /**
+   * @param in the script, decoded in its client encoding; not closed
+   */
   public ScriptReader(Reader in) {
     this.in = in;
   }
 
-  /** @return the line the reader is on, from 1 */
+  /**
+   * @return the line the reader is on, from 1
+   */
   public long line() {
     return line;
   }
@@ -104,15 +108,23 @@ public final class ScriptReader {
         // a word ended: psql's heuristic for BEGIN … END in CREATE FUNCTION/PROCEDURE bodies
         String w = word.toString().toLowerCase(Locale.ROOT);
         word.setLength(0);
-        if (w.equals("create") || w.equals("function") || w.equals("procedure")
-            || w.equals("or") || w.equals("replace")) {
+        if (w.equals("create")
+            || w.equals("function")
+            || w.equals("procedure")
+            || w.equals("or")
+            || w.equals("replace")) {
           if (identCount < idents.length) {
             idents[identCount] = w.charAt(0);
           }
         }
         identCount++;
-        boolean routine = idents[0] == 'c' && (idents[1] == 'f' || idents[1] == 'p'
-            || idents[1] == 'o' && idents[2] == 'r' && (idents[3] == 'f' || idents[3] == 'p'));
+        boolean routine =
+            idents[0] == 'c'
+                && (idents[1] == 'f'
+                    || idents[1] == 'p'
+                    || idents[1] == 'o'
+                        && idents[2] == 'r'
+                        && (idents[3] == 'f' || idents[3] == 'p'));
         if (routine && parens == 0) {
           if (w.equals("begin")) {
             begins++;
@@ -125,8 +137,10 @@ public final class ScriptReader {
       }
       if (c < 0) {
         if (!blank) {
-          throw new ScriptException("the script ends inside a statement that starts on line "
-              + start + " (no semicolon): is the file truncated?");
+          throw new ScriptException(
+              "the script ends inside a statement that starts on line "
+                  + start
+                  + " (no semicolon): is the file truncated?");
         }
         return null;
       }
@@ -167,29 +181,32 @@ public final class ScriptReader {
         start = line;
       }
       switch (c) {
-        case '\'': {
-          int prev = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
-          boolean escapes = (prev == 'E' || prev == 'e')
-              && (sb.length() < 2 || !isIdentChar(sb.charAt(sb.length() - 2)));
-          sb.append('\'');
-          quoted('\'', escapes, sb, start);
-          word.setLength(0);
-          break;
-        }
+        case '\'':
+          {
+            int prev = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
+            boolean escapes =
+                (prev == 'E' || prev == 'e')
+                    && (sb.length() < 2 || !isIdentChar(sb.charAt(sb.length() - 2)));
+            sb.append('\'');
+            quoted('\'', escapes, sb, start);
+            word.setLength(0);
+            break;
+          }
         case '"':
           sb.append('"');
           quoted('"', false, sb, start);
           identCount++;
           break;
-        case '$': {
-          if (word.length() > 0) {
-            word.append('$');
-            sb.append('$');
+        case '$':
+          {
+            if (word.length() > 0) {
+              word.append('$');
+              sb.append('$');
+              break;
+            }
+            dollar(sb, start);
             break;
           }
-          dollar(sb, start);
-          break;
-        }
         case '(':
           parens++;
           sb.append('(');
@@ -226,8 +243,8 @@ public final class ScriptReader {
   }
 
   /**
-   * @return the next line of the current COPY's data (without its line end), or null at its
-   *     {@code \.} line
+   * @return the next line of the current COPY's data (without its line end), or null at its {@code
+   *     \.} line
    * @throws ScriptException if the script ends before the {@code \.} line
    */
   public String copyLine() throws IOException {
@@ -241,16 +258,22 @@ public final class ScriptReader {
     }
     String s = stripCr(sb.toString());
     if (c < 0 && s.isEmpty()) {
-      throw new ScriptException("the script ends inside the data of a COPY (no \\. line before"
-          + " line " + line + "): is the file truncated?");
+      throw new ScriptException(
+          "the script ends inside the data of a COPY (no \\. line before"
+              + " line "
+              + line
+              + "): is the file truncated?");
     }
     if (s.equals("\\.")) {
       inCopy = false;
       return null;
     }
     if (c < 0) {
-      throw new ScriptException("the script ends inside the data of a COPY (no \\. line before"
-          + " line " + line + "): is the file truncated?");
+      throw new ScriptException(
+          "the script ends inside the data of a COPY (no \\. line before"
+              + " line "
+              + line
+              + "): is the file truncated?");
     }
     return s;
   }
@@ -264,8 +287,10 @@ public final class ScriptReader {
     while (depth > 0) {
       int c = read();
       if (c < 0) {
-        throw new ScriptException("the script ends inside a /* comment */ (statement from line "
-            + start + "): is the file truncated?");
+        throw new ScriptException(
+            "the script ends inside a /* comment */ (statement from line "
+                + start
+                + "): is the file truncated?");
       }
       if (c == '*' && peek() == '/') {
         read();
@@ -281,8 +306,12 @@ public final class ScriptReader {
     while (true) {
       int c = read();
       if (c < 0) {
-        throw new ScriptException("the script ends inside a quoted " + (q == '"' ? "name"
-            : "string") + " (statement from line " + start + "): is the file truncated?");
+        throw new ScriptException(
+            "the script ends inside a quoted "
+                + (q == '"' ? "name" : "string")
+                + " (statement from line "
+                + start
+                + "): is the file truncated?");
       }
       sb.append((char) c);
       if (escapes && c == '\\') {
@@ -323,8 +352,13 @@ public final class ScriptReader {
     while (true) {
       int d = read();
       if (d < 0) {
-        throw new ScriptException("the script ends inside a " + end + " quoted body (statement"
-            + " from line " + start + "): is the file truncated?");
+        throw new ScriptException(
+            "the script ends inside a "
+                + end
+                + " quoted body (statement"
+                + " from line "
+                + start
+                + "): is the file truncated?");
       }
       sb.append((char) d);
       if (d == end.charAt(matched)) {

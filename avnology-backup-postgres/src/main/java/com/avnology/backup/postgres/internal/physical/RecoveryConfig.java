@@ -21,12 +21,20 @@ public final class RecoveryConfig {
    */
   public static void write(Path dataDirectory, String setId, Map<String, String> settings)
       throws IOException {
-    StringBuilder text = new StringBuilder("\n# recovery settings written by avnology-backup when"
-        + " restoring set " + setId + "\n");
-    settings.forEach((k, v) -> text.append(k).append(" = '").append(v.replace("'", "''"))
-        .append("'\n"));
-    Files.writeString(dataDirectory.resolve("postgresql.auto.conf"), text,
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    StringBuilder text =
+        new StringBuilder(
+            "\n# recovery settings written by avnology-backup when"
+                + " restoring set "
+                + setId
+                + "\n");
+    settings.forEach(
+        (k, v) -> text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+    Files.writeString(
+        dataDirectory.resolve("postgresql.auto.conf"),
+        text,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     Files.write(dataDirectory.resolve("recovery.signal"), new byte[0]);
   }
 }

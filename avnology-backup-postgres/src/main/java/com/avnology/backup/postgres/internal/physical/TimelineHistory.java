@@ -17,12 +17,16 @@ public final class TimelineHistory {
     this.begins = List.copyOf(begins);
   }
 
-  /** @return the history of timeline 1: it begins at 0 */
+  /**
+   * @return the history of timeline 1: it begins at 0
+   */
   public static TimelineHistory first() {
     return new TimelineHistory(List.of(new Begin(1, 0)));
   }
 
-  /** @return a history knowing only that {@code timeline} exists (its file is missing) */
+  /**
+   * @return a history knowing only that {@code timeline} exists (its file is missing)
+   */
   public static TimelineHistory only(int timeline) {
     return new TimelineHistory(List.of(new Begin(timeline, 0)));
   }

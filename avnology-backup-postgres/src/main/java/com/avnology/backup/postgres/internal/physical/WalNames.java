@@ -8,12 +8,14 @@ import java.util.regex.Pattern;
 /** Names of WAL files and their keys in a sink. Stateless. */
 public final class WalNames {
   /** Segments, partial segments, timeline history files and backup history files. */
-  private static final Pattern WAL_FILE = Pattern.compile(
-      "[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
+  private static final Pattern WAL_FILE =
+      Pattern.compile("[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
+
   private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+
   /** A stored version of a partial segment: its name, then how many bytes it holds, in hex. */
-  private static final Pattern PARTIAL_VERSION = Pattern.compile(
-      "([0-9A-F]{24})\\.partial\\.([0-9A-F]{8})");
+  private static final Pattern PARTIAL_VERSION =
+      Pattern.compile("([0-9A-F]{24})\\.partial\\.([0-9A-F]{8})");
 
   private WalNames() {}
 
@@ -24,14 +26,19 @@ public final class WalNames {
    */
   public static String check(String name) {
     if (name == null || !WAL_FILE.matcher(name).matches()) {
-      throw new IllegalArgumentException("not a WAL file name: " + name + "; expected a segment"
-          + " such as 000000010000000000000003, a .partial or .backup file or a timeline .history"
-          + " file (give PostgreSQL's %f or the file %p points to)");
+      throw new IllegalArgumentException(
+          "not a WAL file name: "
+              + name
+              + "; expected a segment"
+              + " such as 000000010000000000000003, a .partial or .backup file or a timeline .history"
+              + " file (give PostgreSQL's %f or the file %p points to)");
     }
     return name;
   }
 
-  /** @return whether the name is a complete segment's */
+  /**
+   * @return whether the name is a complete segment's
+   */
   public static boolean isSegment(String name) {
     return SEGMENT.matcher(name).matches();
   }
@@ -45,7 +52,9 @@ public final class WalNames {
     return "wal/" + name.substring(0, 8) + "/" + name + ".zst";
   }
 
-  /** @return whether the name is a timeline history file's */
+  /**
+   * @return whether the name is a timeline history file's
+   */
   public static boolean isHistory(String name) {
     return name.endsWith(".history");
   }
@@ -59,8 +68,8 @@ public final class WalNames {
     if (!isSegment(segment)) {
       throw new IllegalArgumentException("not a segment name: " + segment);
     }
-    return String.format(Locale.ROOT, "wal/%s/%s.partial.%08X.zst", segment.substring(0, 8),
-        segment, length);
+    return String.format(
+        Locale.ROOT, "wal/%s/%s.partial.%08X.zst", segment.substring(0, 8), segment, length);
   }
 
   /**
@@ -73,11 +82,14 @@ public final class WalNames {
       return java.util.Optional.empty();
     }
     var m = PARTIAL_VERSION.matcher(file.substring(0, file.length() - 4));
-    return m.matches() ? java.util.Optional.of(java.util.Map.entry(m.group(1),
-        Long.parseLong(m.group(2), 16))) : java.util.Optional.empty();
+    return m.matches()
+        ? java.util.Optional.of(java.util.Map.entry(m.group(1), Long.parseLong(m.group(2), 16)))
+        : java.util.Optional.empty();
   }
 
-  /** @return the timeline of a segment, partial or history file's name */
+  /**
+   * @return the timeline of a segment, partial or history file's name
+   */
   public static int timeline(String name) {
     return Integer.parseUnsignedInt(name.substring(0, 8), 16);
   }
@@ -89,8 +101,9 @@ public final class WalNames {
    */
   public static long startOf(String segment, long segmentSize) {
     long perId = 0x1_0000_0000L / segmentSize;
-    long segno = Long.parseLong(segment.substring(8, 16), 16) * perId
-        + Long.parseLong(segment.substring(16, 24), 16);
+    long segno =
+        Long.parseLong(segment.substring(8, 16), 16) * perId
+            + Long.parseLong(segment.substring(16, 24), 16);
     return segno * segmentSize;
   }
 
@@ -138,11 +151,16 @@ public final class WalNames {
     } catch (NumberFormatException e) {
       // falls through to the message below
     }
-    throw new IllegalArgumentException("not a WAL location: " + lsn + "; expected the form"
-        + " 0/3000028 (as pg_current_wal_lsn() shows)");
+    throw new IllegalArgumentException(
+        "not a WAL location: "
+            + lsn
+            + "; expected the form"
+            + " 0/3000028 (as pg_current_wal_lsn() shows)");
   }
 
-  /** @return {@code lsn} in PostgreSQL's text form */
+  /**
+   * @return {@code lsn} in PostgreSQL's text form
+   */
   public static String formatLsn(long lsn) {
     return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFF_FFFFL);
   }

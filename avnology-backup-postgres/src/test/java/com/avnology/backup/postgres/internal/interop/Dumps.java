@@ -44,8 +44,15 @@ final class Dumps {
    * @return {@code file}
    */
   static Path pgDumpThroughPipe(Path file, String db) {
-    String cmd = Fidelity.pgBin().resolve("pg_dump") + " -Fc --no-password -h localhost -p "
-        + EmbeddedPg.port() + " -U postgres -d " + db + " | cat > '" + file + "'";
+    String cmd =
+        Fidelity.pgBin().resolve("pg_dump")
+            + " -Fc --no-password -h localhost -p "
+            + EmbeddedPg.port()
+            + " -U postgres -d "
+            + db
+            + " | cat > '"
+            + file
+            + "'";
     shell(cmd);
     return file;
   }
@@ -56,8 +63,10 @@ final class Dumps {
    */
   static String shell(String cmd) {
     try {
-      Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; " + cmd)
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("bash", "-c", "set -o pipefail; " + cmd)
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
