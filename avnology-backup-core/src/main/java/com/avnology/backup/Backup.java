@@ -50,37 +50,27 @@ public final class Backup {
     this.encryption = b.encryption;
   }
 
-  /**
-   * @return a new builder
-   */
+  /** Returns a new builder. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return the targets, in backup order
-   */
+  /** Returns the targets, in backup order. */
   public List<BackupTarget> targets() {
     return targets;
   }
 
-  /**
-   * @return the sink
-   */
+  /** Returns the sink. */
   public BackupSink sink() {
     return sink;
   }
 
-  /**
-   * @return the compression
-   */
+  /** Returns the compression. */
   public Compression compression() {
     return compression;
   }
 
-  /**
-   * @return the encryption, if the sets are encrypted
-   */
+  /** Returns the encryption, if the sets are encrypted. */
   public java.util.Optional<Encryption> encryption() {
     return java.util.Optional.ofNullable(encryption);
   }
@@ -194,9 +184,10 @@ public final class Backup {
     private Builder() {}
 
     /**
+     * Returns this builder.
+     *
      * @param encryption encrypts and authenticates every set; {@code null} (the default) writes
      *     unencrypted sets, whose manifest carries only an unkeyed checksum
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = encryption;
@@ -204,8 +195,9 @@ public final class Backup {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param target something to back up; targets run in the order added
-     * @return this builder
      */
     public Builder target(BackupTarget target) {
       targets.add(requireNonNull(target, "null target"));
@@ -213,8 +205,9 @@ public final class Backup {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param sink where the set is written
-     * @return this builder
      */
     public Builder sink(BackupSink sink) {
       this.sink = requireNonNull(sink, "null sink");
@@ -222,8 +215,9 @@ public final class Backup {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param compression how artifacts are compressed; zstd level 3 by default
-     * @return this builder
      */
     public Builder compression(Compression compression) {
       this.compression = requireNonNull(compression, "null compression");
@@ -231,8 +225,9 @@ public final class Backup {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param listener told of progress; must be thread-safe
-     * @return this builder
      */
     public Builder listener(ProgressListener listener) {
       this.listener = requireNonNull(listener, "null listener");
@@ -240,8 +235,9 @@ public final class Backup {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clock the time source for set ids and timestamps; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -249,7 +245,8 @@ public final class Backup {
     }
 
     /**
-     * @return the backup job
+     * {@return the backup job}
+     *
      * @throws IllegalStateException if no sink or no target was given, or two targets share a kind
      *     and name
      */

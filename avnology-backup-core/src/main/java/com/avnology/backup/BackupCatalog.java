@@ -45,26 +45,26 @@ public final class BackupCatalog {
   }
 
   /**
+   * Returns its catalog, reading without a key.
+   *
    * @param sink the sink to look into
-   * @return its catalog, reading without a key
    */
   public static BackupCatalog of(BackupSink sink) {
     return new BackupCatalog(requireNonNull(sink, "null sink"), null);
   }
 
   /**
+   * Returns its catalog, authenticating manifests and content with that key.
+   *
    * @param sink the sink to look into
    * @param encryption the key of the sink's encrypted sets
-   * @return its catalog, authenticating manifests and content with that key
    */
   public static BackupCatalog of(BackupSink sink, Encryption encryption) {
     return new BackupCatalog(
         requireNonNull(sink, "null sink"), requireNonNull(encryption, "null encryption"));
   }
 
-  /**
-   * @return published set ids, newest first
-   */
+  /** Returns published set ids, newest first. */
   public List<String> ids() {
     return sink.list();
   }
@@ -111,8 +111,9 @@ public final class BackupCatalog {
   }
 
   /**
-   * @return manifests of the good published sets, newest first (as {@link #entries()}, without the
-   *     damaged ones, each of which is logged as a one-line warning)
+   * {@return manifests of the good published sets, newest first (as {@link #entries()}, without the
+   * damaged ones, each of which is logged as a one-line warning)}
+   *
    * @throws NotFoundException if the sink itself does not exist
    */
   public List<Manifest> list() {
@@ -155,30 +156,22 @@ public final class BackupCatalog {
       this.damage = damage;
     }
 
-    /**
-     * @return the set's id
-     */
+    /** Returns the set's id. */
     public String id() {
       return id;
     }
 
-    /**
-     * @return the set's manifest, unless the set is damaged
-     */
+    /** Returns the set's manifest, unless the set is damaged. */
     public Optional<Manifest> manifest() {
       return Optional.ofNullable(manifest);
     }
 
-    /**
-     * @return whether the set's manifest cannot be read (malformed, damaged)
-     */
+    /** Returns whether the set's manifest cannot be read (malformed, damaged). */
     public boolean damaged() {
       return damage != null;
     }
 
-    /**
-     * @return why the set is damaged, in one line, if it is
-     */
+    /** Returns why the set is damaged, in one line, if it is. */
     public Optional<String> damage() {
       return Optional.ofNullable(damage);
     }
@@ -190,8 +183,9 @@ public final class BackupCatalog {
   }
 
   /**
+   * {@return its manifest, authenticated if this catalog has a key}
+   *
    * @param setId a published set's id
-   * @return its manifest, authenticated if this catalog has a key
    * @throws NotFoundException if there is no such set
    * @throws IntegrityException if its manifest is malformed, damaged or (with a key) fails
    *     authentication

@@ -7,14 +7,10 @@ import java.io.OutputStream;
  * artifacts from several threads at once.
  */
 public interface BackupContext {
-  /**
-   * @return the id of the set being written
-   */
+  /** Returns the id of the set being written. */
   String setId();
 
-  /**
-   * @return the compression the backup asks for
-   */
+  /** Returns the compression the backup asks for. */
   Compression compression();
 
   /**
@@ -61,8 +57,8 @@ public interface BackupContext {
   default void expect(long entries, long rows) {}
 
   /**
-   * @return the manifests of the good sets already published in the sink, newest first: what an
-   *     incremental backup chooses its parent from; empty if this context cannot see the sink
+   * Returns the manifests of the good sets already published in the sink, newest first: what an
+   * incremental backup chooses its parent from; empty if this context cannot see the sink.
    */
   default java.util.List<Manifest> publishedSets() {
     return java.util.List.of();

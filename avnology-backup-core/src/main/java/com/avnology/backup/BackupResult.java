@@ -19,16 +19,12 @@ public record BackupResult(
     targets = List.copyOf(targets);
   }
 
-  /**
-   * @return the backup's wall time
-   */
+  /** Returns the backup's wall time. */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }
 
-  /**
-   * @return the stored size of all artifacts, in bytes
-   */
+  /** Returns the stored size of all artifacts, in bytes. */
   public long size() {
     return targets.stream().mapToLong(TargetResult::size).sum();
   }

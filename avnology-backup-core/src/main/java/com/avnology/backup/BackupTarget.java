@@ -9,14 +9,10 @@ package com.avnology.backup;
  * <p>Implementations are immutable and thread-safe: one target may serve many backups.
  */
 public interface BackupTarget {
-  /**
-   * @return the kind of thing backed up, such as {@code volume}; artifacts are stored under it
-   */
+  /** Returns the kind of thing backed up, such as {@code volume}; artifacts are stored under it. */
   String kind();
 
-  /**
-   * @return the target's name, unique per kind within a backup, such as {@code certs}
-   */
+  /** Returns the target's name, unique per kind within a backup, such as {@code certs}. */
   String name();
 
   /**

@@ -45,16 +45,15 @@ public final class Encryption {
   }
 
   /**
+   * Returns aES-256-GCM encryption with that key.
+   *
    * @param keys where the master key comes from
-   * @return AES-256-GCM encryption with that key
    */
   public static Encryption aes256Gcm(KeySource keys) {
     return new Encryption(requireNonNull(keys, "null key source"));
   }
 
-  /**
-   * @return the key source
-   */
+  /** Returns the key source. */
   public KeySource keySource() {
     return keys;
   }
@@ -297,8 +296,9 @@ public final class Encryption {
   }
 
   /**
+   * Returns whether they start an object written by {@link #encryptObject}.
+   *
    * @param first4 the first four bytes of a stored object
-   * @return whether they start an object written by {@link #encryptObject}
    */
   public static boolean isEncryptedObject(byte[] first4) {
     return com.avnology.backup.internal.ObjectHeader.isMagic(first4);

@@ -18,18 +18,20 @@ public record HealthCheck(String name, boolean ok, String detail) {
   }
 
   /**
+   * Returns a passed check.
+   *
    * @param name what was checked
    * @param detail what was found
-   * @return a passed check
    */
   public static HealthCheck passed(String name, String detail) {
     return new HealthCheck(name, true, detail);
   }
 
   /**
+   * Returns a failed check.
+   *
    * @param name what was checked
    * @param detail what was wrong
-   * @return a failed check
    */
   public static HealthCheck failed(String name, String detail) {
     return new HealthCheck(name, false, detail);

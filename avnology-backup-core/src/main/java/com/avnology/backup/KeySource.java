@@ -58,8 +58,9 @@ public final class KeySource {
   }
 
   /**
+   * {@return a source of that key}
+   *
    * @param key 32 random bytes; copied, so the caller may wipe its array afterwards
-   * @return a source of that key
    * @throws IllegalArgumentException if the key is not 32 bytes long
    */
   public static KeySource raw(byte[] key) {
@@ -74,8 +75,9 @@ public final class KeySource {
   }
 
   /**
+   * {@return a source deriving the master key from it, with a fresh salt per set}
+   *
    * @param passphrase the passphrase; copied, so the caller may wipe its array afterwards
-   * @return a source deriving the master key from it, with a fresh salt per set
    * @throws IllegalArgumentException if the passphrase is empty
    */
   public static KeySource passphrase(char[] passphrase) {
@@ -87,10 +89,11 @@ public final class KeySource {
   }
 
   /**
+   * {@return a source of that key}
+   *
    * @param variable the name of an environment variable holding the base64 of 32 key bytes; it is
    *     read each time a key is needed, so a missing or bad value fails that operation, before
    *     anything is written
-   * @return a source of that key
    * @throws IllegalArgumentException if the name is empty
    */
   public static KeySource env(String variable) {
@@ -105,9 +108,7 @@ public final class KeySource {
     return new KeySource(Kind.ENV, null, null, variable, environment);
   }
 
-  /**
-   * @return true if the key is derived from a passphrase with a per-set salt
-   */
+  /** Returns true if the key is derived from a passphrase with a per-set salt. */
   boolean derived() {
     return kind == Kind.PASSPHRASE;
   }
@@ -155,9 +156,10 @@ public final class KeySource {
   }
 
   /**
+   * Returns a copy of the key derived from the passphrase.
+   *
    * @param salt the set's salt
    * @param iterations the set's PBKDF2 iterations
-   * @return a copy of the key derived from the passphrase
    */
   byte[] key(byte[] salt, int iterations) {
     String id = HexFormat.of().formatHex(salt) + "/" + iterations;
@@ -175,8 +177,8 @@ public final class KeySource {
   }
 
   /**
-   * @return what kind of source this is, for the manifest: {@code raw}, {@code env} or {@code
-   *     passphrase}
+   * Returns what kind of source this is, for the manifest: {@code raw}, {@code env} or {@code
+   * passphrase}.
    */
   String kind() {
     return kind.name().toLowerCase(java.util.Locale.ROOT);
@@ -184,13 +186,10 @@ public final class KeySource {
 
   @Override
   public String toString() {
-    switch (kind) {
-      case RAW:
-        return "KeySource.raw(****)";
-      case ENV:
-        return "KeySource.env(" + variable + ")";
-      default:
-        return "KeySource.passphrase(****)";
-    }
+    return switch (kind) {
+      case RAW -> "KeySource.raw(****)";
+      case ENV -> "KeySource.env(" + variable + ")";
+      default -> "KeySource.passphrase(****)";
+    };
   }
 }

@@ -48,38 +48,34 @@ public record Manifest(
   }
 
   /**
+   * Returns a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted.
+   *
    * @param id the set's id
-   * @return a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted
    */
   public static Builder builder(String id) {
     return new Builder(requireNonNull(id, "null id"));
   }
 
-  /**
-   * @return true if the set's artifacts are encrypted (see {@link #encryption()})
-   */
+  /** Returns true if the set's artifacts are encrypted (see {@link #encryption()}). */
   public boolean encrypted() {
     return encryption != null;
   }
 
-  /**
-   * @return the time the backup took
-   */
+  /** Returns the time the backup took. */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }
 
-  /**
-   * @return the stored size of all artifacts, in bytes
-   */
+  /** Returns the stored size of all artifacts, in bytes. */
   public long totalSize() {
     return targets.stream().flatMap(t -> t.artifacts().stream()).mapToLong(Artifact::size).sum();
   }
 
   /**
+   * Returns that target's entry, if the set holds it.
+   *
    * @param kind a target kind, such as {@code volume}
    * @param name a target name
-   * @return that target's entry, if the set holds it
    */
   public Optional<Target> target(String kind, String name) {
     return targets.stream().filter(t -> t.kind().equals(kind) && t.name().equals(name)).findFirst();
@@ -184,8 +180,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param version the manifest format's version; {@link #FORMAT_VERSION} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1 to {@link #FORMAT_VERSION}
      */
     public Builder formatVersion(int version) {
@@ -198,8 +195,9 @@ public record Manifest(
     }
 
     /**
+     * Returns this builder.
+     *
      * @param startedAt when the backup started
-     * @return this builder
      */
     public Builder startedAt(Instant startedAt) {
       this.startedAt = requireNonNull(startedAt, "null startedAt");
@@ -207,8 +205,9 @@ public record Manifest(
     }
 
     /**
+     * Returns this builder.
+     *
      * @param finishedAt when every artifact was stored
-     * @return this builder
      */
     public Builder finishedAt(Instant finishedAt) {
       this.finishedAt = requireNonNull(finishedAt, "null finishedAt");
@@ -216,8 +215,9 @@ public record Manifest(
     }
 
     /**
+     * Returns this builder.
+     *
      * @param version the avnology-backup version that wrote the set
-     * @return this builder
      */
     public Builder libraryVersion(String version) {
       this.libraryVersion = requireNonNull(version, "null version");
@@ -225,8 +225,9 @@ public record Manifest(
     }
 
     /**
+     * Returns this builder.
+     *
      * @param targets targets to add, in backup order
-     * @return this builder
      */
     public Builder targets(List<Target> targets) {
       this.targets.addAll(List.copyOf(targets));
@@ -234,8 +235,9 @@ public record Manifest(
     }
 
     /**
+     * Returns this builder.
+     *
      * @param encryption how the artifacts are encrypted
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = requireNonNull(encryption, "null encryption");
@@ -243,7 +245,8 @@ public record Manifest(
     }
 
     /**
-     * @return the manifest
+     * {@return the manifest}
+     *
      * @throws IllegalStateException if startedAt, finishedAt or libraryVersion is missing, or
      *     encryption was given with format version 1
      */

@@ -4,14 +4,10 @@ import java.io.InputStream;
 
 /** What a {@link BackupTarget} reads its artifacts from during a restore. Thread-safe. */
 public interface RestoreContext {
-  /**
-   * @return the id of the set being restored
-   */
+  /** Returns the id of the set being restored. */
   String setId();
 
-  /**
-   * @return the manifest entry of the target being restored
-   */
+  /** Returns the manifest entry of the target being restored. */
   Manifest.Target manifest();
 
   /**
@@ -25,8 +21,9 @@ public interface RestoreContext {
   InputStream open(String path);
 
   /**
+   * {@return the target's first artifact whose path starts so}
+   *
    * @param start the start of an artifact path under the target's kind, such as {@code certs.tar}
-   * @return the target's first artifact whose path starts so
    * @throws NotFoundException naming the set and target if there is none
    */
   default Manifest.Artifact artifactStartingWith(String start) {

@@ -21,9 +21,7 @@ public class RestoreInterruptedException extends BackupException {
     this.destinationUnchanged = destinationUnchanged;
   }
 
-  /**
-   * @return whether the destination is exactly as it was before the restore started
-   */
+  /** Returns whether the destination is exactly as it was before the restore started. */
   public boolean destinationUnchanged() {
     return destinationUnchanged;
   }

@@ -17,8 +17,9 @@ package com.avnology.backup;
  */
 public interface RestorePlan {
   /**
+   * Returns a builder of a plan restoring the latest set there, unless told otherwise.
+   *
    * @param sink where the set lives
-   * @return a builder of a plan restoring the latest set there, unless told otherwise
    */
   static SetRestorePlan.Builder from(BackupSink sink) {
     return SetRestorePlan.from(sink);
@@ -35,7 +36,8 @@ public interface RestorePlan {
   RestoreDescription describe();
 
   /**
-   * @return a report per step
+   * {@return a report per step}
+   *
    * @throws BackupException if a step fails; the message says what state it left
    */
   RestoreResult execute();

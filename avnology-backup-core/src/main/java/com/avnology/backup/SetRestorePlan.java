@@ -52,14 +52,12 @@ public final class SetRestorePlan implements RestorePlan {
   private final List<UserCheck> afterSteps;
 
   private static int rank(BackupTarget t) {
-    switch (t.kind()) {
-      case "bucket":
-        return 1;
-      case "volume":
-        return 2;
-      default:
-        return 0; // databases, and kinds of the caller's own, as given
-    }
+    return switch (t.kind()) {
+      case "bucket" -> 1;
+      case "volume" -> 2;
+      default -> 0;
+        // databases, and kinds of the caller's own, as given
+    };
   }
 
   /** A check the caller added: a name and what to run. */
@@ -86,16 +84,18 @@ public final class SetRestorePlan implements RestorePlan {
   }
 
   /**
+   * Returns a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
+   * returns the same.
+   *
    * @param sink where the set lives
-   * @return a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
-   *     returns the same
    */
   public static Builder from(BackupSink sink) {
     return new Builder(requireNonNull(sink, "null sink"));
   }
 
   /**
-   * @return the id of the set this plan restores: the one chosen, or the newest published now
+   * {@return the id of the set this plan restores: the one chosen, or the newest published now}
+   *
    * @throws NotFoundException if the sink holds no set
    */
   public String resolveSetId() {
@@ -495,26 +495,26 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param encryption the key of an encrypted set: the manifest is authenticated and the
      *     artifacts decrypted with it; {@code null} (the default) reads unencrypted sets only
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = encryption;
       return this;
     }
 
-    /**
-     * @return this builder, restoring the newest set published when the plan executes
-     */
+    /** Returns this builder, restoring the newest set published when the plan executes. */
     public Builder latest() {
       this.setId = null;
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param setId the id of the set to restore
-     * @return this builder
      * @throws IllegalArgumentException if the id is not a set id
      */
     public Builder set(String setId) {
@@ -523,8 +523,9 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param target a target to restore; its kind and name pick its artifacts from the set
-     * @return this builder
      * @throws IllegalStateException if a target of that kind and name was already added (as {@code
      *     Backup.Builder.build()} refuses two targets of one name)
      */
@@ -550,8 +551,9 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param listener told of progress; must be thread-safe
-     * @return this builder
      */
     public Builder listener(ProgressListener listener) {
       this.listener = requireNonNull(listener, "null listener");
@@ -559,8 +561,9 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clock the time source for durations
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -568,7 +571,8 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
-     * @return the plan
+     * {@return the plan}
+     *
      * @throws IllegalStateException if no target was added
      */
     public SetRestorePlan build() {

@@ -37,8 +37,9 @@ public record SinkStatus(
   }
 
   /**
+   * {@return what it holds now}
+   *
    * @param sink the sink to look into
-   * @return what it holds now
    * @throws NotFoundException if the sink does not exist
    * @throws StorageException if it cannot be read
    */

@@ -19,9 +19,7 @@ public record TargetResult(
     artifacts = List.copyOf(artifacts);
   }
 
-  /**
-   * @return the stored size of the target's artifacts, in bytes
-   */
+  /** Returns the stored size of the target's artifacts, in bytes. */
   public long size() {
     return artifacts.stream().mapToLong(Manifest.Artifact::size).sum();
   }

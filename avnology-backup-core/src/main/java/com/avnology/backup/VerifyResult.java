@@ -14,16 +14,12 @@ public record VerifyResult(String setId, List<Check> checks) {
     checks = List.copyOf(checks);
   }
 
-  /**
-   * @return true if every artifact matched
-   */
+  /** Returns true if every artifact matched. */
   public boolean ok() {
     return checks.stream().allMatch(Check::ok);
   }
 
-  /**
-   * @return the checks that failed
-   */
+  /** Returns the checks that failed. */
   public List<Check> failures() {
     return checks.stream().filter(c -> !c.ok()).toList();
   }
@@ -35,9 +31,7 @@ public record VerifyResult(String setId, List<Check> checks) {
    * @param problem what is wrong, or {@code ""} if the artifact matched
    */
   public record Check(Manifest.Artifact artifact, String problem) {
-    /**
-     * @return true if the artifact matched its size and SHA-256
-     */
+    /** Returns true if the artifact matched its size and SHA-256. */
     public boolean ok() {
       return problem.isEmpty();
     }

@@ -38,9 +38,10 @@ public final class VolumeTarget implements BackupTarget {
   }
 
   /**
+   * {@return the target}
+   *
    * @param name the volume's name in backup sets, such as {@code certs}
    * @param directory the directory to back up or restore into
-   * @return the target
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_'
    */
   public static VolumeTarget of(String name, Path directory) {
@@ -48,9 +49,10 @@ public final class VolumeTarget implements BackupTarget {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the volume's name in backup sets
    * @param directory the directory to back up or restore into
-   * @return a builder
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_'
    */
   public static Builder builder(String name, Path directory) {
@@ -67,9 +69,7 @@ public final class VolumeTarget implements BackupTarget {
     return name;
   }
 
-  /**
-   * @return the directory
-   */
+  /** Returns the directory. */
   public Path directory() {
     return directory;
   }
@@ -214,18 +214,17 @@ public final class VolumeTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param overwrite whether a restore may write into a non-empty directory, replacing files the
      *     set holds and keeping the others; false by default
-     * @return this builder
      */
     public Builder overwrite(boolean overwrite) {
       this.overwrite = overwrite;
       return this;
     }
 
-    /**
-     * @return the target
-     */
+    /** Returns the target. */
     public VolumeTarget build() {
       return new VolumeTarget(this);
     }

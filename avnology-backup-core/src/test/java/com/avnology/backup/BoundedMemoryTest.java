@@ -1,5 +1,6 @@
 package com.avnology.backup;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.RandomAccessFile;
@@ -42,7 +43,7 @@ final class BoundedMemoryTest {
           new RandomAccessFile(source.resolve("disk" + i + ".img").toFile(), "rw")) {
         f.setLength(1L << 30);
         f.seek((1L << 30) - 5);
-        f.write("tail!".getBytes());
+        f.write("tail!".getBytes(UTF_8));
       }
     }
     for (int i = 0; i < 500; i++) {

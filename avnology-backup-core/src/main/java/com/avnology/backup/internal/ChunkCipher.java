@@ -49,8 +49,9 @@ public final class ChunkCipher {
   private ChunkCipher() {}
 
   /**
+   * Returns a new header with a random nonce prefix.
+   *
    * @param flags {@link #ARTIFACT_KEY}, or {@link #SET_KEY} to write the old scheme (tests)
-   * @return a new header with a random nonce prefix
    */
   static byte[] newHeader(byte flags) {
     byte[] header = new byte[HEADER];

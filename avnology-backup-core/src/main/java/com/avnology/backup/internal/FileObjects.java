@@ -28,10 +28,11 @@ public final class FileObjects {
   private FileObjects() {}
 
   /**
+   * Returns whether it was stored; false if the key existed.
+   *
    * @param root the sink's root
    * @param key the object's key
    * @param content its bytes
-   * @return whether it was stored; false if the key existed
    */
   public static boolean putIfAbsent(Path root, String key, InputStream content) {
     Path file = resolve(root, key);
@@ -66,9 +67,10 @@ public final class FileObjects {
   }
 
   /**
+   * Returns its bytes, or empty if absent.
+   *
    * @param root the sink's root
    * @param key an object's key
-   * @return its bytes, or empty if absent
    */
   public static Optional<InputStream> open(Path root, String key) {
     Path file = resolve(root, key);
@@ -82,9 +84,10 @@ public final class FileObjects {
   }
 
   /**
+   * Returns keys starting so, sorted.
+   *
    * @param root the sink's root
    * @param prefix the start of the keys wanted
-   * @return keys starting so, sorted
    */
   public static List<String> list(Path root, String prefix) {
     if (!Files.isDirectory(root)) {

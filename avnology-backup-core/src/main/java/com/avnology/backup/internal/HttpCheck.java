@@ -14,9 +14,10 @@ public final class HttpCheck {
   private HttpCheck() {}
 
   /**
+   * {@return a description of the answer}
+   *
    * @param url the URL
    * @param shown how to name it in messages (without its query string)
-   * @return a description of the answer
    * @throws IOException if there is no answer, or not a 2xx one
    * @throws InterruptedException if interrupted while waiting
    */

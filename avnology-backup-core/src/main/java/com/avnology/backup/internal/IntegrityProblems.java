@@ -8,10 +8,11 @@ public final class IntegrityProblems {
   private IntegrityProblems() {}
 
   /**
+   * Returns what differs, or {@code ""} if nothing does.
+   *
    * @param artifact what the manifest recorded
    * @param size the size found
    * @param sha256 the hash found
-   * @return what differs, or {@code ""} if nothing does
    */
   public static String compare(Manifest.Artifact artifact, long size, String sha256) {
     if (size != artifact.size()) {
@@ -32,9 +33,10 @@ public final class IntegrityProblems {
   }
 
   /**
+   * Returns an exception naming the artifact and the way out.
+   *
    * @param artifact the failing artifact
    * @param problem what is wrong with it
-   * @return an exception naming the artifact and the way out
    */
   public static IntegrityException exception(Manifest.Artifact artifact, String problem) {
     return new IntegrityException(

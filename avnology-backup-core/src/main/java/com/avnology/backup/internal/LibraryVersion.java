@@ -11,9 +11,7 @@ public final class LibraryVersion {
 
   private LibraryVersion() {}
 
-  /**
-   * @return the version, such as {@code 0.1.0}
-   */
+  /** Returns the version, such as {@code 0.1.0}. */
   public static String get() {
     return VERSION;
   }

@@ -61,17 +61,19 @@ public final class ManifestCodec {
   private ManifestCodec() {}
 
   /**
+   * Returns its JSON bytes (UTF-8).
+   *
    * @param manifest the manifest of an unencrypted set
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest) {
     return write(manifest, null);
   }
 
   /**
+   * Returns its JSON bytes (UTF-8).
+   *
    * @param manifest the manifest
    * @param keys the set's keys if it is encrypted, for the HMAC; else {@code null}
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest, SetKeys keys) {
     if (manifest.encrypted() != (keys != null)) {
@@ -248,14 +250,14 @@ public final class ManifestCodec {
       throw bad(setId, "not a JSON object");
     }
     Object mac = get(root.remove(INTEGRITY), HMAC);
-    if (!(mac instanceof String)) {
+    if (!(mac instanceof String hex)) {
       throw new IntegrityException(
           "manifest of set "
               + setId
               + " is encrypted but carries no"
               + " HMAC: it was changed after the backup; restore another set");
     }
-    String hex = (String) mac;
+
     byte[] expected;
     try {
       expected = HexFormat.of().parseHex(hex);
@@ -322,21 +324,24 @@ public final class ManifestCodec {
       throw new IOException("unexpected end of JSON input");
     }
     switch (token) {
-      case START_OBJECT:
+      case START_OBJECT -> {
         Map<String, Object> object = new LinkedHashMap<>();
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
           object.put(name, value(p, p.nextToken()));
         }
         return object;
-      case START_ARRAY:
+      }
+      case START_ARRAY -> {
         List<Object> array = new ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
           array.add(value(p, t));
         }
         return array;
-      case VALUE_STRING:
+      }
+      case VALUE_STRING -> {
         return p.getText();
-      case VALUE_NUMBER_INT:
+      }
+      case VALUE_NUMBER_INT -> {
         JsonParser.NumberType type = p.getNumberType();
         if (type == JsonParser.NumberType.INT) {
           return p.getIntValue();
@@ -345,22 +350,27 @@ public final class ManifestCodec {
           return p.getLongValue();
         }
         return p.getBigIntegerValue();
-      case VALUE_NUMBER_FLOAT:
+      }
+      case VALUE_NUMBER_FLOAT -> {
         return p.getDoubleValue();
-      case VALUE_TRUE:
+      }
+      case VALUE_TRUE -> {
         return Boolean.TRUE;
-      case VALUE_FALSE:
+      }
+      case VALUE_FALSE -> {
         return Boolean.FALSE;
-      case VALUE_NULL:
+      }
+      case VALUE_NULL -> {
         return null;
-      default:
-        throw new IOException("unexpected JSON token " + token);
+      }
+      default -> throw new IOException("unexpected JSON token " + token);
     }
   }
 
   /**
+   * Returns its compact UTF-8 serialisation with object fields sorted by name.
+   *
    * @param tree a JSON tree
-   * @return its compact UTF-8 serialisation with object fields sorted by name
    */
   static byte[] canonical(Object tree) {
     try {
@@ -408,18 +418,18 @@ public final class ManifestCodec {
         write(g, element, sorted);
       }
       g.writeEndArray();
-    } else if (node instanceof String) {
-      g.writeString((String) node);
-    } else if (node instanceof Integer) {
-      g.writeNumber(((Integer) node).intValue());
-    } else if (node instanceof Long) {
-      g.writeNumber(((Long) node).longValue());
-    } else if (node instanceof BigInteger) {
-      g.writeNumber((BigInteger) node);
-    } else if (node instanceof Double) {
-      g.writeNumber(((Double) node).doubleValue());
-    } else if (node instanceof Boolean) {
-      g.writeBoolean((Boolean) node);
+    } else if (node instanceof String string) {
+      g.writeString(string);
+    } else if (node instanceof Integer i) {
+      g.writeNumber(i.intValue());
+    } else if (node instanceof Long l) {
+      g.writeNumber(l.longValue());
+    } else if (node instanceof BigInteger bigInteger) {
+      g.writeNumber(bigInteger);
+    } else if (node instanceof Double d) {
+      g.writeNumber(d.doubleValue());
+    } else if (node instanceof Boolean b) {
+      g.writeBoolean(b);
     } else if (node == null) {
       g.writeNull();
     } else {
@@ -452,8 +462,8 @@ public final class ManifestCodec {
    * @return how a message shows it: a string quoted, else its JSON text
    */
   private static String show(Object node) {
-    if (node instanceof String) {
-      String text = (String) node;
+    if (node instanceof String text) {
+
       return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
     }
     if (node instanceof Map) {
@@ -474,8 +484,8 @@ public final class ManifestCodec {
    * @return the value of the formatVersion field: a whole number, out of int range as -1
    */
   private static int formatVersion(String setId, Object node) {
-    if (node instanceof Integer) {
-      return (Integer) node;
+    if (node instanceof Integer i) {
+      return i;
     }
     if (node instanceof Long || node instanceof BigInteger) {
       return -1;
@@ -509,10 +519,10 @@ public final class ManifestCodec {
 
   private static String text(String setId, Object node, String prefix, String field) {
     Object value = required(setId, node, prefix, field);
-    if (!(value instanceof String)) {
+    if (!(value instanceof String string)) {
       throw wrongType(setId, prefix + field, "a string", value);
     }
-    return (String) value;
+    return string;
   }
 
   private static long whole(String setId, Object node, String prefix, String field) {
@@ -528,8 +538,8 @@ public final class ManifestCodec {
 
   private static int integer(String setId, Object node, String prefix, String field) {
     Object value = required(setId, node, prefix, field);
-    if (value instanceof Integer) {
-      return (Integer) value;
+    if (value instanceof Integer i) {
+      return i;
     }
     if (value instanceof Long || value instanceof BigInteger) {
       throw bad(setId, "field '" + prefix + field + "' is out of range: " + value);
@@ -570,10 +580,10 @@ public final class ManifestCodec {
     }
     object.forEach(
         (name, v) -> {
-          if (!(v instanceof String)) {
+          if (!(v instanceof String string)) {
             throw wrongType(setId, prefix + field + "." + name, "a string", v);
           }
-          map.put(name, (String) v);
+          map.put(name, string);
         });
     return map;
   }

@@ -20,8 +20,9 @@ public final class Names {
   private Names() {}
 
   /**
+   * Returns a new set id, such as {@code 20261124T060000.000Z-7f3a9c}; ids sort by time.
+   *
    * @param now the backup's start
-   * @return a new set id, such as {@code 20261124T060000.000Z-7f3a9c}; ids sort by time
    */
   public static String newSetId(Instant now) {
     byte[] suffix = new byte[3];
@@ -30,8 +31,9 @@ public final class Names {
   }
 
   /**
+   * Returns when its backup started (the id's timestamp), if it is a set id.
+   *
    * @param setId a set id
-   * @return when its backup started (the id's timestamp), if it is a set id
    */
   public static java.util.Optional<Instant> startedAt(String setId) {
     if (!SET_ID.matcher(setId).matches()) {
@@ -45,8 +47,9 @@ public final class Names {
   }
 
   /**
+   * {@return it, if it looks like an id this library makes}
+   *
    * @param setId a set id from outside
-   * @return it, if it looks like an id this library makes
    * @throws IllegalArgumentException otherwise
    */
   public static String checkSetId(String setId) {
@@ -61,9 +64,10 @@ public final class Names {
   }
 
   /**
+   * {@return it, if valid}
+   *
    * @param what what the name is for, for the message
    * @param name a target name
-   * @return it, if valid
    * @throws IllegalArgumentException if it is not 1-63 of a-z, 0-9, '-' and '_'
    */
   public static String checkName(String what, String name) {
@@ -79,8 +83,9 @@ public final class Names {
   }
 
   /**
+   * {@return it, if every segment is a plain file name}
+   *
    * @param path a relative artifact path with '/' separators
-   * @return it, if every segment is a plain file name
    * @throws IllegalArgumentException if it is empty, absolute, or has '.', '..' or odd characters
    */
   public static String checkArtifactPath(String path) {

@@ -41,8 +41,9 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
   }
 
   /**
+   * {@return the header}
+   *
    * @param in the object's bytes, after its 4 magic bytes
-   * @return the header
    * @throws EOFException if the object is shorter than a header
    */
   public static ObjectHeader readAfterMagic(InputStream in) throws IOException {
@@ -58,9 +59,7 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
     return new ObjectHeader(derived, iterations, salt, wrapped);
   }
 
-  /**
-   * @return whether {@code first4} are {@link #MAGIC}
-   */
+  /** Returns whether {@code first4} are {@link #MAGIC}. */
   public static boolean isMagic(byte[] first4) {
     return Arrays.equals(first4, MAGIC);
   }

@@ -29,17 +29,16 @@ public interface OtherSets {
         }
       };
 
-  /**
-   * @return manifests of the good published sets, newest first
-   */
+  /** Returns manifests of the good published sets, newest first. */
   List<Manifest> list();
 
   /**
+   * {@return a context reading that target's artifacts in that set}
+   *
    * @param setId a published set
    * @param kind the target's kind
    * @param name the target's name
    * @param progress where bytes read are counted
-   * @return a context reading that target's artifacts in that set
    * @throws NotFoundException if the set or the target in it does not exist
    */
   RestoreContext open(String setId, String kind, String name, ProgressTracker progress);

@@ -91,16 +91,12 @@ public final class ProgressTracker {
     rows.addAndGet(count);
   }
 
-  /**
-   * @return bytes so far
-   */
+  /** Returns bytes so far. */
   public long bytes() {
     return bytes.get();
   }
 
-  /**
-   * @return entries so far
-   */
+  /** Returns entries so far. */
   public long entries() {
     return entries.get();
   }

@@ -69,10 +69,11 @@ public final class SetKeys {
   }
 
   /**
+   * {@return the set's keys}
+   *
    * @param masterKey the 32-byte master key
    * @param setId the set's id
    * @param wrapped the wrapped data key from the manifest
-   * @return the set's keys
    * @throws AEADBadTagException if the master key is wrong or the wrapped key or set id changed
    * @throws GeneralSecurityException if AES-GCM is not available
    */
@@ -100,17 +101,18 @@ public final class SetKeys {
   }
 
   /**
-   * @return the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
-   *     keys (header flags 0x00); new artifacts use {@link #artifact(String)}
+   * Returns the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
+   * keys (header flags 0x00); new artifacts use {@link #artifact(String)}.
    */
   public SecretKey content() {
     return content;
   }
 
   /**
+   * Returns its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
+   * "avnology-backup v2 artifact key " + path}.
+   *
    * @param path an artifact's path in the set
-   * @return its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
-   *     "avnology-backup v2 artifact key " + path}
    */
   public SecretKey artifact(String path) {
     byte[] k = Kdf.expand(artifactRoot, "avnology-backup v2 artifact key " + path);
@@ -122,17 +124,19 @@ public final class SetKeys {
   }
 
   /**
+   * Returns their HMAC-SHA256.
+   *
    * @param canonical a manifest's canonical bytes
-   * @return their HMAC-SHA256
    */
   public byte[] mac(byte[] canonical) {
     return Kdf.hmac(manifestKey).doFinal(canonical);
   }
 
   /**
+   * Returns true if it matches, compared in constant time.
+   *
    * @param canonical a manifest's canonical bytes
    * @param mac the MAC stored with it
-   * @return true if it matches, compared in constant time
    */
   public boolean macMatches(byte[] canonical, byte[] mac) {
     return MessageDigest.isEqual(mac(canonical), mac);

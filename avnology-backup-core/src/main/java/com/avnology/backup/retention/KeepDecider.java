@@ -34,8 +34,9 @@ final class KeepDecider {
   }
 
   /**
+   * Returns set id to the reasons it stays; sets absent go.
+   *
    * @param entries the sink's published sets
-   * @return set id to the reasons it stays; sets absent go
    */
   Map<String, List<String>> decide(List<BackupCatalog.Entry> entries) {
     Map<String, List<Manifest>> byTarget = new LinkedHashMap<>();

@@ -34,16 +34,12 @@ public record PruneReport(
     requireNonNull(walKeptFrom, "null walKeptFrom");
   }
 
-  /**
-   * @return the decisions that keep a set
-   */
+  /** Returns the decisions that keep a set. */
   public List<Decision> kept() {
     return sets.stream().filter(Decision::keep).toList();
   }
 
-  /**
-   * @return the decisions that delete a set
-   */
+  /** Returns the decisions that delete a set. */
   public List<Decision> deleted() {
     return sets.stream().filter(d -> !d.keep()).toList();
   }

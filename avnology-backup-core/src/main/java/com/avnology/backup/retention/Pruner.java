@@ -59,9 +59,10 @@ public final class Pruner {
   }
 
   /**
+   * Returns a builder.
+   *
    * @param sink the sink to prune
    * @param policy what to keep
-   * @return a builder
    */
   public static Builder builder(BackupSink sink, RetentionPolicy policy) {
     return new Builder(requireNonNull(sink, "null sink"), requireNonNull(policy, "null policy"));
@@ -228,18 +229,17 @@ public final class Pruner {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clock the time the policy counts days from, and whose zone tells days, weeks and
      *     months apart; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
       return this;
     }
 
-    /**
-     * @return the pruner
-     */
+    /** Returns the pruner. */
     public Pruner build() {
       return new Pruner(this);
     }

@@ -34,8 +34,9 @@ public final class RetentionPolicy {
   }
 
   /**
+   * {@return a policy with only that rule}
+   *
    * @param days keep every set younger than this many days
-   * @return a policy with only that rule
    * @throws IllegalArgumentException if negative
    */
   public static RetentionPolicy days(int days) {
@@ -43,52 +44,41 @@ public final class RetentionPolicy {
   }
 
   /**
+   * {@return a policy with only that rule}
+   *
    * @param count keep this many newest sets of each target; 0 keeps only the newest good set
-   * @return a policy with only that rule
    * @throws IllegalArgumentException if negative
    */
   public static RetentionPolicy last(int count) {
     return builder().last(count).build();
   }
 
-  /**
-   * @return a builder with no rule yet
-   */
+  /** Returns a builder with no rule yet. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return the days rule, if set
-   */
+  /** Returns the days rule, if set. */
   public OptionalInt keepDays() {
     return opt(days);
   }
 
-  /**
-   * @return the last-N rule, if set
-   */
+  /** Returns the last-N rule, if set. */
   public OptionalInt keepLast() {
     return opt(last);
   }
 
-  /**
-   * @return how many days keep their newest set, if set
-   */
+  /** Returns how many days keep their newest set, if set. */
   public OptionalInt keepDaily() {
     return opt(daily);
   }
 
-  /**
-   * @return how many ISO weeks keep their newest set, if set
-   */
+  /** Returns how many ISO weeks keep their newest set, if set. */
   public OptionalInt keepWeekly() {
     return opt(weekly);
   }
 
-  /**
-   * @return how many months keep their newest set, if set
-   */
+  /** Returns how many months keep their newest set, if set. */
   public OptionalInt keepMonthly() {
     return opt(monthly);
   }
@@ -143,8 +133,9 @@ public final class RetentionPolicy {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param days keep every set that started less than this many days ago
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder days(int days) {
@@ -153,8 +144,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep this many newest sets of each target
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder last(int count) {
@@ -163,8 +155,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep the newest set of each of the last {@code count} days that have one
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder daily(int count) {
@@ -173,8 +166,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep the newest set of each of the last {@code count} ISO weeks that have one
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder weekly(int count) {
@@ -183,8 +177,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep the newest set of each of the last {@code count} months that have one
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder monthly(int count) {
@@ -201,7 +196,8 @@ public final class RetentionPolicy {
     }
 
     /**
-     * @return the policy
+     * {@return the policy}
+     *
      * @throws IllegalStateException if no rule was given: an empty policy would say nothing about
      *     what to keep
      */

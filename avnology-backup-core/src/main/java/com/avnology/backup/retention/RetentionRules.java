@@ -25,9 +25,10 @@ final class RetentionRules {
   record Member(String setId, Instant startedAt) {}
 
   /**
+   * Returns set id to the reasons the policy keeps it; sets absent are not kept by the policy.
+   *
    * @param label the target, {@code kind/name}, for the reasons
    * @param members its sets, newest first
-   * @return set id to the reasons the policy keeps it; sets absent are not kept by the policy
    */
   static Map<String, List<String>> apply(
       RetentionPolicy policy, String label, List<Member> members, Instant now, ZoneId zone) {

@@ -25,18 +25,20 @@ final class WalExpiry {
   private WalExpiry() {}
 
   /**
+   * Returns whether it is a segment name.
+   *
    * @param firstKept the first segment of the oldest kept base backup, such as {@code
    *     000000010000000000000003}
-   * @return whether it is a segment name
    */
   static boolean isSegment(String firstKept) {
     return firstKept != null && SEGMENT.matcher(firstKept).matches();
   }
 
   /**
+   * Returns the keys to delete, sorted.
+   *
    * @param keys the keys of the archive, as {@code wal/<timeline>/<name>.zst}
    * @param firstKept the first segment the oldest kept base backup needs
-   * @return the keys to delete, sorted
    */
   static List<String> expired(List<String> keys, String firstKept) {
     long keptTimeline = Long.parseLong(firstKept.substring(0, 8), 16);
@@ -55,9 +57,7 @@ final class WalExpiry {
     return expired;
   }
 
-  /**
-   * @return the WAL file's name in a key, without directory and {@code .zst}
-   */
+  /** Returns the WAL file's name in a key, without directory and {@code .zst}. */
   static String name(String key) {
     String file = key.substring(key.lastIndexOf('/') + 1);
     return file.endsWith(".zst") ? file.substring(0, file.length() - 4) : file;

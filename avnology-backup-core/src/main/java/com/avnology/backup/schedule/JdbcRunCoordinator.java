@@ -54,17 +54,19 @@ public final class JdbcRunCoordinator implements RunCoordinator {
   }
 
   /**
+   * Returns a coordinator using the table {@code avnology_backup_runs}.
+   *
    * @param dataSource connects to the service's PostgreSQL database
-   * @return a coordinator using the table {@code avnology_backup_runs}
    */
   public static JdbcRunCoordinator of(DataSource dataSource) {
     return of(dataSource, "avnology_backup_runs");
   }
 
   /**
+   * {@return a coordinator using that table}
+   *
    * @param dataSource connects to the service's PostgreSQL database
    * @param table the table's name (lowercase, unquoted; in the connection's search path)
-   * @return a coordinator using that table
    * @throws IllegalArgumentException if the name is not a plain lowercase identifier
    */
   public static JdbcRunCoordinator of(DataSource dataSource, String table) {
@@ -79,9 +81,7 @@ public final class JdbcRunCoordinator implements RunCoordinator {
     return new JdbcRunCoordinator(requireNonNull(dataSource, "null dataSource"), table);
   }
 
-  /**
-   * @return this replica's name in the table's {@code owner} column (process id and a random)
-   */
+  /** Returns this replica's name in the table's {@code owner} column (process id and a random). */
   public String owner() {
     return owner;
   }
@@ -185,9 +185,7 @@ public final class JdbcRunCoordinator implements RunCoordinator {
     }
   }
 
-  /**
-   * @return a 64-bit advisory lock key for the name
-   */
+  /** Returns a 64-bit advisory lock key for the name. */
   static long key(String name) {
     try {
       byte[] h =

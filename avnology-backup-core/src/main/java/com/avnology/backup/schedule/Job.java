@@ -41,10 +41,11 @@ public final class Job {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param backup what it runs
-   * @return a builder
    * @throws IllegalArgumentException if the name is not allowed
    */
   public static Builder backup(String name, Schedule schedule, Backup backup) {
@@ -52,10 +53,11 @@ public final class Job {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param task what it runs; returns a one-line summary, throws to fail
-   * @return a builder
    * @throws IllegalArgumentException if the name is not allowed
    */
   public static Builder task(String name, Schedule schedule, Supplier<String> task) {
@@ -79,30 +81,22 @@ public final class Job {
     return b;
   }
 
-  /**
-   * @return whether this job is a {@linkplain #check check}
-   */
+  /** Returns whether this job is a {@linkplain #check check}. */
   public boolean isCheck() {
     return check;
   }
 
-  /**
-   * @return the job's name
-   */
+  /** Returns the job's name. */
   public String name() {
     return name;
   }
 
-  /**
-   * @return when it runs
-   */
+  /** Returns when it runs. */
   public Schedule schedule() {
     return schedule;
   }
 
-  /**
-   * @return the retention applied after each successful backup, if any
-   */
+  /** Returns the retention applied after each successful backup, if any. */
   public Optional<RetentionPolicy> retention() {
     return Optional.ofNullable(retention);
   }
@@ -154,8 +148,9 @@ public final class Job {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param policy applied to the backup's sink after each successful backup
-     * @return this builder
      */
     public Builder retention(RetentionPolicy policy) {
       this.retention = requireNonNull(policy, "null policy");
@@ -163,7 +158,8 @@ public final class Job {
     }
 
     /**
-     * @return the job
+     * {@return the job}
+     *
      * @throws IllegalStateException if retention was given to a task job
      */
     public Job build() {

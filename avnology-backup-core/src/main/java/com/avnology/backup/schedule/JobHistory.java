@@ -69,8 +69,9 @@ public record JobHistory(
   }
 
   /**
+   * {@return one entry per job that has recorded runs, sorted by job name; empty when none has}
+   *
    * @param sink the sink a scheduler records its runs in
-   * @return one entry per job that has recorded runs, sorted by job name; empty when none has
    * @throws StorageException if the sink cannot be listed
    * @throws com.avnology.backup.IntegrityException if a record cannot be parsed (naming it)
    */

@@ -37,9 +37,7 @@ public record RunRecord(
     requireNonNull(setId, "null setId");
   }
 
-  /**
-   * @return how long it ran
-   */
+  /** Returns how long it ran. */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }

@@ -36,9 +36,10 @@ public final class Schedule {
   }
 
   /**
+   * {@return the schedule}
+   *
    * @param interval the time between runs, at least one second; due at every multiple of it since
    *     the epoch (every 6 hours: 00:00, 06:00, 12:00, 18:00 UTC)
-   * @return the schedule
    * @throws IllegalArgumentException if shorter than a second
    */
   public static Schedule every(Duration interval) {
@@ -51,8 +52,9 @@ public final class Schedule {
   }
 
   /**
+   * Returns a schedule due once a day at that time.
+   *
    * @param time the time of day, in the scheduler clock's zone, to the minute
-   * @return a schedule due once a day at that time
    */
   public static Schedule dailyAt(LocalTime time) {
     requireNonNull(time, "null time");
@@ -60,9 +62,10 @@ public final class Schedule {
   }
 
   /**
+   * Returns a schedule due once a week then.
+   *
    * @param day the day of the week
    * @param time the time of day, in the scheduler clock's zone, to the minute
-   * @return a schedule due once a week then
    */
   public static Schedule weeklyOn(DayOfWeek day, LocalTime time) {
     requireNonNull(day, "null day");
@@ -76,9 +79,10 @@ public final class Schedule {
   }
 
   /**
+   * {@return the schedule}
+   *
    * @param expression a Unix cron expression (minute hour day-of-month month day-of-week), such as
    *     {@code 0 3 * * *}, read in the scheduler clock's zone
-   * @return the schedule
    * @throws IllegalArgumentException if the expression is not a valid Unix cron expression
    */
   public static Schedule cron(String expression) {
@@ -99,9 +103,10 @@ public final class Schedule {
   }
 
   /**
+   * Returns the latest due time at or before {@code time}.
+   *
    * @param time a moment
    * @param zone the zone cron expressions are read in
-   * @return the latest due time at or before {@code time}
    */
   public Instant latest(Instant time, ZoneId zone) {
     if (interval != null) {
@@ -121,9 +126,10 @@ public final class Schedule {
   }
 
   /**
+   * Returns the first due time after {@code time}.
+   *
    * @param time a moment
    * @param zone the zone cron expressions are read in
-   * @return the first due time after {@code time}
    */
   public Instant next(Instant time, ZoneId zone) {
     if (interval != null) {
@@ -136,10 +142,11 @@ public final class Schedule {
   }
 
   /**
+   * Returns the time between the due time before {@code at} and the one after (for health: a job is
+   * late when it has not succeeded within twice this).
+   *
    * @param zone the zone cron expressions are read in
    * @param at a moment
-   * @return the time between the due time before {@code at} and the one after (for health: a job is
-   *     late when it has not succeeded within twice this)
    */
   public Duration period(Instant at, ZoneId zone) {
     if (interval != null) {

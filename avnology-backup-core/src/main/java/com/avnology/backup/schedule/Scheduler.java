@@ -71,9 +71,7 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /**
-   * @return a builder with no job yet
-   */
+  /** Returns a builder with no job yet. */
   public static Builder builder() {
     return new Builder();
   }
@@ -258,9 +256,7 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /**
-   * @return each job's last run, last success, next due time and health, in job order
-   */
+  /** Returns each job's last run, last success, next due time and health, in job order. */
   public synchronized List<JobStatus> status() {
     Instant now = clock.instant();
     List<JobStatus> status = new ArrayList<>();
@@ -365,10 +361,11 @@ public final class Scheduler implements AutoCloseable {
     private Builder() {}
 
     /**
+     * Returns this builder.
+     *
      * @param sink where each run is recorded (under {@code jobs/<job>/}, the newest {@value
      *     JobHistory#KEEP} per job), for {@link JobHistory#read(BackupSink)} and {@code status
      *     --from}; not recorded by default
-     * @return this builder
      */
     public Builder history(BackupSink sink) {
       this.history = requireNonNull(sink, "null sink");
@@ -376,8 +373,9 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param job a job to run
-     * @return this builder
      */
     public Builder job(Job job) {
       jobs.add(requireNonNull(job, "null job"));
@@ -385,9 +383,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clock the time source deciding what is due, and the zone of daily, weekly and cron
      *     schedules; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -395,9 +394,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param coordinator who decides which replica runs a due run; {@link RunCoordinator#local()}
      *     (this process only) by default
-     * @return this builder
      */
     public Builder coordinator(RunCoordinator coordinator) {
       this.coordinator = requireNonNull(coordinator, "null coordinator");
@@ -405,9 +405,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param policy what to do at start about a due time that passed while down; {@link
      *     MissedRuns#SKIP} by default
-     * @return this builder
      */
     public Builder missedRuns(MissedRuns policy) {
       this.missedRuns = requireNonNull(policy, "null policy");
@@ -415,9 +416,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param max the longest delay added to a run after its due time (the same delay on every
      *     replica); none by default
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder jitter(Duration max) {
@@ -430,9 +432,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param timeout how long {@link Scheduler#close()} waits for running jobs before interrupting
      *     them; 15 minutes by default
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder shutdownTimeout(Duration timeout) {
@@ -445,7 +448,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * @return the scheduler, not started
+     * {@return the scheduler, not started}
+     *
      * @throws IllegalStateException if it has no job, or two jobs share a name
      */
     public Scheduler build() {

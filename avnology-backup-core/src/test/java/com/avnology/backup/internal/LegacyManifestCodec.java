@@ -36,17 +36,19 @@ public final class LegacyManifestCodec {
   private LegacyManifestCodec() {}
 
   /**
+   * Returns its JSON bytes (UTF-8).
+   *
    * @param manifest the manifest of an unencrypted set
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest) {
     return write(manifest, null);
   }
 
   /**
+   * Returns its JSON bytes (UTF-8).
+   *
    * @param manifest the manifest
    * @param keys the set's keys if it is encrypted, for the HMAC; else {@code null}
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest, SetKeys keys) {
     if (manifest.encrypted() != (keys != null)) {
@@ -102,9 +104,10 @@ public final class LegacyManifestCodec {
   }
 
   /**
+   * {@return the manifest}
+   *
    * @param setId the set the bytes belong to, for messages
    * @param bytes the manifest's JSON
-   * @return the manifest
    * @throws IntegrityException if the bytes are not a manifest this version reads
    */
   public static Manifest read(String setId, byte[] bytes) {
@@ -250,8 +253,9 @@ public final class LegacyManifestCodec {
   }
 
   /**
+   * Returns its compact UTF-8 serialisation with object fields sorted by name.
+   *
    * @param node a JSON tree
-   * @return its compact UTF-8 serialisation with object fields sorted by name
    */
   static byte[] canonical(JsonNode node) {
     try {

@@ -315,9 +315,9 @@ final class ManifestCodecCompatTest {
   }
 
   /**
-   * @return what a codec reads from the bytes or throws, and if it reads an encrypted manifest of
-   *     the encrypted fixture's set, what authenticating it with the set's keys does, as recorded
-   *     in {@code manifests/cases/*.expected}
+   * Returns what a codec reads from the bytes or throws, and if it reads an encrypted manifest of
+   * the encrypted fixture's set, what authenticating it with the set's keys does, as recorded in
+   * {@code manifests/cases/*.expected}.
    */
   static String outcome(Codec codec, String setId, byte[] bytes, SetKeys keys) {
     Manifest m;
@@ -505,44 +505,52 @@ final class ManifestCodecCompatTest {
   static JsonNode randomValue(Random random, int depth) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     switch (random.nextInt(depth > 0 ? 12 : 10)) {
-      case 0:
+      case 0 -> {
         return f.textNode(randomString(random, 8));
-      case 1:
+      }
+      case 1 -> {
         return f.numberNode(random.nextInt(5) - 1);
-      case 2:
+      }
+      case 2 -> {
         return f.numberNode(random.nextInt());
-      case 3:
+      }
+      case 3 -> {
         return f.numberNode(random.nextLong());
-      case 4:
+      }
+      case 4 -> {
         return f.numberNode(
             new BigInteger(64 + random.nextInt(100), random)
                 .multiply(BigInteger.valueOf(random.nextBoolean() ? 1 : -1)));
-      case 5:
+      }
+      case 5 -> {
         return f.numberNode(randomDouble(random));
-      case 6:
+      }
+      case 6 -> {
         return f.booleanNode(random.nextBoolean());
-      case 7:
+      }
+      case 7 -> {
         return f.nullNode();
-      case 8:
+      }
+      case 8 -> {
         return f.textNode(Long.toString(random.nextLong()));
-      case 9:
+      }
+      case 9 -> {
         return f.textNode(Instant.ofEpochSecond(random.nextInt()).toString());
-      case 10:
-        {
-          ObjectNode o = f.objectNode();
-          for (int n = random.nextInt(4); n > 0; n--) {
-            o.set(randomString(random, 3), randomValue(random, depth - 1));
-          }
-          return o;
+      }
+      case 10 -> {
+        ObjectNode o = f.objectNode();
+        for (int n = random.nextInt(4); n > 0; n--) {
+          o.set(randomString(random, 3), randomValue(random, depth - 1));
         }
-      default:
-        {
-          ArrayNode a = f.arrayNode();
-          for (int n = random.nextInt(4); n > 0; n--) {
-            a.add(randomValue(random, depth - 1));
-          }
-          return a;
+        return o;
+      }
+      default -> {
+        ArrayNode a = f.arrayNode();
+        for (int n = random.nextInt(4); n > 0; n--) {
+          a.add(randomValue(random, depth - 1));
         }
+        return a;
+      }
     }
   }
 
@@ -562,7 +570,7 @@ final class ManifestCodecCompatTest {
       Double.MIN_VALUE,
       Double.MAX_VALUE,
       4.9e-324,
-      9007199254740993.0,
+      9007199254740992.0,
       123456789.125
     };
     return random.nextBoolean()

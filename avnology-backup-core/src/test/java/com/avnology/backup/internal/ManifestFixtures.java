@@ -39,9 +39,7 @@ public final class ManifestFixtures {
 
   private ManifestFixtures() {}
 
-  /**
-   * @return the manifest of {@code v2-plain.json}
-   */
+  /** Returns the manifest of {@code v2-plain.json}. */
   public static Manifest plain() {
     return Manifest.builder(PLAIN_ID)
         .formatVersion(2)
@@ -53,8 +51,9 @@ public final class ManifestFixtures {
   }
 
   /**
+   * Returns the manifest of {@code v2-encrypted.json}.
+   *
    * @param wrappedKey the base64 wrapped data key recorded in {@code v2-encrypted.json}
-   * @return the manifest of {@code v2-encrypted.json}
    */
   public static Manifest encrypted(String wrappedKey) {
     return new Manifest(
@@ -74,9 +73,7 @@ public final class ManifestFixtures {
             wrappedKey));
   }
 
-  /**
-   * @return the manifest of {@code v1-plain.json}
-   */
+  /** Returns the manifest of {@code v1-plain.json}. */
   public static Manifest v1() {
     return Manifest.builder(V1_ID)
         .formatVersion(1)
@@ -136,16 +133,19 @@ public final class ManifestFixtures {
   }
 
   /**
+   * Returns the set id it is read as: by the prefix of its name, the id of the fixture it came
+   * from.
+   *
    * @param name a case under {@code manifests/cases}
-   * @return the set id it is read as: by the prefix of its name, the id of the fixture it came from
    */
   public static String caseSetId(String name) {
     return name.startsWith("enc") ? ENCRYPTED_ID : name.startsWith("v1") ? V1_ID : PLAIN_ID;
   }
 
   /**
+   * Returns a description that two JVMs print the same (maps sorted), for comparing by text.
+   *
    * @param manifest a manifest
-   * @return a description that two JVMs print the same (maps sorted), for comparing by text
    */
   public static String describe(Manifest manifest) {
     StringBuilder s =
@@ -180,8 +180,9 @@ public final class ManifestFixtures {
   }
 
   /**
+   * Returns its bytes.
+   *
    * @param name a file under {@code manifests/} on the test class path
-   * @return its bytes
    */
   public static byte[] resource(String name) {
     try (InputStream in = ManifestFixtures.class.getResourceAsStream("/manifests/" + name)) {
@@ -194,9 +195,7 @@ public final class ManifestFixtures {
     }
   }
 
-  /**
-   * @return whether the test resource {@code manifests/<name>} exists
-   */
+  /** Returns whether the test resource {@code manifests/<name>} exists. */
   public static boolean hasResource(String name) {
     return ManifestFixtures.class.getResource("/manifests/" + name) != null;
   }

@@ -14,8 +14,9 @@ public final class Tamper {
   private Tamper() {}
 
   /**
+   * Returns its bytes with {@code integrity.sha256} recomputed.
+   *
    * @param root an edited manifest tree
-   * @return its bytes with {@code integrity.sha256} recomputed
    */
   public static byte[] rechecksum(ObjectNode root) {
     ObjectNode integrity =

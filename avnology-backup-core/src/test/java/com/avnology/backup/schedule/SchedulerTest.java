@@ -1,5 +1,6 @@
 package com.avnology.backup.schedule;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -157,7 +158,7 @@ final class SchedulerTest {
     assertThat(JobHistory.read(sink).get(0).runs()).isEqualTo(JobHistory.KEEP);
     sink.putObjectIfAbsent(
         "jobs/often/9999999999999-00000000.json",
-        new java.io.ByteArrayInputStream("{\"job\":\"often\",\"bytes\":\"x\"}".getBytes()));
+        new java.io.ByteArrayInputStream("{\"job\":\"often\",\"bytes\":\"x\"}".getBytes(UTF_8)));
     assertThatThrownBy(() -> JobHistory.read(sink))
         .isInstanceOf(com.avnology.backup.IntegrityException.class)
         .hasMessageContaining("jobs/often/9999999999999-00000000.json");

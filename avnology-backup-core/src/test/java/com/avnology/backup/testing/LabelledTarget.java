@@ -34,9 +34,7 @@ public final class LabelledTarget implements BackupTarget {
     this.metadata = metadata;
   }
 
-  /**
-   * @return a target recording no metadata
-   */
+  /** Returns a target recording no metadata. */
   public static LabelledTarget of(String kind, String name) {
     return new LabelledTarget(kind, name, Map::of);
   }

@@ -18,11 +18,12 @@ public final class LoggedChild {
   private LoggedChild() {}
 
   /**
+   * Returns the log file's and stdout/stderr's text, joined.
+   *
    * @param main the class to run
    * @param dir where the log and output files go
    * @param env extra environment variables
    * @param args its arguments
-   * @return the log file's and stdout/stderr's text, joined
    */
   public static String run(Class<?> main, Path dir, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
@@ -57,8 +58,9 @@ public final class LoggedChild {
   }
 
   /**
+   * Returns its stack trace with every cause and suppressed exception, and each one's toString.
+   *
    * @param t a throwable
-   * @return its stack trace with every cause and suppressed exception, and each one's toString
    */
   public static String describe(Throwable t) {
     StringWriter w = new StringWriter();

@@ -52,9 +52,7 @@ public final class RegimeScenario {
     jobs.put("volume", volume);
   }
 
-  /**
-   * @return the clock the scenario moves
-   */
+  /** Returns the clock the scenario moves. */
   public SimClock clock() {
     return clock;
   }
@@ -103,18 +101,17 @@ public final class RegimeScenario {
     return published;
   }
 
-  /**
-   * @return the moment the scenario ends, when its final prune runs
-   */
+  /** Returns the moment the scenario ends, when its final prune runs. */
   public static Instant end(int days) {
     return START.plus(Duration.ofDays(days));
   }
 
   /**
+   * Returns the sets keep-days leaves at the end, as {@code kind/name@startedAt}, sorted.
+   *
    * @param published what {@link #run} returned
    * @param days how long it ran
    * @param keepDays the policy's keep-days
-   * @return the sets keep-days leaves at the end, as {@code kind/name@startedAt}, sorted
    */
   public static List<String> keptByDays(List<Published> published, int days, int keepDays) {
     Instant cutoff = end(days).minus(Duration.ofDays(keepDays));
@@ -125,9 +122,7 @@ public final class RegimeScenario {
         .toList();
   }
 
-  /**
-   * @return every published set of the sink as {@code kind/name@startedAt}, sorted
-   */
+  /** Returns every published set of the sink as {@code kind/name@startedAt}, sorted. */
   public static List<String> sets(BackupSink sink) {
     List<String> sets = new ArrayList<>();
     for (Manifest m : BackupCatalog.of(sink).list()) {

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -99,13 +100,14 @@ public final class ImportPlan implements RestorePlan {
   }
 
   /**
+   * {@return a builder of the import}
+   *
    * @param source an {@code http}, {@code https} or {@code file} URL
-   * @return a builder of the import
    * @throws IllegalArgumentException for another scheme
    */
   public static Builder from(URI source) {
     requireNonNull(source, "null source");
-    String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase();
+    String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("file")) {
       return new Builder(null, Path.of(source));
     }
@@ -119,8 +121,9 @@ public final class ImportPlan implements RestorePlan {
   }
 
   /**
+   * Returns a builder of the import.
+   *
    * @param file a pg_dump archive (file or directory) or plain SQL script, compressed or not
-   * @return a builder of the import
    */
   public static Builder from(Path file) {
     return new Builder(null, requireNonNull(file, "null file"));
@@ -157,7 +160,7 @@ public final class ImportPlan implements RestorePlan {
           if (w != Fetch.Wrapping.NONE) {
             Path plain = temp(".unwrapped");
             Fetch.unwrap(local, w, plain);
-            wrapping = w.name().toLowerCase() + "-compressed, ";
+            wrapping = w.name().toLowerCase(Locale.ROOT) + "-compressed, ";
             local = plain;
           }
         }
@@ -192,7 +195,7 @@ public final class ImportPlan implements RestorePlan {
     String format() {
       return wrapping
           + (archive != null
-              ? "pg_dump " + archive.format().name().toLowerCase() + " archive"
+              ? "pg_dump " + archive.format().name().toLowerCase(Locale.ROOT) + " archive"
               : "plain SQL script");
     }
 
@@ -222,8 +225,8 @@ public final class ImportPlan implements RestorePlan {
     try (InputStream in = Files.newInputStream(p)) {
       n = in.readNBytes(head, 0, head.length);
     }
-    return n >= 5 && new String(head, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP")
-        || n >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+    return (n >= 5 && new String(head, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP"))
+        || (n >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar"));
   }
 
   private static boolean isScript(Path p) throws IOException {
@@ -502,9 +505,10 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * Returns this.
+     *
      * @param target the database to import into, with its options ({@code clean()}, {@code
      *     noOwner()}, {@code noPrivileges()}, {@code jobs}, restore mode)
-     * @return this
      */
     public Builder into(PostgresTarget target) {
       this.target = requireNonNull(target, "null target");
@@ -512,9 +516,10 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * Returns this.
+     *
      * @param locations Flyway locations of the migrations to run after the import, to the latest
      *     version ({@code classpath:db/migration}, {@code filesystem:/app/migrations})
-     * @return this
      */
     public Builder migrate(String... locations) {
       for (String l : locations) {
@@ -524,10 +529,11 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * Returns this.
+     *
      * @param version for a source without Flyway's history table (a schema made elsewhere): the
      *     version its schema is at, recorded as applied before the later migrations run (see {@link
      *     Migrations#baselineVersion(String)})
-     * @return this
      */
     public Builder baselineVersion(String version) {
       this.baselineVersion = requireNonNull(version, "null version");
@@ -535,10 +541,11 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * Returns this.
+     *
      * @param attempts how many times a download is tried in all, resuming where it broke off
      *     (default 5)
      * @param backoff the wait before the second attempt, doubled for each next one (default 1 s)
-     * @return this
      */
     public Builder retries(int attempts, Duration backoff) {
       if (attempts < 1) {
@@ -550,9 +557,10 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * Returns this.
+     *
      * @param directory where downloads and decompressed copies are kept while the import runs
      *     (default {@code java.io.tmpdir}); they are deleted at its end
-     * @return this
      */
     public Builder workDirectory(Path directory) {
       this.workDirectory = requireNonNull(directory, "null directory");
@@ -560,7 +568,8 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * @return the plan
+     * {@return the plan}
+     *
      * @throws IllegalStateException without a target
      */
     public ImportPlan build() {

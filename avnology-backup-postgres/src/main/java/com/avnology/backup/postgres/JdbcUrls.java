@@ -41,9 +41,10 @@ final class JdbcUrls {
   }
 
   /**
+   * Returns a new data source for them.
+   *
    * @param url a PostgreSQL JDBC URL
    * @param password a password, or {@code null} for the URL's own
-   * @return a new data source for them
    */
   static PGSimpleDataSource dataSource(String url, String password) {
     PGSimpleDataSource ds = dataSource(url);
@@ -54,8 +55,9 @@ final class JdbcUrls {
   }
 
   /**
+   * Returns it with any password parameter or user-info password replaced by ***.
+   *
    * @param url a JDBC URL
-   * @return it with any password parameter or user-info password replaced by ***
    */
   static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1***")

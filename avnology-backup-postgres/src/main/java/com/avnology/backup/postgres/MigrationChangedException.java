@@ -43,9 +43,7 @@ public class MigrationChangedException extends IntegrityException {
     this.changes = List.copyOf(changes);
   }
 
-  /**
-   * @return the offending migrations, in version order
-   */
+  /** Returns the offending migrations, in version order. */
   public List<Change> changes() {
     return changes;
   }

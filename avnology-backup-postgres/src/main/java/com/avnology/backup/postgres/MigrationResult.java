@@ -25,16 +25,12 @@ public record MigrationResult(
     applied = List.copyOf(applied);
   }
 
-  /**
-   * @return the safety snapshot's set id, if one was taken
-   */
+  /** Returns the safety snapshot's set id, if one was taken. */
   public Optional<String> snapshot() {
     return Optional.ofNullable(snapshotSetId);
   }
 
-  /**
-   * @return the versions applied, in order
-   */
+  /** Returns the versions applied, in order. */
   public List<String> versions() {
     return applied.stream().map(AppliedMigration::version).toList();
   }

@@ -114,8 +114,9 @@ public final class Migrations {
   }
 
   /**
+   * Returns migrations from {@value #DEFAULT_LOCATION} into the connection's default schema.
+   *
    * @param dataSource connections to the database; never closed by this library
-   * @return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema
    */
   public static Migrations flyway(DataSource dataSource) {
     return new Migrations(
@@ -132,9 +133,10 @@ public final class Migrations {
   }
 
   /**
+   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema}
+   *
    * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u&password=p}; the password
    *     never appears in messages
-   * @return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
    */
   public static Migrations flyway(String jdbcUrl) {
@@ -142,9 +144,10 @@ public final class Migrations {
   }
 
   /**
+   * {@return a copy reading these locations}
+   *
    * @param locations where the SQL files are, such as {@code classpath:db/migration} or {@code
    *     filesystem:/etc/app/migrations} (subdirectories included); at least one
-   * @return a copy reading these locations
    * @throws IllegalArgumentException if none is given or a location has another prefix
    */
   public Migrations locations(String... locations) {
@@ -176,9 +179,10 @@ public final class Migrations {
   }
 
   /**
+   * Returns a copy managing these schemas.
+   *
    * @param schemas schemas Flyway manages; created if missing, the first holds the history table
    *     and is the migrations' default schema. None: the connection's current schema
-   * @return a copy managing these schemas
    */
   public Migrations schemas(String... schemas) {
     for (String s : schemas) {
@@ -197,8 +201,9 @@ public final class Migrations {
   }
 
   /**
+   * Returns a copy using that table.
+   *
    * @param table the schema history table's name; {@value #DEFAULT_TABLE} by default
-   * @return a copy using that table
    */
   public Migrations table(String table) {
     if (requireNonNull(table, "null table").isBlank()) {
@@ -218,9 +223,10 @@ public final class Migrations {
   }
 
   /**
+   * Returns a copy stopping at that version.
+   *
    * @param version migrate up to and including this version, such as {@code 42}; {@code latest}
    *     (the default) for all
-   * @return a copy stopping at that version
    */
   public Migrations target(String version) {
     return new Migrations(
@@ -258,8 +264,9 @@ public final class Migrations {
   }
 
   /**
+   * Returns a copy using it.
+   *
    * @param loader class loader for {@code classpath:} locations; this library's by default
-   * @return a copy using it
    */
   public Migrations classLoader(ClassLoader loader) {
     return new Migrations(
@@ -275,9 +282,10 @@ public final class Migrations {
   }
 
   /**
+   * Returns a copy waiting that long.
+   *
    * @param timeout how long to wait for another instance's migrate or rollback to finish; {@link
    *     #DEFAULT_LOCK_TIMEOUT} by default
-   * @return a copy waiting that long
    */
   public Migrations lockTimeout(Duration timeout) {
     if (requireNonNull(timeout, "null timeout").isNegative()) {
@@ -515,7 +523,8 @@ public final class Migrations {
   }
 
   /**
-   * @return the schema's current version, empty when no versioned migration is applied
+   * {@return the schema's current version, empty when no versioned migration is applied}
+   *
    * @throws MigrationException if the history cannot be read
    */
   public Optional<String> currentVersion() {

@@ -57,8 +57,9 @@ public final class PgDumpArchive {
   }
 
   /**
+   * {@return the archive}
+   *
    * @param path a {@code .dump} file, a tar file, or a directory holding {@code toc.dat}
-   * @return the archive
    * @throws NotFoundException if nothing is there
    * @throws IllegalArgumentException if it is not a pg_dump archive
    */
@@ -95,15 +96,14 @@ public final class PgDumpArchive {
             + " tar); a plain SQL dump is restored with psql");
   }
 
-  /**
-   * @return the format
-   */
+  /** Returns the format. */
   public Format format() {
     return format;
   }
 
   /**
-   * @return the table of contents as {@code pg_restore -l} prints it
+   * {@return the table of contents as {@code pg_restore -l} prints it}
+   *
    * @throws IntegrityException if the archive is damaged
    */
   public String listing() {
@@ -303,28 +303,23 @@ public final class PgDumpArchive {
   }
 
   private static CompressionAlgorithm algorithm(Compression compression) {
-    switch (compression.algorithm()) {
-      case NONE:
-        return CompressionAlgorithm.NONE;
-      case GZIP:
-        return CompressionAlgorithm.GZIP;
-      default:
-        throw new IllegalArgumentException(
-            "a custom-format archive for pg_restore 12+ takes gzip"
-                + " or none, not "
-                + compression);
-    }
+    return switch (compression.algorithm()) {
+      case NONE -> CompressionAlgorithm.NONE;
+      case GZIP -> CompressionAlgorithm.GZIP;
+      default ->
+          throw new IllegalArgumentException(
+              "a custom-format archive for pg_restore 12+ takes gzip"
+                  + " or none, not "
+                  + compression);
+    };
   }
 
   ArchiveSource source() {
-    switch (format) {
-      case CUSTOM:
-        return new CustomArchiveSource(path);
-      case TAR:
-        return new TarArchiveSource(path);
-      default:
-        return new DirectoryArchiveSource(path);
-    }
+    return switch (format) {
+      case CUSTOM -> new CustomArchiveSource(path);
+      case TAR -> new TarArchiveSource(path);
+      default -> new DirectoryArchiveSource(path);
+    };
   }
 
   private static void deleteTree(Path dir) {

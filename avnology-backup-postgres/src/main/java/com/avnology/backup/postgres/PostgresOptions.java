@@ -38,86 +38,67 @@ public final class PostgresOptions {
     this.restoreMode = restoreMode;
   }
 
-  /**
-   * @return the defaults: everything, owners and grants kept, no clean, restored in place
-   */
+  /** Returns the defaults: everything, owners and grants kept, no clean, restored in place. */
   public static PostgresOptions defaults() {
     return DEFAULTS;
   }
 
-  /**
-   * @return a builder starting from the {@link #defaults()}
-   */
+  /** Returns a builder starting from the {@link #defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return schemas to include; empty means every non-system schema
-   */
+  /** Returns schemas to include; empty means every non-system schema. */
   public List<String> schemas() {
     return schemas;
   }
 
-  /**
-   * @return schemas to leave out
-   */
+  /** Returns schemas to leave out. */
   public List<String> excludeSchemas() {
     return excludeSchemas;
   }
 
-  /**
-   * @return tables to include as {@code schema.table}; empty means all
-   */
+  /** Returns tables to include as {@code schema.table}; empty means all. */
   public List<String> tables() {
     return tables;
   }
 
-  /**
-   * @return tables to leave out
-   */
+  /** Returns tables to leave out. */
   public List<String> excludeTables() {
     return excludeTables;
   }
 
-  /**
-   * @return whether owners are neither recorded nor restored
-   */
+  /** Returns whether owners are neither recorded nor restored. */
   public boolean noOwner() {
     return noOwner;
   }
 
-  /**
-   * @return whether grants are neither recorded nor restored
-   */
+  /** Returns whether grants are neither recorded nor restored. */
   public boolean noPrivileges() {
     return noPrivileges;
   }
 
   /**
-   * @return whether a restore drops the archive's objects first and accepts a non-empty database
+   * Returns whether a restore drops the archive's objects first and accepts a non-empty database.
    */
   public boolean clean() {
     return clean;
   }
 
-  /**
-   * @return whether a backup leaves the database's large objects out
-   */
+  /** Returns whether a backup leaves the database's large objects out. */
   public boolean noLargeObjects() {
     return noLargeObjects;
   }
 
-  /**
-   * @return how a restore protects what was in the database before it
-   */
+  /** Returns how a restore protects what was in the database before it. */
   public RestoreMode restoreMode() {
     return restoreMode;
   }
 
   /**
+   * Returns a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE}).
+   *
    * @param mode another restore mode
-   * @return a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE})
    */
   public PostgresOptions withRestoreMode(RestoreMode mode) {
     requireNonNull(mode, "null mode");
@@ -205,8 +186,9 @@ public final class PostgresOptions {
     private Builder() {}
 
     /**
+     * Returns this builder.
+     *
      * @param schemas schemas to include; none means every non-system schema
-     * @return this builder
      */
     public Builder schemas(List<String> schemas) {
       this.schemas.addAll(List.copyOf(schemas));
@@ -214,8 +196,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param schemas schemas to leave out
-     * @return this builder
      */
     public Builder excludeSchemas(List<String> schemas) {
       this.excludeSchemas.addAll(List.copyOf(schemas));
@@ -223,8 +206,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param tables tables to include as {@code schema.table}; none means all
-     * @return this builder
      */
     public Builder tables(List<String> tables) {
       this.tables.addAll(List.copyOf(tables));
@@ -232,8 +216,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param tables tables to leave out
-     * @return this builder
      */
     public Builder excludeTables(List<String> tables) {
       this.excludeTables.addAll(List.copyOf(tables));
@@ -241,8 +226,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param noOwner neither record nor restore owners
-     * @return this builder
      */
     public Builder noOwner(boolean noOwner) {
       this.noOwner = noOwner;
@@ -250,8 +236,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param noPrivileges neither record nor restore grants
-     * @return this builder
      */
     public Builder noPrivileges(boolean noPrivileges) {
       this.noPrivileges = noPrivileges;
@@ -259,8 +246,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clean on restore, drop the archive's objects first and accept a non-empty database
-     * @return this builder
      */
     public Builder clean(boolean clean) {
       this.clean = clean;
@@ -268,8 +256,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param noLargeObjects back up without the database's large objects
-     * @return this builder
      */
     public Builder noLargeObjects(boolean noLargeObjects) {
       this.noLargeObjects = noLargeObjects;
@@ -277,10 +266,11 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param mode how a restore protects what was in the database before it; by default {@link
      *     RestoreMode#SINGLE_TRANSACTION} with {@link #clean(boolean)}, else {@link
      *     RestoreMode#IN_PLACE}
-     * @return this builder
      */
     public Builder restoreMode(RestoreMode mode) {
       this.restoreMode = requireNonNull(mode, "null mode");
@@ -288,7 +278,8 @@ public final class PostgresOptions {
     }
 
     /**
-     * @return the options
+     * {@return the options}
+     *
      * @throws IllegalStateException if {@code clean} is asked with {@link RestoreMode#IN_PLACE}
      */
     public PostgresOptions build() {

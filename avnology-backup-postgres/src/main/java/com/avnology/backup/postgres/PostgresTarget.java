@@ -69,17 +69,19 @@ public final class PostgresTarget implements BackupTarget {
   }
 
   /**
+   * Returns a builder.
+   *
    * @param dataSource connections to the database; never closed by this library
-   * @return a builder
    */
   public static Builder builder(DataSource dataSource) {
     return new Builder(requireNonNull(dataSource, "null dataSource"), null);
   }
 
   /**
+   * {@return a builder}
+   *
    * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u}; a password may be in it
    *     or given with {@link Builder#password(String)}
-   * @return a builder
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
    */
   public static Builder builder(String jdbcUrl) {
@@ -101,16 +103,12 @@ public final class PostgresTarget implements BackupTarget {
     return dataSource;
   }
 
-  /**
-   * @return worker connections used by backup and restore
-   */
+  /** Returns worker connections used by backup and restore. */
   public int jobs() {
     return jobs;
   }
 
-  /**
-   * @return the selection and ownership options
-   */
+  /** Returns the selection and ownership options. */
   public PostgresOptions options() {
     return options;
   }
@@ -218,8 +216,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the database's name in backup sets; {@code main} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1-63 of a-z, 0-9, '-' and '_'
      */
     public Builder name(String name) {
@@ -229,8 +228,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param jobs worker connections for copying data and building indexes, 1 to 64; 2 by default
-     * @return this builder
      * @throws IllegalArgumentException if outside 1..64
      */
     public Builder jobs(int jobs) {
@@ -242,8 +242,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param names schemas to include (all non-system schemas when none is given)
-     * @return this builder
      */
     public Builder schemas(String... names) {
       schemas.addAll(List.of(names));
@@ -251,8 +252,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param names schemas to leave out
-     * @return this builder
      */
     public Builder excludeSchemas(String... names) {
       excludeSchemas.addAll(List.of(names));
@@ -260,8 +262,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param names tables to include, as {@code schema.table}
-     * @return this builder
      */
     public Builder tables(String... names) {
       tables.addAll(List.of(names));
@@ -269,25 +272,22 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param names tables to leave out, as {@code schema.table}
-     * @return this builder
      */
     public Builder excludeTables(String... names) {
       excludeTables.addAll(List.of(names));
       return this;
     }
 
-    /**
-     * @return this builder, neither recording nor restoring object owners
-     */
+    /** Returns this builder, neither recording nor restoring object owners. */
     public Builder noOwner() {
       this.noOwner = true;
       return this;
     }
 
-    /**
-     * @return this builder, neither recording nor restoring grants
-     */
+    /** Returns this builder, neither recording nor restoring grants. */
     public Builder noPrivileges() {
       this.noPrivileges = true;
       return this;
@@ -307,9 +307,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * @return this builder; a restore replaces whatever of the archive's objects exist, and accepts
-     *     a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION}) unless
-     *     {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}
+     * Returns this builder; a restore replaces whatever of the archive's objects exist, and accepts
+     * a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION}) unless
+     * {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}.
      */
     public Builder clean() {
       this.clean = true;
@@ -317,9 +317,10 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param mode how a restore protects what the database held before it; by default {@link
      *     RestoreMode#IN_PLACE}, or {@link RestoreMode#SINGLE_TRANSACTION} with {@link #clean()}
-     * @return this builder
      */
     public Builder restoreMode(RestoreMode mode) {
       this.restoreMode = requireNonNull(mode, "null mode");
@@ -334,8 +335,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param password the password for a target built from a JDBC URL; never logged or printed
-     * @return this builder
      * @throws IllegalStateException if the target was built from a DataSource
      */
     public Builder password(String password) {
@@ -349,7 +351,8 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * @return the target
+     * {@return the target}
+     *
      * @throws IllegalStateException if {@link #clean()} was combined with {@link
      *     RestoreMode#IN_PLACE}, which could lose the old objects
      */

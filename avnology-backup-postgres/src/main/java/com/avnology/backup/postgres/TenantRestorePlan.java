@@ -79,19 +79,21 @@ public final class TenantRestorePlan implements RestorePlan {
   }
 
   /**
+   * Returns a builder.
+   *
    * @param sink where the set lives; the latest set unless {@link Builder#set(String)} says
    * @param live the live database; its {@linkplain PostgresTarget#name() name} picks the database
    *     in the set
-   * @return a builder
    */
   public static Builder from(BackupSink sink, PostgresTarget live) {
     return new Builder(requireNonNull(sink, "null sink"), null, requireNonNull(live, "null live"));
   }
 
   /**
+   * Returns a builder.
+   *
    * @param archive a pg_dump archive (custom, directory or tar)
    * @param live the live database
-   * @return a builder
    */
   public static Builder from(PgDumpArchive archive, PostgresTarget live) {
     return new Builder(
@@ -300,8 +302,9 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param setId the set to read; the latest by default
-     * @return this builder
      * @throws IllegalArgumentException if it is not a set id
      */
     public Builder set(String setId) {
@@ -309,17 +312,16 @@ public final class TenantRestorePlan implements RestorePlan {
       return this;
     }
 
-    /**
-     * @return this builder, reading the newest set when the plan runs
-     */
+    /** Returns this builder, reading the newest set when the plan runs. */
     public Builder latest() {
       this.setId = null;
       return this;
     }
 
     /**
+     * Returns this builder.
+     *
      * @param encryption the key of an encrypted set
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = requireNonNull(encryption, "null encryption");
@@ -327,11 +329,12 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param table the root table, {@code table} or {@code schema.table}, such as {@code
      *     organizations} or Ory's {@code networks}
      * @param column the key column, such as {@code id}
      * @param value the tenant's key, compared as text ({@code column::text = value})
-     * @return this builder
      * @throws IllegalArgumentException if a name or the value is blank
      */
     public Builder root(String table, String column, String value) {
@@ -361,9 +364,10 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param policy what to do with rows in both the backup and the live database; {@link
      *     ConflictPolicy#SKIP} by default
-     * @return this builder
      */
     public Builder onConflict(ConflictPolicy policy) {
       this.policy = requireNonNull(policy, "null policy");
@@ -371,7 +375,8 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
-     * @return the plan
+     * {@return the plan}
+     *
      * @throws IllegalStateException if {@link #root} was not called, or {@link #set} or {@link
      *     #encryption} was given for an archive
      */

@@ -40,37 +40,30 @@ public record TenantRestoreReport(
     }
   }
 
-  /**
-   * @return rows inserted (or to insert) in all tables
-   */
+  /** Returns rows inserted (or to insert) in all tables. */
   public long inserted() {
     return tables.stream().mapToLong(Table::insert).sum();
   }
 
-  /**
-   * @return rows updated (or to update) in all tables
-   */
+  /** Returns rows updated (or to update) in all tables. */
   public long updated() {
     return tables.stream().mapToLong(Table::update).sum();
   }
 
-  /**
-   * @return rows skipped (or to skip) in all tables
-   */
+  /** Returns rows skipped (or to skip) in all tables. */
   public long skipped() {
     return tables.stream().mapToLong(Table::skip).sum();
   }
 
-  /**
-   * @return rows present in both the backup and the live database, in all tables
-   */
+  /** Returns rows present in both the backup and the live database, in all tables. */
   public long conflicts() {
     return tables.stream().mapToLong(Table::conflicts).sum();
   }
 
   /**
+   * Returns its counts, or zeros if the tenant has no rows there.
+   *
    * @param table a table, schema-qualified as in {@link Table#table()}
-   * @return its counts, or zeros if the tenant has no rows there
    */
   public Table table(String table) {
     return tables.stream()

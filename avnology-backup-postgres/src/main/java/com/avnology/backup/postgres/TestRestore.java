@@ -61,16 +61,18 @@ public final class TestRestore {
   }
 
   /**
+   * Returns a test restore of the newest set there.
+   *
    * @param sink where the sets are
-   * @return a test restore of the newest set there
    */
   public static TestRestore from(BackupSink sink) {
     return new TestRestore(requireNonNull(sink, "null sink"), null, null, null, null);
   }
 
   /**
+   * Returns a copy that restores that set.
+   *
    * @param setId the set to try instead of the newest
-   * @return a copy that restores that set
    */
   public TestRestore set(String setId) {
     return new TestRestore(
@@ -78,8 +80,9 @@ public final class TestRestore {
   }
 
   /**
+   * Returns a copy that reads with it.
+   *
    * @param encryption the key of an encrypted set
-   * @return a copy that reads with it
    */
   public TestRestore encryption(Encryption encryption) {
     return new TestRestore(
@@ -87,10 +90,11 @@ public final class TestRestore {
   }
 
   /**
+   * Returns a copy that uses that server.
+   *
    * @param dataSource any database of the server to create the scratch databases on (a PgJDBC data
    *     source; its role needs CREATEDB); never the production server's live database itself, which
    *     stays untouched all the same
-   * @return a copy that uses that server
    */
   public TestRestore scratchServer(DataSource dataSource) {
     return new TestRestore(
@@ -98,9 +102,10 @@ public final class TestRestore {
   }
 
   /**
+   * Returns a copy that uses it.
+   *
    * @param directory where volumes are restored to (under a new directory, deleted afterwards);
    *     default {@code java.io.tmpdir}
-   * @return a copy that uses it
    */
   public TestRestore workDirectory(Path directory) {
     return new TestRestore(
@@ -108,7 +113,8 @@ public final class TestRestore {
   }
 
   /**
-   * @return the restore and its checks, all passed
+   * {@return the restore and its checks, all passed}
+   *
    * @throws BackupException if the restore or a check fails (the message names it); the scratch
    *     copies are dropped either way
    * @throws IllegalStateException if the set has databases and no scratch server was given

@@ -68,16 +68,17 @@ final class CustomExportTest {
     Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
     String source = EmbeddedPg.createDatabase("ins");
     Fidelity.applySql(
-        String.join(
-            "\n",
-            "CREATE TABLE t (id int PRIMARY KEY, note text, \"odd;\"\"name'\" text,",
-            "  doubled int GENERATED ALWAYS AS (id * 2) STORED);",
-            "INSERT INTO t VALUES (1, 'a;\n''b', 'x\"y;'), (2, NULL, E'back\\\\slash'),",
-            "  (3, '', ';'), (4, repeat('long;', 5000), NULL);",
-            "CREATE TABLE nothing_but_rows ();",
-            "INSERT INTO nothing_but_rows DEFAULT VALUES; INSERT INTO nothing_but_rows DEFAULT VALUES;",
-            "CREATE TABLE \"Empty\" (x int);",
-            "CREATE SEQUENCE s; SELECT setval('s', 42);"),
+        """
+        CREATE TABLE t (id int PRIMARY KEY, note text, "odd;""name'" text,
+          doubled int GENERATED ALWAYS AS (id * 2) STORED);
+        INSERT INTO t VALUES (1, 'a;
+        ''b', 'x"y;'), (2, NULL, E'back\\\\slash'),
+          (3, '', ';'), (4, repeat('long;', 5000), NULL);
+        CREATE TABLE nothing_but_rows ();
+        INSERT INTO nothing_but_rows DEFAULT VALUES; INSERT INTO nothing_but_rows DEFAULT VALUES;
+        CREATE TABLE "Empty" (x int);
+        CREATE SEQUENCE s; SELECT setval('s', 42);\
+        """,
         source);
     for (String[] variant :
         List.of(

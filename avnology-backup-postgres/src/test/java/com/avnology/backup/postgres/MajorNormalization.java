@@ -45,11 +45,12 @@ final class MajorNormalization {
   private MajorNormalization() {}
 
   /**
+   * Returns the snapshot without what PostgreSQL changes between the two majors.
+   *
    * @param snapshot a snapshot of the source or the target database
    * @param source the source major
    * @param target the target major
    * @param restored the restored database (on the target major), used to re-print definitions
-   * @return the snapshot without what PostgreSQL changes between the two majors
    */
   static Map<String, String> snapshot(
       Map<String, String> snapshot, int source, int target, DataSource restored) {

@@ -84,9 +84,7 @@ class MigrationConcurrencyTest {
     }
   }
 
-  /**
-   * @return "key granted|waiting" for each advisory lock held in the database
-   */
+  /** Returns "key granted|waiting" for each advisory lock held in the database. */
   static Set<String> advisoryLocks(String db) throws SQLException {
     Set<String> out = new HashSet<>();
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();

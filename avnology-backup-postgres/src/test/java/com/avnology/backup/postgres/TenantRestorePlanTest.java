@@ -29,16 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 final class TenantRestorePlanTest {
   /** What happens to the other tenant after the backup; applied to the expected copy too. */
   static final String GLOBEX_CHANGES =
-      String.join(
-          "\n",
-          "UPDATE saas.users SET settings = '{\"changed\": true}'",
-          "  WHERE org_id = (SELECT id FROM saas.organizations WHERE slug = 'globex');",
-          "UPDATE saas.tasks SET done = NOT done, title = title || ' (edited)' WHERE project_id IN",
-          "  (SELECT p.id FROM saas.projects p JOIN saas.organizations o ON o.id = p.org_id",
-          "   WHERE o.slug = 'globex');",
-          "DELETE FROM saas.comments WHERE body LIKE 'globex project 2 task 1 comment %';",
-          "INSERT INTO saas.audit_log (org_slug, event, at)",
-          "  VALUES ('globex', 'after the backup', '2026-02-01 00:00:00+00');");
+      """
+      UPDATE saas.users SET settings = '{"changed": true}'
+        WHERE org_id = (SELECT id FROM saas.organizations WHERE slug = 'globex');
+      UPDATE saas.tasks SET done = NOT done, title = title || ' (edited)' WHERE project_id IN
+        (SELECT p.id FROM saas.projects p JOIN saas.organizations o ON o.id = p.org_id
+         WHERE o.slug = 'globex');
+      DELETE FROM saas.comments WHERE body LIKE 'globex project 2 task 1 comment %';
+      INSERT INTO saas.audit_log (org_slug, event, at)
+        VALUES ('globex', 'after the backup', '2026-02-01 00:00:00+00');\
+      """;
 
   static final String DELETE_ACME =
       "DELETE FROM saas.organizations WHERE slug = 'acme';"

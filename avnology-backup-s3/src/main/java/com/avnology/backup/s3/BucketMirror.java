@@ -75,12 +75,13 @@ public final class BucketMirror {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param source a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}) for the
    *     source's server
    * @param sourceBucket the bucket to copy from
    * @param target a client for the destination's server; may be the same client
    * @param targetBucket the bucket to copy into; it must exist
-   * @return a builder
    * @throws IllegalArgumentException if a bucket name is not valid
    */
   public static Builder builder(
@@ -221,8 +222,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix mirror only source objects under this prefix; keys are taken relative to it
-     * @return this builder
      * @throws IllegalArgumentException if it is not a key prefix
      */
     public Builder sourcePrefix(String prefix) {
@@ -231,8 +233,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix where in the destination the objects go; removal looks only under it
-     * @return this builder
      * @throws IllegalArgumentException if it is not a key prefix
      */
     public Builder targetPrefix(String prefix) {
@@ -241,9 +244,10 @@ public final class BucketMirror {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param overwrite whether destination objects that differ are replaced; off by default, when
      *     they are kept and reported in {@link MirrorResult#kept()}
-     * @return this builder
      */
     public Builder overwrite(boolean overwrite) {
       this.overwrite = overwrite;
@@ -251,8 +255,9 @@ public final class BucketMirror {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param remove whether destination objects missing from the source are deleted; off by default
-     * @return this builder
      */
     public Builder remove(boolean remove) {
       this.remove = remove;
@@ -260,8 +265,9 @@ public final class BucketMirror {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param force whether removal may exceed {@link #maxRemoveShare(double)}; off by default
-     * @return this builder
      */
     public Builder force(boolean force) {
       this.force = force;
@@ -269,9 +275,10 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param share the largest part of the destination a run may remove without {@link
      *     #force(boolean)}: 0 to 1, 0.5 by default
-     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxRemoveShare(double share) {
@@ -283,8 +290,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param copies how many objects are copied at once: 1 to 64, 4 by default
-     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder parallelism(int copies) {
@@ -296,9 +304,10 @@ public final class BucketMirror {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param policy how a call or copy that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
-     * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "null policy");
@@ -306,7 +315,8 @@ public final class BucketMirror {
     }
 
     /**
-     * @return the mirror
+     * {@return the mirror}
+     *
      * @throws IllegalStateException if source and destination are the same bucket and prefixes on
      *     the same client
      */

@@ -50,11 +50,12 @@ public final class BucketTarget implements BackupTarget {
   }
 
   /**
+   * {@return the target, for the whole bucket, refusing to overwrite on restore}
+   *
    * @param name the target's name in backup sets, such as {@code avatars}
    * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
    *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
-   * @return the target, for the whole bucket, refusing to overwrite on restore
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_', or the
    *     bucket name is not valid
    */
@@ -63,11 +64,12 @@ public final class BucketTarget implements BackupTarget {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the target's name in backup sets
    * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
    *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
-   * @return a builder
    * @throws IllegalArgumentException if the name or the bucket name is not valid
    */
   public static Builder builder(String name, MinioAsyncClient client, String bucket) {
@@ -84,23 +86,17 @@ public final class BucketTarget implements BackupTarget {
     return name;
   }
 
-  /**
-   * @return the bucket
-   */
+  /** Returns the bucket. */
   public String bucket() {
     return bucket;
   }
 
-  /**
-   * @return the key prefix, empty or ending in '/'
-   */
+  /** Returns the key prefix, empty or ending in '/'. */
   public String prefix() {
     return prefix;
   }
 
-  /**
-   * @return what a restore does with existing objects
-   */
+  /** Returns what a restore does with existing objects. */
   public OverwritePolicy overwrite() {
     return overwrite;
   }
@@ -232,9 +228,10 @@ public final class BucketTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix back up and restore only objects under this key prefix, such as {@code
      *     avatars/}; keys are stored relative to it. The whole bucket by default.
-     * @return this builder
      * @throws IllegalArgumentException if it starts with '/', or has an empty, '.' or '..' segment
      */
     public Builder prefix(String prefix) {
@@ -243,9 +240,10 @@ public final class BucketTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param overwrite what a restore does with existing objects; {@link OverwritePolicy#NEVER} by
      *     default
-     * @return this builder
      */
     public Builder overwrite(OverwritePolicy overwrite) {
       this.overwrite = requireNonNull(overwrite, "null overwrite");
@@ -253,18 +251,17 @@ public final class BucketTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param policy how a call that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
-     * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 
-    /**
-     * @return the target
-     */
+    /** Returns the target. */
     public BucketTarget build() {
       return new BucketTarget(this);
     }

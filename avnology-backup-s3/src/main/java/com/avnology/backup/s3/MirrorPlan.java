@@ -22,38 +22,30 @@ public final class MirrorPlan {
     this.refusal = refusal;
   }
 
-  /**
-   * @return the copies, removals and kept differing objects, in key order
-   */
+  /** Returns the copies, removals and kept differing objects, in key order. */
   public List<MirrorAction> actions() {
     return actions;
   }
 
-  /**
-   * @return how many objects the run would remove from the destination
-   */
+  /** Returns how many objects the run would remove from the destination. */
   public long removals() {
     return actions.stream().filter(a -> a.type() == MirrorAction.Type.REMOVE).count();
   }
 
-  /**
-   * @return how many objects the destination holds now
-   */
+  /** Returns how many objects the destination holds now. */
   public long destinationCount() {
     return destinationCount;
   }
 
   /**
-   * @return whether {@link BucketMirror#run()} would refuse this plan (it would remove more than
-   *     the allowed share of the destination, without force), doing nothing
+   * Returns whether {@link BucketMirror#run()} would refuse this plan (it would remove more than
+   * the allowed share of the destination, without force), doing nothing.
    */
   public boolean refused() {
     return refusal != null;
   }
 
-  /**
-   * @return the message {@link BucketMirror#run()} would fail with, if it would refuse
-   */
+  /** Returns the message {@link BucketMirror#run()} would fail with, if it would refuse. */
   public Optional<String> refusal() {
     return Optional.ofNullable(refusal);
   }

@@ -37,51 +37,37 @@ public final class RetryPolicy {
     this.jitter = b.jitter;
   }
 
-  /**
-   * @return 5 retries, 500 ms doubled per retry up to 10 s, with jitter: the builders' default
-   */
+  /** Returns 5 retries, 500 ms doubled per retry up to 10 s, with jitter: the builders' default. */
   public static RetryPolicy defaults() {
     return DEFAULTS;
   }
 
-  /**
-   * @return no retry: every failure is reported at once
-   */
+  /** Returns no retry: every failure is reported at once. */
   public static RetryPolicy none() {
     return NONE;
   }
 
-  /**
-   * @return a builder starting from {@link #defaults()}
-   */
+  /** Returns a builder starting from {@link #defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * @return how many times a failed call is tried again
-   */
+  /** Returns how many times a failed call is tried again. */
   public int retries() {
     return retries;
   }
 
-  /**
-   * @return the wait before the first retry
-   */
+  /** Returns the wait before the first retry. */
   public Duration baseDelay() {
     return baseDelay;
   }
 
-  /**
-   * @return the longest wait between two tries
-   */
+  /** Returns the longest wait between two tries. */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /**
-   * @return whether each wait is drawn between half its backoff and all of it
-   */
+  /** Returns whether each wait is drawn between half its backoff and all of it. */
   public boolean jitter() {
     return jitter;
   }
@@ -123,8 +109,9 @@ public final class RetryPolicy {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param retries how many times a failed call is tried again: 0 to 20; 5 by default
-     * @return this builder
      * @throws IllegalArgumentException if out of range, quoting it
      */
     public Builder retries(int retries) {
@@ -136,8 +123,9 @@ public final class RetryPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
-     * @return this builder
      * @throws IllegalArgumentException if negative, quoting it
      */
     public Builder baseDelay(Duration delay) {
@@ -150,8 +138,9 @@ public final class RetryPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param delay the longest wait between two tries; 10 s by default
-     * @return this builder
      * @throws IllegalArgumentException if negative, quoting it
      */
     public Builder maxDelay(Duration delay) {
@@ -164,9 +153,10 @@ public final class RetryPolicy {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param jitter whether each wait is drawn between half its backoff and all of it; on by
      *     default
-     * @return this builder
      */
     public Builder jitter(boolean jitter) {
       this.jitter = jitter;
@@ -174,7 +164,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * @return the policy
+     * {@return the policy}
+     *
      * @throws IllegalStateException if the base delay is longer than the maximum delay
      */
     public RetryPolicy build() {

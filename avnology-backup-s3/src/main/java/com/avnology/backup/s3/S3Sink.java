@@ -117,16 +117,12 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         checkBucket(requireNonNull(bucket, "null bucket")));
   }
 
-  /**
-   * @return the bucket
-   */
+  /** Returns the bucket. */
   public String bucket() {
     return bucket;
   }
 
-  /**
-   * @return the key prefix, empty or ending in {@code /}
-   */
+  /** Returns the key prefix, empty or ending in {@code /}. */
   public String prefix() {
     return prefix;
   }
@@ -339,7 +335,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
               + endpoint.getHost()
               + "'; pass them to credentials(...)");
     }
-    if (!"http".equals(scheme) && !"https".equals(scheme)
+    if ((!"http".equals(scheme) && !"https".equals(scheme))
         || endpoint.getHost() == null
         || endpoint.getRawQuery() != null
         || !(endpoint.getRawPath() == null
@@ -401,8 +397,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix the key prefix the sets live under, such as {@code prod/}; none by default
-     * @return this builder
      * @throws IllegalArgumentException if it starts with '/', or has an empty, '.' or '..' segment
      */
     public Builder prefix(String prefix) {
@@ -411,8 +408,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param credentials the access and secret key; required with an endpoint
-     * @return this builder
      */
     public Builder credentials(S3Credentials credentials) {
       this.credentials = requireNonNull(credentials, "null credentials");
@@ -420,8 +418,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param region the bucket's region; {@code us-east-1} by default (what MinIO uses)
-     * @return this builder
      * @throws IllegalArgumentException if it is blank
      */
     public Builder region(String region) {
@@ -434,9 +433,10 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param pathStyle whether the bucket goes in the URL path ({@code http://host/bucket/key},
      *     what MinIO and most self-hosted servers want; the default) rather than the host name
-     * @return this builder
      */
     public Builder pathStyle(boolean pathStyle) {
       this.pathStyle = pathStyle;
@@ -444,8 +444,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param timeout connect, read and write timeout of each request; 60 s by default
-     * @return this builder
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder timeout(Duration timeout) {
@@ -458,9 +459,10 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param bytes bytes per uploaded part, which is also the memory one artifact stream holds: 5
      *     MiB to 1 GiB, 16 MiB by default (an artifact can have 10,000 parts)
-     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder partSize(long bytes) {
@@ -472,9 +474,10 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param policy how a call that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
-     * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "null policy");
@@ -482,10 +485,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param age how old an incomplete upload or an unpublished set must be before {@link
      *     #create(String)} removes it as the leftover of a dead run; 1 hour by default. Keep it
      *     longer than any backup takes, or a running backup loses its set.
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder staleAfter(Duration age) {
@@ -498,8 +502,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clock the time source deciding what is stale; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -507,7 +512,8 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * @return the sink
+     * {@return the sink}
+     *
      * @throws IllegalStateException if an endpoint was given without credentials, or a client was
      *     given together with credentials, region, pathStyle or timeout (set those on the client)
      */

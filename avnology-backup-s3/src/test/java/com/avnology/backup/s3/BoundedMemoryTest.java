@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.BackupSink;
@@ -36,7 +37,7 @@ final class BoundedMemoryTest {
           out.write(block);
         }
       }
-      writer.publish("{}".getBytes());
+      writer.publish("{}".getBytes(UTF_8));
     }
     System.out.println("max heap " + Runtime.getRuntime().maxMemory());
   }

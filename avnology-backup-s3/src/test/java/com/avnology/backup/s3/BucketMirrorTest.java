@@ -2,6 +2,7 @@ package com.avnology.backup.s3;
 
 import static com.avnology.backup.s3.BucketTargetTest.get;
 import static com.avnology.backup.s3.BucketTargetTest.put;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,7 +49,7 @@ final class BucketMirrorTest {
     MinioClient saved = BucketTargetTest.client;
     BucketTargetTest.client = b;
     try {
-      put(bucket, key, data.getBytes(), "text/plain", Map.of());
+      put(bucket, key, data.getBytes(UTF_8), "text/plain", Map.of());
     } finally {
       BucketTargetTest.client = saved;
     }
@@ -58,11 +59,11 @@ final class BucketMirrorTest {
   void mirror_withRemove_makesBucketsIdenticalThenSecondRunTransfersNothing() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "a.txt", "aaaa".getBytes(), "text/plain", Map.of("color", "red"));
+    put(src, "a.txt", "aaaa".getBytes(UTF_8), "text/plain", Map.of("color", "red"));
     put(src, "dir/big.bin", S3SinkTest.bytes(6 << 20, 7), "application/octet-stream", Map.of());
-    put(src, "same-size.txt", "new!".getBytes(), "text/plain", Map.of());
+    put(src, "same-size.txt", "new!".getBytes(UTF_8), "text/plain", Map.of());
     for (int i = 0; i < 20; i++) {
-      put(src, "many/" + i, ("v" + i).getBytes(), "text/plain", Map.of());
+      put(src, "many/" + i, ("v" + i).getBytes(UTF_8), "text/plain", Map.of());
     }
     putB(dst, "same-size.txt", "old!"); // same size, different bytes (mc#3060)
     putB(dst, "stale.txt", "gone soon");
@@ -83,7 +84,7 @@ final class BucketMirrorTest {
         .containsExactlyInAnyOrderElementsOf(S3SinkTest.keys(a, src));
     MinioClient saved = BucketTargetTest.client;
     BucketTargetTest.client = b;
-    assertThat(get(dst, "same-size.txt")).isEqualTo("new!".getBytes());
+    assertThat(get(dst, "same-size.txt")).isEqualTo("new!".getBytes(UTF_8));
     assertThat(BucketTargetTest.stat(dst, "a.txt").userMetadata()).containsEntry("color", "red");
     assertThat(BucketTargetTest.stat(dst, "a.txt").contentType()).isEqualTo("text/plain");
     BucketTargetTest.client = saved;
@@ -97,7 +98,7 @@ final class BucketMirrorTest {
   void mirror_withoutOverwrite_keepsDifferingObjectAndReportsIt() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "x.txt", "new!".getBytes(), "text/plain", Map.of());
+    put(src, "x.txt", "new!".getBytes(UTF_8), "text/plain", Map.of());
     putB(dst, "x.txt", "old!");
 
     MirrorResult r = BucketMirror.builder(asyncA, src, asyncB, dst).build().run();
@@ -105,7 +106,7 @@ final class BucketMirrorTest {
     assertThat(r.kept()).containsExactly("x.txt");
     assertThat(r.copied()).isZero();
     BucketTargetTest.client = b;
-    assertThat(get(dst, "x.txt")).isEqualTo("old!".getBytes());
+    assertThat(get(dst, "x.txt")).isEqualTo("old!".getBytes(UTF_8));
     BucketTargetTest.client = a;
   }
 
@@ -113,7 +114,7 @@ final class BucketMirrorTest {
   void mirror_removingMostOfDestination_refusesUnlessForced() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "keep.txt", "k".getBytes(), "text/plain", Map.of());
+    put(src, "keep.txt", "k".getBytes(UTF_8), "text/plain", Map.of());
     putB(dst, "keep.txt", "k");
     for (int i = 0; i < 3; i++) {
       putB(dst, "extra-" + i, "e");
@@ -140,8 +141,8 @@ final class BucketMirrorTest {
   void dryRun_listsPlannedActionsAndChangesNothing() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "new.txt", "n".getBytes(), "text/plain", Map.of());
-    put(src, "changed.txt", "abcd".getBytes(), "text/plain", Map.of());
+    put(src, "new.txt", "n".getBytes(UTF_8), "text/plain", Map.of());
+    put(src, "changed.txt", "abcd".getBytes(UTF_8), "text/plain", Map.of());
     putB(dst, "changed.txt", "abce");
     putB(dst, "only-dst.txt", "o");
     putB(dst, "x1", "o");

@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -72,7 +73,7 @@ final class BucketTargetTest {
         "image/png",
         Map.of("Owner", "alice", "note", "two words; ok"));
     put(source, "users/2/big.bin", big, "application/octet-stream", Map.of());
-    put(source, "deep/path/ünïcødé 名前.txt", "x".getBytes(), "text/markdown", Map.of());
+    put(source, "deep/path/ünïcødé 名前.txt", "x".getBytes(UTF_8), "text/markdown", Map.of());
     put(source, "empty", new byte[0], "application/x-empty", Map.of("k", "v"));
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
@@ -115,12 +116,12 @@ final class BucketTargetTest {
   void restore_overExistingDifferentObjects_refusesByDefaultListingThemThenObeysPolicy()
       throws Exception {
     String bucket = server.bucket("policy");
-    put(bucket, "same.txt", "same".getBytes(), "text/plain", Map.of());
-    put(bucket, "changed.txt", "old!".getBytes(), "text/plain", Map.of());
-    put(bucket, "prefixed/x", "x".getBytes(), "text/plain", Map.of());
+    put(bucket, "same.txt", "same".getBytes(UTF_8), "text/plain", Map.of());
+    put(bucket, "changed.txt", "old!".getBytes(UTF_8), "text/plain", Map.of());
+    put(bucket, "prefixed/x", "x".getBytes(UTF_8), "text/plain", Map.of());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup.builder().target(BucketTarget.of("b", async, bucket)).sink(sink).build().run();
-    put(bucket, "changed.txt", "new!".getBytes(), "text/plain", Map.of()); // same size
+    put(bucket, "changed.txt", "new!".getBytes(UTF_8), "text/plain", Map.of()); // same size
     client.removeObject(
         io.minio.RemoveObjectArgs.builder().bucket(bucket).object("prefixed/x").build());
 
@@ -132,7 +133,7 @@ final class BucketTargetTest {
             "bucket 'policy' already holds 1 objects that differ from the"
                 + " backup: changed.txt; nothing was written. Restore into an empty bucket or prefix,"
                 + " or choose OverwritePolicy.IF_DIFFERENT or ALWAYS");
-    assertThat(get(bucket, "changed.txt")).isEqualTo("new!".getBytes());
+    assertThat(get(bucket, "changed.txt")).isEqualTo("new!".getBytes(UTF_8));
     assertThat(S3SinkTest.keys(client, bucket)).doesNotContain("prefixed/x");
 
     RestorePlan.from(sink)
@@ -143,23 +144,23 @@ final class BucketTargetTest {
                 .build())
         .build()
         .execute();
-    assertThat(get(bucket, "changed.txt")).isEqualTo("old!".getBytes());
-    assertThat(get(bucket, "prefixed/x")).isEqualTo("x".getBytes());
+    assertThat(get(bucket, "changed.txt")).isEqualTo("old!".getBytes(UTF_8));
+    assertThat(get(bucket, "prefixed/x")).isEqualTo("x".getBytes(UTF_8));
 
-    put(bucket, "changed.txt", "newer".getBytes(), "text/plain", Map.of());
+    put(bucket, "changed.txt", "newer".getBytes(UTF_8), "text/plain", Map.of());
     RestorePlan.from(sink)
         .latest()
         .target(BucketTarget.builder("b", async, bucket).overwrite(OverwritePolicy.ALWAYS).build())
         .build()
         .execute();
-    assertThat(get(bucket, "changed.txt")).isEqualTo("old!".getBytes());
+    assertThat(get(bucket, "changed.txt")).isEqualTo("old!".getBytes(UTF_8));
   }
 
   @Test
   void backup_prefix_storesKeysRelativeAndRestoresUnderAnotherPrefix() throws Exception {
     String bucket = server.bucket("prefixes");
-    put(bucket, "keep/a.txt", "a".getBytes(), "text/plain", Map.of());
-    put(bucket, "other/b.txt", "b".getBytes(), "text/plain", Map.of());
+    put(bucket, "keep/a.txt", "a".getBytes(UTF_8), "text/plain", Map.of());
+    put(bucket, "other/b.txt", "b".getBytes(UTF_8), "text/plain", Map.of());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup.builder()
         .target(BucketTarget.builder("p", async, bucket).prefix("keep").build())

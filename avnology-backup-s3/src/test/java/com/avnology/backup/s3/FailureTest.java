@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,7 +66,7 @@ final class FailureTest {
     public void backup(BackupContext context) {
       try {
         try (OutputStream out = context.artifact("stops.small", Compression.Algorithm.NONE)) {
-          out.write("done".getBytes());
+          out.write("done".getBytes(UTF_8));
         }
         try (OutputStream out = context.artifact("stops.big", Compression.Algorithm.NONE)) {
           byte[] block = new byte[1 << 20];

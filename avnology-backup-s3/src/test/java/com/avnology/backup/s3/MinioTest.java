@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.Backup;
@@ -91,7 +92,7 @@ final class MinioTest {
     client()
         .putObject(
             PutObjectArgs.builder().bucket(source).object("a.txt").stream(
-                    new ByteArrayInputStream("a".getBytes()), 1, -1)
+                    new ByteArrayInputStream("a".getBytes(UTF_8)), 1, -1)
                 .tags(Map.of("team", "auth"))
                 .build());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));

@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.VolumeTarget;
@@ -89,7 +90,7 @@ final class RetentionS3Test {
 
   private RegimeScenario scenario(S3Sink sink, String bucket) throws Exception {
     server.bucket(bucket);
-    byte[] logo = "PNG logo".getBytes();
+    byte[] logo = "PNG logo".getBytes(UTF_8);
     server
         .client()
         .putObject(

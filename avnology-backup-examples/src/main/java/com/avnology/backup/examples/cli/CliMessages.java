@@ -65,8 +65,9 @@ final class CliMessages {
   private CliMessages() {}
 
   /**
+   * Returns its message on one line, in the CLI's terms.
+   *
    * @param failure what the command threw
-   * @return its message on one line, in the CLI's terms
    */
   static String of(Throwable failure) {
     String message =
@@ -90,17 +91,16 @@ final class CliMessages {
   }
 
   /**
+   * Returns the clause saying what the failure left behind, if the message has one.
+   *
    * @param message a translated message
-   * @return the clause saying what the failure left behind, if the message has one
    */
   static Optional<String> left(String message) {
     Matcher m = LEFT.matcher(message);
     return m.find() ? Optional.of(m.group().strip()) : Optional.empty();
   }
 
-  /**
-   * @return a short name of the failure's kind, for {@code --json} error objects
-   */
+  /** Returns a short name of the failure's kind, for {@code --json} error objects. */
   static String kind(Throwable failure) {
     if (failure instanceof com.avnology.backup.IntegrityException) {
       return "integrity";

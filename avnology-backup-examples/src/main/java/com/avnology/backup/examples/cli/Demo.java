@@ -36,10 +36,11 @@ final class Demo {
   private Demo() {}
 
   /**
+   * Returns the exit code.
+   *
    * @param out where the report goes
    * @param identities identities to generate
    * @param jobs parallel connections
-   * @return the exit code
    */
   static int run(PrintWriter out, int identities, int jobs) throws Exception {
     Path work = Files.createTempDirectory("avnology-demo");

@@ -43,9 +43,7 @@ final class DumpUpload {
     this.client = target.client();
   }
 
-  /**
-   * @return whether the object exists already
-   */
+  /** Returns whether the object exists already. */
   boolean exists() {
     try {
       client.statObject(
@@ -63,8 +61,9 @@ final class DumpUpload {
   }
 
   /**
+   * Returns the object's size.
+   *
    * @param writer writes the object's bytes; runs on the calling thread
-   * @return the object's size
    */
   long upload(Consumer<OutputStream> writer) {
     AtomicBoolean writerFailed = new AtomicBoolean();
@@ -131,9 +130,7 @@ final class DumpUpload {
     return in.count;
   }
 
-  /**
-   * @return a GET URL of the object, valid this long
-   */
+  /** Returns a GET URL of the object, valid this long. */
   String presign(Duration validity) {
     if (validity.compareTo(Duration.ofDays(7)) > 0 || validity.toSeconds() < 1) {
       throw new IllegalArgumentException(

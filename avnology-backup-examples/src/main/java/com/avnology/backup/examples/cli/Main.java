@@ -1,6 +1,7 @@
 package com.avnology.backup.examples.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +45,9 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
+   * Returns whether it names a subcommand.
+   *
    * @param name a word of a command line
-   * @return whether it names a subcommand
    */
   static boolean isCommand(String name) {
     return COMMANDS.containsKey(name);
@@ -118,7 +120,13 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   public static int run(String... args) {
-    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    // The console's encoding, which is what System.out itself uses on Java 17 (not UTF-8 under a
+    // non-UTF-8 locale): the CLI's output stays what the terminal expects.
+    Charset console = Charset.defaultCharset();
+    return run(
+        new PrintWriter(System.out, true, console),
+        new PrintWriter(System.err, true, console),
+        args);
   }
 
   /**

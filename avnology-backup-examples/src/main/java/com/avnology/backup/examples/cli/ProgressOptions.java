@@ -28,18 +28,21 @@ final class ProgressOptions {
   ProgressPrinter printer(PrintWriter err) {
     Duration every = Durations.parse(interval);
     switch (progress) {
-      case "none":
+      case "none" -> {
         return ProgressPrinter.none();
-      case "json":
+      }
+      case "json" -> {
         return ProgressPrinter.json(err);
-      case "auto":
+      }
+      case "auto" -> {
         if (System.console() != null) {
           return ProgressPrinter.terminal(err);
         }
         return ProgressPrinter.lines(err, every);
-      default:
-        throw new IllegalArgumentException(
-            "--progress takes auto, json or none, not '" + progress + "'");
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "--progress takes auto, json or none, not '" + progress + "'");
     }
   }
 }

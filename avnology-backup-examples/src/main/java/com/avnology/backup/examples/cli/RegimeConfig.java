@@ -80,9 +80,7 @@ final class RegimeConfig {
       Optional<String> testRestore,
       Optional<WalStream> walStream) {
 
-    /**
-     * @return the schedule as text, or "continuous" for a WAL stream
-     */
+    /** Returns the schedule as text, or "continuous" for a WAL stream. */
     String when() {
       return schedule == null ? "continuous" : schedule.toString();
     }

@@ -30,22 +30,24 @@ final class Sinks {
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme();
     switch (scheme) {
-      case "file":
+      case "file" -> {
         String path = parsed.getPath() != null ? parsed.getPath() : parsed.getSchemeSpecificPart();
         return FileSystemSink.of(Path.of(path));
-      case "s3":
+      }
+      case "s3" -> {
         S3Uri s3 = S3Uri.parse(uri);
         return S3Sink.builder(s3.endpoint(), s3.bucket())
             .credentials(S3Uri.credentials())
             .region(s3.region())
             .prefix(s3.prefix())
             .build();
-      default:
-        throw new IllegalArgumentException(
-            "unsupported sink '"
-                + uri
-                + "': use file:/path, such as file:/var/backups, or"
-                + " s3://bucket/prefix?endpoint=http://host:port");
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "unsupported sink '"
+                  + uri
+                  + "': use file:/path, such as file:/var/backups, or"
+                  + " s3://bucket/prefix?endpoint=http://host:port");
     }
   }
 }

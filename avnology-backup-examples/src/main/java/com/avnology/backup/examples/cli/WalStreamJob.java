@@ -35,23 +35,17 @@ final class WalStreamJob {
     return name;
   }
 
-  /**
-   * @return whether it is streaming now
-   */
+  /** Returns whether it is streaming now. */
   boolean up() {
     return up;
   }
 
-  /**
-   * @return why its last run ended, if it failed
-   */
+  /** Returns why its last run ended, if it failed. */
   String lastFailure() {
     return lastFailure;
   }
 
-  /**
-   * @return complete segments stored since the sidecar started
-   */
+  /** Returns complete segments stored since the sidecar started. */
   long segments() {
     return segments;
   }

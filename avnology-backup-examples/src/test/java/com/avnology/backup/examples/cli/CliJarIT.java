@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class CliJarIT {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), output);
   }
@@ -94,7 +95,7 @@ final class CliJarIT {
             .start();
     try {
       java.io.BufferedReader lines =
-          new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()));
+          new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), UTF_8));
       java.util.Map<String, String> printed = new java.util.HashMap<>();
       for (String line; printed.size() < 3 && (line = lines.readLine()) != null; ) {
         String[] kv = line.split("=", 2);

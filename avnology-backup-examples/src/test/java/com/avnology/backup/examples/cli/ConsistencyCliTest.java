@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -148,7 +149,7 @@ final class ConsistencyCliTest {
   }
 
   private static void put(String bucket, String key) throws Exception {
-    byte[] data = key.getBytes();
+    byte[] data = key.getBytes(UTF_8);
     s3.client()
         .putObject(
             PutObjectArgs.builder().bucket(bucket).object(key).stream(

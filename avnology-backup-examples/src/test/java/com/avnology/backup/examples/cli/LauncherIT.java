@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class LauncherIT {
     pb.environment().put("XDG_CACHE_HOME", tmp.resolve("my cache").toString()); // a space, too
     pb.environment().putAll(env);
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), out, Files.readString(tmp.resolve("stderr.txt")));
   }

@@ -185,7 +185,7 @@ final class PhysicalCliTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       String archived = query(pg, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver");
-      if (archived.compareTo(last) >= 0 && !archived.endsWith(".backup")
+      if ((archived.compareTo(last) >= 0 && !archived.endsWith(".backup"))
           || archived.startsWith(last)) {
         return;
       }

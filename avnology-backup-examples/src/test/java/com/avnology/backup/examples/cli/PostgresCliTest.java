@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -293,11 +294,11 @@ final class PostgresCliTest {
     private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
     StderrCapture() {
-      System.setErr(new java.io.PrintStream(bytes, true));
+      System.setErr(new java.io.PrintStream(bytes, true, UTF_8));
     }
 
     String text() {
-      return bytes.toString();
+      return bytes.toString(UTF_8);
     }
 
     @Override

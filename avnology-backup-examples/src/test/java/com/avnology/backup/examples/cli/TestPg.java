@@ -10,9 +10,10 @@ final class TestPg {
   private TestPg() {}
 
   /**
+   * Returns a started embedded PostgreSQL; the caller closes it.
+   *
    * @param name names the server's socket directory (under java.io.tmpdir), apart from other test
    *     classes' servers
-   * @return a started embedded PostgreSQL; the caller closes it
    */
   static EmbeddedPostgres start(String name) throws java.io.IOException {
     java.nio.file.Path sockets =

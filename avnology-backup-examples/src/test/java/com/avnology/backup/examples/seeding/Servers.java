@@ -21,9 +21,7 @@ final class Servers {
 
   private Servers() {}
 
-  /**
-   * @return a JDBC URL of the server's maintenance database, with credentials
-   */
+  /** Returns a JDBC URL of the server's maintenance database, with credentials. */
   static synchronized String jdbcUrl() {
     String env = System.getenv("SEEDING_JDBC_URL");
     if (env != null && !env.isBlank()) {
@@ -57,9 +55,10 @@ final class Servers {
   }
 
   /**
+   * Returns the databases whose names match.
+   *
    * @param url a JDBC URL of the server
    * @param pattern a LIKE pattern
-   * @return the databases whose names match
    */
   static List<String> databases(String url, String pattern) {
     List<String> out = new ArrayList<>();

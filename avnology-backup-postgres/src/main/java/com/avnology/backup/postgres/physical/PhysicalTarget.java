@@ -91,17 +91,19 @@ public final class PhysicalTarget implements BackupTarget {
   }
 
   /**
+   * Returns a builder for backing up.
+   *
    * @param dataSource connects to the server to back up; never closed by this target
    * @param dataDirectory that server's data directory, readable by this process
-   * @return a builder for backing up
    */
   public static Builder builder(DataSource dataSource, Path dataDirectory) {
     return new Builder(requireNonNull(dataSource, "null dataSource"), dataDirectory);
   }
 
   /**
+   * Returns a builder for restoring.
+   *
    * @param dataDirectory the directory to restore into: empty or absent
-   * @return a builder for restoring
    */
   public static Builder restoreBuilder(Path dataDirectory) {
     return new Builder(null, dataDirectory);
@@ -117,9 +119,7 @@ public final class PhysicalTarget implements BackupTarget {
     return name;
   }
 
-  /**
-   * @return the data directory
-   */
+  /** Returns the data directory. */
   public Path dataDirectory() {
     return dataDirectory;
   }
@@ -283,8 +283,9 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the cluster's name in backup sets; {@code cluster} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1-63 of a-z, 0-9, '-' and '_'
      */
     public Builder name(String name) {
@@ -294,8 +295,9 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param target where recovery stops; the end of the archived WAL by default
-     * @return this builder
      */
     public Builder recovery(RecoveryTarget target) {
       this.recovery = requireNonNull(target, "null target");
@@ -304,10 +306,11 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param command the {@code restore_command} the restored server runs to fetch archived WAL,
      *     such as {@code avnology-backup wal-get --from file:/backups %f %p}; without it the
      *     restored server replays only the WAL in the set
-     * @return this builder
      * @throws IllegalArgumentException if it lacks {@code %f} or {@code %p}
      */
     public Builder restoreCommand(String command) {
@@ -323,9 +326,10 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param jobs files are copied into this many parts written at once, spread by size (and
      *     restored that many parts at once); {@link #DEFAULT_JOBS} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1 to 64
      */
     public Builder jobs(int jobs) {
@@ -380,7 +384,8 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
-     * @return the target
+     * {@return the target}
+     *
      * @throws IllegalStateException if a recovery target is given without a restore command
      */
     public PhysicalTarget build() {

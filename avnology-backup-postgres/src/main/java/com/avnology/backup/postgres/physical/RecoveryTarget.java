@@ -27,16 +27,15 @@ public final class RecoveryTarget {
     this.value = value;
   }
 
-  /**
-   * @return replay every archived WAL file, then promote
-   */
+  /** Returns replay every archived WAL file, then promote. */
   public static RecoveryTarget end() {
     return new RecoveryTarget(null, null);
   }
 
   /**
+   * Returns the target.
+   *
    * @param time the moment; transactions committed after it are not replayed
-   * @return the target
    */
   public static RecoveryTarget time(Instant time) {
     return new RecoveryTarget(
@@ -44,8 +43,9 @@ public final class RecoveryTarget {
   }
 
   /**
+   * {@return the target}
+   *
    * @param lsn a WAL location, such as {@code 0/3000028}
-   * @return the target
    * @throws IllegalArgumentException if it is not a WAL location
    */
   public static RecoveryTarget lsn(String lsn) {
@@ -55,8 +55,9 @@ public final class RecoveryTarget {
   }
 
   /**
+   * {@return the target}
+   *
    * @param name a restore point made with {@code pg_create_restore_point(name)}
-   * @return the target
    * @throws IllegalArgumentException if blank
    */
   public static RecoveryTarget name(String name) {
@@ -67,16 +68,12 @@ public final class RecoveryTarget {
     return new RecoveryTarget("recovery_target_name", name);
   }
 
-  /**
-   * @return stop as soon as the base backup is consistent
-   */
+  /** Returns stop as soon as the base backup is consistent. */
   public static RecoveryTarget immediate() {
     return new RecoveryTarget("recovery_target", "immediate");
   }
 
-  /**
-   * @return the recovery settings this target needs, in postgresql.conf terms
-   */
+  /** Returns the recovery settings this target needs, in postgresql.conf terms. */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     if (setting != null) {

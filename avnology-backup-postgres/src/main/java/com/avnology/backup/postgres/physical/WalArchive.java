@@ -76,17 +76,19 @@ public final class WalArchive {
   }
 
   /**
+   * Returns the archive, compressing with zstd level 3, not encrypting.
+   *
    * @param sink where the WAL lives
-   * @return the archive, compressing with zstd level 3, not encrypting
    */
   public static WalArchive of(BackupSink sink) {
     return new WalArchive(requireNonNull(sink, "null sink"), Compression.zstd(3), Optional.empty());
   }
 
   /**
+   * Returns the archive, compressing with zstd level 3, then encrypting.
+   *
    * @param sink where the WAL lives
    * @param encryption how new objects are encrypted and encrypted ones are read
-   * @return the archive, compressing with zstd level 3, then encrypting
    */
   public static WalArchive of(BackupSink sink, Encryption encryption) {
     return new WalArchive(
@@ -258,8 +260,9 @@ public final class WalArchive {
   }
 
   /**
+   * Returns whether the archive holds it (complete; partial versions do not count).
+   *
    * @param name a WAL file's name
-   * @return whether the archive holds it (complete; partial versions do not count)
    */
   public boolean contains(String name) {
     String key = WalNames.key(name);
@@ -269,8 +272,9 @@ public final class WalArchive {
   }
 
   /**
-   * @return the names of the archived WAL files, sorted (by timeline, then position); a segment
-   *     held only as partial versions is listed once as {@code <segment>.partial}
+   * {@return the names of the archived WAL files, sorted (by timeline, then position); a segment
+   * held only as partial versions is listed once as {@code <segment>.partial}}
+   *
    * @throws StorageException if the sink cannot be listed
    */
   public List<String> list() {
@@ -299,8 +303,9 @@ public final class WalArchive {
       int timeline, String first, String last, int segments, Optional<String> partial) {}
 
   /**
-   * @return the archived range of each timeline, oldest timeline first (history and backup history
-   *     files are left out)
+   * {@return the archived range of each timeline, oldest timeline first (history and backup history
+   * files are left out)}
+   *
    * @throws StorageException if the sink cannot be listed
    */
   public List<Range> ranges() {
@@ -335,16 +340,12 @@ public final class WalArchive {
     return ranges;
   }
 
-  /**
-   * @return the sink
-   */
+  /** Returns the sink. */
   public BackupSink sink() {
     return sink;
   }
 
-  /**
-   * @return the encryption of this archive, if any
-   */
+  /** Returns the encryption of this archive, if any. */
   Optional<Encryption> encryption() {
     return encryption;
   }

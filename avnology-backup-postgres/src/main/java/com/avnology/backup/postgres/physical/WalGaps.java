@@ -48,16 +48,12 @@ public final class WalGaps {
       long segments,
       List<String> missing,
       List<String> problems) {
-    /**
-     * @return whether nothing is missing
-     */
+    /** Returns whether nothing is missing. */
     public boolean ok() {
       return missing.isEmpty() && problems.isEmpty();
     }
 
-    /**
-     * @return one line for humans, naming every missing segment
-     */
+    /** Returns one line for humans, naming every missing segment. */
     public String summary() {
       if (first.isEmpty() || last.isEmpty()) {
         return problems.isEmpty() ? "no WAL range to check" : String.join("; ", problems);
@@ -76,9 +72,10 @@ public final class WalGaps {
   }
 
   /**
+   * {@return the range checked and what is missing in it}
+   *
    * @param catalog the sets of the sink (its physical base backups name their first segment)
    * @param archive the WAL archive in the same sink
-   * @return the range checked and what is missing in it
    * @throws StorageException if the sink cannot be read
    * @throws com.avnology.backup.KeyException if archived files are encrypted and the archive has no
    *     key, or another

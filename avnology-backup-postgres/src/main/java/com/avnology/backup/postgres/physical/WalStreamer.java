@@ -74,10 +74,11 @@ public final class WalStreamer {
   }
 
   /**
+   * Returns a builder.
+   *
    * @param jdbcUrl the server's JDBC URL (any database; the role needs the REPLICATION attribute,
    *     and {@code pg_hba.conf} must allow it a replication connection)
    * @param archive where the WAL goes
-   * @return a builder
    */
   public static Builder builder(String jdbcUrl, WalArchive archive) {
     requireNonNull(jdbcUrl, "null jdbcUrl");
@@ -427,8 +428,9 @@ public final class WalStreamer {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the physical replication slot; {@code avnology_wal} by default
-     * @return this builder
      * @throws IllegalArgumentException if not a slot name (lower-case letters, digits, _)
      */
     public Builder slot(String name) {
@@ -444,9 +446,10 @@ public final class WalStreamer {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param create create the slot (reserving WAL at once) if it does not exist; without it a
      *     missing slot is an error
-     * @return this builder
      */
     public Builder createSlot(boolean create) {
       this.createSlot = create;
@@ -454,10 +457,11 @@ public final class WalStreamer {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param synchronous store the partial segment after every batch received before reporting it
      *     flushed, so that a server naming {@link #applicationName} in {@code
      *     synchronous_standby_names} acknowledges a commit only once the sink holds it
-     * @return this builder
      */
     public Builder synchronous(boolean synchronous) {
       this.synchronous = synchronous;
@@ -465,9 +469,10 @@ public final class WalStreamer {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the application_name the streamer connects with, as {@code
      *     synchronous_standby_names} names it; {@code avnology_wal} by default
-     * @return this builder
      * @throws IllegalArgumentException if blank
      */
     public Builder applicationName(String name) {
@@ -480,8 +485,9 @@ public final class WalStreamer {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param properties driver properties such as {@code user} and {@code password}; copied
-     * @return this builder
      */
     public Builder properties(Properties properties) {
       this.properties.clear();
@@ -490,9 +496,10 @@ public final class WalStreamer {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param interval how often a status is sent to the server when nothing else happens; 10 s by
      *     default
-     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder statusInterval(Duration interval) {
@@ -504,9 +511,7 @@ public final class WalStreamer {
       return this;
     }
 
-    /**
-     * @return the streamer
-     */
+    /** Returns the streamer. */
     public WalStreamer build() {
       return new WalStreamer(this);
     }

@@ -97,10 +97,11 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param jdbcUrl a JDBC URL of the server, such as {@code
    *     jdbc:postgresql://localhost:5432/postgres?user=postgres}: copies are created and dropped
    *     from the database it names (in {@link SeedMode#RESET}, that database is the one seeded)
-   * @return a builder
    * @throws IllegalArgumentException if it is not a PostgreSQL JDBC URL with a host
    */
   public static Builder builder(String jdbcUrl) {
@@ -108,8 +109,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   /**
-   * @return a new copy for one test, which it drops by closing it; in {@link SeedMode#RESET}, the
-   *     seeded database, once the previous holder has closed it
+   * {@return a new copy for one test, which it drops by closing it; in {@link SeedMode#RESET}, the
+   * seeded database, once the previous holder has closed it}
+   *
    * @throws IllegalStateException if this snapshot was closed
    * @throws BackupException if the server refuses the copy
    */
@@ -153,24 +155,20 @@ public final class DatabaseSnapshot implements AutoCloseable {
         });
   }
 
-  /**
-   * @return how copies are made
-   */
+  /** Returns how copies are made. */
   public SeedMode mode() {
     return mode;
   }
 
   /**
-   * @return the snapshot database (template mode), the name it had before it was exported and
-   *     dropped (restore mode), or the database reset in place (reset mode)
+   * Returns the snapshot database (template mode), the name it had before it was exported and
+   * dropped (restore mode), or the database reset in place (reset mode).
    */
   public String name() {
     return name;
   }
 
-  /**
-   * @return databases of dead JVMs that {@link Builder#build()} dropped
-   */
+  /** Returns databases of dead JVMs that {@link Builder#build()} dropped. */
   public List<String> leftoversRemoved() {
     return leftoversRemoved;
   }
@@ -306,9 +304,10 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param user the user, when not in the URL (a Testcontainers container's {@code
      *     getUsername()})
-     * @return this builder
      */
     public Builder user(String user) {
       this.user = requireNonNull(user, "null user");
@@ -316,8 +315,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param password the password, when not in the URL; never logged
-     * @return this builder
      */
     public Builder password(String password) {
       this.password = requireNonNull(password, "null password");
@@ -325,8 +325,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param seeds what fills the snapshot, applied in order after those given before
-     * @return this builder
      */
     public Builder seed(Seed... seeds) {
       for (Seed s : requireNonNull(seeds, "null seeds")) {
@@ -336,9 +337,10 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param mode how copies are made; by default {@link SeedMode#TEMPLATE} when the user may
      *     create databases, else {@link SeedMode#RESET}
-     * @return this builder
      */
     public Builder mode(SeedMode mode) {
       this.mode = requireNonNull(mode, "null mode");
@@ -346,10 +348,11 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix the start of every database name, 1-30 of a-z, 0-9 and '_', starting with a
      *     letter; {@code avnseed} by default. Databases with this prefix whose JVM has ended are
      *     dropped by {@link #build()}, so give each unrelated suite its own.
-     * @return this builder
      * @throws IllegalArgumentException if it does not match
      */
     public Builder prefix(String prefix) {
@@ -366,9 +369,10 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param staleAfter age after which a copy made from another host (whose process cannot be
      *     checked) is dropped as a leftover; 24 hours by default
-     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder staleAfter(Duration staleAfter) {
@@ -381,8 +385,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * Returns this builder.
+     *
      * @param clock the time source for leftover ages; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");

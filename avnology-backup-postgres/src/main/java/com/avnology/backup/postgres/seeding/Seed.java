@@ -48,9 +48,10 @@ public final class Seed {
   }
 
   /**
+   * {@return a seed that runs the migrations ({@link Migrations#migrate()})}
+   *
    * @param locations Flyway locations, such as {@code classpath:db/migration} or {@code
    *     filesystem:/app/migrations}
-   * @return a seed that runs the migrations ({@link Migrations#migrate()})
    * @throws IllegalArgumentException if no location is given
    */
   public static Seed migrations(String... locations) {
@@ -65,9 +66,10 @@ public final class Seed {
   }
 
   /**
+   * {@return a seed that runs them}
+   *
    * @param files SQL scripts run in order, each as one multi-statement string; psql's {@code
    *     \restrict} lines (pg_dump 15.14+) are removed, other psql meta-commands are not supported
-   * @return a seed that runs them
    * @throws IllegalArgumentException if no file is given
    */
   public static Seed sql(Path... files) {
@@ -80,8 +82,9 @@ public final class Seed {
   }
 
   /**
+   * Returns a seed that runs them.
+   *
    * @param sql statements, separated by semicolons
-   * @return a seed that runs them
    */
   public static Seed statements(String sql) {
     requireNonNull(sql, "null sql");
@@ -89,9 +92,10 @@ public final class Seed {
   }
 
   /**
+   * Returns a seed that copies its schema and data (this library's backup and restore).
+   *
    * @param source a database to copy, on any server; read in one consistent snapshot and never
    *     changed
-   * @return a seed that copies its schema and data (this library's backup and restore)
    */
   public static Seed database(DataSource source) {
     requireNonNull(source, "null source");
@@ -113,18 +117,20 @@ public final class Seed {
   }
 
   /**
+   * Returns a seed that restores the PostgreSQL target {@code main} of the newest set.
+   *
    * @param sink where the backup sets are
-   * @return a seed that restores the PostgreSQL target {@code main} of the newest set
    */
   public static Seed backupSet(BackupSink sink) {
     return backupSet(sink, null, "main");
   }
 
   /**
+   * Returns a seed that restores that target of the set (verified as it loads).
+   *
    * @param sink where the backup sets are
    * @param setId the set, or null for the newest
    * @param target the PostgreSQL target's name in the set, such as {@code main}
-   * @return a seed that restores that target of the set (verified as it loads)
    */
   public static Seed backupSet(BackupSink sink, String setId, String target) {
     requireNonNull(sink, "null sink");
@@ -138,8 +144,9 @@ public final class Seed {
   }
 
   /**
+   * Returns a seed that restores it.
+   *
    * @param file a pg_dump archive: custom ({@code -Fc}), directory or tar format, ours or pg_dump's
-   * @return a seed that restores it
    */
   public static Seed archive(Path file) {
     requireNonNull(file, "null file");

@@ -59,10 +59,11 @@ public final class SeedingExtension
   }
 
   /**
+   * Returns an extension giving each test method a fresh copy; the snapshot is closed after the
+   * class.
+   *
    * @param snapshot builds the snapshot when the first test class needs it (after containers the
    *     class starts in its own {@code @BeforeAll} or through Testcontainers' extension)
-   * @return an extension giving each test method a fresh copy; the snapshot is closed after the
-   *     class
    */
   public static SeedingExtension of(Supplier<DatabaseSnapshot> snapshot) {
     requireNonNull(snapshot, "null snapshot");
@@ -70,8 +71,9 @@ public final class SeedingExtension
   }
 
   /**
+   * Returns an extension giving each test method a fresh copy of it.
+   *
    * @param snapshot a snapshot the caller owns and closes
-   * @return an extension giving each test method a fresh copy of it
    */
   public static SeedingExtension of(DatabaseSnapshot snapshot) {
     requireNonNull(snapshot, "null snapshot");
@@ -79,7 +81,7 @@ public final class SeedingExtension
   }
 
   /**
-   * @return a copy of this extension that gives each test class one copy, shared by its methods
+   * Returns a copy of this extension that gives each test class one copy, shared by its methods.
    */
   public SeedingExtension perClass() {
     return new SeedingExtension(snapshot, owns, true);

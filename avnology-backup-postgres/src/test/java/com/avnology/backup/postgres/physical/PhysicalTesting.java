@@ -30,9 +30,7 @@ final class PhysicalTesting {
     }
   }
 
-  /**
-   * @return the first column of every row
-   */
+  /** Returns the first column of every row. */
   static List<String> query(EmbeddedPostgres server, String sql) throws SQLException {
     try (Connection c = server.getPostgresDatabase().getConnection();
         Statement s = c.createStatement();
@@ -45,9 +43,7 @@ final class PhysicalTesting {
     }
   }
 
-  /**
-   * @return the server's clock, to the microsecond
-   */
+  /** Returns the server's clock, to the microsecond. */
   static Instant now(EmbeddedPostgres server) throws SQLException {
     return Instant.parse(
         query(
@@ -78,7 +74,7 @@ final class PhysicalTesting {
               "SELECT coalesce(last_archived_wal, '') || ' '"
                   + " || coalesce(last_failed_wal, '-') FROM pg_stat_archiver");
       String archived = row.get(0).split(" ")[0];
-      if (archived.compareTo(last) >= 0 && !archived.endsWith(".backup")
+      if ((archived.compareTo(last) >= 0 && !archived.endsWith(".backup"))
           || archived.startsWith(last)) {
         return;
       }
@@ -90,8 +86,8 @@ final class PhysicalTesting {
   }
 
   /**
-   * @return a shell script in {@code dir} running {@link WalCommandMain} in a new JVM with this
-   *     test's class path, as archive_command and restore_command would run the CLI
+   * Returns a shell script in {@code dir} running {@link WalCommandMain} in a new JVM with this
+   * test's class path, as archive_command and restore_command would run the CLI.
    */
   static Path walScript(Path dir) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");

@@ -65,8 +65,9 @@ public final class Fidelity {
   }
 
   /**
+   * Returns its text (UTF-8).
+   *
    * @param resource a classpath resource, such as {@link #ALL_KINDS}
-   * @return its text (UTF-8)
    */
   public static String resource(String resource) {
     try (InputStream in = Fidelity.class.getResourceAsStream(resource)) {
@@ -92,8 +93,9 @@ public final class Fidelity {
   }
 
   /**
+   * Returns it without pg_dump's restrict/unrestrict meta-command lines (nothing else changed).
+   *
    * @param sql a pg_dump script
-   * @return it without pg_dump's restrict/unrestrict meta-command lines (nothing else changed)
    */
   public static String stripRestrictLines(String sql) {
     StringBuilder out = new StringBuilder(sql.length());
@@ -108,9 +110,7 @@ public final class Fidelity {
 
   // ------------------------------------------------------------------ pg_dump
 
-  /**
-   * @return the directory holding pg_dump, pg_restore, psql
-   */
+  /** Returns the directory holding pg_dump, pg_restore, psql. */
   public static Path pgBin() {
     String dir = System.getProperty("pg.bin");
     if (dir == null || dir.isBlank()) {
@@ -120,8 +120,8 @@ public final class Fidelity {
   }
 
   /**
-   * @return whether {@code pg_dump} exists and is not older than the embedded server's major
-   *     version (pg_dump refuses newer servers)
+   * Returns whether {@code pg_dump} exists and is not older than the embedded server's major
+   * version (pg_dump refuses newer servers).
    */
   public static synchronized boolean pgDumpUsable() {
     if (pgDumpUsable == null) {
@@ -299,9 +299,10 @@ public final class Fidelity {
   }
 
   /**
+   * Returns qualified sequence name \u2192 {@code last_value=N is_called=B} (sequence data is not
+   * part of a schema-only dump, so it is compared here).
+   *
    * @param ds the database
-   * @return qualified sequence name → {@code last_value=N is_called=B} (sequence data is not part
-   *     of a schema-only dump, so it is compared here)
    */
   public static Map<String, String> sequenceValues(DataSource ds) {
     Map<String, String> out = new TreeMap<>();

@@ -44,17 +44,13 @@ public final class MajorServers implements AutoCloseable {
     this.servers = servers;
   }
 
-  /**
-   * @return the directory holding {@code postgres-<major>.jar}, from {@code pg.binaries.dir}
-   */
+  /** Returns the directory holding {@code postgres-<major>.jar}, from {@code pg.binaries.dir}. */
   public static Path binariesDir() {
     String dir = System.getProperty("pg.binaries.dir");
     return Path.of(dir == null || dir.isBlank() ? "target/pg-binaries" : dir);
   }
 
-  /**
-   * @return the majors whose binaries jar is present, oldest first
-   */
+  /** Returns the majors whose binaries jar is present, oldest first. */
   public static List<Integer> available() {
     List<Integer> out = new ArrayList<>();
     for (int major : MAJORS) {
@@ -114,8 +110,9 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns a resolver of that major's binaries, for a server built by hand.
+   *
    * @param major a major from {@link #available()}
-   * @return a resolver of that major's binaries, for a server built by hand
    */
   public static PgBinaryResolver binaries(int major) {
     return resolver(jar(major));
@@ -145,9 +142,10 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns the name of a new, empty UTF-8 database with C collation on that server.
+   *
    * @param major a started major
    * @param prefix a readable name prefix
-   * @return the name of a new, empty UTF-8 database with C collation on that server
    */
   public String createDatabase(int major, String prefix) {
     String name = prefix + "_" + COUNTER.incrementAndGet();
@@ -165,9 +163,10 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns a data source for it (user postgres, trusted).
+   *
    * @param major a started major
    * @param database a database of that server
-   * @return a data source for it (user postgres, trusted)
    */
   public DataSource dataSource(int major, String database) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -179,8 +178,9 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns the server's major as it reports it (a check that the right binaries started).
+   *
    * @param major a started major
-   * @return the server's major as it reports it (a check that the right binaries started)
    */
   public int reportedMajor(int major) {
     try (Connection c = server(major).getPostgresDatabase().getConnection()) {

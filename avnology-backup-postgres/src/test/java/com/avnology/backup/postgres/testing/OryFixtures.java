@@ -48,9 +48,7 @@ public final class OryFixtures {
 
   private OryFixtures() {}
 
-  /**
-   * @return the fixtures directory, when configured and present
-   */
+  /** Returns the fixtures directory, when configured and present. */
   public static Optional<Path> directory() {
     String dir = System.getProperty("ory.fixtures");
     if (dir == null || dir.isBlank()) {
@@ -63,9 +61,7 @@ public final class OryFixtures {
     return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
   }
 
-  /**
-   * @return the fixtures directory; aborts the calling test (assumption) when it is unknown
-   */
+  /** Returns the fixtures directory; aborts the calling test (assumption) when it is unknown. */
   public static Path requireDirectory() {
     Optional<Path> dir = directory();
     Assumptions.assumeTrue(dir.isPresent(), "Ory fixtures not found: " + HINT);
@@ -73,9 +69,10 @@ public final class OryFixtures {
   }
 
   /**
+   * Returns the project's schema dump with pg_dump's restrict/unrestrict meta-command lines
+   * removed, ready for a plain JDBC executor.
+   *
    * @param project kratos, keto or hydra
-   * @return the project's schema dump with pg_dump's restrict/unrestrict meta-command lines
-   *     removed, ready for a plain JDBC executor
    */
   public static String schemaSql(String project) {
     if (!PROJECTS.contains(project)) {
@@ -519,32 +516,42 @@ public final class OryFixtures {
       }
       LocalDateTime at = BASE.plusMinutes(row).plusHours(index);
       switch (col.baseType()) {
-        case "uuid":
+        case "uuid" -> {
           return UUID.nameUUIDFromBytes(
                   (t.name + "." + col.name() + "#" + row).getBytes(StandardCharsets.UTF_8))
               .toString();
-        case "int2":
+        }
+        case "int2" -> {
           return String.valueOf(row % 32000 + 1);
-        case "int4", "int8", "numeric", "float4", "float8", "oid":
+        }
+        case "int4", "int8", "numeric", "float4", "float8", "oid" -> {
           return String.valueOf(row + 1);
-        case "bool":
+        }
+        case "bool" -> {
           return row % 2 == 0 ? "true" : "false";
-        case "timestamp", "timestamptz":
+        }
+        case "timestamp", "timestamptz" -> {
           return at.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).replace('T', ' ');
-        case "date":
+        }
+        case "date" -> {
           return LocalDate.of(2024, 1, 1).plusDays(row).toString();
-        case "time", "timetz":
+        }
+        case "time", "timetz" -> {
           return at.toLocalTime().toString();
-        case "interval":
+        }
+        case "interval" -> {
           return (row + 1) + " seconds";
-        case "json", "jsonb":
+        }
+        case "json", "jsonb" -> {
           return "{\"row\": " + row + ", \"column\": \"" + col.name() + "\"}";
-        case "bytea":
+        }
+        case "bytea" -> {
           return String.format("\\x%08x", row);
-        case "inet", "cidr":
+        }
+        case "inet", "cidr" -> {
           return "10." + (row >> 16 & 255) + "." + (row >> 8 & 255) + "." + (row & 255);
-        default:
-          break;
+        }
+        default -> {}
       }
       if ("A".equals(col.category())) {
         return "{}";

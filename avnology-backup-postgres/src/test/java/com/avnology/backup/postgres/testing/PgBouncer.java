@@ -38,8 +38,9 @@ public final class PgBouncer implements AutoCloseable {
   }
 
   /**
+   * Returns a running PgBouncer pooling every database of the embedded server.
+   *
    * @param poolMode {@code transaction} or {@code session}
-   * @return a running PgBouncer pooling every database of the embedded server
    */
   public static PgBouncer start(String poolMode) {
     Path exe = binary();
@@ -113,16 +114,18 @@ public final class PgBouncer implements AutoCloseable {
   }
 
   /**
+   * Returns a JDBC URL through PgBouncer, with the driver's defaults (nothing PgBouncer-specific).
+   *
    * @param database a database of the embedded server
-   * @return a JDBC URL through PgBouncer, with the driver's defaults (nothing PgBouncer-specific)
    */
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
   }
 
   /**
+   * Returns a data source through PgBouncer, with the driver's defaults.
+   *
    * @param database a database of the embedded server
-   * @return a data source through PgBouncer, with the driver's defaults
    */
   public DataSource dataSource(String database) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -130,9 +133,7 @@ public final class PgBouncer implements AutoCloseable {
     return ds;
   }
 
-  /**
-   * @return PgBouncer's log, for failure messages
-   */
+  /** Returns pgBouncer's log, for failure messages. */
   public String log() {
     try {
       return Files.readString(dir.resolve("pgbouncer.log"));

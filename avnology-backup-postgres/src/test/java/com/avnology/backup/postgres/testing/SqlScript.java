@@ -12,8 +12,9 @@ public final class SqlScript {
   private SqlScript() {}
 
   /**
+   * Returns its statements, trimmed, without the terminating semicolons; empty ones dropped.
+   *
    * @param script the script
-   * @return its statements, trimmed, without the terminating semicolons; empty ones dropped
    */
   public static List<String> split(String script) {
     List<String> out = new ArrayList<>();

@@ -10,9 +10,13 @@ final class SqlScriptTest {
   @Test
   void split_quotesDollarQuotesAndComments_splitOnlyAtTopLevelSemicolons() {
     String script =
-        "-- a; comment\nSELECT 'a;b', E'it\\'s;', \"x;y\";\n"
-            + "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\n"
-            + "/* block; */ SELECT $$;$$ ; ;\n-- trailing; comment\n";
+        """
+        -- a; comment
+        SELECT 'a;b', E'it\\'s;', "x;y";
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
+        /* block; */ SELECT $$;$$ ; ;
+        -- trailing; comment
+        """;
 
     assertThat(SqlScript.split(script))
         .containsExactly(

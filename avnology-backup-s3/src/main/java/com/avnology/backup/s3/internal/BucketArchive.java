@@ -34,11 +34,12 @@ public final class BucketArchive {
   private BucketArchive() {}
 
   /**
+   * {@return what was written}
+   *
    * @param ops the bucket
    * @param prefix the key prefix, empty or ending in '/'
    * @param out where the tar goes; finished, not closed
    * @param done told of each object written
-   * @return what was written
    * @throws IOException if writing fails
    */
   public static Stats write(S3Ops ops, String prefix, OutputStream out, LongConsumer done)
@@ -115,8 +116,9 @@ public final class BucketArchive {
   }
 
   /**
+   * Returns the object it holds, apart from its bytes.
+   *
    * @param entry a tar entry this class wrote
-   * @return the object it holds, apart from its bytes
    */
   public static ObjectMeta meta(TarArchiveEntry entry) {
     Map<String, String> pax = entry.getExtraPaxHeaders();
@@ -129,8 +131,9 @@ public final class BucketArchive {
   }
 
   /**
+   * Returns a view of it whose {@code close()} does nothing, for handing a tar entry to a client.
+   *
    * @param in a stream
-   * @return a view of it whose {@code close()} does nothing, for handing a tar entry to a client
    */
   public static InputStream shield(InputStream in) {
     return new java.io.FilterInputStream(in) {

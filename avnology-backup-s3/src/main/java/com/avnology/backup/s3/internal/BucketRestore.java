@@ -47,9 +47,10 @@ public final class BucketRestore {
   }
 
   /**
+   * {@return what was done}
+   *
    * @param archive opens the (decompressed) tar afresh on each call
    * @param done told of each object restored or left alone
-   * @return what was done
    * @throws IOException if the archive cannot be read
    * @throws StorageException if the policy forbids overwriting differing objects
    */

@@ -41,9 +41,10 @@ public final class MirrorCopier {
   }
 
   /**
+   * {@return bytes copied}
+   *
    * @param copies the COPY actions
    * @param parallelism how many copies run at once
-   * @return bytes copied
    * @throws BackupException if a copy fails for good; copies not started yet are cancelled
    */
   public long copy(List<MirrorAction> copies, int parallelism) {

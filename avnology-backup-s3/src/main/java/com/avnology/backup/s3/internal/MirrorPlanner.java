@@ -42,9 +42,10 @@ public final class MirrorPlanner {
   public record Plan(List<MirrorAction> planned, long destinationCount, long identical) {}
 
   /**
+   * Returns the plan.
+   *
    * @param overwrite whether differing objects are copied (else kept)
    * @param remove whether objects missing from the source are deleted
-   * @return the plan
    */
   public Plan plan(boolean overwrite, boolean remove) {
     Map<String, Item> src = byKey(source.list(sourcePrefix), sourcePrefix);

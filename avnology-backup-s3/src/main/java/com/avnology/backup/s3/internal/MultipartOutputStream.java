@@ -133,7 +133,8 @@ public final class MultipartOutputStream extends OutputStream {
   }
 
   private IOException fail(Exception e) {
-    failure = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+    failure =
+        e instanceof IOException iOException ? iOException : new IOException(e.getMessage(), e);
     buffer = null;
     if (uploadId != null) {
       try {

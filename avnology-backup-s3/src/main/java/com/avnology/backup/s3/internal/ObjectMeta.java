@@ -37,8 +37,9 @@ public record ObjectMeta(
   }
 
   /**
+   * Returns its user metadata, keys in lower case without the {@code x-amz-meta-} prefix.
+   *
    * @param headers an object's response headers
-   * @return its user metadata, keys in lower case without the {@code x-amz-meta-} prefix
    */
   public static Map<String, String> userMetadata(Headers headers) {
     Map<String, String> meta = new TreeMap<>();
@@ -52,8 +53,9 @@ public record ObjectMeta(
   }
 
   /**
+   * Returns them as {@code k=v&k2=v2}, URL-encoded, sorted by key.
+   *
    * @param map keys and values
-   * @return them as {@code k=v&k2=v2}, URL-encoded, sorted by key
    */
   public static String encode(Map<String, String> map) {
     StringBuilder b = new StringBuilder();
@@ -68,8 +70,9 @@ public record ObjectMeta(
   }
 
   /**
+   * Returns the map.
+   *
    * @param text what {@link #encode(Map)} made, or null
-   * @return the map
    */
   public static Map<String, String> decode(String text) {
     Map<String, String> map = new TreeMap<>();

@@ -47,16 +47,15 @@ public final class Retry {
   }
 
   /**
+   * Returns a retry running it.
+   *
    * @param policy the policy
-   * @return a retry running it
    */
   public static Retry of(RetryPolicy policy) {
     return new Retry(policy);
   }
 
-  /**
-   * @return the policy
-   */
+  /** Returns the policy. */
   public RetryPolicy policy() {
     return policy;
   }
@@ -65,16 +64,18 @@ public final class Retry {
   @FunctionalInterface
   public interface Call<T> {
     /**
-     * @return the call's result
+     * {@return the call's result}
+     *
      * @throws Exception as the MinIO SDK throws
      */
     T call() throws Exception;
   }
 
   /**
+   * {@return its result}
+   *
    * @param what what the call does, for the log
    * @param call the call
-   * @return its result
    * @throws Exception the last failure, unwrapped from {@link ExecutionException}
    */
   public <T> T run(String what, Call<T> call) throws Exception {
@@ -100,10 +101,11 @@ public final class Retry {
   }
 
   /**
+   * Returns the wait before the next try: the base delay doubled per retry, capped at the maximum,
+   * and with jitter between half of that and all of it.
+   *
    * @param attempt the failed try, from 0
    * @param random a number in [0, 1), for the jitter
-   * @return the wait before the next try: the base delay doubled per retry, capped at the maximum,
-   *     and with jitter between half of that and all of it
    */
   public Duration backoff(int attempt, double random) {
     Duration d = policy.baseDelay().multipliedBy(1L << Math.min(attempt, 20));
@@ -127,8 +129,9 @@ public final class Retry {
   }
 
   /**
+   * Returns the underlying failure.
+   *
    * @param e a failure, possibly wrapped by a future
-   * @return the underlying failure
    */
   public static Exception unwrap(Exception e) {
     Throwable t = e;
@@ -143,8 +146,9 @@ public final class Retry {
   }
 
   /**
+   * Returns whether trying again may help.
+   *
    * @param e an unwrapped failure
-   * @return whether trying again may help
    */
   public static boolean isTransient(Exception e) {
     if (e instanceof com.avnology.backup.BackupException && e.getCause() instanceof Exception) {
@@ -153,12 +157,12 @@ public final class Retry {
     if (e instanceof IOException) {
       return true;
     }
-    if (e instanceof ServerException) {
-      int code = ((ServerException) e).statusCode();
+    if (e instanceof ServerException serverException) {
+      int code = serverException.statusCode();
       return code >= 500 && code != 501;
     }
-    if (e instanceof ErrorResponseException) {
-      ErrorResponseException r = (ErrorResponseException) e;
+    if (e instanceof ErrorResponseException r) {
+
       String code = r.errorResponse() == null ? null : r.errorResponse().code();
       if (code != null && PERMANENT_CODES.contains(code)) {
         return false;

@@ -60,16 +60,12 @@ public final class S3Ops {
     this.retry = retry;
   }
 
-  /**
-   * @return the bucket
-   */
+  /** Returns the bucket. */
   public String bucket() {
     return bucket;
   }
 
-  /**
-   * @return the bucket and endpoint, for messages
-   */
+  /** Returns the bucket and endpoint, for messages. */
   public String where() {
     return where;
   }
@@ -94,8 +90,9 @@ public final class S3Ops {
   }
 
   /**
+   * Returns its metadata, or empty if it does not exist.
+   *
    * @param key an object key
-   * @return its metadata, or empty if it does not exist
    */
   public Optional<StatObjectResponse> stat(String key) {
     try {
@@ -115,8 +112,9 @@ public final class S3Ops {
   }
 
   /**
+   * {@return its bytes and response headers; the caller closes it}
+   *
    * @param key an object key
-   * @return its bytes and response headers; the caller closes it
    * @throws NotFoundException if it does not exist
    */
   public GetObjectResponse get(String key) {
@@ -177,8 +175,9 @@ public final class S3Ops {
   }
 
   /**
+   * Returns every object under it, directory placeholders left out.
+   *
    * @param prefix a key prefix
-   * @return every object under it, directory placeholders left out
    */
   public List<Item> list(String prefix) {
     return call(
@@ -235,9 +234,10 @@ public final class S3Ops {
   }
 
   /**
+   * Returns a presigned GET URL.
+   *
    * @param key an object key
    * @param expiry how long the URL works
-   * @return a presigned GET URL
    */
   public String presign(String key, Duration expiry) {
     return call(
@@ -253,8 +253,9 @@ public final class S3Ops {
   }
 
   /**
+   * Returns its tags, or empty if the server does not implement tagging.
+   *
    * @param key an object key
-   * @return its tags, or empty if the server does not implement tagging
    */
   public Optional<Map<String, String>> tags(String key) {
     try {
@@ -295,9 +296,7 @@ public final class S3Ops {
         });
   }
 
-  /**
-   * @return a new multipart upload's id
-   */
+  /** Returns a new multipart upload's id. */
   public String createUpload(String key) {
     return call(
         "starting a multipart upload of " + key,
@@ -309,9 +308,7 @@ public final class S3Ops {
                 .uploadId());
   }
 
-  /**
-   * @return the ETag of the uploaded part
-   */
+  /** Returns the ETag of the uploaded part. */
   public String uploadPart(String key, String uploadId, int number, byte[] data, int length) {
     return call(
         "uploading part " + number + " of " + key,
@@ -347,8 +344,9 @@ public final class S3Ops {
   }
 
   /**
+   * Returns the incomplete multipart uploads under it, or empty if the server cannot list them.
+   *
    * @param prefix a key prefix
-   * @return the incomplete multipart uploads under it, or empty if the server cannot list them
    */
   public Optional<List<Upload>> listUploads(String prefix) {
     List<Upload> uploads = new ArrayList<>();
@@ -383,9 +381,10 @@ public final class S3Ops {
   }
 
   /**
+   * {@return its result}
+   *
    * @param what what the call does, for messages
    * @param call the call
-   * @return its result
    * @throws BackupException translated from the SDK's failure
    */
   public <T> T call(String what, Retry.Call<T> call) {

@@ -96,8 +96,9 @@ public final class StaleSets {
   }
 
   /**
+   * Returns when its backup started, if it is a set id.
+   *
    * @param setId a set id
-   * @return when its backup started, if it is a set id
    */
   public static Optional<Instant> started(String setId) {
     if (setId.length() < 20) {

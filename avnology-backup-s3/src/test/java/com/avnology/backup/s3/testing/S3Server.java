@@ -79,9 +79,7 @@ public final class S3Server implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  /**
-   * @return an asynchronous client, what the library's S3 builders take
-   */
+  /** Returns an asynchronous client, what the library's S3 builders take. */
   public io.minio.MinioAsyncClient async() {
     return io.minio.MinioAsyncClient.builder()
         .endpoint(endpoint().toString())

@@ -188,9 +188,10 @@ public record ArchiveHeader(
   public record CreationTime(int sec, int min, int hour, int mday, int mon, int year, int isdst) {
 
     /**
+     * Returns the fields.
+     *
      * @param t a local date-time
      * @param dst whether daylight saving time is in effect
-     * @return the fields
      */
     public static CreationTime of(LocalDateTime t, boolean dst) {
       return new CreationTime(
@@ -204,8 +205,9 @@ public record ArchiveHeader(
     }
 
     /**
+     * Returns this time now, as pg_dump's local clock showed it.
+     *
      * @param zone the zone the clock time is in
-     * @return this time now, as pg_dump's local clock showed it
      */
     public static CreationTime now(ZoneId zone) {
       LocalDateTime t = LocalDateTime.now(zone).withNano(0);
@@ -213,9 +215,7 @@ public record ArchiveHeader(
       return of(t, dst);
     }
 
-    /**
-     * @return the local date-time these fields denote
-     */
+    /** Returns the local date-time these fields denote. */
     public LocalDateTime toLocalDateTime() {
       return LocalDateTime.of(year + 1900, mon + 1, mday, hour, min, sec);
     }

@@ -50,15 +50,14 @@ public final class ArchiveInput {
     this.charset = Objects.requireNonNull(charset);
   }
 
-  /**
-   * @return bytes consumed so far
-   */
+  /** Returns bytes consumed so far. */
   public long position() {
     return position;
   }
 
   /**
-   * @return the next byte, 0–255
+   * {@return the next byte, 0–255}
+   *
    * @throws EOFException at end of input
    * @throws IOException on read failure
    */
@@ -72,8 +71,9 @@ public final class ArchiveInput {
   }
 
   /**
+   * {@return exactly {@code n} bytes}
+   *
    * @param n how many bytes
-   * @return exactly {@code n} bytes
    * @throws IOException on failure or end of input
    */
   public byte[] readBytes(int n) throws IOException {
@@ -138,7 +138,8 @@ public final class ArchiveInput {
   }
 
   /**
-   * @return the raw bytes of a string, or null
+   * {@return the raw bytes of a string, or null}
+   *
    * @throws IOException on failure, end of input or a bad length
    */
   public byte[] readStrBytes() throws IOException {

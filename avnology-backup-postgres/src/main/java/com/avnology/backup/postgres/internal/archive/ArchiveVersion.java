@@ -32,8 +32,9 @@ public record ArchiveVersion(int major, int minor, int rev) implements Comparabl
   }
 
   /**
+   * Returns whether this version is {@code other} or newer.
+   *
    * @param other a version
-   * @return whether this version is {@code other} or newer
    */
   public boolean atLeast(ArchiveVersion other) {
     return compareTo(other) >= 0;

@@ -30,9 +30,10 @@ public final class DataFiles {
   private DataFiles() {}
 
   /**
+   * Returns the existing file, if any.
+   *
    * @param dir the archive directory
    * @param name the file name from the TOC entry
-   * @return the existing file, if any
    */
   public static Optional<Path> find(Path dir, String name) {
     Path plain = dir.resolve(name);
@@ -51,8 +52,9 @@ public final class DataFiles {
   }
 
   /**
+   * Returns its compression, by its name's suffix.
+   *
    * @param file a data file
-   * @return its compression, by its name's suffix
    */
   public static CompressionAlgorithm compressionOf(Path file) {
     String n = file.getFileName().toString();
@@ -86,8 +88,9 @@ public final class DataFiles {
   }
 
   /**
+   * {@return the decompressed bytes; the caller closes it}
+   *
    * @param file a data file, its compression taken from its name
-   * @return the decompressed bytes; the caller closes it
    * @throws IOException on failure
    */
   public static InputStream openForRead(Path file) throws IOException {

@@ -53,8 +53,9 @@ public final class PgEncodings {
   private PgEncodings() {}
 
   /**
+   * Returns the Java charset, if known and available in this JVM.
+   *
    * @param pgName a PostgreSQL encoding name, any case
-   * @return the Java charset, if known and available in this JVM
    */
   public static Optional<Charset> charset(String pgName) {
     String java = JAVA_NAMES.get(pgName.toUpperCase(Locale.ROOT));

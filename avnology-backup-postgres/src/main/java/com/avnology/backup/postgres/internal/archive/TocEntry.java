@@ -67,16 +67,15 @@ public record TocEntry(
       this.code = code;
     }
 
-    /**
-     * @return the archive's code for the section
-     */
+    /** Returns the archive's code for the section. */
     public int code() {
       return code;
     }
 
     /**
+     * {@return the section}
+     *
      * @param code an archive section code
-     * @return the section
      * @throws IllegalArgumentException for an unknown code
      */
     public static Section of(int code) {

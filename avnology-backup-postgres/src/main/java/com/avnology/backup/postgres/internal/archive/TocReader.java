@@ -25,8 +25,9 @@ public final class TocReader {
   private TocReader() {}
 
   /**
+   * {@return header and entries}
+   *
    * @param tocDat the {@code toc.dat} file, or an archive directory holding one
-   * @return header and entries
    * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
    */
   public static TocFile read(Path tocDat) throws IOException {
@@ -37,8 +38,9 @@ public final class TocReader {
   }
 
   /**
+   * {@return header and entries}
+   *
    * @param stream the bytes of a {@code toc.dat}, read to the end of the TOC
-   * @return header and entries
    * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
    */
   public static TocFile read(InputStream stream) throws IOException {

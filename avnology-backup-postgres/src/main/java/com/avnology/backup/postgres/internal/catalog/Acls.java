@@ -46,13 +46,14 @@ final class Acls {
   record Item(String grantee, String grantor, List<String> privs, List<String> grantable) {}
 
   /**
+   * Returns gRANT/REVOKE statements, or "" when the ACL equals the baseline.
+   *
    * @param type the GRANT object type: TABLE, SEQUENCE, SCHEMA, FUNCTION, TYPE, …
    * @param name the object's SQL name as GRANT needs it
    * @param column a raw column name for column privileges, else null
    * @param acl the object's ACL items as text
    * @param base the baseline (acldefault or initial privileges), may be null
    * @param owner the object's owner
-   * @return GRANT/REVOKE statements, or "" when the ACL equals the baseline
    */
   static String build(
       String type,
@@ -165,7 +166,8 @@ final class Acls {
     List<String> grantable = new ArrayList<>();
     boolean allWithGo = true;
     boolean allWithoutGo = true;
-    for (char c : letters.toCharArray()) {
+    for (int i = 0; i < letters.length(); i++) {
+      char c = letters.charAt(i);
       int at = privText.indexOf(c);
       if (at < 0) {
         allWithGo = false;

@@ -43,16 +43,12 @@ public record CatalogOptions(
     excludeTables = List.copyOf(excludeTables);
   }
 
-  /**
-   * @return options that dump everything, with owners and privileges
-   */
+  /** Returns options that dump everything, with owners and privileges. */
   public static CatalogOptions all() {
     return new CatalogOptions(List.of(), List.of(), List.of(), List.of(), false, false, true);
   }
 
-  /**
-   * @return whether some include list narrows the dump (pg_dump's "not include_everything")
-   */
+  /** Returns whether some include list narrows the dump (pg_dump's "not include_everything"). */
   public boolean selective() {
     return !includeSchemas.isEmpty() || !includeTables.isEmpty();
   }

@@ -303,7 +303,7 @@ final class ExtensionAclReader {
    * privileges pg_dump dumps too ({@code selectDumpableExtension}: ACL only).
    */
   private static boolean dumped(Ctx ctx, long extension) {
-    return ctx.extensions.containsKey(extension) || extension < 16384 && !ctx.opts.selective();
+    return ctx.extensions.containsKey(extension) || (extension < 16384 && !ctx.opts.selective());
   }
 
   /** A sorted object that writes no entry of its own, only the ACL entries attached to it. */

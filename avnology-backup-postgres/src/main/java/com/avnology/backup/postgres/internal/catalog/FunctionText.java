@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** CREATE FUNCTION / PROCEDURE text laid out as pg_dump's {@code dumpFunc} does. */
@@ -100,7 +101,7 @@ final class FunctionText {
         String name = item.substring(0, eq);
         String value = item.substring(eq + 1);
         q.append("\n    SET ").append(Sql.q(name)).append(" TO ");
-        if (LIST_QUOTE.contains(name.toLowerCase())) {
+        if (LIST_QUOTE.contains(name.toLowerCase(Locale.ROOT))) {
           List<String> parts = new ArrayList<>();
           for (String p : splitGucList(value)) {
             parts.add(Sql.literal(p));

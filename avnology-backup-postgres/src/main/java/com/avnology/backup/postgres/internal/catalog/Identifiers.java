@@ -14,8 +14,9 @@ public final class Identifiers {
   private Identifiers() {}
 
   /**
+   * Returns it, double-quoted unless plain lower-case and not a keyword of PostgreSQL 15 or later.
+   *
    * @param name an identifier
-   * @return it, double-quoted unless plain lower-case and not a keyword of PostgreSQL 15 or later
    */
   public static String quote(String name) {
     // statements we run, not compared with pg_dump's text: quoting newer keywords too is harmless
@@ -28,9 +29,10 @@ public final class Identifiers {
   }
 
   /**
+   * Returns it as pg_dump 15's {@code fmtId} writes it: double-quoted unless plain lower-case and
+   * not one of PostgreSQL 15's keywords.
+   *
    * @param name an identifier
-   * @return it as pg_dump 15's {@code fmtId} writes it: double-quoted unless plain lower-case and
-   *     not one of PostgreSQL 15's keywords
    */
   public static String fmtId(String name) {
     if (PLAIN.matcher(name).matches() && !Keywords.PG15.contains(name)) {
@@ -40,8 +42,9 @@ public final class Identifiers {
   }
 
   /**
+   * Returns it double-quoted, inner double quotes doubled.
+   *
    * @param name an identifier
-   * @return it double-quoted, inner double quotes doubled
    */
   public static String alwaysQuoted(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -34,9 +34,9 @@ public record TableData(
   }
 
   /**
-   * @return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
-   *     {@link #filter} (an extension configuration table's condition, {@code WHERE …}), {@code
-   *     COPY (SELECT cols FROM schema.table WHERE …) TO STDOUT}, as pg_dump writes it
+   * Returns {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
+   * {@link #filter} (an extension configuration table's condition, {@code WHERE \u2026}), {@code
+   * COPY (SELECT cols FROM schema.table WHERE \u2026) TO STDOUT}, as pg_dump writes it.
    */
   public String copyOutSql() {
     String name = Sql.q(schema) + "." + Sql.q(table);

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** CREATE TABLE / VIEW / MATERIALIZED VIEW text and their satellites ({@code dumpTableSchema}). */
@@ -234,7 +235,9 @@ final class TableDefinition {
         def = def.substring(0, def.length() - 1);
       }
       String tail =
-          checkOption != null ? "\n  WITH " + checkOption.toUpperCase() + " CHECK OPTION" : "";
+          checkOption != null
+              ? "\n  WITH " + checkOption.toUpperCase(Locale.ROOT) + " CHECK OPTION"
+              : "";
       StringBuilder mvAlters = new StringBuilder();
       if (matview) {
         for (Col c : cols) {

@@ -74,8 +74,9 @@ final class TopoSort {
   }
 
   /**
+   * Returns them in dump order.
+   *
    * @param objects all objects, boundaries included
-   * @return them in dump order
    */
   static List<DumpObject> sort(List<DumpObject> objects) {
     List<DumpObject> input = new ArrayList<>(objects);

@@ -102,8 +102,9 @@ public final class ArchiveRestore {
   }
 
   /**
+   * Returns this restore.
+   *
    * @param progress told of entries and rows as they are done
-   * @return this restore
    */
   public ArchiveRestore progress(RestoreProgress progress) {
     this.progress = progress;
@@ -111,8 +112,9 @@ public final class ArchiveRestore {
   }
 
   /**
+   * {@return entries applied}
+   *
    * @param source the archive
-   * @return entries applied
    * @throws BackupException naming the entry that failed and the state left behind
    * @throws RestoreInterruptedException if the process began to shut down during the restore
    */
@@ -220,8 +222,8 @@ public final class ArchiveRestore {
           (System.nanoTime() - t0) / 1_000_000);
       return plan.all().size();
     } catch (SQLException | RuntimeException | Error f) {
-      if (committing && f instanceof StorageException) {
-        throw (StorageException) f;
+      if (committing && f instanceof StorageException storageException) {
+        throw storageException;
       }
       if (began) {
         rollbackQuietly(leader);
@@ -806,9 +808,10 @@ public final class ArchiveRestore {
   }
 
   /**
+   * Returns whether it loads that very table from stdin.
+   *
    * @param copy a COPY statement from an archive, as {@link #copyStatement} gives it
    * @param table the entry's table, quoted as pg_dump quotes it
-   * @return whether it loads that very table from stdin
    */
   static boolean loadsTable(String copy, String table) {
     String normal = copy.replaceAll("\\s+", " "); // a table without columns: "COPY t  FROM"
@@ -818,9 +821,10 @@ public final class ArchiveRestore {
   }
 
   /**
+   * Returns the integrity check that failed with it (itself, a cause, or suppressed when the stream
+   * was closed), if any.
+   *
    * @param failure a failure while reading an archive
-   * @return the integrity check that failed with it (itself, a cause, or suppressed when the stream
-   *     was closed), if any
    */
   static Optional<IntegrityException> damage(Throwable failure) {
     Deque<Throwable> todo = new ArrayDeque<>(List.of(failure));

@@ -18,13 +18,15 @@ import java.sql.SQLException;
  */
 public interface ArchiveSource {
   /**
-   * @return the raw bytes of {@code toc.dat}
+   * {@return the raw bytes of {@code toc.dat}}
+   *
    * @throws IOException if it cannot be read
    */
   InputStream openToc() throws IOException;
 
   /**
-   * @return the archive's header and TOC; by default {@link #openToc()} read by {@link TocReader}
+   * {@return the archive's header and TOC; by default {@link #openToc()} read by {@link TocReader}}
+   *
    * @throws IOException if it cannot be read or is not a valid TOC
    */
   default TocFile toc() throws IOException {
@@ -34,23 +36,23 @@ public interface ArchiveSource {
   }
 
   /**
+   * {@return its decompressed bytes, whichever suffix it has on storage}
+   *
    * @param dataFile a data file name as the TOC stores it, such as {@code 1234.dat}
-   * @return its decompressed bytes, whichever suffix it has on storage
    * @throws IOException if it cannot be read or does not exist
    */
   InputStream openData(String dataFile) throws IOException;
 
   /**
+   * Returns its stored size, to load big tables first; 0 if unknown.
+   *
    * @param dataFile a data file name as the TOC stores it
-   * @return its stored size, to load big tables first; 0 if unknown
    */
   default long dataSize(String dataFile) {
     return 0;
   }
 
-  /**
-   * @return where the archive is, for messages
-   */
+  /** Returns where the archive is, for messages. */
   String describe();
 
   /** Receives one large object's contents. */

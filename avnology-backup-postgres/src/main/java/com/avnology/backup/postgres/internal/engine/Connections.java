@@ -9,9 +9,10 @@ public final class Connections {
   private Connections() {}
 
   /**
+   * {@return a new connection}
+   *
    * @param ds the data source
    * @param purpose for the message
-   * @return a new connection
    * @throws SQLException with a message naming the purpose
    */
   public static Connection open(DataSource ds, String purpose) throws SQLException {

@@ -28,8 +28,9 @@ public final class CopyTerminator {
   }
 
   /**
+   * Returns the same text without a final {@code \.} line and the blank lines after it.
+   *
    * @param in a data file's COPY text
-   * @return the same text without a final {@code \.} line and the blank lines after it
    */
   public static InputStream strip(InputStream in) {
     return new Stripping(in);

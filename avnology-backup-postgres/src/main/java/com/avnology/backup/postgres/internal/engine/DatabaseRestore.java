@@ -14,11 +14,12 @@ public final class DatabaseRestore {
   private DatabaseRestore() {}
 
   /**
+   * Returns entries applied.
+   *
    * @param dataSource the target database
    * @param jobs worker connections
    * @param options what and how
    * @param source the archive
-   * @return entries applied
    */
   public static int run(
       DataSource dataSource, int jobs, PostgresOptions options, ArchiveSource source) {
@@ -26,12 +27,13 @@ public final class DatabaseRestore {
   }
 
   /**
+   * Returns entries applied.
+   *
    * @param dataSource the target database
    * @param jobs worker connections
    * @param options what and how
    * @param source the archive
    * @param progress told of entries and rows
-   * @return entries applied
    */
   public static int run(
       DataSource dataSource,
@@ -45,8 +47,9 @@ public final class DatabaseRestore {
   }
 
   /**
+   * {@return reports of unfinished restores into it, and of what swap restores left on its server}
+   *
    * @param dataSource the target database
-   * @return reports of unfinished restores into it, and of what swap restores left on its server
    * @throws StorageException if it cannot be reached
    */
   public static List<String> unfinished(DataSource dataSource) {

@@ -18,8 +18,9 @@ public final class DropStatements {
   private DropStatements() {}
 
   /**
+   * Returns the same with IF EXISTS where pg_restore puts it.
+   *
    * @param drop a drop statement from an archive
-   * @return the same with IF EXISTS where pg_restore puts it
    */
   public static String ifExists(String drop) {
     Matcher lo = LO_UNLINK.matcher(drop);

@@ -26,11 +26,12 @@ final class LargeObjectCopy {
   private LargeObjectCopy() {}
 
   /**
+   * Returns the number of objects copied.
+   *
    * @param c a connection inside the dump's snapshot transaction, which reads the objects as of it
    * @param entries the catalog's entries; their BLOB entries name the objects
    * @param name the target's name, the artifacts' directory
    * @param suffix the compression's file suffix, such as {@code .gz}
-   * @return the number of objects copied
    */
   static int copy(
       Connection c,

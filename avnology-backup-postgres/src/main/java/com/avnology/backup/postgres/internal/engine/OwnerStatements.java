@@ -39,8 +39,9 @@ public final class OwnerStatements {
   private OwnerStatements() {}
 
   /**
+   * Returns the statement giving the object its owner, if pg_restore would run one.
+   *
    * @param e an entry
-   * @return the statement giving the object its owner, if pg_restore would run one
    */
   public static Optional<String> of(TocEntry e) {
     if (e.owner() == null

@@ -29,8 +29,9 @@ public final class PoolerSafe implements DataSource {
   }
 
   /**
+   * Returns it, wrapped (once).
+   *
    * @param ds a data source
-   * @return it, wrapped (once)
    */
   public static DataSource wrap(DataSource ds) {
     return ds instanceof PoolerSafe ? ds : new PoolerSafe(ds);

@@ -19,9 +19,10 @@ public final class RestoreChecks {
   private RestoreChecks() {}
 
   /**
+   * Returns why the restore would be refused, if it would.
+   *
    * @param dataSource the target database
    * @param options the restore's options
-   * @return why the restore would be refused, if it would
    */
   public static Optional<String> refusal(DataSource dataSource, PostgresOptions options) {
     if (options.restoreMode() == RestoreMode.SWAP) {
@@ -54,10 +55,11 @@ public final class RestoreChecks {
   }
 
   /**
+   * Returns the row-count check.
+   *
    * @param dataSource the restored database
    * @param label {@code postgres/<name>}
    * @param metadata the target's manifest metadata ({@code rows.<schema>.<table>})
-   * @return the row-count check
    */
   public static List<HealthCheck> check(
       DataSource dataSource, String label, Map<String, String> metadata) {

@@ -16,11 +16,12 @@ public final class RestoreDescriber {
   private RestoreDescriber() {}
 
   /**
+   * Returns one sentence.
+   *
    * @param dataSource the target database; only read
    * @param jobs worker connections
    * @param options the restore's options
    * @param source the archive
-   * @return one sentence
    */
   public static String describe(
       DataSource dataSource, int jobs, PostgresOptions options, ArchiveSource source) {

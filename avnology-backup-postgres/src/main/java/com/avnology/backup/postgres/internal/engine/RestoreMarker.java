@@ -21,8 +21,9 @@ final class RestoreMarker {
   private RestoreMarker() {}
 
   /**
+   * Returns a description: the source, when and where the restore started.
+   *
    * @param source what is restored, for the comment
-   * @return a description: the source, when and where the restore started
    */
   static String describe(String source) {
     String host;
@@ -89,9 +90,7 @@ final class RestoreMarker {
     }
   }
 
-  /**
-   * @return s as an SQL string literal (standard_conforming_strings on)
-   */
+  /** Returns s as an SQL string literal (standard_conforming_strings on). */
   static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";
   }

@@ -57,7 +57,7 @@ public final class RestorePlanner {
       if (SPECIAL.contains(desc)) {
         special(e);
       } else if (desc.equals("DATABASE") || desc.equals("DATABASE PROPERTIES")) {
-        continue;
+
       } else if (ACL_PASS.contains(desc)) {
         if (withPrivileges) {
           acls.add(e);
@@ -92,9 +92,7 @@ public final class RestorePlanner {
     }
   }
 
-  /**
-   * @return every entry in TOC order that {@link #preData} … {@link #last} hold
-   */
+  /** Returns every entry in TOC order that {@link #preData} \u2026 {@link #last} hold. */
   public List<TocEntry> all() {
     List<TocEntry> all = new ArrayList<>(preData);
     all.addAll(data);
@@ -104,9 +102,7 @@ public final class RestorePlanner {
     return all;
   }
 
-  /**
-   * @return data and post-data entries as tasks for parallel workers
-   */
+  /** Returns data and post-data entries as tasks for parallel workers. */
   public List<TaskScheduler.Task<TocEntry>> parallelTasks(Map<Integer, Long> dataSizes) {
     Map<Integer, Integer> tableToData = new HashMap<>();
     for (TocEntry d : data) {

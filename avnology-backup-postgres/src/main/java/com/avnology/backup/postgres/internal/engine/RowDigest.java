@@ -83,16 +83,12 @@ public final class RowDigest extends FilterOutputStream {
     return z ^ (z >>> 33);
   }
 
-  /**
-   * @return the rows seen so far
-   */
+  /** Returns the rows seen so far. */
   public long rows() {
     return rows;
   }
 
-  /**
-   * @return the digest as the manifest records it: {@code rowsum1:<16 hex digits>}
-   */
+  /** Returns the digest as the manifest records it: {@code rowsum1:<16 hex digits>}. */
   public String value() {
     return "rowsum1:" + String.format("%016x", sum);
   }

@@ -15,8 +15,9 @@ import java.sql.Statement;
  */
 public record ServerInfo(String version, int versionNum, String database, String encoding) {
   /**
+   * {@return its server's facts}
+   *
    * @param c a connection
-   * @return its server's facts
    * @throws SQLException on failure
    */
   public static ServerInfo read(Connection c) throws SQLException {

@@ -39,8 +39,9 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
+   * Returns a guard, installed.
+   *
    * @param what the restore, for messages
-   * @return a guard, installed
    */
   public static ShutdownGuard install(String what) {
     ShutdownGuard g = new ShutdownGuard(what);
@@ -67,9 +68,7 @@ public final class ShutdownGuard implements AutoCloseable {
     connections.remove(c);
   }
 
-  /**
-   * @return whether a shutdown began while the restore ran
-   */
+  /** Returns whether a shutdown began while the restore ran. */
   public boolean interrupted() {
     return interrupted;
   }

@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -242,7 +243,7 @@ public final class SnapshotBackup {
             version(algorithm),
             algorithm,
             algorithm == CompressionAlgorithm.GZIP ? level : 0,
-            LocalDateTime.now(),
+            LocalDateTime.now(ZoneId.systemDefault()),
             server.database(),
             server.version(),
             "avnology-backup");
@@ -260,14 +261,11 @@ public final class SnapshotBackup {
   }
 
   static CompressionAlgorithm algorithm(Compression compression) {
-    switch (compression.algorithm()) {
-      case GZIP:
-        return CompressionAlgorithm.GZIP;
-      case ZSTD:
-        return CompressionAlgorithm.ZSTD;
-      default:
-        return CompressionAlgorithm.NONE;
-    }
+    return switch (compression.algorithm()) {
+      case GZIP -> CompressionAlgorithm.GZIP;
+      case ZSTD -> CompressionAlgorithm.ZSTD;
+      default -> CompressionAlgorithm.NONE;
+    };
   }
 
   private static void lockTables(Connection c, List<TableData> tables) throws SQLException {

@@ -109,16 +109,12 @@ public final class TaskScheduler<T> {
     return first;
   }
 
-  /**
-   * @return the first failure, or null
-   */
+  /** Returns the first failure, or null. */
   public synchronized Throwable failure() {
     return failure;
   }
 
-  /**
-   * @return ids of tasks never finished
-   */
+  /** Returns ids of tasks never finished. */
   public synchronized Set<Integer> unfinished() {
     return Set.copyOf(unfinished);
   }

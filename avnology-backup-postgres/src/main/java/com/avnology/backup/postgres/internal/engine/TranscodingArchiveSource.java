@@ -35,11 +35,12 @@ public final class TranscodingArchiveSource implements ArchiveSource {
   }
 
   /**
+   * Returns the source itself for UTF8 archives (or ones without an ENCODING entry), else a source
+   * whose data is re-encoded as UTF-8; empty when the encoding cannot be converted (SQL_ASCII, or
+   * no Java charset for it).
+   *
    * @param source an archive
    * @param toc its TOC
-   * @return the source itself for UTF8 archives (or ones without an ENCODING entry), else a source
-   *     whose data is re-encoded as UTF-8; empty when the encoding cannot be converted (SQL_ASCII,
-   *     or no Java charset for it)
    */
   public static Optional<ArchiveSource> utf8(ArchiveSource source, TocFile toc) {
     Optional<String> name = PgEncodings.encodingName(toc.entries());

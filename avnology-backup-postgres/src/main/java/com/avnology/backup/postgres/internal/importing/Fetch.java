@@ -31,8 +31,9 @@ public final class Fetch {
   private Fetch() {}
 
   /**
+   * Returns the URL without user info and query, for messages and logs.
+   *
    * @param url a URL; a presigned one carries its signature in the query
-   * @return the URL without user info and query, for messages and logs
    */
   public static String redact(URI url) {
     if (url.getScheme() == null || url.getHost() == null) {
@@ -160,8 +161,9 @@ public final class Fetch {
   }
 
   /**
+   * Returns how it is compressed as a whole.
+   *
    * @param file a file
-   * @return how it is compressed as a whole
    */
   public static Wrapping wrapping(Path file) throws IOException {
     byte[] head = new byte[4];

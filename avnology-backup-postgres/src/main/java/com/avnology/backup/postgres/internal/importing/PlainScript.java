@@ -57,9 +57,7 @@ public final class PlainScript {
 
   /** What a script holds, or what running it did. */
   public record Summary(long statements, long skipped, Map<String, Long> rows) {
-    /**
-     * @return rows of all COPY blocks
-     */
+    /** Returns rows of all COPY blocks. */
     public long totalRows() {
       return rows.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -74,8 +72,9 @@ public final class PlainScript {
   }
 
   /**
+   * {@return the script, its encoding read from its {@code SET client_encoding}}
+   *
    * @param file an uncompressed script
-   * @return the script, its encoding read from its {@code SET client_encoding}
    * @throws ScriptException if it is not a complete pg_dump script
    */
   public static PlainScript open(Path file) throws IOException {
@@ -167,8 +166,8 @@ public final class PlainScript {
             continue;
           }
           String sql = cmd.text();
-          if (noOwner && (OWNER.matcher(sql).matches() || AUTHORIZATION.matcher(sql).matches())
-              || noPrivileges && PRIVILEGES.matcher(sql).matches()
+          if ((noOwner && (OWNER.matcher(sql).matches() || AUTHORIZATION.matcher(sql).matches()))
+              || (noPrivileges && PRIVILEGES.matcher(sql).matches())
               || skipSetting(c, sql)) {
             skipped++;
             continue;

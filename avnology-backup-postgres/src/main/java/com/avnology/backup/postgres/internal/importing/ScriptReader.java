@@ -49,9 +49,7 @@ public final class ScriptReader {
     this.in = in;
   }
 
-  /**
-   * @return the line the reader is on, from 1
-   */
+  /** Returns the line the reader is on, from 1. */
   public long line() {
     return line;
   }
@@ -85,7 +83,8 @@ public final class ScriptReader {
   }
 
   /**
-   * @return the next command, or null at the end of the script
+   * {@return the next command, or null at the end of the script}
+   *
    * @throws IOException if the script cannot be read
    * @throws ScriptException if it ends inside a statement, a string or a comment
    */
@@ -104,7 +103,7 @@ public final class ScriptReader {
     boolean lineStart = true;
     while (true) {
       int c = read();
-      if (c < 0 || !isIdentChar(c) && word.length() > 0) {
+      if (c < 0 || (!isIdentChar(c) && word.length() > 0)) {
         // a word ended: psql's heuristic for BEGIN … END in CREATE FUNCTION/PROCEDURE bodies
         String w = word.toString().toLowerCase(Locale.ROOT);
         word.setLength(0);
@@ -122,9 +121,9 @@ public final class ScriptReader {
             idents[0] == 'c'
                 && (idents[1] == 'f'
                     || idents[1] == 'p'
-                    || idents[1] == 'o'
+                    || (idents[1] == 'o'
                         && idents[2] == 'r'
-                        && (idents[3] == 'f' || idents[3] == 'p'));
+                        && (idents[3] == 'f' || idents[3] == 'p')));
         if (routine && parens == 0) {
           if (w.equals("begin")) {
             begins++;
@@ -181,43 +180,39 @@ public final class ScriptReader {
         start = line;
       }
       switch (c) {
-        case '\'':
-          {
-            int prev = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
-            boolean escapes =
-                (prev == 'E' || prev == 'e')
-                    && (sb.length() < 2 || !isIdentChar(sb.charAt(sb.length() - 2)));
-            sb.append('\'');
-            quoted('\'', escapes, sb, start);
-            word.setLength(0);
-            break;
-          }
-        case '"':
+        case '\'' -> {
+          int prev = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
+          boolean escapes =
+              (prev == 'E' || prev == 'e')
+                  && (sb.length() < 2 || !isIdentChar(sb.charAt(sb.length() - 2)));
+          sb.append('\'');
+          quoted('\'', escapes, sb, start);
+          word.setLength(0);
+        }
+        case '"' -> {
           sb.append('"');
           quoted('"', false, sb, start);
           identCount++;
-          break;
-        case '$':
-          {
-            if (word.length() > 0) {
-              word.append('$');
-              sb.append('$');
-              break;
-            }
-            dollar(sb, start);
+        }
+        case '$' -> {
+          if (word.length() > 0) {
+            word.append('$');
+            sb.append('$');
             break;
           }
-        case '(':
+          dollar(sb, start);
+        }
+        case '(' -> {
           parens++;
           sb.append('(');
-          break;
-        case ')':
+        }
+        case ')' -> {
           if (parens > 0) {
             parens--;
           }
           sb.append(')');
-          break;
-        case ';':
+        }
+        case ';' -> {
           if (parens == 0 && begins == 0) {
             String text = sb.toString().strip();
             if (COPY_FROM_STDIN.matcher(text).matches()) {
@@ -232,19 +227,21 @@ public final class ScriptReader {
             return new Command(Kind.SQL, text, start);
           }
           sb.append(';');
-          break;
-        default:
+        }
+        default -> {
           sb.append((char) c);
           if (isIdentChar(c) && (word.length() > 0 || !Character.isDigit(c))) {
             word.append((char) c);
           }
+        }
       }
     }
   }
 
   /**
-   * @return the next line of the current COPY's data (without its line end), or null at its {@code
-   *     \.} line
+   * {@return the next line of the current COPY's data (without its line end), or null at its {@code
+   * \.} line}
+   *
    * @throws ScriptException if the script ends before the {@code \.} line
    */
   public String copyLine() throws IOException {

@@ -43,7 +43,8 @@ public final class CustomArchiveSource implements ArchiveSource {
   }
 
   /**
-   * @return the header, entries and data offsets
+   * {@return the header, entries and data offsets}
+   *
    * @throws IOException if the file cannot be read; {@link ArchiveFormatException} naming the entry
    *     reached if the header or TOC is truncated or corrupt
    */
@@ -239,8 +240,9 @@ public final class CustomArchiveSource implements ArchiveSource {
   }
 
   /**
+   * Returns {@code entry 3344 (TABLE DATA public a)}.
+   *
    * @param dumpId an entry's id
-   * @return {@code entry 3344 (TABLE DATA public a)}
    */
   String describe(int dumpId) {
     TocEntry e = byId.get(dumpId);

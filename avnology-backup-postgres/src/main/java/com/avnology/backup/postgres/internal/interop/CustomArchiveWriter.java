@@ -47,8 +47,9 @@ public final class CustomArchiveWriter {
   @FunctionalInterface
   public interface EntryData {
     /**
+     * {@return its uncompressed data; the writer closes it}
+     *
      * @param entry an entry with a data file name
-     * @return its uncompressed data; the writer closes it
      * @throws IOException if it cannot be read
      */
     InputStream open(TocEntry entry) throws IOException;

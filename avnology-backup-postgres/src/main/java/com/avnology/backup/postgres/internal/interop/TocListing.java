@@ -33,8 +33,9 @@ public final class TocListing {
   private TocListing() {}
 
   /**
+   * Returns the listing, creation time shown in this JVM's default zone.
+   *
    * @param toc an archive's TOC; a header of format 1 is listed as CUSTOM, else DIRECTORY
-   * @return the listing, creation time shown in this JVM's default zone
    */
   public static String format(TocFile toc) {
     Kind kind = toc.header().format() == ArchiveHeader.FORMAT_CUSTOM ? Kind.CUSTOM : Kind.DIRECTORY;
@@ -42,10 +43,11 @@ public final class TocListing {
   }
 
   /**
+   * Returns the listing, lines ending in {@code \n}.
+   *
    * @param toc an archive's TOC
    * @param kind the archive kind to name
    * @param zone the zone pg_dump's clock was in (the header stores local clock fields)
-   * @return the listing, lines ending in {@code \n}
    */
   public static String format(TocFile toc, Kind kind, ZoneId zone) {
     Objects.requireNonNull(kind, "null kind");

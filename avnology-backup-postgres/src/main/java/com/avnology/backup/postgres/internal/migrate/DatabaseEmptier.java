@@ -45,8 +45,9 @@ public final class DatabaseEmptier {
   public record PublicSchema(String owner, String acl, String comment) {}
 
   /**
+   * {@return the public schema's state, or null if the database has no public schema}
+   *
    * @param c a connection
-   * @return the public schema's state, or null if the database has no public schema
    * @throws SQLException on a database error
    */
   public static PublicSchema publicSchema(Connection c) throws SQLException {
@@ -221,44 +222,40 @@ public final class DatabaseEmptier {
    */
   private static String keyword(String type) {
     String t = type.toUpperCase(Locale.ROOT);
-    switch (t) {
-      case "COMPOSITE TYPE":
-        return "TYPE";
-      case "STATISTICS OBJECT":
-        return "STATISTICS";
-      case "FOREIGN-DATA WRAPPER":
-        return "FOREIGN DATA WRAPPER";
-      case "TABLE":
-      case "VIEW":
-      case "MATERIALIZED VIEW":
-      case "FOREIGN TABLE":
-      case "SEQUENCE":
-      case "INDEX":
-      case "TYPE":
-      case "DOMAIN":
-      case "FUNCTION":
-      case "PROCEDURE":
-      case "AGGREGATE":
-      case "COLLATION":
-      case "CONVERSION":
-      case "OPERATOR":
-      case "OPERATOR CLASS":
-      case "OPERATOR FAMILY":
-      case "TEXT SEARCH CONFIGURATION":
-      case "TEXT SEARCH DICTIONARY":
-      case "TEXT SEARCH PARSER":
-      case "TEXT SEARCH TEMPLATE":
-      case "SCHEMA":
-      case "EXTENSION":
-      case "EVENT TRIGGER":
-      case "CAST":
-      case "PUBLICATION":
-      case "SERVER":
-      case "LANGUAGE":
-        return t;
-      default:
-        return null;
-    }
+    return switch (t) {
+      case "COMPOSITE TYPE" -> "TYPE";
+      case "STATISTICS OBJECT" -> "STATISTICS";
+      case "FOREIGN-DATA WRAPPER" -> "FOREIGN DATA WRAPPER";
+      case "TABLE",
+          "VIEW",
+          "MATERIALIZED VIEW",
+          "FOREIGN TABLE",
+          "SEQUENCE",
+          "INDEX",
+          "TYPE",
+          "DOMAIN",
+          "FUNCTION",
+          "PROCEDURE",
+          "AGGREGATE",
+          "COLLATION",
+          "CONVERSION",
+          "OPERATOR",
+          "OPERATOR CLASS",
+          "OPERATOR FAMILY",
+          "TEXT SEARCH CONFIGURATION",
+          "TEXT SEARCH DICTIONARY",
+          "TEXT SEARCH PARSER",
+          "TEXT SEARCH TEMPLATE",
+          "SCHEMA",
+          "EXTENSION",
+          "EVENT TRIGGER",
+          "CAST",
+          "PUBLICATION",
+          "SERVER",
+          "LANGUAGE" ->
+          t;
+      default -> null;
+    };
   }
 
   private static String ident(Connection c, String name) throws SQLException {

@@ -22,8 +22,9 @@ final class NonTransactional {
   private NonTransactional() {}
 
   /**
+   * Returns the first statement start that cannot run in a transaction, if any.
+   *
    * @param sql a script
-   * @return the first statement start that cannot run in a transaction, if any
    */
   static Optional<String> find(String sql) {
     String plain = COMMENTS.matcher(sql).replaceAll(" ");

@@ -36,9 +36,10 @@ public final class SafetySnapshot {
   }
 
   /**
+   * Returns the snapshot taken.
+   *
    * @param ds the database
    * @param directory the file-system sink's root
-   * @return the snapshot taken
    */
   public static SafetySnapshot take(DataSource ds, Path directory) {
     DatabaseEmptier.PublicSchema pub;
@@ -72,9 +73,7 @@ public final class SafetySnapshot {
     return new SafetySnapshot(ds, directory, id, pub);
   }
 
-  /**
-   * @return the snapshot's backup set id
-   */
+  /** Returns the snapshot's backup set id. */
   public String setId() {
     return setId;
   }

@@ -42,12 +42,13 @@ public final class UndoScripts {
   private UndoScripts() {}
 
   /**
+   * Returns the undo scripts for that version (normally zero or one).
+   *
    * @param locations Flyway locations
    * @param loader class loader for classpath locations
    * @param version the version to undo
    * @param script the applied migration's file, relative to its location (helps find jars that have
    *     no directory entries), or null
-   * @return the undo scripts for that version (normally zero or one)
    */
   public static List<Undo> find(
       Location[] locations, ClassLoader loader, MigrationVersion version, String script) {
@@ -74,8 +75,9 @@ public final class UndoScripts {
   }
 
   /**
+   * Returns the first statement PostgreSQL cannot run in a transaction block, if any.
+   *
    * @param sql a script
-   * @return the first statement PostgreSQL cannot run in a transaction block, if any
    */
   public static java.util.Optional<String> nonTransactional(String sql) {
     return NonTransactional.find(sql);

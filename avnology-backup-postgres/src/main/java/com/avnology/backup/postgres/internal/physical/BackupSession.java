@@ -43,8 +43,9 @@ public final class BackupSession implements AutoCloseable {
   }
 
   /**
+   * Returns a session on a new connection.
+   *
    * @param dataSource the server's
-   * @return a session on a new connection
    */
   public static BackupSession open(DataSource dataSource) {
     Connection c = null;
@@ -58,23 +59,17 @@ public final class BackupSession implements AutoCloseable {
     }
   }
 
-  /**
-   * @return the server's version number, such as 170002
-   */
+  /** Returns the server's version number, such as 170002. */
   public int version() {
     return version;
   }
 
-  /**
-   * @return wal_segment_size in bytes
-   */
+  /** Returns wal_segment_size in bytes. */
   public long segmentSize() {
     return segmentSize;
   }
 
-  /**
-   * @return the cluster's system identifier
-   */
+  /** Returns the cluster's system identifier. */
   public long systemIdentifier() {
     return systemIdentifier;
   }
@@ -124,8 +119,9 @@ public final class BackupSession implements AutoCloseable {
   }
 
   /**
+   * Returns the start LSN.
+   *
    * @param label the backup's label
-   * @return the start LSN
    */
   public long start(String label) throws SQLException {
     String sql =

@@ -316,9 +316,7 @@ public final class ChainRestore {
     Files.setLastModifiedTime(target, FileTime.from(file.mtime()));
   }
 
-  /**
-   * @return the path in the data directory, refusing one that leaves it
-   */
+  /** Returns the path in the data directory, refusing one that leaves it. */
   Path resolve(String path) {
     Path relative = Path.of(path).normalize();
     if (path.startsWith("/")

@@ -41,8 +41,9 @@ public final class DataDirectoryExtractor {
   }
 
   /**
+   * {@return the number of entries}
+   *
    * @param in the tar stream; read to its end, not closed
-   * @return the number of entries
    * @throws UnsafeArchiveException for an entry that is not a plain file or directory inside root
    */
   public long extract(InputStream in) throws IOException {

@@ -67,8 +67,9 @@ public final class DataDirectoryScan {
   private DataDirectoryScan() {}
 
   /**
+   * Returns its items, directories before their contents.
+   *
    * @param dataDirectory the data directory
-   * @return its items, directories before their contents
    */
   public static List<Item> scan(Path dataDirectory) throws IOException {
     List<Item> items = new ArrayList<>();
@@ -77,8 +78,9 @@ public final class DataDirectoryScan {
   }
 
   /**
+   * Returns whether a restore or delta restore leaves it out: it is runtime state.
+   *
    * @param path a path in the data directory
-   * @return whether a restore or delta restore leaves it out: it is runtime state
    */
   public static boolean excluded(String path) {
     int slash = path.lastIndexOf('/');
@@ -154,9 +156,7 @@ public final class DataDirectoryScan {
         attrs.lastModifiedTime().toInstant());
   }
 
-  /**
-   * @return the permission bits of a set of permissions
-   */
+  /** Returns the permission bits of a set of permissions. */
   public static int permissionBits(Set<PosixFilePermission> permissions) {
     int mode = 0;
     for (PosixFilePermission p : permissions) {

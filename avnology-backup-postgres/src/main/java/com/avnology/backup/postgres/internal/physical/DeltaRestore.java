@@ -55,8 +55,9 @@ public final class DeltaRestore {
   }
 
   /**
+   * Returns why a restore must not touch it: a server whose process is alive runs on it.
+   *
    * @param dataDirectory a directory
-   * @return why a restore must not touch it: a server whose process is alive runs on it
    */
   public static Optional<String> running(Path dataDirectory) {
     Path pid = dataDirectory.resolve("postmaster.pid");

@@ -37,9 +37,7 @@ public record FileEntry(
   public static final String HEADER =
       "# type\tmode\tsize\tmtime\tsha256\tset\tpart\toffset\tlength\tpath";
 
-  /**
-   * @return a regular file's entry
-   */
+  /** Returns a regular file's entry. */
   public static FileEntry file(
       int mode,
       long size,
@@ -53,32 +51,27 @@ public record FileEntry(
     return new FileEntry('f', mode, size, mtime, sha256, set, part, offset, length, path);
   }
 
-  /**
-   * @return a directory's ({@code d}) or link's ({@code l}) entry
-   */
+  /** Returns a directory's ({@code d}) or link's ({@code l}) entry. */
   public static FileEntry node(char type, int mode, Instant mtime, String path) {
     return new FileEntry(type, mode, 0, mtime, "-", "-", -1, -1, -1, path);
   }
 
-  /**
-   * @return whether this is a regular file
-   */
+  /** Returns whether this is a regular file. */
   public boolean isFile() {
     return type == 'f';
   }
 
   /**
+   * Returns the same content, where this entry says it is held.
+   *
    * @param newMode the file's mode now
    * @param newMtime the file's modification time now
-   * @return the same content, where this entry says it is held
    */
   public FileEntry now(int newMode, Instant newMtime) {
     return new FileEntry(type, newMode, size, newMtime, sha256, set, part, offset, length, path);
   }
 
-  /**
-   * @return the list line, without the newline
-   */
+  /** Returns the list line, without the newline. */
   public String format() {
     return String.format(
         Locale.ROOT,
@@ -96,9 +89,10 @@ public record FileEntry(
   }
 
   /**
+   * {@return its entry}
+   *
    * @param line a list line
    * @param where the list, for messages
-   * @return its entry
    * @throws IntegrityException if the line is malformed
    */
   public static FileEntry parse(String line, String where) {

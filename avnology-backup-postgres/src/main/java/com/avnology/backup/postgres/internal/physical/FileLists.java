@@ -17,9 +17,10 @@ public final class FileLists {
   private FileLists() {}
 
   /**
+   * {@return the list's entries, checked against the artifact's size and SHA-256}
+   *
    * @param context the set's
    * @param name the target's name
-   * @return the list's entries, checked against the artifact's size and SHA-256
    * @throws IntegrityException if the list is damaged or not of this format
    */
   public static List<FileEntry> read(RestoreContext context, String name) throws IOException {

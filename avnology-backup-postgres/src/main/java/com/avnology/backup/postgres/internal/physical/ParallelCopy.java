@@ -228,9 +228,7 @@ public final class ParallelCopy implements AutoCloseable {
     return split;
   }
 
-  /**
-   * @return the first part, where what is read after the stop goes
-   */
+  /** Returns the first part, where what is read after the stop goes. */
   public PartTar tail() {
     return parts.get(0);
   }
@@ -285,37 +283,27 @@ public final class ParallelCopy implements AutoCloseable {
     }
   }
 
-  /**
-   * @return files copied into this set
-   */
+  /** Returns files copied into this set. */
   public synchronized long storedFiles() {
     return storedFiles;
   }
 
-  /**
-   * @return bytes of the files copied into this set
-   */
+  /** Returns bytes of the files copied into this set. */
   public synchronized long storedBytes() {
     return storedBytes;
   }
 
-  /**
-   * @return files referenced to an earlier set
-   */
+  /** Returns files referenced to an earlier set. */
   public synchronized long referencedFiles() {
     return referencedFiles;
   }
 
-  /**
-   * @return bytes of the files referenced to an earlier set
-   */
+  /** Returns bytes of the files referenced to an earlier set. */
   public synchronized long referencedBytes() {
     return referencedBytes;
   }
 
-  /**
-   * @return the number of parts
-   */
+  /** Returns the number of parts. */
   public int parts() {
     return partCount;
   }

@@ -58,16 +58,15 @@ public final class PartTar implements AutoCloseable {
     this.part = part;
   }
 
-  /**
-   * @return file content bytes written so far
-   */
+  /** Returns file content bytes written so far. */
   public long bytes() {
     return bytes;
   }
 
   /**
+   * Returns its list entry, or {@code null} if it vanished before it could be opened.
+   *
    * @param item a regular file from the scan
-   * @return its list entry, or {@code null} if it vanished before it could be opened
    */
   public FileEntry file(DataDirectoryScan.Item item) throws IOException {
     InputStream in;
@@ -83,9 +82,10 @@ public final class PartTar implements AutoCloseable {
   }
 
   /**
+   * Returns its list entry, or {@code null} if it does not exist.
+   *
    * @param source a file read now (the control file, WAL after the stop)
    * @param name its path in the data directory
-   * @return its list entry, or {@code null} if it does not exist
    */
   public FileEntry file(Path source, String name) throws IOException {
     PosixFileAttributes attrs;
@@ -105,9 +105,10 @@ public final class PartTar implements AutoCloseable {
   }
 
   /**
+   * Returns its list entry.
+   *
    * @param name the entry's path
    * @param content its text
-   * @return its list entry
    */
   public FileEntry text(String name, String content) throws IOException {
     byte[] data = content.getBytes(StandardCharsets.UTF_8);

@@ -28,10 +28,11 @@ public final class PhysicalParents {
   private PhysicalParents() {}
 
   /**
+   * Returns the parent, or {@code null} for a full backup.
+   *
    * @param context the backup's
    * @param name the target's name
    * @param systemIdentifier the cluster's
-   * @return the parent, or {@code null} for a full backup
    */
   public static ParallelCopy.Parent choose(
       BackupContext context, String name, long systemIdentifier) {

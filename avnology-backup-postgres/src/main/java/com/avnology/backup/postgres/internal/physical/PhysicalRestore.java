@@ -76,9 +76,10 @@ public final class PhysicalRestore {
   }
 
   /**
+   * Returns tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped.
+   *
    * @param manifest the set's entry, with the {@code tablespace_map} the backup's stop returned
    * @param tablespaces new locations by original location
-   * @return tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped
    */
   public static Map<String, Path> tablespaceLocations(
       Manifest.Target manifest, Map<Path, Path> tablespaces) {

@@ -38,37 +38,27 @@ public final class SegmentSpool implements AutoCloseable {
     this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
-  /**
-   * @return the WAL location after the last byte received
-   */
+  /** Returns the WAL location after the last byte received. */
   public long position() {
     return segmentStart + written;
   }
 
-  /**
-   * @return the current segment's name
-   */
+  /** Returns the current segment's name. */
   public String segment() {
     return WalNames.segment(timeline, segmentStart, segmentSize);
   }
 
-  /**
-   * @return how many bytes of the current segment were received
-   */
+  /** Returns how many bytes of the current segment were received. */
   public long written() {
     return written;
   }
 
-  /**
-   * @return the spool file (the current segment's first {@link #written()} bytes)
-   */
+  /** Returns the spool file (the current segment's first {@link #written()} bytes). */
   public Path file() {
     return file;
   }
 
-  /**
-   * @return whether the current segment is complete
-   */
+  /** Returns whether the current segment is complete. */
   public boolean full() {
     return written == segmentSize;
   }

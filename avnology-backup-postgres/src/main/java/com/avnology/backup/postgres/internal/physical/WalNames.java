@@ -20,8 +20,9 @@ public final class WalNames {
   private WalNames() {}
 
   /**
+   * {@return the name}
+   *
    * @param name a WAL file's name, as PostgreSQL's {@code %f}
-   * @return the name
    * @throws IllegalArgumentException if it is not a WAL file's name
    */
   public static String check(String name) {
@@ -36,33 +37,31 @@ public final class WalNames {
     return name;
   }
 
-  /**
-   * @return whether the name is a complete segment's
-   */
+  /** Returns whether the name is a complete segment's. */
   public static boolean isSegment(String name) {
     return SEGMENT.matcher(name).matches();
   }
 
   /**
+   * Returns its key in a sink: {@code wal/<timeline>/<name>.zst}.
+   *
    * @param name a WAL file's name
-   * @return its key in a sink: {@code wal/<timeline>/<name>.zst}
    */
   public static String key(String name) {
     check(name);
     return "wal/" + name.substring(0, 8) + "/" + name + ".zst";
   }
 
-  /**
-   * @return whether the name is a timeline history file's
-   */
+  /** Returns whether the name is a timeline history file's. */
   public static boolean isHistory(String name) {
     return name.endsWith(".history");
   }
 
   /**
+   * Returns the key of that version: {@code wal/<timeline>/<segment>.partial.<length hex>.zst}.
+   *
    * @param segment a complete segment's name
    * @param length how many bytes of it a partial version holds
-   * @return the key of that version: {@code wal/<timeline>/<segment>.partial.<length hex>.zst}
    */
   public static String partialKey(String segment, long length) {
     if (!isSegment(segment)) {
@@ -73,8 +72,9 @@ public final class WalNames {
   }
 
   /**
+   * Returns the segment and byte count of a partial version's key, if it is one.
+   *
    * @param key an object's key
-   * @return the segment and byte count of a partial version's key, if it is one
    */
   public static java.util.Optional<java.util.Map.Entry<String, Long>> partialVersion(String key) {
     String file = key.substring(key.lastIndexOf('/') + 1);
@@ -87,17 +87,16 @@ public final class WalNames {
         : java.util.Optional.empty();
   }
 
-  /**
-   * @return the timeline of a segment, partial or history file's name
-   */
+  /** Returns the timeline of a segment, partial or history file's name. */
   public static int timeline(String name) {
     return Integer.parseUnsignedInt(name.substring(0, 8), 16);
   }
 
   /**
+   * Returns the location its first byte holds.
+   *
    * @param segment a segment's name
    * @param segmentSize the server's wal_segment_size in bytes
-   * @return the location its first byte holds
    */
   public static long startOf(String segment, long segmentSize) {
     long perId = 0x1_0000_0000L / segmentSize;
@@ -108,10 +107,11 @@ public final class WalNames {
   }
 
   /**
+   * Returns the name of the segment holding the byte at {@code lsn}.
+   *
    * @param timeline a timeline id
    * @param lsn a WAL location
    * @param segmentSize the server's wal_segment_size in bytes
-   * @return the name of the segment holding the byte at {@code lsn}
    */
   public static String segment(int timeline, long lsn, long segmentSize) {
     long segno = Long.divideUnsigned(lsn, segmentSize);
@@ -120,11 +120,12 @@ public final class WalNames {
   }
 
   /**
+   * Returns the names of the segments holding {@code [start, end)}, in order.
+   *
    * @param timeline a timeline id
    * @param start the first location needed
    * @param end the end of the last record needed (exclusive)
    * @param segmentSize the server's wal_segment_size in bytes
-   * @return the names of the segments holding {@code [start, end)}, in order
    */
   public static List<String> range(int timeline, long start, long end, long segmentSize) {
     List<String> names = new ArrayList<>();
@@ -137,8 +138,9 @@ public final class WalNames {
   }
 
   /**
+   * {@return it as a number}
+   *
    * @param lsn a location in PostgreSQL's text form, such as {@code 0/3000028}
-   * @return it as a number
    * @throws IllegalArgumentException if malformed
    */
   public static long parseLsn(String lsn) {
@@ -158,9 +160,7 @@ public final class WalNames {
             + " 0/3000028 (as pg_current_wal_lsn() shows)");
   }
 
-  /**
-   * @return {@code lsn} in PostgreSQL's text form
-   */
+  /** Returns {@code lsn} in PostgreSQL's text form. */
   public static String formatLsn(long lsn) {
     return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFF_FFFFL);
   }

@@ -30,8 +30,9 @@ public final class WalObject {
   private WalObject() {}
 
   /**
+   * {@return its SHA-256}
+   *
    * @param file a WAL file
-   * @return its SHA-256
    * @throws IOException if it cannot be read
    */
   public static byte[] sha256(Path file) throws IOException {
@@ -39,9 +40,10 @@ public final class WalObject {
   }
 
   /**
+   * {@return the SHA-256 of its first {@code length} bytes (fewer if it is shorter)}
+   *
    * @param file a WAL file
    * @param length how many of its first bytes to hash
-   * @return the SHA-256 of its first {@code length} bytes (fewer if it is shorter)
    * @throws IOException if it cannot be read
    */
   public static byte[] sha256(Path file, long length) throws IOException {
@@ -53,9 +55,10 @@ public final class WalObject {
   }
 
   /**
+   * {@return a stream of its first {@code length} bytes}
+   *
    * @param file a file
    * @param length how many of its first bytes to read
-   * @return a stream of its first {@code length} bytes
    * @throws IOException if it cannot be opened
    */
   public static InputStream bounded(Path file, long length) throws IOException {
@@ -101,8 +104,9 @@ public final class WalObject {
   }
 
   /**
+   * {@return the SHA-256 its header records}
+   *
    * @param stored the stored form's bytes, positioned at its start
-   * @return the SHA-256 its header records
    * @throws IntegrityException if the header is not ours
    */
   public static byte[] readHash(InputStream stored) throws IOException {
@@ -154,9 +158,7 @@ public final class WalObject {
     }
   }
 
-  /**
-   * @return lower-case hex
-   */
+  /** Returns lower-case hex. */
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }

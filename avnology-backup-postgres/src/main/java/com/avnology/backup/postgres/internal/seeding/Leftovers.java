@@ -28,8 +28,9 @@ public final class Leftovers {
   private Leftovers() {}
 
   /**
+   * Returns the comment that marks a database as one of ours: host and creation time.
+   *
    * @param clock the time written in the comment
-   * @return the comment that marks a database as one of ours: host and creation time
    */
   public static String comment(Clock clock) {
     return MARK

@@ -26,16 +26,12 @@ public final class Names {
 
   /** Who made a database, read back from its name. */
   public record Owner(long pid, long startMillis) {
-    /**
-     * @return whether this is the running JVM
-     */
+    /** Returns whether this is the running JVM. */
     public boolean isCurrent() {
       return pid == PID && startMillis == START;
     }
 
-    /**
-     * @return whether a process with this pid and start time (±1 s) runs on this host
-     */
+    /** Returns whether a process with this pid and start time (±1 s) runs on this host. */
     public boolean isAlive() {
       return ProcessHandle.of(pid)
           .flatMap(p -> p.info().startInstant())
@@ -45,9 +41,10 @@ public final class Names {
   }
 
   /**
+   * Returns a new name, unique within this JVM.
+   *
    * @param prefix the snapshot's prefix
    * @param kind {@code s} for a snapshot, {@code c} for a copy
-   * @return a new name, unique within this JVM
    */
   public static String next(String prefix, char kind) {
     return prefix
@@ -61,9 +58,10 @@ public final class Names {
   }
 
   /**
+   * Returns its maker, when the name is one of this prefix's.
+   *
    * @param prefix the snapshot's prefix
    * @param name a database name
-   * @return its maker, when the name is one of this prefix's
    */
   public static Optional<Owner> owner(String prefix, String name) {
     Matcher m =
@@ -76,8 +74,9 @@ public final class Names {
   }
 
   /**
+   * Returns it double-quoted.
+   *
    * @param name an identifier
-   * @return it double-quoted
    */
   public static String quote(String name) {
     return com.avnology.backup.postgres.internal.catalog.Identifiers.alwaysQuoted(name);

@@ -39,26 +39,26 @@ public final class Server {
   }
 
   /**
+   * {@return the server}
+   *
    * @param url a JDBC URL of any database of the server; the one created databases are managed from
    * @param user a user, or null for the URL's
    * @param password a password, or null for the URL's
-   * @return the server
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL with a host
    */
   public static Server of(String url, String user, String password) {
     return new Server(requireNonNull(url, "null url"), user, password);
   }
 
-  /**
-   * @return the database the URL names (empty if it names none)
-   */
+  /** Returns the database the URL names (empty if it names none). */
   public String database() {
     return parts.group(2);
   }
 
   /**
+   * Returns the URL with that database in it.
+   *
    * @param database a database of this server
-   * @return the URL with that database in it
    */
   public String urlFor(String database) {
     String query = parts.group(3);
@@ -66,8 +66,9 @@ public final class Server {
   }
 
   /**
+   * Returns a new data source for it, with this server's credentials.
+   *
    * @param database a database of this server
-   * @return a new data source for it, with this server's credentials
    */
   public PGSimpleDataSource dataSource(String database) {
     String target = urlFor(database);
@@ -90,9 +91,7 @@ public final class Server {
     return ds;
   }
 
-  /**
-   * @return a connection to the URL's database; the caller closes it
-   */
+  /** Returns a connection to the URL's database; the caller closes it. */
   public Connection admin() {
     try {
       return dataSource(database()).getConnection();
@@ -120,9 +119,7 @@ public final class Server {
     }
   }
 
-  /**
-   * @return whether the user may create databases (superuser or CREATEDB)
-   */
+  /** Returns whether the user may create databases (superuser or CREATEDB). */
   public boolean canCreateDatabases() {
     try (Connection c = admin();
         Statement s = c.createStatement();
@@ -168,8 +165,9 @@ public final class Server {
   }
 
   /**
+   * Returns it with any password replaced by ***.
+   *
    * @param url a JDBC URL
-   * @return it with any password replaced by ***
    */
   public static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1***");

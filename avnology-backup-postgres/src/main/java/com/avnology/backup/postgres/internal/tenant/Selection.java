@@ -39,9 +39,7 @@ final class Selection {
     this.keyValue = keyValue;
   }
 
-  /**
-   * @return rows marked
-   */
+  /** Returns rows marked. */
   long seed(Staging t, String column, String value) throws SQLException {
     return update(
         "UPDATE "

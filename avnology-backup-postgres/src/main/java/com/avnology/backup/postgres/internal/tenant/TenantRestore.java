@@ -53,12 +53,13 @@ public final class TenantRestore {
   private TenantRestore() {}
 
   /**
+   * {@return per table, what would be or was done}
+   *
    * @param dataSource the live database
    * @param source the archive
    * @param sourceName the set or file, for the report
    * @param spec what to restore
    * @param write false for the dry run
-   * @return per table, what would be or was done
    * @throws BackupException naming the problem; the live database is then unchanged
    */
   public static TenantRestoreReport run(

@@ -105,9 +105,7 @@ final class Writer {
     }
   }
 
-  /**
-   * @return rows inserted
-   */
+  /** Returns rows inserted. */
   long insert(Staging t) throws SQLException {
     boolean always =
         t.columns.stream()
@@ -136,9 +134,7 @@ final class Writer {
             + ")");
   }
 
-  /**
-   * @return rows updated
-   */
+  /** Returns rows updated. */
   long update(Staging t) throws SQLException {
     List<String> set = updatable(t);
     if (set.isEmpty()) {

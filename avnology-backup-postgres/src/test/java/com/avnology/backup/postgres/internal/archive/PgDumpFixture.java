@@ -23,22 +23,23 @@ final class PgDumpFixture {
   static final Path PG_RESTORE = Path.of("/usr/bin/pg_restore");
 
   static final String SCHEMA_SQL =
-      String.join(
-          "\n",
-          "CREATE SCHEMA app;",
-          "CREATE TABLE app.customer (id serial PRIMARY KEY, name text NOT NULL, note text);",
-          "CREATE TABLE app.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,",
-          "  customer_id int NOT NULL REFERENCES app.customer(id), amount numeric(10,2),",
-          "  placed date DEFAULT DATE '2024-01-01');",
-          "CREATE SEQUENCE app.invoice_seq START 100;",
-          "SELECT setval('app.invoice_seq', 142);",
-          "CREATE INDEX orders_customer_idx ON app.orders (customer_id);",
-          "CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;",
-          "COMMENT ON TABLE app.customer IS 'Customers — ünïcödé ✓';",
-          "INSERT INTO app.customer (name, note) VALUES ('Ann', NULL), ('Bob', 'tab\there'),",
-          "  ('Zoë', 'line1\nline2'), ('Back\\slash', '');",
-          "INSERT INTO app.orders (customer_id, amount) SELECT 1 + i % 4, i * 7.25",
-          "  FROM generate_series(1, 200) i;");
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.customer (id serial PRIMARY KEY, name text NOT NULL, note text);
+      CREATE TABLE app.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id int NOT NULL REFERENCES app.customer(id), amount numeric(10,2),
+        placed date DEFAULT DATE '2024-01-01');
+      CREATE SEQUENCE app.invoice_seq START 100;
+      SELECT setval('app.invoice_seq', 142);
+      CREATE INDEX orders_customer_idx ON app.orders (customer_id);
+      CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;
+      COMMENT ON TABLE app.customer IS 'Customers \u2014 \u00fcn\u00efc\u00f6d\u00e9 \u2713';
+      INSERT INTO app.customer (name, note) VALUES ('Ann', NULL), ('Bob', 'tab\there'),
+        ('Zo\u00eb', 'line1
+      line2'), ('Back\\slash', '');
+      INSERT INTO app.orders (customer_id, amount) SELECT 1 + i % 4, i * 7.25
+        FROM generate_series(1, 200) i;\
+      """;
 
   private static String database;
   private static Path gzipDump;
@@ -66,9 +67,7 @@ final class PgDumpFixture {
     return database;
   }
 
-  /**
-   * @return a {@code pg_dump -Fd} archive (gzip, default level) of {@link #database()}
-   */
+  /** Returns a {@code pg_dump -Fd} archive (gzip, default level) of {@link #database()}. */
   static synchronized Path gzipDump() {
     if (gzipDump == null) {
       gzipDump = dump("gz");
@@ -76,9 +75,7 @@ final class PgDumpFixture {
     return gzipDump;
   }
 
-  /**
-   * @return a {@code pg_dump -Fd -Z0} archive of {@link #database()}
-   */
+  /** Returns a {@code pg_dump -Fd -Z0} archive of {@link #database()}. */
   static synchronized Path plainDump() {
     if (plainDump == null) {
       plainDump = dump("z0", "-Z0");
@@ -111,9 +108,7 @@ final class PgDumpFixture {
     }
   }
 
-  /**
-   * @return {@code pg_restore -l} of an archive
-   */
+  /** Returns {@code pg_restore -l} of an archive. */
   static String list(Path archive) {
     return run(List.of(PG_RESTORE.toString(), "-l", archive.toString()));
   }
@@ -162,9 +157,7 @@ final class PgDumpFixture {
     }
   }
 
-  /**
-   * @return every row of a query, columns as text, tab-separated
-   */
+  /** Returns every row of a query, columns as text, tab-separated. */
   static List<String> rows(String db, String sql) {
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement();

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,7 +146,7 @@ final class TocWriterVersionsTest {
                     ArchiveVersion.V1_14,
                     CompressionAlgorithm.ZSTD,
                     -1,
-                    LocalDateTime.now(),
+                    LocalDateTime.now(ZoneId.systemDefault()),
                     "db",
                     "15",
                     "x"))
@@ -156,7 +157,7 @@ final class TocWriterVersionsTest {
             ArchiveVersion.V1_13,
             CompressionAlgorithm.NONE,
             0,
-            LocalDateTime.now(),
+            LocalDateTime.now(ZoneId.systemDefault()),
             "db",
             "15",
             "x");

@@ -17,13 +17,13 @@ final class ExtensionAclTest {
     String db =
         Fidelity.source(
             "extacl",
-            String.join(
-                "\n",
-                "CREATE EXTENSION citext;",
-                "REVOKE EXECUTE ON FUNCTION public.citext(boolean) FROM PUBLIC;",
-                "GRANT USAGE ON TYPE public.citext TO pg_monitor;",
-                "GRANT USAGE ON LANGUAGE plpgsql TO pg_monitor;",
-                "CREATE TABLE public.uses (name public.citext);"));
+            """
+            CREATE EXTENSION citext;
+            REVOKE EXECUTE ON FUNCTION public.citext(boolean) FROM PUBLIC;
+            GRANT USAGE ON TYPE public.citext TO pg_monitor;
+            GRANT USAGE ON LANGUAGE plpgsql TO pg_monitor;
+            CREATE TABLE public.uses (name public.citext);\
+            """);
 
     Catalog cat = Fidelity.read(db, CatalogOptions.all());
     String target = Fidelity.restore(db, cat);

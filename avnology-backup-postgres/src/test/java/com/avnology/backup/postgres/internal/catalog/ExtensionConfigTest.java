@@ -24,23 +24,23 @@ final class ExtensionConfigTest {
   @TempDir Path tmp;
 
   private static final String SQL =
-      String.join(
-          "\n",
-          "CREATE EXTENSION citext;",
-          "CREATE TABLE public.cfg (id int PRIMARY KEY, name text, standard boolean NOT NULL,",
-          "  doubled int GENERATED ALWAYS AS (id * 2) STORED);",
-          "INSERT INTO public.cfg VALUES (1, 'shipped', true), (2, 'user; one', false),",
-          "  (3, 'user two', false);",
-          "CREATE TABLE public.cfg_child (id int PRIMARY KEY, cfg int REFERENCES public.cfg);",
-          "INSERT INTO public.cfg_child VALUES (10, 2);",
-          "CREATE SEQUENCE public.cfg_seq;",
-          "SELECT setval('public.cfg_seq', 77);",
-          "ALTER EXTENSION citext ADD TABLE public.cfg;",
-          "ALTER EXTENSION citext ADD TABLE public.cfg_child;",
-          "ALTER EXTENSION citext ADD SEQUENCE public.cfg_seq;",
-          "UPDATE pg_catalog.pg_extension SET extconfig = ARRAY['public.cfg'::regclass,",
-          "  'public.cfg_child'::regclass, 'public.cfg_seq'::regclass]::oid[],",
-          "  extcondition = ARRAY['WHERE NOT standard', '', ''] WHERE extname = 'citext';");
+      """
+      CREATE EXTENSION citext;
+      CREATE TABLE public.cfg (id int PRIMARY KEY, name text, standard boolean NOT NULL,
+        doubled int GENERATED ALWAYS AS (id * 2) STORED);
+      INSERT INTO public.cfg VALUES (1, 'shipped', true), (2, 'user; one', false),
+        (3, 'user two', false);
+      CREATE TABLE public.cfg_child (id int PRIMARY KEY, cfg int REFERENCES public.cfg);
+      INSERT INTO public.cfg_child VALUES (10, 2);
+      CREATE SEQUENCE public.cfg_seq;
+      SELECT setval('public.cfg_seq', 77);
+      ALTER EXTENSION citext ADD TABLE public.cfg;
+      ALTER EXTENSION citext ADD TABLE public.cfg_child;
+      ALTER EXTENSION citext ADD SEQUENCE public.cfg_seq;
+      UPDATE pg_catalog.pg_extension SET extconfig = ARRAY['public.cfg'::regclass,
+        'public.cfg_child'::regclass, 'public.cfg_seq'::regclass]::oid[],
+        extcondition = ARRAY['WHERE NOT standard', '', ''] WHERE extname = 'citext';\
+      """;
 
   @Test
   void read_extensionConfigTables_dataWithFilterAndSequenceValue_likePgDump() throws Exception {

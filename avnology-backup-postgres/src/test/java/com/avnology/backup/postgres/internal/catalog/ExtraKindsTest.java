@@ -82,25 +82,25 @@ final class ExtraKindsTest {
     String db =
         Fidelity.source(
             "ties",
-            String.join(
-                "\n",
-                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'xk_reader') THEN",
-                "  CREATE ROLE xk_reader; END IF; END $$;",
-                "CREATE SCHEMA t;",
-                "CREATE FUNCTION t.f(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2';",
-                "CREATE FUNCTION t.f(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2';",
-                "CREATE FUNCTION t.g(integer) RETURNS integer LANGUAGE sql AS 'SELECT -$1';",
-                "CREATE FUNCTION t.cmp(integer, integer) RETURNS integer LANGUAGE sql AS 'SELECT btint4cmp($1, $2)';",
-                "CREATE OPERATOR t.## (LEFTARG = text, RIGHTARG = text, FUNCTION = t.f);",
-                "CREATE OPERATOR t.## (LEFTARG = integer, RIGHTARG = integer, FUNCTION = t.f);",
-                "CREATE OPERATOR t.## (RIGHTARG = integer, FUNCTION = t.g);",
-                "CREATE OPERATOR CLASS t.same FOR TYPE integer USING hash AS OPERATOR 1 =, FUNCTION 1 hashint4(integer);",
-                "CREATE OPERATOR CLASS t.same FOR TYPE integer USING btree AS OPERATOR 1 <, OPERATOR 2 <=,",
-                "  OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 t.cmp(integer, integer);",
-                "ALTER DEFAULT PRIVILEGES FOR ROLE xk_reader IN SCHEMA t GRANT SELECT ON TABLES TO PUBLIC;",
-                "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA t GRANT SELECT ON TABLES TO xk_reader;",
-                "ALTER DEFAULT PRIVILEGES FOR ROLE xk_reader GRANT SELECT ON TABLES TO PUBLIC;",
-                "ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT INSERT ON TABLES TO xk_reader;"));
+            """
+            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'xk_reader') THEN
+              CREATE ROLE xk_reader; END IF; END $$;
+            CREATE SCHEMA t;
+            CREATE FUNCTION t.f(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2';
+            CREATE FUNCTION t.f(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT $1 = $2';
+            CREATE FUNCTION t.g(integer) RETURNS integer LANGUAGE sql AS 'SELECT -$1';
+            CREATE FUNCTION t.cmp(integer, integer) RETURNS integer LANGUAGE sql AS 'SELECT btint4cmp($1, $2)';
+            CREATE OPERATOR t.## (LEFTARG = text, RIGHTARG = text, FUNCTION = t.f);
+            CREATE OPERATOR t.## (LEFTARG = integer, RIGHTARG = integer, FUNCTION = t.f);
+            CREATE OPERATOR t.## (RIGHTARG = integer, FUNCTION = t.g);
+            CREATE OPERATOR CLASS t.same FOR TYPE integer USING hash AS OPERATOR 1 =, FUNCTION 1 hashint4(integer);
+            CREATE OPERATOR CLASS t.same FOR TYPE integer USING btree AS OPERATOR 1 <, OPERATOR 2 <=,
+              OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 t.cmp(integer, integer);
+            ALTER DEFAULT PRIVILEGES FOR ROLE xk_reader IN SCHEMA t GRANT SELECT ON TABLES TO PUBLIC;
+            ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA t GRANT SELECT ON TABLES TO xk_reader;
+            ALTER DEFAULT PRIVILEGES FOR ROLE xk_reader GRANT SELECT ON TABLES TO PUBLIC;
+            ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT INSERT ON TABLES TO xk_reader;\
+            """);
     Fidelity.assertRoundTrip(db);
   }
 
@@ -130,7 +130,7 @@ final class ExtraKindsTest {
                         .anyMatch(
                             k ->
                                 d.startsWith(k)
-                                    || d.startsWith("COMMENT|") && d.contains("|" + k + " ")))
+                                    || (d.startsWith("COMMENT|") && d.contains("|" + k + " "))))
             .toList();
     Files.createDirectories(Path.of("target", "fidelity"));
     Files.write(Path.of("target", "fidelity", "allkinds-vs-pgdump.txt"), diffs);

@@ -269,9 +269,7 @@ final class Fidelity {
 
   private static Integer pgDumpMajor;
 
-  /**
-   * @return the major version of the pg_dump on PATH
-   */
+  /** Returns the major version of the pg_dump on PATH. */
   static synchronized int pgDumpMajor() throws IOException, InterruptedException {
     if (pgDumpMajor == null) {
       Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
@@ -283,9 +281,7 @@ final class Fidelity {
     return pgDumpMajor;
   }
 
-  /**
-   * @return whether the pg_dump on PATH can dump the test server
-   */
+  /** Returns whether the pg_dump on PATH can dump the test server. */
   static boolean pgDumpUsable() throws IOException, InterruptedException {
     return pgDumpMajor() >= EmbeddedPg.majorVersion();
   }

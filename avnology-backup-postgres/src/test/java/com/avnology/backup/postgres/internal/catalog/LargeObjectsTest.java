@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 /** BLOB, BLOBS and large-object COMMENT and ACL entries, field by field as pg_dump writes them. */
 final class LargeObjectsTest {
   private static final String SQL =
-      String.join(
-          "\n",
-          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lo_reader') THEN",
-          "  CREATE ROLE lo_reader; END IF; END $$;",
-          "SELECT lo_from_bytea(30001, 'one'::bytea);",
-          "SELECT lo_from_bytea(30002, 'two'::bytea);",
-          "COMMENT ON LARGE OBJECT 30001 IS 'the first one';",
-          "GRANT SELECT ON LARGE OBJECT 30002 TO lo_reader;",
-          "ALTER LARGE OBJECT 30001 OWNER TO lo_reader;");
+      """
+      DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lo_reader') THEN
+        CREATE ROLE lo_reader; END IF; END $$;
+      SELECT lo_from_bytea(30001, 'one'::bytea);
+      SELECT lo_from_bytea(30002, 'two'::bytea);
+      COMMENT ON LARGE OBJECT 30001 IS 'the first one';
+      GRANT SELECT ON LARGE OBJECT 30002 TO lo_reader;
+      ALTER LARGE OBJECT 30001 OWNER TO lo_reader;\
+      """;
 
   @Test
   void read_largeObjects_entriesMatchPgDump() throws Exception {

@@ -22,21 +22,21 @@ final class SecLabelTest {
     String db =
         Fidelity.source(
             "seclabel",
-            String.join(
-                "\n",
-                "CREATE SCHEMA \"Labelled\";",
-                "CREATE TABLE \"Labelled\".t (id int, \"Secret\" text);",
-                "CREATE FUNCTION \"Labelled\".f(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';",
-                "INSERT INTO pg_catalog.pg_seclabel VALUES",
-                " ('\"Labelled\".t'::regclass, 'pg_class'::regclass, 0, 'selinux',",
-                "  'system_u:object_r:sepgsql_table_t:s0'),",
-                " ('\"Labelled\".t'::regclass, 'pg_class'::regclass, 2, 'selinux',",
-                "  'system_u:object_r:sepgsql_secret_column_t:s0'),",
-                " ('\"Labelled\".t'::regclass, 'pg_class'::regclass, 0, 'other provider', 'it''s mine'),",
-                " ('\"Labelled\".f(integer)'::regprocedure, 'pg_proc'::regclass, 0, 'selinux',",
-                "  'system_u:object_r:sepgsql_proc_exec_t:s0'),",
-                " ('\"Labelled\"'::regnamespace, 'pg_namespace'::regclass, 0, 'selinux',",
-                "  'system_u:object_r:sepgsql_schema_t:s0');"));
+            """
+            CREATE SCHEMA "Labelled";
+            CREATE TABLE "Labelled".t (id int, "Secret" text);
+            CREATE FUNCTION "Labelled".f(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';
+            INSERT INTO pg_catalog.pg_seclabel VALUES
+             ('"Labelled".t'::regclass, 'pg_class'::regclass, 0, 'selinux',
+              'system_u:object_r:sepgsql_table_t:s0'),
+             ('"Labelled".t'::regclass, 'pg_class'::regclass, 2, 'selinux',
+              'system_u:object_r:sepgsql_secret_column_t:s0'),
+             ('"Labelled".t'::regclass, 'pg_class'::regclass, 0, 'other provider', 'it''s mine'),
+             ('"Labelled".f(integer)'::regprocedure, 'pg_proc'::regclass, 0, 'selinux',
+              'system_u:object_r:sepgsql_proc_exec_t:s0'),
+             ('"Labelled"'::regnamespace, 'pg_namespace'::regclass, 0, 'selinux',
+              'system_u:object_r:sepgsql_schema_t:s0');\
+            """);
 
     Catalog cat = Fidelity.read(db, CatalogOptions.all());
 

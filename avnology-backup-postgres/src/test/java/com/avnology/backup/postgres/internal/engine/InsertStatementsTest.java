@@ -25,9 +25,13 @@ final class InsertStatementsTest {
   void next_splitsAtSemicolonsOutsideQuotes() throws IOException {
     assertThat(
             split(
-                "INSERT INTO public.t VALUES (1, 'a;\n''b');\n"
-                    + "INSERT INTO public.\"x;\"\"y\" (\"c;\") VALUES ('\"', NULL);\n\n"
-                    + "INSERT INTO public.t DEFAULT VALUES;\n"))
+                """
+                INSERT INTO public.t VALUES (1, 'a;
+                ''b');
+                INSERT INTO public."x;""y" ("c;") VALUES ('"', NULL);
+
+                INSERT INTO public.t DEFAULT VALUES;
+                """))
         .containsExactly(
             "INSERT INTO public.t VALUES (1, 'a;\n''b');",
             "INSERT INTO public.\"x;\"\"y\" (\"c;\") VALUES ('\"', NULL);",

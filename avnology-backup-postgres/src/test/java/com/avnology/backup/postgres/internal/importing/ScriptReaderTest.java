@@ -30,20 +30,25 @@ final class ScriptReaderTest {
   @Test
   void quotesCommentsAndBodies_doNotEndStatements() throws IOException {
     String script =
-        "\\restrict abc123\n"
-            + "-- a comment; with a semicolon\n"
-            + "SET standard_conforming_strings = on;\n"
-            + "SELECT 'a;''b', E'c\\';d', \"we;ird\" /* x; /* nested; */ y */ FROM t;\n"
-            + "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $fn$ BEGIN RETURN 1; END $fn$;\n"
-            + "CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql\n"
-            + "BEGIN ATOMIC\n SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;\n SELECT a;\nEND;\n"
-            + "CREATE TABLE x$y (v int DEFAULT $1$);\n"
-            + "COPY public.t (a, b) FROM stdin;\n"
-            + "1\tsemi;colon\n"
-            + "2\t\\N\n"
-            + "\\.\n"
-            + "SELECT $$ $not$ ; $$;\n"
-            + "\\unrestrict abc123\n";
+        """
+        \\restrict abc123
+        -- a comment; with a semicolon
+        SET standard_conforming_strings = on;
+        SELECT 'a;''b', E'c\\';d', "we;ird" /* x; /* nested; */ y */ FROM t;
+        CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $fn$ BEGIN RETURN 1; END $fn$;
+        CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql
+        BEGIN ATOMIC
+         SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;
+         SELECT a;
+        END;
+        CREATE TABLE x$y (v int DEFAULT $1$);
+        COPY public.t (a, b) FROM stdin;
+        1\tsemi;colon
+        2\t\\N
+        \\.
+        SELECT $$ $not$ ; $$;
+        \\unrestrict abc123
+        """;
 
     assertThat(split(script))
         .containsExactly(

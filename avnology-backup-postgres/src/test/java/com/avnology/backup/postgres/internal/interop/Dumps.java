@@ -24,10 +24,11 @@ final class Dumps {
   }
 
   /**
+   * Returns {@code file}.
+   *
    * @param file where the archive goes
    * @param db the database
    * @param options pg_dump options such as {@code -Fc -Z0}
-   * @return {@code file}
    */
   static Path pgDump(Path file, String db, String... options) {
     List<String> args = new ArrayList<>(List.of(options));
@@ -58,8 +59,9 @@ final class Dumps {
   }
 
   /**
+   * Returns its standard output.
+   *
    * @param cmd a shell command line
-   * @return its standard output
    */
   static String shell(String cmd) {
     try {
