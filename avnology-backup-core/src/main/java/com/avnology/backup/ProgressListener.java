@@ -11,6 +11,8 @@ public interface ProgressListener {
   ProgressListener NONE = progress -> {};
 
   /**
+   * Receives a progress report.
+   *
    * @param progress where the backup or restore stands
    */
   void onProgress(Progress progress);

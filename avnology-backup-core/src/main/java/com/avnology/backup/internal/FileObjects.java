@@ -107,6 +107,8 @@ public final class FileObjects {
   }
 
   /**
+   * Deletes objects of a file sink.
+   *
    * @param root the sink's root
    * @param keys the keys of objects to delete; absent ones are skipped
    */

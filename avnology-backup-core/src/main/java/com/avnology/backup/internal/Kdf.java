@@ -63,6 +63,8 @@ public final class Kdf {
   }
 
   /**
+   * Overwrites key material with zeros.
+   *
    * @param keys arrays to overwrite with zeros
    */
   public static void wipe(byte[]... keys) {

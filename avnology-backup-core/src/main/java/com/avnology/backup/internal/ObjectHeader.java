@@ -32,6 +32,8 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
   public static final int BYTES = 4 + 1 + 4 + 16 + SetKeys.WRAPPED_BYTES;
 
   /**
+   * Writes this header.
+   *
    * @param out where the header goes
    */
   public void write(OutputStream out) throws IOException {

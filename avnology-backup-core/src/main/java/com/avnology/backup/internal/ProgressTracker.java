@@ -36,6 +36,8 @@ public final class ProgressTracker {
   }
 
   /**
+   * Moves to a new phase and reports it.
+   *
    * @param phase the new phase
    * @param target the target now processed, as kind/name, or ""
    */
@@ -46,6 +48,8 @@ public final class ProgressTracker {
   }
 
   /**
+   * Counts bytes written or read.
+   *
    * @param count bytes just written or read
    */
   public void bytes(long count) {
@@ -57,6 +61,8 @@ public final class ProgressTracker {
   }
 
   /**
+   * Counts entries finished.
+   *
    * @param count entries just finished
    */
   public void entries(long count) {
@@ -85,6 +91,8 @@ public final class ProgressTracker {
   }
 
   /**
+   * Counts table rows copied.
+   *
    * @param count table rows just copied
    */
   public void rows(long count) {

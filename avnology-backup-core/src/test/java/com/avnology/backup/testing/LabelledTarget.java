@@ -40,6 +40,8 @@ public final class LabelledTarget implements BackupTarget {
   }
 
   /**
+   * Makes its next backups fail, or succeed again.
+   *
    * @param failing whether its next backups fail
    */
   public void failing(boolean failing) {

@@ -18,6 +18,8 @@ public final class SimClock extends Clock {
   }
 
   /**
+   * Sets the time it shows.
+   *
    * @param time the time it shows from now on
    */
   public void set(Instant time) {
@@ -25,6 +27,8 @@ public final class SimClock extends Clock {
   }
 
   /**
+   * Moves the time it shows forward.
+   *
    * @param step how far to move it forward
    */
   public void advance(Duration step) {

@@ -14,6 +14,8 @@ public final class RestoreChild {
   private RestoreChild() {}
 
   /**
+   * Runs the restore.
+   *
    * @param args see the class comment
    */
   public static void main(String[] args) {

@@ -22,6 +22,8 @@ public final class FileClock extends Clock {
   }
 
   /**
+   * Sets the time.
+   *
    * @param time the time every process reading the file sees from now on
    */
   public void set(Instant time) {

@@ -30,6 +30,8 @@ public final class SchedulerReplicaChild {
   private SchedulerReplicaChild() {}
 
   /**
+   * Runs one scheduler replica.
+   *
    * @param args see the class comment
    */
   public static void main(String[] args) throws Exception {

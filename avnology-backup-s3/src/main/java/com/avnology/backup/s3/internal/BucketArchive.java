@@ -25,6 +25,8 @@ public final class BucketArchive {
   private static final Logger log = LoggerFactory.getLogger(BucketArchive.class);
 
   /**
+   * What an archive run wrote.
+   *
    * @param objects how many objects were written
    * @param bytes their total size
    * @param tagsKept whether the server let tags be read

@@ -25,6 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class BucketRestore {
   /**
+   * What a restore run did.
+   *
    * @param written objects written
    * @param unchanged objects already identical, left alone
    * @param bytes bytes written

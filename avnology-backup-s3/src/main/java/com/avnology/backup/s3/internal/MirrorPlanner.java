@@ -35,6 +35,8 @@ public final class MirrorPlanner {
   }
 
   /**
+   * What a mirror run would do.
+   *
    * @param planned the actions
    * @param destinationCount how many objects the destination held
    * @param identical how many objects were already identical

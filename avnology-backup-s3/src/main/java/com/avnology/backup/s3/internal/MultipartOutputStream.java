@@ -18,6 +18,8 @@ public final class MultipartOutputStream extends OutputStream {
   /** Told when an upload starts and ends, so that an abort from elsewhere can find it. */
   public interface Tracker {
     /**
+     * Called once an upload has started.
+     *
      * @param key the object key
      * @param uploadId the upload started for it
      * @throws IOException if the set was aborted meanwhile
@@ -25,11 +27,15 @@ public final class MultipartOutputStream extends OutputStream {
     void started(String key, String uploadId) throws IOException;
 
     /**
+     * Called once an upload is complete or abandoned.
+     *
      * @param key the object key, now complete or abandoned
      */
     void ended(String key);
 
     /**
+     * Checks that the set is still being written.
+     *
      * @throws IOException if the set was aborted, so writing on is pointless
      */
     void checkWritable() throws IOException;

@@ -71,6 +71,8 @@ public final class S3Ops {
   }
 
   /**
+   * Checks that the bucket exists.
+   *
    * @throws NotFoundException if the bucket does not exist
    * @throws StorageException if it cannot be checked (credentials, network)
    */
@@ -201,6 +203,8 @@ public final class S3Ops {
   }
 
   /**
+   * Deletes objects.
+   *
    * @param keys object keys to delete; absent ones are ignored
    */
   public void remove(Collection<String> keys) {
@@ -277,6 +281,8 @@ public final class S3Ops {
   }
 
   /**
+   * Replaces an object's tags.
+   *
    * @param key an object key
    * @param tags its new tags
    */

@@ -30,6 +30,8 @@ public final class ArchiveInput {
   }
 
   /**
+   * Sets the integer width.
+   *
    * @param intSize the header's integer width in bytes (1–8)
    */
   public void intSize(int intSize) {
@@ -37,6 +39,8 @@ public final class ArchiveInput {
   }
 
   /**
+   * Sets the offset width.
+   *
    * @param offSize the header's offset width in bytes (1–32)
    */
   public void offSize(int offSize) {
@@ -44,6 +48,8 @@ public final class ArchiveInput {
   }
 
   /**
+   * Sets the string encoding.
+   *
    * @param charset how strings are decoded
    */
   public void charset(Charset charset) {
@@ -86,6 +92,8 @@ public final class ArchiveInput {
   }
 
   /**
+   * Skips bytes.
+   *
    * @param n how many bytes to pass over
    * @throws IOException on failure or end of input
    */

@@ -24,6 +24,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Sets the integer width.
+   *
    * @param intSize integer width in bytes, as the header says (4 on every platform in use)
    */
   public void intSize(int intSize) {
@@ -31,6 +33,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Sets the offset width.
+   *
    * @param offSize offset width in bytes, as the header says (8)
    */
   public void offSize(int offSize) {
@@ -38,6 +42,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Sets the string encoding.
+   *
    * @param charset how strings are encoded: the dump's database encoding
    */
   public void charset(Charset charset) {
@@ -45,6 +51,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Writes one byte.
+   *
    * @param b a byte value; only the low 8 bits are written
    * @throws IOException on write failure
    */
@@ -53,6 +61,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Writes bytes as they are.
+   *
    * @param b bytes to write as they are
    * @throws IOException on write failure
    */
@@ -92,6 +102,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Writes a string given as bytes.
+   *
    * @param raw a string's bytes, or null
    * @throws IOException on write failure
    */
@@ -120,6 +132,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Flushes the stream.
+   *
    * @throws IOException on failure
    */
   public void flush() throws IOException {

@@ -38,6 +38,8 @@ public final class TocWriter {
   }
 
   /**
+   * Writes a table of contents to a stream.
+   *
    * @param toc header and entries
    * @param stream where to write; flushed, not closed
    * @throws IOException on write failure

@@ -59,6 +59,8 @@ public interface ArchiveSource {
   @FunctionalInterface
   interface LargeObjectSink {
     /**
+     * Receives one large object's data.
+     *
      * @param oid the object's oid
      * @param data its bytes, never transcoded; valid during the call only
      */

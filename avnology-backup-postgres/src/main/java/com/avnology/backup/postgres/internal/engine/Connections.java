@@ -31,6 +31,8 @@ public final class Connections {
   }
 
   /**
+   * Closes a connection, ignoring failures.
+   *
    * @param c a connection to close, ignoring failures; null is fine
    */
   public static void closeQuietly(Connection c) {

@@ -20,6 +20,8 @@ public final class CopyTerminator {
   private CopyTerminator() {}
 
   /**
+   * Writes the end-of-data marker.
+   *
    * @param out a data file's stream
    * @throws IOException on write failure
    */

@@ -6,6 +6,8 @@ public interface RestoreProgress {
   RestoreProgress NONE = new RestoreProgress() {};
 
   /**
+   * Announces how many entries the restore will apply.
+   *
    * @param entries archive entries the restore will apply
    */
   default void expect(long entries) {}
@@ -14,6 +16,8 @@ public interface RestoreProgress {
   default void entryDone() {}
 
   /**
+   * Counts table rows loaded.
+   *
    * @param rows table rows just loaded
    */
   default void rowsDone(long rows) {}

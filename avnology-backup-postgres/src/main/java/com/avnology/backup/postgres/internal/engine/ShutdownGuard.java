@@ -55,6 +55,8 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
+   * Watches a connection.
+   *
    * @param c a connection whose statement a shutdown cancels
    */
   public void watch(Connection c) {
@@ -62,6 +64,8 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
+   * Stops watching a connection.
+   *
    * @param c a connection no longer used
    */
   public void unwatch(Connection c) {
@@ -96,6 +100,8 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
+   * Records what an interrupted restore left.
+   *
    * @param state what an interrupted restore left, logged by the shutdown that interrupted it (the
    *     caller may not get to report it before the process exits)
    */

@@ -60,6 +60,8 @@ public final class SnapshotBackup {
   }
 
   /**
+   * Writes the archive.
+   *
    * @param context where the archive goes
    * @throws BackupException naming what failed
    */

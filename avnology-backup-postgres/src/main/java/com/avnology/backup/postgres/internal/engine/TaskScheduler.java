@@ -84,6 +84,8 @@ public final class TaskScheduler<T> {
   }
 
   /**
+   * Marks a task done.
+   *
    * @param task a task that finished successfully
    */
   public synchronized void done(Task<T> task) {

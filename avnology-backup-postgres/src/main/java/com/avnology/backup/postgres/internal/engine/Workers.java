@@ -22,6 +22,8 @@ public final class Workers {
   @FunctionalInterface
   public interface Action<T> {
     /**
+     * Runs one task.
+     *
      * @param connection the worker's connection
      * @param payload the task's payload
      * @throws Exception on failure
@@ -32,6 +34,8 @@ public final class Workers {
   private Workers() {}
 
   /**
+   * Runs the scheduler's tasks on one thread per connection.
+   *
    * @param connections one per worker
    * @param scheduler the tasks
    * @param action what to do with each

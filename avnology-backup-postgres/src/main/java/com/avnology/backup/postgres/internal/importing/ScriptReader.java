@@ -26,6 +26,8 @@ public final class ScriptReader {
   }
 
   /**
+   * One command of a script.
+   *
    * @param kind what it is
    * @param text the statement or meta-command
    * @param line the line it starts on, from 1

@@ -20,6 +20,8 @@ public final class AppendOnlyGuard {
   private AppendOnlyGuard() {}
 
   /**
+   * Checks that applied migrations are unchanged and none failed.
+   *
    * @param all Flyway's {@code info().all()}
    * @param historyTable the schema history table, for messages
    * @throws MigrationChangedException if an applied migration no longer matches its file

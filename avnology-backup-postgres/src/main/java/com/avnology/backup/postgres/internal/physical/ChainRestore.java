@@ -55,6 +55,8 @@ public final class ChainRestore {
   }
 
   /**
+   * Lays the files out.
+   *
    * @param entries the set's file list
    * @param locations tablespace links' targets, by link path ({@code pg_tblspc/<oid>})
    */

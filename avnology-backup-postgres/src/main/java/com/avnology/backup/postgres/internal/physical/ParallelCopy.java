@@ -234,6 +234,8 @@ public final class ParallelCopy implements AutoCloseable {
   }
 
   /**
+   * Adds a file to the list.
+   *
    * @param entry a file written into {@link #tail()}, for the list
    */
   public synchronized void add(FileEntry entry) {

@@ -21,6 +21,8 @@ public final class PhysicalBackup {
   private PhysicalBackup() {}
 
   /**
+   * Copies the data directory.
+   *
    * @param session the open backup session
    * @param dataDirectory the server's data directory
    * @param copy where the files go

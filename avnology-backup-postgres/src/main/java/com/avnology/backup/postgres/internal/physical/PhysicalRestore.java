@@ -144,6 +144,8 @@ public final class PhysicalRestore {
   }
 
   /**
+   * Checks that a directory is empty, creating it if absent.
+   *
    * @param directory a directory, created (mode 0700) if absent
    * @param what what it is, for the message, or empty for the data directory
    * @throws BackupException if it is not empty

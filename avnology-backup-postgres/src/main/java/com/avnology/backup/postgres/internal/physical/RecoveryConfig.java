@@ -15,6 +15,8 @@ public final class RecoveryConfig {
   private RecoveryConfig() {}
 
   /**
+   * Writes the recovery settings.
+   *
    * @param dataDirectory the restored data directory
    * @param setId the set restored, for a comment
    * @param settings settings to append, such as restore_command

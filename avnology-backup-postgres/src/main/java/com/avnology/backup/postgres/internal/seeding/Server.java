@@ -107,6 +107,8 @@ public final class Server {
   }
 
   /**
+   * Runs one SQL statement.
+   *
    * @param sql one statement, run on a new admin connection
    * @throws BackupException naming the statement when the server refuses it
    */
