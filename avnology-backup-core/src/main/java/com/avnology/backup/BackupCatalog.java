@@ -206,11 +206,7 @@ public final class BackupCatalog {
     }
   }
 
-  /**
-   * Reads a set's manifest and, with a key, unwraps its keys and authenticates it.
-   *
-   * @param encryptionRequired whether an encrypted set without a key is an error
-   */
+  /** Reads a set's manifest and, with a key, unwraps its keys and authenticates it. */
   Opened open(String setId) {
     Names.checkSetId(requireNonNull(setId, "null setId"));
     byte[] bytes;

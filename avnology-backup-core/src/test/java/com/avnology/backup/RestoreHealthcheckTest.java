@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.avnology.backup.internal.ProgressTracker;
 import com.avnology.backup.internal.RestoreRun;
 import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -109,7 +110,8 @@ final class RestoreHealthcheckTest {
 
   @Test
   void healthcheckUrl_2xxPasses_otherwiseFailsWithTheStatus() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/ok",
         x -> {

@@ -96,7 +96,9 @@ final class VolumeRoundTripTest {
         .isInstanceOf(BackupException.class)
         .hasMessageContaining(
             "is not empty (1 entries): restore into an empty directory," + " or allow overwrite");
-    assertThat(Files.list(restored).toList()).containsExactly(restored.resolve("keep.txt"));
+    try (var listed = Files.list(restored)) {
+      assertThat(listed.toList()).containsExactly(restored.resolve("keep.txt"));
+    }
 
     RestorePlan.from(sink)
         .latest()

@@ -355,10 +355,10 @@ public final class ManifestCodec {
         return p.getDoubleValue();
       }
       case VALUE_TRUE -> {
-        return Boolean.TRUE;
+        return true;
       }
       case VALUE_FALSE -> {
-        return Boolean.FALSE;
+        return false;
       }
       case VALUE_NULL -> {
         return null;

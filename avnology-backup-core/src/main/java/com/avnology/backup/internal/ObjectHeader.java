@@ -24,9 +24,10 @@ import java.util.Arrays;
  * @param salt the PBKDF2 salt, 16 bytes (zeros without a KDF)
  * @param wrapped the wrapped data key
  */
+@SuppressWarnings("ArrayRecordComponent") // a parsed header, never compared or hashed
 public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] wrapped) {
   /** The magic bytes an encrypted object starts with. */
-  public static final byte[] MAGIC = {'A', 'V', 'O', '1'};
+  private static final byte[] MAGIC = {'A', 'V', 'O', '1'};
 
   /** Bytes of the header. */
   public static final int BYTES = 4 + 1 + 4 + 16 + SetKeys.WRAPPED_BYTES;

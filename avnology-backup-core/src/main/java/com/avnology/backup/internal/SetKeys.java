@@ -153,5 +153,6 @@ public final class SetKeys {
    * @param keys the keys
    * @param wrapped the data key wrapped by the master key, for the manifest
    */
+  @SuppressWarnings("ArrayRecordComponent") // a result to unpack, never compared or hashed
   public record Created(SetKeys keys, byte[] wrapped) {}
 }

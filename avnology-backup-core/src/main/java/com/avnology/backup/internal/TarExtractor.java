@@ -243,6 +243,8 @@ public final class TarExtractor {
             + "; nothing outside the target directory was written");
   }
 
+  // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
+  @SuppressWarnings("EnumOrdinal")
   private static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     for (PosixFilePermission p : PosixFilePermission.values()) {

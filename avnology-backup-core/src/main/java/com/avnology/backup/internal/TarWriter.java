@@ -124,6 +124,8 @@ public final class TarWriter {
     entry.setGroupName(attrs.group().getName());
   }
 
+  // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
+  @SuppressWarnings("EnumOrdinal")
   private static int permissionBits(PosixFileAttributes attrs) {
     int mode = 0;
     for (PosixFilePermission p : attrs.permissions()) {

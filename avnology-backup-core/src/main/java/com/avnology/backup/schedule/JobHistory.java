@@ -198,7 +198,7 @@ public record JobHistory(
               Instant.parse(string(key, f, "finishedAt")),
               bool(key, f, "succeeded"),
               string(key, f, "message"),
-              Optional.ofNullable((String) (f.get("setId") instanceof String s ? s : null)),
+              Optional.ofNullable(f.get("setId") instanceof String s ? s : null),
               number(key, f, "bytes"));
       return new Entry(r, string(key, f, "schedule"), Instant.parse(string(key, f, "nextDue")));
     } catch (java.time.format.DateTimeParseException e) {

@@ -38,7 +38,7 @@ final class PrunerTest {
     BackupTarget db = LabelledTarget.of("postgres", "app");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      ids.add(backup(db, Duration.ofHours(6 * i)));
+      ids.add(backup(db, Duration.ofHours(6L * i)));
     }
     flipByte(sink.root().resolve("sets").resolve(ids.get(3)).resolve("postgres/app.txt"));
 

@@ -348,6 +348,7 @@ final class InterruptedRestoreTest {
                 "2")
             .redirectErrorStream(true)
             .start();
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
     StringBuffer out = new StringBuffer();
     Thread reader =
         new Thread(

@@ -25,6 +25,9 @@ final class ProgressOptions {
       defaultValue = "60s")
   String interval;
 
+  // Java 17: System.console() is null exactly when stdin/stdout are not a terminal (isTerminal()
+  // that newer JDKs need is Java 22)
+  @SuppressWarnings("SystemConsoleNull")
   ProgressPrinter printer(PrintWriter err) {
     Duration every = Durations.parse(interval);
     switch (progress) {

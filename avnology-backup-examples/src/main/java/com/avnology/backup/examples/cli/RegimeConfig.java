@@ -347,9 +347,8 @@ final class RegimeConfig {
       if (!node.isObject()) {
         throw new Invalid(path + ": expected a mapping of name: value");
       }
-      node.fields()
-          .forEachRemaining(
-              e -> map.put(e.getKey(), text(path + "." + e.getKey(), e.getValue(), true)));
+      node.properties()
+          .forEach(e -> map.put(e.getKey(), text(path + "." + e.getKey(), e.getValue(), true)));
       return map;
     }
 

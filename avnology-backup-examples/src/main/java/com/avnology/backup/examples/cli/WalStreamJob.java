@@ -3,6 +3,7 @@ package com.avnology.backup.examples.cli;
 import com.avnology.backup.postgres.physical.WalStreamer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ final class WalStreamJob {
   private final Thread thread;
   private volatile boolean up;
   private volatile String lastFailure;
-  private volatile long segments;
+  private final AtomicLong segments = new AtomicLong();
 
   WalStreamJob(String name, WalStreamer streamer) {
     this.name = name;
@@ -47,7 +48,7 @@ final class WalStreamJob {
 
   /** Returns complete segments stored since the sidecar started. */
   long segments() {
-    return segments;
+    return segments.get();
   }
 
   void start() {
@@ -66,7 +67,7 @@ final class WalStreamJob {
       try {
         up = true;
         WalStreamer.Result r = streamer.run(stop::get);
-        segments += r.segments();
+        segments.addAndGet(r.segments());
         log.info(
             "wal-stream job {} stopped at {}: {} segments stored{}",
             name,

@@ -9,6 +9,7 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class CatastrophicRestoreCliTest {
     System.setProperty("aws.secretAccessKey", s3.secretKey);
     s3.bucket("branding");
     pg = TestPg.start("cli-catastrophe");
-    health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    health = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     health.createContext(
         "/health",
         ex -> {

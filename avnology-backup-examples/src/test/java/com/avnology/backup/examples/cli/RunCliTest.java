@@ -111,6 +111,7 @@ final class RunCliTest {
         http: { port: 0 }
         """);
     Process child = sidecar(file, sinkDir);
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
     StringBuffer out = new StringBuffer();
     Thread reader = read(child, out);
     try {
@@ -184,6 +185,7 @@ final class RunCliTest {
           """
                   .replace("SCRATCH", TestPg.url(pg, "postgres")));
       Process child = sidecar(file, sinkDir);
+      @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
       StringBuffer out = new StringBuffer();
       Thread reader = read(child, out);
       try {
@@ -268,6 +270,7 @@ final class RunCliTest {
           .singleElement()
           .satisfies(j -> assertThat(j.when()).isEqualTo("continuous"));
       Process child = sidecar(file, sinkDir);
+      @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
       StringBuffer out = new StringBuffer();
       Thread reader = read(child, out);
       try {

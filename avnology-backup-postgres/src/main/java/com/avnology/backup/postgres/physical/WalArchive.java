@@ -221,7 +221,7 @@ public final class WalArchive {
           OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
         WalObject.decompress(in, expected, out, key + " in " + sink);
         if (partial) {
-          padToSegmentSize(channel, temp, key);
+          padToSegmentSize(channel, key);
         }
       }
       Files.move(
@@ -239,8 +239,7 @@ public final class WalArchive {
   }
 
   /** A partial segment starts with its long page header, which records the segment's size. */
-  private static void padToSegmentSize(FileChannel channel, Path file, String key)
-      throws IOException {
+  private static void padToSegmentSize(FileChannel channel, String key) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
     channel.read(header, SEG_SIZE_OFFSET);
     long size = header.flip().remaining() == 4 ? Integer.toUnsignedLong(header.getInt()) : 0;

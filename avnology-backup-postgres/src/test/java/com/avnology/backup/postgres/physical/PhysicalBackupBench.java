@@ -88,11 +88,13 @@ final class PhysicalBackupBench {
       System.out.printf(
           "pg_basebackup -Ft -X fetch (exit %d): %d ms, %d MB%n",
           code, ms(t2), code == 0 ? size(dir.resolve("pgbb")) >> 20 : -1);
-      Path seg =
-          Files.list(data.resolve("pg_wal"))
-              .filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}"))
-              .findFirst()
-              .orElseThrow();
+      Path seg;
+      try (var wal = Files.list(data.resolve("pg_wal"))) {
+        seg =
+            wal.filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}"))
+                .findFirst()
+                .orElseThrow();
+      }
       Path script = dir.resolve("wal.sh");
       Files.writeString(
           script,

@@ -185,8 +185,10 @@ final class PhysicalChainTest {
     Path fresh = restore(FileSystemSink.of(chainSink), incr2, "delta-fresh", null, false);
     Path target = restore(FileSystemSink.of(chainSink), incr2, "delta", null, false);
     Files.writeString(target.resolve("PG_VERSION"), "99\n");
-    Path relation =
-        Files.list(target.resolve("base")).sorted().findFirst().orElseThrow().resolve("1259");
+    Path relation;
+    try (var databases = Files.list(target.resolve("base"))) {
+      relation = databases.sorted().findFirst().orElseThrow().resolve("1259");
+    }
     byte[] page = Files.readAllBytes(relation);
     page[100] ^= 1;
     Files.write(relation, page);

@@ -121,6 +121,7 @@ final class SchedulerReplicasTest {
                 marker.toString())
             .redirectErrorStream(true)
             .start();
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
     StringBuffer out = new StringBuffer();
     Thread reader =
         new Thread(

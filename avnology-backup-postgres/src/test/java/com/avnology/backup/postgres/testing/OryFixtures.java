@@ -174,12 +174,10 @@ public final class OryFixtures {
       Map<String, String> skipped = new LinkedHashMap<>();
       long inserted = 0;
       long rejected = 0;
-      Set<String> done = new HashSet<>();
       for (Table t : order()) {
         int[] result = new int[2];
-        String why = fillTable(t, done, result);
+        String why = fillTable(t, result);
         c.commit();
-        done.add(t.name);
         inserted += result[0];
         rejected += result[1];
         if (why == null) {
@@ -340,7 +338,7 @@ public final class OryFixtures {
     /**
      * @return null when rows went in, otherwise why the table was skipped
      */
-    private String fillTable(Table t, Set<String> done, int[] counts) throws SQLException {
+    private String fillTable(Table t, int[] counts) throws SQLException {
       List<Column> cols = t.columns.stream().filter(col -> !col.skip()).toList();
       if (cols.isEmpty()) {
         return "no columns to fill";

@@ -2,6 +2,7 @@ package com.avnology.backup.postgres.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class PgBouncer implements AutoCloseable {
               .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (System.nanoTime() < deadline) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
           return new PgBouncer(p, port, dir);
         } catch (IOException notYet) {
           if (!p.isAlive()) {

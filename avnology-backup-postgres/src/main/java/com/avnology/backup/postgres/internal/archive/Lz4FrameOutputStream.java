@@ -23,7 +23,12 @@ public final class Lz4FrameOutputStream extends FilterOutputStream {
   private final byte[] block = new byte[BLOCK];
   private final byte[] packed = new byte[BLOCK + BLOCK / 255 + 64];
   private final int[] table = new int[1 << HASH_BITS];
+
+  // commons-compress deprecates its XXHash32 for commons-codec's (the same algorithm), a library
+  // this module does not otherwise need
+  @SuppressWarnings("deprecation")
   private final XXHash32 contentHash = new XXHash32();
+
   private int filled;
   private boolean closed;
 
@@ -31,6 +36,7 @@ public final class Lz4FrameOutputStream extends FilterOutputStream {
    * @param out where the frame goes; written on construction (frame header)
    * @throws IOException on write failure
    */
+  @SuppressWarnings("deprecation") // XXHash32, as above
   public Lz4FrameOutputStream(OutputStream out) throws IOException {
     super(out);
     // magic 0x184D2204; FLG: version 01, block independence, content checksum; BD: 64 KiB

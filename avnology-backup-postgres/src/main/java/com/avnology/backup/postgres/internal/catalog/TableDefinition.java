@@ -13,6 +13,7 @@ final class TableDefinition {
   private TableDefinition() {}
 
   /** One pg_attribute row. */
+  @SuppressWarnings("ArrayRecordComponent") // catalog rows as read, never compared or hashed
   record Col(
       int attnum,
       String name,

@@ -20,6 +20,8 @@ final class TopoSort {
   private TopoSort() {}
 
   /** {@code DOTypeNameCompare}. */
+  // pg_dump breaks ties by its object type enum, whose order Kind is declared in
+  @SuppressWarnings("EnumOrdinal")
   static final Comparator<DumpObject> NAME_ORDER =
       (a, b) -> {
         int c = Integer.compare(a.kind.priority, b.kind.priority);
@@ -92,7 +94,7 @@ final class TopoSort {
   /** Knuth's algorithm with a max-heap of input positions; null after breaking a loop. */
   private static List<DumpObject> topo(List<DumpObject> input) {
     int n = input.size();
-    Map<DumpObject, Integer> pos = new IdentityHashMap<>();
+    IdentityHashMap<DumpObject, Integer> pos = new IdentityHashMap<>();
     for (int i = 0; i < n; i++) {
       pos.put(input.get(i), i);
     }

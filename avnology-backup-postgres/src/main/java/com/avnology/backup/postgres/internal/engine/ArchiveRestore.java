@@ -253,7 +253,7 @@ public final class ArchiveRestore {
    */
   private int inPlace(RestorePlanner plan, ArchiveSource source, ShutdownGuard guard) {
     // The workers connect while the leader checks the database.
-    List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
+    List<CompletableFuture<Connection>> workers = openWorkers();
     Connection leader = null;
     boolean marked = false;
     boolean written = false;
@@ -338,7 +338,9 @@ public final class ArchiveRestore {
         Connections.closeQuietly(leader);
       }
       // closes what runParallel did not get to (a failure before it, or after it started)
-      workers.forEach(w -> w.whenComplete((c, e) -> Connections.closeQuietly(c)));
+      for (CompletableFuture<Connection> w : workers) {
+        var unused = w.whenComplete((c, e) -> Connections.closeQuietly(c));
+      }
     }
   }
 
@@ -405,7 +407,7 @@ public final class ArchiveRestore {
         "restore from " + source.describe() + " failed: " + f + "; " + state, f);
   }
 
-  private List<CompletableFuture<Connection>> openWorkers(String searchPath) {
+  private List<CompletableFuture<Connection>> openWorkers() {
     List<CompletableFuture<Connection>> workers = new ArrayList<>();
     for (int i = 0; i < Math.max(1, jobs); i++) {
       CompletableFuture<Connection> worker = new CompletableFuture<>();

@@ -57,10 +57,4 @@ final class UnsupportedObjects {
               + " schemas or tables from the backup, or back this database up with pg_dump");
     }
   }
-
-  private static String notExtension(String catalog) {
-    return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog."
-        + catalog
-        + "'::regclass AND d.objid = x.oid AND d.deptype = 'e')";
-  }
 }

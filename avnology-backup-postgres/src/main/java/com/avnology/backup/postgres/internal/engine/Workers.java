@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
 
 /**
@@ -47,11 +46,9 @@ public final class Workers {
       List<Connection> connections, TaskScheduler<T> scheduler, Action<T> action, String name)
       throws Exception {
     List<Thread> threads = new ArrayList<>();
-    AtomicInteger n = new AtomicInteger();
+    int n = 0;
     for (Connection c : connections) {
-      Thread t =
-          new Thread(
-              () -> loop(c, connections, scheduler, action), name + "-" + n.incrementAndGet());
+      Thread t = new Thread(() -> loop(c, connections, scheduler, action), name + "-" + ++n);
       t.setDaemon(true);
       threads.add(t);
       t.start();

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A plain SQL script as {@code pg_dump -Fp} writes it, run in Java in one transaction, as {@code
  * psql --single-transaction -v ON_ERROR_STOP=1} would: statements, {@code COPY … FROM stdin} data
- * streamed to the server, the meta-commands pg_dump writes ({@code \restrict}, {@code
- * &#92;unrestrict}) understood, any other refused.
+ * streamed to the server, the meta-commands pg_dump writes ({@code \restrict}, <code>
+ * &#92;unrestrict</code>) understood, any other refused.
  *
  * <p>Immutable and thread-safe.
  */

@@ -26,14 +26,12 @@ final class DataChunks extends InputStream {
 
   private final ArchiveInput in;
   private final InputStream closeable;
-  private final String entry;
   private int left;
   private boolean done;
 
-  private DataChunks(ArchiveInput in, InputStream closeable, String entry) {
+  private DataChunks(ArchiveInput in, InputStream closeable) {
     this.in = in;
     this.closeable = closeable;
-    this.entry = entry;
   }
 
   /**
@@ -47,7 +45,7 @@ final class DataChunks extends InputStream {
   static InputStream open(
       ArchiveInput in, InputStream closeable, CompressionAlgorithm compression, String entry)
       throws IOException {
-    DataChunks chunks = new DataChunks(in, closeable, entry);
+    DataChunks chunks = new DataChunks(in, closeable);
     return decompressed(chunks, compression, entry);
   }
 
@@ -92,7 +90,7 @@ final class DataChunks extends InputStream {
     InputStream keepOpen = InputStream.nullInputStream();
     // WriteInt of an unsigned oid: read back as an int, its bits are the oid
     for (long oid = in.readInt() & 0xFFFFFFFFL; oid != 0; oid = in.readInt() & 0xFFFFFFFFL) {
-      DataChunks chunks = new DataChunks(in, keepOpen, entry + " large object " + oid);
+      DataChunks chunks = new DataChunks(in, keepOpen);
       try (InputStream data = decompressed(chunks, compression, entry + " large object " + oid)) {
         sink.accept(oid, data);
         data.transferTo(java.io.OutputStream.nullOutputStream());

@@ -125,7 +125,7 @@ public final class DatabaseEmptier {
       if (!Objects.equals(want.comment(), now.comment())) {
         s.execute(
             "COMMENT ON SCHEMA public IS "
-                + (want.comment() == null ? "NULL" : literal(c, want.comment())));
+                + (want.comment() == null ? "NULL" : literal(want.comment())));
       }
       if (!Objects.equals(want.acl(), now.acl())) {
         // revoke what is granted now, then grant what was granted (aclexplode of the text form)
@@ -142,9 +142,9 @@ public final class DatabaseEmptier {
         String acl =
             want.acl() == null
                 ? "acldefault('n', (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = "
-                    + literal(c, want.owner())
+                    + literal(want.owner())
                     + "))"
-                : literal(c, want.acl()) + "::aclitem[]";
+                : literal(want.acl()) + "::aclitem[]";
         try (ResultSet rs =
             s.executeQuery(
                 "SELECT a.privilege_type, CASE WHEN a.grantee = 0"
@@ -260,13 +260,13 @@ public final class DatabaseEmptier {
 
   private static String ident(Connection c, String name) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT quote_ident(" + literal(c, name) + ")")) {
+        ResultSet rs = s.executeQuery("SELECT quote_ident(" + literal(name) + ")")) {
       rs.next();
       return rs.getString(1);
     }
   }
 
-  private static String literal(Connection c, String value) {
+  private static String literal(String value) {
     return "'" + value.replace("'", "''") + "'";
   }
 }

@@ -55,9 +55,9 @@ public final class UndoScripts {
     List<Undo> out = new ArrayList<>();
     for (Location l : locations) {
       try {
-        if (l.isFileSystem()) {
+        if ("filesystem:".equals(l.getPrefix())) {
           scanDirectory(Path.of(l.getRootPath()), version, out);
-        } else if (l.isClassPath()) {
+        } else if ("classpath:".equals(l.getPrefix())) {
           scanClasspath(l.getRootPath(), loader, version, script, out);
         }
       } catch (IOException | URISyntaxException e) {

@@ -157,6 +157,8 @@ public final class DataDirectoryScan {
   }
 
   /** Returns the permission bits of a set of permissions. */
+  // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
+  @SuppressWarnings("EnumOrdinal")
   public static int permissionBits(Set<PosixFilePermission> permissions) {
     int mode = 0;
     for (PosixFilePermission p : permissions) {
