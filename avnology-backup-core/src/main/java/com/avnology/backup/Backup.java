@@ -50,27 +50,27 @@ public final class Backup {
     this.encryption = b.encryption;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the targets, in backup order. */
+  /** {@return the targets, in backup order} */
   public List<BackupTarget> targets() {
     return targets;
   }
 
-  /** Returns the sink. */
+  /** {@return the sink} */
   public BackupSink sink() {
     return sink;
   }
 
-  /** Returns the compression. */
+  /** {@return the compression} */
   public Compression compression() {
     return compression;
   }
 
-  /** Returns the encryption, if the sets are encrypted. */
+  /** {@return the encryption, if the sets are encrypted} */
   public java.util.Optional<Encryption> encryption() {
     return java.util.Optional.ofNullable(encryption);
   }
@@ -184,7 +184,7 @@ public final class Backup {
     private Builder() {}
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param encryption encrypts and authenticates every set; {@code null} (the default) writes
      *     unencrypted sets, whose manifest carries only an unkeyed checksum
@@ -195,7 +195,7 @@ public final class Backup {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param target something to back up; targets run in the order added
      */
@@ -205,7 +205,7 @@ public final class Backup {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param sink where the set is written
      */
@@ -215,7 +215,7 @@ public final class Backup {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param compression how artifacts are compressed; zstd level 3 by default
      */
@@ -225,7 +225,7 @@ public final class Backup {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param listener told of progress; must be thread-safe
      */
@@ -235,7 +235,7 @@ public final class Backup {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time source for set ids and timestamps; the system UTC clock by default
      */

@@ -45,7 +45,7 @@ public final class BackupCatalog {
   }
 
   /**
-   * Returns its catalog, reading without a key.
+   * {@return its catalog, reading without a key}
    *
    * @param sink the sink to look into
    */
@@ -54,7 +54,7 @@ public final class BackupCatalog {
   }
 
   /**
-   * Returns its catalog, authenticating manifests and content with that key.
+   * {@return its catalog, authenticating manifests and content with that key}
    *
    * @param sink the sink to look into
    * @param encryption the key of the sink's encrypted sets
@@ -64,7 +64,7 @@ public final class BackupCatalog {
         requireNonNull(sink, "null sink"), requireNonNull(encryption, "null encryption"));
   }
 
-  /** Returns published set ids, newest first. */
+  /** {@return published set ids, newest first} */
   public List<String> ids() {
     return sink.list();
   }
@@ -156,22 +156,22 @@ public final class BackupCatalog {
       this.damage = damage;
     }
 
-    /** Returns the set's id. */
+    /** {@return the set's id} */
     public String id() {
       return id;
     }
 
-    /** Returns the set's manifest, unless the set is damaged. */
+    /** {@return the set's manifest, unless the set is damaged} */
     public Optional<Manifest> manifest() {
       return Optional.ofNullable(manifest);
     }
 
-    /** Returns whether the set's manifest cannot be read (malformed, damaged). */
+    /** {@return whether the set's manifest cannot be read (malformed, damaged)} */
     public boolean damaged() {
       return damage != null;
     }
 
-    /** Returns why the set is damaged, in one line, if it is. */
+    /** {@return why the set is damaged, in one line, if it is} */
     public Optional<String> damage() {
       return Optional.ofNullable(damage);
     }

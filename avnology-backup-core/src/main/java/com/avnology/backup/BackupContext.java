@@ -7,10 +7,10 @@ import java.io.OutputStream;
  * artifacts from several threads at once.
  */
 public interface BackupContext {
-  /** Returns the id of the set being written. */
+  /** {@return the id of the set being written} */
   String setId();
 
-  /** Returns the compression the backup asks for. */
+  /** {@return the compression the backup asks for} */
   Compression compression();
 
   /**
@@ -57,8 +57,8 @@ public interface BackupContext {
   default void expect(long entries, long rows) {}
 
   /**
-   * Returns the manifests of the good sets already published in the sink, newest first: what an
-   * incremental backup chooses its parent from; empty if this context cannot see the sink.
+   * {@return the manifests of the good sets already published in the sink, newest first: what an
+   * incremental backup chooses its parent from; empty if this context cannot see the sink}
    */
   default java.util.List<Manifest> publishedSets() {
     return java.util.List.of();

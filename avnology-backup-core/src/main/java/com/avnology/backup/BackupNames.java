@@ -22,7 +22,7 @@ public final class BackupNames {
   }
 
   /**
-   * Returns whether it is a set id (anything else in a sink's folder is not a set).
+   * {@return whether it is a set id (anything else in a sink's folder is not a set)}
    *
    * @param name a name found in storage
    */

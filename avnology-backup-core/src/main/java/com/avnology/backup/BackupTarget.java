@@ -9,10 +9,12 @@ package com.avnology.backup;
  * <p>Implementations are immutable and thread-safe: one target may serve many backups.
  */
 public interface BackupTarget {
-  /** Returns the kind of thing backed up, such as {@code volume}; artifacts are stored under it. */
+  /**
+   * {@return the kind of thing backed up, such as {@code volume}; artifacts are stored under it}
+   */
   String kind();
 
-  /** Returns the target's name, unique per kind within a backup, such as {@code certs}. */
+  /** {@return the target's name, unique per kind within a backup, such as {@code certs}} */
   String name();
 
   /**

@@ -32,7 +32,7 @@ public final class Compression {
       this.suffix = suffix;
     }
 
-    /** Returns the file-name suffix, such as {@code ".zst"}, or {@code ""} for none. */
+    /** {@return the file-name suffix, such as {@code ".zst"}, or {@code ""} for none} */
     public String suffix() {
       return suffix;
     }
@@ -51,7 +51,7 @@ public final class Compression {
     this.workers = workers;
   }
 
-  /** Returns no compression. */
+  /** {@return no compression} */
   public static Compression none() {
     return NONE;
   }
@@ -130,22 +130,22 @@ public final class Compression {
     return new Compression(algorithm, level, count);
   }
 
-  /** Returns the algorithm. */
+  /** {@return the algorithm} */
   public Algorithm algorithm() {
     return algorithm;
   }
 
-  /** Returns the level (0 for none). */
+  /** {@return the level (0 for none)} */
   public int level() {
     return level;
   }
 
-  /** Returns zstd worker threads (0 for none). */
+  /** {@return zstd worker threads (0 for none)} */
   public int workers() {
     return workers;
   }
 
-  /** Returns the file-name suffix, such as {@code ".zst"}. */
+  /** {@return the file-name suffix, such as {@code ".zst"}} */
   public String suffix() {
     return algorithm.suffix();
   }

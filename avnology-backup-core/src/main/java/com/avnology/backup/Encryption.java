@@ -45,7 +45,7 @@ public final class Encryption {
   }
 
   /**
-   * Returns aES-256-GCM encryption with that key.
+   * {@return aES-256-GCM encryption with that key}
    *
    * @param keys where the master key comes from
    */
@@ -53,7 +53,7 @@ public final class Encryption {
     return new Encryption(requireNonNull(keys, "null key source"));
   }
 
-  /** Returns the key source. */
+  /** {@return the key source} */
   public KeySource keySource() {
     return keys;
   }
@@ -296,7 +296,7 @@ public final class Encryption {
   }
 
   /**
-   * Returns whether they start an object written by {@link #encryptObject}.
+   * {@return whether they start an object written by {@link #encryptObject}}
    *
    * @param first4 the first four bytes of a stored object
    */

@@ -60,7 +60,7 @@ public final class FileSystemSink implements BackupSink {
   }
 
   /**
-   * Returns a builder.
+   * {@return a builder}
    *
    * @param root the directory holding the sets; created when the first set is written
    */
@@ -68,7 +68,7 @@ public final class FileSystemSink implements BackupSink {
     return new Builder(requireNonNull(root, "null root"));
   }
 
-  /** Returns the sink's root directory. */
+  /** {@return the sink's root directory} */
   public Path root() {
     return root;
   }
@@ -249,7 +249,7 @@ public final class FileSystemSink implements BackupSink {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time source deciding what is stale; the system UTC clock by default
      */

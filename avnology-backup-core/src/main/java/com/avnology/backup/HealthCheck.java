@@ -11,14 +11,20 @@ import static java.util.Objects.requireNonNull;
  * @param detail what was found, such as {@code 12 tables, 40512 rows as recorded}
  */
 public record HealthCheck(String name, boolean ok, String detail) {
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param name what was checked, such as {@code postgres/main rows}
+   * @param ok whether it passed
+   * @param detail what was found, such as {@code 12 tables, 40512 rows as recorded}
+   */
   public HealthCheck {
     requireNonNull(name, "null name");
     requireNonNull(detail, "null detail");
   }
 
   /**
-   * Returns a passed check.
+   * {@return a passed check}
    *
    * @param name what was checked
    * @param detail what was found
@@ -28,7 +34,7 @@ public record HealthCheck(String name, boolean ok, String detail) {
   }
 
   /**
-   * Returns a failed check.
+   * {@return a failed check}
    *
    * @param name what was checked
    * @param detail what was wrong

@@ -108,7 +108,7 @@ public final class KeySource {
     return new KeySource(Kind.ENV, null, null, variable, environment);
   }
 
-  /** Returns true if the key is derived from a passphrase with a per-set salt. */
+  /** {@return true if the key is derived from a passphrase with a per-set salt} */
   boolean derived() {
     return kind == Kind.PASSPHRASE;
   }
@@ -156,7 +156,7 @@ public final class KeySource {
   }
 
   /**
-   * Returns a copy of the key derived from the passphrase.
+   * {@return a copy of the key derived from the passphrase}
    *
    * @param salt the set's salt
    * @param iterations the set's PBKDF2 iterations
@@ -177,8 +177,8 @@ public final class KeySource {
   }
 
   /**
-   * Returns what kind of source this is, for the manifest: {@code raw}, {@code env} or {@code
-   * passphrase}.
+   * {@return what kind of source this is, for the manifest: {@code raw}, {@code env} or {@code
+   * passphrase}}
    */
   String kind() {
     return kind.name().toLowerCase(java.util.Locale.ROOT);

@@ -38,7 +38,18 @@ public record Manifest(
    */
   public static final int FORMAT_VERSION = 2;
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param formatVersion the manifest format's version ({@link #FORMAT_VERSION} for sets written
+   *     now)
+   * @param id the set's id; ids sort by time
+   * @param startedAt when the backup started
+   * @param finishedAt when every artifact was stored
+   * @param libraryVersion the avnology-backup version that wrote the set
+   * @param targets what was backed up, in backup order
+   * @param encryption how the artifacts are encrypted, or {@code null} if they are not
+   */
   public Manifest {
     requireNonNull(id, "null id");
     requireNonNull(startedAt, "null startedAt");
@@ -48,7 +59,7 @@ public record Manifest(
   }
 
   /**
-   * Returns a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted.
+   * {@return a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted}
    *
    * @param id the set's id
    */
@@ -56,23 +67,23 @@ public record Manifest(
     return new Builder(requireNonNull(id, "null id"));
   }
 
-  /** Returns true if the set's artifacts are encrypted (see {@link #encryption()}). */
+  /** {@return true if the set's artifacts are encrypted (see {@link #encryption()})} */
   public boolean encrypted() {
     return encryption != null;
   }
 
-  /** Returns the time the backup took. */
+  /** {@return the time the backup took} */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }
 
-  /** Returns the stored size of all artifacts, in bytes. */
+  /** {@return the stored size of all artifacts, in bytes} */
   public long totalSize() {
     return targets.stream().flatMap(t -> t.artifacts().stream()).mapToLong(Artifact::size).sum();
   }
 
   /**
-   * Returns that target's entry, if the set holds it.
+   * {@return that target's entry, if the set holds it}
    *
    * @param kind a target kind, such as {@code volume}
    * @param name a target name
@@ -96,7 +107,15 @@ public record Manifest(
       Map<String, String> options,
       Map<String, String> metadata,
       List<Artifact> artifacts) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param kind the target kind, such as {@code volume} or {@code postgres}
+     * @param name the target's name, unique per kind within a set
+     * @param options how it was backed up (compression, …)
+     * @param metadata what the target recorded (entries, row counts, server version, …)
+     * @param artifacts its stored files
+     */
     public Target {
       requireNonNull(kind, "null kind");
       requireNonNull(name, "null name");
@@ -115,7 +134,14 @@ public record Manifest(
    * @param compression how it is compressed: {@code none}, {@code gzip} or {@code zstd}
    */
   public record Artifact(String path, long size, String sha256, String compression) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param path its path inside the set, such as {@code volume/certs.tar.zst}
+     * @param size its stored size in bytes
+     * @param sha256 the lowercase hex SHA-256 of its stored bytes
+     * @param compression how it is compressed: {@code none}, {@code gzip} or {@code zstd}
+     */
     public Artifact {
       requireNonNull(path, "null path");
       requireNonNull(sha256, "null sha256");
@@ -155,7 +181,20 @@ public record Manifest(
     /** The passphrase KDF. */
     public static final String PBKDF2 = "PBKDF2-HMAC-SHA256";
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param cipher the artifact format, {@code AES-256-GCM-STREAM}
+     * @param chunkSize plaintext bytes per chunk
+     * @param keySource the kind of key source used: {@code raw}, {@code env} or {@code passphrase}
+     *     (informational; raw and env keys are interchangeable)
+     * @param kdf how the master key came from a passphrase: {@code PBKDF2-HMAC-SHA256}, or {@code
+     *     none} for a raw key
+     * @param kdfIterations PBKDF2 iterations, 0 without a KDF
+     * @param kdfSalt the base64 PBKDF2 salt, empty without a KDF
+     * @param wrappedKey the base64 data key wrapped by the master key with AES-256-GCM (nonce,
+     *     ciphertext, tag)
+     */
     public Encryption {
       requireNonNull(cipher, "null cipher");
       requireNonNull(keySource, "null keySource");
@@ -195,7 +234,7 @@ public record Manifest(
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param startedAt when the backup started
      */
@@ -205,7 +244,7 @@ public record Manifest(
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param finishedAt when every artifact was stored
      */
@@ -215,7 +254,7 @@ public record Manifest(
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param version the avnology-backup version that wrote the set
      */
@@ -225,7 +264,7 @@ public record Manifest(
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param targets targets to add, in backup order
      */
@@ -235,7 +274,7 @@ public record Manifest(
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param encryption how the artifacts are encrypted
      */

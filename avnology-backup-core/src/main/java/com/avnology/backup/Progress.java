@@ -39,8 +39,8 @@ public record Progress(
   }
 
   /**
-   * Returns the estimated fraction done, 0 to 1, from bytes when their total is known, else rows,
-   * else entries; empty when no total is known.
+   * {@return the estimated fraction done, 0 to 1, from bytes when their total is known, else rows,
+   * else entries; empty when no total is known}
    */
   public java.util.OptionalDouble fractionDone() {
     if (totalBytes > 0) {

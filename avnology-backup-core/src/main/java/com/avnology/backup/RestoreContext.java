@@ -4,10 +4,10 @@ import java.io.InputStream;
 
 /** What a {@link BackupTarget} reads its artifacts from during a restore. Thread-safe. */
 public interface RestoreContext {
-  /** Returns the id of the set being restored. */
+  /** {@return the id of the set being restored} */
   String setId();
 
-  /** Returns the manifest entry of the target being restored. */
+  /** {@return the manifest entry of the target being restored} */
   Manifest.Target manifest();
 
   /**

@@ -11,7 +11,12 @@ import java.util.List;
  * @param steps in the order they would run
  */
 public record RestoreDescription(String setId, List<Step> steps) {
-  /** Copies the steps. */
+  /**
+   * Copies the steps.
+   *
+   * @param setId the set the plan restores
+   * @param steps in the order they would run
+   */
   public RestoreDescription {
     requireNonNull(setId, "null setId");
     steps = List.copyOf(steps);
@@ -27,7 +32,15 @@ public record RestoreDescription(String setId, List<Step> steps) {
    * @param destination where it goes and what it would drop or overwrite there
    */
   public record Step(String target, String source, int artifacts, long bytes, String destination) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param target the target, as {@code kind/name}
+     * @param source where its data comes from
+     * @param artifacts how many stored artifacts it reads
+     * @param bytes their stored size
+     * @param destination where it goes and what it would drop or overwrite there
+     */
     public Step {
       requireNonNull(target, "null target");
       requireNonNull(source, "null source");

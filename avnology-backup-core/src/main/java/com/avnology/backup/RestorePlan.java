@@ -17,7 +17,7 @@ package com.avnology.backup;
  */
 public interface RestorePlan {
   /**
-   * Returns a builder of a plan restoring the latest set there, unless told otherwise.
+   * {@return a builder of a plan restoring the latest set there, unless told otherwise}
    *
    * @param sink where the set lives
    */

@@ -84,8 +84,8 @@ public final class SetRestorePlan implements RestorePlan {
   }
 
   /**
-   * Returns a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
-   * returns the same.
+   * {@return a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
+   * returns the same}
    *
    * @param sink where the set lives
    */
@@ -495,7 +495,7 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param encryption the key of an encrypted set: the manifest is authenticated and the
      *     artifacts decrypted with it; {@code null} (the default) reads unencrypted sets only
@@ -505,7 +505,7 @@ public final class SetRestorePlan implements RestorePlan {
       return this;
     }
 
-    /** Returns this builder, restoring the newest set published when the plan executes. */
+    /** {@return this builder, restoring the newest set published when the plan executes} */
     public Builder latest() {
       this.setId = null;
       return this;
@@ -551,7 +551,7 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param listener told of progress; must be thread-safe
      */
@@ -561,7 +561,7 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time source for durations
      */

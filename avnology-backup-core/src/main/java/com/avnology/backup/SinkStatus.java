@@ -27,7 +27,16 @@ public record SinkStatus(
     Optional<String> walFirst,
     Optional<String> walLast) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param sink the sink, as its {@code toString()} (no secret)
+   * @param targets one line per target, sorted by kind and name
+   * @param damaged ids of published sets whose manifest cannot be read
+   * @param walFiles how many WAL files the sink archives (0 if it archives none or cannot)
+   * @param walFirst the first archived WAL file, if any
+   * @param walLast the last archived WAL file, if any
+   */
   public SinkStatus {
     requireNonNull(sink, "null sink");
     targets = List.copyOf(targets);

@@ -69,7 +69,7 @@ public final class VolumeTarget implements BackupTarget {
     return name;
   }
 
-  /** Returns the directory. */
+  /** {@return the directory} */
   public Path directory() {
     return directory;
   }
@@ -214,7 +214,7 @@ public final class VolumeTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param overwrite whether a restore may write into a non-empty directory, replacing files the
      *     set holds and keeping the others; false by default
@@ -224,7 +224,7 @@ public final class VolumeTarget implements BackupTarget {
       return this;
     }
 
-    /** Returns the target. */
+    /** {@return the target} */
     public VolumeTarget build() {
       return new VolumeTarget(this);
     }

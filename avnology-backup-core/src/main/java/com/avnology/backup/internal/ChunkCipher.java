@@ -49,7 +49,7 @@ public final class ChunkCipher {
   private ChunkCipher() {}
 
   /**
-   * Returns a new header with a random nonce prefix.
+   * {@return a new header with a random nonce prefix}
    *
    * @param flags {@link #ARTIFACT_KEY}, or {@link #SET_KEY} to write the old scheme (tests)
    */

@@ -28,7 +28,7 @@ public final class FileObjects {
   private FileObjects() {}
 
   /**
-   * Returns whether it was stored; false if the key existed.
+   * {@return whether it was stored; false if the key existed}
    *
    * @param root the sink's root
    * @param key the object's key
@@ -67,7 +67,7 @@ public final class FileObjects {
   }
 
   /**
-   * Returns its bytes, or empty if absent.
+   * {@return its bytes, or empty if absent}
    *
    * @param root the sink's root
    * @param key an object's key
@@ -84,7 +84,7 @@ public final class FileObjects {
   }
 
   /**
-   * Returns keys starting so, sorted.
+   * {@return keys starting so, sorted}
    *
    * @param root the sink's root
    * @param prefix the start of the keys wanted

@@ -8,7 +8,7 @@ public final class IntegrityProblems {
   private IntegrityProblems() {}
 
   /**
-   * Returns what differs, or {@code ""} if nothing does.
+   * {@return what differs, or {@code ""} if nothing does}
    *
    * @param artifact what the manifest recorded
    * @param size the size found
@@ -33,7 +33,7 @@ public final class IntegrityProblems {
   }
 
   /**
-   * Returns an exception naming the artifact and the way out.
+   * {@return an exception naming the artifact and the way out}
    *
    * @param artifact the failing artifact
    * @param problem what is wrong with it

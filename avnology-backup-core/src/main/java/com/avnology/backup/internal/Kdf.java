@@ -15,7 +15,7 @@ public final class Kdf {
   private Kdf() {}
 
   /**
-   * Returns a 32-byte key.
+   * {@return a 32-byte key}
    *
    * @param passphrase the passphrase
    * @param salt the salt
@@ -48,7 +48,7 @@ public final class Kdf {
   }
 
   /**
-   * Returns a MAC initialised with it.
+   * {@return a MAC initialised with it}
    *
    * @param key an HMAC-SHA256 key
    */

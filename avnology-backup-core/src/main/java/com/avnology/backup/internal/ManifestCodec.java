@@ -61,7 +61,7 @@ public final class ManifestCodec {
   private ManifestCodec() {}
 
   /**
-   * Returns its JSON bytes (UTF-8).
+   * {@return its JSON bytes (UTF-8)}
    *
    * @param manifest the manifest of an unencrypted set
    */
@@ -70,7 +70,7 @@ public final class ManifestCodec {
   }
 
   /**
-   * Returns its JSON bytes (UTF-8).
+   * {@return its JSON bytes (UTF-8)}
    *
    * @param manifest the manifest
    * @param keys the set's keys if it is encrypted, for the HMAC; else {@code null}
@@ -368,7 +368,7 @@ public final class ManifestCodec {
   }
 
   /**
-   * Returns its compact UTF-8 serialisation with object fields sorted by name.
+   * {@return its compact UTF-8 serialisation with object fields sorted by name}
    *
    * @param tree a JSON tree
    */

@@ -20,7 +20,7 @@ public final class Names {
   private Names() {}
 
   /**
-   * Returns a new set id, such as {@code 20261124T060000.000Z-7f3a9c}; ids sort by time.
+   * {@return a new set id, such as {@code 20261124T060000.000Z-7f3a9c}; ids sort by time}
    *
    * @param now the backup's start
    */
@@ -31,7 +31,7 @@ public final class Names {
   }
 
   /**
-   * Returns when its backup started (the id's timestamp), if it is a set id.
+   * {@return when its backup started (the id's timestamp), if it is a set id}
    *
    * @param setId a set id
    */

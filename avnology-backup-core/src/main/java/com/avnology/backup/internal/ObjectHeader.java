@@ -62,7 +62,7 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
     return new ObjectHeader(derived, iterations, salt, wrapped);
   }
 
-  /** Returns whether {@code first4} are {@link #MAGIC}. */
+  /** {@return whether {@code first4} are {@link #MAGIC}} */
   public static boolean isMagic(byte[] first4) {
     return Arrays.equals(first4, MAGIC);
   }

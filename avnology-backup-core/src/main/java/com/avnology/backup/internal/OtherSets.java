@@ -29,7 +29,7 @@ public interface OtherSets {
         }
       };
 
-  /** Returns manifests of the good published sets, newest first. */
+  /** {@return manifests of the good published sets, newest first} */
   List<Manifest> list();
 
   /**

@@ -99,12 +99,12 @@ public final class ProgressTracker {
     rows.addAndGet(count);
   }
 
-  /** Returns bytes so far. */
+  /** {@return bytes so far} */
   public long bytes() {
     return bytes.get();
   }
 
-  /** Returns entries so far. */
+  /** {@return entries so far} */
   public long entries() {
     return entries.get();
   }

@@ -101,16 +101,16 @@ public final class SetKeys {
   }
 
   /**
-   * Returns the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
-   * keys (header flags 0x00); new artifacts use {@link #artifact(String)}.
+   * {@return the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
+   * keys (header flags 0x00); new artifacts use {@link #artifact(String)}}
    */
   public SecretKey content() {
     return content;
   }
 
   /**
-   * Returns its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
-   * "avnology-backup v2 artifact key " + path}.
+   * {@return its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
+   * "avnology-backup v2 artifact key " + path}}
    *
    * @param path an artifact's path in the set
    */
@@ -124,7 +124,7 @@ public final class SetKeys {
   }
 
   /**
-   * Returns their HMAC-SHA256.
+   * {@return their HMAC-SHA256}
    *
    * @param canonical a manifest's canonical bytes
    */
@@ -133,7 +133,7 @@ public final class SetKeys {
   }
 
   /**
-   * Returns true if it matches, compared in constant time.
+   * {@return true if it matches, compared in constant time}
    *
    * @param canonical a manifest's canonical bytes
    * @param mac the MAC stored with it

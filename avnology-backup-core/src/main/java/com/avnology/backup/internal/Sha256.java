@@ -8,7 +8,7 @@ import java.util.HexFormat;
 public final class Sha256 {
   private Sha256() {}
 
-  /** Returns a new SHA-256 digest. */
+  /** {@return a new SHA-256 digest} */
   public static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -18,7 +18,7 @@ public final class Sha256 {
   }
 
   /**
-   * Returns its value in lowercase hex; the digest is reset.
+   * {@return its value in lowercase hex; the digest is reset}
    *
    * @param digest a digest
    */

@@ -34,7 +34,7 @@ final class KeepDecider {
   }
 
   /**
-   * Returns set id to the reasons it stays; sets absent go.
+   * {@return set id to the reasons it stays; sets absent go}
    *
    * @param entries the sink's published sets
    */

@@ -59,7 +59,7 @@ public final class Pruner {
   }
 
   /**
-   * Returns a builder.
+   * {@return a builder}
    *
    * @param sink the sink to prune
    * @param policy what to keep
@@ -229,7 +229,7 @@ public final class Pruner {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time the policy counts days from, and whose zone tells days, weeks and
      *     months apart; the system UTC clock by default
@@ -239,7 +239,7 @@ public final class Pruner {
       return this;
     }
 
-    /** Returns the pruner. */
+    /** {@return the pruner} */
     public Pruner build() {
       return new Pruner(this);
     }

@@ -53,32 +53,32 @@ public final class RetentionPolicy {
     return builder().last(count).build();
   }
 
-  /** Returns a builder with no rule yet. */
+  /** {@return a builder with no rule yet} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the days rule, if set. */
+  /** {@return the days rule, if set} */
   public OptionalInt keepDays() {
     return opt(days);
   }
 
-  /** Returns the last-N rule, if set. */
+  /** {@return the last-N rule, if set} */
   public OptionalInt keepLast() {
     return opt(last);
   }
 
-  /** Returns how many days keep their newest set, if set. */
+  /** {@return how many days keep their newest set, if set} */
   public OptionalInt keepDaily() {
     return opt(daily);
   }
 
-  /** Returns how many ISO weeks keep their newest set, if set. */
+  /** {@return how many ISO weeks keep their newest set, if set} */
   public OptionalInt keepWeekly() {
     return opt(weekly);
   }
 
-  /** Returns how many months keep their newest set, if set. */
+  /** {@return how many months keep their newest set, if set} */
   public OptionalInt keepMonthly() {
     return opt(monthly);
   }

@@ -25,7 +25,7 @@ final class RetentionRules {
   record Member(String setId, Instant startedAt) {}
 
   /**
-   * Returns set id to the reasons the policy keeps it; sets absent are not kept by the policy.
+   * {@return set id to the reasons the policy keeps it; sets absent are not kept by the policy}
    *
    * @param label the target, {@code kind/name}, for the reasons
    * @param members its sets, newest first

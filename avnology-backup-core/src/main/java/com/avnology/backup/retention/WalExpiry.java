@@ -25,7 +25,7 @@ final class WalExpiry {
   private WalExpiry() {}
 
   /**
-   * Returns whether it is a segment name.
+   * {@return whether it is a segment name}
    *
    * @param firstKept the first segment of the oldest kept base backup, such as {@code
    *     000000010000000000000003}
@@ -35,7 +35,7 @@ final class WalExpiry {
   }
 
   /**
-   * Returns the keys to delete, sorted.
+   * {@return the keys to delete, sorted}
    *
    * @param keys the keys of the archive, as {@code wal/<timeline>/<name>.zst}
    * @param firstKept the first segment the oldest kept base backup needs
@@ -57,7 +57,7 @@ final class WalExpiry {
     return expired;
   }
 
-  /** Returns the WAL file's name in a key, without directory and {@code .zst}. */
+  /** {@return the WAL file's name in a key, without directory and {@code .zst}} */
   static String name(String key) {
     String file = key.substring(key.lastIndexOf('/') + 1);
     return file.endsWith(".zst") ? file.substring(0, file.length() - 4) : file;

@@ -54,7 +54,7 @@ public final class JdbcRunCoordinator implements RunCoordinator {
   }
 
   /**
-   * Returns a coordinator using the table {@code avnology_backup_runs}.
+   * {@return a coordinator using the table {@code avnology_backup_runs}}
    *
    * @param dataSource connects to the service's PostgreSQL database
    */
@@ -81,7 +81,7 @@ public final class JdbcRunCoordinator implements RunCoordinator {
     return new JdbcRunCoordinator(requireNonNull(dataSource, "null dataSource"), table);
   }
 
-  /** Returns this replica's name in the table's {@code owner} column (process id and a random). */
+  /** {@return this replica's name in the table's {@code owner} column (process id and a random)} */
   public String owner() {
     return owner;
   }
@@ -185,7 +185,7 @@ public final class JdbcRunCoordinator implements RunCoordinator {
     }
   }
 
-  /** Returns a 64-bit advisory lock key for the name. */
+  /** {@return a 64-bit advisory lock key for the name} */
   static long key(String name) {
     try {
       byte[] h =

@@ -81,22 +81,22 @@ public final class Job {
     return b;
   }
 
-  /** Returns whether this job is a {@linkplain #check check}. */
+  /** {@return whether this job is a {@linkplain #check check}} */
   public boolean isCheck() {
     return check;
   }
 
-  /** Returns the job's name. */
+  /** {@return the job's name} */
   public String name() {
     return name;
   }
 
-  /** Returns when it runs. */
+  /** {@return when it runs} */
   public Schedule schedule() {
     return schedule;
   }
 
-  /** Returns the retention applied after each successful backup, if any. */
+  /** {@return the retention applied after each successful backup, if any} */
   public Optional<RetentionPolicy> retention() {
     return Optional.ofNullable(retention);
   }
@@ -148,7 +148,7 @@ public final class Job {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param policy applied to the backup's sink after each successful backup
      */

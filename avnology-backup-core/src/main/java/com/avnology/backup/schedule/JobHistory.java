@@ -59,7 +59,17 @@ public record JobHistory(
   /** How many records per job the scheduler keeps in the sink. */
   public static final int KEEP = 50;
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param job the job's name
+   * @param schedule its schedule, as text, as of its last run
+   * @param nextDue the next due time its last run's scheduler computed
+   * @param lastRun its newest run
+   * @param lastSuccess its newest successful run, if any is still recorded
+   * @param failures failed runs in a row, newest first, among the recorded ones
+   * @param runs how many runs are recorded
+   */
   public JobHistory {
     requireNonNull(job, "null job");
     requireNonNull(schedule, "null schedule");

@@ -24,7 +24,7 @@ public interface RunCoordinator {
   Optional<Claim> claim(String job, Instant due);
 
   /**
-   * Returns the latest due time any replica claimed for it, if the coordinator knows.
+   * {@return the latest due time any replica claimed for it, if the coordinator knows}
    *
    * @param job a job's name
    */
@@ -44,7 +44,7 @@ public interface RunCoordinator {
     void close();
   }
 
-  /** Returns a coordinator for the jobs of this process only (no replicas). */
+  /** {@return a coordinator for the jobs of this process only (no replicas)} */
   static RunCoordinator local() {
     Set<String> claimed = ConcurrentHashMap.newKeySet();
     java.util.Map<String, Instant> last = new ConcurrentHashMap<>();

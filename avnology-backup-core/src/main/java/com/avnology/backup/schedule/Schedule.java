@@ -52,7 +52,7 @@ public final class Schedule {
   }
 
   /**
-   * Returns a schedule due once a day at that time.
+   * {@return a schedule due once a day at that time}
    *
    * @param time the time of day, in the scheduler clock's zone, to the minute
    */
@@ -62,7 +62,7 @@ public final class Schedule {
   }
 
   /**
-   * Returns a schedule due once a week then.
+   * {@return a schedule due once a week then}
    *
    * @param day the day of the week
    * @param time the time of day, in the scheduler clock's zone, to the minute
@@ -103,7 +103,7 @@ public final class Schedule {
   }
 
   /**
-   * Returns the latest due time at or before {@code time}.
+   * {@return the latest due time at or before {@code time}}
    *
    * @param time a moment
    * @param zone the zone cron expressions are read in
@@ -126,7 +126,7 @@ public final class Schedule {
   }
 
   /**
-   * Returns the first due time after {@code time}.
+   * {@return the first due time after {@code time}}
    *
    * @param time a moment
    * @param zone the zone cron expressions are read in
@@ -142,8 +142,8 @@ public final class Schedule {
   }
 
   /**
-   * Returns the time between the due time before {@code at} and the one after (for health: a job is
-   * late when it has not succeeded within twice this).
+   * {@return the time between the due time before {@code at} and the one after (for health: a job
+   * is late when it has not succeeded within twice this)}
    *
    * @param zone the zone cron expressions are read in
    * @param at a moment

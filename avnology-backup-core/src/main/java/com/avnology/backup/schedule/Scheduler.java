@@ -71,7 +71,7 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Returns a builder with no job yet. */
+  /** {@return a builder with no job yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -256,7 +256,7 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Returns each job's last run, last success, next due time and health, in job order. */
+  /** {@return each job's last run, last success, next due time and health, in job order} */
   public synchronized List<JobStatus> status() {
     Instant now = clock.instant();
     List<JobStatus> status = new ArrayList<>();
@@ -361,7 +361,7 @@ public final class Scheduler implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param sink where each run is recorded (under {@code jobs/<job>/}, the newest {@value
      *     JobHistory#KEEP} per job), for {@link JobHistory#read(BackupSink)} and {@code status
@@ -373,7 +373,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param job a job to run
      */
@@ -383,7 +383,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time source deciding what is due, and the zone of daily, weekly and cron
      *     schedules; the system UTC clock by default
@@ -394,7 +394,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param coordinator who decides which replica runs a due run; {@link RunCoordinator#local()}
      *     (this process only) by default
@@ -405,7 +405,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param policy what to do at start about a due time that passed while down; {@link
      *     MissedRuns#SKIP} by default

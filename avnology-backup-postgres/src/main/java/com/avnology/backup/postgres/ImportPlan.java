@@ -121,7 +121,7 @@ public final class ImportPlan implements RestorePlan {
   }
 
   /**
-   * Returns a builder of the import.
+   * {@return a builder of the import}
    *
    * @param file a pg_dump archive (file or directory) or plain SQL script, compressed or not
    */
@@ -505,7 +505,7 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * Returns this.
+     * {@return this}
      *
      * @param target the database to import into, with its options ({@code clean()}, {@code
      *     noOwner()}, {@code noPrivileges()}, {@code jobs}, restore mode)
@@ -516,7 +516,7 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * Returns this.
+     * {@return this}
      *
      * @param locations Flyway locations of the migrations to run after the import, to the latest
      *     version ({@code classpath:db/migration}, {@code filesystem:/app/migrations})
@@ -529,7 +529,7 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * Returns this.
+     * {@return this}
      *
      * @param version for a source without Flyway's history table (a schema made elsewhere): the
      *     version its schema is at, recorded as applied before the later migrations run (see {@link
@@ -541,7 +541,7 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * Returns this.
+     * {@return this}
      *
      * @param attempts how many times a download is tried in all, resuming where it broke off
      *     (default 5)
@@ -557,7 +557,7 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * Returns this.
+     * {@return this}
      *
      * @param directory where downloads and decompressed copies are kept while the import runs
      *     (default {@code java.io.tmpdir}); they are deleted at its end

@@ -41,7 +41,7 @@ final class JdbcUrls {
   }
 
   /**
-   * Returns a new data source for them.
+   * {@return a new data source for them}
    *
    * @param url a PostgreSQL JDBC URL
    * @param password a password, or {@code null} for the URL's own
@@ -55,7 +55,7 @@ final class JdbcUrls {
   }
 
   /**
-   * Returns it with any password parameter or user-info password replaced by ***.
+   * {@return it with any password parameter or user-info password replaced by ***}
    *
    * @param url a JDBC URL
    */

@@ -43,7 +43,7 @@ public class MigrationChangedException extends IntegrityException {
     this.changes = List.copyOf(changes);
   }
 
-  /** Returns the offending migrations, in version order. */
+  /** {@return the offending migrations, in version order} */
   public List<Change> changes() {
     return changes;
   }

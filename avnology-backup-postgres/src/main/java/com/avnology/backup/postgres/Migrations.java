@@ -114,7 +114,7 @@ public final class Migrations {
   }
 
   /**
-   * Returns migrations from {@value #DEFAULT_LOCATION} into the connection's default schema.
+   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema}
    *
    * @param dataSource connections to the database; never closed by this library
    */
@@ -179,7 +179,7 @@ public final class Migrations {
   }
 
   /**
-   * Returns a copy managing these schemas.
+   * {@return a copy managing these schemas}
    *
    * @param schemas schemas Flyway manages; created if missing, the first holds the history table
    *     and is the migrations' default schema. None: the connection's current schema
@@ -201,7 +201,7 @@ public final class Migrations {
   }
 
   /**
-   * Returns a copy using that table.
+   * {@return a copy using that table}
    *
    * @param table the schema history table's name; {@value #DEFAULT_TABLE} by default
    */
@@ -223,7 +223,7 @@ public final class Migrations {
   }
 
   /**
-   * Returns a copy stopping at that version.
+   * {@return a copy stopping at that version}
    *
    * @param version migrate up to and including this version, such as {@code 42}; {@code latest}
    *     (the default) for all
@@ -264,7 +264,7 @@ public final class Migrations {
   }
 
   /**
-   * Returns a copy using it.
+   * {@return a copy using it}
    *
    * @param loader class loader for {@code classpath:} locations; this library's by default
    */
@@ -282,7 +282,7 @@ public final class Migrations {
   }
 
   /**
-   * Returns a copy waiting that long.
+   * {@return a copy waiting that long}
    *
    * @param timeout how long to wait for another instance's migrate or rollback to finish; {@link
    *     #DEFAULT_LOCK_TIMEOUT} by default

@@ -96,7 +96,7 @@ public final class PgDumpArchive {
             + " tar); a plain SQL dump is restored with psql");
   }
 
-  /** Returns the format. */
+  /** {@return the format} */
   public Format format() {
     return format;
   }

@@ -38,65 +38,65 @@ public final class PostgresOptions {
     this.restoreMode = restoreMode;
   }
 
-  /** Returns the defaults: everything, owners and grants kept, no clean, restored in place. */
+  /** {@return the defaults: everything, owners and grants kept, no clean, restored in place} */
   public static PostgresOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Returns a builder starting from the {@link #defaults()}. */
+  /** {@return a builder starting from the {@link #defaults()}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns schemas to include; empty means every non-system schema. */
+  /** {@return schemas to include; empty means every non-system schema} */
   public List<String> schemas() {
     return schemas;
   }
 
-  /** Returns schemas to leave out. */
+  /** {@return schemas to leave out} */
   public List<String> excludeSchemas() {
     return excludeSchemas;
   }
 
-  /** Returns tables to include as {@code schema.table}; empty means all. */
+  /** {@return tables to include as {@code schema.table}; empty means all} */
   public List<String> tables() {
     return tables;
   }
 
-  /** Returns tables to leave out. */
+  /** {@return tables to leave out} */
   public List<String> excludeTables() {
     return excludeTables;
   }
 
-  /** Returns whether owners are neither recorded nor restored. */
+  /** {@return whether owners are neither recorded nor restored} */
   public boolean noOwner() {
     return noOwner;
   }
 
-  /** Returns whether grants are neither recorded nor restored. */
+  /** {@return whether grants are neither recorded nor restored} */
   public boolean noPrivileges() {
     return noPrivileges;
   }
 
   /**
-   * Returns whether a restore drops the archive's objects first and accepts a non-empty database.
+   * {@return whether a restore drops the archive's objects first and accepts a non-empty database}
    */
   public boolean clean() {
     return clean;
   }
 
-  /** Returns whether a backup leaves the database's large objects out. */
+  /** {@return whether a backup leaves the database's large objects out} */
   public boolean noLargeObjects() {
     return noLargeObjects;
   }
 
-  /** Returns how a restore protects what was in the database before it. */
+  /** {@return how a restore protects what was in the database before it} */
   public RestoreMode restoreMode() {
     return restoreMode;
   }
 
   /**
-   * Returns a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE}).
+   * {@return a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE})}
    *
    * @param mode another restore mode
    */
@@ -186,7 +186,7 @@ public final class PostgresOptions {
     private Builder() {}
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param schemas schemas to include; none means every non-system schema
      */
@@ -196,7 +196,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param schemas schemas to leave out
      */
@@ -206,7 +206,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param tables tables to include as {@code schema.table}; none means all
      */
@@ -216,7 +216,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param tables tables to leave out
      */
@@ -226,7 +226,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param noOwner neither record nor restore owners
      */
@@ -236,7 +236,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param noPrivileges neither record nor restore grants
      */
@@ -246,7 +246,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clean on restore, drop the archive's objects first and accept a non-empty database
      */
@@ -256,7 +256,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param noLargeObjects back up without the database's large objects
      */
@@ -266,7 +266,7 @@ public final class PostgresOptions {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param mode how a restore protects what was in the database before it; by default {@link
      *     RestoreMode#SINGLE_TRANSACTION} with {@link #clean(boolean)}, else {@link

@@ -69,7 +69,7 @@ public final class PostgresTarget implements BackupTarget {
   }
 
   /**
-   * Returns a builder.
+   * {@return a builder}
    *
    * @param dataSource connections to the database; never closed by this library
    */
@@ -103,12 +103,12 @@ public final class PostgresTarget implements BackupTarget {
     return dataSource;
   }
 
-  /** Returns worker connections used by backup and restore. */
+  /** {@return worker connections used by backup and restore} */
   public int jobs() {
     return jobs;
   }
 
-  /** Returns the selection and ownership options. */
+  /** {@return the selection and ownership options} */
   public PostgresOptions options() {
     return options;
   }
@@ -242,7 +242,7 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param names schemas to include (all non-system schemas when none is given)
      */
@@ -252,7 +252,7 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param names schemas to leave out
      */
@@ -262,7 +262,7 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param names tables to include, as {@code schema.table}
      */
@@ -272,7 +272,7 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param names tables to leave out, as {@code schema.table}
      */
@@ -281,13 +281,13 @@ public final class PostgresTarget implements BackupTarget {
       return this;
     }
 
-    /** Returns this builder, neither recording nor restoring object owners. */
+    /** {@return this builder, neither recording nor restoring object owners} */
     public Builder noOwner() {
       this.noOwner = true;
       return this;
     }
 
-    /** Returns this builder, neither recording nor restoring grants. */
+    /** {@return this builder, neither recording nor restoring grants} */
     public Builder noPrivileges() {
       this.noPrivileges = true;
       return this;
@@ -307,9 +307,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder; a restore replaces whatever of the archive's objects exist, and accepts
-     * a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION}) unless
-     * {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}.
+     * {@return this builder; a restore replaces whatever of the archive's objects exist, and
+     * accepts a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION})
+     * unless {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}}
      */
     public Builder clean() {
       this.clean = true;
@@ -317,7 +317,7 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param mode how a restore protects what the database held before it; by default {@link
      *     RestoreMode#IN_PLACE}, or {@link RestoreMode#SINGLE_TRANSACTION} with {@link #clean()}

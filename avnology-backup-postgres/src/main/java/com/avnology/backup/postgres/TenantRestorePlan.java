@@ -79,7 +79,7 @@ public final class TenantRestorePlan implements RestorePlan {
   }
 
   /**
-   * Returns a builder.
+   * {@return a builder}
    *
    * @param sink where the set lives; the latest set unless {@link Builder#set(String)} says
    * @param live the live database; its {@linkplain PostgresTarget#name() name} picks the database
@@ -90,7 +90,7 @@ public final class TenantRestorePlan implements RestorePlan {
   }
 
   /**
-   * Returns a builder.
+   * {@return a builder}
    *
    * @param archive a pg_dump archive (custom, directory or tar)
    * @param live the live database
@@ -312,14 +312,14 @@ public final class TenantRestorePlan implements RestorePlan {
       return this;
     }
 
-    /** Returns this builder, reading the newest set when the plan runs. */
+    /** {@return this builder, reading the newest set when the plan runs} */
     public Builder latest() {
       this.setId = null;
       return this;
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param encryption the key of an encrypted set
      */
@@ -364,7 +364,7 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param policy what to do with rows in both the backup and the live database; {@link
      *     ConflictPolicy#SKIP} by default

@@ -16,7 +16,14 @@ import java.util.List;
  */
 public record TenantRestoreReport(
     String source, ConflictPolicy policy, List<Table> tables, Duration duration) {
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param source the set or archive the rows come from
+   * @param policy the conflict policy applied
+   * @param tables per table, in foreign-key order (parents first)
+   * @param duration the wall time spent
+   */
   public TenantRestoreReport {
     requireNonNull(source, "null source");
     requireNonNull(policy, "null policy");
@@ -34,34 +41,43 @@ public record TenantRestoreReport(
    * @param conflicts rows in both, identical or not (what {@link ConflictPolicy#FAIL} refuses)
    */
   public record Table(String table, long insert, long update, long skip, long conflicts) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param table the table, schema-qualified
+     * @param insert rows of the backup that the live database lacks: inserted
+     * @param update rows in both that differ and are overwritten ({@link ConflictPolicy#OVERWRITE})
+     * @param skip rows in both that are left as they are (identical, or {@link
+     *     ConflictPolicy#SKIP})
+     * @param conflicts rows in both, identical or not (what {@link ConflictPolicy#FAIL} refuses)
+     */
     public Table {
       requireNonNull(table, "null table");
     }
   }
 
-  /** Returns rows inserted (or to insert) in all tables. */
+  /** {@return rows inserted (or to insert) in all tables} */
   public long inserted() {
     return tables.stream().mapToLong(Table::insert).sum();
   }
 
-  /** Returns rows updated (or to update) in all tables. */
+  /** {@return rows updated (or to update) in all tables} */
   public long updated() {
     return tables.stream().mapToLong(Table::update).sum();
   }
 
-  /** Returns rows skipped (or to skip) in all tables. */
+  /** {@return rows skipped (or to skip) in all tables} */
   public long skipped() {
     return tables.stream().mapToLong(Table::skip).sum();
   }
 
-  /** Returns rows present in both the backup and the live database, in all tables. */
+  /** {@return rows present in both the backup and the live database, in all tables} */
   public long conflicts() {
     return tables.stream().mapToLong(Table::conflicts).sum();
   }
 
   /**
-   * Returns its counts, or zeros if the tenant has no rows there.
+   * {@return its counts, or zeros if the tenant has no rows there}
    *
    * @param table a table, schema-qualified as in {@link Table#table()}
    */

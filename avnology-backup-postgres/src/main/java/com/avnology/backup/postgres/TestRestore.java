@@ -61,7 +61,7 @@ public final class TestRestore {
   }
 
   /**
-   * Returns a test restore of the newest set there.
+   * {@return a test restore of the newest set there}
    *
    * @param sink where the sets are
    */
@@ -70,7 +70,7 @@ public final class TestRestore {
   }
 
   /**
-   * Returns a copy that restores that set.
+   * {@return a copy that restores that set}
    *
    * @param setId the set to try instead of the newest
    */
@@ -80,7 +80,7 @@ public final class TestRestore {
   }
 
   /**
-   * Returns a copy that reads with it.
+   * {@return a copy that reads with it}
    *
    * @param encryption the key of an encrypted set
    */
@@ -90,7 +90,7 @@ public final class TestRestore {
   }
 
   /**
-   * Returns a copy that uses that server.
+   * {@return a copy that uses that server}
    *
    * @param dataSource any database of the server to create the scratch databases on (a PgJDBC data
    *     source; its role needs CREATEDB); never the production server's live database itself, which
@@ -102,7 +102,7 @@ public final class TestRestore {
   }
 
   /**
-   * Returns a copy that uses it.
+   * {@return a copy that uses it}
    *
    * @param directory where volumes are restored to (under a new directory, deleted afterwards);
    *     default {@code java.io.tmpdir}

@@ -244,7 +244,7 @@ public final class BucketMirror {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param overwrite whether destination objects that differ are replaced; off by default, when
      *     they are kept and reported in {@link MirrorResult#kept()}
@@ -255,7 +255,7 @@ public final class BucketMirror {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param remove whether destination objects missing from the source are deleted; off by default
      */
@@ -265,7 +265,7 @@ public final class BucketMirror {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param force whether removal may exceed {@link #maxRemoveShare(double)}; off by default
      */
@@ -304,7 +304,7 @@ public final class BucketMirror {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param policy how a call or copy that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default

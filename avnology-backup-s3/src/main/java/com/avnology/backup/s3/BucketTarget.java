@@ -86,17 +86,17 @@ public final class BucketTarget implements BackupTarget {
     return name;
   }
 
-  /** Returns the bucket. */
+  /** {@return the bucket} */
   public String bucket() {
     return bucket;
   }
 
-  /** Returns the key prefix, empty or ending in '/'. */
+  /** {@return the key prefix, empty or ending in '/'} */
   public String prefix() {
     return prefix;
   }
 
-  /** Returns what a restore does with existing objects. */
+  /** {@return what a restore does with existing objects} */
   public OverwritePolicy overwrite() {
     return overwrite;
   }
@@ -240,7 +240,7 @@ public final class BucketTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param overwrite what a restore does with existing objects; {@link OverwritePolicy#NEVER} by
      *     default
@@ -251,7 +251,7 @@ public final class BucketTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param policy how a call that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
@@ -261,7 +261,7 @@ public final class BucketTarget implements BackupTarget {
       return this;
     }
 
-    /** Returns the target. */
+    /** {@return the target} */
     public BucketTarget build() {
       return new BucketTarget(this);
     }

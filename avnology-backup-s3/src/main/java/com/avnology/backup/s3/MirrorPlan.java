@@ -22,30 +22,30 @@ public final class MirrorPlan {
     this.refusal = refusal;
   }
 
-  /** Returns the copies, removals and kept differing objects, in key order. */
+  /** {@return the copies, removals and kept differing objects, in key order} */
   public List<MirrorAction> actions() {
     return actions;
   }
 
-  /** Returns how many objects the run would remove from the destination. */
+  /** {@return how many objects the run would remove from the destination} */
   public long removals() {
     return actions.stream().filter(a -> a.type() == MirrorAction.Type.REMOVE).count();
   }
 
-  /** Returns how many objects the destination holds now. */
+  /** {@return how many objects the destination holds now} */
   public long destinationCount() {
     return destinationCount;
   }
 
   /**
-   * Returns whether {@link BucketMirror#run()} would refuse this plan (it would remove more than
-   * the allowed share of the destination, without force), doing nothing.
+   * {@return whether {@link BucketMirror#run()} would refuse this plan (it would remove more than
+   * the allowed share of the destination, without force), doing nothing}
    */
   public boolean refused() {
     return refusal != null;
   }
 
-  /** Returns the message {@link BucketMirror#run()} would fail with, if it would refuse. */
+  /** {@return the message {@link BucketMirror#run()} would fail with, if it would refuse} */
   public Optional<String> refusal() {
     return Optional.ofNullable(refusal);
   }

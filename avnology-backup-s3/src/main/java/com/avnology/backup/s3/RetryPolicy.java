@@ -37,37 +37,39 @@ public final class RetryPolicy {
     this.jitter = b.jitter;
   }
 
-  /** Returns 5 retries, 500 ms doubled per retry up to 10 s, with jitter: the builders' default. */
+  /**
+   * {@return 5 retries, 500 ms doubled per retry up to 10 s, with jitter: the builders' default}
+   */
   public static RetryPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** Returns no retry: every failure is reported at once. */
+  /** {@return no retry: every failure is reported at once} */
   public static RetryPolicy none() {
     return NONE;
   }
 
-  /** Returns a builder starting from {@link #defaults()}. */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns how many times a failed call is tried again. */
+  /** {@return how many times a failed call is tried again} */
   public int retries() {
     return retries;
   }
 
-  /** Returns the wait before the first retry. */
+  /** {@return the wait before the first retry} */
   public Duration baseDelay() {
     return baseDelay;
   }
 
-  /** Returns the longest wait between two tries. */
+  /** {@return the longest wait between two tries} */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** Returns whether each wait is drawn between half its backoff and all of it. */
+  /** {@return whether each wait is drawn between half its backoff and all of it} */
   public boolean jitter() {
     return jitter;
   }
@@ -153,7 +155,7 @@ public final class RetryPolicy {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param jitter whether each wait is drawn between half its backoff and all of it; on by
      *     default

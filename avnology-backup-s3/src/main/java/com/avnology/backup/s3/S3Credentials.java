@@ -35,12 +35,12 @@ public final class S3Credentials {
     return new S3Credentials(accessKey, secretKey);
   }
 
-  /** Returns the access key id. */
+  /** {@return the access key id} */
   public String accessKey() {
     return accessKey;
   }
 
-  /** Returns the secret key; keep it out of logs. */
+  /** {@return the secret key; keep it out of logs} */
   public String secretKey() {
     return secretKey;
   }

@@ -117,12 +117,12 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         checkBucket(requireNonNull(bucket, "null bucket")));
   }
 
-  /** Returns the bucket. */
+  /** {@return the bucket} */
   public String bucket() {
     return bucket;
   }
 
-  /** Returns the key prefix, empty or ending in {@code /}. */
+  /** {@return the key prefix, empty or ending in {@code /}} */
   public String prefix() {
     return prefix;
   }
@@ -249,6 +249,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         .toList();
   }
 
+  /**
+   * Deletes objects under this sink's prefix; keys that do not exist are skipped.
+   *
+   * @param keys the keys, as listed by {@link #listObjects(String)}
+   */
   @Override
   public void deleteObjects(List<String> keys) {
     java.util.Objects.requireNonNull(keys, "null keys");
@@ -408,7 +413,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param credentials the access and secret key; required with an endpoint
      */
@@ -433,7 +438,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param pathStyle whether the bucket goes in the URL path ({@code http://host/bucket/key},
      *     what MinIO and most self-hosted servers want; the default) rather than the host name
@@ -474,7 +479,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param policy how a call that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
@@ -502,7 +507,7 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time source deciding what is stale; the system UTC clock by default
      */

@@ -65,7 +65,7 @@ final class CliMessages {
   private CliMessages() {}
 
   /**
-   * Returns its message on one line, in the CLI's terms.
+   * {@return its message on one line, in the CLI's terms}
    *
    * @param failure what the command threw
    */
@@ -91,7 +91,7 @@ final class CliMessages {
   }
 
   /**
-   * Returns the clause saying what the failure left behind, if the message has one.
+   * {@return the clause saying what the failure left behind, if the message has one}
    *
    * @param message a translated message
    */
@@ -100,7 +100,7 @@ final class CliMessages {
     return m.find() ? Optional.of(m.group().strip()) : Optional.empty();
   }
 
-  /** Returns a short name of the failure's kind, for {@code --json} error objects. */
+  /** {@return a short name of the failure's kind, for {@code --json} error objects} */
   static String kind(Throwable failure) {
     if (failure instanceof com.avnology.backup.IntegrityException) {
       return "integrity";

@@ -36,7 +36,7 @@ final class Demo {
   private Demo() {}
 
   /**
-   * Returns the exit code.
+   * {@return the exit code}
    *
    * @param out where the report goes
    * @param identities identities to generate

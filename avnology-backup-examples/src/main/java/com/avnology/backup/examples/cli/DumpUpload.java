@@ -43,7 +43,7 @@ final class DumpUpload {
     this.client = target.client();
   }
 
-  /** Returns whether the object exists already. */
+  /** {@return whether the object exists already} */
   boolean exists() {
     try {
       client.statObject(
@@ -61,7 +61,7 @@ final class DumpUpload {
   }
 
   /**
-   * Returns the object's size.
+   * {@return the object's size}
    *
    * @param writer writes the object's bytes; runs on the calling thread
    */
@@ -130,7 +130,7 @@ final class DumpUpload {
     return in.count;
   }
 
-  /** Returns a GET URL of the object, valid this long. */
+  /** {@return a GET URL of the object, valid this long} */
   String presign(Duration validity) {
     if (validity.compareTo(Duration.ofDays(7)) > 0 || validity.toSeconds() < 1) {
       throw new IllegalArgumentException(

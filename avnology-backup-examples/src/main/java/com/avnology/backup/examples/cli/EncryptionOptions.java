@@ -42,7 +42,7 @@ final class EncryptionOptions {
     return Optional.empty();
   }
 
-  /** Returns the WAL archive in {@code sink}, encrypted if a key was given. */
+  /** {@return the WAL archive in {@code sink}, encrypted if a key was given} */
   com.avnology.backup.postgres.physical.WalArchive walArchive(com.avnology.backup.BackupSink sink) {
     return encryption()
         .map(e -> com.avnology.backup.postgres.physical.WalArchive.of(sink, e))

@@ -26,7 +26,7 @@ final class ExitCodes {
 
   private ExitCodes() {}
 
-  /** Returns the code for a failure the command did not handle itself. */
+  /** {@return the code for a failure the command did not handle itself} */
   static int of(Throwable failure) {
     if (failure instanceof com.avnology.backup.RestoreInterruptedException i) {
       return i.destinationUnchanged() ? INTERRUPTED : FAILED;
@@ -34,7 +34,7 @@ final class ExitCodes {
     return failure instanceof IntegrityException ? INTEGRITY : FAILED;
   }
 
-  /** Returns the codes and their meaning, for help's "Exit codes:" section. */
+  /** {@return the codes and their meaning, for help's "Exit codes:" section} */
   static Map<String, String> help() {
     Map<String, String> codes = new LinkedHashMap<>();
     codes.put(String.valueOf(OK), "ok");

@@ -20,8 +20,8 @@ final class Json {
   }
 
   /**
-   * Returns the {@code --json} error object: exit code, kind, message and, when the message says
-   * so, what the failure left behind.
+   * {@return the {@code --json} error object: exit code, kind, message and, when the message says
+   * so, what the failure left behind}
    */
   static ObjectNode error(int code, String kind, String message) {
     ObjectNode error =

@@ -45,7 +45,7 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
-   * Returns whether it names a subcommand.
+   * {@return whether it names a subcommand}
    *
    * @param name a word of a command line
    */

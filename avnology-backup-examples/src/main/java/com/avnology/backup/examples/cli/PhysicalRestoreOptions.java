@@ -84,8 +84,8 @@ final class PhysicalRestoreOptions {
   }
 
   /**
-   * Returns the set to restore: the one named, or with --target-time and --set latest the newest
-   * that ended before the target, or empty for the newest.
+   * {@return the set to restore: the one named, or with --target-time and --set latest the newest
+   * that ended before the target, or empty for the newest}
    */
   Optional<String> set(CommandSpec spec, BackupSink sink, String set) {
     if (!set.equals("latest")) {

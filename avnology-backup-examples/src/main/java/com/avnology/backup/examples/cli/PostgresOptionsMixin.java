@@ -26,7 +26,7 @@ final class PostgresOptionsMixin {
     return url != null;
   }
 
-  /** Returns a data source for {@link #url}, with the password from PGPASSWORD if any. */
+  /** {@return a data source for {@link #url}, with the password from PGPASSWORD if any} */
   javax.sql.DataSource dataSource() {
     org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
     ds.setURL(url);

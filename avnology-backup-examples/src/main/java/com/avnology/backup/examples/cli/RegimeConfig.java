@@ -80,7 +80,7 @@ final class RegimeConfig {
       Optional<String> testRestore,
       Optional<WalStream> walStream) {
 
-    /** Returns the schedule as text, or "continuous" for a WAL stream. */
+    /** {@return the schedule as text, or "continuous" for a WAL stream} */
     String when() {
       return schedule == null ? "continuous" : schedule.toString();
     }

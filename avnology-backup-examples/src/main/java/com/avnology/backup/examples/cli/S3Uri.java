@@ -81,7 +81,7 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
         .build();
   }
 
-  /** Returns an asynchronous client, what the library's S3 builders take. */
+  /** {@return an asynchronous client, what the library's S3 builders take} */
   io.minio.MinioAsyncClient async() {
     String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
     String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");

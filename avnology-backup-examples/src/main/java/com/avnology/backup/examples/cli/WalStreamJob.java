@@ -36,17 +36,17 @@ final class WalStreamJob {
     return name;
   }
 
-  /** Returns whether it is streaming now. */
+  /** {@return whether it is streaming now} */
   boolean up() {
     return up;
   }
 
-  /** Returns why its last run ended, if it failed. */
+  /** {@return why its last run ended, if it failed} */
   String lastFailure() {
     return lastFailure;
   }
 
-  /** Returns complete segments stored since the sidecar started. */
+  /** {@return complete segments stored since the sidecar started} */
   long segments() {
     return segments.get();
   }

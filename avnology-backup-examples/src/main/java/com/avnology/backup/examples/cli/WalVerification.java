@@ -9,7 +9,7 @@ import java.util.Optional;
 final class WalVerification {
   private WalVerification() {}
 
-  /** Returns the report, or empty when the sink holds neither WAL nor a physical base backup. */
+  /** {@return the report, or empty when the sink holds neither WAL nor a physical base backup} */
   static Optional<WalGaps.Report> check(
       BackupCatalog catalog, BackupSink sink, EncryptionOptions encryption) {
     if (sink.listObjects("wal/").isEmpty()

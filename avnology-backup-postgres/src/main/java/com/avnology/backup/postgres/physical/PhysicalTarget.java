@@ -91,7 +91,7 @@ public final class PhysicalTarget implements BackupTarget {
   }
 
   /**
-   * Returns a builder for backing up.
+   * {@return a builder for backing up}
    *
    * @param dataSource connects to the server to back up; never closed by this target
    * @param dataDirectory that server's data directory, readable by this process
@@ -101,7 +101,7 @@ public final class PhysicalTarget implements BackupTarget {
   }
 
   /**
-   * Returns a builder for restoring.
+   * {@return a builder for restoring}
    *
    * @param dataDirectory the directory to restore into: empty or absent
    */
@@ -119,7 +119,7 @@ public final class PhysicalTarget implements BackupTarget {
     return name;
   }
 
-  /** Returns the data directory. */
+  /** {@return the data directory} */
   public Path dataDirectory() {
     return dataDirectory;
   }
@@ -295,7 +295,7 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param target where recovery stops; the end of the archived WAL by default
      */

@@ -27,13 +27,13 @@ public final class RecoveryTarget {
     this.value = value;
   }
 
-  /** Returns replay every archived WAL file, then promote. */
+  /** {@return replay every archived WAL file, then promote} */
   public static RecoveryTarget end() {
     return new RecoveryTarget(null, null);
   }
 
   /**
-   * Returns the target.
+   * {@return the target}
    *
    * @param time the moment; transactions committed after it are not replayed
    */
@@ -68,12 +68,12 @@ public final class RecoveryTarget {
     return new RecoveryTarget("recovery_target_name", name);
   }
 
-  /** Returns stop as soon as the base backup is consistent. */
+  /** {@return stop as soon as the base backup is consistent} */
   public static RecoveryTarget immediate() {
     return new RecoveryTarget("recovery_target", "immediate");
   }
 
-  /** Returns the recovery settings this target needs, in postgresql.conf terms. */
+  /** {@return the recovery settings this target needs, in postgresql.conf terms} */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     if (setting != null) {

@@ -76,7 +76,7 @@ public final class WalArchive {
   }
 
   /**
-   * Returns the archive, compressing with zstd level 3, not encrypting.
+   * {@return the archive, compressing with zstd level 3, not encrypting}
    *
    * @param sink where the WAL lives
    */
@@ -85,7 +85,7 @@ public final class WalArchive {
   }
 
   /**
-   * Returns the archive, compressing with zstd level 3, then encrypting.
+   * {@return the archive, compressing with zstd level 3, then encrypting}
    *
    * @param sink where the WAL lives
    * @param encryption how new objects are encrypted and encrypted ones are read
@@ -259,7 +259,7 @@ public final class WalArchive {
   }
 
   /**
-   * Returns whether the archive holds it (complete; partial versions do not count).
+   * {@return whether the archive holds it (complete; partial versions do not count)}
    *
    * @param name a WAL file's name
    */
@@ -339,12 +339,12 @@ public final class WalArchive {
     return ranges;
   }
 
-  /** Returns the sink. */
+  /** {@return the sink} */
   public BackupSink sink() {
     return sink;
   }
 
-  /** Returns the encryption of this archive, if any. */
+  /** {@return the encryption of this archive, if any} */
   Optional<Encryption> encryption() {
     return encryption;
   }

@@ -48,12 +48,12 @@ public final class WalGaps {
       long segments,
       List<String> missing,
       List<String> problems) {
-    /** Returns whether nothing is missing. */
+    /** {@return whether nothing is missing} */
     public boolean ok() {
       return missing.isEmpty() && problems.isEmpty();
     }
 
-    /** Returns one line for humans, naming every missing segment. */
+    /** {@return one line for humans, naming every missing segment} */
     public String summary() {
       if (first.isEmpty() || last.isEmpty()) {
         return problems.isEmpty() ? "no WAL range to check" : String.join("; ", problems);

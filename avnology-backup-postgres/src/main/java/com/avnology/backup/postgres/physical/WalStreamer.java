@@ -74,7 +74,7 @@ public final class WalStreamer {
   }
 
   /**
-   * Returns a builder.
+   * {@return a builder}
    *
    * @param jdbcUrl the server's JDBC URL (any database; the role needs the REPLICATION attribute,
    *     and {@code pg_hba.conf} must allow it a replication connection)
@@ -446,7 +446,7 @@ public final class WalStreamer {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param create create the slot (reserving WAL at once) if it does not exist; without it a
      *     missing slot is an error
@@ -457,7 +457,7 @@ public final class WalStreamer {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param synchronous store the partial segment after every batch received before reporting it
      *     flushed, so that a server naming {@link #applicationName} in {@code
@@ -485,7 +485,7 @@ public final class WalStreamer {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param properties driver properties such as {@code user} and {@code password}; copied
      */
@@ -511,7 +511,7 @@ public final class WalStreamer {
       return this;
     }
 
-    /** Returns the streamer. */
+    /** {@return the streamer} */
     public WalStreamer build() {
       return new WalStreamer(this);
     }

@@ -155,20 +155,20 @@ public final class DatabaseSnapshot implements AutoCloseable {
         });
   }
 
-  /** Returns how copies are made. */
+  /** {@return how copies are made} */
   public SeedMode mode() {
     return mode;
   }
 
   /**
-   * Returns the snapshot database (template mode), the name it had before it was exported and
-   * dropped (restore mode), or the database reset in place (reset mode).
+   * {@return the snapshot database (template mode), the name it had before it was exported and
+   * dropped (restore mode), or the database reset in place (reset mode)}
    */
   public String name() {
     return name;
   }
 
-  /** Returns databases of dead JVMs that {@link Builder#build()} dropped. */
+  /** {@return databases of dead JVMs that {@link Builder#build()} dropped} */
   public List<String> leftoversRemoved() {
     return leftoversRemoved;
   }
@@ -304,7 +304,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param user the user, when not in the URL (a Testcontainers container's {@code
      *     getUsername()})
@@ -315,7 +315,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param password the password, when not in the URL; never logged
      */
@@ -325,7 +325,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param seeds what fills the snapshot, applied in order after those given before
      */
@@ -337,7 +337,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param mode how copies are made; by default {@link SeedMode#TEMPLATE} when the user may
      *     create databases, else {@link SeedMode#RESET}
@@ -385,7 +385,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
-     * Returns this builder.
+     * {@return this builder}
      *
      * @param clock the time source for leftover ages; the system UTC clock by default
      */

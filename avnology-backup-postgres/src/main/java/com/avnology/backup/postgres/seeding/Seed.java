@@ -82,7 +82,7 @@ public final class Seed {
   }
 
   /**
-   * Returns a seed that runs them.
+   * {@return a seed that runs them}
    *
    * @param sql statements, separated by semicolons
    */
@@ -92,7 +92,7 @@ public final class Seed {
   }
 
   /**
-   * Returns a seed that copies its schema and data (this library's backup and restore).
+   * {@return a seed that copies its schema and data (this library's backup and restore)}
    *
    * @param source a database to copy, on any server; read in one consistent snapshot and never
    *     changed
@@ -117,7 +117,7 @@ public final class Seed {
   }
 
   /**
-   * Returns a seed that restores the PostgreSQL target {@code main} of the newest set.
+   * {@return a seed that restores the PostgreSQL target {@code main} of the newest set}
    *
    * @param sink where the backup sets are
    */
@@ -126,7 +126,7 @@ public final class Seed {
   }
 
   /**
-   * Returns a seed that restores that target of the set (verified as it loads).
+   * {@return a seed that restores that target of the set (verified as it loads)}
    *
    * @param sink where the backup sets are
    * @param setId the set, or null for the newest
@@ -144,7 +144,7 @@ public final class Seed {
   }
 
   /**
-   * Returns a seed that restores it.
+   * {@return a seed that restores it}
    *
    * @param file a pg_dump archive: custom ({@code -Fc}), directory or tar format, ours or pg_dump's
    */

@@ -59,8 +59,8 @@ public final class SeedingExtension
   }
 
   /**
-   * Returns an extension giving each test method a fresh copy; the snapshot is closed after the
-   * class.
+   * {@return an extension giving each test method a fresh copy; the snapshot is closed after the
+   * class}
    *
    * @param snapshot builds the snapshot when the first test class needs it (after containers the
    *     class starts in its own {@code @BeforeAll} or through Testcontainers' extension)
@@ -71,7 +71,7 @@ public final class SeedingExtension
   }
 
   /**
-   * Returns an extension giving each test method a fresh copy of it.
+   * {@return an extension giving each test method a fresh copy of it}
    *
    * @param snapshot a snapshot the caller owns and closes
    */
@@ -81,7 +81,7 @@ public final class SeedingExtension
   }
 
   /**
-   * Returns a copy of this extension that gives each test class one copy, shared by its methods.
+   * {@return a copy of this extension that gives each test class one copy, shared by its methods}
    */
   public SeedingExtension perClass() {
     return new SeedingExtension(snapshot, owns, true);

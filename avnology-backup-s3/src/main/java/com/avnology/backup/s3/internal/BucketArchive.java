@@ -118,7 +118,7 @@ public final class BucketArchive {
   }
 
   /**
-   * Returns the object it holds, apart from its bytes.
+   * {@return the object it holds, apart from its bytes}
    *
    * @param entry a tar entry this class wrote
    */
@@ -133,7 +133,7 @@ public final class BucketArchive {
   }
 
   /**
-   * Returns a view of it whose {@code close()} does nothing, for handing a tar entry to a client.
+   * {@return a view of it whose {@code close()} does nothing, for handing a tar entry to a client}
    *
    * @param in a stream
    */

@@ -14,7 +14,7 @@ public final class Digests {
   private Digests() {}
 
   /**
-   * Returns it without quotes, lower case.
+   * {@return it without quotes, lower case}
    *
    * @param etag an ETag as S3 returns it, quoted or not
    */
@@ -23,7 +23,7 @@ public final class Digests {
   }
 
   /**
-   * Returns whether it is the MD5 of the bytes (a single-part upload) rather than of the parts.
+   * {@return whether it is the MD5 of the bytes (a single-part upload) rather than of the parts}
    *
    * @param etag an ETag
    */
@@ -32,7 +32,7 @@ public final class Digests {
   }
 
   /**
-   * Returns a new digest.
+   * {@return a new digest}
    *
    * @param algorithm {@code MD5} or {@code SHA-256}
    */

@@ -44,7 +44,7 @@ public final class MirrorPlanner {
   public record Plan(List<MirrorAction> planned, long destinationCount, long identical) {}
 
   /**
-   * Returns the plan.
+   * {@return the plan}
    *
    * @param overwrite whether differing objects are copied (else kept)
    * @param remove whether objects missing from the source are deleted

@@ -30,14 +30,21 @@ public record ObjectMeta(
   /** Pax header holding the tags, URL-encoded as a query string. */
   public static final String PAX_TAGS = "AVNOLOGY.s3.tags";
 
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param key the object key, relative to the target's prefix
+   * @param contentType its content type, or empty
+   * @param userMetadata its user metadata, keys in lower case without {@code x-amz-meta-}
+   * @param tags its tags
+   */
   public ObjectMeta {
     userMetadata = Map.copyOf(userMetadata);
     tags = Map.copyOf(tags);
   }
 
   /**
-   * Returns its user metadata, keys in lower case without the {@code x-amz-meta-} prefix.
+   * {@return its user metadata, keys in lower case without the {@code x-amz-meta-} prefix}
    *
    * @param headers an object's response headers
    */
@@ -53,7 +60,7 @@ public record ObjectMeta(
   }
 
   /**
-   * Returns them as {@code k=v&k2=v2}, URL-encoded, sorted by key.
+   * {@return them as {@code k=v&k2=v2}, URL-encoded, sorted by key}
    *
    * @param map keys and values
    */
@@ -70,7 +77,7 @@ public record ObjectMeta(
   }
 
   /**
-   * Returns the map.
+   * {@return the map}
    *
    * @param text what {@link #encode(Map)} made, or null
    */

@@ -47,7 +47,7 @@ public final class Retry {
   }
 
   /**
-   * Returns a retry running it.
+   * {@return a retry running it}
    *
    * @param policy the policy
    */
@@ -55,7 +55,7 @@ public final class Retry {
     return new Retry(policy);
   }
 
-  /** Returns the policy. */
+  /** {@return the policy} */
   public RetryPolicy policy() {
     return policy;
   }
@@ -101,8 +101,8 @@ public final class Retry {
   }
 
   /**
-   * Returns the wait before the next try: the base delay doubled per retry, capped at the maximum,
-   * and with jitter between half of that and all of it.
+   * {@return the wait before the next try: the base delay doubled per retry, capped at the maximum,
+   * and with jitter between half of that and all of it}
    *
    * @param attempt the failed try, from 0
    * @param random a number in [0, 1), for the jitter
@@ -129,7 +129,7 @@ public final class Retry {
   }
 
   /**
-   * Returns the underlying failure.
+   * {@return the underlying failure}
    *
    * @param e a failure, possibly wrapped by a future
    */
@@ -146,7 +146,7 @@ public final class Retry {
   }
 
   /**
-   * Returns whether trying again may help.
+   * {@return whether trying again may help}
    *
    * @param e an unwrapped failure
    */

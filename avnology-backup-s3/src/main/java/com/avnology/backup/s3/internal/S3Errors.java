@@ -15,7 +15,7 @@ public final class S3Errors {
   private S3Errors() {}
 
   /**
-   * Returns the exception to throw.
+   * {@return the exception to throw}
    *
    * @param e the failure, possibly wrapped by a future
    * @param where the bucket and endpoint, such as {@code bucket 'b' at http://h:9000}
@@ -107,7 +107,7 @@ public final class S3Errors {
   }
 
   /**
-   * Returns whether the failure is an S3 error answer with that code.
+   * {@return whether the failure is an S3 error answer with that code}
    *
    * @param e an unwrapped failure
    * @param code an S3 error code, such as {@code NoSuchKey}
@@ -119,7 +119,7 @@ public final class S3Errors {
   }
 
   /**
-   * Returns whether the server said it does not implement the call (HTTP 501).
+   * {@return whether the server said it does not implement the call (HTTP 501)}
    *
    * @param e an unwrapped failure
    */

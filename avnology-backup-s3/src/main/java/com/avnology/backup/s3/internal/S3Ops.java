@@ -60,12 +60,12 @@ public final class S3Ops {
     this.retry = retry;
   }
 
-  /** Returns the bucket. */
+  /** {@return the bucket} */
   public String bucket() {
     return bucket;
   }
 
-  /** Returns the bucket and endpoint, for messages. */
+  /** {@return the bucket and endpoint, for messages} */
   public String where() {
     return where;
   }
@@ -92,7 +92,7 @@ public final class S3Ops {
   }
 
   /**
-   * Returns its metadata, or empty if it does not exist.
+   * {@return its metadata, or empty if it does not exist}
    *
    * @param key an object key
    */
@@ -177,7 +177,7 @@ public final class S3Ops {
   }
 
   /**
-   * Returns every object under it, directory placeholders left out.
+   * {@return every object under it, directory placeholders left out}
    *
    * @param prefix a key prefix
    */
@@ -238,7 +238,7 @@ public final class S3Ops {
   }
 
   /**
-   * Returns a presigned GET URL.
+   * {@return a presigned GET URL}
    *
    * @param key an object key
    * @param expiry how long the URL works
@@ -257,7 +257,7 @@ public final class S3Ops {
   }
 
   /**
-   * Returns its tags, or empty if the server does not implement tagging.
+   * {@return its tags, or empty if the server does not implement tagging}
    *
    * @param key an object key
    */
@@ -302,7 +302,7 @@ public final class S3Ops {
         });
   }
 
-  /** Returns a new multipart upload's id. */
+  /** {@return a new multipart upload's id} */
   public String createUpload(String key) {
     return call(
         "starting a multipart upload of " + key,
@@ -314,7 +314,7 @@ public final class S3Ops {
                 .uploadId());
   }
 
-  /** Returns the ETag of the uploaded part. */
+  /** {@return the ETag of the uploaded part} */
   public String uploadPart(String key, String uploadId, int number, byte[] data, int length) {
     return call(
         "uploading part " + number + " of " + key,
@@ -350,7 +350,7 @@ public final class S3Ops {
   }
 
   /**
-   * Returns the incomplete multipart uploads under it, or empty if the server cannot list them.
+   * {@return the incomplete multipart uploads under it, or empty if the server cannot list them}
    *
    * @param prefix a key prefix
    */

@@ -96,7 +96,7 @@ public final class StaleSets {
   }
 
   /**
-   * Returns when its backup started, if it is a set id.
+   * {@return when its backup started, if it is a set id}
    *
    * @param setId a set id
    */

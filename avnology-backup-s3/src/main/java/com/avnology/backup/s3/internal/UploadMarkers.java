@@ -19,7 +19,7 @@ public final class UploadMarkers {
   private UploadMarkers() {}
 
   /**
-   * Returns the marker's key.
+   * {@return the marker's key}
    *
    * @param setPrefix the set's key prefix, ending in '/'
    * @param uploadId a multipart upload id

@@ -46,7 +46,22 @@ public record ArchiveHeader(
 
   static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
 
-  /** Checks the fields the writer relies on. */
+  /**
+   * Checks the fields the writer relies on.
+   *
+   * @param version the archive version
+   * @param intSize bytes per integer magnitude (4)
+   * @param offSize bytes per data offset (8)
+   * @param format {@link #FORMAT_CUSTOM}, or {@link #FORMAT_TAR} for tar and directory archives
+   * @param compression how data is compressed; for archives before 1.15 derived from the level
+   *     (non-zero means gzip), as {@code ReadHead} does
+   * @param compressionLevel the level archives before 1.15 store (-1 default, 0 none, 1–9); not
+   *     stored from 1.15 on, where it reads as 0 for {@link CompressionAlgorithm#NONE}, else -1
+   * @param created when the dump started, as pg_dump's local {@code struct tm}
+   * @param databaseName the dumped database ({@code PQdb}), may be null
+   * @param serverVersion the server's version string, such as {@code 15.19}
+   * @param dumpVersion pg_dump's version string, such as {@code 15.18 (Debian 15.18-0+deb12u1)}
+   */
   public ArchiveHeader {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(compression, "compression");
@@ -188,7 +203,7 @@ public record ArchiveHeader(
   public record CreationTime(int sec, int min, int hour, int mday, int mon, int year, int isdst) {
 
     /**
-     * Returns the fields.
+     * {@return the fields}
      *
      * @param t a local date-time
      * @param dst whether daylight saving time is in effect
@@ -205,7 +220,7 @@ public record ArchiveHeader(
     }
 
     /**
-     * Returns this time now, as pg_dump's local clock showed it.
+     * {@return this time now, as pg_dump's local clock showed it}
      *
      * @param zone the zone the clock time is in
      */
@@ -215,7 +230,7 @@ public record ArchiveHeader(
       return of(t, dst);
     }
 
-    /** Returns the local date-time these fields denote. */
+    /** {@return the local date-time these fields denote} */
     public LocalDateTime toLocalDateTime() {
       return LocalDateTime.of(year + 1900, mon + 1, mday, hour, min, sec);
     }

@@ -56,7 +56,7 @@ public final class ArchiveInput {
     this.charset = Objects.requireNonNull(charset);
   }
 
-  /** Returns bytes consumed so far. */
+  /** {@return bytes consumed so far} */
   public long position() {
     return position;
   }

@@ -24,7 +24,13 @@ public record ArchiveVersion(int major, int minor, int rev) implements Comparabl
   /** pg_dump 17+ (relkind per entry). */
   public static final ArchiveVersion V1_16 = new ArchiveVersion(1, 16, 0);
 
-  /** Checks each number fits a byte. */
+  /**
+   * Checks each number fits a byte.
+   *
+   * @param major major number, 1
+   * @param minor minor number
+   * @param rev revision, 0 in every version in use
+   */
   public ArchiveVersion {
     if (major < 0 || major > 255 || minor < 0 || minor > 255 || rev < 0 || rev > 255) {
       throw new IllegalArgumentException("bad archive version " + major + "." + minor + "." + rev);
@@ -32,7 +38,7 @@ public record ArchiveVersion(int major, int minor, int rev) implements Comparabl
   }
 
   /**
-   * Returns whether this version is {@code other} or newer.
+   * {@return whether this version is {@code other} or newer}
    *
    * @param other a version
    */

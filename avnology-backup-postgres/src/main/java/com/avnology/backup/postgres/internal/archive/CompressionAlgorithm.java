@@ -22,12 +22,12 @@ public enum CompressionAlgorithm {
     this.suffix = suffix;
   }
 
-  /** Returns the byte the archive header stores (archive 1.15+). */
+  /** {@return the byte the archive header stores (archive 1.15+)} */
   public int code() {
     return code;
   }
 
-  /** Returns the file-name suffix of data files, {@code ""} for {@link #NONE}. */
+  /** {@return the file-name suffix of data files, {@code ""} for {@link #NONE}} */
   public String suffix() {
     return suffix;
   }

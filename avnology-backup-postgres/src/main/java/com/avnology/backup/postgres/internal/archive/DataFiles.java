@@ -30,7 +30,7 @@ public final class DataFiles {
   private DataFiles() {}
 
   /**
-   * Returns the existing file, if any.
+   * {@return the existing file, if any}
    *
    * @param dir the archive directory
    * @param name the file name from the TOC entry
@@ -52,7 +52,7 @@ public final class DataFiles {
   }
 
   /**
-   * Returns its compression, by its name's suffix.
+   * {@return its compression, by its name's suffix}
    *
    * @param file a data file
    */

@@ -17,7 +17,12 @@ public record DataOffset(int flag, long position) {
   /** {@code K_OFFSET_NO_DATA}: the entry has no data. */
   public static final int NO_DATA = 3;
 
-  /** Checks the flag. */
+  /**
+   * Checks the flag.
+   *
+   * @param flag {@link #POS_NOT_SET}, {@link #POS_SET} or {@link #NO_DATA}
+   * @param position the byte offset of the entry's data block, meaningful with {@link #POS_SET}
+   */
   public DataOffset {
     if (flag < POS_NOT_SET || flag > NO_DATA) {
       throw new IllegalArgumentException("unexpected data offset flag " + flag);

@@ -53,7 +53,7 @@ public final class PgEncodings {
   private PgEncodings() {}
 
   /**
-   * Returns the Java charset, if known and available in this JVM.
+   * {@return the Java charset, if known and available in this JVM}
    *
    * @param pgName a PostgreSQL encoding name, any case
    */

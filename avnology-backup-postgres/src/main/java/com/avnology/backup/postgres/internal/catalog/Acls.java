@@ -46,7 +46,7 @@ final class Acls {
   record Item(String grantee, String grantor, List<String> privs, List<String> grantable) {}
 
   /**
-   * Returns gRANT/REVOKE statements, or "" when the ACL equals the baseline.
+   * {@return gRANT/REVOKE statements, or "" when the ACL equals the baseline}
    *
    * @param type the GRANT object type: TABLE, SEQUENCE, SCHEMA, FUNCTION, TYPE, …
    * @param name the object's SQL name as GRANT needs it

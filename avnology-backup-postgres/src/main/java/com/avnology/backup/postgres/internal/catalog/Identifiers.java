@@ -14,7 +14,7 @@ public final class Identifiers {
   private Identifiers() {}
 
   /**
-   * Returns it, double-quoted unless plain lower-case and not a keyword of PostgreSQL 15 or later.
+   * {@return it, double-quoted unless plain lower-case and not a keyword of PostgreSQL 15 or later}
    *
    * @param name an identifier
    */
@@ -29,8 +29,8 @@ public final class Identifiers {
   }
 
   /**
-   * Returns it as pg_dump 15's {@code fmtId} writes it: double-quoted unless plain lower-case and
-   * not one of PostgreSQL 15's keywords.
+   * {@return it as pg_dump 15's {@code fmtId} writes it: double-quoted unless plain lower-case and
+   * not one of PostgreSQL 15's keywords}
    *
    * @param name an identifier
    */
@@ -42,7 +42,7 @@ public final class Identifiers {
   }
 
   /**
-   * Returns it double-quoted, inner double quotes doubled.
+   * {@return it double-quoted, inner double quotes doubled}
    *
    * @param name an identifier
    */

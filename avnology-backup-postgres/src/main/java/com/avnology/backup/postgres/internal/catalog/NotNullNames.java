@@ -13,7 +13,7 @@ import java.util.Map;
 final class NotNullNames {
   private NotNullNames() {}
 
-  /** Returns table oid \u2192 attnum \u2192 constraint name; empty before PostgreSQL 18. */
+  /** {@return table oid \u2192 attnum \u2192 constraint name; empty before PostgreSQL 18} */
   static Map<Long, Map<Integer, String>> read(Ctx ctx) throws SQLException {
     Map<Long, Map<Integer, String>> out = new HashMap<>();
     if (ctx.version < 180000) {

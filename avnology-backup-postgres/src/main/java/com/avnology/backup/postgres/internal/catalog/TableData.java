@@ -22,7 +22,17 @@ public record TableData(
     long estimatedBytes,
     String filter) {
 
-  /** Copies the column list. */
+  /**
+   * Copies the column list.
+   *
+   * @param dumpId the TABLE DATA entry's dump id
+   * @param schema the table's schema, raw
+   * @param table the table's name, raw
+   * @param columns the columns to copy in attnum order, raw (dropped and generated ones left out)
+   * @param estimatedBytes size estimate from relpages (+ TOAST pages) and reltuples, to copy the
+   *     largest tables first
+   * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
+   */
   public TableData {
     columns = List.copyOf(columns);
   }
@@ -34,9 +44,9 @@ public record TableData(
   }
 
   /**
-   * Returns {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
+   * {@return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
    * {@link #filter} (an extension configuration table's condition, {@code WHERE \u2026}), {@code
-   * COPY (SELECT cols FROM schema.table WHERE \u2026) TO STDOUT}, as pg_dump writes it.
+   * COPY (SELECT cols FROM schema.table WHERE \u2026) TO STDOUT}, as pg_dump writes it}
    */
   public String copyOutSql() {
     String name = Sql.q(schema) + "." + Sql.q(table);

@@ -76,7 +76,7 @@ final class TopoSort {
   }
 
   /**
-   * Returns them in dump order.
+   * {@return them in dump order}
    *
    * @param objects all objects, boundaries included
    */

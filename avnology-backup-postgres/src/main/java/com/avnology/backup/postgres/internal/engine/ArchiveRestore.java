@@ -102,7 +102,7 @@ public final class ArchiveRestore {
   }
 
   /**
-   * Returns this restore.
+   * {@return this restore}
    *
    * @param progress told of entries and rows as they are done
    */
@@ -810,7 +810,7 @@ public final class ArchiveRestore {
   }
 
   /**
-   * Returns whether it loads that very table from stdin.
+   * {@return whether it loads that very table from stdin}
    *
    * @param copy a COPY statement from an archive, as {@link #copyStatement} gives it
    * @param table the entry's table, quoted as pg_dump quotes it
@@ -823,8 +823,8 @@ public final class ArchiveRestore {
   }
 
   /**
-   * Returns the integrity check that failed with it (itself, a cause, or suppressed when the stream
-   * was closed), if any.
+   * {@return the integrity check that failed with it (itself, a cause, or suppressed when the
+   * stream was closed), if any}
    *
    * @param failure a failure while reading an archive
    */

@@ -44,7 +44,7 @@ public interface ArchiveSource {
   InputStream openData(String dataFile) throws IOException;
 
   /**
-   * Returns its stored size, to load big tables first; 0 if unknown.
+   * {@return its stored size, to load big tables first; 0 if unknown}
    *
    * @param dataFile a data file name as the TOC stores it
    */
@@ -52,7 +52,7 @@ public interface ArchiveSource {
     return 0;
   }
 
-  /** Returns where the archive is, for messages. */
+  /** {@return where the archive is, for messages} */
   String describe();
 
   /** Receives one large object's contents. */

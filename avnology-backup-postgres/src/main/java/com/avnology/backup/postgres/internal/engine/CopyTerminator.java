@@ -30,7 +30,7 @@ public final class CopyTerminator {
   }
 
   /**
-   * Returns the same text without a final {@code \.} line and the blank lines after it.
+   * {@return the same text without a final {@code \.} line and the blank lines after it}
    *
    * @param in a data file's COPY text
    */

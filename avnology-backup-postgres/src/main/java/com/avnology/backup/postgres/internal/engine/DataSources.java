@@ -43,7 +43,7 @@ final class DataSources {
   }
 
   /**
-   * Returns a data source for {@code postgres}, or {@code template1} when that cannot be reached.
+   * {@return a data source for {@code postgres}, or {@code template1} when that cannot be reached}
    *
    * @param ds a PgJDBC data source of the target database
    * @param live the target database, which cannot be renamed from a connection to itself

@@ -178,7 +178,7 @@ record DatabaseInfo(
     }
   }
 
-  /** Returns {@code name TO value} for a {@code name=value} of pg_db_role_setting. */
+  /** {@return {@code name TO value} for a {@code name=value} of pg_db_role_setting} */
   static String setting(String config) {
     int eq = config.indexOf('=');
     String name = config.substring(0, eq);

@@ -14,7 +14,7 @@ public final class DatabaseRestore {
   private DatabaseRestore() {}
 
   /**
-   * Returns entries applied.
+   * {@return entries applied}
    *
    * @param dataSource the target database
    * @param jobs worker connections
@@ -27,7 +27,7 @@ public final class DatabaseRestore {
   }
 
   /**
-   * Returns entries applied.
+   * {@return entries applied}
    *
    * @param dataSource the target database
    * @param jobs worker connections

@@ -18,7 +18,7 @@ public final class DropStatements {
   private DropStatements() {}
 
   /**
-   * Returns the same with IF EXISTS where pg_restore puts it.
+   * {@return the same with IF EXISTS where pg_restore puts it}
    *
    * @param drop a drop statement from an archive
    */

@@ -26,7 +26,7 @@ final class LargeObjectCopy {
   private LargeObjectCopy() {}
 
   /**
-   * Returns the number of objects copied.
+   * {@return the number of objects copied}
    *
    * @param c a connection inside the dump's snapshot transaction, which reads the objects as of it
    * @param entries the catalog's entries; their BLOB entries name the objects

@@ -39,7 +39,7 @@ public final class OwnerStatements {
   private OwnerStatements() {}
 
   /**
-   * Returns the statement giving the object its owner, if pg_restore would run one.
+   * {@return the statement giving the object its owner, if pg_restore would run one}
    *
    * @param e an entry
    */

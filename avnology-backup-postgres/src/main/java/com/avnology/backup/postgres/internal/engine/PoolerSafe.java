@@ -29,7 +29,7 @@ public final class PoolerSafe implements DataSource {
   }
 
   /**
-   * Returns it, wrapped (once).
+   * {@return it, wrapped (once)}
    *
    * @param ds a data source
    */

@@ -19,7 +19,7 @@ public final class RestoreChecks {
   private RestoreChecks() {}
 
   /**
-   * Returns why the restore would be refused, if it would.
+   * {@return why the restore would be refused, if it would}
    *
    * @param dataSource the target database
    * @param options the restore's options
@@ -55,7 +55,7 @@ public final class RestoreChecks {
   }
 
   /**
-   * Returns the row-count check.
+   * {@return the row-count check}
    *
    * @param dataSource the restored database
    * @param label {@code postgres/<name>}

@@ -16,7 +16,7 @@ public final class RestoreDescriber {
   private RestoreDescriber() {}
 
   /**
-   * Returns one sentence.
+   * {@return one sentence}
    *
    * @param dataSource the target database; only read
    * @param jobs worker connections

@@ -21,7 +21,7 @@ final class RestoreMarker {
   private RestoreMarker() {}
 
   /**
-   * Returns a description: the source, when and where the restore started.
+   * {@return a description: the source, when and where the restore started}
    *
    * @param source what is restored, for the comment
    */
@@ -90,7 +90,7 @@ final class RestoreMarker {
     }
   }
 
-  /** Returns s as an SQL string literal (standard_conforming_strings on). */
+  /** {@return s as an SQL string literal (standard_conforming_strings on)} */
   static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";
   }

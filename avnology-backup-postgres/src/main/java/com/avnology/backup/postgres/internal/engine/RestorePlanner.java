@@ -92,7 +92,7 @@ public final class RestorePlanner {
     }
   }
 
-  /** Returns every entry in TOC order that {@link #preData} \u2026 {@link #last} hold. */
+  /** {@return every entry in TOC order that {@link #preData} \u2026 {@link #last} hold} */
   public List<TocEntry> all() {
     List<TocEntry> all = new ArrayList<>(preData);
     all.addAll(data);
@@ -102,7 +102,7 @@ public final class RestorePlanner {
     return all;
   }
 
-  /** Returns data and post-data entries as tasks for parallel workers. */
+  /** {@return data and post-data entries as tasks for parallel workers} */
   public List<TaskScheduler.Task<TocEntry>> parallelTasks(Map<Integer, Long> dataSizes) {
     Map<Integer, Integer> tableToData = new HashMap<>();
     for (TocEntry d : data) {

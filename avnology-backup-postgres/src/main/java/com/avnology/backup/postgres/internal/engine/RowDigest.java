@@ -83,12 +83,12 @@ public final class RowDigest extends FilterOutputStream {
     return z ^ (z >>> 33);
   }
 
-  /** Returns the rows seen so far. */
+  /** {@return the rows seen so far} */
   public long rows() {
     return rows;
   }
 
-  /** Returns the digest as the manifest records it: {@code rowsum1:<16 hex digits>}. */
+  /** {@return the digest as the manifest records it: {@code rowsum1:<16 hex digits>}} */
   public String value() {
     return "rowsum1:" + String.format("%016x", sum);
   }

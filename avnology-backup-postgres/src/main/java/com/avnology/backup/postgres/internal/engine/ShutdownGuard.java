@@ -39,7 +39,7 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
-   * Returns a guard, installed.
+   * {@return a guard, installed}
    *
    * @param what the restore, for messages
    */
@@ -72,7 +72,7 @@ public final class ShutdownGuard implements AutoCloseable {
     connections.remove(c);
   }
 
-  /** Returns whether a shutdown began while the restore ran. */
+  /** {@return whether a shutdown began while the restore ran} */
   public boolean interrupted() {
     return interrupted;
   }

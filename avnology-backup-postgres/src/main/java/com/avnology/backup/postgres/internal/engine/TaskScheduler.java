@@ -111,12 +111,12 @@ public final class TaskScheduler<T> {
     return first;
   }
 
-  /** Returns the first failure, or null. */
+  /** {@return the first failure, or null} */
   public synchronized Throwable failure() {
     return failure;
   }
 
-  /** Returns ids of tasks never finished. */
+  /** {@return ids of tasks never finished} */
   public synchronized Set<Integer> unfinished() {
     return Set.copyOf(unfinished);
   }

@@ -35,9 +35,9 @@ public final class TranscodingArchiveSource implements ArchiveSource {
   }
 
   /**
-   * Returns the source itself for UTF8 archives (or ones without an ENCODING entry), else a source
+   * {@return the source itself for UTF8 archives (or ones without an ENCODING entry), else a source
    * whose data is re-encoded as UTF-8; empty when the encoding cannot be converted (SQL_ASCII, or
-   * no Java charset for it).
+   * no Java charset for it)}
    *
    * @param source an archive
    * @param toc its TOC

@@ -31,7 +31,7 @@ public final class Fetch {
   private Fetch() {}
 
   /**
-   * Returns the URL without user info and query, for messages and logs.
+   * {@return the URL without user info and query, for messages and logs}
    *
    * @param url a URL; a presigned one carries its signature in the query
    */
@@ -161,7 +161,7 @@ public final class Fetch {
   }
 
   /**
-   * Returns how it is compressed as a whole.
+   * {@return how it is compressed as a whole}
    *
    * @param file a file
    */

@@ -57,7 +57,7 @@ public final class PlainScript {
 
   /** What a script holds, or what running it did. */
   public record Summary(long statements, long skipped, Map<String, Long> rows) {
-    /** Returns rows of all COPY blocks. */
+    /** {@return rows of all COPY blocks} */
     public long totalRows() {
       return rows.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -51,7 +51,7 @@ public final class ScriptReader {
     this.in = in;
   }
 
-  /** Returns the line the reader is on, from 1. */
+  /** {@return the line the reader is on, from 1} */
   public long line() {
     return line;
   }

@@ -240,7 +240,7 @@ public final class CustomArchiveSource implements ArchiveSource {
   }
 
   /**
-   * Returns {@code entry 3344 (TABLE DATA public a)}.
+   * {@return {@code entry 3344 (TABLE DATA public a)}}
    *
    * @param dumpId an entry's id
    */

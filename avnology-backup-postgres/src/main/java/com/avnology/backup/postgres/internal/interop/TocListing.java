@@ -33,7 +33,7 @@ public final class TocListing {
   private TocListing() {}
 
   /**
-   * Returns the listing, creation time shown in this JVM's default zone.
+   * {@return the listing, creation time shown in this JVM's default zone}
    *
    * @param toc an archive's TOC; a header of format 1 is listed as CUSTOM, else DIRECTORY
    */
@@ -43,7 +43,7 @@ public final class TocListing {
   }
 
   /**
-   * Returns the listing, lines ending in {@code \n}.
+   * {@return the listing, lines ending in {@code \n}}
    *
    * @param toc an archive's TOC
    * @param kind the archive kind to name

@@ -22,7 +22,7 @@ final class NonTransactional {
   private NonTransactional() {}
 
   /**
-   * Returns the first statement start that cannot run in a transaction, if any.
+   * {@return the first statement start that cannot run in a transaction, if any}
    *
    * @param sql a script
    */

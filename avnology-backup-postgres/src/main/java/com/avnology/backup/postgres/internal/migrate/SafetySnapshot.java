@@ -36,7 +36,7 @@ public final class SafetySnapshot {
   }
 
   /**
-   * Returns the snapshot taken.
+   * {@return the snapshot taken}
    *
    * @param ds the database
    * @param directory the file-system sink's root
@@ -73,7 +73,7 @@ public final class SafetySnapshot {
     return new SafetySnapshot(ds, directory, id, pub);
   }
 
-  /** Returns the snapshot's backup set id. */
+  /** {@return the snapshot's backup set id} */
   public String setId() {
     return setId;
   }

@@ -42,7 +42,7 @@ public final class UndoScripts {
   private UndoScripts() {}
 
   /**
-   * Returns the undo scripts for that version (normally zero or one).
+   * {@return the undo scripts for that version (normally zero or one)}
    *
    * @param locations Flyway locations
    * @param loader class loader for classpath locations
@@ -75,7 +75,7 @@ public final class UndoScripts {
   }
 
   /**
-   * Returns the first statement PostgreSQL cannot run in a transaction block, if any.
+   * {@return the first statement PostgreSQL cannot run in a transaction block, if any}
    *
    * @param sql a script
    */

@@ -43,7 +43,7 @@ public final class BackupSession implements AutoCloseable {
   }
 
   /**
-   * Returns a session on a new connection.
+   * {@return a session on a new connection}
    *
    * @param dataSource the server's
    */
@@ -59,17 +59,17 @@ public final class BackupSession implements AutoCloseable {
     }
   }
 
-  /** Returns the server's version number, such as 170002. */
+  /** {@return the server's version number, such as 170002} */
   public int version() {
     return version;
   }
 
-  /** Returns wal_segment_size in bytes. */
+  /** {@return wal_segment_size in bytes} */
   public long segmentSize() {
     return segmentSize;
   }
 
-  /** Returns the cluster's system identifier. */
+  /** {@return the cluster's system identifier} */
   public long systemIdentifier() {
     return systemIdentifier;
   }
@@ -119,7 +119,7 @@ public final class BackupSession implements AutoCloseable {
   }
 
   /**
-   * Returns the start LSN.
+   * {@return the start LSN}
    *
    * @param label the backup's label
    */

@@ -318,7 +318,7 @@ public final class ChainRestore {
     Files.setLastModifiedTime(target, FileTime.from(file.mtime()));
   }
 
-  /** Returns the path in the data directory, refusing one that leaves it. */
+  /** {@return the path in the data directory, refusing one that leaves it} */
   Path resolve(String path) {
     Path relative = Path.of(path).normalize();
     if (path.startsWith("/")

@@ -67,7 +67,7 @@ public final class DataDirectoryScan {
   private DataDirectoryScan() {}
 
   /**
-   * Returns its items, directories before their contents.
+   * {@return its items, directories before their contents}
    *
    * @param dataDirectory the data directory
    */
@@ -78,7 +78,7 @@ public final class DataDirectoryScan {
   }
 
   /**
-   * Returns whether a restore or delta restore leaves it out: it is runtime state.
+   * {@return whether a restore or delta restore leaves it out: it is runtime state}
    *
    * @param path a path in the data directory
    */
@@ -156,7 +156,7 @@ public final class DataDirectoryScan {
         attrs.lastModifiedTime().toInstant());
   }
 
-  /** Returns the permission bits of a set of permissions. */
+  /** {@return the permission bits of a set of permissions} */
   // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
   @SuppressWarnings("EnumOrdinal")
   public static int permissionBits(Set<PosixFilePermission> permissions) {

@@ -55,7 +55,7 @@ public final class DeltaRestore {
   }
 
   /**
-   * Returns why a restore must not touch it: a server whose process is alive runs on it.
+   * {@return why a restore must not touch it: a server whose process is alive runs on it}
    *
    * @param dataDirectory a directory
    */

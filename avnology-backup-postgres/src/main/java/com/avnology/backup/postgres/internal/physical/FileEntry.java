@@ -37,7 +37,7 @@ public record FileEntry(
   public static final String HEADER =
       "# type\tmode\tsize\tmtime\tsha256\tset\tpart\toffset\tlength\tpath";
 
-  /** Returns a regular file's entry. */
+  /** {@return a regular file's entry} */
   public static FileEntry file(
       int mode,
       long size,
@@ -51,18 +51,18 @@ public record FileEntry(
     return new FileEntry('f', mode, size, mtime, sha256, set, part, offset, length, path);
   }
 
-  /** Returns a directory's ({@code d}) or link's ({@code l}) entry. */
+  /** {@return a directory's ({@code d}) or link's ({@code l}) entry} */
   public static FileEntry node(char type, int mode, Instant mtime, String path) {
     return new FileEntry(type, mode, 0, mtime, "-", "-", -1, -1, -1, path);
   }
 
-  /** Returns whether this is a regular file. */
+  /** {@return whether this is a regular file} */
   public boolean isFile() {
     return type == 'f';
   }
 
   /**
-   * Returns the same content, where this entry says it is held.
+   * {@return the same content, where this entry says it is held}
    *
    * @param newMode the file's mode now
    * @param newMtime the file's modification time now
@@ -71,7 +71,7 @@ public record FileEntry(
     return new FileEntry(type, newMode, size, newMtime, sha256, set, part, offset, length, path);
   }
 
-  /** Returns the list line, without the newline. */
+  /** {@return the list line, without the newline} */
   public String format() {
     return String.format(
         Locale.ROOT,

@@ -228,7 +228,7 @@ public final class ParallelCopy implements AutoCloseable {
     return split;
   }
 
-  /** Returns the first part, where what is read after the stop goes. */
+  /** {@return the first part, where what is read after the stop goes} */
   public PartTar tail() {
     return parts.get(0);
   }
@@ -285,27 +285,27 @@ public final class ParallelCopy implements AutoCloseable {
     }
   }
 
-  /** Returns files copied into this set. */
+  /** {@return files copied into this set} */
   public synchronized long storedFiles() {
     return storedFiles;
   }
 
-  /** Returns bytes of the files copied into this set. */
+  /** {@return bytes of the files copied into this set} */
   public synchronized long storedBytes() {
     return storedBytes;
   }
 
-  /** Returns files referenced to an earlier set. */
+  /** {@return files referenced to an earlier set} */
   public synchronized long referencedFiles() {
     return referencedFiles;
   }
 
-  /** Returns bytes of the files referenced to an earlier set. */
+  /** {@return bytes of the files referenced to an earlier set} */
   public synchronized long referencedBytes() {
     return referencedBytes;
   }
 
-  /** Returns the number of parts. */
+  /** {@return the number of parts} */
   public int parts() {
     return partCount;
   }

@@ -58,13 +58,13 @@ public final class PartTar implements AutoCloseable {
     this.part = part;
   }
 
-  /** Returns file content bytes written so far. */
+  /** {@return file content bytes written so far} */
   public long bytes() {
     return bytes;
   }
 
   /**
-   * Returns its list entry, or {@code null} if it vanished before it could be opened.
+   * {@return its list entry, or {@code null} if it vanished before it could be opened}
    *
    * @param item a regular file from the scan
    */
@@ -82,7 +82,7 @@ public final class PartTar implements AutoCloseable {
   }
 
   /**
-   * Returns its list entry, or {@code null} if it does not exist.
+   * {@return its list entry, or {@code null} if it does not exist}
    *
    * @param source a file read now (the control file, WAL after the stop)
    * @param name its path in the data directory
@@ -105,7 +105,7 @@ public final class PartTar implements AutoCloseable {
   }
 
   /**
-   * Returns its list entry.
+   * {@return its list entry}
    *
    * @param name the entry's path
    * @param content its text

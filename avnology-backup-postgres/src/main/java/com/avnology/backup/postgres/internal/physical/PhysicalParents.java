@@ -28,7 +28,7 @@ public final class PhysicalParents {
   private PhysicalParents() {}
 
   /**
-   * Returns the parent, or {@code null} for a full backup.
+   * {@return the parent, or {@code null} for a full backup}
    *
    * @param context the backup's
    * @param name the target's name

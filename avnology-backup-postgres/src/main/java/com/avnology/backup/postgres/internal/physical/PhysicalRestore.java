@@ -76,7 +76,7 @@ public final class PhysicalRestore {
   }
 
   /**
-   * Returns tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped.
+   * {@return tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped}
    *
    * @param manifest the set's entry, with the {@code tablespace_map} the backup's stop returned
    * @param tablespaces new locations by original location

@@ -38,27 +38,27 @@ public final class SegmentSpool implements AutoCloseable {
     this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
-  /** Returns the WAL location after the last byte received. */
+  /** {@return the WAL location after the last byte received} */
   public long position() {
     return segmentStart + written;
   }
 
-  /** Returns the current segment's name. */
+  /** {@return the current segment's name} */
   public String segment() {
     return WalNames.segment(timeline, segmentStart, segmentSize);
   }
 
-  /** Returns how many bytes of the current segment were received. */
+  /** {@return how many bytes of the current segment were received} */
   public long written() {
     return written;
   }
 
-  /** Returns the spool file (the current segment's first {@link #written()} bytes). */
+  /** {@return the spool file (the current segment's first {@link #written()} bytes)} */
   public Path file() {
     return file;
   }
 
-  /** Returns whether the current segment is complete. */
+  /** {@return whether the current segment is complete} */
   public boolean full() {
     return written == segmentSize;
   }

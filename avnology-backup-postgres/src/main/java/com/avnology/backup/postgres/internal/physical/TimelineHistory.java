@@ -17,12 +17,12 @@ public final class TimelineHistory {
     this.begins = List.copyOf(begins);
   }
 
-  /** Returns the history of timeline 1: it begins at 0. */
+  /** {@return the history of timeline 1: it begins at 0} */
   public static TimelineHistory first() {
     return new TimelineHistory(List.of(new Begin(1, 0)));
   }
 
-  /** Returns a history knowing only that {@code timeline} exists (its file is missing). */
+  /** {@return a history knowing only that {@code timeline} exists (its file is missing)} */
   public static TimelineHistory only(int timeline) {
     return new TimelineHistory(List.of(new Begin(timeline, 0)));
   }
@@ -54,7 +54,7 @@ public final class TimelineHistory {
   }
 
   /**
-   * Returns the timeline recovery reads that segment from: the newest one begun by its end.
+   * {@return the timeline recovery reads that segment from: the newest one begun by its end}
    *
    * @param lsn the start of a segment
    * @param segmentSize the segment size

@@ -37,13 +37,13 @@ public final class WalNames {
     return name;
   }
 
-  /** Returns whether the name is a complete segment's. */
+  /** {@return whether the name is a complete segment's} */
   public static boolean isSegment(String name) {
     return SEGMENT.matcher(name).matches();
   }
 
   /**
-   * Returns its key in a sink: {@code wal/<timeline>/<name>.zst}.
+   * {@return its key in a sink: {@code wal/<timeline>/<name>.zst}}
    *
    * @param name a WAL file's name
    */
@@ -52,13 +52,13 @@ public final class WalNames {
     return "wal/" + name.substring(0, 8) + "/" + name + ".zst";
   }
 
-  /** Returns whether the name is a timeline history file's. */
+  /** {@return whether the name is a timeline history file's} */
   public static boolean isHistory(String name) {
     return name.endsWith(".history");
   }
 
   /**
-   * Returns the key of that version: {@code wal/<timeline>/<segment>.partial.<length hex>.zst}.
+   * {@return the key of that version: {@code wal/<timeline>/<segment>.partial.<length hex>.zst}}
    *
    * @param segment a complete segment's name
    * @param length how many bytes of it a partial version holds
@@ -72,7 +72,7 @@ public final class WalNames {
   }
 
   /**
-   * Returns the segment and byte count of a partial version's key, if it is one.
+   * {@return the segment and byte count of a partial version's key, if it is one}
    *
    * @param key an object's key
    */
@@ -87,13 +87,13 @@ public final class WalNames {
         : java.util.Optional.empty();
   }
 
-  /** Returns the timeline of a segment, partial or history file's name. */
+  /** {@return the timeline of a segment, partial or history file's name} */
   public static int timeline(String name) {
     return Integer.parseUnsignedInt(name.substring(0, 8), 16);
   }
 
   /**
-   * Returns the location its first byte holds.
+   * {@return the location its first byte holds}
    *
    * @param segment a segment's name
    * @param segmentSize the server's wal_segment_size in bytes
@@ -107,7 +107,7 @@ public final class WalNames {
   }
 
   /**
-   * Returns the name of the segment holding the byte at {@code lsn}.
+   * {@return the name of the segment holding the byte at {@code lsn}}
    *
    * @param timeline a timeline id
    * @param lsn a WAL location
@@ -120,7 +120,7 @@ public final class WalNames {
   }
 
   /**
-   * Returns the names of the segments holding {@code [start, end)}, in order.
+   * {@return the names of the segments holding {@code [start, end)}, in order}
    *
    * @param timeline a timeline id
    * @param start the first location needed
@@ -160,7 +160,7 @@ public final class WalNames {
             + " 0/3000028 (as pg_current_wal_lsn() shows)");
   }
 
-  /** Returns {@code lsn} in PostgreSQL's text form. */
+  /** {@return {@code lsn} in PostgreSQL's text form} */
   public static String formatLsn(long lsn) {
     return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFF_FFFFL);
   }

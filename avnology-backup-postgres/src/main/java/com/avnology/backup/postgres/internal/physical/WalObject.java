@@ -158,7 +158,7 @@ public final class WalObject {
     }
   }
 
-  /** Returns lower-case hex. */
+  /** {@return lower-case hex} */
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }

@@ -28,7 +28,7 @@ public final class Leftovers {
   private Leftovers() {}
 
   /**
-   * Returns the comment that marks a database as one of ours: host and creation time.
+   * {@return the comment that marks a database as one of ours: host and creation time}
    *
    * @param clock the time written in the comment
    */

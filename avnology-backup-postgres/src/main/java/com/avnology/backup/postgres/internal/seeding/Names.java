@@ -26,12 +26,12 @@ public final class Names {
 
   /** Who made a database, read back from its name. */
   public record Owner(long pid, long startMillis) {
-    /** Returns whether this is the running JVM. */
+    /** {@return whether this is the running JVM} */
     public boolean isCurrent() {
       return pid == PID && startMillis == START;
     }
 
-    /** Returns whether a process with this pid and start time (±1 s) runs on this host. */
+    /** {@return whether a process with this pid and start time (±1 s) runs on this host} */
     public boolean isAlive() {
       return ProcessHandle.of(pid)
           .flatMap(p -> p.info().startInstant())
@@ -41,7 +41,7 @@ public final class Names {
   }
 
   /**
-   * Returns a new name, unique within this JVM.
+   * {@return a new name, unique within this JVM}
    *
    * @param prefix the snapshot's prefix
    * @param kind {@code s} for a snapshot, {@code c} for a copy
@@ -58,7 +58,7 @@ public final class Names {
   }
 
   /**
-   * Returns its maker, when the name is one of this prefix's.
+   * {@return its maker, when the name is one of this prefix's}
    *
    * @param prefix the snapshot's prefix
    * @param name a database name
@@ -74,7 +74,7 @@ public final class Names {
   }
 
   /**
-   * Returns it double-quoted.
+   * {@return it double-quoted}
    *
    * @param name an identifier
    */

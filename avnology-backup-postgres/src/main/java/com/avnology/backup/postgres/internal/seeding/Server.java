@@ -50,13 +50,13 @@ public final class Server {
     return new Server(requireNonNull(url, "null url"), user, password);
   }
 
-  /** Returns the database the URL names (empty if it names none). */
+  /** {@return the database the URL names (empty if it names none)} */
   public String database() {
     return parts.group(2);
   }
 
   /**
-   * Returns the URL with that database in it.
+   * {@return the URL with that database in it}
    *
    * @param database a database of this server
    */
@@ -66,7 +66,7 @@ public final class Server {
   }
 
   /**
-   * Returns a new data source for it, with this server's credentials.
+   * {@return a new data source for it, with this server's credentials}
    *
    * @param database a database of this server
    */
@@ -91,7 +91,7 @@ public final class Server {
     return ds;
   }
 
-  /** Returns a connection to the URL's database; the caller closes it. */
+  /** {@return a connection to the URL's database; the caller closes it} */
   public Connection admin() {
     try {
       return dataSource(database()).getConnection();
@@ -121,7 +121,7 @@ public final class Server {
     }
   }
 
-  /** Returns whether the user may create databases (superuser or CREATEDB). */
+  /** {@return whether the user may create databases (superuser or CREATEDB)} */
   public boolean canCreateDatabases() {
     try (Connection c = admin();
         Statement s = c.createStatement();
@@ -167,7 +167,7 @@ public final class Server {
   }
 
   /**
-   * Returns it with any password replaced by ***.
+   * {@return it with any password replaced by ***}
    *
    * @param url a JDBC URL
    */

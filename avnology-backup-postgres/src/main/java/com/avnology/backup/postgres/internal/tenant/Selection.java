@@ -39,7 +39,7 @@ final class Selection {
     this.keyValue = keyValue;
   }
 
-  /** Returns rows marked. */
+  /** {@return rows marked} */
   long seed(Staging t, String column, String value) throws SQLException {
     return update(
         "UPDATE "

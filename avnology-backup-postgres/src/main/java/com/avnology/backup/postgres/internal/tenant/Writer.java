@@ -105,7 +105,7 @@ final class Writer {
     }
   }
 
-  /** Returns rows inserted. */
+  /** {@return rows inserted} */
   long insert(Staging t) throws SQLException {
     boolean always =
         t.columns.stream()
@@ -134,7 +134,7 @@ final class Writer {
             + ")");
   }
 
-  /** Returns rows updated. */
+  /** {@return rows updated} */
   long update(Staging t) throws SQLException {
     List<String> set = updatable(t);
     if (set.isEmpty()) {
