@@ -50,27 +50,27 @@ public final class Backup {
     this.encryption = b.encryption;
   }
 
-  /** @return a new builder */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return the targets, in backup order */
+  /** {@return the targets, in backup order} */
   public List<BackupTarget> targets() {
     return targets;
   }
 
-  /** @return the sink */
+  /** {@return the sink} */
   public BackupSink sink() {
     return sink;
   }
 
-  /** @return the compression */
+  /** {@return the compression} */
   public Compression compression() {
     return compression;
   }
 
-  /** @return the encryption, if the sets are encrypted */
+  /** {@return the encryption, if the sets are encrypted} */
   public java.util.Optional<Encryption> encryption() {
     return java.util.Optional.ofNullable(encryption);
   }
@@ -89,8 +89,12 @@ public final class Backup {
     // Fails closed: the key is resolved and the cipher tried before the set exists.
     Encryption.Begun keys = encryption == null ? null : encryption.begin(setId);
     if (keys != null) {
-      log.debug("set {} is encrypted: {}, {} source, key derivation {}", setId, encryption,
-          keys.info().keySource(), keys.info().kdf());
+      log.debug(
+          "set {} is encrypted: {}, {} source, key derivation {}",
+          setId,
+          encryption,
+          keys.info().keySource(),
+          keys.info().kdf());
     }
     ProgressTracker progress = new ProgressTracker(listener, setId);
     List<TargetResult> results = new ArrayList<>();
@@ -103,8 +107,16 @@ public final class Backup {
         log.info("backing up {} into set {} of {}", label, setId, sink);
         BackupRun.Outcome outcome;
         try {
-          outcome = BackupRun.run(target, writer, setId, compression, progress, clock,
-              keys == null ? null : keys.keys(), new SinkSets(sink, encryption));
+          outcome =
+              BackupRun.run(
+                  target,
+                  writer,
+                  setId,
+                  compression,
+                  progress,
+                  clock,
+                  keys == null ? null : keys.keys(),
+                  new SinkSets(sink, encryption));
         } catch (RuntimeException e) {
           throw failure(setId, label, e);
         }
@@ -113,8 +125,12 @@ public final class Backup {
       }
       progress.phase(Progress.Phase.PUBLISH, "");
       Instant finished = clock.instant();
-      Manifest.Builder made = Manifest.builder(setId).startedAt(started).finishedAt(finished)
-          .libraryVersion(LibraryVersion.get()).targets(entries);
+      Manifest.Builder made =
+          Manifest.builder(setId)
+              .startedAt(started)
+              .finishedAt(finished)
+              .libraryVersion(LibraryVersion.get())
+              .targets(entries);
       Manifest manifest = (keys == null ? made : made.encryption(keys.info())).build();
       writer.publish(ManifestCodec.write(manifest, keys == null ? null : keys.keys()));
       progress.phase(Progress.Phase.DONE, "");
@@ -133,8 +149,8 @@ public final class Backup {
   }
 
   private static BackupException failure(String setId, String target, RuntimeException e) {
-    String what = "backup of " + target + " failed, set " + setId + " was not published: "
-        + e.getMessage();
+    String what =
+        "backup of " + target + " failed, set " + setId + " was not published: " + e.getMessage();
     if (e instanceof BackupException) {
       return new BackupException(what, e);
     }
@@ -143,9 +159,14 @@ public final class Backup {
 
   @Override
   public String toString() {
-    return "Backup[targets=" + targets.stream().map(t -> t.kind() + "/" + t.name()).toList()
-        + ", sink=" + sink + ", compression=" + compression
-        + (encryption == null ? "" : ", " + encryption) + "]";
+    return "Backup[targets="
+        + targets.stream().map(t -> t.kind() + "/" + t.name()).toList()
+        + ", sink="
+        + sink
+        + ", compression="
+        + compression
+        + (encryption == null ? "" : ", " + encryption)
+        + "]";
   }
 
   /**
@@ -163,9 +184,10 @@ public final class Backup {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param encryption encrypts and authenticates every set; {@code null} (the default) writes
      *     unencrypted sets, whose manifest carries only an unkeyed checksum
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = encryption;
@@ -173,8 +195,9 @@ public final class Backup {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param target something to back up; targets run in the order added
-     * @return this builder
      */
     public Builder target(BackupTarget target) {
       targets.add(requireNonNull(target, "null target"));
@@ -182,8 +205,9 @@ public final class Backup {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param sink where the set is written
-     * @return this builder
      */
     public Builder sink(BackupSink sink) {
       this.sink = requireNonNull(sink, "null sink");
@@ -191,8 +215,9 @@ public final class Backup {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param compression how artifacts are compressed; zstd level 3 by default
-     * @return this builder
      */
     public Builder compression(Compression compression) {
       this.compression = requireNonNull(compression, "null compression");
@@ -200,8 +225,9 @@ public final class Backup {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param listener told of progress; must be thread-safe
-     * @return this builder
      */
     public Builder listener(ProgressListener listener) {
       this.listener = requireNonNull(listener, "null listener");
@@ -209,8 +235,9 @@ public final class Backup {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time source for set ids and timestamps; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -218,9 +245,10 @@ public final class Backup {
     }
 
     /**
-     * @return the backup job
-     * @throws IllegalStateException if no sink or no target was given, or two targets share a
-     *     kind and name
+     * {@return the backup job}
+     *
+     * @throws IllegalStateException if no sink or no target was given, or two targets share a kind
+     *     and name
      */
     public Backup build() {
       if (sink == null) {

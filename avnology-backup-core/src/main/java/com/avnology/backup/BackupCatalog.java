@@ -45,24 +45,26 @@ public final class BackupCatalog {
   }
 
   /**
+   * {@return its catalog, reading without a key}
+   *
    * @param sink the sink to look into
-   * @return its catalog, reading without a key
    */
   public static BackupCatalog of(BackupSink sink) {
     return new BackupCatalog(requireNonNull(sink, "null sink"), null);
   }
 
   /**
+   * {@return its catalog, authenticating manifests and content with that key}
+   *
    * @param sink the sink to look into
    * @param encryption the key of the sink's encrypted sets
-   * @return its catalog, authenticating manifests and content with that key
    */
   public static BackupCatalog of(BackupSink sink, Encryption encryption) {
-    return new BackupCatalog(requireNonNull(sink, "null sink"),
-        requireNonNull(encryption, "null encryption"));
+    return new BackupCatalog(
+        requireNonNull(sink, "null sink"), requireNonNull(encryption, "null encryption"));
   }
 
-  /** @return published set ids, newest first */
+  /** {@return published set ids, newest first} */
   public List<String> ids() {
     return sink.list();
   }
@@ -90,8 +92,8 @@ public final class BackupCatalog {
   }
 
   /**
-   * Every published set, good or damaged, newest first: what a listing shows. Manifests are
-   * checked against their SHA-256 but not authenticated (that takes a key derivation per set).
+   * Every published set, good or damaged, newest first: what a listing shows. Manifests are checked
+   * against their SHA-256 but not authenticated (that takes a key derivation per set).
    *
    * @return one entry per published set
    * @throws NotFoundException if the sink itself does not exist
@@ -109,8 +111,9 @@ public final class BackupCatalog {
   }
 
   /**
-   * @return manifests of the good published sets, newest first (as {@link #entries()}, without
-   *     the damaged ones, each of which is logged as a one-line warning)
+   * {@return manifests of the good published sets, newest first (as {@link #entries()}, without the
+   * damaged ones, each of which is logged as a one-line warning)}
+   *
    * @throws NotFoundException if the sink itself does not exist
    */
   public List<Manifest> list() {
@@ -125,7 +128,9 @@ public final class BackupCatalog {
     return manifests;
   }
 
-  /** @return the set's entry, or {@code null} if it was deleted since it was listed */
+  /**
+   * @return the set's entry, or {@code null} if it was deleted since it was listed
+   */
   private Entry entry(String id) {
     try {
       return new Entry(id, unauthenticated(id).manifest(), null);
@@ -151,22 +156,22 @@ public final class BackupCatalog {
       this.damage = damage;
     }
 
-    /** @return the set's id */
+    /** {@return the set's id} */
     public String id() {
       return id;
     }
 
-    /** @return the set's manifest, unless the set is damaged */
+    /** {@return the set's manifest, unless the set is damaged} */
     public Optional<Manifest> manifest() {
       return Optional.ofNullable(manifest);
     }
 
-    /** @return whether the set's manifest cannot be read (malformed, damaged) */
+    /** {@return whether the set's manifest cannot be read (malformed, damaged)} */
     public boolean damaged() {
       return damage != null;
     }
 
-    /** @return why the set is damaged, in one line, if it is */
+    /** {@return why the set is damaged, in one line, if it is} */
     public Optional<String> damage() {
       return Optional.ofNullable(damage);
     }
@@ -178,13 +183,14 @@ public final class BackupCatalog {
   }
 
   /**
+   * {@return its manifest, authenticated if this catalog has a key}
+   *
    * @param setId a published set's id
-   * @return its manifest, authenticated if this catalog has a key
    * @throws NotFoundException if there is no such set
    * @throws IntegrityException if its manifest is malformed, damaged or (with a key) fails
    *     authentication
-   * @throws KeyException if this catalog has a key and it does not open the set, or the set is
-   *     not encrypted
+   * @throws KeyException if this catalog has a key and it does not open the set, or the set is not
+   *     encrypted
    */
   public Manifest manifest(String setId) {
     return open(setId).manifest();
@@ -200,11 +206,7 @@ public final class BackupCatalog {
     }
   }
 
-  /**
-   * Reads a set's manifest and, with a key, unwraps its keys and authenticates it.
-   *
-   * @param encryptionRequired whether an encrypted set without a key is an error
-   */
+  /** Reads a set's manifest and, with a key, unwraps its keys and authenticates it. */
   Opened open(String setId) {
     Names.checkSetId(requireNonNull(setId, "null setId"));
     byte[] bytes;
@@ -216,8 +218,11 @@ public final class BackupCatalog {
       return new Opened(manifest, null);
     }
     if (!manifest.encrypted()) {
-      throw new KeyException("set " + setId + " is not encrypted, but a key was given: it may have"
-          + " replaced an encrypted set; if it is meant to be unencrypted, read it without a key");
+      throw new KeyException(
+          "set "
+              + setId
+              + " is not encrypted, but a key was given: it may have"
+              + " replaced an encrypted set; if it is meant to be unencrypted, read it without a key");
     }
     SetKeys keys = encryption.open(manifest);
     ManifestCodec.authenticate(setId, bytes, keys);
@@ -225,10 +230,10 @@ public final class BackupCatalog {
   }
 
   /**
-   * Reads every artifact of a set in full and compares its size and SHA-256 with the manifest.
-   * An incremental physical backup's parent sets are checked too, up to the full backup: their
-   * checks' paths start with the parent's id, and a parent set that is gone is a failed check of
-   * {@code <id>/manifest.json}.
+   * Reads every artifact of a set in full and compares its size and SHA-256 with the manifest. An
+   * incremental physical backup's parent sets are checked too, up to the full backup: their checks'
+   * paths start with the parent's id, and a parent set that is gone is a failed check of {@code
+   * <id>/manifest.json}.
    *
    * @param setId a published set's id
    * @return one check per artifact; never throws for a damaged artifact
@@ -269,20 +274,34 @@ public final class BackupCatalog {
         Opened opened;
         try {
           opened = open(parent);
-          entry = opened.manifest().target(target.kind(), target.name()).orElseThrow(
-              () -> new NotFoundException("holds no " + label));
+          entry =
+              opened
+                  .manifest()
+                  .target(target.kind(), target.name())
+                  .orElseThrow(() -> new NotFoundException("holds no " + label));
         } catch (BackupException e) {
-          String problem = e instanceof NotFoundException && !e.getMessage().startsWith("holds")
-              ? "is missing" : "cannot be read: " + e.getMessage();
-          checks.add(new VerifyResult.Check(new Manifest.Artifact(parent + "/"
-              + BackupSink.MANIFEST, 0, "-", "none"), problem + " (parent of " + label
-              + " in set " + child + "; the chain cannot be restored: take a full backup)"));
+          String problem =
+              e instanceof NotFoundException && !e.getMessage().startsWith("holds")
+                  ? "is missing"
+                  : "cannot be read: " + e.getMessage();
+          checks.add(
+              new VerifyResult.Check(
+                  new Manifest.Artifact(parent + "/" + BackupSink.MANIFEST, 0, "-", "none"),
+                  problem
+                      + " (parent of "
+                      + label
+                      + " in set "
+                      + child
+                      + "; the chain cannot be restored: take a full backup)"));
           break;
         }
         for (VerifyResult.Check c : verify(parent, entry.artifacts(), opened.keys()).checks()) {
           Manifest.Artifact a = c.artifact();
-          checks.add(new VerifyResult.Check(new Manifest.Artifact(parent + "/" + a.path(),
-              a.size(), a.sha256(), a.compression()), c.problem()));
+          checks.add(
+              new VerifyResult.Check(
+                  new Manifest.Artifact(
+                      parent + "/" + a.path(), a.size(), a.sha256(), a.compression()),
+                  c.problem()));
         }
         child = parent;
         parent = entry.metadata().get("parent");
@@ -293,13 +312,17 @@ public final class BackupCatalog {
 
   VerifyResult verify(String setId, List<Manifest.Artifact> artifacts, SetKeys keys) {
     List<VerifyResult.Check> checks = new ArrayList<>();
-    int threads = Math.max(1, Math.min(Math.min(4, artifacts.size()),
-        Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "avnology-verify");
-      t.setDaemon(true);
-      return t;
-    });
+    int threads =
+        Math.max(
+            1, Math.min(Math.min(4, artifacts.size()), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "avnology-verify");
+              t.setDaemon(true);
+              return t;
+            });
     try (BackupSink.SetReader reader = sink.open(setId)) {
       List<Future<String>> problems = new ArrayList<>();
       for (Manifest.Artifact artifact : artifacts) {
@@ -312,8 +335,8 @@ public final class BackupCatalog {
       Thread.currentThread().interrupt();
       throw new StorageException("verification of set " + setId + " was interrupted", e);
     } catch (ExecutionException e) {
-      throw new StorageException("verification of set " + setId + " failed: "
-          + e.getCause().getMessage(), e.getCause());
+      throw new StorageException(
+          "verification of set " + setId + " failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -326,24 +349,25 @@ public final class BackupCatalog {
     long[] size = {0};
     String decryption = "";
     try (InputStream raw = reader.artifact(artifact.path())) {
-      InputStream counted = new FilterInputStream(raw) {
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          int n = read(one, 0, 1);
-          return n < 0 ? -1 : one[0] & 0xff;
-        }
+      InputStream counted =
+          new FilterInputStream(raw) {
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              int n = read(one, 0, 1);
+              return n < 0 ? -1 : one[0] & 0xff;
+            }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = in.read(b, off, len);
-          if (n > 0) {
-            digest.update(b, off, n);
-            size[0] += n;
-          }
-          return n;
-        }
-      };
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = in.read(b, off, len);
+              if (n > 0) {
+                digest.update(b, off, n);
+                size[0] += n;
+              }
+              return n;
+            }
+          };
       byte[] buffer = new byte[64 * 1024];
       if (keys != null) {
         try {

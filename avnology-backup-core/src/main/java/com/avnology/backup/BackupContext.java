@@ -3,14 +3,14 @@ package com.avnology.backup;
 import java.io.OutputStream;
 
 /**
- * What a {@link BackupTarget} writes its artifacts through. Thread-safe: a target may write
- * several artifacts from several threads at once.
+ * What a {@link BackupTarget} writes its artifacts through. Thread-safe: a target may write several
+ * artifacts from several threads at once.
  */
 public interface BackupContext {
-  /** @return the id of the set being written */
+  /** {@return the id of the set being written} */
   String setId();
 
-  /** @return the compression the backup asks for */
+  /** {@return the compression the backup asks for} */
   Compression compression();
 
   /**
@@ -57,8 +57,8 @@ public interface BackupContext {
   default void expect(long entries, long rows) {}
 
   /**
-   * @return the manifests of the good sets already published in the sink, newest first: what an
-   *     incremental backup chooses its parent from; empty if this context cannot see the sink
+   * {@return the manifests of the good sets already published in the sink, newest first: what an
+   * incremental backup chooses its parent from; empty if this context cannot see the sink}
    */
   default java.util.List<Manifest> publishedSets() {
     return java.util.List.of();
@@ -71,8 +71,8 @@ public interface BackupContext {
    * @param setId a published set's id
    * @return a context reading that set's artifacts of this target
    * @throws NotFoundException if there is no such set, or it does not hold this target
-   * @throws KeyException if that set cannot be opened with this backup's key (or is not
-   *     encrypted while this backup is)
+   * @throws KeyException if that set cannot be opened with this backup's key (or is not encrypted
+   *     while this backup is)
    */
   default RestoreContext publishedSet(String setId) {
     throw new NotFoundException("set " + setId + " cannot be read from this backup context");

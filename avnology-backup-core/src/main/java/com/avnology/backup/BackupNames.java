@@ -12,8 +12,9 @@ public final class BackupNames {
   private BackupNames() {}
 
   /**
+   * {@return it, if it looks like an id this library makes}
+   *
    * @param setId a set id from outside
-   * @return it, if it looks like an id this library makes
    * @throws IllegalArgumentException otherwise, quoting it
    */
   public static String checkSetId(String setId) {
@@ -21,8 +22,9 @@ public final class BackupNames {
   }
 
   /**
+   * {@return whether it is a set id (anything else in a sink's folder is not a set)}
+   *
    * @param name a name found in storage
-   * @return whether it is a set id (anything else in a sink's folder is not a set)
    */
   public static boolean isSetId(String name) {
     try {
@@ -34,9 +36,10 @@ public final class BackupNames {
   }
 
   /**
+   * {@return it, if 1-63 of a-z, 0-9, '-' and '_'}
+   *
    * @param what what the name is for, for the message, such as {@code "volume name"}
    * @param name a target name
-   * @return it, if 1-63 of a-z, 0-9, '-' and '_'
    * @throws IllegalArgumentException otherwise, quoting it
    */
   public static String checkTargetName(String what, String name) {
@@ -44,8 +47,9 @@ public final class BackupNames {
   }
 
   /**
+   * {@return it, if every segment is a plain file name}
+   *
    * @param path a relative artifact path with '/' separators
-   * @return it, if every segment is a plain file name
    * @throws IllegalArgumentException otherwise, quoting it
    */
   public static String checkArtifactPath(String path) {

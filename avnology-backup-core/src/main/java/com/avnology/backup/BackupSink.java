@@ -30,16 +30,18 @@ public interface BackupSink {
   SetWriter create(String setId);
 
   /**
-   * @return ids of published sets, newest first
-   * @throws NotFoundException if the sink itself (its root directory, its bucket) does not exist:
-   *     a mistyped sink must not look like an empty one
+   * {@return ids of published sets, newest first}
+   *
+   * @throws NotFoundException if the sink itself (its root directory, its bucket) does not exist: a
+   *     mistyped sink must not look like an empty one
    * @throws StorageException if the sink cannot be read
    */
   List<String> list();
 
   /**
+   * {@return a reader of that set}
+   *
    * @param setId a published set's id
-   * @return a reader of that set
    * @throws NotFoundException if no published set has that id, or the sink does not exist
    */
   SetReader open(String setId);
@@ -67,33 +69,44 @@ public interface BackupSink {
    * @throws StorageException if the object cannot be stored, or the sink cannot store objects
    */
   default boolean putObjectIfAbsent(String key, InputStream content) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
+   * {@return the object's stored bytes, or empty if there is no such object}
+   *
    * @param key an object's key, as given to {@link #putObjectIfAbsent(String, InputStream)}
-   * @return the object's stored bytes, or empty if there is no such object
    * @throws StorageException if it cannot be read, or the sink cannot store objects
    */
   default Optional<InputStream> openObject(String key) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
+   * {@return the keys of stored objects starting so, sorted; empty if there are none}
+   *
    * @param prefix the start of the keys wanted, such as {@code wal/00000001/}
-   * @return the keys of stored objects starting so, sorted; empty if there are none
    * @throws StorageException if the sink cannot be read, or cannot store objects
    */
   default List<String> listObjects(String prefix) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
-   * Deletes objects stored outside the sets, such as archived WAL that retention expired. Keys
-   * that do not exist are skipped.
+   * Deletes objects stored outside the sets, such as archived WAL that retention expired. Keys that
+   * do not exist are skipped.
    *
    * <p>Added for retention; sinks that do not override it cannot hold a WAL archive.
    *
@@ -102,8 +115,11 @@ public interface BackupSink {
    * @throws StorageException if an object cannot be deleted, or the sink cannot store objects
    */
   default void deleteObjects(List<String> keys) {
-    throw new StorageException("backup sink " + this + " cannot store objects outside sets"
-        + " (needed for the WAL archive): use a file-system sink");
+    throw new StorageException(
+        "backup sink "
+            + this
+            + " cannot store objects outside sets"
+            + " (needed for the WAL archive): use a file-system sink");
   }
 
   /**
@@ -143,14 +159,16 @@ public interface BackupSink {
   /** Reads one published set. */
   interface SetReader extends AutoCloseable {
     /**
-     * @return the manifest's bytes
+     * {@return the manifest's bytes}
+     *
      * @throws StorageException if it cannot be read
      */
     byte[] manifest();
 
     /**
+     * {@return its stored bytes, unverified}
+     *
      * @param path an artifact's path inside the set
-     * @return its stored bytes, unverified
      * @throws NotFoundException if the artifact does not exist
      */
     InputStream artifact(String path);

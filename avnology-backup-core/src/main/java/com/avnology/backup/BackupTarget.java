@@ -10,13 +10,11 @@ package com.avnology.backup;
  */
 public interface BackupTarget {
   /**
-   * @return the kind of thing backed up, such as {@code volume}; artifacts are stored under it
+   * {@return the kind of thing backed up, such as {@code volume}; artifacts are stored under it}
    */
   String kind();
 
-  /**
-   * @return the target's name, unique per kind within a backup, such as {@code certs}
-   */
+  /** {@return the target's name, unique per kind within a backup, such as {@code certs}} */
   String name();
 
   /**
@@ -54,8 +52,8 @@ public interface BackupTarget {
   }
 
   /**
-   * Says where a restore of this target would write and what it would drop or overwrite there,
-   * for a {@link RestorePlan#describe() dry run}; reads, never writes.
+   * Says where a restore of this target would write and what it would drop or overwrite there, for
+   * a {@link RestorePlan#describe() dry run}; reads, never writes.
    *
    * @param context the artifacts the restore would read
    * @return one sentence, such as {@code directory /letsencrypt (absent: created)}
@@ -66,8 +64,8 @@ public interface BackupTarget {
 
   /**
    * Says, before anything of a restore is written, whether this target's destination would refuse
-   * it (not empty, a restore that never finished), so that a plan of several targets restores
-   * none instead of some. Reads, never writes.
+   * it (not empty, a restore that never finished), so that a plan of several targets restores none
+   * instead of some. Reads, never writes.
    *
    * @param context the artifacts the restore would read
    * @return why the restore would be refused, with the fix; empty if it would proceed

@@ -32,7 +32,7 @@ public final class Compression {
       this.suffix = suffix;
     }
 
-    /** @return the file-name suffix, such as {@code ".zst"}, or {@code ""} for none */
+    /** {@return the file-name suffix, such as {@code ".zst"}, or {@code ""} for none} */
     public String suffix() {
       return suffix;
     }
@@ -51,14 +51,15 @@ public final class Compression {
     this.workers = workers;
   }
 
-  /** @return no compression */
+  /** {@return no compression} */
   public static Compression none() {
     return NONE;
   }
 
   /**
+   * {@return gzip at that level}
+   *
    * @param level 1 (fastest) to 9 (smallest)
-   * @return gzip at that level
    * @throws IllegalArgumentException if the level is outside 1..9
    */
   public static Compression gzip(int level) {
@@ -69,8 +70,9 @@ public final class Compression {
   }
 
   /**
+   * {@return zstd at that level, single-threaded}
+   *
    * @param level 1 (fastest) to 22 (smallest); 3 is zstd's default
-   * @return zstd at that level, single-threaded
    * @throws IllegalArgumentException if the level is outside 1..22
    */
   public static Compression zstd(int level) {
@@ -92,17 +94,18 @@ public final class Compression {
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":", 2);
     try {
       switch (parts[0]) {
-        case "none":
+        case "none" -> {
           if (parts.length == 1) {
             return none();
           }
-          break;
-        case "gzip":
+        }
+        case "gzip" -> {
           return gzip(parts.length == 1 ? 6 : Integer.parseInt(parts[1]));
-        case "zstd":
+        }
+        case "zstd" -> {
           return zstd(parts.length == 1 ? 3 : Integer.parseInt(parts[1]));
-        default:
-          break;
+        }
+        default -> {}
       }
     } catch (NumberFormatException e) {
       // fall through to the message below
@@ -112,8 +115,9 @@ public final class Compression {
   }
 
   /**
+   * {@return a copy with that many workers}
+   *
    * @param count zstd worker threads; 0 compresses on the calling thread
-   * @return a copy with that many workers
    * @throws IllegalArgumentException if count is negative or above 64, or this is not zstd
    */
   public Compression workers(int count) {
@@ -126,22 +130,22 @@ public final class Compression {
     return new Compression(algorithm, level, count);
   }
 
-  /** @return the algorithm */
+  /** {@return the algorithm} */
   public Algorithm algorithm() {
     return algorithm;
   }
 
-  /** @return the level (0 for none) */
+  /** {@return the level (0 for none)} */
   public int level() {
     return level;
   }
 
-  /** @return zstd worker threads (0 for none) */
+  /** {@return zstd worker threads (0 for none)} */
   public int workers() {
     return workers;
   }
 
-  /** @return the file-name suffix, such as {@code ".zst"} */
+  /** {@return the file-name suffix, such as {@code ".zst"}} */
   public String suffix() {
     return algorithm.suffix();
   }
@@ -158,20 +162,23 @@ public final class Compression {
     Objects.requireNonNull(out, "null out");
     try {
       switch (algorithm) {
-        case GZIP:
+        case GZIP -> {
           return new GZIPOutputStream(out, BUFFER) {
             {
               def.setLevel(level);
             }
           };
-        case ZSTD:
+        }
+        case ZSTD -> {
           ZstdOutputStream zstd = new ZstdOutputStream(out, level);
           if (workers > 0) {
             zstd.setWorkers(workers);
           }
           return zstd;
-        default:
+        }
+        default -> {
           return out;
+        }
       }
     } catch (IOException e) {
       throw new StorageException("cannot start " + this + " compression: " + e.getMessage(), e);
@@ -180,9 +187,9 @@ public final class Compression {
 
   /**
    * As {@link #compress(OutputStream)}, but with zstd every {@code flush()} of the result ends a
-   * frame, so that the bytes written after it decompress on their own from that position: a
-   * reader that knows where a piece starts and how long it is can decompress just that piece.
-   * Gzip and none are as {@link #compress(OutputStream)}.
+   * frame, so that the bytes written after it decompress on their own from that position: a reader
+   * that knows where a piece starts and how long it is can decompress just that piece. Gzip and
+   * none are as {@link #compress(OutputStream)}.
    *
    * @param out where compressed bytes go
    * @return the stream to write uncompressed bytes to
@@ -207,20 +214,19 @@ public final class Compression {
   public static InputStream decompress(Algorithm algorithm, InputStream in) {
     Objects.requireNonNull(in, "null in");
     try {
-      switch (algorithm) {
-        case GZIP:
-          return new GZIPInputStream(in, BUFFER);
-        case ZSTD:
-          return new ZstdInputStream(in);
-        default:
-          return in;
-      }
+      return switch (algorithm) {
+        case GZIP -> new GZIPInputStream(in, BUFFER);
+        case ZSTD -> new ZstdInputStream(in);
+        default -> in;
+      };
     } catch (IOException e) {
       throw new IntegrityException("not a " + algorithm + " stream: " + e.getMessage(), e);
     }
   }
 
-  /** @return the text form, such as {@code zstd:3} */
+  /**
+   * @return the text form, such as {@code zstd:3}
+   */
   @Override
   public String toString() {
     String name = algorithm.name().toLowerCase(Locale.ROOT);
@@ -232,10 +238,10 @@ public final class Compression {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Compression
-        && ((Compression) o).algorithm == algorithm
-        && ((Compression) o).level == level
-        && ((Compression) o).workers == workers;
+    return o instanceof Compression compression
+        && compression.algorithm == algorithm
+        && compression.level == level
+        && compression.workers == workers;
   }
 
   @Override

@@ -50,8 +50,9 @@ public final class FileSystemSink implements BackupSink {
   }
 
   /**
+   * {@return the sink, with the default settings}
+   *
    * @param root the directory holding the sets; created when the first set is written
-   * @return the sink, with the default settings
    * @throws IllegalArgumentException if {@code root} exists and is not a directory
    */
   public static FileSystemSink of(Path root) {
@@ -59,14 +60,15 @@ public final class FileSystemSink implements BackupSink {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param root the directory holding the sets; created when the first set is written
-   * @return a builder
    */
   public static Builder builder(Path root) {
     return new Builder(requireNonNull(root, "null root"));
   }
 
-  /** @return the sink's root directory */
+  /** {@return the sink's root directory} */
   public Path root() {
     return root;
   }
@@ -144,8 +146,8 @@ public final class FileSystemSink implements BackupSink {
         } catch (NoSuchFileException e) {
           throw new NotFoundException("set " + setId + " has no artifact " + path);
         } catch (IOException e) {
-          throw new StorageException("cannot read artifact " + path + " of set " + setId
-              + ": " + e, e);
+          throw new StorageException(
+              "cannot read artifact " + path + " of set " + setId + ": " + e, e);
         }
       }
 
@@ -168,8 +170,8 @@ public final class FileSystemSink implements BackupSink {
   /**
    * {@inheritDoc}
    *
-   * <p>Written under a temporary name, synced, then hard-linked into place, which fails if the
-   * key exists, so two writers of one key never see a half-written or replaced object.
+   * <p>Written under a temporary name, synced, then hard-linked into place, which fails if the key
+   * exists, so two writers of one key never see a half-written or replaced object.
    */
   @Override
   public boolean putObjectIfAbsent(String key, InputStream content) {
@@ -193,8 +195,12 @@ public final class FileSystemSink implements BackupSink {
 
   private void requireRoot() {
     if (!Files.isDirectory(root)) {
-      throw new NotFoundException("backup sink " + this + " does not exist (no directory " + root
-          + "): check the path; only a backup creates it");
+      throw new NotFoundException(
+          "backup sink "
+              + this
+              + " does not exist (no directory "
+              + root
+              + "): check the path; only a backup creates it");
     }
   }
 
@@ -225,11 +231,12 @@ public final class FileSystemSink implements BackupSink {
     }
 
     /**
-     * @param age how old (by its id's timestamp) an unpublished set without a lock file (written
-     *     by an older version, or on a file system without locks) must be before a new backup
-     *     deletes it as the leftover of a dead run; 24 hours by default. Keep it above the longest
-     *     backup. Sets with a lock file are judged by their lock, whatever their age.
-     * @return this builder
+     * {@return this builder}
+     *
+     * @param age how old (by its id's timestamp) an unpublished set without a lock file (written by
+     *     an older version, or on a file system without locks) must be before a new backup deletes
+     *     it as the leftover of a dead run; 24 hours by default. Keep it above the longest backup.
+     *     Sets with a lock file are judged by their lock, whatever their age.
      * @throws IllegalArgumentException if negative
      */
     public Builder staleAfter(Duration age) {
@@ -242,8 +249,9 @@ public final class FileSystemSink implements BackupSink {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time source deciding what is stale; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -251,7 +259,8 @@ public final class FileSystemSink implements BackupSink {
     }
 
     /**
-     * @return the sink
+     * {@return the sink}
+     *
      * @throws IllegalArgumentException if the root exists and is not a directory
      */
     public FileSystemSink build() {

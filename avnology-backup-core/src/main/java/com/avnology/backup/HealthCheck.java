@@ -11,25 +11,33 @@ import static java.util.Objects.requireNonNull;
  * @param detail what was found, such as {@code 12 tables, 40512 rows as recorded}
  */
 public record HealthCheck(String name, boolean ok, String detail) {
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param name what was checked, such as {@code postgres/main rows}
+   * @param ok whether it passed
+   * @param detail what was found, such as {@code 12 tables, 40512 rows as recorded}
+   */
   public HealthCheck {
     requireNonNull(name, "null name");
     requireNonNull(detail, "null detail");
   }
 
   /**
+   * {@return a passed check}
+   *
    * @param name what was checked
    * @param detail what was found
-   * @return a passed check
    */
   public static HealthCheck passed(String name, String detail) {
     return new HealthCheck(name, true, detail);
   }
 
   /**
+   * {@return a failed check}
+   *
    * @param name what was checked
    * @param detail what was wrong
-   * @return a failed check
    */
   public static HealthCheck failed(String name, String detail) {
     return new HealthCheck(name, false, detail);

@@ -1,8 +1,8 @@
 package com.avnology.backup;
 
 /**
- * Encryption was asked for but cannot be applied, or a set cannot be opened with the key given:
- * the key is missing, malformed or wrong, or an encrypted set is read without a key. Nothing was
+ * Encryption was asked for but cannot be applied, or a set cannot be opened with the key given: the
+ * key is missing, malformed or wrong, or an encrypted set is read without a key. Nothing was
  * published or restored when this is thrown. Messages never hold key material.
  */
 public class KeyException extends BackupException {

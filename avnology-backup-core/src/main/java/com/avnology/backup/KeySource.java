@@ -29,7 +29,11 @@ public final class KeySource {
   /** The length of a raw master key in bytes. */
   public static final int KEY_BYTES = 32;
 
-  private enum Kind { RAW, ENV, PASSPHRASE }
+  private enum Kind {
+    RAW,
+    ENV,
+    PASSPHRASE
+  }
 
   private final Kind kind;
   private final byte[] raw;
@@ -40,7 +44,11 @@ public final class KeySource {
   private String cachedSalt;
   private byte[] cachedKey;
 
-  private KeySource(Kind kind, byte[] raw, char[] passphrase, String variable,
+  private KeySource(
+      Kind kind,
+      byte[] raw,
+      char[] passphrase,
+      String variable,
       Function<String, String> environment) {
     this.kind = kind;
     this.raw = raw;
@@ -50,22 +58,26 @@ public final class KeySource {
   }
 
   /**
+   * {@return a source of that key}
+   *
    * @param key 32 random bytes; copied, so the caller may wipe its array afterwards
-   * @return a source of that key
    * @throws IllegalArgumentException if the key is not 32 bytes long
    */
   public static KeySource raw(byte[] key) {
     requireNonNull(key, "null key");
     if (key.length != KEY_BYTES) {
-      throw new IllegalArgumentException("an AES-256 key is 32 bytes, this one is " + key.length
-          + ": generate one with `openssl rand -base64 32`");
+      throw new IllegalArgumentException(
+          "an AES-256 key is 32 bytes, this one is "
+              + key.length
+              + ": generate one with `openssl rand -base64 32`");
     }
     return new KeySource(Kind.RAW, key.clone(), null, null, null);
   }
 
   /**
+   * {@return a source deriving the master key from it, with a fresh salt per set}
+   *
    * @param passphrase the passphrase; copied, so the caller may wipe its array afterwards
-   * @return a source deriving the master key from it, with a fresh salt per set
    * @throws IllegalArgumentException if the passphrase is empty
    */
   public static KeySource passphrase(char[] passphrase) {
@@ -77,10 +89,11 @@ public final class KeySource {
   }
 
   /**
+   * {@return a source of that key}
+   *
    * @param variable the name of an environment variable holding the base64 of 32 key bytes; it is
    *     read each time a key is needed, so a missing or bad value fails that operation, before
    *     anything is written
-   * @return a source of that key
    * @throws IllegalArgumentException if the name is empty
    */
   public static KeySource env(String variable) {
@@ -95,7 +108,7 @@ public final class KeySource {
     return new KeySource(Kind.ENV, null, null, variable, environment);
   }
 
-  /** @return true if the key is derived from a passphrase with a per-set salt */
+  /** {@return true if the key is derived from a passphrase with a per-set salt} */
   boolean derived() {
     return kind == Kind.PASSPHRASE;
   }
@@ -113,29 +126,40 @@ public final class KeySource {
     }
     String value = environment.apply(variable);
     if (value == null || value.isBlank()) {
-      throw new KeyException("environment variable " + variable + " is not set: set it to the"
-          + " base64 of a 32-byte key (for example `openssl rand -base64 32`)");
+      throw new KeyException(
+          "environment variable "
+              + variable
+              + " is not set: set it to the"
+              + " base64 of a 32-byte key (for example `openssl rand -base64 32`)");
     }
     byte[] key;
     try {
       key = Base64.getDecoder().decode(value.strip());
     } catch (IllegalArgumentException e) {
-      throw new KeyException("environment variable " + variable + " is not valid base64: it must"
-          + " hold the base64 of a 32-byte key");
+      throw new KeyException(
+          "environment variable "
+              + variable
+              + " is not valid base64: it must"
+              + " hold the base64 of a 32-byte key");
     }
     if (key.length != KEY_BYTES) {
       int n = key.length;
       Arrays.fill(key, (byte) 0);
-      throw new KeyException("environment variable " + variable + " holds a " + n
-          + "-byte key, AES-256 needs 32 bytes: generate one with `openssl rand -base64 32`");
+      throw new KeyException(
+          "environment variable "
+              + variable
+              + " holds a "
+              + n
+              + "-byte key, AES-256 needs 32 bytes: generate one with `openssl rand -base64 32`");
     }
     return key;
   }
 
   /**
+   * {@return a copy of the key derived from the passphrase}
+   *
    * @param salt the set's salt
    * @param iterations the set's PBKDF2 iterations
-   * @return a copy of the key derived from the passphrase
    */
   byte[] key(byte[] salt, int iterations) {
     String id = HexFormat.of().formatHex(salt) + "/" + iterations;
@@ -152,20 +176,20 @@ public final class KeySource {
     return key;
   }
 
-  /** @return what kind of source this is, for the manifest: {@code raw}, {@code env} or {@code passphrase} */
+  /**
+   * {@return what kind of source this is, for the manifest: {@code raw}, {@code env} or {@code
+   * passphrase}}
+   */
   String kind() {
     return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override
   public String toString() {
-    switch (kind) {
-      case RAW:
-        return "KeySource.raw(****)";
-      case ENV:
-        return "KeySource.env(" + variable + ")";
-      default:
-        return "KeySource.passphrase(****)";
-    }
+    return switch (kind) {
+      case RAW -> "KeySource.raw(****)";
+      case ENV -> "KeySource.env(" + variable + ")";
+      default -> "KeySource.passphrase(****)";
+    };
   }
 }

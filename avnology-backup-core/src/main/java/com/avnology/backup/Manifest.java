@@ -38,7 +38,18 @@ public record Manifest(
    */
   public static final int FORMAT_VERSION = 2;
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param formatVersion the manifest format's version ({@link #FORMAT_VERSION} for sets written
+   *     now)
+   * @param id the set's id; ids sort by time
+   * @param startedAt when the backup started
+   * @param finishedAt when every artifact was stored
+   * @param libraryVersion the avnology-backup version that wrote the set
+   * @param targets what was backed up, in backup order
+   * @param encryption how the artifacts are encrypted, or {@code null} if they are not
+   */
   public Manifest {
     requireNonNull(id, "null id");
     requireNonNull(startedAt, "null startedAt");
@@ -48,37 +59,37 @@ public record Manifest(
   }
 
   /**
+   * {@return a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted}
+   *
    * @param id the set's id
-   * @return a builder of a manifest of {@link #FORMAT_VERSION}, with no targets, unencrypted
    */
   public static Builder builder(String id) {
     return new Builder(requireNonNull(id, "null id"));
   }
 
-  /** @return true if the set's artifacts are encrypted (see {@link #encryption()}) */
+  /** {@return true if the set's artifacts are encrypted (see {@link #encryption()})} */
   public boolean encrypted() {
     return encryption != null;
   }
 
-  /** @return the time the backup took */
+  /** {@return the time the backup took} */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }
 
-  /** @return the stored size of all artifacts, in bytes */
+  /** {@return the stored size of all artifacts, in bytes} */
   public long totalSize() {
     return targets.stream().flatMap(t -> t.artifacts().stream()).mapToLong(Artifact::size).sum();
   }
 
   /**
+   * {@return that target's entry, if the set holds it}
+   *
    * @param kind a target kind, such as {@code volume}
    * @param name a target name
-   * @return that target's entry, if the set holds it
    */
   public Optional<Target> target(String kind, String name) {
-    return targets.stream()
-        .filter(t -> t.kind().equals(kind) && t.name().equals(name))
-        .findFirst();
+    return targets.stream().filter(t -> t.kind().equals(kind) && t.name().equals(name)).findFirst();
   }
 
   /**
@@ -96,7 +107,15 @@ public record Manifest(
       Map<String, String> options,
       Map<String, String> metadata,
       List<Artifact> artifacts) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param kind the target kind, such as {@code volume} or {@code postgres}
+     * @param name the target's name, unique per kind within a set
+     * @param options how it was backed up (compression, …)
+     * @param metadata what the target recorded (entries, row counts, server version, …)
+     * @param artifacts its stored files
+     */
     public Target {
       requireNonNull(kind, "null kind");
       requireNonNull(name, "null name");
@@ -115,7 +134,14 @@ public record Manifest(
    * @param compression how it is compressed: {@code none}, {@code gzip} or {@code zstd}
    */
   public record Artifact(String path, long size, String sha256, String compression) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param path its path inside the set, such as {@code volume/certs.tar.zst}
+     * @param size its stored size in bytes
+     * @param sha256 the lowercase hex SHA-256 of its stored bytes
+     * @param compression how it is compressed: {@code none}, {@code gzip} or {@code zstd}
+     */
     public Artifact {
       requireNonNull(path, "null path");
       requireNonNull(sha256, "null sha256");
@@ -151,10 +177,24 @@ public record Manifest(
       String wrappedKey) {
     /** The only cipher this version writes and reads. */
     public static final String AES_256_GCM_STREAM = "AES-256-GCM-STREAM";
+
     /** The passphrase KDF. */
     public static final String PBKDF2 = "PBKDF2-HMAC-SHA256";
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param cipher the artifact format, {@code AES-256-GCM-STREAM}
+     * @param chunkSize plaintext bytes per chunk
+     * @param keySource the kind of key source used: {@code raw}, {@code env} or {@code passphrase}
+     *     (informational; raw and env keys are interchangeable)
+     * @param kdf how the master key came from a passphrase: {@code PBKDF2-HMAC-SHA256}, or {@code
+     *     none} for a raw key
+     * @param kdfIterations PBKDF2 iterations, 0 without a KDF
+     * @param kdfSalt the base64 PBKDF2 salt, empty without a KDF
+     * @param wrappedKey the base64 data key wrapped by the master key with AES-256-GCM (nonce,
+     *     ciphertext, tag)
+     */
     public Encryption {
       requireNonNull(cipher, "null cipher");
       requireNonNull(keySource, "null keySource");
@@ -179,8 +219,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param version the manifest format's version; {@link #FORMAT_VERSION} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1 to {@link #FORMAT_VERSION}
      */
     public Builder formatVersion(int version) {
@@ -193,8 +234,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param startedAt when the backup started
-     * @return this builder
      */
     public Builder startedAt(Instant startedAt) {
       this.startedAt = requireNonNull(startedAt, "null startedAt");
@@ -202,8 +244,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param finishedAt when every artifact was stored
-     * @return this builder
      */
     public Builder finishedAt(Instant finishedAt) {
       this.finishedAt = requireNonNull(finishedAt, "null finishedAt");
@@ -211,8 +254,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param version the avnology-backup version that wrote the set
-     * @return this builder
      */
     public Builder libraryVersion(String version) {
       this.libraryVersion = requireNonNull(version, "null version");
@@ -220,8 +264,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param targets targets to add, in backup order
-     * @return this builder
      */
     public Builder targets(List<Target> targets) {
       this.targets.addAll(List.copyOf(targets));
@@ -229,8 +274,9 @@ public record Manifest(
     }
 
     /**
+     * {@return this builder}
+     *
      * @param encryption how the artifacts are encrypted
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = requireNonNull(encryption, "null encryption");
@@ -238,21 +284,25 @@ public record Manifest(
     }
 
     /**
-     * @return the manifest
+     * {@return the manifest}
+     *
      * @throws IllegalStateException if startedAt, finishedAt or libraryVersion is missing, or
      *     encryption was given with format version 1
      */
     public Manifest build() {
       if (startedAt == null || finishedAt == null || libraryVersion == null) {
-        throw new IllegalStateException("a manifest needs startedAt, finishedAt and"
-            + " libraryVersion: call each before build()");
+        throw new IllegalStateException(
+            "a manifest needs startedAt, finishedAt and"
+                + " libraryVersion: call each before build()");
       }
       if (encryption != null && formatVersion < 2) {
-        throw new IllegalStateException("encryption needs format version 2 or later, not "
-            + formatVersion + ": leave formatVersion(...) out");
+        throw new IllegalStateException(
+            "encryption needs format version 2 or later, not "
+                + formatVersion
+                + ": leave formatVersion(...) out");
       }
-      return new Manifest(formatVersion, id, startedAt, finishedAt, libraryVersion, targets,
-          encryption);
+      return new Manifest(
+          formatVersion, id, startedAt, finishedAt, libraryVersion, targets, encryption);
     }
   }
 }

@@ -8,15 +8,23 @@ package com.avnology.backup;
  * @param target the target being processed, as {@code kind/name}, or {@code ""} between targets
  * @param bytes stored bytes written or read so far, over all targets
  * @param entries entries (files, tables, …) done so far, over all targets
- * @param totalBytes stored bytes the run will read (a restore knows them from the manifest), or
- *     -1 when unknown (a backup)
+ * @param totalBytes stored bytes the run will read (a restore knows them from the manifest), or -1
+ *     when unknown (a backup)
  * @param totalEntries entries the targets announced so far, or -1 when none did
  * @param rows table rows copied so far (databases)
  * @param totalRows rows the targets expect to copy (a database backup estimates them from the
  *     catalog's statistics, a restore knows them from the manifest), or -1 when unknown
  */
-public record Progress(String setId, Phase phase, String target, long bytes, long entries,
-    long totalBytes, long totalEntries, long rows, long totalRows) {
+public record Progress(
+    String setId,
+    Phase phase,
+    String target,
+    long bytes,
+    long entries,
+    long totalBytes,
+    long totalEntries,
+    long rows,
+    long totalRows) {
   /**
    * Progress without totals or rows.
    *
@@ -31,8 +39,8 @@ public record Progress(String setId, Phase phase, String target, long bytes, lon
   }
 
   /**
-   * @return the estimated fraction done, 0 to 1, from bytes when their total is known, else rows,
-   *     else entries; empty when no total is known
+   * {@return the estimated fraction done, 0 to 1, from bytes when their total is known, else rows,
+   * else entries; empty when no total is known}
    */
   public java.util.OptionalDouble fractionDone() {
     if (totalBytes > 0) {

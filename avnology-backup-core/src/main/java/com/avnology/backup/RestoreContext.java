@@ -2,14 +2,12 @@ package com.avnology.backup;
 
 import java.io.InputStream;
 
-/**
- * What a {@link BackupTarget} reads its artifacts from during a restore. Thread-safe.
- */
+/** What a {@link BackupTarget} reads its artifacts from during a restore. Thread-safe. */
 public interface RestoreContext {
-  /** @return the id of the set being restored */
+  /** {@return the id of the set being restored} */
   String setId();
 
-  /** @return the manifest entry of the target being restored */
+  /** {@return the manifest entry of the target being restored} */
   Manifest.Target manifest();
 
   /**
@@ -23,8 +21,9 @@ public interface RestoreContext {
   InputStream open(String path);
 
   /**
+   * {@return the target's first artifact whose path starts so}
+   *
    * @param start the start of an artifact path under the target's kind, such as {@code certs.tar}
-   * @return the target's first artifact whose path starts so
    * @throws NotFoundException naming the set and target if there is none
    */
   default Manifest.Artifact artifactStartingWith(String start) {
@@ -32,8 +31,17 @@ public interface RestoreContext {
     return manifest().artifacts().stream()
         .filter(a -> a.path().startsWith(prefix))
         .findFirst()
-        .orElseThrow(() -> new NotFoundException("set " + setId() + " has no artifact " + prefix
-            + "* for " + manifest().kind() + "/" + manifest().name()));
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "set "
+                        + setId()
+                        + " has no artifact "
+                        + prefix
+                        + "* for "
+                        + manifest().kind()
+                        + "/"
+                        + manifest().name()));
   }
 
   /**
@@ -44,8 +52,8 @@ public interface RestoreContext {
    */
   default InputStream openDecompressed(Manifest.Artifact artifact) {
     String path = artifact.path().substring(manifest().kind().length() + 1);
-    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
-        artifact.compression().toUpperCase(java.util.Locale.ROOT));
+    Compression.Algorithm algorithm =
+        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(java.util.Locale.ROOT));
     return Compression.decompress(algorithm, open(path));
   }
 
@@ -60,8 +68,8 @@ public interface RestoreContext {
    * @throws KeyException if that set cannot be opened with this restore's key
    */
   default RestoreContext inSet(String setId) {
-    throw new NotFoundException("set " + setId + " cannot be read from this context: it reads set "
-        + setId() + " only");
+    throw new NotFoundException(
+        "set " + setId + " cannot be read from this context: it reads set " + setId() + " only");
   }
 
   /**

@@ -8,6 +8,7 @@ package com.avnology.backup;
 public class RestoreInterruptedException extends BackupException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether the destination is as it was before the restore. */
   private final boolean destinationUnchanged;
 
   /**
@@ -21,7 +22,7 @@ public class RestoreInterruptedException extends BackupException {
     this.destinationUnchanged = destinationUnchanged;
   }
 
-  /** @return whether the destination is exactly as it was before the restore started */
+  /** {@return whether the destination is exactly as it was before the restore started} */
   public boolean destinationUnchanged() {
     return destinationUnchanged;
   }

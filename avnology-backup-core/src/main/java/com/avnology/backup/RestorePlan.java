@@ -17,8 +17,9 @@ package com.avnology.backup;
  */
 public interface RestorePlan {
   /**
+   * {@return a builder of a plan restoring the latest set there, unless told otherwise}
+   *
    * @param sink where the set lives
-   * @return a builder of a plan restoring the latest set there, unless told otherwise
    */
   static SetRestorePlan.Builder from(BackupSink sink) {
     return SetRestorePlan.from(sink);
@@ -28,14 +29,15 @@ public interface RestorePlan {
    * The dry run: reads what it needs to say what would happen (the manifest, the destinations'
    * current state) and writes nothing.
    *
-   * @return the steps, in order, with their sources, destinations, sizes and what each would
-   *     drop or overwrite
+   * @return the steps, in order, with their sources, destinations, sizes and what each would drop
+   *     or overwrite
    * @throws NotFoundException if the set, or a target in it, does not exist
    */
   RestoreDescription describe();
 
   /**
-   * @return a report per step
+   * {@return a report per step}
+   *
    * @throws BackupException if a step fails; the message says what state it left
    */
   RestoreResult execute();

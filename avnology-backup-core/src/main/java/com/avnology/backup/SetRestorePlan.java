@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #execute()} first reads every artifact of the chosen targets and checks its size and
  * SHA-256; a damaged set fails with {@link IntegrityException} before anything is written. Targets
- * are then restored in the order they were added. One exception saves a pass over the data: a
- * first target that {@linkplain BackupTarget#verifiesWhileRestoring() verifies while restoring} (a
+ * are then restored in the order they were added. One exception saves a pass over the data: a first
+ * target that {@linkplain BackupTarget#verifiesWhileRestoring() verifies while restoring} (a
  * PostgreSQL database restored without {@code clean()}) checks its artifacts as it reads them and,
  * on damage, undoes what it did and throws {@link IntegrityException}; the targets after it are
  * still verified before anything is written. Call {@link #verify()} first to have everything
@@ -52,14 +52,12 @@ public final class SetRestorePlan implements RestorePlan {
   private final List<UserCheck> afterSteps;
 
   private static int rank(BackupTarget t) {
-    switch (t.kind()) {
-      case "bucket":
-        return 1;
-      case "volume":
-        return 2;
-      default:
-        return 0; // databases, and kinds of the caller's own, as given
-    }
+    return switch (t.kind()) {
+      case "bucket" -> 1;
+      case "volume" -> 2;
+      default -> 0;
+        // databases, and kinds of the caller's own, as given
+    };
   }
 
   /** A check the caller added: a name and what to run. */
@@ -86,16 +84,18 @@ public final class SetRestorePlan implements RestorePlan {
   }
 
   /**
+   * {@return a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
+   * returns the same}
+   *
    * @param sink where the set lives
-   * @return a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
-   *     returns the same
    */
   public static Builder from(BackupSink sink) {
     return new Builder(requireNonNull(sink, "null sink"));
   }
 
   /**
-   * @return the id of the set this plan restores: the one chosen, or the newest published now
+   * {@return the id of the set this plan restores: the one chosen, or the newest published now}
+   *
    * @throws NotFoundException if the sink holds no set
    */
   public String resolveSetId() {
@@ -110,8 +110,8 @@ public final class SetRestorePlan implements RestorePlan {
 
   /**
    * Checks the artifacts of the chosen targets, writing nothing (an incremental physical target's
-   * parent sets too, up to its full backup): stored size and SHA-256, and with
-   * {@link Builder#encryption(Encryption)} the manifest's HMAC and every chunk's tag too.
+   * parent sets too, up to its full backup): stored size and SHA-256, and with {@link
+   * Builder#encryption(Encryption)} the manifest's HMAC and every chunk's tag too.
    *
    * @return the checks
    * @throws NotFoundException if the set, or a chosen target in it, does not exist
@@ -129,8 +129,9 @@ public final class SetRestorePlan implements RestorePlan {
     }
     List<VerifyResult.Check> checks =
         new ArrayList<>(catalog().verify(id, artifacts, opened.keys()).checks());
-    checks.addAll(catalog().verifyChains(id,
-        targets.stream().map(t -> entry(opened.manifest(), t)).toList()));
+    checks.addAll(
+        catalog()
+            .verifyChains(id, targets.stream().map(t -> entry(opened.manifest(), t)).toList()));
     return new VerifyResult(id, checks);
   }
 
@@ -149,21 +150,31 @@ public final class SetRestorePlan implements RestorePlan {
           destination = target + " (the set is encrypted: give its key to see more)";
         } else {
           try {
-            destination = target.describeRestore(
-                new RestoreRun(id, entry, reader, silent, opened.keys(),
-                    new SinkSets(sink, encryption)));
+            destination =
+                target.describeRestore(
+                    new RestoreRun(
+                        id, entry, reader, silent, opened.keys(), new SinkSets(sink, encryption)));
           } catch (BackupException e) {
             destination = target + " (cannot be inspected: " + e.getMessage() + ")";
           }
         }
-        steps.add(new RestoreDescription.Step(target.kind() + "/" + target.name(),
-            "set " + id + " in " + sink, entry.artifacts().size(),
-            entry.artifacts().stream().mapToLong(Manifest.Artifact::size).sum(), destination));
+        steps.add(
+            new RestoreDescription.Step(
+                target.kind() + "/" + target.name(),
+                "set " + id + " in " + sink,
+                entry.artifacts().size(),
+                entry.artifacts().stream().mapToLong(Manifest.Artifact::size).sum(),
+                destination));
       }
     }
     for (UserCheck step : afterSteps) {
-      steps.add(new RestoreDescription.Step(step.name(), "after the restore and the built-in"
-          + " checks", 0, 0, "runs before the user checks; a failure fails the plan"));
+      steps.add(
+          new RestoreDescription.Step(
+              step.name(),
+              "after the restore and the built-in" + " checks",
+              0,
+              0,
+              "runs before the user checks; a failure fails the plan"));
     }
     return new RestoreDescription(id, steps);
   }
@@ -191,8 +202,11 @@ public final class SetRestorePlan implements RestorePlan {
     BackupCatalog.Opened opened = catalog().open(id);
     Manifest manifest = opened.manifest();
     if (manifest.encrypted() && opened.keys() == null) {
-      throw new KeyException("set " + id + " is encrypted: give its key with encryption(...);"
-          + " nothing was restored");
+      throw new KeyException(
+          "set "
+              + id
+              + " is encrypted: give its key with encryption(...);"
+              + " nothing was restored");
     }
     // The manifest is authentic (with a key) and sizes and hashes of the stored bytes match it;
     // chunk tags are checked again as the targets read. A first target that verifies while
@@ -205,8 +219,8 @@ public final class SetRestorePlan implements RestorePlan {
       log.debug("{}/{} checks its artifacts as it restores them", t.kind(), t.name());
     }
     VerifyResult verified = catalog().verify(id, artifactsOf(manifest, checkedFirst), null);
-    List<VerifyResult.Check> chain = catalog().verifyChains(id,
-        targets.stream().map(t -> entry(manifest, t)).toList());
+    List<VerifyResult.Check> chain =
+        catalog().verifyChains(id, targets.stream().map(t -> entry(manifest, t)).toList());
     if (chain.stream().anyMatch(c -> !c.ok())) {
       List<VerifyResult.Check> all = new ArrayList<>(verified.checks());
       all.addAll(chain);
@@ -214,14 +228,16 @@ public final class SetRestorePlan implements RestorePlan {
     }
     if (!verified.ok()) {
       throw new IntegrityException(
-          "set " + id + " is damaged, nothing was restored: "
+          "set "
+              + id
+              + " is damaged, nothing was restored: "
               + verified.failures().stream()
                   .map(c -> c.artifact().path() + " " + c.problem())
                   .collect(Collectors.joining("; ")));
     }
     Duration verifyTime = Duration.between(start, clock.instant());
-    progress.expect(-1, artifactsOf(manifest, targets).stream()
-        .mapToLong(Manifest.Artifact::size).sum(), -1);
+    progress.expect(
+        -1, artifactsOf(manifest, targets).stream().mapToLong(Manifest.Artifact::size).sum(), -1);
     List<TargetResult> results = new ArrayList<>();
     List<HealthCheck> checks = new ArrayList<>();
     try (BackupSink.SetReader reader = sink.open(id)) {
@@ -232,9 +248,15 @@ public final class SetRestorePlan implements RestorePlan {
       if (builtInChecks) {
         ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
         for (BackupTarget target : targets) {
-          checks.addAll(target.checkRestored(
-              new RestoreRun(id, entry(manifest, target), reader, silent, opened.keys(),
-                  new SinkSets(sink, encryption))));
+          checks.addAll(
+              target.checkRestored(
+                  new RestoreRun(
+                      id,
+                      entry(manifest, target),
+                      reader,
+                      silent,
+                      opened.keys(),
+                      new SinkSets(sink, encryption))));
         }
       }
     }
@@ -243,9 +265,16 @@ public final class SetRestorePlan implements RestorePlan {
         HealthCheck done = run(step);
         checks.add(done);
         if (!done.ok()) {
-          throw new BackupException("set " + id + " was restored"
-              + (checks.size() > 1 ? " and checked" : "") + ", but the step after it, "
-              + step.name() + ", failed: " + done.detail() + "; the restored data stays as it is");
+          throw new BackupException(
+              "set "
+                  + id
+                  + " was restored"
+                  + (checks.size() > 1 ? " and checked" : "")
+                  + ", but the step after it, "
+                  + step.name()
+                  + ", failed: "
+                  + done.detail()
+                  + "; the restored data stays as it is");
         }
       }
       for (UserCheck c : userChecks) {
@@ -254,39 +283,54 @@ public final class SetRestorePlan implements RestorePlan {
     }
     List<HealthCheck> failed = checks.stream().filter(c -> !c.ok()).toList();
     if (!failed.isEmpty()) {
-      throw new BackupException("set " + id + " was restored, but the healthcheck failed: "
-          + failed.stream().map(c -> c.name() + ": " + c.detail())
-              .collect(Collectors.joining("; "))
-          + "; the restored data stays as it is: look at it before the stack uses it");
+      throw new BackupException(
+          "set "
+              + id
+              + " was restored, but the healthcheck failed: "
+              + failed.stream()
+                  .map(c -> c.name() + ": " + c.detail())
+                  .collect(Collectors.joining("; "))
+              + "; the restored data stays as it is: look at it before the stack uses it");
     }
     progress.phase(Progress.Phase.DONE, "");
-    return new RestoreResult(id, verifyTime, Duration.between(start, clock.instant()), results,
-        checks);
+    return new RestoreResult(
+        id, verifyTime, Duration.between(start, clock.instant()), results, checks);
   }
 
   /**
-   * Asks every target whether its destination would refuse the restore before any is written:
-   * with several targets, a refusal met half-way would leave some restored and others not.
+   * Asks every target whether its destination would refuse the restore before any is written: with
+   * several targets, a refusal met half-way would leave some restored and others not.
    */
-  private void preflight(String id, Manifest manifest, BackupSink.SetReader reader,
+  private void preflight(
+      String id,
+      Manifest manifest,
+      BackupSink.SetReader reader,
       com.avnology.backup.internal.SetKeys keys) {
     ProgressTracker silent = new ProgressTracker(ProgressListener.NONE, id);
     List<String> refusals = new ArrayList<>();
     for (BackupTarget target : targets) {
-      target.refusal(new RestoreRun(id, entry(manifest, target), reader, silent, keys,
-          new SinkSets(sink, encryption)))
+      target
+          .refusal(
+              new RestoreRun(
+                  id,
+                  entry(manifest, target),
+                  reader,
+                  silent,
+                  keys,
+                  new SinkSets(sink, encryption)))
           .ifPresent(r -> refusals.add(target.kind() + "/" + target.name() + ": " + r));
     }
     if (!refusals.isEmpty()) {
-      throw new BackupException("nothing was restored from set " + id + ": "
-          + String.join("; ", refusals));
+      throw new BackupException(
+          "nothing was restored from set " + id + ": " + String.join("; ", refusals));
     }
   }
 
   private static HealthCheck run(UserCheck c) {
     try {
       Object r = c.check().call();
-      return Boolean.FALSE.equals(r) ? HealthCheck.failed(c.name(), "returned false")
+      return Boolean.FALSE.equals(r)
+          ? HealthCheck.failed(c.name(), "returned false")
           : HealthCheck.passed(c.name(), r == null || r instanceof Boolean ? "ok" : r.toString());
     } catch (Exception e) {
       return HealthCheck.failed(c.name(), e.getMessage() == null ? e.toString() : e.getMessage());
@@ -308,16 +352,20 @@ public final class SetRestorePlan implements RestorePlan {
     Instant start = clock.instant();
     long entriesBefore = progress.entries();
     try {
-      target.restore(new RestoreRun(id, entry, reader, progress, keys,
-          new SinkSets(sink, encryption)));
+      target.restore(
+          new RestoreRun(id, entry, reader, progress, keys, new SinkSets(sink, encryption)));
     } catch (RuntimeException e) {
-      String restored = done.isEmpty() ? "" : " (already restored: "
-          + done.stream().map(r -> r.kind() + "/" + r.name()).toList() + ")";
+      String restored =
+          done.isEmpty()
+              ? ""
+              : " (already restored: "
+                  + done.stream().map(r -> r.kind() + "/" + r.name()).toList()
+                  + ")";
       String message =
           "restore of " + label + " from set " + id + " failed: " + e.getMessage() + restored;
       if (e instanceof RestoreInterruptedException i) {
-        throw new RestoreInterruptedException(message, i.destinationUnchanged() && done.isEmpty(),
-            e);
+        throw new RestoreInterruptedException(
+            message, i.destinationUnchanged() && done.isEmpty(), e);
       }
       if (e instanceof IntegrityException) {
         throw new IntegrityException(message, e);
@@ -347,15 +395,27 @@ public final class SetRestorePlan implements RestorePlan {
         .orElseThrow(
             () ->
                 new NotFoundException(
-                    "set " + manifest.id() + " holds no " + target.kind() + "/" + target.name()
+                    "set "
+                        + manifest.id()
+                        + " holds no "
+                        + target.kind()
+                        + "/"
+                        + target.name()
                         + "; it holds "
-                        + manifest.targets().stream().map(t -> t.kind() + "/" + t.name()).toList()));
+                        + manifest.targets().stream()
+                            .map(t -> t.kind() + "/" + t.name())
+                            .toList()));
   }
 
   @Override
   public String toString() {
-    return "SetRestorePlan[set=" + (setId == null ? "latest" : setId) + ", targets="
-        + targets.stream().map(t -> t.kind() + "/" + t.name()).toList() + ", sink=" + sink + "]";
+    return "SetRestorePlan[set="
+        + (setId == null ? "latest" : setId)
+        + ", targets="
+        + targets.stream().map(t -> t.kind() + "/" + t.name()).toList()
+        + ", sink="
+        + sink
+        + "]";
   }
 
   /** Collects a restore's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
@@ -395,8 +455,8 @@ public final class SetRestorePlan implements RestorePlan {
      * @return this builder
      */
     public Builder healthcheck(String name, java.util.concurrent.Callable<?> check) {
-      userChecks.add(new UserCheck(requireNonNull(name, "null name"),
-          requireNonNull(check, "null check")));
+      userChecks.add(
+          new UserCheck(requireNonNull(name, "null name"), requireNonNull(check, "null check")));
       return this;
     }
 
@@ -410,14 +470,14 @@ public final class SetRestorePlan implements RestorePlan {
      * @return this builder
      */
     public Builder afterRestore(String name, java.util.concurrent.Callable<?> step) {
-      afterSteps.add(new UserCheck(requireNonNull(name, "null name"),
-          requireNonNull(step, "null step")));
+      afterSteps.add(
+          new UserCheck(requireNonNull(name, "null name"), requireNonNull(step, "null step")));
       return this;
     }
 
     /**
-     * Adds a check that an HTTP URL answers a GET with a 2xx status within 10 seconds (the
-     * stack's own health endpoint, say).
+     * Adds a check that an HTTP URL answers a GET with a 2xx status within 10 seconds (the stack's
+     * own health endpoint, say).
      *
      * @param url the URL; its query string is not printed (it may hold a token)
      * @return this builder
@@ -426,33 +486,35 @@ public final class SetRestorePlan implements RestorePlan {
     public Builder healthcheckUrl(java.net.URI url) {
       requireNonNull(url, "null url");
       if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-        throw new IllegalArgumentException("healthcheck URL must be http or https: "
-            + url.getScheme() + "://" + url.getHost());
+        throw new IllegalArgumentException(
+            "healthcheck URL must be http or https: " + url.getScheme() + "://" + url.getHost());
       }
       String shown = url.getScheme() + "://" + url.getAuthority() + url.getPath();
-      return healthcheck("GET " + shown,
-          () -> com.avnology.backup.internal.HttpCheck.get(url, shown));
+      return healthcheck(
+          "GET " + shown, () -> com.avnology.backup.internal.HttpCheck.get(url, shown));
     }
 
     /**
+     * {@return this builder}
+     *
      * @param encryption the key of an encrypted set: the manifest is authenticated and the
      *     artifacts decrypted with it; {@code null} (the default) reads unencrypted sets only
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = encryption;
       return this;
     }
 
-    /** @return this builder, restoring the newest set published when the plan executes */
+    /** {@return this builder, restoring the newest set published when the plan executes} */
     public Builder latest() {
       this.setId = null;
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param setId the id of the set to restore
-     * @return this builder
      * @throws IllegalArgumentException if the id is not a set id
      */
     public Builder set(String setId) {
@@ -461,10 +523,11 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param target a target to restore; its kind and name pick its artifacts from the set
-     * @return this builder
-     * @throws IllegalStateException if a target of that kind and name was already added (as
-     *     {@code Backup.Builder.build()} refuses two targets of one name)
+     * @throws IllegalStateException if a target of that kind and name was already added (as {@code
+     *     Backup.Builder.build()} refuses two targets of one name)
      */
     public Builder target(BackupTarget target) {
       requireNonNull(target, "null target");
@@ -488,8 +551,9 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param listener told of progress; must be thread-safe
-     * @return this builder
      */
     public Builder listener(ProgressListener listener) {
       this.listener = requireNonNull(listener, "null listener");
@@ -497,8 +561,9 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time source for durations
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -506,7 +571,8 @@ public final class SetRestorePlan implements RestorePlan {
     }
 
     /**
-     * @return the plan
+     * {@return the plan}
+     *
      * @throws IllegalStateException if no target was added
      */
     public SetRestorePlan build() {

@@ -26,8 +26,12 @@ final class SinkSets implements OtherSets {
   @Override
   public RestoreContext open(String setId, String kind, String name, ProgressTracker progress) {
     BackupCatalog.Opened opened = catalog.open(setId);
-    Manifest.Target entry = opened.manifest().target(kind, name).orElseThrow(
-        () -> new NotFoundException("set " + setId + " holds no " + kind + "/" + name));
+    Manifest.Target entry =
+        opened
+            .manifest()
+            .target(kind, name)
+            .orElseThrow(
+                () -> new NotFoundException("set " + setId + " holds no " + kind + "/" + name));
     if (opened.manifest().encrypted() && opened.keys() == null) {
       throw new KeyException("set " + setId + " is encrypted: give its key to read it");
     }

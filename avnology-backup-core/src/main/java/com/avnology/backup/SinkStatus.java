@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +19,24 @@ import java.util.Optional;
  * @param walFirst the first archived WAL file, if any
  * @param walLast the last archived WAL file, if any
  */
-public record SinkStatus(String sink, List<Target> targets, List<String> damaged, int walFiles,
-    Optional<String> walFirst, Optional<String> walLast) {
+public record SinkStatus(
+    String sink,
+    List<Target> targets,
+    List<String> damaged,
+    int walFiles,
+    Optional<String> walFirst,
+    Optional<String> walLast) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param sink the sink, as its {@code toString()} (no secret)
+   * @param targets one line per target, sorted by kind and name
+   * @param damaged ids of published sets whose manifest cannot be read
+   * @param walFiles how many WAL files the sink archives (0 if it archives none or cannot)
+   * @param walFirst the first archived WAL file, if any
+   * @param walLast the last archived WAL file, if any
+   */
   public SinkStatus {
     requireNonNull(sink, "null sink");
     targets = List.copyOf(targets);
@@ -33,8 +46,9 @@ public record SinkStatus(String sink, List<Target> targets, List<String> damaged
   }
 
   /**
+   * {@return what it holds now}
+   *
    * @param sink the sink to look into
-   * @return what it holds now
    * @throws NotFoundException if the sink does not exist
    * @throws StorageException if it cannot be read
    */
@@ -53,22 +67,35 @@ public record SinkStatus(String sink, List<Target> targets, List<String> damaged
       }
     }
     List<Target> targets = new ArrayList<>();
-    byTarget.forEach((label, sets) -> {
-      Manifest newest = sets.stream().max(java.util.Comparator.comparing(Manifest::startedAt))
-          .orElseThrow();
-      Instant oldest = sets.stream().map(Manifest::startedAt).min(Instant::compareTo)
-          .orElseThrow();
-      int slash = label.indexOf('/');
-      Manifest.Target t = newest.target(label.substring(0, slash), label.substring(slash + 1))
-          .orElseThrow();
-      long size = t.artifacts().stream().mapToLong(Manifest.Artifact::size).sum();
-      targets.add(new Target(t.kind(), t.name(), sets.size(), newest.id(), newest.startedAt(),
-          newest.finishedAt(), size, oldest));
-    });
+    byTarget.forEach(
+        (label, sets) -> {
+          Manifest newest =
+              sets.stream().max(java.util.Comparator.comparing(Manifest::startedAt)).orElseThrow();
+          Instant oldest =
+              sets.stream().map(Manifest::startedAt).min(Instant::compareTo).orElseThrow();
+          int slash = label.indexOf('/');
+          Manifest.Target t =
+              newest.target(label.substring(0, slash), label.substring(slash + 1)).orElseThrow();
+          long size = t.artifacts().stream().mapToLong(Manifest.Artifact::size).sum();
+          targets.add(
+              new Target(
+                  t.kind(),
+                  t.name(),
+                  sets.size(),
+                  newest.id(),
+                  newest.startedAt(),
+                  newest.finishedAt(),
+                  size,
+                  oldest));
+        });
     List<String> wal = wal(sink);
-    return new SinkStatus(sink.toString(), targets, damaged, wal.size(),
-        wal.stream().findFirst(), wal.isEmpty() ? Optional.empty()
-            : Optional.of(wal.get(wal.size() - 1)));
+    return new SinkStatus(
+        sink.toString(),
+        targets,
+        damaged,
+        wal.size(),
+        wal.stream().findFirst(),
+        wal.isEmpty() ? Optional.empty() : Optional.of(wal.get(wal.size() - 1)));
   }
 
   private static List<String> wal(BackupSink sink) {
@@ -96,7 +123,13 @@ public record SinkStatus(String sink, List<Target> targets, List<String> damaged
    * @param newestSize the stored size of this target's artifacts in that set, in bytes
    * @param oldestStartedAt when the oldest set holding it started
    */
-  public record Target(String kind, String name, int sets, String newestSetId,
-      Instant newestStartedAt, Instant newestFinishedAt, long newestSize,
+  public record Target(
+      String kind,
+      String name,
+      int sets,
+      String newestSetId,
+      Instant newestStartedAt,
+      Instant newestFinishedAt,
+      long newestSize,
       Instant oldestStartedAt) {}
 }

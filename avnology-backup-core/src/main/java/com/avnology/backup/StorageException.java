@@ -1,8 +1,6 @@
 package com.avnology.backup;
 
-/**
- * Reading from or writing to a sink or a source failed (I/O error, permission, full disk).
- */
+/** Reading from or writing to a sink or a source failed (I/O error, permission, full disk). */
 public class StorageException extends BackupException {
   private static final long serialVersionUID = 1L;
 

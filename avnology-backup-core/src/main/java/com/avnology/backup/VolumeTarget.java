@@ -38,9 +38,10 @@ public final class VolumeTarget implements BackupTarget {
   }
 
   /**
+   * {@return the target}
+   *
    * @param name the volume's name in backup sets, such as {@code certs}
    * @param directory the directory to back up or restore into
-   * @return the target
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_'
    */
   public static VolumeTarget of(String name, Path directory) {
@@ -48,9 +49,10 @@ public final class VolumeTarget implements BackupTarget {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the volume's name in backup sets
    * @param directory the directory to back up or restore into
-   * @return a builder
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_'
    */
   public static Builder builder(String name, Path directory) {
@@ -67,7 +69,7 @@ public final class VolumeTarget implements BackupTarget {
     return name;
   }
 
-  /** @return the directory */
+  /** {@return the directory} */
   public Path directory() {
     return directory;
   }
@@ -81,8 +83,8 @@ public final class VolumeTarget implements BackupTarget {
       long entries = TarWriter.write(directory, out, context::entriesDone);
       context.metadata("entries", Long.toString(entries));
     } catch (IOException e) {
-      throw new StorageException("cannot back up volume " + name + " from " + directory + ": "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "cannot back up volume " + name + " from " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -100,8 +102,14 @@ public final class VolumeTarget implements BackupTarget {
     try (InputStream in = context.openDecompressed(artifact)) {
       extractor.extract(in, context::entriesDone);
     } catch (IOException e) {
-      throw new StorageException("restore of volume " + name + " into " + directory
-          + " failed part way, the directory holds a partial restore: " + e.getMessage(), e);
+      throw new StorageException(
+          "restore of volume "
+              + name
+              + " into "
+              + directory
+              + " failed part way, the directory holds a partial restore: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -112,12 +120,17 @@ public final class VolumeTarget implements BackupTarget {
     }
     try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(directory)) {
       long there = list.count();
-      return there == 0 ? java.util.Optional.empty() : java.util.Optional.of("directory "
-          + directory + " is not empty (" + there + " entries): restore into an empty directory,"
-          + " or allow overwrite (VolumeTarget.Builder.overwrite, CLI --overwrite)");
+      return there == 0
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(
+              "directory "
+                  + directory
+                  + " is not empty ("
+                  + there
+                  + " entries): restore into an empty directory,"
+                  + " or allow overwrite (VolumeTarget.Builder.overwrite, CLI --overwrite)");
     } catch (IOException e) {
-      return java.util.Optional.of("directory " + directory + " cannot be read: "
-          + e.getMessage());
+      return java.util.Optional.of("directory " + directory + " cannot be read: " + e.getMessage());
     }
   }
 
@@ -139,20 +152,24 @@ public final class VolumeTarget implements BackupTarget {
         files++;
         bytes += e.getSize();
         Path file = directory.resolve(e.getName());
-        long size = java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-            ? java.nio.file.Files.size(file) : -1;
+        long size =
+            java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                ? java.nio.file.Files.size(file)
+                : -1;
         if (size != e.getSize() && wrong.size() < 5) {
-          wrong.add(e.getName() + (size < 0 ? " missing" : " has " + size + " bytes, not "
-              + e.getSize()));
+          wrong.add(
+              e.getName()
+                  + (size < 0 ? " missing" : " has " + size + " bytes, not " + e.getSize()));
         }
       }
     } catch (IOException e) {
-      return java.util.List.of(HealthCheck.failed(check, "cannot read " + artifact.path() + ": "
-          + e.getMessage()));
+      return java.util.List.of(
+          HealthCheck.failed(check, "cannot read " + artifact.path() + ": " + e.getMessage()));
     }
-    return java.util.List.of(wrong.isEmpty()
-        ? HealthCheck.passed(check, files + " files, " + bytes + " bytes as in the set")
-        : HealthCheck.failed(check, "of " + files + " files, " + String.join(", ", wrong)));
+    return java.util.List.of(
+        wrong.isEmpty()
+            ? HealthCheck.passed(check, files + " files, " + bytes + " bytes as in the set")
+            : HealthCheck.failed(check, "of " + files + " files, " + String.join(", ", wrong)));
   }
 
   @Override
@@ -171,9 +188,13 @@ public final class VolumeTarget implements BackupTarget {
     if (there == 0) {
       return what + "the directory is empty";
     }
-    return what + "the directory holds " + there + " entries: " + (overwrite
-        ? "files in the set replace theirs, others are kept"
-        : "the restore is refused (overwrite, CLI --overwrite, allows it)");
+    return what
+        + "the directory holds "
+        + there
+        + " entries: "
+        + (overwrite
+            ? "files in the set replace theirs, others are kept"
+            : "the restore is refused (overwrite, CLI --overwrite, allows it)");
   }
 
   @Override
@@ -193,16 +214,17 @@ public final class VolumeTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param overwrite whether a restore may write into a non-empty directory, replacing files the
      *     set holds and keeping the others; false by default
-     * @return this builder
      */
     public Builder overwrite(boolean overwrite) {
       this.overwrite = overwrite;
       return this;
     }
 
-    /** @return the target */
+    /** {@return the target} */
     public VolumeTarget build() {
       return new VolumeTarget(this);
     }

@@ -1,8 +1,8 @@
 package com.avnology.backup;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +22,13 @@ final class BoundedMemoryTest {
   /** Entry point of the forked JVM: back up {@code args[0]} into {@code args[1]}, then verify. */
   public static void main(String[] args) {
     FileSystemSink sink = FileSystemSink.of(Path.of(args[1]));
-    BackupResult result = Backup.builder()
-        .target(VolumeTarget.of("big", Path.of(args[0])))
-        .sink(sink)
-        .compression(Compression.zstd(1))
-        .build()
-        .run();
+    BackupResult result =
+        Backup.builder()
+            .target(VolumeTarget.of("big", Path.of(args[0])))
+            .sink(sink)
+            .compression(Compression.zstd(1))
+            .build()
+            .run();
     if (!BackupCatalog.of(sink).verify(result.setId()).ok()) {
       System.exit(3);
     }
@@ -38,11 +39,11 @@ final class BoundedMemoryTest {
   void backup_2GiBTree_succeedsUnderXmx64m() throws Exception {
     Path source = Files.createDirectories(tmp.resolve("source"));
     for (int i = 0; i < 2; i++) {
-      try (RandomAccessFile f = new RandomAccessFile(source.resolve("disk" + i + ".img").toFile(),
-          "rw")) {
+      try (RandomAccessFile f =
+          new RandomAccessFile(source.resolve("disk" + i + ".img").toFile(), "rw")) {
         f.setLength(1L << 30);
         f.seek((1L << 30) - 5);
-        f.write("tail!".getBytes());
+        f.write("tail!".getBytes(UTF_8));
       }
     }
     for (int i = 0; i < 500; i++) {
@@ -50,12 +51,20 @@ final class BoundedMemoryTest {
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = tmp.resolve("child.log");
-    Process child = new ProcessBuilder(List.of(java, "-Xmx64m",
-            "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-            BoundedMemoryTest.class.getName(), source.toString(), tmp.resolve("sink").toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx64m",
+                    "-Djava.io.tmpdir=" + tmp,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    BoundedMemoryTest.class.getName(),
+                    source.toString(),
+                    tmp.resolve("sink").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
 
     assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("child finished").isTrue();
     assertThat(child.exitValue()).as(Files.readString(log)).isZero();

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Random damage to every artifact kind of a volume set and to its manifest: single-bit flips and
  * truncations, {@value #TRIALS} of each per kind, each one checked by {@link BackupCatalog#verify}
- * and by a restore that must fail before writing anything. The seed is fixed, so a failure
- * replays; the trial and offset are in the message.
+ * and by a restore that must fail before writing anything. The seed is fixed, so a failure replays;
+ * the trial and offset are in the message.
  */
 final class CorruptionTrialsTest {
   static final int TRIALS = 100;
@@ -34,9 +33,10 @@ final class CorruptionTrialsTest {
 
   @ParameterizedTest(name = "{0}, encrypted={1}, {2}")
   @CsvSource({
-      "zstd:3, false, volume/v.tar.zst", "zstd:3, true, volume/v.tar.zst",
-      "gzip:6, false, volume/v.tar.gz", "gzip:6, true, volume/v.tar.gz",
-      "zstd:3, false, manifest.json", "zstd:3, true, manifest.json"})
+    "zstd:3, false, volume/v.tar.zst", "zstd:3, true, volume/v.tar.zst",
+    "gzip:6, false, volume/v.tar.gz", "gzip:6, true, volume/v.tar.gz",
+    "zstd:3, false, manifest.json", "zstd:3, true, manifest.json"
+  })
   void flipsAndTruncations_allDetectedByVerifyAndByRestoreBeforeWrite(
       String compression, boolean encrypted, String victim) throws IOException {
     Path volume = Files.createDirectories(tmp.resolve("v"));
@@ -49,8 +49,15 @@ final class CorruptionTrialsTest {
     }
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Encryption enc = encrypted ? Encryption.aes256Gcm(KeySource.raw(EncryptionTest.KEY)) : null;
-    String id = Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink)
-        .compression(Compression.parse(compression)).encryption(enc).build().run().setId();
+    String id =
+        Backup.builder()
+            .target(VolumeTarget.of("v", volume))
+            .sink(sink)
+            .compression(Compression.parse(compression))
+            .encryption(enc)
+            .build()
+            .run()
+            .setId();
     Path file = sink.root().resolve("sets/" + id + "/" + victim);
     byte[] pristine = Files.readAllBytes(file);
     Random random = new Random(42);
@@ -73,18 +80,28 @@ final class CorruptionTrialsTest {
       Files.write(file, damaged);
       trials++;
 
-      Throwable onVerify = catchThrowable(() -> {
-        BackupCatalog catalog = enc == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, enc);
-        if (catalog.verify(id).ok()) {
-          throw new AssertionError("verify passed");
-        }
-      });
+      Throwable onVerify =
+          catchThrowable(
+              () -> {
+                BackupCatalog catalog =
+                    enc == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, enc);
+                if (catalog.verify(id).ok()) {
+                  throw new AssertionError("verify passed");
+                }
+              });
       if (!(onVerify == null || onVerify instanceof BackupException)) {
         undetected.add(what + ": verify " + onVerify);
       }
       Path out = tmp.resolve("out");
-      Throwable onRestore = catchThrowable(() -> RestorePlan.from(sink).set(id).encryption(enc)
-          .volume("v", out).build().execute());
+      Throwable onRestore =
+          catchThrowable(
+              () ->
+                  RestorePlan.from(sink)
+                      .set(id)
+                      .encryption(enc)
+                      .volume("v", out)
+                      .build()
+                      .execute());
       if (!(onRestore instanceof IntegrityException || onRestore instanceof KeyException)) {
         undetected.add(what + ": restore " + onRestore);
       }
@@ -121,7 +138,8 @@ final class CorruptionTrialsTest {
       byte[] pristine = sealed.toByteArray();
       assertThat(decrypt(pristine, keys, "k/a.bin")).isEqualTo(plain);
       assertThat(catchThrowable(() -> decrypt(pristine, keys, "k/b.bin")))
-          .as("moved to another path").isInstanceOf(IntegrityException.class);
+          .as("moved to another path")
+          .isInstanceOf(IntegrityException.class);
       for (int t = 0; t < TRIALS; t++) {
         byte[] damaged;
         switch (t % 4) {
@@ -148,16 +166,14 @@ final class CorruptionTrialsTest {
         System.arraycopy(pristine, 16, swapped, 16 + c, c);
         System.arraycopy(pristine, 16 + c, swapped, 16, c);
         trials++;
-        if (catchThrowable(() -> decrypt(swapped, keys, "k/a.bin"))
-            instanceof IntegrityException) {
+        if (catchThrowable(() -> decrypt(swapped, keys, "k/a.bin")) instanceof IntegrityException) {
           detected++;
         }
         // drop the last chunk: the one before was not sealed as last
         int whole = 16 + (size / 65_536) * c;
         byte[] dropped = java.util.Arrays.copyOf(pristine, size % 65_536 == 0 ? whole - c : whole);
         trials++;
-        if (catchThrowable(() -> decrypt(dropped, keys, "k/a.bin"))
-            instanceof IntegrityException) {
+        if (catchThrowable(() -> decrypt(dropped, keys, "k/a.bin")) instanceof IntegrityException) {
           detected++;
         }
       }

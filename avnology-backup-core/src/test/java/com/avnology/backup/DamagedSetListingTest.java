@@ -60,7 +60,12 @@ final class DamagedSetListingTest {
   private String backup(String content, Instant at) throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data-" + content));
     Files.writeString(data.resolve("a.txt"), content);
-    return Backup.builder().target(VolumeTarget.of("data", data)).sink(sink)
-        .clock(Clock.fixed(at.plus(Duration.ZERO), ZoneOffset.UTC)).build().run().setId();
+    return Backup.builder()
+        .target(VolumeTarget.of("data", data))
+        .sink(sink)
+        .clock(Clock.fixed(at.plus(Duration.ZERO), ZoneOffset.UTC))
+        .build()
+        .run()
+        .setId();
   }
 }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Not a test: times backups of a 1 GiB volume with and without encryption. Run by hand:
- * {@code java -cp ... com.avnology.backup.EncryptionBench /tmp/bench}.
+ * Not a test: times backups of a 1 GiB volume with and without encryption. Run by hand: {@code java
+ * -cp ... com.avnology.backup.EncryptionBench /tmp/bench}.
  */
 public final class EncryptionBench {
   private EncryptionBench() {}
@@ -33,15 +33,26 @@ public final class EncryptionBench {
         for (Encryption e : new Encryption[] {null, enc}) {
           FileSystemSink sink = FileSystemSink.of(dir.resolve("sink"));
           long start = System.nanoTime();
-          BackupResult r = Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink)
-              .compression(Compression.parse(compression)).encryption(e).build().run();
+          BackupResult r =
+              Backup.builder()
+                  .target(VolumeTarget.of("v", volume))
+                  .sink(sink)
+                  .compression(Compression.parse(compression))
+                  .encryption(e)
+                  .build()
+                  .run();
           long backupMs = (System.nanoTime() - start) / 1_000_000;
           start = System.nanoTime();
           Path out = dir.resolve("out");
           RestorePlan.from(sink).set(r.setId()).encryption(e).volume("v", out).build().execute();
           long restoreMs = (System.nanoTime() - start) / 1_000_000;
-          System.out.printf("%s round %d %-9s backup %5d ms  restore %5d ms  stored %d%n",
-              compression, round, e == null ? "plain" : "encrypted", backupMs, restoreMs,
+          System.out.printf(
+              "%s round %d %-9s backup %5d ms  restore %5d ms  stored %d%n",
+              compression,
+              round,
+              e == null ? "plain" : "encrypted",
+              backupMs,
+              restoreMs,
               r.targets().get(0).artifacts().get(0).size());
           BackupCatalog.of(sink).delete(r.setId());
           com.avnology.backup.internal.TreeDeleter.delete(out);

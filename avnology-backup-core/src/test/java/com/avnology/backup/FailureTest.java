@@ -47,11 +47,12 @@ final class FailureTest {
     Path volume = Files.createDirectories(tmp.resolve("v"));
     Files.writeString(volume.resolve("x.txt"), "x");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup backup = Backup.builder()
-        .target(VolumeTarget.of("first", volume))
-        .target(new ExplodingTarget())
-        .sink(sink)
-        .build();
+    Backup backup =
+        Backup.builder()
+            .target(VolumeTarget.of("first", volume))
+            .target(new ExplodingTarget())
+            .sink(sink)
+            .build();
 
     assertThatThrownBy(backup::run)
         .isInstanceOf(BackupException.class)
@@ -67,8 +68,8 @@ final class FailureTest {
     }
 
     // and the next backup succeeds
-    BackupResult ok = Backup.builder().target(VolumeTarget.of("first", volume)).sink(sink).build()
-        .run();
+    BackupResult ok =
+        Backup.builder().target(VolumeTarget.of("first", volume)).sink(sink).build().run();
     assertThat(sink.list()).containsExactly(ok.setId());
   }
 
@@ -83,8 +84,8 @@ final class FailureTest {
     assertThatThrownBy(() -> Backup.builder().sink(sink).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no target: call target(...) at least once before build()");
-    assertThatThrownBy(() -> Backup.builder().sink(sink).target(v).target(VolumeTarget.of("v", tmp))
-            .build())
+    assertThatThrownBy(
+            () -> Backup.builder().sink(sink).target(v).target(VolumeTarget.of("v", tmp)).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("two targets are named volume/v: give each a distinct name");
     // the same mistake, the same exception, in a restore plan
@@ -108,7 +109,8 @@ final class FailureTest {
 
   @Test
   void compression_badValues_failClearly() {
-    assertThatThrownBy(() -> Compression.gzip(0)).hasMessage("gzip level must be between 1 and 9: 0");
+    assertThatThrownBy(() -> Compression.gzip(0))
+        .hasMessage("gzip level must be between 1 and 9: 0");
     assertThatThrownBy(() -> Compression.zstd(23))
         .hasMessage("zstd level must be between 1 and 22: 23");
     assertThatThrownBy(() -> Compression.gzip(5).workers(2))

@@ -26,13 +26,14 @@ final class IntegrityTest {
       Files.writeString(b.resolve("file" + i + ".txt"), ("bravo " + i + "\n").repeat(1000));
     }
     sink = FileSystemSink.of(tmp.resolve("sink"));
-    result = Backup.builder()
-        .target(VolumeTarget.of("alpha", a))
-        .target(VolumeTarget.of("bravo", b))
-        .sink(sink)
-        .compression(Compression.gzip(6))
-        .build()
-        .run();
+    result =
+        Backup.builder()
+            .target(VolumeTarget.of("alpha", a))
+            .target(VolumeTarget.of("bravo", b))
+            .sink(sink)
+            .compression(Compression.gzip(6))
+            .build()
+            .run();
   }
 
   @Test
@@ -40,7 +41,8 @@ final class IntegrityTest {
     VerifyResult verify = BackupCatalog.of(sink).verify(result.setId());
 
     assertThat(verify.ok()).isTrue();
-    assertThat(verify.checks()).extracting(c -> c.artifact().path())
+    assertThat(verify.checks())
+        .extracting(c -> c.artifact().path())
         .containsExactly("volume/alpha.tar.gz", "volume/bravo.tar.gz");
   }
 
@@ -51,10 +53,13 @@ final class IntegrityTest {
     VerifyResult verify = BackupCatalog.of(sink).verify(result.setId());
 
     assertThat(verify.ok()).isFalse();
-    assertThat(verify.failures()).singleElement().satisfies(c -> {
-      assertThat(c.artifact().path()).isEqualTo("volume/bravo.tar.gz");
-      assertThat(c.problem()).contains("(corrupted)");
-    });
+    assertThat(verify.failures())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.artifact().path()).isEqualTo("volume/bravo.tar.gz");
+              assertThat(c.problem()).contains("(corrupted)");
+            });
   }
 
   @Test
@@ -66,10 +71,13 @@ final class IntegrityTest {
 
     VerifyResult verify = BackupCatalog.of(sink).verify(result.setId());
 
-    assertThat(verify.failures()).singleElement().satisfies(c -> {
-      assertThat(c.artifact().path()).isEqualTo("volume/alpha.tar.gz");
-      assertThat(c.problem()).contains("(truncated)");
-    });
+    assertThat(verify.failures())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.artifact().path()).isEqualTo("volume/alpha.tar.gz");
+              assertThat(c.problem()).contains("(truncated)");
+            });
   }
 
   @Test
@@ -86,8 +94,12 @@ final class IntegrityTest {
     flipByte(artifact("volume/bravo.tar.gz"), 2000);
     Path outA = tmp.resolve("out-a");
     Path outB = tmp.resolve("out-b");
-    var plan = RestorePlan.from(sink).set(result.setId())
-        .volume("alpha", outA).volume("bravo", outB).build();
+    var plan =
+        RestorePlan.from(sink)
+            .set(result.setId())
+            .volume("alpha", outA)
+            .volume("bravo", outB)
+            .build();
 
     assertThatThrownBy(plan::execute)
         .isInstanceOf(IntegrityException.class)
@@ -116,8 +128,9 @@ final class IntegrityTest {
     Files.delete(tmp.resolve("sink/sets/" + result.setId() + "/manifest.json"));
 
     assertThat(sink.list()).isEmpty();
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("alpha", tmp.resolve("o"))
-            .build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink).latest().volume("alpha", tmp.resolve("o")).build().execute())
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("no backup set in file:");
   }
@@ -139,20 +152,30 @@ final class IntegrityTest {
 
   @Test
   void restore_unknownTarget_namesWhatTheSetHolds() {
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("charlie", tmp.resolve("o"))
-            .build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .volume("charlie", tmp.resolve("o"))
+                    .build()
+                    .execute())
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("holds no volume/charlie; it holds [volume/alpha, volume/bravo]");
   }
 
   @Test
   void catalog_listAndDelete_newestFirst() {
-    BackupResult second = Backup.builder().target(VolumeTarget.of("alpha", tmp.resolve("a")))
-        .sink(sink).build().run();
+    BackupResult second =
+        Backup.builder()
+            .target(VolumeTarget.of("alpha", tmp.resolve("a")))
+            .sink(sink)
+            .build()
+            .run();
 
     assertThat(BackupCatalog.of(sink).ids()).containsExactly(second.setId(), result.setId());
     BackupCatalog.of(sink).delete(second.setId());
-    assertThat(BackupCatalog.of(sink).list()).extracting(Manifest::id)
+    assertThat(BackupCatalog.of(sink).list())
+        .extracting(Manifest::id)
         .containsExactly(result.setId());
     assertThat(tmp.resolve("sink/sets/" + second.setId())).doesNotExist();
   }

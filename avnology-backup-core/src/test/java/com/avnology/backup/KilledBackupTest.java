@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backing-up JVM is killed with SIGKILL mid-backup: no set is listed, and the next backup
- * succeeds and removes the dead run's directory at once (its lock died with it).
- * The child takes its key from the environment ({@link KeySource#env(String)}).
+ * succeeds and removes the dead run's directory at once (its lock died with it). The child takes
+ * its key from the environment ({@link KeySource#env(String)}).
  */
 final class KilledBackupTest {
   static final String VAR = "AVN_TEST_BACKUP_KEY";
@@ -39,10 +39,19 @@ final class KilledBackupTest {
 
   private Process child(Path source, Path sink, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx128m", "-Djava.io.tmpdir=" + tmp,
-        "-cp", System.getProperty("java.class.path"), KilledBackupTest.class.getName(),
-        source.toString(), sink.toString()))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx128m",
+                    "-Djava.io.tmpdir=" + tmp,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    KilledBackupTest.class.getName(),
+                    source.toString(),
+                    sink.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put(VAR, Base64.getEncoder().encodeToString(EncryptionTest.KEY));
     return pb.start();
   }
@@ -69,19 +78,26 @@ final class KilledBackupTest {
     Path small = Files.createDirectories(tmp.resolve("small"));
     Files.writeString(small.resolve("a.txt"), "after the crash");
     for (Path p : new Path[] {small.resolve("a.txt"), small}) {
-      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(Instant.parse(
-          "2024-01-02T03:04:05Z")));
+      Files.setLastModifiedTime(
+          p, java.nio.file.attribute.FileTime.from(Instant.parse("2024-01-02T03:04:05Z")));
     }
     Encryption enc = Encryption.aes256Gcm(KeySource.raw(EncryptionTest.KEY));
-    String first = Backup.builder().target(VolumeTarget.of("small", small)).sink(sink)
-        .encryption(enc).build().run().setId();
+    String first =
+        Backup.builder()
+            .target(VolumeTarget.of("small", small))
+            .sink(sink)
+            .encryption(enc)
+            .build()
+            .run()
+            .setId();
     assertThat(sink.list()).containsExactly(first);
     assertThat(sinkDir.resolve("sets/" + deadId)).doesNotExist();
     try (Stream<Path> s = Files.list(sinkDir.resolve("sets"))) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly(first);
     }
     try (Stream<Path> s = Files.list(sinkDir.resolve("sets/" + first))) {
-      assertThat(s.map(p -> p.getFileName().toString())).as("no lock file left in a published set")
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .as("no lock file left in a published set")
           .doesNotContain(".lock", ".lock.new");
     }
     FileSystemSink next = sink;
@@ -95,8 +111,8 @@ final class KilledBackupTest {
     Path source = Files.createDirectories(tmp.resolve("source"));
     Files.writeString(source.resolve("f.txt"), "from the environment");
     for (Path p : new Path[] {source.resolve("f.txt"), source}) {
-      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(Instant.parse(
-          "2024-01-02T03:04:05Z")));
+      Files.setLastModifiedTime(
+          p, java.nio.file.attribute.FileTime.from(Instant.parse("2024-01-02T03:04:05Z")));
     }
     Path sinkDir = tmp.resolve("sink");
     Process child = child(source, sinkDir, tmp.resolve("child.log"));
@@ -105,9 +121,12 @@ final class KilledBackupTest {
 
     FileSystemSink sink = FileSystemSink.of(sinkDir);
     Path out = tmp.resolve("out");
-    RestorePlan.from(sink).latest()
+    RestorePlan.from(sink)
+        .latest()
         .encryption(Encryption.aes256Gcm(KeySource.raw(EncryptionTest.KEY)))
-        .volume("big", out).build().execute();
+        .volume("big", out)
+        .build()
+        .execute();
     assertThat(TreeSnapshot.of(out)).isEqualTo(TreeSnapshot.of(source));
   }
 
@@ -126,8 +145,11 @@ final class KilledBackupTest {
       assertThat(child.isAlive()).as("child still running").isTrue();
       if (Files.isDirectory(sinkDir.resolve("sets"))) {
         try (Stream<Path> s = Files.walk(sinkDir.resolve("sets"))) {
-          Path found = s.filter(p -> p.toString().endsWith(".partial"))
-              .filter(p -> p.toFile().length() > (8 << 20)).findFirst().orElse(null);
+          Path found =
+              s.filter(p -> p.toString().endsWith(".partial"))
+                  .filter(p -> p.toFile().length() > (8 << 20))
+                  .findFirst()
+                  .orElse(null);
           if (found != null) {
             return found;
           }

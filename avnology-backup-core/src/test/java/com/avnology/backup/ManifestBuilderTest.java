@@ -14,11 +14,21 @@ final class ManifestBuilderTest {
 
   @Test
   void builder_defaultsAndRefusals() {
-    Manifest.Target target = new Manifest.Target("volume", "v", Map.of(), Map.of(),
-        List.of(new Manifest.Artifact("volume/v.tar", 3, "ab", "none")));
+    Manifest.Target target =
+        new Manifest.Target(
+            "volume",
+            "v",
+            Map.of(),
+            Map.of(),
+            List.of(new Manifest.Artifact("volume/v.tar", 3, "ab", "none")));
 
-    Manifest m = Manifest.builder("20260102T030405.000Z-abcdef").startedAt(T0)
-        .finishedAt(T0.plusSeconds(2)).libraryVersion("1.0").targets(List.of(target)).build();
+    Manifest m =
+        Manifest.builder("20260102T030405.000Z-abcdef")
+            .startedAt(T0)
+            .finishedAt(T0.plusSeconds(2))
+            .libraryVersion("1.0")
+            .targets(List.of(target))
+            .build();
 
     assertThat(m.formatVersion()).isEqualTo(Manifest.FORMAT_VERSION);
     assertThat(m.encrypted()).isFalse();
@@ -26,16 +36,23 @@ final class ManifestBuilderTest {
     assertThat(m.duration()).hasSeconds(2);
     assertThatThrownBy(() -> Manifest.builder("x").startedAt(T0).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("a manifest needs startedAt, finishedAt and libraryVersion: call each before"
-            + " build()");
+        .hasMessage(
+            "a manifest needs startedAt, finishedAt and libraryVersion: call each before"
+                + " build()");
     assertThatThrownBy(() -> Manifest.builder("x").formatVersion(3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("format version must be between 1 and 2: 3");
-    assertThatThrownBy(() -> Manifest.builder("x").formatVersion(1).startedAt(T0).finishedAt(T0)
-        .libraryVersion("1").encryption(new Manifest.Encryption("c", 1, "raw", "none", 0, "",
-            "k")).build())
+    assertThatThrownBy(
+            () ->
+                Manifest.builder("x")
+                    .formatVersion(1)
+                    .startedAt(T0)
+                    .finishedAt(T0)
+                    .libraryVersion("1")
+                    .encryption(new Manifest.Encryption("c", 1, "raw", "none", 0, "", "k"))
+                    .build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("encryption needs format version 2 or later, not 1: leave formatVersion(...)"
-            + " out");
+        .hasMessage(
+            "encryption needs format version 2 or later, not 1: leave formatVersion(...)" + " out");
   }
 }

@@ -17,15 +17,22 @@ final class MissingSinkRootTest {
     Path missing = tmp.resolve("does/not/exist");
     FileSystemSink sink = FileSystemSink.of(missing);
 
-    assertThatThrownBy(sink::list).isInstanceOf(NotFoundException.class)
-        .hasMessage("backup sink file:" + missing + " does not exist (no directory " + missing
-            + "): check the path; only a backup creates it");
+    assertThatThrownBy(sink::list)
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage(
+            "backup sink file:"
+                + missing
+                + " does not exist (no directory "
+                + missing
+                + "): check the path; only a backup creates it");
     assertThatThrownBy(() -> BackupCatalog.of(sink).list()).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> sink.open("20260101T000000.000Z-abcdef"))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("does not exist (no directory");
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("v", tmp.resolve("out"))
-        .build().execute())
-        .isInstanceOf(NotFoundException.class).hasMessageContaining(missing.toString());
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("does not exist (no directory");
+    assertThatThrownBy(
+            () -> RestorePlan.from(sink).latest().volume("v", tmp.resolve("out")).build().execute())
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining(missing.toString());
     assertThat(tmp.resolve("does")).doesNotExist();
   }
 
@@ -41,8 +48,8 @@ final class MissingSinkRootTest {
     Files.writeString(data.resolve("a.txt"), "a");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("new/root"));
 
-    String id = Backup.builder().target(VolumeTarget.of("data", data)).sink(sink).build().run()
-        .setId();
+    String id =
+        Backup.builder().target(VolumeTarget.of("data", data)).sink(sink).build().run().setId();
 
     assertThat(sink.list()).containsExactly(id);
   }

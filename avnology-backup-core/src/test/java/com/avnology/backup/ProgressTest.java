@@ -22,23 +22,35 @@ final class ProgressTest {
     List<Progress> seen = new CopyOnWriteArrayList<>();
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
-    BackupResult result = Backup.builder().target(VolumeTarget.of("v", v)).sink(sink)
-        .compression(Compression.none()).listener(seen::add).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(VolumeTarget.of("v", v))
+            .sink(sink)
+            .compression(Compression.none())
+            .listener(seen::add)
+            .build()
+            .run();
 
-    assertThat(seen).extracting(Progress::phase).containsSubsequence(
-        Progress.Phase.BACKUP, Progress.Phase.PUBLISH, Progress.Phase.DONE);
+    assertThat(seen)
+        .extracting(Progress::phase)
+        .containsSubsequence(Progress.Phase.BACKUP, Progress.Phase.PUBLISH, Progress.Phase.DONE);
     assertThat(seen).allMatch(p -> p.setId().equals(result.setId()));
     Progress last = seen.get(seen.size() - 1);
     assertThat(last.entries()).isEqualTo(20);
     assertThat(last.bytes()).isEqualTo(result.size()).isGreaterThan(20L << 20);
-    assertThat(seen).anyMatch(p -> p.target().equals("volume/v") && p.bytes() > 0
-        && p.bytes() < result.size());
+    assertThat(seen)
+        .anyMatch(p -> p.target().equals("volume/v") && p.bytes() > 0 && p.bytes() < result.size());
 
     seen.clear();
-    RestorePlan.from(sink).latest().volume("v", tmp.resolve("out")).listener(seen::add).build()
+    RestorePlan.from(sink)
+        .latest()
+        .volume("v", tmp.resolve("out"))
+        .listener(seen::add)
+        .build()
         .execute();
-    assertThat(seen).extracting(Progress::phase).containsSubsequence(
-        Progress.Phase.VERIFY, Progress.Phase.RESTORE, Progress.Phase.DONE);
+    assertThat(seen)
+        .extracting(Progress::phase)
+        .containsSubsequence(Progress.Phase.VERIFY, Progress.Phase.RESTORE, Progress.Phase.DONE);
     assertThat(seen.get(seen.size() - 1).entries()).isEqualTo(20);
   }
 
@@ -48,10 +60,16 @@ final class ProgressTest {
     Files.writeString(v.resolve("a"), "a");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
-    BackupResult result = Backup.builder().target(VolumeTarget.of("v", v)).sink(sink)
-        .listener(p -> {
-          throw new IllegalStateException("listener bug");
-        }).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(VolumeTarget.of("v", v))
+            .sink(sink)
+            .listener(
+                p -> {
+                  throw new IllegalStateException("listener bug");
+                })
+            .build()
+            .run();
 
     assertThat(sink.list()).containsExactly(result.setId());
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.avnology.backup.internal.ProgressTracker;
 import com.avnology.backup.internal.RestoreRun;
 import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,22 +28,32 @@ final class RestoreHealthcheckTest {
     Files.writeString(certs.resolve("b.pem"), "b".repeat(50));
     Path logos = Files.createDirectories(tmp.resolve("logos"));
     Files.writeString(logos.resolve("logo.svg"), "<svg/>");
-    return Backup.builder().target(VolumeTarget.of("certs", tmp.resolve("certs")))
-        .target(VolumeTarget.of("logos", logos)).sink(sink).build().run().setId();
+    return Backup.builder()
+        .target(VolumeTarget.of("certs", tmp.resolve("certs")))
+        .target(VolumeTarget.of("logos", logos))
+        .sink(sink)
+        .build()
+        .run()
+        .setId();
   }
 
   @Test
   void healthcheck_builtInAndCallerChecks_reportedInTheResult() throws Exception {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     backUp(sink);
-    RestoreResult r = RestorePlan.from(sink).volume("certs", tmp.resolve("out")).healthcheck()
-        .healthcheck("config present", () -> Files.exists(tmp.resolve("out/live/a.pem")))
-        .build().execute();
+    RestoreResult r =
+        RestorePlan.from(sink)
+            .volume("certs", tmp.resolve("out"))
+            .healthcheck()
+            .healthcheck("config present", () -> Files.exists(tmp.resolve("out/live/a.pem")))
+            .build()
+            .execute();
 
-    assertThat(r.checks()).extracting(HealthCheck::name, HealthCheck::ok, HealthCheck::detail)
+    assertThat(r.checks())
+        .extracting(HealthCheck::name, HealthCheck::ok, HealthCheck::detail)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("volume/certs files", true,
-                "2 files, 150 bytes as in the set"),
+            org.assertj.core.groups.Tuple.tuple(
+                "volume/certs files", true, "2 files, 150 bytes as in the set"),
             org.assertj.core.groups.Tuple.tuple("config present", true, "ok"));
   }
 
@@ -50,14 +61,24 @@ final class RestoreHealthcheckTest {
   void healthcheck_failingCheck_failsTheRestoreNamingIt() throws Exception {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     String id = backUp(sink);
-    assertThatThrownBy(() -> RestorePlan.from(sink).volume("certs", tmp.resolve("out"))
-        .healthcheck("stack answers", () -> {
-          throw new IllegalStateException("connection refused");
-        }).build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .volume("certs", tmp.resolve("out"))
+                    .healthcheck(
+                        "stack answers",
+                        () -> {
+                          throw new IllegalStateException("connection refused");
+                        })
+                    .build()
+                    .execute())
         .isInstanceOf(BackupException.class)
-        .hasMessage("set " + id + " was restored, but the healthcheck failed: stack answers:"
-            + " connection refused; the restored data stays as it is: look at it before the"
-            + " stack uses it");
+        .hasMessage(
+            "set "
+                + id
+                + " was restored, but the healthcheck failed: stack answers:"
+                + " connection refused; the restored data stays as it is: look at it before the"
+                + " stack uses it");
   }
 
   @Test
@@ -72,39 +93,62 @@ final class RestoreHealthcheckTest {
     VolumeTarget target = VolumeTarget.of("certs", out);
     Manifest manifest = BackupCatalog.of(sink).manifest(id);
     try (BackupSink.SetReader reader = sink.open(id)) {
-      HealthCheck check = target.checkRestored(new RestoreRun(id,
-          manifest.target("volume", "certs").orElseThrow(), reader,
-          new ProgressTracker(ProgressListener.NONE, id))).get(0);
+      HealthCheck check =
+          target
+              .checkRestored(
+                  new RestoreRun(
+                      id,
+                      manifest.target("volume", "certs").orElseThrow(),
+                      reader,
+                      new ProgressTracker(ProgressListener.NONE, id)))
+              .get(0);
       assertThat(check.ok()).isFalse();
-      assertThat(check.detail()).isEqualTo("of 2 files, live/a.pem missing,"
-          + " live/b.pem has 5 bytes, not 50");
+      assertThat(check.detail())
+          .isEqualTo("of 2 files, live/a.pem missing," + " live/b.pem has 5 bytes, not 50");
     }
   }
 
   @Test
   void healthcheckUrl_2xxPasses_otherwiseFailsWithTheStatus() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/ok", x -> {
-      x.sendResponseHeaders(204, -1);
-      x.close();
-    });
-    server.createContext("/down", x -> {
-      x.sendResponseHeaders(503, -1);
-      x.close();
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/ok",
+        x -> {
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.createContext(
+        "/down",
+        x -> {
+          x.sendResponseHeaders(503, -1);
+          x.close();
+        });
     server.start();
     try {
       FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
       backUp(sink);
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
-      RestoreResult ok = RestorePlan.from(sink).volume("logos", tmp.resolve("l1"))
-          .healthcheckUrl(URI.create(base + "/ok?token=secret")).build().execute();
-      assertThat(ok.checks()).singleElement().satisfies(c -> {
-        assertThat(c.name()).isEqualTo("GET " + base + "/ok").doesNotContain("secret");
-        assertThat(c.ok()).isTrue();
-      });
-      assertThatThrownBy(() -> RestorePlan.from(sink).volume("logos", tmp.resolve("l2"))
-          .healthcheckUrl(URI.create(base + "/down")).build().execute())
+      RestoreResult ok =
+          RestorePlan.from(sink)
+              .volume("logos", tmp.resolve("l1"))
+              .healthcheckUrl(URI.create(base + "/ok?token=secret"))
+              .build()
+              .execute();
+      assertThat(ok.checks())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.name()).isEqualTo("GET " + base + "/ok").doesNotContain("secret");
+                assertThat(c.ok()).isTrue();
+              });
+      assertThatThrownBy(
+              () ->
+                  RestorePlan.from(sink)
+                      .volume("logos", tmp.resolve("l2"))
+                      .healthcheckUrl(URI.create(base + "/down"))
+                      .build()
+                      .execute())
           .hasMessageContaining("GET " + base + "/down: " + base + "/down answered 503, not 2xx");
     } finally {
       server.stop(0);
@@ -118,12 +162,21 @@ final class RestoreHealthcheckTest {
     Path busy = Files.createDirectories(tmp.resolve("busy"));
     Files.writeString(busy.resolve("keep.txt"), "mine");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).volume("certs", tmp.resolve("fresh"))
-        .volume("logos", busy).build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .volume("certs", tmp.resolve("fresh"))
+                    .volume("logos", busy)
+                    .build()
+                    .execute())
         .isInstanceOf(BackupException.class)
-        .hasMessage("nothing was restored from set " + id + ": volume/logos: directory " + busy
-            + " is not empty (1 entries): restore into an empty directory, or allow overwrite"
-            + " (VolumeTarget.Builder.overwrite, CLI --overwrite)");
+        .hasMessage(
+            "nothing was restored from set "
+                + id
+                + ": volume/logos: directory "
+                + busy
+                + " is not empty (1 entries): restore into an empty directory, or allow overwrite"
+                + " (VolumeTarget.Builder.overwrite, CLI --overwrite)");
     assertThat(tmp.resolve("fresh")).doesNotExist();
   }
 }

@@ -17,26 +17,35 @@ final class RestorePlanDescribeTest {
     Files.writeString(certs.resolve("a.pem"), "a");
     Files.writeString(certs.resolve("b.pem"), "b");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    String id = Backup.builder().target(VolumeTarget.of("certs", certs)).sink(sink).build().run()
-        .setId();
+    String id =
+        Backup.builder().target(VolumeTarget.of("certs", certs)).sink(sink).build().run().setId();
 
     Path absent = tmp.resolve("absent");
     RestoreDescription fresh = RestorePlan.from(sink).volume("certs", absent).build().describe();
     assertThat(fresh.setId()).isEqualTo(id);
-    assertThat(fresh.steps()).singleElement().satisfies(s -> {
-      assertThat(s.target()).isEqualTo("volume/certs");
-      assertThat(s.source()).isEqualTo("set " + id + " in " + sink);
-      assertThat(s.artifacts()).isEqualTo(1);
-      assertThat(s.bytes()).isPositive();
-      assertThat(s.destination()).isEqualTo("directory " + absent
-          + ": 2 entries from the set; the directory does not exist and is created");
-    });
+    assertThat(fresh.steps())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.target()).isEqualTo("volume/certs");
+              assertThat(s.source()).isEqualTo("set " + id + " in " + sink);
+              assertThat(s.artifacts()).isEqualTo(1);
+              assertThat(s.bytes()).isPositive();
+              assertThat(s.destination())
+                  .isEqualTo(
+                      "directory "
+                          + absent
+                          + ": 2 entries from the set; the directory does not exist and is created");
+            });
     assertThat(absent).doesNotExist();
 
     RestoreDescription over = RestorePlan.from(sink).volume("certs", certs).build().describe();
-    assertThat(over.steps().get(0).destination()).endsWith("the directory holds 2 entries:"
-        + " the restore is refused (overwrite, CLI --overwrite, allows it)");
-    assertThat(over.toString()).startsWith("restore set " + id + ", 1 step:")
+    assertThat(over.steps().get(0).destination())
+        .endsWith(
+            "the directory holds 2 entries:"
+                + " the restore is refused (overwrite, CLI --overwrite, allows it)");
+    assertThat(over.toString())
+        .startsWith("restore set " + id + ", 1 step:")
         .contains("1. volume/certs from set " + id);
   }
 }

@@ -30,28 +30,61 @@ final class SecretsScanTest {
     Encryption pass = Encryption.aes256Gcm(KeySource.passphrase(PASSPHRASE.toCharArray()));
     Encryption wrongPass = Encryption.aes256Gcm(KeySource.passphrase("x".toCharArray()));
     for (Encryption enc : new Encryption[] {raw, env, pass}) {
-      Backup backup = Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink)
-          .encryption(enc).build();
+      Backup backup =
+          Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink).encryption(enc).build();
       String id = backup.run().setId();
-      var plan = RestorePlan.from(sink).set(id).encryption(enc)
-          .volume("v", dir.resolve("out-" + id)).build();
+      var plan =
+          RestorePlan.from(sink)
+              .set(id)
+              .encryption(enc)
+              .volume("v", dir.resolve("out-" + id))
+              .build();
       plan.execute();
-      System.out.println(backup + " " + plan + " " + BackupCatalog.of(sink, enc) + " "
-          + BackupCatalog.of(sink, enc).verify(id) + " " + BackupCatalog.of(sink).manifest(id));
+      System.out.println(
+          backup
+              + " "
+              + plan
+              + " "
+              + BackupCatalog.of(sink, enc)
+              + " "
+              + BackupCatalog.of(sink, enc).verify(id)
+              + " "
+              + BackupCatalog.of(sink).manifest(id));
     }
     String id = sink.list().get(0);
     Runnable[] failing = {
-        () -> Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink)
-            .encryption(Encryption.aes256Gcm(KeySource.env("SCAN_KEY_MISSING"))).build().run(),
-        () -> Backup.builder().target(VolumeTarget.of("v", volume))
-            .target(new FailureTest.ExplodingTarget()).sink(sink).encryption(raw).build().run(),
-        () -> RestorePlan.from(sink).set(id).encryption(raw).volume("v", dir.resolve("x"))
-            .build().execute(),
-        () -> RestorePlan.from(sink).set(id).encryption(wrongPass).volume("v", dir.resolve("x"))
-            .build().execute(),
-        () -> RestorePlan.from(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
-        () -> BackupCatalog.of(sink, raw).verify(id),
-        () -> KeySource.raw(new byte[5]),
+      () ->
+          Backup.builder()
+              .target(VolumeTarget.of("v", volume))
+              .sink(sink)
+              .encryption(Encryption.aes256Gcm(KeySource.env("SCAN_KEY_MISSING")))
+              .build()
+              .run(),
+      () ->
+          Backup.builder()
+              .target(VolumeTarget.of("v", volume))
+              .target(new FailureTest.ExplodingTarget())
+              .sink(sink)
+              .encryption(raw)
+              .build()
+              .run(),
+      () ->
+          RestorePlan.from(sink)
+              .set(id)
+              .encryption(raw)
+              .volume("v", dir.resolve("x"))
+              .build()
+              .execute(),
+      () ->
+          RestorePlan.from(sink)
+              .set(id)
+              .encryption(wrongPass)
+              .volume("v", dir.resolve("x"))
+              .build()
+              .execute(),
+      () -> RestorePlan.from(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
+      () -> BackupCatalog.of(sink, raw).verify(id),
+      () -> KeySource.raw(new byte[5]),
     };
     for (Runnable r : failing) {
       try {
@@ -66,13 +99,19 @@ final class SecretsScanTest {
   @Test
   void debugLogsMessagesAndToStrings_holdNoKeyOrPassphrase() throws Exception {
     String b64 = Base64.getEncoder().encodeToString(EncryptionTest.KEY);
-    String all = LoggedChild.run(SecretsScanTest.class, tmp, Map.of("SCAN_KEY", b64),
-        tmp.toString());
+    String all =
+        LoggedChild.run(SecretsScanTest.class, tmp, Map.of("SCAN_KEY", b64), tmp.toString());
 
-    assertThat(all).contains("DEBUG").contains("published set")
-        .contains("does not open set").contains("SCAN_KEY_MISSING is not set")
-        .contains("connection reset mid-stream").doesNotContain("DID NOT FAIL");
-    assertThat(all).doesNotContain(b64).doesNotContain(b64.substring(0, 16))
+    assertThat(all)
+        .contains("DEBUG")
+        .contains("published set")
+        .contains("does not open set")
+        .contains("SCAN_KEY_MISSING is not set")
+        .contains("connection reset mid-stream")
+        .doesNotContain("DID NOT FAIL");
+    assertThat(all)
+        .doesNotContain(b64)
+        .doesNotContain(b64.substring(0, 16))
         .doesNotContain(HexFormat.of().formatHex(EncryptionTest.KEY).substring(0, 16))
         .doesNotContain(PASSPHRASE);
   }

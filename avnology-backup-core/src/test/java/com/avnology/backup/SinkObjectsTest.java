@@ -46,40 +46,43 @@ final class SinkObjectsTest {
   void putObjectIfAbsent_underSets_isRefused() {
     assertThatThrownBy(() -> FileSystemSink.of(dir).putObjectIfAbsent("sets/x/y", bytes("z")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("object key sets/x/y is under sets/, which holds backup sets: choose another"
-            + " prefix, such as wal/");
+        .hasMessage(
+            "object key sets/x/y is under sets/, which holds backup sets: choose another"
+                + " prefix, such as wal/");
   }
 
   @Test
   void defaultSink_cannotStoreObjects() {
-    BackupSink bare = new BackupSink() {
-      @Override
-      public SetWriter create(String setId) {
-        throw new UnsupportedOperationException();
-      }
+    BackupSink bare =
+        new BackupSink() {
+          @Override
+          public SetWriter create(String setId) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public List<String> list() {
-        return List.of();
-      }
+          @Override
+          public List<String> list() {
+            return List.of();
+          }
 
-      @Override
-      public SetReader open(String setId) {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          public SetReader open(String setId) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public void delete(String setId) {}
+          @Override
+          public void delete(String setId) {}
 
-      @Override
-      public String toString() {
-        return "bare:";
-      }
-    };
+          @Override
+          public String toString() {
+            return "bare:";
+          }
+        };
 
     assertThatThrownBy(() -> bare.openObject("wal/x"))
         .isInstanceOf(StorageException.class)
-        .hasMessage("backup sink bare: cannot store objects outside sets (needed for the WAL"
-            + " archive): use a file-system sink");
+        .hasMessage(
+            "backup sink bare: cannot store objects outside sets (needed for the WAL"
+                + " archive): use a file-system sink");
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Unpublished sets left by dead runs are swept by the next backup, whatever their age, and said
- * so; sets that a live process (another one, or this one) is writing are never touched.
+ * Unpublished sets left by dead runs are swept by the next backup, whatever their age, and said so;
+ * sets that a live process (another one, or this one) is writing are never touched.
  */
 final class StaleSetSweepTest {
   @TempDir Path tmp;
@@ -64,12 +64,24 @@ final class StaleSetSweepTest {
     }
     assertThat(held).isDirectory();
 
-    String log = LoggedChild.run(StaleSetSweepTest.class, tmp, Map.of(), "backup",
-        data().toString(), sinkDir.toString());
+    String log =
+        LoggedChild.run(
+            StaleSetSweepTest.class,
+            tmp,
+            Map.of(),
+            "backup",
+            data().toString(),
+            sinkDir.toString());
 
     assertThat(held).as("the killed run's set is swept by the next backup").doesNotExist();
-    assertThat(log).contains("INFO").contains("removed unpublished set " + id + " from file:"
-        + sinkDir + ": the run writing it (started ");
+    assertThat(log)
+        .contains("INFO")
+        .contains(
+            "removed unpublished set "
+                + id
+                + " from file:"
+                + sinkDir
+                + ": the run writing it (started ");
   }
 
   @Test
@@ -98,8 +110,8 @@ final class StaleSetSweepTest {
       try (OutputStream out = writer.artifact("volume/a.tar")) {
         out.write(1);
       }
-      String other = backup(FileSystemSink.builder(tmp.resolve("sink"))
-          .staleAfter(Duration.ZERO).build());
+      String other =
+          backup(FileSystemSink.builder(tmp.resolve("sink")).staleAfter(Duration.ZERO).build());
 
       assertThat(tmp.resolve("sink/sets/" + id + "/volume/a.tar")).isRegularFile();
       assertThat(sink.list()).containsExactly(other);
@@ -116,8 +128,10 @@ final class StaleSetSweepTest {
     Files.createDirectories(sets.resolve(young + "/volume"));
     Files.createDirectories(sets.resolve(old + "/volume"));
 
-    backup(FileSystemSink.builder(tmp.resolve("sink"))
-        .clock(Clock.fixed(now, ZoneOffset.UTC)).build());
+    backup(
+        FileSystemSink.builder(tmp.resolve("sink"))
+            .clock(Clock.fixed(now, ZoneOffset.UTC))
+            .build());
 
     assertThat(sets.resolve(young)).as("may be a run of an older version").isDirectory();
     assertThat(sets.resolve(old)).doesNotExist();
@@ -130,21 +144,33 @@ final class StaleSetSweepTest {
   }
 
   private String backup(FileSystemSink sink) throws IOException {
-    return Backup.builder().target(VolumeTarget.of("data", data())).sink(sink).build().run()
+    return Backup.builder()
+        .target(VolumeTarget.of("data", data()))
+        .sink(sink)
+        .build()
+        .run()
         .setId();
   }
 
   private Process holder(Path sinkDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(List.of(java, "-Xmx64m", "-Djava.io.tmpdir=" + tmp,
-        "-cp", System.getProperty("java.class.path"), StaleSetSweepTest.class.getName(),
-        "hold", sinkDir.toString()))
-        .redirectError(tmp.resolve("holder.err").toFile()).start();
+    return new ProcessBuilder(
+            List.of(
+                java,
+                "-Xmx64m",
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                StaleSetSweepTest.class.getName(),
+                "hold",
+                sinkDir.toString()))
+        .redirectError(tmp.resolve("holder.err").toFile())
+        .start();
   }
 
   private String awaitHolding(Process holder) throws IOException {
-    BufferedReader lines = new BufferedReader(
-        new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
     String line = lines.readLine();
     assertThat(line).as(Files.readString(tmp.resolve("holder.err"))).startsWith("holding ");
     return line.substring("holding ".length());

@@ -103,16 +103,25 @@ final class VerifyWhileRestoringTest {
     volume = Files.createDirectories(tmp.resolve("v"));
     Files.writeString(volume.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----");
     sink = FileSystemSink.of(tmp.resolve("sink"));
-    setId = Backup.builder().target(new StreamTarget(false)).target(VolumeTarget.of("certs", volume))
-        .sink(sink).build().run().setId();
+    setId =
+        Backup.builder()
+            .target(new StreamTarget(false))
+            .target(VolumeTarget.of("certs", volume))
+            .sink(sink)
+            .build()
+            .run()
+            .setId();
   }
 
   private void damage(String artifactStart) throws IOException {
     Path dir = sink.root().resolve("sets/" + setId);
     Path file;
     try (var files = Files.walk(dir)) {
-      file = files.filter(p -> dir.relativize(p).toString().startsWith(artifactStart))
-          .findFirst().orElseThrow();
+      file =
+          files
+              .filter(p -> dir.relativize(p).toString().startsWith(artifactStart))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length / 2] ^= 1;
@@ -126,8 +135,14 @@ final class VerifyWhileRestoringTest {
     StreamTarget head = new StreamTarget(true);
     Path into = tmp.resolve("restored");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).set(setId).target(head)
-            .volume("certs", into).build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .set(setId)
+                    .target(head)
+                    .volume("certs", into)
+                    .build()
+                    .execute())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("restore of stream/s")
         .hasMessageContaining("stream/s.bin");
@@ -141,8 +156,14 @@ final class VerifyWhileRestoringTest {
     damage("volume/certs.tar");
     StreamTarget head = new StreamTarget(true);
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).set(setId).target(head)
-            .volume("certs", tmp.resolve("restored")).build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .set(setId)
+                    .target(head)
+                    .volume("certs", tmp.resolve("restored"))
+                    .build()
+                    .execute())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("nothing was restored")
         .hasMessageContaining("volume/certs.tar");
@@ -155,9 +176,15 @@ final class VerifyWhileRestoringTest {
       throws IOException {
     damage("volume/certs.tar");
     StreamTarget head = new StreamTarget(true);
-    assertThatThrownBy(() -> RestorePlan.from(sink).set(setId).target(head)
-            .target(new SelfVerifyingVolume(VolumeTarget.of("certs", tmp.resolve("restored"))))
-            .build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .set(setId)
+                    .target(head)
+                    .target(
+                        new SelfVerifyingVolume(VolumeTarget.of("certs", tmp.resolve("restored"))))
+                    .build()
+                    .execute())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("nothing was restored");
     assertThat(head.restored).isEmpty();
@@ -180,8 +207,8 @@ final class VerifyWhileRestoringTest {
     StreamTarget head = new StreamTarget(true);
     Path into = tmp.resolve("restored");
 
-    RestoreResult result = RestorePlan.from(sink).set(setId).target(head)
-        .volume("certs", into).build().execute();
+    RestoreResult result =
+        RestorePlan.from(sink).set(setId).target(head).volume("certs", into).build().execute();
 
     assertThat(head.restored).singleElement().satisfies(b -> assertThat(b).hasSize(1 << 20));
     assertThat(into.resolve("cert.pem")).hasContent("-----BEGIN CERTIFICATE-----");

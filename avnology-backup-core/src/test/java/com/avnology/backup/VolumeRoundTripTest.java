@@ -49,7 +49,11 @@ final class VolumeRoundTripTest {
     Compression c = Compression.parse(compression);
 
     BackupResult result =
-        Backup.builder().target(VolumeTarget.of("v", source)).sink(sink).compression(c).build()
+        Backup.builder()
+            .target(VolumeTarget.of("v", source))
+            .sink(sink)
+            .compression(c)
+            .build()
             .run();
     Path restored = tmp.resolve("restored");
     RestorePlan.from(sink).set(result.setId()).volume("v", restored).build().execute();
@@ -65,8 +69,12 @@ final class VolumeRoundTripTest {
     buildTree(source, 8 << 20);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
-    Backup.builder().target(VolumeTarget.of("v", source)).sink(sink)
-        .compression(Compression.zstd(3).workers(2)).build().run();
+    Backup.builder()
+        .target(VolumeTarget.of("v", source))
+        .sink(sink)
+        .compression(Compression.zstd(3).workers(2))
+        .build()
+        .run();
     Path restored = tmp.resolve("restored");
     RestorePlan.from(sink).latest().volume("v", restored).build().execute();
 
@@ -86,12 +94,17 @@ final class VolumeRoundTripTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(plan::execute)
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("is not empty (1 entries): restore into an empty directory,"
-            + " or allow overwrite");
-    assertThat(Files.list(restored).toList()).containsExactly(restored.resolve("keep.txt"));
+        .hasMessageContaining(
+            "is not empty (1 entries): restore into an empty directory," + " or allow overwrite");
+    try (var listed = Files.list(restored)) {
+      assertThat(listed.toList()).containsExactly(restored.resolve("keep.txt"));
+    }
 
-    RestorePlan.from(sink).latest()
-        .target(VolumeTarget.builder("v", restored).overwrite(true).build()).build().execute();
+    RestorePlan.from(sink)
+        .latest()
+        .target(VolumeTarget.builder("v", restored).overwrite(true).build())
+        .build()
+        .execute();
     assertThat(Files.readString(restored.resolve("keep.txt"))).isEqualTo("mine");
     assertThat(Files.readString(restored.resolve("a/b/c/deep.txt"))).isEqualTo("deep\n");
   }

@@ -97,28 +97,32 @@ final class ZipSlipTest {
 
   @Test
   void restore_fileThroughArchivedSymlink_refusedAndNothingWritten() throws IOException {
-    assertRefused("passes through the symbolic link link",
-        Crafted.symlink("link", outside.toString()), Crafted.file("link/pwned.txt"));
+    assertRefused(
+        "passes through the symbolic link link",
+        Crafted.symlink("link", outside.toString()),
+        Crafted.file("link/pwned.txt"));
   }
 
   @Test
   void restore_fileThroughNestedArchivedSymlink_refused() throws IOException {
-    assertRefused("passes through the symbolic link a/b",
-        Crafted.file("a/ok.txt"), Crafted.symlink("a/b", "../../../outside"),
+    assertRefused(
+        "passes through the symbolic link a/b",
+        Crafted.file("a/ok.txt"),
+        Crafted.symlink("a/b", "../../../outside"),
         Crafted.file("a/b/c/pwned.txt"));
   }
 
   @Test
   void restore_fileReplacingArchivedSymlink_refused() throws IOException {
-    assertRefused("replaces the symbolic link",
+    assertRefused(
+        "replaces the symbolic link",
         Crafted.symlink("cert.pem", outside.resolve("victim").toString()),
         Crafted.file("cert.pem"));
   }
 
   @Test
   void restore_hardLink_refused() throws IOException {
-    assertRefused("hard link",
-        new Crafted("passwd", "/etc/passwd", TarConstants.LF_LINK));
+    assertRefused("hard link", new Crafted("passwd", "/etc/passwd", TarConstants.LF_LINK));
   }
 
   @Test
@@ -127,8 +131,13 @@ final class ZipSlipTest {
     Files.createSymbolicLink(target.resolve("sub"), outside);
     publish(Crafted.file("sub/pwned.txt"));
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
-            .target(VolumeTarget.builder("evil", target).overwrite(true).build()).build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .target(VolumeTarget.builder("evil", target).overwrite(true).build())
+                    .build()
+                    .execute())
         .isInstanceOf(BackupException.class)
         .hasRootCauseInstanceOf(UnsafeArchiveException.class)
         .hasMessageContaining("passes through the symbolic link sub");
@@ -149,8 +158,8 @@ final class ZipSlipTest {
   private void assertRefused(String why, Crafted... entries) throws IOException {
     publish(entries);
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("evil", target).build()
-            .execute())
+    assertThatThrownBy(
+            () -> RestorePlan.from(sink).latest().volume("evil", target).build().execute())
         .isInstanceOf(BackupException.class)
         .hasRootCauseInstanceOf(UnsafeArchiveException.class)
         .hasMessageContaining("refused because")
@@ -158,8 +167,12 @@ final class ZipSlipTest {
         .hasMessageContaining("nothing outside the target directory was written");
     assertThat(listAll(outside)).isEmpty();
     assertThat(listAll(tmp.resolve("work"))).allMatch(Files::isDirectory);
-    assertThat(listAll(tmp)).noneMatch(p -> p.getFileName().toString().contains("pwned")
-        || p.getFileName().toString().equals("x.txt") || p.getFileName().toString().equals("abs.txt"));
+    assertThat(listAll(tmp))
+        .noneMatch(
+            p ->
+                p.getFileName().toString().contains("pwned")
+                    || p.getFileName().toString().equals("x.txt")
+                    || p.getFileName().toString().equals("abs.txt"));
   }
 
   private void publish(Crafted... entries) {

@@ -100,8 +100,13 @@ public final class BackupRun implements BackupContext {
     target.backup(run);
     if (!run.open.isEmpty()) {
       throw new BackupException(
-          "target " + target.kind() + "/" + target.name() + " left artifacts unfinished: "
-              + run.open.keySet() + "; this is a bug in the target");
+          "target "
+              + target.kind()
+              + "/"
+              + target.name()
+              + " left artifacts unfinished: "
+              + run.open.keySet()
+              + "; this is a bug in the target");
     }
     run.options.putIfAbsent("compression", compression.toString());
     List<Manifest.Artifact> list = new ArrayList<>(run.artifacts.values());
@@ -140,7 +145,10 @@ public final class BackupRun implements BackupContext {
     Names.checkArtifactPath(path);
     if (!path.startsWith(target.name() + ".") && !path.startsWith(target.name() + "/")) {
       throw new IllegalArgumentException(
-          "artifact path '" + path + "' must start with the target's name '" + target.name()
+          "artifact path '"
+              + path
+              + "' must start with the target's name '"
+              + target.name()
               + "' followed by '.' or '/'");
     }
     String full = target.kind() + "/" + path;
@@ -148,13 +156,14 @@ public final class BackupRun implements BackupContext {
       throw new IllegalArgumentException("artifact '" + full + "' was already written");
     }
     String codec = algorithm.name().toLowerCase(java.util.Locale.ROOT);
-    OutputStream stored = new HashingOutputStream(
-        writer.artifact(full),
-        progress::bytes,
-        (size, sha) -> {
-          artifacts.put(full, new Manifest.Artifact(full, size, sha, codec));
-          open.remove(full);
-        });
+    OutputStream stored =
+        new HashingOutputStream(
+            writer.artifact(full),
+            progress::bytes,
+            (size, sha) -> {
+              artifacts.put(full, new Manifest.Artifact(full, size, sha, codec));
+              open.remove(full);
+            });
     return keys == null ? stored : new EncryptingOutputStream(stored, keys, full);
   }
 

@@ -10,8 +10,8 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * The encrypted-artifact format: a 16-byte header, then chunks of AES-256-GCM (STREAM
- * construction, Hoang/Reyhanitabar/Rogaway/Vizár 2015, as in Tink's streaming AEAD).
+ * The encrypted-artifact format: a 16-byte header, then chunks of AES-256-GCM (STREAM construction,
+ * Hoang/Reyhanitabar/Rogaway/Vizár 2015, as in Tink's streaming AEAD).
  *
  * <pre>
  * header  = "AVE1" | chunk size (u32, big-endian, 65536) | nonce prefix (7 random bytes) | flags
@@ -29,22 +29,29 @@ import javax.crypto.spec.GCMParameterSpec;
 public final class ChunkCipher {
   /** Plaintext bytes per chunk. */
   public static final int CHUNK = 64 * 1024;
+
   /** GCM tag bytes. */
   public static final int TAG = 16;
+
   /** Header bytes. */
   public static final int HEADER = 16;
+
   static final byte[] MAGIC = {'A', 'V', 'E', '1'};
+
   /** Header flags: the set-wide content key. */
   static final byte SET_KEY = 0;
+
   /** Header flags: the artifact's own key. */
   static final byte ARTIFACT_KEY = 1;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private ChunkCipher() {}
 
   /**
+   * {@return a new header with a random nonce prefix}
+   *
    * @param flags {@link #ARTIFACT_KEY}, or {@link #SET_KEY} to write the old scheme (tests)
-   * @return a new header with a random nonce prefix
    */
   static byte[] newHeader(byte flags) {
     byte[] header = new byte[HEADER];

@@ -33,8 +33,8 @@ public final class DecryptingInputStream extends InputStream {
 
   /**
    * @param in the stored bytes
-   * @param keys the set's keys; the header says which one the artifact is under (its own, or
-   *     the set's content key for sets written before per-artifact keys)
+   * @param keys the set's keys; the header says which one the artifact is under (its own, or the
+   *     set's content key for sets written before per-artifact keys)
    * @param path the artifact's path in the set
    */
   public DecryptingInputStream(InputStream in, SetKeys keys, String path) {
@@ -76,8 +76,10 @@ public final class DecryptingInputStream extends InputStream {
     header = new byte[ChunkCipher.HEADER];
     int n = in.readNBytes(header, 0, header.length);
     if (n < header.length || !Arrays.equals(header, 0, 4, ChunkCipher.MAGIC, 0, 4)) {
-      throw fail("is not an encrypted artifact (" + (n < header.length ? "shorter than its header"
-          : "bad magic bytes") + ")");
+      throw fail(
+          "is not an encrypted artifact ("
+              + (n < header.length ? "shorter than its header" : "bad magic bytes")
+              + ")");
     }
     int chunk = ByteBuffer.wrap(header, 4, 4).getInt();
     if (chunk != ChunkCipher.CHUNK
@@ -114,19 +116,27 @@ public final class DecryptingInputStream extends InputStream {
       cipher.updateAAD(aad);
       plainLen = cipher.doFinal(sealed, 0, n, plain, 0);
     } catch (AEADBadTagException e) {
-      throw fail("fails authentication at chunk " + index + " (" + (last ? "last" : "not last")
-          + "): it was changed, truncated or reordered after the backup, or the key is wrong");
+      throw fail(
+          "fails authentication at chunk "
+              + index
+              + " ("
+              + (last ? "last" : "not last")
+              + "): it was changed, truncated or reordered after the backup, or the key is wrong");
     } catch (GeneralSecurityException e) {
-      throw new IOException("AES-GCM failed on chunk " + index + " of " + path + ": "
-          + e.getMessage(), e);
+      throw new IOException(
+          "AES-GCM failed on chunk " + index + " of " + path + ": " + e.getMessage(), e);
     }
     plainPos = 0;
     index++;
   }
 
   private IntegrityException fail(String problem) {
-    return new IntegrityException("encrypted artifact " + path + " " + problem
-        + ": the set is damaged; restore another set or repair the copy");
+    return new IntegrityException(
+        "encrypted artifact "
+            + path
+            + " "
+            + problem
+            + ": the set is damaged; restore another set or repair the copy");
   }
 
   @Override

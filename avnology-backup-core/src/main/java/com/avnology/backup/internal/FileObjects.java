@@ -28,10 +28,11 @@ public final class FileObjects {
   private FileObjects() {}
 
   /**
+   * {@return whether it was stored; false if the key existed}
+   *
    * @param root the sink's root
    * @param key the object's key
    * @param content its bytes
-   * @return whether it was stored; false if the key existed
    */
   public static boolean putIfAbsent(Path root, String key, InputStream content) {
     Path file = resolve(root, key);
@@ -41,8 +42,8 @@ public final class FileObjects {
     Path temp = file.resolveSibling(TEMP + UUID.randomUUID() + "-" + file.getFileName());
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
+      try (FileChannel channel =
+              FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
           OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
         content.transferTo(out);
         channel.force(true);
@@ -66,9 +67,10 @@ public final class FileObjects {
   }
 
   /**
+   * {@return its bytes, or empty if absent}
+   *
    * @param root the sink's root
    * @param key an object's key
-   * @return its bytes, or empty if absent
    */
   public static Optional<InputStream> open(Path root, String key) {
     Path file = resolve(root, key);
@@ -82,16 +84,18 @@ public final class FileObjects {
   }
 
   /**
+   * {@return keys starting so, sorted}
+   *
    * @param root the sink's root
    * @param prefix the start of the keys wanted
-   * @return keys starting so, sorted
    */
   public static List<String> list(Path root, String prefix) {
     if (!Files.isDirectory(root)) {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .filter(f -> !f.getFileName().toString().startsWith(TEMP))
           .map(f -> root.relativize(f).toString().replace('\\', '/'))
           .filter(k -> k.startsWith(prefix) && !k.startsWith("sets/"))
@@ -103,6 +107,8 @@ public final class FileObjects {
   }
 
   /**
+   * Deletes objects of a file sink.
+   *
    * @param root the sink's root
    * @param keys the keys of objects to delete; absent ones are skipped
    */
@@ -120,8 +126,11 @@ public final class FileObjects {
   private static Path resolve(Path root, String key) {
     Names.checkArtifactPath(requireNonNull(key, "null key"));
     if (key.startsWith("sets/") || key.equals("sets")) {
-      throw new IllegalArgumentException("object key " + key + " is under sets/, which holds"
-          + " backup sets: choose another prefix, such as wal/");
+      throw new IllegalArgumentException(
+          "object key "
+              + key
+              + " is under sets/, which holds"
+              + " backup sets: choose another prefix, such as wal/");
     }
     return root.resolve(key);
   }

@@ -15,6 +15,8 @@ public final class HashingOutputStream extends FilterOutputStream {
   @FunctionalInterface
   public interface Done {
     /**
+     * Receives the size and hash of what was written.
+     *
      * @param size bytes written
      * @param sha256 lowercase hex SHA-256
      */

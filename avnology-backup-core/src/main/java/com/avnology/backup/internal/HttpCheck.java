@@ -14,17 +14,23 @@ public final class HttpCheck {
   private HttpCheck() {}
 
   /**
+   * {@return a description of the answer}
+   *
    * @param url the URL
    * @param shown how to name it in messages (without its query string)
-   * @return a description of the answer
    * @throws IOException if there is no answer, or not a 2xx one
    * @throws InterruptedException if interrupted while waiting
    */
   public static String get(URI url, String shown) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
-    HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
-        HttpResponse.BodyHandlers.discarding());
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    HttpResponse<Void> r =
+        client.send(
+            HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.discarding());
     if (r.statusCode() / 100 != 2) {
       throw new IOException(shown + " answered " + r.statusCode() + ", not 2xx");
     }

@@ -15,10 +15,11 @@ public final class Kdf {
   private Kdf() {}
 
   /**
+   * {@return a 32-byte key}
+   *
    * @param passphrase the passphrase
    * @param salt the salt
    * @param iterations the iteration count
-   * @return a 32-byte key
    */
   public static byte[] pbkdf2(char[] passphrase, byte[] salt, int iterations) {
     PBEKeySpec spec = new PBEKeySpec(passphrase, salt, iterations, 256);
@@ -47,8 +48,9 @@ public final class Kdf {
   }
 
   /**
+   * {@return a MAC initialised with it}
+   *
    * @param key an HMAC-SHA256 key
-   * @return a MAC initialised with it
    */
   public static Mac hmac(byte[] key) {
     try {
@@ -60,7 +62,11 @@ public final class Kdf {
     }
   }
 
-  /** @param keys arrays to overwrite with zeros */
+  /**
+   * Overwrites key material with zeros.
+   *
+   * @param keys arrays to overwrite with zeros
+   */
   public static void wipe(byte[]... keys) {
     for (byte[] k : keys) {
       if (k != null) {

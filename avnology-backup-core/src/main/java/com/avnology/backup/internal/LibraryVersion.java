@@ -11,7 +11,7 @@ public final class LibraryVersion {
 
   private LibraryVersion() {}
 
-  /** @return the version, such as {@code 0.1.0} */
+  /** {@return the version, such as {@code 0.1.0}} */
   public static String get() {
     return VERSION;
   }

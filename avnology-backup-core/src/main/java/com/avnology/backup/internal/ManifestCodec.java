@@ -28,10 +28,11 @@ import java.util.TreeMap;
  *
  * <p>Format 2 adds {@code "integrity": {"hmacSha256": …, "sha256": …}}. The canonical bytes of a
  * JSON tree are its compact UTF-8 serialisation with every object's fields sorted by name. {@code
- * hmacSha256} (encrypted sets only) is the HMAC-SHA256, under a key derived from the set's data key,
- * of the canonical bytes of the manifest without {@code integrity}; {@code sha256} is the SHA-256
- * of the canonical bytes of the manifest whose {@code integrity} holds only {@code hmacSha256}. The
- * checksum catches accidental damage without a key; the HMAC catches deliberate changes.
+ * hmacSha256} (encrypted sets only) is the HMAC-SHA256, under a key derived from the set's data
+ * key, of the canonical bytes of the manifest without {@code integrity}; {@code sha256} is the
+ * SHA-256 of the canonical bytes of the manifest whose {@code integrity} holds only {@code
+ * hmacSha256}. The checksum catches accidental damage without a key; the HMAC catches deliberate
+ * changes.
  *
  * <p>The serialisation is Jackson's {@link JsonGenerator} with its defaults: names sorted by UTF-16
  * unit ({@link String#compareTo}); no whitespace; in strings {@code "}, {@code \} and characters
@@ -42,9 +43,9 @@ import java.util.TreeMap;
  * 2.0}, {@code -0} is {@code 0}.
  *
  * <p>This class once used jackson-databind's tree ({@code JsonNode}), whose loading cost the
- * command-line tool 60-160 ms of start-up. It now reads with jackson-core's streaming parser
- * into a tree of {@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Integer}, {@link
- * Long}, {@link BigInteger}, {@link Double}, {@link Boolean} and {@code null}, each number of the
+ * command-line tool 60-160 ms of start-up. It now reads with jackson-core's streaming parser into a
+ * tree of {@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Integer}, {@link Long},
+ * {@link BigInteger}, {@link Double}, {@link Boolean} and {@code null}, each number of the
  * narrowest of those types that holds it, as databind's tree did, so the canonical bytes are
  * unchanged ({@code ManifestCodecCompatTest} holds manifests of the databind version). Unlike
  * databind's {@code asText()} and {@code asLong()}, which the first reader used, fields are read
@@ -60,17 +61,19 @@ public final class ManifestCodec {
   private ManifestCodec() {}
 
   /**
+   * {@return its JSON bytes (UTF-8)}
+   *
    * @param manifest the manifest of an unencrypted set
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest) {
     return write(manifest, null);
   }
 
   /**
+   * {@return its JSON bytes (UTF-8)}
+   *
    * @param manifest the manifest
    * @param keys the set's keys if it is encrypted, for the HMAC; else {@code null}
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest, SetKeys keys) {
     if (manifest.encrypted() != (keys != null)) {
@@ -150,8 +153,12 @@ public final class ManifestCodec {
       int version = formatVersion(setId, required(setId, root, "", "formatVersion"));
       if (version < 1 || version > Manifest.FORMAT_VERSION) {
         throw new IntegrityException(
-            "manifest of set " + setId + " has format version " + version
-                + ", this library reads 1 to " + Manifest.FORMAT_VERSION
+            "manifest of set "
+                + setId
+                + " has format version "
+                + version
+                + ", this library reads 1 to "
+                + Manifest.FORMAT_VERSION
                 + ": upgrade avnology-backup to read it");
       }
       if (version >= 2) {
@@ -166,8 +173,8 @@ public final class ManifestCodec {
         List<?> artifactNodes = array(setId, t, tp + ".", "artifacts");
         for (int j = 0; j < artifactNodes.size(); j++) {
           String ap = tp + ".artifacts[" + j + "].";
-          Map<String, Object> a = element(setId, artifactNodes.get(j), ap.substring(0,
-              ap.length() - 1));
+          Map<String, Object> a =
+              element(setId, artifactNodes.get(j), ap.substring(0, ap.length() - 1));
           artifacts.add(
               new Manifest.Artifact(
                   text(setId, a, ap, "path"),
@@ -190,25 +197,34 @@ public final class ManifestCodec {
         }
         Map<String, Object> e = element(setId, root.get("encryption"), "encryption");
         String ep = "encryption.";
-        encryption = new Manifest.Encryption(
-            text(setId, e, ep, "cipher"),
-            integer(setId, e, ep, "chunkSize"),
-            text(setId, e, ep, "keySource"),
-            text(setId, e, ep, "kdf"),
-            integer(setId, e, ep, "kdfIterations"),
-            text(setId, e, ep, "kdfSalt"),
-            text(setId, e, ep, "wrappedKey"));
+        encryption =
+            new Manifest.Encryption(
+                text(setId, e, ep, "cipher"),
+                integer(setId, e, ep, "chunkSize"),
+                text(setId, e, ep, "keySource"),
+                text(setId, e, ep, "kdf"),
+                integer(setId, e, ep, "kdfIterations"),
+                text(setId, e, ep, "kdfSalt"),
+                text(setId, e, ep, "wrappedKey"));
       }
       String id = text(setId, root, "", "id");
       if (!id.equals(setId)) {
-        throw new IntegrityException("manifest of set " + setId + " belongs to set " + id
-            + ": the set was renamed or copied over; restore set " + id + " by its own id");
+        throw new IntegrityException(
+            "manifest of set "
+                + setId
+                + " belongs to set "
+                + id
+                + ": the set was renamed or copied over; restore set "
+                + id
+                + " by its own id");
       }
-      Manifest.Builder manifest = Manifest.builder(id).formatVersion(version)
-          .startedAt(instant(setId, root, "startedAt"))
-          .finishedAt(instant(setId, root, "finishedAt"))
-          .libraryVersion(text(setId, root, "", "libraryVersion"))
-          .targets(targets);
+      Manifest.Builder manifest =
+          Manifest.builder(id)
+              .formatVersion(version)
+              .startedAt(instant(setId, root, "startedAt"))
+              .finishedAt(instant(setId, root, "finishedAt"))
+              .libraryVersion(text(setId, root, "", "libraryVersion"))
+              .targets(targets);
       return (encryption == null ? manifest : manifest.encryption(encryption)).build();
     } catch (IOException | IllegalArgumentException e) {
       throw bad(setId, e.getMessage());
@@ -234,11 +250,14 @@ public final class ManifestCodec {
       throw bad(setId, "not a JSON object");
     }
     Object mac = get(root.remove(INTEGRITY), HMAC);
-    if (!(mac instanceof String)) {
-      throw new IntegrityException("manifest of set " + setId + " is encrypted but carries no"
-          + " HMAC: it was changed after the backup; restore another set");
+    if (!(mac instanceof String hex)) {
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " is encrypted but carries no"
+              + " HMAC: it was changed after the backup; restore another set");
     }
-    String hex = (String) mac;
+
     byte[] expected;
     try {
       expected = HexFormat.of().parseHex(hex);
@@ -246,8 +265,11 @@ public final class ManifestCodec {
       expected = new byte[0];
     }
     if (!hex.equals(hex.toLowerCase(Locale.ROOT)) || !keys.macMatches(canonical(root), expected)) {
-      throw new IntegrityException("manifest of set " + setId + " fails authentication (HMAC"
-          + " mismatch): it was changed after the backup; restore another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " fails authentication (HMAC"
+              + " mismatch): it was changed after the backup; restore another set");
     }
   }
 
@@ -263,15 +285,21 @@ public final class ManifestCodec {
     copy.put(INTEGRITY, withoutSha);
     String actual = HexFormat.of().formatHex(Sha256.digest().digest(canonical(copy)));
     if (!actual.equals(sha)) {
-      throw new IntegrityException("manifest of set " + setId + " is damaged: its SHA-256 is "
-          + actual + ", it recorded " + sha + "; the set cannot be trusted, restore"
-          + " another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " is damaged: its SHA-256 is "
+              + actual
+              + ", it recorded "
+              + sha
+              + "; the set cannot be trusted, restore"
+              + " another set");
     }
   }
 
   /**
-   * Reads one JSON value, as jackson-databind's {@code ObjectMapper.readTree} did: what follows
-   * it is not read.
+   * Reads one JSON value, as jackson-databind's {@code ObjectMapper.readTree} did: what follows it
+   * is not read.
    *
    * @param bytes JSON text (UTF-8, or UTF-16 or UTF-32 as Jackson detects them)
    * @return its tree, {@code null} for JSON {@code null} or no value at all (package-private for
@@ -296,21 +324,24 @@ public final class ManifestCodec {
       throw new IOException("unexpected end of JSON input");
     }
     switch (token) {
-      case START_OBJECT:
+      case START_OBJECT -> {
         Map<String, Object> object = new LinkedHashMap<>();
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
           object.put(name, value(p, p.nextToken()));
         }
         return object;
-      case START_ARRAY:
+      }
+      case START_ARRAY -> {
         List<Object> array = new ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
           array.add(value(p, t));
         }
         return array;
-      case VALUE_STRING:
+      }
+      case VALUE_STRING -> {
         return p.getText();
-      case VALUE_NUMBER_INT:
+      }
+      case VALUE_NUMBER_INT -> {
         JsonParser.NumberType type = p.getNumberType();
         if (type == JsonParser.NumberType.INT) {
           return p.getIntValue();
@@ -319,22 +350,27 @@ public final class ManifestCodec {
           return p.getLongValue();
         }
         return p.getBigIntegerValue();
-      case VALUE_NUMBER_FLOAT:
+      }
+      case VALUE_NUMBER_FLOAT -> {
         return p.getDoubleValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
+      }
+      case VALUE_TRUE -> {
+        return true;
+      }
+      case VALUE_FALSE -> {
+        return false;
+      }
+      case VALUE_NULL -> {
         return null;
-      default:
-        throw new IOException("unexpected JSON token " + token);
+      }
+      default -> throw new IOException("unexpected JSON token " + token);
     }
   }
 
   /**
+   * {@return its compact UTF-8 serialisation with object fields sorted by name}
+   *
    * @param tree a JSON tree
-   * @return its compact UTF-8 serialisation with object fields sorted by name
    */
   static byte[] canonical(Object tree) {
     try {
@@ -346,8 +382,8 @@ public final class ManifestCodec {
 
   /**
    * @param tree a JSON tree
-   * @param canonical true for compact output with sorted fields, false for Jackson's default
-   *     pretty printer and fields in their order
+   * @param canonical true for compact output with sorted fields, false for Jackson's default pretty
+   *     printer and fields in their order
    * @return its UTF-8 serialisation
    */
   private static byte[] serialise(Object tree, boolean canonical) throws IOException {
@@ -382,18 +418,18 @@ public final class ManifestCodec {
         write(g, element, sorted);
       }
       g.writeEndArray();
-    } else if (node instanceof String) {
-      g.writeString((String) node);
-    } else if (node instanceof Integer) {
-      g.writeNumber(((Integer) node).intValue());
-    } else if (node instanceof Long) {
-      g.writeNumber(((Long) node).longValue());
-    } else if (node instanceof BigInteger) {
-      g.writeNumber((BigInteger) node);
-    } else if (node instanceof Double) {
-      g.writeNumber(((Double) node).doubleValue());
-    } else if (node instanceof Boolean) {
-      g.writeBoolean((Boolean) node);
+    } else if (node instanceof String string) {
+      g.writeString(string);
+    } else if (node instanceof Integer i) {
+      g.writeNumber(i.intValue());
+    } else if (node instanceof Long l) {
+      g.writeNumber(l.longValue());
+    } else if (node instanceof BigInteger bigInteger) {
+      g.writeNumber(bigInteger);
+    } else if (node instanceof Double d) {
+      g.writeNumber(d.doubleValue());
+    } else if (node instanceof Boolean b) {
+      g.writeBoolean(b);
     } else if (node == null) {
       g.writeNull();
     } else {
@@ -413,8 +449,8 @@ public final class ManifestCodec {
   /**
    * @param node a JSON value
    * @param field a name
-   * @return the field's value if the node is an object with that field; {@code null} if not or
-   *     if the value is JSON {@code null}
+   * @return the field's value if the node is an object with that field; {@code null} if not or if
+   *     the value is JSON {@code null}
    */
   private static Object get(Object node, String field) {
     Map<String, Object> object = object(node);
@@ -426,8 +462,8 @@ public final class ManifestCodec {
    * @return how a message shows it: a string quoted, else its JSON text
    */
   private static String show(Object node) {
-    if (node instanceof String) {
-      String text = (String) node;
+    if (node instanceof String text) {
+
       return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
     }
     if (node instanceof Map) {
@@ -439,15 +475,17 @@ public final class ManifestCodec {
     return String.valueOf(node);
   }
 
-  private static IntegrityException wrongType(String setId, String path, String type,
-      Object found) {
+  private static IntegrityException wrongType(
+      String setId, String path, String type, Object found) {
     return bad(setId, "field '" + path + "' must be " + type + ", not " + show(found));
   }
 
-  /** @return the value of the formatVersion field: a whole number, out of int range as -1 */
+  /**
+   * @return the value of the formatVersion field: a whole number, out of int range as -1
+   */
   private static int formatVersion(String setId, Object node) {
-    if (node instanceof Integer) {
-      return (Integer) node;
+    if (node instanceof Integer i) {
+      return i;
     }
     if (node instanceof Long || node instanceof BigInteger) {
       return -1;
@@ -481,10 +519,10 @@ public final class ManifestCodec {
 
   private static String text(String setId, Object node, String prefix, String field) {
     Object value = required(setId, node, prefix, field);
-    if (!(value instanceof String)) {
+    if (!(value instanceof String string)) {
       throw wrongType(setId, prefix + field, "a string", value);
     }
-    return (String) value;
+    return string;
   }
 
   private static long whole(String setId, Object node, String prefix, String field) {
@@ -500,8 +538,8 @@ public final class ManifestCodec {
 
   private static int integer(String setId, Object node, String prefix, String field) {
     Object value = required(setId, node, prefix, field);
-    if (value instanceof Integer) {
-      return (Integer) value;
+    if (value instanceof Integer i) {
+      return i;
     }
     if (value instanceof Long || value instanceof BigInteger) {
       throw bad(setId, "field '" + prefix + field + "' is out of range: " + value);
@@ -514,14 +552,22 @@ public final class ManifestCodec {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw bad(setId, "field '" + field + "' must be an ISO-8601 instant such as"
-          + " 2024-01-02T03:04:05Z, not \"" + text + "\"");
+      throw bad(
+          setId,
+          "field '"
+              + field
+              + "' must be an ISO-8601 instant such as"
+              + " 2024-01-02T03:04:05Z, not \""
+              + text
+              + "\"");
     }
   }
 
-  /** @return an object of strings, absent as empty */
-  private static Map<String, String> strings(String setId, Object node, String prefix,
-      String field) {
+  /**
+   * @return an object of strings, absent as empty
+   */
+  private static Map<String, String> strings(
+      String setId, Object node, String prefix, String field) {
     Map<String, String> map = new TreeMap<>();
     Map<String, Object> parent = object(node);
     if (!parent.containsKey(field)) {
@@ -532,18 +578,22 @@ public final class ManifestCodec {
     if (object == null) {
       throw wrongType(setId, prefix + field, "an object of strings", value);
     }
-    object.forEach((name, v) -> {
-      if (!(v instanceof String)) {
-        throw wrongType(setId, prefix + field + "." + name, "a string", v);
-      }
-      map.put(name, (String) v);
-    });
+    object.forEach(
+        (name, v) -> {
+          if (!(v instanceof String string)) {
+            throw wrongType(setId, prefix + field + "." + name, "a string", v);
+          }
+          map.put(name, string);
+        });
     return map;
   }
 
   private static IntegrityException bad(String setId, String why) {
     return new IntegrityException(
-        "manifest of set " + setId + " is malformed (" + why
+        "manifest of set "
+            + setId
+            + " is malformed ("
+            + why
             + "): the set cannot be trusted; restore another set");
   }
 }

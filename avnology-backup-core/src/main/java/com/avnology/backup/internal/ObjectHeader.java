@@ -16,21 +16,27 @@ import java.util.Arrays;
  *   without a KDF) | data key wrapped by the master key ({@link SetKeys#WRAPPED_BYTES} bytes)
  * </pre>
  *
- * then the content in the {@link ChunkCipher} format under that data key, the object's key bound
- * as the artifact path. Immutable.
+ * then the content in the {@link ChunkCipher} format under that data key, the object's key bound as
+ * the artifact path. Immutable.
  *
  * @param derived whether the master key is derived from a passphrase
  * @param iterations PBKDF2 iterations, 0 without a KDF
  * @param salt the PBKDF2 salt, 16 bytes (zeros without a KDF)
  * @param wrapped the wrapped data key
  */
+@SuppressWarnings("ArrayRecordComponent") // a parsed header, never compared or hashed
 public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] wrapped) {
   /** The magic bytes an encrypted object starts with. */
-  public static final byte[] MAGIC = {'A', 'V', 'O', '1'};
+  private static final byte[] MAGIC = {'A', 'V', 'O', '1'};
+
   /** Bytes of the header. */
   public static final int BYTES = 4 + 1 + 4 + 16 + SetKeys.WRAPPED_BYTES;
 
-  /** @param out where the header goes */
+  /**
+   * Writes this header.
+   *
+   * @param out where the header goes
+   */
   public void write(OutputStream out) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(BYTES);
     b.put(MAGIC).put((byte) (derived ? 1 : 0)).putInt(iterations).put(salt).put(wrapped);
@@ -38,8 +44,9 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
   }
 
   /**
+   * {@return the header}
+   *
    * @param in the object's bytes, after its 4 magic bytes
-   * @return the header
    * @throws EOFException if the object is shorter than a header
    */
   public static ObjectHeader readAfterMagic(InputStream in) throws IOException {
@@ -55,7 +62,7 @@ public record ObjectHeader(boolean derived, int iterations, byte[] salt, byte[] 
     return new ObjectHeader(derived, iterations, salt, wrapped);
   }
 
-  /** @return whether {@code first4} are {@link #MAGIC} */
+  /** {@return whether {@code first4} are {@link #MAGIC}} */
   public static boolean isMagic(byte[] first4) {
     return Arrays.equals(first4, MAGIC);
   }

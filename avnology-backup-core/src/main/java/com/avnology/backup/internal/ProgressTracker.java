@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts bytes and entries of one run and tells the listener, at most once per {@value #STEP}
- * bytes besides every entry and phase change. Thread-safe.
+ * Counts bytes and entries of one run and tells the listener, at most once per {@value #STEP} bytes
+ * besides every entry and phase change. Thread-safe.
  */
 public final class ProgressTracker {
   private static final Logger log = LoggerFactory.getLogger(ProgressTracker.class);
@@ -36,6 +36,8 @@ public final class ProgressTracker {
   }
 
   /**
+   * Moves to a new phase and reports it.
+   *
    * @param phase the new phase
    * @param target the target now processed, as kind/name, or ""
    */
@@ -45,7 +47,11 @@ public final class ProgressTracker {
     report();
   }
 
-  /** @param count bytes just written or read */
+  /**
+   * Counts bytes written or read.
+   *
+   * @param count bytes just written or read
+   */
   public void bytes(long count) {
     long total = bytes.addAndGet(count);
     long last = lastReported.get();
@@ -54,7 +60,11 @@ public final class ProgressTracker {
     }
   }
 
-  /** @param count entries just finished */
+  /**
+   * Counts entries finished.
+   *
+   * @param count entries just finished
+   */
   public void entries(long count) {
     entries.addAndGet(count);
     report();
@@ -80,25 +90,38 @@ public final class ProgressTracker {
     }
   }
 
-  /** @param count table rows just copied */
+  /**
+   * Counts table rows copied.
+   *
+   * @param count table rows just copied
+   */
   public void rows(long count) {
     rows.addAndGet(count);
   }
 
-  /** @return bytes so far */
+  /** {@return bytes so far} */
   public long bytes() {
     return bytes.get();
   }
 
-  /** @return entries so far */
+  /** {@return entries so far} */
   public long entries() {
     return entries.get();
   }
 
   private void report() {
     try {
-      listener.onProgress(new Progress(setId, phase, target, bytes.get(), entries.get(),
-          totalBytes.get(), totalEntries.get(), rows.get(), totalRows.get()));
+      listener.onProgress(
+          new Progress(
+              setId,
+              phase,
+              target,
+              bytes.get(),
+              entries.get(),
+              totalBytes.get(),
+              totalEntries.get(),
+              rows.get(),
+              totalRows.get()));
     } catch (RuntimeException e) {
       log.warn("progress listener failed; ignored", e);
     }

@@ -14,8 +14,10 @@ public final class RestoreRun implements RestoreContext {
   private final Manifest.Target target;
   private final BackupSink.SetReader reader;
   private final ProgressTracker progress;
+
   /** The target's artifacts by path (a restore opens thousands). */
   private final Map<String, Manifest.Artifact> byPath;
+
   private final SetKeys keys;
   private final OtherSets others;
 
@@ -37,8 +39,12 @@ public final class RestoreRun implements RestoreContext {
    * @param progress the run's progress
    * @param keys the set's keys if it is encrypted, else {@code null}
    */
-  public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
-      ProgressTracker progress, SetKeys keys) {
+  public RestoreRun(
+      String setId,
+      Manifest.Target target,
+      BackupSink.SetReader reader,
+      ProgressTracker progress,
+      SetKeys keys) {
     this(setId, target, reader, progress, keys, OtherSets.NONE);
   }
 
@@ -50,8 +56,13 @@ public final class RestoreRun implements RestoreContext {
    * @param keys the set's keys if it is encrypted, else {@code null}
    * @param others the sink's other sets, for {@link #inSet(String)}
    */
-  public RestoreRun(String setId, Manifest.Target target, BackupSink.SetReader reader,
-      ProgressTracker progress, SetKeys keys, OtherSets others) {
+  public RestoreRun(
+      String setId,
+      Manifest.Target target,
+      BackupSink.SetReader reader,
+      ProgressTracker progress,
+      SetKeys keys,
+      OtherSets others) {
     this.others = others;
     this.keys = keys;
     this.setId = setId;
@@ -80,8 +91,15 @@ public final class RestoreRun implements RestoreContext {
     String full = target.kind() + "/" + path;
     Manifest.Artifact artifact = byPath.get(full);
     if (artifact == null) {
-      throw new NotFoundException("set " + setId + " has no artifact " + full + " for "
-          + target.kind() + "/" + target.name());
+      throw new NotFoundException(
+          "set "
+              + setId
+              + " has no artifact "
+              + full
+              + " for "
+              + target.kind()
+              + "/"
+              + target.name());
     }
     InputStream stored = new VerifyingInputStream(reader.artifact(full), artifact, progress::bytes);
     return keys == null ? stored : new DecryptingInputStream(stored, keys, full);

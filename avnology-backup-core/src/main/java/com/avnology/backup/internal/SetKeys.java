@@ -11,13 +11,12 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The keys of one encrypted set, all derived from its random 32-byte data key with HKDF-Expand:
- * one AES-256-GCM key per artifact ({@link #artifact(String)}, HKDF over a root derived from the
- * data key, with the artifact's path as info), the manifest key (HMAC-SHA256 over the manifest),
- * and, to read sets written before per-artifact keys, the set-wide content key ({@link
- * #content()}). The data key is stored in the manifest wrapped by the master key with AES-256-GCM,
- * the set id bound as associated data. Immutable and thread-safe; {@link #toString()} shows no
- * key.
+ * The keys of one encrypted set, all derived from its random 32-byte data key with HKDF-Expand: one
+ * AES-256-GCM key per artifact ({@link #artifact(String)}, HKDF over a root derived from the data
+ * key, with the artifact's path as info), the manifest key (HMAC-SHA256 over the manifest), and, to
+ * read sets written before per-artifact keys, the set-wide content key ({@link #content()}). The
+ * data key is stored in the manifest wrapped by the master key with AES-256-GCM, the set id bound
+ * as associated data. Immutable and thread-safe; {@link #toString()} shows no key.
  */
 public final class SetKeys {
   /** Bytes of a wrapped data key: 12-byte nonce, 32-byte ciphertext, 16-byte tag. */
@@ -51,7 +50,9 @@ public final class SetKeys {
     RANDOM.nextBytes(nonce);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(masterKey, "AES"),
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(masterKey, "AES"),
           new GCMParameterSpec(128, nonce));
       cipher.updateAAD(wrapAad(setId));
       byte[] sealed = cipher.doFinal(dataKey);
@@ -68,10 +69,11 @@ public final class SetKeys {
   }
 
   /**
+   * {@return the set's keys}
+   *
    * @param masterKey the 32-byte master key
    * @param setId the set's id
    * @param wrapped the wrapped data key from the manifest
-   * @return the set's keys
    * @throws AEADBadTagException if the master key is wrong or the wrapped key or set id changed
    * @throws GeneralSecurityException if AES-GCM is not available
    */
@@ -81,7 +83,9 @@ public final class SetKeys {
       throw new AEADBadTagException("wrapped key is " + wrapped.length + " bytes");
     }
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(masterKey, "AES"),
+    cipher.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(masterKey, "AES"),
         new GCMParameterSpec(128, wrapped, 0, 12));
     cipher.updateAAD(wrapAad(setId));
     byte[] dataKey = cipher.doFinal(wrapped, 12, WRAPPED_BYTES - 12);
@@ -97,17 +101,18 @@ public final class SetKeys {
   }
 
   /**
-   * @return the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
-   *     keys (header flags 0x00); new artifacts use {@link #artifact(String)}
+   * {@return the set-wide AES-256 key of the artifact chunks of sets written before per-artifact
+   * keys (header flags 0x00); new artifacts use {@link #artifact(String)}}
    */
   public SecretKey content() {
     return content;
   }
 
   /**
+   * {@return its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
+   * "avnology-backup v2 artifact key " + path}}
+   *
    * @param path an artifact's path in the set
-   * @return its own AES-256 key: HKDF-Expand of the set's artifact-key root with info {@code
-   *     "avnology-backup v2 artifact key " + path}
    */
   public SecretKey artifact(String path) {
     byte[] k = Kdf.expand(artifactRoot, "avnology-backup v2 artifact key " + path);
@@ -119,17 +124,19 @@ public final class SetKeys {
   }
 
   /**
+   * {@return their HMAC-SHA256}
+   *
    * @param canonical a manifest's canonical bytes
-   * @return their HMAC-SHA256
    */
   public byte[] mac(byte[] canonical) {
     return Kdf.hmac(manifestKey).doFinal(canonical);
   }
 
   /**
+   * {@return true if it matches, compared in constant time}
+   *
    * @param canonical a manifest's canonical bytes
    * @param mac the MAC stored with it
-   * @return true if it matches, compared in constant time
    */
   public boolean macMatches(byte[] canonical, byte[] mac) {
     return MessageDigest.isEqual(mac(canonical), mac);
@@ -146,5 +153,6 @@ public final class SetKeys {
    * @param keys the keys
    * @param wrapped the data key wrapped by the master key, for the manifest
    */
+  @SuppressWarnings("ArrayRecordComponent") // a result to unpack, never compared or hashed
   public record Created(SetKeys keys, byte[] wrapped) {}
 }

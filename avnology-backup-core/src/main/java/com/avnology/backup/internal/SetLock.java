@@ -63,8 +63,8 @@ public final class SetLock implements AutoCloseable {
     try {
       Files.createDirectory(dir);
       Path temporary = dir.resolve(FILE + ".new");
-      channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       // Without a lock (a file system without locking) the file stays under its temporary name
       // and the set is judged by its age, as before there were locks.
       if (!tryLock(channel)) {

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 public final class Sha256 {
   private Sha256() {}
 
-  /** @return a new SHA-256 digest */
+  /** {@return a new SHA-256 digest} */
   public static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -18,8 +18,9 @@ public final class Sha256 {
   }
 
   /**
+   * {@return its value in lowercase hex; the digest is reset}
+   *
    * @param digest a digest
-   * @return its value in lowercase hex; the digest is reset
    */
   public static String hex(MessageDigest digest) {
     return HexFormat.of().formatHex(digest.digest());

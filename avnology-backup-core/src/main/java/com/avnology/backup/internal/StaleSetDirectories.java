@@ -57,20 +57,30 @@ public final class StaleSetDirectories {
     }
     if (Files.exists(dir.resolve(SetLock.FILE))) {
       AtomicBoolean removed = new AtomicBoolean();
-      SetLock.withDeadLock(dir, () -> {
-        if (!published(dir)) { // the writer may have published just before it let go
-          log.info("removed unpublished set {} from {}: the run writing it (started {}) ended"
-              + " without publishing it (killed, interrupted or crashed)", name, where,
-              started.get());
-          TreeDeleter.delete(dir);
-          removed.set(true);
-        }
-      });
+      SetLock.withDeadLock(
+          dir,
+          () -> {
+            if (!published(dir)) { // the writer may have published just before it let go
+              log.info(
+                  "removed unpublished set {} from {}: the run writing it (started {}) ended"
+                      + " without publishing it (killed, interrupted or crashed)",
+                  name,
+                  where,
+                  started.get());
+              TreeDeleter.delete(dir);
+              removed.set(true);
+            }
+          });
       return removed.get();
     }
     if (started.get().isBefore(cutoff)) {
-      log.info("removed unpublished set {} from {}: left by a failed run (started {}, before"
-          + " {}; it has no lock file, so its age decides)", name, where, started.get(), cutoff);
+      log.info(
+          "removed unpublished set {} from {}: left by a failed run (started {}, before"
+              + " {}; it has no lock file, so its age decides)",
+          name,
+          where,
+          started.get(),
+          cutoff);
       TreeDeleter.delete(dir);
       return true;
     }

@@ -60,7 +60,9 @@ public final class TarExtractor {
       try (Stream<Path> list = Files.list(root)) {
         if (list.findAny().isPresent()) {
           throw new BackupException(
-              "restore target " + root + " is not empty: empty it, pick another directory,"
+              "restore target "
+                  + root
+                  + " is not empty: empty it, pick another directory,"
                   + " or allow overwrite (VolumeTarget.Builder.overwrite, CLI --overwrite)");
         }
       } catch (IOException e) {
@@ -191,7 +193,9 @@ public final class TarExtractor {
     }
   }
 
-  /** @return the entry's path relative to root, "" for root itself */
+  /**
+   * @return the entry's path relative to root, "" for root itself
+   */
   private String relativeName(TarArchiveEntry e) {
     String name = e.getName();
     if (name.indexOf('\0') >= 0) {
@@ -232,10 +236,15 @@ public final class TarExtractor {
 
   private static UnsafeArchiveException unsafe(TarArchiveEntry e, String why) {
     return new UnsafeArchiveException(
-        "archive entry '" + e.getName() + "' refused because " + why
+        "archive entry '"
+            + e.getName()
+            + "' refused because "
+            + why
             + "; nothing outside the target directory was written");
   }
 
+  // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
+  @SuppressWarnings("EnumOrdinal")
   private static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     for (PosixFilePermission p : PosixFilePermission.values()) {

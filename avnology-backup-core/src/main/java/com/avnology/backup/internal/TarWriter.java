@@ -90,8 +90,7 @@ public final class TarWriter {
     }
   }
 
-  private void put(TarArchiveEntry entry, PosixFileAttributes attrs, int type)
-      throws IOException {
+  private void put(TarArchiveEntry entry, PosixFileAttributes attrs, int type) throws IOException {
     describe(entry, attrs, type);
     tar.putArchiveEntry(entry);
     tar.closeArchiveEntry();
@@ -125,6 +124,8 @@ public final class TarWriter {
     entry.setGroupName(attrs.group().getName());
   }
 
+  // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
+  @SuppressWarnings("EnumOrdinal")
   private static int permissionBits(PosixFileAttributes attrs) {
     int mode = 0;
     for (PosixFilePermission p : attrs.permissions()) {

@@ -14,6 +14,8 @@ public final class TreeDeleter {
   private TreeDeleter() {}
 
   /**
+   * Deletes a directory tree.
+   *
    * @param dir the tree to delete; absent is fine
    * @throws StorageException if something cannot be deleted
    */

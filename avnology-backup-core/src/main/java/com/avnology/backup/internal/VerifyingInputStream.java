@@ -50,8 +50,8 @@ public final class VerifyingInputStream extends FilterInputStream {
     size += n;
     progress.accept(n);
     if (size > artifact.size()) {
-      throw IntegrityProblems.exception(artifact, "is longer than the " + artifact.size()
-          + " bytes recorded");
+      throw IntegrityProblems.exception(
+          artifact, "is longer than the " + artifact.size() + " bytes recorded");
     }
     return n;
   }

@@ -34,16 +34,20 @@ final class KeepDecider {
   }
 
   /**
+   * {@return set id to the reasons it stays; sets absent go}
+   *
    * @param entries the sink's published sets
-   * @return set id to the reasons it stays; sets absent go
    */
   Map<String, List<String>> decide(List<BackupCatalog.Entry> entries) {
     Map<String, List<Manifest>> byTarget = new LinkedHashMap<>();
     Map<String, Manifest> byId = new HashMap<>();
     for (BackupCatalog.Entry entry : entries) {
       if (entry.damaged()) {
-        add(entry.id(), "its manifest cannot be read (" + entry.damage().orElseThrow()
-            + "), so its targets are unknown: check it with verify, then delete it by hand");
+        add(
+            entry.id(),
+            "its manifest cannot be read ("
+                + entry.damage().orElseThrow()
+                + "), so its targets are unknown: check it with verify, then delete it by hand");
         continue;
       }
       Manifest m = entry.manifest().orElseThrow();
@@ -52,10 +56,11 @@ final class KeepDecider {
         byTarget.computeIfAbsent(t.kind() + "/" + t.name(), k -> new ArrayList<>()).add(m);
       }
     }
-    byTarget.forEach((label, sets) -> {
-      sets.sort(Comparator.comparing(Manifest::startedAt).reversed());
-      target(label, sets);
-    });
+    byTarget.forEach(
+        (label, sets) -> {
+          sets.sort(Comparator.comparing(Manifest::startedAt).reversed());
+          target(label, sets);
+        });
     keepChains(byId);
     return keep;
   }
@@ -76,8 +81,14 @@ final class KeepDecider {
       String name = label.substring(Pruner.PHYSICAL.length() + 1);
       for (Manifest m : sets) {
         if (!stopped(m, name).isAfter(windowStart)) {
-          add(m.id(), "base backup of " + label + " for point-in-time recovery to the start of"
-              + " the keep-days window (" + windowStart + ")");
+          add(
+              m.id(),
+              "base backup of "
+                  + label
+                  + " for point-in-time recovery to the start of"
+                  + " the keep-days window ("
+                  + windowStart
+                  + ")");
           break;
         }
       }
@@ -97,8 +108,9 @@ final class KeepDecider {
         String parent = t.kind().equals(Pruner.PHYSICAL) ? t.metadata().get("parent") : null;
         if (parent != null) {
           boolean added = !keep.containsKey(parent);
-          add(parent, "chain: incremental " + id + " of " + t.kind() + "/" + t.name()
-              + " builds on it");
+          add(
+              parent,
+              "chain: incremental " + id + " of " + t.kind() + "/" + t.name() + " builds on it");
           if (added) {
             pending.add(parent);
           }
@@ -108,23 +120,25 @@ final class KeepDecider {
   }
 
   private static Instant stopped(Manifest m, String name) {
-    String stop = m.target(Pruner.PHYSICAL, name)
-        .map(t -> t.metadata().get("stop_time")).orElse(null);
+    String stop =
+        m.target(Pruner.PHYSICAL, name).map(t -> t.metadata().get("stop_time")).orElse(null);
     return stop == null ? m.finishedAt() : Instant.parse(stop);
   }
 
   private boolean intact(String id) {
-    return intact.computeIfAbsent(id, k -> {
-      try {
-        boolean ok = catalog.verify(k).ok();
-        if (!ok) {
-          log.warn("set {} fails verification, so it is not the newest good set", k);
-        }
-        return ok;
-      } catch (NotFoundException e) {
-        return false;
-      }
-    });
+    return intact.computeIfAbsent(
+        id,
+        k -> {
+          try {
+            boolean ok = catalog.verify(k).ok();
+            if (!ok) {
+              log.warn("set {} fails verification, so it is not the newest good set", k);
+            }
+            return ok;
+          } catch (NotFoundException e) {
+            return false;
+          }
+        });
   }
 
   private void add(String id, String reason) {

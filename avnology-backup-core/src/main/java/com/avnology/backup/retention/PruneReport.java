@@ -25,7 +25,17 @@ public record PruneReport(
     List<String> walExpired,
     Optional<String> walKeptFrom) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param dryRun true if nothing was deleted (the decisions are what a prune would do)
+   * @param policy the policy applied, as text (such as {@code keep-days 30, keep-last 3})
+   * @param now the clock's time the decisions were made at
+   * @param sets one decision per published set, newest first
+   * @param walExpired names of the WAL files deleted (or, in a dry run, that would be), sorted
+   * @param walKeptFrom the first WAL segment kept (that of the oldest kept base backup), if the
+   *     sink holds physical base backups
+   */
   public PruneReport {
     requireNonNull(policy, "null policy");
     requireNonNull(now, "null now");
@@ -34,12 +44,12 @@ public record PruneReport(
     requireNonNull(walKeptFrom, "null walKeptFrom");
   }
 
-  /** @return the decisions that keep a set */
+  /** {@return the decisions that keep a set} */
   public List<Decision> kept() {
     return sets.stream().filter(Decision::keep).toList();
   }
 
-  /** @return the decisions that delete a set */
+  /** {@return the decisions that delete a set} */
   public List<Decision> deleted() {
     return sets.stream().filter(d -> !d.keep()).toList();
   }
@@ -55,7 +65,15 @@ public record PruneReport(
    */
   public record Decision(
       String setId, Instant startedAt, List<String> targets, boolean keep, List<String> reasons) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param setId the set
+     * @param startedAt when its backup started (its id's time if its manifest cannot be read)
+     * @param targets its targets as {@code kind/name}, empty if its manifest cannot be read
+     * @param keep whether it stays
+     * @param reasons the rules that keep it, or the one line saying why it goes
+     */
     public Decision {
       requireNonNull(setId, "null setId");
       requireNonNull(startedAt, "null startedAt");

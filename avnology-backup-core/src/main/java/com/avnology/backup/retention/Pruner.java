@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
  * volume/certs}, read from the manifests): a set holding several targets stays while any of them
  * keeps it. Whatever the policy says, the newest good set of every target stays: the newest one
  * that is published and whose artifacts all match their recorded size and SHA-256 (read in full to
- * check, newest first until one matches). A set whose manifest cannot be read is never deleted
- * (its targets are unknown); it is reported.
+ * check, newest first until one matches). A set whose manifest cannot be read is never deleted (its
+ * targets are unknown); it is reported.
  *
- * <p>Physical base backups ({@code physical} kind) are kept as chains: a kept incremental keeps
- * the set it builds on (its manifest's {@code parent} metadata, a set id), up to its full, so an
+ * <p>Physical base backups ({@code physical} kind) are kept as chains: a kept incremental keeps the
+ * set it builds on (its manifest's {@code parent} metadata, a set id), up to its full, so an
  * incremental never outlives its full. With {@link RetentionPolicy#keepDays()} the newest base
  * backup that stopped before the window's start is kept as well, so that a point-in-time recovery
- * to any moment in the window has a base backup. Archived WAL positioned before the oldest kept base
- * backup's first segment is then expired; WAL from there on stays.
+ * to any moment in the window has a base backup. Archived WAL positioned before the oldest kept
+ * base backup's first segment is then expired; WAL from there on stays.
  *
  * <p>Deletion is safe to interrupt: each set is deleted newest first (an incremental before its
  * full) and unpublished first (its manifest goes before its artifacts, as {@link
@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pruner {
   private static final Logger log = LoggerFactory.getLogger(Pruner.class);
+
   /** The kind of physical base backups ({@code PhysicalTarget.KIND} of the postgres module). */
   static final String PHYSICAL = "physical";
 
@@ -58,9 +59,10 @@ public final class Pruner {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param sink the sink to prune
    * @param policy what to keep
-   * @return a builder
    */
   public static Builder builder(BackupSink sink, RetentionPolicy policy) {
     return new Builder(requireNonNull(sink, "null sink"), requireNonNull(policy, "null policy"));
@@ -98,16 +100,29 @@ public final class Pruner {
     List<PruneReport.Decision> decisions = new ArrayList<>();
     for (BackupCatalog.Entry entry : entries) {
       Optional<Manifest> manifest = entry.manifest();
-      Instant started = manifest.map(Manifest::startedAt)
-          .or(() -> Names.startedAt(entry.id())).orElse(Instant.EPOCH);
-      List<String> targets = manifest.map(m -> m.targets().stream()
-          .map(t -> t.kind() + "/" + t.name()).toList()).orElse(List.of());
+      Instant started =
+          manifest
+              .map(Manifest::startedAt)
+              .or(() -> Names.startedAt(entry.id()))
+              .orElse(Instant.EPOCH);
+      List<String> targets =
+          manifest
+              .map(m -> m.targets().stream().map(t -> t.kind() + "/" + t.name()).toList())
+              .orElse(List.of());
       List<String> reasons = keep.get(entry.id());
-      decisions.add(reasons != null
-          ? new PruneReport.Decision(entry.id(), started, targets, true, reasons)
-          : new PruneReport.Decision(entry.id(), started, targets, false,
-              List.of("no rule of " + policy + " keeps it, and a newer good set of each of its"
-                  + " targets exists")));
+      decisions.add(
+          reasons != null
+              ? new PruneReport.Decision(entry.id(), started, targets, true, reasons)
+              : new PruneReport.Decision(
+                  entry.id(),
+                  started,
+                  targets,
+                  false,
+                  List.of(
+                      "no rule of "
+                          + policy
+                          + " keeps it, and a newer good set of each of its"
+                          + " targets exists")));
     }
     Optional<String> walFrom = oldestKeptWal(entries, keep);
     List<String> walExpired = walFrom.map(this::expiredWal).orElse(List.of());
@@ -118,8 +133,13 @@ public final class Pruner {
         log.info("expired {} WAL files before {} in {}", walExpired.size(), walFrom.get(), sink);
       }
     }
-    return new PruneReport(dryRun, policy.toString(), now, decisions,
-        walExpired.stream().map(WalExpiry::name).toList(), walFrom);
+    return new PruneReport(
+        dryRun,
+        policy.toString(),
+        now,
+        decisions,
+        walExpired.stream().map(WalExpiry::name).toList(),
+        walFrom);
   }
 
   private void delete(List<PruneReport.Decision> decisions) {
@@ -131,19 +151,31 @@ public final class Pruner {
       try {
         sink.delete(d.setId());
         deleted++;
-        log.info("deleted set {} ({}) from {}: {}", d.setId(), d.targets(), sink,
-            d.reasons().get(0));
+        log.info(
+            "deleted set {} ({}) from {}: {}", d.setId(), d.targets(), sink, d.reasons().get(0));
       } catch (NotFoundException e) {
         log.debug("set {} was deleted by someone else meanwhile", d.setId());
       } catch (StorageException e) {
-        throw new StorageException("prune of " + sink + " stopped at set " + d.setId() + " after"
-            + " deleting " + deleted + " sets: " + e.getMessage() + "; that set is unpublished"
-            + " or whole, never half-listed: run the prune again", e);
+        throw new StorageException(
+            "prune of "
+                + sink
+                + " stopped at set "
+                + d.setId()
+                + " after"
+                + " deleting "
+                + deleted
+                + " sets: "
+                + e.getMessage()
+                + "; that set is unpublished"
+                + " or whole, never half-listed: run the prune again",
+            e);
       }
     }
   }
 
-  /** @return the first WAL segment of the oldest kept base backup, if any base backup is kept */
+  /**
+   * @return the first WAL segment of the oldest kept base backup, if any base backup is kept
+   */
   private Optional<String> oldestKeptWal(
       List<BackupCatalog.Entry> entries, Map<String, List<String>> keep) {
     Manifest.Target oldest = null;
@@ -154,8 +186,8 @@ public final class Pruner {
       }
       Manifest m = entry.manifest().orElseThrow();
       for (Manifest.Target t : m.targets()) {
-        if (t.kind().equals(PHYSICAL) && (oldestStart == null
-            || m.startedAt().isBefore(oldestStart))) {
+        if (t.kind().equals(PHYSICAL)
+            && (oldestStart == null || m.startedAt().isBefore(oldestStart))) {
           oldest = t;
           oldestStart = m.startedAt();
         }
@@ -166,8 +198,11 @@ public final class Pruner {
     }
     String first = oldest.metadata().get("wal_first");
     if (!WalExpiry.isSegment(first)) {
-      log.warn("the oldest kept base backup ({}) records no first WAL segment (wal_first: {}),"
-          + " so no WAL is expired; take a new base backup with this version", oldestStart, first);
+      log.warn(
+          "the oldest kept base backup ({}) records no first WAL segment (wal_first: {}),"
+              + " so no WAL is expired; take a new base backup with this version",
+          oldestStart,
+          first);
       return Optional.empty();
     }
     return Optional.of(first);
@@ -194,16 +229,17 @@ public final class Pruner {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time the policy counts days from, and whose zone tells days, weeks and
      *     months apart; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
       return this;
     }
 
-    /** @return the pruner */
+    /** {@return the pruner} */
     public Pruner build() {
       return new Pruner(this);
     }

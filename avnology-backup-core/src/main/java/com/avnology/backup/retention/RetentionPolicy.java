@@ -34,8 +34,9 @@ public final class RetentionPolicy {
   }
 
   /**
+   * {@return a policy with only that rule}
+   *
    * @param days keep every set younger than this many days
-   * @return a policy with only that rule
    * @throws IllegalArgumentException if negative
    */
   public static RetentionPolicy days(int days) {
@@ -43,40 +44,41 @@ public final class RetentionPolicy {
   }
 
   /**
+   * {@return a policy with only that rule}
+   *
    * @param count keep this many newest sets of each target; 0 keeps only the newest good set
-   * @return a policy with only that rule
    * @throws IllegalArgumentException if negative
    */
   public static RetentionPolicy last(int count) {
     return builder().last(count).build();
   }
 
-  /** @return a builder with no rule yet */
+  /** {@return a builder with no rule yet} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return the days rule, if set */
+  /** {@return the days rule, if set} */
   public OptionalInt keepDays() {
     return opt(days);
   }
 
-  /** @return the last-N rule, if set */
+  /** {@return the last-N rule, if set} */
   public OptionalInt keepLast() {
     return opt(last);
   }
 
-  /** @return how many days keep their newest set, if set */
+  /** {@return how many days keep their newest set, if set} */
   public OptionalInt keepDaily() {
     return opt(daily);
   }
 
-  /** @return how many ISO weeks keep their newest set, if set */
+  /** {@return how many ISO weeks keep their newest set, if set} */
   public OptionalInt keepWeekly() {
     return opt(weekly);
   }
 
-  /** @return how many months keep their newest set, if set */
+  /** {@return how many months keep their newest set, if set} */
   public OptionalInt keepMonthly() {
     return opt(monthly);
   }
@@ -87,8 +89,12 @@ public final class RetentionPolicy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RetentionPolicy p && p.days == days && p.last == last
-        && p.daily == daily && p.weekly == weekly && p.monthly == monthly;
+    return o instanceof RetentionPolicy p
+        && p.days == days
+        && p.last == last
+        && p.daily == daily
+        && p.weekly == weekly
+        && p.monthly == monthly;
   }
 
   @Override
@@ -96,7 +102,9 @@ public final class RetentionPolicy {
     return ((((days * 31) + last) * 31 + daily) * 31 + weekly) * 31 + monthly;
   }
 
-  /** @return the rules, such as {@code keep-days 30, keep-last 3} */
+  /**
+   * @return the rules, such as {@code keep-days 30, keep-last 3}
+   */
   @Override
   public String toString() {
     List<String> rules = new ArrayList<>();
@@ -125,8 +133,9 @@ public final class RetentionPolicy {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param days keep every set that started less than this many days ago
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder days(int days) {
@@ -135,8 +144,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep this many newest sets of each target
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder last(int count) {
@@ -145,8 +155,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep the newest set of each of the last {@code count} days that have one
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder daily(int count) {
@@ -155,8 +166,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep the newest set of each of the last {@code count} ISO weeks that have one
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder weekly(int count) {
@@ -165,8 +177,9 @@ public final class RetentionPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param count keep the newest set of each of the last {@code count} months that have one
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder monthly(int count) {
@@ -176,21 +189,23 @@ public final class RetentionPolicy {
 
     private static int check(String rule, int value) {
       if (value < 0) {
-        throw new IllegalArgumentException("retention keep-" + rule + " cannot be negative: "
-            + value + "; give 0 or more");
+        throw new IllegalArgumentException(
+            "retention keep-" + rule + " cannot be negative: " + value + "; give 0 or more");
       }
       return value;
     }
 
     /**
-     * @return the policy
+     * {@return the policy}
+     *
      * @throws IllegalStateException if no rule was given: an empty policy would say nothing about
      *     what to keep
      */
     public RetentionPolicy build() {
       if (days < 0 && last < 0 && daily < 0 && weekly < 0 && monthly < 0) {
-        throw new IllegalStateException("a retention policy needs at least one rule: days, last,"
-            + " daily, weekly or monthly (last(0) keeps only the newest good set)");
+        throw new IllegalStateException(
+            "a retention policy needs at least one rule: days, last,"
+                + " daily, weekly or monthly (last(0) keeps only the newest good set)");
       }
       return new RetentionPolicy(this);
     }

@@ -25,42 +25,85 @@ final class RetentionRules {
   record Member(String setId, Instant startedAt) {}
 
   /**
+   * {@return set id to the reasons the policy keeps it; sets absent are not kept by the policy}
+   *
    * @param label the target, {@code kind/name}, for the reasons
    * @param members its sets, newest first
-   * @return set id to the reasons the policy keeps it; sets absent are not kept by the policy
    */
   static Map<String, List<String>> apply(
       RetentionPolicy policy, String label, List<Member> members, Instant now, ZoneId zone) {
     Map<String, List<String>> keep = new LinkedHashMap<>();
-    policy.keepLast().ifPresent(n -> {
-      for (int i = 0; i < Math.min(n, members.size()); i++) {
-        add(keep, members.get(i), "keep-last " + n + ": #" + (i + 1) + " newest of " + label);
-      }
-    });
-    policy.keepDays().ifPresent(d -> {
-      Instant cutoff = now.minus(Duration.ofDays(d));
-      for (Member m : members) {
-        if (m.startedAt().isAfter(cutoff)) {
-          add(keep, m, "keep-days " + d + ": younger than " + d + " days");
-        }
-      }
-    });
-    policy.keepDaily().ifPresent(n -> buckets(keep, members, n, "keep-daily", "day",
-        t -> LocalDate.ofInstant(t, zone).toString()));
-    policy.keepWeekly().ifPresent(n -> buckets(keep, members, n, "keep-weekly", "week",
-        t -> {
-          LocalDate date = LocalDate.ofInstant(t, zone);
-          return date.get(IsoFields.WEEK_BASED_YEAR) + "-W"
-              + String.format("%02d", date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-        }));
-    policy.keepMonthly().ifPresent(n -> buckets(keep, members, n, "keep-monthly", "month",
-        t -> YearMonth.from(LocalDate.ofInstant(t, zone)).toString()));
+    policy
+        .keepLast()
+        .ifPresent(
+            n -> {
+              for (int i = 0; i < Math.min(n, members.size()); i++) {
+                add(
+                    keep,
+                    members.get(i),
+                    "keep-last " + n + ": #" + (i + 1) + " newest of " + label);
+              }
+            });
+    policy
+        .keepDays()
+        .ifPresent(
+            d -> {
+              Instant cutoff = now.minus(Duration.ofDays(d));
+              for (Member m : members) {
+                if (m.startedAt().isAfter(cutoff)) {
+                  add(keep, m, "keep-days " + d + ": younger than " + d + " days");
+                }
+              }
+            });
+    policy
+        .keepDaily()
+        .ifPresent(
+            n ->
+                buckets(
+                    keep,
+                    members,
+                    n,
+                    "keep-daily",
+                    "day",
+                    t -> LocalDate.ofInstant(t, zone).toString()));
+    policy
+        .keepWeekly()
+        .ifPresent(
+            n ->
+                buckets(
+                    keep,
+                    members,
+                    n,
+                    "keep-weekly",
+                    "week",
+                    t -> {
+                      LocalDate date = LocalDate.ofInstant(t, zone);
+                      return date.get(IsoFields.WEEK_BASED_YEAR)
+                          + "-W"
+                          + String.format("%02d", date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                    }));
+    policy
+        .keepMonthly()
+        .ifPresent(
+            n ->
+                buckets(
+                    keep,
+                    members,
+                    n,
+                    "keep-monthly",
+                    "month",
+                    t -> YearMonth.from(LocalDate.ofInstant(t, zone)).toString()));
     return keep;
   }
 
   /** Keeps the newest set of each of the newest {@code n} periods that have one. */
-  private static void buckets(Map<String, List<String>> keep, List<Member> members, int n,
-      String rule, String unit, Function<Instant, String> period) {
+  private static void buckets(
+      Map<String, List<String>> keep,
+      List<Member> members,
+      int n,
+      String rule,
+      String unit,
+      Function<Instant, String> period) {
     Set<String> seen = new HashSet<>();
     for (Member m : members) {
       if (seen.size() >= n) {

@@ -16,25 +16,29 @@ final class WalExpiry {
    * A segment, partial segment (a streamer's versions carry their length) or backup history file:
    * timeline, then position.
    */
-  private static final Pattern POSITIONED = Pattern.compile(
-      "([0-9A-F]{8})([0-9A-F]{16})(\\.partial(\\.[0-9A-F]{8})?|\\.[0-9A-F]{8}\\.backup)?");
+  private static final Pattern POSITIONED =
+      Pattern.compile(
+          "([0-9A-F]{8})([0-9A-F]{16})(\\.partial(\\.[0-9A-F]{8})?|\\.[0-9A-F]{8}\\.backup)?");
+
   private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
 
   private WalExpiry() {}
 
   /**
+   * {@return whether it is a segment name}
+   *
    * @param firstKept the first segment of the oldest kept base backup, such as {@code
    *     000000010000000000000003}
-   * @return whether it is a segment name
    */
   static boolean isSegment(String firstKept) {
     return firstKept != null && SEGMENT.matcher(firstKept).matches();
   }
 
   /**
+   * {@return the keys to delete, sorted}
+   *
    * @param keys the keys of the archive, as {@code wal/<timeline>/<name>.zst}
    * @param firstKept the first segment the oldest kept base backup needs
-   * @return the keys to delete, sorted
    */
   static List<String> expired(List<String> keys, String firstKept) {
     long keptTimeline = Long.parseLong(firstKept.substring(0, 8), 16);
@@ -43,7 +47,8 @@ final class WalExpiry {
     for (String key : keys) {
       String name = name(key);
       Matcher m = POSITIONED.matcher(name);
-      if (m.matches() && Long.parseLong(m.group(1), 16) <= keptTimeline
+      if (m.matches()
+          && Long.parseLong(m.group(1), 16) <= keptTimeline
           && m.group(2).compareTo(keptPosition) < 0) {
         expired.add(key);
       }
@@ -52,7 +57,7 @@ final class WalExpiry {
     return expired;
   }
 
-  /** @return the WAL file's name in a key, without directory and {@code .zst} */
+  /** {@return the WAL file's name in a key, without directory and {@code .zst}} */
   static String name(String key) {
     String file = key.substring(key.lastIndexOf('/') + 1);
     return file.endsWith(".zst") ? file.substring(0, file.length() - 4) : file;

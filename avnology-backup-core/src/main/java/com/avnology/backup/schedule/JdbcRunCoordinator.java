@@ -54,29 +54,34 @@ public final class JdbcRunCoordinator implements RunCoordinator {
   }
 
   /**
+   * {@return a coordinator using the table {@code avnology_backup_runs}}
+   *
    * @param dataSource connects to the service's PostgreSQL database
-   * @return a coordinator using the table {@code avnology_backup_runs}
    */
   public static JdbcRunCoordinator of(DataSource dataSource) {
     return of(dataSource, "avnology_backup_runs");
   }
 
   /**
+   * {@return a coordinator using that table}
+   *
    * @param dataSource connects to the service's PostgreSQL database
    * @param table the table's name (lowercase, unquoted; in the connection's search path)
-   * @return a coordinator using that table
    * @throws IllegalArgumentException if the name is not a plain lowercase identifier
    */
   public static JdbcRunCoordinator of(DataSource dataSource, String table) {
     requireNonNull(table, "null table");
     if (!TABLE.matcher(table).matches()) {
-      throw new IllegalArgumentException("run table name must be a lowercase identifier such as"
-          + " avnology_backup_runs: '" + table + "'");
+      throw new IllegalArgumentException(
+          "run table name must be a lowercase identifier such as"
+              + " avnology_backup_runs: '"
+              + table
+              + "'");
     }
     return new JdbcRunCoordinator(requireNonNull(dataSource, "null dataSource"), table);
   }
 
-  /** @return this replica's name in the table's {@code owner} column (process id and a random) */
+  /** {@return this replica's name in the table's {@code owner} column (process id and a random)} */
   public String owner() {
     return owner;
   }
@@ -95,8 +100,11 @@ public final class JdbcRunCoordinator implements RunCoordinator {
         close(c);
         return Optional.empty();
       }
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table
-          + " (job, due, owner, started_at) VALUES (?, ?, ?, now()) ON CONFLICT DO NOTHING")) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + table
+                  + " (job, due, owner, started_at) VALUES (?, ?, ?, now()) ON CONFLICT DO NOTHING")) {
         s.setString(1, job);
         s.setTimestamp(2, Timestamp.from(due));
         s.setString(3, owner);
@@ -109,9 +117,18 @@ public final class JdbcRunCoordinator implements RunCoordinator {
       return Optional.of(new JdbcClaim(c, job, due));
     } catch (SQLException e) {
       close(c);
-      throw new StorageException("cannot claim the run of job " + job + " due " + due
-          + " in the database (table " + table + "): " + e.getMessage() + "; check that the"
-          + " database is reachable and the role may create and write the table", e);
+      throw new StorageException(
+          "cannot claim the run of job "
+              + job
+              + " due "
+              + due
+              + " in the database (table "
+              + table
+              + "): "
+              + e.getMessage()
+              + "; check that the"
+              + " database is reachable and the role may create and write the table",
+          e);
     }
   }
 
@@ -119,8 +136,8 @@ public final class JdbcRunCoordinator implements RunCoordinator {
   public Optional<Instant> lastClaimed(String job) {
     try (Connection c = dataSource.getConnection()) {
       ensureTable(c);
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT max(due) FROM " + table + " WHERE job = ?")) {
+      try (PreparedStatement s =
+          c.prepareStatement("SELECT max(due) FROM " + table + " WHERE job = ?")) {
         s.setString(1, job);
         try (ResultSet r = s.executeQuery()) {
           r.next();
@@ -129,8 +146,8 @@ public final class JdbcRunCoordinator implements RunCoordinator {
         }
       }
     } catch (SQLException e) {
-      throw new StorageException("cannot read the runs of job " + job + " from table " + table
-          + ": " + e.getMessage(), e);
+      throw new StorageException(
+          "cannot read the runs of job " + job + " from table " + table + ": " + e.getMessage(), e);
     }
   }
 
@@ -143,10 +160,13 @@ public final class JdbcRunCoordinator implements RunCoordinator {
     try (Statement s = c.createStatement()) {
       // two replicas creating the table at once would collide on the catalog: serialize them
       s.execute("SELECT pg_advisory_xact_lock(" + key("table " + table) + ")");
-      s.execute("CREATE TABLE IF NOT EXISTS " + table + " (job text NOT NULL, due timestamptz"
-          + " NOT NULL, owner text NOT NULL, started_at timestamptz NOT NULL, finished_at"
-          + " timestamptz, succeeded boolean, message text, set_id text, bytes bigint,"
-          + " PRIMARY KEY (job, due))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " (job text NOT NULL, due timestamptz"
+              + " NOT NULL, owner text NOT NULL, started_at timestamptz NOT NULL, finished_at"
+              + " timestamptz, succeeded boolean, message text, set_id text, bytes bigint,"
+              + " PRIMARY KEY (job, due))");
       c.commit();
     } catch (SQLException e) {
       c.rollback();
@@ -165,11 +185,12 @@ public final class JdbcRunCoordinator implements RunCoordinator {
     }
   }
 
-  /** @return a 64-bit advisory lock key for the name */
+  /** {@return a 64-bit advisory lock key for the name} */
   static long key(String name) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest(("avnology-backup " + name).getBytes(StandardCharsets.UTF_8));
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("avnology-backup " + name).getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.wrap(h).getLong();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -205,8 +226,12 @@ public final class JdbcRunCoordinator implements RunCoordinator {
 
     @Override
     public void finished(RunRecord record) {
-      try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET finished_at = ?,"
-          + " succeeded = ?, message = ?, set_id = ?, bytes = ? WHERE job = ? AND due = ?")) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "UPDATE "
+                  + table
+                  + " SET finished_at = ?,"
+                  + " succeeded = ?, message = ?, set_id = ?, bytes = ? WHERE job = ? AND due = ?")) {
         s.setTimestamp(1, Timestamp.from(record.finishedAt()));
         s.setBoolean(2, record.succeeded());
         s.setString(3, record.message());
@@ -216,8 +241,16 @@ public final class JdbcRunCoordinator implements RunCoordinator {
         s.setTimestamp(7, Timestamp.from(due));
         s.executeUpdate();
       } catch (SQLException e) {
-        throw new StorageException("cannot record the end of job " + job + " due " + due
-            + " in table " + table + ": " + e.getMessage(), e);
+        throw new StorageException(
+            "cannot record the end of job "
+                + job
+                + " due "
+                + due
+                + " in table "
+                + table
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
 
@@ -226,8 +259,8 @@ public final class JdbcRunCoordinator implements RunCoordinator {
       try {
         advisory(c, "pg_advisory_unlock", job);
       } catch (SQLException e) {
-        log.debug("unlocking job {} failed (closing the connection unlocks it): {}", job,
-            e.toString());
+        log.debug(
+            "unlocking job {} failed (closing the connection unlocks it): {}", job, e.toString());
       }
       JdbcRunCoordinator.close(c);
     }

@@ -41,10 +41,11 @@ public final class Job {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param backup what it runs
-   * @return a builder
    * @throws IllegalArgumentException if the name is not allowed
    */
   public static Builder backup(String name, Schedule schedule, Backup backup) {
@@ -52,10 +53,11 @@ public final class Job {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param task what it runs; returns a one-line summary, throws to fail
-   * @return a builder
    * @throws IllegalArgumentException if the name is not allowed
    */
   public static Builder task(String name, Schedule schedule, Supplier<String> task) {
@@ -63,9 +65,9 @@ public final class Job {
   }
 
   /**
-   * A check, such as a scheduled test restore: like {@link #task}, but the health of the
-   * scheduler ({@link JobStatus#healthy()}) turns false as soon as a run of it fails, not only
-   * when it has not succeeded within twice its period. A check that finds a problem throws.
+   * A check, such as a scheduled test restore: like {@link #task}, but the health of the scheduler
+   * ({@link JobStatus#healthy()}) turns false as soon as a run of it fails, not only when it has
+   * not succeeded within twice its period. A check that finds a problem throws.
    *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
@@ -79,22 +81,22 @@ public final class Job {
     return b;
   }
 
-  /** @return whether this job is a {@linkplain #check check} */
+  /** {@return whether this job is a {@linkplain #check check}} */
   public boolean isCheck() {
     return check;
   }
 
-  /** @return the job's name */
+  /** {@return the job's name} */
   public String name() {
     return name;
   }
 
-  /** @return when it runs */
+  /** {@return when it runs} */
   public Schedule schedule() {
     return schedule;
   }
 
-  /** @return the retention applied after each successful backup, if any */
+  /** {@return the retention applied after each successful backup, if any} */
   public Optional<RetentionPolicy> retention() {
     return Optional.ofNullable(retention);
   }
@@ -119,8 +121,14 @@ public final class Job {
 
   @Override
   public String toString() {
-    return "Job[" + name + (check ? " (check)" : "") + ", " + schedule + (backup != null ? ", " + backup : "")
-        + (retention != null ? ", " + retention : "") + "]";
+    return "Job["
+        + name
+        + (check ? " (check)" : "")
+        + ", "
+        + schedule
+        + (backup != null ? ", " + backup : "")
+        + (retention != null ? ", " + retention : "")
+        + "]";
   }
 
   /** Collects a job's settings. Not thread-safe. */
@@ -140,8 +148,9 @@ public final class Job {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param policy applied to the backup's sink after each successful backup
-     * @return this builder
      */
     public Builder retention(RetentionPolicy policy) {
       this.retention = requireNonNull(policy, "null policy");
@@ -149,13 +158,17 @@ public final class Job {
     }
 
     /**
-     * @return the job
+     * {@return the job}
+     *
      * @throws IllegalStateException if retention was given to a task job
      */
     public Job build() {
       if (retention != null && backup == null) {
-        throw new IllegalStateException("job " + name + " is a task, not a backup: retention()"
-            + " applies to backup jobs only; prune from the task itself");
+        throw new IllegalStateException(
+            "job "
+                + name
+                + " is a task, not a backup: retention()"
+                + " applies to backup jobs only; prune from the task itself");
       }
       return new Job(this);
     }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * time).
  *
  * <p>A {@link Scheduler} built with {@link Scheduler.Builder#history(BackupSink)} writes one small
- * JSON object per run under {@code jobs/<job>/} in that sink (never overwriting, so replicas and
- * S3 need no locking) and keeps the newest {@value #KEEP} per job. {@link #read(BackupSink)} reads
+ * JSON object per run under {@code jobs/<job>/} in that sink (never overwriting, so replicas and S3
+ * need no locking) and keeps the newest {@value #KEEP} per job. {@link #read(BackupSink)} reads
  * them back. A run whose record cannot be written is still a run: the failure is logged at ERROR
  * and the scheduler goes on (the sets themselves are what a backup promises).
  *
@@ -44,8 +44,14 @@ import org.slf4j.LoggerFactory;
  * @param failures failed runs in a row, newest first, among the recorded ones
  * @param runs how many runs are recorded
  */
-public record JobHistory(String job, String schedule, Instant nextDue, RunRecord lastRun,
-    Optional<RunRecord> lastSuccess, int failures, int runs) {
+public record JobHistory(
+    String job,
+    String schedule,
+    Instant nextDue,
+    RunRecord lastRun,
+    Optional<RunRecord> lastSuccess,
+    int failures,
+    int runs) {
   private static final Logger log = LoggerFactory.getLogger(JobHistory.class);
   private static final JsonFactory JSON = new JsonFactory();
   private static final String PREFIX = "jobs/";
@@ -53,7 +59,17 @@ public record JobHistory(String job, String schedule, Instant nextDue, RunRecord
   /** How many records per job the scheduler keeps in the sink. */
   public static final int KEEP = 50;
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param job the job's name
+   * @param schedule its schedule, as text, as of its last run
+   * @param nextDue the next due time its last run's scheduler computed
+   * @param lastRun its newest run
+   * @param lastSuccess its newest successful run, if any is still recorded
+   * @param failures failed runs in a row, newest first, among the recorded ones
+   * @param runs how many runs are recorded
+   */
   public JobHistory {
     requireNonNull(job, "null job");
     requireNonNull(schedule, "null schedule");
@@ -63,8 +79,9 @@ public record JobHistory(String job, String schedule, Instant nextDue, RunRecord
   }
 
   /**
+   * {@return one entry per job that has recorded runs, sorted by job name; empty when none has}
+   *
    * @param sink the sink a scheduler records its runs in
-   * @return one entry per job that has recorded runs, sorted by job name; empty when none has
    * @throws StorageException if the sink cannot be listed
    * @throws com.avnology.backup.IntegrityException if a record cannot be parsed (naming it)
    */
@@ -88,26 +105,37 @@ public record JobHistory(String job, String schedule, Instant nextDue, RunRecord
       byJob.computeIfAbsent(e.record.job(), j -> new ArrayList<>()).add(e);
     }
     List<JobHistory> out = new ArrayList<>();
-    byJob.forEach((job, entries) -> {
-      entries.sort(Comparator.comparing((Entry e) -> e.record.startedAt()).reversed());
-      Entry newest = entries.get(0);
-      int failures = 0;
-      while (failures < entries.size() && !entries.get(failures).record.succeeded()) {
-        failures++;
-      }
-      Optional<RunRecord> success = entries.stream().map(e -> e.record)
-          .filter(RunRecord::succeeded).findFirst();
-      out.add(new JobHistory(job, newest.schedule, newest.nextDue, newest.record, success,
-          failures, entries.size()));
-    });
+    byJob.forEach(
+        (job, entries) -> {
+          entries.sort(Comparator.comparing((Entry e) -> e.record.startedAt()).reversed());
+          Entry newest = entries.get(0);
+          int failures = 0;
+          while (failures < entries.size() && !entries.get(failures).record.succeeded()) {
+            failures++;
+          }
+          Optional<RunRecord> success =
+              entries.stream().map(e -> e.record).filter(RunRecord::succeeded).findFirst();
+          out.add(
+              new JobHistory(
+                  job,
+                  newest.schedule,
+                  newest.nextDue,
+                  newest.record,
+                  success,
+                  failures,
+                  entries.size()));
+        });
     return out;
   }
 
   /** Writes one run's record, then drops the job's records beyond {@link #KEEP}. */
   static void record(BackupSink sink, RunRecord record, String schedule, Instant nextDue) {
     String dir = PREFIX + record.job() + "/";
-    String key = dir + String.format("%013d-%08x.json", record.startedAt().toEpochMilli(),
-        ThreadLocalRandom.current().nextInt());
+    String key =
+        dir
+            + String.format(
+                "%013d-%08x.json",
+                record.startedAt().toEpochMilli(), ThreadLocalRandom.current().nextInt());
     try {
       sink.putObjectIfAbsent(key, new ByteArrayInputStream(write(record, schedule, nextDue)));
       List<String> keys = new ArrayList<>(sink.listObjects(dir));
@@ -117,8 +145,12 @@ public record JobHistory(String job, String schedule, Instant nextDue, RunRecord
         sink.deleteObjects(keys.subList(0, keys.size() - KEEP));
       }
     } catch (RuntimeException e) {
-      log.error("cannot record run of job {} due {} in {} (status --from will not show it): {}",
-          record.job(), record.due(), sink, e.getMessage());
+      log.error(
+          "cannot record run of job {} due {} in {} (status --from will not show it): {}",
+          record.job(),
+          record.due(),
+          sink,
+          e.getMessage());
     }
   }
 
@@ -168,11 +200,16 @@ public record JobHistory(String job, String schedule, Instant nextDue, RunRecord
       throw bad(key, e.getMessage());
     }
     try {
-      RunRecord r = new RunRecord(string(key, f, "job"), Instant.parse(string(key, f, "due")),
-          Instant.parse(string(key, f, "startedAt")), Instant.parse(string(key, f, "finishedAt")),
-          bool(key, f, "succeeded"), string(key, f, "message"),
-          Optional.ofNullable((String) (f.get("setId") instanceof String s ? s : null)),
-          number(key, f, "bytes"));
+      RunRecord r =
+          new RunRecord(
+              string(key, f, "job"),
+              Instant.parse(string(key, f, "due")),
+              Instant.parse(string(key, f, "startedAt")),
+              Instant.parse(string(key, f, "finishedAt")),
+              bool(key, f, "succeeded"),
+              string(key, f, "message"),
+              Optional.ofNullable(f.get("setId") instanceof String s ? s : null),
+              number(key, f, "bytes"));
       return new Entry(r, string(key, f, "schedule"), Instant.parse(string(key, f, "nextDue")));
     } catch (java.time.format.DateTimeParseException e) {
       throw bad(key, "a time field is not an ISO-8601 instant: " + e.getParsedString());
@@ -201,7 +238,11 @@ public record JobHistory(String job, String schedule, Instant nextDue, RunRecord
   }
 
   private static com.avnology.backup.IntegrityException bad(String key, String why) {
-    return new com.avnology.backup.IntegrityException("job record " + key + " is malformed: "
-        + why + "; delete it (it only feeds status) or restore it from a copy");
+    return new com.avnology.backup.IntegrityException(
+        "job record "
+            + key
+            + " is malformed: "
+            + why
+            + "; delete it (it only feeds status) or restore it from a copy");
   }
 }

@@ -19,6 +19,14 @@ import java.util.Optional;
  *     scheduler's start when it never has), or, for a {@linkplain Job#check check}, when its last
  *     run failed
  */
-public record JobStatus(String job, String schedule, Instant nextDue, boolean running,
-    Optional<RunRecord> lastRun, Optional<RunRecord> lastSuccess, int failures, long runs,
-    long successes, boolean healthy) {}
+public record JobStatus(
+    String job,
+    String schedule,
+    Instant nextDue,
+    boolean running,
+    Optional<RunRecord> lastRun,
+    Optional<RunRecord> lastSuccess,
+    int failures,
+    long runs,
+    long successes,
+    boolean healthy) {}

@@ -14,17 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public interface RunCoordinator {
   /**
+   * {@return the claim, held until closed, if this replica is to run it; empty if another replica
+   * runs the job now or ran this due time already}
+   *
    * @param job a job's name
    * @param due the due time to run
-   * @return the claim, held until closed, if this replica is to run it; empty if another replica
-   *     runs the job now or ran this due time already
    * @throws com.avnology.backup.StorageException if the coordinator cannot be reached
    */
   Optional<Claim> claim(String job, Instant due);
 
   /**
+   * {@return the latest due time any replica claimed for it, if the coordinator knows}
+   *
    * @param job a job's name
-   * @return the latest due time any replica claimed for it, if the coordinator knows
    */
   Optional<Instant> lastClaimed(String job);
 
@@ -42,9 +44,7 @@ public interface RunCoordinator {
     void close();
   }
 
-  /**
-   * @return a coordinator for the jobs of this process only (no replicas)
-   */
+  /** {@return a coordinator for the jobs of this process only (no replicas)} */
   static RunCoordinator local() {
     Set<String> claimed = ConcurrentHashMap.newKeySet();
     java.util.Map<String, Instant> last = new ConcurrentHashMap<>();
@@ -55,13 +55,14 @@ public interface RunCoordinator {
           return Optional.empty();
         }
         last.merge(job, due, (a, b) -> a.isAfter(b) ? a : b);
-        return Optional.of(new Claim() {
-          @Override
-          public void finished(RunRecord record) {}
+        return Optional.of(
+            new Claim() {
+              @Override
+              public void finished(RunRecord record) {}
 
-          @Override
-          public void close() {}
-        });
+              @Override
+              public void close() {}
+            });
       }
 
       @Override

@@ -18,9 +18,27 @@ import java.util.Optional;
  * @param setId the set a backup job published, if it did
  * @param bytes the stored size of that set, 0 without one
  */
-public record RunRecord(String job, Instant due, Instant startedAt, Instant finishedAt,
-    boolean succeeded, String message, Optional<String> setId, long bytes) {
-  /** Validates. */
+public record RunRecord(
+    String job,
+    Instant due,
+    Instant startedAt,
+    Instant finishedAt,
+    boolean succeeded,
+    String message,
+    Optional<String> setId,
+    long bytes) {
+  /**
+   * Validates.
+   *
+   * @param job the job's name
+   * @param due the due time it ran for
+   * @param startedAt when it started
+   * @param finishedAt when it ended
+   * @param succeeded whether it succeeded
+   * @param message the failure's message, or a summary of the success
+   * @param setId the set a backup job published, if it did
+   * @param bytes the stored size of that set, 0 without one
+   */
   public RunRecord {
     requireNonNull(job, "null job");
     requireNonNull(due, "null due");
@@ -30,7 +48,7 @@ public record RunRecord(String job, Instant due, Instant startedAt, Instant fini
     requireNonNull(setId, "null setId");
   }
 
-  /** @return how long it ran */
+  /** {@return how long it ran} */
   public Duration duration() {
     return Duration.between(startedAt, finishedAt);
   }

@@ -29,16 +29,16 @@ import org.slf4j.LoggerFactory;
  *       replica that dies mid-run leaves the next due time to the others.
  *   <li>Due times that pass while the process is busy or suspended collapse into the latest one;
  *       those passed while it was down follow {@link Builder#missedRuns(MissedRuns)}.
- *   <li>{@link Builder#jitter(Duration)} delays each run by a fixed-per-due-time fraction of it,
- *       so that many services sharing a sink do not all start at 00:00.
+ *   <li>{@link Builder#jitter(Duration)} delays each run by a fixed-per-due-time fraction of it, so
+ *       that many services sharing a sink do not all start at 00:00.
  *   <li>{@link #close()} starts no new run and waits for the running ones (a backup publishes its
  *       set or removes it; none is left unpublished), up to {@link
  *       Builder#shutdownTimeout(Duration)}, then interrupts them (a backup that stops removes its
  *       unpublished set).
  * </ul>
  *
- * <p>{@link #start()} runs a timer thread that calls {@link #tick()}; a test with a simulated
- * clock calls {@link #tick()} itself. Thread-safe.
+ * <p>{@link #start()} runs a timer thread that calls {@link #tick()}; a test with a simulated clock
+ * calls {@link #tick()} itself. Thread-safe.
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -71,7 +71,7 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** @return a builder with no job yet */
+  /** {@return a builder with no job yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -128,10 +128,14 @@ public final class Scheduler implements AutoCloseable {
 
   private synchronized Instant nextWake() {
     Instant now = clock.instant();
-    return states.values().stream().map(s -> {
-      Instant due = s.job.schedule().next(s.handled, clock.getZone());
-      return due.plus(jitterOf(s.job, due));
-    }).min(Instant::compareTo).orElse(now.plusSeconds(60));
+    return states.values().stream()
+        .map(
+            s -> {
+              Instant due = s.job.schedule().next(s.handled, clock.getZone());
+              return due.plus(jitterOf(s.job, due));
+            })
+        .min(Instant::compareTo)
+        .orElse(now.plusSeconds(60));
   }
 
   /**
@@ -153,7 +157,10 @@ public final class Scheduler implements AutoCloseable {
       }
       s.handled = due;
       if (s.running != null && !s.running.isDone()) {
-        log.warn("job {} due {} skipped: its run due {} is still going", s.job.name(), due,
+        log.warn(
+            "job {} due {} skipped: its run due {} is still going",
+            s.job.name(),
+            due,
             s.runningDue);
         ticks.add(new Tick(s.job.name(), due, Tick.Action.SKIPPED_OVERLAP));
         continue;
@@ -177,12 +184,14 @@ public final class Scheduler implements AutoCloseable {
       try {
         claim.finished(record);
       } catch (RuntimeException e) {
-        log.warn("cannot record the end of job {} due {}: {}", s.job.name(), due,
-            e.getMessage());
+        log.warn("cannot record the end of job {} due {}: {}", s.job.name(), due, e.getMessage());
       }
       s.record(record);
       if (history != null) {
-        JobHistory.record(history, record, s.job.schedule().toString(),
+        JobHistory.record(
+            history,
+            record,
+            s.job.schedule().toString(),
             s.job.schedule().next(clock.instant(), clock.getZone()));
       }
     } finally {
@@ -196,12 +205,26 @@ public final class Scheduler implements AutoCloseable {
       log.info("job {} due {} started", job.name(), due);
       Job.Outcome outcome = job.run(clock);
       log.info("job {} due {} succeeded: {}", job.name(), due, outcome.summary());
-      return new RunRecord(job.name(), due, started, clock.instant(), true, outcome.summary(),
-          outcome.setId(), outcome.bytes());
+      return new RunRecord(
+          job.name(),
+          due,
+          started,
+          clock.instant(),
+          true,
+          outcome.summary(),
+          outcome.setId(),
+          outcome.bytes());
     } catch (RuntimeException e) {
       log.warn("job {} due {} failed: {}", job.name(), due, e.getMessage());
-      return new RunRecord(job.name(), due, started, clock.instant(), false,
-          String.valueOf(e.getMessage()), Optional.empty(), 0);
+      return new RunRecord(
+          job.name(),
+          due,
+          started,
+          clock.instant(),
+          false,
+          String.valueOf(e.getMessage()),
+          Optional.empty(),
+          0);
     }
   }
 
@@ -226,25 +249,35 @@ public final class Scheduler implements AutoCloseable {
     for (Future<?> f : running) {
       try {
         f.get();
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+      } catch (java.util.concurrent.ExecutionException
+          | java.util.concurrent.CancellationException e) {
         // execute() records its own failures
       }
     }
   }
 
-  /** @return each job's last run, last success, next due time and health, in job order */
+  /** {@return each job's last run, last success, next due time and health, in job order} */
   public synchronized List<JobStatus> status() {
     Instant now = clock.instant();
     List<JobStatus> status = new ArrayList<>();
     for (JobState s : states.values()) {
       Duration period = s.job.schedule().period(now, clock.getZone());
       Instant since = s.lastSuccess != null ? s.lastSuccess.finishedAt() : createdAt;
-      boolean healthy = !now.isAfter(since.plus(period.multipliedBy(2)))
-          && !(s.job.isCheck() && s.last != null && !s.last.succeeded());
-      status.add(new JobStatus(s.job.name(), s.job.schedule().toString(),
-          s.job.schedule().next(now, clock.getZone()), s.running != null && !s.running.isDone(),
-          Optional.ofNullable(s.last), Optional.ofNullable(s.lastSuccess), s.failures, s.runs,
-          s.successes, healthy));
+      boolean healthy =
+          !now.isAfter(since.plus(period.multipliedBy(2)))
+              && !(s.job.isCheck() && s.last != null && !s.last.succeeded());
+      status.add(
+          new JobStatus(
+              s.job.name(),
+              s.job.schedule().toString(),
+              s.job.schedule().next(now, clock.getZone()),
+              s.running != null && !s.running.isDone(),
+              Optional.ofNullable(s.last),
+              Optional.ofNullable(s.lastSuccess),
+              s.failures,
+              s.runs,
+              s.successes,
+              healthy));
     }
     return status;
   }
@@ -328,10 +361,11 @@ public final class Scheduler implements AutoCloseable {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param sink where each run is recorded (under {@code jobs/<job>/}, the newest {@value
      *     JobHistory#KEEP} per job), for {@link JobHistory#read(BackupSink)} and {@code status
      *     --from}; not recorded by default
-     * @return this builder
      */
     public Builder history(BackupSink sink) {
       this.history = requireNonNull(sink, "null sink");
@@ -339,8 +373,9 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param job a job to run
-     * @return this builder
      */
     public Builder job(Job job) {
       jobs.add(requireNonNull(job, "null job"));
@@ -348,9 +383,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time source deciding what is due, and the zone of daily, weekly and cron
      *     schedules; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -358,9 +394,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param coordinator who decides which replica runs a due run; {@link RunCoordinator#local()}
      *     (this process only) by default
-     * @return this builder
      */
     public Builder coordinator(RunCoordinator coordinator) {
       this.coordinator = requireNonNull(coordinator, "null coordinator");
@@ -368,9 +405,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param policy what to do at start about a due time that passed while down; {@link
      *     MissedRuns#SKIP} by default
-     * @return this builder
      */
     public Builder missedRuns(MissedRuns policy) {
       this.missedRuns = requireNonNull(policy, "null policy");
@@ -378,9 +416,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param max the longest delay added to a run after its due time (the same delay on every
      *     replica); none by default
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder jitter(Duration max) {
@@ -393,9 +432,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param timeout how long {@link Scheduler#close()} waits for running jobs before interrupting
      *     them; 15 minutes by default
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder shutdownTimeout(Duration timeout) {
@@ -408,7 +448,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * @return the scheduler, not started
+     * {@return the scheduler, not started}
+     *
      * @throws IllegalStateException if it has no job, or two jobs share a name
      */
     public Scheduler build() {
@@ -418,8 +459,10 @@ public final class Scheduler implements AutoCloseable {
       java.util.Set<String> names = new java.util.HashSet<>();
       for (Job job : jobs) {
         if (!names.add(job.name())) {
-          throw new IllegalStateException("two jobs are named " + job.name()
-              + ": give each a distinct name (replicas tell runs apart by it)");
+          throw new IllegalStateException(
+              "two jobs are named "
+                  + job.name()
+                  + ": give each a distinct name (replicas tell runs apart by it)");
         }
       }
       return new Scheduler(this);

@@ -20,8 +20,8 @@ import java.util.TreeMap;
 /**
  * The {@link ManifestCodec} of commit c8ca597, on jackson-databind, kept verbatim (renamed) as the
  * reference the streaming codec is compared with: its canonical bytes are those every existing
- * set's checksum and HMAC were computed over, and its messages are those users have seen. Test
- * code only; never change it.
+ * set's checksum and HMAC were computed over, and its messages are those users have seen. Test code
+ * only; never change it.
  */
 public final class LegacyManifestCodec {
   private static final ObjectMapper JSON =
@@ -36,17 +36,19 @@ public final class LegacyManifestCodec {
   private LegacyManifestCodec() {}
 
   /**
+   * Returns its JSON bytes (UTF-8).
+   *
    * @param manifest the manifest of an unencrypted set
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest) {
     return write(manifest, null);
   }
 
   /**
+   * Returns its JSON bytes (UTF-8).
+   *
    * @param manifest the manifest
    * @param keys the set's keys if it is encrypted, for the HMAC; else {@code null}
-   * @return its JSON bytes (UTF-8)
    */
   public static byte[] write(Manifest manifest, SetKeys keys) {
     if (manifest.encrypted() != (keys != null)) {
@@ -102,9 +104,10 @@ public final class LegacyManifestCodec {
   }
 
   /**
+   * {@return the manifest}
+   *
    * @param setId the set the bytes belong to, for messages
    * @param bytes the manifest's JSON
-   * @return the manifest
    * @throws IntegrityException if the bytes are not a manifest this version reads
    */
   public static Manifest read(String setId, byte[] bytes) {
@@ -117,8 +120,12 @@ public final class LegacyManifestCodec {
       int version = versionNode.canConvertToInt() ? versionNode.asInt(-1) : -1;
       if (version < 1 || version > Manifest.FORMAT_VERSION) {
         throw new IntegrityException(
-            "manifest of set " + setId + " has format version " + version
-                + ", this library reads 1 to " + Manifest.FORMAT_VERSION
+            "manifest of set "
+                + setId
+                + " has format version "
+                + version
+                + ", this library reads 1 to "
+                + Manifest.FORMAT_VERSION
                 + ": upgrade avnology-backup to read it");
       }
       if (version >= 2) {
@@ -149,19 +156,26 @@ public final class LegacyManifestCodec {
         if (version < 2) {
           throw bad(setId, "format version 1 has no encryption");
         }
-        encryption = new Manifest.Encryption(
-            text(setId, e, "cipher"),
-            required(setId, e, "chunkSize").asInt(),
-            text(setId, e, "keySource"),
-            text(setId, e, "kdf"),
-            required(setId, e, "kdfIterations").asInt(),
-            text(setId, e, "kdfSalt"),
-            text(setId, e, "wrappedKey"));
+        encryption =
+            new Manifest.Encryption(
+                text(setId, e, "cipher"),
+                required(setId, e, "chunkSize").asInt(),
+                text(setId, e, "keySource"),
+                text(setId, e, "kdf"),
+                required(setId, e, "kdfIterations").asInt(),
+                text(setId, e, "kdfSalt"),
+                text(setId, e, "wrappedKey"));
       }
       String id = text(setId, root, "id");
       if (!id.equals(setId)) {
-        throw new IntegrityException("manifest of set " + setId + " belongs to set " + id
-            + ": the set was renamed or copied over; restore set " + id + " by its own id");
+        throw new IntegrityException(
+            "manifest of set "
+                + setId
+                + " belongs to set "
+                + id
+                + ": the set was renamed or copied over; restore set "
+                + id
+                + " by its own id");
       }
       return new Manifest(
           version,
@@ -194,8 +208,11 @@ public final class LegacyManifestCodec {
     JsonNode integrity = root.remove(INTEGRITY);
     JsonNode mac = integrity == null ? null : integrity.get(HMAC);
     if (mac == null || !mac.isTextual()) {
-      throw new IntegrityException("manifest of set " + setId + " is encrypted but carries no"
-          + " HMAC: it was changed after the backup; restore another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " is encrypted but carries no"
+              + " HMAC: it was changed after the backup; restore another set");
     }
     byte[] expected;
     try {
@@ -205,8 +222,11 @@ public final class LegacyManifestCodec {
     }
     if (!mac.asText().equals(mac.asText().toLowerCase(java.util.Locale.ROOT))
         || !keys.macMatches(canonical(root), expected)) {
-      throw new IntegrityException("manifest of set " + setId + " fails authentication (HMAC"
-          + " mismatch): it was changed after the backup; restore another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " fails authentication (HMAC"
+              + " mismatch): it was changed after the backup; restore another set");
     }
   }
 
@@ -220,15 +240,22 @@ public final class LegacyManifestCodec {
     ((ObjectNode) copy.get(INTEGRITY)).remove(SHA);
     String actual = HexFormat.of().formatHex(Sha256.digest().digest(canonical(copy)));
     if (!actual.equals(sha.asText())) {
-      throw new IntegrityException("manifest of set " + setId + " is damaged: its SHA-256 is "
-          + actual + ", it recorded " + sha.asText() + "; the set cannot be trusted, restore"
-          + " another set");
+      throw new IntegrityException(
+          "manifest of set "
+              + setId
+              + " is damaged: its SHA-256 is "
+              + actual
+              + ", it recorded "
+              + sha.asText()
+              + "; the set cannot be trusted, restore"
+              + " another set");
     }
   }
 
   /**
+   * Returns its compact UTF-8 serialisation with object fields sorted by name.
+   *
    * @param node a JSON tree
-   * @return its compact UTF-8 serialisation with object fields sorted by name
    */
   static byte[] canonical(JsonNode node) {
     try {
@@ -283,7 +310,10 @@ public final class LegacyManifestCodec {
 
   private static IntegrityException bad(String setId, String why) {
     return new IntegrityException(
-        "manifest of set " + setId + " is malformed (" + why
+        "manifest of set "
+            + setId
+            + " is malformed ("
+            + why
             + "): the set cannot be trusted; restore another set");
   }
 }

@@ -49,9 +49,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class ManifestCodecCompatTest {
   static final ObjectMapper MAPPER = new ObjectMapper();
   static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
   /** Reads JSON as the databind codec did. */
-  static final ObjectMapper STRICT = new ObjectMapper()
-      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  static final ObjectMapper STRICT =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   @TempDir Path tmp;
 
@@ -62,34 +64,37 @@ final class ManifestCodecCompatTest {
     void authenticate(String setId, byte[] bytes, SetKeys keys);
   }
 
-  static final Codec NEW = new Codec() {
-    @Override
-    public Manifest read(String setId, byte[] bytes) {
-      return ManifestCodec.read(setId, bytes);
-    }
+  static final Codec NEW =
+      new Codec() {
+        @Override
+        public Manifest read(String setId, byte[] bytes) {
+          return ManifestCodec.read(setId, bytes);
+        }
 
-    @Override
-    public void authenticate(String setId, byte[] bytes, SetKeys keys) {
-      ManifestCodec.authenticate(setId, bytes, keys);
-    }
-  };
+        @Override
+        public void authenticate(String setId, byte[] bytes, SetKeys keys) {
+          ManifestCodec.authenticate(setId, bytes, keys);
+        }
+      };
 
-  static final Codec LEGACY = new Codec() {
-    @Override
-    public Manifest read(String setId, byte[] bytes) {
-      return LegacyManifestCodec.read(setId, bytes);
-    }
+  static final Codec LEGACY =
+      new Codec() {
+        @Override
+        public Manifest read(String setId, byte[] bytes) {
+          return LegacyManifestCodec.read(setId, bytes);
+        }
 
-    @Override
-    public void authenticate(String setId, byte[] bytes, SetKeys keys) {
-      LegacyManifestCodec.authenticate(setId, bytes, keys);
-    }
-  };
+        @Override
+        public void authenticate(String setId, byte[] bytes, SetKeys keys) {
+          LegacyManifestCodec.authenticate(setId, bytes, keys);
+        }
+      };
 
   static Properties keyFile() throws IOException {
     Properties p = new Properties();
-    p.load(new StringReader(new String(ManifestFixtures.resource("v2-encrypted.key"),
-        StandardCharsets.UTF_8)));
+    p.load(
+        new StringReader(
+            new String(ManifestFixtures.resource("v2-encrypted.key"), StandardCharsets.UTF_8)));
     return p;
   }
 
@@ -102,21 +107,20 @@ final class ManifestCodecCompatTest {
   }
 
   static SetKeys keys() throws IOException, GeneralSecurityException {
-    return SetKeys.unwrap(masterKey(), ManifestFixtures.ENCRYPTED_ID,
-        Base64.getDecoder().decode(wrappedKey()));
+    return SetKeys.unwrap(
+        masterKey(), ManifestFixtures.ENCRYPTED_ID, Base64.getDecoder().decode(wrappedKey()));
   }
 
   @Test
   void plain_readsAsTheManifestItWasWrittenFrom() {
-    Manifest manifest = ManifestCodec.read(ManifestFixtures.PLAIN_ID,
-        ManifestFixtures.resource("v2-plain.json"));
+    Manifest manifest =
+        ManifestCodec.read(ManifestFixtures.PLAIN_ID, ManifestFixtures.resource("v2-plain.json"));
 
     assertThat(manifest).isEqualTo(ManifestFixtures.plain());
     assertThat(manifest.targets()).hasSize(3);
     assertThat(manifest.target("volume", "certs").orElseThrow().metadata())
         .containsEntry("quote\"key\\", ManifestFixtures.TRICKY)
-        .containsEntry("😀 emoji key",
-            "sorts before U+FFFD by UTF-16 unit, after it by code point")
+        .containsEntry("😀 emoji key", "sorts before U+FFFD by UTF-16 unit, after it by code point")
         .hasSize(10);
     assertThat(manifest.target("postgres", "app-db").orElseThrow().artifacts())
         .extracting(Manifest.Artifact::size)
@@ -139,17 +143,25 @@ final class ManifestCodecCompatTest {
       byte[] json = ManifestFixtures.resource(name + ".json");
       Object tree = ManifestCodec.parse(json);
 
-      assertThat(new String(ManifestCodec.canonical(tree), StandardCharsets.UTF_8)).as(name)
-          .isEqualTo(new String(ManifestFixtures.resource(name + ".canonical.json"),
-              StandardCharsets.UTF_8));
+      assertThat(new String(ManifestCodec.canonical(tree), StandardCharsets.UTF_8))
+          .as(name)
+          .isEqualTo(
+              new String(
+                  ManifestFixtures.resource(name + ".canonical.json"), StandardCharsets.UTF_8));
       assertThat(ManifestCodec.canonical(tree))
           .isEqualTo(ManifestFixtures.resource(name + ".canonical.json"));
 
       ObjectNode root = (ObjectNode) MAPPER.readTree(json);
       String recorded = ((ObjectNode) root.get("integrity")).remove("sha256").asText();
-      assertThat(HexFormat.of().formatHex(Sha256.digest().digest(
-          ManifestCodec.canonical(ManifestCodec.parse(MAPPER.writeValueAsBytes(root))))))
-          .as(name + " integrity.sha256").isEqualTo(recorded);
+      assertThat(
+              HexFormat.of()
+                  .formatHex(
+                      Sha256.digest()
+                          .digest(
+                              ManifestCodec.canonical(
+                                  ManifestCodec.parse(MAPPER.writeValueAsBytes(root))))))
+          .as(name + " integrity.sha256")
+          .isEqualTo(recorded);
     }
   }
 
@@ -172,9 +184,12 @@ final class ManifestCodecCompatTest {
   @Test
   void fixtures_throughTheCatalog_withAndWithoutTheRawKey() throws IOException {
     FileSystemSink sink = FileSystemSink.of(tmp);
-    for (String[] f : new String[][] {{ManifestFixtures.PLAIN_ID, "v2-plain.json"},
-        {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
-        {ManifestFixtures.V1_ID, "v1-plain.json"}}) {
+    for (String[] f :
+        new String[][] {
+          {ManifestFixtures.PLAIN_ID, "v2-plain.json"},
+          {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
+          {ManifestFixtures.V1_ID, "v1-plain.json"}
+        }) {
       Path dir = Files.createDirectories(tmp.resolve("sets/" + f[0]));
       Files.write(dir.resolve("manifest.json"), ManifestFixtures.resource(f[1]));
     }
@@ -201,9 +216,12 @@ final class ManifestCodecCompatTest {
   @Test
   void writeOfRead_sameManifestAndBytes_thatVerifyWithBothCodecs() throws Exception {
     SetKeys keys = keys();
-    for (String[] f : new String[][] {{ManifestFixtures.PLAIN_ID, "v2-plain.json"},
-        {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
-        {ManifestFixtures.V1_ID, "v1-plain.json"}}) {
+    for (String[] f :
+        new String[][] {
+          {ManifestFixtures.PLAIN_ID, "v2-plain.json"},
+          {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
+          {ManifestFixtures.V1_ID, "v1-plain.json"}
+        }) {
       byte[] json = ManifestFixtures.resource(f[1]);
       Manifest manifest = ManifestCodec.read(f[0], json);
       SetKeys k = manifest.encrypted() ? keys : null;
@@ -221,33 +239,41 @@ final class ManifestCodecCompatTest {
   }
 
   @Test
-  void editedFixture_isDamaged_andWithItsChecksumRecomputed_failsAuthentication()
-      throws Exception {
+  void editedFixture_isDamaged_andWithItsChecksumRecomputed_failsAuthentication() throws Exception {
     byte[] json = ManifestFixtures.resource("v2-encrypted.json");
     String text = new String(json, StandardCharsets.UTF_8).replace("5000000000", "5000000001");
 
-    assertThatThrownBy(() -> ManifestCodec.read(ManifestFixtures.ENCRYPTED_ID,
-        text.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                ManifestCodec.read(
+                    ManifestFixtures.ENCRYPTED_ID, text.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IntegrityException.class)
-        .hasMessageStartingWith("manifest of set " + ManifestFixtures.ENCRYPTED_ID
-            + " is damaged: its SHA-256 is ");
+        .hasMessageStartingWith(
+            "manifest of set " + ManifestFixtures.ENCRYPTED_ID + " is damaged: its SHA-256 is ");
     ObjectNode root = (ObjectNode) MAPPER.readTree(text);
     byte[] rechecksummed = Tamper.rechecksum(root);
     assertThat(ManifestCodec.read(ManifestFixtures.ENCRYPTED_ID, rechecksummed).totalSize())
         .isEqualTo(ManifestFixtures.encrypted(wrappedKey()).totalSize() + 1);
-    assertThatThrownBy(() -> ManifestCodec.authenticate(ManifestFixtures.ENCRYPTED_ID,
-        rechecksummed, keys()))
+    assertThatThrownBy(
+            () -> ManifestCodec.authenticate(ManifestFixtures.ENCRYPTED_ID, rechecksummed, keys()))
         .isInstanceOf(IntegrityException.class)
-        .hasMessage("manifest of set " + ManifestFixtures.ENCRYPTED_ID + " fails authentication"
-            + " (HMAC mismatch): it was changed after the backup; restore another set");
+        .hasMessage(
+            "manifest of set "
+                + ManifestFixtures.ENCRYPTED_ID
+                + " fails authentication"
+                + " (HMAC mismatch): it was changed after the backup; restore another set");
   }
 
   static Stream<String> cases() throws IOException, URISyntaxException {
     Path dir = Path.of(ManifestCodecCompatTest.class.getResource("/manifests/cases").toURI());
     try (Stream<Path> files = Files.list(dir)) {
-      List<String> names = files.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".json")).map(n -> n.substring(0, n.length() - 5)).sorted()
-          .toList();
+      List<String> names =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".json"))
+              .map(n -> n.substring(0, n.length() - 5))
+              .sorted()
+              .toList();
       assertThat(names).hasSizeGreaterThan(100);
       return names.stream();
     }
@@ -257,16 +283,20 @@ final class ManifestCodecCompatTest {
   @MethodSource("cases")
   void recordedCase_sameOutcomeAsTheDatabindCodec(String name) throws Exception {
     byte[] input = ManifestFixtures.resource("cases/" + name + ".json");
-    String expected = new String(ManifestFixtures.resource("cases/" + name + ".expected"),
-        StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            ManifestFixtures.resource("cases/" + name + ".expected"), StandardCharsets.UTF_8);
 
-    String strict = ManifestFixtures.hasResource("cases/" + name + ".strict")
-        ? new String(ManifestFixtures.resource("cases/" + name + ".strict"), StandardCharsets.UTF_8)
-        : expected;
+    String strict =
+        ManifestFixtures.hasResource("cases/" + name + ".strict")
+            ? new String(
+                ManifestFixtures.resource("cases/" + name + ".strict"), StandardCharsets.UTF_8)
+            : expected;
 
     assertThat(outcome(NEW, ManifestFixtures.caseSetId(name), input, keys())).isEqualTo(strict);
     assertThat(outcome(LEGACY, ManifestFixtures.caseSetId(name), input, keys()))
-        .as("the reference codec still says what it said").isEqualTo(expected);
+        .as("the reference codec still says what it said")
+        .isEqualTo(expected);
     if (!strict.equals(expected)) {
       assertStricter(strict, expected);
     }
@@ -278,15 +308,16 @@ final class ManifestCodecCompatTest {
    * what the lenient one read or refused for another reason: it never accepts more.
    */
   static void assertStricter(String strict, String lenient) {
-    assertThat(strict).as("lenient: " + lenient)
+    assertThat(strict)
+        .as("lenient: " + lenient)
         .startsWith("read: com.avnology.backup.IntegrityException: manifest of set ")
         .contains(" is malformed (field '");
   }
 
   /**
-   * @return what a codec reads from the bytes or throws, and if it reads an encrypted manifest
-   *     of the encrypted fixture's set, what authenticating it with the set's keys does, as
-   *     recorded in {@code manifests/cases/*.expected}
+   * Returns what a codec reads from the bytes or throws, and if it reads an encrypted manifest of
+   * the encrypted fixture's set, what authenticating it with the set's keys does, as recorded in
+   * {@code manifests/cases/*.expected}.
    */
   static String outcome(Codec codec, String setId, byte[] bytes, SetKeys keys) {
     Manifest m;
@@ -301,8 +332,7 @@ final class ManifestCodecCompatTest {
         codec.authenticate(m.id(), bytes, keys);
         out += "authenticate: OK\n";
       } catch (RuntimeException failure) {
-        out += "authenticate: " + failure.getClass().getName() + ": " + failure.getMessage()
-            + "\n";
+        out += "authenticate: " + failure.getClass().getName() + ": " + failure.getMessage() + "\n";
       }
     }
     return out;
@@ -314,7 +344,8 @@ final class ManifestCodecCompatTest {
     try {
       reference = STRICT.readTree(input);
     } catch (IOException notJson) {
-      assertThatThrownBy(() -> ManifestCodec.parse(input)).isInstanceOf(IOException.class)
+      assertThatThrownBy(() -> ManifestCodec.parse(input))
+          .isInstanceOf(IOException.class)
           .hasMessage(notJson.getMessage());
       return;
     }
@@ -330,8 +361,7 @@ final class ManifestCodecCompatTest {
     }
     assertThat(new String(ManifestCodec.canonical(tree), StandardCharsets.UTF_8))
         .isEqualTo(new String(LegacyManifestCodec.canonical(reference), StandardCharsets.UTF_8));
-    assertThat(ManifestCodec.canonical(tree))
-        .isEqualTo(LegacyManifestCodec.canonical(reference));
+    assertThat(ManifestCodec.canonical(tree)).isEqualTo(LegacyManifestCodec.canonical(reference));
   }
 
   @Test
@@ -339,29 +369,65 @@ final class ManifestCodecCompatTest {
     SetKeys keys = keys();
     Random random = new Random(7);
     int trials = 0;
-    for (String[] f : new String[][] {{ManifestFixtures.PLAIN_ID, "v2-plain.json"},
-        {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
-        {ManifestFixtures.V1_ID, "v1-plain.json"}}) {
+    for (String[] f :
+        new String[][] {
+          {ManifestFixtures.PLAIN_ID, "v2-plain.json"},
+          {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
+          {ManifestFixtures.V1_ID, "v1-plain.json"}
+        }) {
       byte[] pristine = ManifestFixtures.resource(f[1]);
       for (int t = 0; t < 1500; t++) {
         byte[] input = t % 2 == 0 ? bytewise(pristine, random) : structural(pristine, random);
         String what = f[1] + " trial " + t + ": " + new String(input, StandardCharsets.UTF_8);
-        String strict = outcome(NEW, f[0], input, keys);
-        String lenient = outcome(LEGACY, f[0], input, keys);
-        if (!strict.equals(lenient)) {
-          assertStricter(strict, lenient);
+        try {
+          String strict = outcome(NEW, f[0], input, keys);
+          String lenient = outcome(LEGACY, f[0], input, keys);
+          if (!strict.equals(lenient)) {
+            assertStricter(strict, lenient);
+          }
+          sameCanonicalBytes(input);
+        } catch (AssertionError e) {
+          throw new AssertionError(what, e);
         }
-        sameCanonicalBytes(input);
         trials++;
       }
     }
     assertThat(trials).isEqualTo(4500);
   }
 
-  static final String[] TOKENS = {"\"", "\\", "{", "}", "[", "]", ",", ":", "null", "true",
-      "false", "1e400", "-0", "2.5", "99999999999999999999", "\"x\"", "\\u0000", "\\uD800", " ",
-      "\n", "0", "-1", "1E2", "\"formatVersion\":", "\"integrity\":", "{}", "[]", "\u00e9",
-      "\\\"", "\"sha256\":\"\"", "3000000000"};
+  static final String[] TOKENS = {
+    "\"",
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "null",
+    "true",
+    "false",
+    "1e400",
+    "-0",
+    "2.5",
+    "99999999999999999999",
+    "\"x\"",
+    "\\u0000",
+    "\\uD800",
+    " ",
+    "\n",
+    "0",
+    "-1",
+    "1E2",
+    "\"formatVersion\":",
+    "\"integrity\":",
+    "{}",
+    "[]",
+    "\u00e9",
+    "\\\"",
+    "\"sha256\":\"\"",
+    "3000000000"
+  };
 
   static byte[] bytewise(byte[] pristine, Random random) {
     byte[] b = pristine.clone();
@@ -398,8 +464,10 @@ final class ManifestCodecCompatTest {
       if (c instanceof ObjectNode o) {
         List<String> names = new ArrayList<>();
         o.fieldNames().forEachRemaining(names::add);
-        String name = names.isEmpty() || random.nextInt(5) == 0 ? randomString(random, 4)
-            : names.get(random.nextInt(names.size()));
+        String name =
+            names.isEmpty() || random.nextInt(5) == 0
+                ? randomString(random, 4)
+                : names.get(random.nextInt(names.size()));
         if (random.nextInt(4) == 0) {
           o.remove(name);
         } else {
@@ -426,8 +494,9 @@ final class ManifestCodecCompatTest {
     }
   }
 
-  static final String PALETTE = "aZ09 _-.:/\"\\\n\t\u0000\u0001\u001f\u007f\u00e9\u00c4\u2028"
-      + "\uE000\uFFFD\uD83D\uDE00\uD800\uDC00";
+  static final String PALETTE =
+      "aZ09 _-.:/\"\\\n\t\u0000\u0001\u001f\u007f\u00e9\u00c4\u2028"
+          + "\uE000\uFFFD\uD83D\uDE00\uD800\uDC00";
 
   static String randomString(Random random, int max) {
     StringBuilder s = new StringBuilder();
@@ -440,25 +509,46 @@ final class ManifestCodecCompatTest {
   static JsonNode randomValue(Random random, int depth) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     switch (random.nextInt(depth > 0 ? 12 : 10)) {
-      case 0: return f.textNode(randomString(random, 8));
-      case 1: return f.numberNode(random.nextInt(5) - 1);
-      case 2: return f.numberNode(random.nextInt());
-      case 3: return f.numberNode(random.nextLong());
-      case 4: return f.numberNode(new BigInteger(64 + random.nextInt(100), random)
-          .multiply(BigInteger.valueOf(random.nextBoolean() ? 1 : -1)));
-      case 5: return f.numberNode(randomDouble(random));
-      case 6: return f.booleanNode(random.nextBoolean());
-      case 7: return f.nullNode();
-      case 8: return f.textNode(Long.toString(random.nextLong()));
-      case 9: return f.textNode(Instant.ofEpochSecond(random.nextInt()).toString());
-      case 10: {
+      case 0 -> {
+        return f.textNode(randomString(random, 8));
+      }
+      case 1 -> {
+        return f.numberNode(random.nextInt(5) - 1);
+      }
+      case 2 -> {
+        return f.numberNode(random.nextInt());
+      }
+      case 3 -> {
+        return f.numberNode(random.nextLong());
+      }
+      case 4 -> {
+        return f.numberNode(
+            new BigInteger(64 + random.nextInt(100), random)
+                .multiply(BigInteger.valueOf(random.nextBoolean() ? 1 : -1)));
+      }
+      case 5 -> {
+        return f.numberNode(randomDouble(random));
+      }
+      case 6 -> {
+        return f.booleanNode(random.nextBoolean());
+      }
+      case 7 -> {
+        return f.nullNode();
+      }
+      case 8 -> {
+        return f.textNode(Long.toString(random.nextLong()));
+      }
+      case 9 -> {
+        return f.textNode(Instant.ofEpochSecond(random.nextInt()).toString());
+      }
+      case 10 -> {
         ObjectNode o = f.objectNode();
         for (int n = random.nextInt(4); n > 0; n--) {
           o.set(randomString(random, 3), randomValue(random, depth - 1));
         }
         return o;
       }
-      default: {
+      default -> {
         ArrayNode a = f.arrayNode();
         for (int n = random.nextInt(4); n > 0; n--) {
           a.add(randomValue(random, depth - 1));
@@ -469,9 +559,26 @@ final class ManifestCodecCompatTest {
   }
 
   static double randomDouble(Random random) {
-    double[] special = {-0.0, 0.0, 0.1, 1e-7, 1e-3, 1e7, 1e21, 1e22, 2.5, 1.0, 3.0e9,
-        Double.MIN_VALUE, Double.MAX_VALUE, 4.9e-324, 9007199254740993.0, 123456789.125};
-    return random.nextBoolean() ? special[random.nextInt(special.length)]
+    double[] special = {
+      -0.0,
+      0.0,
+      0.1,
+      1e-7,
+      1e-3,
+      1e7,
+      1e21,
+      1e22,
+      2.5,
+      1.0,
+      3.0e9,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE,
+      4.9e-324,
+      9007199254740992.0,
+      123456789.125
+    };
+    return random.nextBoolean()
+        ? special[random.nextInt(special.length)]
         : Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL)
             * (random.nextBoolean() ? 1 : -1);
   }
@@ -481,8 +588,8 @@ final class ManifestCodecCompatTest {
     Random random = new Random(8);
     for (int t = 0; t < 3000; t++) {
       JsonNode tree = randomValue(random, 4);
-      byte[] text = random.nextBoolean() ? MAPPER.writeValueAsBytes(tree)
-          : PRETTY.writeValueAsBytes(tree);
+      byte[] text =
+          random.nextBoolean() ? MAPPER.writeValueAsBytes(tree) : PRETTY.writeValueAsBytes(tree);
       sameCanonicalBytes(text);
     }
   }
@@ -497,20 +604,31 @@ final class ManifestCodecCompatTest {
       for (int n = random.nextInt(4); n > 0; n--) {
         List<Manifest.Artifact> artifacts = new ArrayList<>();
         for (int a = random.nextInt(4); a > 0; a--) {
-          long size = switch (random.nextInt(4)) {
-            case 0 -> random.nextInt(Integer.MAX_VALUE);
-            case 1 -> Integer.MAX_VALUE + (long) random.nextInt(3);
-            case 2 -> Long.MAX_VALUE;
-            default -> random.nextLong() & Long.MAX_VALUE;
-          };
-          artifacts.add(new Manifest.Artifact(randomString(random, 12), size,
-              randomString(random, 6), randomString(random, 4)));
+          long size =
+              switch (random.nextInt(4)) {
+                case 0 -> random.nextInt(Integer.MAX_VALUE);
+                case 1 -> Integer.MAX_VALUE + (long) random.nextInt(3);
+                case 2 -> Long.MAX_VALUE;
+                default -> random.nextLong() & Long.MAX_VALUE;
+              };
+          artifacts.add(
+              new Manifest.Artifact(
+                  randomString(random, 12),
+                  size,
+                  randomString(random, 6),
+                  randomString(random, 4)));
         }
-        targets.add(new Manifest.Target(randomString(random, 5), randomString(random, 5),
-            randomMap(random), randomMap(random), artifacts));
+        targets.add(
+            new Manifest.Target(
+                randomString(random, 5),
+                randomString(random, 5),
+                randomMap(random),
+                randomMap(random),
+                artifacts));
       }
-      Instant started = Instant.ofEpochSecond(random.nextInt() & Integer.MAX_VALUE,
-          random.nextInt(1_000_000_000));
+      Instant started =
+          Instant.ofEpochSecond(
+              random.nextInt() & Integer.MAX_VALUE, random.nextInt(1_000_000_000));
       Instant finished = started.plusNanos(random.nextLong() & 0xffffffffffL);
       boolean encrypted = random.nextBoolean();
       SetKeys keys = null;
@@ -518,22 +636,35 @@ final class ManifestCodecCompatTest {
       if (encrypted) {
         SetKeys.Created created = SetKeys.create(master, id);
         keys = created.keys();
-        encryption = new Manifest.Encryption(randomString(random, 6), random.nextInt(),
-            randomString(random, 4), randomString(random, 4), random.nextInt(),
-            randomString(random, 4), Base64.getEncoder().encodeToString(created.wrapped()));
+        encryption =
+            new Manifest.Encryption(
+                randomString(random, 6),
+                random.nextInt(),
+                randomString(random, 4),
+                randomString(random, 4),
+                random.nextInt(),
+                randomString(random, 4),
+                Base64.getEncoder().encodeToString(created.wrapped()));
       }
-      Manifest manifest = new Manifest(encrypted ? 2 : 1 + random.nextInt(2), id, started,
-          finished, randomString(random, 8), targets, encryption);
+      Manifest manifest =
+          new Manifest(
+              encrypted ? 2 : 1 + random.nextInt(2),
+              id,
+              started,
+              finished,
+              randomString(random, 8),
+              targets,
+              encryption);
 
       byte[] written = ManifestCodec.write(manifest, keys);
 
-      assertThat(new String(written, StandardCharsets.UTF_8)).as("trial " + t)
-          .isEqualTo(new String(LegacyManifestCodec.write(manifest, keys),
-              StandardCharsets.UTF_8));
+      assertThat(new String(written, StandardCharsets.UTF_8))
+          .as("trial " + t)
+          .isEqualTo(new String(LegacyManifestCodec.write(manifest, keys), StandardCharsets.UTF_8));
       assertThat(written).isEqualTo(LegacyManifestCodec.write(manifest, keys));
       Manifest read = ManifestCodec.read(id, written);
-      assertThat(ManifestFixtures.describe(read)).isEqualTo(ManifestFixtures.describe(
-          LegacyManifestCodec.read(id, written)));
+      assertThat(ManifestFixtures.describe(read))
+          .isEqualTo(ManifestFixtures.describe(LegacyManifestCodec.read(id, written)));
       assertThat(ManifestCodec.write(read, keys)).isEqualTo(written);
       if (keys != null) {
         ManifestCodec.authenticate(id, written, keys);

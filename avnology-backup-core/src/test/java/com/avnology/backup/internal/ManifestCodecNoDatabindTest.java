@@ -30,12 +30,14 @@ final class ManifestCodecNoDatabindTest {
 
   @Test
   void classFiles_nameNoDatabindClass() throws IOException, URISyntaxException {
-    Path classes = Path.of(ManifestCodec.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI()).resolve("com/avnology/backup/internal");
+    Path classes =
+        Path.of(ManifestCodec.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve("com/avnology/backup/internal");
     List<Path> files;
     try (Stream<Path> list = Files.list(classes)) {
-      files = list.filter(p -> p.getFileName().toString().matches("ManifestCodec(\\$.*)?\\.class"))
-          .toList();
+      files =
+          list.filter(p -> p.getFileName().toString().matches("ManifestCodec(\\$.*)?\\.class"))
+              .toList();
     }
 
     assertThat(files).extracting(p -> p.getFileName().toString()).contains("ManifestCodec.class");
@@ -48,7 +50,8 @@ final class ManifestCodecNoDatabindTest {
     try (InputStream in = ManifestCodec.class.getResourceAsStream("ManifestCodec.class")) {
       codec = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
-    assertThat(codec).as("the check looks where Jackson is named")
+    assertThat(codec)
+        .as("the check looks where Jackson is named")
         .contains("com/fasterxml/jackson/core/JsonParser");
   }
 
@@ -56,12 +59,17 @@ final class ManifestCodecNoDatabindTest {
   void freshJvm_readAuthenticateWrite_loadsNoDatabindClass() throws Exception {
     Path log = tmp.resolve("classes.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java,
-        "-Xlog:class+load=info:file=" + log, "-cp", System.getProperty("java.class.path"),
-        Child.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xlog:class+load=info:file=" + log,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Child.class.getName()));
     Path out = tmp.resolve("child.out");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("child timed out: " + Files.readString(out));
@@ -70,8 +78,9 @@ final class ManifestCodecNoDatabindTest {
     assertThat(p.exitValue()).as(Files.readString(out)).isZero();
     assertThat(Files.readString(out)).contains("read, authenticated and wrote 3 manifests");
     List<String> loaded = Files.readAllLines(log);
-    assertThat(loaded).as("the log lists classes").anyMatch(l -> l.contains(
-        "com.fasterxml.jackson.core.json.UTF8StreamJsonParser"));
+    assertThat(loaded)
+        .as("the log lists classes")
+        .anyMatch(l -> l.contains("com.fasterxml.jackson.core.json.UTF8StreamJsonParser"));
     assertThat(loaded).anyMatch(l -> l.contains(ManifestCodec.class.getName() + " "));
     assertThat(loaded).noneMatch(l -> l.contains("com.fasterxml.jackson.databind"));
   }
@@ -80,17 +89,24 @@ final class ManifestCodecNoDatabindTest {
   static final class Child {
     public static void main(String[] args) throws Exception {
       int n = 0;
-      for (String[] f : new String[][] {{ManifestFixtures.PLAIN_ID, "v2-plain.json"},
-          {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
-          {ManifestFixtures.V1_ID, "v1-plain.json"}}) {
+      for (String[] f :
+          new String[][] {
+            {ManifestFixtures.PLAIN_ID, "v2-plain.json"},
+            {ManifestFixtures.ENCRYPTED_ID, "v2-encrypted.json"},
+            {ManifestFixtures.V1_ID, "v1-plain.json"}
+          }) {
         byte[] json = ManifestFixtures.resource(f[1]);
         Manifest manifest = ManifestCodec.read(f[0], json);
         SetKeys keys = null;
         if (manifest.encrypted()) {
-          String key = new String(ManifestFixtures.resource("v2-encrypted.key"),
-              StandardCharsets.UTF_8).replaceAll("(?s).*masterKey=([0-9a-f]+).*", "$1");
-          keys = SetKeys.unwrap(HexFormat.of().parseHex(key), f[0],
-              Base64.getDecoder().decode(manifest.encryption().wrappedKey()));
+          String key =
+              new String(ManifestFixtures.resource("v2-encrypted.key"), StandardCharsets.UTF_8)
+                  .replaceAll("(?s).*masterKey=([0-9a-f]+).*", "$1");
+          keys =
+              SetKeys.unwrap(
+                  HexFormat.of().parseHex(key),
+                  f[0],
+                  Base64.getDecoder().decode(manifest.encryption().wrappedKey()));
           ManifestCodec.authenticate(f[0], json, keys);
         }
         if (!java.util.Arrays.equals(ManifestCodec.write(manifest, keys), json)) {

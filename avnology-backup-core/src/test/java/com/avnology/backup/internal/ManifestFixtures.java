@@ -15,51 +15,73 @@ import java.util.TreeMap;
  * them. Strings need escaping, keys sort differently by UTF-16 unit and by code point, sizes pass
  * 2^31 and reach {@link Long#MAX_VALUE}.
  *
- * <p>Every fixture was written by the jackson-databind {@code ManifestCodec} of commit c8ca597 (kept
- * as {@link LegacyManifestCodec}), before the streaming one replaced it: {@code v2-plain.json},
- * {@code v2-encrypted.json} and {@code v1-plain.json} by {@code write}, {@code *.canonical.json}
- * by {@code canonical} over the whole file, {@code v2-encrypted.key} holds the raw master key and
- * the wrapped data key; {@code cases/NAME.json} is an input, mostly broken, and {@code
- * cases/NAME.expected} what that codec's {@code read} (and for the encrypted set {@code
- * authenticate}) returned or threw for it. They record what existing sets hold and what users
- * saw: never regenerate them with a newer codec.
+ * <p>Every fixture was written by the jackson-databind {@code ManifestCodec} of commit c8ca597
+ * (kept as {@link LegacyManifestCodec}), before the streaming one replaced it: {@code
+ * v2-plain.json}, {@code v2-encrypted.json} and {@code v1-plain.json} by {@code write}, {@code
+ * *.canonical.json} by {@code canonical} over the whole file, {@code v2-encrypted.key} holds the
+ * raw master key and the wrapped data key; {@code cases/NAME.json} is an input, mostly broken, and
+ * {@code cases/NAME.expected} what that codec's {@code read} (and for the encrypted set {@code
+ * authenticate}) returned or threw for it. They record what existing sets hold and what users saw:
+ * never regenerate them with a newer codec.
  */
 public final class ManifestFixtures {
   /** The plain fixture's set id. */
   public static final String PLAIN_ID = "20240102T030405.123Z-7f3a9c";
+
   /** The encrypted fixture's set id. */
   public static final String ENCRYPTED_ID = "20240102T030405.456Z-e1c2d3";
+
   /** The version-1 fixture's set id. */
   public static final String V1_ID = "20230101T000000.000Z-0a0b0c";
+
   /** A string that needs every kind of escape, and a character outside the BMP. */
   public static final String TRICKY = "naïve \"quoted\" \\ back\nslash 😀 \u0001";
 
   private ManifestFixtures() {}
 
-  /** @return the manifest of {@code v2-plain.json} */
+  /** Returns the manifest of {@code v2-plain.json}. */
   public static Manifest plain() {
-    return Manifest.builder(PLAIN_ID).formatVersion(2)
+    return Manifest.builder(PLAIN_ID)
+        .formatVersion(2)
         .startedAt(Instant.parse("2024-01-02T03:04:05.123456789Z"))
-        .finishedAt(Instant.parse("2024-01-02T03:09:59Z")).libraryVersion("0.1.0-SNAPSHOT")
-        .targets(targets()).build();
+        .finishedAt(Instant.parse("2024-01-02T03:09:59Z"))
+        .libraryVersion("0.1.0-SNAPSHOT")
+        .targets(targets())
+        .build();
   }
 
   /**
+   * Returns the manifest of {@code v2-encrypted.json}.
+   *
    * @param wrappedKey the base64 wrapped data key recorded in {@code v2-encrypted.json}
-   * @return the manifest of {@code v2-encrypted.json}
    */
   public static Manifest encrypted(String wrappedKey) {
-    return new Manifest(2, ENCRYPTED_ID, Instant.parse("2024-01-02T03:04:05.456Z"),
-        Instant.parse("2024-01-02T05:00:00.000001Z"), "0.1.0-SNAPSHOT", targets(),
-        new Manifest.Encryption(Manifest.Encryption.AES_256_GCM_STREAM, ChunkCipher.CHUNK, "raw",
-            "none", 0, "", wrappedKey));
+    return new Manifest(
+        2,
+        ENCRYPTED_ID,
+        Instant.parse("2024-01-02T03:04:05.456Z"),
+        Instant.parse("2024-01-02T05:00:00.000001Z"),
+        "0.1.0-SNAPSHOT",
+        targets(),
+        new Manifest.Encryption(
+            Manifest.Encryption.AES_256_GCM_STREAM,
+            ChunkCipher.CHUNK,
+            "raw",
+            "none",
+            0,
+            "",
+            wrappedKey));
   }
 
-  /** @return the manifest of {@code v1-plain.json} */
+  /** Returns the manifest of {@code v1-plain.json}. */
   public static Manifest v1() {
-    return Manifest.builder(V1_ID).formatVersion(1).startedAt(Instant.parse("2023-01-01T00:00:00Z"))
-        .finishedAt(Instant.parse("2023-01-01T00:00:01.5Z")).libraryVersion("0.0.9")
-        .targets(targets().subList(0, 1)).build();
+    return Manifest.builder(V1_ID)
+        .formatVersion(1)
+        .startedAt(Instant.parse("2023-01-01T00:00:00Z"))
+        .finishedAt(Instant.parse("2023-01-01T00:00:01.5Z"))
+        .libraryVersion("0.0.9")
+        .targets(targets().subList(0, 1))
+        .build();
   }
 
   private static List<Manifest.Target> targets() {
@@ -83,43 +105,70 @@ public final class ManifestFixtures {
     pg.put("naïve", TRICKY);
     pg.put("tables", "1234567890123");
     return List.of(
-        new Manifest.Target("volume", "certs", options, metadata, List.of(
-            new Manifest.Artifact("volume/certs.tar.zst", 5_000_000_000L,
-                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "zstd"))),
-        new Manifest.Target("postgres", "app-db", Map.of(), pg, List.of(
-            new Manifest.Artifact("postgres/app-db/toc.dat", 2_147_483_648L,
-                "a".repeat(64), "none"),
-            new Manifest.Artifact("postgres/app-db/0001.dat.gz", 0, "b".repeat(64), "gzip"),
-            new Manifest.Artifact("postgres/app-db/0002.dat.zst", Long.MAX_VALUE,
-                "c".repeat(64), "zstd"),
-            new Manifest.Artifact("postgres/app-db/ünïcode path.dat", 2_147_483_647L,
-                "d".repeat(64), "none"))),
+        new Manifest.Target(
+            "volume",
+            "certs",
+            options,
+            metadata,
+            List.of(
+                new Manifest.Artifact(
+                    "volume/certs.tar.zst",
+                    5_000_000_000L,
+                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                    "zstd"))),
+        new Manifest.Target(
+            "postgres",
+            "app-db",
+            Map.of(),
+            pg,
+            List.of(
+                new Manifest.Artifact(
+                    "postgres/app-db/toc.dat", 2_147_483_648L, "a".repeat(64), "none"),
+                new Manifest.Artifact("postgres/app-db/0001.dat.gz", 0, "b".repeat(64), "gzip"),
+                new Manifest.Artifact(
+                    "postgres/app-db/0002.dat.zst", Long.MAX_VALUE, "c".repeat(64), "zstd"),
+                new Manifest.Artifact(
+                    "postgres/app-db/ünïcode path.dat", 2_147_483_647L, "d".repeat(64), "none"))),
         new Manifest.Target("volume", "empty", Map.of(), Map.of(), List.of()));
   }
 
   /**
+   * Returns the set id it is read as: by the prefix of its name, the id of the fixture it came
+   * from.
+   *
    * @param name a case under {@code manifests/cases}
-   * @return the set id it is read as: by the prefix of its name, the id of the fixture it came from
    */
   public static String caseSetId(String name) {
     return name.startsWith("enc") ? ENCRYPTED_ID : name.startsWith("v1") ? V1_ID : PLAIN_ID;
   }
 
   /**
+   * Returns a description that two JVMs print the same (maps sorted), for comparing by text.
+   *
    * @param manifest a manifest
-   * @return a description that two JVMs print the same (maps sorted), for comparing by text
    */
   public static String describe(Manifest manifest) {
-    StringBuilder s = new StringBuilder()
-        .append("formatVersion=").append(manifest.formatVersion())
-        .append(" id=").append(manifest.id())
-        .append(" startedAt=").append(manifest.startedAt())
-        .append(" finishedAt=").append(manifest.finishedAt())
-        .append(" libraryVersion=").append(manifest.libraryVersion());
+    StringBuilder s =
+        new StringBuilder()
+            .append("formatVersion=")
+            .append(manifest.formatVersion())
+            .append(" id=")
+            .append(manifest.id())
+            .append(" startedAt=")
+            .append(manifest.startedAt())
+            .append(" finishedAt=")
+            .append(manifest.finishedAt())
+            .append(" libraryVersion=")
+            .append(manifest.libraryVersion());
     for (Manifest.Target t : manifest.targets()) {
-      s.append("\n target kind=").append(t.kind()).append(" name=").append(t.name())
-          .append(" options=").append(new TreeMap<>(t.options()))
-          .append(" metadata=").append(new TreeMap<>(t.metadata()));
+      s.append("\n target kind=")
+          .append(t.kind())
+          .append(" name=")
+          .append(t.name())
+          .append(" options=")
+          .append(new TreeMap<>(t.options()))
+          .append(" metadata=")
+          .append(new TreeMap<>(t.metadata()));
       for (Manifest.Artifact a : t.artifacts()) {
         s.append("\n  ").append(a);
       }
@@ -131,8 +180,9 @@ public final class ManifestFixtures {
   }
 
   /**
+   * Returns its bytes.
+   *
    * @param name a file under {@code manifests/} on the test class path
-   * @return its bytes
    */
   public static byte[] resource(String name) {
     try (InputStream in = ManifestFixtures.class.getResourceAsStream("/manifests/" + name)) {
@@ -145,7 +195,7 @@ public final class ManifestFixtures {
     }
   }
 
-  /** @return whether the test resource {@code manifests/<name>} exists */
+  /** Returns whether the test resource {@code manifests/<name>} exists. */
   public static boolean hasResource(String name) {
     return ManifestFixtures.class.getResource("/manifests/" + name) != null;
   }

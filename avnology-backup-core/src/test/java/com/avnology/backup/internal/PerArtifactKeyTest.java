@@ -52,8 +52,12 @@ final class PerArtifactKeyTest {
     assertThat(Files.readAllBytes(stored)[15]).as("old header flags").isEqualTo((byte) 0);
 
     assertThat(BackupCatalog.of(sink, encryption).verify(LEGACY_ID).ok()).isTrue();
-    RestorePlan.from(sink).set(LEGACY_ID).encryption(encryption)
-        .volume("docs", tmp.resolve("docs")).volume("more", tmp.resolve("more")).build()
+    RestorePlan.from(sink)
+        .set(LEGACY_ID)
+        .encryption(encryption)
+        .volume("docs", tmp.resolve("docs"))
+        .volume("more", tmp.resolve("more"))
+        .build()
         .execute();
 
     assertThat(tmp.resolve("more/a.txt"))
@@ -68,11 +72,20 @@ final class PerArtifactKeyTest {
     Files.writeString(volume.resolve("a.txt"), "same bytes");
     FileSystemSink sink = FileSystemSink.of(Files.createDirectories(tmp.resolve("sink")));
     Encryption encryption = Encryption.aes256Gcm(KeySource.raw(LEGACY_KEY));
-    BackupResult result = Backup.builder().target(VolumeTarget.of("one", volume))
-        .target(VolumeTarget.of("two", volume)).sink(sink).encryption(encryption).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(VolumeTarget.of("one", volume))
+            .target(VolumeTarget.of("two", volume))
+            .sink(sink)
+            .encryption(encryption)
+            .build()
+            .run();
     Manifest manifest = BackupCatalog.of(sink).manifest(result.setId());
-    SetKeys keys = SetKeys.unwrap(LEGACY_KEY, result.setId(),
-        Base64.getDecoder().decode(manifest.encryption().wrappedKey()));
+    SetKeys keys =
+        SetKeys.unwrap(
+            LEGACY_KEY,
+            result.setId(),
+            Base64.getDecoder().decode(manifest.encryption().wrappedKey()));
     Path dir = tmp.resolve("sink/sets/" + result.setId());
     byte[] one = Files.readAllBytes(dir.resolve("volume/one.tar.zst"));
 
@@ -86,7 +99,8 @@ final class PerArtifactKeyTest {
     byte[] downgraded = one.clone();
     downgraded[15] = ChunkCipher.SET_KEY;
     assertThatThrownBy(() -> decrypt(downgraded, keys, "volume/one.tar.zst"))
-        .isInstanceOf(IntegrityException.class).hasMessageContaining("fails authentication");
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("fails authentication");
     assertThat(BackupCatalog.of(sink, encryption).verify(result.setId()).ok()).isTrue();
   }
 
@@ -99,8 +113,8 @@ final class PerArtifactKeyTest {
     }
 
     assertThat(sealed.toByteArray()[15]).isEqualTo(ChunkCipher.SET_KEY);
-    assertThat(new String(decrypt(sealed.toByteArray(), keys, "k/a.bin"),
-        StandardCharsets.UTF_8)).isEqualTo("old scheme");
+    assertThat(new String(decrypt(sealed.toByteArray(), keys, "k/a.bin"), StandardCharsets.UTF_8))
+        .isEqualTo("old scheme");
   }
 
   static byte[] decrypt(byte[] sealed, SetKeys keys, String path) throws IOException {

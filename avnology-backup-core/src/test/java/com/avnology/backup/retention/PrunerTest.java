@@ -38,16 +38,22 @@ final class PrunerTest {
     BackupTarget db = LabelledTarget.of("postgres", "app");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      ids.add(backup(db, Duration.ofHours(6 * i)));
+      ids.add(backup(db, Duration.ofHours(6L * i)));
     }
     flipByte(sink.root().resolve("sets").resolve(ids.get(3)).resolve("postgres/app.txt"));
 
     PruneReport report = Pruner.builder(sink, RetentionPolicy.last(0)).clock(clock).build().prune();
 
     assertThat(sink.list()).containsExactly(ids.get(2));
-    assertThat(report.kept()).singleElement().satisfies(d -> assertThat(d.reasons())
-        .containsExactly("newest good set of postgres/app (published, every artifact verified)"));
-    assertThat(report.deleted()).extracting(PruneReport.Decision::setId)
+    assertThat(report.kept())
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat(d.reasons())
+                    .containsExactly(
+                        "newest good set of postgres/app (published, every artifact verified)"));
+    assertThat(report.deleted())
+        .extracting(PruneReport.Decision::setId)
         .containsExactly(ids.get(3), ids.get(1), ids.get(0));
   }
 
@@ -66,16 +72,20 @@ final class PrunerTest {
     assertThat(sink.list()).containsExactlyInAnyOrder(oldDb, oldCerts, newDb);
     assertThat(report.dryRun()).isTrue();
     assertThat(report.policy()).isEqualTo("keep-days 5");
-    assertThat(report.sets()).extracting(PruneReport.Decision::setId)
+    assertThat(report.sets())
+        .extracting(PruneReport.Decision::setId)
         .containsExactly(newDb, oldCerts, oldDb);
-    assertThat(report.sets().get(0).reasons()).containsExactly(
-        "keep-days 5: younger than 5 days",
-        "newest good set of postgres/app (published, every artifact verified)");
-    assertThat(report.sets().get(1).reasons()).containsExactly(
-        "newest good set of volume/certs (published, every artifact verified)");
+    assertThat(report.sets().get(0).reasons())
+        .containsExactly(
+            "keep-days 5: younger than 5 days",
+            "newest good set of postgres/app (published, every artifact verified)");
+    assertThat(report.sets().get(1).reasons())
+        .containsExactly("newest good set of volume/certs (published, every artifact verified)");
     assertThat(report.sets().get(2).keep()).isFalse();
-    assertThat(report.sets().get(2).reasons()).containsExactly("no rule of keep-days 5 keeps it,"
-        + " and a newer good set of each of its targets exists");
+    assertThat(report.sets().get(2).reasons())
+        .containsExactly(
+            "no rule of keep-days 5 keeps it,"
+                + " and a newer good set of each of its targets exists");
   }
 
   @Test
@@ -89,18 +99,21 @@ final class PrunerTest {
 
     PruneReport report = Pruner.builder(sink, gfs).clock(clock).build().prune();
 
-    assertThat(RegimeScenario.sets(sink)).containsExactly(
-        "postgres/app@2026-02-28T12:00:00Z",   // monthly: February (January is a fourth month)
-        "postgres/app@2026-03-29T12:00:00Z",   // weekly: Sunday of 2026-W13
-        "postgres/app@2026-03-31T12:00:00Z",   // monthly: March
-        "postgres/app@2026-04-05T12:00:00Z",   // weekly: Sunday of 2026-W14
-        "postgres/app@2026-04-08T12:00:00Z",   // daily
-        "postgres/app@2026-04-09T12:00:00Z",   // daily
-        "postgres/app@2026-04-10T12:00:00Z");  // daily, weekly W15, monthly April, newest
-    assertThat(report.kept().get(0).reasons()).containsExactly(
-        "keep-daily 3: newest of day 2026-04-10", "keep-weekly 3: newest of week 2026-W15",
-        "keep-monthly 3: newest of month 2026-04",
-        "newest good set of postgres/app (published, every artifact verified)");
+    assertThat(RegimeScenario.sets(sink))
+        .containsExactly(
+            "postgres/app@2026-02-28T12:00:00Z", // monthly: February (January is a fourth month)
+            "postgres/app@2026-03-29T12:00:00Z", // weekly: Sunday of 2026-W13
+            "postgres/app@2026-03-31T12:00:00Z", // monthly: March
+            "postgres/app@2026-04-05T12:00:00Z", // weekly: Sunday of 2026-W14
+            "postgres/app@2026-04-08T12:00:00Z", // daily
+            "postgres/app@2026-04-09T12:00:00Z", // daily
+            "postgres/app@2026-04-10T12:00:00Z"); // daily, weekly W15, monthly April, newest
+    assertThat(report.kept().get(0).reasons())
+        .containsExactly(
+            "keep-daily 3: newest of day 2026-04-10",
+            "keep-weekly 3: newest of week 2026-W15",
+            "keep-monthly 3: newest of month 2026-04",
+            "newest good set of postgres/app (published, every artifact verified)");
   }
 
   @Test
@@ -113,30 +126,37 @@ final class PrunerTest {
       int d = day;
       String segment = String.format("%08X%08X%08X", 1, 0, d + 1);
       Instant at = RegimeScenario.START.plus(Duration.ofDays(day));
-      Map<String, String> meta = new java.util.HashMap<>(Map.of("timeline", "1",
-          "wal_first", segment, "stop_time", at.plusSeconds(60).toString()));
+      Map<String, String> meta =
+          new java.util.HashMap<>(
+              Map.of(
+                  "timeline",
+                  "1",
+                  "wal_first",
+                  segment,
+                  "stop_time",
+                  at.plusSeconds(60).toString()));
       if (d % 7 != 0) {
         meta.put("parent", previous[0]);
       }
-      String id = backup(new LabelledTarget("physical", "cluster", () -> meta),
-          Duration.ofDays(day));
+      String id =
+          backup(new LabelledTarget("physical", "cluster", () -> meta), Duration.ofDays(day));
       if (d % 7 == 0) {
         fullOfWeek[0] = id;
       }
       previous[0] = id;
       ids.add(id);
-      sink.putObjectIfAbsent("wal/00000001/" + segment + ".zst",
-          new ByteArrayInputStream(new byte[] {1}));
+      sink.putObjectIfAbsent(
+          "wal/00000001/" + segment + ".zst", new ByteArrayInputStream(new byte[] {1}));
     }
-    sink.putObjectIfAbsent("wal/00000001/00000002.history.zst",
-        new ByteArrayInputStream(new byte[] {1}));
+    sink.putObjectIfAbsent(
+        "wal/00000001/00000002.history.zst", new ByteArrayInputStream(new byte[] {1}));
     clock.set(RegimeScenario.START.plus(Duration.ofDays(21)));
 
     // keep-days 10 keeps days 12..20 (days 11 and 12's sets start after the cutoff at day 11),
     // the base backup for recovery to the window's start (day 10, an incremental), and the chain
     // each of them builds on back to the full of day 7
-    PruneReport report = Pruner.builder(sink, RetentionPolicy.days(10)).clock(clock).build()
-        .prune();
+    PruneReport report =
+        Pruner.builder(sink, RetentionPolicy.days(10)).clock(clock).build().prune();
 
     List<String> kept = new ArrayList<>(ids.subList(7, 21));
     java.util.Collections.reverse(kept);
@@ -144,9 +164,9 @@ final class PrunerTest {
     assertThat(report.kept().get(report.kept().size() - 1).reasons())
         .anySatisfy(r -> assertThat(r).startsWith("chain: incremental " + ids.get(8)));
     assertThat(report.walKeptFrom()).contains("000000010000000000000008");
-    assertThat(report.walExpired()).hasSize(7)
-        .first().isEqualTo("000000010000000000000001");
-    assertThat(sink.listObjects("wal/")).hasSize(14 + 1)
+    assertThat(report.walExpired()).hasSize(7).first().isEqualTo("000000010000000000000001");
+    assertThat(sink.listObjects("wal/"))
+        .hasSize(14 + 1)
         .startsWith("wal/00000001/000000010000000000000008.zst")
         .endsWith("wal/00000001/00000002.history.zst");
   }
@@ -158,8 +178,9 @@ final class PrunerTest {
         .hasMessage("retention keep-weekly cannot be negative: -1; give 0 or more");
     assertThatThrownBy(() -> RetentionPolicy.builder().build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("a retention policy needs at least one rule: days, last, daily, weekly or"
-            + " monthly (last(0) keeps only the newest good set)");
+        .hasMessage(
+            "a retention policy needs at least one rule: days, last, daily, weekly or"
+                + " monthly (last(0) keeps only the newest good set)");
     assertThat(RetentionPolicy.builder().days(30).last(3).monthly(6).build())
         .hasToString("keep-days 30, keep-last 3, keep-monthly 6")
         .isEqualTo(RetentionPolicy.builder().monthly(6).last(3).days(30).build());

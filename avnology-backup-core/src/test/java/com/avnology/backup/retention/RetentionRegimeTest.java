@@ -40,8 +40,8 @@ final class RetentionRegimeTest {
     assertThat(expected).hasSize(30 * 4 + 30 + 4);
     assertThat(RegimeScenario.sets(sink)).containsExactlyElementsOf(expected);
     assertThat(published).hasSize(60 * 4 + 60 + 9);
-    assertThat(last.kept()).allSatisfy(d ->
-        assertThat(d.reasons()).contains("keep-days 30: younger than 30 days"));
+    assertThat(last.kept())
+        .allSatisfy(d -> assertThat(d.reasons()).contains("keep-days 30: younger than 30 days"));
   }
 
   @Test
@@ -58,16 +58,25 @@ final class RetentionRegimeTest {
     Map<String, Published> newest = new LinkedHashMap<>();
     published.forEach(p -> newest.put(p.target(), p));
     assertThat(newest.values()).allSatisfy(p -> assertThat(p.at()).isBefore(outage));
-    assertThat(RegimeScenario.sets(sink)).containsExactlyInAnyOrderElementsOf(
-        newest.values().stream().map(p -> p.target() + "@" + p.at()).toList());
-    assertThat(report.kept()).allSatisfy(d -> assertThat(d.reasons()).singleElement()
-        .asString().startsWith("newest good set of " + d.targets().get(0)));
+    assertThat(RegimeScenario.sets(sink))
+        .containsExactlyInAnyOrderElementsOf(
+            newest.values().stream().map(p -> p.target() + "@" + p.at()).toList());
+    assertThat(report.kept())
+        .allSatisfy(
+            d ->
+                assertThat(d.reasons())
+                    .singleElement()
+                    .asString()
+                    .startsWith("newest good set of " + d.targets().get(0)));
   }
 
   private RegimeScenario scenario(BackupSink sink) throws IOException {
     Path certs = Files.createDirectories(tmp.resolve("letsencrypt"));
     Files.writeString(certs.resolve("fullchain.pem"), "-----BEGIN CERTIFICATE-----\n");
-    return new RegimeScenario(sink, LabelledTarget.of("postgres", "app"),
-        LabelledTarget.of("bucket", "branding"), VolumeTarget.of("certs", certs));
+    return new RegimeScenario(
+        sink,
+        LabelledTarget.of("postgres", "app"),
+        LabelledTarget.of("bucket", "branding"),
+        VolumeTarget.of("certs", certs));
   }
 }

@@ -39,8 +39,7 @@ final class ScheduleTest {
     assertThat(sundays.latest(THU_0730, UTC)).isEqualTo("2025-12-28T04:00:00Z");
     assertThat(sundays.period(THU_0730, UTC)).isEqualTo(Duration.ofDays(7));
     assertThat(daily.latest(THU_0730, UTC)).isEqualTo("2026-01-01T03:15:00Z");
-    assertThat(daily.next(THU_0730, ZoneId.of("Europe/Berlin")))
-        .isEqualTo("2026-01-02T02:15:00Z");
+    assertThat(daily.next(THU_0730, ZoneId.of("Europe/Berlin"))).isEqualTo("2026-01-02T02:15:00Z");
     assertThat(daily).hasToString("cron 15 3 * * *");
   }
 
@@ -49,8 +48,9 @@ final class ScheduleTest {
     assertThatThrownBy(() -> Schedule.cron("0 25 * * *"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a Unix cron expression: '0 25 * * *' (")
-        .hasMessageEndingWith("); give five fields: minute hour day-of-month month day-of-week,"
-            + " such as '0 3 * * *'");
+        .hasMessageEndingWith(
+            "); give five fields: minute hour day-of-month month day-of-week,"
+                + " such as '0 3 * * *'");
     assertThatThrownBy(() -> Schedule.every(Duration.ofMillis(10)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("schedule interval must be at least 1 second: PT0.01S");

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * A target of any kind that stores one small artifact and the metadata it is given: for tests of
- * what reads manifests only (retention, status), where the kind's real engine would only cost
- * time. {@code failing} makes its backups fail, as a down database would.
+ * what reads manifests only (retention, status), where the kind's real engine would only cost time.
+ * {@code failing} makes its backups fail, as a down database would.
  */
 public final class LabelledTarget implements BackupTarget {
   private final String kind;
@@ -34,12 +34,16 @@ public final class LabelledTarget implements BackupTarget {
     this.metadata = metadata;
   }
 
-  /** @return a target recording no metadata */
+  /** Returns a target recording no metadata. */
   public static LabelledTarget of(String kind, String name) {
     return new LabelledTarget(kind, name, Map::of);
   }
 
-  /** @param failing whether its next backups fail */
+  /**
+   * Makes its next backups fail, or succeed again.
+   *
+   * @param failing whether its next backups fail
+   */
   public void failing(boolean failing) {
     this.failing = failing;
   }

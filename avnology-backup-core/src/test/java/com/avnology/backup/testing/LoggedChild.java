@@ -18,27 +18,34 @@ public final class LoggedChild {
   private LoggedChild() {}
 
   /**
+   * Returns the log file's and stdout/stderr's text, joined.
+   *
    * @param main the class to run
    * @param dir where the log and output files go
    * @param env extra environment variables
    * @param args its arguments
-   * @return the log file's and stdout/stderr's text, joined
    */
   public static String run(Class<?> main, Path dir, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
     Path log = dir.resolve(main.getSimpleName() + ".log");
     Path out = dir.resolve(main.getSimpleName() + ".out");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
-        "-Djava.io.tmpdir=" + dir,
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "-Dorg.slf4j.simpleLogger.logFile=" + log,
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + dir,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-Dorg.slf4j.simpleLogger.logFile=" + log,
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -53,8 +60,9 @@ public final class LoggedChild {
   }
 
   /**
+   * Returns its stack trace with every cause and suppressed exception, and each one's toString.
+   *
    * @param t a throwable
-   * @return its stack trace with every cause and suppressed exception, and each one's toString
    */
   public static String describe(Throwable t) {
     StringWriter w = new StringWriter();

@@ -44,15 +44,15 @@ public final class RegimeScenario {
    * @param bucket the nightly target
    * @param volume the weekly target
    */
-  public RegimeScenario(BackupSink sink, BackupTarget database, BackupTarget bucket,
-      BackupTarget volume) {
+  public RegimeScenario(
+      BackupSink sink, BackupTarget database, BackupTarget bucket, BackupTarget volume) {
     this.sink = sink;
     jobs.put("db", database);
     jobs.put("bucket", bucket);
     jobs.put("volume", volume);
   }
 
-  /** @return the clock the scenario moves */
+  /** Returns the clock the scenario moves. */
   public SimClock clock() {
     return clock;
   }
@@ -66,8 +66,8 @@ public final class RegimeScenario {
    * @param failFrom from this moment on, every backup fails (its target is down)
    * @return the backups that published a set, in time order
    */
-  public List<Published> run(int days, RetentionPolicy policy, int pruneEveryDays,
-      Instant failFrom) {
+  public List<Published> run(
+      int days, RetentionPolicy policy, int pruneEveryDays, Instant failFrom) {
     Pruner pruner = Pruner.builder(sink, policy).clock(clock).build();
     List<Published> published = new ArrayList<>();
     for (int day = 0; day < days; day++) {
@@ -77,10 +77,15 @@ public final class RegimeScenario {
         BackupTarget target = jobs.get(event.getValue());
         boolean down = !event.getKey().isBefore(failFrom);
         try {
-          BackupResult r = Backup.builder().target(down ? new Down(target) : target).sink(sink)
-              .clock(clock).build().run();
-          published.add(new Published(target.kind() + "/" + target.name(), event.getKey(),
-              r.setId()));
+          BackupResult r =
+              Backup.builder()
+                  .target(down ? new Down(target) : target)
+                  .sink(sink)
+                  .clock(clock)
+                  .build()
+                  .run();
+          published.add(
+              new Published(target.kind() + "/" + target.name(), event.getKey(), r.setId()));
         } catch (BackupException e) {
           if (!down) {
             throw e;
@@ -96,24 +101,28 @@ public final class RegimeScenario {
     return published;
   }
 
-  /** @return the moment the scenario ends, when its final prune runs */
+  /** Returns the moment the scenario ends, when its final prune runs. */
   public static Instant end(int days) {
     return START.plus(Duration.ofDays(days));
   }
 
   /**
+   * Returns the sets keep-days leaves at the end, as {@code kind/name@startedAt}, sorted.
+   *
    * @param published what {@link #run} returned
    * @param days how long it ran
    * @param keepDays the policy's keep-days
-   * @return the sets keep-days leaves at the end, as {@code kind/name@startedAt}, sorted
    */
   public static List<String> keptByDays(List<Published> published, int days, int keepDays) {
     Instant cutoff = end(days).minus(Duration.ofDays(keepDays));
-    return published.stream().filter(p -> p.at().isAfter(cutoff))
-        .map(p -> p.target() + "@" + p.at()).sorted().toList();
+    return published.stream()
+        .filter(p -> p.at().isAfter(cutoff))
+        .map(p -> p.target() + "@" + p.at())
+        .sorted()
+        .toList();
   }
 
-  /** @return every published set of the sink as {@code kind/name@startedAt}, sorted */
+  /** Returns every published set of the sink as {@code kind/name@startedAt}, sorted. */
   public static List<String> sets(BackupSink sink) {
     List<String> sets = new ArrayList<>();
     for (Manifest m : BackupCatalog.of(sink).list()) {

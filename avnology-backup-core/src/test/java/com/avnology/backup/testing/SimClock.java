@@ -10,17 +10,27 @@ import java.time.ZoneOffset;
 public final class SimClock extends Clock {
   private volatile Instant now;
 
-  /** @param start the first time it shows */
+  /**
+   * @param start the first time it shows
+   */
   public SimClock(Instant start) {
     this.now = start;
   }
 
-  /** @param time the time it shows from now on */
+  /**
+   * Sets the time it shows.
+   *
+   * @param time the time it shows from now on
+   */
   public void set(Instant time) {
     this.now = time;
   }
 
-  /** @param step how far to move it forward */
+  /**
+   * Moves the time it shows forward.
+   *
+   * @param step how far to move it forward
+   */
   public void advance(Duration step) {
     this.now = now.plus(step);
   }

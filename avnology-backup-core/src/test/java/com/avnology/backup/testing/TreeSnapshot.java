@@ -19,8 +19,9 @@ public final class TreeSnapshot {
   private TreeSnapshot() {}
 
   /**
+   * Returns relative path to "type mode mtime hash-or-link-target".
+   *
    * @param root the tree
-   * @return relative path to "type mode mtime hash-or-link-target"
    */
   public static Map<String, String> of(Path root) {
     Map<String, String> map = new TreeMap<>();
@@ -48,8 +49,9 @@ public final class TreeSnapshot {
   }
 
   /**
+   * Returns its SHA-256 in hex.
+   *
    * @param file a file
-   * @return its SHA-256 in hex
    */
   public static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {

@@ -10,5 +10,5 @@ import java.time.Duration;
  * @param script the file name, such as {@code V2__add_sessions.sql}
  * @param duration how long it ran
  */
-public record AppliedMigration(String version, String description, String script,
-    Duration duration) {}
+public record AppliedMigration(
+    String version, String description, String script, Duration duration) {}

@@ -1,6 +1,5 @@
 package com.avnology.backup.postgres;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupException;
@@ -12,6 +11,7 @@ import com.avnology.backup.RestoreResult;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.TargetResult;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
 import com.avnology.backup.postgres.internal.engine.Connections;
 import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
@@ -36,34 +36,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a database from elsewhere (a managed service's export, another install's nightly dump)
- * into a PostgreSQL database: fetch, check, restore, migrate, check again — the managed →
- * self-hosted move as one call.
+ * Moves a database from elsewhere (a managed service's export, another install's nightly dump) into
+ * a PostgreSQL database: fetch, check, restore, migrate, check again — the managed → self-hosted
+ * move as one call.
  *
  * <ul>
  *   <li>Sources: an {@code https://} or {@code http://} URL (a presigned URL: its query, which
- *       carries the signature, never appears in messages or logs), or a local file or directory.
- *       A download that breaks off is resumed with a range request and retried with back-off.
+ *       carries the signature, never appears in messages or logs), or a local file or directory. A
+ *       download that breaks off is resumed with a range request and retried with back-off.
  *   <li>Formats: any pg_dump archive (custom, directory, tar), also when gzip- or zstd-compressed
  *       as a whole ({@code pg_dump -Fc | gzip > app.dump.gz}); and plain SQL scripts as {@code
  *       pg_dump -Fp} writes them ({@code .sql}, {@code .sql.gz}), run in Java in one transaction,
  *       {@code COPY … FROM stdin} blocks included.
- *   <li>Nothing is written to the database before the whole source is downloaded, decompressed
- *       and read to its end: a truncated file fails first.
+ *   <li>Nothing is written to the database before the whole source is downloaded, decompressed and
+ *       read to its end: a truncated file fails first.
  *   <li>Into an empty database by default; with the target's {@link PostgresTarget.Builder#clean()
  *       clean()} an archive replaces its own objects ({@code pg_restore --clean --if-exists}, in
- *       one transaction) and a plain script replaces the database's user schemas, in the
- *       script's transaction; a failure leaves the database as it was.
- *   <li>Then the migrations ({@link Builder#migrate(String...)}), then the healthcheck: every
- *       table holds the rows the source held (counted while the source was checked), the
- *       migrations reached their latest version.
+ *       one transaction) and a plain script replaces the database's user schemas, in the script's
+ *       transaction; a failure leaves the database as it was.
+ *   <li>Then the migrations ({@link Builder#migrate(String...)}), then the healthcheck: every table
+ *       holds the rows the source held (counted while the source was checked), the migrations
+ *       reached their latest version.
  * </ul>
  *
  * <pre>{@code
@@ -100,26 +100,30 @@ public final class ImportPlan implements RestorePlan {
   }
 
   /**
+   * {@return a builder of the import}
+   *
    * @param source an {@code http}, {@code https} or {@code file} URL
-   * @return a builder of the import
    * @throws IllegalArgumentException for another scheme
    */
   public static Builder from(URI source) {
     requireNonNull(source, "null source");
-    String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase();
+    String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("file")) {
       return new Builder(null, Path.of(source));
     }
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("an import reads an http(s) URL or a file, not "
-          + Fetch.redact(source) + " (for an s3:// object, import a presigned URL of it)");
+      throw new IllegalArgumentException(
+          "an import reads an http(s) URL or a file, not "
+              + Fetch.redact(source)
+              + " (for an s3:// object, import a presigned URL of it)");
     }
     return new Builder(source, null);
   }
 
   /**
+   * {@return a builder of the import}
+   *
    * @param file a pg_dump archive (file or directory) or plain SQL script, compressed or not
-   * @return a builder of the import
    */
   public static Builder from(Path file) {
     return new Builder(null, requireNonNull(file, "null file"));
@@ -156,7 +160,7 @@ public final class ImportPlan implements RestorePlan {
           if (w != Fetch.Wrapping.NONE) {
             Path plain = temp(".unwrapped");
             Fetch.unwrap(local, w, plain);
-            wrapping = w.name().toLowerCase() + "-compressed, ";
+            wrapping = w.name().toLowerCase(Locale.ROOT) + "-compressed, ";
             local = plain;
           }
         }
@@ -168,14 +172,20 @@ public final class ImportPlan implements RestorePlan {
           summary = script.scan();
           rows = summary.rows();
         } else {
-          throw new IllegalArgumentException(shown() + " is neither a pg_dump archive (custom,"
-              + " directory, tar; gzip or zstd compressed or not) nor a plain SQL script from"
-              + " pg_dump -Fp");
+          throw new IllegalArgumentException(
+              shown()
+                  + " is neither a pg_dump archive (custom,"
+                  + " directory, tar; gzip or zstd compressed or not) nor a plain SQL script from"
+                  + " pg_dump -Fp");
         }
       } catch (IOException e) {
         close();
-        throw new IntegrityException(shown() + " cannot be read to its end: " + e.getMessage()
-            + "; nothing was written to the database", e);
+        throw new IntegrityException(
+            shown()
+                + " cannot be read to its end: "
+                + e.getMessage()
+                + "; nothing was written to the database",
+            e);
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -183,13 +193,15 @@ public final class ImportPlan implements RestorePlan {
     }
 
     String format() {
-      return wrapping + (archive != null ? "pg_dump " + archive.format().name().toLowerCase()
-          + " archive" : "plain SQL script");
+      return wrapping
+          + (archive != null
+              ? "pg_dump " + archive.format().name().toLowerCase(Locale.ROOT) + " archive"
+              : "plain SQL script");
     }
 
     private Path temp(String suffix) throws IOException {
-      Path dir = workDirectory != null ? workDirectory
-          : Path.of(System.getProperty("java.io.tmpdir"));
+      Path dir =
+          workDirectory != null ? workDirectory : Path.of(System.getProperty("java.io.tmpdir"));
       Path p = Files.createTempFile(dir, "avnology-import", suffix);
       temporary.add(p);
       return p;
@@ -213,8 +225,8 @@ public final class ImportPlan implements RestorePlan {
     try (InputStream in = Files.newInputStream(p)) {
       n = in.readNBytes(head, 0, head.length);
     }
-    return n >= 5 && new String(head, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP")
-        || n >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+    return (n >= 5 && new String(head, 0, 5, StandardCharsets.US_ASCII).equals("PGDMP"))
+        || (n >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar"));
   }
 
   private static boolean isScript(Path p) throws IOException {
@@ -233,8 +245,11 @@ public final class ImportPlan implements RestorePlan {
       }
     }
     String s = new String(head, 0, n, StandardCharsets.ISO_8859_1).stripLeading();
-    return s.startsWith("--") || s.startsWith("/*") || s.regionMatches(true, 0, "SET ", 0, 4)
-        || s.regionMatches(true, 0, "CREATE ", 0, 7) || s.startsWith("\\");
+    return s.startsWith("--")
+        || s.startsWith("/*")
+        || s.regionMatches(true, 0, "SET ", 0, 4)
+        || s.regionMatches(true, 0, "CREATE ", 0, 7)
+        || s.startsWith("\\");
   }
 
   /** Reads every data entry of an archive to its end, counting the rows of its COPY data. */
@@ -249,17 +264,20 @@ public final class ImportPlan implements RestorePlan {
       }
       if (e.desc().equals("BLOBS") || e.desc().equals("BLOB")) {
         try {
-          source.largeObjects(e, (oid, in) -> in.transferTo(java.io.OutputStream.nullOutputStream()));
+          source.largeObjects(
+              e, (oid, in) -> in.transferTo(java.io.OutputStream.nullOutputStream()));
         } catch (SQLException impossible) {
           throw new IOException(impossible);
         }
         continue;
       }
-      boolean copy = e.desc().equals("TABLE DATA") && e.copyStmt() != null
-          && !e.copyStmt().isEmpty();
+      boolean copy =
+          e.desc().equals("TABLE DATA") && e.copyStmt() != null && !e.copyStmt().isEmpty();
       long n = 0;
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(
-          source.openData(e.dataFile()), StandardCharsets.ISO_8859_1), 1 << 16)) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(source.openData(e.dataFile()), StandardCharsets.ISO_8859_1),
+              1 << 16)) {
         String line;
         while ((line = r.readLine()) != null && !line.equals("\\.")) {
           n++;
@@ -290,23 +308,43 @@ public final class ImportPlan implements RestorePlan {
       long rows = f.rows.values().stream().mapToLong(Long::longValue).sum();
       String destination;
       if (f.archive != null) {
-        destination = RestoreDescriber.describe(target.dataSource(), target.jobs(),
-            target.options(), f.archive.source());
+        destination =
+            RestoreDescriber.describe(
+                target.dataSource(), target.jobs(), target.options(), f.archive.source());
       } else {
-        destination = database() + (target.options().clean()
-            ? ": every user schema is dropped and the script's objects created, in one"
-            + " transaction" : ": must be empty; the script runs in one transaction")
-            + " (" + f.summary.statements() + " statements)";
+        destination =
+            database()
+                + (target.options().clean()
+                    ? ": every user schema is dropped and the script's objects created, in one"
+                        + " transaction"
+                    : ": must be empty; the script runs in one transaction")
+                + " ("
+                + f.summary.statements()
+                + " statements)";
       }
-      steps.add(new RestoreDescription.Step("postgres/" + target.name(), shown() + " ("
-          + f.format() + ", " + f.rows.size() + " tables, " + rows + " rows)", 1, f.bytes,
-          destination));
+      steps.add(
+          new RestoreDescription.Step(
+              "postgres/" + target.name(),
+              shown() + " (" + f.format() + ", " + f.rows.size() + " tables, " + rows + " rows)",
+              1,
+              f.bytes,
+              destination));
       if (!locations.isEmpty()) {
-        steps.add(new RestoreDescription.Step("migrations", String.join(", ", locations), 0, 0,
-            database() + ", migrated to the latest version"));
+        steps.add(
+            new RestoreDescription.Step(
+                "migrations",
+                String.join(", ", locations),
+                0,
+                0,
+                database() + ", migrated to the latest version"));
       }
-      steps.add(new RestoreDescription.Step("healthcheck", "row counts of the source", 0, 0,
-          database() + ": " + f.rows.size() + " tables must hold the source's rows"));
+      steps.add(
+          new RestoreDescription.Step(
+              "healthcheck",
+              "row counts of the source",
+              0,
+              0,
+              database() + ": " + f.rows.size() + " tables must hold the source's rows"));
       return new RestoreDescription(shown(), steps);
     }
   }
@@ -331,8 +369,12 @@ public final class ImportPlan implements RestorePlan {
     long t0 = System.nanoTime();
     try (Fetched f = new Fetched()) {
       Duration verified = Duration.ofNanos(System.nanoTime() - t0);
-      log.info("import of {} ({}, {} bytes) read through in {} ms", shown(), f.format(),
-          f.bytes, verified.toMillis());
+      log.info(
+          "import of {} ({}, {} bytes) read through in {} ms",
+          shown(),
+          f.format(),
+          f.bytes,
+          verified.toMillis());
       long t1 = System.nanoTime();
       long entries;
       if (!target.options().clean()) {
@@ -342,12 +384,15 @@ public final class ImportPlan implements RestorePlan {
         }
       }
       if (f.archive != null) {
-        entries = DatabaseRestore.run(target.dataSource(), target.jobs(), target.options(),
-            f.archive.source());
+        entries =
+            DatabaseRestore.run(
+                target.dataSource(), target.jobs(), target.options(), f.archive.source());
       } else {
         PostgresOptions o = target.options();
-        entries = f.script.run(target.dataSource(), o.clean(), o.noOwner(), o.noPrivileges())
-            .statements();
+        entries =
+            f.script
+                .run(target.dataSource(), o.clean(), o.noOwner(), o.noPrivileges())
+                .statements();
       }
       Duration restored = Duration.ofNanos(System.nanoTime() - t1);
       List<HealthCheck> checks = new ArrayList<>();
@@ -355,34 +400,47 @@ public final class ImportPlan implements RestorePlan {
       if (!locations.isEmpty() && checks.get(0).ok()) {
         HealthCheck migrated = migrate();
         if (!migrated.ok()) {
-          throw new BackupException(shown() + " was imported (" + checks.get(0).detail()
-              + "), but the migrations failed: " + migrated.detail()
-              + "; the imported data stays in the database");
+          throw new BackupException(
+              shown()
+                  + " was imported ("
+                  + checks.get(0).detail()
+                  + "), but the migrations failed: "
+                  + migrated.detail()
+                  + "; the imported data stays in the database");
         }
         checks.add(migrated);
       }
       List<HealthCheck> failed = checks.stream().filter(c -> !c.ok()).toList();
       if (!failed.isEmpty()) {
-        throw new BackupException(shown() + " was imported, but the healthcheck failed: "
-            + failed.stream().map(c -> c.name() + ": " + c.detail()).toList()
-            + "; the imported data stays in the database");
+        throw new BackupException(
+            shown()
+                + " was imported, but the healthcheck failed: "
+                + failed.stream().map(c -> c.name() + ": " + c.detail()).toList()
+                + "; the imported data stays in the database");
       }
-      return new RestoreResult(shown(), verified, Duration.ofNanos(System.nanoTime() - t0),
-          List.of(new TargetResult(PostgresTarget.KIND, target.name(), restored, entries,
-              List.of())), checks);
+      return new RestoreResult(
+          shown(),
+          verified,
+          Duration.ofNanos(System.nanoTime() - t0),
+          List.of(
+              new TargetResult(PostgresTarget.KIND, target.name(), restored, entries, List.of())),
+          checks);
     }
   }
 
   private HealthCheck migrate() {
     try {
-      Migrations migrations = Migrations.flyway(target.dataSource())
-          .locations(locations.toArray(String[]::new));
+      Migrations migrations =
+          Migrations.flyway(target.dataSource()).locations(locations.toArray(String[]::new));
       if (baselineVersion != null) {
         migrations = migrations.baselineVersion(baselineVersion);
       }
       MigrationResult m = migrations.migrate();
-      return HealthCheck.passed("migrations", m.applied().size() + " applied, now at version "
-          + java.util.Objects.toString(m.versionAfter(), "(none)"));
+      return HealthCheck.passed(
+          "migrations",
+          m.applied().size()
+              + " applied, now at version "
+              + java.util.Objects.toString(m.versionAfter(), "(none)"));
     } catch (RuntimeException e) {
       return HealthCheck.failed("migrations", e.getMessage());
     }
@@ -407,8 +465,9 @@ public final class ImportPlan implements RestorePlan {
           }
         }
         if (found != e.getValue() && wrong.size() < 5) {
-          wrong.add(e.getKey() + (found < 0 ? " missing" : " has " + found + " rows, not "
-              + e.getValue()));
+          wrong.add(
+              e.getKey()
+                  + (found < 0 ? " missing" : " has " + found + " rows, not " + e.getValue()));
         }
       }
     } catch (SQLException e) {
@@ -421,8 +480,12 @@ public final class ImportPlan implements RestorePlan {
 
   @Override
   public String toString() {
-    return "ImportPlan[" + shown() + " -> " + target + (locations.isEmpty() ? ""
-        : ", migrate " + locations) + "]";
+    return "ImportPlan["
+        + shown()
+        + " -> "
+        + target
+        + (locations.isEmpty() ? "" : ", migrate " + locations)
+        + "]";
   }
 
   /** Builds an {@link ImportPlan}. Not thread-safe. */
@@ -442,9 +505,10 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * {@return this}
+     *
      * @param target the database to import into, with its options ({@code clean()}, {@code
      *     noOwner()}, {@code noPrivileges()}, {@code jobs}, restore mode)
-     * @return this
      */
     public Builder into(PostgresTarget target) {
       this.target = requireNonNull(target, "null target");
@@ -452,9 +516,10 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * {@return this}
+     *
      * @param locations Flyway locations of the migrations to run after the import, to the latest
      *     version ({@code classpath:db/migration}, {@code filesystem:/app/migrations})
-     * @return this
      */
     public Builder migrate(String... locations) {
       for (String l : locations) {
@@ -464,10 +529,11 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * {@return this}
+     *
      * @param version for a source without Flyway's history table (a schema made elsewhere): the
-     *     version its schema is at, recorded as applied before the later migrations run (see
-     *     {@link Migrations#baselineVersion(String)})
-     * @return this
+     *     version its schema is at, recorded as applied before the later migrations run (see {@link
+     *     Migrations#baselineVersion(String)})
      */
     public Builder baselineVersion(String version) {
       this.baselineVersion = requireNonNull(version, "null version");
@@ -475,10 +541,11 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * {@return this}
+     *
      * @param attempts how many times a download is tried in all, resuming where it broke off
      *     (default 5)
      * @param backoff the wait before the second attempt, doubled for each next one (default 1 s)
-     * @return this
      */
     public Builder retries(int attempts, Duration backoff) {
       if (attempts < 1) {
@@ -490,9 +557,10 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
+     * {@return this}
+     *
      * @param directory where downloads and decompressed copies are kept while the import runs
      *     (default {@code java.io.tmpdir}); they are deleted at its end
-     * @return this
      */
     public Builder workDirectory(Path directory) {
       this.workDirectory = requireNonNull(directory, "null directory");
@@ -500,7 +568,8 @@ public final class ImportPlan implements RestorePlan {
     }
 
     /**
-     * @return the plan
+     * {@return the plan}
+     *
      * @throws IllegalStateException without a target
      */
     public ImportPlan build() {

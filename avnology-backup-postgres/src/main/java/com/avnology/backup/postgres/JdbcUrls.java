@@ -8,24 +8,30 @@ final class JdbcUrls {
 
   static PGSimpleDataSource dataSource(String url) {
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: '" + redact(url)
-          + "'; use jdbc:postgresql://host:5432/database");
+      throw new IllegalArgumentException(
+          "not a PostgreSQL JDBC URL: '"
+              + redact(url)
+              + "'; use jdbc:postgresql://host:5432/database");
     }
     if (url.matches("(?s)jdbc:postgresql://[^/?]*@.*")) {
       // PgJDBC takes "user:secret@host" for a host name; the UnknownHostException it then throws
       // would carry the password into every cause chain and log.
-      throw new IllegalArgumentException("JDBC URL '" + redact(url) + "' has a user@ or"
-          + " user:password@ part, which the PostgreSQL driver does not support: use"
-          + " ?user=...&password=... or password(...)");
+      throw new IllegalArgumentException(
+          "JDBC URL '"
+              + redact(url)
+              + "' has a user@ or"
+              + " user:password@ part, which the PostgreSQL driver does not support: use"
+              + " ?user=...&password=... or password(...)");
     }
-    PGSimpleDataSource ds = new PGSimpleDataSource() {
-      private static final long serialVersionUID = 1L;
+    PGSimpleDataSource ds =
+        new PGSimpleDataSource() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public String toString() {
-        return "PGSimpleDataSource[" + redact(getUrl()) + "]";
-      }
-    };
+          @Override
+          public String toString() {
+            return "PGSimpleDataSource[" + redact(getUrl()) + "]";
+          }
+        };
     try {
       ds.setUrl(url);
     } catch (IllegalArgumentException e) {
@@ -35,9 +41,10 @@ final class JdbcUrls {
   }
 
   /**
+   * {@return a new data source for them}
+   *
    * @param url a PostgreSQL JDBC URL
    * @param password a password, or {@code null} for the URL's own
-   * @return a new data source for them
    */
   static PGSimpleDataSource dataSource(String url, String password) {
     PGSimpleDataSource ds = dataSource(url);
@@ -48,8 +55,9 @@ final class JdbcUrls {
   }
 
   /**
+   * {@return it with any password parameter or user-info password replaced by ***}
+   *
    * @param url a JDBC URL
-   * @return it with any password parameter or user-info password replaced by ***
    */
   static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1***")

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * A migration that was already applied (shipped) no longer matches what was recorded when it ran:
- * its content changed, its file was renamed or removed (or a new file was slipped in below it). Migrations are append-only; the fix is to
- * restore the shipped file and write a new migration for the change.
+ * its content changed, its file was renamed or removed (or a new file was slipped in below it).
+ * Migrations are append-only; the fix is to restore the shipped file and write a new migration for
+ * the change.
  *
  * <p>Checksums are Flyway's (CRC-32 over the file's lines without their line terminators), so a
  * change of line endings (LF, CRLF, CR) or of the byte-order mark alone does not count as a change.
@@ -25,7 +26,10 @@ public class MigrationChangedException extends IntegrityException {
    *     file with a version below the latest applied, which would never run)
    */
   public record Change(
-      String version, String script, Integer recordedChecksum, Integer currentChecksum,
+      String version,
+      String script,
+      Integer recordedChecksum,
+      Integer currentChecksum,
       String problem) {}
 
   private final transient List<Change> changes;
@@ -39,7 +43,7 @@ public class MigrationChangedException extends IntegrityException {
     this.changes = List.copyOf(changes);
   }
 
-  /** @return the offending migrations, in version order */
+  /** {@return the offending migrations, in version order} */
   public List<Change> changes() {
     return changes;
   }

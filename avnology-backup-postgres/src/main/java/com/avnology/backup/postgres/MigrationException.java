@@ -3,8 +3,8 @@ package com.avnology.backup.postgres;
 import com.avnology.backup.BackupException;
 
 /**
- * A schema migration, validation or rollback failed or was refused. The message names the
- * migration (version and file), what went wrong and the fix; it never holds a password.
+ * A schema migration, validation or rollback failed or was refused. The message names the migration
+ * (version and file), what went wrong and the fix; it never holds a password.
  */
 public class MigrationException extends BackupException {
   private static final long serialVersionUID = 1L;

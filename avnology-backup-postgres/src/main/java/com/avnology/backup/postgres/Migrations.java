@@ -1,8 +1,8 @@
 package com.avnology.backup.postgres;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import static java.util.Objects.requireNonNull;
 
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.migrate.AppendOnlyGuard;
 import com.avnology.backup.postgres.internal.migrate.MigrationLock;
 import com.avnology.backup.postgres.internal.migrate.SafetySnapshot;
@@ -39,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Schema migrations over Flyway: SQL files {@code V<version>__<description>.sql} applied in
- * version order, recorded in a schema history table ({@code flyway_schema_history}).
+ * Schema migrations over Flyway: SQL files {@code V<version>__<description>.sql} applied in version
+ * order, recorded in a schema history table ({@code flyway_schema_history}).
  *
  * <pre>{@code
  * MigrationResult r = Migrations.flyway(dataSource)
@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #migrate()} is idempotent (a second call applies nothing) and safe when several
- *       instances boot at once: calls are serialised by a PostgreSQL advisory lock of this
- *       library, and Flyway takes its own session-level advisory lock on the history table.
+ *       instances boot at once: calls are serialised by a PostgreSQL advisory lock of this library,
+ *       and Flyway takes its own session-level advisory lock on the history table.
  *   <li>Applied migrations are append-only: {@link #validate()} and {@link #migrate()} refuse a
  *       migration whose file changed, was renamed or removed after it ran ({@link
  *       MigrationChangedException}). A change of line endings (LF, CRLF, CR) or a byte-order mark
@@ -63,9 +63,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Statements PostgreSQL refuses inside a transaction ({@code CREATE INDEX CONCURRENTLY},
  *       {@code VACUUM}, …) are detected by Flyway's PostgreSQL parser: such a file runs without a
  *       transaction (one file must not mix both kinds).
- *   <li>With {@link #safetySnapshot(Path)}, a backup of the whole database is taken before
- *       pending migrations run and restored automatically if one fails, leaving the database as
- *       it was.
+ *   <li>With {@link #safetySnapshot(Path)}, a backup of the whole database is taken before pending
+ *       migrations run and restored automatically if one fails, leaving the database as it was.
  * </ul>
  *
  * <p>Instances are immutable and thread-safe; each setter returns a copy. The caller's {@link
@@ -73,10 +72,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+
   /** The default location, as Flyway's. */
   public static final String DEFAULT_LOCATION = "classpath:db/migration";
+
   /** The default schema history table, as Flyway's. */
   public static final String DEFAULT_TABLE = "flyway_schema_history";
+
   /** How long {@link #migrate()} and {@link #rollback()} wait for another instance by default. */
   public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(30);
 
@@ -90,9 +92,16 @@ public final class Migrations {
   private final Duration lockTimeout;
   private final String baselineVersion;
 
-  private Migrations(DataSource dataSource, List<String> locations, List<String> schemas,
-      String table, String target, Path snapshotDirectory, ClassLoader classLoader,
-      Duration lockTimeout, String baselineVersion) {
+  private Migrations(
+      DataSource dataSource,
+      List<String> locations,
+      List<String> schemas,
+      String table,
+      String target,
+      Path snapshotDirectory,
+      ClassLoader classLoader,
+      Duration lockTimeout,
+      String baselineVersion) {
     this.dataSource = dataSource;
     this.locations = List.copyOf(locations);
     this.schemas = List.copyOf(schemas);
@@ -105,20 +114,29 @@ public final class Migrations {
   }
 
   /**
+   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema}
+   *
    * @param dataSource connections to the database; never closed by this library
-   * @return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema
    */
   public static Migrations flyway(DataSource dataSource) {
-    return new Migrations(com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(
-        requireNonNull(dataSource, "null dataSource")),
-        List.of(DEFAULT_LOCATION), List.of(), DEFAULT_TABLE, null, null,
-        Migrations.class.getClassLoader(), DEFAULT_LOCK_TIMEOUT, null);
+    return new Migrations(
+        com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(
+            requireNonNull(dataSource, "null dataSource")),
+        List.of(DEFAULT_LOCATION),
+        List.of(),
+        DEFAULT_TABLE,
+        null,
+        null,
+        Migrations.class.getClassLoader(),
+        DEFAULT_LOCK_TIMEOUT,
+        null);
   }
 
   /**
+   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema}
+   *
    * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u&password=p}; the password
    *     never appears in messages
-   * @return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
    */
   public static Migrations flyway(String jdbcUrl) {
@@ -126,106 +144,169 @@ public final class Migrations {
   }
 
   /**
+   * {@return a copy reading these locations}
+   *
    * @param locations where the SQL files are, such as {@code classpath:db/migration} or {@code
    *     filesystem:/etc/app/migrations} (subdirectories included); at least one
-   * @return a copy reading these locations
    * @throws IllegalArgumentException if none is given or a location has another prefix
    */
   public Migrations locations(String... locations) {
     if (locations.length == 0) {
-      throw new IllegalArgumentException("no migration location given; pass at least one, such"
-          + " as classpath:db/migration or filesystem:/path/to/dir");
+      throw new IllegalArgumentException(
+          "no migration location given; pass at least one, such"
+              + " as classpath:db/migration or filesystem:/path/to/dir");
     }
     for (String l : locations) {
       requireNonNull(l, "null location");
       if (!l.startsWith("classpath:") && !l.startsWith("filesystem:")) {
-        throw new IllegalArgumentException("migration location '" + l + "' is neither"
-            + " classpath:... nor filesystem:...; prefix it with one of them");
+        throw new IllegalArgumentException(
+            "migration location '"
+                + l
+                + "' is neither"
+                + " classpath:... nor filesystem:...; prefix it with one of them");
       }
     }
-    return new Migrations(dataSource, Arrays.asList(locations), schemas, table, target,
-        snapshotDirectory, classLoader, lockTimeout, baselineVersion);
+    return new Migrations(
+        dataSource,
+        Arrays.asList(locations),
+        schemas,
+        table,
+        target,
+        snapshotDirectory,
+        classLoader,
+        lockTimeout,
+        baselineVersion);
   }
 
   /**
+   * {@return a copy managing these schemas}
+   *
    * @param schemas schemas Flyway manages; created if missing, the first holds the history table
    *     and is the migrations' default schema. None: the connection's current schema
-   * @return a copy managing these schemas
    */
   public Migrations schemas(String... schemas) {
     for (String s : schemas) {
       requireNonNull(s, "null schema");
     }
-    return new Migrations(dataSource, locations, Arrays.asList(schemas), table, target,
-        snapshotDirectory, classLoader, lockTimeout, baselineVersion);
+    return new Migrations(
+        dataSource,
+        locations,
+        Arrays.asList(schemas),
+        table,
+        target,
+        snapshotDirectory,
+        classLoader,
+        lockTimeout,
+        baselineVersion);
   }
 
   /**
+   * {@return a copy using that table}
+   *
    * @param table the schema history table's name; {@value #DEFAULT_TABLE} by default
-   * @return a copy using that table
    */
   public Migrations table(String table) {
     if (requireNonNull(table, "null table").isBlank()) {
-      throw new IllegalArgumentException("blank history table name; leave it at "
-          + DEFAULT_TABLE + " or give a name");
+      throw new IllegalArgumentException(
+          "blank history table name; leave it at " + DEFAULT_TABLE + " or give a name");
     }
-    return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        classLoader, lockTimeout, baselineVersion);
+    return new Migrations(
+        dataSource,
+        locations,
+        schemas,
+        table,
+        target,
+        snapshotDirectory,
+        classLoader,
+        lockTimeout,
+        baselineVersion);
   }
 
   /**
+   * {@return a copy stopping at that version}
+   *
    * @param version migrate up to and including this version, such as {@code 42}; {@code latest}
    *     (the default) for all
-   * @return a copy stopping at that version
    */
   public Migrations target(String version) {
-    return new Migrations(dataSource, locations, schemas, table,
+    return new Migrations(
+        dataSource,
+        locations,
+        schemas,
+        table,
         "latest".equals(version) ? null : requireNonNull(version, "null version"),
-        snapshotDirectory, classLoader, lockTimeout, baselineVersion);
+        snapshotDirectory,
+        classLoader,
+        lockTimeout,
+        baselineVersion);
   }
 
   /**
    * Takes a backup of the whole database into a file-system sink at {@code directory} before
    * applying pending migrations (none is taken when nothing is pending), and restores it if a
-   * migration fails. The restore rewinds the whole database: run migrations while the
-   * application's writers are stopped, as at boot. Snapshot sets are kept; delete old ones with
-   * the sink.
+   * migration fails. The restore rewinds the whole database: run migrations while the application's
+   * writers are stopped, as at boot. Snapshot sets are kept; delete old ones with the sink.
    *
    * @param directory the sink's root directory
    * @return a copy taking safety snapshots
    */
   public Migrations safetySnapshot(Path directory) {
-    return new Migrations(dataSource, locations, schemas, table, target,
-        requireNonNull(directory, "null directory"), classLoader, lockTimeout,
+    return new Migrations(
+        dataSource,
+        locations,
+        schemas,
+        table,
+        target,
+        requireNonNull(directory, "null directory"),
+        classLoader,
+        lockTimeout,
         baselineVersion);
   }
 
   /**
+   * {@return a copy using it}
+   *
    * @param loader class loader for {@code classpath:} locations; this library's by default
-   * @return a copy using it
    */
   public Migrations classLoader(ClassLoader loader) {
-    return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        requireNonNull(loader, "null loader"), lockTimeout, baselineVersion);
+    return new Migrations(
+        dataSource,
+        locations,
+        schemas,
+        table,
+        target,
+        snapshotDirectory,
+        requireNonNull(loader, "null loader"),
+        lockTimeout,
+        baselineVersion);
   }
 
   /**
-   * @param timeout how long to wait for another instance's migrate or rollback to finish;
-   *     {@link #DEFAULT_LOCK_TIMEOUT} by default
-   * @return a copy waiting that long
+   * {@return a copy waiting that long}
+   *
+   * @param timeout how long to wait for another instance's migrate or rollback to finish; {@link
+   *     #DEFAULT_LOCK_TIMEOUT} by default
    */
   public Migrations lockTimeout(Duration timeout) {
     if (requireNonNull(timeout, "null timeout").isNegative()) {
       throw new IllegalArgumentException("negative lock timeout " + timeout);
     }
-    return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        classLoader, timeout, baselineVersion);
+    return new Migrations(
+        dataSource,
+        locations,
+        schemas,
+        table,
+        target,
+        snapshotDirectory,
+        classLoader,
+        timeout,
+        baselineVersion);
   }
 
   /**
-   * For a schema that already holds objects but no history table, such as a database restored
-   * from a dump: {@link #migrate()} first records {@code version} as applied (Flyway's baseline),
-   * then applies only the migrations above it. A schema that has a history table is unaffected.
+   * For a schema that already holds objects but no history table, such as a database restored from
+   * a dump: {@link #migrate()} first records {@code version} as applied (Flyway's baseline), then
+   * applies only the migrations above it. A schema that has a history table is unaffected.
    *
    * @param version the version the schema is at, such as {@code 7}
    * @return a copy that baselines at that version
@@ -233,11 +314,19 @@ public final class Migrations {
    */
   public Migrations baselineVersion(String version) {
     if (requireNonNull(version, "null version").isBlank()) {
-      throw new IllegalArgumentException("blank baseline version; give the version the schema"
-          + " is at, such as 7");
+      throw new IllegalArgumentException(
+          "blank baseline version; give the version the schema" + " is at, such as 7");
     }
-    return new Migrations(dataSource, locations, schemas, table, target, snapshotDirectory,
-        classLoader, lockTimeout, version);
+    return new Migrations(
+        dataSource,
+        locations,
+        schemas,
+        table,
+        target,
+        snapshotDirectory,
+        classLoader,
+        lockTimeout,
+        version);
   }
 
   // ------------------------------------------------------------------ operations
@@ -248,8 +337,8 @@ public final class Migrations {
    *
    * @return what was applied
    * @throws MigrationChangedException if an applied migration's file changed; nothing ran
-   * @throws MigrationException if a migration failed (the message names it and says what state
-   *     the database is in) or the configuration is wrong
+   * @throws MigrationException if a migration failed (the message names it and says what state the
+   *     database is in) or the configuration is wrong
    */
   public MigrationResult migrate() {
     Instant start = Instant.now();
@@ -262,13 +351,13 @@ public final class Migrations {
       MigrationInfo[] pending = info.pending();
       if (pending.length == 0) {
         log.info("schema {} is up to date at version {}", history, before);
-        return new MigrationResult(List.of(), before, before, null,
-            Duration.between(start, Instant.now()));
+        return new MigrationResult(
+            List.of(), before, before, null, Duration.between(start, Instant.now()));
       }
       Map<String, String> scripts = new HashMap<>();
       for (MigrationInfo p : pending) {
-        scripts.put(p.getVersion() == null ? p.getScript() : p.getVersion().getVersion(),
-            p.getScript());
+        scripts.put(
+            p.getVersion() == null ? p.getScript() : p.getVersion().getVersion(), p.getScript());
       }
       SafetySnapshot snapshot =
           snapshotDirectory == null ? null : SafetySnapshot.take(dataSource, snapshotDirectory);
@@ -281,22 +370,29 @@ public final class Migrations {
       List<AppliedMigration> applied = new ArrayList<>();
       for (MigrateOutput m : result.migrations) {
         String version = m.version == null || m.version.isEmpty() ? null : m.version;
-        String script = scripts.getOrDefault(version == null ? "" : version,
-            m.filepath == null ? "" : Path.of(m.filepath).getFileName().toString());
-        applied.add(new AppliedMigration(version, m.description, script,
-            Duration.ofMillis(m.executionTime)));
+        String script =
+            scripts.getOrDefault(
+                version == null ? "" : version,
+                m.filepath == null ? "" : Path.of(m.filepath).getFileName().toString());
+        applied.add(
+            new AppliedMigration(
+                version, m.description, script, Duration.ofMillis(m.executionTime)));
       }
       String after = version(flyway.info().current());
       log.info("applied {} migrations to {}: {} -> {}", applied.size(), history, before, after);
-      return new MigrationResult(applied, before, after,
-          snapshot == null ? null : snapshot.setId(), Duration.between(start, Instant.now()));
+      return new MigrationResult(
+          applied,
+          before,
+          after,
+          snapshot == null ? null : snapshot.setId(),
+          Duration.between(start, Instant.now()));
     }
   }
 
   /**
    * Checks applied migrations against their files without migrating: refuses changed, renamed or
-   * removed files and failed migrations, and anything else Flyway's validation finds (such as a
-   * new file with a version below the latest applied). Pending migrations are fine.
+   * removed files and failed migrations, and anything else Flyway's validation finds (such as a new
+   * file with a version below the latest applied). Pending migrations are fine.
    *
    * @throws MigrationChangedException if an applied migration's file changed
    * @throws MigrationException on any other validation failure
@@ -309,12 +405,24 @@ public final class Migrations {
     ValidateResult r = flyway(() -> flyway.validateWithResult(), "validating " + history);
     if (!r.validationSuccessful) {
       List<String> problems = new ArrayList<>();
-      r.invalidMigrations.forEach(o -> problems.add("V" + o.version + " (" + o.filepath + "): "
-          + (o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage)));
-      throw new MigrationException("validation of " + history + " failed: "
-          + (problems.isEmpty() ? r.getAllErrorMessages() : String.join("; ", problems))
-          + "; migrations are append-only: keep shipped files unchanged and give new ones a"
-          + " version above the latest applied (" + version(info.current()) + ")");
+      r.invalidMigrations.forEach(
+          o ->
+              problems.add(
+                  "V"
+                      + o.version
+                      + " ("
+                      + o.filepath
+                      + "): "
+                      + (o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage)));
+      throw new MigrationException(
+          "validation of "
+              + history
+              + " failed: "
+              + (problems.isEmpty() ? r.getAllErrorMessages() : String.join("; ", problems))
+              + "; migrations are append-only: keep shipped files unchanged and give new ones a"
+              + " version above the latest applied ("
+              + version(info.current())
+              + ")");
     }
   }
 
@@ -324,8 +432,8 @@ public final class Migrations {
    *
    * @return what was rolled back
    * @throws MigrationException if nothing is applied, the last migration has no undo script (or
-   *     several), the undo script cannot run in a transaction, something ran after it, or the
-   *     undo script fails (then nothing changed)
+   *     several), the undo script cannot run in a transaction, something ran after it, or the undo
+   *     script fails (then nothing changed)
    * @throws MigrationChangedException if an applied migration's file changed
    */
   public RollbackResult rollback() {
@@ -341,36 +449,66 @@ public final class Migrations {
         }
       }
       if (last == null || !last.isVersioned() || last.getVersion() == null) {
-        throw new MigrationException("nothing to roll back: " + history + " records no applied"
-            + " versioned migration" + (last == null ? "" : " as its last entry (last: "
-            + last.getScript() + ")"));
+        throw new MigrationException(
+            "nothing to roll back: "
+                + history
+                + " records no applied"
+                + " versioned migration"
+                + (last == null ? "" : " as its last entry (last: " + last.getScript() + ")"));
       }
       String v = last.getVersion().getVersion();
       if (last.getType() != CoreMigrationType.SQL || last.getState() != MigrationState.SUCCESS) {
-        throw new MigrationException("cannot roll back V" + v + " (" + last.getScript() + "): it"
-            + " is a " + last.getType() + " entry in state " + last.getState()
-            + "; only applied SQL migrations have undo scripts");
+        throw new MigrationException(
+            "cannot roll back V"
+                + v
+                + " ("
+                + last.getScript()
+                + "): it"
+                + " is a "
+                + last.getType()
+                + " entry in state "
+                + last.getState()
+                + "; only applied SQL migrations have undo scripts");
       }
       Location[] locs = flyway.getConfiguration().getLocations();
-      List<UndoScripts.Undo> undos = UndoScripts.find(locs, classLoader, last.getVersion(),
-          last.getScript());
+      List<UndoScripts.Undo> undos =
+          UndoScripts.find(locs, classLoader, last.getVersion(), last.getScript());
       if (undos.isEmpty()) {
-        throw new MigrationException("cannot roll back V" + v + " (" + last.getScript()
-            + "): no undo script U" + v + "__*.sql in " + locations + "; write one next to "
-            + last.getScript() + " that reverses it, or restore a backup");
+        throw new MigrationException(
+            "cannot roll back V"
+                + v
+                + " ("
+                + last.getScript()
+                + "): no undo script U"
+                + v
+                + "__*.sql in "
+                + locations
+                + "; write one next to "
+                + last.getScript()
+                + " that reverses it, or restore a backup");
       }
       if (undos.size() > 1) {
-        throw new MigrationException("cannot roll back V" + v + ": several undo scripts "
-            + undos.stream().map(UndoScripts.Undo::where).toList() + "; keep exactly one");
+        throw new MigrationException(
+            "cannot roll back V"
+                + v
+                + ": several undo scripts "
+                + undos.stream().map(UndoScripts.Undo::where).toList()
+                + "; keep exactly one");
       }
       UndoScripts.Undo undo = undos.get(0);
       Optional<String> nonTx = UndoScripts.nonTransactional(undo.sql());
       if (nonTx.isPresent()) {
-        throw new MigrationException("cannot roll back V" + v + ": its undo script "
-            + undo.where() + " holds '" + nonTx.get() + "', which PostgreSQL cannot run in a"
-            + " transaction, so the undo and the removal of its history row could not be atomic;"
-            + " rewrite the undo without it (e.g. DROP INDEX without CONCURRENTLY), or undo by"
-            + " hand and write a new forward migration");
+        throw new MigrationException(
+            "cannot roll back V"
+                + v
+                + ": its undo script "
+                + undo.where()
+                + " holds '"
+                + nonTx.get()
+                + "', which PostgreSQL cannot run in a"
+                + " transaction, so the undo and the removal of its history row could not be atomic;"
+                + " rewrite the undo without it (e.g. DROP INDEX without CONCURRENTLY), or undo by"
+                + " hand and write a new forward migration");
       }
       Instant start = Instant.now();
       runUndo(history, last, undo);
@@ -379,12 +517,14 @@ public final class Migrations {
       log.info("rolled back V{} of {} with {} in {}", v, history, undo.fileName(), took);
       return new RollbackResult(
           new AppliedMigration(v, last.getDescription(), last.getScript(), took),
-          undo.fileName(), after);
+          undo.fileName(),
+          after);
     }
   }
 
   /**
-   * @return the schema's current version, empty when no versioned migration is applied
+   * {@return the schema's current version, empty when no versioned migration is applied}
+   *
    * @throws MigrationException if the history cannot be read
    */
   public Optional<String> currentVersion() {
@@ -394,10 +534,17 @@ public final class Migrations {
 
   @Override
   public String toString() {
-    return "Migrations[locations=" + locations + ", schemas=" + schemas + ", table=" + table
-        + ", target=" + (target == null ? "latest" : target)
+    return "Migrations[locations="
+        + locations
+        + ", schemas="
+        + schemas
+        + ", table="
+        + table
+        + ", target="
+        + (target == null ? "latest" : target)
         + (baselineVersion == null ? "" : ", baselineVersion=" + baselineVersion)
-        + (snapshotDirectory == null ? "" : ", safetySnapshot=" + snapshotDirectory) + "]";
+        + (snapshotDirectory == null ? "" : ", safetySnapshot=" + snapshotDirectory)
+        + "]";
   }
 
   // ------------------------------------------------------------------ internals
@@ -407,20 +554,24 @@ public final class Migrations {
       if (l.startsWith("filesystem:")) {
         Path dir = Path.of(l.substring("filesystem:".length()));
         if (!Files.isDirectory(dir)) {
-          throw new MigrationException("migration location " + l + " is not a directory; check"
-              + " the path (filesystem:/absolute/dir)");
+          throw new MigrationException(
+              "migration location "
+                  + l
+                  + " is not a directory; check"
+                  + " the path (filesystem:/absolute/dir)");
         }
       }
     }
-    FluentConfiguration cfg = Flyway.configure(classLoader)
-        .dataSource(dataSource)
-        .locations(locations.toArray(String[]::new))
-        .table(table)
-        .cleanDisabled(true)
-        .placeholderReplacement(false)
-        .validateOnMigrate(true)
-        .ignoreMigrationPatterns(ignorePending
-            ? new String[] {"*:future", "*:pending"} : new String[] {"*:future"});
+    FluentConfiguration cfg =
+        Flyway.configure(classLoader)
+            .dataSource(dataSource)
+            .locations(locations.toArray(String[]::new))
+            .table(table)
+            .cleanDisabled(true)
+            .placeholderReplacement(false)
+            .validateOnMigrate(true)
+            .ignoreMigrationPatterns(
+                ignorePending ? new String[] {"*:future", "*:pending"} : new String[] {"*:future"});
     if (!schemas.isEmpty()) {
       cfg.schemas(schemas.toArray(String[]::new));
     }
@@ -432,7 +583,8 @@ public final class Migrations {
     }
     // A transactional advisory lock keeps a transaction open for the whole run, which
     // CREATE INDEX CONCURRENTLY in another session waits for forever: use the session lock.
-    cfg.getPluginRegister().getExact(PostgreSQLConfigurationExtension.class)
+    cfg.getPluginRegister()
+        .getExact(PostgreSQLConfigurationExtension.class)
         .setTransactionalLock(false);
     return cfg.load();
   }
@@ -445,28 +597,44 @@ public final class Migrations {
     }
   }
 
-  private MigrationException failed(FlywayException e, SafetySnapshot snapshot, Flyway flyway,
-      String before) {
+  private MigrationException failed(
+      FlywayException e, SafetySnapshot snapshot, Flyway flyway, String before) {
     String what = "migration failed: " + oneLine(e.getMessage());
     if (e.getMessage() != null && e.getMessage().contains("but no schema history table")) {
       // Flyway checks this before it changes anything: there is nothing to rewind
-      return new MigrationException("cannot migrate: the schema holds objects but no history"
-          + " table " + historyTable() + " (a database restored from a dump, or made by hand);"
-          + " nothing was migrated; give baselineVersion(version) with the version the schema is"
-          + " at, to record it as applied and apply only later migrations", e);
+      return new MigrationException(
+          "cannot migrate: the schema holds objects but no history"
+              + " table "
+              + historyTable()
+              + " (a database restored from a dump, or made by hand);"
+              + " nothing was migrated; give baselineVersion(version) with the version the schema is"
+              + " at, to record it as applied and apply only later migrations",
+          e);
     }
     if (snapshot != null) {
       try {
         snapshot.restore();
       } catch (RuntimeException re) {
-        MigrationException m = new MigrationException(what + "; restoring safety snapshot "
-            + snapshot.setId() + " failed too: " + re.getMessage(), e);
+        MigrationException m =
+            new MigrationException(
+                what
+                    + "; restoring safety snapshot "
+                    + snapshot.setId()
+                    + " failed too: "
+                    + re.getMessage(),
+                e);
         m.addSuppressed(re);
         return m;
       }
-      return new MigrationException(what + "; the database was restored from safety snapshot "
-          + snapshot.setId() + " (" + snapshotDirectory + ") and is as before (version "
-          + before + "); fix the migration with a new file or fix its data, then migrate again",
+      return new MigrationException(
+          what
+              + "; the database was restored from safety snapshot "
+              + snapshot.setId()
+              + " ("
+              + snapshotDirectory
+              + ") and is as before (version "
+              + before
+              + "); fix the migration with a new file or fix its data, then migrate again",
           e);
     }
     String now;
@@ -475,9 +643,15 @@ public final class Migrations {
     } catch (RuntimeException ignored) {
       now = "unknown";
     }
-    return new MigrationException(what + "; a migration that ran in a transaction was rolled"
-        + " back, those before it stay applied (version was " + before + ", now " + now
-        + "); fix the cause and migrate again, or use safetySnapshot() to rewind on failure", e);
+    return new MigrationException(
+        what
+            + "; a migration that ran in a transaction was rolled"
+            + " back, those before it stay applied (version was "
+            + before
+            + ", now "
+            + now
+            + "); fix the cause and migrate again, or use safetySnapshot() to rewind on failure",
+        e);
   }
 
   private void runUndo(String history, MigrationInfo last, UndoScripts.Undo undo) {
@@ -490,73 +664,109 @@ public final class Migrations {
           try (ResultSet rs = p.executeQuery()) {
             rs.next();
             if (!rs.getBoolean(1)) {
-              throw new MigrationException("cannot roll back V" + v + ": Flyway is migrating "
-                  + history + " from another process right now (it holds its advisory lock);"
-                  + " wait for it to finish and roll back again");
+              throw new MigrationException(
+                  "cannot roll back V"
+                      + v
+                      + ": Flyway is migrating "
+                      + history
+                      + " from another process right now (it holds its advisory lock);"
+                      + " wait for it to finish and roll back again");
             }
           }
         }
         try (ResultSet rs = s.executeQuery("SELECT max(installed_rank) FROM " + history)) {
           rs.next();
           if (rs.getInt(1) != last.getInstalledRank()) {
-            throw new MigrationException("cannot roll back V" + v + ": " + history + " gained"
-                + " entries after it (installed rank " + rs.getInt(1) + " > "
-                + last.getInstalledRank() + "); roll back the latest entry first");
+            throw new MigrationException(
+                "cannot roll back V"
+                    + v
+                    + ": "
+                    + history
+                    + " gained"
+                    + " entries after it (installed rank "
+                    + rs.getInt(1)
+                    + " > "
+                    + last.getInstalledRank()
+                    + "); roll back the latest entry first");
           }
         }
         if (!schemas.isEmpty()) {
-          try (PreparedStatement p = c.prepareStatement(
-              "SELECT set_config('search_path', quote_ident(?), true)")) {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT set_config('search_path', quote_ident(?), true)")) {
             p.setString(1, schemas.get(0));
             p.execute();
           }
         }
         s.execute(undo.sql());
         s.execute("RESET search_path");
-        try (PreparedStatement p = c.prepareStatement(
-            "DELETE FROM " + history + " WHERE installed_rank = ?")) {
+        try (PreparedStatement p =
+            c.prepareStatement("DELETE FROM " + history + " WHERE installed_rank = ?")) {
           p.setInt(1, last.getInstalledRank());
           if (p.executeUpdate() != 1) {
-            throw new MigrationException("cannot roll back V" + v + ": its row in " + history
-                + " vanished; check the history table");
+            throw new MigrationException(
+                "cannot roll back V"
+                    + v
+                    + ": its row in "
+                    + history
+                    + " vanished; check the history table");
           }
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         if (e instanceof SQLException se && "25001".equals(se.getSQLState())) {
-          throw new MigrationException("cannot roll back V" + v + ": its undo script "
-              + undo.where() + " holds a statement PostgreSQL cannot run in a transaction ("
-              + se.getMessage() + "); nothing changed; rewrite the undo without it", se);
+          throw new MigrationException(
+              "cannot roll back V"
+                  + v
+                  + ": its undo script "
+                  + undo.where()
+                  + " holds a statement PostgreSQL cannot run in a transaction ("
+                  + se.getMessage()
+                  + "); nothing changed; rewrite the undo without it",
+              se);
         }
         if (e instanceof SQLException se) {
-          throw new MigrationException("undo script " + undo.where() + " for V" + v
-              + " failed: " + se.getMessage() + "; nothing changed (the transaction was rolled"
-              + " back); fix the undo script and roll back again", se);
+          throw new MigrationException(
+              "undo script "
+                  + undo.where()
+                  + " for V"
+                  + v
+                  + " failed: "
+                  + se.getMessage()
+                  + "; nothing changed (the transaction was rolled"
+                  + " back); fix the undo script and roll back again",
+              se);
         }
         throw (RuntimeException) e;
       }
     } catch (SQLException e) {
-      throw new MigrationException("cannot roll back V" + v + " in " + history + ": "
-          + e.getMessage(), e);
+      throw new MigrationException(
+          "cannot roll back V" + v + " in " + history + ": " + e.getMessage(), e);
     }
   }
 
-  /** @return {@code "schema"."table"} as Flyway names it (its advisory lock key depends on it) */
+  /**
+   * @return {@code "schema"."table"} as Flyway names it (its advisory lock key depends on it)
+   */
   private String historyTable() {
     String schema = schemas.isEmpty() ? null : schemas.get(0);
     if (schema == null) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT current_schema()")) {
         rs.next();
         schema = rs.getString(1);
       } catch (SQLException e) {
-        throw new MigrationException("cannot connect to read the current schema: "
-            + e.getMessage() + "; check the data source", e);
+        throw new MigrationException(
+            "cannot connect to read the current schema: "
+                + e.getMessage()
+                + "; check the data source",
+            e);
       }
       if (schema == null) {
-        throw new MigrationException("the connection has no current schema (search_path names"
-            + " no existing schema); set schemas(...) or fix search_path");
+        throw new MigrationException(
+            "the connection has no current schema (search_path names"
+                + " no existing schema); set schemas(...) or fix search_path");
       }
     }
     return Identifiers.alwaysQuoted(schema) + "." + Identifiers.alwaysQuoted(table);

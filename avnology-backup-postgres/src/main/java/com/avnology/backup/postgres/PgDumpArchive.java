@@ -8,8 +8,8 @@ import com.avnology.backup.IntegrityException;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.internal.archive.CompressionAlgorithm;
-import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
 import com.avnology.backup.postgres.internal.engine.DirectoryArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DirectoryBackupContext;
 import com.avnology.backup.postgres.internal.engine.SnapshotBackup;
@@ -31,9 +31,9 @@ import java.util.stream.Stream;
 
 /**
  * An archive written by {@code pg_dump} (custom {@code -Fc}, directory {@code -Fd} or tar {@code
- * -Ft}; archive versions 1.12 to 1.16; none, gzip, lz4 or zstd) — or by this library — read in
- * pure Java: list it like {@code pg_restore -l}, restore it over JDBC, or rewrite it as a
- * single-file custom-format {@code .dump}.
+ * -Ft}; archive versions 1.12 to 1.16; none, gzip, lz4 or zstd) — or by this library — read in pure
+ * Java: list it like {@code pg_restore -l}, restore it over JDBC, or rewrite it as a single-file
+ * custom-format {@code .dump}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -57,8 +57,9 @@ public final class PgDumpArchive {
   }
 
   /**
+   * {@return the archive}
+   *
    * @param path a {@code .dump} file, a tar file, or a directory holding {@code toc.dat}
-   * @return the archive
    * @throws NotFoundException if nothing is there
    * @throws IllegalArgumentException if it is not a pg_dump archive
    */
@@ -66,8 +67,8 @@ public final class PgDumpArchive {
     requireNonNull(path, "null path");
     if (Files.isDirectory(path)) {
       if (!Files.isRegularFile(path.resolve("toc.dat"))) {
-        throw new IllegalArgumentException(path + " is a directory without toc.dat: not a"
-            + " pg_dump directory archive");
+        throw new IllegalArgumentException(
+            path + " is a directory without toc.dat: not a" + " pg_dump directory archive");
       }
       return new PgDumpArchive(path, Format.DIRECTORY);
     }
@@ -81,25 +82,28 @@ public final class PgDumpArchive {
     } catch (IOException e) {
       throw new StorageException("cannot read " + path + ": " + e, e);
     }
-    if (n >= 5 && new String(head, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)
-        .equals("PGDMP")) {
+    if (n >= 5
+        && new String(head, 0, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("PGDMP")) {
       return new PgDumpArchive(path, Format.CUSTOM);
     }
-    if (n >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
-        .equals("ustar")) {
+    if (n >= 262
+        && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar")) {
       return new PgDumpArchive(path, Format.TAR);
     }
-    throw new IllegalArgumentException(path + " is not a pg_dump archive (custom, directory or"
-        + " tar); a plain SQL dump is restored with psql");
+    throw new IllegalArgumentException(
+        path
+            + " is not a pg_dump archive (custom, directory or"
+            + " tar); a plain SQL dump is restored with psql");
   }
 
-  /** @return the format */
+  /** {@return the format} */
   public Format format() {
     return format;
   }
 
   /**
-   * @return the table of contents as {@code pg_restore -l} prints it
+   * {@return the table of contents as {@code pg_restore -l} prints it}
+   *
    * @throws IntegrityException if the archive is damaged
    */
   public String listing() {
@@ -107,14 +111,14 @@ public final class PgDumpArchive {
       TocListing.Kind kind = TocListing.Kind.valueOf(format.name());
       return TocListing.format(source().toc(), kind, ZoneId.systemDefault());
     } catch (IOException e) {
-      throw new IntegrityException("cannot read the table of contents of " + path + ": "
-          + e.getMessage(), e);
+      throw new IntegrityException(
+          "cannot read the table of contents of " + path + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Restores the archive into the target's database, with its jobs, clean and ownership options.
-   * A custom-format file is read in full first, so that a damaged one fails before anything is
+   * Restores the archive into the target's database, with its jobs, clean and ownership options. A
+   * custom-format file is read in full first, so that a damaged one fails before anything is
    * written.
    *
    * @param target the database
@@ -128,8 +132,8 @@ public final class PgDumpArchive {
       try {
         custom.verify();
       } catch (IOException e) {
-        throw new IntegrityException(path + " is damaged, nothing was restored: "
-            + e.getMessage(), e);
+        throw new IntegrityException(
+            path + " is damaged, nothing was restored: " + e.getMessage(), e);
       }
     }
     return DatabaseRestore.run(target.dataSource(), target.jobs(), target.options(), source);
@@ -164,8 +168,8 @@ public final class PgDumpArchive {
 
   /**
    * Backs a database up straight into a custom-format {@code .dump} file (archive 1.14). The file
-   * is written under a temporary name and renamed when complete, so a failed export never leaves
-   * a truncated file, nor harms the file it would have replaced.
+   * is written under a temporary name and renamed when complete, so a failed export never leaves a
+   * truncated file, nor harms the file it would have replaced.
    *
    * @param source the database
    * @param file the {@code .dump} to write
@@ -175,8 +179,8 @@ public final class PgDumpArchive {
    * @throws IllegalArgumentException if the file exists and {@code replace} is false, or for
    *     another compression
    */
-  public static PgDumpArchive export(PostgresTarget source, Path file, Compression compression,
-      boolean replace) {
+  public static PgDumpArchive export(
+      PostgresTarget source, Path file, Compression compression, boolean replace) {
     requireNonNull(source, "null source");
     requireNonNull(file, "null file");
     algorithm(requireNonNull(compression, "null compression"));
@@ -196,8 +200,11 @@ public final class PgDumpArchive {
   }
 
   private static IllegalArgumentException exists(Path file) {
-    return new IllegalArgumentException("the file " + file + " already exists: choose another"
-        + " name, delete it, or export with replace to overwrite it");
+    return new IllegalArgumentException(
+        "the file "
+            + file
+            + " already exists: choose another"
+            + " name, delete it, or export with replace to overwrite it");
   }
 
   /**
@@ -235,14 +242,19 @@ public final class PgDumpArchive {
     try {
       work = Files.createTempDirectory("avnology-export");
     } catch (IOException e) {
-      throw new StorageException("cannot create a staging directory for the export in "
-          + System.getProperty("java.io.tmpdir") + ": " + e + "; set java.io.tmpdir", e);
+      throw new StorageException(
+          "cannot create a staging directory for the export in "
+              + System.getProperty("java.io.tmpdir")
+              + ": "
+              + e
+              + "; set java.io.tmpdir",
+          e);
     }
     try {
       new SnapshotBackup(source.dataSource(), "db", source.jobs(), source.options())
           .run(new DirectoryBackupContext(work, Compression.none()));
-      CustomArchiveWriter.convert(new DirectoryArchiveSource(work.resolve("db")), out, algorithm,
-          level(compression));
+      CustomArchiveWriter.convert(
+          new DirectoryArchiveSource(work.resolve("db")), out, algorithm, level(compression));
     } catch (IOException e) {
       throw new StorageException("cannot write the custom archive: " + e.getMessage(), e);
     } finally {
@@ -250,14 +262,14 @@ public final class PgDumpArchive {
     }
   }
 
-  private static void writeCustom(ArchiveSource from, Path file, Compression compression,
-      boolean replace) {
+  private static void writeCustom(
+      ArchiveSource from, Path file, Compression compression, boolean replace) {
     Path partial = file.toAbsolutePath().resolveSibling(file.getFileName() + ".partial");
     try {
       CustomArchiveWriter.convert(from, partial, algorithm(compression), level(compression));
       if (replace) {
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } else {
         publishNew(partial, file);
       }
@@ -291,26 +303,23 @@ public final class PgDumpArchive {
   }
 
   private static CompressionAlgorithm algorithm(Compression compression) {
-    switch (compression.algorithm()) {
-      case NONE:
-        return CompressionAlgorithm.NONE;
-      case GZIP:
-        return CompressionAlgorithm.GZIP;
-      default:
-        throw new IllegalArgumentException("a custom-format archive for pg_restore 12+ takes gzip"
-            + " or none, not " + compression);
-    }
+    return switch (compression.algorithm()) {
+      case NONE -> CompressionAlgorithm.NONE;
+      case GZIP -> CompressionAlgorithm.GZIP;
+      default ->
+          throw new IllegalArgumentException(
+              "a custom-format archive for pg_restore 12+ takes gzip"
+                  + " or none, not "
+                  + compression);
+    };
   }
 
   ArchiveSource source() {
-    switch (format) {
-      case CUSTOM:
-        return new CustomArchiveSource(path);
-      case TAR:
-        return new TarArchiveSource(path);
-      default:
-        return new DirectoryArchiveSource(path);
-    }
+    return switch (format) {
+      case CUSTOM -> new CustomArchiveSource(path);
+      case TAR -> new TarArchiveSource(path);
+      default -> new DirectoryArchiveSource(path);
+    };
   }
 
   private static void deleteTree(Path dir) {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What of a database is backed up or restored, and how: {@link PostgresTarget.Builder} makes
- * them; {@link #builder()} and {@link #defaults()} for the library's own engine and tests. A class
- * with a builder, not a record, so that options can be added without breaking callers.
+ * What of a database is backed up or restored, and how: {@link PostgresTarget.Builder} makes them;
+ * {@link #builder()} and {@link #defaults()} for the library's own engine and tests. A class with a
+ * builder, not a record, so that options can be added without breaking callers.
  *
  * <p>Immutable and thread-safe.
  */
@@ -38,64 +38,67 @@ public final class PostgresOptions {
     this.restoreMode = restoreMode;
   }
 
-  /** @return the defaults: everything, owners and grants kept, no clean, restored in place */
+  /** {@return the defaults: everything, owners and grants kept, no clean, restored in place} */
   public static PostgresOptions defaults() {
     return DEFAULTS;
   }
 
-  /** @return a builder starting from the {@link #defaults()} */
+  /** {@return a builder starting from the {@link #defaults()}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return schemas to include; empty means every non-system schema */
+  /** {@return schemas to include; empty means every non-system schema} */
   public List<String> schemas() {
     return schemas;
   }
 
-  /** @return schemas to leave out */
+  /** {@return schemas to leave out} */
   public List<String> excludeSchemas() {
     return excludeSchemas;
   }
 
-  /** @return tables to include as {@code schema.table}; empty means all */
+  /** {@return tables to include as {@code schema.table}; empty means all} */
   public List<String> tables() {
     return tables;
   }
 
-  /** @return tables to leave out */
+  /** {@return tables to leave out} */
   public List<String> excludeTables() {
     return excludeTables;
   }
 
-  /** @return whether owners are neither recorded nor restored */
+  /** {@return whether owners are neither recorded nor restored} */
   public boolean noOwner() {
     return noOwner;
   }
 
-  /** @return whether grants are neither recorded nor restored */
+  /** {@return whether grants are neither recorded nor restored} */
   public boolean noPrivileges() {
     return noPrivileges;
   }
 
-  /** @return whether a restore drops the archive's objects first and accepts a non-empty database */
+  /**
+   * {@return whether a restore drops the archive's objects first and accepts a non-empty database}
+   */
   public boolean clean() {
     return clean;
   }
 
-  /** @return whether a backup leaves the database's large objects out */
+  /** {@return whether a backup leaves the database's large objects out} */
   public boolean noLargeObjects() {
     return noLargeObjects;
   }
 
-  /** @return how a restore protects what was in the database before it */
+  /** {@return how a restore protects what was in the database before it} */
   public RestoreMode restoreMode() {
     return restoreMode;
   }
 
   /**
+   * {@return a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE})}
+   *
    * @param mode another restore mode
-   * @return a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE})
    */
   public PostgresOptions withRestoreMode(RestoreMode mode) {
     requireNonNull(mode, "null mode");
@@ -119,25 +122,53 @@ public final class PostgresOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PostgresOptions p && schemas.equals(p.schemas)
-        && excludeSchemas.equals(p.excludeSchemas) && tables.equals(p.tables)
-        && excludeTables.equals(p.excludeTables) && noOwner == p.noOwner
-        && noPrivileges == p.noPrivileges && clean == p.clean
-        && noLargeObjects == p.noLargeObjects && restoreMode == p.restoreMode;
+    return o instanceof PostgresOptions p
+        && schemas.equals(p.schemas)
+        && excludeSchemas.equals(p.excludeSchemas)
+        && tables.equals(p.tables)
+        && excludeTables.equals(p.excludeTables)
+        && noOwner == p.noOwner
+        && noPrivileges == p.noPrivileges
+        && clean == p.clean
+        && noLargeObjects == p.noLargeObjects
+        && restoreMode == p.restoreMode;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(schemas, excludeSchemas, tables, excludeTables, noOwner, noPrivileges,
-        clean, noLargeObjects, restoreMode);
+    return Objects.hash(
+        schemas,
+        excludeSchemas,
+        tables,
+        excludeTables,
+        noOwner,
+        noPrivileges,
+        clean,
+        noLargeObjects,
+        restoreMode);
   }
 
   @Override
   public String toString() {
-    return "PostgresOptions[schemas=" + schemas + ", excludeSchemas=" + excludeSchemas
-        + ", tables=" + tables + ", excludeTables=" + excludeTables + ", noOwner=" + noOwner
-        + ", noPrivileges=" + noPrivileges + ", clean=" + clean + ", noLargeObjects="
-        + noLargeObjects + ", restoreMode=" + restoreMode + "]";
+    return "PostgresOptions[schemas="
+        + schemas
+        + ", excludeSchemas="
+        + excludeSchemas
+        + ", tables="
+        + tables
+        + ", excludeTables="
+        + excludeTables
+        + ", noOwner="
+        + noOwner
+        + ", noPrivileges="
+        + noPrivileges
+        + ", clean="
+        + clean
+        + ", noLargeObjects="
+        + noLargeObjects
+        + ", restoreMode="
+        + restoreMode
+        + "]";
   }
 
   /** Builds {@link PostgresOptions}. Not thread-safe; {@link #build()} leaves it unchanged. */
@@ -155,8 +186,9 @@ public final class PostgresOptions {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param schemas schemas to include; none means every non-system schema
-     * @return this builder
      */
     public Builder schemas(List<String> schemas) {
       this.schemas.addAll(List.copyOf(schemas));
@@ -164,8 +196,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param schemas schemas to leave out
-     * @return this builder
      */
     public Builder excludeSchemas(List<String> schemas) {
       this.excludeSchemas.addAll(List.copyOf(schemas));
@@ -173,8 +206,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param tables tables to include as {@code schema.table}; none means all
-     * @return this builder
      */
     public Builder tables(List<String> tables) {
       this.tables.addAll(List.copyOf(tables));
@@ -182,8 +216,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param tables tables to leave out
-     * @return this builder
      */
     public Builder excludeTables(List<String> tables) {
       this.excludeTables.addAll(List.copyOf(tables));
@@ -191,8 +226,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param noOwner neither record nor restore owners
-     * @return this builder
      */
     public Builder noOwner(boolean noOwner) {
       this.noOwner = noOwner;
@@ -200,8 +236,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param noPrivileges neither record nor restore grants
-     * @return this builder
      */
     public Builder noPrivileges(boolean noPrivileges) {
       this.noPrivileges = noPrivileges;
@@ -209,8 +246,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clean on restore, drop the archive's objects first and accept a non-empty database
-     * @return this builder
      */
     public Builder clean(boolean clean) {
       this.clean = clean;
@@ -218,8 +256,9 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param noLargeObjects back up without the database's large objects
-     * @return this builder
      */
     public Builder noLargeObjects(boolean noLargeObjects) {
       this.noLargeObjects = noLargeObjects;
@@ -227,10 +266,11 @@ public final class PostgresOptions {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param mode how a restore protects what was in the database before it; by default {@link
      *     RestoreMode#SINGLE_TRANSACTION} with {@link #clean(boolean)}, else {@link
      *     RestoreMode#IN_PLACE}
-     * @return this builder
      */
     public Builder restoreMode(RestoreMode mode) {
       this.restoreMode = requireNonNull(mode, "null mode");
@@ -238,17 +278,21 @@ public final class PostgresOptions {
     }
 
     /**
-     * @return the options
+     * {@return the options}
+     *
      * @throws IllegalStateException if {@code clean} is asked with {@link RestoreMode#IN_PLACE}
      */
     public PostgresOptions build() {
       if (clean && restoreMode == RestoreMode.IN_PLACE) {
-        throw new IllegalStateException("clean with RestoreMode.IN_PLACE would drop the old"
-            + " objects before the new ones are loaded, in transactions of their own: use"
-            + " SINGLE_TRANSACTION (the default with clean) or SWAP");
+        throw new IllegalStateException(
+            "clean with RestoreMode.IN_PLACE would drop the old"
+                + " objects before the new ones are loaded, in transactions of their own: use"
+                + " SINGLE_TRANSACTION (the default with clean) or SWAP");
       }
-      RestoreMode mode = restoreMode != null ? restoreMode
-          : clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE;
+      RestoreMode mode =
+          restoreMode != null
+              ? restoreMode
+              : clean ? RestoreMode.SINGLE_TRANSACTION : RestoreMode.IN_PLACE;
       return new PostgresOptions(this, mode);
     }
   }

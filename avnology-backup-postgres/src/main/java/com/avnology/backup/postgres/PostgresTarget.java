@@ -24,14 +24,14 @@ import javax.sql.DataSource;
  *
  * <p>Backup: one {@code REPEATABLE READ, READ ONLY} snapshot is exported and shared by {@link
  * Builder#jobs(int) jobs} worker connections; the catalog is read inside it and every table is
- * copied with {@code COPY … TO STDOUT}, largest first. Gzip or no compression gives archive
- * version 1.14 (pg_restore 12+); zstd gives 1.15 (pg_restore 16+).
+ * copied with {@code COPY … TO STDOUT}, largest first. Gzip or no compression gives archive version
+ * 1.14 (pg_restore 12+); zstd gives 1.15 (pg_restore 16+).
  *
- * <p>Restore: whatever fails and whatever stops the process, the database keeps what it held
- * before ({@link RestoreMode}). Into an empty database ({@link RestoreMode#IN_PLACE}, the default),
+ * <p>Restore: whatever fails and whatever stops the process, the database keeps what it held before
+ * ({@link RestoreMode}). Into an empty database ({@link RestoreMode#IN_PLACE}, the default),
  * pre-data runs in one transaction, data and post-data on {@code jobs} connections honouring
- * dependencies as {@code pg_restore -j} does, and a failure or a shutdown drops everything again;
- * a killed restore leaves a marker that the next restore and {@link #unfinishedRestores()} report.
+ * dependencies as {@code pg_restore -j} does, and a failure or a shutdown drops everything again; a
+ * killed restore leaves a marker that the next restore and {@link #unfinishedRestores()} report.
  * {@link Builder#clean()} replaces the archive's objects in one transaction ({@link
  * RestoreMode#SINGLE_TRANSACTION}); {@link RestoreMode#SWAP} restores into a new database in
  * parallel and swaps it in. The error names the archive entry that failed.
@@ -54,24 +54,34 @@ public final class PostgresTarget implements BackupTarget {
     this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(ds);
     this.name = b.name;
     this.jobs = b.jobs;
-    this.options = PostgresOptions.builder().schemas(b.schemas).excludeSchemas(b.excludeSchemas)
-        .tables(b.tables).excludeTables(b.excludeTables).noOwner(b.noOwner)
-        .noPrivileges(b.noPrivileges).clean(b.clean).noLargeObjects(b.noLargeObjects)
-        .restoreMode(b.restoreMode()).build();
+    this.options =
+        PostgresOptions.builder()
+            .schemas(b.schemas)
+            .excludeSchemas(b.excludeSchemas)
+            .tables(b.tables)
+            .excludeTables(b.excludeTables)
+            .noOwner(b.noOwner)
+            .noPrivileges(b.noPrivileges)
+            .clean(b.clean)
+            .noLargeObjects(b.noLargeObjects)
+            .restoreMode(b.restoreMode())
+            .build();
   }
 
   /**
+   * {@return a builder}
+   *
    * @param dataSource connections to the database; never closed by this library
-   * @return a builder
    */
   public static Builder builder(DataSource dataSource) {
     return new Builder(requireNonNull(dataSource, "null dataSource"), null);
   }
 
   /**
+   * {@return a builder}
+   *
    * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u}; a password may be in it
    *     or given with {@link Builder#password(String)}
-   * @return a builder
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
    */
   public static Builder builder(String jdbcUrl) {
@@ -93,12 +103,12 @@ public final class PostgresTarget implements BackupTarget {
     return dataSource;
   }
 
-  /** @return worker connections used by backup and restore */
+  /** {@return worker connections used by backup and restore} */
   public int jobs() {
     return jobs;
   }
 
-  /** @return the selection and ownership options */
+  /** {@return the selection and ownership options} */
   public PostgresOptions options() {
     return options;
   }
@@ -110,11 +120,16 @@ public final class PostgresTarget implements BackupTarget {
 
   @Override
   public void restore(RestoreContext context) {
-    long rows = context.manifest().metadata().entrySet().stream()
-        .filter(m -> m.getKey().startsWith("rows."))
-        .mapToLong(m -> m.getValue().matches("[0-9]{1,18}") ? Long.parseLong(m.getValue()) : 0)
-        .sum();
-    DatabaseRestore.run(dataSource, jobs, options, new ContextArchiveSource(context, name + "/"),
+    long rows =
+        context.manifest().metadata().entrySet().stream()
+            .filter(m -> m.getKey().startsWith("rows."))
+            .mapToLong(m -> m.getValue().matches("[0-9]{1,18}") ? Long.parseLong(m.getValue()) : 0)
+            .sum();
+    DatabaseRestore.run(
+        dataSource,
+        jobs,
+        options,
+        new ContextArchiveSource(context, name + "/"),
         new RestoreProgress() {
           @Override
           public void expect(long entries) {
@@ -146,8 +161,8 @@ public final class PostgresTarget implements BackupTarget {
 
   @Override
   public String describeRestore(RestoreContext context) {
-    return RestoreDescriber.describe(dataSource, jobs, options,
-        new ContextArchiveSource(context, name + "/"));
+    return RestoreDescriber.describe(
+        dataSource, jobs, options, new ContextArchiveSource(context, name + "/"));
   }
 
   /**
@@ -201,8 +216,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the database's name in backup sets; {@code main} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1-63 of a-z, 0-9, '-' and '_'
      */
     public Builder name(String name) {
@@ -212,8 +228,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param jobs worker connections for copying data and building indexes, 1 to 64; 2 by default
-     * @return this builder
      * @throws IllegalArgumentException if outside 1..64
      */
     public Builder jobs(int jobs) {
@@ -225,8 +242,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param names schemas to include (all non-system schemas when none is given)
-     * @return this builder
      */
     public Builder schemas(String... names) {
       schemas.addAll(List.of(names));
@@ -234,8 +252,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param names schemas to leave out
-     * @return this builder
      */
     public Builder excludeSchemas(String... names) {
       excludeSchemas.addAll(List.of(names));
@@ -243,8 +262,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param names tables to include, as {@code schema.table}
-     * @return this builder
      */
     public Builder tables(String... names) {
       tables.addAll(List.of(names));
@@ -252,21 +272,22 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param names tables to leave out, as {@code schema.table}
-     * @return this builder
      */
     public Builder excludeTables(String... names) {
       excludeTables.addAll(List.of(names));
       return this;
     }
 
-    /** @return this builder, neither recording nor restoring object owners */
+    /** {@return this builder, neither recording nor restoring object owners} */
     public Builder noOwner() {
       this.noOwner = true;
       return this;
     }
 
-    /** @return this builder, neither recording nor restoring grants */
+    /** {@return this builder, neither recording nor restoring grants} */
     public Builder noPrivileges() {
       this.noPrivileges = true;
       return this;
@@ -275,8 +296,8 @@ public final class PostgresTarget implements BackupTarget {
     /**
      * Backs up without the database's large objects, as {@code pg_dump --no-large-objects}; the
      * set's metadata records how many were left out ({@code largeObjectsLeftOut}). Large objects
-     * are also left out when {@link #schemas} or {@link #tables} narrow the backup, as with
-     * {@code pg_dump -n/-t}.
+     * are also left out when {@link #schemas} or {@link #tables} narrow the backup, as with {@code
+     * pg_dump -n/-t}.
      *
      * @return this builder, leaving large objects out of a backup
      */
@@ -286,9 +307,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * @return this builder; a restore replaces whatever of the archive's objects exist, and accepts
-     *     a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION}) unless
-     *     {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}
+     * {@return this builder; a restore replaces whatever of the archive's objects exist, and
+     * accepts a non-empty database; in one transaction ({@link RestoreMode#SINGLE_TRANSACTION})
+     * unless {@link #restoreMode(RestoreMode)} says {@link RestoreMode#SWAP}}
      */
     public Builder clean() {
       this.clean = true;
@@ -296,9 +317,10 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param mode how a restore protects what the database held before it; by default {@link
      *     RestoreMode#IN_PLACE}, or {@link RestoreMode#SINGLE_TRANSACTION} with {@link #clean()}
-     * @return this builder
      */
     public Builder restoreMode(RestoreMode mode) {
       this.restoreMode = requireNonNull(mode, "null mode");
@@ -313,8 +335,9 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param password the password for a target built from a JDBC URL; never logged or printed
-     * @return this builder
      * @throws IllegalStateException if the target was built from a DataSource
      */
     public Builder password(String password) {
@@ -328,15 +351,17 @@ public final class PostgresTarget implements BackupTarget {
     }
 
     /**
-     * @return the target
+     * {@return the target}
+     *
      * @throws IllegalStateException if {@link #clean()} was combined with {@link
      *     RestoreMode#IN_PLACE}, which could lose the old objects
      */
     public PostgresTarget build() {
       if (clean && restoreMode == RestoreMode.IN_PLACE) {
-        throw new IllegalStateException("clean() with restoreMode(IN_PLACE) would drop the old"
-            + " objects before the new ones are loaded, in transactions of their own: leave the"
-            + " mode out (clean() restores in a single transaction) or choose RestoreMode.SWAP");
+        throw new IllegalStateException(
+            "clean() with restoreMode(IN_PLACE) would drop the old"
+                + " objects before the new ones are loaded, in transactions of their own: leave the"
+                + " mode out (clean() restores in a single transaction) or choose RestoreMode.SWAP");
       }
       return new PostgresTarget(this);
     }

@@ -41,11 +41,11 @@ public enum RestoreMode {
   /**
    * Into a new database created beside the target one (same encoding and locale), on {@code jobs}
    * connections; the database's owner, grants, settings and comment are copied over, then the two
-   * are swapped by renaming both in one transaction and the old one is dropped. The target
-   * database is replaced as a whole (objects the archive does not hold go too), whatever {@code
-   * clean()} says. Needs a PgJDBC data source (or a JDBC URL) to reach the new database, the
-   * CREATEDB privilege, a maintenance database ({@code postgres} or {@code template1}) to rename
-   * from, and no other sessions on the target database when the swap happens.
+   * are swapped by renaming both in one transaction and the old one is dropped. The target database
+   * is replaced as a whole (objects the archive does not hold go too), whatever {@code clean()}
+   * says. Needs a PgJDBC data source (or a JDBC URL) to reach the new database, the CREATEDB
+   * privilege, a maintenance database ({@code postgres} or {@code template1}) to rename from, and
+   * no other sessions on the target database when the swap happens.
    */
   SWAP
 }

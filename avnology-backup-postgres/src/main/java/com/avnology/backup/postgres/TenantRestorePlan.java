@@ -36,26 +36,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * TenantRestoreReport done = plan.restore();         // the same counts, done
  * }</pre>
  *
- * <p>Which rows: the root row; every row that references a chosen row through a foreign key, in
- * any table, transitively (self-references and cycles included); the rows of {@link
- * Builder#filter filtered} tables and their children; then every row a chosen row references that
- * the live database lacks, transitively (those pull in no children). A row whose foreign key
- * names another row of the root table is never chosen: another tenant's rows are not touched, even
- * when they changed after the backup. The live database's schema decides the foreign-key graph.
+ * <p>Which rows: the root row; every row that references a chosen row through a foreign key, in any
+ * table, transitively (self-references and cycles included); the rows of {@link Builder#filter
+ * filtered} tables and their children; then every row a chosen row references that the live
+ * database lacks, transitively (those pull in no children). A row whose foreign key names another
+ * row of the root table is never chosen: another tenant's rows are not touched, even when they
+ * changed after the backup. The live database's schema decides the foreign-key graph.
  *
- * <p>How: in one transaction on one connection, the backup's rows of only the tables on that
- * graph are streamed with {@code COPY} into temporary tables of the session (same column types
- * as the live tables; disk-backed past {@code temp_buffers}, so memory stays bounded whatever the
- * size), the tenant's rows are marked there with set-based statements, counted against the live
- * tables by primary key (else the first unique constraint, else the whole row), and written with
- * {@code INSERT … SELECT} parents first, then {@code UPDATE} for {@link ConflictPolicy#OVERWRITE}.
+ * <p>How: in one transaction on one connection, the backup's rows of only the tables on that graph
+ * are streamed with {@code COPY} into temporary tables of the session (same column types as the
+ * live tables; disk-backed past {@code temp_buffers}, so memory stays bounded whatever the size),
+ * the tenant's rows are marked there with set-based statements, counted against the live tables by
+ * primary key (else the first unique constraint, else the whole row), and written with {@code
+ * INSERT … SELECT} parents first, then {@code UPDATE} for {@link ConflictPolicy#OVERWRITE}.
  * Deferrable foreign keys are deferred; a self-reference is satisfied within its table's one
  * statement; a cycle of non-deferrable foreign keys between tables is refused before anything is
  * written. Identity columns are inserted with {@code OVERRIDING SYSTEM VALUE}, generated columns
  * are computed by the database, and serial and identity sequences move forward past the restored
- * values, never backwards. The dry run does all of this but the writes and rolls back; each
- * write's row count is checked against it. Any failure rolls back: the live database is
- * unchanged and no temporary table outlives the transaction.
+ * values, never backwards. The dry run does all of this but the writes and rolls back; each write's
+ * row count is checked against it. Any failure rolls back: the live database is unchanged and no
+ * temporary table outlives the transaction.
  *
  * <p>Immutable and thread-safe.
  */
@@ -73,36 +73,39 @@ public final class TenantRestorePlan implements RestorePlan {
     this.encryption = b.encryption;
     this.archive = b.archive;
     this.live = b.live;
-    this.spec = new TenantRestore.Spec(b.rootTable, b.keyColumn, b.keyValue,
-        List.copyOf(b.filters), b.policy);
+    this.spec =
+        new TenantRestore.Spec(
+            b.rootTable, b.keyColumn, b.keyValue, List.copyOf(b.filters), b.policy);
   }
 
   /**
+   * {@return a builder}
+   *
    * @param sink where the set lives; the latest set unless {@link Builder#set(String)} says
-   * @param live the live database; its {@linkplain PostgresTarget#name() name} picks the
-   *     database in the set
-   * @return a builder
+   * @param live the live database; its {@linkplain PostgresTarget#name() name} picks the database
+   *     in the set
    */
   public static Builder from(BackupSink sink, PostgresTarget live) {
     return new Builder(requireNonNull(sink, "null sink"), null, requireNonNull(live, "null live"));
   }
 
   /**
+   * {@return a builder}
+   *
    * @param archive a pg_dump archive (custom, directory or tar)
    * @param live the live database
-   * @return a builder
    */
   public static Builder from(PgDumpArchive archive, PostgresTarget live) {
-    return new Builder(null, requireNonNull(archive, "null archive"),
-        requireNonNull(live, "null live"));
+    return new Builder(
+        null, requireNonNull(archive, "null archive"), requireNonNull(live, "null live"));
   }
 
   /**
    * The dry run: stages and counts in a transaction that is rolled back.
    *
    * @return per table, rows to insert, update and skip, and rows present in both
-   * @throws BackupException if the restore could not run (the message says why); nothing is
-   *     written either way
+   * @throws BackupException if the restore could not run (the message says why); nothing is written
+   *     either way
    */
   public TenantRestoreReport preview() {
     return run(false);
@@ -111,8 +114,8 @@ public final class TenantRestorePlan implements RestorePlan {
   /**
    * Restores the tenant in one transaction.
    *
-   * @return per table, rows inserted, updated and skipped: the counts {@link #preview()} gives
-   *     for an unchanged database
+   * @return per table, rows inserted, updated and skipped: the counts {@link #preview()} gives for
+   *     an unchanged database
    * @throws BackupException if it fails, naming why (rows present under {@link
    *     ConflictPolicy#FAIL}, a key that collides, a damaged set…); the live database is then
    *     unchanged
@@ -121,27 +124,46 @@ public final class TenantRestorePlan implements RestorePlan {
     return run(true);
   }
 
-  /** @return the dry run as one step whose destination lists the counts per table */
+  /**
+   * @return the dry run as one step whose destination lists the counts per table
+   */
   @Override
   public RestoreDescription describe() {
     TenantRestoreReport report = preview();
-    return new RestoreDescription(sourceId(report), List.of(new RestoreDescription.Step(
-        PostgresTarget.KIND + "/" + live.name(), report.source(), 0, 0,
-        "the live database " + live.name() + ", tenant " + tenant() + ": " + report)));
+    return new RestoreDescription(
+        sourceId(report),
+        List.of(
+            new RestoreDescription.Step(
+                PostgresTarget.KIND + "/" + live.name(),
+                report.source(),
+                0,
+                0,
+                "the live database " + live.name() + ", tenant " + tenant() + ": " + report)));
   }
 
-  /** @return one target result: the rows inserted and updated as its entries */
+  /**
+   * @return one target result: the rows inserted and updated as its entries
+   */
   @Override
   public RestoreResult execute() {
     TenantRestoreReport report = restore();
-    return new RestoreResult(sourceId(report), Duration.ZERO, report.duration(),
-        List.of(new TargetResult(PostgresTarget.KIND, live.name(), report.duration(),
-            report.inserted() + report.updated(), List.of())));
+    return new RestoreResult(
+        sourceId(report),
+        Duration.ZERO,
+        report.duration(),
+        List.of(
+            new TargetResult(
+                PostgresTarget.KIND,
+                live.name(),
+                report.duration(),
+                report.inserted() + report.updated(),
+                List.of())));
   }
 
   private String sourceId(TenantRestoreReport report) {
-    return archive != null ? archive.toString() : report.source().replaceFirst("^set (\\S+).*",
-        "$1");
+    return archive != null
+        ? archive.toString()
+        : report.source().replaceFirst("^set (\\S+).*", "$1");
   }
 
   private String tenant() {
@@ -155,8 +177,10 @@ public final class TenantRestorePlan implements RestorePlan {
     }
     AtomicReference<TenantRestoreReport> report = new AtomicReference<>();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    SetRestorePlan.Builder b = SetRestorePlan.from(sink).encryption(encryption)
-        .target(new SetTenant(write, report, failure));
+    SetRestorePlan.Builder b =
+        SetRestorePlan.from(sink)
+            .encryption(encryption)
+            .target(new SetTenant(write, report, failure));
     if (setId != null) {
       b.set(setId);
     }
@@ -184,7 +208,9 @@ public final class TenantRestorePlan implements RestorePlan {
     private final AtomicReference<TenantRestoreReport> report;
     private final AtomicReference<RuntimeException> failure;
 
-    SetTenant(boolean write, AtomicReference<TenantRestoreReport> report,
+    SetTenant(
+        boolean write,
+        AtomicReference<TenantRestoreReport> report,
         AtomicReference<RuntimeException> failure) {
       this.write = write;
       this.report = report;
@@ -223,9 +249,13 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     private TenantRestoreReport runIn(RestoreContext context) {
-      TenantRestoreReport r = TenantRestore.run(live.dataSource(),
-          new ContextArchiveSource(context, live.name() + "/"),
-          "set " + context.setId(), spec, write);
+      TenantRestoreReport r =
+          TenantRestore.run(
+              live.dataSource(),
+              new ContextArchiveSource(context, live.name() + "/"),
+              "set " + context.setId(),
+              spec,
+              write);
       report.set(r);
       return r;
     }
@@ -239,12 +269,20 @@ public final class TenantRestorePlan implements RestorePlan {
 
   @Override
   public String toString() {
-    return "TenantRestorePlan[" + tenant() + ", on conflict " + spec.policy() + ", from "
+    return "TenantRestorePlan["
+        + tenant()
+        + ", on conflict "
+        + spec.policy()
+        + ", from "
         + (archive != null ? archive : "set " + (setId == null ? "latest" : setId) + " of " + sink)
-        + ", into " + live.name() + "]";
+        + ", into "
+        + live.name()
+        + "]";
   }
 
-  /** Collects a tenant restore's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
+  /**
+   * Collects a tenant restore's settings. {@link #build()} leaves it unchanged. Not thread-safe.
+   */
   public static final class Builder {
     private final BackupSink sink;
     private final PgDumpArchive archive;
@@ -264,8 +302,9 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param setId the set to read; the latest by default
-     * @return this builder
      * @throws IllegalArgumentException if it is not a set id
      */
     public Builder set(String setId) {
@@ -273,15 +312,16 @@ public final class TenantRestorePlan implements RestorePlan {
       return this;
     }
 
-    /** @return this builder, reading the newest set when the plan runs */
+    /** {@return this builder, reading the newest set when the plan runs} */
     public Builder latest() {
       this.setId = null;
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param encryption the key of an encrypted set
-     * @return this builder
      */
     public Builder encryption(Encryption encryption) {
       this.encryption = requireNonNull(encryption, "null encryption");
@@ -289,11 +329,12 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param table the root table, {@code table} or {@code schema.table}, such as {@code
      *     organizations} or Ory's {@code networks}
      * @param column the key column, such as {@code id}
      * @param value the tenant's key, compared as text ({@code column::text = value})
-     * @return this builder
      * @throws IllegalArgumentException if a name or the value is blank
      */
     public Builder root(String table, String column, String value) {
@@ -304,8 +345,8 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
-     * Adds the rows of a table that has no foreign-key path to the root (an audit log keyed by
-     * a slug, say), and the rows that reference them.
+     * Adds the rows of a table that has no foreign-key path to the root (an audit log keyed by a
+     * slug, say), and the rows that reference them.
      *
      * @param table {@code table} or {@code schema.table}
      * @param column its column naming the tenant
@@ -314,15 +355,19 @@ public final class TenantRestorePlan implements RestorePlan {
      * @throws IllegalArgumentException if a name or the value is blank
      */
     public Builder filter(String table, String column, String value) {
-      filters.add(new TenantRestore.Filter(nonBlank(table, "filter table"),
-          nonBlank(column, "filter column"), nonBlank(value, "filter value")));
+      filters.add(
+          new TenantRestore.Filter(
+              nonBlank(table, "filter table"),
+              nonBlank(column, "filter column"),
+              nonBlank(value, "filter value")));
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param policy what to do with rows in both the backup and the live database; {@link
      *     ConflictPolicy#SKIP} by default
-     * @return this builder
      */
     public Builder onConflict(ConflictPolicy policy) {
       this.policy = requireNonNull(policy, "null policy");
@@ -330,18 +375,22 @@ public final class TenantRestorePlan implements RestorePlan {
     }
 
     /**
-     * @return the plan
+     * {@return the plan}
+     *
      * @throws IllegalStateException if {@link #root} was not called, or {@link #set} or {@link
      *     #encryption} was given for an archive
      */
     public TenantRestorePlan build() {
       if (rootTable == null) {
-        throw new IllegalStateException("no tenant: call root(table, column, value) before"
-            + " build()");
+        throw new IllegalStateException(
+            "no tenant: call root(table, column, value) before" + " build()");
       }
       if (archive != null && (setId != null || encryption != null)) {
-        throw new IllegalStateException("set(...) and encryption(...) choose a backup set, but"
-            + " the plan reads the archive " + archive + ": leave them out");
+        throw new IllegalStateException(
+            "set(...) and encryption(...) choose a backup set, but"
+                + " the plan reads the archive "
+                + archive
+                + ": leave them out");
       }
       return new TenantRestorePlan(this);
     }

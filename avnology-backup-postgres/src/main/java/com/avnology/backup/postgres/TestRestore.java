@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The restore most teams never try until they need it: a set's databases restored into scratch
  * databases on a server of your choice, its volumes into a scratch directory, and the built-in
- * healthcheck run on them (every table's row count and content digest as the backup recorded
- * them, every volume's files and bytes); then the scratch copies are dropped, whatever happened.
- * A set whose stored rows differ from what the backup read fails, even when every artifact's
- * hash matches. Buckets are checked by their artifacts' hashes only (nothing is written to S3).
+ * healthcheck run on them (every table's row count and content digest as the backup recorded them,
+ * every volume's files and bytes); then the scratch copies are dropped, whatever happened. A set
+ * whose stored rows differ from what the backup read fails, even when every artifact's hash
+ * matches. Buckets are checked by their artifacts' hashes only (nothing is written to S3).
  *
  * <pre>{@code
  * RestoreResult r = TestRestore.from(sink).scratchServer(dataSource).run();   // latest set
@@ -51,8 +51,8 @@ public final class TestRestore {
   private final DataSource server;
   private final Path workDirectory;
 
-  private TestRestore(BackupSink sink, String setId, Encryption encryption, DataSource server,
-      Path workDirectory) {
+  private TestRestore(
+      BackupSink sink, String setId, Encryption encryption, DataSource server, Path workDirectory) {
     this.sink = sink;
     this.setId = setId;
     this.encryption = encryption;
@@ -61,63 +61,73 @@ public final class TestRestore {
   }
 
   /**
+   * {@return a test restore of the newest set there}
+   *
    * @param sink where the sets are
-   * @return a test restore of the newest set there
    */
   public static TestRestore from(BackupSink sink) {
     return new TestRestore(requireNonNull(sink, "null sink"), null, null, null, null);
   }
 
   /**
+   * {@return a copy that restores that set}
+   *
    * @param setId the set to try instead of the newest
-   * @return a copy that restores that set
    */
   public TestRestore set(String setId) {
-    return new TestRestore(sink, requireNonNull(setId, "null setId"), encryption, server,
-        workDirectory);
+    return new TestRestore(
+        sink, requireNonNull(setId, "null setId"), encryption, server, workDirectory);
   }
 
   /**
+   * {@return a copy that reads with it}
+   *
    * @param encryption the key of an encrypted set
-   * @return a copy that reads with it
    */
   public TestRestore encryption(Encryption encryption) {
-    return new TestRestore(sink, setId, requireNonNull(encryption, "null encryption"), server,
-        workDirectory);
+    return new TestRestore(
+        sink, setId, requireNonNull(encryption, "null encryption"), server, workDirectory);
   }
 
   /**
-   * @param dataSource any database of the server to create the scratch databases on (a PgJDBC
-   *     data source; its role needs CREATEDB); never the production server's live database
-   *     itself, which stays untouched all the same
-   * @return a copy that uses that server
+   * {@return a copy that uses that server}
+   *
+   * @param dataSource any database of the server to create the scratch databases on (a PgJDBC data
+   *     source; its role needs CREATEDB); never the production server's live database itself, which
+   *     stays untouched all the same
    */
   public TestRestore scratchServer(DataSource dataSource) {
-    return new TestRestore(sink, setId, encryption, requireNonNull(dataSource, "null dataSource"),
-        workDirectory);
+    return new TestRestore(
+        sink, setId, encryption, requireNonNull(dataSource, "null dataSource"), workDirectory);
   }
 
   /**
+   * {@return a copy that uses it}
+   *
    * @param directory where volumes are restored to (under a new directory, deleted afterwards);
    *     default {@code java.io.tmpdir}
-   * @return a copy that uses it
    */
   public TestRestore workDirectory(Path directory) {
-    return new TestRestore(sink, setId, encryption, server,
-        requireNonNull(directory, "null directory"));
+    return new TestRestore(
+        sink, setId, encryption, server, requireNonNull(directory, "null directory"));
   }
 
   /**
-   * @return the restore and its checks, all passed
+   * {@return the restore and its checks, all passed}
+   *
    * @throws BackupException if the restore or a check fails (the message names it); the scratch
    *     copies are dropped either way
    * @throws IllegalStateException if the set has databases and no scratch server was given
    */
   public RestoreResult run() {
-    BackupCatalog catalog = encryption == null ? BackupCatalog.of(sink)
-        : BackupCatalog.of(sink, encryption);
-    String id = setId != null ? setId : catalog.latest().orElseThrow(() ->
-        new NotFoundException("no set in " + sink + " to test"));
+    BackupCatalog catalog =
+        encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+    String id =
+        setId != null
+            ? setId
+            : catalog
+                .latest()
+                .orElseThrow(() -> new NotFoundException("no set in " + sink + " to test"));
     Manifest manifest = catalog.manifest(id);
     SetRestorePlan.Builder plan = SetRestorePlan.from(sink).set(id).healthcheck();
     if (encryption != null) {
@@ -129,19 +139,29 @@ public final class TestRestore {
       for (Manifest.Target t : manifest.targets()) {
         if (t.kind().equals(PostgresTarget.KIND)) {
           if (server == null) {
-            throw new IllegalStateException("set " + id + " holds the database " + t.name()
-                + ": give scratchServer(dataSource) to restore it into a scratch database");
+            throw new IllegalStateException(
+                "set "
+                    + id
+                    + " holds the database "
+                    + t.name()
+                    + ": give scratchServer(dataSource) to restore it into a scratch database");
           }
-          String db = "avnology_test_restore_" + Long.toHexString(System.nanoTime())
-              + "_" + scratch.size();
+          String db =
+              "avnology_test_restore_" + Long.toHexString(System.nanoTime()) + "_" + scratch.size();
           create(db);
           scratch.add(db);
-          plan.target(PostgresTarget.builder(ScratchDatabases.forDatabase(server, db))
-              .name(t.name()).build());
+          plan.target(
+              PostgresTarget.builder(ScratchDatabases.forDatabase(server, db))
+                  .name(t.name())
+                  .build());
         } else if (t.kind().equals(VolumeTarget.KIND)) {
           if (dir == null) {
-            dir = Files.createTempDirectory(workDirectory != null ? workDirectory
-                : Path.of(System.getProperty("java.io.tmpdir")), "avnology-test-restore");
+            dir =
+                Files.createTempDirectory(
+                    workDirectory != null
+                        ? workDirectory
+                        : Path.of(System.getProperty("java.io.tmpdir")),
+                    "avnology-test-restore");
           }
           plan.target(VolumeTarget.of(t.name(), dir.resolve(t.name())));
         }
@@ -166,8 +186,13 @@ public final class TestRestore {
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + db + " TEMPLATE template0");
     } catch (SQLException e) {
-      throw new BackupException("cannot create the scratch database " + db + ": "
-          + e.getMessage() + " (the scratch server's role needs CREATEDB)", e);
+      throw new BackupException(
+          "cannot create the scratch database "
+              + db
+              + ": "
+              + e.getMessage()
+              + " (the scratch server's role needs CREATEDB)",
+          e);
     }
   }
 

@@ -45,8 +45,11 @@ final class ConsistencyTest {
     }
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     long before = committed.get();
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).jobs(2).build())
-        .sink(sink).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).jobs(2).build())
+        .sink(sink)
+        .build()
+        .run();
     long after = committed.get();
     Thread.sleep(200);
     stop.set(true);
@@ -55,56 +58,72 @@ final class ConsistencyTest {
     }
 
     String restored = EmbeddedPg.createDatabase("restored");
-    RestorePlan.from(sink).latest()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(restored)).build()).build().execute();
+    RestorePlan.from(sink)
+        .latest()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(restored)).build())
+        .build()
+        .execute();
 
     assertThat(after).as("transactions committed while the backup ran").isGreaterThan(before);
     try (Connection c = EmbeddedPg.dataSource(restored).getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT (SELECT sum(abalance) FROM pgbench_accounts),"
-            + " (SELECT sum(bbalance) FROM pgbench_branches),"
-            + " (SELECT sum(tbalance) FROM pgbench_tellers),"
-            + " (SELECT sum(delta) FROM pgbench_history),"
-            + " (SELECT count(*) FROM pgbench_history)")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT (SELECT sum(abalance) FROM pgbench_accounts),"
+                    + " (SELECT sum(bbalance) FROM pgbench_branches),"
+                    + " (SELECT sum(tbalance) FROM pgbench_tellers),"
+                    + " (SELECT sum(delta) FROM pgbench_history),"
+                    + " (SELECT count(*) FROM pgbench_history)")) {
       rs.next();
       long history = rs.getLong(5);
       assertThat(history).isGreaterThanOrEqualTo(200).isLessThan(committed.get());
-      assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-          .containsOnly(rs.getLong(4));
+      assertThat(List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3))).containsOnly(rs.getLong(4));
     }
   }
 
   static void initPgbench(String db, int scale) throws SQLException {
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int,"
-          + " filler char(88))");
-      s.execute("CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int,"
-          + " filler char(84))");
-      s.execute("CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int,"
-          + " filler char(84))");
-      s.execute("CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int,"
-          + " mtime timestamp, filler char(22))");
-      s.execute("INSERT INTO pgbench_branches SELECT b, 0 FROM generate_series(1, " + scale
-          + ") b");
-      s.execute("INSERT INTO pgbench_tellers SELECT t, (t - 1) / 10 + 1, 0"
-          + " FROM generate_series(1, " + (10 * scale) + ") t");
-      s.execute("INSERT INTO pgbench_accounts SELECT a, (a - 1) / 100000 + 1, 0, ''"
-          + " FROM generate_series(1, " + (100000 * scale) + ") a");
+      s.execute(
+          "CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int,"
+              + " filler char(88))");
+      s.execute(
+          "CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int,"
+              + " filler char(84))");
+      s.execute(
+          "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int,"
+              + " filler char(84))");
+      s.execute(
+          "CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int,"
+              + " mtime timestamp, filler char(22))");
+      s.execute(
+          "INSERT INTO pgbench_branches SELECT b, 0 FROM generate_series(1, " + scale + ") b");
+      s.execute(
+          "INSERT INTO pgbench_tellers SELECT t, (t - 1) / 10 + 1, 0"
+              + " FROM generate_series(1, "
+              + (10 * scale)
+              + ") t");
+      s.execute(
+          "INSERT INTO pgbench_accounts SELECT a, (a - 1) / 100000 + 1, 0, ''"
+              + " FROM generate_series(1, "
+              + (100000 * scale)
+              + ") a");
     }
   }
 
   private static void tpcb(String db, AtomicBoolean stop, AtomicLong committed) {
     try (Connection c = EmbeddedPg.dataSource(db).getConnection()) {
       c.setAutoCommit(false);
-      PreparedStatement a = c.prepareStatement(
-          "UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?");
-      PreparedStatement t = c.prepareStatement(
-          "UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?");
-      PreparedStatement b = c.prepareStatement(
-          "UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?");
-      PreparedStatement h = c.prepareStatement("INSERT INTO pgbench_history"
-          + " (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())");
+      PreparedStatement a =
+          c.prepareStatement("UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?");
+      PreparedStatement t =
+          c.prepareStatement("UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?");
+      PreparedStatement b =
+          c.prepareStatement("UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?");
+      PreparedStatement h =
+          c.prepareStatement(
+              "INSERT INTO pgbench_history"
+                  + " (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())");
       ThreadLocalRandom random = ThreadLocalRandom.current();
       while (!stop.get()) {
         int aid = random.nextInt(1, 100001);

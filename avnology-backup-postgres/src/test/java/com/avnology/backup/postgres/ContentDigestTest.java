@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Per-table content digests recorded at backup time: a restore of every kind of column reads back
- * the same digests; a set whose rows were rewritten, with the manifest's sizes and SHA-256s
- * updated to match, still fails the healthcheck.
+ * the same digests; a set whose rows were rewritten, with the manifest's sizes and SHA-256s updated
+ * to match, still fails the healthcheck.
  */
 final class ContentDigestTest {
   @TempDir Path tmp;
@@ -37,35 +37,59 @@ final class ContentDigestTest {
   void allKinds_restoredContent_matchesTheDigestsTheBackupRecorded() throws Exception {
     String source = Fidelity.createAllKindsDatabase("cdsrc");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult backup = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build()).sink(sink).build()
-        .run();
+    BackupResult backup =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .build()
+            .run();
     String target = EmbeddedPg.createDatabase("cddst");
 
-    RestoreResult r = RestorePlan.from(sink).latest().healthcheck()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    RestoreResult r =
+        RestorePlan.from(sink)
+            .latest()
+            .healthcheck()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+            .build()
+            .execute();
 
-    assertThat(r.checks()).extracting(HealthCheck::name)
+    assertThat(r.checks())
+        .extracting(HealthCheck::name)
         .containsExactly("postgres/main rows", "postgres/main content");
     assertThat(r.checks()).allMatch(HealthCheck::ok);
-    Manifest manifest = ManifestCodec.read(backup.setId(), Files.readAllBytes(sink.root()
-        .resolve("sets").resolve(backup.setId()).resolve("manifest.json")));
-    long digests = manifest.targets().get(0).metadata().keySet().stream()
-        .filter(k -> k.startsWith("content.")).count();
-    assertThat(digests).isEqualTo(manifest.targets().get(0).metadata().keySet().stream()
-        .filter(k -> k.startsWith("rows.")).count()).isGreaterThan(10);
+    Manifest manifest =
+        ManifestCodec.read(
+            backup.setId(),
+            Files.readAllBytes(
+                sink.root().resolve("sets").resolve(backup.setId()).resolve("manifest.json")));
+    long digests =
+        manifest.targets().get(0).metadata().keySet().stream()
+            .filter(k -> k.startsWith("content."))
+            .count();
+    assertThat(digests)
+        .isEqualTo(
+            manifest.targets().get(0).metadata().keySet().stream()
+                .filter(k -> k.startsWith("rows."))
+                .count())
+        .isGreaterThan(10);
     assertThat(r.checks().get(1).detail()).matches("\\d+ tables hold the rows the backup read");
   }
 
   @Test
   void rowsRewritten_withMatchingArtifactHashes_failTheContentCheck() throws Exception {
     String source = EmbeddedPg.createDatabase("cdtsrc");
-    Fidelity.applySql("CREATE TABLE accounts (id int PRIMARY KEY, balance numeric);"
-        + " INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g;", source);
+    Fidelity.applySql(
+        "CREATE TABLE accounts (id int PRIMARY KEY, balance numeric);"
+            + " INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g;",
+        source);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult backup = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build()).sink(sink)
-        .compression(Compression.none()).build().run();
+    BackupResult backup =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .compression(Compression.none())
+            .build()
+            .run();
     Path set = sink.root().resolve("sets").resolve(backup.setId());
     Path manifestFile = set.resolve("manifest.json");
     Manifest manifest = ManifestCodec.read(backup.setId(), Files.readAllBytes(manifestFile));
@@ -81,26 +105,45 @@ final class ContentDigestTest {
         if (a.path().endsWith(".dat") && text.contains("\n7\t70\n")) {
           Files.writeString(file, text.replace("\n7\t70\n", "\n7\t7000000\n"));
           byte[] bytes = Files.readAllBytes(file);
-          a = new Manifest.Artifact(a.path(), bytes.length, HexFormat.of().formatHex(
-              MessageDigest.getInstance("SHA-256").digest(bytes)), a.compression());
+          a =
+              new Manifest.Artifact(
+                  a.path(),
+                  bytes.length,
+                  HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+                  a.compression());
         }
         artifacts.add(a);
       }
       targets.add(new Manifest.Target(t.kind(), t.name(), t.options(), t.metadata(), artifacts));
     }
-    Files.write(manifestFile, ManifestCodec.write(new Manifest(manifest.formatVersion(),
-        manifest.id(), manifest.startedAt(), manifest.finishedAt(), manifest.libraryVersion(),
-        targets, manifest.encryption())));
+    Files.write(
+        manifestFile,
+        ManifestCodec.write(
+            new Manifest(
+                manifest.formatVersion(),
+                manifest.id(),
+                manifest.startedAt(),
+                manifest.finishedAt(),
+                manifest.libraryVersion(),
+                targets,
+                manifest.encryption())));
     assertThat(com.avnology.backup.BackupCatalog.of(sink).verify(backup.setId()).ok())
-        .as("every artifact hash matches").isTrue();
+        .as("every artifact hash matches")
+        .isTrue();
 
     String target = EmbeddedPg.createDatabase("cdtdst");
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().healthcheck()
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build()
-            .execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .healthcheck()
+                    .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+                    .build()
+                    .execute())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("healthcheck failed")
-        .hasMessageContaining("postgres/main content: of 1 tables, public.accounts differs from"
-            + " what the backup read");
+        .hasMessageContaining(
+            "postgres/main content: of 1 tables, public.accounts differs from"
+                + " what the backup read");
   }
 }

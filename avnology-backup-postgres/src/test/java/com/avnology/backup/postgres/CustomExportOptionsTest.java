@@ -18,9 +18,11 @@ final class CustomExportOptionsTest {
   @Test
   void export_gzip1AndGzip9_differInSize_andBothRestore() {
     String source = EmbeddedPg.createDatabase("lvl");
-    Fidelity.applySql("CREATE TABLE t (id int PRIMARY KEY, note text);"
-        + " INSERT INTO t SELECT g, md5((g % 97)::text) || repeat(' identity ', g % 13)"
-        + " FROM generate_series(1, 40000) g", source);
+    Fidelity.applySql(
+        "CREATE TABLE t (id int PRIMARY KEY, note text);"
+            + " INSERT INTO t SELECT g, md5((g % 97)::text) || repeat(' identity ', g % 13)"
+            + " FROM generate_series(1, 40000) g",
+        source);
     PostgresTarget target = PostgresTarget.builder(EmbeddedPg.dataSource(source)).build();
     Path fast = tmp.resolve("fast.dump");
     Path small = tmp.resolve("small.dump");
@@ -28,12 +30,13 @@ final class CustomExportOptionsTest {
     PgDumpArchive.export(target, fast, Compression.gzip(1));
     PgDumpArchive.export(target, small, Compression.gzip(9));
 
-    assertThat(small.toFile().length()).as("gzip:9 is smaller than gzip:1")
+    assertThat(small.toFile().length())
+        .as("gzip:9 is smaller than gzip:1")
         .isLessThan(fast.toFile().length());
     for (Path dump : new Path[] {fast, small}) {
       String viaUs = EmbeddedPg.createDatabase("lvlours");
-      PgDumpArchive.open(dump).restore(PostgresTarget.builder(EmbeddedPg.dataSource(viaUs))
-          .build());
+      PgDumpArchive.open(dump)
+          .restore(PostgresTarget.builder(EmbeddedPg.dataSource(viaUs)).build());
       Fidelity.assertSameDatabase(source, viaUs);
     }
     String viaPgRestore = EmbeddedPg.createDatabase("lvlpgr");
@@ -50,8 +53,11 @@ final class CustomExportOptionsTest {
 
     assertThatThrownBy(() -> PgDumpArchive.export(target, dump, Compression.gzip(6)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the file " + dump + " already exists: choose another name, delete it, or"
-            + " export with replace to overwrite it");
+        .hasMessage(
+            "the file "
+                + dump
+                + " already exists: choose another name, delete it, or"
+                + " export with replace to overwrite it");
     assertThat(Files.readString(dump)).isEqualTo("yesterday's export");
     try (var files = Files.list(tmp)) {
       assertThat(files).containsExactly(dump);

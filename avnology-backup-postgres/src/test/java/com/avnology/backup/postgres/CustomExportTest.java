@@ -25,8 +25,11 @@ final class CustomExportTest {
     String source = Fidelity.createAllKindsDatabase("src");
     Path dump = tmp.resolve("all-kinds.dump");
 
-    PgDumpArchive archive = PgDumpArchive.export(
-        PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), dump, Compression.gzip(6));
+    PgDumpArchive archive =
+        PgDumpArchive.export(
+            PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(),
+            dump,
+            Compression.gzip(6));
     String target = EmbeddedPg.createDatabase("pgr");
     Fidelity.runTool("pg_restore", "--exit-on-error", "-j", "2", "-d", target, dump.toString());
 
@@ -43,8 +46,8 @@ final class CustomExportTest {
     OryFixtures.fillWithRows(source, 20);
     Path dump = tmp.resolve("kratos.dump");
 
-    PgDumpArchive.export(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), dump,
-        Compression.none());
+    PgDumpArchive.export(
+        PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), dump, Compression.none());
     String viaPgRestore = EmbeddedPg.createDatabase("kpgr");
     Fidelity.runTool("pg_restore", "--exit-on-error", "-d", viaPgRestore, dump.toString());
     String viaUs = EmbeddedPg.createDatabase("kours");
@@ -64,17 +67,24 @@ final class CustomExportTest {
   void restore_insertsArchives_restoreWhatPgRestoreRestores() throws Exception {
     Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
     String source = EmbeddedPg.createDatabase("ins");
-    Fidelity.applySql(String.join("\n",
-        "CREATE TABLE t (id int PRIMARY KEY, note text, \"odd;\"\"name'\" text,",
-        "  doubled int GENERATED ALWAYS AS (id * 2) STORED);",
-        "INSERT INTO t VALUES (1, 'a;\n''b', 'x\"y;'), (2, NULL, E'back\\\\slash'),",
-        "  (3, '', ';'), (4, repeat('long;', 5000), NULL);",
-        "CREATE TABLE nothing_but_rows ();",
-        "INSERT INTO nothing_but_rows DEFAULT VALUES; INSERT INTO nothing_but_rows DEFAULT VALUES;",
-        "CREATE TABLE \"Empty\" (x int);",
-        "CREATE SEQUENCE s; SELECT setval('s', 42);"), source);
-    for (String[] variant : List.of(new String[] {"-Fc", "--inserts"},
-        new String[] {"-Fc", "--column-inserts"}, new String[] {"-Fd", "--rows-per-insert=3"})) {
+    Fidelity.applySql(
+        """
+        CREATE TABLE t (id int PRIMARY KEY, note text, "odd;""name'" text,
+          doubled int GENERATED ALWAYS AS (id * 2) STORED);
+        INSERT INTO t VALUES (1, 'a;
+        ''b', 'x"y;'), (2, NULL, E'back\\\\slash'),
+          (3, '', ';'), (4, repeat('long;', 5000), NULL);
+        CREATE TABLE nothing_but_rows ();
+        INSERT INTO nothing_but_rows DEFAULT VALUES; INSERT INTO nothing_but_rows DEFAULT VALUES;
+        CREATE TABLE "Empty" (x int);
+        CREATE SEQUENCE s; SELECT setval('s', 42);\
+        """,
+        source);
+    for (String[] variant :
+        List.of(
+            new String[] {"-Fc", "--inserts"},
+            new String[] {"-Fc", "--column-inserts"},
+            new String[] {"-Fd", "--rows-per-insert=3"})) {
       Path dump = tmp.resolve("inserts" + variant[0] + variant[1]);
       Fidelity.runTool("pg_dump", variant[0], variant[1], "-f", dump.toString(), "-d", source);
       String viaPgRestore = EmbeddedPg.createDatabase("inspgr");
@@ -94,15 +104,17 @@ final class CustomExportTest {
   void restore_truncatedDump_failsBeforeWritingAnything() throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     Path dump = tmp.resolve("x.dump");
-    PgDumpArchive.export(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), dump,
-        Compression.gzip(1));
+    PgDumpArchive.export(
+        PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), dump, Compression.gzip(1));
     try (RandomAccessFile f = new RandomAccessFile(dump.toFile(), "rw")) {
       f.setLength(f.length() - 1000);
     }
     String target = EmbeddedPg.createDatabase("dst");
 
-    assertThatThrownBy(() -> PgDumpArchive.open(dump)
-            .restore(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()))
+    assertThatThrownBy(
+            () ->
+                PgDumpArchive.open(dump)
+                    .restore(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()))
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("is damaged, nothing was restored")
         .hasMessageContaining("entry");

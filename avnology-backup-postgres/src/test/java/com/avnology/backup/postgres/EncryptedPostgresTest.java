@@ -29,33 +29,58 @@ final class EncryptedPostgresTest {
   void encryptedBackup_holdsNoPlaintextOfThePlantedMarker_andRestoresOnlyWithTheKey()
       throws Exception {
     String source = EmbeddedPg.createDatabase("enc");
-    Fidelity.applySql("CREATE TABLE sessions (id int PRIMARY KEY, token text, raw bytea);"
-        + " COMMENT ON TABLE sessions IS '" + MARKER + "';"
-        + " INSERT INTO sessions SELECT g, '" + MARKER + "' || g, convert_to('" + MARKER
-        + "', 'UTF8') FROM generate_series(1, 2000) g;", source);
+    Fidelity.applySql(
+        "CREATE TABLE sessions (id int PRIMARY KEY, token text, raw bytea);"
+            + " COMMENT ON TABLE sessions IS '"
+            + MARKER
+            + "';"
+            + " INSERT INTO sessions SELECT g, '"
+            + MARKER
+            + "' || g, convert_to('"
+            + MARKER
+            + "', 'UTF8') FROM generate_series(1, 2000) g;",
+        source);
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     Encryption encryption = Encryption.aes256Gcm(KeySource.raw(key));
     FileSystemSink plain = FileSystemSink.of(tmp.resolve("plain"));
     FileSystemSink encrypted = FileSystemSink.of(tmp.resolve("encrypted"));
 
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(plain).compression(Compression.none()).build().run();
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(encrypted).compression(Compression.none()).encryption(encryption).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(plain)
+        .compression(Compression.none())
+        .build()
+        .run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(encrypted)
+        .compression(Compression.none())
+        .encryption(encryption)
+        .build()
+        .run();
 
-    assertThat(rawContains(tmp.resolve("plain"))).as("the unencrypted set shows the marker")
+    assertThat(rawContains(tmp.resolve("plain")))
+        .as("the unencrypted set shows the marker")
         .isTrue();
     assertThat(rawContains(tmp.resolve("encrypted"))).as("the encrypted set hides it").isFalse();
     String noKey = EmbeddedPg.createDatabase("enc_nokey");
-    assertThatThrownBy(() -> RestorePlan.from(encrypted).latest()
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(noKey)).build()).build()
-            .execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(encrypted)
+                    .latest()
+                    .target(PostgresTarget.builder(EmbeddedPg.dataSource(noKey)).build())
+                    .build()
+                    .execute())
         .isInstanceOf(KeyException.class);
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(noKey))).isEmpty();
     String target = EmbeddedPg.createDatabase("enc_dst");
-    RestorePlan.from(encrypted).latest().encryption(encryption)
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    RestorePlan.from(encrypted)
+        .latest()
+        .encryption(encryption)
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+        .build()
+        .execute();
     Fidelity.assertSameDatabase(source, target);
   }
 

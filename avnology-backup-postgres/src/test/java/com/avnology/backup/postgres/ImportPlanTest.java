@@ -17,6 +17,7 @@ import io.minio.http.Method;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,46 +47,52 @@ import org.junit.jupiter.api.io.TempDir;
 final class ImportPlanTest {
   @TempDir Path tmp;
   HttpServer http;
+
   /** Responses still to cut off after a third of their body. */
   final AtomicInteger breakOffs = new AtomicInteger();
+
   /** Whether every response is cut off (a source that never arrives whole). */
   volatile boolean alwaysBreak;
+
   final AtomicInteger rangeRequests = new AtomicInteger();
   Path served;
 
   @BeforeEach
   void serve() throws IOException {
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/", exchange -> {
-      byte[] all = Files.readAllBytes(served);
-      String range = exchange.getRequestHeaders().getFirst("Range");
-      int from = 0;
-      if (range != null) {
-        Matcher m = Pattern.compile("bytes=(\\d+)-").matcher(range);
-        if (m.matches()) {
-          from = Integer.parseInt(m.group(1));
-          rangeRequests.incrementAndGet();
-        }
-      }
-      int length = all.length - from;
-      exchange.getResponseHeaders().set("ETag", "\"v1\"");
-      exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-      if (from > 0) {
-        exchange.getResponseHeaders().set("Content-Range",
-            "bytes " + from + "-" + (all.length - 1) + "/" + all.length);
-      }
-      exchange.sendResponseHeaders(from > 0 ? 206 : 200, length);
-      OutputStream out = exchange.getResponseBody();
-      if (alwaysBreak || breakOffs.getAndDecrement() > 0) {
-        out.write(all, from, length / 3);
-        out.flush();
-        // a broken connection: close the socket without finishing the body
-        exchange.close();
-        return;
-      }
-      out.write(all, from, length);
-      out.close();
-    });
+    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          byte[] all = Files.readAllBytes(served);
+          String range = exchange.getRequestHeaders().getFirst("Range");
+          int from = 0;
+          if (range != null) {
+            Matcher m = Pattern.compile("bytes=(\\d+)-").matcher(range);
+            if (m.matches()) {
+              from = Integer.parseInt(m.group(1));
+              rangeRequests.incrementAndGet();
+            }
+          }
+          int length = all.length - from;
+          exchange.getResponseHeaders().set("ETag", "\"v1\"");
+          exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
+          if (from > 0) {
+            exchange
+                .getResponseHeaders()
+                .set("Content-Range", "bytes " + from + "-" + (all.length - 1) + "/" + all.length);
+          }
+          exchange.sendResponseHeaders(from > 0 ? 206 : 200, length);
+          OutputStream out = exchange.getResponseBody();
+          if (alwaysBreak || breakOffs.getAndDecrement() > 0) {
+            out.write(all, from, length / 3);
+            out.flush();
+            // a broken connection: close the socket without finishing the body
+            exchange.close();
+            return;
+          }
+          out.write(all, from, length);
+          out.close();
+        });
     http.start();
   }
 
@@ -95,8 +102,12 @@ final class ImportPlanTest {
   }
 
   private URI url(String name) {
-    return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/" + name
-        + "?X-Amz-Signature=secretsignature123");
+    return URI.create(
+        "http://127.0.0.1:"
+            + http.getAddress().getPort()
+            + "/"
+            + name
+            + "?X-Amz-Signature=secretsignature123");
   }
 
   private static PostgresTarget target(String db) {
@@ -125,15 +136,23 @@ final class ImportPlanTest {
     breakOffs.set(2);
     String target = EmbeddedPg.createDatabase("imdst");
 
-    RestoreResult r = ImportPlan.from(url("app-20260417.dump.gz")).into(target(target))
-        .retries(4, Duration.ofMillis(10)).workDirectory(tmp).build().execute();
+    RestoreResult r =
+        ImportPlan.from(url("app-20260417.dump.gz"))
+            .into(target(target))
+            .retries(4, Duration.ofMillis(10))
+            .workDirectory(tmp)
+            .build()
+            .execute();
 
     Fidelity.assertSameDatabase(source, target);
     assertThat(rangeRequests.get()).as("resumed with range requests").isEqualTo(2);
-    assertThat(r.checks()).singleElement().satisfies(c -> {
-      assertThat(c.ok()).isTrue();
-      assertThat(c.detail()).contains("rows as in the source");
-    });
+    assertThat(r.checks())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.ok()).isTrue();
+              assertThat(c.detail()).contains("rows as in the source");
+            });
     assertThat(r.setId()).doesNotContain("secretsignature123");
     assertThat(leftovers()).as("temporary files deleted").isZero();
   }
@@ -160,10 +179,13 @@ final class ImportPlanTest {
     Fidelity.applySql("CREATE TABLE public.left_over (id int); CREATE SCHEMA junk;", target);
 
     assertThatThrownBy(() -> ImportPlan.from(sql).into(target(target)).build().execute())
-        .hasMessageContaining("is not empty").hasMessageContaining("clean()");
+        .hasMessageContaining("is not empty")
+        .hasMessageContaining("clean()");
 
-    ImportPlan.from(sql).into(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean()
-        .build()).build().execute();
+    ImportPlan.from(sql)
+        .into(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean().build())
+        .build()
+        .execute();
     Fidelity.assertSameDatabase(source, target);
   }
 
@@ -171,44 +193,74 @@ final class ImportPlanTest {
   void customArchive_fromPresignedS3Url_thenMigratedToLatest() throws Exception {
     String source = EmbeddedPg.createDatabase("mgsrc");
     Path v1 = Files.createDirectories(tmp.resolve("migrations"));
-    Files.writeString(v1.resolve("V1__orgs.sql"),
+    Files.writeString(
+        v1.resolve("V1__orgs.sql"),
         "CREATE TABLE orgs (id int PRIMARY KEY, name text);"
             + " INSERT INTO orgs SELECT g, 'org ' || g FROM generate_series(1, 500) g;");
     Migrations.flyway(EmbeddedPg.dataSource(source)).locations("filesystem:" + v1).migrate();
     Path dump = tmp.resolve("managed.dump");
     PgDumpArchive.export(target(source), dump, com.avnology.backup.Compression.gzip(6));
-    Files.writeString(v1.resolve("V2__orgs_slug.sql"),
+    Files.writeString(
+        v1.resolve("V2__orgs_slug.sql"),
         "ALTER TABLE orgs ADD COLUMN slug text; UPDATE orgs SET slug = 'o' || id;");
 
     Properties p = new Properties();
-    p.setProperty("jclouds.filesystem.basedir", Files.createDirectories(tmp.resolve("s3"))
-        .toString());
-    try (BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem")
-        .credentials("identity", "credential").overrides(p).build(BlobStoreContext.class)) {
-      S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore())
-          .endpoint(URI.create("http://127.0.0.1:0"))
-          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret-for-test").build();
+    p.setProperty(
+        "jclouds.filesystem.basedir", Files.createDirectories(tmp.resolve("s3")).toString());
+    try (BlobStoreContext ctx =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("identity", "credential")
+            .overrides(p)
+            .build(BlobStoreContext.class)) {
+      S3Proxy proxy =
+          S3Proxy.builder()
+              .blobStore(ctx.getBlobStore())
+              .endpoint(URI.create("http://127.0.0.1:0"))
+              .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret-for-test")
+              .build();
       proxy.start();
       while (!proxy.getState().equals("STARTED")) {
         Thread.sleep(5);
       }
       try {
-        MinioClient minio = MinioClient.builder().endpoint("http://127.0.0.1:" + proxy.getPort())
-            .credentials("access", "secret-for-test").build();
+        MinioClient minio =
+            MinioClient.builder()
+                .endpoint("http://127.0.0.1:" + proxy.getPort())
+                .credentials("access", "secret-for-test")
+                .build();
         minio.makeBucket(MakeBucketArgs.builder().bucket("exports").build());
-        minio.uploadObject(UploadObjectArgs.builder().bucket("exports").object("app.dump")
-            .filename(dump.toString()).build());
-        URI presigned = URI.create(minio.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-            .method(Method.GET).bucket("exports").object("app.dump").expiry(600).build()));
+        minio.uploadObject(
+            UploadObjectArgs.builder()
+                .bucket("exports")
+                .object("app.dump")
+                .filename(dump.toString())
+                .build());
+        URI presigned =
+            URI.create(
+                minio.getPresignedObjectUrl(
+                    GetPresignedObjectUrlArgs.builder()
+                        .method(Method.GET)
+                        .bucket("exports")
+                        .object("app.dump")
+                        .expiry(600)
+                        .build()));
         String target = EmbeddedPg.createDatabase("mgdst");
 
-        RestoreResult r = ImportPlan.from(presigned).into(target(target))
-            .migrate("filesystem:" + v1).build().execute();
+        RestoreResult r =
+            ImportPlan.from(presigned)
+                .into(target(target))
+                .migrate("filesystem:" + v1)
+                .build()
+                .execute();
 
-        assertThat(r.checks()).extracting(c -> c.name() + " " + c.ok())
+        assertThat(r.checks())
+            .extracting(c -> c.name() + " " + c.ok())
             .containsExactly("postgres/main rows true", "migrations true");
-        assertThat(Migrations.flyway(EmbeddedPg.dataSource(target)).locations("filesystem:" + v1)
-            .currentVersion()).contains("2");
+        assertThat(
+                Migrations.flyway(EmbeddedPg.dataSource(target))
+                    .locations("filesystem:" + v1)
+                    .currentVersion())
+            .contains("2");
         assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(target)).get("public.orgs"))
             .startsWith("rows=500 ");
       } finally {
@@ -224,8 +276,14 @@ final class ImportPlanTest {
     alwaysBreak = true;
     String target = EmbeddedPg.createDatabase("trdst");
 
-    assertThatThrownBy(() -> ImportPlan.from(url("tr.dump")).into(target(target))
-            .retries(3, Duration.ofMillis(10)).workDirectory(tmp).build().execute())
+    assertThatThrownBy(
+            () ->
+                ImportPlan.from(url("tr.dump"))
+                    .into(target(target))
+                    .retries(3, Duration.ofMillis(10))
+                    .workDirectory(tmp)
+                    .build()
+                    .execute())
         .isInstanceOf(com.avnology.backup.StorageException.class)
         .hasMessageContaining("failed after 3 attempts")
         .hasMessageContaining("nothing was written to the database")
@@ -248,7 +306,8 @@ final class ImportPlanTest {
     String target = EmbeddedPg.createDatabase("tfdst");
     for (Path f : new Path[] {sql, dump, gz}) {
       assertThatThrownBy(() -> ImportPlan.from(f).into(target(target)).build().execute())
-          .as(f.toString()).isInstanceOf(BackupException.class)
+          .as(f.toString())
+          .isInstanceOf(BackupException.class)
           .hasMessageContaining("nothing was written to the database");
     }
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(target))).isEmpty();
@@ -257,15 +316,18 @@ final class ImportPlanTest {
   @Test
   void describe_saysWhatItWouldDo_andWritesNothing() throws Exception {
     String source = EmbeddedPg.createDatabase("dssrc");
-    Fidelity.applySql("CREATE TABLE a (id int); INSERT INTO a SELECT generate_series(1, 70);"
-        + " CREATE TABLE b (id int); INSERT INTO b VALUES (1), (2);", source);
+    Fidelity.applySql(
+        "CREATE TABLE a (id int); INSERT INTO a SELECT generate_series(1, 70);"
+            + " CREATE TABLE b (id int); INSERT INTO b VALUES (1), (2);",
+        source);
     Path sql = pgDump(source, "p", "ds.sql");
     String target = EmbeddedPg.createDatabase("dsdst");
 
-    RestoreDescription d = ImportPlan.from(sql).into(target(target)).migrate("classpath:none")
-        .build().describe();
+    RestoreDescription d =
+        ImportPlan.from(sql).into(target(target)).migrate("classpath:none").build().describe();
 
-    assertThat(d.steps()).extracting(RestoreDescription.Step::target)
+    assertThat(d.steps())
+        .extracting(RestoreDescription.Step::target)
         .containsExactly("postgres/main", "migrations", "healthcheck");
     assertThat(d.steps().get(0).source()).contains("plain SQL script, 2 tables, 72 rows");
     assertThat(d.steps().get(0).destination()).contains("must be empty");
@@ -276,9 +338,11 @@ final class ImportPlanTest {
   void notADump_isRefusedByName() throws Exception {
     Path f = tmp.resolve("photo.png");
     Files.write(f, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 1});
-    assertThatThrownBy(() -> ImportPlan.from(f)
-            .into(target(EmbeddedPg.createDatabase("nd"))).build().execute())
-        .hasMessageContaining("neither a pg_dump archive").hasMessageContaining("photo.png");
+    assertThatThrownBy(
+            () ->
+                ImportPlan.from(f).into(target(EmbeddedPg.createDatabase("nd"))).build().execute())
+        .hasMessageContaining("neither a pg_dump archive")
+        .hasMessageContaining("photo.png");
     assertThatThrownBy(() -> ImportPlan.from(URI.create("ftp://host/x.dump")))
         .hasMessageContaining("http(s) URL or a file");
   }

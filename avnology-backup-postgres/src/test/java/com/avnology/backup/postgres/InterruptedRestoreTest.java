@@ -38,15 +38,16 @@ import org.postgresql.ds.PGSimpleDataSource;
  * A restore stopped at any moment never loses what the database held: child JVMs restoring a set
  * are sent SIGINT, SIGTERM or SIGKILL during pre-data, mid-COPY and during an index build, in each
  * {@link RestoreMode}; connections of in-process restores are terminated with {@code
- * pg_terminate_backend}. Afterwards the destination equals its state before the restore (or, for
- * an in-place restore killed with SIGKILL into an empty database, holds a marker that is reported).
+ * pg_terminate_backend}. Afterwards the destination equals its state before the restore (or, for an
+ * in-place restore killed with SIGKILL into an empty database, holds a marker that is reported).
  */
 final class InterruptedRestoreTest {
   private static final AtomicInteger CHILD = new AtomicInteger();
-  private static final Map<String, Pattern> POINTS = Map.of(
-      "pre-data", Pattern.compile("(?s)CREATE TABLE app\\.t\\d+ .*"),
-      "copy", Pattern.compile("(?s)COPY app\\.big .*"),
-      "index", Pattern.compile("(?s)CREATE INDEX big_payload_idx .*"));
+  private static final Map<String, Pattern> POINTS =
+      Map.of(
+          "pre-data", Pattern.compile("(?s)CREATE TABLE app\\.t\\d+ .*"),
+          "copy", Pattern.compile("(?s)COPY app\\.big .*"),
+          "index", Pattern.compile("(?s)CREATE INDEX big_payload_idx .*"));
 
   @TempDir static Path tmp;
   static String source;
@@ -56,25 +57,39 @@ final class InterruptedRestoreTest {
   @BeforeAll
   static void backUpOnce() {
     source = EmbeddedPg.createDatabase("intsrc");
-    StringBuilder sql = new StringBuilder("CREATE SCHEMA app;"
-        + " CREATE TABLE app.big (id int PRIMARY KEY, payload text);"
-        + " INSERT INTO app.big SELECT g, repeat(md5(g::text), 6) FROM generate_series(1, 300000) g;"
-        + " CREATE INDEX big_payload_idx ON app.big (payload);"
-        + " CREATE VIEW app.big_view AS SELECT id FROM app.big WHERE id < 10;");
+    StringBuilder sql =
+        new StringBuilder(
+            "CREATE SCHEMA app;"
+                + " CREATE TABLE app.big (id int PRIMARY KEY, payload text);"
+                + " INSERT INTO app.big SELECT g, repeat(md5(g::text), 6) FROM generate_series(1, 300000) g;"
+                + " CREATE INDEX big_payload_idx ON app.big (payload);"
+                + " CREATE VIEW app.big_view AS SELECT id FROM app.big WHERE id < 10;");
     for (int i = 1; i <= 300; i++) {
-      sql.append(" CREATE TABLE app.t").append(i).append(" (id serial PRIMARY KEY, v text);")
-          .append(" INSERT INTO app.t").append(i).append(" (v) VALUES ('row of t").append(i)
+      sql.append(" CREATE TABLE app.t")
+          .append(i)
+          .append(" (id serial PRIMARY KEY, v text);")
+          .append(" INSERT INTO app.t")
+          .append(i)
+          .append(" (v) VALUES ('row of t")
+          .append(i)
           .append("');");
     }
     Fidelity.applySql(sql.toString(), source);
-    setId = Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink()).build().run().setId();
+    setId =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink())
+            .build()
+            .run()
+            .setId();
     // an older state of the same database, which clean and swap restores must not lose
     String template = EmbeddedPg.createDatabase("intold");
     restore(template, RestoreMode.IN_PLACE, false);
-    Fidelity.applySql("DELETE FROM app.big WHERE id <= 1000; INSERT INTO app.big VALUES (-1, 'old');"
-        + " UPDATE app.t7 SET v = 'changed'; CREATE TABLE public.keep_me (x int);"
-        + " INSERT INTO public.keep_me VALUES (42);", template);
+    Fidelity.applySql(
+        "DELETE FROM app.big WHERE id <= 1000; INSERT INTO app.big VALUES (-1, 'old');"
+            + " UPDATE app.t7 SET v = 'changed'; CREATE TABLE public.keep_me (x int);"
+            + " INSERT INTO public.keep_me VALUES (42);",
+        template);
     populated = template;
   }
 
@@ -83,8 +98,8 @@ final class InterruptedRestoreTest {
   }
 
   private static void restore(String db, RestoreMode mode, boolean clean) {
-    PostgresTarget.Builder target = PostgresTarget.builder(EmbeddedPg.dataSource(db))
-        .restoreMode(mode);
+    PostgresTarget.Builder target =
+        PostgresTarget.builder(EmbeddedPg.dataSource(db)).restoreMode(mode);
     if (clean) {
       target.clean();
     }
@@ -96,26 +111,36 @@ final class InterruptedRestoreTest {
   // every point in every mode.
   @ParameterizedTest(name = "{0} clean={1} {2} at {3}")
   @CsvSource({
-      "IN_PLACE, false, INT, pre-data", "IN_PLACE, false, TERM, copy",
-      "IN_PLACE, false, INT, index",
-      "IN_PLACE, false, KILL, pre-data", "IN_PLACE, false, KILL, copy",
-      "IN_PLACE, false, KILL, index",
-      "SINGLE_TRANSACTION, true, TERM, pre-data", "SINGLE_TRANSACTION, true, INT, copy",
-      "SINGLE_TRANSACTION, true, TERM, index",
-      "SINGLE_TRANSACTION, true, KILL, pre-data", "SINGLE_TRANSACTION, true, KILL, copy",
-      "SINGLE_TRANSACTION, true, KILL, index",
-      "SWAP, false, INT, pre-data", "SWAP, false, TERM, copy", "SWAP, false, INT, index",
-      "SWAP, false, KILL, pre-data", "SWAP, false, KILL, copy", "SWAP, false, KILL, index"})
-  void signalledRestore_neverLosesTheDestination(RestoreMode mode, boolean clean, String signal,
-      String point) throws Exception {
-    String db = mode == RestoreMode.IN_PLACE ? EmbeddedPg.createDatabase("intdst")
-        : copyOf(populated);
+    "IN_PLACE, false, INT, pre-data",
+    "IN_PLACE, false, TERM, copy",
+    "IN_PLACE, false, INT, index",
+    "IN_PLACE, false, KILL, pre-data",
+    "IN_PLACE, false, KILL, copy",
+    "IN_PLACE, false, KILL, index",
+    "SINGLE_TRANSACTION, true, TERM, pre-data",
+    "SINGLE_TRANSACTION, true, INT, copy",
+    "SINGLE_TRANSACTION, true, TERM, index",
+    "SINGLE_TRANSACTION, true, KILL, pre-data",
+    "SINGLE_TRANSACTION, true, KILL, copy",
+    "SINGLE_TRANSACTION, true, KILL, index",
+    "SWAP, false, INT, pre-data",
+    "SWAP, false, TERM, copy",
+    "SWAP, false, INT, index",
+    "SWAP, false, KILL, pre-data",
+    "SWAP, false, KILL, copy",
+    "SWAP, false, KILL, index"
+  })
+  void signalledRestore_neverLosesTheDestination(
+      RestoreMode mode, boolean clean, String signal, String point) throws Exception {
+    String db =
+        mode == RestoreMode.IN_PLACE ? EmbeddedPg.createDatabase("intdst") : copyOf(populated);
     Map<String, String> before = state(db);
     String app = "child-" + CHILD.incrementAndGet();
     String output = runChild(db, app, mode, clean, point, signal);
 
     if (!signal.equals("KILL")) {
-      assertThat(output).contains("RESULT interrupted unchanged=true")
+      assertThat(output)
+          .contains("RESULT interrupted unchanged=true")
           .contains("interrupted by a shutdown");
       assertThat(state(db)).isEqualTo(before);
       assertThat(PostgresTarget.builder(EmbeddedPg.dataSource(db)).build().unfinishedRestores())
@@ -129,9 +154,12 @@ final class InterruptedRestoreTest {
       assertThat(state(db)).isEqualTo(before);
       return;
     }
-    assertThat(unfinished).anySatisfy(s -> assertThat(s)
-        .startsWith("an unfinished restore of set " + setId + " postgres/main/")
-        .contains("was found in database " + (mode == RestoreMode.SWAP ? "" : db)));
+    assertThat(unfinished)
+        .anySatisfy(
+            s ->
+                assertThat(s)
+                    .startsWith("an unfinished restore of set " + setId + " postgres/main/")
+                    .contains("was found in database " + (mode == RestoreMode.SWAP ? "" : db)));
     if (mode == RestoreMode.SWAP) {
       assertThat(state(db)).isEqualTo(before);
       if (point.equals("copy")) {
@@ -157,12 +185,17 @@ final class InterruptedRestoreTest {
   }
 
   @ParameterizedTest(name = "{0}: terminate the {1}")
-  @CsvSource({"IN_PLACE, worker", "IN_PLACE, leader", "SINGLE_TRANSACTION, leader",
-      "SWAP, worker", "SWAP, leader"})
+  @CsvSource({
+    "IN_PLACE, worker",
+    "IN_PLACE, leader",
+    "SINGLE_TRANSACTION, leader",
+    "SWAP, worker",
+    "SWAP, leader"
+  })
   void terminatedConnection_leavesTheDestinationAsItWas(RestoreMode mode, String which)
       throws Exception {
-    String db = mode == RestoreMode.IN_PLACE ? EmbeddedPg.createDatabase("termdst")
-        : copyOf(populated);
+    String db =
+        mode == RestoreMode.IN_PLACE ? EmbeddedPg.createDatabase("termdst") : copyOf(populated);
     Map<String, String> before = state(db);
     String app = "term-" + CHILD.incrementAndGet();
     PGSimpleDataSource ds = (PGSimpleDataSource) EmbeddedPg.dataSource(db);
@@ -176,15 +209,26 @@ final class InterruptedRestoreTest {
     waitFor(app, POINTS.get("copy"), () -> run.isDone() ? "the restore ended first" : null);
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            + " WHERE application_name = '" + app + " restore " + which + "'"
-            + (which.equals("worker") ? " AND query LIKE 'COPY app.big %'" : ""))) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE application_name = '"
+                    + app
+                    + " restore "
+                    + which
+                    + "'"
+                    + (which.equals("worker") ? " AND query LIKE 'COPY app.big %'" : ""))) {
       assertThat(rs.next()).as("a " + which + " to terminate").isTrue();
     }
-    assertThat(run).failsWithin(120, TimeUnit.SECONDS).withThrowableThat()
-        .havingCause().isInstanceOf(BackupException.class)
-        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf(
-            "the database is as it was", "is untouched"));
+    assertThat(run)
+        .failsWithin(120, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(BackupException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .containsAnyOf("the database is as it was", "is untouched"));
     waitUntilGone(app);
     assertThat(state(db)).isEqualTo(before);
   }
@@ -192,12 +236,24 @@ final class InterruptedRestoreTest {
   @Test
   void swap_replacesTheDatabaseAndKeepsItsProperties() throws Exception {
     String db = copyOf(populated);
-    Fidelity.applySql("ALTER DATABASE " + db + " SET search_path = app, public;"
-        + " ALTER DATABASE " + db + " SET work_mem = '7MB';"
-        + " COMMENT ON DATABASE " + db + " IS 'the identity store';"
-        + " REVOKE ALL ON DATABASE " + db + " FROM PUBLIC;"
-        + " DROP ROLE IF EXISTS swap_reader; CREATE ROLE swap_reader;"
-        + " GRANT CONNECT ON DATABASE " + db + " TO swap_reader;", db);
+    Fidelity.applySql(
+        "ALTER DATABASE "
+            + db
+            + " SET search_path = app, public;"
+            + " ALTER DATABASE "
+            + db
+            + " SET work_mem = '7MB';"
+            + " COMMENT ON DATABASE "
+            + db
+            + " IS 'the identity store';"
+            + " REVOKE ALL ON DATABASE "
+            + db
+            + " FROM PUBLIC;"
+            + " DROP ROLE IF EXISTS swap_reader; CREATE ROLE swap_reader;"
+            + " GRANT CONNECT ON DATABASE "
+            + db
+            + " TO swap_reader;",
+        db);
     String props = databaseProperties(db);
     restore(db, RestoreMode.SWAP, false);
     Fidelity.assertSameDatabase(source, db);
@@ -207,8 +263,12 @@ final class InterruptedRestoreTest {
 
   @Test
   void cleanInPlace_isRefused() {
-    assertThatThrownBy(() -> PostgresTarget.builder(EmbeddedPg.dataSource(source)).clean()
-        .restoreMode(RestoreMode.IN_PLACE).build())
+    assertThatThrownBy(
+            () ->
+                PostgresTarget.builder(EmbeddedPg.dataSource(source))
+                    .clean()
+                    .restoreMode(RestoreMode.IN_PLACE)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("clean() with restoreMode(IN_PLACE) would drop the old objects");
   }
@@ -216,11 +276,15 @@ final class InterruptedRestoreTest {
   private static String databaseProperties(String db) throws SQLException {
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pg_get_userbyid(datdba), datacl::text,"
-            + " shobj_description(d.oid, 'pg_database'), datconnlimit, encoding, datcollate,"
-            + " (SELECT array_agg(x ORDER BY x)::text FROM pg_db_role_setting rs,"
-            + " unnest(rs.setconfig) x WHERE rs.setdatabase = d.oid)"
-            + " FROM pg_database d WHERE datname = '" + db + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_get_userbyid(datdba), datacl::text,"
+                    + " shobj_description(d.oid, 'pg_database'), datconnlimit, encoding, datcollate,"
+                    + " (SELECT array_agg(x ORDER BY x)::text FROM pg_db_role_setting rs,"
+                    + " unnest(rs.setconfig) x WHERE rs.setdatabase = d.oid)"
+                    + " FROM pg_database d WHERE datname = '"
+                    + db
+                    + "'")) {
       rs.next();
       StringBuilder b = new StringBuilder();
       for (int i = 1; i <= 7; i++) {
@@ -234,8 +298,9 @@ final class InterruptedRestoreTest {
     List<String> found = new ArrayList<>();
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '"
-            + db + "\\_avn%'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname FROM pg_database WHERE datname LIKE '" + db + "\\_avn%'")) {
       while (rs.next()) {
         found.add(rs.getString(1));
       }
@@ -264,31 +329,53 @@ final class InterruptedRestoreTest {
     return all;
   }
 
-  private static String runChild(String db, String app, RestoreMode mode, boolean clean,
-      String point, String signal) throws Exception {
+  private static String runChild(
+      String db, String app, RestoreMode mode, boolean clean, String point, String signal)
+      throws Exception {
     String url = EmbeddedPg.jdbcUrl(db) + "&ApplicationName=" + app;
-    Process p = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        RestoreChild.class.getName(), tmp.resolve("sink").toString(), setId, url, mode.name(),
-        Boolean.toString(clean), "2")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                RestoreChild.class.getName(),
+                tmp.resolve("sink").toString(),
+                setId,
+                url,
+                mode.name(),
+                Boolean.toString(clean),
+                "2")
+            .redirectErrorStream(true)
+            .start();
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
     StringBuffer out = new StringBuffer();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          out.append(line).append('\n');
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  out.append(line).append('\n');
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            });
     reader.start();
     try {
-      waitFor(app, POINTS.get(point), () -> p.isAlive() ? null : "the child exited: " + out
-          + " (class path " + System.getProperty("java.class.path") + ")");
+      waitFor(
+          app,
+          POINTS.get(point),
+          () ->
+              p.isAlive()
+                  ? null
+                  : "the child exited: "
+                      + out
+                      + " (class path "
+                      + System.getProperty("java.class.path")
+                      + ")");
       // kill(1), not Process.destroy(), which also closes our end of the child's output
       new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
       assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("child exited").isTrue();
@@ -308,8 +395,12 @@ final class InterruptedRestoreTest {
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
       while (System.nanoTime() < deadline) {
-        try (ResultSet rs = s.executeQuery("SELECT query FROM pg_stat_activity WHERE state ="
-            + " 'active' AND application_name LIKE '" + app + " %'")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT query FROM pg_stat_activity WHERE state ="
+                    + " 'active' AND application_name LIKE '"
+                    + app
+                    + " %'")) {
           while (rs.next()) {
             if (point.matcher(rs.getString(1)).matches()) {
               return;
@@ -332,8 +423,12 @@ final class InterruptedRestoreTest {
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
       while (System.nanoTime() < deadline) {
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE application_name LIKE '" + app + "%'")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name LIKE '"
+                    + app
+                    + "%'")) {
           rs.next();
           if (rs.getInt(1) == 0) {
             return;

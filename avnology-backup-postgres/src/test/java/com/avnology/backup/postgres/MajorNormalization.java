@@ -15,12 +15,12 @@ import javax.sql.DataSource;
 /**
  * Removes from a pair of catalog snapshots (see {@code Fidelity.catalogSnapshot}) what PostgreSQL
  * itself changes when a database of major {@code source} is recreated on major {@code target}, and
- * nothing else. Each rule applies only when the pair crosses the major that made the change, and
- * is applied to both sides (it is a no-op on the side that lacks the feature):
+ * nothing else. Each rule applies only when the pair crosses the major that made the change, and is
+ * applied to both sides (it is a no-op on the side that lacks the feature):
  *
  * <ul>
- *   <li>any two majors: extension versions. A restore (pg_dump's too) runs {@code CREATE
- *       EXTENSION} without {@code VERSION}, so the target's default version is installed.
+ *   <li>any two majors: extension versions. A restore (pg_dump's too) runs {@code CREATE EXTENSION}
+ *       without {@code VERSION}, so the target's default version is installed.
  *   <li>14: every range type gets a multirange type and three constructor functions ({@code
  *       multirange_constructor0/1/2}); procedure arguments are printed with their mode ({@code IN
  *       x}) by {@code pg_get_function_identity_arguments} and {@code pg_get_functiondef}.
@@ -29,10 +29,10 @@ import javax.sql.DataSource;
  *   <li>16: {@code pg_get_viewdef} no longer qualifies the columns of a single-relation query. The
  *       source's view text is re-parsed by the target server (a temporary view, rolled back) and
  *       compared as the target prints it.
- *   <li>17: {@code attstattarget} defaults to NULL instead of -1; domain NOT NULL becomes a
- *       {@code pg_constraint} row; the owner's default privileges gain MAINTAIN ({@code m});
- *       partitions share their partitioned table's identity column (their column shows the
- *       identity, identified on the target by {@code relispartition}).
+ *   <li>17: {@code attstattarget} defaults to NULL instead of -1; domain NOT NULL becomes a {@code
+ *       pg_constraint} row; the owner's default privileges gain MAINTAIN ({@code m}); partitions
+ *       share their partitioned table's identity column (their column shows the identity,
+ *       identified on the target by {@code relispartition}).
  *   <li>18: table NOT NULL constraints become {@code pg_constraint} rows (contype {@code n}); the
  *       columns' {@code notnull} is still compared.
  * </ul>
@@ -45,11 +45,12 @@ final class MajorNormalization {
   private MajorNormalization() {}
 
   /**
+   * Returns the snapshot without what PostgreSQL changes between the two majors.
+   *
    * @param snapshot a snapshot of the source or the target database
    * @param source the source major
    * @param target the target major
    * @param restored the restored database (on the target major), used to re-print definitions
-   * @return the snapshot without what PostgreSQL changes between the two majors
    */
   static Map<String, String> snapshot(
       Map<String, String> snapshot, int source, int target, DataSource restored) {
@@ -94,7 +95,8 @@ final class MajorNormalization {
         if (clonedTriggers.contains(key)) {
           continue;
         }
-        if (crosses(source, target, 16) && key.startsWith("relation ")
+        if (crosses(source, target, 16)
+            && key.startsWith("relation ")
             && value.matches("(?s).*\"kind\": \"[vm]\".*")) {
           value = reprintView(c, value, views++);
         }
@@ -113,7 +115,8 @@ final class MajorNormalization {
             value = INDEX_STATTARGET.matcher(value).replaceAll("NULL");
           }
         }
-        if (crosses(source, target, 18) && key.startsWith("constraint ")
+        if (crosses(source, target, 18)
+            && key.startsWith("constraint ")
             && value.contains("\"type\": \"n\"")) {
           continue;
         }
@@ -130,7 +133,8 @@ final class MajorNormalization {
   }
 
   private static String json(Connection c, String expr, String json) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT (" + expr.replace("$1", "?") + ")::text")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT (" + expr.replace("$1", "?") + ")::text")) {
       ps.setString(1, json);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -146,8 +150,10 @@ final class MajorNormalization {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TEMPORARY VIEW " + temp + " AS " + def);
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT jsonb_set(?::jsonb, '{view}',"
-        + " to_jsonb(pg_get_viewdef(?::regclass, true)))::text")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT jsonb_set(?::jsonb, '{view}',"
+                + " to_jsonb(pg_get_viewdef(?::regclass, true)))::text")) {
       ps.setString(1, value);
       ps.setString(2, temp);
       try (ResultSet rs = ps.executeQuery()) {
@@ -158,21 +164,26 @@ final class MajorNormalization {
   }
 
   private static Set<String> clonedTriggers(Connection c) throws SQLException {
-    return keys(c, "SELECT 'trigger ' || format('%I.%I', n.nspname, r.relname) || '.'"
-        + " || quote_ident(g.tgname) FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid"
-        + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE g.tgparentid <> 0");
+    return keys(
+        c,
+        "SELECT 'trigger ' || format('%I.%I', n.nspname, r.relname) || '.'"
+            + " || quote_ident(g.tgname) FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE g.tgparentid <> 0");
   }
 
   private static Set<String> partitionIdentities(Connection c) throws SQLException {
-    return keys(c, "SELECT 'column ' || format('%I.%I', n.nspname, r.relname) || '.'"
-        + " || quote_ident(a.attname) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
-        + " JOIN pg_namespace n ON n.oid = r.relnamespace"
-        + " WHERE r.relispartition AND a.attidentity <> '' AND NOT a.attisdropped");
+    return keys(
+        c,
+        "SELECT 'column ' || format('%I.%I', n.nspname, r.relname) || '.'"
+            + " || quote_ident(a.attname) FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"
+            + " JOIN pg_namespace n ON n.oid = r.relnamespace"
+            + " WHERE r.relispartition AND a.attidentity <> '' AND NOT a.attisdropped");
   }
 
   private static Set<String> keys(Connection c, String sql) throws SQLException {
     Set<String> out = new HashSet<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

@@ -34,10 +34,12 @@ class MigrationConcurrencyTest {
     try {
       List<Future<MigrationResult>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return Migrations.flyway(ds).locations(SLOW).migrate();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return Migrations.flyway(ds).locations(SLOW).migrate();
+                }));
       }
       List<String> applied = new ArrayList<>();
       for (Future<MigrationResult> f : futures) {
@@ -49,8 +51,11 @@ class MigrationConcurrencyTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(MigrationsTest.query(db, "SELECT version || ':' || count(*) FROM"
-        + " flyway_schema_history GROUP BY version ORDER BY version"))
+    assertThat(
+            MigrationsTest.query(
+                db,
+                "SELECT version || ':' || count(*) FROM"
+                    + " flyway_schema_history GROUP BY version ORDER BY version"))
         .containsExactly("1:1", "2:1", "3:1");
   }
 
@@ -61,8 +66,8 @@ class MigrationConcurrencyTest {
     long flywayKey = MigrationLock.flywayKey("\"public\".\"flyway_schema_history\"");
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<MigrationResult> run = pool.submit(() -> Migrations.flyway(ds).locations(SLOW)
-          .migrate());
+      Future<MigrationResult> run =
+          pool.submit(() -> Migrations.flyway(ds).locations(SLOW).migrate());
       Set<String> seen = new HashSet<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!run.isDone() && System.nanoTime() < deadline) {
@@ -79,13 +84,15 @@ class MigrationConcurrencyTest {
     }
   }
 
-  /** @return "key granted|waiting" for each advisory lock held in the database */
+  /** Returns "key granted|waiting" for each advisory lock held in the database. */
   static Set<String> advisoryLocks(String db) throws SQLException {
     Set<String> out = new HashSet<>();
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT (classid::bigint << 32) | objid::bigint,"
-            + " granted FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT (classid::bigint << 32) | objid::bigint,"
+                    + " granted FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1"
+                    + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         out.add(rs.getLong(1) + (rs.getBoolean(2) ? " granted" : " waiting"));

@@ -34,8 +34,9 @@ class MigrationOryKratosTest {
     assertThat(first.applied()).hasSize(346);
     assertThat(first.versionAfter()).isEqualTo("346");
     assertThat(first.applied().get(344).script())
-        .isEqualTo("V345__20260616000000000000_courier_messages_restore_list_index"
-            + ".postgres.autocommit.up.sql");
+        .isEqualTo(
+            "V345__20260616000000000000_courier_messages_restore_list_index"
+                + ".postgres.autocommit.up.sql");
     assertThat(MigrationsTest.query(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"))
         .containsExactly("0");
 
@@ -46,8 +47,10 @@ class MigrationOryKratosTest {
 
     String reference = EmbeddedPg.createDatabase("mig_kratos_ref");
     OryFixtures.loadSchema("kratos", reference);
-    Fidelity.assertSameText("pg_dump --schema-only (migrated vs ory-kratos-schema.sql, without"
-        + " flyway_schema_history)", Fidelity.schemaDump(reference),
+    Fidelity.assertSameText(
+        "pg_dump --schema-only (migrated vs ory-kratos-schema.sql, without"
+            + " flyway_schema_history)",
+        Fidelity.schemaDump(reference),
         withoutHistoryTable(Fidelity.schemaDump(db)));
   }
 

@@ -22,19 +22,22 @@ class MigrationSnapshotTest {
   void failingMigrationWithSnapshotLeavesDatabaseExactlyAsBefore() {
     String db = EmbeddedPg.createDatabase("mig_snap");
     DataSource ds = EmbeddedPg.dataSource(db);
-    Migrations failing = Migrations.flyway(ds).locations("classpath:migrations/failing")
-        .safetySnapshot(snapshots);
+    Migrations failing =
+        Migrations.flyway(ds).locations("classpath:migrations/failing").safetySnapshot(snapshots);
     // version 1 with data, a non-default public schema comment and an extra schema of our own
     assertThat(failing.target("1").migrate().versions()).containsExactly("1");
-    Fidelity.applySql("INSERT INTO accounts (email) SELECT 'user' || g || '@example.org'"
-        + " FROM generate_series(1, 500) g;"
-        + " DELETE FROM accounts WHERE id % 7 = 0;"
-        + " CREATE SCHEMA keep; CREATE TABLE keep.t (v text); INSERT INTO keep.t VALUES ('x');"
-        + " COMMENT ON SCHEMA public IS 'ours';", db);
+    Fidelity.applySql(
+        "INSERT INTO accounts (email) SELECT 'user' || g || '@example.org'"
+            + " FROM generate_series(1, 500) g;"
+            + " DELETE FROM accounts WHERE id % 7 = 0;"
+            + " CREATE SCHEMA keep; CREATE TABLE keep.t (v text); INSERT INTO keep.t VALUES ('x');"
+            + " COMMENT ON SCHEMA public IS 'ours';",
+        db);
     String copy = copyOf(db);
 
     // V2 (new schema, tables, data changes) and V3 (CONCURRENTLY, no transaction) commit, V4 fails
-    assertThatThrownBy(failing::migrate).isInstanceOf(MigrationException.class)
+    assertThatThrownBy(failing::migrate)
+        .isInstanceOf(MigrationException.class)
         .hasMessageContaining("V4__broken.sql")
         .hasMessageContaining("no_such_table")
         .hasMessageContaining("the database was restored from safety snapshot")
@@ -49,8 +52,10 @@ class MigrationSnapshotTest {
   @Test
   void snapshotIsOnlyTakenWhenSomethingIsPending() {
     String db = EmbeddedPg.createDatabase("mig_snap_idle");
-    Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db))
-        .locations(MigrationsTest.APP).safetySnapshot(snapshots);
+    Migrations m =
+        Migrations.flyway(EmbeddedPg.dataSource(db))
+            .locations(MigrationsTest.APP)
+            .safetySnapshot(snapshots);
     MigrationResult first = m.migrate();
     assertThat(first.snapshot()).isPresent();
     MigrationResult second = m.migrate();
@@ -62,9 +67,12 @@ class MigrationSnapshotTest {
   void failureOnAnEmptyDatabaseRestoresAnEmptyDatabase() {
     String db = EmbeddedPg.createDatabase("mig_snap_empty");
     String copy = copyOf(db);
-    Migrations failing = Migrations.flyway(EmbeddedPg.dataSource(db))
-        .locations("classpath:migrations/failing").safetySnapshot(snapshots);
-    assertThatThrownBy(failing::migrate).isInstanceOf(MigrationException.class)
+    Migrations failing =
+        Migrations.flyway(EmbeddedPg.dataSource(db))
+            .locations("classpath:migrations/failing")
+            .safetySnapshot(snapshots);
+    assertThatThrownBy(failing::migrate)
+        .isInstanceOf(MigrationException.class)
         .hasMessageContaining("is as before (version null)");
     Fidelity.assertSameDatabase(copy, db);
   }

@@ -34,17 +34,24 @@ class MigrationsTest {
     DataSource ds = EmbeddedPg.dataSource(db);
     MigrationResult first = Migrations.flyway(ds).locations(APP).migrate();
     assertThat(first.versions()).containsExactly("1", "2", "3");
-    assertThat(first.applied()).extracting(AppliedMigration::script).containsExactly(
-        "V1__create_accounts.sql", "V2__add_sessions.sql", "V3__accounts_email_index.sql");
-    assertThat(first.applied()).extracting(AppliedMigration::description)
+    assertThat(first.applied())
+        .extracting(AppliedMigration::script)
+        .containsExactly(
+            "V1__create_accounts.sql", "V2__add_sessions.sql", "V3__accounts_email_index.sql");
+    assertThat(first.applied())
+        .extracting(AppliedMigration::description)
         .containsExactly("create accounts", "add sessions", "accounts email index");
     assertThat(first.applied()).allSatisfy(m -> assertThat(m.duration().isNegative()).isFalse());
     assertThat(first.versionBefore()).isNull();
     assertThat(first.versionAfter()).isEqualTo("3");
     assertThat(first.snapshot()).isEmpty();
     // the CONCURRENTLY migration ran outside a transaction and left a valid index
-    assertThat(query(db, "SELECT indisvalid FROM pg_index WHERE indexrelid ="
-        + " 'accounts_email_idx'::regclass")).containsExactly("t");
+    assertThat(
+            query(
+                db,
+                "SELECT indisvalid FROM pg_index WHERE indexrelid ="
+                    + " 'accounts_email_idx'::regclass"))
+        .containsExactly("t");
 
     MigrationResult second = Migrations.flyway(ds).locations(APP).migrate();
     assertThat(second.applied()).isEmpty();
@@ -59,8 +66,7 @@ class MigrationsTest {
   void targetStopsAtVersionAndSchemasAreHonoured() {
     String db = EmbeddedPg.createDatabase("mig_target");
     DataSource ds = EmbeddedPg.dataSource(db);
-    MigrationResult r =
-        Migrations.flyway(ds).locations(APP).schemas("app").target("2").migrate();
+    MigrationResult r = Migrations.flyway(ds).locations(APP).schemas("app").target("2").migrate();
     assertThat(r.versions()).containsExactly("1", "2");
     assertThat(query(db, "SELECT count(*) FROM app.flyway_schema_history WHERE success"))
         .containsExactly("3"); // the schema-creation marker plus two migrations
@@ -77,10 +83,12 @@ class MigrationsTest {
     Migrations m = Migrations.flyway(ds).locations("filesystem:" + dir);
     m.migrate();
     Path v2 = dir.resolve("V2__add_sessions.sql");
-    int recorded = Integer.parseInt(query(db,
-        "SELECT checksum FROM flyway_schema_history WHERE version = '2'").get(0));
-    Files.writeString(v2, Files.readString(v2).replace("expires_at timestamptz",
-        "expires_at timestamptz NOT NULL"));
+    int recorded =
+        Integer.parseInt(
+            query(db, "SELECT checksum FROM flyway_schema_history WHERE version = '2'").get(0));
+    Files.writeString(
+        v2,
+        Files.readString(v2).replace("expires_at timestamptz", "expires_at timestamptz NOT NULL"));
 
     for (Runnable call : List.<Runnable>of(m::validate, m::migrate, m::rollback)) {
       assertThatThrownBy(call::run)
@@ -89,15 +97,16 @@ class MigrationsTest {
           .hasMessageContaining("migration V2 (" + v2 + ") changed after it was applied")
           .hasMessageContaining("recorded checksum " + recorded + ", current checksum ")
           .hasMessageContaining("write a new migration with a higher version")
-          .satisfies(e -> {
-            MigrationChangedException c = (MigrationChangedException) e;
-            assertThat(c.changes()).hasSize(1);
-            assertThat(c.changes().get(0).version()).isEqualTo("2");
-            assertThat(c.changes().get(0).script()).isEqualTo("V2__add_sessions.sql");
-            assertThat(c.changes().get(0).recordedChecksum()).isEqualTo(recorded);
-            assertThat(c.changes().get(0).currentChecksum()).isNotEqualTo(recorded);
-            assertThat(c.changes().get(0).problem()).isEqualTo("changed");
-          });
+          .satisfies(
+              e -> {
+                MigrationChangedException c = (MigrationChangedException) e;
+                assertThat(c.changes()).hasSize(1);
+                assertThat(c.changes().get(0).version()).isEqualTo("2");
+                assertThat(c.changes().get(0).script()).isEqualTo("V2__add_sessions.sql");
+                assertThat(c.changes().get(0).recordedChecksum()).isEqualTo(recorded);
+                assertThat(c.changes().get(0).currentChecksum()).isNotEqualTo(recorded);
+                assertThat(c.changes().get(0).problem()).isEqualTo("changed");
+              });
     }
     // nothing ran: still V3, same history
     assertThat(query(db, "SELECT count(*) FROM flyway_schema_history")).containsExactly("3");
@@ -110,8 +119,11 @@ class MigrationsTest {
     DataSource ds = EmbeddedPg.dataSource(db);
     Migrations m = Migrations.flyway(ds).locations("filesystem:" + dir);
     m.migrate();
-    List<String> before = query(db, "SELECT version || ':' || checksum FROM"
-        + " flyway_schema_history ORDER BY installed_rank");
+    List<String> before =
+        query(
+            db,
+            "SELECT version || ':' || checksum FROM"
+                + " flyway_schema_history ORDER BY installed_rank");
     Path v1 = dir.resolve("V1__create_accounts.sql");
     Path v2 = dir.resolve("V2__add_sessions.sql");
     String lf = Files.readString(v1);
@@ -120,8 +132,12 @@ class MigrationsTest {
     Files.writeString(v2, "\uFEFF" + Files.readString(v2).replace("\n", "\r")); // BOM + old Mac CR
     m.validate();
     assertThat(m.migrate().applied()).isEmpty();
-    assertThat(query(db, "SELECT version || ':' || checksum FROM"
-        + " flyway_schema_history ORDER BY installed_rank")).isEqualTo(before);
+    assertThat(
+            query(
+                db,
+                "SELECT version || ':' || checksum FROM"
+                    + " flyway_schema_history ORDER BY installed_rank"))
+        .isEqualTo(before);
     // ... and the other way round: a database migrated from CRLF files accepts LF files
     String db2 = EmbeddedPg.createDatabase("mig_crlf2");
     Migrations m2 = Migrations.flyway(EmbeddedPg.dataSource(db2)).locations("filesystem:" + dir);
@@ -130,7 +146,8 @@ class MigrationsTest {
     m2.validate();
     // a real change next to the line-ending change is still caught
     Files.writeString(v1, lf.replace("\n", "\r\n").replace("NOT NULL", "NULL"));
-    assertThatThrownBy(m2::validate).isInstanceOf(MigrationChangedException.class)
+    assertThatThrownBy(m2::validate)
+        .isInstanceOf(MigrationChangedException.class)
         .hasMessageContaining("migration V1 (" + v1 + ") changed after it was applied");
   }
 
@@ -141,13 +158,16 @@ class MigrationsTest {
     Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir);
     m.migrate();
     Files.move(dir.resolve("V2__add_sessions.sql"), dir.resolve("V2__sessions.sql"));
-    assertThatThrownBy(m::validate).isInstanceOf(MigrationChangedException.class)
-        .hasMessageContaining("was renamed after it was applied: recorded description"
-            + " 'add sessions', current 'sessions'");
+    assertThatThrownBy(m::validate)
+        .isInstanceOf(MigrationChangedException.class)
+        .hasMessageContaining(
+            "was renamed after it was applied: recorded description"
+                + " 'add sessions', current 'sessions'");
     Files.delete(dir.resolve("V2__sessions.sql"));
-    assertThatThrownBy(m::migrate).isInstanceOf(MigrationChangedException.class)
-        .hasMessageContaining("migration V2 (V2__add_sessions.sql) was applied but its file is"
-            + " gone");
+    assertThatThrownBy(m::migrate)
+        .isInstanceOf(MigrationChangedException.class)
+        .hasMessageContaining(
+            "migration V2 (V2__add_sessions.sql) was applied but its file is" + " gone");
   }
 
   @Test
@@ -158,9 +178,11 @@ class MigrationsTest {
     m.migrate();
     Files.writeString(dir.resolve("V2_5__late.sql"), "CREATE TABLE late (id int);");
     for (Runnable call : List.<Runnable>of(m::validate, m::migrate)) {
-      assertThatThrownBy(call::run).isInstanceOf(MigrationChangedException.class)
-          .hasMessageContaining("migration V2.5 (V2_5__late.sql) is new but its version is below"
-              + " the latest applied (3), so it would never run; give it a version above 3");
+      assertThatThrownBy(call::run)
+          .isInstanceOf(MigrationChangedException.class)
+          .hasMessageContaining(
+              "migration V2.5 (V2_5__late.sql) is new but its version is below"
+                  + " the latest applied (3), so it would never run; give it a version above 3");
     }
   }
 
@@ -171,8 +193,11 @@ class MigrationsTest {
     Migrations m = Migrations.flyway(ds).locations(APP);
     m.target("1").migrate();
     String before = Fidelity.schemaDump(db);
-    List<String> historyBefore = query(db, "SELECT installed_rank || version || checksum FROM"
-        + " flyway_schema_history ORDER BY 1");
+    List<String> historyBefore =
+        query(
+            db,
+            "SELECT installed_rank || version || checksum FROM"
+                + " flyway_schema_history ORDER BY 1");
 
     assertThat(m.target("2").migrate().versions()).containsExactly("2");
     assertThat(Fidelity.schemaDump(db)).isNotEqualTo(before);
@@ -181,10 +206,13 @@ class MigrationsTest {
     assertThat(r.migration().script()).isEqualTo("V2__add_sessions.sql");
     assertThat(r.undoScript()).isEqualTo("U2__add_sessions.sql");
     assertThat(r.versionAfter()).isEqualTo("1");
-    Fidelity.assertSameText("pg_dump --schema-only after up+down", before,
-        Fidelity.schemaDump(db));
-    assertThat(query(db, "SELECT installed_rank || version || checksum FROM"
-        + " flyway_schema_history ORDER BY 1")).isEqualTo(historyBefore);
+    Fidelity.assertSameText("pg_dump --schema-only after up+down", before, Fidelity.schemaDump(db));
+    assertThat(
+            query(
+                db,
+                "SELECT installed_rank || version || checksum FROM"
+                    + " flyway_schema_history ORDER BY 1"))
+        .isEqualTo(historyBefore);
     // and up again works: the row is gone, V2 is pending again
     assertThat(m.target("2").migrate().versions()).containsExactly("2");
   }
@@ -194,19 +222,24 @@ class MigrationsTest {
     String db = EmbeddedPg.createDatabase("mig_refuse");
     DataSource ds = EmbeddedPg.dataSource(db);
     Migrations m = Migrations.flyway(ds).locations(APP);
-    assertThatThrownBy(m::rollback).isInstanceOf(MigrationException.class)
+    assertThatThrownBy(m::rollback)
+        .isInstanceOf(MigrationException.class)
         .hasMessageContaining("nothing to roll back");
     m.target("1").migrate();
-    assertThatThrownBy(m::rollback).isInstanceOf(MigrationException.class)
-        .hasMessageContaining("cannot roll back V1 (V1__create_accounts.sql): no undo script"
-            + " U1__*.sql in [classpath:migrations/app]; write one next to"
-            + " V1__create_accounts.sql");
+    assertThatThrownBy(m::rollback)
+        .isInstanceOf(MigrationException.class)
+        .hasMessageContaining(
+            "cannot roll back V1 (V1__create_accounts.sql): no undo script"
+                + " U1__*.sql in [classpath:migrations/app]; write one next to"
+                + " V1__create_accounts.sql");
     m.migrate();
     String dump = Fidelity.schemaDump(db);
-    assertThatThrownBy(m::rollback).isInstanceOf(MigrationException.class)
+    assertThatThrownBy(m::rollback)
+        .isInstanceOf(MigrationException.class)
         .hasMessageContaining("cannot roll back V3: its undo script")
-        .hasMessageContaining("U3__accounts_email_index.sql holds 'DROP INDEX CONCURRENTLY',"
-            + " which PostgreSQL cannot run in a transaction");
+        .hasMessageContaining(
+            "U3__accounts_email_index.sql holds 'DROP INDEX CONCURRENTLY',"
+                + " which PostgreSQL cannot run in a transaction");
     assertThat(Fidelity.schemaDump(db)).isEqualTo(dump);
     assertThat(m.currentVersion()).contains("3");
   }
@@ -214,17 +247,18 @@ class MigrationsTest {
   @Test
   void failingUndoChangesNothing() throws IOException {
     Path dir = copyApp();
-    Files.writeString(dir.resolve("U2__add_sessions.sql"),
-        "DROP TABLE sessions;\nDROP TABLE no_such_table;\n");
+    Files.writeString(
+        dir.resolve("U2__add_sessions.sql"), "DROP TABLE sessions;\nDROP TABLE no_such_table;\n");
     String db = EmbeddedPg.createDatabase("mig_badundo");
     Migrations m =
         Migrations.flyway(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir).target("2");
     m.migrate();
     String dump = Fidelity.schemaDump(db);
-    assertThatThrownBy(m::rollback).isInstanceOf(MigrationException.class)
+    assertThatThrownBy(m::rollback)
+        .isInstanceOf(MigrationException.class)
         .isInstanceOf(BackupException.class)
-        .hasMessageContaining("undo script " + dir.resolve("U2__add_sessions.sql")
-            + " for V2 failed")
+        .hasMessageContaining(
+            "undo script " + dir.resolve("U2__add_sessions.sql") + " for V2 failed")
         .hasMessageContaining("no_such_table")
         .hasMessageContaining("nothing changed");
     assertThat(Fidelity.schemaDump(db)).isEqualTo(dump);
@@ -234,9 +268,10 @@ class MigrationsTest {
   @Test
   void failedMigrationWithoutSnapshotSaysWhatStateTheDatabaseIsIn() {
     String db = EmbeddedPg.createDatabase("mig_fail");
-    Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db))
-        .locations("classpath:migrations/failing");
-    assertThatThrownBy(m::migrate).isInstanceOf(MigrationException.class)
+    Migrations m =
+        Migrations.flyway(EmbeddedPg.dataSource(db)).locations("classpath:migrations/failing");
+    assertThatThrownBy(m::migrate)
+        .isInstanceOf(MigrationException.class)
         .hasMessageContaining("V4__broken.sql")
         .hasMessageContaining("no_such_table")
         .hasMessageContaining("version was null, now 3");
@@ -249,8 +284,9 @@ class MigrationsTest {
     assertThatThrownBy(() -> Migrations.flyway(ds).locations("/tmp/x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("neither classpath:... nor filesystem:...");
-    assertThatThrownBy(() -> Migrations.flyway(ds).locations("filesystem:" + tmp.resolve("no"))
-        .migrate()).isInstanceOf(MigrationException.class)
+    assertThatThrownBy(
+            () -> Migrations.flyway(ds).locations("filesystem:" + tmp.resolve("no")).migrate())
+        .isInstanceOf(MigrationException.class)
         .hasMessageContaining("is not a directory");
   }
 
@@ -259,8 +295,8 @@ class MigrationsTest {
     Path jar = tmp.resolve("migrations.jar");
     try (java.util.jar.JarOutputStream out =
         new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-      for (String f : List.of("V1__create_accounts.sql", "V2__add_sessions.sql",
-          "U2__add_sessions.sql")) {
+      for (String f :
+          List.of("V1__create_accounts.sql", "V2__add_sessions.sql", "U2__add_sessions.sql")) {
         out.putNextEntry(new java.util.jar.JarEntry("db/shipped/" + f));
         try (InputStream in = getClass().getResourceAsStream("/migrations/app/" + f)) {
           out.write(in.readAllBytes());
@@ -269,10 +305,12 @@ class MigrationsTest {
       }
     }
     String db = EmbeddedPg.createDatabase("mig_jar");
-    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
-        new java.net.URL[] {jar.toUri().toURL()}, null)) {
-      Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db))
-          .locations("classpath:db/shipped").classLoader(loader);
+    try (java.net.URLClassLoader loader =
+        new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
+      Migrations m =
+          Migrations.flyway(EmbeddedPg.dataSource(db))
+              .locations("classpath:db/shipped")
+              .classLoader(loader);
       assertThat(m.migrate().versions()).containsExactly("1", "2");
       RollbackResult r = m.rollback();
       assertThat(r.undoScript()).isEqualTo("U2__add_sessions.sql");
@@ -285,8 +323,13 @@ class MigrationsTest {
 
   Path copyApp() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("app"));
-    for (String f : List.of("V1__create_accounts.sql", "V2__add_sessions.sql",
-        "U2__add_sessions.sql", "V3__accounts_email_index.sql", "U3__accounts_email_index.sql")) {
+    for (String f :
+        List.of(
+            "V1__create_accounts.sql",
+            "V2__add_sessions.sql",
+            "U2__add_sessions.sql",
+            "V3__accounts_email_index.sql",
+            "U3__accounts_email_index.sql")) {
       try (InputStream in = getClass().getResourceAsStream("/migrations/app/" + f)) {
         Files.write(dir.resolve(f), in.readAllBytes());
       }
@@ -297,7 +340,8 @@ class MigrationsTest {
   static List<String> query(String db, String sql) {
     List<String> out = new ArrayList<>();
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every Ory schema, filled, through pg_dump 15's four archive variants into our reader, and
- * through our custom-format export into pg_restore 15. (Kratos is also covered field by field in
+ * Every Ory schema, filled, through pg_dump 15's four archive variants into our reader, and through
+ * our custom-format export into pg_restore 15. (Kratos is also covered field by field in
  * internal.interop.OryKratosFormatsTest.)
  */
 final class OryFormatsTest {
@@ -44,8 +44,8 @@ final class OryFormatsTest {
     }
 
     Path export = tmp.resolve(project + ".dump");
-    PgDumpArchive.export(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), export,
-        Compression.gzip(6));
+    PgDumpArchive.export(
+        PostgresTarget.builder(EmbeddedPg.dataSource(source)).build(), export, Compression.gzip(6));
     String target = EmbeddedPg.createDatabase(project + "_pgr");
     Fidelity.runTool("pg_restore", "--exit-on-error", "-j", "2", "-d", target, export.toString());
     Fidelity.assertSameDatabase(source, target);

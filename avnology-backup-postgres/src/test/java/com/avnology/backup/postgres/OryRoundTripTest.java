@@ -29,12 +29,18 @@ final class OryRoundTripTest {
     String source = filled(project);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
-        .sink(sink).compression(Compression.zstd(3)).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
+        .sink(sink)
+        .compression(Compression.zstd(3))
+        .build()
+        .run();
     String target = EmbeddedPg.createDatabase(project + "_dst");
-    RestorePlan.from(sink).latest()
+    RestorePlan.from(sink)
+        .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
-        .build().execute();
+        .build()
+        .execute();
 
     Fidelity.assertSameDatabase(source, target);
   }
@@ -43,12 +49,20 @@ final class OryRoundTripTest {
   void pgRestore_restoresOurKratosArchive() {
     String source = filled("kratos");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult result = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).compression(Compression.gzip(6)).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .compression(Compression.gzip(6))
+            .build()
+            .run();
     String target = EmbeddedPg.createDatabase("kratos_pgr");
 
-    Fidelity.runTool("pg_restore", "--exit-on-error", "-d", target,
+    Fidelity.runTool(
+        "pg_restore",
+        "--exit-on-error",
+        "-d",
+        target,
         sink.root().resolve("sets").resolve(result.setId()).resolve("postgres/main").toString());
 
     Fidelity.assertSameDatabase(source, target);

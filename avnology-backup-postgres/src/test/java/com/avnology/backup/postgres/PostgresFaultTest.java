@@ -53,21 +53,36 @@ final class PostgresFaultTest {
   @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0} encrypted={1} {2}")
-  @CsvSource({"gzip:6, false, toc", "gzip:6, false, data", "zstd:3, true, toc",
-      "zstd:3, true, data", "zstd:3, false, data"})
+  @CsvSource({
+    "gzip:6, false, toc",
+    "gzip:6, false, data",
+    "zstd:3, true, toc",
+    "zstd:3, true, data",
+    "zstd:3, false, data"
+  })
   void flipsAndTruncations_allDetectedBeforeAnythingIsRestored(
       String compression, boolean encrypted, String which) throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Encryption enc = encrypted ? Encryption.aes256Gcm(KeySource.raw(KEY)) : null;
-    BackupResult result = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).compression(Compression.parse(compression)).encryption(enc).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .compression(Compression.parse(compression))
+            .encryption(enc)
+            .build()
+            .run();
     String suffix = Compression.parse(compression).suffix();
-    Manifest.Artifact victim = result.targets().get(0).artifacts().stream()
-        .filter(a -> which.equals("toc") ? a.path().endsWith("/toc.dat")
-            : a.path().endsWith(".dat" + suffix))
-        .max(Comparator.comparingLong(Manifest.Artifact::size)).orElseThrow();
+    Manifest.Artifact victim =
+        result.targets().get(0).artifacts().stream()
+            .filter(
+                a ->
+                    which.equals("toc")
+                        ? a.path().endsWith("/toc.dat")
+                        : a.path().endsWith(".dat" + suffix))
+            .max(Comparator.comparingLong(Manifest.Artifact::size))
+            .orElseThrow();
     Path file = sink.root().resolve("sets/" + result.setId() + "/" + victim.path());
     byte[] pristine = Files.readAllBytes(file);
     String target = EmbeddedPg.createDatabase("dst");
@@ -101,16 +116,24 @@ final class PostgresFaultTest {
       // Into an empty database the artifacts are checked as they are read; damage met mid-load
       // is undone. With clean() the set is verified before anything is dropped.
       boolean clean = t % (2 * RESTORE_EVERY) == 0;
-      PostgresTarget.Builder into = PostgresTarget.builder(
-          EmbeddedPg.dataSource(clean ? cleanTarget : target));
+      PostgresTarget.Builder into =
+          PostgresTarget.builder(EmbeddedPg.dataSource(clean ? cleanTarget : target));
       PostgresTarget restoreTarget = clean ? into.clean().build() : into.build();
-      Throwable onRestore = catchThrowable(() -> RestorePlan.from(sink).latest().encryption(enc)
-          .target(restoreTarget).build().execute());
+      Throwable onRestore =
+          catchThrowable(
+              () ->
+                  RestorePlan.from(sink)
+                      .latest()
+                      .encryption(enc)
+                      .target(restoreTarget)
+                      .build()
+                      .execute());
       if (!(onRestore instanceof IntegrityException)) {
         undetected.add(what + ": restore " + onRestore);
       } else if (!clean && !onRestore.getMessage().contains("is damaged")) {
         undetected.add(what + ": restore did not name the damage: " + onRestore.getMessage());
-      } else if (!clean && which.equals("data")
+      } else if (!clean
+          && which.equals("data")
           && !onRestore.getMessage().contains("everything the restore created was dropped again")) {
         undetected.add(what + ": damage met mid-load was not undone: " + onRestore.getMessage());
       }
@@ -118,8 +141,12 @@ final class PostgresFaultTest {
         System.out.println(what + ": " + onRestore.getMessage());
       }
       if (relations(target) != 0) {
-        undetected.add(what + ": restore left " + relations(target) + " relations behind: "
-            + onRestore.getMessage());
+        undetected.add(
+            what
+                + ": restore left "
+                + relations(target)
+                + " relations behind: "
+                + onRestore.getMessage());
         break;
       }
       if (!Fidelity.catalogSnapshot(EmbeddedPg.dataSource(cleanTarget)).equals(cleanSchema)) {
@@ -130,8 +157,12 @@ final class PostgresFaultTest {
 
     assertThat(undetected).as(victim.path() + " (" + pristine.length + " bytes)").isEmpty();
     assertThat(relations(target)).as("nothing was restored").isZero();
-    RestorePlan.from(sink).latest().encryption(enc)
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    RestorePlan.from(sink)
+        .latest()
+        .encryption(enc)
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+        .build()
+        .execute();
     Fidelity.assertSameDatabase(source, target);
   }
 
@@ -139,17 +170,27 @@ final class PostgresFaultTest {
   void workerCannotConnect_failsBeforeAnythingIsWritten() {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink)
+        .build()
+        .run();
     String target = EmbeddedPg.createDatabase("dst");
     // a role that may hold two connections: of the leader and three workers, which connect at
     // once, two fail
-    exec(target, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'two_conns')"
-        + " THEN CREATE ROLE two_conns LOGIN CONNECTION LIMIT 2; END IF; END $$");
+    exec(
+        target,
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'two_conns')"
+            + " THEN CREATE ROLE two_conns LOGIN CONNECTION LIMIT 2; END IF; END $$");
     String url = EmbeddedPg.jdbcUrl(target).replace("user=postgres", "user=two_conns");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
-            .target(PostgresTarget.builder(url).jobs(3).build()).build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .target(PostgresTarget.builder(url).jobs(3).build())
+                    .build()
+                    .execute())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("cannot connect for restore")
         .hasMessageContaining("too many connections");
@@ -159,25 +200,37 @@ final class PostgresFaultTest {
   @Test
   void damagedSmallTableWhileABigOneLoads_reportsTheDamageAndUndoesEverything() throws Exception {
     String source = EmbeddedPg.createDatabase("src");
-    exec(source, "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1,"
-        + " 400000) g; CREATE TABLE small AS SELECT g AS id FROM generate_series(1, 100) g;"
-        + " ALTER TABLE big ADD PRIMARY KEY (id)");
+    exec(
+        source,
+        "CREATE TABLE big AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1,"
+            + " 400000) g; CREATE TABLE small AS SELECT g AS id FROM generate_series(1, 100) g;"
+            + " ALTER TABLE big ADD PRIMARY KEY (id)");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult result = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).compression(Compression.parse("gzip:1")).build().run();
-    Manifest.Artifact smallest = result.targets().get(0).artifacts().stream()
-        .filter(a -> a.path().endsWith(".dat.gz"))
-        .min(Comparator.comparingLong(Manifest.Artifact::size)).orElseThrow();
+    BackupResult result =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .compression(Compression.parse("gzip:1"))
+            .build()
+            .run();
+    Manifest.Artifact smallest =
+        result.targets().get(0).artifacts().stream()
+            .filter(a -> a.path().endsWith(".dat.gz"))
+            .min(Comparator.comparingLong(Manifest.Artifact::size))
+            .orElseThrow();
     Path file = sink.root().resolve("sets/" + result.setId() + "/" + smallest.path());
     Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 12));
     String target = EmbeddedPg.createDatabase("dst");
 
     // The big table loads on one worker while the other fails on the small one at once; the
     // big load is cancelled, and its cancellation does not hide the damage.
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
-            .build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
+                    .build()
+                    .execute())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining(smallest.path())
         .hasMessageContaining("everything the restore created was dropped again");
@@ -188,38 +241,55 @@ final class PostgresFaultTest {
   void wrongKey_failsBeforeAnythingIsRestored() {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).encryption(Encryption.aes256Gcm(KeySource.raw(KEY))).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink)
+        .encryption(Encryption.aes256Gcm(KeySource.raw(KEY)))
+        .build()
+        .run();
     String target = EmbeddedPg.createDatabase("dst");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
-            .encryption(Encryption.aes256Gcm(KeySource.raw(new byte[32])))
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
-            .build().execute())
-        .isInstanceOf(KeyException.class).hasMessageContaining("does not open set");
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .encryption(Encryption.aes256Gcm(KeySource.raw(new byte[32])))
+                    .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+                    .build()
+                    .execute())
+        .isInstanceOf(KeyException.class)
+        .hasMessageContaining("does not open set");
     assertThat(relations(target)).isZero();
   }
 
   @Test
   void connectionTerminatedMidCopy_noSetListed_nextBackupSucceeds() throws Exception {
     String source = EmbeddedPg.createDatabase("big");
-    exec(source, "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS v"
-        + " FROM generate_series(1, 1500000) g");
+    exec(
+        source,
+        "CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS v"
+            + " FROM generate_series(1, 1500000) g");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Encryption enc = Encryption.aes256Gcm(KeySource.raw(KEY));
     AtomicInteger terminated = new AtomicInteger(-1);
-    Backup killed = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).compression(Compression.parse("none")).encryption(enc)
-        .listener(p -> {
-          if (p.phase() == Progress.Phase.BACKUP && p.bytes() > (8 << 20)
-              && terminated.get() < 0) {
-            terminated.set(terminateOthers(source));
-          }
-        })
-        .build();
+    Backup killed =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .compression(Compression.parse("none"))
+            .encryption(enc)
+            .listener(
+                p -> {
+                  if (p.phase() == Progress.Phase.BACKUP
+                      && p.bytes() > (8 << 20)
+                      && terminated.get() < 0) {
+                    terminated.set(terminateOthers(source));
+                  }
+                })
+            .build();
 
-    assertThatThrownBy(killed::run).isInstanceOf(BackupException.class)
+    assertThatThrownBy(killed::run)
+        .isInstanceOf(BackupException.class)
         .hasMessageContaining("backup of postgres/main failed")
         .hasMessageContaining("was not published");
     assertThat(terminated.get()).as("backends terminated").isPositive();
@@ -228,21 +298,31 @@ final class PostgresFaultTest {
       assertThat(sets).as("the failed set was removed").isEmpty();
     }
 
-    BackupResult next = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).encryption(enc).build().run();
+    BackupResult next =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .encryption(enc)
+            .build()
+            .run();
     assertThat(sink.list()).containsExactly(next.setId());
     String target = EmbeddedPg.createDatabase("dst");
-    RestorePlan.from(sink).latest().encryption(enc)
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    RestorePlan.from(sink)
+        .latest()
+        .encryption(enc)
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+        .build()
+        .execute();
     assertThat(count(target, "SELECT count(*) FROM big")).isEqualTo(1_500_000);
   }
 
   /** Terminates every other backend on the database, as an admin or a failover would. */
   static int terminateOthers(String database) {
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
-            + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(pg_terminate_backend(pid))"
+                    + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
       s.setString(1, database);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -254,14 +334,17 @@ final class PostgresFaultTest {
   }
 
   static long relations(String database) {
-    return count(database, "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
-        + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema')"
-        + " AND n.nspname !~ '^pg_toast'");
+    return count(
+        database,
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+            + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema')"
+            + " AND n.nspname !~ '^pg_toast'");
   }
 
   static long count(String database, String sql) {
     try (Connection c = EmbeddedPg.dataSource(database).getConnection();
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {

@@ -18,15 +18,24 @@ final class PostgresOptionsTest {
     assertThat(clean.schemas()).containsExactly("app");
     assertThat(clean.withRestoreMode(RestoreMode.IN_PLACE).clean()).isFalse();
     assertThat(clean.withRestoreMode(RestoreMode.SWAP))
-        .isEqualTo(PostgresOptions.builder().schemas(List.of("app")).clean(true)
-            .restoreMode(RestoreMode.SWAP).build());
-    assertThat(PostgresTarget.builder(new org.postgresql.ds.PGSimpleDataSource()).noOwner()
-        .build().options()).isEqualTo(PostgresOptions.builder().noOwner(true).build());
-    assertThatThrownBy(() -> PostgresOptions.builder().clean(true)
-        .restoreMode(RestoreMode.IN_PLACE).build())
+        .isEqualTo(
+            PostgresOptions.builder()
+                .schemas(List.of("app"))
+                .clean(true)
+                .restoreMode(RestoreMode.SWAP)
+                .build());
+    assertThat(
+            PostgresTarget.builder(new org.postgresql.ds.PGSimpleDataSource())
+                .noOwner()
+                .build()
+                .options())
+        .isEqualTo(PostgresOptions.builder().noOwner(true).build());
+    assertThatThrownBy(
+            () -> PostgresOptions.builder().clean(true).restoreMode(RestoreMode.IN_PLACE).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("clean with RestoreMode.IN_PLACE would drop the old objects before the new"
-            + " ones are loaded, in transactions of their own: use SINGLE_TRANSACTION (the"
-            + " default with clean) or SWAP");
+        .hasMessage(
+            "clean with RestoreMode.IN_PLACE would drop the old objects before the new"
+                + " ones are loaded, in transactions of their own: use SINGLE_TRANSACTION (the"
+                + " default with clean) or SWAP");
   }
 }

@@ -32,34 +32,54 @@ final class PostgresRoundTripTest {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
 
-    BackupResult result = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
-        .sink(sink).compression(Compression.parse(compression)).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
+            .sink(sink)
+            .compression(Compression.parse(compression))
+            .build()
+            .run();
     String target = EmbeddedPg.createDatabase("dst");
-    RestorePlan.from(sink).latest()
+    RestorePlan.from(sink)
+        .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
-        .build().execute();
+        .build()
+        .execute();
 
     Fidelity.assertSameDatabase(source, target);
     Path toc = setDir(sink, result).resolve("postgres/main/toc.dat");
-    ArchiveVersion expected = compression.startsWith("zstd") ? ArchiveVersion.V1_15
-        : ArchiveVersion.V1_14;
+    ArchiveVersion expected =
+        compression.startsWith("zstd") ? ArchiveVersion.V1_15 : ArchiveVersion.V1_14;
     assertThat(TocReader.read(toc).header().version()).isEqualTo(expected);
-    assertThat(result.targets().get(0).artifacts()).anySatisfy(a ->
-        assertThat(a.path()).matches("postgres/main/\\d+\\.dat" + Compression.parse(compression)
-            .suffix().replace(".", "\\.")));
+    assertThat(result.targets().get(0).artifacts())
+        .anySatisfy(
+            a ->
+                assertThat(a.path())
+                    .matches(
+                        "postgres/main/\\d+\\.dat"
+                            + Compression.parse(compression).suffix().replace(".", "\\.")));
   }
 
   @Test
   void pgRestore_readsOurArchive_sameSchemaAndData() throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult result = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).compression(Compression.gzip(6)).build().run();
+    BackupResult result =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .sink(sink)
+            .compression(Compression.gzip(6))
+            .build()
+            .run();
     String target = EmbeddedPg.createDatabase("pgr");
 
-    Fidelity.runTool("pg_restore", "--exit-on-error", "-j", "2", "-d", target,
+    Fidelity.runTool(
+        "pg_restore",
+        "--exit-on-error",
+        "-j",
+        "2",
+        "-d",
+        target,
         setDir(sink, result).resolve("postgres/main").toString());
 
     Fidelity.assertSameDatabase(source, target);
@@ -69,8 +89,11 @@ final class PostgresRoundTripTest {
   void restore_intoNonEmptyDatabase_refusesWithoutClean() throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink)
+        .build()
+        .run();
     String other = EmbeddedPg.createDatabase("other");
     exec(other, "CREATE TABLE public.keep_me (id int)");
     assertThatThrownBy(() -> restore(sink, other, false))
@@ -100,24 +123,37 @@ final class PostgresRoundTripTest {
   void restore_failingPostData_undoesEverythingAndNamesTheEntry() throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink)
+        .build()
+        .run();
     String target = EmbeddedPg.createDatabase("dst");
-    exec(target, "CREATE SCHEMA guard; CREATE FUNCTION guard.no_index() RETURNS event_trigger"
-        + " LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'indexes are forbidden here'; END$$;"
-        + " CREATE EVENT TRIGGER no_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX')"
-        + " EXECUTE FUNCTION guard.no_index()");
+    exec(
+        target,
+        "CREATE SCHEMA guard; CREATE FUNCTION guard.no_index() RETURNS event_trigger"
+            + " LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'indexes are forbidden here'; END$$;"
+            + " CREATE EVENT TRIGGER no_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX')"
+            + " EXECUTE FUNCTION guard.no_index()");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest()
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean().build())
-            .build().execute())
+    assertThatThrownBy(
+            () ->
+                RestorePlan.from(sink)
+                    .latest()
+                    .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean().build())
+                    .build()
+                    .execute())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("(INDEX ")
         .hasMessageContaining("indexes are forbidden here")
         .hasMessageContaining("the database is as it was");
-    assertThat(count(target, "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
-        + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema')"
-        + " AND n.nspname !~ '^pg_toast'")).isZero();
+    assertThat(
+            count(
+                target,
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema')"
+                    + " AND n.nspname !~ '^pg_toast'"))
+        .isZero();
   }
 
   static Path setDir(FileSystemSink sink, BackupResult result) {
@@ -133,7 +169,8 @@ final class PostgresRoundTripTest {
 
   static long count(String database, String sql) throws Exception {
     try (Connection c = EmbeddedPg.dataSource(database).getConnection();
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -29,24 +29,35 @@ final class PostgresS3RoundTripTest {
   @Test
   void backupToS3_databaseAndVolume_restoreIdentically() throws Exception {
     Properties p = new Properties();
-    p.setProperty("jclouds.filesystem.basedir", Files.createDirectories(tmp.resolve("s3"))
-        .toString());
-    try (BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem")
-        .credentials("identity", "credential").overrides(p).build(BlobStoreContext.class)) {
-      S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore())
-          .endpoint(URI.create("http://127.0.0.1:0"))
-          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret-for-test").build();
+    p.setProperty(
+        "jclouds.filesystem.basedir", Files.createDirectories(tmp.resolve("s3")).toString());
+    try (BlobStoreContext ctx =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("identity", "credential")
+            .overrides(p)
+            .build(BlobStoreContext.class)) {
+      S3Proxy proxy =
+          S3Proxy.builder()
+              .blobStore(ctx.getBlobStore())
+              .endpoint(URI.create("http://127.0.0.1:0"))
+              .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret-for-test")
+              .build();
       proxy.start();
       while (!proxy.getState().equals("STARTED")) {
         Thread.sleep(5);
       }
       try {
         URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        MinioClient.builder().endpoint(endpoint.toString()).credentials("access",
-            "secret-for-test").build().makeBucket(MakeBucketArgs.builder().bucket("offsite")
-            .build());
-        roundTrip(S3Sink.builder(endpoint, "offsite")
-            .credentials(S3Credentials.of("access", "secret-for-test")).prefix("prod").build());
+        MinioClient.builder()
+            .endpoint(endpoint.toString())
+            .credentials("access", "secret-for-test")
+            .build()
+            .makeBucket(MakeBucketArgs.builder().bucket("offsite").build());
+        roundTrip(
+            S3Sink.builder(endpoint, "offsite")
+                .credentials(S3Credentials.of("access", "secret-for-test"))
+                .prefix("prod")
+                .build());
       } finally {
         proxy.stop();
       }
@@ -60,13 +71,17 @@ final class PostgresS3RoundTripTest {
     Backup.builder()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
         .target(VolumeTarget.of("certs", tmp.resolve("certs")))
-        .sink(sink).build().run();
+        .sink(sink)
+        .build()
+        .run();
 
     String target = EmbeddedPg.createDatabase("s3dst");
-    RestorePlan.from(sink).latest()
+    RestorePlan.from(sink)
+        .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
         .volume("certs", tmp.resolve("restored"))
-        .build().execute();
+        .build()
+        .execute();
 
     Fidelity.assertSameDatabase(source, target);
     assertThat(tmp.resolve("restored/live/cert.pem")).hasContent("-----BEGIN CERTIFICATE-----");

@@ -27,12 +27,14 @@ final class PostgresTargetBuilderTest {
         .isNotSameAs(second.dataSource().unwrap(PGSimpleDataSource.class));
     assertThatThrownBy(() -> PostgresTarget.builder(new PGSimpleDataSource()).password("x"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("password(...) applies to targets built from a JDBC URL; configure the"
-            + " DataSource");
+        .hasMessage(
+            "password(...) applies to targets built from a JDBC URL; configure the"
+                + " DataSource");
     assertThatThrownBy(() -> PostgresTarget.builder("jdbc:mysql://h/db"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("not a PostgreSQL JDBC URL: 'jdbc:mysql://h/db'; use"
-            + " jdbc:postgresql://host:5432/database");
+        .hasMessage(
+            "not a PostgreSQL JDBC URL: 'jdbc:mysql://h/db'; use"
+                + " jdbc:postgresql://host:5432/database");
   }
 
   @Test
@@ -41,7 +43,8 @@ final class PostgresTargetBuilderTest {
         .isEqualTo("app-db_2");
     assertThatThrownBy(() -> PostgresTarget.builder(new PGSimpleDataSource()).name("App"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("postgres target name must be 1 to 63 characters of a-z, 0-9, '-' and '_',"
-            + " starting with a letter or digit: 'App'");
+        .hasMessage(
+            "postgres target name must be 1 to 63 characters of a-z, 0-9, '-' and '_',"
+                + " starting with a letter or digit: 'App'");
   }
 }

@@ -28,15 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The oracle: PostgreSQL 15's regression database (the fixture {@code pg-regress-15}, found
- * through {@code -Dpg.regress.fixtures} or {@code PG_REGRESS_FIXTURES}), built on a scratch
- * cluster of Debian's PostgreSQL 15 (its {@code regress.so} must match that server's headers),
- * then restored three ways (our backup and restore; our custom export read by {@code pg_restore
- * -j2}, which must report no error; our reader of pg_dump's archive) and compared with what
- * {@code pg_dump -Fc | pg_restore -j2} makes of it: schema ({@code pg_dump -s}), per-table content
- * hashes and sequences, compared between the two restored databases so that pg_dump's own known
- * differences cancel. Skipped with a message
- * when the fixture, Debian's PostgreSQL 15, a C compiler or the server headers are missing.
+ * The oracle: PostgreSQL 15's regression database (the fixture {@code pg-regress-15}, found through
+ * {@code -Dpg.regress.fixtures} or {@code PG_REGRESS_FIXTURES}), built on a scratch cluster of
+ * Debian's PostgreSQL 15 (its {@code regress.so} must match that server's headers), then restored
+ * three ways (our backup and restore; our custom export read by {@code pg_restore -j2}, which must
+ * report no error; our reader of pg_dump's archive) and compared with what {@code pg_dump -Fc |
+ * pg_restore -j2} makes of it: schema ({@code pg_dump -s}), per-table content hashes and sequences,
+ * compared between the two restored databases so that pg_dump's own known differences cancel.
+ * Skipped with a message when the fixture, Debian's PostgreSQL 15, a C compiler or the server
+ * headers are missing.
  */
 final class RegressionOracleTest {
   private static final Logger LOG = LoggerFactory.getLogger(RegressionOracleTest.class);
@@ -49,17 +49,21 @@ final class RegressionOracleTest {
   @BeforeAll
   static void buildRegressionDatabase() throws Exception {
     Path fixture = fixture();
-    Assumptions.assumeTrue(fixture != null, "set -Dpg.regress.fixtures or PG_REGRESS_FIXTURES to"
-        + " the pg-regress-15 fixture directory to run the regression-database oracle");
+    Assumptions.assumeTrue(
+        fixture != null,
+        "set -Dpg.regress.fixtures or PG_REGRESS_FIXTURES to"
+            + " the pg-regress-15 fixture directory to run the regression-database oracle");
     for (String tool : List.of("postgres", "initdb", "pg_ctl", "psql", "pg_dump", "pg_restore")) {
-      Assumptions.assumeTrue(Files.isExecutable(BIN.resolve(tool)),
+      Assumptions.assumeTrue(
+          Files.isExecutable(BIN.resolve(tool)),
           BIN.resolve(tool) + " missing: apt-get install postgresql-15 postgresql-client-15");
     }
-    Assumptions.assumeTrue(run(List.of("cc", "--version"), null, 30).exit == 0,
+    Assumptions.assumeTrue(
+        run(List.of("cc", "--version"), null, 30).exit == 0,
         "no C compiler (cc) to build regress.so: apt-get install gcc");
     Result inc = run(List.of("pg_config", "--includedir-server"), null, 30);
-    Assumptions.assumeTrue(inc.exit == 0
-            && Files.isRegularFile(Path.of(inc.out.strip(), "postgres.h")),
+    Assumptions.assumeTrue(
+        inc.exit == 0 && Files.isRegularFile(Path.of(inc.out.strip(), "postgres.h")),
         "PostgreSQL 15 server headers missing: apt-get install postgresql-server-dev-15");
 
     work = Files.createTempDirectory(Path.of("/tmp"), "regress-oracle");
@@ -68,17 +72,55 @@ final class RegressionOracleTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    check(run(asPostgres(BIN.resolve("initdb").toString(), "-D", work + "/data", "-U", "postgres",
-        "--auth=trust", "-E", "UTF8", "--locale=C"), null, 120), "initdb");
-    check(run(asPostgres(BIN.resolve("pg_ctl").toString(), "-D", work + "/data", "-l",
-        work + "/server.log", "-w", "-o", "-p " + port + " -k " + work
-            + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            + " -c max_prepared_transactions=10", "start"), null, 120), "pg_ctl start");
+    check(
+        run(
+            asPostgres(
+                BIN.resolve("initdb").toString(),
+                "-D",
+                work + "/data",
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C"),
+            null,
+            120),
+        "initdb");
+    check(
+        run(
+            asPostgres(
+                BIN.resolve("pg_ctl").toString(),
+                "-D",
+                work + "/data",
+                "-l",
+                work + "/server.log",
+                "-w",
+                "-o",
+                "-p "
+                    + port
+                    + " -k "
+                    + work
+                    + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                    + " -c max_prepared_transactions=10",
+                "start"),
+            null,
+            120),
+        "pg_ctl start");
     long t0 = System.nanoTime();
-    Result built = run(List.of("bash", fixture.resolve("build-regression-db.sh").toString(),
-        "regression", work.resolve("build").toString()), null, 600);
+    Result built =
+        run(
+            List.of(
+                "bash",
+                fixture.resolve("build-regression-db.sh").toString(),
+                "regression",
+                work.resolve("build").toString()),
+            null,
+            600);
     check(built, "build-regression-db.sh");
-    LOG.info("regression database built in {} s: {}", (System.nanoTime() - t0) / 1_000_000_000L,
+    LOG.info(
+        "regression database built in {} s: {}",
+        (System.nanoTime() - t0) / 1_000_000_000L,
         built.out.strip());
     reference = work.resolve("pgdump.dump");
     tool("pg_dump", "-Fc", "-f", reference.toString(), "-d", "regression");
@@ -89,8 +131,11 @@ final class RegressionOracleTest {
   @AfterAll
   static void stopServer() {
     if (work != null) {
-      run(asPostgres(BIN.resolve("pg_ctl").toString(), "-D", work + "/data", "-m", "immediate",
-          "stop"), null, 60);
+      run(
+          asPostgres(
+              BIN.resolve("pg_ctl").toString(), "-D", work + "/data", "-m", "immediate", "stop"),
+          null,
+          60);
       run(List.of("rm", "-rf", work.toString()), null, 120);
     }
   }
@@ -108,12 +153,18 @@ final class RegressionOracleTest {
   @Test
   void ourBackupAndRestore_restoresWhatPgRestoreRestores() {
     FileSystemSink sink = FileSystemSink.of(work.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(dataSource("regression")).jobs(2).build())
-        .sink(sink).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(dataSource("regression")).jobs(2).build())
+        .sink(sink)
+        .build()
+        .run();
     createDatabase("viaours");
 
-    RestorePlan.from(sink).latest()
-        .target(PostgresTarget.builder(dataSource("viaours")).jobs(2).build()).build().execute();
+    RestorePlan.from(sink)
+        .latest()
+        .target(PostgresTarget.builder(dataSource("viaours")).jobs(2).build())
+        .build()
+        .execute();
 
     assertThat(differences("viapgrestore", "viaours")).isEmpty();
   }
@@ -121,8 +172,8 @@ final class RegressionOracleTest {
   @Test
   void ourCustomExport_restoredByPgRestore_withoutErrors() {
     Path ours = work.resolve("ours.dump");
-    PgDumpArchive.export(PostgresTarget.builder(dataSource("regression")).build(), ours,
-        Compression.gzip(1));
+    PgDumpArchive.export(
+        PostgresTarget.builder(dataSource("regression")).build(), ours, Compression.gzip(1));
     createDatabase("viaexport");
 
     // any error makes pg_restore exit non-zero ("errors ignored on restore: N"), failing tool()
@@ -135,12 +186,22 @@ final class RegressionOracleTest {
   static List<String> differences(String expectedDb, String actualDb) {
     List<String> out = new ArrayList<>();
     out.addAll(lineMultisetDiff(schema(expectedDb), schema(actualDb)));
-    out.addAll(mapDiff("table", Fidelity.tableHashes(dataSource(expectedDb)),
-        Fidelity.tableHashes(dataSource(actualDb))));
-    out.addAll(mapDiff("sequence", Fidelity.sequenceValues(dataSource(expectedDb)),
-        Fidelity.sequenceValues(dataSource(actualDb))));
+    out.addAll(
+        mapDiff(
+            "table",
+            Fidelity.tableHashes(dataSource(expectedDb)),
+            Fidelity.tableHashes(dataSource(actualDb))));
+    out.addAll(
+        mapDiff(
+            "sequence",
+            Fidelity.sequenceValues(dataSource(expectedDb)),
+            Fidelity.sequenceValues(dataSource(actualDb))));
     if (!out.isEmpty()) {
-      LOG.warn("{} vs {}: {} differing lines:\n{}", expectedDb, actualDb, out.size(),
+      LOG.warn(
+          "{} vs {}: {} differing lines:\n{}",
+          expectedDb,
+          actualDb,
+          out.size(),
           String.join("\n", out.subList(0, Math.min(out.size(), 200))));
     }
     return out;
@@ -159,17 +220,18 @@ final class RegressionOracleTest {
       count.merge(l, -1, Integer::sum);
     }
     List<String> out = new ArrayList<>();
-    count.forEach((line, n) -> {
-      for (int i = 0; i < Math.abs(n); i++) {
-        out.add((n > 0 ? "- " : "+ ") + line);
-      }
-    });
+    count.forEach(
+        (line, n) -> {
+          for (int i = 0; i < Math.abs(n); i++) {
+            out.add((n > 0 ? "- " : "+ ") + line);
+          }
+        });
     out.sort(null);
     return out;
   }
 
-  private static List<String> mapDiff(String what, Map<String, String> expected,
-      Map<String, String> actual) {
+  private static List<String> mapDiff(
+      String what, Map<String, String> expected, Map<String, String> actual) {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, String> e : expected.entrySet()) {
       if (!e.getValue().equals(actual.get(e.getKey()))) {
@@ -205,14 +267,32 @@ final class RegressionOracleTest {
   }
 
   private static void createDatabase(String db) {
-    tool("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c",
-        "CREATE DATABASE " + db + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
+    tool(
+        "psql",
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-d",
+        "postgres",
+        "-c",
+        "CREATE DATABASE "
+            + db
+            + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
             + " LC_CTYPE 'C'");
   }
 
   private static String tool(String name, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(BIN.resolve(name).toString(), "-h", "localhost",
-        "-p", Integer.toString(port), "-U", "postgres"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                BIN.resolve(name).toString(),
+                "-h",
+                "localhost",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres"));
     cmd.addAll(Arrays.asList(args));
     Result r = run(cmd, null, 600);
     check(r, name);
@@ -267,7 +347,9 @@ final class RegressionOracleTest {
           p.destroyForcibly();
           return new Result(-1, "", String.join(" ", cmd) + " timed out");
         }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
       } finally {
         Files.deleteIfExists(out);

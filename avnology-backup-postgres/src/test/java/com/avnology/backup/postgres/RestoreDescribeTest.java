@@ -18,15 +18,22 @@ final class RestoreDescribeTest {
   @Test
   void describe_eachMode_saysWhatItWouldReplace_andWritesNothing() {
     String source = EmbeddedPg.createDatabase("descsrc");
-    Fidelity.applySql("CREATE TABLE orgs (id int PRIMARY KEY); INSERT INTO orgs"
-        + " SELECT generate_series(1, 500); CREATE TABLE users (id int); ANALYZE", source);
+    Fidelity.applySql(
+        "CREATE TABLE orgs (id int PRIMARY KEY); INSERT INTO orgs"
+            + " SELECT generate_series(1, 500); CREATE TABLE users (id int); ANALYZE",
+        source);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .sink(sink).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink)
+        .build()
+        .run();
     String empty = EmbeddedPg.createDatabase("descempty");
     String live = EmbeddedPg.createDatabase("desclive");
-    Fidelity.applySql("CREATE TABLE orgs (id int PRIMARY KEY); INSERT INTO orgs"
-        + " SELECT generate_series(1, 300); CREATE TABLE keep (x int); ANALYZE", live);
+    Fidelity.applySql(
+        "CREATE TABLE orgs (id int PRIMARY KEY); INSERT INTO orgs"
+            + " SELECT generate_series(1, 300); CREATE TABLE keep (x int); ANALYZE",
+        live);
     var before = Fidelity.tableHashes(EmbeddedPg.dataSource(live));
 
     assertThat(describe(sink, PostgresTarget.builder(EmbeddedPg.dataSource(empty))))
@@ -36,11 +43,14 @@ final class RestoreDescribeTest {
         .contains("not empty (it holds relation public.")
         .contains("the restore would be refused; --clean replaces");
     assertThat(describe(sink, PostgresTarget.builder(EmbeddedPg.dataSource(live)).clean()))
-        .contains("replaces, in one transaction, the 1 of the archive's 2 tables that exist,"
-            + " dropping about 300 rows (public.orgs)")
+        .contains(
+            "replaces, in one transaction, the 1 of the archive's 2 tables that exist,"
+                + " dropping about 300 rows (public.orgs)")
         .contains("everything else in it is kept");
-    assertThat(describe(sink, PostgresTarget.builder(EmbeddedPg.dataSource(live))
-        .restoreMode(RestoreMode.SWAP)))
+    assertThat(
+            describe(
+                sink,
+                PostgresTarget.builder(EmbeddedPg.dataSource(live)).restoreMode(RestoreMode.SWAP)))
         .contains("replaced as a whole")
         .contains("swapped in at the end; the old one is dropped");
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(live))).isEqualTo(before);
@@ -48,8 +58,9 @@ final class RestoreDescribeTest {
 
   private static String describe(FileSystemSink sink, PostgresTarget.Builder target) {
     var d = RestorePlan.from(sink).target(target.build()).build().describe();
-    assertThat(d.steps()).singleElement().satisfies(s -> assertThat(s.target())
-        .isEqualTo("postgres/main"));
+    assertThat(d.steps())
+        .singleElement()
+        .satisfies(s -> assertThat(s.target()).isEqualTo("postgres/main"));
     return d.steps().get(0).destination();
   }
 }

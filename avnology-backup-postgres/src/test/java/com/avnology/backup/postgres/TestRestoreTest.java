@@ -31,8 +31,10 @@ final class TestRestoreTest {
   private static long scratchDatabases() throws Exception {
     try (var c = EmbeddedPg.dataSource("postgres").getConnection();
         var s = c.createStatement();
-        var rs = s.executeQuery("SELECT count(*) FROM pg_database"
-            + " WHERE datname LIKE 'avnology_test_restore_%'")) {
+        var rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_database"
+                    + " WHERE datname LIKE 'avnology_test_restore_%'")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -41,21 +43,31 @@ final class TestRestoreTest {
   @Test
   void goodSet_passes_andLeavesNothing_tamperedSet_failsByContent() throws Exception {
     String source = EmbeddedPg.createDatabase("trsrc");
-    Fidelity.applySql("CREATE TABLE ledger (id int PRIMARY KEY, amount int);"
-        + " INSERT INTO ledger SELECT g, g FROM generate_series(1, 300) g;", source);
+    Fidelity.applySql(
+        "CREATE TABLE ledger (id int PRIMARY KEY, amount int);"
+            + " INSERT INTO ledger SELECT g, g FROM generate_series(1, 300) g;",
+        source);
     Path certs = Files.createDirectories(tmp.resolve("certs"));
     Files.writeString(certs.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult backup = Backup.builder()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
-        .target(VolumeTarget.of("certs", certs)).sink(sink).compression(Compression.none())
-        .build().run();
+    BackupResult backup =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+            .target(VolumeTarget.of("certs", certs))
+            .sink(sink)
+            .compression(Compression.none())
+            .build()
+            .run();
     Path work = Files.createDirectories(tmp.resolve("work"));
 
-    RestoreResult ok = TestRestore.from(sink).scratchServer(EmbeddedPg.dataSource("postgres"))
-        .workDirectory(work).run();
-    assertThat(ok.checks()).extracting(HealthCheck::name).contains("postgres/main rows",
-        "postgres/main content");
+    RestoreResult ok =
+        TestRestore.from(sink)
+            .scratchServer(EmbeddedPg.dataSource("postgres"))
+            .workDirectory(work)
+            .run();
+    assertThat(ok.checks())
+        .extracting(HealthCheck::name)
+        .contains("postgres/main rows", "postgres/main content");
     assertThat(ok.checks()).allMatch(HealthCheck::ok);
     assertThat(scratchDatabases()).isZero();
     try (var files = Files.list(work)) {
@@ -64,8 +76,8 @@ final class TestRestoreTest {
 
     // rows rewritten, artifact hashes updated to match: only the content digest can tell
     Path set = sink.root().resolve("sets").resolve(backup.setId());
-    Manifest manifest = ManifestCodec.read(backup.setId(),
-        Files.readAllBytes(set.resolve("manifest.json")));
+    Manifest manifest =
+        ManifestCodec.read(backup.setId(), Files.readAllBytes(set.resolve("manifest.json")));
     List<Manifest.Target> targets = new ArrayList<>();
     for (Manifest.Target t : manifest.targets()) {
       List<Manifest.Artifact> artifacts = new ArrayList<>();
@@ -74,19 +86,35 @@ final class TestRestoreTest {
         if (a.path().endsWith(".dat") && Files.readString(file).contains("\n42\t42\n")) {
           Files.writeString(file, Files.readString(file).replace("\n42\t42\n", "\n42\t-42\n"));
           byte[] bytes = Files.readAllBytes(file);
-          a = new Manifest.Artifact(a.path(), bytes.length, HexFormat.of().formatHex(
-              MessageDigest.getInstance("SHA-256").digest(bytes)), a.compression());
+          a =
+              new Manifest.Artifact(
+                  a.path(),
+                  bytes.length,
+                  HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+                  a.compression());
         }
         artifacts.add(a);
       }
       targets.add(new Manifest.Target(t.kind(), t.name(), t.options(), t.metadata(), artifacts));
     }
-    Files.write(set.resolve("manifest.json"), ManifestCodec.write(new Manifest(
-        manifest.formatVersion(), manifest.id(), manifest.startedAt(), manifest.finishedAt(),
-        manifest.libraryVersion(), targets, manifest.encryption())));
+    Files.write(
+        set.resolve("manifest.json"),
+        ManifestCodec.write(
+            new Manifest(
+                manifest.formatVersion(),
+                manifest.id(),
+                manifest.startedAt(),
+                manifest.finishedAt(),
+                manifest.libraryVersion(),
+                targets,
+                manifest.encryption())));
 
-    assertThatThrownBy(() -> TestRestore.from(sink)
-            .scratchServer(EmbeddedPg.dataSource("postgres")).workDirectory(work).run())
+    assertThatThrownBy(
+            () ->
+                TestRestore.from(sink)
+                    .scratchServer(EmbeddedPg.dataSource("postgres"))
+                    .workDirectory(work)
+                    .run())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("public.ledger differs from what the backup read");
     assertThat(scratchDatabases()).isZero();

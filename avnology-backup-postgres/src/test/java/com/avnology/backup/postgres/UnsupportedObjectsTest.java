@@ -26,17 +26,24 @@ final class UnsupportedObjectsTest {
     String db = EmbeddedPg.createDatabase("transform");
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (id int);"
-          + " CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION"
-          + " prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal))");
+      s.execute(
+          "CREATE TABLE t (id int);"
+              + " CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION"
+              + " prsd_lextype(internal), TO SQL WITH FUNCTION int4recv(internal))");
     }
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).build()).sink(sink)
-        .build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).build())
+        .sink(sink)
+        .build()
+        .run();
     String target = EmbeddedPg.createDatabase("transformdst");
 
-    RestorePlan.from(sink).latest()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build()).build().execute();
+    RestorePlan.from(sink)
+        .latest()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+        .build()
+        .execute();
 
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(target))).containsKey("public.t");
     try (Connection c = EmbeddedPg.dataSource(target).getConnection();
@@ -50,24 +57,26 @@ final class UnsupportedObjectsTest {
   /** A subscription only a superuser can read: the backup fails naming it, nothing published. */
   @Test
   void backup_subscriptionUnreadableByTheRole_failsNamingItAndPublishesNothing() throws Exception {
-    Assumptions.assumeTrue(EmbeddedPg.majorVersion() >= 14,
+    Assumptions.assumeTrue(
+        EmbeddedPg.majorVersion() >= 14,
         "pg_read_all_data (the reading role) exists from PostgreSQL 14 on");
     String db = EmbeddedPg.createDatabase("unsub");
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
-      s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'uo_reader')"
-          + " THEN CREATE ROLE uo_reader LOGIN; END IF; END $$;"
-          + " GRANT pg_read_all_data TO uo_reader;"
-          + " CREATE TABLE t (id int);"
-          + " CREATE SUBSCRIPTION uo_sub CONNECTION 'dbname=nowhere' PUBLICATION p"
-          + " WITH (connect = false)");
+      s.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'uo_reader')"
+              + " THEN CREATE ROLE uo_reader LOGIN; END IF; END $$;"
+              + " GRANT pg_read_all_data TO uo_reader;"
+              + " CREATE TABLE t (id int);"
+              + " CREATE SUBSCRIPTION uo_sub CONNECTION 'dbname=nowhere' PUBLICATION p"
+              + " WITH (connect = false)");
     }
     PGSimpleDataSource asReader = new PGSimpleDataSource();
     asReader.setUrl(EmbeddedPg.jdbcUrl(db));
     asReader.setUser("uo_reader");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup backup = Backup.builder()
-        .target(PostgresTarget.builder(asReader).build()).sink(sink).build();
+    Backup backup =
+        Backup.builder().target(PostgresTarget.builder(asReader).build()).sink(sink).build();
 
     try {
       assertThatThrownBy(backup::run)

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The version matrix (issue 12): the all-kinds fixture on a server of every major 13–18, backed up
- * once per source major and restored into the same major and every newer one; the restored
- * database must equal the source by catalog snapshot, table hashes and sequence values, after
- * {@link MajorNormalization} removes only what PostgreSQL itself changes between majors.
+ * once per source major and restored into the same major and every newer one; the restored database
+ * must equal the source by catalog snapshot, table hashes and sequence values, after {@link
+ * MajorNormalization} removes only what PostgreSQL itself changes between majors.
  *
  * <p>Restoring into an older major is skipped with a message: pg_dump's output is only meant to
  * load into the same or a newer major (its documentation: "it is not guaranteed that pg_dump's
@@ -54,9 +54,16 @@ final class VersionMatrixTest {
   @BeforeAll
   static void startServers() {
     List<Integer> majors = MajorServers.available();
-    assumeTrue(majors.equals(MajorServers.MAJORS), () -> "binaries of " + MajorServers.MAJORS
-        + " expected in " + MajorServers.binariesDir().toAbsolutePath() + " (the build copies"
-        + " them at generate-test-resources), found " + majors);
+    assumeTrue(
+        majors.equals(MajorServers.MAJORS),
+        () ->
+            "binaries of "
+                + MajorServers.MAJORS
+                + " expected in "
+                + MajorServers.binariesDir().toAbsolutePath()
+                + " (the build copies"
+                + " them at generate-test-resources), found "
+                + majors);
     servers = MajorServers.start(majors);
   }
 
@@ -68,53 +75,71 @@ final class VersionMatrixTest {
   }
 
   static Stream<Arguments> pairs() {
-    return MajorServers.MAJORS.stream().flatMap(source ->
-        MajorServers.MAJORS.stream().map(target -> Arguments.of(source, target)));
+    return MajorServers.MAJORS.stream()
+        .flatMap(
+            source -> MajorServers.MAJORS.stream().map(target -> Arguments.of(source, target)));
   }
 
   @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
   @MethodSource("pairs")
   void backupRestore_allKindsFixture_sameCatalogAndDataOnSameOrNewerMajor(int source, int target) {
-    assumeTrue(target >= source, () -> "not supported by PostgreSQL: a dump of " + source
-        + " restored into the older major " + target + " (pg_dump's output loads into the same"
-        + " or a newer major only)");
+    assumeTrue(
+        target >= source,
+        () ->
+            "not supported by PostgreSQL: a dump of "
+                + source
+                + " restored into the older major "
+                + target
+                + " (pg_dump's output loads into the same"
+                + " or a newer major only)");
     assertThat(servers.reportedMajor(source)).isEqualTo(source);
     assertThat(servers.reportedMajor(target)).isEqualTo(target);
     FileSystemSink sink = backupOf(source);
     String restored = servers.createDatabase(target, "from" + source);
 
-    RestorePlan.from(sink).latest()
+    RestorePlan.from(sink)
+        .latest()
         .target(PostgresTarget.builder(servers.dataSource(target, restored)).jobs(2).build())
-        .build().execute();
+        .build()
+        .execute();
 
     DataSource src = servers.dataSource(source, SOURCES.get(source));
     DataSource dst = servers.dataSource(target, restored);
-    Fidelity.assertSameMap("catalog snapshot " + source + " -> " + target,
+    Fidelity.assertSameMap(
+        "catalog snapshot " + source + " -> " + target,
         MajorNormalization.snapshot(Fidelity.catalogSnapshot(src), source, target, dst),
         MajorNormalization.snapshot(Fidelity.catalogSnapshot(dst), source, target, dst));
-    Fidelity.assertSameMap("table hashes " + source + " -> " + target,
-        Fidelity.tableHashes(src), Fidelity.tableHashes(dst));
-    Fidelity.assertSameMap("sequence values " + source + " -> " + target,
-        Fidelity.sequenceValues(src), Fidelity.sequenceValues(dst));
+    Fidelity.assertSameMap(
+        "table hashes " + source + " -> " + target,
+        Fidelity.tableHashes(src),
+        Fidelity.tableHashes(dst));
+    Fidelity.assertSameMap(
+        "sequence values " + source + " -> " + target,
+        Fidelity.sequenceValues(src),
+        Fidelity.sequenceValues(dst));
   }
 
   /** One backup per source major, shared by the pairs that restore it. */
   private static FileSystemSink backupOf(int source) {
-    return BACKUPS.computeIfAbsent(source, major -> {
-      String db = loadFixture(servers, major);
-      SOURCES.put(major, db);
-      FileSystemSink sink = FileSystemSink.of(tmp.resolve("pg" + major));
-      Backup.builder()
-          .target(PostgresTarget.builder(servers.dataSource(major, db)).jobs(2).build())
-          .sink(sink).build().run();
-      return sink;
-    });
+    return BACKUPS.computeIfAbsent(
+        source,
+        major -> {
+          String db = loadFixture(servers, major);
+          SOURCES.put(major, db);
+          FileSystemSink sink = FileSystemSink.of(tmp.resolve("pg" + major));
+          Backup.builder()
+              .target(PostgresTarget.builder(servers.dataSource(major, db)).jobs(2).build())
+              .sink(sink)
+              .build()
+              .run();
+          return sink;
+        });
   }
 
   /**
    * Loads the all-kinds fixture in one execution; on a major older than the newest, if that fails,
-   * statement by statement into a fresh database, skipping what the major cannot parse or does
-   * not have (SQLSTATE 42601 syntax error, 0A000 feature not supported) and what then refers to a
+   * statement by statement into a fresh database, skipping what the major cannot parse or does not
+   * have (SQLSTATE 42601 syntax error, 0A000 feature not supported) and what then refers to a
    * skipped object (42704, 42P01, 42883 undefined object, table, function). Anything else fails.
    *
    * @return the database holding the fixture
@@ -128,8 +153,9 @@ final class VersionMatrixTest {
       return db;
     } catch (SQLException e) {
       if (major == MajorServers.MAJORS.get(MajorServers.MAJORS.size() - 1)) {
-        throw new IllegalStateException("the all-kinds fixture does not load on PostgreSQL "
-            + major + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the all-kinds fixture does not load on PostgreSQL " + major + ": " + e.getMessage(),
+            e);
       }
     }
     String fresh = servers.createDatabase(major, "allkinds");
@@ -143,11 +169,20 @@ final class VersionMatrixTest {
           boolean unsupported = UNSUPPORTED.contains(e.getSQLState());
           boolean dependent = !skipped.isEmpty() && DEPENDENT.contains(e.getSQLState());
           if (!unsupported && !dependent) {
-            throw new IllegalStateException("fixture statement fails on PostgreSQL " + major
-                + ": " + e.getMessage() + "\n" + statement, e);
+            throw new IllegalStateException(
+                "fixture statement fails on PostgreSQL "
+                    + major
+                    + ": "
+                    + e.getMessage()
+                    + "\n"
+                    + statement,
+                e);
           }
           skipped.add(statement);
-          log.info("PostgreSQL {}: fixture statement skipped ({}): {}", major, e.getSQLState(),
+          log.info(
+              "PostgreSQL {}: fixture statement skipped ({}): {}",
+              major,
+              e.getSQLState(),
               statement.replaceAll("\\s+", " "));
         }
       }

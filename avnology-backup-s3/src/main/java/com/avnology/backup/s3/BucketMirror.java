@@ -8,7 +8,6 @@ import com.avnology.backup.s3.internal.MirrorPlanner;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
 import io.minio.MinioAsyncClient;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -28,8 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>A run that would delete more than {@link Builder#maxRemoveShare(double)} of the destination
  * (half by default) refuses before doing anything, unless {@link Builder#force(boolean)}: an empty
  * or wrong source must not wipe the copy. {@link #plan()} returns the plan, with the guard's
- * verdict, and changes nothing.
- * Content type and user metadata are copied; tags are not.
+ * verdict, and changes nothing. Content type and user metadata are copied; tags are not.
  *
  * <p>Immutable and thread-safe. The clients are the caller's and are never closed.
  */
@@ -53,11 +51,22 @@ public final class BucketMirror {
     this.target = new S3Ops(b.targetClient, b.targetBucket, null, null, retry);
     this.targetPrefix = b.targetPrefix;
     this.planner = new MirrorPlanner(source, b.sourcePrefix, target, b.targetPrefix);
-    this.copier = new MirrorCopier(
-        new S3Ops(b.sourceClient, b.sourceBucket, null, null, Retry.NONE), b.sourcePrefix,
-        new S3Ops(b.targetClient, b.targetBucket, null, null, Retry.NONE), b.targetPrefix, retry);
-    this.description = "s3://" + b.sourceBucket + "/" + b.sourcePrefix + " -> s3://"
-        + b.targetBucket + "/" + b.targetPrefix;
+    this.copier =
+        new MirrorCopier(
+            new S3Ops(b.sourceClient, b.sourceBucket, null, null, Retry.NONE),
+            b.sourcePrefix,
+            new S3Ops(b.targetClient, b.targetBucket, null, null, Retry.NONE),
+            b.targetPrefix,
+            retry);
+    this.description =
+        "s3://"
+            + b.sourceBucket
+            + "/"
+            + b.sourcePrefix
+            + " -> s3://"
+            + b.targetBucket
+            + "/"
+            + b.targetPrefix;
     this.overwrite = b.overwrite;
     this.remove = b.remove;
     this.force = b.force;
@@ -66,16 +75,17 @@ public final class BucketMirror {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param source a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}) for the
    *     source's server
    * @param sourceBucket the bucket to copy from
    * @param target a client for the destination's server; may be the same client
    * @param targetBucket the bucket to copy into; it must exist
-   * @return a builder
    * @throws IllegalArgumentException if a bucket name is not valid
    */
-  public static Builder builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
-      String targetBucket) {
+  public static Builder builder(
+      MinioAsyncClient source, String sourceBucket, MinioAsyncClient target, String targetBucket) {
     return new Builder(source, sourceBucket, target, targetBucket);
   }
 
@@ -101,16 +111,16 @@ public final class BucketMirror {
   public MirrorPlan plan() {
     MirrorPlanner.Plan plan = planner.plan(overwrite, remove);
     long removals = of(plan, MirrorAction.Type.REMOVE).size();
-    return new MirrorPlan(plan.planned(), plan.destinationCount(),
-        refusal(removals, plan.destinationCount()));
+    return new MirrorPlan(
+        plan.planned(), plan.destinationCount(), refusal(removals, plan.destinationCount()));
   }
 
   /**
    * Copies what is missing or different, then removes what the source lacks (if removal is on).
    *
    * @return what was done
-   * @throws BackupException if the run would remove more than the allowed share of the
-   *     destination (nothing is done then), or a copy or removal fails
+   * @throws BackupException if the run would remove more than the allowed share of the destination
+   *     (nothing is done then), or a copy or removal fails
    */
   public MirrorResult run() {
     Instant start = Instant.now();
@@ -122,13 +132,25 @@ public final class BucketMirror {
     checkRemovals(removals.size(), plan.destinationCount());
     long bytes = copier.copy(copies, parallelism);
     target.remove(removals.stream().map(a -> targetPrefix + a.key()).toList());
-    MirrorResult result = new MirrorResult(copies.size(), removals.size(),
-        plan.identical() + kept.size(), bytes, kept, java.time.Duration.between(start,
-            Instant.now()));
-    log.info("mirrored {}: {} copied ({} bytes), {} removed, {} skipped", description,
-        result.copied(), bytes, result.removed(), result.skipped());
+    MirrorResult result =
+        new MirrorResult(
+            copies.size(),
+            removals.size(),
+            plan.identical() + kept.size(),
+            bytes,
+            kept,
+            java.time.Duration.between(start, Instant.now()));
+    log.info(
+        "mirrored {}: {} copied ({} bytes), {} removed, {} skipped",
+        description,
+        result.copied(),
+        bytes,
+        result.removed(),
+        result.skipped());
     if (!kept.isEmpty()) {
-      log.warn("{} objects differ but were kept because overwrite is off: {}", kept.size(),
+      log.warn(
+          "{} objects differ but were kept because overwrite is off: {}",
+          kept.size(),
           kept.subList(0, Math.min(10, kept.size())));
     }
     return result;
@@ -141,15 +163,22 @@ public final class BucketMirror {
     }
   }
 
-  /** @return why the mass-delete guard refuses, or {@code null} if it does not */
+  /**
+   * @return why the mass-delete guard refuses, or {@code null} if it does not
+   */
   private String refusal(long removals, long destination) {
     if (force || removals == 0 || removals <= maxRemoveShare * destination) {
       return null;
     }
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "mirror %s would remove %d of the %d objects in the destination (%.0f%%), more than the"
             + " %.0f%% allowed; nothing was done. Check the source, or call force(true) to"
-            + " remove them", description, removals, destination, 100.0 * removals / destination,
+            + " remove them",
+        description,
+        removals,
+        destination,
+        100.0 * removals / destination,
         100 * maxRemoveShare);
   }
 
@@ -159,8 +188,11 @@ public final class BucketMirror {
 
   @Override
   public String toString() {
-    return "BucketMirror[" + description + (overwrite ? ", overwrite" : "")
-        + (remove ? ", remove" : "") + "]";
+    return "BucketMirror["
+        + description
+        + (overwrite ? ", overwrite" : "")
+        + (remove ? ", remove" : "")
+        + "]";
   }
 
   /** Collects a mirror's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
@@ -178,7 +210,10 @@ public final class BucketMirror {
     private int parallelism = 4;
     private RetryPolicy retry = RetryPolicy.defaults();
 
-    private Builder(MinioAsyncClient source, String sourceBucket, MinioAsyncClient target,
+    private Builder(
+        MinioAsyncClient source,
+        String sourceBucket,
+        MinioAsyncClient target,
         String targetBucket) {
       this.sourceClient = requireNonNull(source, "null source");
       this.sourceBucket = S3Sink.checkBucket(requireNonNull(sourceBucket, "null sourceBucket"));
@@ -187,8 +222,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix mirror only source objects under this prefix; keys are taken relative to it
-     * @return this builder
      * @throws IllegalArgumentException if it is not a key prefix
      */
     public Builder sourcePrefix(String prefix) {
@@ -197,8 +233,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix where in the destination the objects go; removal looks only under it
-     * @return this builder
      * @throws IllegalArgumentException if it is not a key prefix
      */
     public Builder targetPrefix(String prefix) {
@@ -207,9 +244,10 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param overwrite whether destination objects that differ are replaced; off by default, when
      *     they are kept and reported in {@link MirrorResult#kept()}
-     * @return this builder
      */
     public Builder overwrite(boolean overwrite) {
       this.overwrite = overwrite;
@@ -217,9 +255,9 @@ public final class BucketMirror {
     }
 
     /**
-     * @param remove whether destination objects missing from the source are deleted; off by
-     *     default
-     * @return this builder
+     * {@return this builder}
+     *
+     * @param remove whether destination objects missing from the source are deleted; off by default
      */
     public Builder remove(boolean remove) {
       this.remove = remove;
@@ -227,8 +265,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param force whether removal may exceed {@link #maxRemoveShare(double)}; off by default
-     * @return this builder
      */
     public Builder force(boolean force) {
       this.force = force;
@@ -236,9 +275,10 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param share the largest part of the destination a run may remove without {@link
      *     #force(boolean)}: 0 to 1, 0.5 by default
-     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxRemoveShare(double share) {
@@ -250,8 +290,9 @@ public final class BucketMirror {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param copies how many objects are copied at once: 1 to 64, 4 by default
-     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder parallelism(int copies) {
@@ -262,11 +303,11 @@ public final class BucketMirror {
       return this;
     }
 
-
     /**
+     * {@return this builder}
+     *
      * @param policy how a call or copy that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
-     * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "null policy");
@@ -274,15 +315,21 @@ public final class BucketMirror {
     }
 
     /**
-     * @return the mirror
-     * @throws IllegalStateException if source and destination are the same bucket and prefixes
-     *     on the same client
+     * {@return the mirror}
+     *
+     * @throws IllegalStateException if source and destination are the same bucket and prefixes on
+     *     the same client
      */
     public BucketMirror build() {
-      if (sourceClient == targetClient && sourceBucket.equals(targetBucket)
+      if (sourceClient == targetClient
+          && sourceBucket.equals(targetBucket)
           && sourcePrefix.equals(targetPrefix)) {
-        throw new IllegalStateException("source and target are the same: s3://" + sourceBucket
-            + "/" + sourcePrefix + "; name another target bucket or targetPrefix");
+        throw new IllegalStateException(
+            "source and target are the same: s3://"
+                + sourceBucket
+                + "/"
+                + sourcePrefix
+                + "; name another target bucket or targetPrefix");
       }
       return new BucketMirror(this);
     }

@@ -3,13 +3,13 @@ package com.avnology.backup.s3;
 import static java.util.Objects.requireNonNull;
 
 import com.avnology.backup.BackupContext;
+import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupTarget;
 import com.avnology.backup.Compression;
 import com.avnology.backup.IntegrityException;
 import com.avnology.backup.Manifest;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.BackupNames;
 import com.avnology.backup.s3.internal.BucketArchive;
 import com.avnology.backup.s3.internal.BucketRestore;
 import com.avnology.backup.s3.internal.Retry;
@@ -17,7 +17,6 @@ import com.avnology.backup.s3.internal.S3Ops;
 import io.minio.MinioAsyncClient;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
 
 /**
  * A bucket (or the objects under a prefix of it), backed up as one tar artifact {@code
@@ -25,10 +24,10 @@ import java.time.Duration;
  * key, content type, user metadata and tags (tags only where the server implements tagging).
  *
  * <p>Restore writes into the bucket and prefix this target names, which may be another bucket or
- * another server than the one backed up: build a target with the same name on the destination.
- * What happens to objects that already exist is the {@link OverwritePolicy}; by default a restore
- * that would replace a differing object writes nothing and lists them. Objects not in the backup
- * are never deleted.
+ * another server than the one backed up: build a target with the same name on the destination. What
+ * happens to objects that already exist is the {@link OverwritePolicy}; by default a restore that
+ * would replace a differing object writes nothing and lists them. Objects not in the backup are
+ * never deleted.
  *
  * <p>Immutable and thread-safe. The client is the caller's and is never closed.
  */
@@ -51,11 +50,12 @@ public final class BucketTarget implements BackupTarget {
   }
 
   /**
+   * {@return the target, for the whole bucket, refusing to overwrite on restore}
+   *
    * @param name the target's name in backup sets, such as {@code avatars}
    * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
    *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
-   * @return the target, for the whole bucket, refusing to overwrite on restore
    * @throws IllegalArgumentException if the name is not 1-63 of a-z, 0-9, '-' and '_', or the
    *     bucket name is not valid
    */
@@ -64,11 +64,12 @@ public final class BucketTarget implements BackupTarget {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param name the target's name in backup sets
    * @param client a MinIO SDK asynchronous client for the bucket's server ({@code
    *     MinioAsyncClient.builder()}: the blocking {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket
-   * @return a builder
    * @throws IllegalArgumentException if the name or the bucket name is not valid
    */
   public static Builder builder(String name, MinioAsyncClient client, String bucket) {
@@ -85,17 +86,17 @@ public final class BucketTarget implements BackupTarget {
     return name;
   }
 
-  /** @return the bucket */
+  /** {@return the bucket} */
   public String bucket() {
     return bucket;
   }
 
-  /** @return the key prefix, empty or ending in '/' */
+  /** {@return the key prefix, empty or ending in '/'} */
   public String prefix() {
     return prefix;
   }
 
-  /** @return what a restore does with existing objects */
+  /** {@return what a restore does with existing objects} */
   public OverwritePolicy overwrite() {
     return overwrite;
   }
@@ -106,16 +107,16 @@ public final class BucketTarget implements BackupTarget {
     Compression compression = context.compression();
     context.option("format", "tar");
     context.option("prefix", prefix);
-    OutputStream artifact = context.artifact(name + ".tar" + compression.suffix(),
-        compression.algorithm());
+    OutputStream artifact =
+        context.artifact(name + ".tar" + compression.suffix(), compression.algorithm());
     try (OutputStream out = compression.compress(artifact)) {
       BucketArchive.Stats stats = BucketArchive.write(ops, prefix, out, context::entriesDone);
       context.metadata("objects", Long.toString(stats.objects()));
       context.metadata("bytes", Long.toString(stats.bytes()));
       context.metadata("tags", stats.tagsKept() ? "kept" : "unsupported by the server");
     } catch (IOException e) {
-      throw new StorageException("cannot back up bucket " + name + " from " + ops.where() + ": "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "cannot back up bucket " + name + " from " + ops.where() + ": " + e.getMessage(), e);
     }
   }
 
@@ -124,8 +125,8 @@ public final class BucketTarget implements BackupTarget {
     Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
     ops.requireBucket();
     try {
-      new BucketRestore(ops, prefix, overwrite).restore(
-          () -> context.openDecompressed(artifact), context::entriesDone);
+      new BucketRestore(ops, prefix, overwrite)
+          .restore(() -> context.openDecompressed(artifact), context::entriesDone);
     } catch (IOException e) {
       throw new IntegrityException("cannot read " + artifact.path() + ": " + e.getMessage(), e);
     }
@@ -153,19 +154,21 @@ public final class BucketTarget implements BackupTarget {
         String key = prefix + com.avnology.backup.s3.internal.BucketArchive.meta(e).key();
         Long size = there.get(key);
         if ((size == null || size != e.getSize()) && wrong.size() < 5) {
-          wrong.add(key + (size == null ? " missing" : " has " + size + " bytes, not "
-              + e.getSize()));
+          wrong.add(
+              key + (size == null ? " missing" : " has " + size + " bytes, not " + e.getSize()));
         }
       }
     } catch (IOException e) {
-      return java.util.List.of(com.avnology.backup.HealthCheck.failed(check, "cannot read "
-          + artifact.path() + ": " + e.getMessage()));
+      return java.util.List.of(
+          com.avnology.backup.HealthCheck.failed(
+              check, "cannot read " + artifact.path() + ": " + e.getMessage()));
     }
-    return java.util.List.of(wrong.isEmpty()
-        ? com.avnology.backup.HealthCheck.passed(check, objects + " objects, " + bytes
-            + " bytes as in the set")
-        : com.avnology.backup.HealthCheck.failed(check, "of " + objects + " objects, "
-            + String.join(", ", wrong)));
+    return java.util.List.of(
+        wrong.isEmpty()
+            ? com.avnology.backup.HealthCheck.passed(
+                check, objects + " objects, " + bytes + " bytes as in the set")
+            : com.avnology.backup.HealthCheck.failed(
+                check, "of " + objects + " objects, " + String.join(", ", wrong)));
   }
 
   @Override
@@ -179,19 +182,33 @@ public final class BucketTarget implements BackupTarget {
       return where + " (cannot be listed: " + e.getMessage() + ")";
     }
     String objects = context.manifest().metadata().getOrDefault("objects", "?");
-    return where + ": " + objects + " objects from the set; " + existing + " objects there now, "
+    return where
+        + ": "
+        + objects
+        + " objects from the set; "
+        + existing
+        + " objects there now, "
         + switch (overwrite) {
-          case NEVER -> "differing ones refuse the restore before anything is written (--overwrite"
-              + " replaces them)";
+          case NEVER ->
+              "differing ones refuse the restore before anything is written (--overwrite"
+                  + " replaces them)";
           case IF_DIFFERENT -> "differing ones are replaced";
           case ALWAYS -> "every object of the set is written over them";
-        } + "; objects not in the set are kept";
+        }
+        + "; objects not in the set are kept";
   }
 
   @Override
   public String toString() {
-    return "BucketTarget[" + name + " = s3://" + bucket + "/" + prefix + ", overwrite="
-        + overwrite + "]";
+    return "BucketTarget["
+        + name
+        + " = s3://"
+        + bucket
+        + "/"
+        + prefix
+        + ", overwrite="
+        + overwrite
+        + "]";
   }
 
   /** Collects a bucket target's settings. {@link #build()} leaves it unchanged. Not thread-safe. */
@@ -204,15 +221,17 @@ public final class BucketTarget implements BackupTarget {
     private RetryPolicy retry = RetryPolicy.defaults();
 
     private Builder(String name, MinioAsyncClient client, String bucket) {
-      this.name = BackupNames.checkTargetName("bucket target name", requireNonNull(name, "null name"));
+      this.name =
+          BackupNames.checkTargetName("bucket target name", requireNonNull(name, "null name"));
       this.client = requireNonNull(client, "null client");
       this.bucket = S3Sink.checkBucket(requireNonNull(bucket, "null bucket"));
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix back up and restore only objects under this key prefix, such as {@code
      *     avatars/}; keys are stored relative to it. The whole bucket by default.
-     * @return this builder
      * @throws IllegalArgumentException if it starts with '/', or has an empty, '.' or '..' segment
      */
     public Builder prefix(String prefix) {
@@ -221,27 +240,28 @@ public final class BucketTarget implements BackupTarget {
     }
 
     /**
-     * @param overwrite what a restore does with existing objects; {@link OverwritePolicy#NEVER}
-     *     by default
-     * @return this builder
+     * {@return this builder}
+     *
+     * @param overwrite what a restore does with existing objects; {@link OverwritePolicy#NEVER} by
+     *     default
      */
     public Builder overwrite(OverwritePolicy overwrite) {
       this.overwrite = requireNonNull(overwrite, "null overwrite");
       return this;
     }
 
-
     /**
+     * {@return this builder}
+     *
      * @param policy how a call that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
-     * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "null policy");
       return this;
     }
 
-    /** @return the target */
+    /** {@return the target} */
     public BucketTarget build() {
       return new BucketTarget(this);
     }

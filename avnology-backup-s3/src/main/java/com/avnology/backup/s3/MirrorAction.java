@@ -22,7 +22,15 @@ public record MirrorAction(Type type, String key, long size, String reason) {
     KEEP
   }
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param type what is done
+   * @param key the object key relative to the source (for {@link Type#REMOVE}, the destination)
+   *     prefix
+   * @param size the object's size in bytes
+   * @param reason why, such as {@code missing}, {@code size differs} or {@code checksum differs}
+   */
   public MirrorAction {
     requireNonNull(type, "null type");
     requireNonNull(key, "null key");

@@ -37,45 +37,50 @@ public final class RetryPolicy {
     this.jitter = b.jitter;
   }
 
-  /** @return 5 retries, 500 ms doubled per retry up to 10 s, with jitter: the builders' default */
+  /**
+   * {@return 5 retries, 500 ms doubled per retry up to 10 s, with jitter: the builders' default}
+   */
   public static RetryPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** @return no retry: every failure is reported at once */
+  /** {@return no retry: every failure is reported at once} */
   public static RetryPolicy none() {
     return NONE;
   }
 
-  /** @return a builder starting from {@link #defaults()} */
+  /** {@return a builder starting from {@link #defaults()}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** @return how many times a failed call is tried again */
+  /** {@return how many times a failed call is tried again} */
   public int retries() {
     return retries;
   }
 
-  /** @return the wait before the first retry */
+  /** {@return the wait before the first retry} */
   public Duration baseDelay() {
     return baseDelay;
   }
 
-  /** @return the longest wait between two tries */
+  /** {@return the longest wait between two tries} */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** @return whether each wait is drawn between half its backoff and all of it */
+  /** {@return whether each wait is drawn between half its backoff and all of it} */
   public boolean jitter() {
     return jitter;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RetryPolicy p && retries == p.retries && baseDelay.equals(p.baseDelay)
-        && maxDelay.equals(p.maxDelay) && jitter == p.jitter;
+    return o instanceof RetryPolicy p
+        && retries == p.retries
+        && baseDelay.equals(p.baseDelay)
+        && maxDelay.equals(p.maxDelay)
+        && jitter == p.jitter;
   }
 
   @Override
@@ -85,8 +90,15 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy[retries=" + retries + ", baseDelay=" + baseDelay + ", maxDelay="
-        + maxDelay + ", jitter=" + jitter + "]";
+    return "RetryPolicy[retries="
+        + retries
+        + ", baseDelay="
+        + baseDelay
+        + ", maxDelay="
+        + maxDelay
+        + ", jitter="
+        + jitter
+        + "]";
   }
 
   /** Builds a {@link RetryPolicy}. Not thread-safe; {@link #build()} leaves it unchanged. */
@@ -99,8 +111,9 @@ public final class RetryPolicy {
     private Builder() {}
 
     /**
+     * {@return this builder}
+     *
      * @param retries how many times a failed call is tried again: 0 to 20; 5 by default
-     * @return this builder
      * @throws IllegalArgumentException if out of range, quoting it
      */
     public Builder retries(int retries) {
@@ -112,8 +125,9 @@ public final class RetryPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param delay the wait before the first retry, doubled for each next one; 500 ms by default
-     * @return this builder
      * @throws IllegalArgumentException if negative, quoting it
      */
     public Builder baseDelay(Duration delay) {
@@ -126,8 +140,9 @@ public final class RetryPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param delay the longest wait between two tries; 10 s by default
-     * @return this builder
      * @throws IllegalArgumentException if negative, quoting it
      */
     public Builder maxDelay(Duration delay) {
@@ -140,9 +155,10 @@ public final class RetryPolicy {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param jitter whether each wait is drawn between half its backoff and all of it; on by
      *     default
-     * @return this builder
      */
     public Builder jitter(boolean jitter) {
       this.jitter = jitter;
@@ -150,13 +166,18 @@ public final class RetryPolicy {
     }
 
     /**
-     * @return the policy
+     * {@return the policy}
+     *
      * @throws IllegalStateException if the base delay is longer than the maximum delay
      */
     public RetryPolicy build() {
       if (baseDelay.compareTo(maxDelay) > 0) {
-        throw new IllegalStateException("baseDelay " + baseDelay + " is longer than maxDelay "
-            + maxDelay + ": raise maxDelay or lower baseDelay");
+        throw new IllegalStateException(
+            "baseDelay "
+                + baseDelay
+                + " is longer than maxDelay "
+                + maxDelay
+                + ": raise maxDelay or lower baseDelay");
       }
       return new RetryPolicy(this);
     }

@@ -17,9 +17,10 @@ public final class S3Credentials {
   }
 
   /**
+   * {@return the credentials}
+   *
    * @param accessKey the access key id, such as {@code AKIA…} or a MinIO user name
    * @param secretKey the secret key; never shown in messages or {@code toString()}
-   * @return the credentials
    * @throws IllegalArgumentException if either is empty
    */
   public static S3Credentials of(String accessKey, String secretKey) {
@@ -34,17 +35,19 @@ public final class S3Credentials {
     return new S3Credentials(accessKey, secretKey);
   }
 
-  /** @return the access key id */
+  /** {@return the access key id} */
   public String accessKey() {
     return accessKey;
   }
 
-  /** @return the secret key; keep it out of logs */
+  /** {@return the secret key; keep it out of logs} */
   public String secretKey() {
     return secretKey;
   }
 
-  /** @return the access key and a mask in place of the secret */
+  /**
+   * @return the access key and a mask in place of the secret
+   */
   @Override
   public String toString() {
     return "S3Credentials[accessKey=" + accessKey + ", secretKey=****]";
@@ -52,9 +55,9 @@ public final class S3Credentials {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof S3Credentials
-        && ((S3Credentials) o).accessKey.equals(accessKey)
-        && ((S3Credentials) o).secretKey.equals(secretKey);
+    return o instanceof S3Credentials s3Credentials
+        && s3Credentials.accessKey.equals(accessKey)
+        && s3Credentials.secretKey.equals(secretKey);
   }
 
   @Override

@@ -2,10 +2,10 @@ package com.avnology.backup.s3;
 
 import static java.util.Objects.requireNonNull;
 
+import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupSink;
 import com.avnology.backup.NotFoundException;
 import com.avnology.backup.StorageException;
-import com.avnology.backup.BackupNames;
 import com.avnology.backup.s3.internal.Retry;
 import com.avnology.backup.s3.internal.S3Ops;
 import com.avnology.backup.s3.internal.S3SetWriter;
@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Artifacts stream through multipart uploads holding one part in memory ({@link
  * Builder#partSize(long)}, 16 MiB by default), so an artifact of any size needs bounded memory;
  * {@code manifest.json} is written last and its existence publishes the set. An aborted or failed
- * set has its uploads aborted and its objects deleted; what a killed process left behind is
- * removed by a later {@link #create(String)} once older than {@link Builder#staleAfter(Duration)}.
- * Calls that fail with an I/O error, a timeout or a 5xx answer are retried with exponential
- * backoff ({@link Builder#retry(RetryPolicy)}).
+ * set has its uploads aborted and its objects deleted; what a killed process left behind is removed
+ * by a later {@link #create(String)} once older than {@link Builder#staleAfter(Duration)}. Calls
+ * that fail with an I/O error, a timeout or a 5xx answer are retried with exponential backoff
+ * ({@link Builder#retry(RetryPolicy)}).
  *
  * <p>Immutable and thread-safe. {@link #close()} closes the client only if this sink made it.
  */
@@ -79,10 +79,15 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     this.staleAfter = b.staleAfter;
     this.clock = b.clock;
     String endpoint = b.endpoint == null ? null : b.endpoint.toString();
-    this.ops = new S3Ops(client, bucket, endpoint,
-        b.credentials == null ? null : b.credentials.accessKey(),
-        Retry.of(b.retry));
-    this.description = "s3://" + bucket + "/" + prefix + (endpoint == null ? "" : " at " + endpoint);
+    this.ops =
+        new S3Ops(
+            client,
+            bucket,
+            endpoint,
+            b.credentials == null ? null : b.credentials.accessKey(),
+            Retry.of(b.retry));
+    this.description =
+        "s3://" + bucket + "/" + prefix + (endpoint == null ? "" : " at " + endpoint);
   }
 
   /**
@@ -92,34 +97,38 @@ public final class S3Sink implements BackupSink, AutoCloseable {
    *     https://s3.eu-west-1.amazonaws.com}
    * @param bucket the bucket holding the sets; it must exist
    * @return a builder
-   * @throws IllegalArgumentException if the endpoint is not an http(s) URI without user info,
-   *     path or query, or the bucket name is not a valid S3 bucket name
+   * @throws IllegalArgumentException if the endpoint is not an http(s) URI without user info, path
+   *     or query, or the bucket name is not a valid S3 bucket name
    */
   public static Builder builder(URI endpoint, String bucket) {
-    return new Builder(checkEndpoint(requireNonNull(endpoint, "null endpoint")), null,
+    return new Builder(
+        checkEndpoint(requireNonNull(endpoint, "null endpoint")),
+        null,
         checkBucket(requireNonNull(bucket, "null bucket")));
   }
 
   /**
    * A sink on a client the caller made and closes; the sink never closes it.
    *
-   * @param client a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}: the
-   *     blocking {@code MinioClient} hides the multipart calls)
+   * @param client a MinIO SDK asynchronous client ({@code MinioAsyncClient.builder()}: the blocking
+   *     {@code MinioClient} hides the multipart calls)
    * @param bucket the bucket holding the sets; it must exist
    * @return a builder
    * @throws IllegalArgumentException if the bucket name is not a valid S3 bucket name
    */
   public static Builder builder(MinioAsyncClient client, String bucket) {
-    return new Builder(null, requireNonNull(client, "null client"),
+    return new Builder(
+        null,
+        requireNonNull(client, "null client"),
         checkBucket(requireNonNull(bucket, "null bucket")));
   }
 
-  /** @return the bucket */
+  /** {@return the bucket} */
   public String bucket() {
     return bucket;
   }
 
-  /** @return the key prefix, empty or ending in {@code /} */
+  /** {@return the key prefix, empty or ending in {@code /}} */
   public String prefix() {
     return prefix;
   }
@@ -154,14 +163,14 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     for (Item item : ops.list(sets)) {
       String rest = item.objectName().substring(sets.length());
       int slash = rest.indexOf('/');
-      if (slash > 0 && rest.substring(slash + 1).equals(MANIFEST)
+      if (slash > 0
+          && rest.substring(slash + 1).equals(MANIFEST)
           && BackupNames.isSetId(rest.substring(0, slash))) {
         ids.add(rest.substring(0, slash));
       }
     }
     return List.copyOf(ids);
   }
-
 
   @Override
   public SetReader open(String setId) {
@@ -172,8 +181,8 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         try (GetObjectResponse in = ops.get(setPrefix + MANIFEST)) {
           return in.readAllBytes();
         } catch (IOException e) {
-          throw new StorageException("cannot read the manifest of set " + setId + " from "
-              + S3Sink.this + ": " + e, e);
+          throw new StorageException(
+              "cannot read the manifest of set " + setId + " from " + S3Sink.this + ": " + e, e);
         }
       }
 
@@ -183,8 +192,8 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         try {
           return ops.get(key);
         } catch (NotFoundException e) {
-          throw new NotFoundException("set " + setId + " has no artifact " + path + " in "
-              + S3Sink.this, e);
+          throw new NotFoundException(
+              "set " + setId + " has no artifact " + path + " in " + S3Sink.this, e);
         }
       }
 
@@ -221,8 +230,8 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       ops.put(full, data, data.length);
       return true;
     } catch (IOException e) {
-      throw new StorageException("cannot read the content of " + key + " for " + this + ": " + e,
-          e);
+      throw new StorageException(
+          "cannot read the content of " + key + " for " + this + ": " + e, e);
     }
   }
 
@@ -246,6 +255,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
         .toList();
   }
 
+  /**
+   * Deletes objects under this sink's prefix; keys that do not exist are skipped.
+   *
+   * @param keys the keys, as listed by {@link #listObjects(String)}
+   */
   @Override
   public void deleteObjects(List<String> keys) {
     java.util.Objects.requireNonNull(keys, "null keys");
@@ -255,8 +269,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   private String objectKey(String key) {
     BackupNames.checkArtifactPath(java.util.Objects.requireNonNull(key, "null key"));
     if (key.startsWith("sets/") || key.equals("sets")) {
-      throw new IllegalArgumentException("object key " + key + " is under sets/, which holds"
-          + " backup sets: choose another prefix, such as wal/");
+      throw new IllegalArgumentException(
+          "object key "
+              + key
+              + " is under sets/, which holds"
+              + " backup sets: choose another prefix, such as wal/");
     }
     return prefix + key;
   }
@@ -278,11 +295,12 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       throw new IllegalArgumentException(
           "presigned URL expiry must be between 1 second and 7 days: " + expiry);
     }
-    String key = published(setId) + BackupNames.checkArtifactPath(
-        requireNonNull(artifactPath, "null artifactPath"));
+    String key =
+        published(setId)
+            + BackupNames.checkArtifactPath(requireNonNull(artifactPath, "null artifactPath"));
     if (ops.stat(key).isEmpty()) {
-      throw new NotFoundException("set " + setId + " has no artifact " + artifactPath + " in "
-          + this);
+      throw new NotFoundException(
+          "set " + setId + " has no artifact " + artifactPath + " in " + this);
     }
     return URI.create(ops.presign(key, expiry));
   }
@@ -310,7 +328,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
   }
 
-  /** @return {@code s3://bucket/prefix at endpoint}; never a secret */
+  /**
+   * @return {@code s3://bucket/prefix at endpoint}; never a secret
+   */
   @Override
   public String toString() {
     return description;
@@ -319,23 +339,34 @@ public final class S3Sink implements BackupSink, AutoCloseable {
   private static URI checkEndpoint(URI endpoint) {
     String scheme = endpoint.getScheme();
     if (endpoint.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("S3 endpoint must not hold credentials: '"
-          + endpoint.getScheme() + "://" + endpoint.getHost() + "'; pass them to credentials(...)");
+      throw new IllegalArgumentException(
+          "S3 endpoint must not hold credentials: '"
+              + endpoint.getScheme()
+              + "://"
+              + endpoint.getHost()
+              + "'; pass them to credentials(...)");
     }
-    if (!"http".equals(scheme) && !"https".equals(scheme) || endpoint.getHost() == null
+    if ((!"http".equals(scheme) && !"https".equals(scheme))
+        || endpoint.getHost() == null
         || endpoint.getRawQuery() != null
-        || !(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+        || !(endpoint.getRawPath() == null
+            || endpoint.getRawPath().isEmpty()
             || endpoint.getRawPath().equals("/"))) {
-      throw new IllegalArgumentException("S3 endpoint must be http(s)://host[:port] without path"
-          + " or query: '" + endpoint + "'");
+      throw new IllegalArgumentException(
+          "S3 endpoint must be http(s)://host[:port] without path"
+              + " or query: '"
+              + endpoint
+              + "'");
     }
     return URI.create(scheme + "://" + endpoint.getRawAuthority());
   }
 
   static String checkBucket(String bucket) {
     if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") || bucket.contains("..")) {
-      throw new IllegalArgumentException("not an S3 bucket name: '" + bucket
-          + "'; use 3 to 63 of a-z, 0-9, '.' and '-', starting and ending with a letter or digit");
+      throw new IllegalArgumentException(
+          "not an S3 bucket name: '"
+              + bucket
+              + "'; use 3 to 63 of a-z, 0-9, '.' and '-', starting and ending with a letter or digit");
     }
     return bucket;
   }
@@ -345,17 +376,17 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       return prefix;
     }
     String p = prefix.endsWith("/") ? prefix : prefix + "/";
-    if (p.startsWith("/") || p.contains("//") || ("/" + p).contains("/../")
+    if (p.startsWith("/")
+        || p.contains("//")
+        || ("/" + p).contains("/../")
         || ("/" + p).contains("/./")) {
-      throw new IllegalArgumentException("not a key prefix: '" + prefix
-          + "'; use segments separated by '/', such as 'prod/auth'");
+      throw new IllegalArgumentException(
+          "not a key prefix: '" + prefix + "'; use segments separated by '/', such as 'prod/auth'");
     }
     return p;
   }
 
-  /**
-   * Collects a sink's settings. {@link #build()} leaves the builder unchanged. Not thread-safe.
-   */
+  /** Collects a sink's settings. {@link #build()} leaves the builder unchanged. Not thread-safe. */
   public static final class Builder {
     private final URI endpoint;
     private final MinioAsyncClient client;
@@ -377,8 +408,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix the key prefix the sets live under, such as {@code prod/}; none by default
-     * @return this builder
      * @throws IllegalArgumentException if it starts with '/', or has an empty, '.' or '..' segment
      */
     public Builder prefix(String prefix) {
@@ -387,8 +419,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param credentials the access and secret key; required with an endpoint
-     * @return this builder
      */
     public Builder credentials(S3Credentials credentials) {
       this.credentials = requireNonNull(credentials, "null credentials");
@@ -396,8 +429,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param region the bucket's region; {@code us-east-1} by default (what MinIO uses)
-     * @return this builder
      * @throws IllegalArgumentException if it is blank
      */
     public Builder region(String region) {
@@ -410,9 +444,10 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param pathStyle whether the bucket goes in the URL path ({@code http://host/bucket/key},
      *     what MinIO and most self-hosted servers want; the default) rather than the host name
-     * @return this builder
      */
     public Builder pathStyle(boolean pathStyle) {
       this.pathStyle = pathStyle;
@@ -420,8 +455,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param timeout connect, read and write timeout of each request; 60 s by default
-     * @return this builder
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder timeout(Duration timeout) {
@@ -434,9 +470,10 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * @param bytes bytes per uploaded part, which is also the memory one artifact stream holds:
-     *     5 MiB to 1 GiB, 16 MiB by default (an artifact can have 10,000 parts)
-     * @return this builder
+     * {@return this builder}
+     *
+     * @param bytes bytes per uploaded part, which is also the memory one artifact stream holds: 5
+     *     MiB to 1 GiB, 16 MiB by default (an artifact can have 10,000 parts)
      * @throws IllegalArgumentException if out of range
      */
     public Builder partSize(long bytes) {
@@ -447,11 +484,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
       return this;
     }
 
-
     /**
+     * {@return this builder}
+     *
      * @param policy how a call that failed in a way that may pass is tried again; {@link
      *     RetryPolicy#defaults()} by default
-     * @return this builder
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = requireNonNull(policy, "null policy");
@@ -459,10 +496,11 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param age how old an incomplete upload or an unpublished set must be before {@link
      *     #create(String)} removes it as the leftover of a dead run; 1 hour by default. Keep it
      *     longer than any backup takes, or a running backup loses its set.
-     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder staleAfter(Duration age) {
@@ -475,8 +513,9 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time source deciding what is stale; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -484,29 +523,34 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * @return the sink
+     * {@return the sink}
+     *
      * @throws IllegalStateException if an endpoint was given without credentials, or a client was
      *     given together with credentials, region, pathStyle or timeout (set those on the client)
      */
     public S3Sink build() {
       if (client != null) {
         if (credentials != null || region != null || pathStyle != null || timeout != null) {
-          throw new IllegalStateException("credentials, region, pathStyle and timeout apply to"
-              + " builder(URI, bucket); with builder(MinioAsyncClient, bucket) set them on the client");
+          throw new IllegalStateException(
+              "credentials, region, pathStyle and timeout apply to"
+                  + " builder(URI, bucket); with builder(MinioAsyncClient, bucket) set them on the client");
         }
         return new S3Sink(this, client, false);
       }
       if (credentials == null) {
-        throw new IllegalStateException("no credentials for endpoint " + endpoint
-            + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
+        throw new IllegalStateException(
+            "no credentials for endpoint "
+                + endpoint
+                + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
       }
       long ms = (timeout == null ? Duration.ofSeconds(60) : timeout).toMillis();
-      MinioAsyncClient made = MinioAsyncClient.builder()
-          .endpoint(endpoint.toString())
-          .credentials(credentials.accessKey(), credentials.secretKey())
-          .region(region == null ? "us-east-1" : region)
-          .httpClient(daemonHttpClient(ms), true)
-          .build();
+      MinioAsyncClient made =
+          MinioAsyncClient.builder()
+              .endpoint(endpoint.toString())
+              .credentials(credentials.accessKey(), credentials.secretKey())
+              .region(region == null ? "us-east-1" : region)
+              .httpClient(daemonHttpClient(ms), true)
+              .build();
       made.setTimeout(ms, ms, ms);
       if (pathStyle == null || pathStyle) {
         made.disableVirtualStyleEndpoint();
@@ -517,18 +561,25 @@ public final class S3Sink implements BackupSink, AutoCloseable {
     }
 
     /**
-     * The MinIO SDK's default HTTP client, with a dispatcher whose threads are daemons: OkHttp's
-     * own are not, and keep a JVM alive for a minute after its main method returned (every call
-     * of this library waits for its requests, so none is cut short).
+     * Returns the MinIO SDK's default HTTP client with a dispatcher whose threads are daemons:
+     * OkHttp's own are not, and keep a JVM alive for a minute after its main method returned (every
+     * call of this library waits for its requests, so none is cut short).
      */
     private static OkHttpClient daemonHttpClient(long timeoutMs) {
-      ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
-          TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "avnology-s3-http");
-            t.setDaemon(true);
-            return t;
-          });
-      return HttpUtils.newDefaultHttpClient(timeoutMs, timeoutMs, timeoutMs).newBuilder()
+      ThreadPoolExecutor executor =
+          new ThreadPoolExecutor(
+              0,
+              Integer.MAX_VALUE,
+              60,
+              TimeUnit.SECONDS,
+              new SynchronousQueue<>(),
+              r -> {
+                Thread t = new Thread(r, "avnology-s3-http");
+                t.setDaemon(true);
+                return t;
+              });
+      return HttpUtils.newDefaultHttpClient(timeoutMs, timeoutMs, timeoutMs)
+          .newBuilder()
           .dispatcher(new Dispatcher(executor))
           .build();
     }

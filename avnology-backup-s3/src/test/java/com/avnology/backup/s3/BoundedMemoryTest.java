@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.BackupSink;
@@ -24,8 +25,10 @@ final class BoundedMemoryTest {
 
   /** Entry point of the forked JVM: {@code args[0]} endpoint, {@code args[1]} bucket. */
   public static void main(String[] args) throws Exception {
-    try (S3Sink sink = S3Sink.builder(URI.create(args[0]), args[1])
-        .credentials(S3Credentials.of(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)).build()) {
+    try (S3Sink sink =
+        S3Sink.builder(URI.create(args[0]), args[1])
+            .credentials(S3Credentials.of(S3Server.ACCESS_KEY, S3Server.SECRET_KEY))
+            .build()) {
       BackupSink.SetWriter writer = sink.create(SET);
       byte[] block = new byte[1 << 20];
       new Random(1).nextBytes(block);
@@ -34,7 +37,7 @@ final class BoundedMemoryTest {
           out.write(block);
         }
       }
-      writer.publish("{}".getBytes());
+      writer.publish("{}".getBytes(UTF_8));
     }
     System.out.println("max heap " + Runtime.getRuntime().maxMemory());
   }
@@ -45,18 +48,34 @@ final class BoundedMemoryTest {
       String bucket = server.bucket("big");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Path log = tmp.resolve("child.log");
-      Process child = new ProcessBuilder(List.of(java, "-Xmx128m",
-              "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-              BoundedMemoryTest.class.getName(), server.endpoint().toString(), bucket))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+      Process child =
+          new ProcessBuilder(
+                  List.of(
+                      java,
+                      "-Xmx128m",
+                      "-Djava.io.tmpdir=" + tmp,
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      BoundedMemoryTest.class.getName(),
+                      server.endpoint().toString(),
+                      bucket))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
 
       assertThat(child.waitFor(8, TimeUnit.MINUTES)).as("child finished").isTrue();
       assertThat(child.exitValue()).as(Files.readString(log)).isZero();
       assertThat(Files.readString(log)).contains("max heap");
-      assertThat(server.client().statObject(StatObjectArgs.builder().bucket(bucket)
-          .object("sets/" + SET + "/big/one.bin").build()).size()).isEqualTo(SIZE);
+      assertThat(
+              server
+                  .client()
+                  .statObject(
+                      StatObjectArgs.builder()
+                          .bucket(bucket)
+                          .object("sets/" + SET + "/big/one.bin")
+                          .build())
+                  .size())
+          .isEqualTo(SIZE);
     }
   }
 }

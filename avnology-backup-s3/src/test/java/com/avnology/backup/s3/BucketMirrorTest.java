@@ -2,6 +2,7 @@ package com.avnology.backup.s3;
 
 import static com.avnology.backup.s3.BucketTargetTest.get;
 import static com.avnology.backup.s3.BucketTargetTest.put;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,7 +49,7 @@ final class BucketMirrorTest {
     MinioClient saved = BucketTargetTest.client;
     BucketTargetTest.client = b;
     try {
-      put(bucket, key, data.getBytes(), "text/plain", Map.of());
+      put(bucket, key, data.getBytes(UTF_8), "text/plain", Map.of());
     } finally {
       BucketTargetTest.client = saved;
     }
@@ -58,27 +59,32 @@ final class BucketMirrorTest {
   void mirror_withRemove_makesBucketsIdenticalThenSecondRunTransfersNothing() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "a.txt", "aaaa".getBytes(), "text/plain", Map.of("color", "red"));
+    put(src, "a.txt", "aaaa".getBytes(UTF_8), "text/plain", Map.of("color", "red"));
     put(src, "dir/big.bin", S3SinkTest.bytes(6 << 20, 7), "application/octet-stream", Map.of());
-    put(src, "same-size.txt", "new!".getBytes(), "text/plain", Map.of());
+    put(src, "same-size.txt", "new!".getBytes(UTF_8), "text/plain", Map.of());
     for (int i = 0; i < 20; i++) {
-      put(src, "many/" + i, ("v" + i).getBytes(), "text/plain", Map.of());
+      put(src, "many/" + i, ("v" + i).getBytes(UTF_8), "text/plain", Map.of());
     }
     putB(dst, "same-size.txt", "old!"); // same size, different bytes (mc#3060)
     putB(dst, "stale.txt", "gone soon");
 
-    BucketMirror mirror = BucketMirror.builder(asyncA, src, asyncB, dst).overwrite(true).remove(true)
-        .parallelism(3).build();
+    BucketMirror mirror =
+        BucketMirror.builder(asyncA, src, asyncB, dst)
+            .overwrite(true)
+            .remove(true)
+            .parallelism(3)
+            .build();
     MirrorResult first = mirror.run();
     MirrorResult second = mirror.run();
 
     assertThat(first.copied()).isEqualTo(23);
     assertThat(first.removed()).isEqualTo(1);
     assertThat(first.bytes()).isEqualTo(4 + (6 << 20) + 4 + 20 * 2 + 10 * 1);
-    assertThat(S3SinkTest.keys(b, dst)).containsExactlyInAnyOrderElementsOf(S3SinkTest.keys(a, src));
+    assertThat(S3SinkTest.keys(b, dst))
+        .containsExactlyInAnyOrderElementsOf(S3SinkTest.keys(a, src));
     MinioClient saved = BucketTargetTest.client;
     BucketTargetTest.client = b;
-    assertThat(get(dst, "same-size.txt")).isEqualTo("new!".getBytes());
+    assertThat(get(dst, "same-size.txt")).isEqualTo("new!".getBytes(UTF_8));
     assertThat(BucketTargetTest.stat(dst, "a.txt").userMetadata()).containsEntry("color", "red");
     assertThat(BucketTargetTest.stat(dst, "a.txt").contentType()).isEqualTo("text/plain");
     BucketTargetTest.client = saved;
@@ -92,7 +98,7 @@ final class BucketMirrorTest {
   void mirror_withoutOverwrite_keepsDifferingObjectAndReportsIt() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "x.txt", "new!".getBytes(), "text/plain", Map.of());
+    put(src, "x.txt", "new!".getBytes(UTF_8), "text/plain", Map.of());
     putB(dst, "x.txt", "old!");
 
     MirrorResult r = BucketMirror.builder(asyncA, src, asyncB, dst).build().run();
@@ -100,7 +106,7 @@ final class BucketMirrorTest {
     assertThat(r.kept()).containsExactly("x.txt");
     assertThat(r.copied()).isZero();
     BucketTargetTest.client = b;
-    assertThat(get(dst, "x.txt")).isEqualTo("old!".getBytes());
+    assertThat(get(dst, "x.txt")).isEqualTo("old!".getBytes(UTF_8));
     BucketTargetTest.client = a;
   }
 
@@ -108,7 +114,7 @@ final class BucketMirrorTest {
   void mirror_removingMostOfDestination_refusesUnlessForced() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "keep.txt", "k".getBytes(), "text/plain", Map.of());
+    put(src, "keep.txt", "k".getBytes(UTF_8), "text/plain", Map.of());
     putB(dst, "keep.txt", "k");
     for (int i = 0; i < 3; i++) {
       putB(dst, "extra-" + i, "e");
@@ -117,9 +123,14 @@ final class BucketMirrorTest {
 
     assertThatThrownBy(() -> builder.build().run())
         .isInstanceOf(BackupException.class)
-        .hasMessage("mirror s3://" + src + "/ -> s3://" + dst + "/ would remove 3 of the 4"
-            + " objects in the destination (75%), more than the 50% allowed; nothing was done."
-            + " Check the source, or call force(true) to remove them");
+        .hasMessage(
+            "mirror s3://"
+                + src
+                + "/ -> s3://"
+                + dst
+                + "/ would remove 3 of the 4"
+                + " objects in the destination (75%), more than the 50% allowed; nothing was done."
+                + " Check the source, or call force(true) to remove them");
     assertThat(S3SinkTest.keys(b, dst)).hasSize(4);
 
     assertThat(builder.maxRemoveShare(0.8).build().run().removed()).isEqualTo(3);
@@ -130,21 +141,27 @@ final class BucketMirrorTest {
   void dryRun_listsPlannedActionsAndChangesNothing() throws Exception {
     String src = serverA.bucket("src-" + ++n);
     String dst = serverB.bucket("dst-" + n);
-    put(src, "new.txt", "n".getBytes(), "text/plain", Map.of());
-    put(src, "changed.txt", "abcd".getBytes(), "text/plain", Map.of());
+    put(src, "new.txt", "n".getBytes(UTF_8), "text/plain", Map.of());
+    put(src, "changed.txt", "abcd".getBytes(UTF_8), "text/plain", Map.of());
     putB(dst, "changed.txt", "abce");
     putB(dst, "only-dst.txt", "o");
     putB(dst, "x1", "o");
     putB(dst, "x2", "o");
 
-    var plan = BucketMirror.builder(asyncA, src, asyncB, dst).overwrite(true).remove(true).build().dryRun();
+    var plan =
+        BucketMirror.builder(asyncA, src, asyncB, dst)
+            .overwrite(true)
+            .remove(true)
+            .build()
+            .dryRun();
 
-    assertThat(plan).containsExactly(
-        new MirrorAction(MirrorAction.Type.COPY, "changed.txt", 4, "checksum differs"),
-        new MirrorAction(MirrorAction.Type.COPY, "new.txt", 1, "missing"),
-        new MirrorAction(MirrorAction.Type.REMOVE, "only-dst.txt", 1, "not in source"),
-        new MirrorAction(MirrorAction.Type.REMOVE, "x1", 1, "not in source"),
-        new MirrorAction(MirrorAction.Type.REMOVE, "x2", 1, "not in source"));
+    assertThat(plan)
+        .containsExactly(
+            new MirrorAction(MirrorAction.Type.COPY, "changed.txt", 4, "checksum differs"),
+            new MirrorAction(MirrorAction.Type.COPY, "new.txt", 1, "missing"),
+            new MirrorAction(MirrorAction.Type.REMOVE, "only-dst.txt", 1, "not in source"),
+            new MirrorAction(MirrorAction.Type.REMOVE, "x1", 1, "not in source"),
+            new MirrorAction(MirrorAction.Type.REMOVE, "x2", 1, "not in source"));
     assertThat(S3SinkTest.keys(b, dst))
         .containsExactlyInAnyOrder("changed.txt", "only-dst.txt", "x1", "x2");
   }
@@ -157,7 +174,8 @@ final class BucketMirrorTest {
         .hasMessage("parallelism must be between 1 and 64: 0");
     assertThatThrownBy(() -> BucketMirror.builder(asyncA, "s12", asyncA, "s12").build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("source and target are the same: s3://s12/; name another target bucket or"
-            + " targetPrefix");
+        .hasMessage(
+            "source and target are the same: s3://s12/; name another target bucket or"
+                + " targetPrefix");
   }
 }

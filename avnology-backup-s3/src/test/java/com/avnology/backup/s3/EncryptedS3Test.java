@@ -14,7 +14,6 @@ import com.avnology.backup.RestorePlan;
 import com.avnology.backup.VolumeTarget;
 import com.avnology.backup.s3.testing.S3Server;
 import com.avnology.backup.testing.LoggedChild;
-import com.avnology.backup.testing.TreeSnapshot;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,8 @@ final class EncryptedS3Test {
   static S3Sink.Builder sink(URI endpoint, String bucket, String secret) {
     return S3Sink.builder(endpoint, bucket)
         .credentials(S3Credentials.of(S3Server.ACCESS_KEY, secret))
-        .partSize(5 << 20).retry(RetryPolicy.builder().retries(1).baseDelay(Duration.ofMillis(20)).build())
+        .partSize(5 << 20)
+        .retry(RetryPolicy.builder().retries(1).baseDelay(Duration.ofMillis(20)).build())
         .timeout(Duration.ofSeconds(5));
   }
 
@@ -69,18 +69,24 @@ final class EncryptedS3Test {
     Files.write(volume.resolve("big.bin"), big);
     Encryption enc = Encryption.aes256Gcm(KeySource.raw(KEY));
     AtomicBoolean stopped = new AtomicBoolean();
-    Backup failing = Backup.builder().target(VolumeTarget.of("v", volume))
-        .sink(sink(server.endpoint(), bucket, S3Server.SECRET_KEY).build())
-        .compression(Compression.zstd(1)).encryption(enc)
-        .listener(p -> {
-          if (p.phase() == Progress.Phase.BACKUP && p.bytes() > (12 << 20)
-              && stopped.compareAndSet(false, true)) {
-            server.stop(); // two parts are uploaded, the upload is open
-          }
-        })
-        .build();
+    Backup failing =
+        Backup.builder()
+            .target(VolumeTarget.of("v", volume))
+            .sink(sink(server.endpoint(), bucket, S3Server.SECRET_KEY).build())
+            .compression(Compression.zstd(1))
+            .encryption(enc)
+            .listener(
+                p -> {
+                  if (p.phase() == Progress.Phase.BACKUP
+                      && p.bytes() > (12 << 20)
+                      && stopped.compareAndSet(false, true)) {
+                    server.stop(); // two parts are uploaded, the upload is open
+                  }
+                })
+            .build();
 
-    assertThatThrownBy(failing::run).isInstanceOf(BackupException.class)
+    assertThatThrownBy(failing::run)
+        .isInstanceOf(BackupException.class)
         .hasMessageContaining("backup of volume/v failed")
         .hasMessageContaining("cannot reach bucket 'enc'");
     assertThat(stopped).isTrue();
@@ -89,11 +95,18 @@ final class EncryptedS3Test {
     Clock later = Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC);
     S3Sink next = sink(server.endpoint(), bucket, S3Server.SECRET_KEY).clock(later).build();
     assertThat(next.list()).isEmpty();
-    String id = Backup.builder().target(VolumeTarget.of("v", volume)).sink(next).clock(later)
-        .encryption(enc).build().run().setId();
+    String id =
+        Backup.builder()
+            .target(VolumeTarget.of("v", volume))
+            .sink(next)
+            .clock(later)
+            .encryption(enc)
+            .build()
+            .run()
+            .setId();
     assertThat(next.list()).containsExactly(id);
-    assertThat(S3SinkTest.keys(server.client(), bucket).stream()
-        .filter(k -> k.startsWith("sets/"))).allMatch(k -> k.startsWith("sets/" + id + "/"));
+    assertThat(S3SinkTest.keys(server.client(), bucket).stream().filter(k -> k.startsWith("sets/")))
+        .allMatch(k -> k.startsWith("sets/" + id + "/"));
     assertThat(BackupCatalog.of(next, enc).verify(id).ok()).isTrue();
     Path out = tmp.resolve("out");
     RestorePlan.from(next).latest().encryption(enc).volume("v", out).build().execute();
@@ -109,23 +122,42 @@ final class EncryptedS3Test {
     Files.writeString(volume.resolve("a.txt"), "data");
     Encryption enc = Encryption.aes256Gcm(KeySource.env("SCAN_KEY"));
     S3Sink good = sink(endpoint, bucket, S3Server.SECRET_KEY).build();
-    Backup backup = Backup.builder().target(VolumeTarget.of("v", volume)).sink(good)
-        .encryption(enc).build();
+    Backup backup =
+        Backup.builder().target(VolumeTarget.of("v", volume)).sink(good).encryption(enc).build();
     String id = backup.run().setId();
-    var plan = RestorePlan.from(good).latest().encryption(enc)
-        .volume("v", dir.resolve("out")).build();
+    var plan =
+        RestorePlan.from(good).latest().encryption(enc).volume("v", dir.resolve("out")).build();
     plan.execute();
-    System.out.println(backup + " " + plan + " " + good + " "
-        + BackupCatalog.of(good, enc).verify(id) + " " + BackupCatalog.of(good).manifest(id)
-        + " " + S3Credentials.of(S3Server.ACCESS_KEY, S3Server.SECRET_KEY));
+    System.out.println(
+        backup
+            + " "
+            + plan
+            + " "
+            + good
+            + " "
+            + BackupCatalog.of(good, enc).verify(id)
+            + " "
+            + BackupCatalog.of(good).manifest(id)
+            + " "
+            + S3Credentials.of(S3Server.ACCESS_KEY, S3Server.SECRET_KEY));
     S3Sink bad = sink(endpoint, bucket, WRONG_SECRET).retry(RetryPolicy.none()).build();
     Runnable[] failing = {
-        () -> Backup.builder().target(VolumeTarget.of("v", volume)).sink(bad).encryption(enc)
-            .build().run(),
-        () -> RestorePlan.from(bad).latest().encryption(enc).volume("v", dir.resolve("x"))
-            .build().execute(),
-        () -> BackupCatalog.of(bad, enc).verify(id),
-        () -> RestorePlan.from(good).latest().volume("v", dir.resolve("x")).build().execute(),
+      () ->
+          Backup.builder()
+              .target(VolumeTarget.of("v", volume))
+              .sink(bad)
+              .encryption(enc)
+              .build()
+              .run(),
+      () ->
+          RestorePlan.from(bad)
+              .latest()
+              .encryption(enc)
+              .volume("v", dir.resolve("x"))
+              .build()
+              .execute(),
+      () -> BackupCatalog.of(bad, enc).verify(id),
+      () -> RestorePlan.from(good).latest().volume("v", dir.resolve("x")).build().execute(),
     };
     for (Runnable r : failing) {
       try {
@@ -141,13 +173,26 @@ final class EncryptedS3Test {
   void debugLogsMessagesAndToStrings_holdNoSecretKeyOrEncryptionKey() throws Exception {
     String bucket = server.bucket("scan");
     String b64 = Base64.getEncoder().encodeToString(KEY);
-    String all = LoggedChild.run(EncryptedS3Test.class, tmp, Map.of("SCAN_KEY", b64),
-        server.endpoint().toString(), bucket, tmp.toString());
+    String all =
+        LoggedChild.run(
+            EncryptedS3Test.class,
+            tmp,
+            Map.of("SCAN_KEY", b64),
+            server.endpoint().toString(),
+            bucket,
+            tmp.toString());
 
-    assertThat(all).contains("DEBUG").contains("published set").contains("were rejected")
-        .contains("is encrypted: give its key").doesNotContain("DID NOT FAIL");
-    assertThat(all).doesNotContain(S3Server.SECRET_KEY).doesNotContain(WRONG_SECRET)
-        .doesNotContain(b64).doesNotContain(b64.substring(0, 16))
+    assertThat(all)
+        .contains("DEBUG")
+        .contains("published set")
+        .contains("were rejected")
+        .contains("is encrypted: give its key")
+        .doesNotContain("DID NOT FAIL");
+    assertThat(all)
+        .doesNotContain(S3Server.SECRET_KEY)
+        .doesNotContain(WRONG_SECRET)
+        .doesNotContain(b64)
+        .doesNotContain(b64.substring(0, 16))
         .doesNotContain(java.util.HexFormat.of().formatHex(KEY).substring(0, 16));
   }
 }

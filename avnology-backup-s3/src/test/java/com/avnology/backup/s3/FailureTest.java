@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,7 +66,7 @@ final class FailureTest {
     public void backup(BackupContext context) {
       try {
         try (OutputStream out = context.artifact("stops.small", Compression.Algorithm.NONE)) {
-          out.write("done".getBytes());
+          out.write("done".getBytes(UTF_8));
         }
         try (OutputStream out = context.artifact("stops.big", Compression.Algorithm.NONE)) {
           byte[] block = new byte[1 << 20];
@@ -110,12 +111,18 @@ final class FailureTest {
     S3Sink next = sink(bucket).clock(later).build();
     Path volume = java.nio.file.Files.createDirectories(tmp.resolve("volume"));
     java.nio.file.Files.writeString(volume.resolve("f.txt"), "f");
-    String id = Backup.builder().target(com.avnology.backup.VolumeTarget.of("v", volume))
-        .sink(next).clock(later).build().run().setId();
+    String id =
+        Backup.builder()
+            .target(com.avnology.backup.VolumeTarget.of("v", volume))
+            .sink(next)
+            .clock(later)
+            .build()
+            .run()
+            .setId();
 
     assertThat(next.list()).containsExactly(id);
-    assertThat(S3SinkTest.keys(server.client(), bucket).stream()
-        .filter(k -> k.startsWith("sets/"))).allMatch(k -> k.startsWith("sets/" + id + "/"));
+    assertThat(S3SinkTest.keys(server.client(), bucket).stream().filter(k -> k.startsWith("sets/")))
+        .allMatch(k -> k.startsWith("sets/" + id + "/"));
     // S3Proxy cannot list multipart uploads (HTTP 501); the dead run's upload marker let the
     // next run abort the upload all the same: no part is left.
     assertThat(S3SinkTest.keys(server.client(), bucket))
@@ -148,37 +155,54 @@ final class FailureTest {
     S3Sink missing = sink("missing-bucket").build();
     assertThatThrownBy(() -> missing.create("20260101T000000.000Z-abcdef"))
         .isInstanceOf(NotFoundException.class)
-        .hasMessage("bucket 'missing-bucket' at " + server.endpoint() + " does not exist: create"
-            + " the bucket (for example `mc mb ALIAS/missing-bucket`) or fix its name");
+        .hasMessage(
+            "bucket 'missing-bucket' at "
+                + server.endpoint()
+                + " does not exist: create"
+                + " the bucket (for example `mc mb ALIAS/missing-bucket`) or fix its name");
     assertThatThrownBy(missing::list)
         .isInstanceOf(NotFoundException.class)
-        .hasMessageContaining("bucket 'missing-bucket' at " + server.endpoint()
-            + " does not exist (while listing sets/)");
+        .hasMessageContaining(
+            "bucket 'missing-bucket' at "
+                + server.endpoint()
+                + " does not exist (while listing sets/)");
 
     String bucket = server.bucket("guarded");
     String wrong = "wrong-secret-Yy7Tt6Rr5";
-    S3Sink bad = S3Sink.builder(server.endpoint(), bucket)
-        .credentials(S3Credentials.of(S3Server.ACCESS_KEY, wrong)).retry(RetryPolicy.none()).build();
-    Throwable onCreate = org.assertj.core.api.Assertions.catchThrowable(
-        () -> bad.create("20260101T000000.000Z-abcdef"));
+    S3Sink bad =
+        S3Sink.builder(server.endpoint(), bucket)
+            .credentials(S3Credentials.of(S3Server.ACCESS_KEY, wrong))
+            .retry(RetryPolicy.none())
+            .build();
+    Throwable onCreate =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> bad.create("20260101T000000.000Z-abcdef"));
     Throwable onList = org.assertj.core.api.Assertions.catchThrowable(bad::list);
 
-    assertThat(onCreate).isInstanceOf(StorageException.class)
-        .hasMessage("access denied to bucket 'guarded' at " + server.endpoint()
-            + " (access key 'test-access-key') while checking that the bucket exists: check the"
-            + " secret key, and that the key may list, read, write and delete objects in the"
-            + " bucket");
-    assertThat(onList).isInstanceOf(StorageException.class)
-        .hasMessage("the credentials (access key 'test-access-key') were rejected by bucket"
-            + " 'guarded' at " + server.endpoint() + " while listing sets/"
-            + " (SignatureDoesNotMatch): fix the access key or its secret key");
+    assertThat(onCreate)
+        .isInstanceOf(StorageException.class)
+        .hasMessage(
+            "access denied to bucket 'guarded' at "
+                + server.endpoint()
+                + " (access key 'test-access-key') while checking that the bucket exists: check the"
+                + " secret key, and that the key may list, read, write and delete objects in the"
+                + " bucket");
+    assertThat(onList)
+        .isInstanceOf(StorageException.class)
+        .hasMessage(
+            "the credentials (access key 'test-access-key') were rejected by bucket"
+                + " 'guarded' at "
+                + server.endpoint()
+                + " while listing sets/"
+                + " (SignatureDoesNotMatch): fix the access key or its secret key");
     for (Throwable t : new Throwable[] {onCreate, onList}) {
       for (Throwable c = t; c != null; c = c.getCause()) {
         assertThat(String.valueOf(c.getMessage())).doesNotContain(wrong);
         assertThat(c.toString()).doesNotContain(wrong);
       }
     }
-    assertThat(bad.toString()).isEqualTo("s3://guarded/ at " + server.endpoint())
+    assertThat(bad.toString())
+        .isEqualTo("s3://guarded/ at " + server.endpoint())
         .doesNotContain(wrong);
     assertThat(S3Credentials.of("ak", wrong).toString())
         .isEqualTo("S3Credentials[accessKey=ak, secretKey=****]");

@@ -1,5 +1,6 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.Backup;
@@ -41,13 +42,17 @@ final class MinioTest {
   @TempDir Path tmp;
 
   private static io.minio.MinioAsyncClient asyncClient() {
-    return io.minio.MinioAsyncClient.builder().endpoint(MINIO.getS3URL())
-        .credentials(MINIO.getUserName(), MINIO.getPassword()).build();
+    return io.minio.MinioAsyncClient.builder()
+        .endpoint(MINIO.getS3URL())
+        .credentials(MINIO.getUserName(), MINIO.getPassword())
+        .build();
   }
 
   private static MinioClient client() {
-    return MinioClient.builder().endpoint(MINIO.getS3URL())
-        .credentials(MINIO.getUserName(), MINIO.getPassword()).build();
+    return MinioClient.builder()
+        .endpoint(MINIO.getS3URL())
+        .credentials(MINIO.getUserName(), MINIO.getPassword())
+        .build();
   }
 
   private static String bucket(String name) throws Exception {
@@ -65,8 +70,8 @@ final class MinioTest {
     String bucket = bucket("stale");
     S3Ops ops = new S3Ops(asyncClient(), bucket, null, null, Retry.NONE);
     String id = ops.createUpload("sets/20200101T000000.000Z-dead00/volume/v.tar");
-    ops.uploadPart("sets/20200101T000000.000Z-dead00/volume/v.tar", id, 1, new byte[6 << 20],
-        6 << 20);
+    ops.uploadPart(
+        "sets/20200101T000000.000Z-dead00/volume/v.tar", id, 1, new byte[6 << 20], 6 << 20);
     assertThat(ops.listUploads("sets/")).hasValueSatisfying(u -> assertThat(u).hasSize(1));
 
     Clock later = Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC);
@@ -84,17 +89,26 @@ final class MinioTest {
   @Test
   void bucketTarget_keepsTags() throws Exception {
     String source = bucket("tagged");
-    client().putObject(PutObjectArgs.builder().bucket(source).object("a.txt")
-        .stream(new ByteArrayInputStream("a".getBytes()), 1, -1)
-        .tags(Map.of("team", "auth")).build());
+    client()
+        .putObject(
+            PutObjectArgs.builder().bucket(source).object("a.txt").stream(
+                    new ByteArrayInputStream("a".getBytes(UTF_8)), 1, -1)
+                .tags(Map.of("team", "auth"))
+                .build());
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup.builder().target(BucketTarget.of("t", asyncClient(), source)).sink(sink).build().run();
     String copy = bucket("tagged-copy");
-    RestorePlan.from(sink).latest().target(BucketTarget.of("t", asyncClient(), copy)).build()
+    RestorePlan.from(sink)
+        .latest()
+        .target(BucketTarget.of("t", asyncClient(), copy))
+        .build()
         .execute();
 
-    assertThat(client().getObjectTags(GetObjectTagsArgs.builder().bucket(copy).object("a.txt")
-        .build()).get()).containsEntry("team", "auth");
+    assertThat(
+            client()
+                .getObjectTags(GetObjectTagsArgs.builder().bucket(copy).object("a.txt").build())
+                .get())
+        .containsEntry("team", "auth");
     assertThat(BackupCatalog.of(sink).list().get(0).targets().get(0).metadata())
         .containsEntry("tags", "kept");
   }

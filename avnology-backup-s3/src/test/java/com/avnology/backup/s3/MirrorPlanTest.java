@@ -1,6 +1,7 @@
 package com.avnology.backup.s3;
 
 import static com.avnology.backup.s3.BucketTargetTest.put;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,22 +35,24 @@ final class MirrorPlanTest {
       throws Exception {
     String src = server.bucket("plan-src");
     String dst = server.bucket("plan-dst");
-    put(src, "keep.txt", "k".getBytes(), "text/plain", Map.of());
-    put(dst, "keep.txt", "k".getBytes(), "text/plain", Map.of());
+    put(src, "keep.txt", "k".getBytes(UTF_8), "text/plain", Map.of());
+    put(dst, "keep.txt", "k".getBytes(UTF_8), "text/plain", Map.of());
     for (int i = 0; i < 3; i++) {
-      put(dst, "extra-" + i, "e".getBytes(), "text/plain", Map.of());
+      put(dst, "extra-" + i, "e".getBytes(UTF_8), "text/plain", Map.of());
     }
-    BucketMirror mirror = BucketMirror.builder(server.async(), src, server.async(), dst)
-        .remove(true).build();
+    BucketMirror mirror =
+        BucketMirror.builder(server.async(), src, server.async(), dst).remove(true).build();
 
     MirrorPlan plan = mirror.plan();
 
     assertThat(plan.refused()).isTrue();
     assertThat(plan.removals()).isEqualTo(3);
     assertThat(plan.destinationCount()).isEqualTo(4);
-    assertThat(plan.actions()).extracting(MirrorAction::key)
+    assertThat(plan.actions())
+        .extracting(MirrorAction::key)
         .containsExactly("extra-0", "extra-1", "extra-2");
-    assertThatThrownBy(mirror::run).isInstanceOf(BackupException.class)
+    assertThatThrownBy(mirror::run)
+        .isInstanceOf(BackupException.class)
         .hasMessage(plan.refusal().orElseThrow());
     assertThat(S3SinkTest.keys(server.client(), dst)).hasSize(4);
   }
@@ -58,11 +61,11 @@ final class MirrorPlanTest {
   void plan_forcedOrWithinTheShare_isNotRefused() throws Exception {
     String src = server.bucket("ok-src");
     String dst = server.bucket("ok-dst");
-    put(src, "a.txt", "a".getBytes(), "text/plain", Map.of());
-    put(dst, "gone.txt", "g".getBytes(), "text/plain", Map.of());
+    put(src, "a.txt", "a".getBytes(UTF_8), "text/plain", Map.of());
+    put(dst, "gone.txt", "g".getBytes(UTF_8), "text/plain", Map.of());
 
-    BucketMirror.Builder builder = BucketMirror.builder(server.async(), src, server.async(), dst)
-        .remove(true);
+    BucketMirror.Builder builder =
+        BucketMirror.builder(server.async(), src, server.async(), dst).remove(true);
     assertThat(builder.build().plan().refused()).as("1 of 1 removed: refused").isTrue();
     MirrorPlan forced = builder.force(true).build().plan();
     assertThat(forced.refused()).isFalse();

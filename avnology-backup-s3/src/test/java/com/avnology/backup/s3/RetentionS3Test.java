@@ -1,10 +1,11 @@
 package com.avnology.backup.s3;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.VolumeTarget;
-import com.avnology.backup.retention.Pruner;
 import com.avnology.backup.retention.PruneReport;
+import com.avnology.backup.retention.Pruner;
 import com.avnology.backup.retention.RetentionPolicy;
 import com.avnology.backup.s3.testing.S3Server;
 import com.avnology.backup.testing.LabelledTarget;
@@ -59,8 +60,8 @@ final class RetentionS3Test {
       assertThat(RegimeScenario.sets(sink))
           .containsExactlyElementsOf(RegimeScenario.keptByDays(published, 21, 10))
           .hasSizeLessThan(published.size());
-      assertThat(report.kept()).allSatisfy(d ->
-          assertThat(d.reasons()).contains("keep-days 10: younger than 10 days"));
+      assertThat(report.kept())
+          .allSatisfy(d -> assertThat(d.reasons()).contains("keep-days 10: younger than 10 days"));
       assertThat(sink.listObjects("sets/")).isEmpty();
     }
   }
@@ -74,25 +75,35 @@ final class RetentionS3Test {
 
       List<Published> published = regime.run(10, RetentionPolicy.days(3), 10, outage);
       Pruner.builder(sink, RetentionPolicy.builder().days(3).last(0).build())
-          .clock(regime.clock()).build().prune();
+          .clock(regime.clock())
+          .build()
+          .prune();
 
       Map<String, Published> newest = new LinkedHashMap<>();
       published.forEach(p -> newest.put(p.target(), p));
       assertThat(newest).hasSize(3);
-      assertThat(RegimeScenario.sets(sink)).containsExactlyInAnyOrderElementsOf(
-          newest.values().stream().map(p -> p.target() + "@" + p.at()).toList());
+      assertThat(RegimeScenario.sets(sink))
+          .containsExactlyInAnyOrderElementsOf(
+              newest.values().stream().map(p -> p.target() + "@" + p.at()).toList());
     }
   }
 
   private RegimeScenario scenario(S3Sink sink, String bucket) throws Exception {
     server.bucket(bucket);
-    byte[] logo = "PNG logo".getBytes();
-    server.client().putObject(PutObjectArgs.builder().bucket(bucket).object("logo.png")
-        .stream(new ByteArrayInputStream(logo), logo.length, -1).build());
+    byte[] logo = "PNG logo".getBytes(UTF_8);
+    server
+        .client()
+        .putObject(
+            PutObjectArgs.builder().bucket(bucket).object("logo.png").stream(
+                    new ByteArrayInputStream(logo), logo.length, -1)
+                .build());
     Path certs = Files.createDirectories(tmp.resolve("letsencrypt"));
     Files.writeString(certs.resolve("fullchain.pem"), "-----BEGIN CERTIFICATE-----\n");
-    return new RegimeScenario(sink, LabelledTarget.of("postgres", "app"),
-        BucketTarget.of(bucket, server.async(), bucket), VolumeTarget.of("certs", certs));
+    return new RegimeScenario(
+        sink,
+        LabelledTarget.of("postgres", "app"),
+        BucketTarget.of(bucket, server.async(), bucket),
+        VolumeTarget.of("certs", certs));
   }
 
   private static S3Sink sink(String name) {

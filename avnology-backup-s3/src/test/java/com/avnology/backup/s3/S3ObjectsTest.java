@@ -60,8 +60,9 @@ final class S3ObjectsTest {
     try (S3Sink sink = sink("")) {
       assertThatThrownBy(() -> sink.putObjectIfAbsent("sets/x/y", bytes("z")))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("object key sets/x/y is under sets/, which holds backup sets: choose"
-              + " another prefix, such as wal/");
+          .hasMessage(
+              "object key sets/x/y is under sets/, which holds backup sets: choose"
+                  + " another prefix, such as wal/");
     }
   }
 }

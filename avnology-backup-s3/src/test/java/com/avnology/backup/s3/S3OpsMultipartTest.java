@@ -10,7 +10,6 @@ import com.avnology.backup.s3.testing.S3Server;
 import io.minio.GetObjectResponse;
 import io.minio.messages.Part;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The multipart calls {@link S3Ops} makes through the MinIO SDK's public asynchronous client (no
  * reflection into {@code MinioClient}), against S3Proxy: an upload of two parts completes into the
  * object, an aborted one leaves no object, a failure is translated as the blocking calls' are.
- * (S3Proxy's filesystem store does not list multipart uploads, so {@code listUploads} is
- * exercised by {@code MinioTest} against MinIO.)
+ * (S3Proxy's filesystem store does not list multipart uploads, so {@code listUploads} is exercised
+ * by {@code MinioTest} against MinIO.)
  */
 final class S3OpsMultipartTest {
   @TempDir static Path serverDir;
@@ -69,7 +68,8 @@ final class S3OpsMultipartTest {
     S3Ops missing = new S3Ops(server.async(), "no-such-bucket", null, null, Retry.NONE);
     assertThatThrownBy(() -> missing.createUpload("a/x.bin"))
         .isInstanceOf(NotFoundException.class)
-        .hasMessage("bucket 'no-such-bucket' does not exist (while starting a multipart upload of"
-            + " a/x.bin): create the bucket (for example `mc mb ALIAS/BUCKET`) or fix its name");
+        .hasMessage(
+            "bucket 'no-such-bucket' does not exist (while starting a multipart upload of"
+                + " a/x.bin): create the bucket (for example `mc mb ALIAS/BUCKET`) or fix its name");
   }
 }

@@ -63,17 +63,23 @@ final class S3SinkTest {
     Path source = tmp.resolve("source");
     Trees.build(source, 40L << 20);
     try (S3Sink sink = sink("prod/auth")) {
-      BackupResult result = Backup.builder().target(VolumeTarget.of("certs", source)).sink(sink)
-          .compression(Compression.zstd(1)).build().run();
+      BackupResult result =
+          Backup.builder()
+              .target(VolumeTarget.of("certs", source))
+              .sink(sink)
+              .compression(Compression.zstd(1))
+              .build()
+              .run();
       Path restored = tmp.resolve("restored");
       RestorePlan.from(sink).latest().volume("certs", restored).build().execute();
 
       assertThat(TreeSnapshot.of(restored)).isEqualTo(TreeSnapshot.of(source));
       assertThat(sink.list()).containsExactly(result.setId());
       assertThat(BackupCatalog.of(sink).verify(result.setId()).ok()).isTrue();
-      assertThat(keys(server.client(), sink.bucket())).contains(
-          "prod/auth/sets/" + result.setId() + "/manifest.json",
-          "prod/auth/sets/" + result.setId() + "/volume/certs.tar.zst");
+      assertThat(keys(server.client(), sink.bucket()))
+          .contains(
+              "prod/auth/sets/" + result.setId() + "/manifest.json",
+              "prod/auth/sets/" + result.setId() + "/volume/certs.tar.zst");
     }
   }
 
@@ -89,11 +95,16 @@ final class S3SinkTest {
       // and hold the JVM for a minute after main returns
       assertThat(Thread.getAllStackTraces().keySet())
           // (S3Proxy, the server, starts request threads of its own)
-          .filteredOn(t -> t.isAlive() && !t.isDaemon() && !before.contains(t)
-              && !t.getName().startsWith("S3Proxy"))
+          .filteredOn(
+              t ->
+                  t.isAlive()
+                      && !t.isDaemon()
+                      && !before.contains(t)
+                      && !t.getName().startsWith("S3Proxy"))
           .extracting(Thread::getName)
           .isEmpty();
-      assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+      assertThat(Thread.getAllStackTraces().keySet())
+          .extracting(Thread::getName)
           .anyMatch(n -> n.startsWith("avnology-s3-http"));
     }
   }
@@ -120,10 +131,12 @@ final class S3SinkTest {
       open.write(new byte[20 << 20]); // one part uploaded, upload still open
 
       assertThat(sink.list()).containsExactly(newer, older);
-      assertThatThrownBy(() -> sink.open(unpublished)).isInstanceOf(NotFoundException.class)
+      assertThatThrownBy(() -> sink.open(unpublished))
+          .isInstanceOf(NotFoundException.class)
           .hasMessageContaining("no backup set " + unpublished + " in s3://sink-")
           .hasMessageContaining("list the sink to see its sets");
-      assertThatThrownBy(() -> sink.create(newer)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> sink.create(newer))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("set " + newer + " already exists");
 
       w.abort();
@@ -149,15 +162,18 @@ final class S3SinkTest {
       Manifest.Artifact artifact = result.targets().get(0).artifacts().get(0);
 
       URI url = sink.presign(result.setId(), artifact.path(), Duration.ofMinutes(5));
-      HttpResponse<byte[]> response = HttpClient.newHttpClient()
-          .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
 
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(response.body())))
+      assertThat(
+              HexFormat.of()
+                  .formatHex(MessageDigest.getInstance("SHA-256").digest(response.body())))
           .isEqualTo(artifact.sha256());
       assertThat(url.toString()).doesNotContain(S3Server.SECRET_KEY);
-      assertThatThrownBy(() -> sink.presign(result.setId(), "volume/none.tar", Duration.ofMinutes(1)))
+      assertThatThrownBy(
+              () -> sink.presign(result.setId(), "volume/none.tar", Duration.ofMinutes(1)))
           .isInstanceOf(NotFoundException.class)
           .hasMessageContaining("has no artifact volume/none.tar");
       assertThatThrownBy(() -> sink.presign(result.setId(), artifact.path(), Duration.ofDays(8)))
@@ -177,27 +193,31 @@ final class S3SinkTest {
 
     assertThatThrownBy(() -> S3Sink.builder(client, bucket).region("eu-west-1").build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("credentials, region, pathStyle and timeout apply to builder(URI, bucket);"
-            + " with builder(MinioAsyncClient, bucket) set them on the client");
+        .hasMessage(
+            "credentials, region, pathStyle and timeout apply to builder(URI, bucket);"
+                + " with builder(MinioAsyncClient, bucket) set them on the client");
   }
 
   @Test
   void builder_badValues_areRefusedQuotingThem() {
     URI endpoint = server.endpoint();
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "Bad_Bucket"))
-        .hasMessage("not an S3 bucket name: 'Bad_Bucket'; use 3 to 63 of a-z, 0-9, '.' and '-',"
-            + " starting and ending with a letter or digit");
+        .hasMessage(
+            "not an S3 bucket name: 'Bad_Bucket'; use 3 to 63 of a-z, 0-9, '.' and '-',"
+                + " starting and ending with a letter or digit");
     assertThatThrownBy(() -> S3Sink.builder(URI.create("ftp://h:1"), "b12"))
         .hasMessage("S3 endpoint must be http(s)://host[:port] without path or query: 'ftp://h:1'");
     assertThatThrownBy(() -> S3Sink.builder(URI.create("http://ak:sk@h:1"), "b12"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("S3 endpoint must not hold credentials: 'http://h'; pass them to credentials(...)");
+        .hasMessage(
+            "S3 endpoint must not hold credentials: 'http://h'; pass them to credentials(...)");
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "b12").prefix("a//b"))
         .hasMessage("not a key prefix: 'a//b'; use segments separated by '/', such as 'prod/auth'");
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "b12").partSize(1 << 20))
         .hasMessage("part size must be between 5 MiB and 1 GiB: 1048576");
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "b12").retry(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("null policy");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("null policy");
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "b12").staleAfter(Duration.ofHours(-1)))
         .hasMessage("stale age cannot be negative: PT-1H");
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "b12").timeout(Duration.ZERO))
@@ -206,24 +226,29 @@ final class S3SinkTest {
         .hasMessage("region is blank: ' '");
     assertThatThrownBy(() -> S3Sink.builder(endpoint, "b12").build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no credentials for endpoint " + endpoint
-            + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
+        .hasMessage(
+            "no credentials for endpoint "
+                + endpoint
+                + ": call credentials(S3Credentials.of(accessKey, secretKey)) before build()");
     assertThatThrownBy(() -> S3Credentials.of("ak", ""))
         .hasMessage("secret key is empty for access key 'ak'");
-    assertThatThrownBy(() -> S3Credentials.of(" ", "sk"))
-        .hasMessage("access key is empty: ' '");
+    assertThatThrownBy(() -> S3Credentials.of(" ", "sk")).hasMessage("access key is empty: ' '");
   }
 
   static java.util.List<String> keys(MinioClient client, String bucket) {
-    return StreamSupport.stream(client.listObjects(ListObjectsArgs.builder().bucket(bucket)
-            .recursive(true).build()).spliterator(), false)
-        .map(r -> {
-          try {
-            return r.get();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        })
+    return StreamSupport.stream(
+            client
+                .listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())
+                .spliterator(),
+            false)
+        .map(
+            r -> {
+              try {
+                return r.get();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            })
         .filter(i -> !i.isDir())
         .map(i -> i.objectName())
         .toList();

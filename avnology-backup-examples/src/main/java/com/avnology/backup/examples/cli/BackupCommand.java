@@ -11,24 +11,32 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code avnology-backup backup}. */
-@Command(name = "backup", mixinStandardHelpOptions = true,
+@Command(
+    name = "backup",
+    mixinStandardHelpOptions = true,
     description = "Backs up targets into a new backup set.")
 final class BackupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--to", required = true, paramLabel = "SINK",
-      description = "Where the set goes: file:/path or s3://bucket/prefix?endpoint=URL"
-          + " (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); with --format"
-          + " custom, the .dump itself: file:/path/x.dump or s3://bucket/key.dump?endpoint=URL")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "SINK",
+      description =
+          "Where the set goes: file:/path or s3://bucket/prefix?endpoint=URL"
+              + " (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); with --format"
+              + " custom, the .dump itself: file:/path/x.dump or s3://bucket/key.dump?endpoint=URL")
   String to;
 
-  @Option(names = "--volume", paramLabel = "NAME=PATH",
+  @Option(
+      names = "--volume",
+      paramLabel = "NAME=PATH",
       description = "A directory to back up, under a name (repeatable)")
   Map<String, Path> volumes = new LinkedHashMap<>();
 
@@ -36,58 +44,82 @@ final class BackupCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin PostgresOptionsMixin postgres = new PostgresOptionsMixin();
 
-  @Option(names = "--data-dir", paramLabel = "PGDATA",
-      description = "Back up --postgres physically: this data directory (readable by this"
-          + " process) between pg_backup_start and pg_backup_stop, with the WAL it needs;"
-          + " restore it with restore --data-dir and point-in-time targets")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "PGDATA",
+      description =
+          "Back up --postgres physically: this data directory (readable by this"
+              + " process) between pg_backup_start and pg_backup_stop, with the WAL it needs;"
+              + " restore it with restore --data-dir and point-in-time targets")
   Path dataDir;
 
-  @Option(names = "--incremental",
-      description = "With --data-dir: copy only files changed since the newest physical backup of"
-          + " the same cluster in the sink (its set becomes the parent); a full one if there is"
-          + " none")
+  @Option(
+      names = "--incremental",
+      description =
+          "With --data-dir: copy only files changed since the newest physical backup of"
+              + " the same cluster in the sink (its set becomes the parent); a full one if there is"
+              + " none")
   boolean incremental;
 
-  @Option(names = "--delta",
-      description = "With --incremental: also read files of unchanged size and time and compare"
-          + " their SHA-256 (catches changes that kept both)")
+  @Option(
+      names = "--delta",
+      description =
+          "With --incremental: also read files of unchanged size and time and compare"
+              + " their SHA-256 (catches changes that kept both)")
   boolean delta;
 
-  @Option(names = "--compression", paramLabel = "ALGO[:LEVEL]",
-      description = "none, gzip[:1-9] or zstd[:1-22] (default: zstd:1 for sets, gzip:6 for"
-          + " --format custom)")
+  @Option(
+      names = "--compression",
+      paramLabel = "ALGO[:LEVEL]",
+      description =
+          "none, gzip[:1-9] or zstd[:1-22] (default: zstd:1 for sets, gzip:6 for"
+              + " --format custom)")
   String compression;
 
-  @Option(names = "--format", defaultValue = "set", paramLabel = "set|custom",
-      description = "set: a backup set (default); custom: one pg_dump custom-format .dump of"
-          + " --postgres (what pg_restore reads), written to --to file:/path/x.dump or uploaded"
-          + " as one object to --to s3://bucket/key.dump")
+  @Option(
+      names = "--format",
+      defaultValue = "set",
+      paramLabel = "set|custom",
+      description =
+          "set: a backup set (default); custom: one pg_dump custom-format .dump of"
+              + " --postgres (what pg_restore reads), written to --to file:/path/x.dump or uploaded"
+              + " as one object to --to s3://bucket/key.dump")
   String format;
 
-  @Option(names = "--bucket", paramLabel = "NAME=S3_URI",
-      description = "A bucket (or prefix) to back up, under a name (repeatable):"
-          + " NAME=s3://bucket/prefix?endpoint=http://host:port")
+  @Option(
+      names = "--bucket",
+      paramLabel = "NAME=S3_URI",
+      description =
+          "A bucket (or prefix) to back up, under a name (repeatable):"
+              + " NAME=s3://bucket/prefix?endpoint=http://host:port")
   Map<String, String> buckets = new LinkedHashMap<>();
 
-  @Option(names = "--presign", paramLabel = "DURATION",
-      description = "With an s3:// sink, print presigned GET URLs valid this long (such as 24h,"
-          + " 30m, 7d): one per artifact of a set, or one for the .dump of --format custom")
+  @Option(
+      names = "--presign",
+      paramLabel = "DURATION",
+      description =
+          "With an s3:// sink, print presigned GET URLs valid this long (such as 24h,"
+              + " 30m, 7d): one per artifact of a set, or one for the .dump of --format custom")
   String presign;
 
   @picocli.CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
 
-  @Option(names = "--force",
+  @Option(
+      names = "--force",
       description = "With --format custom, replace the .dump file (or S3 object) if it exists")
   boolean force;
 
-  @Option(names = "--no-large-objects",
+  @Option(
+      names = "--no-large-objects",
       description = "Back up --postgres without its large objects")
   boolean noLargeObjects;
 
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log progress and show stack traces")
   boolean verbose;
 
   private com.avnology.backup.postgres.PostgresTarget postgresTarget() {
@@ -107,7 +139,8 @@ final class BackupCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--format takes set or custom: " + format);
     }
     if (volumes.isEmpty() && buckets.isEmpty() && !postgres.present()) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "nothing to back up: give --postgres JDBC_URL, --volume NAME=PATH or"
               + " --bucket NAME=S3_URI");
     }
@@ -116,25 +149,32 @@ final class BackupCommand implements Callable<Integer> {
     if (presignFor != null && !(sink instanceof com.avnology.backup.s3.S3Sink)) {
       throw new ParameterException(spec.commandLine(), "--presign needs an s3:// sink");
     }
-    Backup.Builder builder = Backup.builder()
-        .sink(sink)
-        .compression(Compression.parse(compression == null ? "zstd:1" : compression));
+    Backup.Builder builder =
+        Backup.builder()
+            .sink(sink)
+            .compression(Compression.parse(compression == null ? "zstd:1" : compression));
     encryption.encryption().ifPresent(builder::encryption);
     if (dataDir != null && !postgres.present()) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "--data-dir needs --postgres JDBC_URL: the server whose data directory it is");
     }
     if ((incremental || delta) && dataDir == null) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "--incremental and --delta are for physical backups: give --data-dir PGDATA");
     }
     if (delta && !incremental) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "--delta compares files with the parent backup: give --incremental too");
     }
     if (dataDir != null) {
-      var physical = com.avnology.backup.postgres.physical.PhysicalTarget.builder(
-          postgres.dataSource(), dataDir).jobs(postgres.jobs).delta(delta);
+      var physical =
+          com.avnology.backup.postgres.physical.PhysicalTarget.builder(
+                  postgres.dataSource(), dataDir)
+              .jobs(postgres.jobs)
+              .delta(delta);
       if (incremental) {
         physical.incremental();
       }
@@ -143,11 +183,14 @@ final class BackupCommand implements Callable<Integer> {
       builder.target(postgresTarget());
     }
     volumes.forEach((name, path) -> builder.target(VolumeTarget.of(name, path)));
-    buckets.forEach((name, uri) -> {
-      S3Uri s3 = S3Uri.parse(uri);
-      builder.target(com.avnology.backup.s3.BucketTarget.builder(name, s3.async(), s3.bucket())
-          .prefix(s3.prefix()).build());
-    });
+    buckets.forEach(
+        (name, uri) -> {
+          S3Uri s3 = S3Uri.parse(uri);
+          builder.target(
+              com.avnology.backup.s3.BucketTarget.builder(name, s3.async(), s3.bucket())
+                  .prefix(s3.prefix())
+                  .build());
+        });
     BackupResult result;
     try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
       result = builder.listener(printer).build().run();
@@ -156,27 +199,35 @@ final class BackupCommand implements Callable<Integer> {
     if (presignFor != null) {
       for (TargetResult t : result.targets()) {
         for (com.avnology.backup.Manifest.Artifact a : t.artifacts()) {
-          urls.put(a.path(), ((com.avnology.backup.s3.S3Sink) sink)
-              .presign(result.setId(), a.path(), presignFor).toString());
+          urls.put(
+              a.path(),
+              ((com.avnology.backup.s3.S3Sink) sink)
+                  .presign(result.setId(), a.path(), presignFor)
+                  .toString());
         }
       }
     }
     if (json) {
-      ObjectNode node = Json.object()
-          .put("setId", result.setId())
-          .put("startedAt", result.startedAt().toString())
-          .put("finishedAt", result.finishedAt().toString())
-          .put("durationMillis", result.duration().toMillis())
-          .put("size", result.size());
+      ObjectNode node =
+          Json.object()
+              .put("setId", result.setId())
+              .put("startedAt", result.startedAt().toString())
+              .put("finishedAt", result.finishedAt().toString())
+              .put("durationMillis", result.duration().toMillis())
+              .put("size", result.size());
       Json.targets(node.putArray("targets"), result.targets());
       urls.forEach(node.putObject("presigned")::put);
       spec.commandLine().getOut().println(Json.write(node));
     } else {
-      spec.commandLine().getOut().printf("backup set %s written to %s in %d ms%n",
-          result.setId(), to, result.duration().toMillis());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "backup set %s written to %s in %d ms%n",
+              result.setId(), to, result.duration().toMillis());
       for (TargetResult t : result.targets()) {
-        spec.commandLine().getOut().printf("  %s/%s: %d entries, %d bytes%n",
-            t.kind(), t.name(), t.entries(), t.size());
+        spec.commandLine()
+            .getOut()
+            .printf("  %s/%s: %d entries, %d bytes%n", t.kind(), t.name(), t.entries(), t.size());
       }
       urls.forEach((path, url) -> spec.commandLine().getOut().printf("  %s: %s%n", path, url));
     }
@@ -184,35 +235,52 @@ final class BackupCommand implements Callable<Integer> {
   }
 
   private int exportDump() {
-    if (!postgres.present() || !volumes.isEmpty() || !buckets.isEmpty()
+    if (!postgres.present()
+        || !volumes.isEmpty()
+        || !buckets.isEmpty()
         || !(to.startsWith("file:") || S3Uri.is(to))) {
-      throw new ParameterException(spec.commandLine(), "--format custom writes one database to"
-          + " one file: give --postgres JDBC_URL and --to file:/path/name.dump or"
-          + " s3://bucket/name.dump?endpoint=URL, no --volume or --bucket");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--format custom writes one database to"
+              + " one file: give --postgres JDBC_URL and --to file:/path/name.dump or"
+              + " s3://bucket/name.dump?endpoint=URL, no --volume or --bucket");
     }
     if (S3Uri.is(to)) {
-      return new DumpExport(spec, postgresTarget(), json, force).toS3(to,
-          Compression.parse(compression == null ? "gzip:6" : compression), presign);
+      return new DumpExport(spec, postgresTarget(), json, force)
+          .toS3(to, Compression.parse(compression == null ? "gzip:6" : compression), presign);
     }
     if (presign != null) {
       throw new ParameterException(spec.commandLine(), "--presign needs an s3:// sink");
     }
-    java.nio.file.Path file = java.nio.file.Path.of(java.net.URI.create(to).getPath() != null
-        ? java.net.URI.create(to).getPath() : to.substring("file:".length()));
+    java.nio.file.Path file =
+        java.nio.file.Path.of(
+            java.net.URI.create(to).getPath() != null
+                ? java.net.URI.create(to).getPath()
+                : to.substring("file:".length()));
     Compression c = Compression.parse(compression == null ? "gzip:6" : compression);
     if (!force && java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new ParameterException(spec.commandLine(), file + " already exists: give another"
-          + " --to file, or add --force to replace it");
+      throw new ParameterException(
+          spec.commandLine(),
+          file + " already exists: give another" + " --to file, or add --force to replace it");
     }
     long start = System.nanoTime();
     com.avnology.backup.postgres.PgDumpArchive.export(postgresTarget(), file, c, force);
     long ms = (System.nanoTime() - start) / 1_000_000;
     if (json) {
-      spec.commandLine().getOut().println(Json.write(Json.object().put("file", file.toString())
-          .put("size", file.toFile().length()).put("durationMillis", ms)));
+      spec.commandLine()
+          .getOut()
+          .println(
+              Json.write(
+                  Json.object()
+                      .put("file", file.toString())
+                      .put("size", file.toFile().length())
+                      .put("durationMillis", ms)));
     } else {
-      spec.commandLine().getOut().printf("wrote %s (%d bytes, pg_dump custom format) in %d ms%n",
-          file, file.toFile().length(), ms);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "wrote %s (%d bytes, pg_dump custom format) in %d ms%n",
+              file, file.toFile().length(), ms);
     }
     return 0;
   }

@@ -10,22 +10,33 @@ import picocli.CommandLine.Spec;
  * {@code avnology-backup demo}: an embedded PostgreSQL with a sample identity-stack schema, backed
  * up, restored into a fresh database and compared.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Backs up a sample identity database on an embedded PostgreSQL to an embedded"
-        + " S3 server, restores it into a fresh database, compares the two and prints a report."
-        + " Leaves nothing behind.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Backs up a sample identity database on an embedded PostgreSQL to an embedded"
+            + " S3 server, restores it into a fresh database, compares the two and prints a report."
+            + " Leaves nothing behind.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--identities", defaultValue = "20000", paramLabel = "N",
+  @Option(
+      names = "--identities",
+      defaultValue = "20000",
+      paramLabel = "N",
       description = "Identities to generate (sessions: 3 per identity; default: ${DEFAULT-VALUE})")
   int identities;
 
-  @Option(names = "--jobs", defaultValue = "2", paramLabel = "N",
+  @Option(
+      names = "--jobs",
+      defaultValue = "2",
+      paramLabel = "N",
       description = "Parallel connections (default: ${DEFAULT-VALUE})")
   int jobs;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log progress and show stack traces")
   boolean verbose;
 
   @Override

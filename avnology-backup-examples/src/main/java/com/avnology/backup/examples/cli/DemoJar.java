@@ -2,8 +2,8 @@ package com.avnology.backup.examples.cli;
 
 /**
  * The demo's embedded PostgreSQL and S3 server (S3Proxy) are only in {@code
- * avnology-backup-demo.jar}: the CLI jar operators copy into a container leaves them out (about
- * 100 MB of PostgreSQL binaries for every OS, jclouds, Guice).
+ * avnology-backup-demo.jar}: the CLI jar operators copy into a container leaves them out (about 100
+ * MB of PostgreSQL binaries for every OS, jclouds, Guice).
  */
 final class DemoJar {
   private DemoJar() {}
@@ -13,14 +13,19 @@ final class DemoJar {
    * @throws IllegalStateException if they are not on the class path
    */
   static void require(String command) {
-    for (String name : new String[] {"io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
-        "org.gaul.s3proxy.S3Proxy"}) {
+    for (String name :
+        new String[] {
+          "io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "org.gaul.s3proxy.S3Proxy"
+        }) {
       try {
         Class.forName(name, false, DemoJar.class.getClassLoader());
       } catch (ClassNotFoundException e) {
-        throw new IllegalStateException(command + " needs the embedded PostgreSQL and S3 server,"
-            + " which avnology-backup.jar leaves out: run it from the demo jar, java -jar"
-            + " avnology-backup-demo.jar " + command);
+        throw new IllegalStateException(
+            command
+                + " needs the embedded PostgreSQL and S3 server,"
+                + " which avnology-backup.jar leaves out: run it from the demo jar, java -jar"
+                + " avnology-backup-demo.jar "
+                + command);
       }
     }
   }

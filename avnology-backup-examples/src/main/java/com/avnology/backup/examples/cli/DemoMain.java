@@ -9,6 +9,8 @@ public final class DemoMain {
   private DemoMain() {}
 
   /**
+   * Runs the demo.
+   *
    * @param args the demo's options, or a full {@code avnology-backup} command line
    */
   public static void main(String[] args) {

@@ -5,7 +5,6 @@ import com.avnology.backup.postgres.PgDumpArchive;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code backup --format custom --to s3://bucket/key.dump}: one database as one pg_dump
@@ -17,7 +16,10 @@ final class DumpExport {
   private final boolean json;
   private final boolean force;
 
-  DumpExport(CommandSpec spec, com.avnology.backup.postgres.PostgresTarget postgres, boolean json,
+  DumpExport(
+      CommandSpec spec,
+      com.avnology.backup.postgres.PostgresTarget postgres,
+      boolean json,
       boolean force) {
     this.spec = spec;
     this.postgres = postgres;
@@ -30,18 +32,19 @@ final class DumpExport {
     S3Uri uri = S3Uri.parse(to);
     DumpUpload upload = new DumpUpload(uri);
     if (upload.exists() && !force) {
-      throw new com.avnology.backup.BackupException(uri + " exists already; choose another"
-          + " key or delete the object, or give --force to replace it");
+      throw new com.avnology.backup.BackupException(
+          uri
+              + " exists already; choose another"
+              + " key or delete the object, or give --force to replace it");
     }
     long start = System.nanoTime();
-    long size = upload.upload(out -> PgDumpArchive.export(postgres, out,
-        compression));
+    long size = upload.upload(out -> PgDumpArchive.export(postgres, out, compression));
     long ms = (System.nanoTime() - start) / 1_000_000;
     String url = validity == null ? null : upload.presign(validity);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      var node = Json.object().put("object", uri.toString()).put("size", size)
-          .put("durationMillis", ms);
+      var node =
+          Json.object().put("object", uri.toString()).put("size", size).put("durationMillis", ms);
       if (url != null) {
         node.put("presigned", url).put("presignedFor", validity.toString());
       }

@@ -31,19 +31,23 @@ final class DumpUpload {
 
   DumpUpload(S3Uri target) {
     if (target.prefix().isEmpty() || target.prefix().endsWith("/")) {
-      throw new IllegalArgumentException("--format custom uploads one object: give its key, such"
-          + " as s3://" + target.bucket() + "/exports/app.dump?endpoint=…, not '"
-          + target.prefix() + "'");
+      throw new IllegalArgumentException(
+          "--format custom uploads one object: give its key, such"
+              + " as s3://"
+              + target.bucket()
+              + "/exports/app.dump?endpoint=…, not '"
+              + target.prefix()
+              + "'");
     }
     this.target = target;
     this.client = target.client();
   }
 
-  /** @return whether the object exists already */
+  /** {@return whether the object exists already} */
   boolean exists() {
     try {
-      client.statObject(StatObjectArgs.builder().bucket(target.bucket())
-          .object(target.prefix()).build());
+      client.statObject(
+          StatObjectArgs.builder().bucket(target.bucket()).object(target.prefix()).build());
       return true;
     } catch (ErrorResponseException e) {
       if ("NoSuchKey".equals(e.errorResponse().code())
@@ -57,8 +61,9 @@ final class DumpUpload {
   }
 
   /**
+   * {@return the object's size}
+   *
    * @param writer writes the object's bytes; runs on the calling thread
-   * @return the object's size
    */
   long upload(Consumer<OutputStream> writer) {
     AtomicBoolean writerFailed = new AtomicBoolean();
@@ -71,20 +76,28 @@ final class DumpUpload {
       throw new IllegalStateException(e);
     }
     CountingInput in = new CountingInput(pipeIn, writerFailed);
-    Thread uploader = new Thread(() -> {
-      try {
-        client.putObject(PutObjectArgs.builder().bucket(target.bucket()).object(target.prefix())
-            .contentType("application/octet-stream").stream(in, -1, PART).build());
-      } catch (Exception e) {
-        uploadFailure.set(e);
-      } finally {
-        try {
-          pipeIn.close(); // a writer blocked on a full pipe gets "Pipe closed"
-        } catch (IOException ignored) {
-          // nothing to release
-        }
-      }
-    }, "avnology-upload");
+    Thread uploader =
+        new Thread(
+            () -> {
+              try {
+                client.putObject(
+                    PutObjectArgs.builder()
+                        .bucket(target.bucket())
+                        .object(target.prefix())
+                        .contentType("application/octet-stream")
+                        .stream(in, -1, PART)
+                        .build());
+              } catch (Exception e) {
+                uploadFailure.set(e);
+              } finally {
+                try {
+                  pipeIn.close(); // a writer blocked on a full pipe gets "Pipe closed"
+                } catch (IOException ignored) {
+                  // nothing to release
+                }
+              }
+            },
+            "avnology-upload");
     uploader.start();
     RuntimeException writeFailure = null;
     try {
@@ -103,8 +116,8 @@ final class DumpUpload {
       uploader.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StorageException("interrupted while uploading " + target + "; no object was"
-          + " written");
+      throw new StorageException(
+          "interrupted while uploading " + target + "; no object was" + " written");
     }
     Exception upload = uploadFailure.get();
     // an upload that failed on its own made the writer fail ("Pipe closed"): report the upload
@@ -117,24 +130,30 @@ final class DumpUpload {
     return in.count;
   }
 
-  /** @return a GET URL of the object, valid this long */
+  /** {@return a GET URL of the object, valid this long} */
   String presign(Duration validity) {
     if (validity.compareTo(Duration.ofDays(7)) > 0 || validity.toSeconds() < 1) {
-      throw new IllegalArgumentException("--presign takes 1s to 7d (the S3 limit), not "
-          + validity);
+      throw new IllegalArgumentException(
+          "--presign takes 1s to 7d (the S3 limit), not " + validity);
     }
     try {
-      return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
-          .bucket(target.bucket()).object(target.prefix()).expiry((int) validity.toSeconds())
-          .build());
+      return client.getPresignedObjectUrl(
+          GetPresignedObjectUrlArgs.builder()
+              .method(Method.GET)
+              .bucket(target.bucket())
+              .object(target.prefix())
+              .expiry((int) validity.toSeconds())
+              .build());
     } catch (Exception e) {
       throw failed("cannot presign", e);
     }
   }
 
   private StorageException failed(String what, Exception e) {
-    String detail = e instanceof ErrorResponseException r ? r.errorResponse().code() + " "
-        + r.errorResponse().message() : e.toString();
+    String detail =
+        e instanceof ErrorResponseException r
+            ? r.errorResponse().code() + " " + r.errorResponse().message()
+            : e.toString();
     return new StorageException(what + " " + target + ": " + detail, e);
   }
 

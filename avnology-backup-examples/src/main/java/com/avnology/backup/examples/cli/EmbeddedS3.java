@@ -22,11 +22,17 @@ final class EmbeddedS3 implements AutoCloseable {
   EmbeddedS3(Path dir) throws Exception {
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", dir.toString());
-    context = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential")
-        .overrides(p).build(BlobStoreContext.class);
-    proxy = S3Proxy.builder().blobStore(context.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey).build();
+    context =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("identity", "credential")
+            .overrides(p)
+            .build(BlobStoreContext.class);
+    proxy =
+        S3Proxy.builder()
+            .blobStore(context.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            .build();
     proxy.start();
     while (!proxy.getState().equals("STARTED")) {
       Thread.sleep(5);
@@ -38,8 +44,11 @@ final class EmbeddedS3 implements AutoCloseable {
   }
 
   MinioClient client() {
-    return MinioClient.builder().endpoint(endpoint().toString()).region("us-east-1")
-        .credentials(accessKey, secretKey).build();
+    return MinioClient.builder()
+        .endpoint(endpoint().toString())
+        .region("us-east-1")
+        .credentials(accessKey, secretKey)
+        .build();
   }
 
   void bucket(String name) throws Exception {

@@ -10,13 +10,18 @@ import picocli.CommandLine.Option;
  * from the environment, never from the command line.
  */
 final class EncryptionOptions {
-  @Option(names = "--key-env", paramLabel = "VAR",
+  @Option(
+      names = "--key-env",
+      paramLabel = "VAR",
       description = "Encrypt/decrypt with the base64 32-byte key in environment variable VAR")
   String keyEnv;
 
-  @Option(names = "--passphrase-env", paramLabel = "VAR",
-      description = "Encrypt/decrypt with the passphrase in environment variable VAR"
-          + " (PBKDF2-HMAC-SHA256, 600,000 iterations)")
+  @Option(
+      names = "--passphrase-env",
+      paramLabel = "VAR",
+      description =
+          "Encrypt/decrypt with the passphrase in environment variable VAR"
+              + " (PBKDF2-HMAC-SHA256, 600,000 iterations)")
   String passphraseEnv;
 
   Optional<Encryption> encryption() {
@@ -29,17 +34,18 @@ final class EncryptionOptions {
     if (passphraseEnv != null) {
       String passphrase = System.getenv(passphraseEnv);
       if (passphrase == null || passphrase.isEmpty()) {
-        throw new IllegalArgumentException("environment variable " + passphraseEnv
-            + " (--passphrase-env) is not set or empty");
+        throw new IllegalArgumentException(
+            "environment variable " + passphraseEnv + " (--passphrase-env) is not set or empty");
       }
       return Optional.of(Encryption.aes256Gcm(KeySource.passphrase(passphrase.toCharArray())));
     }
     return Optional.empty();
   }
 
-  /** @return the WAL archive in {@code sink}, encrypted if a key was given */
+  /** {@return the WAL archive in {@code sink}, encrypted if a key was given} */
   com.avnology.backup.postgres.physical.WalArchive walArchive(com.avnology.backup.BackupSink sink) {
-    return encryption().map(e -> com.avnology.backup.postgres.physical.WalArchive.of(sink, e))
+    return encryption()
+        .map(e -> com.avnology.backup.postgres.physical.WalArchive.of(sink, e))
         .orElseGet(() -> com.avnology.backup.postgres.physical.WalArchive.of(sink));
   }
 }

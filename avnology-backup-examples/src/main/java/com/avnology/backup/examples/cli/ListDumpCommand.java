@@ -10,7 +10,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup list-dump}: a pg_dump archive's table of contents, like pg_restore -l. */
-@Command(name = "list-dump", mixinStandardHelpOptions = true,
+@Command(
+    name = "list-dump",
+    mixinStandardHelpOptions = true,
     description = "Lists a pg_dump archive (custom, directory or tar) like pg_restore -l.")
 final class ListDumpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -18,7 +20,9 @@ final class ListDumpCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE_OR_DIR", description = "The archive")
   Path archive;
 
-  @Option(names = {"-v", "--verbose"}, description = "Show stack traces")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Show stack traces")
   boolean verbose;
 
   @Override

@@ -3,10 +3,10 @@ package com.avnology.backup.examples.cli;
 import java.util.Arrays;
 
 /**
- * Sets slf4j-simple up before the first logger exists: warnings only (or info with -v), printed
- * as {@code avnology-backup: warning: …} lines like the CLI's errors rather than as logger
- * records. Flyway's logger is off unless -v: it logs at ERROR what the CLI then reports once in
- * its own words.
+ * Sets slf4j-simple up before the first logger exists: warnings only (or info with -v), printed as
+ * {@code avnology-backup: warning: …} lines like the CLI's errors rather than as logger records.
+ * Flyway's logger is off unless -v: it logs at ERROR what the CLI then reports once in its own
+ * words.
  */
 final class Logging {
   private static final String PREFIX = "org.slf4j.simpleLogger.";

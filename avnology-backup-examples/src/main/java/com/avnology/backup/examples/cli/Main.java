@@ -1,11 +1,12 @@
 package com.avnology.backup.examples.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,16 +45,17 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /**
+   * {@return whether it names a subcommand}
+   *
    * @param name a word of a command line
-   * @return whether it names a subcommand
    */
   static boolean isCommand(String name) {
     return COMMANDS.containsKey(name);
   }
 
   /**
-   * Runs the tool and exits with its code ({@link ExitCodes}): 0 ok, 1 failed, 2 bad usage,
-   * 3 integrity failure.
+   * Runs the tool and exits with its code ({@link ExitCodes}): 0 ok, 1 failed, 2 bad usage, 3
+   * integrity failure.
    *
    * @param args the command line
    */
@@ -64,14 +66,18 @@ public final class Main implements Runnable {
     java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean shutdown =
         new java.util.concurrent.atomic.AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      shutdown.set(true);
-      try {
-        reported.await(6, java.util.concurrent.TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "avnology-cli-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  shutdown.set(true);
+                  try {
+                    reported.await(6, java.util.concurrent.TimeUnit.MINUTES);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "avnology-cli-shutdown"));
     int code;
     try {
       code = run(args);
@@ -92,12 +98,12 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Whether the JVM's shutdown has begun. The flag our hook sets is not enough: the hooks start
-   * in no particular order, and the restore's own hook may have undone the restore (and made us
+   * Whether the JVM's shutdown has begun. The flag our hook sets is not enough: the hooks start in
+   * no particular order, and the restore's own hook may have undone the restore (and made us
    * return) before ours ran. The runtime refuses new hooks from the moment the shutdown starts.
    */
   private static boolean shuttingDown() {
-    Thread probe = new Thread(() -> { });
+    Thread probe = new Thread(() -> {});
     try {
       Runtime.getRuntime().addShutdownHook(probe);
       Runtime.getRuntime().removeShutdownHook(probe);
@@ -114,7 +120,13 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   public static int run(String... args) {
-    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    // The console's encoding, which is what System.out itself uses on Java 17 (not UTF-8 under a
+    // non-UTF-8 locale): the CLI's output stays what the terminal expects.
+    Charset console = Charset.defaultCharset();
+    return run(
+        new PrintWriter(System.out, true, console),
+        new PrintWriter(System.err, true, console),
+        args);
   }
 
   /**
@@ -136,14 +148,14 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Picocli builds the model of every subcommand it is given, by reflection, which is a tenth of
-   * a second of start-up; a command line naming one subcommand gets only that one (its help and
+   * Picocli builds the model of every subcommand it is given, by reflection, which is a tenth of a
+   * second of start-up; a command line naming one subcommand gets only that one (its help and
    * errors are the same), anything else gets them all.
    */
   static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Main());
-    Supplier<Object> only = args.length > 0 && !args[0].equals("help")
-        ? COMMANDS.get(args[0]) : null;
+    Supplier<Object> only =
+        args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
     if (only != null) {
       cl.addSubcommand(args[0], only.get());
     } else {
@@ -154,34 +166,44 @@ public final class Main implements Runnable {
   }
 
   private static void exitCodeHelp(CommandLine cl) {
-    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+    cl.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
         .exitCodeList(ExitCodes.help());
     cl.getSubcommands().values().forEach(Main::exitCodeHelp);
   }
 
   /** Classes most commands initialize, with their static state (JSON factory, JDBC driver, …). */
-  private static final List<String> WARM = List.of(
-      "com.avnology.backup.internal.ManifestCodec",
-      "org.postgresql.Driver",
-      "com.avnology.backup.FileSystemSink",
-      "com.avnology.backup.RestorePlan",
-      "com.avnology.backup.SetRestorePlan",
-      "com.avnology.backup.Backup",
-      "com.avnology.backup.postgres.PostgresTarget",
-      "com.avnology.backup.postgres.internal.engine.ArchiveRestore",
-      "com.avnology.backup.postgres.internal.engine.SnapshotBackup",
-      "com.avnology.backup.postgres.internal.archive.TocReader",
-      "com.avnology.backup.postgres.internal.archive.TocWriter");
+  private static final List<String> WARM =
+      List.of(
+          "com.avnology.backup.internal.ManifestCodec",
+          "org.postgresql.Driver",
+          "com.avnology.backup.FileSystemSink",
+          "com.avnology.backup.RestorePlan",
+          "com.avnology.backup.SetRestorePlan",
+          "com.avnology.backup.Backup",
+          "com.avnology.backup.postgres.PostgresTarget",
+          "com.avnology.backup.postgres.internal.engine.ArchiveRestore",
+          "com.avnology.backup.postgres.internal.engine.SnapshotBackup",
+          "com.avnology.backup.postgres.internal.archive.TocReader",
+          "com.avnology.backup.postgres.internal.archive.TocWriter");
 
   /**
    * Start-up is single-threaded while the database waits; a daemon thread loads and initializes
-   * what the command will need on the other core while picocli reads the command line. Nothing
-   * it does has effects beyond class initialization (and loading zstd's native library).
+   * what the command will need on the other core while picocli reads the command line. Nothing it
+   * does has effects beyond class initialization (and loading zstd's native library).
    */
   private static void warmUp(String... args) {
-    if (args.length == 0 || !COMMANDS.containsKey(args[0]) || args[0].equals("help")
-        || Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help")
-            || a.equals("-V") || a.equals("--version"))) {
+    if (args.length == 0
+        || !COMMANDS.containsKey(args[0])
+        || args[0].equals("help")
+        || Arrays.stream(args)
+            .anyMatch(
+                a ->
+                    a.equals("-h")
+                        || a.equals("--help")
+                        || a.equals("-V")
+                        || a.equals("--version"))) {
       return;
     }
     // Only classes whose initialization cannot fail because of the environment: a class whose
@@ -189,23 +211,26 @@ public final class Main implements Runnable {
     // zstd's native library is loaded through Native.load(), which keeps no failure: the
     // command's own use reports it in full.
     boolean moves = Set.of("backup", "restore", "verify", "demo").contains(args[0]);
-    Thread t = new Thread(() -> {
-      ClassLoader loader = Main.class.getClassLoader();
-      for (String name : WARM) {
-        try {
-          Class.forName(name, true, loader);
-        } catch (ClassNotFoundException | LinkageError ignored) {
-          // the command will report it, if it needs the class
-        }
-      }
-      if (moves) {
-        try {
-          com.github.luben.zstd.util.Native.load();
-        } catch (LinkageError | RuntimeException ignored) {
-          // as above
-        }
-      }
-    }, "avnology-warm-up");
+    Thread t =
+        new Thread(
+            () -> {
+              ClassLoader loader = Main.class.getClassLoader();
+              for (String name : WARM) {
+                try {
+                  Class.forName(name, true, loader);
+                } catch (ClassNotFoundException | LinkageError ignored) {
+                  // the command will report it, if it needs the class
+                }
+              }
+              if (moves) {
+                try {
+                  com.github.luben.zstd.util.Native.load();
+                } catch (LinkageError | RuntimeException ignored) {
+                  // as above
+                }
+              }
+            },
+            "avnology-warm-up");
     t.setDaemon(true);
     t.start();
   }
@@ -226,8 +251,8 @@ public final class Main implements Runnable {
   }
 
   /**
-   * One line on stderr in the CLI's terms, and with {@code --json} an error object on stdout;
-   * the exit code says what kind of failure it was ({@link ExitCodes}); the stack trace only with
+   * One line on stderr in the CLI's terms, and with {@code --json} an error object on stdout; the
+   * exit code says what kind of failure it was ({@link ExitCodes}); the stack trace only with
    * --verbose.
    */
   static final class Errors implements CommandLine.IExecutionExceptionHandler {

@@ -16,37 +16,56 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup migrate}: Flyway migrations with an append-only guard and rollback. */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = "Applies pending SQL migrations (idempotent, safe when several run at once),"
-        + " validates that shipped ones are unchanged, or rolls back the last one.")
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Applies pending SQL migrations (idempotent, safe when several run at once),"
+            + " validates that shipped ones are unchanged, or rolls back the last one.")
 final class MigrateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--postgres", required = true, paramLabel = "JDBC_URL",
+  @Option(
+      names = "--postgres",
+      required = true,
+      paramLabel = "JDBC_URL",
       description = "The database; the password comes from PGPASSWORD or the URL")
   String url;
 
-  @Option(names = "--locations", required = true, split = ",", paramLabel = "LOCATION",
+  @Option(
+      names = "--locations",
+      required = true,
+      split = ",",
+      paramLabel = "LOCATION",
       description = "filesystem:DIR or classpath:PATH (comma-separated or repeated)")
   String[] locations;
 
-  @Option(names = "--down", description = "Roll back the last applied migration with its"
-      + " U<version>__*.sql undo script")
+  @Option(
+      names = "--down",
+      description =
+          "Roll back the last applied migration with its" + " U<version>__*.sql undo script")
   boolean down;
 
   @Option(names = "--validate", description = "Only check that applied migrations are unchanged")
   boolean validate;
 
-  @Option(names = "--snapshot", paramLabel = "DIR",
+  @Option(
+      names = "--snapshot",
+      paramLabel = "DIR",
       description = "Back the database up into DIR first; restore it if a migration fails")
   Path snapshot;
 
-  @Option(names = "--baseline-version", paramLabel = "VERSION",
-      description = "For a database that has the schema but no history table (one restored from"
-          + " a dump): record VERSION as applied, then apply only later migrations")
+  @Option(
+      names = "--baseline-version",
+      paramLabel = "VERSION",
+      description =
+          "For a database that has the schema but no history table (one restored from"
+              + " a dump): record VERSION as applied, then apply only later migrations")
   String baselineVersion;
 
-  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log progress and show stack traces")
   boolean verbose;
 
   @Override
@@ -70,20 +89,26 @@ final class MigrateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (validate) {
       m.validate();
-      out.printf("all applied migrations are unchanged; current version %s%n",
+      out.printf(
+          "all applied migrations are unchanged; current version %s%n",
           m.currentVersion().orElse("(none)"));
     } else if (down) {
       RollbackResult r = m.rollback();
-      out.printf("rolled back %s (%s) with %s; current version %s%n", r.migration().version(),
-          r.migration().description(), r.undoScript(), java.util.Objects.toString(r.versionAfter(), "(none)"));
+      out.printf(
+          "rolled back %s (%s) with %s; current version %s%n",
+          r.migration().version(),
+          r.migration().description(),
+          r.undoScript(),
+          java.util.Objects.toString(r.versionAfter(), "(none)"));
     } else {
       MigrationResult r = m.migrate();
       for (AppliedMigration a : r.applied()) {
-        out.printf("applied %s %s in %d ms%n", a.version(), a.description(),
-            a.duration().toMillis());
+        out.printf(
+            "applied %s %s in %d ms%n", a.version(), a.description(), a.duration().toMillis());
       }
-      out.printf("%d migrations applied; current version %s%n", r.applied().size(),
-          java.util.Objects.toString(r.versionAfter(), "(none)"));
+      out.printf(
+          "%d migrations applied; current version %s%n",
+          r.applied().size(), java.util.Objects.toString(r.versionAfter(), "(none)"));
     }
     return 0;
   }

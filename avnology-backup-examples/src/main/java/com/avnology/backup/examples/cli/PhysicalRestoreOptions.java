@@ -23,42 +23,60 @@ import picocli.CommandLine.ParameterException;
 final class PhysicalRestoreOptions {
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
-  @Option(names = "--data-dir", paramLabel = "NEWDIR",
-      description = "Restore the physical backup (backup --data-dir) into this empty or new"
-          + " directory, with recovery settings; then start PostgreSQL on it")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "NEWDIR",
+      description =
+          "Restore the physical backup (backup --data-dir) into this empty or new"
+              + " directory, with recovery settings; then start PostgreSQL on it")
   Path dataDir;
 
-  @Option(names = "--target-time", paramLabel = "TIME",
-      description = "Recover to this moment, such as 2026-04-17T12:00:00Z or"
-          + " '2026-04-17 12:00:00+02'; with --set latest, the newest base backup that ended"
-          + " before it is chosen")
+  @Option(
+      names = "--target-time",
+      paramLabel = "TIME",
+      description =
+          "Recover to this moment, such as 2026-04-17T12:00:00Z or"
+              + " '2026-04-17 12:00:00+02'; with --set latest, the newest base backup that ended"
+              + " before it is chosen")
   String targetTime;
 
-  @Option(names = "--target-lsn", paramLabel = "LSN",
+  @Option(
+      names = "--target-lsn",
+      paramLabel = "LSN",
       description = "Recover to this WAL location, such as 0/3000028")
   String targetLsn;
 
-  @Option(names = "--target-name", paramLabel = "NAME",
+  @Option(
+      names = "--target-name",
+      paramLabel = "NAME",
       description = "Recover to this restore point (pg_create_restore_point)")
   String targetName;
 
-  @Option(names = "--target-immediate",
+  @Option(
+      names = "--target-immediate",
       description = "Recover only until the base backup is consistent")
   boolean targetImmediate;
 
-  @Option(names = "--delta",
-      description = "Restore into the existing data directory --data-dir, writing only files"
-          + " whose SHA-256 differs and removing what the backup lacks; refused while"
-          + " PostgreSQL runs on it")
+  @Option(
+      names = "--delta",
+      description =
+          "Restore into the existing data directory --data-dir, writing only files"
+              + " whose SHA-256 differs and removing what the backup lacks; refused while"
+              + " PostgreSQL runs on it")
   boolean delta;
 
-  @Option(names = "--tablespace-mapping", paramLabel = "OLDDIR=NEWDIR",
+  @Option(
+      names = "--tablespace-mapping",
+      paramLabel = "OLDDIR=NEWDIR",
       description = "Restore the tablespace that was at OLDDIR into NEWDIR (repeatable)")
   java.util.Map<Path, Path> tablespaces = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--restore-command", paramLabel = "CMD",
-      description = "The restore_command the restored server runs (default: avnology-backup"
-          + " wal-get --from SINK %%f %%p, with the --from sink)")
+  @Option(
+      names = "--restore-command",
+      paramLabel = "CMD",
+      description =
+          "The restore_command the restored server runs (default: avnology-backup"
+              + " wal-get --from SINK %%f %%p, with the --from sink)")
   String restoreCommand;
 
   boolean present() {
@@ -66,8 +84,8 @@ final class PhysicalRestoreOptions {
   }
 
   /**
-   * @return the set to restore: the one named, or with --target-time and --set latest the newest
-   *     that ended before the target, or empty for the newest
+   * {@return the set to restore: the one named, or with --target-time and --set latest the newest
+   * that ended before the target, or empty for the newest}
    */
   Optional<String> set(CommandSpec spec, BackupSink sink, String set) {
     if (!set.equals("latest")) {
@@ -77,16 +95,26 @@ final class PhysicalRestoreOptions {
       return PhysicalSets.newest(sink, "cluster");
     }
     Instant time = time(spec);
-    return Optional.of(PhysicalSets.newestBefore(sink, "cluster", time).orElseThrow(
-        () -> new ParameterException(spec.commandLine(), "no physical backup in " + sink
-            + " ended before --target-time " + targetTime + ": choose a later time")));
+    return Optional.of(
+        PhysicalSets.newestBefore(sink, "cluster", time)
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "no physical backup in "
+                            + sink
+                            + " ended before --target-time "
+                            + targetTime
+                            + ": choose a later time")));
   }
 
   PhysicalTarget target(CommandSpec spec, String from, int jobs) {
     PhysicalTarget.Builder b = PhysicalTarget.restoreBuilder(dataDir).jobs(jobs).delta(delta);
     tablespaces.forEach(b::tablespace);
-    b.restoreCommand(restoreCommand != null ? restoreCommand
-        : "avnology-backup wal-get --from " + quote(from) + " %f %p");
+    b.restoreCommand(
+        restoreCommand != null
+            ? restoreCommand
+            : "avnology-backup wal-get --from " + quote(from) + " %f %p");
     recovery(spec).ifPresent(b::recovery);
     return b.build();
   }
@@ -110,8 +138,10 @@ final class PhysicalRestoreOptions {
       targets.add(RecoveryTarget.immediate());
     }
     if (targets.size() > 1) {
-      throw new ParameterException(spec.commandLine(), "give at most one of --target-time,"
-          + " --target-lsn, --target-name and --target-immediate");
+      throw new ParameterException(
+          spec.commandLine(),
+          "give at most one of --target-time,"
+              + " --target-lsn, --target-name and --target-immediate");
     }
     return targets.stream().findFirst();
   }
@@ -124,8 +154,11 @@ final class PhysicalRestoreOptions {
         String iso = targetTime.trim().replace(' ', 'T');
         return OffsetDateTime.parse(iso.matches(".*[+-]\\d\\d$") ? iso + ":00" : iso).toInstant();
       } catch (DateTimeParseException e2) {
-        throw new ParameterException(spec.commandLine(), "--target-time takes a moment with its"
-            + " zone, such as 2026-04-17T12:00:00Z or '2026-04-17 12:00:00+02': " + targetTime);
+        throw new ParameterException(
+            spec.commandLine(),
+            "--target-time takes a moment with its"
+                + " zone, such as 2026-04-17T12:00:00Z or '2026-04-17 12:00:00+02': "
+                + targetTime);
       }
     }
   }

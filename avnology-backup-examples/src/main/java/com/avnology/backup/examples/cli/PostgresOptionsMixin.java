@@ -5,21 +5,28 @@ import picocli.CommandLine.Option;
 
 /** {@code --postgres JDBC_URL [--jobs N] [--clean]}; the password comes from PGPASSWORD. */
 final class PostgresOptionsMixin {
-  @Option(names = "--postgres", paramLabel = "JDBC_URL",
-      description = "A PostgreSQL database, such as jdbc:postgresql://localhost:5432/app?user=app;"
-          + " the password comes from PGPASSWORD or the URL and is never printed")
+  @Option(
+      names = "--postgres",
+      paramLabel = "JDBC_URL",
+      description =
+          "A PostgreSQL database, such as jdbc:postgresql://localhost:5432/app?user=app;"
+              + " the password comes from PGPASSWORD or the URL and is never printed")
   String url;
 
-  @Option(names = "--jobs", defaultValue = "2", paramLabel = "N",
-      description = "Parallel connections for the database; with --data-dir, parts of the"
-          + " physical backup written (or restored) at once (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--jobs",
+      defaultValue = "2",
+      paramLabel = "N",
+      description =
+          "Parallel connections for the database; with --data-dir, parts of the"
+              + " physical backup written (or restored) at once (default: ${DEFAULT-VALUE})")
   int jobs;
 
   boolean present() {
     return url != null;
   }
 
-  /** @return a data source for {@link #url}, with the password from PGPASSWORD if any */
+  /** {@return a data source for {@link #url}, with the password from PGPASSWORD if any} */
   javax.sql.DataSource dataSource() {
     org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
     ds.setURL(url);

@@ -13,7 +13,12 @@ import java.util.Locale;
  * bytes on a restore, rows against the catalog's estimate on a backup). Thread-safe.
  */
 final class ProgressPrinter implements ProgressListener, AutoCloseable {
-  private enum Mode { NONE, TERMINAL, LINES, JSON }
+  private enum Mode {
+    NONE,
+    TERMINAL,
+    LINES,
+    JSON
+  }
 
   private static final long TERMINAL_REDRAW_NANOS = 200_000_000L;
 
@@ -52,21 +57,29 @@ final class ProgressPrinter implements ProgressListener, AutoCloseable {
     if (mode == Mode.NONE) {
       return;
     }
-    boolean phaseChanged = last == null || last.phase() != p.phase()
-        || !last.target().equals(p.target());
+    boolean phaseChanged =
+        last == null || last.phase() != p.phase() || !last.target().equals(p.target());
     last = p;
     long now = System.nanoTime();
     if (mode == Mode.JSON) {
-      err.println(Json.MAPPER.createObjectNode()
-          .put("event", "progress").put("setId", p.setId())
-          .put("phase", p.phase().name().toLowerCase(Locale.ROOT)).put("target", p.target())
-          .put("bytes", p.bytes()).put("entries", p.entries())
-          .put("totalBytes", p.totalBytes()).put("totalEntries", p.totalEntries())
-          .put("rows", p.rows()).put("totalRows", p.totalRows())
-          .put("elapsedMillis", (now - start) / 1_000_000)
-          .put("bytesPerSecond", rate(p.bytes(), now))
-          .put("rowsPerSecond", rate(p.rows(), now))
-          .put("etaSeconds", eta(p, now)).toString());
+      err.println(
+          Json.MAPPER
+              .createObjectNode()
+              .put("event", "progress")
+              .put("setId", p.setId())
+              .put("phase", p.phase().name().toLowerCase(Locale.ROOT))
+              .put("target", p.target())
+              .put("bytes", p.bytes())
+              .put("entries", p.entries())
+              .put("totalBytes", p.totalBytes())
+              .put("totalEntries", p.totalEntries())
+              .put("rows", p.rows())
+              .put("totalRows", p.totalRows())
+              .put("elapsedMillis", (now - start) / 1_000_000)
+              .put("bytesPerSecond", rate(p.bytes(), now))
+              .put("rowsPerSecond", rate(p.rows(), now))
+              .put("etaSeconds", eta(p, now))
+              .toString());
       return;
     }
     if (now - lastPrinted < intervalNanos && !(mode == Mode.TERMINAL && phaseChanged)) {
@@ -85,9 +98,14 @@ final class ProgressPrinter implements ProgressListener, AutoCloseable {
 
   private String describe(Progress p, long now) {
     long seconds = (now - start) / 1_000_000_000L;
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s: %s",
-        p.phase().name().toLowerCase(Locale.ROOT), p.target().isEmpty() ? p.setId() : p.target(),
-        bytes(p.bytes())));
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s %s: %s",
+                p.phase().name().toLowerCase(Locale.ROOT),
+                p.target().isEmpty() ? p.setId() : p.target(),
+                bytes(p.bytes())));
     if (p.totalBytes() > 0) {
       b.append(" of ").append(bytes(p.totalBytes()));
     }
@@ -99,8 +117,13 @@ final class ProgressPrinter implements ProgressListener, AutoCloseable {
     if (p.rows() > 0) {
       b.append(String.format(Locale.ROOT, ", %,d rows (%,d/s)", p.rows(), rate(p.rows(), now)));
     }
-    b.append(String.format(Locale.ROOT, ", %s/s, %d:%02d elapsed", bytes(rate(p.bytes(), now)),
-        seconds / 60, seconds % 60));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            ", %s/s, %d:%02d elapsed",
+            bytes(rate(p.bytes(), now)),
+            seconds / 60,
+            seconds % 60));
     long eta = eta(p, now);
     if (eta >= 0) {
       b.append(String.format(Locale.ROOT, ", about %d:%02d left", eta / 60, eta % 60));
@@ -108,7 +131,9 @@ final class ProgressPrinter implements ProgressListener, AutoCloseable {
     return b.toString();
   }
 
-  /** @return seconds left, estimated from the fraction done so far, or -1 when unknown */
+  /**
+   * @return seconds left, estimated from the fraction done so far, or -1 when unknown
+   */
   private long eta(Progress p, long now) {
     var done = p.fractionDone();
     if (done.isEmpty() || done.getAsDouble() <= 0.01 || p.phase() == Progress.Phase.DONE) {

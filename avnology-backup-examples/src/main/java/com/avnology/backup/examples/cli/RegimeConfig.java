@@ -24,41 +24,63 @@ import java.util.regex.Pattern;
  */
 final class RegimeConfig {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final Set<String> TOP = Set.of("sink", "jobs", "retention", "http",
-      "coordination", "encryption");
-  private static final Set<String> JOB = Set.of("name", "every", "cron", "postgres", "volumes",
-      "buckets", "mirror", "physical", "test-restore", "wal-stream");
-  private static final Set<String> WAL_STREAM = Set.of("postgres", "slot", "create-slot",
-      "synchronous", "application-name");
-  private static final Set<String> PHYSICAL = Set.of("postgres", "data-dir", "incremental",
-      "delta", "jobs");
+  private static final Set<String> TOP =
+      Set.of("sink", "jobs", "retention", "http", "coordination", "encryption");
+  private static final Set<String> JOB =
+      Set.of(
+          "name",
+          "every",
+          "cron",
+          "postgres",
+          "volumes",
+          "buckets",
+          "mirror",
+          "physical",
+          "test-restore",
+          "wal-stream");
+  private static final Set<String> WAL_STREAM =
+      Set.of("postgres", "slot", "create-slot", "synchronous", "application-name");
+  private static final Set<String> PHYSICAL =
+      Set.of("postgres", "data-dir", "incremental", "delta", "jobs");
   private static final Set<String> TEST_RESTORE = Set.of("scratch");
   private static final Set<String> ENCRYPTION = Set.of("key-env", "passphrase-env");
   private static final Set<String> MIRROR = Set.of("from", "to", "remove");
-  private static final Set<String> RETENTION = Set.of("keep-days", "keep-last", "keep-daily",
-      "keep-weekly", "keep-monthly");
+  private static final Set<String> RETENTION =
+      Set.of("keep-days", "keep-last", "keep-daily", "keep-weekly", "keep-monthly");
   private static final Set<String> HTTP = Set.of("port");
 
   /** A mirror job's buckets. */
   record Mirror(String from, String to, boolean remove) {}
 
   /** A physical base backup job's server and data directory, and how it copies. */
-  record Physical(String postgres, Path dataDir, boolean incremental, boolean delta,
-      OptionalInt jobs) {}
+  record Physical(
+      String postgres, Path dataDir, boolean incremental, boolean delta, OptionalInt jobs) {}
 
   /** A wal-stream job's server and slot. */
-  record WalStream(String postgres, String slot, boolean createSlot, boolean synchronous,
+  record WalStream(
+      String postgres,
+      String slot,
+      boolean createSlot,
+      boolean synchronous,
       String applicationName) {}
 
   /**
-   * One job of the file: a continuous WAL stream (walStream; no schedule), backups (postgres, volumes, buckets in one set; or physical), a mirror,
-   * or a test restore (testRestore: the scratch server's JDBC URL).
+   * One job of the file: a continuous WAL stream (walStream; no schedule), backups (postgres,
+   * volumes, buckets in one set; or physical), a mirror, or a test restore (testRestore: the
+   * scratch server's JDBC URL).
    */
-  record JobSpec(String name, Schedule schedule, Optional<String> postgres,
-      Map<String, Path> volumes, Map<String, String> buckets, Optional<Mirror> mirror,
-      Optional<Physical> physical, Optional<String> testRestore, Optional<WalStream> walStream) {
+  record JobSpec(
+      String name,
+      Schedule schedule,
+      Optional<String> postgres,
+      Map<String, Path> volumes,
+      Map<String, String> buckets,
+      Optional<Mirror> mirror,
+      Optional<Physical> physical,
+      Optional<String> testRestore,
+      Optional<WalStream> walStream) {
 
-    /** @return the schedule as text, or "continuous" for a WAL stream */
+    /** {@return the schedule as text, or "continuous" for a WAL stream} */
     String when() {
       return schedule == null ? "continuous" : schedule.toString();
     }
@@ -69,11 +91,16 @@ final class RegimeConfig {
   final Optional<RetentionPolicy> retention;
   final OptionalInt httpPort;
   final Optional<String> coordination;
+
   /** The environment variable holding the key or passphrase, and which of the two it is. */
   final Optional<Map.Entry<String, String>> encryption;
 
-  private RegimeConfig(String sink, List<JobSpec> jobs, Optional<RetentionPolicy> retention,
-      OptionalInt httpPort, Optional<String> coordination,
+  private RegimeConfig(
+      String sink,
+      List<JobSpec> jobs,
+      Optional<RetentionPolicy> retention,
+      OptionalInt httpPort,
+      Optional<String> coordination,
       Optional<Map.Entry<String, String>> encryption) {
     this.sink = sink;
     this.jobs = jobs;
@@ -101,8 +128,8 @@ final class RegimeConfig {
     try {
       root = new YAMLMapper().readTree(file.toFile());
     } catch (IOException e) {
-      throw new Invalid("cannot read " + file + ": " + e.getMessage().lines().findFirst()
-          .orElse(""));
+      throw new Invalid(
+          "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (root == null || !root.isObject()) {
       throw new Invalid(file + " is not a YAML mapping with sink: and jobs:");
@@ -112,14 +139,18 @@ final class RegimeConfig {
     String sink = r.text("sink", root.get("sink"), true);
     JsonNode jobsNode = root.get("jobs");
     if (jobsNode == null || !jobsNode.isArray() || jobsNode.isEmpty()) {
-      throw new Invalid("jobs: give a list of at least one job (name, every or cron, and"
-          + " postgres, volumes, buckets or mirror)");
+      throw new Invalid(
+          "jobs: give a list of at least one job (name, every or cron, and"
+              + " postgres, volumes, buckets or mirror)");
     }
     List<JobSpec> jobs = new ArrayList<>();
     for (int i = 0; i < jobsNode.size(); i++) {
       jobs.add(r.job("jobs[" + i + "]", jobsNode.get(i)));
     }
-    return new RegimeConfig(sink, List.copyOf(jobs), r.retention(root.get("retention")),
+    return new RegimeConfig(
+        sink,
+        List.copyOf(jobs),
+        r.retention(root.get("retention")),
         r.port(root.get("http")),
         Optional.ofNullable(r.text("coordination", root.get("coordination"), false)),
         r.encryption(root.get("encryption")));
@@ -129,14 +160,21 @@ final class RegimeConfig {
   private record Reader(Function<String, String> env) {
     void keys(String path, JsonNode node, Set<String> known) {
       if (!node.isObject()) {
-        throw new Invalid((path.isEmpty() ? "the file" : path) + ": expected a mapping of "
-            + new java.util.TreeSet<>(known));
+        throw new Invalid(
+            (path.isEmpty() ? "the file" : path)
+                + ": expected a mapping of "
+                + new java.util.TreeSet<>(known));
       }
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         if (!known.contains(key)) {
-          throw new Invalid("unknown key " + (path.isEmpty() ? "" : path + ".") + key
-              + " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+          throw new Invalid(
+              "unknown key "
+                  + (path.isEmpty() ? "" : path + ".")
+                  + key
+                  + " (known: "
+                  + String.join(", ", new java.util.TreeSet<>(known))
+                  + ")");
         }
       }
     }
@@ -156,9 +194,15 @@ final class RegimeConfig {
       while (m.find()) {
         String value = env.apply(m.group(1));
         if (value == null) {
-          throw new Invalid(path + ": environment variable " + m.group(1) + " is not set (the"
-              + " file says ${" + m.group(1) + "}); set it, secrets come from the environment"
-              + " only");
+          throw new Invalid(
+              path
+                  + ": environment variable "
+                  + m.group(1)
+                  + " is not set (the"
+                  + " file says ${"
+                  + m.group(1)
+                  + "}); set it, secrets come from the environment"
+                  + " only");
         }
         m.appendReplacement(out, Matcher.quoteReplacement(value));
       }
@@ -175,23 +219,35 @@ final class RegimeConfig {
         JsonNode w = node.get("wal-stream");
         keys(path + ".wal-stream", w, WAL_STREAM);
         if (every != null || cron != null || node.size() != 2) {
-          throw new Invalid(path + " (" + name + "): a wal-stream job streams continuously and"
-              + " does nothing else: give it only name and wal-stream (no every or cron)");
+          throw new Invalid(
+              path
+                  + " ("
+                  + name
+                  + "): a wal-stream job streams continuously and"
+                  + " does nothing else: give it only name and wal-stream (no every or cron)");
         }
         String slot = text(path + ".wal-stream.slot", w.get("slot"), false);
-        String app = text(path + ".wal-stream.application-name", w.get("application-name"),
-            false);
-        return new JobSpec(name, null, Optional.empty(), Map.of(), Map.of(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.of(new WalStream(
-                text(path + ".wal-stream.postgres", w.get("postgres"), true),
-                slot == null ? "avnology_wal" : slot,
-                bool(path + ".wal-stream.create-slot", w.get("create-slot")),
-                bool(path + ".wal-stream.synchronous", w.get("synchronous")),
-                app == null ? "avnology_wal" : app)));
+        String app = text(path + ".wal-stream.application-name", w.get("application-name"), false);
+        return new JobSpec(
+            name,
+            null,
+            Optional.empty(),
+            Map.of(),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(
+                new WalStream(
+                    text(path + ".wal-stream.postgres", w.get("postgres"), true),
+                    slot == null ? "avnology_wal" : slot,
+                    bool(path + ".wal-stream.create-slot", w.get("create-slot")),
+                    bool(path + ".wal-stream.synchronous", w.get("synchronous")),
+                    app == null ? "avnology_wal" : app)));
       }
       if ((every == null) == (cron == null)) {
-        throw new Invalid(path + ": give every (such as 6h) or cron (such as \"0 3 * * *\"),"
-            + " one of them");
+        throw new Invalid(
+            path + ": give every (such as 6h) or cron (such as \"0 3 * * *\")," + " one of them");
       }
       Schedule schedule;
       try {
@@ -202,42 +258,74 @@ final class RegimeConfig {
       Map<String, Path> volumes = new LinkedHashMap<>();
       map(path + ".volumes", node.get("volumes")).forEach((k, v) -> volumes.put(k, Path.of(v)));
       Map<String, String> buckets = map(path + ".buckets", node.get("buckets"));
-      Optional<Mirror> mirror = Optional.ofNullable(node.get("mirror")).map(m -> {
-        keys(path + ".mirror", m, MIRROR);
-        return new Mirror(text(path + ".mirror.from", m.get("from"), true),
-            text(path + ".mirror.to", m.get("to"), true),
-            Boolean.parseBoolean(text(path + ".mirror.remove", m.get("remove"), false)));
-      });
+      Optional<Mirror> mirror =
+          Optional.ofNullable(node.get("mirror"))
+              .map(
+                  m -> {
+                    keys(path + ".mirror", m, MIRROR);
+                    return new Mirror(
+                        text(path + ".mirror.from", m.get("from"), true),
+                        text(path + ".mirror.to", m.get("to"), true),
+                        Boolean.parseBoolean(
+                            text(path + ".mirror.remove", m.get("remove"), false)));
+                  });
       Optional<String> postgres =
           Optional.ofNullable(text(path + ".postgres", node.get("postgres"), false));
-      Optional<Physical> physical = Optional.ofNullable(node.get("physical")).map(m -> {
-        keys(path + ".physical", m, PHYSICAL);
-        String jobs = text(path + ".physical.jobs", m.get("jobs"), false);
-        return new Physical(text(path + ".physical.postgres", m.get("postgres"), true),
-            Path.of(text(path + ".physical.data-dir", m.get("data-dir"), true)),
-            bool(path + ".physical.incremental", m.get("incremental")),
-            bool(path + ".physical.delta", m.get("delta")),
-            jobs == null ? OptionalInt.empty()
-                : OptionalInt.of(number(path + ".physical.jobs", jobs)));
-      });
-      Optional<String> testRestore = Optional.ofNullable(node.get("test-restore")).map(m -> {
-        keys(path + ".test-restore", m, TEST_RESTORE);
-        return text(path + ".test-restore.scratch", m.get("scratch"), true);
-      });
+      Optional<Physical> physical =
+          Optional.ofNullable(node.get("physical"))
+              .map(
+                  m -> {
+                    keys(path + ".physical", m, PHYSICAL);
+                    String jobs = text(path + ".physical.jobs", m.get("jobs"), false);
+                    return new Physical(
+                        text(path + ".physical.postgres", m.get("postgres"), true),
+                        Path.of(text(path + ".physical.data-dir", m.get("data-dir"), true)),
+                        bool(path + ".physical.incremental", m.get("incremental")),
+                        bool(path + ".physical.delta", m.get("delta")),
+                        jobs == null
+                            ? OptionalInt.empty()
+                            : OptionalInt.of(number(path + ".physical.jobs", jobs)));
+                  });
+      Optional<String> testRestore =
+          Optional.ofNullable(node.get("test-restore"))
+              .map(
+                  m -> {
+                    keys(path + ".test-restore", m, TEST_RESTORE);
+                    return text(path + ".test-restore.scratch", m.get("scratch"), true);
+                  });
       boolean backups = postgres.isPresent() || !volumes.isEmpty() || !buckets.isEmpty();
-      int kinds = (backups ? 1 : 0) + (mirror.isPresent() ? 1 : 0)
-          + (physical.isPresent() ? 1 : 0) + (testRestore.isPresent() ? 1 : 0);
+      int kinds =
+          (backups ? 1 : 0)
+              + (mirror.isPresent() ? 1 : 0)
+              + (physical.isPresent() ? 1 : 0)
+              + (testRestore.isPresent() ? 1 : 0);
       if (kinds == 0) {
-        throw new Invalid(path + " (" + name + "): nothing to do: give postgres, volumes,"
-            + " buckets, physical, mirror or test-restore");
+        throw new Invalid(
+            path
+                + " ("
+                + name
+                + "): nothing to do: give postgres, volumes,"
+                + " buckets, physical, mirror or test-restore");
       }
       if (kinds > 1) {
-        throw new Invalid(path + " (" + name + "): a job does one kind of thing: backups"
-            + " (postgres, volumes, buckets), physical, mirror or test-restore; put each in a job"
-            + " of its own");
+        throw new Invalid(
+            path
+                + " ("
+                + name
+                + "): a job does one kind of thing: backups"
+                + " (postgres, volumes, buckets), physical, mirror or test-restore; put each in a job"
+                + " of its own");
       }
-      return new JobSpec(name, schedule, postgres, volumes, buckets, mirror, physical,
-          testRestore, Optional.empty());
+      return new JobSpec(
+          name,
+          schedule,
+          postgres,
+          volumes,
+          buckets,
+          mirror,
+          physical,
+          testRestore,
+          Optional.empty());
     }
 
     boolean bool(String path, JsonNode node) {
@@ -259,8 +347,8 @@ final class RegimeConfig {
       if (!node.isObject()) {
         throw new Invalid(path + ": expected a mapping of name: value");
       }
-      node.fields().forEachRemaining(e ->
-          map.put(e.getKey(), text(path + "." + e.getKey(), e.getValue(), true)));
+      node.properties()
+          .forEach(e -> map.put(e.getKey(), text(path + "." + e.getKey(), e.getValue(), true)));
       return map;
     }
 
@@ -303,14 +391,19 @@ final class RegimeConfig {
       String key = text("encryption.key-env", node.get("key-env"), false);
       String passphrase = text("encryption.passphrase-env", node.get("passphrase-env"), false);
       if ((key == null) == (passphrase == null)) {
-        throw new Invalid("encryption: give key-env (a variable holding a base64 32-byte key) or"
-            + " passphrase-env (a variable holding a passphrase), one of them");
+        throw new Invalid(
+            "encryption: give key-env (a variable holding a base64 32-byte key) or"
+                + " passphrase-env (a variable holding a passphrase), one of them");
       }
       String variable = key != null ? key : passphrase;
       String value = env.apply(variable);
       if (value == null || value.isEmpty()) {
-        throw new Invalid("encryption." + (key != null ? "key-env" : "passphrase-env")
-            + ": environment variable " + variable + " is not set or empty");
+        throw new Invalid(
+            "encryption."
+                + (key != null ? "key-env" : "passphrase-env")
+                + ": environment variable "
+                + variable
+                + " is not set or empty");
       }
       return Optional.of(Map.entry(key != null ? "key-env" : "passphrase-env", variable));
     }

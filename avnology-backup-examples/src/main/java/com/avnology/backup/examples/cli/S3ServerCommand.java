@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
  * {@code avnology-backup s3-server}: an S3 server (S3Proxy) on a local directory, for trying the
  * tool and for the benchmark. Prints its endpoint, then serves until killed.
  */
-@Command(name = "s3-server", hidden = true, mixinStandardHelpOptions = true,
+@Command(
+    name = "s3-server",
+    hidden = true,
+    mixinStandardHelpOptions = true,
     description = "Serves a directory over S3 (S3Proxy) until killed; credentials are printed.")
 final class S3ServerCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true, description = "Where objects are kept")

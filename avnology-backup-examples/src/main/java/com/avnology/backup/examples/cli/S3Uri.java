@@ -24,8 +24,8 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
     URI uri = URI.create(text);
     String bucket = uri.getHost();
     if (bucket == null || bucket.isEmpty()) {
-      throw new IllegalArgumentException("no bucket in '" + text
-          + "': use s3://bucket/prefix?endpoint=http://host:port");
+      throw new IllegalArgumentException(
+          "no bucket in '" + text + "': use s3://bucket/prefix?endpoint=http://host:port");
     }
     String prefix = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     String endpoint = null;
@@ -37,8 +37,13 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
         switch (kv[0]) {
           case "endpoint" -> endpoint = value;
           case "region" -> region = value;
-          default -> throw new IllegalArgumentException("unknown parameter '" + kv[0] + "' in '"
-              + text + "': s3 URIs take endpoint and region");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown parameter '"
+                      + kv[0]
+                      + "' in '"
+                      + text
+                      + "': s3 URIs take endpoint and region");
         }
       }
     }
@@ -58,8 +63,9 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
     String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
     String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
     if (access == null || secret == null) {
-      throw new IllegalArgumentException("S3 credentials missing: set AWS_ACCESS_KEY_ID and"
-          + " AWS_SECRET_ACCESS_KEY in the environment");
+      throw new IllegalArgumentException(
+          "S3 credentials missing: set AWS_ACCESS_KEY_ID and"
+              + " AWS_SECRET_ACCESS_KEY in the environment");
     }
     return S3Credentials.of(access, secret);
   }
@@ -68,17 +74,23 @@ record S3Uri(String bucket, String prefix, URI endpoint, String region) {
     String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
     String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
     credentials();
-    return MinioClient.builder().endpoint(endpoint.toString()).region(region)
-        .credentials(access, secret).build();
+    return MinioClient.builder()
+        .endpoint(endpoint.toString())
+        .region(region)
+        .credentials(access, secret)
+        .build();
   }
 
-  /** @return an asynchronous client, what the library's S3 builders take */
+  /** {@return an asynchronous client, what the library's S3 builders take} */
   io.minio.MinioAsyncClient async() {
     String access = setting("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
     String secret = setting("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
     credentials();
-    return io.minio.MinioAsyncClient.builder().endpoint(endpoint.toString()).region(region)
-        .credentials(access, secret).build();
+    return io.minio.MinioAsyncClient.builder()
+        .endpoint(endpoint.toString())
+        .region(region)
+        .credentials(access, secret)
+        .build();
   }
 
   @Override

@@ -15,23 +15,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup status}. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Shows, per target (kind/name) of a sink, the newest set, its time and size,"
-        + " and how many sets there are; per job of a run --config sidecar writing to it, the"
-        + " last run, last success (duration, bytes), next due time and failures in a row;"
-        + " then damaged sets and the archived WAL range. Reads manifests and job records"
-        + " only.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "Shows, per target (kind/name) of a sink, the newest set, its time and size,"
+            + " and how many sets there are; per job of a run --config sidecar writing to it, the"
+            + " last run, last success (duration, bytes), next due time and failures in a row;"
+            + " then damaged sets and the archived WAL range. Reads manifests and job records"
+            + " only.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--from", required = true, paramLabel = "SINK",
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "SINK",
       description = "The sink: file:/path or s3://bucket/prefix?endpoint=URL")
   String from;
 
   @Option(names = "--json", description = "Print the status as JSON on stdout")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, description = "Show stack traces")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Show stack traces")
   boolean verbose;
 
   @Override
@@ -44,9 +52,14 @@ final class StatusCommand implements Callable<Integer> {
       ObjectNode node = json(status);
       ArrayNode array = node.putArray("jobs");
       for (JobHistory j : jobs) {
-        ObjectNode o = array.addObject().put("job", j.job()).put("schedule", j.schedule())
-            .put("nextDue", j.nextDue().toString()).put("runs", j.runs())
-            .put("failuresInARow", j.failures());
+        ObjectNode o =
+            array
+                .addObject()
+                .put("job", j.job())
+                .put("schedule", j.schedule())
+                .put("nextDue", j.nextDue().toString())
+                .put("runs", j.runs())
+                .put("failuresInARow", j.failures());
         run(o.putObject("lastRun"), j.lastRun());
         j.lastSuccess().ifPresent(r -> run(o.putObject("lastSuccess"), r));
       }
@@ -56,25 +69,46 @@ final class StatusCommand implements Callable<Integer> {
     if (status.targets().isEmpty()) {
       out.println("no backup sets in " + from);
     } else {
-      out.printf("%-28s %5s  %-28s %-24s %14s  %s%n", "TARGET", "SETS", "NEWEST SET",
-          "NEWEST STARTED", "NEWEST BYTES", "OLDEST STARTED");
+      out.printf(
+          "%-28s %5s  %-28s %-24s %14s  %s%n",
+          "TARGET", "SETS", "NEWEST SET", "NEWEST STARTED", "NEWEST BYTES", "OLDEST STARTED");
     }
     for (SinkStatus.Target t : status.targets()) {
-      out.printf("%-28s %5d  %-28s %-24s %14d  %s%n", t.kind() + "/" + t.name(), t.sets(),
-          t.newestSetId(), t.newestStartedAt(), t.newestSize(), t.oldestStartedAt());
+      out.printf(
+          "%-28s %5d  %-28s %-24s %14d  %s%n",
+          t.kind() + "/" + t.name(),
+          t.sets(),
+          t.newestSetId(),
+          t.newestStartedAt(),
+          t.newestSize(),
+          t.oldestStartedAt());
     }
-    status.damaged().forEach(id -> out.printf("DAMAGED set %s: its manifest cannot be read"
-        + " (see list)%n", id));
+    status
+        .damaged()
+        .forEach(
+            id -> out.printf("DAMAGED set %s: its manifest cannot be read" + " (see list)%n", id));
     if (!jobs.isEmpty()) {
-      out.printf("%n%-20s %-8s %-24s %-24s %10s %14s  %-24s %s%n", "JOB", "LAST", "LAST RUN",
-          "LAST SUCCESS", "DURATION", "BYTES", "NEXT DUE", "FAILURES IN A ROW");
+      out.printf(
+          "%n%-20s %-8s %-24s %-24s %10s %14s  %-24s %s%n",
+          "JOB",
+          "LAST",
+          "LAST RUN",
+          "LAST SUCCESS",
+          "DURATION",
+          "BYTES",
+          "NEXT DUE",
+          "FAILURES IN A ROW");
       for (JobHistory j : jobs) {
         RunRecord last = j.lastRun();
-        out.printf("%-20s %-8s %-24s %-24s %10s %14s  %-24s %d%n", j.job(),
-            last.succeeded() ? "ok" : "FAILED", last.startedAt(),
+        out.printf(
+            "%-20s %-8s %-24s %-24s %10s %14s  %-24s %d%n",
+            j.job(),
+            last.succeeded() ? "ok" : "FAILED",
+            last.startedAt(),
             j.lastSuccess().map(r -> r.finishedAt().toString()).orElse("never"),
             j.lastSuccess().map(r -> r.duration().toMillis() + " ms").orElse("-"),
-            j.lastSuccess().map(r -> Long.toString(r.bytes())).orElse("-"), j.nextDue(),
+            j.lastSuccess().map(r -> Long.toString(r.bytes())).orElse("-"),
+            j.nextDue(),
             j.failures());
         if (!last.succeeded()) {
           out.printf("  %s failed: %s%n", j.job(), last.message());
@@ -82,16 +116,21 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     if (status.walFiles() > 0) {
-      out.printf("WAL: %d files, %s to %s%n", status.walFiles(), status.walFirst().orElseThrow(),
-          status.walLast().orElseThrow());
+      out.printf(
+          "WAL: %d files, %s to %s%n",
+          status.walFiles(), status.walFirst().orElseThrow(), status.walLast().orElseThrow());
     }
     return ExitCodes.OK;
   }
 
   private static void run(ObjectNode o, RunRecord r) {
-    o.put("due", r.due().toString()).put("startedAt", r.startedAt().toString())
-        .put("finishedAt", r.finishedAt().toString()).put("succeeded", r.succeeded())
-        .put("message", r.message()).put("setId", r.setId().orElse(null)).put("bytes", r.bytes())
+    o.put("due", r.due().toString())
+        .put("startedAt", r.startedAt().toString())
+        .put("finishedAt", r.finishedAt().toString())
+        .put("succeeded", r.succeeded())
+        .put("message", r.message())
+        .put("setId", r.setId().orElse(null))
+        .put("bytes", r.bytes())
         .put("durationMillis", r.duration().toMillis());
   }
 
@@ -99,7 +138,11 @@ final class StatusCommand implements Callable<Integer> {
     ObjectNode node = Json.object();
     ArrayNode targets = node.putArray("targets");
     for (SinkStatus.Target t : status.targets()) {
-      targets.addObject().put("kind", t.kind()).put("name", t.name()).put("sets", t.sets())
+      targets
+          .addObject()
+          .put("kind", t.kind())
+          .put("name", t.name())
+          .put("sets", t.sets())
           .put("newestSetId", t.newestSetId())
           .put("newestStartedAt", t.newestStartedAt().toString())
           .put("newestFinishedAt", t.newestFinishedAt().toString())

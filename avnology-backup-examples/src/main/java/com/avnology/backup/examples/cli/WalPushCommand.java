@@ -4,20 +4,26 @@ import com.avnology.backup.postgres.physical.WalArchive;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code avnology-backup wal-push}: PostgreSQL's archive_command. */
-@Command(name = "wal-push", mixinStandardHelpOptions = true,
-    description = "Archives one WAL file, compressed and hashed, as"
-        + " archive_command = 'avnology-backup wal-push --to SINK %%p'. Pushing the same file again"
-        + " succeeds; a different file under an archived name is refused (exit 3).")
+@Command(
+    name = "wal-push",
+    mixinStandardHelpOptions = true,
+    description =
+        "Archives one WAL file, compressed and hashed, as"
+            + " archive_command = 'avnology-backup wal-push --to SINK %%p'. Pushing the same file again"
+            + " succeeds; a different file under an archived name is refused (exit 3).")
 final class WalPushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--to", required = true, paramLabel = "SINK",
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "SINK",
       description = "The WAL archive's sink: file:/path (WAL goes under wal/<timeline>/)")
   String to;
 
@@ -26,15 +32,21 @@ final class WalPushCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
 
-  @Option(names = {"-v", "--verbose"}, description = "Log progress and show stack traces")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log progress and show stack traces")
   boolean verbose;
 
   @Override
   public Integer call() {
     WalArchive.PushResult result = encryption.walArchive(Sinks.open(to)).push(file);
     if (verbose) {
-      spec.commandLine().getOut().printf("%s %s%n", file.getFileName(),
-          result == WalArchive.PushResult.STORED ? "archived" : "was archived already");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s %s%n",
+              file.getFileName(),
+              result == WalArchive.PushResult.STORED ? "archived" : "was archived already");
     }
     return ExitCodes.OK;
   }

@@ -3,6 +3,7 @@ package com.avnology.backup.examples.cli;
 import com.avnology.backup.postgres.physical.WalStreamer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ final class WalStreamJob {
   private final Thread thread;
   private volatile boolean up;
   private volatile String lastFailure;
-  private volatile long segments;
+  private final AtomicLong segments = new AtomicLong();
 
   WalStreamJob(String name, WalStreamer streamer) {
     this.name = name;
@@ -35,19 +36,19 @@ final class WalStreamJob {
     return name;
   }
 
-  /** @return whether it is streaming now */
+  /** {@return whether it is streaming now} */
   boolean up() {
     return up;
   }
 
-  /** @return why its last run ended, if it failed */
+  /** {@return why its last run ended, if it failed} */
   String lastFailure() {
     return lastFailure;
   }
 
-  /** @return complete segments stored since the sidecar started */
+  /** {@return complete segments stored since the sidecar started} */
   long segments() {
-    return segments;
+    return segments.get();
   }
 
   void start() {
@@ -57,7 +58,7 @@ final class WalStreamJob {
   /** Stops streaming: the partial segment is stored, then this returns. */
   void stop() throws InterruptedException {
     stop.set(true);
-    stopping.countDown();   // ends a wait between retries; a running stream sees stop itself
+    stopping.countDown(); // ends a wait between retries; a running stream sees stop itself
     thread.join(Duration.ofMinutes(5).toMillis());
   }
 
@@ -66,12 +67,19 @@ final class WalStreamJob {
       try {
         up = true;
         WalStreamer.Result r = streamer.run(stop::get);
-        segments += r.segments();
-        log.info("wal-stream job {} stopped at {}: {} segments stored{}", name, r.flushedLsn(),
-            r.segments(), r.partial().map(p -> ", partial " + p).orElse(""));
+        segments.addAndGet(r.segments());
+        log.info(
+            "wal-stream job {} stopped at {}: {} segments stored{}",
+            name,
+            r.flushedLsn(),
+            r.segments(),
+            r.partial().map(p -> ", partial " + p).orElse(""));
       } catch (RuntimeException e) {
         lastFailure = String.valueOf(e.getMessage());
-        log.error("wal-stream job {} failed, restarting in {} s: {}", name, RETRY.toSeconds(),
+        log.error(
+            "wal-stream job {} failed, restarting in {} s: {}",
+            name,
+            RETRY.toSeconds(),
             e.getMessage());
       } finally {
         up = false;

@@ -9,13 +9,12 @@ import java.util.Optional;
 final class WalVerification {
   private WalVerification() {}
 
-  /**
-   * @return the report, or empty when the sink holds neither WAL nor a physical base backup
-   */
-  static Optional<WalGaps.Report> check(BackupCatalog catalog, BackupSink sink,
-      EncryptionOptions encryption) {
-    if (sink.listObjects("wal/").isEmpty() && catalog.list().stream()
-        .noneMatch(m -> m.targets().stream().anyMatch(t -> t.kind().equals("physical")))) {
+  /** {@return the report, or empty when the sink holds neither WAL nor a physical base backup} */
+  static Optional<WalGaps.Report> check(
+      BackupCatalog catalog, BackupSink sink, EncryptionOptions encryption) {
+    if (sink.listObjects("wal/").isEmpty()
+        && catalog.list().stream()
+            .noneMatch(m -> m.targets().stream().anyMatch(t -> t.kind().equals("physical")))) {
       return Optional.empty();
     }
     return Optional.of(WalGaps.check(catalog, encryption.walArchive(sink)));

@@ -32,22 +32,44 @@ final class CliErrorsTest {
     CliTest.Run run = CliTest.cli("restore", "--from", sink, "--volume", "logos=" + logos);
 
     assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.err().strip().lines()).singleElement().asString()
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
         .startsWith("avnology-backup: error: ")
-        .contains("is not empty").contains("give --overwrite")
-        .doesNotContain("VolumeTarget").doesNotContain("Builder");
+        .contains("is not empty")
+        .contains("give --overwrite")
+        .doesNotContain("VolumeTarget")
+        .doesNotContain("Builder");
   }
 
   @Test
   void restore_wrongKey_namesTheKeyEnvFlagNotKeySource() {
-    assertThat(CliTest.cli("backup", "--to", sink, "--volume", "logos=" + logos, "--key-env",
-        "CLI_TEST_KEY_A").code()).isZero();
+    assertThat(
+            CliTest.cli(
+                    "backup",
+                    "--to",
+                    sink,
+                    "--volume",
+                    "logos=" + logos,
+                    "--key-env",
+                    "CLI_TEST_KEY_A")
+                .code())
+        .isZero();
 
-    CliTest.Run run = CliTest.cli("restore", "--from", sink, "--volume",
-        "logos=" + tmp.resolve("out"), "--key-env", "CLI_TEST_KEY_B");
+    CliTest.Run run =
+        CliTest.cli(
+            "restore",
+            "--from",
+            sink,
+            "--volume",
+            "logos=" + tmp.resolve("out"),
+            "--key-env",
+            "CLI_TEST_KEY_B");
 
     assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.err().strip().lines()).singleElement().asString()
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
         .contains("(--key-env CLI_TEST_KEY_B) does not open set")
         .doesNotContain("KeySource")
         .doesNotContain(System.getenv("CLI_TEST_KEY_B"));
@@ -57,8 +79,13 @@ final class CliErrorsTest {
   void verify_damagedSet_exitsWithTheIntegrityCode_andJsonSaysSo() throws IOException {
     assertThat(CliTest.cli("backup", "--to", sink, "--volume", "logos=" + logos).code()).isZero();
     try (Stream<Path> s = Files.walk(tmp.resolve("backups"));
-        RandomAccessFile f = new RandomAccessFile(s.filter(p -> p.toString()
-            .endsWith("logos.tar.zst")).findFirst().orElseThrow().toFile(), "rw")) {
+        RandomAccessFile f =
+            new RandomAccessFile(
+                s.filter(p -> p.toString().endsWith("logos.tar.zst"))
+                    .findFirst()
+                    .orElseThrow()
+                    .toFile(),
+                "rw")) {
       f.setLength(f.length() - 1);
     }
 
@@ -72,8 +99,8 @@ final class CliErrorsTest {
     assertThat(error.get("kind").asText()).isEqualTo("integrity");
     assertThat(error.get("message").asText()).contains("volume/logos.tar.zst");
 
-    CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--volume",
-        "logos=" + tmp.resolve("r"), "--json");
+    CliTest.Run restore =
+        CliTest.cli("restore", "--from", sink, "--volume", "logos=" + tmp.resolve("r"), "--json");
     assertThat(restore.code()).isEqualTo(ExitCodes.INTEGRITY);
     JsonNode restoreError = Json.MAPPER.readTree(restore.out()).get("error");
     assertThat(restoreError.get("left").asText()).contains("nothing was restored");
@@ -100,8 +127,11 @@ final class CliErrorsTest {
   void help_listsTheExitCodes() {
     for (String command : new String[] {"backup", "restore", "verify", "list", "migrate"}) {
       CliTest.Run help = CliTest.cli(command, "--help");
-      assertThat(help.out()).as(command).contains("Exit codes:")
-          .containsPattern("0\\s+ok").containsPattern("2\\s+bad usage")
+      assertThat(help.out())
+          .as(command)
+          .contains("Exit codes:")
+          .containsPattern("0\\s+ok")
+          .containsPattern("2\\s+bad usage")
           .containsPattern("3\\s+integrity failure")
           .containsPattern("4\\s+interrupted, destination unchanged");
     }

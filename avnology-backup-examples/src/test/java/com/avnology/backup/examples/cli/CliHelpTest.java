@@ -15,11 +15,13 @@ final class CliHelpTest {
   @Test
   void help_sinkOptions_nameBothFileAndS3() {
     assertThat(flat(CliTest.cli("backup", "--help").out()))
-        .contains(flat("--to=SINK Where the set goes: file:/path or"
-            + " s3://bucket/prefix?endpoint=URL"))
+        .contains(
+            flat(
+                "--to=SINK Where the set goes: file:/path or" + " s3://bucket/prefix?endpoint=URL"))
         .contains(flat("s3://bucket/key.dump"));
     for (String command : new String[] {"restore", "verify", "list"}) {
-      assertThat(flat(CliTest.cli(command, "--help").out())).as(command)
+      assertThat(flat(CliTest.cli(command, "--help").out()))
+          .as(command)
           .contains(flat("file:/path or s3://bucket/prefix?endpoint=URL"));
     }
   }
@@ -28,7 +30,8 @@ final class CliHelpTest {
   void help_fromDump_saysWhatItAccepts() {
     assertThat(flat(CliTest.cli("restore", "--help").out()))
         .contains(flat("custom-format .dump (pg_dump -Fc)"))
-        .contains(flat("directory holding toc.dat (-Fd)")).contains(flat("tar file (-Ft)"))
+        .contains(flat("directory holding toc.dat (-Fd)"))
+        .contains(flat("tar file (-Ft)"))
         .contains(flat("none, gzip, lz4 or zstd"));
   }
 
@@ -37,8 +40,10 @@ final class CliHelpTest {
     CliTest.Run run = CliTest.cli("restore", "--from", "file:" + tmp);
 
     assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).contains("nothing to restore: give --postgres JDBC_URL,"
-        + " --volume NAME=PATH or --bucket NAME=S3_URI");
+    assertThat(run.err())
+        .contains(
+            "nothing to restore: give --postgres JDBC_URL,"
+                + " --volume NAME=PATH or --bucket NAME=S3_URI");
   }
 
   @Test

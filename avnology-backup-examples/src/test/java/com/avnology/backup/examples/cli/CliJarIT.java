@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -28,13 +29,15 @@ final class CliJarIT {
 
   static Run launch(String jar, java.util.Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), output);
   }
@@ -54,9 +57,13 @@ final class CliJarIT {
       String command = line[0];
       Run run = jar(line);
       assertThat(run.code()).as(run.output()).isEqualTo(1);
-      assertThat(run.output()).contains(command + " needs the embedded PostgreSQL and S3 server,"
-          + " which avnology-backup.jar leaves out: run it from the demo jar, java -jar"
-          + " avnology-backup-demo.jar " + command);
+      assertThat(run.output())
+          .contains(
+              command
+                  + " needs the embedded PostgreSQL and S3 server,"
+                  + " which avnology-backup.jar leaves out: run it from the demo jar, java -jar"
+                  + " avnology-backup-demo.jar "
+                  + command);
     }
   }
 
@@ -74,12 +81,21 @@ final class CliJarIT {
   @Test
   void cliJar_backsUpToS3_servedByTheDemoJar() throws Exception {
     String demo = System.getProperty("demo.jar", "target/avnology-backup-demo.jar");
-    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-jar", demo, "s3-server", "--dir", tmp.resolve("s3").toString(), "--bucket",
-        "lean").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process server =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                demo,
+                "s3-server",
+                "--dir",
+                tmp.resolve("s3").toString(),
+                "--bucket",
+                "lean")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
-      java.io.BufferedReader lines = new java.io.BufferedReader(
-          new java.io.InputStreamReader(server.getInputStream()));
+      java.io.BufferedReader lines =
+          new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), UTF_8));
       java.util.Map<String, String> printed = new java.util.HashMap<>();
       for (String line; printed.size() < 3 && (line = lines.readLine()) != null; ) {
         String[] kv = line.split("=", 2);
@@ -88,13 +104,14 @@ final class CliJarIT {
       Files.createDirectories(tmp.resolve("v"));
       Files.writeString(tmp.resolve("v/a.txt"), "over S3");
       String sink = "s3://lean/sets?endpoint=" + printed.get("endpoint");
-      java.util.Map<String, String> env = java.util.Map.of(
-          "AWS_ACCESS_KEY_ID", printed.get("AWS_ACCESS_KEY_ID"),
-          "AWS_SECRET_ACCESS_KEY", printed.get("AWS_SECRET_ACCESS_KEY"));
+      java.util.Map<String, String> env =
+          java.util.Map.of(
+              "AWS_ACCESS_KEY_ID", printed.get("AWS_ACCESS_KEY_ID"),
+              "AWS_SECRET_ACCESS_KEY", printed.get("AWS_SECRET_ACCESS_KEY"));
 
       Run backup = jarWithEnv(env, "backup", "--to", sink, "--volume", "v=" + tmp.resolve("v"));
-      Run restore = jarWithEnv(env, "restore", "--from", sink, "--volume",
-          "v=" + tmp.resolve("out"));
+      Run restore =
+          jarWithEnv(env, "restore", "--from", sink, "--volume", "v=" + tmp.resolve("out"));
 
       assertThat(backup.code()).as(backup.output()).isZero();
       assertThat(restore.code()).as(restore.output()).isZero();
@@ -130,16 +147,31 @@ final class CliJarIT {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     String b64 = java.util.Base64.getEncoder().encodeToString(key);
-    java.util.Map<String, String> env = java.util.Map.of("BACKUP_KEY", b64,
-        "WRONG_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+    java.util.Map<String, String> env =
+        java.util.Map.of(
+            "BACKUP_KEY",
+            b64,
+            "WRONG_KEY",
+            java.util.Base64.getEncoder().encodeToString(new byte[32]));
 
-    Run backup = jarWithEnv(env, "backup", "--to", sink, "--volume", "v=" + volume,
-        "--key-env", "BACKUP_KEY", "--compression", "none");
+    Run backup =
+        jarWithEnv(
+            env,
+            "backup",
+            "--to",
+            sink,
+            "--volume",
+            "v=" + volume,
+            "--key-env",
+            "BACKUP_KEY",
+            "--compression",
+            "none");
     assertThat(backup.code()).as(backup.output()).isZero();
     try (var files = Files.walk(tmp.resolve("sink"))) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
-            .as(f.toString()).doesNotContain("MARKER-4711");
+            .as(f.toString())
+            .doesNotContain("MARKER-4711");
       }
     }
     assertThat(jarWithEnv(env, "verify", "--from", sink, "--key-env", "BACKUP_KEY").code())
@@ -147,15 +179,33 @@ final class CliJarIT {
     Run noKey = jar("restore", "--from", sink, "--volume", "v=" + tmp.resolve("a"));
     assertThat(noKey.code()).isEqualTo(1);
     assertThat(tmp.resolve("a")).doesNotExist();
-    Run wrong = jarWithEnv(env, "restore", "--from", sink, "--volume", "v=" + tmp.resolve("b"),
-        "--key-env", "WRONG_KEY");
+    Run wrong =
+        jarWithEnv(
+            env,
+            "restore",
+            "--from",
+            sink,
+            "--volume",
+            "v=" + tmp.resolve("b"),
+            "--key-env",
+            "WRONG_KEY");
     assertThat(wrong.code()).isEqualTo(1);
     assertThat(wrong.output()).doesNotContain(b64);
     assertThat(tmp.resolve("b")).doesNotExist();
-    Run ok = jarWithEnv(env, "restore", "--from", sink, "--volume", "v=" + tmp.resolve("c"),
-        "--key-env", "BACKUP_KEY");
+    Run ok =
+        jarWithEnv(
+            env,
+            "restore",
+            "--from",
+            sink,
+            "--volume",
+            "v=" + tmp.resolve("c"),
+            "--key-env",
+            "BACKUP_KEY");
     assertThat(ok.code()).as(ok.output()).isZero();
-    assertThat(tmp.resolve("c/identity.txt")).hasSameTextualContentAs(volume.resolve("identity.txt"));
-    System.out.println("no key: " + noKey.output().strip() + "\nwrong key: " + wrong.output().strip());
+    assertThat(tmp.resolve("c/identity.txt"))
+        .hasSameTextualContentAs(volume.resolve("identity.txt"));
+    System.out.println(
+        "no key: " + noKey.output().strip() + "\nwrong key: " + wrong.output().strip());
   }
 }

@@ -28,8 +28,9 @@ final class CliProgressTest {
 
   @Test
   void progressJson_printsOneEventALineOnStderr_endingDone() throws IOException {
-    CliTest.Run backup = CliTest.cli("backup", "--to", sink, "--volume", "files=" + files,
-        "--progress", "json", "--json");
+    CliTest.Run backup =
+        CliTest.cli(
+            "backup", "--to", sink, "--volume", "files=" + files, "--progress", "json", "--json");
 
     assertThat(backup.code()).as(backup.err()).isZero();
     List<JsonNode> events = events(backup.err());
@@ -42,11 +43,17 @@ final class CliProgressTest {
     assertThat(done.get("setId").asText())
         .isEqualTo(Json.MAPPER.readTree(backup.out()).get("setId").asText());
 
-    CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--volume",
-        "files=" + tmp.resolve("out"), "--progress", "json");
+    CliTest.Run restore =
+        CliTest.cli(
+            "restore",
+            "--from",
+            sink,
+            "--volume",
+            "files=" + tmp.resolve("out"),
+            "--progress",
+            "json");
     assertThat(restore.code()).as(restore.err()).isZero();
-    assertThat(events(restore.err())).extracting(e -> e.get("phase").asText())
-        .contains("restore");
+    assertThat(events(restore.err())).extracting(e -> e.get("phase").asText()).contains("restore");
   }
 
   @Test
@@ -55,21 +62,32 @@ final class CliProgressTest {
     assertThat(quiet.code()).isZero();
     assertThat(quiet.err()).isEmpty();
 
-    CliTest.Run logged = CliTest.cli("backup", "--to", sink, "--volume", "files=" + files,
-        "--progress-interval", "0s");
+    CliTest.Run logged =
+        CliTest.cli(
+            "backup", "--to", sink, "--volume", "files=" + files, "--progress-interval", "0s");
     assertThat(logged.code()).as(logged.err()).isZero();
-    assertThat(logged.err().lines()).isNotEmpty().allSatisfy(line -> assertThat(line)
-        .matches("avnology-backup: progress: \\w+ \\S+: [\\d.]+ (B|KiB|MiB)( of [\\d.]+ \\S+)?,"
-            + " \\d+(/\\d+)? entries, .*/s, \\d+:\\d\\d elapsed(, about \\d+:\\d\\d left)?"));
+    assertThat(logged.err().lines())
+        .isNotEmpty()
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .matches(
+                        "avnology-backup: progress: \\w+ \\S+: [\\d.]+ (B|KiB|MiB)( of [\\d.]+ \\S+)?,"
+                            + " \\d+(/\\d+)? entries, .*/s, \\d+:\\d\\d elapsed(, about \\d+:\\d\\d left)?"));
   }
 
   static List<JsonNode> events(String err) {
-    return err.lines().filter(l -> l.startsWith("{")).map(l -> {
-      try {
-        return Json.MAPPER.readTree(l);
-      } catch (IOException e) {
-        throw new IllegalStateException(l, e);
-      }
-    }).filter(n -> "progress".equals(n.path("event").asText())).toList();
+    return err.lines()
+        .filter(l -> l.startsWith("{"))
+        .map(
+            l -> {
+              try {
+                return Json.MAPPER.readTree(l);
+              } catch (IOException e) {
+                throw new IllegalStateException(l, e);
+              }
+            })
+        .filter(n -> "progress".equals(n.path("event").asText()))
+        .toList();
   }
 }

@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI, in a process of its own, sent SIGTERM in the middle of {@code restore --clean}: it
- * rolls back, says so on one line, exits with 4 (interrupted, destination unchanged), and the
- * database still holds its old rows.
+ * The CLI, in a process of its own, sent SIGTERM in the middle of {@code restore --clean}: it rolls
+ * back, says so on one line, exits with 4 (interrupted, destination unchanged), and the database
+ * still holds its old rows.
  */
 final class CliSignalTest {
   static EmbeddedPostgres pg;
@@ -38,27 +35,41 @@ final class CliSignalTest {
   @Test
   void sigtermDuringRestoreClean_rollsBack_saysSo_exitsWith4() throws Exception {
     exec("postgres", "CREATE DATABASE sig_src; CREATE DATABASE sig_dst");
-    exec("sig_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
-        + " INSERT INTO t SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g");
+    exec(
+        "sig_src",
+        "CREATE TABLE t (id int PRIMARY KEY, note text);"
+            + " INSERT INTO t SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g");
     String sink = "file:" + tmp.resolve("backups");
     CliTest.Run backup = CliTest.cli("backup", "--postgres", url("sig_src"), "--to", sink);
     assertThat(backup.code()).as(backup.err()).isZero();
-    exec("sig_dst", "CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t VALUES (1, 'old')");
+    exec(
+        "sig_dst",
+        "CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t VALUES (1, 'old')");
 
     Path err = tmp.resolve("err.txt");
-    Process p = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "restore", "--from", sink, "--postgres", url("sig_dst") + "&ApplicationName=sigcli",
-        "--clean")
-        .redirectError(err.toFile()).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "restore",
+                "--from",
+                sink,
+                "--postgres",
+                url("sig_dst") + "&ApplicationName=sigcli",
+                "--clean")
+            .redirectError(err.toFile())
+            .redirectOutput(tmp.resolve("out.txt").toFile())
+            .start();
     try {
       waitForCopy();
       new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       assertThat(p.exitValue()).as(stderr).isEqualTo(ExitCodes.INTERRUPTED);
-      assertThat(stderr).contains("avnology-backup: error: restore of postgres/main from set")
+      assertThat(stderr)
+          .contains("avnology-backup: error: restore of postgres/main from set")
           .contains("interrupted by a shutdown")
           .contains("the transaction was rolled back, the database is as it was");
     } finally {
@@ -70,31 +81,52 @@ final class CliSignalTest {
 
   @Test
   void sigintDuringTenantRestore_rollsBack_exitsWith4() throws Exception {
-    String schema = "CREATE TABLE orgs (id int PRIMARY KEY, name text);"
-        + " CREATE TABLE members (id int PRIMARY KEY, org_id int NOT NULL REFERENCES orgs,"
-        + " note text)";
+    String schema =
+        "CREATE TABLE orgs (id int PRIMARY KEY, name text);"
+            + " CREATE TABLE members (id int PRIMARY KEY, org_id int NOT NULL REFERENCES orgs,"
+            + " note text)";
     exec("postgres", "CREATE DATABASE ten_src; CREATE DATABASE ten_live");
-    exec("ten_src", schema + "; INSERT INTO orgs VALUES (1, 'acme'), (2, 'other');"
-        + " INSERT INTO members SELECT g, 1 + g % 2, repeat(md5(g::text), 8)"
-        + " FROM generate_series(1, 600000) g");
+    exec(
+        "ten_src",
+        schema
+            + "; INSERT INTO orgs VALUES (1, 'acme'), (2, 'other');"
+            + " INSERT INTO members SELECT g, 1 + g % 2, repeat(md5(g::text), 8)"
+            + " FROM generate_series(1, 600000) g");
     String sink = "file:" + tmp.resolve("tenant-backups");
     CliTest.Run backup = CliTest.cli("backup", "--postgres", url("ten_src"), "--to", sink);
     assertThat(backup.code()).as(backup.err()).isZero();
-    exec("ten_live", schema + "; INSERT INTO orgs VALUES (2, 'other');"
-        + " INSERT INTO members VALUES (2, 2, 'live')");
+    exec(
+        "ten_live",
+        schema
+            + "; INSERT INTO orgs VALUES (2, 'other');"
+            + " INSERT INTO members VALUES (2, 2, 'live')");
 
     Path err = tmp.resolve("tenant-err.txt");
-    Process p = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "restore-tenant", "--from", sink, "--postgres",
-        url("ten_live") + "&ApplicationName=sigtenant", "--root", "orgs", "--key", "id=1")
-        .redirectError(err.toFile()).redirectOutput(tmp.resolve("tenant-out.txt").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "restore-tenant",
+                "--from",
+                sink,
+                "--postgres",
+                url("ten_live") + "&ApplicationName=sigtenant",
+                "--root",
+                "orgs",
+                "--key",
+                "id=1")
+            .redirectError(err.toFile())
+            .redirectOutput(tmp.resolve("tenant-out.txt").toFile())
+            .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name"
-          + " = 'sigtenant' AND state = 'active' AND query LIKE 'COPY %'").equals("1")) {
+      while (!query(
+              "postgres",
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name"
+                  + " = 'sigtenant' AND state = 'active' AND query LIKE 'COPY %'")
+          .equals("1")) {
         assertThat(p.isAlive()).as("the tenant restore runs until its COPY").isTrue();
         assertThat(System.nanoTime()).as("reached its COPY within 120 s").isLessThan(deadline);
         Thread.sleep(5);
@@ -103,20 +135,28 @@ final class CliSignalTest {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       assertThat(p.exitValue()).as(stderr).isEqualTo(ExitCodes.INTERRUPTED);
-      assertThat(stderr).contains("tenant restore of orgs.id = 1 interrupted by a shutdown")
+      assertThat(stderr)
+          .contains("tenant restore of orgs.id = 1 interrupted by a shutdown")
           .contains("the transaction was rolled back, nothing was restored");
     } finally {
       p.destroyForcibly();
     }
-    assertThat(query("ten_live", "SELECT (SELECT count(*) FROM orgs) || '/'"
-        + " || (SELECT string_agg(id || ':' || note, ',') FROM members)")).isEqualTo("1/2:live");
+    assertThat(
+            query(
+                "ten_live",
+                "SELECT (SELECT count(*) FROM orgs) || '/'"
+                    + " || (SELECT string_agg(id || ':' || note, ',') FROM members)"))
+        .isEqualTo("1/2:live");
   }
 
   private static void waitForCopy() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (query("postgres", "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-          + " AND application_name LIKE 'sigcli%' AND query LIKE 'COPY %'").equals("1")) {
+      if (query(
+              "postgres",
+              "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                  + " AND application_name LIKE 'sigcli%' AND query LIKE 'COPY %'")
+          .equals("1")) {
         return;
       }
       Thread.sleep(5);

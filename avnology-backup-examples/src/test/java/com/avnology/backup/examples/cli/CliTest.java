@@ -65,8 +65,18 @@ final class CliTest {
 
   @Test
   void backupListVerifyRestore_roundTrip_exitsZeroAndPrintsJson() throws IOException {
-    Run backup = cli("backup", "--to", sink, "--volume", "certs=" + tmp.resolve("certs"),
-        "--volume", "logos=" + logos, "--compression", "gzip:6", "--json");
+    Run backup =
+        cli(
+            "backup",
+            "--to",
+            sink,
+            "--volume",
+            "certs=" + tmp.resolve("certs"),
+            "--volume",
+            "logos=" + logos,
+            "--compression",
+            "gzip:6",
+            "--json");
     assertThat(backup.code()).as(backup.err()).isZero();
     JsonNode json = Json.MAPPER.readTree(backup.out());
     String id = json.get("setId").asText();
@@ -80,7 +90,9 @@ final class CliTest {
 
     Run verify = cli("verify", "--from", sink, "--set", id);
     assertThat(verify.code()).isZero();
-    assertThat(verify.out()).contains("ok     volume/certs.tar.gz").contains("ok     volume/logos.tar.gz");
+    assertThat(verify.out())
+        .contains("ok     volume/certs.tar.gz")
+        .contains("ok     volume/logos.tar.gz");
 
     Path restored = tmp.resolve("restored");
     Run restore = cli("restore", "--from", sink, "--volume", "logos=" + restored);
@@ -91,7 +103,13 @@ final class CliTest {
 
   @Test
   void verify_flippedByteAndTruncation_failWithOneLineNamingTheArtifact() throws IOException {
-    cli("backup", "--to", sink, "--volume", "certs=" + tmp.resolve("certs"), "--volume",
+    cli(
+        "backup",
+        "--to",
+        sink,
+        "--volume",
+        "certs=" + tmp.resolve("certs"),
+        "--volume",
         "logos=" + logos);
     Path logosArtifact = find("logos.tar.zst");
     try (RandomAccessFile f = new RandomAccessFile(logosArtifact.toFile(), "rw")) {
@@ -103,8 +121,12 @@ final class CliTest {
 
     Run flipped = cli("verify", "--from", sink);
     assertThat(flipped.code()).isEqualTo(ExitCodes.INTEGRITY);
-    assertThat(flipped.out()).contains("FAILED volume/logos.tar.zst").contains("ok     volume/certs");
-    assertThat(flipped.err().strip().lines()).singleElement().asString()
+    assertThat(flipped.out())
+        .contains("FAILED volume/logos.tar.zst")
+        .contains("ok     volume/certs");
+    assertThat(flipped.err().strip().lines())
+        .singleElement()
+        .asString()
         .startsWith("avnology-backup: error: set ")
         .contains("volume/logos.tar.zst has SHA-256");
 
@@ -113,7 +135,9 @@ final class CliTest {
     }
     Run truncated = cli("restore", "--from", sink, "--volume", "certs=" + tmp.resolve("r"));
     assertThat(truncated.code()).isEqualTo(ExitCodes.INTEGRITY);
-    assertThat(truncated.err()).contains("volume/certs.tar.zst is ").contains("(truncated)")
+    assertThat(truncated.err())
+        .contains("volume/certs.tar.zst is ")
+        .contains("(truncated)")
         .contains("nothing was restored");
     assertThat(tmp.resolve("r")).doesNotExist();
   }
@@ -122,14 +146,17 @@ final class CliTest {
   void badUsage_givesOneLineErrorsAndNonZeroCodes() {
     Run noTarget = cli("backup", "--to", sink);
     assertThat(noTarget.code()).isEqualTo(2);
-    assertThat(noTarget.err()).contains("nothing to back up: give --postgres JDBC_URL,"
-        + " --volume NAME=PATH or --bucket NAME=S3_URI");
+    assertThat(noTarget.err())
+        .contains(
+            "nothing to back up: give --postgres JDBC_URL,"
+                + " --volume NAME=PATH or --bucket NAME=S3_URI");
 
     Run badSink = cli("list", "--from", "ftp://host/x");
     assertThat(badSink.code()).isEqualTo(1);
     assertThat(badSink.err().strip())
-        .isEqualTo("avnology-backup: error: unsupported sink 'ftp://host/x': use file:/path,"
-            + " such as file:/var/backups, or s3://bucket/prefix?endpoint=http://host:port");
+        .isEqualTo(
+            "avnology-backup: error: unsupported sink 'ftp://host/x': use file:/path,"
+                + " such as file:/var/backups, or s3://bucket/prefix?endpoint=http://host:port");
 
     Run badSet = cli("verify", "--from", sink, "--set", "nope");
     assertThat(badSet.code()).isEqualTo(1);
@@ -137,7 +164,10 @@ final class CliTest {
 
     Run help = cli("--help");
     assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("backup").contains("restore").contains("list")
+    assertThat(help.out())
+        .contains("backup")
+        .contains("restore")
+        .contains("list")
         .contains("verify");
   }
 

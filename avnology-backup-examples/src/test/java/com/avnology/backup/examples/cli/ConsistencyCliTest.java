@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Commands agree with each other: a missing sink is an error everywhere but for backup, a
- * damaged set is shown by list and never taken as latest, and a dry run refuses as the run does.
+ * Commands agree with each other: a missing sink is an error everywhere but for backup, a damaged
+ * set is shown by list and never taken as latest, and a dry run refuses as the run does.
  */
 final class ConsistencyCliTest {
   @TempDir static Path shared;
@@ -46,11 +47,20 @@ final class ConsistencyCliTest {
   void listVerifyRestore_missingFileSink_failNamingThePath_backupCreatesIt() throws Exception {
     Path missing = tmp.resolve("does/not/exist");
     String sink = "file:" + missing;
-    String expected = "avnology-backup: error: backup sink file:" + missing + " does not exist"
-        + " (no directory " + missing + "): check the path; only a backup creates it";
+    String expected =
+        "avnology-backup: error: backup sink file:"
+            + missing
+            + " does not exist"
+            + " (no directory "
+            + missing
+            + "): check the path; only a backup creates it";
 
-    for (String[] args : new String[][] {{"list", "--from", sink}, {"verify", "--from", sink},
-        {"restore", "--from", sink, "--volume", "v=" + tmp.resolve("out")}}) {
+    for (String[] args :
+        new String[][] {
+          {"list", "--from", sink},
+          {"verify", "--from", sink},
+          {"restore", "--from", sink, "--volume", "v=" + tmp.resolve("out")}
+        }) {
       CliTest.Run run = CliTest.cli(args);
       assertThat(run.code()).as(String.join(" ", args)).isEqualTo(1);
       assertThat(run.err().strip()).as(String.join(" ", args)).isEqualTo(expected);
@@ -59,15 +69,19 @@ final class ConsistencyCliTest {
     assertThat(tmp.resolve("does")).doesNotExist();
 
     Files.createDirectories(tmp.resolve("data"));
-    CliTest.Run backup = CliTest.cli("backup", "--to", sink, "--volume", "v=" + tmp.resolve("data"));
+    CliTest.Run backup =
+        CliTest.cli("backup", "--to", sink, "--volume", "v=" + tmp.resolve("data"));
     assertThat(backup.code()).as(backup.err()).isZero();
     assertThat(CliTest.cli("list", "--from", sink).code()).isZero();
   }
 
   @Test
   void listAndRestore_missingBucket_failNamingTheBucket() {
-    for (String[] args : new String[][] {{"list", "--from", uri("no-such-bucket")},
-        {"restore", "--from", uri("no-such-bucket"), "--volume", "v=" + tmp.resolve("out")}}) {
+    for (String[] args :
+        new String[][] {
+          {"list", "--from", uri("no-such-bucket")},
+          {"restore", "--from", uri("no-such-bucket"), "--volume", "v=" + tmp.resolve("out")}
+        }) {
       CliTest.Run run = CliTest.cli(args);
       assertThat(run.code()).as(String.join(" ", args)).isEqualTo(1);
       assertThat(run.err()).contains("bucket 'no-such-bucket'").contains("does not exist");
@@ -98,8 +112,8 @@ final class ConsistencyCliTest {
     assertThat(json.get(1).get("damaged").asBoolean()).isFalse();
 
     Path out = tmp.resolve("out");
-    CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--set", "latest", "--volume",
-        "v=" + out);
+    CliTest.Run restore =
+        CliTest.cli("restore", "--from", sink, "--set", "latest", "--volume", "v=" + out);
     assertThat(restore.code()).as(restore.err()).isZero();
     assertThat(Files.readString(out.resolve("a.txt"))).isEqualTo("good");
   }
@@ -118,10 +132,12 @@ final class ConsistencyCliTest {
     assertThat(real.code()).isNotZero();
     assertThat(dry.code()).isEqualTo(real.code());
     assertThat(dry.out()).contains("REMOVE x1");
-    assertThat(dry.err().strip()).isEqualTo("avnology-backup: error: dry run: mirror"
-        + " s3://guard-src/ to s3://guard-dst/ would refuse: it would remove 3 of the 4 objects"
-        + " in the destination (75%), more than half; nothing would be done. Check --from, or"
-        + " add --force to remove them");
+    assertThat(dry.err().strip())
+        .isEqualTo(
+            "avnology-backup: error: dry run: mirror"
+                + " s3://guard-src/ to s3://guard-dst/ would refuse: it would remove 3 of the 4 objects"
+                + " in the destination (75%), more than half; nothing would be done. Check --from, or"
+                + " add --force to remove them");
     CliTest.Run forced = CliTest.cli(concat(base, "--dry-run", "--force"));
     assertThat(forced.code()).as(forced.err()).isZero();
   }
@@ -133,9 +149,12 @@ final class ConsistencyCliTest {
   }
 
   private static void put(String bucket, String key) throws Exception {
-    byte[] data = key.getBytes();
-    s3.client().putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-        .stream(new ByteArrayInputStream(data), data.length, -1).build());
+    byte[] data = key.getBytes(UTF_8);
+    s3.client()
+        .putObject(
+            PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                    new ByteArrayInputStream(data), data.length, -1)
+                .build());
   }
 
   private static String setId(CliTest.Run backup) throws Exception {

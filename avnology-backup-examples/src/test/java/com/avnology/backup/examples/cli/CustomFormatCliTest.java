@@ -21,15 +21,19 @@ final class CustomFormatCliTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir"), "cli-custom-sockets"));
-    pg = EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+    Path sockets =
+        Files.createDirectories(
+            Path.of(System.getProperty("java.io.tmpdir"), "cli-custom-sockets"));
+    pg =
+        EmbeddedPostgres.builder()
+            .setServerConfig("unix_socket_directories", sockets.toString())
+            .start();
     try (Connection c = pg.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (id int PRIMARY KEY, note text)");
-      s.execute("INSERT INTO t SELECT g, md5((g % 97)::text) || repeat(' identity ', g % 13)"
-          + " FROM generate_series(1, 30000) g");
+      s.execute(
+          "INSERT INTO t SELECT g, md5((g % 97)::text) || repeat(' identity ', g % 13)"
+              + " FROM generate_series(1, 30000) g");
     }
   }
 
@@ -71,8 +75,9 @@ final class CustomFormatCliTest {
     CliTest.Run refused = export(dump);
 
     assertThat(refused.code()).isEqualTo(2);
-    assertThat(refused.err()).contains(dump + " already exists: give another --to file, or add"
-        + " --force to replace it");
+    assertThat(refused.err())
+        .contains(
+            dump + " already exists: give another --to file, or add" + " --force to replace it");
     assertThat(Files.readString(dump)).isEqualTo("yesterday's export");
 
     CliTest.Run forced = export(dump, "--force");

@@ -1,5 +1,6 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -23,18 +24,18 @@ final class LauncherIT {
   record Run(int code, String out, String err) {}
 
   Run launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("sh", Path.of("bin/avnology-backup")
-        .toAbsolutePath().toString()));
+    List<String> command =
+        new ArrayList<>(List.of("sh", Path.of("bin/avnology-backup").toAbsolutePath().toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectError(tmp.resolve("stderr.txt").toFile());
-    pb.environment().put("AVNOLOGY_BACKUP_JAR",
-        System.getProperty("cli.jar", "target/avnology-backup.jar"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectError(tmp.resolve("stderr.txt").toFile());
+    pb.environment()
+        .put("AVNOLOGY_BACKUP_JAR", System.getProperty("cli.jar", "target/avnology-backup.jar"));
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("XDG_CACHE_HOME", tmp.resolve("my cache").toString()); // a space, too
     pb.environment().putAll(env);
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Run(p.exitValue(), out, Files.readString(tmp.resolve("stderr.txt")));
   }
@@ -57,22 +58,31 @@ final class LauncherIT {
 
     Run first = launcher(Map.of(), "backup", "--to", sink, "--volume", "v=" + volume, "--json");
     assertThat(first.code()).as(first.err()).isZero();
-    assertThat(first.out().strip()).as("only the JSON result on stdout").startsWith("{")
+    assertThat(first.out().strip())
+        .as("only the JSON result on stdout")
+        .startsWith("{")
         .endsWith("}");
-    assertThat(archives()).singleElement()
-        .satisfies(a -> assertThat(a.getFileName().toString()).startsWith("backup-")
-            .endsWith(".jsa"))
+    assertThat(archives())
+        .singleElement()
+        .satisfies(
+            a -> assertThat(a.getFileName().toString()).startsWith("backup-").endsWith(".jsa"))
         .satisfies(a -> assertThat(Files.size(a)).isGreaterThan(1 << 20));
 
-    Run second = launcher(Map.of("JAVA_OPTS", "-Xlog:class+load=info:file="
-        + tmp.resolve("classes.log")), "backup", "--to", sink, "--volume", "v=" + volume);
+    Run second =
+        launcher(
+            Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + tmp.resolve("classes.log")),
+            "backup",
+            "--to",
+            sink,
+            "--volume",
+            "v=" + volume);
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(Files.readString(tmp.resolve("classes.log")))
         .contains("com.avnology.backup.VolumeTarget source: shared objects file");
     assertThat(archives()).hasSize(1);
 
-    Run restore = launcher(Map.of(), "restore", "--from", sink, "--volume",
-        "v=" + tmp.resolve("out"));
+    Run restore =
+        launcher(Map.of(), "restore", "--from", sink, "--volume", "v=" + tmp.resolve("out"));
     assertThat(restore.code()).as(restore.err()).isZero();
     assertThat(tmp.resolve("out/a.txt")).hasContent("hello");
     assertThat(archives()).hasSize(2);
@@ -85,16 +95,19 @@ final class LauncherIT {
     Run failed = launcher(Map.of(), "verify", "--from", "file:" + tmp.resolve("none"));
     assertThat(failed.code()).isEqualTo(1);
     assertThat(failed.err()).contains("does not exist");
-    Run list = launcher(Map.of("AVNOLOGY_BACKUP_CDS", "0"), "list", "--from",
-        "file:" + java.nio.file.Files.createDirectories(tmp.resolve("empty")));
+    Run list =
+        launcher(
+            Map.of("AVNOLOGY_BACKUP_CDS", "0"),
+            "list",
+            "--from",
+            "file:" + java.nio.file.Files.createDirectories(tmp.resolve("empty")));
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(archives()).isEmpty();
   }
 
   @Test
   void launcher_withoutAJar_saysHowToBuildIt() throws Exception {
-    Run run = launcher(Map.of("AVNOLOGY_BACKUP_JAR", tmp.resolve("none.jar").toString()),
-        "list");
+    Run run = launcher(Map.of("AVNOLOGY_BACKUP_JAR", tmp.resolve("none.jar").toString()), "list");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("no jar at").contains("./mvnw package -DskipTests");
   }

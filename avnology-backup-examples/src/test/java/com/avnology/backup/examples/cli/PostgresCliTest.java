@@ -1,14 +1,12 @@
 package com.avnology.backup.examples.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,37 +31,57 @@ final class PostgresCliTest {
     CliTest.Run demo = CliTest.cli("demo", "--identities", "300");
 
     assertThat(demo.code()).as(demo.err()).isZero();
-    assertThat(demo.out()).contains("rows: sessions").contains("databases identical")
+    assertThat(demo.out())
+        .contains("rows: sessions")
+        .contains("databases identical")
         .doesNotContain("DIFFERS");
   }
 
   @Test
   void verify_testRestore_checksContentInAScratchDatabase() throws Exception {
     exec("postgres", "CREATE DATABASE tr_src");
-    exec("tr_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
-        + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
+    exec(
+        "tr_src",
+        "CREATE TABLE t (id int PRIMARY KEY, note text);"
+            + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
     String sink = "file:" + tmp.resolve("backups");
     assertThat(CliTest.cli("backup", "--postgres", url("tr_src"), "--to", sink).code()).isZero();
 
-    CliTest.Run verify = CliTest.cli("verify", "--from", sink, "--test-restore",
-        url("postgres"));
+    CliTest.Run verify = CliTest.cli("verify", "--from", sink, "--test-restore", url("postgres"));
 
     assertThat(verify.code()).as(verify.err()).isZero();
-    assertThat(verify.out()).contains("check postgres/main rows: 1 tables, 500 rows as recorded")
+    assertThat(verify.out())
+        .contains("check postgres/main rows: 1 tables, 500 rows as recorded")
         .contains("check postgres/main content: 1 tables hold the rows the backup read");
-    assertThat(count("postgres", "SELECT count(*) FROM pg_database"
-        + " WHERE datname LIKE 'avnology_test_restore_%'")).isZero();
+    assertThat(
+            count(
+                "postgres",
+                "SELECT count(*) FROM pg_database"
+                    + " WHERE datname LIKE 'avnology_test_restore_%'"))
+        .isZero();
   }
 
   @Test
   void backupAndRestore_postgresDatabase_viaCli() throws Exception {
     exec("postgres", "CREATE DATABASE cli_src; CREATE DATABASE cli_dst");
-    exec("cli_src", "CREATE TABLE t (id int PRIMARY KEY, note text);"
-        + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 1000) g");
+    exec(
+        "cli_src",
+        "CREATE TABLE t (id int PRIMARY KEY, note text);"
+            + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 1000) g");
     String sink = "file:" + tmp.resolve("backups");
 
-    CliTest.Run backup = CliTest.cli("backup", "--postgres", url("cli_src"), "--to", sink,
-        "--jobs", "2", "--compression", "gzip:6", "--json");
+    CliTest.Run backup =
+        CliTest.cli(
+            "backup",
+            "--postgres",
+            url("cli_src"),
+            "--to",
+            sink,
+            "--jobs",
+            "2",
+            "--compression",
+            "gzip:6",
+            "--json");
     assertThat(backup.code()).as(backup.err()).isZero();
     assertThat(backup.out()).contains("\"kind\" : \"postgres\"").contains("postgres/main/toc.dat");
 
@@ -73,17 +91,23 @@ final class PostgresCliTest {
 
     CliTest.Run again = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"));
     assertThat(again.code()).isEqualTo(1);
-    assertThat(again.err()).contains("is not empty").contains("give --clean to replace")
+    assertThat(again.err())
+        .contains("is not empty")
+        .contains("give --clean to replace")
         .doesNotContain("clean()");
-    CliTest.Run dry = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
-        "--clean", "--dry-run");
+    CliTest.Run dry =
+        CliTest.cli(
+            "restore", "--from", sink, "--postgres", url("cli_dst"), "--clean", "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains("1. postgres/main from set")
-        .contains("into database cli_dst: replaces, in one transaction, the 1 of the archive's 1"
-            + " tables that exist")
+    assertThat(dry.out())
+        .contains("1. postgres/main from set")
+        .contains(
+            "into database cli_dst: replaces, in one transaction, the 1 of the archive's 1"
+                + " tables that exist")
         .contains("dry run: nothing was written");
-    CliTest.Run clean = CliTest.cli("restore", "--from", sink, "--postgres", url("cli_dst"),
-        "--clean", "--healthcheck");
+    CliTest.Run clean =
+        CliTest.cli(
+            "restore", "--from", sink, "--postgres", url("cli_dst"), "--clean", "--healthcheck");
     assertThat(clean.code()).as(clean.err()).isZero();
     assertThat(clean.out()).contains("check postgres/main rows: 1 tables, 1000 rows as recorded");
     assertThat(count("cli_dst", "SELECT count(*) FROM t")).isEqualTo(1000);
@@ -92,29 +116,37 @@ final class PostgresCliTest {
   @Test
   void progressJson_database_reportsTablesOfTotal_rowsAndTimeLeft() throws Exception {
     exec("postgres", "CREATE DATABASE cli_prog_src; CREATE DATABASE cli_prog_dst");
-    exec("cli_prog_src", "CREATE TABLE a (id int PRIMARY KEY, note text);"
-        + " INSERT INTO a SELECT g, repeat('x', 500) FROM generate_series(1, 60000) g;"
-        + " CREATE TABLE b (id int); INSERT INTO b SELECT generate_series(1, 500); ANALYZE");
+    exec(
+        "cli_prog_src",
+        "CREATE TABLE a (id int PRIMARY KEY, note text);"
+            + " INSERT INTO a SELECT g, repeat('x', 500) FROM generate_series(1, 60000) g;"
+            + " CREATE TABLE b (id int); INSERT INTO b SELECT generate_series(1, 500); ANALYZE");
     String sink = "file:" + tmp.resolve("progress");
-    CliTest.Run backup = CliTest.cli("backup", "--postgres", url("cli_prog_src"), "--to", sink,
-        "--progress", "json");
+    CliTest.Run backup =
+        CliTest.cli(
+            "backup", "--postgres", url("cli_prog_src"), "--to", sink, "--progress", "json");
     assertThat(backup.code()).as(backup.err()).isZero();
-    var done = CliProgressTest.events(backup.err()).stream()
-        .filter(e -> e.get("phase").asText().equals("publish")).findFirst().orElseThrow();
+    var done =
+        CliProgressTest.events(backup.err()).stream()
+            .filter(e -> e.get("phase").asText().equals("publish"))
+            .findFirst()
+            .orElseThrow();
     assertThat(done.get("totalEntries").asLong()).isEqualTo(2);
     assertThat(done.get("entries").asLong()).isEqualTo(2);
     assertThat(done.get("rows").asLong()).isEqualTo(60500);
     assertThat(done.get("totalRows").asLong()).isEqualTo(60500);
 
-    CliTest.Run restore = CliTest.cli("restore", "--from", sink, "--postgres",
-        url("cli_prog_dst"), "--progress", "json");
+    CliTest.Run restore =
+        CliTest.cli(
+            "restore", "--from", sink, "--postgres", url("cli_prog_dst"), "--progress", "json");
     assertThat(restore.code()).as(restore.err()).isZero();
     var events = CliProgressTest.events(restore.err());
     var last = events.get(events.size() - 1);
     assertThat(last.get("rows").asLong()).isEqualTo(60500);
     assertThat(last.get("totalRows").asLong()).isEqualTo(60500);
     assertThat(last.get("totalBytes").asLong()).isPositive();
-    assertThat(last.get("entries").asLong()).isEqualTo(last.get("totalEntries").asLong())
+    assertThat(last.get("entries").asLong())
+        .isEqualTo(last.get("totalEntries").asLong())
         .isGreaterThan(2);
     assertThat(events).anySatisfy(e -> assertThat(e.get("etaSeconds").asLong()).isNotNegative());
   }
@@ -127,26 +159,29 @@ final class PostgresCliTest {
     assertThat(clean.out()).contains("no unfinished restore in the database");
 
     // what a restore killed with SIGKILL leaves (InterruptedRestoreTest kills real ones)
-    exec("cli_marked", "CREATE SCHEMA avnology_unfinished_restore; COMMENT ON SCHEMA"
-        + " avnology_unfinished_restore IS 'of set 20261203T000000.000Z-abcdef postgres/main/"
-        + " (started 2026-12-03T00:00:00Z on host, pid 1)'");
+    exec(
+        "cli_marked",
+        "CREATE SCHEMA avnology_unfinished_restore; COMMENT ON SCHEMA"
+            + " avnology_unfinished_restore IS 'of set 20261203T000000.000Z-abcdef postgres/main/"
+            + " (started 2026-12-03T00:00:00Z on host, pid 1)'");
     CliTest.Run marked = CliTest.cli("verify", "--postgres", url("cli_marked"));
     assertThat(marked.code()).isEqualTo(ExitCodes.UNFINISHED_RESTORE);
-    assertThat(marked.err()).contains("an unfinished restore of set 20261203T000000.000Z-abcdef"
-        + " postgres/main/ (started 2026-12-03T00:00:00Z on host, pid 1) was found in database"
-        + " cli_marked");
+    assertThat(marked.err())
+        .contains(
+            "an unfinished restore of set 20261203T000000.000Z-abcdef"
+                + " postgres/main/ (started 2026-12-03T00:00:00Z on host, pid 1) was found in database"
+                + " cli_marked");
   }
 
   @Test
   void migrate_upAgainDownAndEditedMigration_viaCli() throws Exception {
     exec("postgres", "CREATE DATABASE cli_mig");
     Path dir = Files.createDirectories(tmp.resolve("migrations"));
-    Files.writeString(dir.resolve("V1__organizations.sql"),
-        "CREATE TABLE organizations (id int PRIMARY KEY);\n");
-    Files.writeString(dir.resolve("V2__slug.sql"),
-        "ALTER TABLE organizations ADD COLUMN slug text;\n");
-    Files.writeString(dir.resolve("U2__slug.sql"),
-        "ALTER TABLE organizations DROP COLUMN slug;\n");
+    Files.writeString(
+        dir.resolve("V1__organizations.sql"), "CREATE TABLE organizations (id int PRIMARY KEY);\n");
+    Files.writeString(
+        dir.resolve("V2__slug.sql"), "ALTER TABLE organizations ADD COLUMN slug text;\n");
+    Files.writeString(dir.resolve("U2__slug.sql"), "ALTER TABLE organizations DROP COLUMN slug;\n");
     String[] base = {"migrate", "--postgres", url("cli_mig"), "--locations", "filesystem:" + dir};
 
     CliTest.Run up = CliTest.cli(base);
@@ -157,10 +192,15 @@ final class PostgresCliTest {
     CliTest.Run down = CliTest.cli(concat(base, "--down"));
     assertThat(down.code()).as(down.err()).isZero();
     assertThat(down.out()).contains("rolled back 2").contains("current version 1");
-    assertThat(count("cli_mig", "SELECT count(*) FROM information_schema.columns"
-        + " WHERE table_name = 'organizations' AND column_name = 'slug'")).isZero();
+    assertThat(
+            count(
+                "cli_mig",
+                "SELECT count(*) FROM information_schema.columns"
+                    + " WHERE table_name = 'organizations' AND column_name = 'slug'"))
+        .isZero();
 
-    Files.writeString(dir.resolve("V1__organizations.sql"),
+    Files.writeString(
+        dir.resolve("V1__organizations.sql"),
         "CREATE TABLE organizations (id bigint PRIMARY KEY);\n");
     CliTest.Run edited = CliTest.cli(concat(base, "--validate"));
     assertThat(edited.code()).isEqualTo(ExitCodes.INTEGRITY);
@@ -177,17 +217,23 @@ final class PostgresCliTest {
     StderrCapture stderr = new StderrCapture();
     CliTest.Run run;
     try (stderr) {
-      run = CliTest.cli("migrate", "--postgres", url("cli_mig_fail"), "--locations",
-          "filesystem:" + dir);
+      run =
+          CliTest.cli(
+              "migrate", "--postgres", url("cli_mig_fail"), "--locations", "filesystem:" + dir);
     }
 
     assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.err().strip().lines()).singleElement().asString()
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
         .startsWith("avnology-backup: error: migration failed: ")
-        .contains("V2__broken.sql").contains("give --snapshot DIR to rewind on failure")
-        .doesNotContain("safetySnapshot()").doesNotContain("-X option");
+        .contains("V2__broken.sql")
+        .contains("give --snapshot DIR to rewind on failure")
+        .doesNotContain("safetySnapshot()")
+        .doesNotContain("-X option");
     // (the embedded server's own log lines go to stderr too)
-    assertThat(stderr.text()).doesNotContain("org.flywaydb")
+    assertThat(stderr.text())
+        .doesNotContain("org.flywaydb")
         .doesNotContainPattern("(?m)^\\[main\\] (ERROR|WARN)");
   }
 
@@ -197,23 +243,29 @@ final class PostgresCliTest {
     exec("postgres", "CREATE DATABASE cli_mig_base");
     exec("cli_mig_base", "CREATE TABLE organizations (id int PRIMARY KEY)");
     Path dir = Files.createDirectories(tmp.resolve("base"));
-    Files.writeString(dir.resolve("V1__organizations.sql"),
-        "CREATE TABLE organizations (id int PRIMARY KEY);\n");
-    Files.writeString(dir.resolve("V2__slug.sql"),
-        "ALTER TABLE organizations ADD COLUMN slug text;\n");
-    String[] base = {"migrate", "--postgres", url("cli_mig_base"), "--locations",
-        "filesystem:" + dir};
+    Files.writeString(
+        dir.resolve("V1__organizations.sql"), "CREATE TABLE organizations (id int PRIMARY KEY);\n");
+    Files.writeString(
+        dir.resolve("V2__slug.sql"), "ALTER TABLE organizations ADD COLUMN slug text;\n");
+    String[] base = {
+      "migrate", "--postgres", url("cli_mig_base"), "--locations", "filesystem:" + dir
+    };
 
     CliTest.Run refused = CliTest.cli(base);
     assertThat(refused.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(refused.err().strip().lines()).singleElement().asString()
-        .contains("holds objects but no history table").contains("nothing was migrated")
+    assertThat(refused.err().strip().lines())
+        .singleElement()
+        .asString()
+        .contains("holds objects but no history table")
+        .contains("nothing was migrated")
         .contains("give --baseline-version VERSION with the version the schema is at")
-        .doesNotContain("baseline()").doesNotContain("baselineVersion(");
+        .doesNotContain("baseline()")
+        .doesNotContain("baselineVersion(");
 
     CliTest.Run baselined = CliTest.cli(concat(base, "--baseline-version", "1"));
     assertThat(baselined.code()).as(baselined.err()).isZero();
-    assertThat(baselined.out()).contains("applied 2 slug")
+    assertThat(baselined.out())
+        .contains("applied 2 slug")
         .contains("1 migrations applied; current version 2");
   }
 
@@ -221,9 +273,13 @@ final class PostgresCliTest {
   void backup_tableWithoutPrivilege_saysWhatFailedOnce() throws Exception {
     exec("postgres", "CREATE DATABASE cli_priv; CREATE ROLE cli_reader LOGIN");
     exec("cli_priv", "CREATE TABLE secret (id int)");
-    CliTest.Run run = CliTest.cli("backup", "--postgres",
-        "jdbc:postgresql://localhost:" + pg.getPort() + "/cli_priv?user=cli_reader", "--to",
-        "file:" + tmp.resolve("b"));
+    CliTest.Run run =
+        CliTest.cli(
+            "backup",
+            "--postgres",
+            "jdbc:postgresql://localhost:" + pg.getPort() + "/cli_priv?user=cli_reader",
+            "--to",
+            "file:" + tmp.resolve("b"));
 
     assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
     String line = run.err().strip();
@@ -238,11 +294,11 @@ final class PostgresCliTest {
     private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
     StderrCapture() {
-      System.setErr(new java.io.PrintStream(bytes, true));
+      System.setErr(new java.io.PrintStream(bytes, true, UTF_8));
     }
 
     String text() {
-      return bytes.toString();
+      return bytes.toString(UTF_8);
     }
 
     @Override
@@ -259,9 +315,13 @@ final class PostgresCliTest {
 
   @Test
   void backup_badPassword_failsWithoutPrintingIt() {
-    CliTest.Run run = CliTest.cli("backup", "--postgres",
-        "jdbc:postgresql://localhost:1/nope?user=u&password=s3cr3t-value", "--to",
-        "file:" + tmp.resolve("b"));
+    CliTest.Run run =
+        CliTest.cli(
+            "backup",
+            "--postgres",
+            "jdbc:postgresql://localhost:1/nope?user=u&password=s3cr3t-value",
+            "--to",
+            "file:" + tmp.resolve("b"));
 
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).contains("cannot connect").doesNotContain("s3cr3t-value");
@@ -269,15 +329,16 @@ final class PostgresCliTest {
 
   @Test
   void backup_largeObjects_keptUnlessNoLargeObjects() throws Exception {
-    exec("postgres", "CREATE DATABASE cli_lo; CREATE DATABASE cli_lo_all;"
-        + " CREATE DATABASE cli_lo_none");
+    exec(
+        "postgres",
+        "CREATE DATABASE cli_lo; CREATE DATABASE cli_lo_all;" + " CREATE DATABASE cli_lo_none");
     exec("cli_lo", "CREATE TABLE t (id int); SELECT lo_from_bytea(0, 'blob'::bytea)");
     String all = "file:" + tmp.resolve("lo-all");
     String none = "file:" + tmp.resolve("lo-none");
 
     CliTest.Run kept = CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", all);
-    CliTest.Run without = CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", none,
-        "--no-large-objects");
+    CliTest.Run without =
+        CliTest.cli("backup", "--postgres", url("cli_lo"), "--to", none, "--no-large-objects");
     assertThat(kept.code()).as(kept.err()).isZero();
     assertThat(without.code()).as(without.err()).isZero();
     assertThat(CliTest.cli("restore", "--from", all, "--postgres", url("cli_lo_all")).code())

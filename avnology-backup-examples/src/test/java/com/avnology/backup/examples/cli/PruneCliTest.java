@@ -36,11 +36,23 @@ final class PruneCliTest {
     Instant start = Instant.now().minus(Duration.ofDays(10));
     for (int day = 0; day < 3; day++) {
       Clock at = Clock.fixed(start.plus(Duration.ofDays(day)), ZoneOffset.UTC);
-      certs.add(Backup.builder().target(VolumeTarget.of("certs", certsDir)).sink(fs).clock(at)
-          .build().run().setId());
+      certs.add(
+          Backup.builder()
+              .target(VolumeTarget.of("certs", certsDir))
+              .sink(fs)
+              .clock(at)
+              .build()
+              .run()
+              .setId());
       Clock later = Clock.offset(at, Duration.ofHours(1));
-      logos.add(Backup.builder().target(VolumeTarget.of("logos", logosDir)).sink(fs).clock(later)
-          .build().run().setId());
+      logos.add(
+          Backup.builder()
+              .target(VolumeTarget.of("logos", logosDir))
+              .sink(fs)
+              .clock(later)
+              .build()
+              .run()
+              .setId());
     }
     sink = "file:" + tmp.resolve("backups");
   }
@@ -50,9 +62,13 @@ final class PruneCliTest {
     CliTest.Run dry = CliTest.cli("prune", "--from", sink, "--keep-last", "0", "--dry-run");
 
     assertThat(dry.code()).as(dry.err()).isZero();
-    assertThat(dry.out()).startsWith("dry run: keep-last 0 on " + sink)
-        .contains("keep   " + certs.get(2) + "  [volume/certs]  newest good set of volume/certs"
-            + " (published, every artifact verified)")
+    assertThat(dry.out())
+        .startsWith("dry run: keep-last 0 on " + sink)
+        .contains(
+            "keep   "
+                + certs.get(2)
+                + "  [volume/certs]  newest good set of volume/certs"
+                + " (published, every artifact verified)")
         .contains("DELETE " + certs.get(0) + "  [volume/certs]  no rule of keep-last 0 keeps it")
         .contains("2 sets kept, 4 would be deleted (dry run: nothing was deleted)");
     assertThat(CliTest.cli("list", "--from", sink).out().lines()).hasSize(6);
@@ -62,8 +78,10 @@ final class PruneCliTest {
     assertThat(prune.code()).as(prune.err()).isZero();
     assertThat(prune.out()).contains("deleted " + logos.get(1)).contains("2 sets kept, 4 deleted");
     assertThat(CliTest.cli("list", "--from", sink).out())
-        .contains(certs.get(2)).contains(logos.get(2))
-        .doesNotContain(certs.get(1)).doesNotContain(logos.get(0));
+        .contains(certs.get(2))
+        .contains(logos.get(2))
+        .doesNotContain(certs.get(1))
+        .doesNotContain(logos.get(0));
   }
 
   @Test
@@ -78,8 +96,8 @@ final class PruneCliTest {
     assertThat(json.at("/sets/5/setId").asText()).isEqualTo(certs.get(0));
     assertThat(json.at("/sets/5/keep").asBoolean()).isFalse();
     // logos of day 1 is 8 days 23 hours old, certs of day 1 just over 9 days
-    assertThat(json.at("/sets/2/reasons/0").asText()).isEqualTo("keep-days 9: younger than 9"
-        + " days");
+    assertThat(json.at("/sets/2/reasons/0").asText())
+        .isEqualTo("keep-days 9: younger than 9" + " days");
     assertThat(json.at("/sets/3/setId").asText()).isEqualTo(certs.get(1));
     assertThat(json.at("/sets/3/keep").asBoolean()).isFalse();
     assertThat(CliTest.cli("list", "--from", sink).out().lines()).hasSize(3);
@@ -91,9 +109,11 @@ final class PruneCliTest {
     CliTest.Run negative = CliTest.cli("prune", "--from", sink, "--keep-weekly", "-1");
 
     assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(none.err()).contains("no retention rule: give --keep-days, --keep-last, or"
-        + " --keep-daily/--keep-weekly/--keep-monthly (--keep-last 0 keeps only the newest good"
-        + " set of each target)");
+    assertThat(none.err())
+        .contains(
+            "no retention rule: give --keep-days, --keep-last, or"
+                + " --keep-daily/--keep-weekly/--keep-monthly (--keep-last 0 keeps only the newest good"
+                + " set of each target)");
     assertThat(negative.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(negative.err()).contains("--keep-weekly cannot be negative: -1; give 0 or more");
     assertThat(CliTest.cli("list", "--from", sink).out().lines()).hasSize(6);
@@ -106,7 +126,8 @@ final class PruneCliTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out().lines().toList()).hasSize(3);
-    assertThat(run.out().lines().toList().get(1)).startsWith("volume/certs")
+    assertThat(run.out().lines().toList().get(1))
+        .startsWith("volume/certs")
         .contains(" 3  " + certs.get(2));
     JsonNode node = Json.MAPPER.readTree(json.out());
     assertThat(node.at("/targets/1/name").asText()).isEqualTo("logos");

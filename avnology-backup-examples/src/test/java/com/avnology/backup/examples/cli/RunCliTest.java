@@ -33,7 +33,9 @@ final class RunCliTest {
 
   @Test
   void check_validFile_summarizesIt() throws IOException {
-    Path file = config("""
+    Path file =
+        config(
+            """
         sink: file:/var/backups
         jobs:
           - name: certs
@@ -46,13 +48,19 @@ final class RunCliTest {
     CliTest.Run run = CliTest.cli("run", "--config", file.toString(), "--check");
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).isEqualTo("config " + file + " ok: 1 jobs [certs (cron 0 4 * * 0)],"
-        + " sink file:/var/backups, retention keep-days 30, keep-last 3\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "config "
+                + file
+                + " ok: 1 jobs [certs (cron 0 4 * * 0)],"
+                + " sink file:/var/backups, retention keep-days 30, keep-last 3\n");
   }
 
   @Test
   void check_badKeyOrMissingVariable_namesIt() throws IOException {
-    Path typo = config("""
+    Path typo =
+        config(
+            """
         sink: file:/var/backups
         jobs:
           - name: db
@@ -60,7 +68,9 @@ final class RunCliTest {
             postgres: jdbc:postgresql://db:5432/app
         """);
     CliTest.Run badKey = CliTest.cli("run", "--config", typo.toString(), "--check");
-    Path unset = config("""
+    Path unset =
+        config(
+            """
         sink: s3://backups/prod?endpoint=http://minio:9000
         jobs:
           - name: db
@@ -70,20 +80,28 @@ final class RunCliTest {
     CliTest.Run missing = CliTest.cli("run", "--config", unset.toString(), "--check");
 
     assertThat(badKey.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(badKey.err()).contains("config " + typo + ": unknown key jobs[0].evry (known:"
-        + " buckets, cron, every, mirror, name, physical, postgres, test-restore, volumes,"
-        + " wal-stream)");
+    assertThat(badKey.err())
+        .contains(
+            "config "
+                + typo
+                + ": unknown key jobs[0].evry (known:"
+                + " buckets, cron, every, mirror, name, physical, postgres, test-restore, volumes,"
+                + " wal-stream)");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(missing.err()).contains(": jobs[0].postgres: environment variable"
-        + " AVNOLOGY_TEST_UNSET_7Q is not set (the file says ${AVNOLOGY_TEST_UNSET_7Q}); set it,"
-        + " secrets come from the environment only");
+    assertThat(missing.err())
+        .contains(
+            ": jobs[0].postgres: environment variable"
+                + " AVNOLOGY_TEST_UNSET_7Q is not set (the file says ${AVNOLOGY_TEST_UNSET_7Q}); set it,"
+                + " secrets come from the environment only");
   }
 
   @Test
   void run_aJobEverySecond_producesSetsPrunesThemServesMetrics_andStopsCleanlyOnSigterm()
       throws Exception {
     Path sinkDir = tmp.resolve("backups");
-    Path file = config("""
+    Path file =
+        config(
+            """
         sink: file:${SINK_DIR}
         jobs:
           - name: certs
@@ -93,19 +111,24 @@ final class RunCliTest {
         http: { port: 0 }
         """);
     Process child = sidecar(file, sinkDir);
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
     StringBuffer out = new StringBuffer();
     Thread reader = read(child, out);
     try {
       String base = metricsBase(child, out);
       Pattern successes =
           Pattern.compile("avnology_backup_successes_total\\{job=\"certs\"} (\\d+)");
-      waitUntil(() -> {
-        Matcher s = successes.matcher(get(base + "/metrics").body());
-        return s.find() && Double.parseDouble(s.group(1)) >= 4;
-      }, child, out);
+      waitUntil(
+          () -> {
+            Matcher s = successes.matcher(get(base + "/metrics").body());
+            return s.find() && Double.parseDouble(s.group(1)) >= 4;
+          },
+          child,
+          out);
 
       String metrics = get(base + "/metrics").body();
-      assertThat(metrics).contains("avnology_backup_last_success_timestamp_seconds{job=\"certs\"}")
+      assertThat(metrics)
+          .contains("avnology_backup_last_success_timestamp_seconds{job=\"certs\"}")
           .contains("avnology_backup_healthy{job=\"certs\"} 1")
           .containsPattern("avnology_backup_last_success_bytes\\{job=\"certs\"} [1-9]");
       HttpResponse<String> health = get(base + "/health");
@@ -119,7 +142,8 @@ final class RunCliTest {
       assertThat(out.toString()).contains("stopped: running jobs finished");
       assertThat(FileSystemSink.of(sinkDir).list()).hasSize(2);
       try (Stream<Path> dirs = Files.list(sinkDir.resolve("sets"))) {
-        assertThat(dirs).hasSize(2)
+        assertThat(dirs)
+            .hasSize(2)
             .allSatisfy(d -> assertThat(d.resolve("manifest.json")).isRegularFile());
       }
     } finally {
@@ -133,12 +157,24 @@ final class RunCliTest {
     Path sinkDir = tmp.resolve("backups");
     try (var pg = TestPg.start("run-cli-test")) {
       TestPg.exec(pg, "postgres", "CREATE DATABASE app");
-      TestPg.exec(pg, "app", "CREATE TABLE t (id int PRIMARY KEY, note text);"
-          + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
-      CliTest.Run backup = CliTest.cli("backup", "--postgres", TestPg.url(pg, "app"), "--to",
-          "file:" + sinkDir, "--key-env", "CLI_TEST_KEY_A");
+      TestPg.exec(
+          pg,
+          "app",
+          "CREATE TABLE t (id int PRIMARY KEY, note text);"
+              + " INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 500) g");
+      CliTest.Run backup =
+          CliTest.cli(
+              "backup",
+              "--postgres",
+              TestPg.url(pg, "app"),
+              "--to",
+              "file:" + sinkDir,
+              "--key-env",
+              "CLI_TEST_KEY_A");
       assertThat(backup.code()).as(backup.err()).isZero();
-      Path file = config("""
+      Path file =
+          config(
+              """
           sink: file:${SINK_DIR}
           encryption: { key-env: CLI_TEST_KEY_A }
           jobs:
@@ -146,27 +182,35 @@ final class RunCliTest {
               every: 1s
               test-restore: { scratch: "SCRATCH" }
           http: { port: 0 }
-          """.replace("SCRATCH", TestPg.url(pg, "postgres")));
+          """
+                  .replace("SCRATCH", TestPg.url(pg, "postgres")));
       Process child = sidecar(file, sinkDir);
+      @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
       StringBuffer out = new StringBuffer();
       Thread reader = read(child, out);
       try {
         String base = metricsBase(child, out);
         Pattern successes =
             Pattern.compile("avnology_backup_successes_total\\{job=\"restore-check\"} (\\d+)");
-        waitUntil(() -> {
-          Matcher m = successes.matcher(get(base + "/metrics").body());
-          return m.find() && Double.parseDouble(m.group(1)) >= 2;
-        }, child, out);
+        waitUntil(
+            () -> {
+              Matcher m = successes.matcher(get(base + "/metrics").body());
+              return m.find() && Double.parseDouble(m.group(1)) >= 2;
+            },
+            child,
+            out);
         assertThat(get(base + "/health").statusCode()).isEqualTo(200);
 
         // the set's dump rewritten behind its manifest: the next test restore fails
         String id = FileSystemSink.of(sinkDir).list().get(0);
         Path dump;
         try (Stream<Path> files = Files.walk(sinkDir.resolve("sets").resolve(id))) {
-          dump = files.filter(Files::isRegularFile)
-              .filter(f -> !f.getFileName().toString().equals("manifest.json"))
-              .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+          dump =
+              files
+                  .filter(Files::isRegularFile)
+                  .filter(f -> !f.getFileName().toString().equals("manifest.json"))
+                  .max(java.util.Comparator.comparingLong(f -> f.toFile().length()))
+                  .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(dump);
         bytes[bytes.length / 2] ^= 0x5a;
@@ -184,12 +228,18 @@ final class RunCliTest {
         child.destroyForcibly();
       }
       // the scratch databases are gone
-      assertThat(TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_database"
-          + " WHERE datname LIKE 'avnology_test_restore%'")).isEqualTo("0");
+      assertThat(
+              TestPg.query(
+                  pg,
+                  "postgres",
+                  "SELECT count(*) FROM pg_database"
+                      + " WHERE datname LIKE 'avnology_test_restore%'"))
+          .isEqualTo("0");
 
       CliTest.Run status = CliTest.cli("status", "--from", "file:" + sinkDir);
       assertThat(status.code()).as(status.err()).isZero();
-      assertThat(status.out()).containsPattern("(?m)^restore-check +FAILED ")
+      assertThat(status.out())
+          .containsPattern("(?m)^restore-check +FAILED ")
           .contains("restore-check failed: test restore of set ");
       CliTest.Run json = CliTest.cli("status", "--from", "file:" + sinkDir, "--json");
       var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
@@ -206,41 +256,65 @@ final class RunCliTest {
   void run_walStreamJob_streamsUntilSigterm_healthFollowsIt() throws Exception {
     Path sinkDir = tmp.resolve("wal-backups");
     try (var pg = TestPg.start("run-cli-wal")) {
-      Path file = config("""
+      Path file =
+          config(
+              """
           sink: file:${SINK_DIR}
           jobs:
             - name: wal
               wal-stream: { postgres: "URL", slot: sidecar_slot, create-slot: true }
           http: { port: 0 }
-          """.replace("URL", TestPg.url(pg, "postgres")));
+          """
+                  .replace("URL", TestPg.url(pg, "postgres")));
       assertThat(RegimeConfig.read(file, java.util.Map.of("SINK_DIR", "/x")::get).jobs)
-          .singleElement().satisfies(j -> assertThat(j.when()).isEqualTo("continuous"));
+          .singleElement()
+          .satisfies(j -> assertThat(j.when()).isEqualTo("continuous"));
       Process child = sidecar(file, sinkDir);
+      @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
       StringBuffer out = new StringBuffer();
       Thread reader = read(child, out);
       try {
         String base = metricsBase(child, out);
-        waitUntil(() -> get(base + "/metrics").body()
-            .contains("avnology_backup_wal_stream_up{job=\"wal\"} 1"), child, out);
-        waitUntil(() -> {
-          try {
-            return TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_stat_replication"
-                + " WHERE application_name = 'avnology_wal'").equals("1");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, child, out);
+        waitUntil(
+            () ->
+                get(base + "/metrics")
+                    .body()
+                    .contains("avnology_backup_wal_stream_up{job=\"wal\"} 1"),
+            child,
+            out);
+        waitUntil(
+            () -> {
+              try {
+                return TestPg.query(
+                        pg,
+                        "postgres",
+                        "SELECT count(*) FROM pg_stat_replication"
+                            + " WHERE application_name = 'avnology_wal'")
+                    .equals("1");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            child,
+            out);
         assertThat(get(base + "/health").statusCode()).isEqualTo(200);
-        TestPg.exec(pg, "postgres", "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g;"
-            + " SELECT pg_switch_wal()");
+        TestPg.exec(
+            pg,
+            "postgres",
+            "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g;"
+                + " SELECT pg_switch_wal()");
         Path wal = sinkDir.resolve("wal/00000001");
-        waitUntil(() -> {
-          try (Stream<Path> files = Files.exists(wal) ? Files.list(wal) : Stream.empty()) {
-            return files.anyMatch(f -> f.getFileName().toString().matches("[0-9A-F]{24}\\.zst"));
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        }, child, out);
+        waitUntil(
+            () -> {
+              try (Stream<Path> files = Files.exists(wal) ? Files.list(wal) : Stream.empty()) {
+                return files.anyMatch(
+                    f -> f.getFileName().toString().matches("[0-9A-F]{24}\\.zst"));
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            child,
+            out);
 
         new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
         assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -253,33 +327,47 @@ final class RunCliTest {
         assertThat(files.map(f -> f.getFileName().toString()))
             .anyMatch(n -> n.contains(".partial."));
       }
-      assertThat(TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_replication_slots"
-          + " WHERE slot_name = 'sidecar_slot'")).isEqualTo("1");
+      assertThat(
+              TestPg.query(
+                  pg,
+                  "postgres",
+                  "SELECT count(*) FROM pg_replication_slots"
+                      + " WHERE slot_name = 'sidecar_slot'"))
+          .isEqualTo("1");
     }
   }
 
   /** {@code run --config file} in a JVM of its own, with SINK_DIR set to {@code sinkDir}. */
   private static Process sidecar(Path file, Path sinkDir) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        Main.class.getName(), "run", "--config", file.toString()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                Main.class.getName(),
+                "run",
+                "--config",
+                file.toString())
+            .redirectErrorStream(true);
     pb.environment().put("SINK_DIR", sinkDir.toString());
     return pb.start();
   }
 
   private static Thread read(Process child, StringBuffer out) {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          out.append(line).append('\n');
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  out.append(line).append('\n');
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            });
     reader.start();
     return reader;
   }
@@ -294,8 +382,10 @@ final class RunCliTest {
 
   private static HttpResponse<String> get(String url) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

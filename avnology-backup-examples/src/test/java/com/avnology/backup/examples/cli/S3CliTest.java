@@ -32,8 +32,18 @@ final class S3CliTest {
     s3 = new EmbeddedS3(Files.createDirectories(shared.resolve("s3")));
     System.setProperty("aws.accessKeyId", s3.accessKey);
     System.setProperty("aws.secretAccessKey", s3.secretKey);
-    for (String b : new String[] {"backups", "logos", "logos-restored", "mirror-src",
-        "mirror-dst", "guard-src", "guard-dst", "differ-src", "differ-dst"}) {
+    for (String b :
+        new String[] {
+          "backups",
+          "logos",
+          "logos-restored",
+          "mirror-src",
+          "mirror-dst",
+          "guard-src",
+          "guard-dst",
+          "differ-src",
+          "differ-dst"
+        }) {
       s3.bucket(b);
     }
   }
@@ -55,25 +65,46 @@ final class S3CliTest {
     Files.writeString(volume.resolve("fullchain.pem"), "-----BEGIN CERTIFICATE-----\n".repeat(99));
     put("logos", "org-1/logo.png", "png bytes");
 
-    CliTest.Run backup = CliTest.cli("backup", "--to", uri("backups", "prod"), "--volume",
-        "certs=" + volume, "--bucket", "logos=" + uri("logos", ""), "--presign", "1h", "--json");
+    CliTest.Run backup =
+        CliTest.cli(
+            "backup",
+            "--to",
+            uri("backups", "prod"),
+            "--volume",
+            "certs=" + volume,
+            "--bucket",
+            "logos=" + uri("logos", ""),
+            "--presign",
+            "1h",
+            "--json");
     assertThat(backup.code()).as(backup.err()).isZero();
     JsonNode json = Json.MAPPER.readTree(backup.out());
     String url = json.at("/presigned/volume~1certs.tar.zst").asText();
     String sha = json.at("/targets/0/artifacts/0/sha256").asText();
-    byte[] body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofByteArray()).body();
+    byte[] body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+            .body();
     assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)))
         .isEqualTo(sha);
 
     assertThat(CliTest.cli("list", "--from", uri("backups", "prod")).out())
         .contains("[volume/certs, bucket/logos]");
     assertThat(CliTest.cli("verify", "--from", uri("backups", "prod")).code()).isZero();
-    CliTest.Run restore = CliTest.cli("restore", "--from", uri("backups", "prod"), "--volume",
-        "certs=" + tmp.resolve("out"), "--bucket", "logos=" + uri("logos-restored", ""));
+    CliTest.Run restore =
+        CliTest.cli(
+            "restore",
+            "--from",
+            uri("backups", "prod"),
+            "--volume",
+            "certs=" + tmp.resolve("out"),
+            "--bucket",
+            "logos=" + uri("logos-restored", ""));
     assertThat(restore.code()).as(restore.err()).isZero();
-    assertThat(tmp.resolve("out/fullchain.pem")).hasSameTextualContentAs(
-        volume.resolve("fullchain.pem"));
+    assertThat(tmp.resolve("out/fullchain.pem"))
+        .hasSameTextualContentAs(volume.resolve("fullchain.pem"));
     assertThat(get("logos-restored", "org-1/logo.png")).isEqualTo("png bytes");
   }
 
@@ -94,8 +125,9 @@ final class S3CliTest {
     // pushed again with the same bytes (an archiver retrying after a crash): accepted
     assertThat(CliTest.cli("wal-push", "--to", sink, segment.toString()).code()).isZero();
 
-    CliTest.Run absent = CliTest.cli("wal-get", "--from", sink, "00000001000000000000002B",
-        tmp.resolve("other").toString());
+    CliTest.Run absent =
+        CliTest.cli(
+            "wal-get", "--from", sink, "00000001000000000000002B", tmp.resolve("other").toString());
     assertThat(absent.code()).isEqualTo(1);
     assertThat(absent.err()).contains("WAL file 00000001000000000000002B is not in");
     assertThat(tmp.resolve("other")).doesNotExist();
@@ -108,20 +140,44 @@ final class S3CliTest {
     put("mirror-dst", "b.txt", "BRAVO");
     put("mirror-dst", "stale.txt", "old");
 
-    CliTest.Run dry = CliTest.cli("mirror", "--from", uri("mirror-src", ""), "--to",
-        uri("mirror-dst", ""), "--remove", "--dry-run");
-    assertThat(dry.out()).contains("COPY   a.txt").contains("COPY   b.txt")
+    CliTest.Run dry =
+        CliTest.cli(
+            "mirror",
+            "--from",
+            uri("mirror-src", ""),
+            "--to",
+            uri("mirror-dst", ""),
+            "--remove",
+            "--dry-run");
+    assertThat(dry.out())
+        .contains("COPY   a.txt")
+        .contains("COPY   b.txt")
         .contains("REMOVE stale.txt");
     assertThat(get("mirror-dst", "stale.txt")).isEqualTo("old");
 
-    CliTest.Run run = CliTest.cli("mirror", "--from", uri("mirror-src", ""), "--to",
-        uri("mirror-dst", ""), "--remove", "--force", "--json");
+    CliTest.Run run =
+        CliTest.cli(
+            "mirror",
+            "--from",
+            uri("mirror-src", ""),
+            "--to",
+            uri("mirror-dst", ""),
+            "--remove",
+            "--force",
+            "--json");
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(Json.MAPPER.readTree(run.out()).get("copied").asInt()).isEqualTo(2);
     assertThat(get("mirror-dst", "b.txt")).isEqualTo("bravo");
 
-    CliTest.Run again = CliTest.cli("mirror", "--from", uri("mirror-src", ""), "--to",
-        uri("mirror-dst", ""), "--remove", "--json");
+    CliTest.Run again =
+        CliTest.cli(
+            "mirror",
+            "--from",
+            uri("mirror-src", ""),
+            "--to",
+            uri("mirror-dst", ""),
+            "--remove",
+            "--json");
     assertThat(Json.MAPPER.readTree(again.out()).get("copied").asInt()).isZero();
     assertThat(Json.MAPPER.readTree(again.out()).get("removed").asInt()).isZero();
   }
@@ -132,8 +188,8 @@ final class S3CliTest {
     try {
       CliTest.Run run = CliTest.cli("list", "--from", uri("backups", "x"));
       assertThat(run.code()).isEqualTo(1);
-      assertThat(run.err()).contains("S3 credentials missing: set AWS_ACCESS_KEY_ID and"
-          + " AWS_SECRET_ACCESS_KEY");
+      assertThat(run.err())
+          .contains("S3 credentials missing: set AWS_ACCESS_KEY_ID and" + " AWS_SECRET_ACCESS_KEY");
     } finally {
       System.setProperty("aws.secretAccessKey", secret);
     }
@@ -146,12 +202,16 @@ final class S3CliTest {
       put("guard-dst", "old-" + i + ".txt", "o");
     }
 
-    CliTest.Run run = CliTest.cli("mirror", "--from", uri("guard-src", ""), "--to",
-        uri("guard-dst", ""), "--remove");
+    CliTest.Run run =
+        CliTest.cli(
+            "mirror", "--from", uri("guard-src", ""), "--to", uri("guard-dst", ""), "--remove");
 
     assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.err().strip().lines()).singleElement().asString()
-        .contains("nothing was done").contains("give --force to remove them")
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
+        .contains("nothing was done")
+        .contains("give --force to remove them")
         .doesNotContain("force(true)");
   }
 
@@ -159,23 +219,29 @@ final class S3CliTest {
   void restoreBucket_intoDifferingObjects_namesTheOverwriteFlag() throws Exception {
     put("differ-src", "a.txt", "new");
     String sink = uri("backups", "differ");
-    assertThat(CliTest.cli("backup", "--to", sink, "--bucket", "b=" + uri("differ-src", ""))
-        .code()).isZero();
+    assertThat(CliTest.cli("backup", "--to", sink, "--bucket", "b=" + uri("differ-src", "")).code())
+        .isZero();
     put("differ-dst", "a.txt", "old");
 
-    CliTest.Run run = CliTest.cli("restore", "--from", sink, "--bucket",
-        "b=" + uri("differ-dst", ""));
+    CliTest.Run run =
+        CliTest.cli("restore", "--from", sink, "--bucket", "b=" + uri("differ-dst", ""));
 
     assertThat(run.code()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.err().strip().lines()).singleElement().asString()
-        .contains("nothing was written").contains("give --overwrite")
+    assertThat(run.err().strip().lines())
+        .singleElement()
+        .asString()
+        .contains("nothing was written")
+        .contains("give --overwrite")
         .doesNotContain("OverwritePolicy");
   }
 
   private static void put(String bucket, String key, String text) throws Exception {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    client().putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-        .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+    client()
+        .putObject(
+            PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                    new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
   }
 
   private static String get(String bucket, String key) throws Exception {
@@ -187,5 +253,4 @@ final class S3CliTest {
   private static MinioClient client() {
     return s3.client();
   }
-
 }

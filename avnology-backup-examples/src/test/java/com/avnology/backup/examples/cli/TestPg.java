@@ -10,15 +10,18 @@ final class TestPg {
   private TestPg() {}
 
   /**
-   * @param name names the server's socket directory (under java.io.tmpdir), apart from other
-   *     test classes' servers
-   * @return a started embedded PostgreSQL; the caller closes it
+   * Returns a started embedded PostgreSQL; the caller closes it.
+   *
+   * @param name names the server's socket directory (under java.io.tmpdir), apart from other test
+   *     classes' servers
    */
   static EmbeddedPostgres start(String name) throws java.io.IOException {
-    java.nio.file.Path sockets = java.nio.file.Files.createDirectories(
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), name + "-sockets"));
+    java.nio.file.Path sockets =
+        java.nio.file.Files.createDirectories(
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), name + "-sockets"));
     return EmbeddedPostgres.builder()
-        .setServerConfig("unix_socket_directories", sockets.toString()).start();
+        .setServerConfig("unix_socket_directories", sockets.toString())
+        .start();
   }
 
   static String url(EmbeddedPostgres pg, String db) {
@@ -34,7 +37,8 @@ final class TestPg {
 
   static String query(EmbeddedPostgres pg, String db, String sql) throws Exception {
     try (Connection c = pg.getDatabase("postgres", db).getConnection();
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -22,8 +22,8 @@ final class WalCliTest {
     Path segment = Files.write(Files.createDirectories(tmp.resolve("pg_wal")).resolve(NAME), data);
     String sink = "file:" + tmp.resolve("sink");
 
-    CliTest.Run push = CliTest.cli("wal-push", "--to", sink, "--key-env", "CLI_TEST_KEY_A",
-        segment.toString());
+    CliTest.Run push =
+        CliTest.cli("wal-push", "--to", sink, "--key-env", "CLI_TEST_KEY_A", segment.toString());
     assertThat(push.code()).as(push.err()).isZero();
     byte[] stored = Files.readAllBytes(tmp.resolve("sink/wal/00000001/" + NAME + ".zst"));
     assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("marker-cli-wal");
@@ -31,16 +31,20 @@ final class WalCliTest {
     Path dest = tmp.resolve("RECOVERYXLOG");
     CliTest.Run noKey = CliTest.cli("wal-get", "--from", sink, NAME, dest.toString());
     assertThat(noKey.code()).isEqualTo(WalGetCommand.RECOVERY_MUST_STOP);
-    assertThat(noKey.err()).contains("is encrypted and no key was given: give the archive's key"
-        + " (--key-env VAR or --passphrase-env VAR)");
-    CliTest.Run wrongKey = CliTest.cli("wal-get", "--from", sink, "--key-env", "CLI_TEST_KEY_B",
-        NAME, dest.toString());
+    assertThat(noKey.err())
+        .contains(
+            "is encrypted and no key was given: give the archive's key"
+                + " (--key-env VAR or --passphrase-env VAR)");
+    CliTest.Run wrongKey =
+        CliTest.cli(
+            "wal-get", "--from", sink, "--key-env", "CLI_TEST_KEY_B", NAME, dest.toString());
     assertThat(wrongKey.code()).isEqualTo(255);
     assertThat(wrongKey.err()).contains("does not open wal/00000001/" + NAME + ".zst");
     assertThat(dest).doesNotExist();
 
-    CliTest.Run get = CliTest.cli("wal-get", "--from", sink, "--key-env", "CLI_TEST_KEY_A", NAME,
-        dest.toString());
+    CliTest.Run get =
+        CliTest.cli(
+            "wal-get", "--from", sink, "--key-env", "CLI_TEST_KEY_A", NAME, dest.toString());
     assertThat(get.code()).as(get.err()).isZero();
     assertThat(Files.readAllBytes(dest)).isEqualTo(data);
   }

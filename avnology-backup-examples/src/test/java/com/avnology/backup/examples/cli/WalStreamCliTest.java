@@ -23,19 +23,34 @@ final class WalStreamCliTest {
       String url = TestPg.url(pg, "postgres");
       String sink = "file:" + tmp.resolve("sink");
       Path out = tmp.resolve("out.txt");
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-          .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "wal-stream", "--postgres", url, "--to", sink, "--create-slot", "--slot", "cli_slot")
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName(),
+                  "wal-stream",
+                  "--postgres",
+                  url,
+                  "--to",
+                  sink,
+                  "--create-slot",
+                  "--slot",
+                  "cli_slot")
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       try {
         awaitStreaming(pg, out);
         String dataDir = TestPg.query(pg, "postgres", "SHOW data_directory");
-        CliTest.Run backup = CliTest.cli("backup", "--postgres", url, "--data-dir", dataDir,
-            "--to", sink);
+        CliTest.Run backup =
+            CliTest.cli("backup", "--postgres", url, "--data-dir", dataDir, "--to", sink);
         assertThat(backup.code()).as(backup.err()).isZero();
         for (int i = 0; i < 2; i++) {
-          TestPg.exec(pg, "postgres", "SELECT pg_logical_emit_message(false, 't', 'x');"
-              + " SELECT pg_switch_wal()");
+          TestPg.exec(
+              pg,
+              "postgres",
+              "SELECT pg_logical_emit_message(false, 't', 'x');" + " SELECT pg_switch_wal()");
         }
         TestPg.exec(pg, "postgres", "SELECT pg_logical_emit_message(false, 't', 'partial')");
         awaitSent(pg);
@@ -43,23 +58,31 @@ final class WalStreamCliTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String printed = Files.readString(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(printed).isZero();
-        assertThat(printed).contains("streaming WAL to " + sink + " through slot cli_slot")
-            .containsPattern("stopped at [0-9A-F]+/[0-9A-F]+ \\(timeline 1\\): \\d+ segments stored,"
-                + " partial [0-9A-F]{24}\\.partial");
+        assertThat(printed)
+            .contains("streaming WAL to " + sink + " through slot cli_slot")
+            .containsPattern(
+                "stopped at [0-9A-F]+/[0-9A-F]+ \\(timeline 1\\): \\d+ segments stored,"
+                    + " partial [0-9A-F]{24}\\.partial");
       } finally {
         p.destroyForcibly();
       }
 
       CliTest.Run verify = CliTest.cli("verify", "--from", sink);
       assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
-      assertThat(verify.out()).containsPattern("ok +WAL [0-9A-F]{24} to [0-9A-F]{24} \\(\\d+"
-          + " segments\\): no gap");
+      assertThat(verify.out())
+          .containsPattern("ok +WAL [0-9A-F]{24} to [0-9A-F]{24} \\(\\d+" + " segments\\): no gap");
 
       Path walDir = tmp.resolve("sink/wal/00000001");
       String taken;
       try (var files = Files.list(walDir)) {
-        taken = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("[0-9A-F]{24}\\.zst"))
-            .sorted().toList().get(2).substring(0, 24);
+        taken =
+            files
+                .map(f -> f.getFileName().toString())
+                .filter(n -> n.matches("[0-9A-F]{24}\\.zst"))
+                .sorted()
+                .toList()
+                .get(2)
+                .substring(0, 24);
       }
       Files.delete(walDir.resolve(taken + ".zst"));
       CliTest.Run gap = CliTest.cli("verify", "--from", sink);
@@ -70,9 +93,14 @@ final class WalStreamCliTest {
 
   private static void awaitStreaming(EmbeddedPostgres pg, Path out) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_stat_replication"
-        + " WHERE application_name = 'avnology_wal' AND state = 'streaming'").equals("1")) {
-      assertThat(System.nanoTime()).as("streaming within 30 s: %s", Files.readString(out))
+    while (!TestPg.query(
+            pg,
+            "postgres",
+            "SELECT count(*) FROM pg_stat_replication"
+                + " WHERE application_name = 'avnology_wal' AND state = 'streaming'")
+        .equals("1")) {
+      assertThat(System.nanoTime())
+          .as("streaming within 30 s: %s", Files.readString(out))
           .isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -80,8 +108,11 @@ final class WalStreamCliTest {
 
   private static void awaitSent(EmbeddedPostgres pg) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (TestPg.query(pg, "postgres", "SELECT count(*) FROM pg_stat_replication"
-        + " WHERE sent_lsn >= pg_current_wal_lsn()").equals("0")) {
+    while (TestPg.query(
+            pg,
+            "postgres",
+            "SELECT count(*) FROM pg_stat_replication" + " WHERE sent_lsn >= pg_current_wal_lsn()")
+        .equals("0")) {
       assertThat(System.nanoTime()).as("WAL sent within 30 s").isLessThan(deadline);
       Thread.sleep(20);
     }

@@ -23,9 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 final class BackupSetSeedingTest {
   @RegisterExtension
-  static final SeedingExtension db = SeedingExtension.of(() ->
-      DatabaseSnapshot.builder(Servers.jdbcUrl()).prefix("ex_backupset")
-          .seed(Seed.backupSet(FileSystemSink.of(productionBackup()))).build()).perClass();
+  static final SeedingExtension db =
+      SeedingExtension.of(
+              () ->
+                  DatabaseSnapshot.builder(Servers.jdbcUrl())
+                      .prefix("ex_backupset")
+                      .seed(Seed.backupSet(FileSystemSink.of(productionBackup())))
+                      .build())
+          .perClass();
 
   @Test
   void report_countsTheAccountsOfTheBackup(SeededDatabase seeded) throws SQLException {
@@ -33,14 +38,22 @@ final class BackupSetSeedingTest {
   }
 
   private static Path productionBackup() {
-    try (DatabaseSnapshot production = DatabaseSnapshot.builder(Servers.jdbcUrl())
-        .prefix("ex_production").seed(Seed.migrations("classpath:db/seeding"),
-            Seed.statements("INSERT INTO accounts (email) SELECT 'user' || g || '@example.com'"
-                + " FROM generate_series(1, 50) g")).build();
+    try (DatabaseSnapshot production =
+            DatabaseSnapshot.builder(Servers.jdbcUrl())
+                .prefix("ex_production")
+                .seed(
+                    Seed.migrations("classpath:db/seeding"),
+                    Seed.statements(
+                        "INSERT INTO accounts (email) SELECT 'user' || g || '@example.com'"
+                            + " FROM generate_series(1, 50) g"))
+                .build();
         SeededDatabase live = production.copy()) {
       Path root = Files.createTempDirectory("backups");
-      Backup.builder().target(PostgresTarget.builder(live.dataSource()).build())
-          .sink(FileSystemSink.of(root)).build().run();
+      Backup.builder()
+          .target(PostgresTarget.builder(live.dataSource()).build())
+          .sink(FileSystemSink.of(root))
+          .build()
+          .run();
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

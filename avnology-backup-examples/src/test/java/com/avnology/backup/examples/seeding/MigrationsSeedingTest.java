@@ -18,9 +18,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Migrations run once for the class; every test method gets its own migrated database. */
 final class MigrationsSeedingTest {
   @RegisterExtension
-  static final SeedingExtension db = SeedingExtension.of(() ->
-      DatabaseSnapshot.builder(Servers.jdbcUrl()).prefix("ex_migrations")
-          .seed(Seed.migrations("classpath:db/seeding")).build());
+  static final SeedingExtension db =
+      SeedingExtension.of(
+          () ->
+              DatabaseSnapshot.builder(Servers.jdbcUrl())
+                  .prefix("ex_migrations")
+                  .seed(Seed.migrations("classpath:db/seeding"))
+                  .build());
 
   @BeforeEach
   void addUser(DataSource ds) throws SQLException {
@@ -41,7 +45,8 @@ final class MigrationsSeedingTest {
   }
 
   static long count(DataSource ds) throws SQLException {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM accounts")) {
       rs.next();
       return rs.getLong(1);
@@ -49,7 +54,8 @@ final class MigrationsSeedingTest {
   }
 
   static void exec(DataSource ds, String sql) throws SQLException {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }

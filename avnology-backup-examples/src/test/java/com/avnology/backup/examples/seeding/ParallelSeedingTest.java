@@ -12,19 +12,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * 100 test methods, 4 at a time (junit-platform.properties: fixed parallelism 4): each writes
- * into its own copy and sees only its own writes; afterwards no copy is left on the server.
+ * 100 test methods, 4 at a time (junit-platform.properties: fixed parallelism 4): each writes into
+ * its own copy and sees only its own writes; afterwards no copy is left on the server.
  */
 @Execution(ExecutionMode.CONCURRENT)
 final class ParallelSeedingTest {
@@ -33,9 +33,13 @@ final class ParallelSeedingTest {
   private static final Set<String> names = ConcurrentHashMap.newKeySet();
 
   @RegisterExtension
-  static final SeedingExtension db = SeedingExtension.of(() ->
-      DatabaseSnapshot.builder(Servers.jdbcUrl()).prefix("ex_parallel")
-          .seed(Seed.migrations("classpath:db/seeding")).build());
+  static final SeedingExtension db =
+      SeedingExtension.of(
+          () ->
+              DatabaseSnapshot.builder(Servers.jdbcUrl())
+                  .prefix("ex_parallel")
+                  .seed(Seed.migrations("classpath:db/seeding"))
+                  .build());
 
   @RepeatedTest(100)
   void write_parallelTests_eachSeesOnlyItsOwnRows(RepetitionInfo rep, SeededDatabase seeded)
@@ -44,8 +48,8 @@ final class ParallelSeedingTest {
     try {
       names.add(seeded.name());
       String mine = "t" + rep.getCurrentRepetition() + "@example.com";
-      MigrationsSeedingTest.exec(seeded.dataSource(),
-          "INSERT INTO accounts (email) VALUES ('" + mine + "')");
+      MigrationsSeedingTest.exec(
+          seeded.dataSource(), "INSERT INTO accounts (email) VALUES ('" + mine + "')");
       Thread.sleep(20); // overlap with the other three
 
       assertThat(emails(seeded)).containsExactlyInAnyOrder("admin@example.com", mine);
@@ -63,7 +67,8 @@ final class ParallelSeedingTest {
 
   private static List<String> emails(SeededDatabase seeded) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = seeded.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = seeded.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT email FROM accounts")) {
       while (rs.next()) {
         out.add(rs.getString(1));

@@ -21,7 +21,7 @@ final class Servers {
 
   private Servers() {}
 
-  /** @return a JDBC URL of the server's maintenance database, with credentials */
+  /** Returns a JDBC URL of the server's maintenance database, with credentials. */
   static synchronized String jdbcUrl() {
     String env = System.getenv("SEEDING_JDBC_URL");
     if (env != null && !env.isBlank()) {
@@ -29,36 +29,44 @@ final class Servers {
     }
     if (embedded == null) {
       try {
-        Path sockets = Files.createDirectories(
-            Path.of(System.getProperty("java.io.tmpdir"), "seeding-sockets"));
-        embedded = EmbeddedPostgres.builder()
-            .setServerConfig("unix_socket_directories", sockets.toString())
-            .setServerConfig("fsync", "off").start();
+        Path sockets =
+            Files.createDirectories(
+                Path.of(System.getProperty("java.io.tmpdir"), "seeding-sockets"));
+        embedded =
+            EmbeddedPostgres.builder()
+                .setServerConfig("unix_socket_directories", sockets.toString())
+                .setServerConfig("fsync", "off")
+                .start();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          embedded.close();
-        } catch (IOException ignored) {
-          // exiting
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      embedded.close();
+                    } catch (IOException ignored) {
+                      // exiting
+                    }
+                  }));
     }
     return embedded.getJdbcUrl("postgres", "postgres");
   }
 
   /**
+   * Returns the databases whose names match.
+   *
    * @param url a JDBC URL of the server
    * @param pattern a LIKE pattern
-   * @return the databases whose names match
    */
   static List<String> databases(String url, String pattern) {
     List<String> out = new ArrayList<>();
     try (Connection c = java.sql.DriverManager.getConnection(url);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "'")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

@@ -23,10 +23,15 @@ final class TestcontainersSeedingTest {
   static final PostgreSQLContainer<?> postgres = new PostgreSQLContainer<>("postgres:16-alpine");
 
   @RegisterExtension
-  static final SeedingExtension db = SeedingExtension.of(() ->
-      DatabaseSnapshot.builder(postgres.getJdbcUrl()).user(postgres.getUsername())
-          .password(postgres.getPassword()).prefix("ex_container")
-          .seed(Seed.migrations("classpath:db/seeding")).build());
+  static final SeedingExtension db =
+      SeedingExtension.of(
+          () ->
+              DatabaseSnapshot.builder(postgres.getJdbcUrl())
+                  .user(postgres.getUsername())
+                  .password(postgres.getPassword())
+                  .prefix("ex_container")
+                  .seed(Seed.migrations("classpath:db/seeding"))
+                  .build());
 
   @Test
   void signUp_inContainer_ownDatabase(DataSource ds) throws SQLException {

@@ -16,11 +16,12 @@ public final class PhysicalSets {
   private PhysicalSets() {}
 
   /**
+   * {@return the id of the newest set whose physical backup of {@code name} stopped at or before
+   * {@code time}, or empty if there is none}
+   *
    * @param sink where the sets live
    * @param name the physical target's name, {@code cluster} by default
    * @param time the recovery target time
-   * @return the id of the newest set whose physical backup of {@code name} stopped at or before
-   *     {@code time}, or empty if there is none
    * @throws com.avnology.backup.NotFoundException if the sink does not exist
    */
   public static Optional<String> newestBefore(BackupSink sink, String name, Instant time) {
@@ -36,9 +37,10 @@ public final class PhysicalSets {
   }
 
   /**
+   * {@return the id of the newest set holding a physical backup of {@code name}, or empty}
+   *
    * @param sink where the sets live
    * @param name the physical target's name
-   * @return the id of the newest set holding a physical backup of {@code name}, or empty
    * @throws com.avnology.backup.NotFoundException if the sink does not exist
    */
   public static Optional<String> newest(BackupSink sink, String name) {

@@ -12,35 +12,34 @@ import com.avnology.backup.postgres.internal.physical.BackupSession;
 import com.avnology.backup.postgres.internal.physical.DeltaRestore;
 import com.avnology.backup.postgres.internal.physical.ParallelCopy;
 import com.avnology.backup.postgres.internal.physical.PhysicalBackup;
-import com.avnology.backup.postgres.internal.physical.PhysicalRestore;
 import com.avnology.backup.postgres.internal.physical.PhysicalParents;
+import com.avnology.backup.postgres.internal.physical.PhysicalRestore;
 import com.avnology.backup.postgres.internal.physical.RecoveryConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ArrayList;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL cluster backed up physically: a non-exclusive {@code pg_backup_start} /
- * {@code pg_backup_stop} over JDBC, the data directory's files copied into {@link Builder#jobs(int)
- * parts} written at once ({@code physical/<name>.part-<k>.tar[.zst]}, spread by size), with the
- * {@code backup_label} and {@code tablespace_map} the stop returned and the WAL from the start to
- * the stop location, so every set restores on its own (as {@code pg_basebackup -X fetch}).
- * Tablespaces ({@code pg_tblspc} links) are followed. Beside the parts, {@code
- * physical/<name>.files.tsv[.zst]} lists every directory and file: type, mode, size, modification
- * time, SHA-256, the set and part holding it, and path. The manifest records start and stop LSN,
- * timeline, the segments, the system identifier and, for an {@link Builder#incremental()
- * incremental} backup, its {@code parent} set: unchanged files are referred to the set holding
- * them.
+ * A PostgreSQL cluster backed up physically: a non-exclusive {@code pg_backup_start} / {@code
+ * pg_backup_stop} over JDBC, the data directory's files copied into {@link Builder#jobs(int) parts}
+ * written at once ({@code physical/<name>.part-<k>.tar[.zst]}, spread by size), with the {@code
+ * backup_label} and {@code tablespace_map} the stop returned and the WAL from the start to the stop
+ * location, so every set restores on its own (as {@code pg_basebackup -X fetch}). Tablespaces
+ * ({@code pg_tblspc} links) are followed. Beside the parts, {@code physical/<name>.files.tsv[.zst]}
+ * lists every directory and file: type, mode, size, modification time, SHA-256, the set and part
+ * holding it, and path. The manifest records start and stop LSN, timeline, the segments, the system
+ * identifier and, for an {@link Builder#incremental() incremental} backup, its {@code parent} set:
+ * unchanged files are referred to the set holding them.
  *
  * <p>The process must read the data directory (a sidecar mounting the volume read-only is enough)
  * and connect as a role allowed to run {@code pg_backup_start}. The needed WAL is read from {@code
@@ -60,10 +59,13 @@ import org.slf4j.LoggerFactory;
 public final class PhysicalTarget implements BackupTarget {
   /** This target's kind. */
   public static final String KIND = PhysicalParents.KIND;
+
   private static final String FORMAT = PhysicalParents.FORMAT;
+
   /** Parts written, or read, at once unless told otherwise: the cores, at most 4. */
   public static final int DEFAULT_JOBS =
       Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
   private static final Logger log = LoggerFactory.getLogger(PhysicalTarget.class);
 
   private final String name;
@@ -89,17 +91,19 @@ public final class PhysicalTarget implements BackupTarget {
   }
 
   /**
+   * {@return a builder for backing up}
+   *
    * @param dataSource connects to the server to back up; never closed by this target
    * @param dataDirectory that server's data directory, readable by this process
-   * @return a builder for backing up
    */
   public static Builder builder(DataSource dataSource, Path dataDirectory) {
     return new Builder(requireNonNull(dataSource, "null dataSource"), dataDirectory);
   }
 
   /**
+   * {@return a builder for restoring}
+   *
    * @param dataDirectory the directory to restore into: empty or absent
-   * @return a builder for restoring
    */
   public static Builder restoreBuilder(Path dataDirectory) {
     return new Builder(null, dataDirectory);
@@ -115,7 +119,7 @@ public final class PhysicalTarget implements BackupTarget {
     return name;
   }
 
-  /** @return the data directory */
+  /** {@return the data directory} */
   public Path dataDirectory() {
     return dataDirectory;
   }
@@ -130,16 +134,19 @@ public final class PhysicalTarget implements BackupTarget {
   @Override
   public void backup(BackupContext context) {
     if (dataSource == null) {
-      throw new IllegalStateException("physical target " + name + " has no data source: build it"
-          + " with PhysicalTarget.builder(dataSource, dataDirectory) to back up");
+      throw new IllegalStateException(
+          "physical target "
+              + name
+              + " has no data source: build it"
+              + " with PhysicalTarget.builder(dataSource, dataDirectory) to back up");
     }
     context.option("format", FORMAT);
     context.option("wal", "included");
     context.option("jobs", Integer.toString(jobs));
     try (BackupSession session = BackupSession.open(dataSource)) {
       session.checkDataDirectory(dataDirectory);
-      ParallelCopy.Parent parent = incremental
-          ? PhysicalParents.choose(context, name, session.systemIdentifier()) : null;
+      ParallelCopy.Parent parent =
+          incremental ? PhysicalParents.choose(context, name, session.systemIdentifier()) : null;
       try (ParallelCopy copy = new ParallelCopy(context, name, jobs, parent, delta)) {
         PhysicalBackup.copy(session, dataDirectory, copy, context);
         context.metadata("backup_type", parent == null ? "full" : "incremental");
@@ -150,8 +157,8 @@ public final class PhysicalTarget implements BackupTarget {
     } catch (IOException e) {
       throw new StorageException("cannot back up data directory " + dataDirectory + ": " + e, e);
     } catch (SQLException e) {
-      throw new BackupException("physical backup of " + dataDirectory + " failed on the server: "
-          + e.getMessage(), e);
+      throw new BackupException(
+          "physical backup of " + dataDirectory + " failed on the server: " + e.getMessage(), e);
     }
   }
 
@@ -166,14 +173,22 @@ public final class PhysicalTarget implements BackupTarget {
     try {
       if (!FORMAT.equals(context.manifest().options().get("format"))) {
         if (delta) {
-          throw new BackupException("set " + context.setId() + " was written by an older version"
-              + " as one tar, which a delta restore cannot compare: restore it into an empty"
-              + " directory without delta");
+          throw new BackupException(
+              "set "
+                  + context.setId()
+                  + " was written by an older version"
+                  + " as one tar, which a delta restore cannot compare: restore it into an empty"
+                  + " directory without delta");
         }
         PhysicalRestore.checkEmpty(dataDirectory, "");
         PhysicalRestore.extractTar(context, name, dataDirectory);
       } else {
-        PhysicalRestore.restoreParts(context, name, dataDirectory, jobs, delta,
+        PhysicalRestore.restoreParts(
+            context,
+            name,
+            dataDirectory,
+            jobs,
+            delta,
             PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces));
       }
       Files.setPosixFilePermissions(dataDirectory, PosixFilePermissions.fromString("rwx------"));
@@ -183,11 +198,19 @@ public final class PhysicalTarget implements BackupTarget {
         settings.putAll(recovery.settings());
         RecoveryConfig.write(dataDirectory, context.setId(), settings);
       }
-      log.info("restored set {} into {}; recovery: {}", context.setId(), dataDirectory,
+      log.info(
+          "restored set {} into {}; recovery: {}",
+          context.setId(),
+          dataDirectory,
           restoreCommand == null ? "WAL in the set only" : recovery);
     } catch (IOException e) {
-      throw new StorageException("restore into " + dataDirectory + " failed: " + e
-          + "; the directory holds a partial restore: empty it before trying again", e);
+      throw new StorageException(
+          "restore into "
+              + dataDirectory
+              + " failed: "
+              + e
+              + "; the directory holds a partial restore: empty it before trying again",
+          e);
     }
   }
 
@@ -195,8 +218,8 @@ public final class PhysicalTarget implements BackupTarget {
    * {@inheritDoc}
    *
    * @return without {@link Builder#delta(boolean)}, {@code true}: the files are laid out as they
-   *     are read, and a failed check (or any other failure) empties the directory again; with
-   *     delta {@code false}: the set is checked before anything in the directory changes
+   *     are read, and a failed check (or any other failure) empties the directory again; with delta
+   *     {@code false}: the set is checked before anything in the directory changes
    */
   @Override
   public boolean verifiesWhileRestoring() {
@@ -214,15 +237,19 @@ public final class PhysicalTarget implements BackupTarget {
     if (delta) {
       return DeltaRestore.running(dataDirectory);
     }
-    List<Path> locations = new ArrayList<>(
-        PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces).values());
+    List<Path> locations =
+        new ArrayList<>(
+            PhysicalRestore.tablespaceLocations(context.manifest(), tablespaces).values());
     locations.add(0, dataDirectory);
     for (Path p : locations) {
       try (var list = Files.list(p)) {
         if (list.findAny().isPresent()) {
-          return Optional.of(p + " is not empty: give an empty or new directory (or restore"
-              + " with delta into an existing data directory"
-              + (p.equals(dataDirectory) ? "" : ", or remap the tablespace") + ")");
+          return Optional.of(
+              p
+                  + " is not empty: give an empty or new directory (or restore"
+                  + " with delta into an existing data directory"
+                  + (p.equals(dataDirectory) ? "" : ", or remap the tablespace")
+                  + ")");
         }
       } catch (IOException e) {
         // absent: created
@@ -256,19 +283,21 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the cluster's name in backup sets; {@code cluster} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1-63 of a-z, 0-9, '-' and '_'
      */
     public Builder name(String name) {
-      this.name = BackupNames.checkTargetName("physical target name",
-          requireNonNull(name, "null name"));
+      this.name =
+          BackupNames.checkTargetName("physical target name", requireNonNull(name, "null name"));
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param target where recovery stops; the end of the archived WAL by default
-     * @return this builder
      */
     public Builder recovery(RecoveryTarget target) {
       this.recovery = requireNonNull(target, "null target");
@@ -277,26 +306,30 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param command the {@code restore_command} the restored server runs to fetch archived WAL,
      *     such as {@code avnology-backup wal-get --from file:/backups %f %p}; without it the
      *     restored server replays only the WAL in the set
-     * @return this builder
      * @throws IllegalArgumentException if it lacks {@code %f} or {@code %p}
      */
     public Builder restoreCommand(String command) {
       requireNonNull(command, "null command");
       if (!command.contains("%f") || !command.contains("%p")) {
-        throw new IllegalArgumentException("restore command must contain %f and %p (PostgreSQL"
-            + " replaces them with the WAL file's name and destination): " + command);
+        throw new IllegalArgumentException(
+            "restore command must contain %f and %p (PostgreSQL"
+                + " replaces them with the WAL file's name and destination): "
+                + command);
       }
       this.restoreCommand = command;
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param jobs files are copied into this many parts written at once, spread by size (and
      *     restored that many parts at once); {@link #DEFAULT_JOBS} by default
-     * @return this builder
      * @throws IllegalArgumentException if not 1 to 64
      */
     public Builder jobs(int jobs) {
@@ -308,10 +341,10 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
-     * Backs up incrementally: the newest physical backup of this target and cluster in the sink
-     * is the parent; files whose size and modification time are unchanged since it are referred
-     * to the set holding them, the others copied. With no usable parent, the backup is a full one
-     * and the log (and the manifest's {@code incremental_refused}) says why.
+     * Backs up incrementally: the newest physical backup of this target and cluster in the sink is
+     * the parent; files whose size and modification time are unchanged since it are referred to the
+     * set holding them, the others copied. With no usable parent, the backup is a full one and the
+     * log (and the manifest's {@code incremental_refused}) says why.
      *
      * @return this builder
      */
@@ -321,12 +354,11 @@ public final class PhysicalTarget implements BackupTarget {
     }
 
     /**
-     * Backing up incrementally: files of unchanged size are read and compared by SHA-256 too,
-     * which catches changes that kept the size and modification time. Restoring: into an existing
-     * data directory, only files whose size or SHA-256 differ are written, and what the backup
-     * does not hold is removed; refused while a server runs on the directory. The restore's
-     * entries ({@link com.avnology.backup.TargetResult#entries()}) are then the files written
-     * and removed.
+     * Backing up incrementally: files of unchanged size are read and compared by SHA-256 too, which
+     * catches changes that kept the size and modification time. Restoring: into an existing data
+     * directory, only files whose size or SHA-256 differ are written, and what the backup does not
+     * hold is removed; refused while a server runs on the directory. The restore's entries ({@link
+     * com.avnology.backup.TargetResult#entries()}) are then the files written and removed.
      *
      * @param delta whether to compare content
      * @return this builder
@@ -345,19 +377,24 @@ public final class PhysicalTarget implements BackupTarget {
      * @return this builder
      */
     public Builder tablespace(Path original, Path location) {
-      tablespaces.put(requireNonNull(original, "null original").toAbsolutePath().normalize(),
+      tablespaces.put(
+          requireNonNull(original, "null original").toAbsolutePath().normalize(),
           requireNonNull(location, "null location").toAbsolutePath().normalize());
       return this;
     }
 
     /**
-     * @return the target
+     * {@return the target}
+     *
      * @throws IllegalStateException if a recovery target is given without a restore command
      */
     public PhysicalTarget build() {
       if (recoverySet && restoreCommand == null) {
-        throw new IllegalStateException("recovery(" + recovery + ") needs restoreCommand(...):"
-            + " recovery to a target replays archived WAL");
+        throw new IllegalStateException(
+            "recovery("
+                + recovery
+                + ") needs restoreCommand(...):"
+                + " recovery to a target replays archived WAL");
       }
       return new PhysicalTarget(this);
     }

@@ -27,32 +27,37 @@ public final class RecoveryTarget {
     this.value = value;
   }
 
-  /** @return replay every archived WAL file, then promote */
+  /** {@return replay every archived WAL file, then promote} */
   public static RecoveryTarget end() {
     return new RecoveryTarget(null, null);
   }
 
   /**
+   * {@return the target}
+   *
    * @param time the moment; transactions committed after it are not replayed
-   * @return the target
    */
   public static RecoveryTarget time(Instant time) {
-    return new RecoveryTarget("recovery_target_time", TIME.format(requireNonNull(time, "null time")));
+    return new RecoveryTarget(
+        "recovery_target_time", TIME.format(requireNonNull(time, "null time")));
   }
 
   /**
+   * {@return the target}
+   *
    * @param lsn a WAL location, such as {@code 0/3000028}
-   * @return the target
    * @throws IllegalArgumentException if it is not a WAL location
    */
   public static RecoveryTarget lsn(String lsn) {
-    return new RecoveryTarget("recovery_target_lsn",
+    return new RecoveryTarget(
+        "recovery_target_lsn",
         WalNames.formatLsn(WalNames.parseLsn(requireNonNull(lsn, "null lsn"))));
   }
 
   /**
+   * {@return the target}
+   *
    * @param name a restore point made with {@code pg_create_restore_point(name)}
-   * @return the target
    * @throws IllegalArgumentException if blank
    */
   public static RecoveryTarget name(String name) {
@@ -63,12 +68,12 @@ public final class RecoveryTarget {
     return new RecoveryTarget("recovery_target_name", name);
   }
 
-  /** @return stop as soon as the base backup is consistent */
+  /** {@return stop as soon as the base backup is consistent} */
   public static RecoveryTarget immediate() {
     return new RecoveryTarget("recovery_target", "immediate");
   }
 
-  /** @return the recovery settings this target needs, in postgresql.conf terms */
+  /** {@return the recovery settings this target needs, in postgresql.conf terms} */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     if (setting != null) {
@@ -80,7 +85,8 @@ public final class RecoveryTarget {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RecoveryTarget t && Objects.equals(setting, t.setting)
+    return o instanceof RecoveryTarget t
+        && Objects.equals(setting, t.setting)
         && Objects.equals(value, t.value);
   }
 

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Encryption#encryptObject}); objects written without encryption before stay readable. An
  * encrypted object read without a key, or with another key, fails with a {@link KeyException}.
  *
- * <p>A partial segment (the part of the current segment a streamer held when it stopped, or what
- * a synchronous streamer holds so far) is stored as {@code <segment>.partial.<bytes in hex>.zst};
+ * <p>A partial segment (the part of the current segment a streamer held when it stopped, or what a
+ * synchronous streamer holds so far) is stored as {@code <segment>.partial.<bytes in hex>.zst};
  * {@link #get(String, Path)} serves the longest one, zero-padded to the segment's size as
  * pg_receivewal's {@code .partial} files are, when the complete segment is absent.
  *
@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WalArchive {
   private static final Logger log = LoggerFactory.getLogger(WalArchive.class);
+
   /** Offset of xlp_seg_size in a segment's first page (XLogLongPageHeaderData). */
   private static final int SEG_SIZE_OFFSET = 32;
 
@@ -75,21 +76,24 @@ public final class WalArchive {
   }
 
   /**
+   * {@return the archive, compressing with zstd level 3, not encrypting}
+   *
    * @param sink where the WAL lives
-   * @return the archive, compressing with zstd level 3, not encrypting
    */
   public static WalArchive of(BackupSink sink) {
-    return new WalArchive(requireNonNull(sink, "null sink"), Compression.zstd(3),
-        Optional.empty());
+    return new WalArchive(requireNonNull(sink, "null sink"), Compression.zstd(3), Optional.empty());
   }
 
   /**
+   * {@return the archive, compressing with zstd level 3, then encrypting}
+   *
    * @param sink where the WAL lives
    * @param encryption how new objects are encrypted and encrypted ones are read
-   * @return the archive, compressing with zstd level 3, then encrypting
    */
   public static WalArchive of(BackupSink sink, Encryption encryption) {
-    return new WalArchive(requireNonNull(sink, "null sink"), Compression.zstd(3),
+    return new WalArchive(
+        requireNonNull(sink, "null sink"),
+        Compression.zstd(3),
         Optional.of(requireNonNull(encryption, "null encryption")));
   }
 
@@ -99,10 +103,10 @@ public final class WalArchive {
    * @param file the WAL file, as PostgreSQL's {@code %p}; its name must be a WAL file's name
    * @return whether it was stored or was there already
    * @throws IllegalArgumentException if the file's name is not a WAL file's name
-   * @throws IntegrityException if the archive holds a different file of that name: it is left as
-   *     it is; find out which server pushed it (two servers archiving to one prefix?)
-   * @throws KeyException if encryption cannot be applied, or the stored file of that name cannot
-   *     be opened with the key given
+   * @throws IntegrityException if the archive holds a different file of that name: it is left as it
+   *     is; find out which server pushed it (two servers archiving to one prefix?)
+   * @throws KeyException if encryption cannot be applied, or the stored file of that name cannot be
+   *     opened with the key given
    * @throws StorageException if the file cannot be read or the sink cannot be written
    */
   public PushResult push(Path file) {
@@ -138,12 +142,14 @@ public final class WalArchive {
     try {
       put(key, file, length, WalObject.sha256(file, length));
     } catch (IOException e) {
-      throw new StorageException("cannot archive partial WAL segment " + segment + " to " + sink
-          + ": " + e, e);
+      throw new StorageException(
+          "cannot archive partial WAL segment " + segment + " to " + sink + ": " + e, e);
     }
     // only shorter ones: a restarted streamer re-streams the segment from its start
-    List<String> older = partialVersions(segment).stream()
-        .filter(k -> WalNames.partialVersion(k).orElseThrow().getValue() < length).toList();
+    List<String> older =
+        partialVersions(segment).stream()
+            .filter(k -> WalNames.partialVersion(k).orElseThrow().getValue() < length)
+            .toList();
     if (!older.isEmpty()) {
       sink.deleteObjects(older);
     }
@@ -161,8 +167,7 @@ public final class WalArchive {
     Path temp = Files.createTempFile("wal-push-", ".zst");
     try {
       try (OutputStream raw = Files.newOutputStream(temp)) {
-        OutputStream out = encryption.isPresent()
-            ? encryption.get().encryptObject(key, raw) : raw;
+        OutputStream out = encryption.isPresent() ? encryption.get().encryptObject(key, raw) : raw;
         WalObject.write(file, length, sha256, compression, out);
       }
       try (InputStream in = Files.newInputStream(temp)) {
@@ -206,45 +211,57 @@ public final class WalArchive {
     Path temp = destination.resolveSibling(destination.getFileName() + ".wal-get");
     try (InputStream in = plain(key, stored.get())) {
       byte[] expected = WalObject.readHash(in);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      try (FileChannel channel =
+              FileChannel.open(
+                  temp,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING);
           OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
         WalObject.decompress(in, expected, out, key + " in " + sink);
         if (partial) {
-          padToSegmentSize(channel, temp, key);
+          padToSegmentSize(channel, key);
         }
       }
-      Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       if (partial) {
         log.info("served {} from the partial segment {}", name, key);
       }
       return true;
     } catch (IOException e) {
-      throw new StorageException("cannot restore WAL file " + name + " from " + sink + " to "
-          + destination + ": " + e, e);
+      throw new StorageException(
+          "cannot restore WAL file " + name + " from " + sink + " to " + destination + ": " + e, e);
     } finally {
       deleteQuietly(temp);
     }
   }
 
   /** A partial segment starts with its long page header, which records the segment's size. */
-  private static void padToSegmentSize(FileChannel channel, Path file, String key)
-      throws IOException {
+  private static void padToSegmentSize(FileChannel channel, String key) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
     channel.read(header, SEG_SIZE_OFFSET);
     long size = header.flip().remaining() == 4 ? Integer.toUnsignedLong(header.getInt()) : 0;
-    if (Long.bitCount(size) != 1 || size < (1 << 20) || size > (1L << 30)
+    if (Long.bitCount(size) != 1
+        || size < (1 << 20)
+        || size > (1L << 30)
         || size < channel.size()) {
-      throw new IntegrityException("partial WAL segment " + key + " does not start with a"
-          + " segment header naming a valid segment size (" + size + "); it cannot be served");
+      throw new IntegrityException(
+          "partial WAL segment "
+              + key
+              + " does not start with a"
+              + " segment header naming a valid segment size ("
+              + size
+              + "); it cannot be served");
     }
     channel.write(ByteBuffer.wrap(new byte[] {0}), size - 1);
   }
 
   /**
+   * {@return whether the archive holds it (complete; partial versions do not count)}
+   *
    * @param name a WAL file's name
-   * @return whether the archive holds it (complete; partial versions do not count)
    */
   public boolean contains(String name) {
     String key = WalNames.key(name);
@@ -254,14 +271,16 @@ public final class WalArchive {
   }
 
   /**
-   * @return the names of the archived WAL files, sorted (by timeline, then position); a segment
-   *     held only as partial versions is listed once as {@code <segment>.partial}
+   * {@return the names of the archived WAL files, sorted (by timeline, then position); a segment
+   * held only as partial versions is listed once as {@code <segment>.partial}}
+   *
    * @throws StorageException if the sink cannot be listed
    */
   public List<String> list() {
     return sink.listObjects("wal/").stream()
-        .map(k -> WalNames.partialVersion(k).map(v -> "wal/" + v.getKey() + ".partial.zst")
-            .orElse(k))
+        .map(
+            k ->
+                WalNames.partialVersion(k).map(v -> "wal/" + v.getKey() + ".partial.zst").orElse(k))
         .map(k -> k.substring(k.lastIndexOf('/') + 1))
         .filter(n -> n.endsWith(".zst"))
         .map(n -> n.substring(0, n.length() - 4))
@@ -279,55 +298,68 @@ public final class WalArchive {
    * @param segments how many complete segments it holds
    * @param partial the partial segment after them, if any
    */
-  public record Range(int timeline, String first, String last, int segments,
-      Optional<String> partial) {}
+  public record Range(
+      int timeline, String first, String last, int segments, Optional<String> partial) {}
 
   /**
-   * @return the archived range of each timeline, oldest timeline first (history and backup
-   *     history files are left out)
+   * {@return the archived range of each timeline, oldest timeline first (history and backup history
+   * files are left out)}
+   *
    * @throws StorageException if the sink cannot be listed
    */
   public List<Range> ranges() {
     Map<Integer, List<String>> byTimeline = new java.util.TreeMap<>();
     for (String name : list()) {
       if (WalNames.isSegment(name) || name.endsWith(".partial")) {
-        byTimeline.computeIfAbsent(WalNames.timeline(name), t -> new java.util.ArrayList<>())
+        byTimeline
+            .computeIfAbsent(WalNames.timeline(name), t -> new java.util.ArrayList<>())
             .add(name);
       }
     }
     List<Range> ranges = new java.util.ArrayList<>();
-    byTimeline.forEach((timeline, names) -> {
-      List<String> complete = names.stream().filter(WalNames::isSegment).toList();
-      Optional<String> partial = names.stream().filter(n -> n.endsWith(".partial"))
-          .filter(n -> complete.isEmpty()
-              || n.substring(0, 24).compareTo(complete.get(complete.size() - 1)) > 0)
-          .reduce((a, b) -> b);
-      String first = names.get(0).substring(0, 24);
-      String last = partial.map(p -> p.substring(0, 24))
-          .orElse(complete.isEmpty() ? first : complete.get(complete.size() - 1));
-      ranges.add(new Range(timeline, first, last, complete.size(), partial));
-    });
+    byTimeline.forEach(
+        (timeline, names) -> {
+          List<String> complete = names.stream().filter(WalNames::isSegment).toList();
+          Optional<String> partial =
+              names.stream()
+                  .filter(n -> n.endsWith(".partial"))
+                  .filter(
+                      n ->
+                          complete.isEmpty()
+                              || n.substring(0, 24).compareTo(complete.get(complete.size() - 1))
+                                  > 0)
+                  .reduce((a, b) -> b);
+          String first = names.get(0).substring(0, 24);
+          String last =
+              partial
+                  .map(p -> p.substring(0, 24))
+                  .orElse(complete.isEmpty() ? first : complete.get(complete.size() - 1));
+          ranges.add(new Range(timeline, first, last, complete.size(), partial));
+        });
     return ranges;
   }
 
-  /** @return the sink */
+  /** {@return the sink} */
   public BackupSink sink() {
     return sink;
   }
 
-  /** @return the encryption of this archive, if any */
+  /** {@return the encryption of this archive, if any} */
   Optional<Encryption> encryption() {
     return encryption;
   }
 
   private List<String> partialVersions(String segment) {
-    return sink.listObjects("wal/" + segment.substring(0, 8) + "/" + segment + ".partial.")
-        .stream().filter(k -> WalNames.partialVersion(k).isPresent()).toList();
+    return sink.listObjects("wal/" + segment.substring(0, 8) + "/" + segment + ".partial.").stream()
+        .filter(k -> WalNames.partialVersion(k).isPresent())
+        .toList();
   }
 
   private Optional<String> longestPartial(String segment) {
-    return partialVersions(segment).stream().max(Comparator.comparing(
-        k -> WalNames.partialVersion(k).map(Map.Entry::getValue).orElse(0L)));
+    return partialVersions(segment).stream()
+        .max(
+            Comparator.comparing(
+                k -> WalNames.partialVersion(k).map(Map.Entry::getValue).orElse(0L)));
   }
 
   /** The stored object as the plain stored form, decrypting it if it is encrypted. */
@@ -341,8 +373,13 @@ public final class WalArchive {
     }
     if (encryption.isEmpty()) {
       in.close();
-      throw new KeyException("WAL file " + key + " in " + sink + " is encrypted and no key was"
-          + " given: give the archive's key (--key-env VAR or --passphrase-env VAR)");
+      throw new KeyException(
+          "WAL file "
+              + key
+              + " in "
+              + sink
+              + " is encrypted and no key was"
+              + " given: give the archive's key (--key-env VAR or --passphrase-env VAR)");
     }
     try {
       return encryption.get().decryptObject(key, in);
@@ -364,10 +401,18 @@ public final class WalArchive {
 
   private PushResult same(String name, byte[] sha256, byte[] existing) {
     if (!MessageDigest.isEqual(sha256, existing)) {
-      throw new IntegrityException("WAL file " + name + " is archived in " + sink + " already"
-          + " with different content (SHA-256 " + WalObject.hex(existing) + ", this one "
-          + WalObject.hex(sha256) + "); refusing to overwrite it. Is a second server archiving"
-          + " to the same prefix? Give each cluster its own sink prefix");
+      throw new IntegrityException(
+          "WAL file "
+              + name
+              + " is archived in "
+              + sink
+              + " already"
+              + " with different content (SHA-256 "
+              + WalObject.hex(existing)
+              + ", this one "
+              + WalObject.hex(sha256)
+              + "); refusing to overwrite it. Is a second server archiving"
+              + " to the same prefix? Give each cluster its own sink prefix");
     }
     log.debug("{} is archived already, with the same content", name);
     return PushResult.ALREADY_ARCHIVED;

@@ -74,16 +74,19 @@ public final class WalStreamer {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param jdbcUrl the server's JDBC URL (any database; the role needs the REPLICATION attribute,
    *     and {@code pg_hba.conf} must allow it a replication connection)
    * @param archive where the WAL goes
-   * @return a builder
    */
   public static Builder builder(String jdbcUrl, WalArchive archive) {
     requireNonNull(jdbcUrl, "null jdbcUrl");
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl.replaceAll(
-          "password=[^&]*", "password=****") + "; expected jdbc:postgresql://host:port/db");
+      throw new IllegalArgumentException(
+          "not a PostgreSQL JDBC URL: "
+              + jdbcUrl.replaceAll("password=[^&]*", "password=****")
+              + "; expected jdbc:postgresql://host:port/db");
     }
     return new Builder(jdbcUrl, requireNonNull(archive, "null archive"));
   }
@@ -97,8 +100,8 @@ public final class WalStreamer {
    * @param segments complete segments stored
    * @param partial the partial segment stored on stop, if any
    */
-  public record Result(int timeline, String startLsn, String flushedLsn, long segments,
-      Optional<String> partial) {}
+  public record Result(
+      int timeline, String startLsn, String flushedLsn, long segments, Optional<String> partial) {}
 
   /**
    * Streams until {@code stop} returns true (asked at least every 50 ms), then stores the partial
@@ -121,28 +124,44 @@ public final class WalStreamer {
         Identity id = identify(repl);
         storeHistory(repl, id.timeline());
         long start = startPosition(id, restart, segmentSize);
-        log.info("streaming WAL of timeline {} from {} through slot {} into {}{}", id.timeline(),
-            WalNames.formatLsn(start), slot, archive, synchronous ? " (synchronous)" : "");
+        log.info(
+            "streaming WAL of timeline {} from {} through slot {} into {}{}",
+            id.timeline(),
+            WalNames.formatLsn(start),
+            slot,
+            archive,
+            synchronous ? " (synchronous)" : "");
         return stream(repl, id.timeline(), start, segmentSize, stop);
       }
     } catch (SQLException e) {
-      throw new BackupException("WAL streaming from " + redacted() + " failed: " + e.getMessage()
-          + "; the slot " + slot + " keeps the WAL not yet archived: start the streamer again",
+      throw new BackupException(
+          "WAL streaming from "
+              + redacted()
+              + " failed: "
+              + e.getMessage()
+              + "; the slot "
+              + slot
+              + " keeps the WAL not yet archived: start the streamer again",
           e);
     } catch (IOException e) {
-      throw new com.avnology.backup.StorageException("WAL streaming cannot spool to a temporary"
-          + " file: " + e, e);
+      throw new com.avnology.backup.StorageException(
+          "WAL streaming cannot spool to a temporary" + " file: " + e, e);
     }
   }
 
-  private Result stream(Connection repl, int timeline, long start, long segmentSize,
-      BooleanSupplier stop) throws SQLException, IOException {
-    PGReplicationStream stream = repl.unwrap(PGConnection.class).getReplicationAPI()
-        .replicationStream().physical().withSlotName(slot)
-        .withStartPosition(LogSequenceNumber.valueOf(start))
-        .withStatusInterval((int) statusInterval.toMillis(), TimeUnit.MILLISECONDS)
-        .withAutomaticFlush(false)
-        .start();
+  private Result stream(
+      Connection repl, int timeline, long start, long segmentSize, BooleanSupplier stop)
+      throws SQLException, IOException {
+    PGReplicationStream stream =
+        repl.unwrap(PGConnection.class)
+            .getReplicationAPI()
+            .replicationStream()
+            .physical()
+            .withSlotName(slot)
+            .withStartPosition(LogSequenceNumber.valueOf(start))
+            .withStatusInterval((int) statusInterval.toMillis(), TimeUnit.MILLISECONDS)
+            .withAutomaticFlush(false)
+            .start();
     long segments;
     try (SegmentSpool spool = new SegmentSpool(timeline, start, segmentSize)) {
       try {
@@ -160,14 +179,17 @@ public final class WalStreamer {
       if (spool.position() > start) {
         flushed = report(stream, spool.position());
       }
-      log.info("WAL streaming stopped at {}: {} segments stored{}", WalNames.formatLsn(flushed),
-          segments, partial.map(p -> ", partial " + p).orElse(""));
-      return new Result(timeline, WalNames.formatLsn(start), WalNames.formatLsn(flushed),
-          segments, partial);
+      log.info(
+          "WAL streaming stopped at {}: {} segments stored{}",
+          WalNames.formatLsn(flushed),
+          segments,
+          partial.map(p -> ", partial " + p).orElse(""));
+      return new Result(
+          timeline, WalNames.formatLsn(start), WalNames.formatLsn(flushed), segments, partial);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new BackupException("WAL streaming was interrupted; the slot " + slot
-          + " keeps the WAL not yet archived", e);
+      throw new BackupException(
+          "WAL streaming was interrupted; the slot " + slot + " keeps the WAL not yet archived", e);
     } finally {
       stream.close();
     }
@@ -178,7 +200,8 @@ public final class WalStreamer {
     if (spool.written() > 0) {
       try {
         archive.storePartial(spool.segment(), spool.file(), spool.written());
-        log.warn("stream failed at {}; stored what was received as a partial segment",
+        log.warn(
+            "stream failed at {}; stored what was received as a partial segment",
             WalNames.formatLsn(spool.position()));
       } catch (RuntimeException e) {
         failure.addSuppressed(e);
@@ -186,7 +209,9 @@ public final class WalStreamer {
     }
   }
 
-  /** @return complete segments stored */
+  /**
+   * @return complete segments stored
+   */
   private long receive(PGReplicationStream stream, SegmentSpool spool, BooleanSupplier stop)
       throws SQLException, IOException, InterruptedException {
     long segments = 0;
@@ -205,8 +230,8 @@ public final class WalStreamer {
           break;
         }
         if (stream.isClosed()) {
-          throw new SQLException("the server ended the stream at "
-              + WalNames.formatLsn(spool.position()));
+          throw new SQLException(
+              "the server ended the stream at " + WalNames.formatLsn(spool.position()));
         }
         // poll fast while WAL flows (or a synchronous commit waits), slowly when idle
         Thread.sleep(synchronous || idle++ < 100 ? 1 : 20);
@@ -217,8 +242,11 @@ public final class WalStreamer {
       while (data != null) {
         long dataStart = stream.getLastReceiveLSN().asLong() - data.remaining();
         if (dataStart != spool.position()) {
-          throw new SQLException("the server sent WAL from " + WalNames.formatLsn(dataStart)
-              + ", expected " + WalNames.formatLsn(spool.position()));
+          throw new SQLException(
+              "the server sent WAL from "
+                  + WalNames.formatLsn(dataStart)
+                  + ", expected "
+                  + WalNames.formatLsn(spool.position()));
         }
         batch += data.remaining();
         while (data.hasRemaining()) {
@@ -252,9 +280,10 @@ public final class WalStreamer {
 
   /** After the archive's newest complete segment of this timeline, else the slot's position. */
   private long startPosition(Identity id, Optional<Long> restart, long segmentSize) {
-    Optional<String> newest = archive.list().stream()
-        .filter(n -> WalNames.isSegment(n) && WalNames.timeline(n) == id.timeline())
-        .reduce((a, b) -> b);
+    Optional<String> newest =
+        archive.list().stream()
+            .filter(n -> WalNames.isSegment(n) && WalNames.timeline(n) == id.timeline())
+            .reduce((a, b) -> b);
     if (newest.isPresent()) {
       return WalNames.startOf(newest.get(), segmentSize) + segmentSize;
     }
@@ -264,23 +293,32 @@ public final class WalStreamer {
 
   private long segmentSize(Connection sql) throws SQLException {
     try (Statement s = sql.createStatement();
-        ResultSet rs = s.executeQuery("SELECT setting::bigint FROM pg_settings"
-            + " WHERE name = 'wal_segment_size'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT setting::bigint FROM pg_settings" + " WHERE name = 'wal_segment_size'")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
-  /** @return the slot's restart_lsn, if it has one; creates the slot if asked to */
+  /**
+   * @return the slot's restart_lsn, if it has one; creates the slot if asked to
+   */
   private Optional<Long> slotRestart(Connection sql) throws SQLException {
-    try (PreparedStatement ps = sql.prepareStatement("SELECT slot_type, restart_lsn::text"
-        + " FROM pg_replication_slots WHERE slot_name = ?")) {
+    try (PreparedStatement ps =
+        sql.prepareStatement(
+            "SELECT slot_type, restart_lsn::text"
+                + " FROM pg_replication_slots WHERE slot_name = ?")) {
       ps.setString(1, slot);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           if (!rs.getString(1).equals("physical")) {
-            throw new IllegalStateException("replication slot " + slot + " is a "
-                + rs.getString(1) + " slot; give a physical slot's name (--slot)");
+            throw new IllegalStateException(
+                "replication slot "
+                    + slot
+                    + " is a "
+                    + rs.getString(1)
+                    + " slot; give a physical slot's name (--slot)");
           }
           String lsn = rs.getString(2);
           return lsn == null ? Optional.empty() : Optional.of(WalNames.parseLsn(lsn));
@@ -288,12 +326,19 @@ public final class WalStreamer {
       }
     }
     if (!createSlot) {
-      throw new NotFoundException("replication slot " + slot + " does not exist on "
-          + redacted() + ": create it (--create-slot, or SELECT"
-          + " pg_create_physical_replication_slot('" + slot + "', true))");
+      throw new NotFoundException(
+          "replication slot "
+              + slot
+              + " does not exist on "
+              + redacted()
+              + ": create it (--create-slot, or SELECT"
+              + " pg_create_physical_replication_slot('"
+              + slot
+              + "', true))");
     }
-    try (PreparedStatement ps = sql.prepareStatement(
-        "SELECT lsn::text FROM pg_create_physical_replication_slot(?, true)")) {
+    try (PreparedStatement ps =
+        sql.prepareStatement(
+            "SELECT lsn::text FROM pg_create_physical_replication_slot(?, true)")) {
       ps.setString(1, slot);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -356,8 +401,14 @@ public final class WalStreamer {
 
   @Override
   public String toString() {
-    return "WalStreamer[" + redacted() + ", slot " + slot + ", " + archive
-        + (synchronous ? ", synchronous" : "") + "]";
+    return "WalStreamer["
+        + redacted()
+        + ", slot "
+        + slot
+        + ", "
+        + archive
+        + (synchronous ? ", synchronous" : "")
+        + "]";
   }
 
   /** Collects a streamer's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
@@ -377,24 +428,28 @@ public final class WalStreamer {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the physical replication slot; {@code avnology_wal} by default
-     * @return this builder
      * @throws IllegalArgumentException if not a slot name (lower-case letters, digits, _)
      */
     public Builder slot(String name) {
       requireNonNull(name, "null slot");
       if (!SLOT.matcher(name).matches()) {
-        throw new IllegalArgumentException("not a replication slot name: " + name
-            + "; use lower-case letters, digits and _ (at most 63)");
+        throw new IllegalArgumentException(
+            "not a replication slot name: "
+                + name
+                + "; use lower-case letters, digits and _ (at most 63)");
       }
       this.slot = name;
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param create create the slot (reserving WAL at once) if it does not exist; without it a
      *     missing slot is an error
-     * @return this builder
      */
     public Builder createSlot(boolean create) {
       this.createSlot = create;
@@ -402,10 +457,11 @@ public final class WalStreamer {
     }
 
     /**
-     * @param synchronous store the partial segment after every batch received before reporting
-     *     it flushed, so that a server naming {@link #applicationName} in {@code
+     * {@return this builder}
+     *
+     * @param synchronous store the partial segment after every batch received before reporting it
+     *     flushed, so that a server naming {@link #applicationName} in {@code
      *     synchronous_standby_names} acknowledges a commit only once the sink holds it
-     * @return this builder
      */
     public Builder synchronous(boolean synchronous) {
       this.synchronous = synchronous;
@@ -413,9 +469,10 @@ public final class WalStreamer {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param name the application_name the streamer connects with, as {@code
      *     synchronous_standby_names} names it; {@code avnology_wal} by default
-     * @return this builder
      * @throws IllegalArgumentException if blank
      */
     public Builder applicationName(String name) {
@@ -428,8 +485,9 @@ public final class WalStreamer {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param properties driver properties such as {@code user} and {@code password}; copied
-     * @return this builder
      */
     public Builder properties(Properties properties) {
       this.properties.clear();
@@ -438,9 +496,10 @@ public final class WalStreamer {
     }
 
     /**
-     * @param interval how often a status is sent to the server when nothing else happens; 10 s
-     *     by default
-     * @return this builder
+     * {@return this builder}
+     *
+     * @param interval how often a status is sent to the server when nothing else happens; 10 s by
+     *     default
      * @throws IllegalArgumentException if not positive
      */
     public Builder statusInterval(Duration interval) {
@@ -452,7 +511,7 @@ public final class WalStreamer {
       return this;
     }
 
-    /** @return the streamer */
+    /** {@return the streamer} */
     public WalStreamer build() {
       return new WalStreamer(this);
     }

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * }                                              // the copy, then the snapshot, dropped
  * }</pre>
  *
- * <p>Databases it creates are named {@code <prefix>_<pid>_<jvm start>_<s|c><n>} and commented
- * with the host: {@link Builder#build()} drops those whose JVM has ended (killed, crashed), and a
- * shutdown hook drops this JVM's when {@link #close()} was not called. See {@link SeedMode} for
- * the three ways to make copies.
+ * <p>Databases it creates are named {@code <prefix>_<pid>_<jvm start>_<s|c><n>} and commented with
+ * the host: {@link Builder#build()} drops those whose JVM has ended (killed, crashed), and a
+ * shutdown hook drops this JVM's when {@link #close()} was not called. See {@link SeedMode} for the
+ * three ways to make copies.
  *
  * <p>Immutable once built and thread-safe: copies may be taken from parallel tests.
  */
@@ -97,10 +97,11 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   /**
+   * {@return a builder}
+   *
    * @param jdbcUrl a JDBC URL of the server, such as {@code
    *     jdbc:postgresql://localhost:5432/postgres?user=postgres}: copies are created and dropped
    *     from the database it names (in {@link SeedMode#RESET}, that database is the one seeded)
-   * @return a builder
    * @throws IllegalArgumentException if it is not a PostgreSQL JDBC URL with a host
    */
   public static Builder builder(String jdbcUrl) {
@@ -108,25 +109,28 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   /**
-   * @return a new copy for one test, which it drops by closing it; in {@link SeedMode#RESET}, the
-   *     seeded database, once the previous holder has closed it
+   * {@return a new copy for one test, which it drops by closing it; in {@link SeedMode#RESET}, the
+   * seeded database, once the previous holder has closed it}
+   *
    * @throws IllegalStateException if this snapshot was closed
    * @throws BackupException if the server refuses the copy
    */
   public SeededDatabase copy() {
     if (closed) {
-      throw new IllegalStateException("snapshot " + name + " is closed: take copies before"
-          + " closing it");
+      throw new IllegalStateException(
+          "snapshot " + name + " is closed: take copies before" + " closing it");
     }
     if (mode == SeedMode.RESET) {
       resetTurn.acquireUninterruptibly();
-      return seeded(name, () -> {
-        try {
-          reset.reset();
-        } finally {
-          resetTurn.release();
-        }
-      });
+      return seeded(
+          name,
+          () -> {
+            try {
+              reset.reset();
+            } finally {
+              resetTurn.release();
+            }
+          });
     }
     String copy = Names.next(prefix, 'c');
     open.add(copy);
@@ -135,41 +139,43 @@ public final class DatabaseSnapshot implements AutoCloseable {
         createDatabase(copy, name);
       } else {
         createDatabase(copy, "template0");
-        PgDumpArchive.open(archive).restore(PostgresTarget.builder(server.dataSource(copy))
-            .jobs(1).build());
+        PgDumpArchive.open(archive)
+            .restore(PostgresTarget.builder(server.dataSource(copy)).jobs(1).build());
       }
     } catch (RuntimeException e) {
       dropQuietly(copy);
       open.remove(copy);
       throw e;
     }
-    return seeded(copy, () -> {
-      server.drop(copy);
-      open.remove(copy);
-    });
+    return seeded(
+        copy,
+        () -> {
+          server.drop(copy);
+          open.remove(copy);
+        });
   }
 
-  /** @return how copies are made */
+  /** {@return how copies are made} */
   public SeedMode mode() {
     return mode;
   }
 
   /**
-   * @return the snapshot database (template mode), the name it had before it was exported and
-   *     dropped (restore mode), or the database reset in place (reset mode)
+   * {@return the snapshot database (template mode), the name it had before it was exported and
+   * dropped (restore mode), or the database reset in place (reset mode)}
    */
   public String name() {
     return name;
   }
 
-  /** @return databases of dead JVMs that {@link Builder#build()} dropped */
+  /** {@return databases of dead JVMs that {@link Builder#build()} dropped} */
   public List<String> leftoversRemoved() {
     return leftoversRemoved;
   }
 
   /**
-   * Drops the copies still open and the snapshot database, and deletes the archive; the database
-   * of {@link SeedMode#RESET} keeps its content. Safe to call twice.
+   * Drops the copies still open and the snapshot database, and deletes the archive; the database of
+   * {@link SeedMode#RESET} keeps its content. Safe to call twice.
    */
   @Override
   public void close() {
@@ -209,32 +215,50 @@ public final class DatabaseSnapshot implements AutoCloseable {
   }
 
   private void createDatabase(String db, String template) {
-    try (Connection c = server.admin(); Statement s = c.createStatement()) {
+    try (Connection c = server.admin();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + Names.quote(db) + " TEMPLATE " + Names.quote(template));
-      s.execute("COMMENT ON DATABASE " + Names.quote(db) + " IS '"
-          + Leftovers.comment(clock).replace("'", "''") + "'");
+      s.execute(
+          "COMMENT ON DATABASE "
+              + Names.quote(db)
+              + " IS '"
+              + Leftovers.comment(clock).replace("'", "''")
+              + "'");
     } catch (SQLException e) {
-      throw new BackupException("cannot create test database " + db + " from " + template
-          + " on " + server + ": " + e.getMessage() + "; the user needs CREATEDB, or use"
-          + " SeedMode.RESET", e);
+      throw new BackupException(
+          "cannot create test database "
+              + db
+              + " from "
+              + template
+              + " on "
+              + server
+              + ": "
+              + e.getMessage()
+              + "; the user needs CREATEDB, or use"
+              + " SeedMode.RESET",
+          e);
     }
   }
 
   private Path export(String db) {
     try {
       Path file = Files.createTempDirectory("avnology-snapshot").resolve(db + ".dump");
-      PgDumpArchive.export(PostgresTarget.builder(server.dataSource(db)).build(), file,
-          Compression.none());
+      PgDumpArchive.export(
+          PostgresTarget.builder(server.dataSource(db)).build(), file, Compression.none());
       return file;
     } catch (java.io.IOException e) {
-      throw new BackupException("cannot create a temporary directory for the snapshot archive: "
-          + e + "; set java.io.tmpdir", e);
+      throw new BackupException(
+          "cannot create a temporary directory for the snapshot archive: "
+              + e
+              + "; set java.io.tmpdir",
+          e);
     }
   }
 
   private void endSessions(String db) {
     String others = " FROM pg_stat_activity WHERE datname = '" + db + "'";
-    try (Connection c = server.admin(); Statement s = c.createStatement()) {
+    try (Connection c = server.admin();
+        Statement s = c.createStatement()) {
       s.execute("SELECT pg_terminate_backend(pid)" + others);
       for (int i = 0; i < 5000; i++) {
         try (ResultSet rs = s.executeQuery("SELECT count(*)" + others)) {
@@ -263,9 +287,7 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
   }
 
-  /**
-   * Collects a snapshot's settings. Not thread-safe; {@link #build()} leaves it unchanged.
-   */
+  /** Collects a snapshot's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
   public static final class Builder {
     private final String jdbcUrl;
     private String user;
@@ -282,9 +304,10 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param user the user, when not in the URL (a Testcontainers container's {@code
      *     getUsername()})
-     * @return this builder
      */
     public Builder user(String user) {
       this.user = requireNonNull(user, "null user");
@@ -292,8 +315,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param password the password, when not in the URL; never logged
-     * @return this builder
      */
     public Builder password(String password) {
       this.password = requireNonNull(password, "null password");
@@ -301,8 +325,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param seeds what fills the snapshot, applied in order after those given before
-     * @return this builder
      */
     public Builder seed(Seed... seeds) {
       for (Seed s : requireNonNull(seeds, "null seeds")) {
@@ -312,9 +337,10 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param mode how copies are made; by default {@link SeedMode#TEMPLATE} when the user may
      *     create databases, else {@link SeedMode#RESET}
-     * @return this builder
      */
     public Builder mode(SeedMode mode) {
       this.mode = requireNonNull(mode, "null mode");
@@ -322,26 +348,31 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param prefix the start of every database name, 1-30 of a-z, 0-9 and '_', starting with a
      *     letter; {@code avnseed} by default. Databases with this prefix whose JVM has ended are
      *     dropped by {@link #build()}, so give each unrelated suite its own.
-     * @return this builder
      * @throws IllegalArgumentException if it does not match
      */
     public Builder prefix(String prefix) {
       requireNonNull(prefix, "null prefix");
       if (!PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException("seeding prefix must be 1 to 30 of a-z, 0-9 and '_',"
-            + " starting with a letter: '" + prefix + "'");
+        throw new IllegalArgumentException(
+            "seeding prefix must be 1 to 30 of a-z, 0-9 and '_',"
+                + " starting with a letter: '"
+                + prefix
+                + "'");
       }
       this.prefix = prefix;
       return this;
     }
 
     /**
+     * {@return this builder}
+     *
      * @param staleAfter age after which a copy made from another host (whose process cannot be
      *     checked) is dropped as a leftover; 24 hours by default
-     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder staleAfter(Duration staleAfter) {
@@ -354,8 +385,9 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     /**
+     * {@return this builder}
+     *
      * @param clock the time source for leftover ages; the system UTC clock by default
-     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "null clock");
@@ -367,22 +399,25 @@ public final class DatabaseSnapshot implements AutoCloseable {
      * {@link SeedMode#RESET}, checks the URL's database is empty) and applies the seeds.
      *
      * @return the snapshot; close it to drop what it made
-     * @throws IllegalStateException if no seed was given, or RESET is chosen with a URL that
-     *     names no database
+     * @throws IllegalStateException if no seed was given, or RESET is chosen with a URL that names
+     *     no database
      * @throws BackupException if the server refuses, or a seed fails (nothing is left behind)
      */
     public DatabaseSnapshot build() {
       if (seeds.isEmpty()) {
-        throw new IllegalStateException("no seed: call seed(...) with migrations, SQL files, a"
-            + " backup set or an archive before build()");
+        throw new IllegalStateException(
+            "no seed: call seed(...) with migrations, SQL files, a"
+                + " backup set or an archive before build()");
       }
       Server server = Server.of(jdbcUrl, user, password);
-      SeedMode chosen = mode != null ? mode
-          : server.canCreateDatabases() ? SeedMode.TEMPLATE : SeedMode.RESET;
+      SeedMode chosen =
+          mode != null ? mode : server.canCreateDatabases() ? SeedMode.TEMPLATE : SeedMode.RESET;
       if (chosen == SeedMode.RESET) {
         if (server.database().isEmpty()) {
-          throw new IllegalStateException("mode RESET seeds the database the JDBC URL names, but "
-              + server + " names none: add the database to the URL");
+          throw new IllegalStateException(
+              "mode RESET seeds the database the JDBC URL names, but "
+                  + server
+                  + " names none: add the database to the URL");
         }
         requireEmpty(server);
         return new DatabaseSnapshot(this, server, chosen, List.of());
@@ -393,16 +428,23 @@ public final class DatabaseSnapshot implements AutoCloseable {
     }
 
     private static void requireEmpty(Server server) {
-      try (Connection c = server.admin(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class k JOIN pg_namespace n"
-              + " ON n.oid = k.relnamespace WHERE k.relkind IN ('r', 'p', 'v', 'm', 'S')"
-              + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-              + " AND n.nspname !~ '^pg_(toast|temp_)'")) {
+      try (Connection c = server.admin();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_class k JOIN pg_namespace n"
+                      + " ON n.oid = k.relnamespace WHERE k.relkind IN ('r', 'p', 'v', 'm', 'S')"
+                      + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                      + " AND n.nspname !~ '^pg_(toast|temp_)'")) {
         rs.next();
         if (rs.getLong(1) > 0) {
-          throw new BackupException("database " + server.database() + " is not empty ("
-              + rs.getLong(1) + " relations): mode RESET seeds the database the URL names and"
-              + " resets it after every test, so give it an empty database kept for tests");
+          throw new BackupException(
+              "database "
+                  + server.database()
+                  + " is not empty ("
+                  + rs.getLong(1)
+                  + " relations): mode RESET seeds the database the URL names and"
+                  + " resets it after every test, so give it an empty database kept for tests");
         }
       } catch (SQLException e) {
         throw new BackupException("cannot inspect " + server + ": " + e.getMessage(), e);

@@ -48,25 +48,28 @@ public final class Seed {
   }
 
   /**
+   * {@return a seed that runs the migrations ({@link Migrations#migrate()})}
+   *
    * @param locations Flyway locations, such as {@code classpath:db/migration} or {@code
    *     filesystem:/app/migrations}
-   * @return a seed that runs the migrations ({@link Migrations#migrate()})
    * @throws IllegalArgumentException if no location is given
    */
   public static Seed migrations(String... locations) {
     List<String> list = List.of(requireNonNull(locations, "null locations"));
     if (list.isEmpty()) {
-      throw new IllegalArgumentException("no migration location: give at least one, such as"
-          + " classpath:db/migration");
+      throw new IllegalArgumentException(
+          "no migration location: give at least one, such as" + " classpath:db/migration");
     }
-    return new Seed("migrations " + list,
+    return new Seed(
+        "migrations " + list,
         ds -> Migrations.flyway(ds).locations(list.toArray(String[]::new)).migrate());
   }
 
   /**
+   * {@return a seed that runs them}
+   *
    * @param files SQL scripts run in order, each as one multi-statement string; psql's {@code
    *     \restrict} lines (pg_dump 15.14+) are removed, other psql meta-commands are not supported
-   * @return a seed that runs them
    * @throws IllegalArgumentException if no file is given
    */
   public static Seed sql(Path... files) {
@@ -74,12 +77,14 @@ public final class Seed {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("no SQL file: give at least one");
     }
-    return new Seed("SQL files " + list, ds -> list.forEach(f -> execute(ds, read(f), f.toString())));
+    return new Seed(
+        "SQL files " + list, ds -> list.forEach(f -> execute(ds, read(f), f.toString())));
   }
 
   /**
+   * {@return a seed that runs them}
+   *
    * @param sql statements, separated by semicolons
-   * @return a seed that runs them
    */
   public static Seed statements(String sql) {
     requireNonNull(sql, "null sql");
@@ -87,57 +92,66 @@ public final class Seed {
   }
 
   /**
+   * {@return a seed that copies its schema and data (this library's backup and restore)}
+   *
    * @param source a database to copy, on any server; read in one consistent snapshot and never
    *     changed
-   * @return a seed that copies its schema and data (this library's backup and restore)
    */
   public static Seed database(DataSource source) {
     requireNonNull(source, "null source");
-    return new Seed("a copy of " + source, ds -> {
-      Path dir = tempDirectory();
-      try {
-        PgDumpArchive.export(PostgresTarget.builder(source).build(), dir.resolve("db.dump"),
-            Compression.none()).restore(PostgresTarget.builder(ds).build());
-      } finally {
-        deleteQuietly(dir.resolve("db.dump"));
-        deleteQuietly(dir);
-      }
-    });
+    return new Seed(
+        "a copy of " + source,
+        ds -> {
+          Path dir = tempDirectory();
+          try {
+            PgDumpArchive.export(
+                    PostgresTarget.builder(source).build(),
+                    dir.resolve("db.dump"),
+                    Compression.none())
+                .restore(PostgresTarget.builder(ds).build());
+          } finally {
+            deleteQuietly(dir.resolve("db.dump"));
+            deleteQuietly(dir);
+          }
+        });
   }
 
   /**
+   * {@return a seed that restores the PostgreSQL target {@code main} of the newest set}
+   *
    * @param sink where the backup sets are
-   * @return a seed that restores the PostgreSQL target {@code main} of the newest set
    */
   public static Seed backupSet(BackupSink sink) {
     return backupSet(sink, null, "main");
   }
 
   /**
+   * {@return a seed that restores that target of the set (verified as it loads)}
+   *
    * @param sink where the backup sets are
    * @param setId the set, or null for the newest
    * @param target the PostgreSQL target's name in the set, such as {@code main}
-   * @return a seed that restores that target of the set (verified as it loads)
    */
   public static Seed backupSet(BackupSink sink, String setId, String target) {
     requireNonNull(sink, "null sink");
     requireNonNull(target, "null target");
-    return new Seed("postgres/" + target + " of set " + (setId == null ? "latest" : setId)
-        + " in " + sink, ds -> {
-          var plan = RestorePlan.from(sink)
-              .target(PostgresTarget.builder(ds).name(target).build());
+    return new Seed(
+        "postgres/" + target + " of set " + (setId == null ? "latest" : setId) + " in " + sink,
+        ds -> {
+          var plan = RestorePlan.from(sink).target(PostgresTarget.builder(ds).name(target).build());
           (setId == null ? plan.latest() : plan.set(setId)).build().execute();
         });
   }
 
   /**
-   * @param file a pg_dump archive: custom ({@code -Fc}), directory or tar format, ours or
-   *     pg_dump's
-   * @return a seed that restores it
+   * {@return a seed that restores it}
+   *
+   * @param file a pg_dump archive: custom ({@code -Fc}), directory or tar format, ours or pg_dump's
    */
   public static Seed archive(Path file) {
     requireNonNull(file, "null file");
-    return new Seed("archive " + file,
+    return new Seed(
+        "archive " + file,
         ds -> PgDumpArchive.open(file).restore(PostgresTarget.builder(ds).build()));
   }
 
@@ -159,7 +173,8 @@ public final class Seed {
   }
 
   private static void execute(DataSource ds, String sql, String what) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new BackupException("seeding failed in " + what + ": " + e.getMessage(), e);
@@ -170,8 +185,13 @@ public final class Seed {
     try {
       return Files.createTempDirectory("avnology-seed");
     } catch (IOException e) {
-      throw new StorageException("cannot create a temporary directory in "
-          + System.getProperty("java.io.tmpdir") + ": " + e + "; set java.io.tmpdir", e);
+      throw new StorageException(
+          "cannot create a temporary directory in "
+              + System.getProperty("java.io.tmpdir")
+              + ": "
+              + e
+              + "; set java.io.tmpdir",
+          e);
     }
   }
 

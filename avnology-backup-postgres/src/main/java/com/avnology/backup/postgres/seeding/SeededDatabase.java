@@ -25,20 +25,20 @@ public final class SeededDatabase implements AutoCloseable {
     this.release = requireNonNull(release, "null release");
   }
 
-  /** @return the database's name on the server */
+  /** {@return the database's name on the server} */
   public String name() {
     return name;
   }
 
   /**
-   * @return a JDBC URL of the database: the snapshot's URL with this database in it (credentials
-   *     given separately to the snapshot are in {@link #dataSource()} only)
+   * {@return a JDBC URL of the database: the snapshot's URL with this database in it (credentials
+   * given separately to the snapshot are in {@link #dataSource()} only)}
    */
   public String jdbcUrl() {
     return jdbcUrl;
   }
 
-  /** @return a PgJDBC data source of the database, with the snapshot's credentials */
+  /** {@return a PgJDBC data source of the database, with the snapshot's credentials} */
   public DataSource dataSource() {
     return dataSource;
   }

@@ -31,15 +31,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * void signUp_newEmail_storesIdentity(DataSource ds) { ... }   // its own database
  * }</pre>
  *
- * <p>A snapshot from a supplier is built on first use by the class that registers the extension
- * and closed (its databases dropped) after that class; one given ready-made is never closed by
- * the extension. Copies are dropped after their method (or class). Safe under JUnit's parallel
+ * <p>A snapshot from a supplier is built on first use by the class that registers the extension and
+ * closed (its databases dropped) after that class; one given ready-made is never closed by the
+ * extension. Copies are dropped after their method (or class). Safe under JUnit's parallel
  * execution: each method's copy is kept in that method's context. Use one seeding extension per
  * test class (two would both resolve the same parameter types). Immutable and thread-safe; {@link
  * #perClass()} returns a copy.
  */
-public final class SeedingExtension implements BeforeAllCallback, AfterAllCallback,
-    BeforeEachCallback, AfterEachCallback, ParameterResolver {
+public final class SeedingExtension
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
+        ParameterResolver {
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(SeedingExtension.class);
 
@@ -47,18 +51,19 @@ public final class SeedingExtension implements BeforeAllCallback, AfterAllCallba
   private final boolean owns;
   private final boolean perClass;
 
-  SeedingExtension(Function<ExtensionContext, DatabaseSnapshot> snapshot, boolean owns,
-      boolean perClass) {
+  SeedingExtension(
+      Function<ExtensionContext, DatabaseSnapshot> snapshot, boolean owns, boolean perClass) {
     this.snapshot = snapshot;
     this.owns = owns;
     this.perClass = perClass;
   }
 
   /**
+   * {@return an extension giving each test method a fresh copy; the snapshot is closed after the
+   * class}
+   *
    * @param snapshot builds the snapshot when the first test class needs it (after containers the
    *     class starts in its own {@code @BeforeAll} or through Testcontainers' extension)
-   * @return an extension giving each test method a fresh copy; the snapshot is closed after the
-   *     class
    */
   public static SeedingExtension of(Supplier<DatabaseSnapshot> snapshot) {
     requireNonNull(snapshot, "null snapshot");
@@ -66,8 +71,9 @@ public final class SeedingExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   /**
+   * {@return an extension giving each test method a fresh copy of it}
+   *
    * @param snapshot a snapshot the caller owns and closes
-   * @return an extension giving each test method a fresh copy of it
    */
   public static SeedingExtension of(DatabaseSnapshot snapshot) {
     requireNonNull(snapshot, "null snapshot");
@@ -75,7 +81,7 @@ public final class SeedingExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   /**
-   * @return a copy of this extension that gives each test class one copy, shared by its methods
+   * {@return a copy of this extension that gives each test class one copy, shared by its methods}
    */
   public SeedingExtension perClass() {
     return new SeedingExtension(snapshot, owns, true);
@@ -101,8 +107,7 @@ public final class SeedingExtension implements BeforeAllCallback, AfterAllCallba
   @Override
   public void afterEach(ExtensionContext context) {
     if (!perClass) {
-      SeededDatabase copy =
-          context.getStore(NS).remove(key("method-copy"), SeededDatabase.class);
+      SeededDatabase copy = context.getStore(NS).remove(key("method-copy"), SeededDatabase.class);
       if (copy != null) {
         copy.close();
       }
@@ -132,12 +137,14 @@ public final class SeedingExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    SeededDatabase db = context.getStore(NS).get(key(perClass ? "copy" : "method-copy"),
-        SeededDatabase.class);
+    SeededDatabase db =
+        context.getStore(NS).get(key(perClass ? "copy" : "method-copy"), SeededDatabase.class);
     if (db == null) {
-      throw new ParameterResolutionException("no seeded database for "
-          + parameter.getParameter() + ": per-method copies exist in test and @BeforeEach"
-          + " methods only; use perClass() to inject into @BeforeAll");
+      throw new ParameterResolutionException(
+          "no seeded database for "
+              + parameter.getParameter()
+              + ": per-method copies exist in test and @BeforeEach"
+              + " methods only; use perClass() to inject into @BeforeAll");
     }
     return parameter.getParameter().getType() == DataSource.class ? db.dataSource() : db;
   }

@@ -35,19 +35,27 @@ final class PhysicalBackupHeapTest {
     Path sink = dir.resolve("sink");
     String output;
     long tableBytes;
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data)
-        .setCleanDataDirectory(true)
-        .setServerConfig("unix_socket_directories",
-            Files.createDirectories(dir.resolve("sockets")).toString())
-        .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
-        .setPGStartupWait(Duration.ofSeconds(60)).start()) {
+    try (EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(data)
+            .setCleanDataDirectory(true)
+            .setServerConfig(
+                "unix_socket_directories",
+                Files.createDirectories(dir.resolve("sockets")).toString())
+            .setServerConfig("fsync", "off")
+            .setServerConfig("synchronous_commit", "off")
+            .setPGStartupWait(Duration.ofSeconds(60))
+            .start()) {
       // md5 text: half the entropy of random bytes, so zstd cannot make the stream small
-      sql(pg, "CREATE TABLE big (id int, v text)", "ALTER TABLE big ALTER v SET STORAGE PLAIN",
+      sql(
+          pg,
+          "CREATE TABLE big (id int, v text)",
+          "ALTER TABLE big ALTER v SET STORAGE PLAIN",
           "INSERT INTO big SELECT g, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text)"
-              + " || md5((g * 31)::text) FROM generate_series(1, 1200000) g", "CHECKPOINT");
-      tableBytes = Files.size(data.resolve(query(pg, "SELECT pg_relation_filepath('big')")
-          .get(0)));
-      assertThat(tableBytes).isGreaterThan(2L * HEAP_MB << 20);
+              + " || md5((g * 31)::text) FROM generate_series(1, 1200000) g",
+          "CHECKPOINT");
+      tableBytes = Files.size(data.resolve(query(pg, "SELECT pg_relation_filepath('big')").get(0)));
+      assertThat(tableBytes).isGreaterThan((2L * HEAP_MB) << 20);
       output = backupInChild(pg, data, sink);
     }
 
@@ -61,14 +69,22 @@ final class PhysicalBackupHeapTest {
 
   private String backupInChild(EmbeddedPostgres pg, Path data, Path sink) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + HEAP_MB + "m",
-        "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + dir,
-        "-cp", System.getProperty("java.class.path"), PhysicalBackupMain.class.getName(),
-        "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres?user=postgres",
-        data.toString(), sink.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx" + HEAP_MB + "m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Djava.io.tmpdir=" + dir,
+                "-cp",
+                System.getProperty("java.class.path"),
+                PhysicalBackupMain.class.getName(),
+                "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres?user=postgres",
+                data.toString(),
+                sink.toString()));
     Path out = dir.resolve("child.out");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(3, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("backup child timed out: " + Files.readString(out));

@@ -17,10 +17,14 @@ public final class PhysicalBackupMain {
     try {
       PGSimpleDataSource source = new PGSimpleDataSource();
       source.setUrl(args[0]);
-      String id = Backup.builder()
-          .target(PhysicalTarget.builder(source, Path.of(args[1])).build())
-          .sink(FileSystemSink.of(Path.of(args[2]))).compression(Compression.zstd(1))
-          .build().run().setId();
+      String id =
+          Backup.builder()
+              .target(PhysicalTarget.builder(source, Path.of(args[1])).build())
+              .sink(FileSystemSink.of(Path.of(args[2])))
+              .compression(Compression.zstd(1))
+              .build()
+              .run()
+              .setId();
       System.out.println("set=" + id + " heap=" + Runtime.getRuntime().maxMemory());
       System.exit(0);
     } catch (RuntimeException | Error e) {

@@ -17,9 +17,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The oldest and newest majors (15 and 17 run {@link PhysicalRecoveryTest} and 15 {@link
@@ -47,13 +47,20 @@ final class PhysicalMajorsTest {
       incr = backup(pg, data, sink, true);
       exec(pg, "INSERT INTO t SELECT 0");
     }
-    Map<String, String> meta = BackupCatalog.of(FileSystemSink.of(sink)).manifest(incr)
-        .target("physical", "cluster").orElseThrow().metadata();
+    Map<String, String> meta =
+        BackupCatalog.of(FileSystemSink.of(sink))
+            .manifest(incr)
+            .target("physical", "cluster")
+            .orElseThrow()
+            .metadata();
     assertThat(meta).containsEntry("backup_type", "incremental").containsEntry("parent", full);
     assertThat(Long.parseLong(meta.get("files_referenced"))).isPositive();
     Path restored = dir.resolve("restored");
-    RestorePlan.from(FileSystemSink.of(sink)).latest()
-        .target(PhysicalTarget.restoreBuilder(restored).build()).build().execute();
+    RestorePlan.from(FileSystemSink.of(sink))
+        .latest()
+        .target(PhysicalTarget.restoreBuilder(restored).build())
+        .build()
+        .execute();
 
     try (EmbeddedPostgres copy = server(major, restored, false)) {
       assertThat(count(copy)).isEqualTo(5100);
@@ -65,16 +72,23 @@ final class PhysicalMajorsTest {
     if (incremental) {
       target.incremental();
     }
-    return Backup.builder().target(target.build()).sink(FileSystemSink.of(sink)).build().run()
+    return Backup.builder()
+        .target(target.build())
+        .sink(FileSystemSink.of(sink))
+        .build()
+        .run()
         .setId();
   }
 
   private static EmbeddedPostgres server(int major, Path data, boolean fresh) throws IOException {
     Path sockets = Files.createDirectories(data.resolveSibling("sockets"));
-    return EmbeddedPostgres.builder().setPgBinaryResolver(MajorServers.binaries(major))
-        .setDataDirectory(data).setCleanDataDirectory(fresh)
+    return EmbeddedPostgres.builder()
+        .setPgBinaryResolver(MajorServers.binaries(major))
+        .setDataDirectory(data)
+        .setCleanDataDirectory(fresh)
         .setServerConfig("unix_socket_directories", sockets.toString())
-        .setPGStartupWait(Duration.ofSeconds(60)).start();
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .start();
   }
 
   private static void exec(EmbeddedPostgres pg, String sql) throws Exception {

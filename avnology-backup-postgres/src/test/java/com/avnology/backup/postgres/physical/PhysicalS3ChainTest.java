@@ -42,10 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Full ← incremental of a real server into an S3 sink (S3Proxy), with a {@link WalStreamer}
- * archiving the WAL into the same bucket and prefix: the chain verifies, the archive has no gap
- * and serves its segments, and the incremental restored into a new directory starts with the
- * rows it held; a part of the parent set deleted from the bucket is named by verify and stops the
- * restore before it writes anything.
+ * archiving the WAL into the same bucket and prefix: the chain verifies, the archive has no gap and
+ * serves its segments, and the incremental restored into a new directory starts with the rows it
+ * held; a part of the parent set deleted from the bucket is named by verify and stops the restore
+ * before it writes anything.
  *
  * <p>No archive_command or restore_command here: each runs a JVM per WAL file, 2-5 s apiece on a
  * busy 2-core machine, which made the test 60 s; they store and fetch through the same {@link
@@ -70,20 +70,31 @@ final class PhysicalS3ChainTest {
   @BeforeAll
   static void fullThenIncrementalIntoTheBucket() throws Exception {
     URI endpoint = startS3();
-    client = MinioClient.builder().endpoint(endpoint.toString()).credentials(ACCESS, SECRET)
-        .build();
+    client =
+        MinioClient.builder().endpoint(endpoint.toString()).credentials(ACCESS, SECRET).build();
     client.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
-    sink = S3Sink.builder(endpoint, BUCKET).credentials(S3Credentials.of(ACCESS, SECRET))
-        .prefix("prod/").build();
+    sink =
+        S3Sink.builder(endpoint, BUCKET)
+            .credentials(S3Credentials.of(ACCESS, SECRET))
+            .prefix("prod/")
+            .build();
     Path data = dir.resolve("source");
     source = server(data, true);
-    WalStreamer streamer = WalStreamer.builder("jdbc:postgresql://localhost:" + source.getPort()
-        + "/postgres?user=postgres", WalArchive.of(sink)).slot("s3").createSlot(true).build();
+    WalStreamer streamer =
+        WalStreamer.builder(
+                "jdbc:postgresql://localhost:" + source.getPort() + "/postgres?user=postgres",
+                WalArchive.of(sink))
+            .slot("s3")
+            .createSlot(true)
+            .build();
     streaming = CompletableFuture.supplyAsync(() -> streamer.run(stopStreaming::get));
-    sql(source, "CREATE TABLE big (id int PRIMARY KEY, v text NOT NULL)",
+    sql(
+        source,
+        "CREATE TABLE big (id int PRIMARY KEY, v text NOT NULL)",
         "INSERT INTO big SELECT g, repeat('x', 50) || g FROM generate_series(1, 40000) g",
         "CREATE TABLE t (tag text NOT NULL)",
-        "INSERT INTO t SELECT 'full' FROM generate_series(1, 1000)", "CHECKPOINT");
+        "INSERT INTO t SELECT 'full' FROM generate_series(1, 1000)",
+        "CHECKPOINT");
     Thread.sleep(1100); // the unchanged files' times settle before the full starts
     full = backup(data, false);
     sql(source, "INSERT INTO t SELECT 'incr' FROM generate_series(1, 100)", "CHECKPOINT");
@@ -121,14 +132,16 @@ final class PhysicalS3ChainTest {
   @Test
   void incrementalInTheBucket_verifiesWithItsParent_andRestoresIntoANewDirectory()
       throws Exception {
-    Manifest.Target target = BackupCatalog.of(sink).manifest(incr).target("physical", "cluster")
-        .orElseThrow();
-    assertThat(target.metadata()).containsEntry("backup_type", "incremental")
+    Manifest.Target target =
+        BackupCatalog.of(sink).manifest(incr).target("physical", "cluster").orElseThrow();
+    assertThat(target.metadata())
+        .containsEntry("backup_type", "incremental")
         .containsEntry("parent", full);
     assertThat(Long.parseLong(target.metadata().get("files_referenced"))).isPositive();
     VerifyResult verified = BackupCatalog.of(sink).verify(incr);
     assertThat(verified.failures()).isEmpty();
-    assertThat(verified.checks()).extracting(c -> c.artifact().path())
+    assertThat(verified.checks())
+        .extracting(c -> c.artifact().path())
         .anyMatch(p -> p.startsWith(full + "/physical/cluster.part-"))
         .anyMatch(p -> p.startsWith("physical/cluster.part-"));
     WalArchive archive = WalArchive.of(sink);
@@ -141,8 +154,11 @@ final class PhysicalS3ChainTest {
     assertThat(fetched).hasSize(16 << 20);
 
     Path restored = dir.resolve("restored");
-    RestorePlan.from(sink).set(incr).target(PhysicalTarget.restoreBuilder(restored).build())
-        .build().execute();
+    RestorePlan.from(sink)
+        .set(incr)
+        .target(PhysicalTarget.restoreBuilder(restored).build())
+        .build()
+        .execute();
 
     try (EmbeddedPostgres pg = server(restored, false)) {
       assertThat(query(pg, "SELECT tag || '=' || count(*) FROM t GROUP BY tag ORDER BY tag"))
@@ -157,26 +173,40 @@ final class PhysicalS3ChainTest {
     String part = "physical/cluster.part-0.tar.zst";
     String key = "prod/sets/" + full + "/" + part;
     byte[] bytes;
-    try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key)
-        .build())) {
+    try (InputStream in =
+        client.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
       bytes = in.readAllBytes();
     }
     client.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(key).build());
     try {
       VerifyResult result = BackupCatalog.of(sink).verify(incr);
 
-      assertThat(result.failures()).extracting(c -> c.artifact().path() + " " + c.problem())
+      assertThat(result.failures())
+          .extracting(c -> c.artifact().path() + " " + c.problem())
           .containsExactly(full + "/" + part + " is missing");
       Path target = dir.resolve("restored-broken");
-      assertThatThrownBy(() -> RestorePlan.from(sink).set(incr)
-          .target(PhysicalTarget.restoreBuilder(target).build()).build().execute())
+      assertThatThrownBy(
+              () ->
+                  RestorePlan.from(sink)
+                      .set(incr)
+                      .target(PhysicalTarget.restoreBuilder(target).build())
+                      .build()
+                      .execute())
           .isInstanceOf(IntegrityException.class)
-          .hasMessageContaining("set " + incr + " is damaged, nothing was restored: " + full + "/"
-              + part + " is missing");
+          .hasMessageContaining(
+              "set "
+                  + incr
+                  + " is damaged, nothing was restored: "
+                  + full
+                  + "/"
+                  + part
+                  + " is missing");
       assertThat(target).doesNotExist();
     } finally {
-      client.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-          .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+      client.putObject(
+          PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                  new ByteArrayInputStream(bytes), bytes.length, -1)
+              .build());
     }
   }
 
@@ -185,19 +215,30 @@ final class PhysicalS3ChainTest {
     if (incremental) {
       target.incremental();
     }
-    return Backup.builder().target(target.build()).sink(sink).compression(Compression.zstd(1))
-        .build().run().setId();
+    return Backup.builder()
+        .target(target.build())
+        .sink(sink)
+        .compression(Compression.zstd(1))
+        .build()
+        .run()
+        .setId();
   }
 
   private static URI startS3() throws Exception {
     Properties p = new Properties();
-    p.setProperty("jclouds.filesystem.basedir",
-        Files.createDirectories(dir.resolve("s3")).toString());
-    blobs = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential")
-        .overrides(p).build(BlobStoreContext.class);
-    proxy = S3Proxy.builder().blobStore(blobs.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
+    p.setProperty(
+        "jclouds.filesystem.basedir", Files.createDirectories(dir.resolve("s3")).toString());
+    blobs =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("identity", "credential")
+            .overrides(p)
+            .build(BlobStoreContext.class);
+    proxy =
+        S3Proxy.builder()
+            .blobStore(blobs.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET)
+            .build();
     proxy.start();
     while (!proxy.getState().equals("STARTED")) {
       Thread.sleep(5);
@@ -207,8 +248,11 @@ final class PhysicalS3ChainTest {
 
   private static EmbeddedPostgres server(Path data, boolean fresh) throws IOException {
     Path sockets = Files.createDirectories(dir.resolve("sockets"));
-    return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(fresh)
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(fresh)
         .setServerConfig("unix_socket_directories", sockets.toString())
-        .setPGStartupWait(Duration.ofSeconds(60)).start();
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .start();
   }
 }

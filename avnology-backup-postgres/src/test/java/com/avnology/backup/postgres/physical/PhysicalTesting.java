@@ -30,7 +30,7 @@ final class PhysicalTesting {
     }
   }
 
-  /** @return the first column of every row */
+  /** Returns the first column of every row. */
   static List<String> query(EmbeddedPostgres server, String sql) throws SQLException {
     try (Connection c = server.getPostgresDatabase().getConnection();
         Statement s = c.createStatement();
@@ -43,10 +43,14 @@ final class PhysicalTesting {
     }
   }
 
-  /** @return the server's clock, to the microsecond */
+  /** Returns the server's clock, to the microsecond. */
   static Instant now(EmbeddedPostgres server) throws SQLException {
-    return Instant.parse(query(server, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
-        + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").get(0));
+    return Instant.parse(
+        query(
+                server,
+                "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+            .get(0));
   }
 
   /** Waits until a restored server has replayed to its target and promoted. */
@@ -64,29 +68,40 @@ final class PhysicalTesting {
     sql(source, "SELECT pg_switch_wal()");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      List<String> row = query(source, "SELECT coalesce(last_archived_wal, '') || ' '"
-          + " || coalesce(last_failed_wal, '-') FROM pg_stat_archiver");
+      List<String> row =
+          query(
+              source,
+              "SELECT coalesce(last_archived_wal, '') || ' '"
+                  + " || coalesce(last_failed_wal, '-') FROM pg_stat_archiver");
       String archived = row.get(0).split(" ")[0];
-      if (archived.compareTo(last) >= 0 && !archived.endsWith(".backup")
+      if ((archived.compareTo(last) >= 0 && !archived.endsWith(".backup"))
           || archived.startsWith(last)) {
         return;
       }
-      assertThat(System.nanoTime()).as("archived %s within 60 s: %s", last, row)
+      assertThat(System.nanoTime())
+          .as("archived %s within 60 s: %s", last, row)
           .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
 
   /**
-   * @return a shell script in {@code dir} running {@link WalCommandMain} in a new JVM with this
-   *     test's class path, as archive_command and restore_command would run the CLI
+   * Returns a shell script in {@code dir} running {@link WalCommandMain} in a new JVM with this
+   * test's class path, as archive_command and restore_command would run the CLI.
    */
   static Path walScript(Path dir) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path file = dir.resolve("wal.sh");
-    Files.writeString(file, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1"
-        + " -XX:+UseSerialGC -Xshare:auto -cp '" + System.getProperty("java.class.path") + "' "
-        + WalCommandMain.class.getName() + " \"$@\"\n");
+    Files.writeString(
+        file,
+        "#!/bin/sh\nexec '"
+            + java
+            + "' -XX:TieredStopAtLevel=1"
+            + " -XX:+UseSerialGC -Xshare:auto -cp '"
+            + System.getProperty("java.class.path")
+            + "' "
+            + WalCommandMain.class.getName()
+            + " \"$@\"\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     return file;
   }

@@ -48,7 +48,9 @@ final class PruneThenRecoverTest {
     Instant windowStart;
     Instant target;
     try (EmbeddedPostgres source = server(data, true, "on")) {
-      sql(source, "ALTER SYSTEM SET archive_command = '" + script + " push %p " + sinkRoot + "'",
+      sql(
+          source,
+          "ALTER SYSTEM SET archive_command = '" + script + " push %p " + sinkRoot + "'",
           "SELECT pg_reload_conf()",
           "CREATE TABLE t (id serial PRIMARY KEY, tag text NOT NULL)");
       sets.add(backup(source, data, sink));
@@ -65,33 +67,46 @@ final class PruneThenRecoverTest {
       sql(source, "INSERT INTO t (tag) SELECT 'r4' FROM generate_series(1, 10)");
       archiveEverything(source);
     }
-    String walFirstOfKept = BackupCatalog.of(sink).manifest(sets.get(1))
-        .target("physical", "cluster").orElseThrow().metadata().get("wal_first");
+    String walFirstOfKept =
+        BackupCatalog.of(sink)
+            .manifest(sets.get(1))
+            .target("physical", "cluster")
+            .orElseThrow()
+            .metadata()
+            .get("wal_first");
     List<String> walBefore = wal(sink);
     assertThat(walBefore).anyMatch(w -> w.compareTo(walFirstOfKept) < 0);
 
     Clock clock = Clock.fixed(windowStart.plus(Duration.ofDays(30)), ZoneOffset.UTC);
-    PruneReport report = Pruner.builder(sink, RetentionPolicy.days(30)).clock(clock).build()
-        .prune();
+    PruneReport report =
+        Pruner.builder(sink, RetentionPolicy.days(30)).clock(clock).build().prune();
 
-    assertThat(report.deleted()).extracting(PruneReport.Decision::setId)
+    assertThat(report.deleted())
+        .extracting(PruneReport.Decision::setId)
         .containsExactly(sets.get(0));
     assertThat(sink.list()).containsExactlyInAnyOrder(sets.get(1), sets.get(2));
-    assertThat(report.kept()).filteredOn(d -> d.setId().equals(sets.get(1))).singleElement()
+    assertThat(report.kept())
+        .filteredOn(d -> d.setId().equals(sets.get(1)))
+        .singleElement()
         .satisfies(d -> assertThat(String.join(" ", d.reasons())).contains("keep-days window"));
     assertThat(report.walKeptFrom()).contains(walFirstOfKept);
-    assertThat(wal(sink)).allMatch(w -> w.compareTo(walFirstOfKept) >= 0)
+    assertThat(wal(sink))
+        .allMatch(w -> w.compareTo(walFirstOfKept) >= 0)
         .containsAll(walBefore.stream().filter(w -> w.compareTo(walFirstOfKept) >= 0).toList());
 
     // a moment inside the window: the base backup before it is the one kept for the window
     String base = PhysicalSets.newestBefore(sink, "cluster", target).orElseThrow();
     assertThat(base).isEqualTo(sets.get(1));
     Path restored = dir.resolve("restored");
-    RestorePlan.from(sink).set(base)
-        .target(PhysicalTarget.restoreBuilder(restored)
-            .restoreCommand(script + " get %f %p " + sinkRoot)
-            .recovery(RecoveryTarget.time(target)).build())
-        .build().execute();
+    RestorePlan.from(sink)
+        .set(base)
+        .target(
+            PhysicalTarget.restoreBuilder(restored)
+                .restoreCommand(script + " get %f %p " + sinkRoot)
+                .recovery(RecoveryTarget.time(target))
+                .build())
+        .build()
+        .execute();
     try (EmbeddedPostgres server = server(restored, false, "off")) {
       awaitPromotion(server);
       assertThat(query(server, "SELECT tag || '=' || count(*) FROM t GROUP BY tag ORDER BY tag"))
@@ -100,18 +115,25 @@ final class PruneThenRecoverTest {
   }
 
   private static String backup(EmbeddedPostgres source, Path data, FileSystemSink sink) {
-    return Backup.builder().target(PhysicalTarget.builder(source.getPostgresDatabase(), data)
-        .build()).sink(sink).compression(Compression.zstd(1)).build().run().setId();
+    return Backup.builder()
+        .target(PhysicalTarget.builder(source.getPostgresDatabase(), data).build())
+        .sink(sink)
+        .compression(Compression.zstd(1))
+        .build()
+        .run()
+        .setId();
   }
 
   private static List<String> wal(FileSystemSink sink) {
-    return sink.listObjects("wal/").stream().map(k -> k.substring(k.lastIndexOf('/') + 1))
+    return sink.listObjects("wal/").stream()
+        .map(k -> k.substring(k.lastIndexOf('/') + 1))
         .filter(n -> n.endsWith(".zst") && n.length() == 24 + 4)
-        .map(n -> n.substring(0, 24)).sorted().toList();
+        .map(n -> n.substring(0, 24))
+        .sorted()
+        .toList();
   }
 
-  private EmbeddedPostgres server(Path data, boolean fresh, String archiveMode)
-      throws IOException {
+  private EmbeddedPostgres server(Path data, boolean fresh, String archiveMode) throws IOException {
     Path sockets = Files.createDirectories(dir.resolve("sockets"));
     return EmbeddedPostgres.builder()
         .setDataDirectory(data)

@@ -108,10 +108,19 @@ final class WalArchiveTest {
     archive.push(segment("000000020000000000000004", 3));
     archive.storePartial("000000020000000000000005", segment("x", 4), 8192);
 
-    assertThat(archive.ranges()).containsExactly(
-        new WalArchive.Range(1, "000000010000000000000003", "000000010000000000000004", 2,
-            java.util.Optional.empty()),
-        new WalArchive.Range(2, "000000020000000000000004", "000000020000000000000005", 1,
-            java.util.Optional.of("000000020000000000000005.partial")));
+    assertThat(archive.ranges())
+        .containsExactly(
+            new WalArchive.Range(
+                1,
+                "000000010000000000000003",
+                "000000010000000000000004",
+                2,
+                java.util.Optional.empty()),
+            new WalArchive.Range(
+                2,
+                "000000020000000000000004",
+                "000000020000000000000005",
+                1,
+                java.util.Optional.of("000000020000000000000005.partial")));
   }
 }

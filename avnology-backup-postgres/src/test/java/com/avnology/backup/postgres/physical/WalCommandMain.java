@@ -16,8 +16,8 @@ public final class WalCommandMain {
         WalArchive.of(FileSystemSink.of(Path.of(args[2]))).push(Path.of(args[1]));
         System.exit(0);
       }
-      boolean found = WalArchive.of(FileSystemSink.of(Path.of(args[3])))
-          .get(args[1], Path.of(args[2]));
+      boolean found =
+          WalArchive.of(FileSystemSink.of(Path.of(args[3]))).get(args[1], Path.of(args[2]));
       System.exit(found ? 0 : 1);
     } catch (RuntimeException e) {
       System.err.println("wal command failed: " + e);

@@ -36,10 +36,13 @@ final class WalEncryptionTest {
   static void writeMarkerIntoWal() throws Exception {
     Path data = dir.resolve("data");
     Path sockets = Files.createDirectories(dir.resolve("sockets"));
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data)
-        .setCleanDataDirectory(true)
-        .setServerConfig("unix_socket_directories", sockets.toString())
-        .setPGStartupWait(Duration.ofSeconds(60)).start();
+    try (EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(true)
+                .setServerConfig("unix_socket_directories", sockets.toString())
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
         Connection c = pg.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE secret (note text)");
@@ -63,7 +66,8 @@ final class WalEncryptionTest {
   @Test
   void encryptedArchive_holdsNoPlaintext_andRoundTrips() throws Exception {
     assertThat(segments.stream().anyMatch(WalEncryptionTest::holdsMarker))
-        .as("the marker is in the server's WAL, in the clear").isTrue();
+        .as("the marker is in the server's WAL, in the clear")
+        .isTrue();
     Path sink = dir.resolve("encrypted");
     WalArchive archive = WalArchive.of(FileSystemSink.of(sink), KEY);
     for (Path segment : segments) {
@@ -107,8 +111,9 @@ final class WalEncryptionTest {
 
     assertThatThrownBy(() -> WalArchive.of(FileSystemSink.of(sink)).get(name, dest))
         .isInstanceOf(KeyException.class)
-        .hasMessageContaining("is encrypted and no key was given: give the archive's key"
-            + " (--key-env VAR or --passphrase-env VAR)");
+        .hasMessageContaining(
+            "is encrypted and no key was given: give the archive's key"
+                + " (--key-env VAR or --passphrase-env VAR)");
     Encryption other = Encryption.aes256Gcm(KeySource.raw(filled(8)));
     assertThatThrownBy(() -> WalArchive.of(FileSystemSink.of(sink), other).get(name, dest))
         .isInstanceOf(KeyException.class)
@@ -130,8 +135,12 @@ final class WalEncryptionTest {
     String name = segments.get(1).getFileName().toString();
     Path dest = dir.resolve("pp-" + name);
 
-    assertThat(WalArchive.of(FileSystemSink.of(sink), Encryption.aes256Gcm(
-        KeySource.passphrase("hunter2".toCharArray()))).get(name, dest)).isTrue();
+    assertThat(
+            WalArchive.of(
+                    FileSystemSink.of(sink),
+                    Encryption.aes256Gcm(KeySource.passphrase("hunter2".toCharArray())))
+                .get(name, dest))
+        .isTrue();
     assertThat(Files.mismatch(segments.get(1), dest)).isEqualTo(-1);
   }
 
@@ -153,8 +162,7 @@ final class WalEncryptionTest {
     byte[] served = Files.readAllBytes(dest);
     assertThat(served).hasSize(original.length);
     assertThat(Arrays.copyOf(served, 3 * 8192)).isEqualTo(Arrays.copyOf(original, 3 * 8192));
-    assertThat(Arrays.copyOfRange(served, 3 * 8192, served.length))
-        .containsOnly((byte) 0);
+    assertThat(Arrays.copyOfRange(served, 3 * 8192, served.length)).containsOnly((byte) 0);
 
     archive.store(name, segment);
     archive.dropPartials(name);

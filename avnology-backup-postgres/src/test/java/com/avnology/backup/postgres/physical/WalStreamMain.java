@@ -15,20 +15,26 @@ public final class WalStreamMain {
   public static void main(String[] args) throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.set(true);
-      try {
-        done.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.set(true);
+                  try {
+                    done.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     int code = 0;
     try {
-      WalStreamer.Result r = WalStreamer.builder(args[0],
-              WalArchive.of(FileSystemSink.of(Path.of(args[1]))))
-          .slot(args[2]).createSlot(true).synchronous(args[3].equals("sync")).build()
-          .run(stop::get);
+      WalStreamer.Result r =
+          WalStreamer.builder(args[0], WalArchive.of(FileSystemSink.of(Path.of(args[1]))))
+              .slot(args[2])
+              .createSlot(true)
+              .synchronous(args[3].equals("sync"))
+              .build()
+              .run(stop::get);
       System.out.println("stopped " + r);
     } catch (RuntimeException e) {
       System.err.println("wal stream failed: " + e);

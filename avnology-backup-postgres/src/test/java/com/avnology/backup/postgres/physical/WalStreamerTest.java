@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The streamer in its own JVM ({@link WalStreamMain}) against a real server: killed with SIGKILL
  * and restarted without a gap (the slot kept the WAL), a recovery to a moment of the outage; and
- * the server stopped like {@code pg_ctl stop -m immediate} right after N commits, with the
- * streamer as synchronous standby (nothing lost) and asynchronous (the loss is printed).
+ * the server stopped like {@code pg_ctl stop -m immediate} right after N commits, with the streamer
+ * as synchronous standby (nothing lost) and asynchronous (the loss is printed).
  */
 final class WalStreamerTest {
   @TempDir Path dir;
@@ -37,8 +37,8 @@ final class WalStreamerTest {
   void streamerKilledAndRestarted_leavesNoGap_andRecoveryIntoTheOutageWorks() throws Exception {
     Path sink = dir.resolve("sink");
     String setId;
-    try (EmbeddedPostgres pg = server(dir.resolve("source"), true,
-        Map.of("synchronous_commit", "on"))) {
+    try (EmbeddedPostgres pg =
+        server(dir.resolve("source"), true, Map.of("synchronous_commit", "on"))) {
       Process first = streamer(pg, sink, "async", "first");
       awaitStreaming(pg, false, dir.resolve("first.log"));
       setId = backup(pg, sink);
@@ -50,7 +50,10 @@ final class WalStreamerTest {
       sql(pg, "INSERT INTO t SELECT 'B' FROM generate_series(1, 100)");
       Instant afterB = now(pg);
       Thread.sleep(20);
-      sql(pg, "SELECT pg_switch_wal()", "INSERT INTO t SELECT 'C' FROM generate_series(1, 100)",
+      sql(
+          pg,
+          "SELECT pg_switch_wal()",
+          "INSERT INTO t SELECT 'C' FROM generate_series(1, 100)",
           "SELECT pg_switch_wal()");
 
       Process second = streamer(pg, sink, "async", "second");
@@ -63,7 +66,10 @@ final class WalStreamerTest {
 
       WalArchive archive = WalArchive.of(FileSystemSink.of(sink));
       assertThat(archive.list()).anyMatch(n -> n.endsWith(".partial"));
-      assertThat(WalGaps.check(com.avnology.backup.BackupCatalog.of(FileSystemSink.of(sink)), archive).missing()).isEmpty();
+      assertThat(
+              WalGaps.check(com.avnology.backup.BackupCatalog.of(FileSystemSink.of(sink)), archive)
+                  .missing())
+          .isEmpty();
       Path outage = restore(sink, setId, RecoveryTarget.time(afterB), "outage");
       try (EmbeddedPostgres timeline2 = server(outage, false, Map.of("synchronous_commit", "on"))) {
         assertThat(count(timeline2)).containsExactly("A=100", "B=100");
@@ -78,8 +84,8 @@ final class WalStreamerTest {
     }
     WalArchive archive = WalArchive.of(FileSystemSink.of(sink));
     assertThat(archive.contains("00000002.history")).isTrue();
-    WalGaps.Report report = WalGaps.check(
-        com.avnology.backup.BackupCatalog.of(FileSystemSink.of(sink)), archive);
+    WalGaps.Report report =
+        WalGaps.check(com.avnology.backup.BackupCatalog.of(FileSystemSink.of(sink)), archive);
     assertThat(report.missing()).as(report.summary()).isEmpty();
     assertThat(report.last().orElseThrow()).startsWith("00000002");
     // recovery_target_timeline = 'latest': from the timeline-1 base backup onto timeline 2
@@ -93,10 +99,11 @@ final class WalStreamerTest {
     for (String mode : List.of("sync", "async")) {
       Path sink = dir.resolve("sink-" + mode);
       Path data = dir.resolve("source-" + mode);
-      Map<String, String> config = mode.equals("sync")
-          // zonky turns synchronous_commit off by default; a synchronous standby needs it on
-          ? Map.of("synchronous_standby_names", "avnology_wal", "synchronous_commit", "on")
-          : Map.of("synchronous_commit", "on");
+      Map<String, String> config =
+          mode.equals("sync")
+              // zonky turns synchronous_commit off by default; a synchronous standby needs it on
+              ? Map.of("synchronous_standby_names", "avnology_wal", "synchronous_commit", "on")
+              : Map.of("synchronous_commit", "on");
       String setId;
       Process streamer;
       EmbeddedPostgres pg = server(data, true, config);
@@ -111,8 +118,8 @@ final class WalStreamerTest {
             s.execute("INSERT INTO t VALUES ('" + mode + "')");
           }
         }
-        long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid"))
-            .get(0).strip());
+        long postmaster =
+            Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
         new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster)).start().waitFor();
         assertThat(streamer.waitFor()).isEqualTo(2); // the stream failed with the server
       } finally {
@@ -120,8 +127,8 @@ final class WalStreamerTest {
       }
       List<String> rows = restoreAndCount(sink, setId, RecoveryTarget.end(), mode);
       int kept = rows.isEmpty() ? 0 : Integer.parseInt(rows.get(0).split("=")[1]);
-      System.out.printf("immediate stop after %d commits, %s streamer: %d lost%n", n, mode,
-          n - kept);
+      System.out.printf(
+          "immediate stop after %d commits, %s streamer: %d lost%n", n, mode, n - kept);
       if (mode.equals("sync")) {
         assertThat(rows).containsExactly("sync=" + n);
       } else {
@@ -133,20 +140,33 @@ final class WalStreamerTest {
   private Process streamer(EmbeddedPostgres pg, Path sink, String mode, String name)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), WalStreamMain.class.getName(),
-        "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres?user=postgres",
-        sink.toString(), "avnology_wal", mode)
-        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    return new ProcessBuilder(
+            java,
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            WalStreamMain.class.getName(),
+            "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres?user=postgres",
+            sink.toString(),
+            "avnology_wal",
+            mode)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile())
+        .start();
   }
 
-  private static void awaitStreaming(EmbeddedPostgres pg, boolean sync, Path log)
-      throws Exception {
+  private static void awaitStreaming(EmbeddedPostgres pg, boolean sync, Path log) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String want = sync ? "streaming sync" : "streaming async";
-    while (!query(pg, "SELECT coalesce(max(state || ' ' || sync_state), '-') FROM"
-        + " pg_stat_replication WHERE application_name = 'avnology_wal'").get(0).equals(want)) {
-      assertThat(System.nanoTime()).as("streaming within 60 s: %s", Files.readString(log))
+    while (!query(
+            pg,
+            "SELECT coalesce(max(state || ' ' || sync_state), '-') FROM"
+                + " pg_stat_replication WHERE application_name = 'avnology_wal'")
+        .get(0)
+        .equals(want)) {
+      assertThat(System.nanoTime())
+          .as("streaming within 60 s: %s", Files.readString(log))
           .isLessThan(deadline);
       Thread.sleep(100);
     }
@@ -154,8 +174,11 @@ final class WalStreamerTest {
 
   private static void awaitSent(EmbeddedPostgres pg) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (query(pg, "SELECT count(*) FROM pg_stat_replication"
-        + " WHERE sent_lsn >= pg_current_wal_lsn()").get(0).equals("0")) {
+    while (query(
+            pg,
+            "SELECT count(*) FROM pg_stat_replication" + " WHERE sent_lsn >= pg_current_wal_lsn()")
+        .get(0)
+        .equals("0")) {
       assertThat(System.nanoTime()).as("WAL sent within 20 s").isLessThan(deadline);
       Thread.sleep(20);
     }
@@ -169,20 +192,34 @@ final class WalStreamerTest {
     sql(pg, "SELECT pg_switch_wal()");
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!WalArchive.of(FileSystemSink.of(sink)).contains(last)) {
-      assertThat(System.nanoTime()).as("%s archived within 60 s: %s %s %s %s", last,
-          Files.readString(log), query(pg, "SELECT string_agg(pid || ' ' || state || ' '"
-          + " || sent_lsn || ' ' || coalesce(flush_lsn::text, '-'), ',') FROM pg_stat_replication"),
-          query(pg, "SELECT string_agg(coalesce(active_pid::text, '-') || ' '"
-          + " || coalesce(restart_lsn::text, '-'), ',') FROM pg_replication_slots"),
-          WalArchive.of(FileSystemSink.of(sink)).list()).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as(
+              "%s archived within 60 s: %s %s %s %s",
+              last,
+              Files.readString(log),
+              query(
+                  pg,
+                  "SELECT string_agg(pid || ' ' || state || ' '"
+                      + " || sent_lsn || ' ' || coalesce(flush_lsn::text, '-'), ',') FROM pg_stat_replication"),
+              query(
+                  pg,
+                  "SELECT string_agg(coalesce(active_pid::text, '-') || ' '"
+                      + " || coalesce(restart_lsn::text, '-'), ',') FROM pg_replication_slots"),
+              WalArchive.of(FileSystemSink.of(sink)).list())
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
   }
 
   private static String backup(EmbeddedPostgres pg, Path sink) {
     Path data = Path.of(pgDataDirectory(pg));
-    return Backup.builder().target(PhysicalTarget.builder(pg.getPostgresDatabase(), data).build())
-        .sink(FileSystemSink.of(sink)).compression(Compression.zstd(1)).build().run().setId();
+    return Backup.builder()
+        .target(PhysicalTarget.builder(pg.getPostgresDatabase(), data).build())
+        .sink(FileSystemSink.of(sink))
+        .compression(Compression.zstd(1))
+        .build()
+        .run()
+        .setId();
   }
 
   private static String pgDataDirectory(EmbeddedPostgres pg) {
@@ -193,8 +230,8 @@ final class WalStreamerTest {
     }
   }
 
-  private List<String> restoreAndCount(Path sink, String setId, RecoveryTarget target,
-      String label) throws Exception {
+  private List<String> restoreAndCount(Path sink, String setId, RecoveryTarget target, String label)
+      throws Exception {
     try (EmbeddedPostgres copy = server(restore(sink, setId, target, label), false, Map.of())) {
       return count(copy);
     }
@@ -203,10 +240,15 @@ final class WalStreamerTest {
   private Path restore(Path sink, String setId, RecoveryTarget target, String label)
       throws Exception {
     Path restored = dir.resolve("restored-" + label);
-    RestorePlan.from(FileSystemSink.of(sink)).set(setId)
-        .target(PhysicalTarget.restoreBuilder(restored)
-            .restoreCommand(walScript(dir) + " get %f %p " + sink).recovery(target).build())
-        .build().execute();
+    RestorePlan.from(FileSystemSink.of(sink))
+        .set(setId)
+        .target(
+            PhysicalTarget.restoreBuilder(restored)
+                .restoreCommand(walScript(dir) + " get %f %p " + sink)
+                .recovery(target)
+                .build())
+        .build()
+        .execute();
     return restored;
   }
 
@@ -227,10 +269,12 @@ final class WalStreamerTest {
   private EmbeddedPostgres server(Path data, boolean fresh, Map<String, String> config)
       throws IOException {
     Path sockets = Files.createDirectories(dir.resolve("sockets"));
-    EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setDataDirectory(data)
-        .setCleanDataDirectory(fresh)
-        .setServerConfig("unix_socket_directories", sockets.toString())
-        .setPGStartupWait(Duration.ofSeconds(60));
+    EmbeddedPostgres.Builder b =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(data)
+            .setCleanDataDirectory(fresh)
+            .setServerConfig("unix_socket_directories", sockets.toString())
+            .setPGStartupWait(Duration.ofSeconds(60));
     config.forEach(b::setServerConfig);
     return b.start();
   }

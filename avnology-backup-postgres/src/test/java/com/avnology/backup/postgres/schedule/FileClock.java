@@ -14,12 +14,18 @@ import java.time.ZoneOffset;
 public final class FileClock extends Clock {
   private final Path file;
 
-  /** @param file holds the instant, ISO-8601 */
+  /**
+   * @param file holds the instant, ISO-8601
+   */
   public FileClock(Path file) {
     this.file = file;
   }
 
-  /** @param time the time every process reading the file sees from now on */
+  /**
+   * Sets the time.
+   *
+   * @param time the time every process reading the file sees from now on
+   */
   public void set(Instant time) {
     try {
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -22,24 +22,35 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A replica in a process of its own, for a test that kills it mid-run: {@code coordinatorUrl
- * sinkDir clockFile runningMarker}. Its job {@code db} (hourly) backs up a target that writes
- * part of an artifact, creates the marker and hangs. Ticks whenever the shared clock changes and
- * prints each tick; prints {@code READY} first.
+ * sinkDir clockFile runningMarker}. Its job {@code db} (hourly) backs up a target that writes part
+ * of an artifact, creates the marker and hangs. Ticks whenever the shared clock changes and prints
+ * each tick; prints {@code READY} first.
  */
 public final class SchedulerReplicaChild {
   private SchedulerReplicaChild() {}
 
-  /** @param args see the class comment */
+  /**
+   * Runs one scheduler replica.
+   *
+   * @param args see the class comment
+   */
   public static void main(String[] args) throws Exception {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(args[0]);
     FileClock clock = new FileClock(Path.of(args[2]));
     Path marker = Path.of(args[3]);
-    Backup backup = Backup.builder().target(new Hanging(marker))
-        .sink(FileSystemSink.of(Path.of(args[1]))).clock(clock).build();
-    Scheduler scheduler = Scheduler.builder()
-        .job(Job.backup("db", Schedule.every(Duration.ofHours(1)), backup).build())
-        .clock(clock).coordinator(JdbcRunCoordinator.of(ds)).build();
+    Backup backup =
+        Backup.builder()
+            .target(new Hanging(marker))
+            .sink(FileSystemSink.of(Path.of(args[1])))
+            .clock(clock)
+            .build();
+    Scheduler scheduler =
+        Scheduler.builder()
+            .job(Job.backup("db", Schedule.every(Duration.ofHours(1)), backup).build())
+            .clock(clock)
+            .coordinator(JdbcRunCoordinator.of(ds))
+            .build();
     System.out.println("READY");
     Instant seen = clock.instant();
     while (true) {

@@ -50,8 +50,9 @@ final class SchedulerReplicasTest {
     try (Connection c = EmbeddedPg.dataSource(app).getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE identity (id int PRIMARY KEY, email text)");
-      s.execute("INSERT INTO identity SELECT g, 'user' || g || '@example.com'"
-          + " FROM generate_series(1, 100) g");
+      s.execute(
+          "INSERT INTO identity SELECT g, 'user' || g || '@example.com'"
+              + " FROM generate_series(1, 100) g");
     }
     coordination = EmbeddedPg.createDatabase("sched_runs");
     sink = FileSystemSink.of(tmp.resolve("sink"));
@@ -60,11 +61,17 @@ final class SchedulerReplicasTest {
   }
 
   private Scheduler replica(JdbcRunCoordinator runs) {
-    Backup backup = Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(app))
-        .build()).sink(sink).clock(clock).build();
+    Backup backup =
+        Backup.builder()
+            .target(PostgresTarget.builder(EmbeddedPg.dataSource(app)).build())
+            .sink(sink)
+            .clock(clock)
+            .build();
     return Scheduler.builder()
         .job(Job.backup("db", Schedule.every(Duration.ofHours(1)), backup).build())
-        .clock(clock).coordinator(runs).build();
+        .clock(clock)
+        .coordinator(runs)
+        .build();
   }
 
   @Test
@@ -80,15 +87,19 @@ final class SchedulerReplicasTest {
         ticks.addAll(tb.get());
         a.awaitIdle();
         b.awaitIdle();
-        assertThat(ticks).hasSize(2).extracting(Tick::action)
+        assertThat(ticks)
+            .hasSize(2)
+            .extracting(Tick::action)
             .containsExactlyInAnyOrder(Tick.Action.STARTED, Tick.Action.CLAIMED_ELSEWHERE);
-        ticks.stream().filter(t -> t.action() == Tick.Action.STARTED)
+        ticks.stream()
+            .filter(t -> t.action() == Tick.Action.STARTED)
             .forEach(t -> started.add(t.due().toString()));
       }
 
       assertThat(started).hasSize(6).doesNotHaveDuplicates();
       assertThat(sink.list()).hasSize(6);
-      assertThat(rows("")).hasSize(6)
+      assertThat(rows(""))
+          .hasSize(6)
           .allSatisfy(r -> assertThat(r).endsWith(" finished=true true"));
     }
   }
@@ -97,24 +108,34 @@ final class SchedulerReplicasTest {
   void replicaKilledMidRun_theOtherTakesOverAtTheNextDueTime_noUnpublishedSetVisible()
       throws Exception {
     Path marker = tmp.resolve("running");
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        SchedulerReplicaChild.class.getName(), EmbeddedPg.jdbcUrl(coordination),
-        sink.root().toString(), tmp.resolve("clock").toString(), marker.toString())
-        .redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                SchedulerReplicaChild.class.getName(),
+                EmbeddedPg.jdbcUrl(coordination),
+                sink.root().toString(),
+                tmp.resolve("clock").toString(),
+                marker.toString())
+            .redirectErrorStream(true)
+            .start();
+    @SuppressWarnings("JdkObsolete") // appended by the reader thread, read by the test
     StringBuffer out = new StringBuffer();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          out.append(line).append('\n');
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  out.append(line).append('\n');
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            });
     reader.start();
     JdbcRunCoordinator runs = JdbcRunCoordinator.of(EmbeddedPg.dataSource(coordination));
     try (Scheduler survivor = replica(runs)) {
@@ -122,7 +143,8 @@ final class SchedulerReplicasTest {
       clock.set(T0.plus(Duration.ofMinutes(30)));
       waitUntil(() -> Files.exists(marker), child, out);
 
-      assertThat(survivor.tick()).singleElement()
+      assertThat(survivor.tick())
+          .singleElement()
           .satisfies(t -> assertThat(t.action()).isEqualTo(Tick.Action.CLAIMED_ELSEWHERE));
       new ProcessBuilder("kill", "-KILL", Long.toString(child.pid())).start().waitFor();
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -130,16 +152,19 @@ final class SchedulerReplicasTest {
       assertThat(sink.list()).isEmpty();
 
       clock.set(T0.plus(Duration.ofMinutes(90)));
-      assertThat(survivor.tick()).singleElement()
+      assertThat(survivor.tick())
+          .singleElement()
           .satisfies(t -> assertThat(t.action()).isEqualTo(Tick.Action.STARTED));
       survivor.awaitIdle();
 
-      assertThat(rows(runs.owner())).containsExactly(
-          "2026-01-01T01:00:00Z owner=other finished=false null",
-          "2026-01-01T02:00:00Z owner=survivor finished=true true");
+      assertThat(rows(runs.owner()))
+          .containsExactly(
+              "2026-01-01T01:00:00Z owner=other finished=false null",
+              "2026-01-01T02:00:00Z owner=survivor finished=true true");
       assertThat(sink.list()).hasSize(1);
       try (Stream<Path> dirs = Files.list(sink.root().resolve("sets"))) {
-        assertThat(dirs).singleElement()
+        assertThat(dirs)
+            .singleElement()
             .satisfies(d -> assertThat(d.resolve("manifest.json")).isRegularFile());
       }
     } finally {
@@ -147,17 +172,26 @@ final class SchedulerReplicasTest {
     }
   }
 
-  /** @return the run table's rows as {@code due owner=WHO finished=B succeeded} */
+  /**
+   * @return the run table's rows as {@code due owner=WHO finished=B succeeded}
+   */
   private List<String> rows(String survivor) throws SQLException {
     List<String> rows = new ArrayList<>();
     try (Connection c = EmbeddedPg.dataSource(coordination).getConnection();
         Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT due, owner, finished_at IS NOT NULL, succeeded"
-            + " FROM avnology_backup_runs ORDER BY due")) {
+        ResultSet r =
+            s.executeQuery(
+                "SELECT due, owner, finished_at IS NOT NULL, succeeded"
+                    + " FROM avnology_backup_runs ORDER BY due")) {
       while (r.next()) {
-        rows.add(r.getTimestamp(1).toInstant() + " owner="
-            + (r.getString(2).equals(survivor) ? "survivor" : "other") + " finished="
-            + r.getBoolean(3) + " " + r.getObject(4));
+        rows.add(
+            r.getTimestamp(1).toInstant()
+                + " owner="
+                + (r.getString(2).equals(survivor) ? "survivor" : "other")
+                + " finished="
+                + r.getBoolean(3)
+                + " "
+                + r.getObject(4));
       }
     }
     return rows;
@@ -174,8 +208,9 @@ final class SchedulerReplicasTest {
     }
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier condition, Process child,
-      StringBuffer out) throws InterruptedException {
+  private static void waitUntil(
+      java.util.function.BooleanSupplier condition, Process child, StringBuffer out)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (!condition.getAsBoolean()) {
       if (child != null && !child.isAlive()) {

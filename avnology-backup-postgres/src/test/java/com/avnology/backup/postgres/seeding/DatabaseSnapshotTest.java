@@ -25,11 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshots on a real server: copies, sources, fidelity, leftovers and resets. */
 final class DatabaseSnapshotTest {
-  private static final String SCHEMA = "CREATE TABLE parent (id serial PRIMARY KEY, note text);"
-      + " CREATE TABLE child (id int PRIMARY KEY, parent int REFERENCES parent);"
-      + " CREATE TABLE other (id int PRIMARY KEY);"
-      + " INSERT INTO parent (note) SELECT 'row ' || g FROM generate_series(1, 3) g;"
-      + " INSERT INTO child VALUES (1, 1), (2, 2); INSERT INTO other VALUES (7)";
+  private static final String SCHEMA =
+      "CREATE TABLE parent (id serial PRIMARY KEY, note text);"
+          + " CREATE TABLE child (id int PRIMARY KEY, parent int REFERENCES parent);"
+          + " CREATE TABLE other (id int PRIMARY KEY);"
+          + " INSERT INTO parent (note) SELECT 'row ' || g FROM generate_series(1, 3) g;"
+          + " INSERT INTO child VALUES (1, 1), (2, 2); INSERT INTO other VALUES (7)";
 
   @TempDir Path tmp;
 
@@ -54,8 +55,11 @@ final class DatabaseSnapshotTest {
   @Test
   void copy_restoreMode_sameContentAsSource() {
     String source = Fidelity.createAllKindsDatabase("seedsrc");
-    try (DatabaseSnapshot snapshot = builder("seedrst").mode(SeedMode.RESTORE)
-        .seed(Seed.database(EmbeddedPg.dataSource(source))).build();
+    try (DatabaseSnapshot snapshot =
+            builder("seedrst")
+                .mode(SeedMode.RESTORE)
+                .seed(Seed.database(EmbeddedPg.dataSource(source)))
+                .build();
         SeededDatabase copy = snapshot.copy()) {
       assertThat(Fidelity.tableHashes(copy.dataSource()))
           .isEqualTo(Fidelity.tableHashes(EmbeddedPg.dataSource(source)));
@@ -68,8 +72,12 @@ final class DatabaseSnapshotTest {
     String source = Fidelity.createAllKindsDatabase("seedbs");
     DataSource src = EmbeddedPg.dataSource(source);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Backup.builder().target(PostgresTarget.builder(src).build()).sink(sink)
-        .compression(Compression.zstd(3)).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(src).build())
+        .sink(sink)
+        .compression(Compression.zstd(3))
+        .build()
+        .run();
     Path ours = tmp.resolve("ours.dump");
     PgDumpArchive.export(PostgresTarget.builder(src).build(), ours, Compression.gzip(6));
     List<Seed> seeds = new ArrayList<>(List.of(Seed.backupSet(sink), Seed.archive(ours)));
@@ -82,7 +90,8 @@ final class DatabaseSnapshotTest {
     for (Seed seed : seeds) {
       try (DatabaseSnapshot snapshot = builder("seedhash").seed(seed).build();
           SeededDatabase copy = snapshot.copy()) {
-        assertThat(Fidelity.tableHashes(copy.dataSource())).as(seed.toString())
+        assertThat(Fidelity.tableHashes(copy.dataSource()))
+            .as(seed.toString())
             .isEqualTo(Fidelity.tableHashes(src));
       }
     }
@@ -94,10 +103,14 @@ final class DatabaseSnapshotTest {
     dead.waitFor();
     Process live = new ProcessBuilder("sleep", "60").start();
     try {
-      String deadName = "seedleft_" + dead.pid() + "_"
-          + Long.toString(System.currentTimeMillis(), 36) + "_c1";
-      String liveName = "seedleft_" + live.pid() + "_"
-          + Long.toString(live.info().startInstant().orElseThrow().toEpochMilli(), 36) + "_c1";
+      String deadName =
+          "seedleft_" + dead.pid() + "_" + Long.toString(System.currentTimeMillis(), 36) + "_c1";
+      String liveName =
+          "seedleft_"
+              + live.pid()
+              + "_"
+              + Long.toString(live.info().startInstant().orElseThrow().toEpochMilli(), 36)
+              + "_c1";
       exec(EmbeddedPg.dataSource("postgres"), "CREATE DATABASE " + deadName);
       exec(EmbeddedPg.dataSource("postgres"), "CREATE DATABASE " + liveName);
 
@@ -114,12 +127,16 @@ final class DatabaseSnapshotTest {
   @Test
   void copy_resetMode_reloadsOnlyChangedTablesAndSequences() throws SQLException {
     String db = EmbeddedPg.createDatabase("seedreset");
-    try (DatabaseSnapshot snapshot = DatabaseSnapshot.builder(EmbeddedPg.jdbcUrl(db))
-        .mode(SeedMode.RESET).seed(Seed.statements(SCHEMA)).build()) {
+    try (DatabaseSnapshot snapshot =
+        DatabaseSnapshot.builder(EmbeddedPg.jdbcUrl(db))
+            .mode(SeedMode.RESET)
+            .seed(Seed.statements(SCHEMA))
+            .build()) {
       String before = Fidelity.tableHashes(EmbeddedPg.dataSource(db)).toString();
       try (SeededDatabase first = snapshot.copy()) {
         assertThat(first.name()).isEqualTo(db);
-        try (Connection c = first.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = first.dataSource().getConnection();
+            Statement s = c.createStatement()) {
           s.execute("INSERT INTO parent (note) VALUES ('new')");
           s.execute("DELETE FROM other");
         }
@@ -136,8 +153,12 @@ final class DatabaseSnapshotTest {
     String db = EmbeddedPg.createDatabase("seedfull");
     exec(EmbeddedPg.dataSource(db), "CREATE TABLE t (id int)");
 
-    assertThatThrownBy(() -> DatabaseSnapshot.builder(EmbeddedPg.jdbcUrl(db))
-        .mode(SeedMode.RESET).seed(Seed.statements("SELECT 1")).build())
+    assertThatThrownBy(
+            () ->
+                DatabaseSnapshot.builder(EmbeddedPg.jdbcUrl(db))
+                    .mode(SeedMode.RESET)
+                    .seed(Seed.statements("SELECT 1"))
+                    .build())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("database " + db + " is not empty (1 relations): mode RESET seeds");
   }
@@ -146,24 +167,30 @@ final class DatabaseSnapshotTest {
   void builder_badSettings_rejectedWithTheValue() {
     assertThatThrownBy(() -> builder("x").prefix("Bad-Prefix"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("seeding prefix must be 1 to 30 of a-z, 0-9 and '_', starting with a letter:"
-            + " 'Bad-Prefix'");
+        .hasMessage(
+            "seeding prefix must be 1 to 30 of a-z, 0-9 and '_', starting with a letter:"
+                + " 'Bad-Prefix'");
     assertThatThrownBy(() -> builder("x").staleAfter(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("staleAfter must be positive: PT0S");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("staleAfter must be positive: PT0S");
     assertThatThrownBy(() -> builder("x").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no seed: call seed(");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("no seed: call seed(");
     assertThatThrownBy(() -> DatabaseSnapshot.builder("jdbc:mysql://h/db"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("not a PostgreSQL JDBC URL with a host: 'jdbc:mysql://h/db'; use"
-            + " jdbc:postgresql://host:5432/database");
+        .hasMessage(
+            "not a PostgreSQL JDBC URL with a host: 'jdbc:mysql://h/db'; use"
+                + " jdbc:postgresql://host:5432/database");
     assertThatThrownBy(() -> Seed.migrations())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("no migration location");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("no migration location");
   }
 
   @Test
   void seed_failingStatement_leavesNothingBehind() {
     assertThatThrownBy(() -> builder("seedfail").seed(Seed.statements("CREATE TABLE t (")).build())
-        .isInstanceOf(BackupException.class).hasMessageStartingWith("seeding failed in the statements");
+        .isInstanceOf(BackupException.class)
+        .hasMessageStartingWith("seeding failed in the statements");
     assertThat(databases("seedfail")).isEmpty();
   }
 
@@ -175,8 +202,9 @@ final class DatabaseSnapshotTest {
     List<String> out = new ArrayList<>();
     try (Connection c = EmbeddedPg.dataSource("postgres").getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '"
-            + prefix + "\\_%'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname FROM pg_database WHERE datname LIKE '" + prefix + "\\_%'")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -191,7 +219,8 @@ final class DatabaseSnapshotTest {
   }
 
   private static long query(DataSource ds, String sql) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
@@ -201,7 +230,8 @@ final class DatabaseSnapshotTest {
   }
 
   private static void exec(DataSource ds, String sql) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);

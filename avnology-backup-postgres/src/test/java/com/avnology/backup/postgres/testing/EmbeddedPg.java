@@ -22,7 +22,7 @@ public final class EmbeddedPg {
 
   private EmbeddedPg() {}
 
-  /** @return the shared server, started on first use */
+  /** Returns the shared server, started on first use. */
   public static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
@@ -55,15 +55,19 @@ public final class EmbeddedPg {
   }
 
   /**
+   * Returns the name of a new, empty database.
+   *
    * @param prefix a readable prefix
-   * @return the name of a new, empty database
    */
   public static String createDatabase(String prefix) {
     String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
     try (Connection c = server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
-          + " LC_CTYPE 'C'");
+      s.execute(
+          "CREATE DATABASE "
+              + name
+              + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
+              + " LC_CTYPE 'C'");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
@@ -71,21 +75,23 @@ public final class EmbeddedPg {
   }
 
   /**
+   * Returns its JDBC URL (user postgres, no password: the server trusts local connections).
+   *
    * @param database a database name
-   * @return its JDBC URL (user postgres, no password: the server trusts local connections)
    */
   public static String jdbcUrl(String database) {
     return "jdbc:postgresql://localhost:" + server().getPort() + "/" + database + "?user=postgres";
   }
 
-  /** @return the server's TCP port */
+  /** Returns the server's TCP port. */
   public static int port() {
     return server().getPort();
   }
 
   /**
+   * Returns a data source for it.
+   *
    * @param database a database name
-   * @return a data source for it
    */
   public static DataSource dataSource(String database) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -96,7 +102,7 @@ public final class EmbeddedPg {
     return ds;
   }
 
-  /** @return the server's major version, such as 15 */
+  /** Returns the server's major version, such as 15. */
   public static int majorVersion() {
     try (Connection c = server().getPostgresDatabase().getConnection()) {
       return c.getMetaData().getDatabaseMajorVersion();

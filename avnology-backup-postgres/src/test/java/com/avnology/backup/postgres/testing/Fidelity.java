@@ -65,8 +65,9 @@ public final class Fidelity {
   }
 
   /**
+   * Returns its text (UTF-8).
+   *
    * @param resource a classpath resource, such as {@link #ALL_KINDS}
-   * @return its text (UTF-8)
    */
   public static String resource(String resource) {
     try (InputStream in = Fidelity.class.getResourceAsStream(resource)) {
@@ -92,8 +93,9 @@ public final class Fidelity {
   }
 
   /**
+   * Returns it without pg_dump's restrict/unrestrict meta-command lines (nothing else changed).
+   *
    * @param sql a pg_dump script
-   * @return it without pg_dump's restrict/unrestrict meta-command lines (nothing else changed)
    */
   public static String stripRestrictLines(String sql) {
     StringBuilder out = new StringBuilder(sql.length());
@@ -108,7 +110,7 @@ public final class Fidelity {
 
   // ------------------------------------------------------------------ pg_dump
 
-  /** @return the directory holding pg_dump, pg_restore, psql */
+  /** Returns the directory holding pg_dump, pg_restore, psql. */
   public static Path pgBin() {
     String dir = System.getProperty("pg.bin");
     if (dir == null || dir.isBlank()) {
@@ -118,8 +120,8 @@ public final class Fidelity {
   }
 
   /**
-   * @return whether {@code pg_dump} exists and is not older than the embedded server's major
-   *     version (pg_dump refuses newer servers)
+   * Returns whether {@code pg_dump} exists and is not older than the embedded server's major
+   * version (pg_dump refuses newer servers).
    */
   public static synchronized boolean pgDumpUsable() {
     if (pgDumpUsable == null) {
@@ -151,13 +153,31 @@ public final class Fidelity {
         Files.isExecutable(exe), "pg_dump not found at " + exe + " (set -Dpg.bin or PG_BIN)");
     Assumptions.assumeTrue(
         pgDumpUsable(),
-        () -> exe + " (major " + pgDumpMajor() + ") refuses the embedded server (major "
-            + EmbeddedPg.majorVersion() + "); use catalogSnapshot instead");
-    Result r = run(List.of(exe.toString(), "--schema-only", "--no-password", "-h", "localhost",
-        "-p", String.valueOf(EmbeddedPg.port()), "-U", "postgres", "-d", database), null);
+        () ->
+            exe
+                + " (major "
+                + pgDumpMajor()
+                + ") refuses the embedded server (major "
+                + EmbeddedPg.majorVersion()
+                + "); use catalogSnapshot instead");
+    Result r =
+        run(
+            List.of(
+                exe.toString(),
+                "--schema-only",
+                "--no-password",
+                "-h",
+                "localhost",
+                "-p",
+                String.valueOf(EmbeddedPg.port()),
+                "-U",
+                "postgres",
+                "-d",
+                database),
+            null);
     if (r.exit != 0) {
-      throw new IllegalStateException("pg_dump of " + database + " failed (" + r.exit + "): "
-          + r.stderr);
+      throw new IllegalStateException(
+          "pg_dump of " + database + " failed (" + r.exit + "): " + r.stderr);
     }
     return stripRestrictLines(r.stdout);
   }
@@ -176,12 +196,19 @@ public final class Fidelity {
     Assumptions.assumeTrue(Files.isExecutable(exe), tool + " not found at " + exe);
     List<String> cmd = new ArrayList<>(List.of(exe.toString()));
     cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--no-password", "-h", "localhost", "-p", String.valueOf(EmbeddedPg.port()),
-        "-U", "postgres"));
+    cmd.addAll(
+        List.of(
+            "--no-password",
+            "-h",
+            "localhost",
+            "-p",
+            String.valueOf(EmbeddedPg.port()),
+            "-U",
+            "postgres"));
     Result r = run(cmd, null);
     if (r.exit != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.exit + "): "
-          + r.stderr);
+      throw new IllegalStateException(
+          String.join(" ", cmd) + " failed (" + r.exit + "): " + r.stderr);
     }
     return r.stdout;
   }
@@ -206,8 +233,8 @@ public final class Fidelity {
           p.destroyForcibly();
           throw new IllegalStateException("timeout: " + cmd);
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
-            Files.readString(err));
+        return new Result(
+            p.exitValue(), new String(out, StandardCharsets.UTF_8), Files.readString(err));
       } finally {
         Files.deleteIfExists(err);
       }
@@ -235,11 +262,15 @@ public final class Fidelity {
       normalizeSession(c);
       List<String[]> rels = new ArrayList<>();
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(
-              "SELECT format('%I.%I', n.nspname, c.relname), c.relkind, c.relispopulated"
-                  + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                  + " WHERE c.relkind IN ('r', 'm') AND " + USER_NS
-                  + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT format('%I.%I', n.nspname, c.relname), c.relkind, c.relispopulated"
+                      + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                      + " WHERE c.relkind IN ('r', 'm') AND "
+                      + USER_NS
+                      + " AND "
+                      + notExtensionMember("pg_class", "c.oid")
+                      + " ORDER BY 1")) {
         while (rs.next()) {
           rels.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
         }
@@ -251,10 +282,15 @@ public final class Fidelity {
           continue;
         }
         HashingStream h = new HashingStream();
-        pg.getCopyAPI().copyOut(
-            "COPY (SELECT * FROM " + rel[0] + " AS \"fidelity row\""
-                + " ORDER BY ROW(\"fidelity row\".*)::text COLLATE \"C\") TO STDOUT", h);
-        out.put(rel[0], "rows=" + h.newlines + " sha256=" + HexFormat.of().formatHex(h.md.digest()));
+        pg.getCopyAPI()
+            .copyOut(
+                "COPY (SELECT * FROM "
+                    + rel[0]
+                    + " AS \"fidelity row\""
+                    + " ORDER BY ROW(\"fidelity row\".*)::text COLLATE \"C\") TO STDOUT",
+                h);
+        out.put(
+            rel[0], "rows=" + h.newlines + " sha256=" + HexFormat.of().formatHex(h.md.digest()));
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("cannot hash tables: " + e.getMessage(), e);
@@ -263,17 +299,23 @@ public final class Fidelity {
   }
 
   /**
+   * Returns qualified sequence name \u2192 {@code last_value=N is_called=B} (sequence data is not
+   * part of a schema-only dump, so it is compared here).
+   *
    * @param ds the database
-   * @return qualified sequence name → {@code last_value=N is_called=B} (sequence data is not
-   *     part of a schema-only dump, so it is compared here)
    */
   public static Map<String, String> sequenceValues(DataSource ds) {
     Map<String, String> out = new TreeMap<>();
     try (Connection c = ds.getConnection()) {
       normalizeSession(c);
-      for (String seq : names(c, "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-          + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND " + USER_NS
-          + " AND " + notExtensionMember("pg_class", "c.oid"))) {
+      for (String seq :
+          names(
+              c,
+              "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND "
+                  + USER_NS
+                  + " AND "
+                  + notExtensionMember("pg_class", "c.oid"))) {
         try (Statement s = c.createStatement();
             ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + seq)) {
           rs.next();
@@ -320,20 +362,26 @@ public final class Fidelity {
   /** Makes value output independent of the connection's defaults. */
   private static void normalizeSession(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("SET search_path = pg_catalog; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY';"
-          + " SET IntervalStyle = 'postgres'; SET extra_float_digits = 3;"
-          + " SET bytea_output = 'hex'; SET row_security = off");
+      s.execute(
+          "SET search_path = pg_catalog; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY';"
+              + " SET IntervalStyle = 'postgres'; SET extra_float_digits = 3;"
+              + " SET bytea_output = 'hex'; SET row_security = off");
     }
   }
 
   private static String notExtensionMember(String catalog, String oidExpr) {
-    return "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '" + catalog + "'::regclass"
-        + " AND d.objid = " + oidExpr + " AND d.deptype = 'e')";
+    return "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '"
+        + catalog
+        + "'::regclass"
+        + " AND d.objid = "
+        + oidExpr
+        + " AND d.deptype = 'e')";
   }
 
   private static List<String> names(Connection c, String sql) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -344,9 +392,9 @@ public final class Fidelity {
   // ------------------------------------------------------------------ catalog snapshot
 
   /**
-   * Describes every user object from the catalogs, for servers pg_dump cannot dump. Keys are
-   * {@code "<kind> <qualified name>"} and contain no OIDs; values are JSON objects. Extension
-   * members are skipped (the extension itself is listed with its version and schema).
+   * Describes every user object from the catalogs, for servers pg_dump cannot dump. Keys are {@code
+   * "<kind> <qualified name>"} and contain no OIDs; values are JSON objects. Extension members are
+   * skipped (the extension itself is listed with its version and schema).
    *
    * @param ds the database
    * @return sorted key → description
@@ -356,7 +404,8 @@ public final class Fidelity {
     try (Connection c = ds.getConnection()) {
       normalizeSession(c);
       for (String q : snapshotQueries(c.getMetaData().getDatabaseMajorVersion())) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q)) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery(q)) {
           while (rs.next()) {
             String prev = out.put(rs.getString(1), rs.getString(2));
             if (prev != null) {
@@ -386,10 +435,13 @@ public final class Fidelity {
     return List.of(
         // schemas
         "SELECT 'schema ' || quote_ident(n.nspname), jsonb_build_object('owner', "
-            + String.format(OWNER, "n.nspowner") + ", 'acl', n.nspacl::text,"
+            + String.format(OWNER, "n.nspowner")
+            + ", 'acl', n.nspacl::text,"
             + " 'comment', obj_description(n.oid, 'pg_namespace'))::text"
-            + " FROM pg_namespace n WHERE " + USER_NS
-            + " AND " + notExtensionMember("pg_namespace", "n.oid"),
+            + " FROM pg_namespace n WHERE "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_namespace", "n.oid"),
         // extensions
         "SELECT 'extension ' || quote_ident(e.extname), jsonb_build_object('version', e.extversion,"
             + " 'schema', e.extnamespace::regnamespace::text, 'config', e.extconfig::regclass[]::text,"
@@ -405,9 +457,12 @@ public final class Fidelity {
             + " WHERE d.deptype = 'e' AND d.refclassid = 'pg_extension'::regclass"
             + " AND m.acl IS NOT NULL",
         // relations (tables, partitions, views, matviews, sequences, foreign tables)
-        "SELECT 'relation ' || " + REL + ", jsonb_build_object("
+        "SELECT 'relation ' || "
+            + REL
+            + ", jsonb_build_object("
             + "'kind', c.relkind, 'persistence', c.relpersistence, 'owner', "
-            + String.format(OWNER, "c.relowner") + ", 'acl', c.relacl::text,"
+            + String.format(OWNER, "c.relowner")
+            + ", 'acl', c.relacl::text,"
             + " 'options', c.reloptions::text, 'rls', c.relrowsecurity,"
             + " 'force_rls', c.relforcerowsecurity, 'replident', c.relreplident,"
             + " 'populated', c.relispopulated,"
@@ -418,9 +473,12 @@ public final class Fidelity {
             + " 'view', CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,"
             + " 'comment', obj_description(c.oid, 'pg_class'))::text"
             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " + relFilter,
+            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND "
+            + relFilter,
         // columns of relations and composite types (logical position, not attnum)
-        "SELECT 'column ' || " + REL + " || '.' || quote_ident(a.attname), jsonb_build_object("
+        "SELECT 'column ' || "
+            + REL
+            + " || '.' || quote_ident(a.attname), jsonb_build_object("
             + "'position', row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),"
             + " 'type', format_type(a.atttypid, a.atttypmod), 'notnull', a.attnotnull,"
             + " 'identity', a.attidentity, 'generated', a.attgenerated,"
@@ -432,25 +490,33 @@ public final class Fidelity {
             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
             + " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
-            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND " + relFilter,
+            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND "
+            + relFilter,
         // table constraints
-        "SELECT 'constraint ' || " + REL + " || '.' || quote_ident(k.conname), jsonb_build_object("
+        "SELECT 'constraint ' || "
+            + REL
+            + " || '.' || quote_ident(k.conname), jsonb_build_object("
             + "'type', k.contype, 'def', pg_get_constraintdef(k.oid, true),"
             + " 'deferrable', k.condeferrable, 'deferred', k.condeferred,"
             + " 'validated', k.convalidated, 'noinherit', CASE WHEN k.contype = 'c' THEN k.connoinherit END,"
             + " 'comment', obj_description(k.oid, 'pg_constraint'))::text"
             + " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + relFilter,
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+            + relFilter,
         // domain constraints
         "SELECT 'constraint domain ' || format('%I.%I', n.nspname, t.typname) || '.'"
             + " || quote_ident(k.conname), jsonb_build_object('type', k.contype,"
             + " 'def', pg_get_constraintdef(k.oid, true), 'validated', k.convalidated,"
             + " 'comment', obj_description(k.oid, 'pg_constraint'))::text"
             + " FROM pg_constraint k JOIN pg_type t ON t.oid = k.contypid"
-            + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_NS
-            + " AND " + notExtensionMember("pg_type", "t.oid"),
+            + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_type", "t.oid"),
         // indexes
-        "SELECT 'index ' || " + REL + ", jsonb_build_object("
+        "SELECT 'index ' || "
+            + REL
+            + ", jsonb_build_object("
             + "'def', pg_get_indexdef(c.oid), 'clustered', x.indisclustered,"
             + " 'replident', x.indisreplident, 'valid', x.indisvalid,"
             + " 'constraint', (SELECT k.conname FROM pg_constraint k WHERE k.conindid = c.oid"
@@ -461,14 +527,18 @@ public final class Fidelity {
             + "   FROM pg_attribute a WHERE a.attrelid = c.oid)::text,"
             + " 'comment', obj_description(c.oid, 'pg_class'))::text"
             + " FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + relFilter,
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+            + relFilter,
         // triggers (not the internal ones behind foreign keys)
-        "SELECT 'trigger ' || " + REL + " || '.' || quote_ident(g.tgname), jsonb_build_object("
+        "SELECT 'trigger ' || "
+            + REL
+            + " || '.' || quote_ident(g.tgname), jsonb_build_object("
             + "'def', pg_get_triggerdef(g.oid, true), 'enabled', g.tgenabled,"
             + " 'comment', obj_description(g.oid, 'pg_trigger'))::text"
             + " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
             + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE NOT g.tgisinternal AND " + relFilter,
+            + " WHERE NOT g.tgisinternal AND "
+            + relFilter,
         // functions, procedures, aggregates, window functions
         "SELECT 'function ' || format('%I.%I', n.nspname, p.proname) || '('"
             + " || pg_get_function_identity_arguments(p.oid) || ')', jsonb_build_object("
@@ -481,13 +551,19 @@ public final class Fidelity {
             + "   'args', pg_get_function_arguments(p.oid),"
             + "   'result', pg_get_function_result(p.oid))"
             + "   FROM pg_aggregate g WHERE g.aggfnoid = p.oid),"
-            + " 'owner', " + String.format(OWNER, "p.proowner") + ", 'acl', p.proacl::text,"
+            + " 'owner', "
+            + String.format(OWNER, "p.proowner")
+            + ", 'acl', p.proacl::text,"
             + " 'comment', obj_description(p.oid, 'pg_proc'))::text"
             + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-            + " WHERE " + USER_NS + " AND " + notExtensionMember("pg_proc", "p.oid"),
+            + " WHERE "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_proc", "p.oid"),
         // types: enums, domains, composites, ranges (not table row types, arrays, multiranges)
         "SELECT 'type ' || format('%I.%I', n.nspname, t.typname), jsonb_build_object("
-            + "'typtype', t.typtype, 'owner', " + String.format(OWNER, "t.typowner")
+            + "'typtype', t.typtype, 'owner', "
+            + String.format(OWNER, "t.typowner")
             + ", 'acl', t.typacl::text, 'comment', obj_description(t.oid, 'pg_type'),"
             + " 'enum', (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e"
             + "   WHERE e.enumtypid = t.oid)::text,"
@@ -501,14 +577,21 @@ public final class Fidelity {
             + "   'collation', CASE WHEN r.rngcollation <> 0"
             + "     THEN r.rngcollation::regcollation::text END,"
             + "   'canonical', r.rngcanonical::regproc::text, 'subdiff', r.rngsubdiff::regproc::text,"
-            + "   'multirange', " + multirange + ")"
+            + "   'multirange', "
+            + multirange
+            + ")"
             + "   FROM pg_range r WHERE r.rngtypid = t.oid))::text"
             + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
             + " WHERE t.typtype IN ('e', 'd', 'c', 'r')"
             + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
-            + " AND " + USER_NS + " AND " + notExtensionMember("pg_type", "t.oid"),
+            + " AND "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_type", "t.oid"),
         // sequence parameters (values are merged in from sequenceValues)
-        "SELECT 'sequence ' || " + REL + ", jsonb_build_object("
+        "SELECT 'sequence ' || "
+            + REL
+            + ", jsonb_build_object("
             + "'type', format_type(s.seqtypid, NULL), 'start', s.seqstart,"
             + " 'increment', s.seqincrement, 'max', s.seqmax, 'min', s.seqmin,"
             + " 'cache', s.seqcache, 'cycle', s.seqcycle,"
@@ -518,9 +601,12 @@ public final class Fidelity {
             + "   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
             + "   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))::text"
             + " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + relFilter,
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+            + relFilter,
         // row-level security policies
-        "SELECT 'policy ' || " + REL + " || '.' || quote_ident(p.polname), jsonb_build_object("
+        "SELECT 'policy ' || "
+            + REL
+            + " || '.' || quote_ident(p.polname), jsonb_build_object("
             + "'cmd', p.polcmd, 'permissive', p.polpermissive,"
             + " 'roles', (SELECT array_agg(CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r) END"
             + "   ORDER BY 1) FROM unnest(p.polroles) r)::text,"
@@ -528,27 +614,35 @@ public final class Fidelity {
             + " 'check', pg_get_expr(p.polwithcheck, p.polrelid),"
             + " 'comment', obj_description(p.oid, 'pg_policy'))::text"
             + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + relFilter,
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+            + relFilter,
         // extended statistics
         "SELECT 'statistics ' || format('%I.%I', n.nspname, s.stxname), jsonb_build_object("
             + "'def', pg_get_statisticsobjdef(s.oid),"
             + " 'comment', obj_description(s.oid, 'pg_statistic_ext'))::text"
             + " FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace"
-            + " WHERE " + USER_NS,
+            + " WHERE "
+            + USER_NS,
         // collations
         "SELECT 'collation ' || format('%I.%I', n.nspname, l.collname), jsonb_build_object("
             + "'provider', l.collprovider, 'deterministic', l.collisdeterministic,"
             + " 'collate', l.collcollate, 'ctype', l.collctype,"
             + " 'comment', obj_description(l.oid, 'pg_collation'))::text"
             + " FROM pg_collation l JOIN pg_namespace n ON n.oid = l.collnamespace"
-            + " WHERE " + USER_NS + " AND " + notExtensionMember("pg_collation", "l.oid"),
+            + " WHERE "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_collation", "l.oid"),
         // operators
         "SELECT 'operator ' || o.oid::regoperator::text, jsonb_build_object("
             + "'code', o.oprcode::regproc::text, 'commutator', o.oprcom::regoperator::text,"
             + " 'negator', o.oprnegate::regoperator::text, 'restrict', o.oprrest::regproc::text,"
             + " 'join', o.oprjoin::regproc::text, 'comment', obj_description(o.oid, 'pg_operator'))::text"
             + " FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace"
-            + " WHERE " + USER_NS + " AND " + notExtensionMember("pg_operator", "o.oid"),
+            + " WHERE "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_operator", "o.oid"),
         // text search configurations and dictionaries
         "SELECT 'text search configuration ' || format('%I.%I', n.nspname, f.cfgname),"
             + " jsonb_build_object('parser', (SELECT format('%I.%I', pn.nspname, p.prsname)"
@@ -559,7 +653,10 @@ public final class Fidelity {
             + "   FROM pg_ts_config_map m WHERE m.mapcfg = f.oid)::text,"
             + " 'comment', obj_description(f.oid, 'pg_ts_config'))::text"
             + " FROM pg_ts_config f JOIN pg_namespace n ON n.oid = f.cfgnamespace"
-            + " WHERE " + USER_NS + " AND " + notExtensionMember("pg_ts_config", "f.oid"),
+            + " WHERE "
+            + USER_NS
+            + " AND "
+            + notExtensionMember("pg_ts_config", "f.oid"),
         // default privileges
         "SELECT 'default acl ' || pg_get_userbyid(a.defaclrole) || ' '"
             + " || coalesce(quote_ident(n.nspname), '-') || ' ' || a.defaclobjtype::text,"
@@ -574,9 +671,9 @@ public final class Fidelity {
   // ------------------------------------------------------------------ assertions
 
   /**
-   * Asserts two databases of the embedded server hold the same schema and data: schema dumps
-   * equal when pg_dump can dump the server, otherwise catalog snapshots equal; table hashes and
-   * sequence values equal in both cases.
+   * Asserts two databases of the embedded server hold the same schema and data: schema dumps equal
+   * when pg_dump can dump the server, otherwise catalog snapshots equal; table hashes and sequence
+   * values equal in both cases.
    *
    * @param sourceDb the original database
    * @param targetDb the restored database
@@ -585,12 +682,18 @@ public final class Fidelity {
     if (pgDumpUsable()) {
       assertSameText("pg_dump --schema-only", schemaDump(sourceDb), schemaDump(targetDb));
     } else {
-      assertSameMap("catalog snapshot", catalogSnapshot(EmbeddedPg.dataSource(sourceDb)),
+      assertSameMap(
+          "catalog snapshot",
+          catalogSnapshot(EmbeddedPg.dataSource(sourceDb)),
           catalogSnapshot(EmbeddedPg.dataSource(targetDb)));
     }
-    assertSameMap("table hashes", tableHashes(EmbeddedPg.dataSource(sourceDb)),
+    assertSameMap(
+        "table hashes",
+        tableHashes(EmbeddedPg.dataSource(sourceDb)),
         tableHashes(EmbeddedPg.dataSource(targetDb)));
-    assertSameMap("sequence values", sequenceValues(EmbeddedPg.dataSource(sourceDb)),
+    assertSameMap(
+        "sequence values",
+        sequenceValues(EmbeddedPg.dataSource(sourceDb)),
         sequenceValues(EmbeddedPg.dataSource(targetDb)));
   }
 
@@ -638,8 +741,9 @@ public final class Fidelity {
     }
     List<String> diff = lineDiff(expected.split("\n", -1), actual.split("\n", -1));
     assertThat(actual)
-        .withFailMessage("%s differ (- source, + target):%n%s", what,
-            String.join("\n", diff.subList(0, Math.min(diff.size(), 300))))
+        .withFailMessage(
+            "%s differ (- source, + target):%n%s",
+            what, String.join("\n", diff.subList(0, Math.min(diff.size(), 300))))
         .isEqualTo(expected);
   }
 
@@ -650,7 +754,8 @@ public final class Fidelity {
       pre++;
     }
     int suf = 0;
-    while (suf < a.length - pre && suf < b.length - pre
+    while (suf < a.length - pre
+        && suf < b.length - pre
         && a[a.length - 1 - suf].equals(b[b.length - 1 - suf])) {
       suf++;
     }
@@ -670,8 +775,10 @@ public final class Fidelity {
     int[][] lcs = new int[n + 1][m + 1];
     for (int i = n - 1; i >= 0; i--) {
       for (int j = m - 1; j >= 0; j--) {
-        lcs[i][j] = a[pre + i].equals(b[pre + j])
-            ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+        lcs[i][j] =
+            a[pre + i].equals(b[pre + j])
+                ? lcs[i + 1][j + 1] + 1
+                : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
       }
     }
     int i = 0;

@@ -4,7 +4,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +44,13 @@ public final class MajorServers implements AutoCloseable {
     this.servers = servers;
   }
 
-  /** @return the directory holding {@code postgres-<major>.jar}, from {@code pg.binaries.dir} */
+  /** Returns the directory holding {@code postgres-<major>.jar}, from {@code pg.binaries.dir}. */
   public static Path binariesDir() {
     String dir = System.getProperty("pg.binaries.dir");
     return Path.of(dir == null || dir.isBlank() ? "target/pg-binaries" : dir);
   }
 
-  /** @return the majors whose binaries jar is present, oldest first */
+  /** Returns the majors whose binaries jar is present, oldest first. */
   public static List<Integer> available() {
     List<Integer> out = new ArrayList<>();
     for (int major : MAJORS) {
@@ -67,8 +66,8 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
-   * Starts one server per major, two at a time (initdb is most of a start, and the machine may
-   * have two cores).
+   * Starts one server per major, two at a time (initdb is most of a start, and the machine may have
+   * two cores).
    *
    * @param majors majors from {@link #available()}
    * @return the running servers
@@ -97,8 +96,9 @@ public final class MajorServers implements AutoCloseable {
   }
 
   private static EmbeddedPostgres startOne(int major) throws IOException {
-    Path sockets = Files.createDirectories(
-        Path.of(System.getProperty("java.io.tmpdir")).resolve("pg-sockets"));
+    Path sockets =
+        Files.createDirectories(
+            Path.of(System.getProperty("java.io.tmpdir")).resolve("pg-sockets"));
     return EmbeddedPostgres.builder()
         .setPgBinaryResolver(resolver(jar(major)))
         .setServerConfig("unix_socket_directories", sockets.toString())
@@ -110,8 +110,9 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns a resolver of that major's binaries, for a server built by hand.
+   *
    * @param major a major from {@link #available()}
-   * @return a resolver of that major's binaries, for a server built by hand
    */
   public static PgBinaryResolver binaries(int major) {
     return resolver(jar(major));
@@ -141,16 +142,20 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns the name of a new, empty UTF-8 database with C collation on that server.
+   *
    * @param major a started major
    * @param prefix a readable name prefix
-   * @return the name of a new, empty UTF-8 database with C collation on that server
    */
   public String createDatabase(int major, String prefix) {
     String name = prefix + "_" + COUNTER.incrementAndGet();
     try (Connection c = server(major).getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
-          + " LC_CTYPE 'C'");
+      s.execute(
+          "CREATE DATABASE "
+              + name
+              + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
+              + " LC_CTYPE 'C'");
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name + " on " + major, e);
     }
@@ -158,9 +163,10 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns a data source for it (user postgres, trusted).
+   *
    * @param major a started major
    * @param database a database of that server
-   * @return a data source for it (user postgres, trusted)
    */
   public DataSource dataSource(int major, String database) {
     PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -172,8 +178,9 @@ public final class MajorServers implements AutoCloseable {
   }
 
   /**
+   * Returns the server's major as it reports it (a check that the right binaries started).
+   *
    * @param major a started major
-   * @return the server's major as it reports it (a check that the right binaries started)
    */
   public int reportedMajor(int major) {
     try (Connection c = server(major).getPostgresDatabase().getConnection()) {

@@ -48,7 +48,7 @@ public final class OryFixtures {
 
   private OryFixtures() {}
 
-  /** @return the fixtures directory, when configured and present */
+  /** Returns the fixtures directory, when configured and present. */
   public static Optional<Path> directory() {
     String dir = System.getProperty("ory.fixtures");
     if (dir == null || dir.isBlank()) {
@@ -61,7 +61,7 @@ public final class OryFixtures {
     return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
   }
 
-  /** @return the fixtures directory; aborts the calling test (assumption) when it is unknown */
+  /** Returns the fixtures directory; aborts the calling test (assumption) when it is unknown. */
   public static Path requireDirectory() {
     Optional<Path> dir = directory();
     Assumptions.assumeTrue(dir.isPresent(), "Ory fixtures not found: " + HINT);
@@ -69,9 +69,10 @@ public final class OryFixtures {
   }
 
   /**
+   * Returns the project's schema dump with pg_dump's restrict/unrestrict meta-command lines
+   * removed, ready for a plain JDBC executor.
+   *
    * @param project kratos, keto or hydra
-   * @return the project's schema dump with pg_dump's restrict/unrestrict meta-command lines
-   *     removed, ready for a plain JDBC executor
    */
   public static String schemaSql(String project) {
     if (!PROJECTS.contains(project)) {
@@ -105,7 +106,9 @@ public final class OryFixtures {
    * @param rowsRejected rows the generator produced that the database refused
    */
   public record FillReport(
-      List<String> tablesFilled, Map<String, String> skippedTables, long rowsInserted,
+      List<String> tablesFilled,
+      Map<String, String> skippedTables,
+      long rowsInserted,
       long rowsRejected) {}
 
   /**
@@ -129,8 +132,13 @@ public final class OryFixtures {
   // ------------------------------------------------------------------ generic generator
 
   private record Column(
-      String name, String baseType, String category, boolean notNull, int maxLength,
-      List<String> enumLabels, boolean skip) {}
+      String name,
+      String baseType,
+      String category,
+      boolean notNull,
+      int maxLength,
+      List<String> enumLabels,
+      boolean skip) {}
 
   private record ForeignKey(List<String> columns, String parent, List<String> parentColumns) {}
 
@@ -166,12 +174,10 @@ public final class OryFixtures {
       Map<String, String> skipped = new LinkedHashMap<>();
       long inserted = 0;
       long rejected = 0;
-      Set<String> done = new HashSet<>();
       for (Table t : order()) {
         int[] result = new int[2];
-        String why = fillTable(t, done, result);
+        String why = fillTable(t, result);
         c.commit();
-        done.add(t.name);
         inserted += result[0];
         rejected += result[1];
         if (why == null) {
@@ -186,68 +192,88 @@ public final class OryFixtures {
     }
 
     private void readCatalog() throws SQLException {
-      String userNs = "n.nspname NOT IN ('pg_catalog', 'information_schema')"
-          + " AND n.nspname !~ '^pg_(toast|temp_)'";
+      String userNs =
+          "n.nspname NOT IN ('pg_catalog', 'information_schema')"
+              + " AND n.nspname !~ '^pg_(toast|temp_)'";
       try (Statement s = c.createStatement()) {
         s.execute("SET search_path = pg_catalog");
       }
-      query("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND " + userNs
-          + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-          + " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1",
+      query(
+          "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+              + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+              + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND "
+              + userNs
+              + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+              + " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1",
           rs -> tables.put(rs.getString(1), new Table(rs.getString(1))));
-      query("SELECT format('%I.%I', n.nspname, c.relname), a.attname, bt.typname,"
-          + " bt.typcategory, a.attnotnull OR t.typnotnull,"
-          + " CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
-          + " (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e"
-          + "   WHERE e.enumtypid = bt.oid),"
-          + " a.attidentity <> '' OR a.attgenerated <> ''"
-          + "   OR coalesce(pg_get_expr(ad.adbin, ad.adrelid) ~ '^nextval\\(', false)"
-          + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-          + " JOIN pg_type t ON t.oid = a.atttypid"
-          + " JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END"
-          + " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
-          + " WHERE c.relkind IN ('r', 'p') AND " + userNs + " ORDER BY 1, a.attnum",
+      query(
+          "SELECT format('%I.%I', n.nspname, c.relname), a.attname, bt.typname,"
+              + " bt.typcategory, a.attnotnull OR t.typnotnull,"
+              + " CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
+              + " (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e"
+              + "   WHERE e.enumtypid = bt.oid),"
+              + " a.attidentity <> '' OR a.attgenerated <> ''"
+              + "   OR coalesce(pg_get_expr(ad.adbin, ad.adrelid) ~ '^nextval\\(', false)"
+              + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+              + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+              + " JOIN pg_type t ON t.oid = a.atttypid"
+              + " JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END"
+              + " LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum"
+              + " WHERE c.relkind IN ('r', 'p') AND "
+              + userNs
+              + " ORDER BY 1, a.attnum",
           rs -> {
             Table t = tables.get(rs.getString(1));
             if (t != null) {
               Array labels = rs.getArray(7);
               int typmod = rs.getInt(6);
-              t.columns.add(new Column(rs.getString(2), rs.getString(3), rs.getString(4),
-                  rs.getBoolean(5), typmod > 4 ? typmod - 4 : -1,
-                  labels == null ? List.of() : Arrays.asList((String[]) labels.getArray()),
-                  rs.getBoolean(8)));
+              t.columns.add(
+                  new Column(
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getString(4),
+                      rs.getBoolean(5),
+                      typmod > 4 ? typmod - 4 : -1,
+                      labels == null ? List.of() : Arrays.asList((String[]) labels.getArray()),
+                      rs.getBoolean(8)));
             }
           });
-      query("SELECT format('%I.%I', n.nspname, c.relname),"
-          + " (SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(f.conkey) WITH ORDINALITY k(n, i)"
-          + "   JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.n),"
-          + " format('%I.%I', pn.nspname, pc.relname),"
-          + " (SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(f.confkey) WITH ORDINALITY k(n, i)"
-          + "   JOIN pg_attribute a ON a.attrelid = f.confrelid AND a.attnum = k.n)"
-          + " FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid"
-          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " JOIN pg_class pc ON pc.oid = f.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
-          + " WHERE f.contype = 'f' AND f.conparentid = 0 ORDER BY 1, f.conname",
+      query(
+          "SELECT format('%I.%I', n.nspname, c.relname),"
+              + " (SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(f.conkey) WITH ORDINALITY k(n, i)"
+              + "   JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.n),"
+              + " format('%I.%I', pn.nspname, pc.relname),"
+              + " (SELECT array_agg(a.attname ORDER BY k.i) FROM unnest(f.confkey) WITH ORDINALITY k(n, i)"
+              + "   JOIN pg_attribute a ON a.attrelid = f.confrelid AND a.attnum = k.n)"
+              + " FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid"
+              + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+              + " JOIN pg_class pc ON pc.oid = f.confrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
+              + " WHERE f.contype = 'f' AND f.conparentid = 0 ORDER BY 1, f.conname",
           rs -> {
             Table t = tables.get(rs.getString(1));
             if (t != null) {
-              t.fks.add(new ForeignKey(List.of((String[]) rs.getArray(2).getArray()),
-                  rs.getString(3), List.of((String[]) rs.getArray(4).getArray())));
+              t.fks.add(
+                  new ForeignKey(
+                      List.of((String[]) rs.getArray(2).getArray()),
+                      rs.getString(3),
+                      List.of((String[]) rs.getArray(4).getArray())));
             }
           });
-      query("SELECT format('%I.%I', n.nspname, c.relname), a.attname, pg_get_constraintdef(k.oid)"
-          + " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
-          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-          + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]"
-          + " WHERE k.contype = 'c' AND cardinality(k.conkey) = 1",
+      query(
+          "SELECT format('%I.%I', n.nspname, c.relname), a.attname, pg_get_constraintdef(k.oid)"
+              + " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+              + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+              + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]"
+              + " WHERE k.contype = 'c' AND cardinality(k.conkey) = 1",
           rs -> {
             Table t = tables.get(rs.getString(1));
             String def = rs.getString(3);
-            if (t != null && def.contains("=") && !def.contains("<>") && !def.contains("!=")
-                && !def.contains(">=") && !def.contains("<=")) {
+            if (t != null
+                && def.contains("=")
+                && !def.contains("<>")
+                && !def.contains("!=")
+                && !def.contains(">=")
+                && !def.contains("<=")) {
               List<String> literals = new ArrayList<>();
               Matcher m = LITERAL.matcher(def.replace(rs.getString(2), ""));
               while (m.find()) {
@@ -268,7 +294,8 @@ public final class OryFixtures {
     }
 
     private void query(String sql, RowHandler h) throws SQLException {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
         while (rs.next()) {
           h.row(rs);
         }
@@ -285,7 +312,8 @@ public final class OryFixtures {
         for (String name : remaining) {
           boolean ready = true;
           for (ForeignKey fk : tables.get(name).fks) {
-            if (!fk.parent().equals(name) && tables.containsKey(fk.parent())
+            if (!fk.parent().equals(name)
+                && tables.containsKey(fk.parent())
                 && !placed.contains(fk.parent())) {
               ready = false;
               break;
@@ -307,8 +335,10 @@ public final class OryFixtures {
       return out;
     }
 
-    /** @return null when rows went in, otherwise why the table was skipped */
-    private String fillTable(Table t, Set<String> done, int[] counts) throws SQLException {
+    /**
+     * @return null when rows went in, otherwise why the table was skipped
+     */
+    private String fillTable(Table t, int[] counts) throws SQLException {
       List<Column> cols = t.columns.stream().filter(col -> !col.skip()).toList();
       if (cols.isEmpty()) {
         return "no columns to fill";
@@ -319,9 +349,14 @@ public final class OryFixtures {
           parentRows.put(fk, parentRows(fk));
         }
       }
-      String sql = "INSERT INTO " + t.name + " ("
-          + String.join(", ", cols.stream().map(col -> quoteIdent(col.name())).toList())
-          + ") VALUES (" + String.join(", ", cols.stream().map(col -> "?").toList()) + ")";
+      String sql =
+          "INSERT INTO "
+              + t.name
+              + " ("
+              + String.join(", ", cols.stream().map(col -> quoteIdent(col.name())).toList())
+              + ") VALUES ("
+              + String.join(", ", cols.stream().map(col -> "?").toList())
+              + ")";
       List<Set<String>> variants = variants(cols);
       Set<String> chosen = null;
       String lastError = null;
@@ -351,7 +386,8 @@ public final class OryFixtures {
 
     /** Column sets to leave NULL: none, all nullable, all but one nullable, one nullable. */
     private static List<Set<String>> variants(List<Column> cols) {
-      List<String> nullable = cols.stream().filter(col -> !col.notNull()).map(Column::name).toList();
+      List<String> nullable =
+          cols.stream().filter(col -> !col.notNull()).map(Column::name).toList();
       List<Set<String>> out = new ArrayList<>();
       out.add(Set.of());
       if (!nullable.isEmpty()) {
@@ -368,11 +404,20 @@ public final class OryFixtures {
 
     private List<String[]> parentRows(ForeignKey fk) throws SQLException {
       List<String[]> out = new ArrayList<>();
-      String cols = String.join(", ",
-          fk.parentColumns().stream().map(col -> quoteIdent(col) + "::text").toList());
+      String cols =
+          String.join(
+              ", ", fk.parentColumns().stream().map(col -> quoteIdent(col) + "::text").toList());
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT " + cols + " FROM " + fk.parent() + " ORDER BY "
-              + cols + " LIMIT " + Math.max(rows, 1) * 4L)) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT "
+                      + cols
+                      + " FROM "
+                      + fk.parent()
+                      + " ORDER BY "
+                      + cols
+                      + " LIMIT "
+                      + Math.max(rows, 1) * 4L)) {
         while (rs.next()) {
           String[] row = new String[fk.parentColumns().size()];
           for (int i = 0; i < row.length; i++) {
@@ -384,9 +429,16 @@ public final class OryFixtures {
       return out;
     }
 
-    /** @return null on success, else the error (the row is rolled back to a savepoint) */
-    private String tryRow(PreparedStatement ps, Table t, List<Column> cols,
-        Map<ForeignKey, List<String[]>> parentRows, Set<String> nulls, int row)
+    /**
+     * @return null on success, else the error (the row is rolled back to a savepoint)
+     */
+    private String tryRow(
+        PreparedStatement ps,
+        Table t,
+        List<Column> cols,
+        Map<ForeignKey, List<String[]>> parentRows,
+        Set<String> nulls,
+        int row)
         throws SQLException {
       Map<String, String> values = new HashMap<>();
       for (int i = 0; i < cols.size(); i++) {
@@ -395,12 +447,15 @@ public final class OryFixtures {
       }
       Set<String> fkAssigned = new HashSet<>();
       for (ForeignKey fk : t.fks) {
-        boolean allNullable = fk.columns().stream().allMatch(name -> cols.stream()
-            .anyMatch(col -> col.name().equals(name) && !col.notNull()));
+        boolean allNullable =
+            fk.columns().stream()
+                .allMatch(
+                    name ->
+                        cols.stream().anyMatch(col -> col.name().equals(name) && !col.notNull()));
         if (fk.parent().equals(t.name)) { // self reference: NULL, or the row itself
           for (int k = 0; k < fk.columns().size(); k++) {
-            values.put(fk.columns().get(k),
-                allNullable ? null : values.get(fk.parentColumns().get(k)));
+            values.put(
+                fk.columns().get(k), allNullable ? null : values.get(fk.parentColumns().get(k)));
           }
           fkAssigned.addAll(fk.columns());
           continue;
@@ -459,31 +514,42 @@ public final class OryFixtures {
       }
       LocalDateTime at = BASE.plusMinutes(row).plusHours(index);
       switch (col.baseType()) {
-        case "uuid":
-          return UUID.nameUUIDFromBytes((t.name + "." + col.name() + "#" + row)
-              .getBytes(StandardCharsets.UTF_8)).toString();
-        case "int2":
+        case "uuid" -> {
+          return UUID.nameUUIDFromBytes(
+                  (t.name + "." + col.name() + "#" + row).getBytes(StandardCharsets.UTF_8))
+              .toString();
+        }
+        case "int2" -> {
           return String.valueOf(row % 32000 + 1);
-        case "int4", "int8", "numeric", "float4", "float8", "oid":
+        }
+        case "int4", "int8", "numeric", "float4", "float8", "oid" -> {
           return String.valueOf(row + 1);
-        case "bool":
+        }
+        case "bool" -> {
           return row % 2 == 0 ? "true" : "false";
-        case "timestamp", "timestamptz":
+        }
+        case "timestamp", "timestamptz" -> {
           return at.format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).replace('T', ' ');
-        case "date":
+        }
+        case "date" -> {
           return LocalDate.of(2024, 1, 1).plusDays(row).toString();
-        case "time", "timetz":
+        }
+        case "time", "timetz" -> {
           return at.toLocalTime().toString();
-        case "interval":
+        }
+        case "interval" -> {
           return (row + 1) + " seconds";
-        case "json", "jsonb":
+        }
+        case "json", "jsonb" -> {
           return "{\"row\": " + row + ", \"column\": \"" + col.name() + "\"}";
-        case "bytea":
+        }
+        case "bytea" -> {
           return String.format("\\x%08x", row);
-        case "inet", "cidr":
+        }
+        case "inet", "cidr" -> {
           return "10." + (row >> 16 & 255) + "." + (row >> 8 & 255) + "." + (row & 255);
-        default:
-          break;
+        }
+        default -> {}
       }
       if ("A".equals(col.category())) {
         return "{}";
@@ -494,7 +560,8 @@ public final class OryFixtures {
           s = Integer.toString(row, 36);
         }
         return col.maxLength() > 0 && s.length() > col.maxLength()
-            ? s.substring(0, col.maxLength()) : s;
+            ? s.substring(0, col.maxLength())
+            : s;
       }
       return String.valueOf(row + 1); // let the server's input function judge
     }

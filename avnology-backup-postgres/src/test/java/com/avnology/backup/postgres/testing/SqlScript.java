@@ -12,8 +12,9 @@ public final class SqlScript {
   private SqlScript() {}
 
   /**
+   * Returns its statements, trimmed, without the terminating semicolons; empty ones dropped.
+   *
    * @param script the script
-   * @return its statements, trimmed, without the terminating semicolons; empty ones dropped
    */
   public static List<String> split(String script) {
     List<String> out = new ArrayList<>();
@@ -29,8 +30,10 @@ public final class SqlScript {
         int end = script.indexOf("*/", i + 2);
         i = end < 0 ? n : end + 2;
       } else if (ch == '\'') {
-        boolean escapes = i > 0 && (script.charAt(i - 1) == 'E' || script.charAt(i - 1) == 'e')
-            && (i < 2 || !Character.isLetterOrDigit(script.charAt(i - 2)));
+        boolean escapes =
+            i > 0
+                && (script.charAt(i - 1) == 'E' || script.charAt(i - 1) == 'e')
+                && (i < 2 || !Character.isLetterOrDigit(script.charAt(i - 2)));
         i = endOfQuoted(script, i + 1, '\'', escapes);
       } else if (ch == '"') {
         i = endOfQuoted(script, i + 1, '"', false);

@@ -9,14 +9,20 @@ import org.junit.jupiter.api.Test;
 final class SqlScriptTest {
   @Test
   void split_quotesDollarQuotesAndComments_splitOnlyAtTopLevelSemicolons() {
-    String script = "-- a; comment\nSELECT 'a;b', E'it\\'s;', \"x;y\";\n"
-        + "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;\n"
-        + "/* block; */ SELECT $$;$$ ; ;\n-- trailing; comment\n";
+    String script =
+        """
+        -- a; comment
+        SELECT 'a;b', E'it\\'s;', "x;y";
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
+        /* block; */ SELECT $$;$$ ; ;
+        -- trailing; comment
+        """;
 
-    assertThat(SqlScript.split(script)).containsExactly(
-        "-- a; comment\nSELECT 'a;b', E'it\\'s;', \"x;y\"",
-        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$",
-        "/* block; */ SELECT $$;$$");
+    assertThat(SqlScript.split(script))
+        .containsExactly(
+            "-- a; comment\nSELECT 'a;b', E'it\\'s;', \"x;y\"",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$",
+            "/* block; */ SELECT $$;$$");
   }
 
   @Test
@@ -32,9 +38,13 @@ final class SqlScriptTest {
       }
     }
 
-    Fidelity.assertSameMap("catalog snapshot", Fidelity.catalogSnapshot(EmbeddedPg.dataSource(whole)),
+    Fidelity.assertSameMap(
+        "catalog snapshot",
+        Fidelity.catalogSnapshot(EmbeddedPg.dataSource(whole)),
         Fidelity.catalogSnapshot(EmbeddedPg.dataSource(split)));
-    Fidelity.assertSameMap("table hashes", Fidelity.tableHashes(EmbeddedPg.dataSource(whole)),
+    Fidelity.assertSameMap(
+        "table hashes",
+        Fidelity.tableHashes(EmbeddedPg.dataSource(whole)),
         Fidelity.tableHashes(EmbeddedPg.dataSource(split)));
   }
 }

@@ -18,13 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes every object under a prefix into one tar stream: one regular entry per object, its key,
- * content type, user metadata and tags in pax headers ({@link ObjectMeta}). Objects are read one
- * at a time, so memory does not grow with the bucket.
+ * content type, user metadata and tags in pax headers ({@link ObjectMeta}). Objects are read one at
+ * a time, so memory does not grow with the bucket.
  */
 public final class BucketArchive {
   private static final Logger log = LoggerFactory.getLogger(BucketArchive.class);
 
   /**
+   * What an archive run wrote.
+   *
    * @param objects how many objects were written
    * @param bytes their total size
    * @param tagsKept whether the server let tags be read
@@ -34,17 +36,18 @@ public final class BucketArchive {
   private BucketArchive() {}
 
   /**
+   * {@return what was written}
+   *
    * @param ops the bucket
    * @param prefix the key prefix, empty or ending in '/'
    * @param out where the tar goes; finished, not closed
    * @param done told of each object written
-   * @return what was written
    * @throws IOException if writing fails
    */
   public static Stats write(S3Ops ops, String prefix, OutputStream out, LongConsumer done)
       throws IOException {
-    List<Item> items = ops.list(prefix).stream()
-        .sorted(Comparator.comparing(Item::objectName)).toList();
+    List<Item> items =
+        ops.list(prefix).stream().sorted(Comparator.comparing(Item::objectName)).toList();
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out, "UTF-8");
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -71,16 +74,21 @@ public final class BucketArchive {
     return new Stats(items.size(), bytes, tags);
   }
 
-  private static long writeEntry(TarArchiveOutputStream tar, String relativeKey,
-      GetObjectResponse in, Map<String, String> tags) throws IOException {
+  private static long writeEntry(
+      TarArchiveOutputStream tar,
+      String relativeKey,
+      GetObjectResponse in,
+      Map<String, String> tags)
+      throws IOException {
     long size = Long.parseLong(in.headers().get("Content-Length"));
     TarArchiveEntry entry = new TarArchiveEntry(relativeKey, true);
     entry.setSize(size);
     entry.setMode(0100644);
     String modified = in.headers().get("Last-Modified");
     if (modified != null) {
-      entry.setModTime(java.util.Date.from(
-          ZonedDateTime.parse(modified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
+      entry.setModTime(
+          java.util.Date.from(
+              ZonedDateTime.parse(modified, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()));
     }
     entry.addPaxHeader(ObjectMeta.PAX_KEY, relativeKey);
     String contentType = in.headers().get("Content-Type");
@@ -98,27 +106,36 @@ public final class BucketArchive {
     long copied = in.transferTo(tar);
     tar.closeArchiveEntry();
     if (copied != size) {
-      throw new IOException("object " + relativeKey + " changed while being read: " + copied
-          + " bytes instead of " + size);
+      throw new IOException(
+          "object "
+              + relativeKey
+              + " changed while being read: "
+              + copied
+              + " bytes instead of "
+              + size);
     }
     return copied;
   }
 
   /**
+   * {@return the object it holds, apart from its bytes}
+   *
    * @param entry a tar entry this class wrote
-   * @return the object it holds, apart from its bytes
    */
   public static ObjectMeta meta(TarArchiveEntry entry) {
     Map<String, String> pax = entry.getExtraPaxHeaders();
     String key = pax.getOrDefault(ObjectMeta.PAX_KEY, entry.getName());
-    return new ObjectMeta(key, pax.getOrDefault(ObjectMeta.PAX_CONTENT_TYPE, ""),
+    return new ObjectMeta(
+        key,
+        pax.getOrDefault(ObjectMeta.PAX_CONTENT_TYPE, ""),
         ObjectMeta.decode(pax.get(ObjectMeta.PAX_METADATA)),
         ObjectMeta.decode(pax.get(ObjectMeta.PAX_TAGS)));
   }
 
   /**
+   * {@return a view of it whose {@code close()} does nothing, for handing a tar entry to a client}
+   *
    * @param in a stream
-   * @return a view of it whose {@code close()} does nothing, for handing a tar entry to a client
    */
   public static InputStream shield(InputStream in) {
     return new java.io.FilterInputStream(in) {

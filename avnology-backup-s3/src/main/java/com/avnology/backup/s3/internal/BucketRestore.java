@@ -25,6 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class BucketRestore {
   /**
+   * What a restore run did.
+   *
    * @param written objects written
    * @param unchanged objects already identical, left alone
    * @param bytes bytes written
@@ -47,9 +49,10 @@ public final class BucketRestore {
   }
 
   /**
+   * {@return what was done}
+   *
    * @param archive opens the (decompressed) tar afresh on each call
    * @param done told of each object restored or left alone
-   * @return what was done
    * @throws IOException if the archive cannot be read
    * @throws StorageException if the policy forbids overwriting differing objects
    */
@@ -65,8 +68,12 @@ public final class BucketRestore {
         }
         ObjectMeta meta = BucketArchive.meta(e);
         if (!skip.contains(meta.key())) {
-          ops.put(prefix + meta.key(), BucketArchive.shield(tar), e.getSize(),
-              meta.contentType().isEmpty() ? null : meta.contentType(), meta.userMetadata());
+          ops.put(
+              prefix + meta.key(),
+              BucketArchive.shield(tar),
+              e.getSize(),
+              meta.contentType().isEmpty() ? null : meta.contentType(),
+              meta.userMetadata());
           if (!meta.tags().isEmpty()) {
             ops.setTags(prefix + meta.key(), meta.tags());
           }
@@ -79,7 +86,9 @@ public final class BucketRestore {
     return new Stats(written, skip.size(), bytes);
   }
 
-  /** @return keys already identical at the destination */
+  /**
+   * @return keys already identical at the destination
+   */
   private Set<String> compare(Supplier<InputStream> archive) throws IOException {
     Set<String> identical = new HashSet<>();
     List<String> different = new ArrayList<>();
@@ -102,11 +111,15 @@ public final class BucketRestore {
       }
     }
     if (!different.isEmpty() && policy == OverwritePolicy.NEVER) {
-      throw new StorageException(ops.where() + " already holds " + different.size()
-          + " objects that differ from the backup: "
-          + String.join(", ", different.subList(0, Math.min(20, different.size())))
-          + (different.size() > 20 ? ", …" : "") + "; nothing was written. Restore into an empty"
-          + " bucket or prefix, or choose OverwritePolicy.IF_DIFFERENT or ALWAYS");
+      throw new StorageException(
+          ops.where()
+              + " already holds "
+              + different.size()
+              + " objects that differ from the backup: "
+              + String.join(", ", different.subList(0, Math.min(20, different.size())))
+              + (different.size() > 20 ? ", …" : "")
+              + "; nothing was written. Restore into an empty"
+              + " bucket or prefix, or choose OverwritePolicy.IF_DIFFERENT or ALWAYS");
     }
     return identical;
   }

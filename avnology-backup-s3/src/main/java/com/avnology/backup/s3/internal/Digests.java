@@ -14,24 +14,27 @@ public final class Digests {
   private Digests() {}
 
   /**
+   * {@return it without quotes, lower case}
+   *
    * @param etag an ETag as S3 returns it, quoted or not
-   * @return it without quotes, lower case
    */
   public static String etag(String etag) {
     return etag == null ? "" : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
+   * {@return whether it is the MD5 of the bytes (a single-part upload) rather than of the parts}
+   *
    * @param etag an ETag
-   * @return whether it is the MD5 of the bytes (a single-part upload) rather than of the parts
    */
   public static boolean isPlainMd5(String etag) {
     return PLAIN_MD5.matcher(etag(etag)).matches();
   }
 
   /**
+   * {@return a new digest}
+   *
    * @param algorithm {@code MD5} or {@code SHA-256}
-   * @return a new digest
    */
   public static MessageDigest digest(String algorithm) {
     try {
@@ -42,9 +45,10 @@ public final class Digests {
   }
 
   /**
+   * {@return their digest in lowercase hex}
+   *
    * @param algorithm {@code MD5} or {@code SHA-256}
    * @param in bytes, read to the end but not closed
-   * @return their digest in lowercase hex
    * @throws IOException if reading fails
    */
   public static String hex(String algorithm, InputStream in) throws IOException {

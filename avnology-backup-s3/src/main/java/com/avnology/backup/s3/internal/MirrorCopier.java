@@ -4,18 +4,18 @@ import com.avnology.backup.BackupException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.s3.MirrorAction;
 import io.minio.GetObjectResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.ArrayList;
 
 /**
  * Copies objects from one bucket to another, any two servers, streaming each object (content type
- * and user metadata kept) with a number of copies in flight. A copy that fails part way is
- * started again from the source, per the retry policy.
+ * and user metadata kept) with a number of copies in flight. A copy that fails part way is started
+ * again from the source, per the retry policy.
  */
 public final class MirrorCopier {
   private final S3Ops source;
@@ -31,8 +31,8 @@ public final class MirrorCopier {
    * @param targetPrefix its prefix
    * @param retry how failed copies are retried
    */
-  public MirrorCopier(S3Ops source, String sourcePrefix, S3Ops target, String targetPrefix,
-      Retry retry) {
+  public MirrorCopier(
+      S3Ops source, String sourcePrefix, S3Ops target, String targetPrefix, Retry retry) {
     this.source = source;
     this.sourcePrefix = sourcePrefix;
     this.target = target;
@@ -41,25 +41,31 @@ public final class MirrorCopier {
   }
 
   /**
+   * {@return bytes copied}
+   *
    * @param copies the COPY actions
    * @param parallelism how many copies run at once
-   * @return bytes copied
    * @throws BackupException if a copy fails for good; copies not started yet are cancelled
    */
   public long copy(List<MirrorAction> copies, int parallelism) {
     AtomicLong bytes = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
-      Thread t = new Thread(r, "avnology-mirror");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            parallelism,
+            r -> {
+              Thread t = new Thread(r, "avnology-mirror");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (MirrorAction a : copies) {
-        futures.add(pool.submit(() -> {
-          bytes.addAndGet(copyOne(a.key()));
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  bytes.addAndGet(copyOne(a.key()));
+                  return null;
+                }));
       }
       int done = 0;
       for (Future<?> f : futures) {
@@ -69,9 +75,18 @@ public final class MirrorCopier {
         } catch (ExecutionException e) {
           futures.forEach(other -> other.cancel(true));
           Throwable cause = e.getCause();
-          throw new StorageException("mirror from " + source.where() + " to " + target.where()
-              + " failed after copying " + done + " of " + copies.size() + " objects: "
-              + cause.getMessage(), cause);
+          throw new StorageException(
+              "mirror from "
+                  + source.where()
+                  + " to "
+                  + target.where()
+                  + " failed after copying "
+                  + done
+                  + " of "
+                  + copies.size()
+                  + " objects: "
+                  + cause.getMessage(),
+              cause);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new StorageException("mirror interrupted after copying " + done + " objects", e);
@@ -84,13 +99,19 @@ public final class MirrorCopier {
   }
 
   private long copyOne(String key) throws Exception {
-    return retry.run("copy " + key, () -> {
-      try (GetObjectResponse in = source.get(sourcePrefix + key)) {
-        long size = Long.parseLong(in.headers().get("Content-Length"));
-        target.put(targetPrefix + key, in, size, in.headers().get("Content-Type"),
-            ObjectMeta.userMetadata(in.headers()));
-        return size;
-      }
-    });
+    return retry.run(
+        "copy " + key,
+        () -> {
+          try (GetObjectResponse in = source.get(sourcePrefix + key)) {
+            long size = Long.parseLong(in.headers().get("Content-Length"));
+            target.put(
+                targetPrefix + key,
+                in,
+                size,
+                in.headers().get("Content-Type"),
+                ObjectMeta.userMetadata(in.headers()));
+            return size;
+          }
+        });
   }
 }

@@ -35,6 +35,8 @@ public final class MirrorPlanner {
   }
 
   /**
+   * What a mirror run would do.
+   *
    * @param planned the actions
    * @param destinationCount how many objects the destination held
    * @param identical how many objects were already identical
@@ -42,9 +44,10 @@ public final class MirrorPlanner {
   public record Plan(List<MirrorAction> planned, long destinationCount, long identical) {}
 
   /**
+   * {@return the plan}
+   *
    * @param overwrite whether differing objects are copied (else kept)
    * @param remove whether objects missing from the source are deleted
-   * @return the plan
    */
   public Plan plan(boolean overwrite, boolean remove) {
     Map<String, Item> src = byKey(source.list(sourcePrefix), sourcePrefix);
@@ -64,11 +67,13 @@ public final class MirrorPlanner {
       }
     }
     if (remove) {
-      dst.forEach((key, d) -> {
-        if (!src.containsKey(key)) {
-          actions.add(new MirrorAction(MirrorAction.Type.REMOVE, key, d.size(), "not in source"));
-        }
-      });
+      dst.forEach(
+          (key, d) -> {
+            if (!src.containsKey(key)) {
+              actions.add(
+                  new MirrorAction(MirrorAction.Type.REMOVE, key, d.size(), "not in source"));
+            }
+          });
     }
     return new Plan(actions, dst.size(), identical);
   }
@@ -81,7 +86,9 @@ public final class MirrorPlanner {
     return map;
   }
 
-  /** @return why the two differ, or null if they are the same */
+  /**
+   * @return why the two differ, or null if they are the same
+   */
   private String difference(String key, Item s, Item d) {
     if (s.size() != d.size()) {
       return "size differs";
@@ -96,8 +103,9 @@ public final class MirrorPlanner {
     } else if (plainD) {
       same = Digests.etag(d.etag()).equals(hash("MD5", source, sourcePrefix + key));
     } else {
-      same = hash("SHA-256", source, sourcePrefix + key)
-          .equals(hash("SHA-256", target, targetPrefix + key));
+      same =
+          hash("SHA-256", source, sourcePrefix + key)
+              .equals(hash("SHA-256", target, targetPrefix + key));
     }
     return same ? null : "checksum differs";
   }

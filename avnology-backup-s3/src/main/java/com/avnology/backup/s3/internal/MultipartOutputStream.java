@@ -11,13 +11,15 @@ import java.util.List;
 /**
  * Streams one object to S3 holding at most one part in memory: the first full part starts a
  * multipart upload, each further part is uploaded (and retried) as it fills, and {@link #close()}
- * completes the upload. An object smaller than a part is written with one PUT. A failure aborts
- * the upload. Not thread-safe, like any stream.
+ * completes the upload. An object smaller than a part is written with one PUT. A failure aborts the
+ * upload. Not thread-safe, like any stream.
  */
 public final class MultipartOutputStream extends OutputStream {
   /** Told when an upload starts and ends, so that an abort from elsewhere can find it. */
   public interface Tracker {
     /**
+     * Called once an upload has started.
+     *
      * @param key the object key
      * @param uploadId the upload started for it
      * @throws IOException if the set was aborted meanwhile
@@ -25,11 +27,15 @@ public final class MultipartOutputStream extends OutputStream {
     void started(String key, String uploadId) throws IOException;
 
     /**
+     * Called once an upload is complete or abandoned.
+     *
      * @param key the object key, now complete or abandoned
      */
     void ended(String key);
 
     /**
+     * Checks that the set is still being written.
+     *
      * @throws IOException if the set was aborted, so writing on is pointless
      */
     void checkWritable() throws IOException;
@@ -124,8 +130,8 @@ public final class MultipartOutputStream extends OutputStream {
   private void checkOpen() throws IOException {
     tracker.checkWritable();
     if (failure != null) {
-      throw new IOException("upload of " + key + " failed earlier: " + failure.getMessage(),
-          failure);
+      throw new IOException(
+          "upload of " + key + " failed earlier: " + failure.getMessage(), failure);
     }
     if (closed) {
       throw new IOException("stream to " + key + " is closed");
@@ -133,8 +139,8 @@ public final class MultipartOutputStream extends OutputStream {
   }
 
   private IOException fail(Exception e) {
-    failure = e instanceof IOException ? (IOException) e
-        : new IOException(e.getMessage(), e);
+    failure =
+        e instanceof IOException iOException ? iOException : new IOException(e.getMessage(), e);
     buffer = null;
     if (uploadId != null) {
       try {

@@ -20,22 +20,33 @@ public record ObjectMeta(
     String key, String contentType, Map<String, String> userMetadata, Map<String, String> tags) {
   /** Pax header holding the exact object key (tar may rewrite the entry name). */
   public static final String PAX_KEY = "AVNOLOGY.s3.key";
+
   /** Pax header holding the content type. */
   public static final String PAX_CONTENT_TYPE = "AVNOLOGY.s3.content-type";
+
   /** Pax header holding the user metadata, URL-encoded as a query string. */
   public static final String PAX_METADATA = "AVNOLOGY.s3.metadata";
+
   /** Pax header holding the tags, URL-encoded as a query string. */
   public static final String PAX_TAGS = "AVNOLOGY.s3.tags";
 
-  /** Copies. */
+  /**
+   * Copies.
+   *
+   * @param key the object key, relative to the target's prefix
+   * @param contentType its content type, or empty
+   * @param userMetadata its user metadata, keys in lower case without {@code x-amz-meta-}
+   * @param tags its tags
+   */
   public ObjectMeta {
     userMetadata = Map.copyOf(userMetadata);
     tags = Map.copyOf(tags);
   }
 
   /**
+   * {@return its user metadata, keys in lower case without the {@code x-amz-meta-} prefix}
+   *
    * @param headers an object's response headers
-   * @return its user metadata, keys in lower case without the {@code x-amz-meta-} prefix
    */
   public static Map<String, String> userMetadata(Headers headers) {
     Map<String, String> meta = new TreeMap<>();
@@ -49,20 +60,26 @@ public record ObjectMeta(
   }
 
   /**
+   * {@return them as {@code k=v&k2=v2}, URL-encoded, sorted by key}
+   *
    * @param map keys and values
-   * @return them as {@code k=v&k2=v2}, URL-encoded, sorted by key
    */
   public static String encode(Map<String, String> map) {
     StringBuilder b = new StringBuilder();
-    new TreeMap<>(map).forEach((k, v) -> b.append(b.length() == 0 ? "" : "&")
-        .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-        .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    new TreeMap<>(map)
+        .forEach(
+            (k, v) ->
+                b.append(b.length() == 0 ? "" : "&")
+                    .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                    .append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return b.toString();
   }
 
   /**
+   * {@return the map}
+   *
    * @param text what {@link #encode(Map)} made, or null
-   * @return the map
    */
   public static Map<String, String> decode(String text) {
     Map<String, String> map = new TreeMap<>();
@@ -71,7 +88,8 @@ public record ObjectMeta(
     }
     for (String pair : text.split("&")) {
       int eq = pair.indexOf('=');
-      map.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+      map.put(
+          URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
           URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return map;

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an S3 call again per a {@link RetryPolicy}, when it failed in a way that may pass: an I/O
- * error or timeout, a 5xx answer other than 501, or a throttling or timeout code; never a failure
- * a retry cannot fix ({@code RequestTimeTooSkewed}, rejected credentials, a missing bucket or key).
+ * error or timeout, a 5xx answer other than 501, or a throttling or timeout code; never a failure a
+ * retry cannot fix ({@code RequestTimeTooSkewed}, rejected credentials, a missing bucket or key).
  * Immutable and thread-safe.
  */
 public final class Retry {
@@ -26,10 +26,19 @@ public final class Retry {
   private static final Logger log = LoggerFactory.getLogger(Retry.class);
   private static final Set<String> TRANSIENT_CODES =
       Set.of("InternalError", "SlowDown", "ServiceUnavailable", "RequestTimeout");
+
   /** Codes a retry cannot fix, whatever the HTTP status they come with. */
-  private static final Set<String> PERMANENT_CODES = Set.of("RequestTimeTooSkewed",
-      "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "NoSuchBucket",
-      "NoSuchKey", "NoSuchUpload", "InvalidBucketName", "NotImplemented");
+  private static final Set<String> PERMANENT_CODES =
+      Set.of(
+          "RequestTimeTooSkewed",
+          "AccessDenied",
+          "SignatureDoesNotMatch",
+          "InvalidAccessKeyId",
+          "NoSuchBucket",
+          "NoSuchKey",
+          "NoSuchUpload",
+          "InvalidBucketName",
+          "NotImplemented");
 
   private final RetryPolicy policy;
 
@@ -38,14 +47,15 @@ public final class Retry {
   }
 
   /**
+   * {@return a retry running it}
+   *
    * @param policy the policy
-   * @return a retry running it
    */
   public static Retry of(RetryPolicy policy) {
     return new Retry(policy);
   }
 
-  /** @return the policy */
+  /** {@return the policy} */
   public RetryPolicy policy() {
     return policy;
   }
@@ -54,16 +64,18 @@ public final class Retry {
   @FunctionalInterface
   public interface Call<T> {
     /**
-     * @return the call's result
+     * {@return the call's result}
+     *
      * @throws Exception as the MinIO SDK throws
      */
     T call() throws Exception;
   }
 
   /**
+   * {@return its result}
+   *
    * @param what what the call does, for the log
    * @param call the call
-   * @return its result
    * @throws Exception the last failure, unwrapped from {@link ExecutionException}
    */
   public <T> T run(String what, Call<T> call) throws Exception {
@@ -76,18 +88,24 @@ public final class Retry {
           throw cause;
         }
         Duration wait = backoff(attempt, ThreadLocalRandom.current().nextDouble());
-        log.warn("{} failed ({}), try {} of {} in {} ms", what, cause.getClass().getSimpleName(),
-            attempt + 2, policy.retries() + 1, wait.toMillis());
+        log.warn(
+            "{} failed ({}), try {} of {} in {} ms",
+            what,
+            cause.getClass().getSimpleName(),
+            attempt + 2,
+            policy.retries() + 1,
+            wait.toMillis());
         sleep(wait);
       }
     }
   }
 
   /**
+   * {@return the wait before the next try: the base delay doubled per retry, capped at the maximum,
+   * and with jitter between half of that and all of it}
+   *
    * @param attempt the failed try, from 0
    * @param random a number in [0, 1), for the jitter
-   * @return the wait before the next try: the base delay doubled per retry, capped at the maximum,
-   *     and with jitter between half of that and all of it
    */
   public Duration backoff(int attempt, double random) {
     Duration d = policy.baseDelay().multipliedBy(1L << Math.min(attempt, 20));
@@ -111,8 +129,9 @@ public final class Retry {
   }
 
   /**
+   * {@return the underlying failure}
+   *
    * @param e a failure, possibly wrapped by a future
-   * @return the underlying failure
    */
   public static Exception unwrap(Exception e) {
     Throwable t = e;
@@ -127,8 +146,9 @@ public final class Retry {
   }
 
   /**
+   * {@return whether trying again may help}
+   *
    * @param e an unwrapped failure
-   * @return whether trying again may help
    */
   public static boolean isTransient(Exception e) {
     if (e instanceof com.avnology.backup.BackupException && e.getCause() instanceof Exception) {
@@ -137,12 +157,12 @@ public final class Retry {
     if (e instanceof IOException) {
       return true;
     }
-    if (e instanceof ServerException) {
-      int code = ((ServerException) e).statusCode();
+    if (e instanceof ServerException serverException) {
+      int code = serverException.statusCode();
       return code >= 500 && code != 501;
     }
-    if (e instanceof ErrorResponseException) {
-      ErrorResponseException r = (ErrorResponseException) e;
+    if (e instanceof ErrorResponseException r) {
+
       String code = r.errorResponse() == null ? null : r.errorResponse().code();
       if (code != null && PERMANENT_CODES.contains(code)) {
         return false;

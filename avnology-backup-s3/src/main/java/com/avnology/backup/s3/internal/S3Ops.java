@@ -33,9 +33,9 @@ import java.util.Optional;
 /**
  * The S3 calls this module makes on one bucket, each retried per {@link Retry} and translated per
  * {@link S3Errors}. Everything goes through the SDK's public {@link MinioAsyncClient}, whose
- * multipart calls ({@code createMultipartUploadAsync}, {@code uploadPartAsync}, …) are public
- * API; the blocking {@code MinioClient} hides them, and reading its private field by reflection
- * broke on SDK upgrades. Thread-safe (the MinIO client is).
+ * multipart calls ({@code createMultipartUploadAsync}, {@code uploadPartAsync}, …) are public API;
+ * the blocking {@code MinioClient} hides them, and reading its private field by reflection broke on
+ * SDK upgrades. Thread-safe (the MinIO client is).
  */
 public final class S3Ops {
   private final MinioAsyncClient client;
@@ -51,7 +51,8 @@ public final class S3Ops {
    * @param accessKey the access key for messages, or {@code null} if unknown
    * @param retry how failed calls are retried
    */
-  public S3Ops(MinioAsyncClient client, String bucket, String endpoint, String accessKey, Retry retry) {
+  public S3Ops(
+      MinioAsyncClient client, String bucket, String endpoint, String accessKey, Retry retry) {
     this.client = client;
     this.bucket = bucket;
     this.where = "bucket '" + bucket + "'" + (endpoint == null ? "" : " at " + endpoint);
@@ -59,38 +60,51 @@ public final class S3Ops {
     this.retry = retry;
   }
 
-  /** @return the bucket */
+  /** {@return the bucket} */
   public String bucket() {
     return bucket;
   }
 
-  /** @return the bucket and endpoint, for messages */
+  /** {@return the bucket and endpoint, for messages} */
   public String where() {
     return where;
   }
 
   /**
+   * Checks that the bucket exists.
+   *
    * @throws NotFoundException if the bucket does not exist
    * @throws StorageException if it cannot be checked (credentials, network)
    */
   public void requireBucket() {
-    boolean exists = call("checking that the bucket exists",
-        () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()).get());
+    boolean exists =
+        call(
+            "checking that the bucket exists",
+            () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()).get());
     if (!exists) {
-      throw new NotFoundException(where + " does not exist: create the bucket (for example"
-          + " `mc mb ALIAS/" + bucket + "`) or fix its name");
+      throw new NotFoundException(
+          where
+              + " does not exist: create the bucket (for example"
+              + " `mc mb ALIAS/"
+              + bucket
+              + "`) or fix its name");
     }
   }
 
   /**
+   * {@return its metadata, or empty if it does not exist}
+   *
    * @param key an object key
-   * @return its metadata, or empty if it does not exist
    */
   public Optional<StatObjectResponse> stat(String key) {
     try {
-      return Optional.of(retry.run("stat " + key,
-          () -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
-              .get()));
+      return Optional.of(
+          retry.run(
+              "stat " + key,
+              () ->
+                  client
+                      .statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
+                      .get()));
     } catch (Exception e) {
       if (S3Errors.hasCode(e, "NoSuchKey") || S3Errors.hasCode(e, "NoSuchObject")) {
         return Optional.empty();
@@ -100,13 +114,15 @@ public final class S3Ops {
   }
 
   /**
+   * {@return its bytes and response headers; the caller closes it}
+   *
    * @param key an object key
-   * @return its bytes and response headers; the caller closes it
    * @throws NotFoundException if it does not exist
    */
   public GetObjectResponse get(String key) {
     try {
-      return retry.run("get " + key,
+      return retry.run(
+          "get " + key,
           () -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build()).get());
     } catch (Exception e) {
       if (S3Errors.hasCode(e, "NoSuchKey")) {
@@ -124,8 +140,15 @@ public final class S3Ops {
    * @param length how many of them
    */
   public void put(String key, byte[] data, int length) {
-    call("writing " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket)
-        .object(key).stream(new ByteArrayInputStream(data, 0, length), length, -1).build()).get());
+    call(
+        "writing " + key,
+        () ->
+            client
+                .putObject(
+                    PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                            new ByteArrayInputStream(data, 0, length), length, -1)
+                        .build())
+                .get());
   }
 
   /**
@@ -137,81 +160,118 @@ public final class S3Ops {
    * @param contentType its content type, or {@code null}
    * @param userMetadata its user metadata, without the {@code x-amz-meta-} prefix
    */
-  public void put(String key, InputStream in, long size, String contentType,
-      Map<String, String> userMetadata) {
-    call("writing " + key, () -> {
-      PutObjectArgs.Builder b = PutObjectArgs.builder().bucket(bucket).object(key)
-          .stream(in, size, -1)
-          .userMetadata(userMetadata);
-      if (contentType != null) {
-        b.contentType(contentType);
-      }
-      return client.putObject(b.build()).get();
-    }, Retry.NONE);
+  public void put(
+      String key, InputStream in, long size, String contentType, Map<String, String> userMetadata) {
+    call(
+        "writing " + key,
+        () -> {
+          PutObjectArgs.Builder b =
+              PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1)
+                  .userMetadata(userMetadata);
+          if (contentType != null) {
+            b.contentType(contentType);
+          }
+          return client.putObject(b.build()).get();
+        },
+        Retry.NONE);
   }
 
   /**
+   * {@return every object under it, directory placeholders left out}
+   *
    * @param prefix a key prefix
-   * @return every object under it, directory placeholders left out
    */
   public List<Item> list(String prefix) {
-    return call("listing " + (prefix.isEmpty() ? "the bucket" : prefix), () -> {
-      List<Item> items = new ArrayList<>();
-      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket)
-          .prefix(prefix).recursive(true).build())) {
-        Item item = r.get();
-        if (!item.isDir() && !item.objectName().endsWith("/")) {
-          items.add(item);
-        }
-      }
-      return items;
-    });
+    return call(
+        "listing " + (prefix.isEmpty() ? "the bucket" : prefix),
+        () -> {
+          List<Item> items = new ArrayList<>();
+          for (Result<Item> r :
+              client.listObjects(
+                  ListObjectsArgs.builder()
+                      .bucket(bucket)
+                      .prefix(prefix)
+                      .recursive(true)
+                      .build())) {
+            Item item = r.get();
+            if (!item.isDir() && !item.objectName().endsWith("/")) {
+              items.add(item);
+            }
+          }
+          return items;
+        });
   }
 
   /**
+   * Deletes objects.
+   *
    * @param keys object keys to delete; absent ones are ignored
    */
   public void remove(Collection<String> keys) {
     if (keys.isEmpty()) {
       return;
     }
-    call("deleting " + keys.size() + " objects", () -> {
-      List<DeleteObject> objects = keys.stream().map(DeleteObject::new).toList();
-      List<String> failed = new ArrayList<>();
-      // removeObjects is lazy: nothing is deleted until its results are read
-      for (Result<DeleteError> r : client.removeObjects(
-          RemoveObjectsArgs.builder().bucket(bucket).objects(objects).build())) {
-        DeleteError error = r.get();
-        failed.add(error.objectName() + " (" + error.code() + ")");
-      }
-      if (!failed.isEmpty()) {
-        throw new StorageException("cannot delete " + failed.size() + " objects from " + where
-            + ": " + failed.subList(0, Math.min(10, failed.size()))
-            + "; check that the key may delete objects");
-      }
-      return null;
-    });
+    call(
+        "deleting " + keys.size() + " objects",
+        () -> {
+          List<DeleteObject> objects = keys.stream().map(DeleteObject::new).toList();
+          List<String> failed = new ArrayList<>();
+          // removeObjects is lazy: nothing is deleted until its results are read
+          for (Result<DeleteError> r :
+              client.removeObjects(
+                  RemoveObjectsArgs.builder().bucket(bucket).objects(objects).build())) {
+            DeleteError error = r.get();
+            failed.add(error.objectName() + " (" + error.code() + ")");
+          }
+          if (!failed.isEmpty()) {
+            throw new StorageException(
+                "cannot delete "
+                    + failed.size()
+                    + " objects from "
+                    + where
+                    + ": "
+                    + failed.subList(0, Math.min(10, failed.size()))
+                    + "; check that the key may delete objects");
+          }
+          return null;
+        });
   }
 
   /**
+   * {@return a presigned GET URL}
+   *
    * @param key an object key
    * @param expiry how long the URL works
-   * @return a presigned GET URL
    */
   public String presign(String key, Duration expiry) {
-    return call("presigning " + key, () -> client.getPresignedObjectUrl(
-        GetPresignedObjectUrlArgs.builder().method(Method.GET).bucket(bucket).object(key)
-            .expiry((int) expiry.toSeconds()).build()));
+    return call(
+        "presigning " + key,
+        () ->
+            client.getPresignedObjectUrl(
+                GetPresignedObjectUrlArgs.builder()
+                    .method(Method.GET)
+                    .bucket(bucket)
+                    .object(key)
+                    .expiry((int) expiry.toSeconds())
+                    .build()));
   }
 
   /**
+   * {@return its tags, or empty if the server does not implement tagging}
+   *
    * @param key an object key
-   * @return its tags, or empty if the server does not implement tagging
    */
   public Optional<Map<String, String>> tags(String key) {
     try {
-      return Optional.of(retry.run("get tags of " + key, () -> client.getObjectTags(
-          io.minio.GetObjectTagsArgs.builder().bucket(bucket).object(key).build()).get().get()));
+      return Optional.of(
+          retry.run(
+              "get tags of " + key,
+              () ->
+                  client
+                      .getObjectTags(
+                          io.minio.GetObjectTagsArgs.builder().bucket(bucket).object(key).build())
+                      .get()
+                      .get()));
     } catch (Exception e) {
       if (S3Errors.isNotImplemented(e)) {
         return Optional.empty();
@@ -221,43 +281,67 @@ public final class S3Ops {
   }
 
   /**
+   * Replaces an object's tags.
+   *
    * @param key an object key
    * @param tags its new tags
    */
   public void setTags(String key, Map<String, String> tags) {
-    call("tagging " + key, () -> {
-      client.setObjectTags(io.minio.SetObjectTagsArgs.builder().bucket(bucket).object(key)
-          .tags(tags).build()).get();
-      return null;
-    });
+    call(
+        "tagging " + key,
+        () -> {
+          client
+              .setObjectTags(
+                  io.minio.SetObjectTagsArgs.builder()
+                      .bucket(bucket)
+                      .object(key)
+                      .tags(tags)
+                      .build())
+              .get();
+          return null;
+        });
   }
 
-  /** @return a new multipart upload's id */
+  /** {@return a new multipart upload's id} */
   public String createUpload(String key) {
-    return call("starting a multipart upload of " + key,
-        () -> client.createMultipartUploadAsync(bucket, null, key, null, null).get()
-            .result().uploadId());
+    return call(
+        "starting a multipart upload of " + key,
+        () ->
+            client
+                .createMultipartUploadAsync(bucket, null, key, null, null)
+                .get()
+                .result()
+                .uploadId());
   }
 
-  /** @return the ETag of the uploaded part */
+  /** {@return the ETag of the uploaded part} */
   public String uploadPart(String key, String uploadId, int number, byte[] data, int length) {
-    return call("uploading part " + number + " of " + key,
-        () -> client.uploadPartAsync(bucket, null, key, data, length, uploadId, number, null,
-            null).get().etag());
+    return call(
+        "uploading part " + number + " of " + key,
+        () ->
+            client
+                .uploadPartAsync(bucket, null, key, data, length, uploadId, number, null, null)
+                .get()
+                .etag());
   }
 
   /** Completes a multipart upload. */
   public void completeUpload(String key, String uploadId, List<Part> parts) {
-    call("completing the multipart upload of " + key,
-        () -> client.completeMultipartUploadAsync(bucket, null, key, uploadId,
-            parts.toArray(new Part[0]), null, null).get());
+    call(
+        "completing the multipart upload of " + key,
+        () ->
+            client
+                .completeMultipartUploadAsync(
+                    bucket, null, key, uploadId, parts.toArray(new Part[0]), null, null)
+                .get());
   }
 
   /** Aborts a multipart upload; one already gone is fine. */
   public void abortUpload(String key, String uploadId) {
     try {
-      retry.run("aborting upload " + uploadId, () -> client
-          .abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get());
+      retry.run(
+          "aborting upload " + uploadId,
+          () -> client.abortMultipartUploadAsync(bucket, null, key, uploadId, null, null).get());
     } catch (Exception e) {
       if (!S3Errors.hasCode(e, "NoSuchUpload")) {
         throw S3Errors.translate(e, where, accessKey, "aborting the multipart upload of " + key);
@@ -266,8 +350,9 @@ public final class S3Ops {
   }
 
   /**
+   * {@return the incomplete multipart uploads under it, or empty if the server cannot list them}
+   *
    * @param prefix a key prefix
-   * @return the incomplete multipart uploads under it, or empty if the server cannot list them
    */
   public Optional<List<Upload>> listUploads(String prefix) {
     List<Upload> uploads = new ArrayList<>();
@@ -277,9 +362,15 @@ public final class S3Ops {
       while (true) {
         String k = keyMarker;
         String i = idMarker;
-        ListMultipartUploadsResult page = retry.run("listing multipart uploads",
-            () -> client.listMultipartUploadsAsync(bucket, null, null, null, k, 1000, prefix, i,
-                null, null).get().result());
+        ListMultipartUploadsResult page =
+            retry.run(
+                "listing multipart uploads",
+                () ->
+                    client
+                        .listMultipartUploadsAsync(
+                            bucket, null, null, null, k, 1000, prefix, i, null, null)
+                        .get()
+                        .result());
         uploads.addAll(page.uploads());
         if (!page.isTruncated()) {
           return Optional.of(uploads);
@@ -296,9 +387,10 @@ public final class S3Ops {
   }
 
   /**
+   * {@return its result}
+   *
    * @param what what the call does, for messages
    * @param call the call
-   * @return its result
    * @throws BackupException translated from the SDK's failure
    */
   public <T> T call(String what, Retry.Call<T> call) {

@@ -70,7 +70,8 @@ public final class S3SetWriter implements BackupSink.SetWriter, MultipartOutputS
   @Override
   public void checkWritable() throws IOException {
     if (aborted || published) {
-      throw new IOException("set " + setId + " is already " + (published ? "published" : "aborted"));
+      throw new IOException(
+          "set " + setId + " is already " + (published ? "published" : "aborted"));
     }
   }
 
@@ -125,9 +126,17 @@ public final class S3SetWriter implements BackupSink.SetWriter, MultipartOutputS
 
   private StorageException add(StorageException failure, RuntimeException e) {
     if (failure == null) {
-      failure = new StorageException("set " + setId + " could not be fully removed from "
-          + ops.where() + ": " + e.getMessage() + "; it is never listed, and the next backup"
-          + " to this sink removes it once it is stale", e);
+      failure =
+          new StorageException(
+              "set "
+                  + setId
+                  + " could not be fully removed from "
+                  + ops.where()
+                  + ": "
+                  + e.getMessage()
+                  + "; it is never listed, and the next backup"
+                  + " to this sink removes it once it is stale",
+              e);
     } else {
       failure.addSuppressed(e);
     }

@@ -1,7 +1,7 @@
 package com.avnology.backup.s3.internal;
 
-import com.avnology.backup.BackupSink;
 import com.avnology.backup.BackupException;
+import com.avnology.backup.BackupSink;
 import io.minio.messages.Item;
 import io.minio.messages.Upload;
 import java.time.Instant;
@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes what failed or killed runs left under {@code <prefix>sets/}: incomplete multipart
- * uploads started before a cut-off, and the objects of unpublished sets whose id (a timestamp) is
- * before it. A younger unpublished set may be a run in progress and is left alone.
+ * Removes what failed or killed runs left under {@code <prefix>sets/}: incomplete multipart uploads
+ * started before a cut-off, and the objects of unpublished sets whose id (a timestamp) is before
+ * it. A younger unpublished set may be a run in progress and is left alone.
  */
 public final class StaleSets {
   private static final Logger log = LoggerFactory.getLogger(StaleSets.class);
@@ -58,8 +58,7 @@ public final class StaleSets {
     int aborted = 0;
     for (Upload u : uploads.get()) {
       if (u.initiated() == null || u.initiated().toInstant().isBefore(cutoff)) {
-        log.info("aborting stale multipart upload of {} started {}", u.objectName(),
-            u.initiated());
+        log.info("aborting stale multipart upload of {} started {}", u.objectName(), u.initiated());
         ops.abortUpload(u.objectName(), u.uploadId());
         aborted++;
       }
@@ -83,21 +82,23 @@ public final class StaleSets {
       }
     }
     List<String> stale = new ArrayList<>();
-    bySet.forEach((id, keys) -> {
-      Optional<Instant> started = started(id);
-      if (!published.contains(id) && started.isPresent() && started.get().isBefore(cutoff)) {
-        log.info("deleting {} objects of unpublished set {}", keys.size(), id);
-        keys.forEach(key -> UploadMarkers.abort(ops, key));
-        stale.addAll(keys);
-      }
-    });
+    bySet.forEach(
+        (id, keys) -> {
+          Optional<Instant> started = started(id);
+          if (!published.contains(id) && started.isPresent() && started.get().isBefore(cutoff)) {
+            log.info("deleting {} objects of unpublished set {}", keys.size(), id);
+            keys.forEach(key -> UploadMarkers.abort(ops, key));
+            stale.addAll(keys);
+          }
+        });
     ops.remove(stale);
     return stale.size();
   }
 
   /**
+   * {@return when its backup started, if it is a set id}
+   *
    * @param setId a set id
-   * @return when its backup started, if it is a set id
    */
   public static Optional<Instant> started(String setId) {
     if (setId.length() < 20) {

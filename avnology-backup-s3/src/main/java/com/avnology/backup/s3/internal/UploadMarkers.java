@@ -19,9 +19,10 @@ public final class UploadMarkers {
   private UploadMarkers() {}
 
   /**
+   * {@return the marker's key}
+   *
    * @param setPrefix the set's key prefix, ending in '/'
    * @param uploadId a multipart upload id
-   * @return the marker's key
    */
   public static String key(String setPrefix, String uploadId) {
     return setPrefix + FOLDER + HexFormat.of().formatHex(uploadId.getBytes(StandardCharsets.UTF_8));

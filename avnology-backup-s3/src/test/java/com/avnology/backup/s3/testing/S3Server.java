@@ -33,10 +33,11 @@ public final class S3Server implements AutoCloseable {
   public static S3Server start(Path dir) {
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", dir.toString());
-    BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem")
-        .credentials("identity", "credential")
-        .overrides(p)
-        .build(BlobStoreContext.class);
+    BlobStoreContext ctx =
+        ContextBuilder.newBuilder("filesystem")
+            .credentials("identity", "credential")
+            .overrides(p)
+            .build(BlobStoreContext.class);
     S3Server server = new S3Server(ctx);
     server.startOn(0);
     return server;
@@ -44,11 +45,12 @@ public final class S3Server implements AutoCloseable {
 
   private void startOn(int wanted) {
     try {
-      proxy = S3Proxy.builder()
-          .blobStore(blobStore)
-          .endpoint(URI.create("http://127.0.0.1:" + wanted))
-          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-          .build();
+      proxy =
+          S3Proxy.builder()
+              .blobStore(blobStore)
+              .endpoint(URI.create("http://127.0.0.1:" + wanted))
+              .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+              .build();
       proxy.start();
       while (!proxy.getState().equals("STARTED")) {
         Thread.sleep(5);
@@ -77,7 +79,7 @@ public final class S3Server implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  /** @return an asynchronous client, what the library's S3 builders take */
+  /** Returns an asynchronous client, what the library's S3 builders take. */
   public io.minio.MinioAsyncClient async() {
     return io.minio.MinioAsyncClient.builder()
         .endpoint(endpoint().toString())

@@ -6,7 +6,9 @@ import java.io.IOException;
 public final class ArchiveFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message what is wrong, and where */
+  /**
+   * @param message what is wrong, and where
+   */
   public ArchiveFormatException(String message) {
     super(message);
   }

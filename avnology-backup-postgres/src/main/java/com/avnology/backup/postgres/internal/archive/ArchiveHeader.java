@@ -40,12 +40,28 @@ public record ArchiveHeader(
 
   /** {@code archCustom}. */
   public static final int FORMAT_CUSTOM = 1;
+
   /** {@code archTar}; also what a directory archive's {@code toc.dat} says. */
   public static final int FORMAT_TAR = 3;
 
   static final byte[] MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
 
-  /** Checks the fields the writer relies on. */
+  /**
+   * Checks the fields the writer relies on.
+   *
+   * @param version the archive version
+   * @param intSize bytes per integer magnitude (4)
+   * @param offSize bytes per data offset (8)
+   * @param format {@link #FORMAT_CUSTOM}, or {@link #FORMAT_TAR} for tar and directory archives
+   * @param compression how data is compressed; for archives before 1.15 derived from the level
+   *     (non-zero means gzip), as {@code ReadHead} does
+   * @param compressionLevel the level archives before 1.15 store (-1 default, 0 none, 1–9); not
+   *     stored from 1.15 on, where it reads as 0 for {@link CompressionAlgorithm#NONE}, else -1
+   * @param created when the dump started, as pg_dump's local {@code struct tm}
+   * @param databaseName the dumped database ({@code PQdb}), may be null
+   * @param serverVersion the server's version string, such as {@code 15.19}
+   * @param dumpVersion pg_dump's version string, such as {@code 15.18 (Debian 15.18-0+deb12u1)}
+   */
   public ArchiveHeader {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(compression, "compression");
@@ -81,8 +97,17 @@ public record ArchiveHeader(
       String serverVersion,
       String dumpVersion) {
     int lvl = compression == CompressionAlgorithm.NONE ? 0 : level;
-    return new ArchiveHeader(version, 4, 8, FORMAT_TAR, compression, lvl,
-        CreationTime.of(created, false), databaseName, serverVersion, dumpVersion);
+    return new ArchiveHeader(
+        version,
+        4,
+        8,
+        FORMAT_TAR,
+        compression,
+        lvl,
+        CreationTime.of(created, false),
+        databaseName,
+        serverVersion,
+        dumpVersion);
   }
 
   /**
@@ -126,14 +151,18 @@ public record ArchiveHeader(
     }
     ArchiveVersion version = new ArchiveVersion(in.readByte(), in.readByte(), in.readByte());
     if (version.major() != 1 || version.minor() < 12 || version.minor() > 16) {
-      throw new ArchiveFormatException("unsupported archive version (" + version.major() + "."
-          + version.minor() + "); supported are 1.12 to 1.16");
+      throw new ArchiveFormatException(
+          "unsupported archive version ("
+              + version.major()
+              + "."
+              + version.minor()
+              + "); supported are 1.12 to 1.16");
     }
     int intSize = in.readByte();
     int offSize = in.readByte();
     if (intSize < 1 || intSize > 8 || offSize < 1 || offSize > 32) {
-      throw new ArchiveFormatException("sanity check on integer/offset size (" + intSize + "/"
-          + offSize + ") failed");
+      throw new ArchiveFormatException(
+          "sanity check on integer/offset size (" + intSize + "/" + offSize + ") failed");
     }
     in.intSize(intSize);
     in.offSize(offSize);
@@ -156,8 +185,8 @@ public record ArchiveHeader(
     String db = in.readStr();
     String server = in.readStr();
     String dump = in.readStr();
-    return new ArchiveHeader(version, intSize, offSize, format, compression, level, created, db,
-        server, dump);
+    return new ArchiveHeader(
+        version, intSize, offSize, format, compression, level, created, db, server, dump);
   }
 
   /**
@@ -171,22 +200,29 @@ public record ArchiveHeader(
    * @param year year - 1900
    * @param isdst daylight saving flag (1, 0, or -1 unknown)
    */
-  public record CreationTime(
-      int sec, int min, int hour, int mday, int mon, int year, int isdst) {
+  public record CreationTime(int sec, int min, int hour, int mday, int mon, int year, int isdst) {
 
     /**
+     * {@return the fields}
+     *
      * @param t a local date-time
      * @param dst whether daylight saving time is in effect
-     * @return the fields
      */
     public static CreationTime of(LocalDateTime t, boolean dst) {
-      return new CreationTime(t.getSecond(), t.getMinute(), t.getHour(), t.getDayOfMonth(),
-          t.getMonthValue() - 1, t.getYear() - 1900, dst ? 1 : 0);
+      return new CreationTime(
+          t.getSecond(),
+          t.getMinute(),
+          t.getHour(),
+          t.getDayOfMonth(),
+          t.getMonthValue() - 1,
+          t.getYear() - 1900,
+          dst ? 1 : 0);
     }
 
     /**
+     * {@return this time now, as pg_dump's local clock showed it}
+     *
      * @param zone the zone the clock time is in
-     * @return this time now, as pg_dump's local clock showed it
      */
     public static CreationTime now(ZoneId zone) {
       LocalDateTime t = LocalDateTime.now(zone).withNano(0);
@@ -194,7 +230,7 @@ public record ArchiveHeader(
       return of(t, dst);
     }
 
-    /** @return the local date-time these fields denote */
+    /** {@return the local date-time these fields denote} */
     public LocalDateTime toLocalDateTime() {
       return LocalDateTime.of(year + 1900, mon + 1, mday, hour, min, sec);
     }
@@ -210,8 +246,14 @@ public record ArchiveHeader(
     }
 
     static CreationTime read(ArchiveInput in) throws IOException {
-      return new CreationTime(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-          in.readInt(), in.readInt(), in.readInt());
+      return new CreationTime(
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt(),
+          in.readInt());
     }
   }
 }

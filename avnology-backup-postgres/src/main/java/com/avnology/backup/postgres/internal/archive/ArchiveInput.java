@@ -8,10 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Reads pg_dump's archive primitives from a stream, as {@code ReadInt}, {@code ReadStr} and
- * {@code ReadOffset} in pg_backup_archiver.c do. A premature end of input raises {@link
- * EOFException}; values pg_dump never writes raise {@link ArchiveFormatException}. Not
- * thread-safe.
+ * Reads pg_dump's archive primitives from a stream, as {@code ReadInt}, {@code ReadStr} and {@code
+ * ReadOffset} in pg_backup_archiver.c do. A premature end of input raises {@link EOFException};
+ * values pg_dump never writes raise {@link ArchiveFormatException}. Not thread-safe.
  */
 public final class ArchiveInput {
   /** Longest string accepted (PostgreSQL's own limit for a text value is 1 GB). */
@@ -23,33 +22,48 @@ public final class ArchiveInput {
   private Charset charset = StandardCharsets.UTF_8;
   private long position;
 
-  /** @param in the stream, read unbuffered byte by byte: pass a buffered one */
+  /**
+   * @param in the stream, read unbuffered byte by byte: pass a buffered one
+   */
   public ArchiveInput(InputStream in) {
     this.in = Objects.requireNonNull(in);
   }
 
-  /** @param intSize the header's integer width in bytes (1–8) */
+  /**
+   * Sets the integer width.
+   *
+   * @param intSize the header's integer width in bytes (1–8)
+   */
   public void intSize(int intSize) {
     this.intSize = intSize;
   }
 
-  /** @param offSize the header's offset width in bytes (1–32) */
+  /**
+   * Sets the offset width.
+   *
+   * @param offSize the header's offset width in bytes (1–32)
+   */
   public void offSize(int offSize) {
     this.offSize = offSize;
   }
 
-  /** @param charset how strings are decoded */
+  /**
+   * Sets the string encoding.
+   *
+   * @param charset how strings are decoded
+   */
   public void charset(Charset charset) {
     this.charset = Objects.requireNonNull(charset);
   }
 
-  /** @return bytes consumed so far */
+  /** {@return bytes consumed so far} */
   public long position() {
     return position;
   }
 
   /**
-   * @return the next byte, 0–255
+   * {@return the next byte, 0–255}
+   *
    * @throws EOFException at end of input
    * @throws IOException on read failure
    */
@@ -63,8 +77,9 @@ public final class ArchiveInput {
   }
 
   /**
+   * {@return exactly {@code n} bytes}
+   *
    * @param n how many bytes
-   * @return exactly {@code n} bytes
    * @throws IOException on failure or end of input
    */
   public byte[] readBytes(int n) throws IOException {
@@ -77,6 +92,8 @@ public final class ArchiveInput {
   }
 
   /**
+   * Skips bytes.
+   *
    * @param n how many bytes to pass over
    * @throws IOException on failure or end of input
    */
@@ -90,8 +107,7 @@ public final class ArchiveInput {
   }
 
   /**
-   * {@code ReadInt}: a sign byte, then {@code intSize} bytes of magnitude, least significant
-   * first.
+   * {@code ReadInt}: a sign byte, then {@code intSize} bytes of magnitude, least significant first.
    *
    * @return the value
    * @throws IOException on failure, end of input, or a value that does not fit an int
@@ -99,7 +115,8 @@ public final class ArchiveInput {
   public int readInt() throws IOException {
     int sign = readByte();
     if (sign > 1) {
-      throw new ArchiveFormatException("bad integer sign byte " + sign + " at byte " + (position - 1));
+      throw new ArchiveFormatException(
+          "bad integer sign byte " + sign + " at byte " + (position - 1));
     }
     long magnitude = 0;
     boolean tooLarge = false;
@@ -129,7 +146,8 @@ public final class ArchiveInput {
   }
 
   /**
-   * @return the raw bytes of a string, or null
+   * {@return the raw bytes of a string, or null}
+   *
    * @throws IOException on failure, end of input or a bad length
    */
   public byte[] readStrBytes() throws IOException {

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Writes pg_dump's archive primitives to a stream, as {@code WriteInt}, {@code WriteStr} and
- * {@code WriteOffset} in pg_backup_archiver.c do. Not thread-safe.
+ * Writes pg_dump's archive primitives to a stream, as {@code WriteInt}, {@code WriteStr} and {@code
+ * WriteOffset} in pg_backup_archiver.c do. Not thread-safe.
  */
 public final class ArchiveOutput {
   private final OutputStream out;
@@ -16,27 +16,43 @@ public final class ArchiveOutput {
   private int offSize = 8;
   private Charset charset = StandardCharsets.UTF_8;
 
-  /** @param out the stream, written byte by byte: pass a buffered one */
+  /**
+   * @param out the stream, written byte by byte: pass a buffered one
+   */
   public ArchiveOutput(OutputStream out) {
     this.out = Objects.requireNonNull(out);
   }
 
-  /** @param intSize integer width in bytes, as the header says (4 on every platform in use) */
+  /**
+   * Sets the integer width.
+   *
+   * @param intSize integer width in bytes, as the header says (4 on every platform in use)
+   */
   public void intSize(int intSize) {
     this.intSize = intSize;
   }
 
-  /** @param offSize offset width in bytes, as the header says (8) */
+  /**
+   * Sets the offset width.
+   *
+   * @param offSize offset width in bytes, as the header says (8)
+   */
   public void offSize(int offSize) {
     this.offSize = offSize;
   }
 
-  /** @param charset how strings are encoded: the dump's database encoding */
+  /**
+   * Sets the string encoding.
+   *
+   * @param charset how strings are encoded: the dump's database encoding
+   */
   public void charset(Charset charset) {
     this.charset = Objects.requireNonNull(charset);
   }
 
   /**
+   * Writes one byte.
+   *
    * @param b a byte value; only the low 8 bits are written
    * @throws IOException on write failure
    */
@@ -45,6 +61,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Writes bytes as they are.
+   *
    * @param b bytes to write as they are
    * @throws IOException on write failure
    */
@@ -53,8 +71,8 @@ public final class ArchiveOutput {
   }
 
   /**
-   * {@code WriteInt}: sign byte (1 if negative), then {@code intSize} bytes of the absolute
-   * value, least significant first.
+   * {@code WriteInt}: sign byte (1 if negative), then {@code intSize} bytes of the absolute value,
+   * least significant first.
    *
    * @param i the value
    * @throws IOException on write failure
@@ -84,6 +102,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Writes a string given as bytes.
+   *
    * @param raw a string's bytes, or null
    * @throws IOException on write failure
    */
@@ -112,6 +132,8 @@ public final class ArchiveOutput {
   }
 
   /**
+   * Flushes the stream.
+   *
    * @throws IOException on failure
    */
   public void flush() throws IOException {

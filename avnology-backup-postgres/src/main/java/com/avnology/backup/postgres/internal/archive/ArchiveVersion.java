@@ -11,16 +11,26 @@ package com.avnology.backup.postgres.internal.archive;
 public record ArchiveVersion(int major, int minor, int rev) implements Comparable<ArchiveVersion> {
   /** pg_dump 9.5/9.6 (separate BLOB entries). */
   public static final ArchiveVersion V1_12 = new ArchiveVersion(1, 12, 0);
+
   /** pg_dump 9.3.22+/10.3+/11 (SEARCHPATH entry). */
   public static final ArchiveVersion V1_13 = new ArchiveVersion(1, 13, 0);
+
   /** pg_dump 12–15 (tableam). */
   public static final ArchiveVersion V1_14 = new ArchiveVersion(1, 14, 0);
+
   /** pg_dump 16 (compression algorithm byte in the header). */
   public static final ArchiveVersion V1_15 = new ArchiveVersion(1, 15, 0);
+
   /** pg_dump 17+ (relkind per entry). */
   public static final ArchiveVersion V1_16 = new ArchiveVersion(1, 16, 0);
 
-  /** Checks each number fits a byte. */
+  /**
+   * Checks each number fits a byte.
+   *
+   * @param major major number, 1
+   * @param minor minor number
+   * @param rev revision, 0 in every version in use
+   */
   public ArchiveVersion {
     if (major < 0 || major > 255 || minor < 0 || minor > 255 || rev < 0 || rev > 255) {
       throw new IllegalArgumentException("bad archive version " + major + "." + minor + "." + rev);
@@ -28,8 +38,9 @@ public record ArchiveVersion(int major, int minor, int rev) implements Comparabl
   }
 
   /**
+   * {@return whether this version is {@code other} or newer}
+   *
    * @param other a version
-   * @return whether this version is {@code other} or newer
    */
   public boolean atLeast(ArchiveVersion other) {
     return compareTo(other) >= 0;

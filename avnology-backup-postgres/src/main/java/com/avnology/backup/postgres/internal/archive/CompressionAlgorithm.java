@@ -22,19 +22,20 @@ public enum CompressionAlgorithm {
     this.suffix = suffix;
   }
 
-  /** @return the byte the archive header stores (archive 1.15+) */
+  /** {@return the byte the archive header stores (archive 1.15+)} */
   public int code() {
     return code;
   }
 
-  /** @return the file-name suffix of data files, {@code ""} for {@link #NONE} */
+  /** {@return the file-name suffix of data files, {@code ""} for {@link #NONE}} */
   public String suffix() {
     return suffix;
   }
 
   /**
+   * {@return the algorithm}
+   *
    * @param code a header byte
-   * @return the algorithm
    * @throws IllegalArgumentException for an unknown code
    */
   public static CompressionAlgorithm of(int code) {

@@ -17,11 +17,11 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 
 /**
- * Opens the data files of a directory archive. The TOC names a file without its compression
- * suffix ({@code 1234.dat}); on disk it is {@code 1234.dat}, {@code .dat.gz} (a gzip file), {@code
+ * Opens the data files of a directory archive. The TOC names a file without its compression suffix
+ * ({@code 1234.dat}); on disk it is {@code 1234.dat}, {@code .dat.gz} (a gzip file), {@code
  * .dat.lz4} (LZ4 frames) or {@code .dat.zst} (zstd frames). Reading finds the file the way
- * pg_restore's {@code InitDiscoverCompressFileHandle} (compress_io.c) does: the name as is
- * first, then with each suffix.
+ * pg_restore's {@code InitDiscoverCompressFileHandle} (compress_io.c) does: the name as is first,
+ * then with each suffix.
  */
 public final class DataFiles {
   private static final int BUFFER = 65536;
@@ -30,9 +30,10 @@ public final class DataFiles {
   private DataFiles() {}
 
   /**
+   * {@return the existing file, if any}
+   *
    * @param dir the archive directory
    * @param name the file name from the TOC entry
-   * @return the existing file, if any
    */
   public static Optional<Path> find(Path dir, String name) {
     Path plain = dir.resolve(name);
@@ -51,8 +52,9 @@ public final class DataFiles {
   }
 
   /**
+   * {@return its compression, by its name's suffix}
+   *
    * @param file a data file
-   * @return its compression, by its name's suffix
    */
   public static CompressionAlgorithm compressionOf(Path file) {
     String n = file.getFileName().toString();
@@ -74,14 +76,21 @@ public final class DataFiles {
    * @throws IOException on failure
    */
   public static InputStream openForRead(Path dir, String name) throws IOException {
-    Path file = find(dir, name).orElseThrow(() -> new NoSuchFileException(
-        dir.resolve(name).toString(), null, "no data file " + name + "[.gz|.lz4|.zst]"));
+    Path file =
+        find(dir, name)
+            .orElseThrow(
+                () ->
+                    new NoSuchFileException(
+                        dir.resolve(name).toString(),
+                        null,
+                        "no data file " + name + "[.gz|.lz4|.zst]"));
     return openForRead(file);
   }
 
   /**
+   * {@return the decompressed bytes; the caller closes it}
+   *
    * @param file a data file, its compression taken from its name
-   * @return the decompressed bytes; the caller closes it
    * @throws IOException on failure
    */
   public static InputStream openForRead(Path file) throws IOException {
@@ -105,8 +114,8 @@ public final class DataFiles {
    * @param dir the archive directory
    * @param name the file name the TOC entry will hold ({@code 1234.dat})
    * @param algorithm the compression
-   * @param level the level: -1 for the library default, else gzip 1–9, zstd 1–22; ignored for
-   *     LZ4 and NONE
+   * @param level the level: -1 for the library default, else gzip 1–9, zstd 1–22; ignored for LZ4
+   *     and NONE
    * @return a stream taking uncompressed bytes; closing it finishes the file
    * @throws IOException on failure
    */

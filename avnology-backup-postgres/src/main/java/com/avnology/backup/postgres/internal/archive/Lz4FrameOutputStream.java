@@ -8,10 +8,10 @@ import org.apache.commons.compress.compressors.lz4.XXHash32;
 
 /**
  * Writes one LZ4 frame (lz4 frame format 1.6: independent 64 KiB blocks, content checksum), as
- * pg_dump 16+ writes {@code .lz4} data files. The block compressor is a greedy single-hash
- * matcher in the style of LZ4's fast mode; commons-compress's own LZ4 writer was measured at
- * about 20 KB/s on COPY-like text, too slow for table data. Any LZ4 frame decoder reads the
- * output (lz4 CLI, liblz4's {@code LZ4F_decompress}, commons-compress). Not thread-safe.
+ * pg_dump 16+ writes {@code .lz4} data files. The block compressor is a greedy single-hash matcher
+ * in the style of LZ4's fast mode; commons-compress's own LZ4 writer was measured at about 20 KB/s
+ * on COPY-like text, too slow for table data. Any LZ4 frame decoder reads the output (lz4 CLI,
+ * liblz4's {@code LZ4F_decompress}, commons-compress). Not thread-safe.
  */
 public final class Lz4FrameOutputStream extends FilterOutputStream {
   private static final int BLOCK = 64 * 1024;
@@ -23,7 +23,12 @@ public final class Lz4FrameOutputStream extends FilterOutputStream {
   private final byte[] block = new byte[BLOCK];
   private final byte[] packed = new byte[BLOCK + BLOCK / 255 + 64];
   private final int[] table = new int[1 << HASH_BITS];
+
+  // commons-compress deprecates its XXHash32 for commons-codec's (the same algorithm), a library
+  // this module does not otherwise need
+  @SuppressWarnings("deprecation")
   private final XXHash32 contentHash = new XXHash32();
+
   private int filled;
   private boolean closed;
 
@@ -31,14 +36,17 @@ public final class Lz4FrameOutputStream extends FilterOutputStream {
    * @param out where the frame goes; written on construction (frame header)
    * @throws IOException on write failure
    */
+  @SuppressWarnings("deprecation") // XXHash32, as above
   public Lz4FrameOutputStream(OutputStream out) throws IOException {
     super(out);
     // magic 0x184D2204; FLG: version 01, block independence, content checksum; BD: 64 KiB
     byte[] descriptor = {0x64, 0x40};
     XXHash32 hc = new XXHash32();
     hc.update(descriptor, 0, 2);
-    out.write(new byte[] {0x04, 0x22, 0x4D, 0x18, descriptor[0], descriptor[1],
-        (byte) (hc.getValue() >>> 8)});
+    out.write(
+        new byte[] {
+          0x04, 0x22, 0x4D, 0x18, descriptor[0], descriptor[1], (byte) (hc.getValue() >>> 8)
+        });
   }
 
   @Override
@@ -136,8 +144,8 @@ public final class Lz4FrameOutputStream extends FilterOutputStream {
   }
 
   /** Writes one sequence; a match length of 0 means the final, literals-only one. */
-  private static int sequence(byte[] src, int lit, int litLen, byte[] dst, int op, int offset,
-      int matchLen) {
+  private static int sequence(
+      byte[] src, int lit, int litLen, byte[] dst, int op, int offset, int matchLen) {
     int token = op++;
     int ml = matchLen == 0 ? 0 : matchLen - MIN_MATCH;
     dst[token] = (byte) ((Math.min(litLen, 15) << 4) | Math.min(ml, 15));

@@ -23,8 +23,8 @@ import java.util.List;
  * @param relkind the relation kind as a char code (archive 1.16+), 0 if none
  * @param owner the owning role, or null/""
  * @param dependencies dump ids this entry depends on
- * @param dataFile in a directory archive, the data file name without compression suffix
- *     ({@code 1234.dat}), or null/"" when the entry has no data
+ * @param dataFile in a directory archive, the data file name without compression suffix ({@code
+ *     1234.dat}), or null/"" when the entry has no data
  */
 public record TocEntry(
     int dumpId,
@@ -45,7 +45,29 @@ public record TocEntry(
     List<Integer> dependencies,
     String dataFile) {
 
-  /** Copies the dependency list. */
+  /**
+   * Copies the dependency list.
+   *
+   * @param dumpId the entry's id, &gt; 0, unique in the archive
+   * @param hadDumper whether the entry has data (TABLE DATA, SEQUENCE SET is not, BLOBS is)
+   * @param tableOid the oid of the catalog holding the object ({@code pg_class}'s oid etc.), as
+   *     text
+   * @param oid the object's oid, as text
+   * @param tag the object's name as pg_restore -l shows it
+   * @param desc the entry's kind: {@code TABLE}, {@code TABLE DATA}, {@code INDEX}, …
+   * @param section where the entry belongs
+   * @param defn the SQL that creates the object, or null
+   * @param dropStmt the SQL that drops it, or null
+   * @param copyStmt for TABLE DATA, the {@code COPY … FROM stdin;} statement, else null
+   * @param namespace the schema the object is in, or null/""
+   * @param tablespace the tablespace, or null/""
+   * @param tableAm the table access method (archive 1.14+), or null/""
+   * @param relkind the relation kind as a char code (archive 1.16+), 0 if none
+   * @param owner the owning role, or null/""
+   * @param dependencies dump ids this entry depends on
+   * @param dataFile in a directory archive, the data file name without compression suffix ({@code
+   *     1234.dat}), or null/"" when the entry has no data
+   */
   public TocEntry {
     dependencies = List.copyOf(dependencies);
   }
@@ -67,14 +89,15 @@ public record TocEntry(
       this.code = code;
     }
 
-    /** @return the archive's code for the section */
+    /** {@return the archive's code for the section} */
     public int code() {
       return code;
     }
 
     /**
+     * {@return the section}
+     *
      * @param code an archive section code
-     * @return the section
      * @throws IllegalArgumentException for an unknown code
      */
     public static Section of(int code) {

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param entries the entries, in the order pg_restore processes them
  */
 public record TocFile(ArchiveHeader header, List<TocEntry> entries) {
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param header the header
+   * @param entries the entries, in the order pg_restore processes them
+   */
   public TocFile {
     Objects.requireNonNull(header, "header");
     entries = List.copyOf(entries);

@@ -16,17 +16,18 @@ import java.util.Map;
 /**
  * Reads a directory archive's {@code toc.dat} (archive versions 1.12–1.16), as {@code ReadHead},
  * {@code ReadToc} and the directory format's {@code _ReadExtraToc} do; also the header and TOC at
- * the start of a custom-format archive ({@link #readCustom}). Strings are decoded in the
- * encoding the archive's ENCODING entry names. A truncated or corrupt file raises {@link
- * ArchiveFormatException} naming the entry reached, e.g. {@code toc.dat truncated in entry 17 of
- * 40 (dumpId 245)}.
+ * the start of a custom-format archive ({@link #readCustom}). Strings are decoded in the encoding
+ * the archive's ENCODING entry names. A truncated or corrupt file raises {@link
+ * ArchiveFormatException} naming the entry reached, e.g. {@code toc.dat truncated in entry 17 of 40
+ * (dumpId 245)}.
  */
 public final class TocReader {
   private TocReader() {}
 
   /**
+   * {@return header and entries}
+   *
    * @param tocDat the {@code toc.dat} file, or an archive directory holding one
-   * @return header and entries
    * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
    */
   public static TocFile read(Path tocDat) throws IOException {
@@ -37,8 +38,9 @@ public final class TocReader {
   }
 
   /**
+   * {@return header and entries}
+   *
    * @param stream the bytes of a {@code toc.dat}, read to the end of the TOC
-   * @return header and entries
    * @throws IOException on read failure; {@link ArchiveFormatException} on bad content
    */
   public static TocFile read(InputStream stream) throws IOException {
@@ -49,8 +51,8 @@ public final class TocReader {
   /**
    * Reads the header and TOC of a custom-format archive ({@code pg_dump -Fc}), whose entries end
    * with a data offset ({@code _ReadExtraToc} in pg_backup_custom.c) instead of a file name. Each
-   * entry with data gets the synthetic file name {@code <dumpId>.dat}, as a directory archive
-   * would have it, so that code written for directory archives finds its data.
+   * entry with data gets the synthetic file name {@code <dumpId>.dat}, as a directory archive would
+   * have it, so that code written for directory archives finds its data.
    *
    * @param in the archive from its first byte; afterwards positioned at the first data block
    * @param name the archive's name, for messages
@@ -75,9 +77,16 @@ public final class TocReader {
       throw new ArchiveFormatException(name + " truncated in header", e);
     }
     if (header.format() != format) {
-      throw new ArchiveFormatException("expected format (" + format + ", "
-          + (format == ArchiveHeader.FORMAT_TAR ? "directory/tar" : "custom")
-          + ") differs from format found in " + name + " (" + header.format() + ")");
+      throw new ArchiveFormatException(
+          "expected format ("
+              + format
+              + ", "
+              + (format == ArchiveHeader.FORMAT_TAR ? "directory/tar" : "custom")
+              + ") differs from format found in "
+              + name
+              + " ("
+              + header.format()
+              + ")");
     }
     int count;
     try {
@@ -109,7 +118,10 @@ public final class TocReader {
   }
 
   private static String where(int index, int count, int dumpId) {
-    return "entry " + (index + 1) + " of " + count
+    return "entry "
+        + (index + 1)
+        + " of "
+        + count
         + (dumpId > 0 ? " (dumpId " + dumpId + ")" : " (dumpId not read)");
   }
 
@@ -158,21 +170,60 @@ public final class TocReader {
       offsets.put(dumpId, offset);
       dataFile = offset.flag() == DataOffset.NO_DATA ? "" : dumpId + ".dat";
     }
-    return new TocEntry(dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, dropStmt,
-        copyStmt, namespace, tablespace, tableAm, relkind, owner, deps, dataFile);
+    return new TocEntry(
+        dumpId,
+        hadDumper,
+        tableOid,
+        oid,
+        tag,
+        desc,
+        section,
+        defn,
+        dropStmt,
+        copyStmt,
+        namespace,
+        tablespace,
+        tableAm,
+        relkind,
+        owner,
+        deps,
+        dataFile);
   }
 
   private static TocFile transcode(ArchiveHeader h, List<TocEntry> entries, Charset cs) {
-    ArchiveHeader header = new ArchiveHeader(h.version(), h.intSize(), h.offSize(), h.format(),
-        h.compression(), h.compressionLevel(), h.created(), re(h.databaseName(), cs),
-        re(h.serverVersion(), cs), re(h.dumpVersion(), cs));
+    ArchiveHeader header =
+        new ArchiveHeader(
+            h.version(),
+            h.intSize(),
+            h.offSize(),
+            h.format(),
+            h.compression(),
+            h.compressionLevel(),
+            h.created(),
+            re(h.databaseName(), cs),
+            re(h.serverVersion(), cs),
+            re(h.dumpVersion(), cs));
     List<TocEntry> out = new ArrayList<>(entries.size());
     for (TocEntry e : entries) {
-      out.add(new TocEntry(e.dumpId(), e.hadDumper(), re(e.tableOid(), cs), re(e.oid(), cs),
-          re(e.tag(), cs), re(e.desc(), cs), e.section(), re(e.defn(), cs),
-          re(e.dropStmt(), cs), re(e.copyStmt(), cs), re(e.namespace(), cs),
-          re(e.tablespace(), cs), re(e.tableAm(), cs), e.relkind(), re(e.owner(), cs),
-          e.dependencies(), re(e.dataFile(), cs)));
+      out.add(
+          new TocEntry(
+              e.dumpId(),
+              e.hadDumper(),
+              re(e.tableOid(), cs),
+              re(e.oid(), cs),
+              re(e.tag(), cs),
+              re(e.desc(), cs),
+              e.section(),
+              re(e.defn(), cs),
+              re(e.dropStmt(), cs),
+              re(e.copyStmt(), cs),
+              re(e.namespace(), cs),
+              re(e.tablespace(), cs),
+              re(e.tableAm(), cs),
+              e.relkind(),
+              re(e.owner(), cs),
+              e.dependencies(),
+              re(e.dataFile(), cs)));
     }
     return new TocFile(header, out);
   }

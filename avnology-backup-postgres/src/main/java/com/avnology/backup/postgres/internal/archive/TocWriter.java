@@ -14,9 +14,9 @@ import java.util.Set;
 /**
  * Writes a directory archive's {@code toc.dat} byte for byte as pg_dump does ({@code WriteHead},
  * {@code WriteToc} and the directory format's {@code _WriteExtraToc}), for archive versions 1.14
- * (pg_restore 12+; no or gzip compression), 1.15 and 1.16 (any compression). Fields a version
- * does not have are left out: relkind before 1.16. Strings are encoded in the encoding the
- * entries' ENCODING entry names (UTF-8 if none).
+ * (pg_restore 12+; no or gzip compression), 1.15 and 1.16 (any compression). Fields a version does
+ * not have are left out: relkind before 1.16. Strings are encoded in the encoding the entries'
+ * ENCODING entry names (UTF-8 if none).
  */
 public final class TocWriter {
   private static final DataOffset NO_DATA = new DataOffset(DataOffset.NO_DATA, 0);
@@ -38,6 +38,8 @@ public final class TocWriter {
   }
 
   /**
+   * Writes a table of contents to a stream.
+   *
    * @param toc header and entries
    * @param stream where to write; flushed, not closed
    * @throws IOException on write failure
@@ -60,23 +62,29 @@ public final class TocWriter {
    * @throws IllegalArgumentException for an unsupported version, a header whose format is not
    *     {@link ArchiveHeader#FORMAT_CUSTOM}, a non-positive or duplicate dumpId
    */
-  public static void writeCustom(TocFile toc, Map<Integer, DataOffset> offsets,
-      OutputStream stream) throws IOException {
+  public static void writeCustom(TocFile toc, Map<Integer, DataOffset> offsets, OutputStream stream)
+      throws IOException {
     write(toc, stream, ArchiveHeader.FORMAT_CUSTOM, Objects.requireNonNull(offsets, "offsets"));
   }
 
-  private static void write(TocFile toc, OutputStream stream, int format,
-      Map<Integer, DataOffset> offsets) throws IOException {
+  private static void write(
+      TocFile toc, OutputStream stream, int format, Map<Integer, DataOffset> offsets)
+      throws IOException {
     ArchiveHeader header = toc.header();
     ArchiveVersion v = header.version();
     if (v.major() != 1 || v.minor() < 14 || v.minor() > 16) {
-      throw new IllegalArgumentException("cannot write archive version " + v
-          + "; supported are 1.14, 1.15, 1.16");
+      throw new IllegalArgumentException(
+          "cannot write archive version " + v + "; supported are 1.14, 1.15, 1.16");
     }
     if (header.format() != format) {
-      throw new IllegalArgumentException((format == ArchiveHeader.FORMAT_TAR
-          ? "a directory archive's toc.dat" : "a custom archive") + " has format " + format
-          + ", not " + header.format());
+      throw new IllegalArgumentException(
+          (format == ArchiveHeader.FORMAT_TAR
+                  ? "a directory archive's toc.dat"
+                  : "a custom archive")
+              + " has format "
+              + format
+              + ", not "
+              + header.format());
     }
     Set<Integer> ids = new HashSet<>();
     for (TocEntry e : toc.entries()) {

@@ -25,16 +25,24 @@ final class AccessMethodReader {
           }
           String name = rs.getString("amname");
           String q = Sql.q(name);
-          String type = switch (rs.getString("amtype")) {
-            case "i" -> "INDEX";
-            case "t" -> "TABLE";
-            default -> throw new SQLException("access method " + name + " has an unknown type "
-                + rs.getString("amtype"));
-          };
+          String type =
+              switch (rs.getString("amtype")) {
+                case "i" -> "INDEX";
+                case "t" -> "TABLE";
+                default ->
+                    throw new SQLException(
+                        "access method " + name + " has an unknown type " + rs.getString("amtype"));
+              };
           DumpObject o = new DumpObject(Kind.ACCESS_METHOD, PG_AM, oid, null, name);
           o.desc = "ACCESS METHOD";
-          o.defn = "CREATE ACCESS METHOD " + q + " TYPE " + type + " HANDLER "
-              + rs.getString("handler") + ";\n";
+          o.defn =
+              "CREATE ACCESS METHOD "
+                  + q
+                  + " TYPE "
+                  + type
+                  + " HANDLER "
+                  + rs.getString("handler")
+                  + ";\n";
           o.dropStmt = "DROP ACCESS METHOD " + q + ";\n";
           ctx.add(o);
           ctx.comments(o, PG_AM, oid, "ACCESS METHOD " + q, "ACCESS METHOD " + q);

@@ -46,22 +46,36 @@ final class Acls {
   record Item(String grantee, String grantor, List<String> privs, List<String> grantable) {}
 
   /**
+   * {@return gRANT/REVOKE statements, or "" when the ACL equals the baseline}
+   *
    * @param type the GRANT object type: TABLE, SEQUENCE, SCHEMA, FUNCTION, TYPE, …
    * @param name the object's SQL name as GRANT needs it
    * @param column a raw column name for column privileges, else null
    * @param acl the object's ACL items as text
    * @param base the baseline (acldefault or initial privileges), may be null
    * @param owner the object's owner
-   * @return GRANT/REVOKE statements, or "" when the ACL equals the baseline
    */
-  static String build(String type, String name, String column, String[] acl, String[] base,
-      String owner, boolean maintain) {
+  static String build(
+      String type,
+      String name,
+      String column,
+      String[] acl,
+      String[] base,
+      String owner,
+      boolean maintain) {
     return build(type, name, column, acl, base, owner, maintain, "");
   }
 
   /** As above, each statement starting with {@code prefix} (ALTER DEFAULT PRIVILEGES …). */
-  static String build(String type, String name, String column, String[] acl, String[] base,
-      String owner, boolean maintain, String prefix) {
+  static String build(
+      String type,
+      String name,
+      String column,
+      String[] acl,
+      String[] base,
+      String owner,
+      boolean maintain,
+      String prefix) {
     String letters = letters(type, column != null, maintain);
     Set<String> have = new HashSet<>(Arrays.asList(acl));
     Set<String> baseline = base == null ? Set.of() : new HashSet<>(Arrays.asList(base));
@@ -76,8 +90,14 @@ final class Acls {
         // privileges and grant options alike are revoked by name (parseAclItem with privswgo NULL)
         Item it = parse(b.replace("*", ""), letters);
         if (!it.privs.isEmpty()) {
-          first.append(prefix).append("REVOKE ").append(list(it.privs, column)).append(on)
-              .append(" FROM ").append(grantee(it)).append(";\n");
+          first
+              .append(prefix)
+              .append("REVOKE ")
+              .append(list(it.privs, column))
+              .append(on)
+              .append(" FROM ")
+              .append(grantee(it))
+              .append(";\n");
         }
       }
     }
@@ -92,12 +112,22 @@ final class Acls {
         sb.append("SET SESSION AUTHORIZATION ").append(Sql.q(it.grantor)).append(";\n");
       }
       if (!it.privs.isEmpty()) {
-        sb.append(prefix).append("GRANT ").append(list(it.privs, column)).append(on).append(" TO ")
-            .append(grantee(it)).append(";\n");
+        sb.append(prefix)
+            .append("GRANT ")
+            .append(list(it.privs, column))
+            .append(on)
+            .append(" TO ")
+            .append(grantee(it))
+            .append(";\n");
       }
       if (!it.grantable.isEmpty()) {
-        sb.append(prefix).append("GRANT ").append(list(it.grantable, column)).append(on).append(" TO ")
-            .append(grantee(it)).append(" WITH GRANT OPTION;\n");
+        sb.append(prefix)
+            .append("GRANT ")
+            .append(list(it.grantable, column))
+            .append(on)
+            .append(" TO ")
+            .append(grantee(it))
+            .append(" WITH GRANT OPTION;\n");
       }
       if (!asOwner) {
         sb.append("RESET SESSION AUTHORIZATION;\n");
@@ -136,7 +166,8 @@ final class Acls {
     List<String> grantable = new ArrayList<>();
     boolean allWithGo = true;
     boolean allWithoutGo = true;
-    for (char c : letters.toCharArray()) {
+    for (int i = 0; i < letters.length(); i++) {
+      char c = letters.charAt(i);
       int at = privText.indexOf(c);
       if (at < 0) {
         allWithGo = false;

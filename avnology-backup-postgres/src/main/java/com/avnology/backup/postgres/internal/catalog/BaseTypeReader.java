@@ -4,10 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Base types and lone shell types ({@code dumpBaseType}, {@code dumpShellType},
- * {@code dumpUndefinedType}). A base type and its I/O functions (a range type and its canonical
- * function) depend on each other; such a type gets a SHELL TYPE object that {@link LoopRepair}
- * adds, ahead of the functions, when such a loop exists.
+ * Base types and lone shell types ({@code dumpBaseType}, {@code dumpShellType}, {@code
+ * dumpUndefinedType}). A base type and its I/O functions (a range type and its canonical function)
+ * depend on each other; such a type gets a SHELL TYPE object that {@link LoopRepair} adds, ahead of
+ * the functions, when such a loop exists.
  */
 final class BaseTypeReader {
   private BaseTypeReader() {}
@@ -16,9 +16,10 @@ final class BaseTypeReader {
     if (!ctx.opts.includeTables().isEmpty()) {
       return;
     }
-    String subscript = ctx.version >= 140000
-        ? "t.typsubscript::pg_catalog.text AS typsubscript, t.typsubscript::pg_catalog.oid AS typsubscriptoid"
-        : "'-' AS typsubscript, 0 AS typsubscriptoid";
+    String subscript =
+        ctx.version >= 140000
+            ? "t.typsubscript::pg_catalog.text AS typsubscript, t.typsubscript::pg_catalog.oid AS typsubscriptoid"
+            : "'-' AS typsubscript, 0 AS typsubscriptoid";
     ctx.query(
         "SELECT t.oid, t.typname, t.typnamespace, n.nspname, t.typtype, t.typlen,"
             + " pg_catalog.pg_get_userbyid(t.typowner) AS owner,"
@@ -63,8 +64,16 @@ final class BaseTypeReader {
           }
           ctx.add(o);
           ctx.comments(o, Ctx.PG_TYPE, oid, "TYPE " + qn, "TYPE " + Sql.q(name));
-          ctx.acl(o, "TYPE", qn, "TYPE " + Sql.q(name), Ctx.strings(rs, "acl"),
-              Ctx.strings(rs, "base"), owner, null, 5000);
+          ctx.acl(
+              o,
+              "TYPE",
+              qn,
+              "TYPE " + Sql.q(name),
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              owner,
+              null,
+              5000);
         });
   }
 
@@ -80,10 +89,16 @@ final class BaseTypeReader {
 
   private static String baseTypeDefinition(String qn, ResultSet rs) throws SQLException {
     String typlen = rs.getString("typlen");
-    StringBuilder sb = new StringBuilder("CREATE TYPE ").append(qn).append(" (\n")
-        .append("    INTERNALLENGTH = ").append(typlen.equals("-1") ? "variable" : typlen)
-        .append(",\n    INPUT = ").append(rs.getString("typinput"))
-        .append(",\n    OUTPUT = ").append(rs.getString("typoutput"));
+    StringBuilder sb =
+        new StringBuilder("CREATE TYPE ")
+            .append(qn)
+            .append(" (\n")
+            .append("    INTERNALLENGTH = ")
+            .append(typlen.equals("-1") ? "variable" : typlen)
+            .append(",\n    INPUT = ")
+            .append(rs.getString("typinput"))
+            .append(",\n    OUTPUT = ")
+            .append(rs.getString("typoutput"));
     optionalFunction(sb, rs, "RECEIVE", "typreceive");
     optionalFunction(sb, rs, "SEND", "typsend");
     optionalFunction(sb, rs, "TYPMOD_IN", "typmodin");
@@ -116,14 +131,14 @@ final class BaseTypeReader {
       case "s" -> sb.append(",\n    ALIGNMENT = int2");
       case "i" -> sb.append(",\n    ALIGNMENT = int4");
       case "d" -> sb.append(",\n    ALIGNMENT = double");
-      default -> { }
+      default -> {}
     }
     switch (rs.getString("typstorage")) {
       case "p" -> sb.append(",\n    STORAGE = plain");
       case "e" -> sb.append(",\n    STORAGE = external");
       case "x" -> sb.append(",\n    STORAGE = extended");
       case "m" -> sb.append(",\n    STORAGE = main");
-      default -> { }
+      default -> {}
     }
     if (rs.getBoolean("typbyval")) {
       sb.append(",\n    PASSEDBYVALUE");

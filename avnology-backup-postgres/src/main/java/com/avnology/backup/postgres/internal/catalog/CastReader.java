@@ -10,10 +10,11 @@ final class CastReader {
     if (ctx.opts.selective()) {
       return;
     }
-    String multirange = ctx.version >= 140000
-        ? " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_range r"
-            + " WHERE c.castsource = r.rngtypid AND c.casttarget = r.rngmultitypid)"
-        : "";
+    String multirange =
+        ctx.version >= 140000
+            ? " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_range r"
+                + " WHERE c.castsource = r.rngtypid AND c.casttarget = r.rngmultitypid)"
+            : "";
     ctx.query(
         "SELECT c.oid, c.castcontext, c.castmethod, st.typname AS srcname, tt.typname AS tgtname,"
             + " pg_catalog.format_type(c.castsource, NULL) AS src,"
@@ -27,15 +28,21 @@ final class CastReader {
             + " FROM pg_catalog.pg_cast c"
             + " JOIN pg_catalog.pg_type st ON st.oid = c.castsource"
             + " JOIN pg_catalog.pg_type tt ON tt.oid = c.casttarget"
-            + " WHERE c.oid >= 16384" + multirange,
+            + " WHERE c.oid >= 16384"
+            + multirange,
         rs -> {
           long oid = rs.getLong("oid");
           if (ctx.isExtensionMember(SchemaObjects.PG_CAST, oid)) {
             return;
           }
           String args = "(" + rs.getString("src") + " AS " + rs.getString("tgt") + ")";
-          DumpObject o = new DumpObject(Kind.CAST, SchemaObjects.PG_CAST, oid, null,
-              rs.getString("srcname") + " " + rs.getString("tgtname"));
+          DumpObject o =
+              new DumpObject(
+                  Kind.CAST,
+                  SchemaObjects.PG_CAST,
+                  oid,
+                  null,
+                  rs.getString("srcname") + " " + rs.getString("tgtname"));
           o.desc = "CAST";
           o.tag = "CAST " + args;
           o.owner = null;
@@ -52,7 +59,7 @@ final class CastReader {
           switch (rs.getString("castcontext")) {
             case "a" -> sb.append(" AS ASSIGNMENT");
             case "i" -> sb.append(" AS IMPLICIT");
-            default -> { }
+            default -> {}
           }
           o.defn = sb.append(";\n").toString();
           o.dropStmt = "DROP CAST " + args + ";\n";

@@ -12,7 +12,12 @@ import java.util.List;
  */
 public record Catalog(List<TocEntry> entries, List<TableData> tables) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param entries every TOC entry, ENCODING/STDSTRINGS/SEARCHPATH first
+   * @param tables one element per TABLE DATA entry
+   */
   public Catalog {
     entries = List.copyOf(entries);
     tables = List.copyOf(tables);

@@ -25,14 +25,28 @@ public record CatalogOptions(
     boolean largeObjects) {
 
   /** Options with large objects, which a dump holds unless told otherwise. */
-  public CatalogOptions(List<String> includeSchemas, List<String> excludeSchemas,
-      List<String> includeTables, List<String> excludeTables, boolean noOwner,
+  public CatalogOptions(
+      List<String> includeSchemas,
+      List<String> excludeSchemas,
+      List<String> includeTables,
+      List<String> excludeTables,
+      boolean noOwner,
       boolean noPrivileges) {
-    this(includeSchemas, excludeSchemas, includeTables, excludeTables, noOwner, noPrivileges,
-        true);
+    this(includeSchemas, excludeSchemas, includeTables, excludeTables, noOwner, noPrivileges, true);
   }
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param includeSchemas schemas to dump; empty = all non-system schemas
+   * @param excludeSchemas schemas never to dump
+   * @param includeTables qualified table names ({@code schema.table}, raw, unquoted) to dump; when
+   *     non-empty only these relations and their sub-objects are dumped, as with {@code pg_dump -t}
+   * @param excludeTables qualified table names never to dump
+   * @param noOwner leave the TOC owner empty, so no {@code ALTER … OWNER TO} is restored
+   * @param noPrivileges emit no ACL entries
+   * @param largeObjects dump large objects (unless an include list narrows the dump, as pg_dump)
+   */
   public CatalogOptions {
     includeSchemas = List.copyOf(includeSchemas);
     excludeSchemas = List.copyOf(excludeSchemas);
@@ -40,12 +54,12 @@ public record CatalogOptions(
     excludeTables = List.copyOf(excludeTables);
   }
 
-  /** @return options that dump everything, with owners and privileges */
+  /** {@return options that dump everything, with owners and privileges} */
   public static CatalogOptions all() {
     return new CatalogOptions(List.of(), List.of(), List.of(), List.of(), false, false, true);
   }
 
-  /** @return whether some include list narrows the dump (pg_dump's "not include_everything") */
+  /** {@return whether some include list narrows the dump (pg_dump's "not include_everything")} */
   public boolean selective() {
     return !includeSchemas.isEmpty() || !includeTables.isEmpty();
   }

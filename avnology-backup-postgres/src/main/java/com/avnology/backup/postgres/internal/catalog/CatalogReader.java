@@ -26,11 +26,11 @@ public final class CatalogReader {
   /**
    * Reads the catalog. The connection must already be inside the (REPEATABLE READ) transaction
    * whose snapshot is dumped. Like pg_dump's {@code setup_connection} this sets, for the rest of
-   * that transaction only, {@code search_path = ''}, DateStyle ISO, IntervalStyle postgres,
-   * {@code extra_float_digits = 3}, {@code row_security = off} (a COPY of a table whose RLS
-   * would hide rows fails instead of silently dumping fewer), zero timeouts and, when the server
-   * has it, {@code restrict_nonsystem_relation_kind}; it takes ACCESS SHARE locks on the dumped
-   * tables, but never commits, rolls back or changes the isolation level.
+   * that transaction only, {@code search_path = ''}, DateStyle ISO, IntervalStyle postgres, {@code
+   * extra_float_digits = 3}, {@code row_security = off} (a COPY of a table whose RLS would hide
+   * rows fails instead of silently dumping fewer), zero timeouts and, when the server has it,
+   * {@code restrict_nonsystem_relation_kind}; it takes ACCESS SHARE locks on the dumped tables, but
+   * never commits, rolls back or changes the isolation level.
    *
    * @param c a connection inside the dump transaction
    * @param o what to dump
@@ -45,24 +45,28 @@ public final class CatalogReader {
         version = Integer.parseInt(rs.getString(1).trim());
       }
       // setup_connection, transaction-local: qualified deparsing, portable COPY text
-      s.execute("SELECT pg_catalog.set_config('search_path', '', true),"
-          + " pg_catalog.set_config('datestyle', 'ISO', true),"
-          + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
-          + " pg_catalog.set_config('extra_float_digits', '3', true),"
-          + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
-          + " pg_catalog.set_config('statement_timeout', '0', true),"
-          + " pg_catalog.set_config('lock_timeout', '0', true),"
-          + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
-          + " pg_catalog.set_config('row_security', 'off', true)");
-      s.execute("SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
-          + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+      s.execute(
+          "SELECT pg_catalog.set_config('search_path', '', true),"
+              + " pg_catalog.set_config('datestyle', 'ISO', true),"
+              + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
+              + " pg_catalog.set_config('extra_float_digits', '3', true),"
+              + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
+              + " pg_catalog.set_config('statement_timeout', '0', true),"
+              + " pg_catalog.set_config('lock_timeout', '0', true),"
+              + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
+              + " pg_catalog.set_config('row_security', 'off', true)");
+      s.execute(
+          "SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
+              + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
     }
     Ctx ctx = new Ctx(c, o, version);
     ctx.query(
         "SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend"
             + " WHERE deptype NOT IN ('p', 'e') AND objid >= 16384",
-        rs -> ctx.rawDeps.computeIfAbsent(new Ctx.Key(rs.getLong(1), rs.getLong(2)),
-            k -> new ArrayList<>()).add(new long[] {rs.getLong(3), rs.getLong(4), rs.getString(5).charAt(0)}));
+        rs ->
+            ctx.rawDeps
+                .computeIfAbsent(new Ctx.Key(rs.getLong(1), rs.getLong(2)), k -> new ArrayList<>())
+                .add(new long[] {rs.getLong(3), rs.getLong(4), rs.getString(5).charAt(0)}));
     SchemaReader.read(ctx);
     TypeReader.read(ctx);
     BaseTypeReader.read(ctx);
@@ -109,8 +113,10 @@ public final class CatalogReader {
         }
         if (ctx.isExtensionMember(ref[0], ref[1])) {
           // findDumpableDependencies walks through the member: its schema counts too
-          for (long[] memberRef : ctx.rawDeps.getOrDefault(new Ctx.Key(ref[0], ref[1]), List.of())) {
-            DumpObject ns = memberRef[0] == Ctx.PG_NAMESPACE ? ctx.resolve(memberRef[0], memberRef[1]) : null;
+          for (long[] memberRef :
+              ctx.rawDeps.getOrDefault(new Ctx.Key(ref[0], ref[1]), List.of())) {
+            DumpObject ns =
+                memberRef[0] == Ctx.PG_NAMESPACE ? ctx.resolve(memberRef[0], memberRef[1]) : null;
             if (ns != null && ns != from && ns.emit) {
               from.dependOn(ns);
             }
@@ -120,7 +126,9 @@ public final class CatalogReader {
     }
   }
 
-  /** {@code buildMatViewRefreshDependencies}: a refresh waits for refreshes of matviews it reads. */
+  /**
+   * {@code buildMatViewRefreshDependencies}: a refresh waits for refreshes of matviews it reads.
+   */
   private static void addRefreshDependencies(Ctx ctx) {
     Map<DumpObject, DumpObject> refreshOf = new HashMap<>();
     for (DumpObject d : ctx.objects) {
@@ -191,8 +199,24 @@ public final class CatalogReader {
   }
 
   private static TocEntry special(int id, String desc, String defn) {
-    return new TocEntry(id, false, "0", "0", desc, desc, Section.PRE_DATA, defn, null, null, null,
-        null, null, 0, null, List.of(), null);
+    return new TocEntry(
+        id,
+        false,
+        "0",
+        "0",
+        desc,
+        desc,
+        Section.PRE_DATA,
+        defn,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        null,
+        List.of(),
+        null);
   }
 
   static final Comparator<DumpObject.Attached> ATTACHED_ORDER =

@@ -29,12 +29,20 @@ final class CommentReader {
                 return;
               }
             }
-            t.parent().attach("COMMENT", t.tag(),
-                "COMMENT ON " + t.sql() + " IS " + Sql.literal(text) + ";\n", t.order());
+            t.parent()
+                .attach(
+                    "COMMENT",
+                    t.tag(),
+                    "COMMENT ON " + t.sql() + " IS " + Sql.literal(text) + ";\n",
+                    t.order());
           } else if (t.columns() != null && t.columns().containsKey(sub)) {
             String[] col = t.columns().get(sub);
-            t.parent().attach("COMMENT", col[1],
-                "COMMENT ON " + col[0] + " IS " + Sql.literal(text) + ";\n", t.order() + sub);
+            t.parent()
+                .attach(
+                    "COMMENT",
+                    col[1],
+                    "COMMENT ON " + col[0] + " IS " + Sql.literal(text) + ";\n",
+                    t.order() + sub);
           }
         });
     if (ctx.initdbPublic != null && !publicHasComment[0]) {

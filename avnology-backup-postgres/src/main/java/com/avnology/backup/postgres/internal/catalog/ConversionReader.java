@@ -19,14 +19,24 @@ final class ConversionReader {
             + " FROM pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace"
             + " WHERE c.oid >= 16384",
         rs -> {
-          DumpObject o = SchemaObjects.create(ctx, rs, Kind.CONVERSION,
-              SchemaObjects.PG_CONVERSION, "CONVERSION");
+          DumpObject o =
+              SchemaObjects.create(
+                  ctx, rs, Kind.CONVERSION, SchemaObjects.PG_CONVERSION, "CONVERSION");
           if (o == null) {
             return;
           }
-          String defn = "CREATE " + (rs.getBoolean("condefault") ? "DEFAULT " : "") + "CONVERSION "
-              + Sql.qq(o.namespace, o.name) + " FOR " + Sql.literal(rs.getString("fromenc"))
-              + " TO " + Sql.literal(rs.getString("toenc")) + " FROM " + rs.getString("proc") + ";\n";
+          String defn =
+              "CREATE "
+                  + (rs.getBoolean("condefault") ? "DEFAULT " : "")
+                  + "CONVERSION "
+                  + Sql.qq(o.namespace, o.name)
+                  + " FOR "
+                  + Sql.literal(rs.getString("fromenc"))
+                  + " TO "
+                  + Sql.literal(rs.getString("toenc"))
+                  + " FROM "
+                  + rs.getString("proc")
+                  + ";\n";
           SchemaObjects.finish(ctx, o, rs.getString("owner"), defn);
         });
   }

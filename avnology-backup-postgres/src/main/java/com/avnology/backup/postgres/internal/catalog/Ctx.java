@@ -41,6 +41,7 @@ final class Ctx {
     String owner;
     boolean partition;
     DumpObject obj;
+
     /** attnum → raw column name (non-dropped). */
     final Map<Integer, String> columns = new HashMap<>();
 
@@ -58,14 +59,19 @@ final class Ctx {
   final Set<Key> extMembers = new HashSet<>();
   final Map<Key, Long> memberOf = new HashMap<>();
   final Map<Long, DumpObject> extensions = new HashMap<>();
+
   /** Dumped schemas: oid → raw name. */
   final Map<Long, String> namespaces = new HashMap<>();
+
   final Map<Key, CommentTarget> commentTargets = new HashMap<>();
   final Map<Long, Rel> rels = new HashMap<>();
+
   /** pg_depend of user objects: (classid, objid) → {refclassid, refobjid, deptype}. */
   final Map<Key, List<long[]>> rawDeps = new HashMap<>();
+
   /** The public schema when treated as initdb-created (not named in includeSchemas), else null. */
   DumpObject initdbPublic;
+
   /** Functions whose body (BEGIN ATOMIC) references a relation. */
   final Set<Long> procsReadingRelations = new HashSet<>();
 
@@ -132,8 +138,16 @@ final class Ctx {
   }
 
   /** Attaches an ACL entry built from {@code acl} against {@code base}. */
-  void acl(DumpObject parent, String type, String sqlName, String tag, String[] acl, String[] base,
-      String owner, String column, int order) {
+  void acl(
+      DumpObject parent,
+      String type,
+      String sqlName,
+      String tag,
+      String[] acl,
+      String[] base,
+      String owner,
+      String column,
+      int order) {
     if (opts.noPrivileges() || acl == null) {
       return;
     }
@@ -173,9 +187,16 @@ final class Ctx {
 
   /** SQL fragment: a collation's qualified name when it differs from the type's default. */
   static String collationExpr(String collOid, String typeCollOid) {
-    return "CASE WHEN " + collOid + " <> 0 AND " + collOid + " <> " + typeCollOid
+    return "CASE WHEN "
+        + collOid
+        + " <> 0 AND "
+        + collOid
+        + " <> "
+        + typeCollOid
         + " THEN (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)"
         + " FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace"
-        + " WHERE co.oid = " + collOid + ") END";
+        + " WHERE co.oid = "
+        + collOid
+        + ") END";
   }
 }

@@ -29,23 +29,48 @@ final class DefaultAclReader {
           String grantType;
           String type;
           switch (objtype) {
-            case "r" -> { type = "TABLES"; grantType = "TABLE"; }
-            case "S" -> { type = "SEQUENCES"; grantType = "SEQUENCE"; }
-            case "f" -> { type = "FUNCTIONS"; grantType = "FUNCTION"; }
-            case "T" -> { type = "TYPES"; grantType = "TYPE"; }
-            case "n" -> { type = "SCHEMAS"; grantType = "SCHEMA"; }
+            case "r" -> {
+              type = "TABLES";
+              grantType = "TABLE";
+            }
+            case "S" -> {
+              type = "SEQUENCES";
+              grantType = "SEQUENCE";
+            }
+            case "f" -> {
+              type = "FUNCTIONS";
+              grantType = "FUNCTION";
+            }
+            case "T" -> {
+              type = "TYPES";
+              grantType = "TYPE";
+            }
+            case "n" -> {
+              type = "SCHEMAS";
+              grantType = "SCHEMA";
+            }
             default -> {
               return;
             }
           }
           String role = rs.getString("role");
-          String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + Sql.q(role) + " "
-              + (schema == null ? "" : "IN SCHEMA " + Sql.q(schema) + " ");
+          String prefix =
+              "ALTER DEFAULT PRIVILEGES FOR ROLE "
+                  + Sql.q(role)
+                  + " "
+                  + (schema == null ? "" : "IN SCHEMA " + Sql.q(schema) + " ");
           // Acls writes "… ON <grantType> <name> TO …"; an empty name and the plural type give
           // buildDefaultACLCommands' "… ON TABLES  TO …"
           String marker = "\u0001";
-          String text = Acls.build(grantType, marker, null, Ctx.strings(rs, "acl"),
-              Ctx.strings(rs, "base"), role, ctx.version >= 170000);
+          String text =
+              Acls.build(
+                  grantType,
+                  marker,
+                  null,
+                  Ctx.strings(rs, "acl"),
+                  Ctx.strings(rs, "base"),
+                  role,
+                  ctx.version >= 170000);
           if (text.isEmpty()) {
             return;
           }
@@ -57,8 +82,13 @@ final class DefaultAclReader {
             }
             sb.append(line).append('\n');
           }
-          DumpObject o = new DumpObject(Kind.DEFAULT_ACL, SchemaObjects.PG_DEFAULT_ACL,
-              rs.getLong("oid"), schema, objtype);
+          DumpObject o =
+              new DumpObject(
+                  Kind.DEFAULT_ACL,
+                  SchemaObjects.PG_DEFAULT_ACL,
+                  rs.getLong("oid"),
+                  schema,
+                  objtype);
           o.desc = "DEFAULT ACL";
           o.tag = "DEFAULT PRIVILEGES FOR " + type;
           o.parentName = role;

@@ -27,8 +27,14 @@ final class Emitter {
       if (o.emit) {
         entries.add(entry(o));
         if (o.data != null) {
-          tables.add(new TableData(o.dumpId, o.data.schema(), o.data.table(), o.data.columns(),
-              o.data.estimatedBytes(), o.data.filter()));
+          tables.add(
+              new TableData(
+                  o.dumpId,
+                  o.data.schema(),
+                  o.data.table(),
+                  o.data.columns(),
+                  o.data.estimatedBytes(),
+                  o.data.filter()));
         }
       }
       int tableAcl = 0;
@@ -47,25 +53,56 @@ final class Emitter {
         }
         boolean preData = a.desc().equals("SEQUENCE OWNED BY") || a.dropStmt() != null;
         String owner = o.owner == null ? "" : o.owner;
-        entries.add(new TocEntry(next++, false, "0", "0", a.tag(), a.desc(),
-            preData ? Section.PRE_DATA : Section.NONE, a.defn(), a.dropStmt(), null, o.namespace,
-            null, null, 0, owner, deps, null));
+        entries.add(
+            new TocEntry(
+                next++,
+                false,
+                "0",
+                "0",
+                a.tag(),
+                a.desc(),
+                preData ? Section.PRE_DATA : Section.NONE,
+                a.defn(),
+                a.dropStmt(),
+                null,
+                o.namespace,
+                null,
+                null,
+                0,
+                owner,
+                deps,
+                null));
       }
     }
     return new Catalog(entries, tables);
   }
 
   private static TocEntry entry(DumpObject o) {
-    boolean nilCatalog = o.kind == Kind.SEQUENCE_SET || o.kind == Kind.TABLE_ATTACH
-        || o.kind == Kind.INDEX_ATTACH;
+    boolean nilCatalog =
+        o.kind == Kind.SEQUENCE_SET || o.kind == Kind.TABLE_ATTACH || o.kind == Kind.INDEX_ATTACH;
     String tableOid = nilCatalog ? "0" : Long.toString(o.classOid);
     String oid = nilCatalog ? "0" : Long.toString(o.oid);
     boolean data = o.kind == Kind.TABLE_DATA;
     boolean blobs = o.kind == Kind.BLOB_DATA;
     String dataFile = data ? o.dumpId + ".dat" : blobs ? LARGE_OBJECTS_TOC : null;
-    return new TocEntry(o.dumpId, data || blobs, tableOid, oid, o.tag, o.desc, o.section, o.defn,
-        o.dropStmt, o.copyStmt, o.namespace, o.tablespace, o.tableAm, o.relkind, o.owner,
-        ids(o.fixedDeps != null ? o.fixedDeps : o.deps), dataFile);
+    return new TocEntry(
+        o.dumpId,
+        data || blobs,
+        tableOid,
+        oid,
+        o.tag,
+        o.desc,
+        o.section,
+        o.defn,
+        o.dropStmt,
+        o.copyStmt,
+        o.namespace,
+        o.tablespace,
+        o.tableAm,
+        o.relkind,
+        o.owner,
+        ids(o.fixedDeps != null ? o.fixedDeps : o.deps),
+        dataFile);
   }
 
   private static List<Integer> ids(Collection<DumpObject> deps) {
@@ -74,8 +111,8 @@ final class Emitter {
     return out;
   }
 
-  private static void ids(Collection<DumpObject> deps, List<Integer> out,
-      java.util.Set<DumpObject> seen) {
+  private static void ids(
+      Collection<DumpObject> deps, List<Integer> out, java.util.Set<DumpObject> seen) {
     for (DumpObject d : deps) {
       if (d.emit && d.dumpId > 0) {
         if (!out.contains(d.dumpId)) {

@@ -24,12 +24,15 @@ final class EventTriggerReader {
           }
           String name = rs.getString("evtname");
           String q = Sql.q(name);
-          DumpObject o = new DumpObject(Kind.EVENT_TRIGGER, SchemaObjects.PG_EVENT_TRIGGER, oid,
-              null, name);
+          DumpObject o =
+              new DumpObject(Kind.EVENT_TRIGGER, SchemaObjects.PG_EVENT_TRIGGER, oid, null, name);
           o.desc = "EVENT TRIGGER";
           o.owner = ctx.owner(rs.getString("owner"));
-          StringBuilder sb = new StringBuilder("CREATE EVENT TRIGGER ").append(q).append(" ON ")
-              .append(Sql.q(rs.getString("evtevent")));
+          StringBuilder sb =
+              new StringBuilder("CREATE EVENT TRIGGER ")
+                  .append(q)
+                  .append(" ON ")
+                  .append(Sql.q(rs.getString("evtevent")));
           String tags = rs.getString("tags");
           if (tags != null && !tags.isEmpty()) {
             sb.append("\n         WHEN TAG IN (").append(tags).append(')');
@@ -37,12 +40,17 @@ final class EventTriggerReader {
           sb.append("\n   EXECUTE FUNCTION ").append(rs.getString("fname")).append("();\n");
           String enabled = rs.getString("evtenabled");
           if (!enabled.equals("O")) {
-            sb.append("\nALTER EVENT TRIGGER ").append(q).append(' ').append(switch (enabled) {
-              case "D" -> "DISABLE";
-              case "A" -> "ENABLE ALWAYS";
-              case "R" -> "ENABLE REPLICA";
-              default -> "ENABLE";
-            }).append(";\n");
+            sb.append("\nALTER EVENT TRIGGER ")
+                .append(q)
+                .append(' ')
+                .append(
+                    switch (enabled) {
+                      case "D" -> "DISABLE";
+                      case "A" -> "ENABLE ALWAYS";
+                      case "R" -> "ENABLE REPLICA";
+                      default -> "ENABLE";
+                    })
+                .append(";\n");
           }
           o.defn = sb.toString();
           o.dropStmt = "DROP EVENT TRIGGER " + q + ";\n";

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Extension configuration tables and sequences ({@code pg_extension_config_dump},
- * {@code processExtensionTables}): {@code CREATE EXTENSION} recreates them, so only their data is
- * dumped, with the extension's filter condition (the rows the user added), and a sequence's
- * value. Only for extensions the dump creates; a config table's data sorts after the data of the
- * config tables it references (as in pg_dump, the entries do not depend on each other).
+ * Extension configuration tables and sequences ({@code pg_extension_config_dump}, {@code
+ * processExtensionTables}): {@code CREATE EXTENSION} recreates them, so only their data is dumped,
+ * with the extension's filter condition (the rows the user added), and a sequence's value. Only for
+ * extensions the dump creates; a config table's data sorts after the data of the config tables it
+ * references (as in pg_dump, the entries do not depend on each other).
  */
 final class ExtensionConfigReader {
   private ExtensionConfigReader() {}
@@ -27,7 +27,8 @@ final class ExtensionConfigReader {
         "SELECT x.oid AS ext, c.oid, n.nspname, c.relname, c.relkind, cfg.cond, c.relpages,"
             + " c.reltuples, pg_catalog.pg_get_userbyid(c.relowner) AS owner,"
             + " ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid"
-            + "   AND a.attnum > 0 AND NOT a.attisdropped" + notGenerated
+            + "   AND a.attnum > 0 AND NOT a.attisdropped"
+            + notGenerated
             + "   ORDER BY a.attnum)::pg_catalog.text[] AS columns"
             + " FROM pg_catalog.pg_extension x,"
             + " ROWS FROM (pg_catalog.unnest(x.extconfig), pg_catalog.unnest(x.extcondition))"
@@ -52,13 +53,19 @@ final class ExtensionConfigReader {
               DumpObject d = new DumpObject(Kind.TABLE_DATA, 0, oid, schema, name);
               d.desc = "TABLE DATA";
               d.owner = owner;
-              d.copyStmt = "COPY " + qn + " " + (columns.isEmpty() ? "" : "("
-                  + String.join(", ", columns.stream().map(Sql::q).toList()) + ")")
-                  + " FROM stdin;\n";
+              d.copyStmt =
+                  "COPY "
+                      + qn
+                      + " "
+                      + (columns.isEmpty()
+                          ? ""
+                          : "(" + String.join(", ", columns.stream().map(Sql::q).toList()) + ")")
+                      + " FROM stdin;\n";
               String cond = rs.getString("cond");
               long bytes = rs.getLong("relpages") * 8192L;
-              d.data = new DumpObject.TableDataSpec(schema, name, columns, bytes,
-                  cond == null || cond.isEmpty() ? null : cond);
+              d.data =
+                  new DumpObject.TableDataSpec(
+                      schema, name, columns, bytes, cond == null || cond.isEmpty() ? null : cond);
               d.fixedDeps = List.of();
               ctx.add(d);
               dataOf.put(oid, d);
@@ -70,13 +77,19 @@ final class ExtensionConfigReader {
               try (Statement s = ctx.conn.createStatement();
                   ResultSet v = s.executeQuery("SELECT last_value, is_called FROM " + qn)) {
                 v.next();
-                set.defn = "SELECT pg_catalog.setval(" + Sql.literal(qn) + ", " + v.getLong(1)
-                    + ", " + v.getBoolean(2) + ");\n";
+                set.defn =
+                    "SELECT pg_catalog.setval("
+                        + Sql.literal(qn)
+                        + ", "
+                        + v.getLong(1)
+                        + ", "
+                        + v.getBoolean(2)
+                        + ");\n";
               }
               set.fixedDeps = List.of();
               ctx.add(set);
             }
-            default -> { } // views, partitioned and foreign tables hold no data of their own
+            default -> {} // views, partitioned and foreign tables hold no data of their own
           }
         });
     if (dataOf.size() < 2) {

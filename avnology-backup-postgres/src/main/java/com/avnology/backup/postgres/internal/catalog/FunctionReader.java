@@ -90,8 +90,16 @@ final class FunctionReader {
           String tagName = Sql.q(name) + "(" + (agg && idargs.isEmpty() ? "*" : idargs) + ")";
           ctx.comments(o, Ctx.PG_PROC, oid, o.desc + " " + signature, o.desc + " " + tagName);
           String aclType = prokind.equals("p") ? "PROCEDURE" : "FUNCTION";
-          ctx.acl(o, aclType, Sql.qq(schema, name) + "(" + idargs + ")", aclType + " " + tagName,
-              Ctx.strings(rs, "acl"), Ctx.strings(rs, "base"), owner, null, 5000);
+          ctx.acl(
+              o,
+              aclType,
+              Sql.qq(schema, name) + "(" + idargs + ")",
+              aclType + " " + tagName,
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              owner,
+              null,
+              5000);
         });
   }
 

@@ -4,18 +4,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** CREATE FUNCTION / PROCEDURE text laid out as pg_dump's {@code dumpFunc} does. */
 final class FunctionText {
   /** GUCs marked GUC_LIST_QUOTE ({@code variable_is_guc_list_quote}). */
-  private static final Set<String> LIST_QUOTE = Set.of("local_preload_libraries", "search_path",
-      "session_preload_libraries", "shared_preload_libraries", "temp_tablespaces",
-      "unix_socket_directories");
+  private static final Set<String> LIST_QUOTE =
+      Set.of(
+          "local_preload_libraries",
+          "search_path",
+          "session_preload_libraries",
+          "shared_preload_libraries",
+          "temp_tablespaces",
+          "unix_socket_directories");
 
   private FunctionText() {}
 
-  /** Select-list columns {@link #build} needs, for a query over {@code pg_proc p} + {@code pg_language l}. */
+  /**
+   * Select-list columns {@link #build} needs, for a query over {@code pg_proc p} + {@code
+   * pg_language l}.
+   */
   static String columns(int version) {
     return " pg_catalog.pg_get_function_result(p.oid) AS funcresult, p.proretset, p.prosrc, p.probin,"
         + " p.provolatile, p.proisstrict, p.prosecdef, p.proleakproof, p.proconfig,"
@@ -23,14 +32,21 @@ final class FunctionText {
         + " p.prosupport::pg_catalog.regproc::pg_catalog.text AS prosupport, p.proparallel, l.lanname,"
         + " pg_catalog.array_to_string(ARRAY(SELECT 'FOR TYPE ' || pg_catalog.format_type(x, NULL)"
         + "   FROM pg_catalog.unnest(p.protrftypes) x), ', ') AS trftypes, "
-        + (version >= 140000 ? "pg_catalog.pg_get_function_sqlbody(p.oid)" : "NULL") + " AS sqlbody";
+        + (version >= 140000 ? "pg_catalog.pg_get_function_sqlbody(p.oid)" : "NULL")
+        + " AS sqlbody";
   }
 
   static String build(ResultSet rs, String qualifiedName) throws SQLException {
     String kind = rs.getString("prokind");
     boolean procedure = kind.equals("p");
-    StringBuilder q = new StringBuilder("CREATE ").append(procedure ? "PROCEDURE" : "FUNCTION")
-        .append(' ').append(qualifiedName).append('(').append(rs.getString("args")).append(')');
+    StringBuilder q =
+        new StringBuilder("CREATE ")
+            .append(procedure ? "PROCEDURE" : "FUNCTION")
+            .append(' ')
+            .append(qualifiedName)
+            .append('(')
+            .append(rs.getString("args"))
+            .append(')');
     if (!procedure) {
       q.append(" RETURNS ").append(rs.getString("funcresult"));
     }
@@ -46,7 +62,7 @@ final class FunctionText {
     switch (rs.getString("provolatile")) {
       case "i" -> q.append(" IMMUTABLE");
       case "s" -> q.append(" STABLE");
-      default -> { }
+      default -> {}
     }
     if (rs.getBoolean("proisstrict")) {
       q.append(" STRICT");
@@ -73,7 +89,7 @@ final class FunctionText {
     switch (rs.getString("proparallel")) {
       case "s" -> q.append(" PARALLEL SAFE");
       case "r" -> q.append(" PARALLEL RESTRICTED");
-      default -> { }
+      default -> {}
     }
     String[] config = Ctx.strings(rs, "proconfig");
     if (config != null) {
@@ -85,7 +101,7 @@ final class FunctionText {
         String name = item.substring(0, eq);
         String value = item.substring(eq + 1);
         q.append("\n    SET ").append(Sql.q(name)).append(" TO ");
-        if (LIST_QUOTE.contains(name.toLowerCase())) {
+        if (LIST_QUOTE.contains(name.toLowerCase(Locale.ROOT))) {
           List<String> parts = new ArrayList<>();
           for (String p : splitGucList(value)) {
             parts.add(Sql.literal(p));
@@ -105,8 +121,11 @@ final class FunctionText {
     } else if (probin != null && !probin.isEmpty()) {
       as = "AS " + Sql.literal(probin);
       if (!prosrc.isEmpty()) {
-        as += ", " + (prosrc.indexOf('\'') < 0 && prosrc.indexOf('\\') < 0
-            ? Sql.literal(prosrc) : dollarQuote(prosrc));
+        as +=
+            ", "
+                + (prosrc.indexOf('\'') < 0 && prosrc.indexOf('\\') < 0
+                    ? Sql.literal(prosrc)
+                    : dollarQuote(prosrc));
       }
     } else {
       as = "AS " + dollarQuote(prosrc);

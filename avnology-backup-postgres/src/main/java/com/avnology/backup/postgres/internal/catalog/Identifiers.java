@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * SQL identifier quoting, the one place for it. Three forms, each for a reason: {@link
  * #fmtId(String)} writes what pg_dump 15 writes (archive text is compared with it byte for byte);
- * {@link #quote(String)} is for the statements this library runs (newer keywords quoted too); {@link
- * #alwaysQuoted(String)} is Flyway's form of a name, on which its advisory lock key depends.
+ * {@link #quote(String)} is for the statements this library runs (newer keywords quoted too);
+ * {@link #alwaysQuoted(String)} is Flyway's form of a name, on which its advisory lock key depends.
  */
 public final class Identifiers {
   private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -14,12 +14,14 @@ public final class Identifiers {
   private Identifiers() {}
 
   /**
+   * {@return it, double-quoted unless plain lower-case and not a keyword of PostgreSQL 15 or later}
+   *
    * @param name an identifier
-   * @return it, double-quoted unless plain lower-case and not a keyword of PostgreSQL 15 or later
    */
   public static String quote(String name) {
     // statements we run, not compared with pg_dump's text: quoting newer keywords too is harmless
-    if (PLAIN.matcher(name).matches() && !Keywords.PG15.contains(name)
+    if (PLAIN.matcher(name).matches()
+        && !Keywords.PG15.contains(name)
         && !Keywords.SINCE_PG16.contains(name)) {
       return name;
     }
@@ -27,9 +29,10 @@ public final class Identifiers {
   }
 
   /**
+   * {@return it as pg_dump 15's {@code fmtId} writes it: double-quoted unless plain lower-case and
+   * not one of PostgreSQL 15's keywords}
+   *
    * @param name an identifier
-   * @return it as pg_dump 15's {@code fmtId} writes it: double-quoted unless plain lower-case and
-   *     not one of PostgreSQL 15's keywords
    */
   public static String fmtId(String name) {
     if (PLAIN.matcher(name).matches() && !Keywords.PG15.contains(name)) {
@@ -39,8 +42,9 @@ public final class Identifiers {
   }
 
   /**
+   * {@return it double-quoted, inner double quotes doubled}
+   *
    * @param name an identifier
-   * @return it double-quoted, inner double quotes doubled
    */
   public static String alwaysQuoted(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -4,7 +4,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Indexes, PK/UNIQUE/EXCLUDE constraints, INDEX ATTACH and FKs ({@code getIndexes}, {@code getConstraints}). */
+/**
+ * Indexes, PK/UNIQUE/EXCLUDE constraints, INDEX ATTACH and FKs ({@code getIndexes}, {@code
+ * getConstraints}).
+ */
 final class IndexReader {
   private IndexReader() {}
 
@@ -40,12 +43,20 @@ final class IndexReader {
           long parentIdx = rs.getLong("parentidx");
           StringBuilder extra = new StringBuilder();
           if (rs.getBoolean("indisclustered")) {
-            extra.append("\nALTER TABLE ").append(qt).append(" CLUSTER ON ").append(Sql.q(indname))
+            extra
+                .append("\nALTER TABLE ")
+                .append(qt)
+                .append(" CLUSTER ON ")
+                .append(Sql.q(indname))
                 .append(";\n");
           }
           if (rs.getBoolean("indisreplident")) {
-            extra.append("\nALTER TABLE ONLY ").append(qt).append(" REPLICA IDENTITY USING INDEX ")
-                .append(Sql.q(indname)).append(";\n");
+            extra
+                .append("\nALTER TABLE ONLY ")
+                .append(qt)
+                .append(" REPLICA IDENTITY USING INDEX ")
+                .append(Sql.q(indname))
+                .append(";\n");
           }
           DumpObject o;
           if (constraint) {
@@ -54,11 +65,22 @@ final class IndexReader {
             o.desc = "CONSTRAINT";
             o.tag = rel.name + " " + con;
             o.parentName = rel.name;
-            o.defn = "ALTER TABLE ONLY " + qt + "\n    ADD CONSTRAINT " + Sql.q(con) + " "
-                + rs.getString("condef") + ";\n" + extra;
+            o.defn =
+                "ALTER TABLE ONLY "
+                    + qt
+                    + "\n    ADD CONSTRAINT "
+                    + Sql.q(con)
+                    + " "
+                    + rs.getString("condef")
+                    + ";\n"
+                    + extra;
             o.dropStmt = "ALTER TABLE ONLY " + qt + " DROP CONSTRAINT " + Sql.q(con) + ";\n";
             ctx.alias(Ctx.PG_CLASS, indexOid, Ctx.PG_CONSTRAINT, conoid);
-            ctx.comments(o, Ctx.PG_CONSTRAINT, conoid, "CONSTRAINT " + Sql.q(con) + " ON " + qt,
+            ctx.comments(
+                o,
+                Ctx.PG_CONSTRAINT,
+                conoid,
+                "CONSTRAINT " + Sql.q(con) + " ON " + qt,
                 "CONSTRAINT " + Sql.q(con) + " ON " + Sql.q(rel.name));
           } else {
             o = new DumpObject(Kind.INDEX, Ctx.PG_CLASS, indexOid, rel.schema, indname);
@@ -67,7 +89,11 @@ final class IndexReader {
             o.dropStmt = parentIdx != 0 ? "" : "DROP INDEX " + Sql.qq(rel.schema, indname) + ";\n";
           }
           // comments on an index always say INDEX, even when it backs a constraint
-          ctx.comments(o, Ctx.PG_CLASS, indexOid, "INDEX " + Sql.qq(rel.schema, indname),
+          ctx.comments(
+              o,
+              Ctx.PG_CLASS,
+              indexOid,
+              "INDEX " + Sql.qq(rel.schema, indname),
               "INDEX " + Sql.q(indname));
           o.owner = rel.obj.owner;
           o.tablespace = rs.getString("spcname") == null ? "" : rs.getString("spcname");
@@ -80,8 +106,8 @@ final class IndexReader {
             attaches.add(new Attach(a, indexOid, parentIdx, rel.oid));
           }
         });
-    java.util.Map<Long, String[]> parents = attaches.isEmpty() ? java.util.Map.of()
-        : partitionedIndexes(ctx);
+    java.util.Map<Long, String[]> parents =
+        attaches.isEmpty() ? java.util.Map.of() : partitionedIndexes(ctx);
     for (Attach at : attaches) {
       DumpObject child = ctx.resolve(Ctx.PG_CLASS, at.childIndex);
       DumpObject parent = ctx.resolve(Ctx.PG_CLASS, at.parentIndex);
@@ -94,7 +120,8 @@ final class IndexReader {
       }
       String parentQ = parentInfo[0];
       DumpObject a = at.obj;
-      a.defn = "ALTER INDEX " + parentQ + " ATTACH PARTITION " + Sql.qq(a.namespace, a.name) + ";\n";
+      a.defn =
+          "ALTER INDEX " + parentQ + " ATTACH PARTITION " + Sql.qq(a.namespace, a.name) + ";\n";
       a.dependOn(child);
       a.dependOn(parent);
       a.dependOn(ctx.resolve(Ctx.PG_CLASS, at.childTable));
@@ -112,8 +139,10 @@ final class IndexReader {
         "SELECT c.oid, n.nspname, c.relname, i.indrelid FROM pg_catalog.pg_class c"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.relkind = 'I'",
-        rs -> out.put(rs.getLong(1),
-            new String[] {Sql.qq(rs.getString(2), rs.getString(3)), rs.getString(4)}));
+        rs ->
+            out.put(
+                rs.getLong(1),
+                new String[] {Sql.qq(rs.getString(2), rs.getString(3)), rs.getString(4)}));
     return out;
   }
 
@@ -131,18 +160,27 @@ final class IndexReader {
           String con = rs.getString("conname");
           String only = rel.relkind == 'p' ? "" : "ONLY ";
           String qt = rel.qname();
-          DumpObject o = new DumpObject(Kind.FK_CONSTRAINT, Ctx.PG_CONSTRAINT, rs.getLong("oid"),
-              rel.schema, con);
+          DumpObject o =
+              new DumpObject(
+                  Kind.FK_CONSTRAINT, Ctx.PG_CONSTRAINT, rs.getLong("oid"), rel.schema, con);
           o.desc = "FK CONSTRAINT";
           o.tag = rel.name + " " + con;
           o.parentName = rel.name;
           o.owner = rel.obj.owner;
-          o.defn = "ALTER TABLE " + only + qt + "\n    ADD CONSTRAINT " + Sql.q(con) + " "
-              + rs.getString("def") + ";\n";
+          o.defn =
+              "ALTER TABLE "
+                  + only
+                  + qt
+                  + "\n    ADD CONSTRAINT "
+                  + Sql.q(con)
+                  + " "
+                  + rs.getString("def")
+                  + ";\n";
           o.dropStmt = "ALTER TABLE " + only + qt + " DROP CONSTRAINT " + Sql.q(con) + ";\n";
           o.dependOn(rel.obj);
           // addConstrChildIdxDeps: wait for every partition of the referenced index to attach
-          java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(rs.getLong("conindid")));
+          java.util.ArrayDeque<Long> todo =
+              new java.util.ArrayDeque<>(List.of(rs.getLong("conindid")));
           while (!todo.isEmpty()) {
             for (Attach at : byParent.getOrDefault(todo.pop(), List.of())) {
               o.dependOn(at.obj);
@@ -150,7 +188,11 @@ final class IndexReader {
             }
           }
           ctx.add(o);
-          ctx.comments(o, Ctx.PG_CONSTRAINT, o.oid, "CONSTRAINT " + Sql.q(con) + " ON " + qt,
+          ctx.comments(
+              o,
+              Ctx.PG_CONSTRAINT,
+              o.oid,
+              "CONSTRAINT " + Sql.q(con) + " ON " + qt,
               "CONSTRAINT " + Sql.q(con) + " ON " + Sql.q(rel.name));
         });
   }

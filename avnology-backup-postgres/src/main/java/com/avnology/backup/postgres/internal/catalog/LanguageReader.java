@@ -5,12 +5,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Procedural languages ({@code getProcLangs}, {@code dumpProcLang}) and transforms
- * ({@code getTransforms}, {@code dumpTransform}). Languages created by initdb or by an extension
- * (plpgsql) are left to the server and the extension; a language whose handler, inline or
- * validator function is not dumped becomes a parameterless {@code CREATE OR REPLACE PROCEDURAL
- * LANGUAGE}, as pg_dump writes it. Runs after {@link FunctionReader}: the handler functions must
- * be known.
+ * Procedural languages ({@code getProcLangs}, {@code dumpProcLang}) and transforms ({@code
+ * getTransforms}, {@code dumpTransform}). Languages created by initdb or by an extension (plpgsql)
+ * are left to the server and the extension; a language whose handler, inline or validator function
+ * is not dumped becomes a parameterless {@code CREATE OR REPLACE PROCEDURAL LANGUAGE}, as pg_dump
+ * writes it. Runs after {@link FunctionReader}: the handler functions must be known.
  */
 final class LanguageReader {
   static final long PG_LANGUAGE = 2612;
@@ -24,7 +23,8 @@ final class LanguageReader {
     }
     // fmtId'd names of every language, for transforms (get_language_name)
     Map<Long, String> languages = new HashMap<>();
-    ctx.query("SELECT l.oid, l.lanname FROM pg_catalog.pg_language l",
+    ctx.query(
+        "SELECT l.oid, l.lanname FROM pg_catalog.pg_language l",
         rs -> languages.put(rs.getLong("oid"), Sql.q(rs.getString("lanname"))));
     ctx.query(
         "SELECT l.oid, l.lanname, l.lanpltrusted, l.lanplcallfoid, l.laninline, l.lanvalidator,"
@@ -46,10 +46,15 @@ final class LanguageReader {
           DumpObject validator = function(ctx, validatorOid);
           boolean trusted = rs.getBoolean("lanpltrusted");
           StringBuilder defn = new StringBuilder();
-          if (handler != null && (inline != null || inlineOid == 0)
+          if (handler != null
+              && (inline != null || inlineOid == 0)
               && (validator != null || validatorOid == 0)) {
-            defn.append("CREATE ").append(trusted ? "TRUSTED " : "").append("PROCEDURAL LANGUAGE ")
-                .append(q).append(" HANDLER ").append(Sql.qq(handler.namespace, handler.name));
+            defn.append("CREATE ")
+                .append(trusted ? "TRUSTED " : "")
+                .append("PROCEDURAL LANGUAGE ")
+                .append(q)
+                .append(" HANDLER ")
+                .append(Sql.qq(handler.namespace, handler.name));
             if (inline != null) {
               defn.append(" INLINE ").append(Sql.qq(inline.namespace, inline.name));
             }
@@ -68,8 +73,16 @@ final class LanguageReader {
           ctx.add(o);
           ctx.comments(o, PG_LANGUAGE, oid, "LANGUAGE " + q, "LANGUAGE " + q);
           if (trusted) {
-            ctx.acl(o, "LANGUAGE", q, "LANGUAGE " + q, Ctx.strings(rs, "acl"),
-                Ctx.strings(rs, "base"), owner, null, 5000);
+            ctx.acl(
+                o,
+                "LANGUAGE",
+                q,
+                "LANGUAGE " + q,
+                Ctx.strings(rs, "acl"),
+                Ctx.strings(rs, "base"),
+                owner,
+                null,
+                5000);
           }
         });
     ctx.query(
@@ -85,8 +98,10 @@ final class LanguageReader {
           }
           String lanname = languages.get(rs.getLong("trflang"));
           String type = rs.getString("type");
-          String sortName = rs.getString("typname") != null && lanname != null
-              ? rs.getString("typname") + " " + lanname : "";
+          String sortName =
+              rs.getString("typname") != null && lanname != null
+                  ? rs.getString("typname") + " " + lanname
+                  : "";
           String target = "FOR " + type + " LANGUAGE " + lanname;
           StringBuilder defn = new StringBuilder("CREATE TRANSFORM ").append(target).append(" (");
           long from = rs.getLong("trffromsql");
@@ -121,15 +136,23 @@ final class LanguageReader {
   private static String signature(Ctx ctx, long funcOid, String role, String transform)
       throws SQLException {
     String[] sig = new String[1];
-    ctx.query("SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname)"
+    ctx.query(
+        "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname)"
             + " || '(' || pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL)"
             + " FROM pg_catalog.unnest(p.proargtypes) WITH ORDINALITY u(t, i) ORDER BY u.i), ', ')"
             + " || ')' FROM pg_catalog.pg_proc p"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = " + funcOid,
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = "
+            + funcOid,
         rs -> sig[0] = rs.getString(1));
     if (sig[0] == null) {
-      throw new SQLException("the " + role + " function (oid " + funcOid + ") of transform "
-          + transform + " does not exist; drop and recreate the transform, then back up again");
+      throw new SQLException(
+          "the "
+              + role
+              + " function (oid "
+              + funcOid
+              + ") of transform "
+              + transform
+              + " does not exist; drop and recreate the transform, then back up again");
     }
     return sig[0];
   }

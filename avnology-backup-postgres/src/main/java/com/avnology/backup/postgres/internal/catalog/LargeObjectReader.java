@@ -33,8 +33,16 @@ final class LargeObjectReader {
           o.dropStmt = "SELECT pg_catalog.lo_unlink('" + oid + "');\n";
           ctx.add(o);
           ctx.comments(o, PG_LARGEOBJECT, o.oid, "LARGE OBJECT " + oid, "LARGE OBJECT " + oid);
-          ctx.acl(o, "LARGE OBJECT", oid, "LARGE OBJECT " + oid, Ctx.strings(rs, "acl"),
-              Ctx.strings(rs, "base"), owner, null, 5000);
+          ctx.acl(
+              o,
+              "LARGE OBJECT",
+              oid,
+              "LARGE OBJECT " + oid,
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              owner,
+              null,
+              5000);
           count[0]++;
         });
     if (count[0] > 0) {

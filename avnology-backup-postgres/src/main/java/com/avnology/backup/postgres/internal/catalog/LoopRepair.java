@@ -33,8 +33,8 @@ final class LoopRepair {
   }
 
   /**
-   * {@code repairTypeFuncLoop}: a base type needs its I/O functions, which need the type; each
-   * such function depends on the type's SHELL TYPE instead, which is dumped only then.
+   * {@code repairTypeFuncLoop}: a base type needs its I/O functions, which need the type; each such
+   * function depends on the type's SHELL TYPE instead, which is dumped only then.
    */
   private static void typeFunctionLoops(Ctx ctx) {
     for (DumpObject type : new ArrayList<>(ctx.objects)) {
@@ -65,8 +65,8 @@ final class LoopRepair {
 
   /** {@code repairViewRuleMultiLoop}: the view becomes a dummy, a RULE entry defines it later. */
   private static void split(Ctx ctx, DumpObject view) {
-    DumpObject rule = new DumpObject(Kind.RULE, Ctx.PG_REWRITE, view.returnRuleOid, view.namespace,
-        "_RETURN");
+    DumpObject rule =
+        new DumpObject(Kind.RULE, Ctx.PG_REWRITE, view.returnRuleOid, view.namespace, "_RETURN");
     rule.desc = "RULE";
     rule.tag = view.name + " _RETURN";
     rule.parentName = view.name;

@@ -13,7 +13,7 @@ import java.util.Map;
 final class NotNullNames {
   private NotNullNames() {}
 
-  /** @return table oid → attnum → constraint name; empty before PostgreSQL 18 */
+  /** {@return table oid \u2192 attnum \u2192 constraint name; empty before PostgreSQL 18} */
   static Map<Long, Map<Integer, String>> read(Ctx ctx) throws SQLException {
     Map<Long, Map<Integer, String>> out = new HashMap<>();
     if (ctx.version < 180000) {
@@ -26,8 +26,9 @@ final class NotNullNames {
             + " AND a.attnum = co.conkey[1]"
             + " WHERE co.contype = 'n' AND co.conrelid >= 16384"
             + " AND co.conname <> c.relname || '_' || a.attname || '_not_null'",
-        rs -> out.computeIfAbsent(rs.getLong("conrelid"), k -> new HashMap<>())
-            .put(rs.getInt("attnum"), rs.getString("conname")));
+        rs ->
+            out.computeIfAbsent(rs.getLong("conrelid"), k -> new HashMap<>())
+                .put(rs.getInt("attnum"), rs.getString("conname")));
     return out;
   }
 }

@@ -21,12 +21,17 @@ final class OpClassReader {
             + "   ON d.classid = 'pg_catalog.pg_amop'::pg_catalog.regclass AND d.objid = ao.oid"
             + " LEFT JOIN pg_catalog.pg_opfamily f ON f.oid = ao.amopsortfamily"
             + " LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace"
-            + " WHERE d.refclassid = " + refClass + " AND d.refobjid >= 16384 AND " + familyMatch
+            + " WHERE d.refclassid = "
+            + refClass
+            + " AND d.refobjid >= 16384 AND "
+            + familyMatch
             + " ORDER BY d.refobjid, ao.amopstrategy",
         rs -> {
           String s = "OPERATOR " + rs.getInt("amopstrategy") + " " + rs.getString("opr");
           if (rs.getString("sortfamily") != null) {
-            s += " FOR ORDER BY " + Sql.qq(rs.getString("sortfamilynsp"), rs.getString("sortfamily"));
+            s +=
+                " FOR ORDER BY "
+                    + Sql.qq(rs.getString("sortfamilynsp"), rs.getString("sortfamily"));
           }
           out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(s);
         });
@@ -35,11 +40,21 @@ final class OpClassReader {
             + " ap.amproclefttype::pg_catalog.regtype AS lt, ap.amprocrighttype::pg_catalog.regtype AS rt"
             + " FROM pg_catalog.pg_amproc ap JOIN pg_catalog.pg_depend d"
             + "   ON d.classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass AND d.objid = ap.oid"
-            + " WHERE d.refclassid = " + refClass + " AND d.refobjid >= 16384"
+            + " WHERE d.refclassid = "
+            + refClass
+            + " AND d.refobjid >= 16384"
             + " ORDER BY d.refobjid, ap.amprocnum",
-        rs -> out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-            .add("FUNCTION " + rs.getInt("amprocnum") + " (" + rs.getString("lt") + ", "
-                + rs.getString("rt") + ") " + rs.getString("proc")));
+        rs ->
+            out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                .add(
+                    "FUNCTION "
+                        + rs.getInt("amprocnum")
+                        + " ("
+                        + rs.getString("lt")
+                        + ", "
+                        + rs.getString("rt")
+                        + ") "
+                        + rs.getString("proc")));
     return out;
   }
 
@@ -51,21 +66,33 @@ final class OpClassReader {
     ctx.query(
         "SELECT o.amopfamily, d.refclassid, d.refobjid, d.deptype FROM pg_catalog.pg_depend d"
             + " JOIN pg_catalog.pg_amop o ON o.oid = d.objid"
-            + " WHERE d.deptype NOT IN ('p', 'e', 'i') AND d.classid = " + SchemaObjects.PG_AMOP
-            + " AND NOT (d.refclassid = " + SchemaObjects.PG_OPFAMILY + " AND o.amopfamily = d.refobjid)"
+            + " WHERE d.deptype NOT IN ('p', 'e', 'i') AND d.classid = "
+            + SchemaObjects.PG_AMOP
+            + " AND NOT (d.refclassid = "
+            + SchemaObjects.PG_OPFAMILY
+            + " AND o.amopfamily = d.refobjid)"
             + " AND o.amopfamily >= 16384"
             + " UNION ALL"
             + " SELECT p.amprocfamily, d.refclassid, d.refobjid, d.deptype FROM pg_catalog.pg_depend d"
             + " JOIN pg_catalog.pg_amproc p ON p.oid = d.objid"
-            + " WHERE d.deptype NOT IN ('p', 'e', 'i') AND d.classid = " + SchemaObjects.PG_AMPROC
-            + " AND NOT (d.refclassid = " + SchemaObjects.PG_OPFAMILY + " AND p.amprocfamily = d.refobjid)"
+            + " WHERE d.deptype NOT IN ('p', 'e', 'i') AND d.classid = "
+            + SchemaObjects.PG_AMPROC
+            + " AND NOT (d.refclassid = "
+            + SchemaObjects.PG_OPFAMILY
+            + " AND p.amprocfamily = d.refobjid)"
             + " AND p.amprocfamily >= 16384",
-        rs -> ctx.rawDeps.computeIfAbsent(new Ctx.Key(SchemaObjects.PG_OPFAMILY, rs.getLong(1)),
-            k -> new ArrayList<>()).add(new long[] {rs.getLong(2), rs.getLong(3), rs.getString(4).charAt(0)}));
+        rs ->
+            ctx.rawDeps
+                .computeIfAbsent(
+                    new Ctx.Key(SchemaObjects.PG_OPFAMILY, rs.getLong(1)), k -> new ArrayList<>())
+                .add(new long[] {rs.getLong(2), rs.getLong(3), rs.getString(4).charAt(0)}));
 
     Map<Long, List<String>> classMembers =
-        members(ctx, SchemaObjects.PG_OPCLASS, "ao.amopfamily = (SELECT c.opcfamily"
-            + " FROM pg_catalog.pg_opclass c WHERE c.oid = d.refobjid)");
+        members(
+            ctx,
+            SchemaObjects.PG_OPCLASS,
+            "ao.amopfamily = (SELECT c.opcfamily"
+                + " FROM pg_catalog.pg_opclass c WHERE c.oid = d.refobjid)");
     ctx.query(
         "SELECT c.oid, c.opcname AS name, c.opcnamespace AS nsp, n.nspname,"
             + " pg_catalog.pg_get_userbyid(c.opcowner) AS owner, a.amname,"
@@ -77,15 +104,17 @@ final class OpClassReader {
             + " LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace"
             + " WHERE c.oid >= 16384",
         rs -> {
-          DumpObject o = SchemaObjects.create(ctx, rs, Kind.OPCLASS, SchemaObjects.PG_OPCLASS,
-              "OPERATOR CLASS");
+          DumpObject o =
+              SchemaObjects.create(
+                  ctx, rs, Kind.OPCLASS, SchemaObjects.PG_OPCLASS, "OPERATOR CLASS");
           if (o == null) {
             return;
           }
           String am = rs.getString("amname");
           o.parentName = am;
           String qn = Sql.qq(o.namespace, o.name);
-          StringBuilder sb = new StringBuilder("CREATE OPERATOR CLASS ").append(qn).append("\n    ");
+          StringBuilder sb =
+              new StringBuilder("CREATE OPERATOR CLASS ").append(qn).append("\n    ");
           if (rs.getBoolean("opcdefault")) {
             sb.append("DEFAULT ");
           }
@@ -114,20 +143,30 @@ final class OpClassReader {
             + " FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace"
             + " JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE f.oid >= 16384",
         rs -> {
-          DumpObject o = SchemaObjects.create(ctx, rs, Kind.OPFAMILY, SchemaObjects.PG_OPFAMILY,
-              "OPERATOR FAMILY");
+          DumpObject o =
+              SchemaObjects.create(
+                  ctx, rs, Kind.OPFAMILY, SchemaObjects.PG_OPFAMILY, "OPERATOR FAMILY");
           if (o == null) {
             return;
           }
           String am = rs.getString("amname");
           o.parentName = am;
           String qn = Sql.qq(o.namespace, o.name);
-          StringBuilder sb = new StringBuilder("CREATE OPERATOR FAMILY ").append(qn)
-              .append(" USING ").append(Sql.q(am)).append(";\n");
+          StringBuilder sb =
+              new StringBuilder("CREATE OPERATOR FAMILY ")
+                  .append(qn)
+                  .append(" USING ")
+                  .append(Sql.q(am))
+                  .append(";\n");
           List<String> loose = familyMembers.getOrDefault(o.oid, List.of());
           if (!loose.isEmpty()) {
-            sb.append("ALTER OPERATOR FAMILY ").append(qn).append(" USING ").append(Sql.q(am))
-                .append(" ADD\n    ").append(String.join(" ,\n    ", loose)).append(";\n");
+            sb.append("ALTER OPERATOR FAMILY ")
+                .append(qn)
+                .append(" USING ")
+                .append(Sql.q(am))
+                .append(" ADD\n    ")
+                .append(String.join(" ,\n    ", loose))
+                .append(";\n");
           }
           finish(ctx, o, rs.getString("owner"), sb.toString(), am);
         });
@@ -139,7 +178,11 @@ final class OpClassReader {
     o.defn = defn;
     o.dropStmt = "DROP " + o.desc + " " + Sql.qq(o.namespace, o.name) + using + ";\n";
     ctx.add(o);
-    ctx.comments(o, o.classOid, o.oid, o.desc + " " + Sql.qq(o.namespace, o.name) + using,
+    ctx.comments(
+        o,
+        o.classOid,
+        o.oid,
+        o.desc + " " + Sql.qq(o.namespace, o.name) + using,
         o.desc + " " + Sql.q(o.name) + using);
   }
 }

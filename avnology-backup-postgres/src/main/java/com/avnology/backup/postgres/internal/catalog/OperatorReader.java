@@ -10,13 +10,17 @@ final class OperatorReader {
   private static String opRef(String column) {
     return "(SELECT 'OPERATOR(' || pg_catalog.quote_ident(rn.nspname) || '.' || r.oprname || ')'"
         + " FROM pg_catalog.pg_operator r JOIN pg_catalog.pg_namespace rn ON rn.oid = r.oprnamespace"
-        + " WHERE r.oid = " + column + ")";
+        + " WHERE r.oid = "
+        + column
+        + ")";
   }
 
   /** Sort key of an argument type: schema and name ({@code pgTypeNameCompare}). */
   private static String typeKey(String column) {
     return "(SELECT tn.nspname || E'\\001' || t.typname FROM pg_catalog.pg_type t"
-        + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace WHERE t.oid = " + column + ")";
+        + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace WHERE t.oid = "
+        + column
+        + ")";
   }
 
   static void read(Ctx ctx) throws SQLException {
@@ -28,15 +32,23 @@ final class OperatorReader {
             + " pg_catalog.pg_get_userbyid(o.oprowner) AS owner, o.oprkind,"
             + " o.oprcode::pg_catalog.regprocedure AS code,"
             + " o.oprleft::pg_catalog.regtype AS lefttype, o.oprright::pg_catalog.regtype AS righttype,"
-            + " " + opRef("o.oprcom") + " AS com, " + opRef("o.oprnegate") + " AS neg,"
+            + " "
+            + opRef("o.oprcom")
+            + " AS com, "
+            + opRef("o.oprnegate")
+            + " AS neg,"
             + " o.oprrest::pg_catalog.regprocedure AS rest, o.oprjoin::pg_catalog.regprocedure AS j,"
             + " o.oprcanmerge, o.oprcanhash,"
-            + " " + typeKey("o.oprleft") + " AS leftkey, " + typeKey("o.oprright") + " AS rightkey"
+            + " "
+            + typeKey("o.oprleft")
+            + " AS leftkey, "
+            + typeKey("o.oprright")
+            + " AS rightkey"
             + " FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
             + " WHERE o.oid >= 16384 AND o.oprcode <> 0",
         rs -> {
-          DumpObject o = SchemaObjects.create(ctx, rs, Kind.OPERATOR, SchemaObjects.PG_OPERATOR,
-              "OPERATOR");
+          DumpObject o =
+              SchemaObjects.create(ctx, rs, Kind.OPERATOR, SchemaObjects.PG_OPERATOR, "OPERATOR");
           if (o == null) {
             return;
           }
@@ -45,9 +57,11 @@ final class OperatorReader {
           o.argCount = -kind.charAt(0);
           String leftKey = rs.getString("leftkey");
           String rightKey = rs.getString("rightkey");
-          o.argKey = (leftKey == null ? "" : leftKey) + "\u0002" + (rightKey == null ? "" : rightKey);
-          StringBuilder details = new StringBuilder("    FUNCTION = ")
-              .append(SchemaObjects.regprocName(rs.getString("code")));
+          o.argKey =
+              (leftKey == null ? "" : leftKey) + "\u0002" + (rightKey == null ? "" : rightKey);
+          StringBuilder details =
+              new StringBuilder("    FUNCTION = ")
+                  .append(SchemaObjects.regprocName(rs.getString("code")));
           StringBuilder id = new StringBuilder(o.name).append(" (");
           if (kind.equals("r") || kind.equals("b")) {
             details.append(",\n    LEFTARG = ").append(rs.getString("lefttype"));
@@ -83,8 +97,8 @@ final class OperatorReader {
           }
           String qid = Sql.q(o.namespace) + "." + id;
           o.owner = ctx.owner(rs.getString("owner"));
-          o.defn = "CREATE OPERATOR " + Sql.q(o.namespace) + "." + o.name + " (\n" + details
-              + "\n);\n";
+          o.defn =
+              "CREATE OPERATOR " + Sql.q(o.namespace) + "." + o.name + " (\n" + details + "\n);\n";
           o.dropStmt = "DROP OPERATOR " + qid + ";\n";
           ctx.add(o);
           ctx.comments(o, o.classOid, o.oid, "OPERATOR " + qid, "OPERATOR " + id);

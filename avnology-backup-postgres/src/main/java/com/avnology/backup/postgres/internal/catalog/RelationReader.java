@@ -32,11 +32,17 @@ final class RelationReader {
     String partbound;
     String viewdef;
     boolean populated;
+
     /** Foreign tables only: the server's name and the generic options, pg_dump's layout. */
     String server;
+
     String ftoptions;
-    /** For owned sequences: owning table oid, column attnum and deptype ('a' serial, 'i' identity). */
+
+    /**
+     * For owned sequences: owning table oid, column attnum and deptype ('a' serial, 'i' identity).
+     */
     long ownerTable;
+
     int ownerCol;
     String ownerDeptype;
     final List<Long> parents = new ArrayList<>();
@@ -71,7 +77,8 @@ final class RelationReader {
             + " CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,"
             + " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,"
             + " c.relispopulated, fs.srvname, "
-            + ForeignDataReader.options("ft.ftoptions") + " AS ftoptions"
+            + ForeignDataReader.options("ft.ftoptions")
+            + " AS ftoptions"
             + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid"
             + " LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver"

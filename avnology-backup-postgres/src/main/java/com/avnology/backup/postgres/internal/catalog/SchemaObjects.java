@@ -25,8 +25,8 @@ final class SchemaObjects {
 
   /**
    * A new object in a dumped schema ({@code selectDumpableObject}), or null when its schema is not
-   * dumped or it belongs to an extension. Columns {@code oid}, {@code nsp} (schema oid),
-   * {@code nspname} and {@code name} are read from {@code rs}.
+   * dumped or it belongs to an extension. Columns {@code oid}, {@code nsp} (schema oid), {@code
+   * nspname} and {@code name} are read from {@code rs}.
    */
   static DumpObject create(Ctx ctx, ResultSet rs, Kind kind, long classOid, String desc)
       throws SQLException {
@@ -34,12 +34,15 @@ final class SchemaObjects {
     if (!ctx.namespaces.containsKey(rs.getLong("nsp")) || ctx.isExtensionMember(classOid, oid)) {
       return null;
     }
-    DumpObject o = new DumpObject(kind, classOid, oid, rs.getString("nspname"), rs.getString("name"));
+    DumpObject o =
+        new DumpObject(kind, classOid, oid, rs.getString("nspname"), rs.getString("name"));
     o.desc = desc;
     return o;
   }
 
-  /** {@code DROP <desc> Q;} and the COMMENT target {@code <desc> Q} / tag {@code <desc> q(name)}. */
+  /**
+   * {@code DROP <desc> Q;} and the COMMENT target {@code <desc> Q} / tag {@code <desc> q(name)}.
+   */
   static void finish(Ctx ctx, DumpObject o, String ownerRole, String defn) {
     String qn = Sql.qq(o.namespace, o.name);
     o.owner = ownerRole == null ? null : ctx.owner(ownerRole);

@@ -27,8 +27,10 @@ final class SchemaReader {
         rs -> {
           long oid = rs.getLong("oid");
           String name = rs.getString("nspname");
-          if (name.startsWith("pg_") || name.equals("information_schema")
-              || !ctx.opts.schemaWanted(name) || ctx.isExtensionMember(Ctx.PG_NAMESPACE, oid)) {
+          if (name.startsWith("pg_")
+              || name.equals("information_schema")
+              || !ctx.opts.schemaWanted(name)
+              || ctx.isExtensionMember(Ctx.PG_NAMESPACE, oid)) {
             return;
           }
           ctx.namespaces.put(oid, name);
@@ -54,8 +56,16 @@ final class SchemaReader {
           }
           ctx.add(o);
           ctx.comments(o, Ctx.PG_NAMESPACE, oid, "SCHEMA " + Sql.q(name), "SCHEMA " + Sql.q(name));
-          ctx.acl(o, "SCHEMA", Sql.q(name), "SCHEMA " + Sql.q(name), Ctx.strings(rs, "acl"),
-              Ctx.strings(rs, "base"), owner, null, 5000);
+          ctx.acl(
+              o,
+              "SCHEMA",
+              Sql.q(name),
+              "SCHEMA " + Sql.q(name),
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              owner,
+              null,
+              5000);
         });
 
     ctx.query(
@@ -73,14 +83,18 @@ final class SchemaReader {
           }
           DumpObject o = new DumpObject(Kind.EXTENSION, Ctx.PG_EXTENSION, oid, null, name);
           o.desc = "EXTENSION";
-          o.defn = "CREATE EXTENSION IF NOT EXISTS " + Sql.q(name) + " WITH SCHEMA " + Sql.q(schema)
-              + ";\n";
+          o.defn =
+              "CREATE EXTENSION IF NOT EXISTS "
+                  + Sql.q(name)
+                  + " WITH SCHEMA "
+                  + Sql.q(schema)
+                  + ";\n";
           o.dropStmt = "DROP EXTENSION " + Sql.q(name) + ";\n";
           o.owner = null;
           ctx.add(o);
           ctx.extensions.put(oid, o);
-          ctx.comments(o, Ctx.PG_EXTENSION, oid, "EXTENSION " + Sql.q(name),
-              "EXTENSION " + Sql.q(name));
+          ctx.comments(
+              o, Ctx.PG_EXTENSION, oid, "EXTENSION " + Sql.q(name), "EXTENSION " + Sql.q(name));
         });
   }
 }

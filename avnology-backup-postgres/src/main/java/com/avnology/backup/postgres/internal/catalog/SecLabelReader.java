@@ -36,10 +36,15 @@ final class SecLabelReader {
           if (target == null) {
             return;
           }
-          labels.computeIfAbsent(key, k -> new StringBuilder())
-              .append("SECURITY LABEL FOR ").append(Sql.q(rs.getString("provider")))
-              .append(" ON ").append(target).append(" IS ")
-              .append(Sql.literal(rs.getString("label"))).append(";\n");
+          labels
+              .computeIfAbsent(key, k -> new StringBuilder())
+              .append("SECURITY LABEL FOR ")
+              .append(Sql.q(rs.getString("provider")))
+              .append(" ON ")
+              .append(target)
+              .append(" IS ")
+              .append(Sql.literal(rs.getString("label")))
+              .append(";\n");
         });
     for (Map.Entry<Ctx.Key, StringBuilder> e : labels.entrySet()) {
       Ctx.CommentTarget t = ctx.commentTargets.get(e.getKey());

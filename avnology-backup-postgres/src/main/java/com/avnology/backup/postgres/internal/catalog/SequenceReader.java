@@ -11,16 +11,25 @@ import java.util.Map;
 final class SequenceReader {
   private SequenceReader() {}
 
-  private record Params(String type, long start, long incr, long max, long min, long cache,
-      boolean cycle) {}
+  private record Params(
+      String type, long start, long incr, long max, long min, long cache, boolean cycle) {}
 
   static void read(Ctx ctx, List<RelRow> dumped, Map<Long, RelRow> rows) throws SQLException {
     Map<Long, Params> params = new HashMap<>();
     ctx.query(
         "SELECT s.seqrelid, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart,"
             + " s.seqincrement, s.seqmax, s.seqmin, s.seqcache, s.seqcycle FROM pg_catalog.pg_sequence s",
-        rs -> params.put(rs.getLong(1), new Params(rs.getString(2), rs.getLong(3), rs.getLong(4),
-            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getBoolean(8))));
+        rs ->
+            params.put(
+                rs.getLong(1),
+                new Params(
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getLong(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getLong(7),
+                    rs.getBoolean(8))));
     List<RelRow> sequences = new ArrayList<>();
     for (RelRow r : dumped) {
       if (r.rel.relkind == 'S') {
@@ -31,7 +40,8 @@ final class SequenceReader {
       return;
     }
     Map<Long, String> identity = new HashMap<>();
-    ctx.query("SELECT a.attrelid, a.attnum, a.attidentity FROM pg_catalog.pg_attribute a"
+    ctx.query(
+        "SELECT a.attrelid, a.attnum, a.attidentity FROM pg_catalog.pg_attribute a"
             + " WHERE a.attidentity <> ''",
         rs -> identity.put(rs.getLong(1) * 100_000 + rs.getInt(2), rs.getString(3)));
     Map<Long, String> values = values(ctx, sequences);
@@ -41,8 +51,8 @@ final class SequenceReader {
   }
 
   /**
-   * {@code last_value, is_called} of each sequence as the setval arguments, a thousand sequences
-   * a query (pg_dump asks once per sequence).
+   * {@code last_value, is_called} of each sequence as the setval arguments, a thousand sequences a
+   * query (pg_dump asks once per sequence).
    */
   static Map<Long, String> values(Ctx ctx, List<RelRow> sequences) throws SQLException {
     Map<Long, String> out = new HashMap<>();
@@ -50,17 +60,25 @@ final class SequenceReader {
       StringBuilder sql = new StringBuilder();
       for (int i = from; i < Math.min(sequences.size(), from + 1000); i++) {
         Ctx.Rel rel = sequences.get(i).rel;
-        sql.append(i == from ? "" : " UNION ALL ").append("SELECT ").append(rel.oid)
-            .append("::pg_catalog.oid, last_value, is_called FROM ").append(rel.qname());
+        sql.append(i == from ? "" : " UNION ALL ")
+            .append("SELECT ")
+            .append(rel.oid)
+            .append("::pg_catalog.oid, last_value, is_called FROM ")
+            .append(rel.qname());
       }
-      ctx.query(sql.toString(),
-          rs -> out.put(rs.getLong(1), rs.getLong(2) + ", " + rs.getBoolean(3)));
+      ctx.query(
+          sql.toString(), rs -> out.put(rs.getLong(1), rs.getLong(2) + ", " + rs.getBoolean(3)));
     }
     return out;
   }
 
-  private static void sequence(Ctx ctx, RelRow r, Params p, Map<Long, RelRow> rows,
-      Map<Long, String> identities, String value) {
+  private static void sequence(
+      Ctx ctx,
+      RelRow r,
+      Params p,
+      Map<Long, RelRow> rows,
+      Map<Long, String> identities,
+      String value) {
     Ctx.Rel rel = r.rel;
     String qn = rel.qname();
     DumpObject o = new DumpObject(Kind.TABLE, Ctx.PG_CLASS, rel.oid, rel.schema, rel.name);
@@ -73,18 +91,41 @@ final class SequenceReader {
     String opts = options(p, "    ", !"i".equals(r.ownerDeptype) || !tableDumped);
     if ("i".equals(r.ownerDeptype) && tableDumped) {
       String identity = identities.getOrDefault(r.ownerTable * 100_000 + r.ownerCol, "d");
-      o.defn = "ALTER TABLE " + table.rel.qname() + " ALTER COLUMN "
-          + Sql.q(table.rel.columns.get(r.ownerCol)) + " ADD GENERATED "
-          + (identity.equals("a") ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY (\n    SEQUENCE NAME "
-          + qn + "\n" + opts + "\n);\n";
+      o.defn =
+          "ALTER TABLE "
+              + table.rel.qname()
+              + " ALTER COLUMN "
+              + Sql.q(table.rel.columns.get(r.ownerCol))
+              + " ADD GENERATED "
+              + (identity.equals("a") ? "ALWAYS" : "BY DEFAULT")
+              + " AS IDENTITY (\n    SEQUENCE NAME "
+              + qn
+              + "\n"
+              + opts
+              + "\n);\n";
       o.dropStmt = "";
     } else {
-      o.defn = "CREATE " + ("u".equals(r.persistence) ? "UNLOGGED " : "") + "SEQUENCE " + qn + "\n"
-          + opts + ";\n";
+      o.defn =
+          "CREATE "
+              + ("u".equals(r.persistence) ? "UNLOGGED " : "")
+              + "SEQUENCE "
+              + qn
+              + "\n"
+              + opts
+              + ";\n";
       o.dropStmt = "DROP SEQUENCE " + qn + ";\n";
       if ("a".equals(r.ownerDeptype) && tableDumped) {
-        o.attach("SEQUENCE OWNED BY", rel.name, "ALTER SEQUENCE " + qn + " OWNED BY "
-            + table.rel.qname() + "." + Sql.q(table.rel.columns.get(r.ownerCol)) + ";\n", -1);
+        o.attach(
+            "SEQUENCE OWNED BY",
+            rel.name,
+            "ALTER SEQUENCE "
+                + qn
+                + " OWNED BY "
+                + table.rel.qname()
+                + "."
+                + Sql.q(table.rel.columns.get(r.ownerCol))
+                + ";\n",
+            -1);
       }
     }
     ctx.add(o);
@@ -125,8 +166,12 @@ final class SequenceReader {
     sb.append(indent).append("INCREMENT BY ").append(p.incr()).append('\n');
     long defMin = p.incr() > 0 ? 1 : typeMin;
     long defMax = p.incr() > 0 ? typeMax : -1;
-    sb.append(indent).append(p.min() == defMin ? "NO MINVALUE" : "MINVALUE " + p.min()).append('\n');
-    sb.append(indent).append(p.max() == defMax ? "NO MAXVALUE" : "MAXVALUE " + p.max()).append('\n');
+    sb.append(indent)
+        .append(p.min() == defMin ? "NO MINVALUE" : "MINVALUE " + p.min())
+        .append('\n');
+    sb.append(indent)
+        .append(p.max() == defMax ? "NO MAXVALUE" : "MAXVALUE " + p.max())
+        .append('\n');
     sb.append(indent).append("CACHE ").append(p.cache());
     if (p.cycle()) {
       sb.append('\n').append(indent).append("CYCLE");

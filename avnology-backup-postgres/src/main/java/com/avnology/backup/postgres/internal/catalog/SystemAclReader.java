@@ -5,12 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Privileges on {@code pg_catalog} objects changed from their initial state
- * ({@code pg_init_privs}), as pg_dump 15 dumps them: the schema, its relations with their columns
- * (GRANT SELECT (rolname) ON TABLE pg_catalog.pg_authid …) and its types, each as the GRANT and
- * REVOKE statements that lead from the initial privileges (or the type's default when there are
- * none) to the current ones. The objects themselves are never dumped: their entries carry only
- * the ACL. Functions are left out, as pg_dump 15 leaves them out. Whole-database dumps only.
+ * Privileges on {@code pg_catalog} objects changed from their initial state ({@code
+ * pg_init_privs}), as pg_dump 15 dumps them: the schema, its relations with their columns (GRANT
+ * SELECT (rolname) ON TABLE pg_catalog.pg_authid …) and its types, each as the GRANT and REVOKE
+ * statements that lead from the initial privileges (or the type's default when there are none) to
+ * the current ones. The objects themselves are never dumped: their entries carry only the ACL.
+ * Functions are left out, as pg_dump 15 leaves them out. Whole-database dumps only.
  */
 final class SystemAclReader {
   private static final String PG_CATALOG = "pg_catalog";
@@ -21,8 +21,9 @@ final class SystemAclReader {
     if (ctx.opts.selective() || ctx.opts.noPrivileges()) {
       return;
     }
-    String init = "LEFT JOIN pg_catalog.pg_init_privs pip ON pip.objoid = %s"
-        + " AND pip.classoid = '%s'::pg_catalog.regclass AND pip.objsubid = %s";
+    String init =
+        "LEFT JOIN pg_catalog.pg_init_privs pip ON pip.objoid = %s"
+            + " AND pip.classoid = '%s'::pg_catalog.regclass AND pip.objsubid = %s";
     ctx.query(
         "SELECT n.oid, pg_catalog.pg_get_userbyid(n.nspowner) AS owner,"
             + " COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))::pg_catalog.text[] AS acl,"
@@ -31,10 +32,18 @@ final class SystemAclReader {
             + String.format(init, "n.oid", "pg_catalog.pg_namespace", "0")
             + " WHERE n.nspname = 'pg_catalog' AND n.nspacl IS DISTINCT FROM pip.initprivs",
         rs -> {
-          DumpObject o = holder(ctx, Kind.NAMESPACE, Ctx.PG_NAMESPACE, rs.getLong("oid"), null,
-              PG_CATALOG);
-          ctx.acl(o, "SCHEMA", PG_CATALOG, "SCHEMA " + PG_CATALOG, Ctx.strings(rs, "acl"),
-              Ctx.strings(rs, "base"), rs.getString("owner"), null, 5000);
+          DumpObject o =
+              holder(ctx, Kind.NAMESPACE, Ctx.PG_NAMESPACE, rs.getLong("oid"), null, PG_CATALOG);
+          ctx.acl(
+              o,
+              "SCHEMA",
+              PG_CATALOG,
+              "SCHEMA " + PG_CATALOG,
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              rs.getString("owner"),
+              null,
+              5000);
         });
 
     // relations whose own or any column's ACL differs from the initial one, in one query each
@@ -62,8 +71,16 @@ final class SystemAclReader {
           o.owner = rs.getString("owner");
           relations.put(oid, o);
           String type = rs.getString("relkind").equals("S") ? "SEQUENCE" : "TABLE";
-          ctx.acl(o, type, Sql.qq(PG_CATALOG, name), type + " " + Sql.q(name),
-              Ctx.strings(rs, "acl"), Ctx.strings(rs, "base"), o.owner, null, 5000);
+          ctx.acl(
+              o,
+              type,
+              Sql.qq(PG_CATALOG, name),
+              type + " " + Sql.q(name),
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              o.owner,
+              null,
+              5000);
         });
     if (!relations.isEmpty()) {
       ctx.query(
@@ -83,9 +100,16 @@ final class SystemAclReader {
             }
             String rel = rs.getString("relname");
             String column = rs.getString("attname");
-            ctx.acl(o, "TABLE", Sql.qq(PG_CATALOG, rel), "COLUMN " + Sql.q(rel) + "."
-                    + Sql.q(column), Ctx.strings(rs, "acl"), Ctx.strings(rs, "base"), o.owner,
-                column, 5000 + rs.getInt("attnum"));
+            ctx.acl(
+                o,
+                "TABLE",
+                Sql.qq(PG_CATALOG, rel),
+                "COLUMN " + Sql.q(rel) + "." + Sql.q(column),
+                Ctx.strings(rs, "acl"),
+                Ctx.strings(rs, "base"),
+                o.owner,
+                column,
+                5000 + rs.getInt("attnum"));
           });
     }
 
@@ -107,14 +131,22 @@ final class SystemAclReader {
           String name = rs.getString("typname");
           DumpObject o = holder(ctx, Kind.TYPE, Ctx.PG_TYPE, rs.getLong("oid"), PG_CATALOG, name);
           o.owner = rs.getString("owner");
-          ctx.acl(o, "TYPE", Sql.qq(PG_CATALOG, name), "TYPE " + Sql.q(name),
-              Ctx.strings(rs, "acl"), Ctx.strings(rs, "base"), o.owner, null, 5000);
+          ctx.acl(
+              o,
+              "TYPE",
+              Sql.qq(PG_CATALOG, name),
+              "TYPE " + Sql.q(name),
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              o.owner,
+              null,
+              5000);
         });
   }
 
   /** A sorted object that writes no entry of its own, only the ACL entries attached to it. */
-  private static DumpObject holder(Ctx ctx, Kind kind, long classOid, long oid, String namespace,
-      String name) {
+  private static DumpObject holder(
+      Ctx ctx, Kind kind, long classOid, long oid, String namespace, String name) {
     DumpObject o = new DumpObject(kind, classOid, oid, namespace, name);
     o.emit = false;
     o.aclOnly = true;

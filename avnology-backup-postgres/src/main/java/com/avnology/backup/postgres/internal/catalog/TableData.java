@@ -14,10 +14,25 @@ import java.util.stream.Collectors;
  *     largest tables first
  * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
  */
-public record TableData(int dumpId, String schema, String table, List<String> columns,
-    long estimatedBytes, String filter) {
+public record TableData(
+    int dumpId,
+    String schema,
+    String table,
+    List<String> columns,
+    long estimatedBytes,
+    String filter) {
 
-  /** Copies the column list. */
+  /**
+   * Copies the column list.
+   *
+   * @param dumpId the TABLE DATA entry's dump id
+   * @param schema the table's schema, raw
+   * @param table the table's name, raw
+   * @param columns the columns to copy in attnum order, raw (dropped and generated ones left out)
+   * @param estimatedBytes size estimate from relpages (+ TOAST pages) and reltuples, to copy the
+   *     largest tables first
+   * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
+   */
   public TableData {
     columns = List.copyOf(columns);
   }
@@ -29,15 +44,15 @@ public record TableData(int dumpId, String schema, String table, List<String> co
   }
 
   /**
-   * @return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
-   *     {@link #filter} (an extension configuration table's condition, {@code WHERE …}),
-   *     {@code COPY (SELECT cols FROM schema.table WHERE …) TO STDOUT}, as pg_dump writes it
+   * {@return {@code COPY schema.table (cols) TO STDOUT}, identifiers quoted as pg_dump does; with a
+   * {@link #filter} (an extension configuration table's condition, {@code WHERE \u2026}), {@code
+   * COPY (SELECT cols FROM schema.table WHERE \u2026) TO STDOUT}, as pg_dump writes it}
    */
   public String copyOutSql() {
     String name = Sql.q(schema) + "." + Sql.q(table);
     if (filter != null && !filter.isEmpty()) {
-      String cols = columns.isEmpty() ? "*"
-          : columns.stream().map(Sql::q).collect(Collectors.joining(", "));
+      String cols =
+          columns.isEmpty() ? "*" : columns.stream().map(Sql::q).collect(Collectors.joining(", "));
       return "COPY (SELECT " + cols + " FROM " + name + " " + filter + ") TO STDOUT";
     }
     String cols =

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** CREATE TABLE / VIEW / MATERIALIZED VIEW text and their satellites ({@code dumpTableSchema}). */
@@ -12,15 +13,51 @@ final class TableDefinition {
   private TableDefinition() {}
 
   /** One pg_attribute row. */
-  record Col(int attnum, String name, String type, boolean notNull, boolean local, String identity,
-      String generated, Integer statTarget, boolean storageDiffers, String storage, String coll,
-      String[] options, String compression, String defExpr, long defOid, String[] acl,
-      boolean inhNotNull, boolean inhDefault, boolean inhGenerated, String fdwOptions) {
+  @SuppressWarnings("ArrayRecordComponent") // catalog rows as read, never compared or hashed
+  record Col(
+      int attnum,
+      String name,
+      String type,
+      boolean notNull,
+      boolean local,
+      String identity,
+      String generated,
+      Integer statTarget,
+      boolean storageDiffers,
+      String storage,
+      String coll,
+      String[] options,
+      String compression,
+      String defExpr,
+      long defOid,
+      String[] acl,
+      boolean inhNotNull,
+      boolean inhDefault,
+      boolean inhGenerated,
+      String fdwOptions) {
 
     Col withDefault(String expr) {
-      return new Col(attnum, name, type, notNull, local, identity, generated, statTarget,
-          storageDiffers, storage, coll, options, compression, expr, 0, acl, inhNotNull,
-          inhDefault, inhGenerated, fdwOptions);
+      return new Col(
+          attnum,
+          name,
+          type,
+          notNull,
+          local,
+          identity,
+          generated,
+          statTarget,
+          storageDiffers,
+          storage,
+          coll,
+          options,
+          compression,
+          expr,
+          0,
+          acl,
+          inhNotNull,
+          inhDefault,
+          inhGenerated,
+          fdwOptions);
     }
   }
 
@@ -34,8 +71,11 @@ final class TableDefinition {
     ctx.query(
         "SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,"
             + " a.attnotnull, a.attislocal, a.attidentity, a.attgenerated, a.attstattarget,"
-            + " a.attstorage, t.typstorage, " + Ctx.collationExpr("a.attcollation", "t.typcollation")
-            + " AS coll, a.attoptions::pg_catalog.text[] AS attoptions, " + compression + " AS compression,"
+            + " a.attstorage, t.typstorage, "
+            + Ctx.collationExpr("a.attcollation", "t.typcollation")
+            + " AS coll, a.attoptions::pg_catalog.text[] AS attoptions, "
+            + compression
+            + " AS compression,"
             + " pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr, d.oid AS defoid,"
             + " a.attacl::pg_catalog.text[] AS attacl,"
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
@@ -53,7 +93,8 @@ final class TableDefinition {
             + "   AND pa.attname = a.attname AND pa.attgenerated <> ''"
             + "   JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
             + "   WHERE i.inhrelid = a.attrelid) AS inhgenerated,"
-            + " CASE WHEN c.relkind = 'f' THEN " + ForeignDataReader.options("a.attfdwoptions")
+            + " CASE WHEN c.relkind = 'f' THEN "
+            + ForeignDataReader.options("a.attfdwoptions")
             + " END AS fdwoptions"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
@@ -67,29 +108,56 @@ final class TableDefinition {
           Object st = rs.getObject("attstattarget");
           Integer stat = st == null ? null : ((Number) st).intValue();
           String storage = rs.getString("attstorage");
-          cols.computeIfAbsent(rs.getLong("attrelid"), k -> new ArrayList<>()).add(new Col(
-              rs.getInt("attnum"), rs.getString("attname"), rs.getString("type"),
-              rs.getBoolean("attnotnull"), rs.getBoolean("attislocal"), rs.getString("attidentity"),
-              rs.getString("attgenerated"), stat, !storage.equals(rs.getString("typstorage")), storage,
-              rs.getString("coll"), Ctx.strings(rs, "attoptions"), rs.getString("compression"),
-              rs.getString("defexpr"), rs.getLong("defoid"), Ctx.strings(rs, "attacl"),
-              rs.getBoolean("inhnotnull"), rs.getBoolean("inhdefault"),
-              rs.getBoolean("inhgenerated"), rs.getString("fdwoptions")));
+          cols.computeIfAbsent(rs.getLong("attrelid"), k -> new ArrayList<>())
+              .add(
+                  new Col(
+                      rs.getInt("attnum"),
+                      rs.getString("attname"),
+                      rs.getString("type"),
+                      rs.getBoolean("attnotnull"),
+                      rs.getBoolean("attislocal"),
+                      rs.getString("attidentity"),
+                      rs.getString("attgenerated"),
+                      stat,
+                      !storage.equals(rs.getString("typstorage")),
+                      storage,
+                      rs.getString("coll"),
+                      Ctx.strings(rs, "attoptions"),
+                      rs.getString("compression"),
+                      rs.getString("defexpr"),
+                      rs.getLong("defoid"),
+                      Ctx.strings(rs, "attacl"),
+                      rs.getBoolean("inhnotnull"),
+                      rs.getBoolean("inhdefault"),
+                      rs.getBoolean("inhgenerated"),
+                      rs.getString("fdwoptions")));
         });
     Map<Long, List<Check>> checks = new HashMap<>();
     ctx.query(
         "SELECT co.oid, co.conrelid, co.conname, pg_catalog.pg_get_constraintdef(co.oid) AS def,"
             + " co.conislocal, co.convalidated FROM pg_catalog.pg_constraint co"
             + " WHERE co.contype = 'c' AND co.conrelid >= 16384 ORDER BY co.conname",
-        rs -> checks.computeIfAbsent(rs.getLong("conrelid"), k -> new ArrayList<>()).add(new Check(
-            rs.getLong("oid"), rs.getLong("conrelid"), rs.getString("conname"),
-            rs.getString("def"), rs.getBoolean("conislocal"), rs.getBoolean("convalidated"))));
+        rs ->
+            checks
+                .computeIfAbsent(rs.getLong("conrelid"), k -> new ArrayList<>())
+                .add(
+                    new Check(
+                        rs.getLong("oid"),
+                        rs.getLong("conrelid"),
+                        rs.getString("conname"),
+                        rs.getString("def"),
+                        rs.getBoolean("conislocal"),
+                        rs.getBoolean("convalidated"))));
     Map<Long, Map<Integer, String>> notNullNames = NotNullNames.read(ctx);
 
     for (RelRow r : dumped) {
       if (r.rel.relkind != 'S') {
-        relation(ctx, r, cols.getOrDefault(r.rel.oid, List.of()),
-            checks.getOrDefault(r.rel.oid, List.of()), rows,
+        relation(
+            ctx,
+            r,
+            cols.getOrDefault(r.rel.oid, List.of()),
+            checks.getOrDefault(r.rel.oid, List.of()),
+            rows,
             notNullNames.getOrDefault(r.rel.oid, Map.of()));
       }
     }
@@ -100,8 +168,13 @@ final class TableDefinition {
     }
   }
 
-  private static void relation(Ctx ctx, RelRow r, List<Col> cols, List<Check> checks,
-      Map<Long, RelRow> rows, Map<Integer, String> notNullNames) {
+  private static void relation(
+      Ctx ctx,
+      RelRow r,
+      List<Col> cols,
+      List<Check> checks,
+      Map<Long, RelRow> rows,
+      Map<Integer, String> notNullNames) {
     Ctx.Rel rel = r.rel;
     String qn = rel.qname();
     DumpObject o = new DumpObject(Kind.TABLE, Ctx.PG_CLASS, rel.oid, rel.schema, rel.name);
@@ -121,17 +194,35 @@ final class TableDefinition {
     Map<Integer, String[]> colComments = new HashMap<>();
     for (Col c : cols) {
       rel.columns.put(c.attnum(), c.name());
-      colComments.put(c.attnum(), new String[] {"COLUMN " + qn + "." + Sql.q(c.name()),
-          "COLUMN " + Sql.q(rel.name) + "." + Sql.q(c.name())});
+      colComments.put(
+          c.attnum(),
+          new String[] {
+            "COLUMN " + qn + "." + Sql.q(c.name()),
+            "COLUMN " + Sql.q(rel.name) + "." + Sql.q(c.name())
+          });
     }
     String kindWord = rel.relkind == 'p' || rel.relkind == 'r' ? "TABLE" : o.desc;
-    ctx.comments(o, Ctx.PG_CLASS, rel.oid, kindWord + " " + qn, kindWord + " " + Sql.q(rel.name),
-        colComments, 0);
+    ctx.comments(
+        o,
+        Ctx.PG_CLASS,
+        rel.oid,
+        kindWord + " " + qn,
+        kindWord + " " + Sql.q(rel.name),
+        colComments,
+        0);
     ctx.acl(o, "TABLE", qn, "TABLE " + Sql.q(rel.name), r.acl, r.base, rel.owner, null, 5000);
     for (Col c : cols) {
       if (c.acl() != null) {
-        ctx.acl(o, "TABLE", qn, "COLUMN " + Sql.q(rel.name) + "." + Sql.q(c.name()), c.acl(), null,
-            rel.owner, c.name(), 5000 + c.attnum());
+        ctx.acl(
+            o,
+            "TABLE",
+            qn,
+            "COLUMN " + Sql.q(rel.name) + "." + Sql.q(c.name()),
+            c.acl(),
+            null,
+            rel.owner,
+            c.name(),
+            5000 + c.attnum());
       }
     }
 
@@ -144,20 +235,37 @@ final class TableDefinition {
       if (def.endsWith(";")) {
         def = def.substring(0, def.length() - 1);
       }
-      String tail = checkOption != null ? "\n  WITH " + checkOption.toUpperCase() + " CHECK OPTION" : "";
+      String tail =
+          checkOption != null
+              ? "\n  WITH " + checkOption.toUpperCase(Locale.ROOT) + " CHECK OPTION"
+              : "";
       StringBuilder mvAlters = new StringBuilder();
       if (matview) {
         for (Col c : cols) {
           ColumnAlters.append(mvAlters, c, qn, false);
         }
       }
-      o.defn = "CREATE " + o.desc + " " + qn + with + " AS\n" + def
-          + (matview ? "\n  WITH NO DATA" : "") + tail + ";\n" + mvAlters;
+      o.defn =
+          "CREATE "
+              + o.desc
+              + " "
+              + qn
+              + with
+              + " AS\n"
+              + def
+              + (matview ? "\n  WITH NO DATA" : "")
+              + tail
+              + ";\n"
+              + mvAlters;
       if (view) {
         List<String> nulls = new ArrayList<>();
         for (Col c : cols) {
-          nulls.add("NULL::" + c.type() + (c.coll() != null ? " COLLATE " + c.coll() : "") + " AS "
-              + Sql.q(c.name()));
+          nulls.add(
+              "NULL::"
+                  + c.type()
+                  + (c.coll() != null ? " COLLATE " + c.coll() : "")
+                  + " AS "
+                  + Sql.q(c.name()));
         }
         String dummy = qn + with + " AS\nSELECT\n    " + String.join(",\n    ", nulls) + ";\n";
         o.dummyViewDefn = "CREATE VIEW " + dummy;
@@ -193,10 +301,15 @@ final class TableDefinition {
     for (Col col : cols) {
       boolean printed = col.local() || rel.partition;
       // flagInhAttrs: an inherited default the child lacks must be overridden by DEFAULT NULL
-      Col c = col.defExpr() == null && col.inhDefault() && !rel.partition
-          && col.generated().isEmpty() ? col.withDefault("NULL") : col;
+      Col c =
+          col.defExpr() == null && col.inhDefault() && !rel.partition && col.generated().isEmpty()
+              ? col.withDefault("NULL")
+              : col;
       boolean hasDefault = c.defExpr() != null && c.generated().isEmpty();
-      boolean inlineDefault = hasDefault && printed && !TableSatellites.needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
+      boolean inlineDefault =
+          hasDefault
+              && printed
+              && !TableSatellites.needsSeparate(ctx, Ctx.PG_ATTRDEF, c.defOid(), rel.oid);
       boolean notNull = c.notNull() && (!c.inhNotNull() || rel.partition);
       if (printed && (r.oftype == null || inlineDefault || notNull)) {
         StringBuilder cs = new StringBuilder(Sql.q(c.name()));
@@ -217,7 +330,11 @@ final class TableDefinition {
         }
         items.add(cs.toString());
       } else if (!printed && c.notNull() && !c.inhNotNull()) {
-        alters.append(foreign ? "ALTER FOREIGN TABLE ONLY " : "ALTER TABLE ONLY ").append(qn).append(" ALTER COLUMN ").append(Sql.q(c.name()))
+        alters
+            .append(foreign ? "ALTER FOREIGN TABLE ONLY " : "ALTER TABLE ONLY ")
+            .append(qn)
+            .append(" ALTER COLUMN ")
+            .append(Sql.q(c.name()))
             .append(" SET NOT NULL;\n");
       }
       if (c.defExpr() != null) {
@@ -234,18 +351,21 @@ final class TableDefinition {
     for (Check k : checks) {
       String commentSql = "CONSTRAINT " + Sql.q(k.name()) + " ON " + qn;
       String commentTag = "CONSTRAINT " + Sql.q(k.name()) + " ON " + Sql.q(rel.name);
-      boolean separate = !k.valid() || TableSatellites.needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
+      boolean separate =
+          !k.valid() || TableSatellites.needsSeparate(ctx, Ctx.PG_CONSTRAINT, k.oid(), rel.oid);
       if (!separate && (k.local() || rel.partition)) {
         items.add("CONSTRAINT " + Sql.q(k.name()) + " " + k.def());
         ctx.alias(Ctx.PG_CONSTRAINT, k.oid(), Ctx.PG_CLASS, rel.oid);
         ctx.comments(o, Ctx.PG_CONSTRAINT, k.oid(), commentSql, commentTag, null, 2000);
       } else if (k.local()) {
-        DumpObject c = new DumpObject(Kind.CONSTRAINT, Ctx.PG_CONSTRAINT, k.oid(), rel.schema, k.name());
+        DumpObject c =
+            new DumpObject(Kind.CONSTRAINT, Ctx.PG_CONSTRAINT, k.oid(), rel.schema, k.name());
         c.desc = "CHECK CONSTRAINT";
         c.tag = rel.name + " " + k.name();
         c.parentName = rel.name;
         c.owner = o.owner;
-        c.defn = "ALTER TABLE " + qn + "\n    ADD CONSTRAINT " + Sql.q(k.name()) + " " + k.def() + ";\n";
+        c.defn =
+            "ALTER TABLE " + qn + "\n    ADD CONSTRAINT " + Sql.q(k.name()) + " " + k.def() + ";\n";
         c.dropStmt = "ALTER TABLE " + qn + " DROP CONSTRAINT " + Sql.q(k.name()) + ";\n";
         c.dependOn(o);
         ctx.add(c);
@@ -279,8 +399,11 @@ final class TableDefinition {
     }
     sb.append(";\n").append(alters);
     if (!foreign && ("f".equals(r.replident) || "n".equals(r.replident))) {
-      sb.append("\nALTER TABLE ONLY ").append(qn).append(" REPLICA IDENTITY ")
-          .append(r.replident.equals("f") ? "FULL" : "NOTHING").append(";\n");
+      sb.append("\nALTER TABLE ONLY ")
+          .append(qn)
+          .append(" REPLICA IDENTITY ")
+          .append(r.replident.equals("f") ? "FULL" : "NOTHING")
+          .append(";\n");
     }
     if (r.forceRowSecurity) {
       sb.append("\nALTER TABLE ONLY ").append(qn).append(" FORCE ROW LEVEL SECURITY;\n");

@@ -3,11 +3,11 @@ package com.avnology.backup.postgres.internal.catalog;
 import com.avnology.backup.postgres.internal.catalog.RelationReader.RelRow;
 import com.avnology.backup.postgres.internal.catalog.TableDefinition.Col;
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** TABLE DATA, TABLE ATTACH and separate DEFAULT objects of a table. */
 final class TableSatellites {
@@ -28,8 +28,12 @@ final class TableSatellites {
       DumpObject d = new DumpObject(Kind.TABLE_DATA, 0, rel.oid, rel.schema, rel.name);
       d.desc = "TABLE DATA";
       d.owner = table.owner;
-      d.copyStmt = "COPY " + rel.qname() + " "
-          + (quoted.isEmpty() ? "" : "(" + String.join(", ", quoted) + ")") + " FROM stdin;\n";
+      d.copyStmt =
+          "COPY "
+              + rel.qname()
+              + " "
+              + (quoted.isEmpty() ? "" : "(" + String.join(", ", quoted) + ")")
+              + " FROM stdin;\n";
       long bytes = r.pages * 8192L;
       if (bytes == 0 && r.tuples > 0) {
         bytes = (long) (r.tuples * 64);
@@ -45,8 +49,14 @@ final class TableSatellites {
         DumpObject a = new DumpObject(Kind.TABLE_ATTACH, 0, rel.oid, rel.schema, rel.name);
         a.desc = "TABLE ATTACH";
         a.owner = table.owner;
-        a.defn = "ALTER TABLE ONLY " + parent.rel.qname() + " ATTACH PARTITION " + rel.qname() + " "
-            + r.partbound + ";\n";
+        a.defn =
+            "ALTER TABLE ONLY "
+                + parent.rel.qname()
+                + " ATTACH PARTITION "
+                + rel.qname()
+                + " "
+                + r.partbound
+                + ";\n";
         a.dependOn(table);
         a.dependOn(parent.rel.obj);
         ctx.add(a);
@@ -83,15 +93,23 @@ final class TableSatellites {
 
   static void separateDefault(Ctx ctx, Ctx.Rel rel, DumpObject table, Col c) {
     String qn = rel.qname();
-    DumpObject d = new DumpObject(Kind.ATTRDEF,
-        c.defOid() == 0 ? 0 : Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
+    DumpObject d =
+        new DumpObject(
+            Kind.ATTRDEF, c.defOid() == 0 ? 0 : Ctx.PG_ATTRDEF, c.defOid(), rel.schema, rel.name);
     d.desc = "DEFAULT";
     d.tag = rel.name + " " + c.name();
     d.attnum = c.attnum();
     d.owner = table.owner;
     String alter = rel.relkind == 'f' ? "ALTER FOREIGN TABLE " : "ALTER TABLE ";
-    d.defn = alter + "ONLY " + qn + " ALTER COLUMN " + Sql.q(c.name()) + " SET DEFAULT "
-        + c.defExpr() + ";\n";
+    d.defn =
+        alter
+            + "ONLY "
+            + qn
+            + " ALTER COLUMN "
+            + Sql.q(c.name())
+            + " SET DEFAULT "
+            + c.defExpr()
+            + ";\n";
     d.dropStmt = alter + qn + " ALTER COLUMN " + Sql.q(c.name()) + " DROP DEFAULT;\n";
     d.dependOn(table);
     ctx.add(d);

@@ -20,6 +20,8 @@ final class TopoSort {
   private TopoSort() {}
 
   /** {@code DOTypeNameCompare}. */
+  // pg_dump breaks ties by its object type enum, whose order Kind is declared in
+  @SuppressWarnings("EnumOrdinal")
   static final Comparator<DumpObject> NAME_ORDER =
       (a, b) -> {
         int c = Integer.compare(a.kind.priority, b.kind.priority);
@@ -74,8 +76,9 @@ final class TopoSort {
   }
 
   /**
+   * {@return them in dump order}
+   *
    * @param objects all objects, boundaries included
-   * @return them in dump order
    */
   static List<DumpObject> sort(List<DumpObject> objects) {
     List<DumpObject> input = new ArrayList<>(objects);
@@ -91,7 +94,7 @@ final class TopoSort {
   /** Knuth's algorithm with a max-heap of input positions; null after breaking a loop. */
   private static List<DumpObject> topo(List<DumpObject> input) {
     int n = input.size();
-    Map<DumpObject, Integer> pos = new IdentityHashMap<>();
+    IdentityHashMap<DumpObject, Integer> pos = new IdentityHashMap<>();
     for (int i = 0; i < n; i++) {
       pos.put(input.get(i), i);
     }
@@ -130,7 +133,8 @@ final class TopoSort {
   }
 
   /** Finds one dependency loop among the unsorted objects and drops one of its edges. */
-  private static void breakLoop(List<DumpObject> input, int[] before, Map<DumpObject, Integer> pos) {
+  private static void breakLoop(
+      List<DumpObject> input, int[] before, Map<DumpObject, Integer> pos) {
     Map<DumpObject, Integer> state = new HashMap<>();
     for (int i = 0; i < input.size(); i++) {
       if (before[i] > 0) {

@@ -3,7 +3,10 @@ package com.avnology.backup.postgres.internal.catalog;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Triggers, rules, policies and ROW SECURITY ({@code getTriggers}, {@code getRules}, {@code getPolicies}). */
+/**
+ * Triggers, rules, policies and ROW SECURITY ({@code getTriggers}, {@code getRules}, {@code
+ * getPolicies}).
+ */
 final class TriggerReader {
   private TriggerReader() {}
 
@@ -50,7 +53,8 @@ final class TriggerReader {
           }
           DumpObject o = child(ctx, Kind.RULE, Ctx.PG_REWRITE, rs.getLong("oid"), rel, name);
           o.desc = "RULE";
-          o.defn = rs.getString("def") + "\n" + enable(rs.getString("ev_enabled"), rel, "RULE", name);
+          o.defn =
+              rs.getString("def") + "\n" + enable(rs.getString("ev_enabled"), rel, "RULE", name);
           o.dropStmt = "DROP RULE " + Sql.q(name) + " ON " + rel.qname() + ";\n";
           comment(ctx, o, "RULE", rel, name);
         });
@@ -86,8 +90,11 @@ final class TriggerReader {
           String name = rs.getString("polname");
           DumpObject o = child(ctx, Kind.POLICY, Ctx.PG_POLICY, rs.getLong("oid"), rel, name);
           o.desc = "POLICY";
-          StringBuilder sb = new StringBuilder("CREATE POLICY ").append(Sql.q(name)).append(" ON ")
-              .append(rel.qname());
+          StringBuilder sb =
+              new StringBuilder("CREATE POLICY ")
+                  .append(Sql.q(name))
+                  .append(" ON ")
+                  .append(rel.qname());
           if (!rs.getBoolean("polpermissive")) {
             sb.append(" AS RESTRICTIVE");
           }
@@ -96,7 +103,7 @@ final class TriggerReader {
             case "a" -> sb.append(" FOR INSERT");
             case "w" -> sb.append(" FOR UPDATE");
             case "d" -> sb.append(" FOR DELETE");
-            default -> { }
+            default -> {}
           }
           if (rs.getString("roles") != null) {
             sb.append(" TO ").append(rs.getString("roles"));
@@ -113,8 +120,8 @@ final class TriggerReader {
         });
   }
 
-  private static DumpObject child(Ctx ctx, Kind kind, long classOid, long oid, Ctx.Rel rel,
-      String name) {
+  private static DumpObject child(
+      Ctx ctx, Kind kind, long classOid, long oid, Ctx.Rel rel, String name) {
     DumpObject o = new DumpObject(kind, classOid, oid, rel.schema, name);
     o.tag = rel.name + " " + name;
     o.parentName = rel.name;
@@ -125,19 +132,25 @@ final class TriggerReader {
   }
 
   private static void comment(Ctx ctx, DumpObject o, String type, Ctx.Rel rel, String name) {
-    ctx.comments(o, o.classOid, o.oid, type + " " + Sql.q(name) + " ON " + rel.qname(),
+    ctx.comments(
+        o,
+        o.classOid,
+        o.oid,
+        type + " " + Sql.q(name) + " ON " + rel.qname(),
         type + " " + Sql.q(name) + " ON " + Sql.q(rel.name));
   }
 
   private static String enable(String state, Ctx.Rel rel, String what, String name) {
-    String action = switch (state) {
-      case "D" -> "DISABLE";
-      case "A" -> "ENABLE ALWAYS";
-      case "R" -> "ENABLE REPLICA";
-      case "E" -> "ENABLE";
-      default -> null;
-    };
-    return action == null ? "" : "\nALTER TABLE " + rel.qname() + " " + action + " " + what + " "
-        + Sql.q(name) + ";\n";
+    String action =
+        switch (state) {
+          case "D" -> "DISABLE";
+          case "A" -> "ENABLE ALWAYS";
+          case "R" -> "ENABLE REPLICA";
+          case "E" -> "ENABLE";
+          default -> null;
+        };
+    return action == null
+        ? ""
+        : "\nALTER TABLE " + rel.qname() + " " + action + " " + what + " " + Sql.q(name) + ";\n";
   }
 }

@@ -28,7 +28,8 @@ final class TypeReader {
           }
         });
     if (ctx.version >= 140000) {
-      ctx.query("SELECT rngtypid, rngmultitypid FROM pg_catalog.pg_range",
+      ctx.query(
+          "SELECT rngtypid, rngmultitypid FROM pg_catalog.pg_range",
           rs -> ctx.alias(Ctx.PG_TYPE, rs.getLong(2), Ctx.PG_TYPE, rs.getLong(1)));
     }
     if (!ctx.opts.includeTables().isEmpty()) {
@@ -36,26 +37,38 @@ final class TypeReader {
     }
 
     Map<Long, List<String>> enumLabels = new HashMap<>();
-    ctx.query("SELECT enumtypid, enumlabel FROM pg_catalog.pg_enum ORDER BY enumtypid, enumsortorder",
-        rs -> enumLabels.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)));
+    ctx.query(
+        "SELECT enumtypid, enumlabel FROM pg_catalog.pg_enum ORDER BY enumtypid, enumsortorder",
+        rs ->
+            enumLabels.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2)));
 
     Map<Long, List<String[]>> attrs = new HashMap<>();
     ctx.query(
         "SELECT a.attrelid, a.attnum, a.attname,"
             + " pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, "
-            + Ctx.collationExpr("a.attcollation", "t.typcollation") + " AS coll"
+            + Ctx.collationExpr("a.attcollation", "t.typcollation")
+            + " AS coll"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid AND c.relkind = 'c'"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
-        rs -> attrs.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new String[] {
-            rs.getString("attnum"), rs.getString("attname"), rs.getString("type"), rs.getString("coll")}));
+        rs ->
+            attrs
+                .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                .add(
+                    new String[] {
+                      rs.getString("attnum"),
+                      rs.getString("attname"),
+                      rs.getString("type"),
+                      rs.getString("coll")
+                    }));
 
     Map<Long, String> ranges = new HashMap<>();
     ctx.query(
         "SELECT r.rngtypid, pg_catalog.format_type(r.rngsubtype, NULL) AS subtype, "
             + (ctx.version >= 140000 ? "pg_catalog.format_type(r.rngmultitypid, NULL)" : "NULL")
             + " AS multi, opc.opcname, opcn.nspname AS opcnsp, opc.opcdefault, "
-            + Ctx.collationExpr("r.rngcollation", "st.typcollation") + " AS coll,"
+            + Ctx.collationExpr("r.rngcollation", "st.typcollation")
+            + " AS coll,"
             + " CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::pg_catalog.regproc::pg_catalog.text END AS canon,"
             + " CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::pg_catalog.regproc::pg_catalog.text END AS diff"
             + " FROM pg_catalog.pg_range r"
@@ -92,7 +105,8 @@ final class TypeReader {
             + " pg_catalog.format_type(t.typbasetype, t.typtypmod) AS basetype, t.typnotnull,"
             + " pg_catalog.pg_get_expr(t.typdefaultbin, 'pg_catalog.pg_type'::pg_catalog.regclass) AS defexpr,"
             + " t.typdefault, "
-            + Ctx.collationExpr("t.typcollation", "bt.typcollation") + " AS coll"
+            + Ctx.collationExpr("t.typcollation", "bt.typcollation")
+            + " AS coll"
             + " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
             + " LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype"
             + " WHERE t.oid >= 16384 AND (t.typtype IN ('e', 'r', 'd') OR (t.typtype = 'c' AND"
@@ -136,15 +150,22 @@ final class TypeReader {
                 if (a[3] != null) {
                   sb.append(" COLLATE ").append(a[3]);
                 }
-                cols.put(Integer.parseInt(a[0]), new String[] {
-                    "COLUMN " + qn + "." + Sql.q(a[1]), "COLUMN " + Sql.q(name) + "." + Sql.q(a[1])});
+                cols.put(
+                    Integer.parseInt(a[0]),
+                    new String[] {
+                      "COLUMN " + qn + "." + Sql.q(a[1]),
+                      "COLUMN " + Sql.q(name) + "." + Sql.q(a[1])
+                    });
               }
               o.defn = sb.append("\n);\n").toString();
               ctx.comments(o, Ctx.PG_CLASS, rs.getLong("typrelid"), null, null, cols, 0);
             }
             default -> {
-              StringBuilder sb = new StringBuilder("CREATE DOMAIN ").append(qn).append(" AS ")
-                  .append(rs.getString("basetype"));
+              StringBuilder sb =
+                  new StringBuilder("CREATE DOMAIN ")
+                      .append(qn)
+                      .append(" AS ")
+                      .append(rs.getString("basetype"));
               if (rs.getString("coll") != null) {
                 sb.append(" COLLATE ").append(rs.getString("coll"));
               }
@@ -162,8 +183,16 @@ final class TypeReader {
           }
           ctx.add(o);
           ctx.comments(o, Ctx.PG_TYPE, oid, o.desc + " " + qn, o.desc + " " + Sql.q(name));
-          ctx.acl(o, "TYPE", qn, o.desc + " " + Sql.q(name), Ctx.strings(rs, "acl"),
-              Ctx.strings(rs, "base"), owner, null, 5000);
+          ctx.acl(
+              o,
+              "TYPE",
+              qn,
+              o.desc + " " + Sql.q(name),
+              Ctx.strings(rs, "acl"),
+              Ctx.strings(rs, "base"),
+              owner,
+              null,
+              5000);
         });
 
     ctx.query(
@@ -182,17 +211,25 @@ final class TypeReader {
           if (rs.getBoolean("convalidated")) {
             d.defn += "\n\tCONSTRAINT " + Sql.q(con) + " " + rs.getString("def");
             ctx.alias(Ctx.PG_CONSTRAINT, rs.getLong("oid"), Ctx.PG_TYPE, d.oid);
-            ctx.comments(d, Ctx.PG_CONSTRAINT, rs.getLong("oid"), commentSql, commentTag, null, 2000);
+            ctx.comments(
+                d, Ctx.PG_CONSTRAINT, rs.getLong("oid"), commentSql, commentTag, null, 2000);
           } else {
-            DumpObject c = new DumpObject(Kind.CONSTRAINT, Ctx.PG_CONSTRAINT, rs.getLong("oid"),
-                d.namespace, con);
+            DumpObject c =
+                new DumpObject(
+                    Kind.CONSTRAINT, Ctx.PG_CONSTRAINT, rs.getLong("oid"), d.namespace, con);
             c.desc = "CHECK CONSTRAINT";
             c.tag = d.name + " " + con;
             c.domainChild = true;
             c.parentName = d.name;
             c.owner = d.owner;
-            c.defn = "ALTER DOMAIN " + qn + "\n    ADD CONSTRAINT " + Sql.q(con) + " "
-                + rs.getString("def") + ";\n";
+            c.defn =
+                "ALTER DOMAIN "
+                    + qn
+                    + "\n    ADD CONSTRAINT "
+                    + Sql.q(con)
+                    + " "
+                    + rs.getString("def")
+                    + ";\n";
             c.dropStmt = "ALTER DOMAIN " + qn + " DROP CONSTRAINT " + Sql.q(con) + ";\n";
             c.dependOn(d);
             ctx.add(c);

@@ -1,6 +1,5 @@
 package com.avnology.backup.postgres.internal.engine;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.IntegrityException;
 import com.avnology.backup.RestoreInterruptedException;
@@ -10,6 +9,7 @@ import com.avnology.backup.postgres.RestoreMode;
 import com.avnology.backup.postgres.internal.archive.PgEncodings;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,12 +43,13 @@ import org.slf4j.LoggerFactory;
  * --exit-on-error} would, with one difference: whatever fails, and whatever stops the process short
  * of SIGKILL, the database is left as it was found. {@link RestoreMode#IN_PLACE}: a failure after
  * pre-data undoes the restore (every entry's drop statement, in reverse order); a killed restore
- * leaves {@link RestoreMarker}. {@link RestoreMode#SINGLE_TRANSACTION}: one transaction, rolled back
- * on failure.
+ * leaves {@link RestoreMarker}. {@link RestoreMode#SINGLE_TRANSACTION}: one transaction, rolled
+ * back on failure.
  */
 public final class ArchiveRestore {
   private static final Logger log = LoggerFactory.getLogger(ArchiveRestore.class);
   private static final int COPY_BUFFER = 256 * 1024;
+
   /** INSERT statements of a {@code pg_dump --inserts} entry sent per round trip. */
   private static final int INSERT_BATCH = 1000;
 
@@ -57,21 +58,24 @@ public final class ArchiveRestore {
   private final PostgresOptions options;
   private final ShutdownGuard sharedGuard;
   private final boolean marker;
+
   /** The settings each transaction of the restore starts with. */
   private volatile String local;
+
   /**
    * The table access method set (SET LOCAL) in a connection's current transaction, for entries
    * applied in the caller's transaction: set again only when it changes, as pg_restore does.
    */
   private final Map<Connection, String> tableAmInTransaction =
       Collections.synchronizedMap(new IdentityHashMap<>());
+
   private volatile RestoreProgress progress = RestoreProgress.NONE;
 
   /**
    * @param dataSource the target database
    * @param jobs worker connections for data and post-data
-   * @param options ownership, privileges, clean, restore mode ({@link RestoreMode#SWAP} is
-   *     {@link SwapRestore}'s)
+   * @param options ownership, privileges, clean, restore mode ({@link RestoreMode#SWAP} is {@link
+   *     SwapRestore}'s)
    */
   public ArchiveRestore(DataSource dataSource, int jobs, PostgresOptions options) {
     this(dataSource, jobs, options, null, true);
@@ -81,7 +85,11 @@ public final class ArchiveRestore {
    * @param guard the shutdown guard of an enclosing restore, or null to install one
    * @param marker whether an in-place restore marks the database as unfinished until it is done
    */
-  ArchiveRestore(DataSource dataSource, int jobs, PostgresOptions options, ShutdownGuard guard,
+  ArchiveRestore(
+      DataSource dataSource,
+      int jobs,
+      PostgresOptions options,
+      ShutdownGuard guard,
       boolean marker) {
     if (options.restoreMode() == RestoreMode.SWAP) {
       throw new IllegalArgumentException("swap restores are SwapRestore's");
@@ -94,8 +102,9 @@ public final class ArchiveRestore {
   }
 
   /**
+   * {@return this restore}
+   *
    * @param progress told of entries and rows as they are done
-   * @return this restore
    */
   public ArchiveRestore progress(RestoreProgress progress) {
     this.progress = progress;
@@ -103,8 +112,9 @@ public final class ArchiveRestore {
   }
 
   /**
+   * {@return entries applied}
+   *
    * @param source the archive
-   * @return entries applied
    * @throws BackupException naming the entry that failed and the state left behind
    * @throws RestoreInterruptedException if the process began to shut down during the restore
    */
@@ -115,14 +125,16 @@ public final class ArchiveRestore {
     } catch (IOException | RuntimeException e) {
       // a damaged toc.dat often fails to parse before its end is reached; the check on close
       // then says why
-      damage(e).ifPresent(d -> {
-        throw d;
-      });
+      damage(e)
+          .ifPresent(
+              d -> {
+                throw d;
+              });
       if (e instanceof RuntimeException r) {
         throw r;
       }
-      throw new StorageException("cannot read toc.dat of " + source.describe() + ": "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "cannot read toc.dat of " + source.describe() + ": " + e.getMessage(), e);
     }
     RestorePlanner plan = new RestorePlanner(toc.entries(), !options.noPrivileges());
     checkSupported(plan, source);
@@ -193,26 +205,39 @@ public final class ArchiveRestore {
       try {
         leader.commit();
       } catch (SQLException e) {
-        throw new StorageException("every entry of " + source.describe() + " was applied, but"
-            + " the server did not confirm the commit: " + e.getMessage() + "; check the"
-            + " database before relying on it (the transaction either committed or rolled back"
-            + " as a whole)", e);
+        throw new StorageException(
+            "every entry of "
+                + source.describe()
+                + " was applied, but"
+                + " the server did not confirm the commit: "
+                + e.getMessage()
+                + "; check the"
+                + " database before relying on it (the transaction either committed or rolled back"
+                + " as a whole)",
+            e);
       }
-      log.info("restored {} entries in one transaction in {} ms", plan.all().size(),
+      log.info(
+          "restored {} entries in one transaction in {} ms",
+          plan.all().size(),
           (System.nanoTime() - t0) / 1_000_000);
       return plan.all().size();
     } catch (SQLException | RuntimeException | Error f) {
-      if (committing && f instanceof StorageException) {
-        throw (StorageException) f;
+      if (committing && f instanceof StorageException storageException) {
+        throw storageException;
       }
       if (began) {
         rollbackQuietly(leader);
       } else if (f instanceof BackupException b && !guard.interrupted()) {
         throw b; // refused before anything was written: the message says why
       }
-      throw failure(source, f, guard, began
-          ? "the transaction was rolled back, the database is as it was"
-          : "nothing was written, the database is as it was", true);
+      throw failure(
+          source,
+          f,
+          guard,
+          began
+              ? "the transaction was rolled back, the database is as it was"
+              : "nothing was written, the database is as it was",
+          true);
     } finally {
       if (leader != null) {
         guard.unwatch(leader);
@@ -222,13 +247,13 @@ public final class ArchiveRestore {
   }
 
   /**
-   * Pre-data in one transaction, then data and post-data on the workers, each load committed as
-   * it completes; any failure, or a shutdown, drops everything again. The database is marked as
+   * Pre-data in one transaction, then data and post-data on the workers, each load committed as it
+   * completes; any failure, or a shutdown, drops everything again. The database is marked as
    * holding an unfinished restore until the end, for the case nothing can undo it (SIGKILL).
    */
   private int inPlace(RestorePlanner plan, ArchiveSource source, ShutdownGuard guard) {
     // The workers connect while the leader checks the database.
-    List<CompletableFuture<Connection>> workers = openWorkers(plan.searchPath);
+    List<CompletableFuture<Connection>> workers = openWorkers();
     Connection leader = null;
     boolean marked = false;
     boolean written = false;
@@ -279,13 +304,23 @@ public final class ArchiveRestore {
       try {
         Sessions.durable(leader);
       } catch (SQLException e) {
-        throw new StorageException("every entry of " + source.describe() + " was restored,"
-            + " but the server did not confirm that the restore is durable: " + e.getMessage()
-            + "; check the database before relying on it", e);
+        throw new StorageException(
+            "every entry of "
+                + source.describe()
+                + " was restored,"
+                + " but the server did not confirm that the restore is durable: "
+                + e.getMessage()
+                + "; check the database before relying on it",
+            e);
       }
-      log.info("restored {} entries: pre-data {} ms, data and post-data {} ms on {} jobs,"
-          + " the rest {} ms", plan.all().size(), (t1 - t0) / 1_000_000,
-          (t2 - t1) / 1_000_000, jobs, (System.nanoTime() - t2) / 1_000_000);
+      log.info(
+          "restored {} entries: pre-data {} ms, data and post-data {} ms on {} jobs,"
+              + " the rest {} ms",
+          plan.all().size(),
+          (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000,
+          jobs,
+          (System.nanoTime() - t2) / 1_000_000);
       return plan.all().size();
     } catch (StorageException durable) {
       if (durable.getMessage().startsWith("every entry of")) {
@@ -303,12 +338,20 @@ public final class ArchiveRestore {
         Connections.closeQuietly(leader);
       }
       // closes what runParallel did not get to (a failure before it, or after it started)
-      workers.forEach(w -> w.whenComplete((c, e) -> Connections.closeQuietly(c)));
+      for (CompletableFuture<Connection> w : workers) {
+        var unused = w.whenComplete((c, e) -> Connections.closeQuietly(c));
+      }
     }
   }
 
-  private RuntimeException undoAndFail(ArchiveSource source, Throwable f, Connection leader,
-      RestorePlanner plan, ShutdownGuard guard, boolean marked, boolean written) {
+  private RuntimeException undoAndFail(
+      ArchiveSource source,
+      Throwable f,
+      Connection leader,
+      RestorePlanner plan,
+      ShutdownGuard guard,
+      boolean marked,
+      boolean written) {
     if (leader != null) {
       guard.unwatch(leader);
     }
@@ -318,16 +361,19 @@ public final class ArchiveRestore {
 
   private static void refuseUnfinished(Optional<String> unfinished) {
     if (unfinished.isPresent()) {
-      throw new BackupException(unfinished.get() + ": the database holds part of that restore;"
-          + " drop and recreate the database, or choose clean() (CLI --clean), which replaces it"
-          + " in one transaction");
+      throw new BackupException(
+          unfinished.get()
+              + ": the database holds part of that restore;"
+              + " drop and recreate the database, or choose clean() (CLI --clean), which replaces it"
+              + " in one transaction");
     }
   }
 
   private static void interruptedCheck(ShutdownGuard guard, TocEntry e) {
     if (guard.interrupted()) {
-      throw new EntryFailure((e == null ? "the restore" : describe(e))
-          + " stopped: the process is shutting down", null);
+      throw new EntryFailure(
+          (e == null ? "the restore" : describe(e)) + " stopped: the process is shutting down",
+          null);
     }
   }
 
@@ -336,12 +382,12 @@ public final class ArchiveRestore {
    * @param unchanged whether it is as it was before the restore
    * @return the exception to throw for a failed restore
    */
-  private static RuntimeException failure(ArchiveSource source, Throwable f, ShutdownGuard guard,
-      String state, boolean unchanged) {
+  private static RuntimeException failure(
+      ArchiveSource source, Throwable f, ShutdownGuard guard, String state, boolean unchanged) {
     if (guard.interrupted()) {
       guard.outcome(state);
-      return new RestoreInterruptedException("restore of " + source.describe()
-          + " interrupted by a shutdown; " + state, unchanged, f);
+      return new RestoreInterruptedException(
+          "restore of " + source.describe() + " interrupted by a shutdown; " + state, unchanged, f);
     }
     Optional<IntegrityException> damage = damage(f);
     if (damage.isPresent()) {
@@ -351,32 +397,35 @@ public final class ArchiveRestore {
       return new BackupException(f.getMessage() + "; " + state, f.getCause());
     }
     if (f instanceof SQLException) {
-      return new StorageException("restore from " + source.describe() + " failed: "
-          + f.getMessage() + "; " + state, f);
+      return new StorageException(
+          "restore from " + source.describe() + " failed: " + f.getMessage() + "; " + state, f);
     }
     if (f instanceof BackupException b) {
       return new BackupException(b.getMessage() + "; " + state, b);
     }
-    return new BackupException("restore from " + source.describe() + " failed: " + f
-        + "; " + state, f);
+    return new BackupException(
+        "restore from " + source.describe() + " failed: " + f + "; " + state, f);
   }
 
-  private List<CompletableFuture<Connection>> openWorkers(String searchPath) {
+  private List<CompletableFuture<Connection>> openWorkers() {
     List<CompletableFuture<Connection>> workers = new ArrayList<>();
     for (int i = 0; i < Math.max(1, jobs); i++) {
       CompletableFuture<Connection> worker = new CompletableFuture<>();
-      Thread t = new Thread(() -> {
-        Connection c = null;
-        try {
-          c = Connections.open(dataSource, "restore worker");
-          Sessions.restore(c);
-          Sessions.label(c, "restore worker");
-          worker.complete(c);
-        } catch (SQLException | RuntimeException e) {
-          Connections.closeQuietly(c);
-          worker.completeExceptionally(e);
-        }
-      }, "avnology-restore-connect-" + (i + 1));
+      Thread t =
+          new Thread(
+              () -> {
+                Connection c = null;
+                try {
+                  c = Connections.open(dataSource, "restore worker");
+                  Sessions.restore(c);
+                  Sessions.label(c, "restore worker");
+                  worker.complete(c);
+                } catch (SQLException | RuntimeException e) {
+                  Connections.closeQuietly(c);
+                  worker.completeExceptionally(e);
+                }
+              },
+              "avnology-restore-connect-" + (i + 1));
       t.setDaemon(true);
       t.start();
       workers.add(worker);
@@ -385,21 +434,33 @@ public final class ArchiveRestore {
   }
 
   private static void checkSupported(RestorePlanner plan, ArchiveSource source) {
-    if (plan.encoding != null && (plan.encoding.equalsIgnoreCase("SQL_ASCII")
-        || PgEncodings.charset(plan.encoding).isEmpty())) {
-      throw new BackupException("archive " + source.describe() + " holds " + plan.encoding
-          + " data, which cannot be converted to UTF8 for JDBC: dump with pg_dump -E UTF8");
+    if (plan.encoding != null
+        && (plan.encoding.equalsIgnoreCase("SQL_ASCII")
+            || PgEncodings.charset(plan.encoding).isEmpty())) {
+      throw new BackupException(
+          "archive "
+              + source.describe()
+              + " holds "
+              + plan.encoding
+              + " data, which cannot be converted to UTF8 for JDBC: dump with pg_dump -E UTF8");
     }
     if (!plan.standardStrings) {
-      throw new BackupException("archive " + source.describe()
-          + " was made with standard_conforming_strings off, which this restore does not"
-          + " support: dump again with it on");
+      throw new BackupException(
+          "archive "
+              + source.describe()
+              + " was made with standard_conforming_strings off, which this restore does not"
+              + " support: dump again with it on");
     }
     for (TocEntry e : plan.all()) {
       if (e.desc().equals("BLOB METADATA")) {
-        throw new BackupException("archive " + source.describe() + " holds large objects in"
-            + " groups (entry " + e.dumpId() + ", pg_dump 17), which this restore does not"
-            + " support yet; nothing was restored");
+        throw new BackupException(
+            "archive "
+                + source.describe()
+                + " holds large objects in"
+                + " groups (entry "
+                + e.dumpId()
+                + ", pg_dump 17), which this restore does not"
+                + " support yet; nothing was restored");
       }
     }
   }
@@ -451,26 +512,26 @@ public final class ArchiveRestore {
   }
 
   /**
-   * Ids of the entries whose TABLE DATA must not be truncated before its COPY: foreign tables,
-   * and, by their absence from the set of created tables, extension configuration tables, which
-   * {@code CREATE EXTENSION} filled with rows of its own (their TABLE DATA has no TABLE entry).
+   * Ids of the entries whose TABLE DATA must not be truncated before its COPY: foreign tables, and,
+   * by their absence from the set of created tables, extension configuration tables, which {@code
+   * CREATE EXTENSION} filled with rows of its own (their TABLE DATA has no TABLE entry).
    */
   private static Set<Integer> foreignTables(RestorePlanner plan) {
     Set<Integer> foreignTables = new HashSet<>();
-    plan.all().stream().filter(t -> t.desc().equals("FOREIGN TABLE"))
+    plan.all().stream()
+        .filter(t -> t.desc().equals("FOREIGN TABLE"))
         .forEach(t -> foreignTables.add(t.dumpId()));
     return foreignTables;
   }
 
   private static Set<Integer> createdTables(RestorePlanner plan) {
     Set<Integer> created = new HashSet<>();
-    plan.all().stream().filter(t -> t.desc().equals("TABLE"))
-        .forEach(t -> created.add(t.dumpId()));
+    plan.all().stream().filter(t -> t.desc().equals("TABLE")).forEach(t -> created.add(t.dumpId()));
     return created;
   }
 
-  private void runParallel(RestorePlanner plan, ArchiveSource source, List<Connection> workers,
-      ShutdownGuard guard) {
+  private void runParallel(
+      RestorePlanner plan, ArchiveSource source, List<Connection> workers, ShutdownGuard guard) {
     try {
       Map<Integer, Long> sizes = new HashMap<>();
       for (TocEntry d : plan.data) {
@@ -482,11 +543,15 @@ public final class ArchiveRestore {
       Set<Integer> createdTables = createdTables(plan);
       TaskScheduler<TocEntry> scheduler = new TaskScheduler<>(plan.parallelTasks(sizes));
       try {
-        Workers.run(workers, scheduler, (c, e) -> {
-          long start = System.nanoTime();
-          load(c, e, source, foreignTables, createdTables, false, guard);
-          log.debug("{} took {} ms", describe(e), (System.nanoTime() - start) / 1_000_000);
-        }, "avnology-restore");
+        Workers.run(
+            workers,
+            scheduler,
+            (c, e) -> {
+              long start = System.nanoTime();
+              load(c, e, source, foreignTables, createdTables, false, guard);
+              log.debug("{} took {} ms", describe(e), (System.nanoTime() - start) / 1_000_000);
+            },
+            "avnology-restore");
       } catch (EntryFailure f) {
         throw f;
       } catch (Exception | Error e) {
@@ -507,16 +572,23 @@ public final class ArchiveRestore {
   /**
    * @param inTransaction whether the load is part of the caller's transaction (else its own)
    */
-  private void load(Connection c, TocEntry e, ArchiveSource source, Set<Integer> foreignTables,
-      Set<Integer> createdTables, boolean inTransaction, ShutdownGuard guard) {
+  private void load(
+      Connection c,
+      TocEntry e,
+      ArchiveSource source,
+      Set<Integer> foreignTables,
+      Set<Integer> createdTables,
+      boolean inTransaction,
+      ShutdownGuard guard) {
     if (e.desc().equals("TABLE DATA")) {
       interruptedCheck(guard, e);
       if (e.copyStmt() == null || e.copyStmt().isBlank()) {
         insertsIn(c, e, source, inTransaction);
       } else {
         // a table this restore did not create (an extension's configuration table) keeps its rows
-        boolean keepRows = !Collections.disjoint(e.dependencies(), foreignTables)
-            || Collections.disjoint(e.dependencies(), createdTables);
+        boolean keepRows =
+            !Collections.disjoint(e.dependencies(), foreignTables)
+                || Collections.disjoint(e.dependencies(), createdTables);
         copyIn(c, e, source, keepRows, inTransaction);
       }
     } else if (e.desc().equals("BLOBS")) {
@@ -530,10 +602,10 @@ public final class ArchiveRestore {
   /**
    * Applies an entry: in the caller's transaction when there is one, else in one of its own that
    * starts with the restore's {@linkplain Sessions#local settings}. What the entry sends (BEGIN,
-   * the settings, its definition, its owner, COMMIT) goes to the server as one string, in one
-   * round trip, as pg_restore sends each entry with one {@code PQexec}; a definition with a
-   * SQL-standard function body ({@code BEGIN ATOMIC … END}) goes on its own, because PgJDBC would
-   * glue what follows it to the body.
+   * the settings, its definition, its owner, COMMIT) goes to the server as one string, in one round
+   * trip, as pg_restore sends each entry with one {@code PQexec}; a definition with a SQL-standard
+   * function body ({@code BEGIN ATOMIC … END}) goes on its own, because PgJDBC would glue what
+   * follows it to the body.
    */
   private void apply(Connection c, TocEntry e, ShutdownGuard guard) {
     interruptedCheck(guard, e);
@@ -545,7 +617,8 @@ public final class ArchiveRestore {
         parts.add("BEGIN");
         parts.add(local);
       }
-      if (e.tableAm() != null && !e.tableAm().isEmpty()
+      if (e.tableAm() != null
+          && !e.tableAm().isEmpty()
           && (own || !e.tableAm().equals(tableAmInTransaction.get(c)))) {
         parts.add("SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm()));
         if (!own) {
@@ -582,12 +655,11 @@ public final class ArchiveRestore {
     }
   }
 
-  private static final Pattern BEGIN_ATOMIC =
-      Pattern.compile("(?i)\\bBEGIN\\s+ATOMIC\\b");
+  private static final Pattern BEGIN_ATOMIC = Pattern.compile("(?i)\\bBEGIN\\s+ATOMIC\\b");
 
   /**
-   * Statements joined into one string for one round trip; each ends on a line of its own, so that
-   * a definition that ends in a line comment does not swallow what follows.
+   * Statements joined into one string for one round trip; each ends on a line of its own, so that a
+   * definition that ends in a line comment does not swallow what follows.
    */
   private static String joined(List<String> parts) {
     StringBuilder sql = new StringBuilder();
@@ -606,8 +678,8 @@ public final class ArchiveRestore {
     }
   }
 
-  private void copyIn(Connection c, TocEntry e, ArchiveSource source, boolean foreign,
-      boolean inTransaction) {
+  private void copyIn(
+      Connection c, TocEntry e, ArchiveSource source, boolean foreign, boolean inTransaction) {
     String table = Identifiers.quote(e.namespace()) + "." + Identifiers.quote(e.tag());
     String copy = copyStatement(e.copyStmt());
     // a foreign table's rows live elsewhere: no TRUNCATE (postgres_fdw would empty the remote
@@ -701,12 +773,12 @@ public final class ArchiveRestore {
   }
 
   /**
-   * Rolls back a load in a transaction of its own and names the entry. A damaged artifact makes
-   * the decoder or the server fail before its end; the check made when the stream is closed names
-   * the real problem.
+   * Rolls back a load in a transaction of its own and names the entry. A damaged artifact makes the
+   * decoder or the server fail before its end; the check made when the stream is closed names the
+   * real problem.
    */
-  private static EntryFailure loadFailed(Connection c, TocEntry e, Exception ex,
-      boolean inTransaction) {
+  private static EntryFailure loadFailed(
+      Connection c, TocEntry e, Exception ex, boolean inTransaction) {
     if (!inTransaction) {
       rollbackQuietly(c);
     }
@@ -714,8 +786,8 @@ public final class ArchiveRestore {
     return new EntryFailure(describe(e) + " failed: " + cause.getMessage(), cause);
   }
 
-  private void loadLargeObjects(Connection c, TocEntry e, ArchiveSource source,
-      boolean inTransaction) {
+  private void loadLargeObjects(
+      Connection c, TocEntry e, ArchiveSource source, boolean inTransaction) {
     try {
       LargeObjectLoad.load(c, e, source, !inTransaction);
       progress.entryDone();
@@ -738,21 +810,23 @@ public final class ArchiveRestore {
   }
 
   /**
+   * {@return whether it loads that very table from stdin}
+   *
    * @param copy a COPY statement from an archive, as {@link #copyStatement} gives it
    * @param table the entry's table, quoted as pg_dump quotes it
-   * @return whether it loads that very table from stdin
    */
   static boolean loadsTable(String copy, String table) {
     String normal = copy.replaceAll("\\s+", " "); // a table without columns: "COPY t  FROM"
     return (normal.startsWith("COPY " + table + " (")
-        || normal.startsWith("COPY " + table + " FROM"))
+            || normal.startsWith("COPY " + table + " FROM"))
         && normal.endsWith("FROM stdin");
   }
 
   /**
+   * {@return the integrity check that failed with it (itself, a cause, or suppressed when the
+   * stream was closed), if any}
+   *
    * @param failure a failure while reading an archive
-   * @return the integrity check that failed with it (itself, a cause, or suppressed when the
-   *     stream was closed), if any
    */
   static Optional<IntegrityException> damage(Throwable failure) {
     Deque<Throwable> todo = new ArrayDeque<>(List.of(failure));
@@ -793,14 +867,16 @@ public final class ArchiveRestore {
   private record Undo(String state, boolean complete) {}
 
   /**
-   * Drops every entry of the archive again (they did not exist before: the database was empty),
-   * on the leader or, if it is gone (terminated, the failure itself), a new connection.
+   * Drops every entry of the archive again (they did not exist before: the database was empty), on
+   * the leader or, if it is gone (terminated, the failure itself), a new connection.
    */
   private Undo undo(Connection leader, RestorePlanner plan, boolean marked) {
     Connection c = usable(leader);
     if (c == null) {
-      return new Undo("the restore could not be undone (cannot connect): the database is partly"
-          + " restored and marked as such; drop and recreate it", false);
+      return new Undo(
+          "the restore could not be undone (cannot connect): the database is partly"
+              + " restored and marked as such; drop and recreate it",
+          false);
     }
     try {
       List<TocEntry> reversed = new ArrayList<>(plan.all());
@@ -819,16 +895,27 @@ public final class ArchiveRestore {
         // what counts is whether the database is empty again, as it was
         String left = leftOver(c);
         if (!left.isEmpty()) {
-          return new Undo("undo failed for " + failed + " objects (the database still holds "
-              + left + "): the database is partly restored" + (marked ? " and marked as such" : "")
-              + "; drop and recreate it", false);
+          return new Undo(
+              "undo failed for "
+                  + failed
+                  + " objects (the database still holds "
+                  + left
+                  + "): the database is partly restored"
+                  + (marked ? " and marked as such" : "")
+                  + "; drop and recreate it",
+              false);
         }
       }
       return !marked || drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null)
-          ? new Undo("everything the restore created was dropped again, the database is as it"
-              + " was", true)
-          : new Undo("everything the restore created was dropped again, but not its marker"
-              + " schema " + RestoreMarker.SCHEMA + "; drop it", false);
+          ? new Undo(
+              "everything the restore created was dropped again, the database is as it" + " was",
+              true)
+          : new Undo(
+              "everything the restore created was dropped again, but not its marker"
+                  + " schema "
+                  + RestoreMarker.SCHEMA
+                  + "; drop it",
+              false);
     } finally {
       if (c != leader) {
         Connections.closeQuietly(c);
@@ -841,15 +928,17 @@ public final class ArchiveRestore {
       return new Undo("nothing was written, the database is as it was", true);
     }
     Connection c = usable(leader);
-    boolean dropped = c != null
-        && drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null);
+    boolean dropped = c != null && drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null);
     if (c != null && c != leader) {
       Connections.closeQuietly(c);
     }
     return dropped
         ? new Undo("pre-data runs in one transaction, so the database was left as it was", true)
-        : new Undo("pre-data was rolled back, but the marker schema " + RestoreMarker.SCHEMA
-            + " could not be dropped; drop it", false);
+        : new Undo(
+            "pre-data was rolled back, but the marker schema "
+                + RestoreMarker.SCHEMA
+                + " could not be dropped; drop it",
+            false);
   }
 
   private static String leftOver(Connection c) {
@@ -876,7 +965,9 @@ public final class ArchiveRestore {
     return false;
   }
 
-  /** @return the leader if it still works, else a new connection, or null if none can be had */
+  /**
+   * @return the leader if it still works, else a new connection, or null if none can be had
+   */
   private Connection usable(Connection leader) {
     try {
       if (leader != null && !leader.isClosed() && leader.isValid(10)) {

@@ -18,13 +18,15 @@ import java.sql.SQLException;
  */
 public interface ArchiveSource {
   /**
-   * @return the raw bytes of {@code toc.dat}
+   * {@return the raw bytes of {@code toc.dat}}
+   *
    * @throws IOException if it cannot be read
    */
   InputStream openToc() throws IOException;
 
   /**
-   * @return the archive's header and TOC; by default {@link #openToc()} read by {@link TocReader}
+   * {@return the archive's header and TOC; by default {@link #openToc()} read by {@link TocReader}}
+   *
    * @throws IOException if it cannot be read or is not a valid TOC
    */
   default TocFile toc() throws IOException {
@@ -34,27 +36,31 @@ public interface ArchiveSource {
   }
 
   /**
+   * {@return its decompressed bytes, whichever suffix it has on storage}
+   *
    * @param dataFile a data file name as the TOC stores it, such as {@code 1234.dat}
-   * @return its decompressed bytes, whichever suffix it has on storage
    * @throws IOException if it cannot be read or does not exist
    */
   InputStream openData(String dataFile) throws IOException;
 
   /**
+   * {@return its stored size, to load big tables first; 0 if unknown}
+   *
    * @param dataFile a data file name as the TOC stores it
-   * @return its stored size, to load big tables first; 0 if unknown
    */
   default long dataSize(String dataFile) {
     return 0;
   }
 
-  /** @return where the archive is, for messages */
+  /** {@return where the archive is, for messages} */
   String describe();
 
   /** Receives one large object's contents. */
   @FunctionalInterface
   interface LargeObjectSink {
     /**
+     * Receives one large object's data.
+     *
      * @param oid the object's oid
      * @param data its bytes, never transcoded; valid during the call only
      */
@@ -70,10 +76,9 @@ public interface ArchiveSource {
    * @throws IOException if the archive cannot be read
    * @throws SQLException as the sink throws it
    */
-  default void largeObjects(TocEntry blobs, LargeObjectSink sink)
-      throws IOException, SQLException {
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(openData(BLOBS_TOC), StandardCharsets.US_ASCII))) {
+  default void largeObjects(TocEntry blobs, LargeObjectSink sink) throws IOException, SQLException {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(openData(BLOBS_TOC), StandardCharsets.US_ASCII))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.isBlank()) {
@@ -84,12 +89,12 @@ public interface ArchiveSource {
         try {
           oid = Long.parseLong(parts[0]);
         } catch (NumberFormatException e) {
-          throw new ArchiveFormatException("invalid line in " + BLOBS_TOC + " of " + describe()
-              + ": " + line);
+          throw new ArchiveFormatException(
+              "invalid line in " + BLOBS_TOC + " of " + describe() + ": " + line);
         }
         if (parts.length < 2 || parts[1].contains("/") || oid <= 0 || oid > 0xFFFFFFFFL) {
-          throw new ArchiveFormatException("invalid line in " + BLOBS_TOC + " of " + describe()
-              + ": " + line);
+          throw new ArchiveFormatException(
+              "invalid line in " + BLOBS_TOC + " of " + describe() + ": " + line);
         }
         try (InputStream in = openData(parts[1])) {
           sink.accept(oid, in);

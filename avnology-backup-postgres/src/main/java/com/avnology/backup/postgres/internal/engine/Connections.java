@@ -9,21 +9,32 @@ public final class Connections {
   private Connections() {}
 
   /**
+   * {@return a new connection}
+   *
    * @param ds the data source
    * @param purpose for the message
-   * @return a new connection
    * @throws SQLException with a message naming the purpose
    */
   public static Connection open(DataSource ds, String purpose) throws SQLException {
     try {
       return ds.getConnection();
     } catch (SQLException e) {
-      throw new SQLException("cannot connect for " + purpose + ": " + e.getMessage()
-          + " (check host, port, database, user and password)", e.getSQLState(), e);
+      throw new SQLException(
+          "cannot connect for "
+              + purpose
+              + ": "
+              + e.getMessage()
+              + " (check host, port, database, user and password)",
+          e.getSQLState(),
+          e);
     }
   }
 
-  /** @param c a connection to close, ignoring failures; null is fine */
+  /**
+   * Closes a connection, ignoring failures.
+   *
+   * @param c a connection to close, ignoring failures; null is fine
+   */
   public static void closeQuietly(Connection c) {
     if (c == null) {
       return;

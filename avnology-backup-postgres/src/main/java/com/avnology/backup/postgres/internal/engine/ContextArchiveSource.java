@@ -61,8 +61,8 @@ public final class ContextArchiveSource implements ArchiveSource {
   }
 
   /**
-   * The target's artifacts by path and by path without its compression suffixes ({@code
-   * 1234.dat} finds {@code 1234.dat.zst}); the first in the manifest wins, as a scan would find.
+   * The target's artifacts by path and by path without its compression suffixes ({@code 1234.dat}
+   * finds {@code 1234.dat.zst}); the first in the manifest wins, as a scan would find.
    */
   private synchronized Map<String, Manifest.Artifact> dataArtifacts() {
     if (byBase == null) {

@@ -10,8 +10,8 @@ import java.util.Arrays;
 /**
  * pg_dump ends every COPY data file with the end-of-data line {@code \.} followed by blank lines
  * ({@code "\\.\n\n\n"}); pg_restore sends it to the server, and a plain-text script made from the
- * archive needs it. We write it the same way, and strip it when loading over JDBC so that no
- * server version's COPY handling of {@code \.} matters.
+ * archive needs it. We write it the same way, and strip it when loading over JDBC so that no server
+ * version's COPY handling of {@code \.} matters.
  */
 public final class CopyTerminator {
   /** What pg_dump writes after the last row. */
@@ -20,6 +20,8 @@ public final class CopyTerminator {
   private CopyTerminator() {}
 
   /**
+   * Writes the end-of-data marker.
+   *
    * @param out a data file's stream
    * @throws IOException on write failure
    */
@@ -28,8 +30,9 @@ public final class CopyTerminator {
   }
 
   /**
+   * {@return the same text without a final {@code \.} line and the blank lines after it}
+   *
    * @param in a data file's COPY text
-   * @return the same text without a final {@code \.} line and the blank lines after it
    */
   public static InputStream strip(InputStream in) {
     return new Stripping(in);

@@ -19,14 +19,15 @@ final class DataSources {
    */
   static DataSource forDatabase(DataSource ds, String database) {
     BaseDataSource base = base(ds);
-    PGSimpleDataSource copy = new PGSimpleDataSource() {
-      private static final long serialVersionUID = 1L;
+    PGSimpleDataSource copy =
+        new PGSimpleDataSource() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public String toString() {
-        return "PGSimpleDataSource[" + getDatabaseName() + "]";
-      }
-    };
+          @Override
+          public String toString() {
+            return "PGSimpleDataSource[" + getDatabaseName() + "]";
+          }
+        };
     for (PGProperty p : PGProperty.values()) {
       String v = base.getProperty(p);
       if (v != null) {
@@ -42,9 +43,10 @@ final class DataSources {
   }
 
   /**
+   * {@return a data source for {@code postgres}, or {@code template1} when that cannot be reached}
+   *
    * @param ds a PgJDBC data source of the target database
    * @param live the target database, which cannot be renamed from a connection to itself
-   * @return a data source for {@code postgres}, or {@code template1} when that cannot be reached
    */
   static DataSource maintenance(DataSource ds, String live) {
     SQLException first = null;
@@ -59,10 +61,11 @@ final class DataSources {
         first = first == null ? e : first;
       }
     }
-    throw new com.avnology.backup.BackupException("a swap restore renames the database from"
-        + " another one, but neither postgres nor template1 can be reached"
-        + (first == null ? "" : ": " + first.getMessage())
-        + "; allow connections to one of them, or restore with clean (one transaction)");
+    throw new com.avnology.backup.BackupException(
+        "a swap restore renames the database from"
+            + " another one, but neither postgres nor template1 can be reached"
+            + (first == null ? "" : ": " + first.getMessage())
+            + "; allow connections to one of them, or restore with clean (one transaction)");
   }
 
   private static BaseDataSource base(DataSource ds) {
@@ -76,10 +79,12 @@ final class DataSources {
     } catch (SQLException ignored) {
       // not a wrapper
     }
-    throw new com.avnology.backup.BackupException("a swap restore connects to a new database"
-        + " beside the target one, which needs a PgJDBC DataSource (PGSimpleDataSource) or a"
-        + " JDBC URL (PostgresTarget.builder(jdbcUrl)); " + ds.getClass().getName()
-        + " cannot be pointed at another database: use one of those, or restore with clean"
-        + " (one transaction)");
+    throw new com.avnology.backup.BackupException(
+        "a swap restore connects to a new database"
+            + " beside the target one, which needs a PgJDBC DataSource (PGSimpleDataSource) or a"
+            + " JDBC URL (PostgresTarget.builder(jdbcUrl)); "
+            + ds.getClass().getName()
+            + " cannot be pointed at another database: use one of those, or restore with clean"
+            + " (one transaction)");
   }
 }

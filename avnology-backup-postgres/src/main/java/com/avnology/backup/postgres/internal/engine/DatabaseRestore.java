@@ -14,35 +14,42 @@ public final class DatabaseRestore {
   private DatabaseRestore() {}
 
   /**
+   * {@return entries applied}
+   *
    * @param dataSource the target database
    * @param jobs worker connections
    * @param options what and how
    * @param source the archive
-   * @return entries applied
    */
-  public static int run(DataSource dataSource, int jobs, PostgresOptions options,
-      ArchiveSource source) {
+  public static int run(
+      DataSource dataSource, int jobs, PostgresOptions options, ArchiveSource source) {
     return run(dataSource, jobs, options, source, RestoreProgress.NONE);
   }
 
   /**
+   * {@return entries applied}
+   *
    * @param dataSource the target database
    * @param jobs worker connections
    * @param options what and how
    * @param source the archive
    * @param progress told of entries and rows
-   * @return entries applied
    */
-  public static int run(DataSource dataSource, int jobs, PostgresOptions options,
-      ArchiveSource source, RestoreProgress progress) {
+  public static int run(
+      DataSource dataSource,
+      int jobs,
+      PostgresOptions options,
+      ArchiveSource source,
+      RestoreProgress progress) {
     return options.restoreMode() == RestoreMode.SWAP
         ? new SwapRestore(dataSource, jobs, options, progress).restore(source)
         : new ArchiveRestore(dataSource, jobs, options).progress(progress).restore(source);
   }
 
   /**
+   * {@return reports of unfinished restores into it, and of what swap restores left on its server}
+   *
    * @param dataSource the target database
-   * @return reports of unfinished restores into it, and of what swap restores left on its server
    * @throws StorageException if it cannot be reached
    */
   public static List<String> unfinished(DataSource dataSource) {

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 public final class DirectoryArchiveSource implements ArchiveSource {
   private final Path dir;
 
-  /** @param dir the archive directory, holding {@code toc.dat} */
+  /**
+   * @param dir the archive directory, holding {@code toc.dat}
+   */
   public DirectoryArchiveSource(Path dir) {
     this.dir = dir;
   }

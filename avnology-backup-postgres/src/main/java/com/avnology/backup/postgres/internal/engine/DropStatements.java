@@ -5,10 +5,11 @@ import java.util.regex.Pattern;
 
 /** {@code --if-exists}: splices {@code IF EXISTS} into an entry's drop statement. */
 public final class DropStatements {
-  private static final Pattern DROP = Pattern.compile(
-      "^DROP ((?:MATERIALIZED VIEW|FOREIGN TABLE|EVENT TRIGGER|PROCEDURAL LANGUAGE|"
-          + "FOREIGN DATA WRAPPER|TEXT SEARCH [A-Z]+|OPERATOR (?:CLASS|FAMILY)|"
-          + "USER MAPPING|[A-Z]+)) (?!IF EXISTS)");
+  private static final Pattern DROP =
+      Pattern.compile(
+          "^DROP ((?:MATERIALIZED VIEW|FOREIGN TABLE|EVENT TRIGGER|PROCEDURAL LANGUAGE|"
+              + "FOREIGN DATA WRAPPER|TEXT SEARCH [A-Z]+|OPERATOR (?:CLASS|FAMILY)|"
+              + "USER MAPPING|[A-Z]+)) (?!IF EXISTS)");
   private static final Pattern ALTER = Pattern.compile("^ALTER (TABLE|DOMAIN|TYPE) (ONLY )?");
 
   private static final Pattern LO_UNLINK =
@@ -17,15 +18,18 @@ public final class DropStatements {
   private DropStatements() {}
 
   /**
+   * {@return the same with IF EXISTS where pg_restore puts it}
+   *
    * @param drop a drop statement from an archive
-   * @return the same with IF EXISTS where pg_restore puts it
    */
   public static String ifExists(String drop) {
     Matcher lo = LO_UNLINK.matcher(drop);
     if (lo.find()) {
       // DropLOIfExists
       return "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata"
-          + " WHERE oid = '" + lo.group(1) + "';\n";
+          + " WHERE oid = '"
+          + lo.group(1)
+          + "';\n";
     }
     Matcher m = DROP.matcher(drop);
     if (m.find()) {
@@ -33,8 +37,12 @@ public final class DropStatements {
     }
     Matcher a = ALTER.matcher(drop);
     if (a.find()) {
-      String rest = "ALTER " + a.group(1) + " IF EXISTS " + (a.group(2) == null ? "" : a.group(2))
-          + drop.substring(a.end());
+      String rest =
+          "ALTER "
+              + a.group(1)
+              + " IF EXISTS "
+              + (a.group(2) == null ? "" : a.group(2))
+              + drop.substring(a.end());
       return rest.replace(" DROP CONSTRAINT ", " DROP CONSTRAINT IF EXISTS ");
     }
     return drop;

@@ -26,35 +26,45 @@ final class LargeObjectCopy {
   private LargeObjectCopy() {}
 
   /**
+   * {@return the number of objects copied}
+   *
    * @param c a connection inside the dump's snapshot transaction, which reads the objects as of it
    * @param entries the catalog's entries; their BLOB entries name the objects
    * @param name the target's name, the artifacts' directory
    * @param suffix the compression's file suffix, such as {@code .gz}
-   * @return the number of objects copied
    */
-  static int copy(Connection c, List<TocEntry> entries, String name, BackupContext context,
-      Compression compression, String suffix) throws SQLException, IOException {
-    List<String> oids = entries.stream().filter(e -> e.desc().equals("BLOB"))
-        .map(TocEntry::oid).toList();
+  static int copy(
+      Connection c,
+      List<TocEntry> entries,
+      String name,
+      BackupContext context,
+      Compression compression,
+      String suffix)
+      throws SQLException, IOException {
+    List<String> oids =
+        entries.stream().filter(e -> e.desc().equals("BLOB")).map(TocEntry::oid).toList();
     if (oids.isEmpty()) {
       return 0;
     }
     LargeObjectManager objects = c.unwrap(PGConnection.class).getLargeObjectAPI();
     byte[] buffer = new byte[CHUNK];
-    try (OutputStream toc = new BufferedOutputStream(
-        context.artifact(name + "/" + TOC, Compression.Algorithm.NONE))) {
+    try (OutputStream toc =
+        new BufferedOutputStream(context.artifact(name + "/" + TOC, Compression.Algorithm.NONE))) {
       for (String oid : oids) {
         String file = "blob_" + oid + ".dat";
-        try (OutputStream out = new BufferedOutputStream(compression.compress(
-                context.artifact(name + "/" + file + suffix, compression.algorithm())), CHUNK);
+        try (OutputStream out =
+                new BufferedOutputStream(
+                    compression.compress(
+                        context.artifact(name + "/" + file + suffix, compression.algorithm())),
+                    CHUNK);
             LargeObject lo = objects.open(Long.parseLong(oid), LargeObjectManager.READ)) {
           int n;
           while ((n = lo.read(buffer, 0, buffer.length)) > 0) {
             out.write(buffer, 0, n);
           }
         } catch (SQLException e) {
-          throw new SQLException("copying large object " + oid + " failed: " + e.getMessage(),
-              e.getSQLState(), e);
+          throw new SQLException(
+              "copying large object " + oid + " failed: " + e.getMessage(), e.getSQLState(), e);
         }
         toc.write((oid + " " + file + "\n").getBytes(StandardCharsets.US_ASCII));
         context.entriesDone(1);

@@ -9,9 +9,9 @@ import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
 /**
- * Loads a BLOBS entry ({@code _LoadLOs}): the contents of objects its BLOB entries created, all
- * in one transaction, as pg_restore does; each object streams through a fixed buffer, whatever
- * its size.
+ * Loads a BLOBS entry ({@code _LoadLOs}): the contents of objects its BLOB entries created, all in
+ * one transaction, as pg_restore does; each object streams through a fixed buffer, whatever its
+ * size.
  */
 final class LargeObjectLoad {
   private static final int CHUNK = 64 * 1024;
@@ -32,14 +32,16 @@ final class LargeObjectLoad {
     }
     LargeObjectManager objects = c.unwrap(PGConnection.class).getLargeObjectAPI();
     byte[] buffer = new byte[CHUNK];
-    source.largeObjects(blobs, (oid, in) -> {
-      try (LargeObject lo = objects.open(oid, LargeObjectManager.WRITE)) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          lo.write(buffer, 0, n);
-        }
-      }
-    });
+    source.largeObjects(
+        blobs,
+        (oid, in) -> {
+          try (LargeObject lo = objects.open(oid, LargeObjectManager.WRITE)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+              lo.write(buffer, 0, n);
+            }
+          }
+        });
     if (ownTransaction) {
       c.commit();
     }

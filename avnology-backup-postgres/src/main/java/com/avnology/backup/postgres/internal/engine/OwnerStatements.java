@@ -1,7 +1,7 @@
 package com.avnology.backup.postgres.internal.engine;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,23 +11,42 @@ import java.util.Set;
  */
 public final class OwnerStatements {
   private static final Set<String> AS_TABLE = Set.of("VIEW", "SEQUENCE", "MATERIALIZED VIEW");
-  private static final Set<String> QUALIFIED = Set.of("COLLATION", "CONVERSION", "DOMAIN",
-      "TABLE", "TYPE", "FOREIGN TABLE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION",
-      "STATISTICS");
-  private static final Set<String> UNQUALIFIED = Set.of("DATABASE", "PROCEDURAL LANGUAGE",
-      "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PUBLICATION", "SUBSCRIPTION",
-      "LARGE OBJECT");
-  private static final Set<String> FROM_DROP = Set.of("AGGREGATE", "FUNCTION", "OPERATOR",
-      "OPERATOR CLASS", "OPERATOR FAMILY", "PROCEDURE");
+  private static final Set<String> QUALIFIED =
+      Set.of(
+          "COLLATION",
+          "CONVERSION",
+          "DOMAIN",
+          "TABLE",
+          "TYPE",
+          "FOREIGN TABLE",
+          "TEXT SEARCH DICTIONARY",
+          "TEXT SEARCH CONFIGURATION",
+          "STATISTICS");
+  private static final Set<String> UNQUALIFIED =
+      Set.of(
+          "DATABASE",
+          "PROCEDURAL LANGUAGE",
+          "SCHEMA",
+          "EVENT TRIGGER",
+          "FOREIGN DATA WRAPPER",
+          "SERVER",
+          "PUBLICATION",
+          "SUBSCRIPTION",
+          "LARGE OBJECT");
+  private static final Set<String> FROM_DROP =
+      Set.of("AGGREGATE", "FUNCTION", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "PROCEDURE");
 
   private OwnerStatements() {}
 
   /**
+   * {@return the statement giving the object its owner, if pg_restore would run one}
+   *
    * @param e an entry
-   * @return the statement giving the object its owner, if pg_restore would run one
    */
   public static Optional<String> of(TocEntry e) {
-    if (e.owner() == null || e.owner().isEmpty() || e.dropStmt() == null
+    if (e.owner() == null
+        || e.owner().isEmpty()
+        || e.dropStmt() == null
         || e.dropStmt().isEmpty()) {
       return Optional.empty();
     }

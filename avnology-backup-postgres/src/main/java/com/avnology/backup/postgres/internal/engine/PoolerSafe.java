@@ -15,9 +15,9 @@ import org.postgresql.PGConnection;
 /**
  * Connections that work through a transaction-pooling PgBouncer: no named server-side prepared
  * statements (PgJDBC's {@code prepareThreshold} is 0 while the library holds the connection; a
- * pooler hands the server session to other clients between transactions, where a statement
- * {@code S_1} prepared by one collides with another's). The threshold is put back when the
- * connection is closed, so a pool the caller owns gets its connections back as they were.
+ * pooler hands the server session to other clients between transactions, where a statement {@code
+ * S_1} prepared by one collides with another's). The threshold is put back when the connection is
+ * closed, so a pool the caller owns gets its connections back as they were.
  *
  * <p>Thread-safe.
  */
@@ -29,8 +29,9 @@ public final class PoolerSafe implements DataSource {
   }
 
   /**
+   * {@return it, wrapped (once)}
+   *
    * @param ds a data source
-   * @return it, wrapped (once)
    */
   public static DataSource wrap(DataSource ds) {
     return ds instanceof PoolerSafe ? ds : new PoolerSafe(ds);
@@ -46,31 +47,35 @@ public final class PoolerSafe implements DataSource {
       return c;
     }
     pg.setPrepareThreshold(0);
-    InvocationHandler h = new InvocationHandler() {
-      @Override
-      public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
-        if (m.getName().equals("close") && m.getParameterCount() == 0) {
-          try {
-            if (!c.isClosed()) {
-              pg.setPrepareThreshold(before);
+    InvocationHandler h =
+        new InvocationHandler() {
+          @Override
+          public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+            if (m.getName().equals("close") && m.getParameterCount() == 0) {
+              try {
+                if (!c.isClosed()) {
+                  pg.setPrepareThreshold(before);
+                }
+              } catch (SQLException ignored) {
+                // closing anyway
+              }
             }
-          } catch (SQLException ignored) {
-            // closing anyway
+            if (m.getName().equals("unwrap")
+                && args != null
+                && args.length == 1
+                && ((Class<?>) args[0]).isInstance(proxy)) {
+              return proxy;
+            }
+            try {
+              return m.invoke(c, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
           }
-        }
-        if (m.getName().equals("unwrap") && args != null && args.length == 1
-            && ((Class<?>) args[0]).isInstance(proxy)) {
-          return proxy;
-        }
-        try {
-          return m.invoke(c, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
-        }
-      }
-    };
-    return (Connection) Proxy.newProxyInstance(PoolerSafe.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, h);
+        };
+    return (Connection)
+        Proxy.newProxyInstance(
+            PoolerSafe.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
   }
 
   @Override

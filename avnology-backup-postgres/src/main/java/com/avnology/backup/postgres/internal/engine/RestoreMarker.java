@@ -1,6 +1,5 @@
 package com.avnology.backup.postgres.internal.engine;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,8 +21,9 @@ final class RestoreMarker {
   private RestoreMarker() {}
 
   /**
+   * {@return a description: the source, when and where the restore started}
+   *
    * @param source what is restored, for the comment
-   * @return a description: the source, when and where the restore started
    */
   static String describe(String source) {
     String host;
@@ -32,8 +32,15 @@ final class RestoreMarker {
     } catch (java.io.IOException | RuntimeException e) {
       host = "unknown host";
     }
-    return "of " + source + " (started " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-        + " on " + host + ", pid " + ProcessHandle.current().pid() + ")";
+    return "of "
+        + source
+        + " (started "
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + " on "
+        + host
+        + ", pid "
+        + ProcessHandle.current().pid()
+        + ")";
   }
 
   /**
@@ -67,19 +74,23 @@ final class RestoreMarker {
    */
   static Optional<String> find(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pg_catalog.obj_description(oid, 'pg_namespace'),"
-            + " pg_catalog.current_database() FROM pg_catalog.pg_namespace"
-            + " WHERE nspname = '" + SCHEMA + "'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_catalog.obj_description(oid, 'pg_namespace'),"
+                    + " pg_catalog.current_database() FROM pg_catalog.pg_namespace"
+                    + " WHERE nspname = '"
+                    + SCHEMA
+                    + "'")) {
       if (!rs.next()) {
         return Optional.empty();
       }
       String what = rs.getString(1) == null ? "(no description)" : rs.getString(1);
-      return Optional.of("an unfinished restore " + what + " was found in database "
-          + rs.getString(2));
+      return Optional.of(
+          "an unfinished restore " + what + " was found in database " + rs.getString(2));
     }
   }
 
-  /** @return s as an SQL string literal (standard_conforming_strings on) */
+  /** {@return s as an SQL string literal (standard_conforming_strings on)} */
   static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";
   }

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Splits an archive's entries into pg_restore's phases and passes, and turns the parallel part
- * into scheduler tasks as {@code pg_restore -j} does ({@code fix_dependencies},
- * {@code repoint_table_dependencies}, {@code identify_locking_dependencies}).
+ * Splits an archive's entries into pg_restore's phases and passes, and turns the parallel part into
+ * scheduler tasks as {@code pg_restore -j} does ({@code fix_dependencies}, {@code
+ * repoint_table_dependencies}, {@code identify_locking_dependencies}).
  */
 public final class RestorePlanner {
   private static final Set<String> SPECIAL = Set.of("ENCODING", "STDSTRINGS", "SEARCHPATH");
@@ -19,18 +19,25 @@ public final class RestorePlanner {
 
   /** Entries in TOC order, by phase. */
   public final List<TocEntry> preData = new ArrayList<>();
+
   /** TABLE DATA and SEQUENCE SET entries. */
   public final List<TocEntry> data = new ArrayList<>();
+
   /** Post-data entries of the main pass. */
   public final List<TocEntry> postData = new ArrayList<>();
+
   /** ACL and DEFAULT ACL entries. */
   public final List<TocEntry> acls = new ArrayList<>();
+
   /** Entries of the last pass: matview refreshes, event triggers. */
   public final List<TocEntry> last = new ArrayList<>();
+
   /** The SEARCHPATH entry's statement, if any. */
   public String searchPath;
+
   /** The ENCODING entry's encoding, if any. */
   public String encoding;
+
   /** Whether standard_conforming_strings was on. */
   public boolean standardStrings = true;
 
@@ -50,12 +57,13 @@ public final class RestorePlanner {
       if (SPECIAL.contains(desc)) {
         special(e);
       } else if (desc.equals("DATABASE") || desc.equals("DATABASE PROPERTIES")) {
-        continue;
+
       } else if (ACL_PASS.contains(desc)) {
         if (withPrivileges) {
           acls.add(e);
         }
-      } else if (desc.equals("MATERIALIZED VIEW DATA") || desc.equals("EVENT TRIGGER")
+      } else if (desc.equals("MATERIALIZED VIEW DATA")
+          || desc.equals("EVENT TRIGGER")
           || (desc.equals("COMMENT") && e.tag().startsWith("EVENT TRIGGER "))) {
         last.add(e);
       } else if (e.section() == TocEntry.Section.DATA) {
@@ -84,7 +92,7 @@ public final class RestorePlanner {
     }
   }
 
-  /** @return every entry in TOC order that {@link #preData} … {@link #last} hold */
+  /** {@return every entry in TOC order that {@link #preData} \u2026 {@link #last} hold} */
   public List<TocEntry> all() {
     List<TocEntry> all = new ArrayList<>(preData);
     all.addAll(data);
@@ -94,7 +102,7 @@ public final class RestorePlanner {
     return all;
   }
 
-  /** @return data and post-data entries as tasks for parallel workers */
+  /** {@return data and post-data entries as tasks for parallel workers} */
   public List<TaskScheduler.Task<TocEntry>> parallelTasks(Map<Integer, Long> dataSizes) {
     Map<Integer, Integer> tableToData = new HashMap<>();
     for (TocEntry d : data) {
@@ -109,8 +117,15 @@ public final class RestorePlanner {
       for (int dep : d.dependencies()) {
         locks.add("t" + dep);
       }
-      tasks.add(new TaskScheduler.Task<>(d.dumpId(), List.of(), locks, true,
-          dataSizes.getOrDefault(d.dumpId(), 0L), order++, d));
+      tasks.add(
+          new TaskScheduler.Task<>(
+              d.dumpId(),
+              List.of(),
+              locks,
+              true,
+              dataSizes.getOrDefault(d.dumpId(), 0L),
+              order++,
+              d));
     }
     for (TocEntry p : postData) {
       List<Integer> deps = new ArrayList<>();
@@ -123,8 +138,9 @@ public final class RestorePlanner {
           locks.add("t" + dep);
         }
       }
-      tasks.add(new TaskScheduler.Task<>(p.dumpId(), deps, locks, !p.desc().equals("INDEX"),
-          0L, order++, p));
+      tasks.add(
+          new TaskScheduler.Task<>(
+              p.dumpId(), deps, locks, !p.desc().equals("INDEX"), 0L, order++, p));
     }
     return tasks;
   }

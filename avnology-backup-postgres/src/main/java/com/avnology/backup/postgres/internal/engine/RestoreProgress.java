@@ -6,6 +6,8 @@ public interface RestoreProgress {
   RestoreProgress NONE = new RestoreProgress() {};
 
   /**
+   * Announces how many entries the restore will apply.
+   *
    * @param entries archive entries the restore will apply
    */
   default void expect(long entries) {}
@@ -13,6 +15,10 @@ public interface RestoreProgress {
   /** One archive entry was applied. */
   default void entryDone() {}
 
-  /** @param rows table rows just loaded */
+  /**
+   * Counts table rows loaded.
+   *
+   * @param rows table rows just loaded
+   */
   default void rowsDone(long rows) {}
 }

@@ -9,9 +9,9 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * A digest of a table's content that does not depend on the order of its rows: COPY text rows
- * (each ending in a newline; newlines inside values are escaped) are hashed one by one (CRC32C
- * and length, mixed to 64 bits) and the hashes summed. The backup records it for every table; a
+ * A digest of a table's content that does not depend on the order of its rows: COPY text rows (each
+ * ending in a newline; newlines inside values are escaped) are hashed one by one (CRC32C and
+ * length, mixed to 64 bits) and the hashes summed. The backup records it for every table; a
  * restore's healthcheck, or a test restore, reads the restored table the same way and compares:
  * rows that differ from what the backup saw are found even when every artifact's hash matches.
  * Passes the bytes through unchanged.
@@ -24,7 +24,9 @@ public final class RowDigest extends FilterOutputStream {
   private long sum;
   private long rows;
 
-  /** @param out where the bytes go on to; may be {@link OutputStream#nullOutputStream()} */
+  /**
+   * @param out where the bytes go on to; may be {@link OutputStream#nullOutputStream()}
+   */
   public RowDigest(OutputStream out) {
     super(out);
   }
@@ -81,12 +83,12 @@ public final class RowDigest extends FilterOutputStream {
     return z ^ (z >>> 33);
   }
 
-  /** @return the rows seen so far */
+  /** {@return the rows seen so far} */
   public long rows() {
     return rows;
   }
 
-  /** @return the digest as the manifest records it: {@code rowsum1:<16 hex digits>} */
+  /** {@return the digest as the manifest records it: {@code rowsum1:<16 hex digits>}} */
   public String value() {
     return "rowsum1:" + String.format("%016x", sum);
   }

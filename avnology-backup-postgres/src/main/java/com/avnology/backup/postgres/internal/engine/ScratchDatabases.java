@@ -7,9 +7,10 @@ public final class ScratchDatabases {
   private ScratchDatabases() {}
 
   /**
+   * {@return a data source for that database, otherwise equal to {@code ds}}
+   *
    * @param ds a PgJDBC data source of the server
    * @param database another database on it
-   * @return a data source for that database, otherwise equal to {@code ds}
    * @throws com.avnology.backup.BackupException if {@code ds} is not PgJDBC's
    */
   public static DataSource forDatabase(DataSource ds, String database) {

@@ -15,19 +15,22 @@ import java.sql.Statement;
  */
 public record ServerInfo(String version, int versionNum, String database, String encoding) {
   /**
+   * {@return its server's facts}
+   *
    * @param c a connection
-   * @return its server's facts
    * @throws SQLException on failure
    */
   public static ServerInfo read(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_setting('server_version'),"
-            + " current_setting('server_version_num')::int, current_database(),"
-            + " pg_catalog.pg_encoding_to_char(encoding) FROM pg_catalog.pg_database"
-            + " WHERE datname = current_database()")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT current_setting('server_version'),"
+                    + " current_setting('server_version_num')::int, current_database(),"
+                    + " pg_catalog.pg_encoding_to_char(encoding) FROM pg_catalog.pg_database"
+                    + " WHERE datname = current_database()")) {
       rs.next();
-      return new ServerInfo(rs.getString(1).split(" ")[0], rs.getInt(2), rs.getString(3),
-          rs.getString(4));
+      return new ServerInfo(
+          rs.getString(1).split(" ")[0], rs.getInt(2), rs.getString(3), rs.getString(4));
     }
   }
 }

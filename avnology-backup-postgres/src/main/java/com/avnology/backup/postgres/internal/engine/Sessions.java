@@ -1,7 +1,6 @@
 package com.avnology.backup.postgres.internal.engine;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.regex.Matcher;
@@ -35,24 +34,25 @@ public final class Sessions {
       // Local to the transaction, which lasts as long as the dump: through a transaction-pooling
       // PgBouncer, session settings made outside it would land on another server session (and
       // stay there for other clients).
-      s.execute("SELECT pg_catalog.set_config('search_path', '', true),"
-          + " pg_catalog.set_config('datestyle', 'ISO', true),"
-          + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
-          + " pg_catalog.set_config('extra_float_digits', '3', true),"
-          + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
-          + " pg_catalog.set_config('statement_timeout', '0', true),"
-          + " pg_catalog.set_config('lock_timeout', '0', true),"
-          + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
-          + " pg_catalog.set_config('row_security', 'off', true)");
-      s.execute("SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
-          + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+      s.execute(
+          "SELECT pg_catalog.set_config('search_path', '', true),"
+              + " pg_catalog.set_config('datestyle', 'ISO', true),"
+              + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
+              + " pg_catalog.set_config('extra_float_digits', '3', true),"
+              + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
+              + " pg_catalog.set_config('statement_timeout', '0', true),"
+              + " pg_catalog.set_config('lock_timeout', '0', true),"
+              + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
+              + " pg_catalog.set_config('row_security', 'off', true)");
+      s.execute(
+          "SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
+              + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
     }
   }
 
   /**
    * Prepares a restore connection (autocommit on). The settings a restore needs are made per
-   * transaction ({@link #local}); the session gets only what must hold while it idles between
-   * them.
+   * transaction ({@link #local}); the session gets only what must hold while it idles between them.
    *
    * @param c a new connection
    * @throws SQLException if the server refuses
@@ -61,8 +61,9 @@ public final class Sessions {
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {
       // the leader idles through the data phase, workers through pre-data (PostgreSQL 14+)
-      s.execute("SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
-          + " WHERE pg_catalog.current_setting('server_version_num')::int >= 140000");
+      s.execute(
+          "SELECT pg_catalog.set_config('idle_session_timeout', '0', false)"
+              + " WHERE pg_catalog.current_setting('server_version_num')::int >= 140000");
     }
   }
 
@@ -92,7 +93,9 @@ public final class Sessions {
         + " pg_catalog.set_config('lock_timeout', '0', true),"
         + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
         + " pg_catalog.set_config('standard_conforming_strings', 'on', true),"
-        + " pg_catalog.set_config('search_path', '" + path + "', true),"
+        + " pg_catalog.set_config('search_path', '"
+        + path
+        + "', true),"
         + " pg_catalog.set_config('check_function_bodies', 'false', true),"
         + " pg_catalog.set_config('xmloption', 'content', true),"
         + " pg_catalog.set_config('client_min_messages', 'warning', true),"
@@ -115,9 +118,12 @@ public final class Sessions {
    */
   public static void label(Connection c, String role) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("SELECT pg_catalog.set_config('application_name', pg_catalog.left(coalesce("
-          + "nullif(pg_catalog.current_setting('application_name'), ''), 'avnology-backup')"
-          + " || ' " + role.replace("'", "") + "', 63), false)");
+      s.execute(
+          "SELECT pg_catalog.set_config('application_name', pg_catalog.left(coalesce("
+              + "nullif(pg_catalog.current_setting('application_name'), ''), 'avnology-backup')"
+              + " || ' "
+              + role.replace("'", "")
+              + "', 63), false)");
     }
   }
 

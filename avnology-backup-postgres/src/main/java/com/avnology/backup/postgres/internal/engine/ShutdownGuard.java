@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the JVM from exiting in the middle of a restore. While installed, a shutdown (SIGINT,
  * SIGTERM, {@code System.exit}) cancels what the restore's connections are running and waits for
  * the restore to undo itself, up to {@link #UNDO_WAIT}; the restore sees {@link #interrupted()}
- * between statements and reports that it was interrupted. SIGKILL cannot be caught: see the restore markers.
+ * between statements and reports that it was interrupted. SIGKILL cannot be caught: see the restore
+ * markers.
  *
  * <p>Thread-safe.
  */
@@ -38,8 +39,9 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
+   * {@return a guard, installed}
+   *
    * @param what the restore, for messages
-   * @return a guard, installed
    */
   public static ShutdownGuard install(String what) {
     ShutdownGuard g = new ShutdownGuard(what);
@@ -52,17 +54,25 @@ public final class ShutdownGuard implements AutoCloseable {
     return g;
   }
 
-  /** @param c a connection whose statement a shutdown cancels */
+  /**
+   * Watches a connection.
+   *
+   * @param c a connection whose statement a shutdown cancels
+   */
   public void watch(Connection c) {
     connections.add(c);
   }
 
-  /** @param c a connection no longer used */
+  /**
+   * Stops watching a connection.
+   *
+   * @param c a connection no longer used
+   */
   public void unwatch(Connection c) {
     connections.remove(c);
   }
 
-  /** @return whether a shutdown began while the restore ran */
+  /** {@return whether a shutdown began while the restore ran} */
   public boolean interrupted() {
     return interrupted;
   }
@@ -79,8 +89,8 @@ public final class ShutdownGuard implements AutoCloseable {
     }
     try {
       if (!finished.await(UNDO_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.error("the undo of {} did not finish within {}: the process exits anyway", what,
-            UNDO_WAIT);
+        log.error(
+            "the undo of {} did not finish within {}: the process exits anyway", what, UNDO_WAIT);
       } else if (outcome != null) {
         log.warn("the restore of {} was interrupted: {}", what, outcome);
       }
@@ -90,8 +100,10 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   /**
-   * @param state what an interrupted restore left, logged by the shutdown that interrupted it
-   *     (the caller may not get to report it before the process exits)
+   * Records what an interrupted restore left.
+   *
+   * @param state what an interrupted restore left, logged by the shutdown that interrupted it (the
+   *     caller may not get to report it before the process exits)
    */
   public void outcome(String state) {
     this.outcome = state;

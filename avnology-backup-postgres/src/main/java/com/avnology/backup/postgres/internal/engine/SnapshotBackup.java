@@ -1,6 +1,5 @@
 package com.avnology.backup.postgres.internal.engine;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.BackupContext;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.Compression;
@@ -14,6 +13,7 @@ import com.avnology.backup.postgres.internal.archive.TocWriter;
 import com.avnology.backup.postgres.internal.catalog.Catalog;
 import com.avnology.backup.postgres.internal.catalog.CatalogOptions;
 import com.avnology.backup.postgres.internal.catalog.CatalogReader;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.catalog.TableData;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ public final class SnapshotBackup {
   }
 
   /**
+   * Writes the archive.
+   *
    * @param context where the archive goes
    * @throws BackupException naming what failed
    */
@@ -76,8 +79,13 @@ public final class SnapshotBackup {
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
       leftOutLargeObjects(leader, server.database(), context);
-      log.info("backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
-          server.database(), catalog.entries().size(), catalog.tables().size(), snapshot, jobs);
+      log.info(
+          "backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
+          server.database(),
+          catalog.entries().size(),
+          catalog.tables().size(),
+          snapshot,
+          jobs);
       if (jobs == 1) {
         workers.add(leader);
       } else {
@@ -89,12 +97,16 @@ public final class SnapshotBackup {
       }
       context.expect(catalog.tables().size(), estimatedRows(leader, catalog.tables()));
       long t1 = System.nanoTime();
-      Map<String, Long> rows = copyTables(workers, catalog.tables(), context, compression,
-          algorithm);
-      int largeObjects = LargeObjectCopy.copy(leader, catalog.entries(), name, context,
-          compression, algorithm.suffix());
-      log.info("catalog read in {} ms, {} tables copied in {} ms", catalogMs,
-          catalog.tables().size(), (System.nanoTime() - t1) / 1_000_000);
+      Map<String, Long> rows =
+          copyTables(workers, catalog.tables(), context, compression, algorithm);
+      int largeObjects =
+          LargeObjectCopy.copy(
+              leader, catalog.entries(), name, context, compression, algorithm.suffix());
+      log.info(
+          "catalog read in {} ms, {} tables copied in {} ms",
+          catalogMs,
+          catalog.tables().size(),
+          (System.nanoTime() - t1) / 1_000_000);
       writeToc(context, catalog, server, algorithm, compression.level());
       context.metadata("serverVersion", server.version());
       context.metadata("database", server.database());
@@ -109,8 +121,8 @@ public final class SnapshotBackup {
     } catch (SQLException e) {
       throw new StorageException("backup of postgres/" + name + " failed: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new StorageException("backup of postgres/" + name + " failed writing the archive: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "backup of postgres/" + name + " failed writing the archive: " + e.getMessage(), e);
     } finally {
       for (Connection c : workers) {
         Connections.closeQuietly(c);
@@ -118,13 +130,19 @@ public final class SnapshotBackup {
     }
   }
 
-  /** @return the planner's row estimate for the tables, or -1 if it has none (never analyzed) */
+  /**
+   * @return the planner's row estimate for the tables, or -1 if it has none (never analyzed)
+   */
   private static long estimatedRows(Connection c, List<TableData> tables) throws SQLException {
-    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(greatest("
-        + "c.reltuples, 0)), 0)::bigint FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-        + " ON n.oid = c.relnamespace WHERE n.nspname || '.' || c.relname = ANY (?)")) {
-      ps.setArray(1, c.createArrayOf("text",
-          tables.stream().map(t -> t.schema() + "." + t.table()).toArray()));
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT coalesce(sum(greatest("
+                + "c.reltuples, 0)), 0)::bigint FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname || '.' || c.relname = ANY (?)")) {
+      ps.setArray(
+          1,
+          c.createArrayOf(
+              "text", tables.stream().map(t -> t.schema() + "." + t.table()).toArray()));
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         rs.next();
         long n = rs.getLong(1);
@@ -142,49 +160,70 @@ public final class SnapshotBackup {
     if (!options.noLargeObjects() && !catalogOptions().selective()) {
       return;
     }
-    long count = Long.parseLong(
-        single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
+    long count =
+        Long.parseLong(single(leader, "SELECT count(*) FROM pg_catalog.pg_largeobject_metadata"));
     if (count > 0) {
-      log.warn("database {} holds {} large objects, left out as {} asks", database, count,
+      log.warn(
+          "database {} holds {} large objects, left out as {} asks",
+          database,
+          count,
           options.noLargeObjects() ? "noLargeObjects()" : "the schema or table selection");
       context.metadata("largeObjectsLeftOut", Long.toString(count));
     }
   }
 
   private CatalogOptions catalogOptions() {
-    return new CatalogOptions(options.schemas(), options.excludeSchemas(), options.tables(),
-        options.excludeTables(), options.noOwner(), options.noPrivileges(),
+    return new CatalogOptions(
+        options.schemas(),
+        options.excludeSchemas(),
+        options.tables(),
+        options.excludeTables(),
+        options.noOwner(),
+        options.noPrivileges(),
         !options.noLargeObjects());
   }
 
-  private Map<String, Long> copyTables(List<Connection> workers, List<TableData> tables,
-      BackupContext context, Compression compression, CompressionAlgorithm algorithm)
+  private Map<String, Long> copyTables(
+      List<Connection> workers,
+      List<TableData> tables,
+      BackupContext context,
+      Compression compression,
+      CompressionAlgorithm algorithm)
       throws SQLException, IOException {
     Map<String, Long> rows = new ConcurrentHashMap<>();
     Map<String, String> digests = new ConcurrentHashMap<>();
     List<TaskScheduler.Task<TableData>> tasks = new ArrayList<>();
     int order = 0;
     for (TableData t : tables) {
-      tasks.add(new TaskScheduler.Task<>(t.dumpId(), List.of(), java.util.Set.of(), false,
-          t.estimatedBytes(), order++, t));
+      tasks.add(
+          new TaskScheduler.Task<>(
+              t.dumpId(), List.of(), java.util.Set.of(), false, t.estimatedBytes(), order++, t));
     }
     try {
-      Workers.run(workers, new TaskScheduler<>(tasks), (c, t) -> {
-        String path = name + "/" + t.dumpId() + ".dat" + algorithm.suffix();
-        try (OutputStream out = new BufferedOutputStream(
-            compression.compress(context.artifact(path, compression.algorithm())), COPY_BUFFER)) {
-          RowDigest digest = new RowDigest(out);
-          long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), digest);
-          CopyTerminator.write(out);
-          rows.put(t.schema() + "." + t.table(), n);
-          digests.put(t.schema() + "." + t.table(), digest.value());
-          context.rowsDone(n);
-        } catch (SQLException e) {
-          throw new SQLException("copying table " + t.schema() + "." + t.table() + " failed: "
-              + e.getMessage(), e.getSQLState(), e);
-        }
-        context.entriesDone(1);
-      }, "avnology-copy");
+      Workers.run(
+          workers,
+          new TaskScheduler<>(tasks),
+          (c, t) -> {
+            String path = name + "/" + t.dumpId() + ".dat" + algorithm.suffix();
+            try (OutputStream out =
+                new BufferedOutputStream(
+                    compression.compress(context.artifact(path, compression.algorithm())),
+                    COPY_BUFFER)) {
+              RowDigest digest = new RowDigest(out);
+              long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), digest);
+              CopyTerminator.write(out);
+              rows.put(t.schema() + "." + t.table(), n);
+              digests.put(t.schema() + "." + t.table(), digest.value());
+              context.rowsDone(n);
+            } catch (SQLException e) {
+              throw new SQLException(
+                  "copying table " + t.schema() + "." + t.table() + " failed: " + e.getMessage(),
+                  e.getSQLState(),
+                  e);
+            }
+            context.entriesDone(1);
+          },
+          "avnology-copy");
     } catch (SQLException | IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -194,13 +233,25 @@ public final class SnapshotBackup {
     return rows;
   }
 
-  private void writeToc(BackupContext context, Catalog catalog, ServerInfo server,
-      CompressionAlgorithm algorithm, int level) throws IOException {
-    ArchiveHeader header = ArchiveHeader.forDirectory(version(algorithm), algorithm,
-        algorithm == CompressionAlgorithm.GZIP ? level : 0, LocalDateTime.now(),
-        server.database(), server.version(), "avnology-backup");
-    try (OutputStream out = new BufferedOutputStream(
-        context.artifact(name + "/toc.dat", Compression.Algorithm.NONE), COPY_BUFFER)) {
+  private void writeToc(
+      BackupContext context,
+      Catalog catalog,
+      ServerInfo server,
+      CompressionAlgorithm algorithm,
+      int level)
+      throws IOException {
+    ArchiveHeader header =
+        ArchiveHeader.forDirectory(
+            version(algorithm),
+            algorithm,
+            algorithm == CompressionAlgorithm.GZIP ? level : 0,
+            LocalDateTime.now(ZoneId.systemDefault()),
+            server.database(),
+            server.version(),
+            "avnology-backup");
+    try (OutputStream out =
+        new BufferedOutputStream(
+            context.artifact(name + "/toc.dat", Compression.Algorithm.NONE), COPY_BUFFER)) {
       TocWriter.write(new TocFile(header, catalog.entries()), out);
     }
   }
@@ -212,14 +263,11 @@ public final class SnapshotBackup {
   }
 
   static CompressionAlgorithm algorithm(Compression compression) {
-    switch (compression.algorithm()) {
-      case GZIP:
-        return CompressionAlgorithm.GZIP;
-      case ZSTD:
-        return CompressionAlgorithm.ZSTD;
-      default:
-        return CompressionAlgorithm.NONE;
-    }
+    return switch (compression.algorithm()) {
+      case GZIP -> CompressionAlgorithm.GZIP;
+      case ZSTD -> CompressionAlgorithm.ZSTD;
+      default -> CompressionAlgorithm.NONE;
+    };
   }
 
   private static void lockTables(Connection c, List<TableData> tables) throws SQLException {
@@ -229,7 +277,9 @@ public final class SnapshotBackup {
         StringBuilder sql = new StringBuilder("LOCK TABLE ");
         for (int i = from; i < Math.min(tables.size(), from + 1000); i++) {
           TableData t = tables.get(i);
-          sql.append(i == from ? "" : ", ").append(Identifiers.quote(t.schema())).append('.')
+          sql.append(i == from ? "" : ", ")
+              .append(Identifiers.quote(t.schema()))
+              .append('.')
               .append(Identifiers.quote(t.table()));
         }
         s.execute(sql.append(" IN ACCESS SHARE MODE").toString());
@@ -238,7 +288,8 @@ public final class SnapshotBackup {
   }
 
   static String single(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -1,12 +1,12 @@
 package com.avnology.backup.postgres.internal.engine;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.BackupException;
 import com.avnology.backup.IntegrityException;
 import com.avnology.backup.RestoreInterruptedException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.PostgresOptions;
 import com.avnology.backup.postgres.RestoreMode;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 final class SwapRestore {
   private static final Logger log = LoggerFactory.getLogger(SwapRestore.class);
+
   /** The comment that marks a new database until the swap. */
   static final String UNFINISHED = "avnology-backup: unfinished restore ";
+
   /** The comment that marks a replaced database that could not be dropped. */
   static final String REPLACED = "avnology-backup: replaced by the restore ";
 
@@ -39,8 +41,7 @@ final class SwapRestore {
   private final PostgresOptions options;
   private final RestoreProgress progress;
 
-  SwapRestore(DataSource dataSource, int jobs, PostgresOptions options,
-      RestoreProgress progress) {
+  SwapRestore(DataSource dataSource, int jobs, PostgresOptions options, RestoreProgress progress) {
     this.progress = progress;
     this.dataSource = dataSource;
     this.jobs = jobs;
@@ -59,8 +60,8 @@ final class SwapRestore {
       live = DatabaseInfo.read(c);
       sweep(c, live.name());
     } catch (SQLException e) {
-      throw new StorageException("restore from " + source.describe() + " failed: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "restore from " + source.describe() + " failed: " + e.getMessage(), e);
     }
     String suffix = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     String fresh = name(live.name(), "_avnrestore_" + suffix);
@@ -68,18 +69,33 @@ final class SwapRestore {
     DataSource freshSource = DataSources.forDatabase(dataSource, fresh);
     DataSource maintenance = DataSources.maintenance(dataSource, live.name());
     try (Connection c = Connections.open(maintenance, "creating the new database")) {
-      live.create(c, fresh, UNFINISHED + RestoreMarker.describe(source.describe())
-          + " into database " + Identifiers.quote(live.name()));
+      live.create(
+          c,
+          fresh,
+          UNFINISHED
+              + RestoreMarker.describe(source.describe())
+              + " into database "
+              + Identifiers.quote(live.name()));
     } catch (SQLException e) {
-      throw new StorageException("cannot create a new database " + fresh + " beside "
-          + live.name() + " to restore into: " + e.getMessage() + "; swap needs the CREATEDB"
-          + " privilege (or restore with clean, in one transaction, instead); the database "
-          + live.name() + " is untouched", e);
+      throw new StorageException(
+          "cannot create a new database "
+              + fresh
+              + " beside "
+              + live.name()
+              + " to restore into: "
+              + e.getMessage()
+              + "; swap needs the CREATEDB"
+              + " privilege (or restore with clean, in one transaction, instead); the database "
+              + live.name()
+              + " is untouched",
+          e);
     }
     boolean swapped = false;
     try {
-      int entries = new ArchiveRestore(freshSource, jobs, options, guard, false)
-          .progress(progress).restore(source);
+      int entries =
+          new ArchiveRestore(freshSource, jobs, options, guard, false)
+              .progress(progress)
+              .restore(source);
       if (guard.interrupted()) {
         throw new RestoreInterruptedException("stopped before the swap", true, null);
       }
@@ -87,7 +103,9 @@ final class SwapRestore {
         live.copyPropertiesTo(c, fresh);
         swap(c, live, fresh, old, source);
         swapped = true;
-        log.info("restored {} into a new database and swapped it in as {}", source.describe(),
+        log.info(
+            "restored {} into a new database and swapped it in as {}",
+            source.describe(),
             live.name());
         dropReplaced(c, old);
       }
@@ -100,19 +118,37 @@ final class SwapRestore {
     }
   }
 
-  private static RuntimeException failed(ArchiveSource source, String live, String fresh,
-      DataSource maintenance, ShutdownGuard guard, Exception e) {
+  private static RuntimeException failed(
+      ArchiveSource source,
+      String live,
+      String fresh,
+      DataSource maintenance,
+      ShutdownGuard guard,
+      Exception e) {
     String state;
     try (Connection c = Connections.open(maintenance, "dropping the new database")) {
       dropDatabase(c, fresh);
       state = "the database " + live + " is untouched (the new database was dropped)";
     } catch (SQLException drop) {
-      state = "the database " + live + " is untouched; the new database " + fresh
-          + " could not be dropped (" + drop.getMessage() + "): drop it";
+      state =
+          "the database "
+              + live
+              + " is untouched; the new database "
+              + fresh
+              + " could not be dropped ("
+              + drop.getMessage()
+              + "): drop it";
     }
-    String message = "restore of " + source.describe() + " into a new database beside " + live
-        + (guard.interrupted() ? " interrupted by a shutdown" : " failed") + ": "
-        + e.getMessage() + "; " + state;
+    String message =
+        "restore of "
+            + source.describe()
+            + " into a new database beside "
+            + live
+            + (guard.interrupted() ? " interrupted by a shutdown" : " failed")
+            + ": "
+            + e.getMessage()
+            + "; "
+            + state;
     if (guard.interrupted()) {
       guard.outcome(state);
       return new RestoreInterruptedException(message, true, e);
@@ -124,21 +160,39 @@ final class SwapRestore {
   }
 
   /** Both renames in one transaction: the target name always names a whole database. */
-  private static void swap(Connection c, DatabaseInfo live, String fresh, String old,
-      ArchiveSource source) throws SQLException {
+  private static void swap(
+      Connection c, DatabaseInfo live, String fresh, String old, ArchiveSource source)
+      throws SQLException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      s.execute("ALTER DATABASE " + Identifiers.quote(live.name()) + " RENAME TO "
-          + Identifiers.quote(old));
-      s.execute("ALTER DATABASE " + Identifiers.quote(fresh) + " RENAME TO "
-          + Identifiers.quote(live.name()));
-      s.execute("COMMENT ON DATABASE " + Identifiers.quote(live.name()) + " IS "
-          + (live.comment() == null ? "NULL" : RestoreMarker.literal(live.comment())));
-      s.execute("COMMENT ON DATABASE " + Identifiers.quote(old) + " IS "
-          + RestoreMarker.literal(REPLACED + RestoreMarker.describe(source.describe())
-              + ": database " + Identifiers.quote(live.name()) + " as it was before, replaced at "
-              + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; drop it when no longer"
-              + " needed"));
+      s.execute(
+          "ALTER DATABASE "
+              + Identifiers.quote(live.name())
+              + " RENAME TO "
+              + Identifiers.quote(old));
+      s.execute(
+          "ALTER DATABASE "
+              + Identifiers.quote(fresh)
+              + " RENAME TO "
+              + Identifiers.quote(live.name()));
+      s.execute(
+          "COMMENT ON DATABASE "
+              + Identifiers.quote(live.name())
+              + " IS "
+              + (live.comment() == null ? "NULL" : RestoreMarker.literal(live.comment())));
+      s.execute(
+          "COMMENT ON DATABASE "
+              + Identifiers.quote(old)
+              + " IS "
+              + RestoreMarker.literal(
+                  REPLACED
+                      + RestoreMarker.describe(source.describe())
+                      + ": database "
+                      + Identifiers.quote(live.name())
+                      + " as it was before, replaced at "
+                      + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                      + "; drop it when no longer"
+                      + " needed"));
       c.commit();
     } catch (SQLException e) {
       try {
@@ -147,9 +201,15 @@ final class SwapRestore {
         // the swap failure is what matters
       }
       if ("55006".equals(e.getSQLState())) {
-        throw new SQLException("the database " + live.name() + " has other sessions: "
-            + otherSessions(c, live.name()) + "; stop them (the application, psql, …) and"
-            + " restore again", e.getSQLState(), e);
+        throw new SQLException(
+            "the database "
+                + live.name()
+                + " has other sessions: "
+                + otherSessions(c, live.name())
+                + "; stop them (the application, psql, …) and"
+                + " restore again",
+            e.getSQLState(),
+            e);
       }
       throw e;
     } finally {
@@ -159,10 +219,12 @@ final class SwapRestore {
 
   private static String otherSessions(Connection c, String database) {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*), string_agg(DISTINCT"
-            + " coalesce(nullif(application_name, ''), usename::text), ', ')"
-            + " FROM pg_catalog.pg_stat_activity WHERE datname = "
-            + RestoreMarker.literal(database))) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), string_agg(DISTINCT"
+                    + " coalesce(nullif(application_name, ''), usename::text), ', ')"
+                    + " FROM pg_catalog.pg_stat_activity WHERE datname = "
+                    + RestoreMarker.literal(database))) {
       rs.next();
       return rs.getInt(1) + " (" + rs.getString(2) + ")";
     } catch (SQLException e) {
@@ -174,8 +236,11 @@ final class SwapRestore {
     try {
       dropDatabase(c, old);
     } catch (SQLException e) {
-      log.warn("the restore is complete, but the replaced database {} could not be dropped: {};"
-          + " drop it when no longer needed", old, e.getMessage());
+      log.warn(
+          "the restore is complete, but the replaced database {} could not be dropped: {};"
+              + " drop it when no longer needed",
+          old,
+          e.getMessage());
     }
   }
 
@@ -190,8 +255,10 @@ final class SwapRestore {
     String into = " into database " + Identifiers.quote(live);
     for (String[] d : marked(c)) {
       if (d[1].startsWith(UNFINISHED) && d[1].endsWith(into)) {
-        log.warn("an unfinished restore {} was found in database {}: dropping it",
-            d[1].substring(UNFINISHED.length()), d[0]);
+        log.warn(
+            "an unfinished restore {} was found in database {}: dropping it",
+            d[1].substring(UNFINISHED.length()),
+            d[0]);
         try {
           dropDatabase(c, d[0]);
         } catch (SQLException e) {
@@ -216,8 +283,12 @@ final class SwapRestore {
         continue;
       }
       if (d[1].startsWith(UNFINISHED)) {
-        found.add("an unfinished restore " + d[1].substring(UNFINISHED.length())
-            + " was found in database " + d[0] + " (the next swap restore drops it)");
+        found.add(
+            "an unfinished restore "
+                + d[1].substring(UNFINISHED.length())
+                + " was found in database "
+                + d[0]
+                + " (the next swap restore drops it)");
       } else {
         found.add("database " + d[0] + " was " + d[1].substring("avnology-backup: ".length()));
       }
@@ -228,9 +299,11 @@ final class SwapRestore {
   private static List<String[]> marked(Connection c) throws SQLException {
     List<String[]> found = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname, pg_catalog.shobj_description(oid,"
-            + " 'pg_database') FROM pg_catalog.pg_database WHERE pg_catalog.shobj_description("
-            + "oid, 'pg_database') LIKE 'avnology-backup: %' ORDER BY datname")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname, pg_catalog.shobj_description(oid,"
+                    + " 'pg_database') FROM pg_catalog.pg_database WHERE pg_catalog.shobj_description("
+                    + "oid, 'pg_database') LIKE 'avnology-backup: %' ORDER BY datname")) {
       while (rs.next()) {
         found.add(new String[] {rs.getString(1), rs.getString(2)});
       }
@@ -244,8 +317,10 @@ final class SwapRestore {
     int bytes = suffix.length();
     for (int i = 0; i < live.length(); ) {
       int cp = live.codePointAt(i);
-      int n = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)
-          .length;
+      int n =
+          new String(Character.toChars(cp))
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              .length;
       if (bytes + n > 63) {
         break;
       }

@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Hands tasks to worker threads the way {@code pg_restore -j} does: a task is ready when every
- * task it depends on is done and no running task holds a lock it conflicts with; among ready
- * tasks, the heaviest goes first, then the earliest. Dependencies on ids that are not tasks here
- * count as done. Thread-safe.
+ * Hands tasks to worker threads the way {@code pg_restore -j} does: a task is ready when every task
+ * it depends on is done and no running task holds a lock it conflicts with; among ready tasks, the
+ * heaviest goes first, then the earliest. Dependencies on ids that are not tasks here count as
+ * done. Thread-safe.
  *
  * @param <T> the payload
  */
@@ -32,26 +32,38 @@ public final class TaskScheduler<T> {
    * @param <T> the payload
    */
   public record Task<T>(
-      int id, Collection<Integer> deps, Set<String> locks, boolean exclusive, long weight,
-      int order, T payload) {}
+      int id,
+      Collection<Integer> deps,
+      Set<String> locks,
+      boolean exclusive,
+      long weight,
+      int order,
+      T payload) {}
 
   private static final Comparator<Task<?>> PRIORITY =
-      Comparator.<Task<?>>comparingLong(t -> -t.weight()).thenComparingInt(Task::order)
+      Comparator.<Task<?>>comparingLong(t -> -t.weight())
+          .thenComparingInt(Task::order)
           .thenComparingInt(Task::id);
 
   /** Tasks not handed out yet. */
   private final Map<Integer, Task<T>> pending = new HashMap<>();
+
   /** Pending tasks whose dependencies are all done, in the order they are preferred. */
   private final TreeSet<Task<T>> ready = new TreeSet<>(PRIORITY);
+
   /** For a pending task, how many of its dependencies are not done. */
   private final Map<Integer, Integer> waitingFor = new HashMap<>();
+
   /** For a task, the pending tasks that wait for it. */
   private final Map<Integer, List<Task<T>>> dependents = new HashMap<>();
+
   private final Set<Integer> unfinished = new HashSet<>();
   private final List<Task<T>> running = new ArrayList<>();
   private Throwable failure;
 
-  /** @param tasks the tasks to schedule */
+  /**
+   * @param tasks the tasks to schedule
+   */
   public TaskScheduler(Collection<Task<T>> tasks) {
     for (Task<T> t : tasks) {
       if (pending.put(t.id(), t) != null) {
@@ -106,7 +118,11 @@ public final class TaskScheduler<T> {
     }
   }
 
-  /** @param task a task that finished successfully */
+  /**
+   * Marks a task done.
+   *
+   * @param task a task that finished successfully
+   */
   public synchronized void done(Task<T> task) {
     running.remove(task);
     unfinished.remove(task.id());
@@ -138,12 +154,12 @@ public final class TaskScheduler<T> {
     return first;
   }
 
-  /** @return the first failure, or null */
+  /** {@return the first failure, or null} */
   public synchronized Throwable failure() {
     return failure;
   }
 
-  /** @return ids of tasks never finished */
+  /** {@return ids of tasks never finished} */
   public synchronized Set<Integer> unfinished() {
     return Set.copyOf(unfinished);
   }

@@ -26,8 +26,8 @@ public final class TranscodingArchiveSource implements ArchiveSource {
   private final Charset charset;
   private final String encoding;
 
-  private TranscodingArchiveSource(ArchiveSource source, TocFile toc, Charset charset,
-      String encoding) {
+  private TranscodingArchiveSource(
+      ArchiveSource source, TocFile toc, Charset charset, String encoding) {
     this.source = source;
     this.toc = toc;
     this.charset = charset;
@@ -35,23 +35,25 @@ public final class TranscodingArchiveSource implements ArchiveSource {
   }
 
   /**
+   * {@return the source itself for UTF8 archives (or ones without an ENCODING entry), else a source
+   * whose data is re-encoded as UTF-8; empty when the encoding cannot be converted (SQL_ASCII, or
+   * no Java charset for it)}
+   *
    * @param source an archive
    * @param toc its TOC
-   * @return the source itself for UTF8 archives (or ones without an ENCODING entry), else a
-   *     source whose data is re-encoded as UTF-8; empty when the encoding cannot be converted
-   *     (SQL_ASCII, or no Java charset for it)
    */
   public static Optional<ArchiveSource> utf8(ArchiveSource source, TocFile toc) {
     Optional<String> name = PgEncodings.encodingName(toc.entries());
-    if (name.isEmpty() || name.get().equalsIgnoreCase("UTF8")
+    if (name.isEmpty()
+        || name.get().equalsIgnoreCase("UTF8")
         || name.get().equalsIgnoreCase("UNICODE")) {
       return Optional.of(source);
     }
     if (name.get().equalsIgnoreCase("SQL_ASCII")) {
       return Optional.empty();
     }
-    return PgEncodings.charset(name.get()).map(cs ->
-        new TranscodingArchiveSource(source, toc, cs, name.get()));
+    return PgEncodings.charset(name.get())
+        .map(cs -> new TranscodingArchiveSource(source, toc, cs, name.get()));
   }
 
   @Override
@@ -61,8 +63,8 @@ public final class TranscodingArchiveSource implements ArchiveSource {
 
   /** Large objects are bytes, never text to re-encode. */
   @Override
-  public void largeObjects(com.avnology.backup.postgres.internal.archive.TocEntry blobs,
-      LargeObjectSink sink)
+  public void largeObjects(
+      com.avnology.backup.postgres.internal.archive.TocEntry blobs, LargeObjectSink sink)
       throws IOException, java.sql.SQLException {
     source.largeObjects(blobs, sink);
   }
@@ -74,9 +76,13 @@ public final class TranscodingArchiveSource implements ArchiveSource {
 
   @Override
   public InputStream openData(String dataFile) throws IOException {
-    Reader reader = new InputStreamReader(source.openData(dataFile), charset.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    Reader reader =
+        new InputStreamReader(
+            source.openData(dataFile),
+            charset
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
     return new Utf8(reader, dataFile + " (" + encoding + ")");
   }
 
@@ -129,8 +135,8 @@ public final class TranscodingArchiveSource implements ArchiveSource {
       try {
         n = reader.read(chars, held, chars.length - 1 - held);
       } catch (CharacterCodingException e) {
-        throw new ArchiveFormatException("data file " + what + " holds bytes that are not valid"
-            + " in its encoding: " + e, e);
+        throw new ArchiveFormatException(
+            "data file " + what + " holds bytes that are not valid" + " in its encoding: " + e, e);
       }
       if (n < 0) {
         if (held == 0) {

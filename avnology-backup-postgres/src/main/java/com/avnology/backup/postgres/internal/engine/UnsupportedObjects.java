@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Fails a backup, before anything is published, when the database holds objects of a kind the
- * catalog reader does not dump yet: a backup that silently lacks a collation or a default
- * privilege would only show its hole at restore time.
+ * catalog reader does not dump yet: a backup that silently lacks a collation or a default privilege
+ * would only show its hole at restore time.
  */
 final class UnsupportedObjects {
 
@@ -21,10 +21,11 @@ final class UnsupportedObjects {
   private static final Map<String, String> KINDS = new LinkedHashMap<>();
 
   static {
-    KINDS.put("subscription (reading it needs a superuser, as for pg_dump)",
+    KINDS.put(
+        "subscription (reading it needs a superuser, as for pg_dump)",
         "SELECT x.subname FROM pg_catalog.pg_subscription x WHERE x.subdbid = (SELECT d.oid"
-        + " FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())"
-        + " AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)");
+            + " FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())"
+            + " AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)");
   }
 
   private UnsupportedObjects() {}
@@ -46,14 +47,14 @@ final class UnsupportedObjects {
       }
     }
     if (!found.isEmpty()) {
-      throw new BackupException("database " + database + " holds objects this version cannot back"
-          + " up yet: " + String.join(", ", found) + "; nothing was published. Exclude their"
-          + " schemas or tables from the backup, or back this database up with pg_dump");
+      throw new BackupException(
+          "database "
+              + database
+              + " holds objects this version cannot back"
+              + " up yet: "
+              + String.join(", ", found)
+              + "; nothing was published. Exclude their"
+              + " schemas or tables from the backup, or back this database up with pg_dump");
     }
-  }
-
-  private static String notExtension(String catalog) {
-    return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog."
-        + catalog + "'::regclass AND d.objid = x.oid AND d.deptype = 'e')";
   }
 }

@@ -4,14 +4,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
 
 /**
  * Runs a {@link TaskScheduler}'s tasks on a fixed set of connections, one thread per connection.
- * The first failure stops the hand-out and cancels what the other connections are running (a
- * long COPY would otherwise hold up the undo for as long as it takes); once every worker has
- * stopped, that first failure is rethrown.
+ * The first failure stops the hand-out and cancels what the other connections are running (a long
+ * COPY would otherwise hold up the undo for as long as it takes); once every worker has stopped,
+ * that first failure is rethrown.
  */
 public final class Workers {
   /**
@@ -22,6 +21,8 @@ public final class Workers {
   @FunctionalInterface
   public interface Action<T> {
     /**
+     * Runs one task.
+     *
      * @param connection the worker's connection
      * @param payload the task's payload
      * @throws Exception on failure
@@ -32,6 +33,8 @@ public final class Workers {
   private Workers() {}
 
   /**
+   * Runs the scheduler's tasks on one thread per connection.
+   *
    * @param connections one per worker
    * @param scheduler the tasks
    * @param action what to do with each
@@ -43,10 +46,9 @@ public final class Workers {
       List<Connection> connections, TaskScheduler<T> scheduler, Action<T> action, String name)
       throws Exception {
     List<Thread> threads = new ArrayList<>();
-    AtomicInteger n = new AtomicInteger();
+    int n = 0;
     for (Connection c : connections) {
-      Thread t = new Thread(() -> loop(c, connections, scheduler, action),
-          name + "-" + n.incrementAndGet());
+      Thread t = new Thread(() -> loop(c, connections, scheduler, action), name + "-" + ++n);
       t.setDaemon(true);
       threads.add(t);
       t.start();
@@ -77,8 +79,8 @@ public final class Workers {
     }
   }
 
-  private static <T> void loop(Connection c, List<Connection> all, TaskScheduler<T> scheduler,
-      Action<T> action) {
+  private static <T> void loop(
+      Connection c, List<Connection> all, TaskScheduler<T> scheduler, Action<T> action) {
     while (true) {
       TaskScheduler.Task<T> task;
       try {

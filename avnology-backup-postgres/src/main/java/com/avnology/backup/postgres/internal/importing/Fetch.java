@@ -31,15 +31,19 @@ public final class Fetch {
   private Fetch() {}
 
   /**
+   * {@return the URL without user info and query, for messages and logs}
+   *
    * @param url a URL; a presigned one carries its signature in the query
-   * @return the URL without user info and query, for messages and logs
    */
   public static String redact(URI url) {
     if (url.getScheme() == null || url.getHost() == null) {
       return url.getScheme() + ":" + (url.getPath() == null ? "" : url.getPath());
     }
-    return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":"
-        + url.getPort()) + (url.getRawPath() == null ? "" : url.getRawPath())
+    return url.getScheme()
+        + "://"
+        + url.getHost()
+        + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + (url.getRawPath() == null ? "" : url.getRawPath())
         + (url.getRawQuery() == null ? "" : "?…");
   }
 
@@ -55,8 +59,11 @@ public final class Fetch {
    */
   public static long download(URI url, Path to, int attempts, Duration backoff) {
     String shown = redact(url);
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(30)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
     long expected = -1;
     String etag = null;
     long have = 0;
@@ -71,8 +78,7 @@ public final class Fetch {
       if (attempt > 1) {
         sleep(backoff.multipliedBy(1L << Math.min(attempt - 2, 10)));
       }
-      HttpRequest.Builder req = HttpRequest.newBuilder(url).GET()
-          .timeout(Duration.ofMinutes(10));
+      HttpRequest.Builder req = HttpRequest.newBuilder(url).GET().timeout(Duration.ofMinutes(10));
       if (have > 0) {
         req.header("Range", "bytes=" + have + "-");
         if (etag != null) {
@@ -93,12 +99,17 @@ public final class Fetch {
             expected = length.map(Long::parseLong).orElse(-1L);
             etag = resp.headers().firstValue("ETag").orElse(null);
           } else if (status != 206) {
-            String hint = status == 403 ? " (a presigned URL expires: ask for a new one)"
-                : status == 404 ? " (nothing at that address)" : "";
+            String hint =
+                status == 403
+                    ? " (a presigned URL expires: ask for a new one)"
+                    : status == 404 ? " (nothing at that address)" : "";
             throw new StorageException("download of " + shown + " refused: HTTP " + status + hint);
           }
-          try (OutputStream out = Files.newOutputStream(to, StandardOpenOption.WRITE,
-              have == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
+          try (OutputStream out =
+              Files.newOutputStream(
+                  to,
+                  StandardOpenOption.WRITE,
+                  have == 0 ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = body.read(buf)) >= 0) {
@@ -117,12 +128,26 @@ public final class Fetch {
         Thread.currentThread().interrupt();
         throw new StorageException("download of " + shown + " interrupted", e);
       }
-      log.warn("download of {} broke off after {} bytes (attempt {} of {}): {}", shown, have,
-          attempt, attempts, last.getMessage());
+      log.warn(
+          "download of {} broke off after {} bytes (attempt {} of {}): {}",
+          shown,
+          have,
+          attempt,
+          attempts,
+          last.getMessage());
     }
-    throw new StorageException("download of " + shown + " failed after " + attempts
-        + " attempts, " + have + (expected < 0 ? "" : " of " + expected) + " bytes received: "
-        + (last == null ? "" : last.getMessage()) + "; nothing was written to the database", last);
+    throw new StorageException(
+        "download of "
+            + shown
+            + " failed after "
+            + attempts
+            + " attempts, "
+            + have
+            + (expected < 0 ? "" : " of " + expected)
+            + " bytes received: "
+            + (last == null ? "" : last.getMessage())
+            + "; nothing was written to the database",
+        last);
   }
 
   /** How a file is compressed as a whole. */
@@ -136,8 +161,9 @@ public final class Fetch {
   }
 
   /**
+   * {@return how it is compressed as a whole}
+   *
    * @param file a file
-   * @return how it is compressed as a whole
    */
   public static Wrapping wrapping(Path file) throws IOException {
     byte[] head = new byte[4];
@@ -148,8 +174,11 @@ public final class Fetch {
     if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
       return Wrapping.GZIP;
     }
-    if (n == 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5
-        && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
+    if (n == 4
+        && (head[0] & 0xff) == 0x28
+        && (head[1] & 0xff) == 0xb5
+        && (head[2] & 0xff) == 0x2f
+        && (head[3] & 0xff) == 0xfd) {
       return Wrapping.ZSTD;
     }
     return Wrapping.NONE;
@@ -166,16 +195,24 @@ public final class Fetch {
    */
   public static long unwrap(Path file, Wrapping wrapping, Path to) {
     try (InputStream raw = Files.newInputStream(file);
-        InputStream in = wrapping == Wrapping.GZIP
-            ? GzipCompressorInputStream.builder().setInputStream(raw)
-                .setDecompressConcatenated(true).get()
-            : new ZstdInputStream(raw);
+        InputStream in =
+            wrapping == Wrapping.GZIP
+                ? GzipCompressorInputStream.builder()
+                    .setInputStream(raw)
+                    .setDecompressConcatenated(true)
+                    .get()
+                : new ZstdInputStream(raw);
         OutputStream out = Files.newOutputStream(to)) {
       return in.transferTo(out);
     } catch (IOException e) {
-      throw new com.avnology.backup.IntegrityException(file.getFileName() + " cannot be decompressed ("
-          + wrapping.name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage()
-          + "; it is truncated or damaged; nothing was written to the database", e);
+      throw new com.avnology.backup.IntegrityException(
+          file.getFileName()
+              + " cannot be decompressed ("
+              + wrapping.name().toLowerCase(java.util.Locale.ROOT)
+              + "): "
+              + e.getMessage()
+              + "; it is truncated or damaged; nothing was written to the database",
+          e);
     }
   }
 

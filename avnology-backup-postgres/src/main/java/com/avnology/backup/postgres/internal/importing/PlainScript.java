@@ -1,7 +1,7 @@
 package com.avnology.backup.postgres.internal.importing;
 
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.BackupException;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.engine.Connections;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A plain SQL script as {@code pg_dump -Fp} writes it, run in Java in one transaction, as {@code
  * psql --single-transaction -v ON_ERROR_STOP=1} would: statements, {@code COPY … FROM stdin} data
- * streamed to the server, the meta-commands pg_dump writes ({@code \restrict}, {@code
- * &#92;unrestrict}) understood, any other refused.
+ * streamed to the server, the meta-commands pg_dump writes ({@code \restrict}, <code>
+ * &#92;unrestrict</code>) understood, any other refused.
  *
  * <p>Immutable and thread-safe.
  */
@@ -50,13 +50,14 @@ public final class PlainScript {
   private static final Pattern PRIVILEGES =
       Pattern.compile("(?is)^(?:GRANT|REVOKE|ALTER\\s+DEFAULT\\s+PRIVILEGES)\\s.*");
   private static final Pattern COPY_TABLE =
-      Pattern.compile("(?is)^COPY\\s+((?:\"(?:[^\"]|\"\")*\"|[^\\s(\".]+)"
-          + "(?:\\.(?:\"(?:[^\"]|\"\")*\"|[^\\s(\".]+))?)");
+      Pattern.compile(
+          "(?is)^COPY\\s+((?:\"(?:[^\"]|\"\")*\"|[^\\s(\".]+)"
+              + "(?:\\.(?:\"(?:[^\"]|\"\")*\"|[^\\s(\".]+))?)");
   private static final String COMPLETE = "-- PostgreSQL database dump complete";
 
   /** What a script holds, or what running it did. */
   public record Summary(long statements, long skipped, Map<String, Long> rows) {
-    /** @return rows of all COPY blocks */
+    /** {@return rows of all COPY blocks} */
     public long totalRows() {
       return rows.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -71,8 +72,9 @@ public final class PlainScript {
   }
 
   /**
+   * {@return the script, its encoding read from its {@code SET client_encoding}}
+   *
    * @param file an uncompressed script
-   * @return the script, its encoding read from its {@code SET client_encoding}
    * @throws ScriptException if it is not a complete pg_dump script
    */
   public static PlainScript open(Path file) throws IOException {
@@ -94,9 +96,11 @@ public final class PlainScript {
       }
     }
     if (!new String(tail, StandardCharsets.ISO_8859_1).contains(COMPLETE)) {
-      throw new ScriptException("the SQL script does not end with pg_dump's \"" + COMPLETE
-          + "\" line: it is truncated, or not written by pg_dump -Fp; download it again, or"
-          + " restore a hand-written script with psql");
+      throw new ScriptException(
+          "the SQL script does not end with pg_dump's \""
+              + COMPLETE
+              + "\" line: it is truncated, or not written by pg_dump -Fp; download it again, or"
+              + " restore a hand-written script with psql");
     }
     return new PlainScript(file, charset);
   }
@@ -162,8 +166,9 @@ public final class PlainScript {
             continue;
           }
           String sql = cmd.text();
-          if (noOwner && (OWNER.matcher(sql).matches() || AUTHORIZATION.matcher(sql).matches())
-              || noPrivileges && PRIVILEGES.matcher(sql).matches() || skipSetting(c, sql)) {
+          if ((noOwner && (OWNER.matcher(sql).matches() || AUTHORIZATION.matcher(sql).matches()))
+              || (noPrivileges && PRIVILEGES.matcher(sql).matches())
+              || skipSetting(c, sql)) {
             skipped++;
             continue;
           }
@@ -178,51 +183,73 @@ public final class PlainScript {
       c.commit();
       return new Summary(statements, skipped, rows);
     } catch (SQLException e) {
-      throw new BackupException("the SQL script failed"
-          + (cmd == null ? "" : " at the statement on line " + cmd.line() + " ("
-          + abbreviate(cmd.text()) + ")") + ": " + e.getMessage()
-          + "; the transaction was rolled back, the database is as it was", e);
+      throw new BackupException(
+          "the SQL script failed"
+              + (cmd == null
+                  ? ""
+                  : " at the statement on line " + cmd.line() + " (" + abbreviate(cmd.text()) + ")")
+              + ": "
+              + e.getMessage()
+              + "; the transaction was rolled back, the database is as it was",
+          e);
     } catch (IOException e) {
-      throw new BackupException("the SQL script cannot be read: " + e.getMessage()
-          + "; the transaction was rolled back, the database is as it was", e);
+      throw new BackupException(
+          "the SQL script cannot be read: "
+              + e.getMessage()
+              + "; the transaction was rolled back, the database is as it was",
+          e);
     }
   }
 
   /** Empties the database: what pg_restore --clean would drop, for a script that cannot say. */
   private static void clean(Connection c, Statement s) throws SQLException {
     List<String> schemas = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery("SELECT quote_ident(n.nspname) FROM"
-        + " pg_catalog.pg_namespace n WHERE n.nspname NOT IN ('pg_catalog',"
-        + " 'information_schema') AND n.nspname !~ '^pg_' AND NOT EXISTS (SELECT 1 FROM"
-        + " pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_namespace'::regclass"
-        + " AND d.objid = n.oid AND d.deptype = 'e')")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT quote_ident(n.nspname) FROM"
+                + " pg_catalog.pg_namespace n WHERE n.nspname NOT IN ('pg_catalog',"
+                + " 'information_schema') AND n.nspname !~ '^pg_' AND NOT EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_namespace'::regclass"
+                + " AND d.objid = n.oid AND d.deptype = 'e')")) {
       while (rs.next()) {
         schemas.add(rs.getString(1));
       }
     }
-    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_catalog.pg_subscription"
-        + " WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database"
-        + " WHERE datname = current_database())")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT count(*) FROM pg_catalog.pg_subscription"
+                + " WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database"
+                + " WHERE datname = current_database())")) {
       if (rs.next() && rs.getLong(1) > 0) {
-        throw new BackupException("the database has subscriptions, which cannot be dropped"
-            + " inside the import's transaction: DROP SUBSCRIPTION them first, then import"
-            + " again");
+        throw new BackupException(
+            "the database has subscriptions, which cannot be dropped"
+                + " inside the import's transaction: DROP SUBSCRIPTION them first, then import"
+                + " again");
       }
     }
     // database-wide objects outside schemas, created by users (not by extensions)
     String[][] global = {
-        {"pg_catalog.pg_event_trigger", "evtname", "EVENT TRIGGER"},
-        {"pg_catalog.pg_publication", "pubname", "PUBLICATION"},
-        {"pg_catalog.pg_foreign_data_wrapper", "fdwname", "FOREIGN DATA WRAPPER"},
-        {"pg_catalog.pg_language", "lanname", "LANGUAGE"},
-        {"pg_catalog.pg_am", "amname", "ACCESS METHOD"}};
+      {"pg_catalog.pg_event_trigger", "evtname", "EVENT TRIGGER"},
+      {"pg_catalog.pg_publication", "pubname", "PUBLICATION"},
+      {"pg_catalog.pg_foreign_data_wrapper", "fdwname", "FOREIGN DATA WRAPPER"},
+      {"pg_catalog.pg_language", "lanname", "LANGUAGE"},
+      {"pg_catalog.pg_am", "amname", "ACCESS METHOD"}
+    };
     for (String[] g : global) {
       List<String> names = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT quote_ident(" + g[1] + ") FROM " + g[0]
-          + " o WHERE o.oid >= 16384 AND " + (g[2].equals("LANGUAGE")
-          ? "o.lanname <> 'plpgsql' AND " : "") + "NOT EXISTS (SELECT 1 FROM"
-          + " pg_catalog.pg_depend d WHERE d.classid = '" + g[0] + "'::regclass"
-          + " AND d.objid = o.oid AND d.deptype = 'e')")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT quote_ident("
+                  + g[1]
+                  + ") FROM "
+                  + g[0]
+                  + " o WHERE o.oid >= 16384 AND "
+                  + (g[2].equals("LANGUAGE") ? "o.lanname <> 'plpgsql' AND " : "")
+                  + "NOT EXISTS (SELECT 1 FROM"
+                  + " pg_catalog.pg_depend d WHERE d.classid = '"
+                  + g[0]
+                  + "'::regclass"
+                  + " AND d.objid = o.oid AND d.deptype = 'e')")) {
         while (rs.next()) {
           names.add(rs.getString(1));
         }
@@ -235,8 +262,9 @@ public final class PlainScript {
     for (String schema : schemas) {
       s.execute("DROP SCHEMA " + schema + " CASCADE");
     }
-    try (ResultSet rs = s.executeQuery("SELECT extname FROM pg_catalog.pg_extension"
-        + " WHERE extname <> 'plpgsql'")) {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT extname FROM pg_catalog.pg_extension" + " WHERE extname <> 'plpgsql'")) {
       java.util.List<String> ext = new java.util.ArrayList<>();
       while (rs.next()) {
         ext.add(rs.getString(1));
@@ -256,14 +284,16 @@ public final class PlainScript {
     }
   }
 
-  private static final Pattern SESSION_SET = Pattern.compile("(?is)^SET\\s+(?!LOCAL\\s|SESSION\\s)(.*)");
-  private static final Pattern SET_CONFIG = Pattern.compile(
-      "(?is)^(SELECT\\s+pg_catalog\\.set_config\\('[a-z_.]+',\\s*'(?:[^']|'')*',\\s*)false(\\))$");
+  private static final Pattern SESSION_SET =
+      Pattern.compile("(?is)^SET\\s+(?!LOCAL\\s|SESSION\\s)(.*)");
+  private static final Pattern SET_CONFIG =
+      Pattern.compile(
+          "(?is)^(SELECT\\s+pg_catalog\\.set_config\\('[a-z_.]+',\\s*'(?:[^']|'')*',\\s*)false(\\))$");
 
   /**
    * The script's session settings, made local to its transaction: the same effect while it runs,
-   * and nothing left behind on a server session that a pooler (PgBouncer in transaction mode)
-   * hands to other clients afterwards.
+   * and nothing left behind on a server session that a pooler (PgBouncer in transaction mode) hands
+   * to other clients afterwards.
    */
   static String local(String sql) {
     Matcher m = SESSION_SET.matcher(sql);
@@ -290,8 +320,8 @@ public final class PlainScript {
     if (name.contains(".")) {
       return false;
     }
-    try (java.sql.PreparedStatement p = c.prepareStatement(
-        "SELECT 1 FROM pg_catalog.pg_settings WHERE name = ?")) {
+    try (java.sql.PreparedStatement p =
+        c.prepareStatement("SELECT 1 FROM pg_catalog.pg_settings WHERE name = ?")) {
       p.setString(1, name);
       try (ResultSet rs = p.executeQuery()) {
         if (rs.next()) {
@@ -347,11 +377,15 @@ public final class PlainScript {
     if (name.equals("\\restrict") || name.equals("\\unrestrict")) {
       return; // psql's guard against injected meta-commands (pg_dump 13.22+, 15.14+, 17.6+)
     }
-    throw new ScriptException("the SQL script has the psql meta-command " + name + " on line "
-        + cmd.line() + ", which an import cannot run"
-        + (name.equals("\\connect") || name.equals("\\c")
-            ? ": export without --create (pg_dump -C) and import into the database you name"
-            : ": run this script with psql"));
+    throw new ScriptException(
+        "the SQL script has the psql meta-command "
+            + name
+            + " on line "
+            + cmd.line()
+            + ", which an import cannot run"
+            + (name.equals("\\connect") || name.equals("\\c")
+                ? ": export without --create (pg_dump -C) and import into the database you name"
+                : ": run this script with psql"));
   }
 
   static String copyTable(String copy) {
@@ -360,8 +394,11 @@ public final class PlainScript {
   }
 
   private BufferedReader reader() throws IOException {
-    CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        charset
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     return new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 65536);
   }
 
@@ -372,32 +409,44 @@ public final class PlainScript {
 
   private static Charset charset(String pg) throws ScriptException {
     String name = pg.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
-    String java = switch (name) {
-      case "UTF8", "UNICODE" -> "UTF-8";
-      case "SQLASCII" -> "UTF-8";
-      case "LATIN1" -> "ISO-8859-1";
-      case "LATIN2" -> "ISO-8859-2";
-      case "LATIN3" -> "ISO-8859-3";
-      case "LATIN4" -> "ISO-8859-4";
-      case "LATIN5" -> "ISO-8859-9";
-      case "LATIN7" -> "ISO-8859-13";
-      case "LATIN9" -> "ISO-8859-15";
-      case "WIN1250", "WIN1251", "WIN1252", "WIN1253", "WIN1254", "WIN1255", "WIN1256",
-          "WIN1257", "WIN1258" -> "windows-" + name.substring(3);
-      case "WIN866" -> "IBM866";
-      case "KOI8R", "KOI8" -> "KOI8-R";
-      case "KOI8U" -> "KOI8-U";
-      case "EUCJP" -> "EUC-JP";
-      case "EUCKR" -> "EUC-KR";
-      case "SJIS" -> "Shift_JIS";
-      case "GBK" -> "GBK";
-      case "GB18030" -> "GB18030";
-      case "BIG5" -> "Big5";
-      default -> null;
-    };
+    String java =
+        switch (name) {
+          case "UTF8", "UNICODE" -> "UTF-8";
+          case "SQLASCII" -> "UTF-8";
+          case "LATIN1" -> "ISO-8859-1";
+          case "LATIN2" -> "ISO-8859-2";
+          case "LATIN3" -> "ISO-8859-3";
+          case "LATIN4" -> "ISO-8859-4";
+          case "LATIN5" -> "ISO-8859-9";
+          case "LATIN7" -> "ISO-8859-13";
+          case "LATIN9" -> "ISO-8859-15";
+          case "WIN1250",
+              "WIN1251",
+              "WIN1252",
+              "WIN1253",
+              "WIN1254",
+              "WIN1255",
+              "WIN1256",
+              "WIN1257",
+              "WIN1258" ->
+              "windows-" + name.substring(3);
+          case "WIN866" -> "IBM866";
+          case "KOI8R", "KOI8" -> "KOI8-R";
+          case "KOI8U" -> "KOI8-U";
+          case "EUCJP" -> "EUC-JP";
+          case "EUCKR" -> "EUC-KR";
+          case "SJIS" -> "Shift_JIS";
+          case "GBK" -> "GBK";
+          case "GB18030" -> "GB18030";
+          case "BIG5" -> "Big5";
+          default -> null;
+        };
     if (java == null || !Charset.isSupported(java)) {
-      throw new ScriptException("the SQL script's client_encoding " + pg + " is not supported"
-          + " by the import: re-export with pg_dump --encoding=UTF8");
+      throw new ScriptException(
+          "the SQL script's client_encoding "
+              + pg
+              + " is not supported"
+              + " by the import: re-export with pg_dump --encoding=UTF8");
     }
     return Charset.forName(java);
   }

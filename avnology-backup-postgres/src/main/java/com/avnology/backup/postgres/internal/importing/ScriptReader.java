@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Splits a SQL script as {@code pg_dump -Fp} writes it into commands, the way psql does: statements
  * end at a semicolon outside quotes, dollar quotes, comments, parentheses and the {@code BEGIN …
- * END} body of a SQL-standard function; backslash meta-commands at the start of a line are
- * returned on their own; the data of a {@code COPY … FROM stdin} statement is streamed line by line
- * up to its {@code \.} line. Reads in bounded memory (one statement, one line of data).
+ * END} body of a SQL-standard function; backslash meta-commands at the start of a line are returned
+ * on their own; the data of a {@code COPY … FROM stdin} statement is streamed line by line up to
+ * its {@code \.} line. Reads in bounded memory (one statement, one line of data).
  *
  * <p>Not thread-safe.
  */
@@ -26,6 +26,8 @@ public final class ScriptReader {
   }
 
   /**
+   * One command of a script.
+   *
    * @param kind what it is
    * @param text the statement or meta-command
    * @param line the line it starts on, from 1
@@ -42,12 +44,14 @@ public final class ScriptReader {
   private long line = 1;
   private boolean inCopy;
 
-  /** @param in the script, decoded in its client encoding; not closed */
+  /**
+   * @param in the script, decoded in its client encoding; not closed
+   */
   public ScriptReader(Reader in) {
     this.in = in;
   }
 
-  /** @return the line the reader is on, from 1 */
+  /** {@return the line the reader is on, from 1} */
   public long line() {
     return line;
   }
@@ -81,7 +85,8 @@ public final class ScriptReader {
   }
 
   /**
-   * @return the next command, or null at the end of the script
+   * {@return the next command, or null at the end of the script}
+   *
    * @throws IOException if the script cannot be read
    * @throws ScriptException if it ends inside a statement, a string or a comment
    */
@@ -100,19 +105,27 @@ public final class ScriptReader {
     boolean lineStart = true;
     while (true) {
       int c = read();
-      if (c < 0 || !isIdentChar(c) && word.length() > 0) {
+      if (c < 0 || (!isIdentChar(c) && word.length() > 0)) {
         // a word ended: psql's heuristic for BEGIN … END in CREATE FUNCTION/PROCEDURE bodies
         String w = word.toString().toLowerCase(Locale.ROOT);
         word.setLength(0);
-        if (w.equals("create") || w.equals("function") || w.equals("procedure")
-            || w.equals("or") || w.equals("replace")) {
+        if (w.equals("create")
+            || w.equals("function")
+            || w.equals("procedure")
+            || w.equals("or")
+            || w.equals("replace")) {
           if (identCount < idents.length) {
             idents[identCount] = w.charAt(0);
           }
         }
         identCount++;
-        boolean routine = idents[0] == 'c' && (idents[1] == 'f' || idents[1] == 'p'
-            || idents[1] == 'o' && idents[2] == 'r' && (idents[3] == 'f' || idents[3] == 'p'));
+        boolean routine =
+            idents[0] == 'c'
+                && (idents[1] == 'f'
+                    || idents[1] == 'p'
+                    || (idents[1] == 'o'
+                        && idents[2] == 'r'
+                        && (idents[3] == 'f' || idents[3] == 'p')));
         if (routine && parens == 0) {
           if (w.equals("begin")) {
             begins++;
@@ -125,8 +138,10 @@ public final class ScriptReader {
       }
       if (c < 0) {
         if (!blank) {
-          throw new ScriptException("the script ends inside a statement that starts on line "
-              + start + " (no semicolon): is the file truncated?");
+          throw new ScriptException(
+              "the script ends inside a statement that starts on line "
+                  + start
+                  + " (no semicolon): is the file truncated?");
         }
         return null;
       }
@@ -167,40 +182,39 @@ public final class ScriptReader {
         start = line;
       }
       switch (c) {
-        case '\'': {
+        case '\'' -> {
           int prev = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
-          boolean escapes = (prev == 'E' || prev == 'e')
-              && (sb.length() < 2 || !isIdentChar(sb.charAt(sb.length() - 2)));
+          boolean escapes =
+              (prev == 'E' || prev == 'e')
+                  && (sb.length() < 2 || !isIdentChar(sb.charAt(sb.length() - 2)));
           sb.append('\'');
           quoted('\'', escapes, sb, start);
           word.setLength(0);
-          break;
         }
-        case '"':
+        case '"' -> {
           sb.append('"');
           quoted('"', false, sb, start);
           identCount++;
-          break;
-        case '$': {
+        }
+        case '$' -> {
           if (word.length() > 0) {
             word.append('$');
             sb.append('$');
             break;
           }
           dollar(sb, start);
-          break;
         }
-        case '(':
+        case '(' -> {
           parens++;
           sb.append('(');
-          break;
-        case ')':
+        }
+        case ')' -> {
           if (parens > 0) {
             parens--;
           }
           sb.append(')');
-          break;
-        case ';':
+        }
+        case ';' -> {
           if (parens == 0 && begins == 0) {
             String text = sb.toString().strip();
             if (COPY_FROM_STDIN.matcher(text).matches()) {
@@ -215,19 +229,21 @@ public final class ScriptReader {
             return new Command(Kind.SQL, text, start);
           }
           sb.append(';');
-          break;
-        default:
+        }
+        default -> {
           sb.append((char) c);
           if (isIdentChar(c) && (word.length() > 0 || !Character.isDigit(c))) {
             word.append((char) c);
           }
+        }
       }
     }
   }
 
   /**
-   * @return the next line of the current COPY's data (without its line end), or null at its
-   *     {@code \.} line
+   * {@return the next line of the current COPY's data (without its line end), or null at its {@code
+   * \.} line}
+   *
    * @throws ScriptException if the script ends before the {@code \.} line
    */
   public String copyLine() throws IOException {
@@ -241,16 +257,22 @@ public final class ScriptReader {
     }
     String s = stripCr(sb.toString());
     if (c < 0 && s.isEmpty()) {
-      throw new ScriptException("the script ends inside the data of a COPY (no \\. line before"
-          + " line " + line + "): is the file truncated?");
+      throw new ScriptException(
+          "the script ends inside the data of a COPY (no \\. line before"
+              + " line "
+              + line
+              + "): is the file truncated?");
     }
     if (s.equals("\\.")) {
       inCopy = false;
       return null;
     }
     if (c < 0) {
-      throw new ScriptException("the script ends inside the data of a COPY (no \\. line before"
-          + " line " + line + "): is the file truncated?");
+      throw new ScriptException(
+          "the script ends inside the data of a COPY (no \\. line before"
+              + " line "
+              + line
+              + "): is the file truncated?");
     }
     return s;
   }
@@ -264,8 +286,10 @@ public final class ScriptReader {
     while (depth > 0) {
       int c = read();
       if (c < 0) {
-        throw new ScriptException("the script ends inside a /* comment */ (statement from line "
-            + start + "): is the file truncated?");
+        throw new ScriptException(
+            "the script ends inside a /* comment */ (statement from line "
+                + start
+                + "): is the file truncated?");
       }
       if (c == '*' && peek() == '/') {
         read();
@@ -281,8 +305,12 @@ public final class ScriptReader {
     while (true) {
       int c = read();
       if (c < 0) {
-        throw new ScriptException("the script ends inside a quoted " + (q == '"' ? "name"
-            : "string") + " (statement from line " + start + "): is the file truncated?");
+        throw new ScriptException(
+            "the script ends inside a quoted "
+                + (q == '"' ? "name" : "string")
+                + " (statement from line "
+                + start
+                + "): is the file truncated?");
       }
       sb.append((char) c);
       if (escapes && c == '\\') {
@@ -323,8 +351,13 @@ public final class ScriptReader {
     while (true) {
       int d = read();
       if (d < 0) {
-        throw new ScriptException("the script ends inside a " + end + " quoted body (statement"
-            + " from line " + start + "): is the file truncated?");
+        throw new ScriptException(
+            "the script ends inside a "
+                + end
+                + " quoted body (statement"
+                + " from line "
+                + start
+                + "): is the file truncated?");
       }
       sb.append((char) d);
       if (d == end.charAt(matched)) {

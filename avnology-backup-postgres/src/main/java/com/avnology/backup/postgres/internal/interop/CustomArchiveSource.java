@@ -25,8 +25,8 @@ import java.util.Objects;
 /**
  * A custom-format archive ({@code pg_dump -Fc}, one file) presented as an {@link ArchiveSource}:
  * each entry with data is named {@code <dumpId>.dat}, as in a directory archive. Each {@link
- * #openData} reads through its own file channel, so parallel restore reads several items at
- * once. Archives written to a pipe have no data offsets: then the data blocks are indexed by one
+ * #openData} reads through its own file channel, so parallel restore reads several items at once.
+ * Archives written to a pipe have no data offsets: then the data blocks are indexed by one
  * sequential scan, as {@code _PrintTocData} in pg_backup_custom.c finds them. Thread-safe.
  */
 public final class CustomArchiveSource implements ArchiveSource {
@@ -35,15 +35,18 @@ public final class CustomArchiveSource implements ArchiveSource {
   private Map<Integer, TocEntry> byId;
   private Map<Integer, Long> positions;
 
-  /** @param file the archive file */
+  /**
+   * @param file the archive file
+   */
   public CustomArchiveSource(Path file) {
     this.file = Objects.requireNonNull(file, "null file");
   }
 
   /**
-   * @return the header, entries and data offsets
-   * @throws IOException if the file cannot be read; {@link ArchiveFormatException} naming the
-   *     entry reached if the header or TOC is truncated or corrupt
+   * {@return the header, entries and data offsets}
+   *
+   * @throws IOException if the file cannot be read; {@link ArchiveFormatException} naming the entry
+   *     reached if the header or TOC is truncated or corrupt
    */
   public synchronized CustomToc customToc() throws IOException {
     if (custom == null) {
@@ -64,16 +67,25 @@ public final class CustomArchiveSource implements ArchiveSource {
   }
 
   /**
-   * The TOC as a directory archive's {@code toc.dat} would hold it (format byte 3, data file
-   * names instead of offsets); archive versions 1.14 to 1.16 only.
+   * The TOC as a directory archive's {@code toc.dat} would hold it (format byte 3, data file names
+   * instead of offsets); archive versions 1.14 to 1.16 only.
    */
   @Override
   public InputStream openToc() throws IOException {
     TocFile toc = toc();
     ArchiveHeader h = toc.header();
-    ArchiveHeader dir = new ArchiveHeader(h.version(), h.intSize(), h.offSize(),
-        ArchiveHeader.FORMAT_TAR, h.compression(), h.compressionLevel(), h.created(),
-        h.databaseName(), h.serverVersion(), h.dumpVersion());
+    ArchiveHeader dir =
+        new ArchiveHeader(
+            h.version(),
+            h.intSize(),
+            h.offSize(),
+            ArchiveHeader.FORMAT_TAR,
+            h.compression(),
+            h.compressionLevel(),
+            h.created(),
+            h.databaseName(),
+            h.serverVersion(),
+            h.dumpVersion());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TocWriter.write(new TocFile(dir, toc.entries()), out);
     return new ByteArrayInputStream(out.toByteArray());
@@ -90,8 +102,12 @@ public final class CustomArchiveSource implements ArchiveSource {
     }
     Long position = positions().get(dumpId);
     if (position == null) {
-      throw new ArchiveFormatException("could not find the data block of " + entry + " in "
-          + file + ": the archive is truncated or corrupt");
+      throw new ArchiveFormatException(
+          "could not find the data block of "
+              + entry
+              + " in "
+              + file
+              + ": the archive is truncated or corrupt");
     }
     InputStream raw = new BufferedInputStream(FileRange.from(file, position), 65536);
     try {
@@ -103,17 +119,35 @@ public final class CustomArchiveSource implements ArchiveSource {
         type = in.readByte();
         id = in.readInt();
       } catch (EOFException e) {
-        throw new ArchiveFormatException(file + " is truncated: the data block of " + entry
-            + " at byte " + position + " is missing", e);
+        throw new ArchiveFormatException(
+            file
+                + " is truncated: the data block of "
+                + entry
+                + " at byte "
+                + position
+                + " is missing",
+            e);
       }
       if (id != dumpId) {
-        throw new ArchiveFormatException("found unexpected block ID (" + id
-            + ") when reading data of " + entry + " at byte " + position + " of " + file);
+        throw new ArchiveFormatException(
+            "found unexpected block ID ("
+                + id
+                + ") when reading data of "
+                + entry
+                + " at byte "
+                + position
+                + " of "
+                + file);
       }
       if (type != DataChunks.BLK_DATA) {
-        throw new ArchiveFormatException("data block of " + entry + " has type " + type
-            + (type == DataChunks.BLK_BLOBS ? " (large objects), which is not supported"
-                : ", unknown"));
+        throw new ArchiveFormatException(
+            "data block of "
+                + entry
+                + " has type "
+                + type
+                + (type == DataChunks.BLK_BLOBS
+                    ? " (large objects), which is not supported"
+                    : ", unknown"));
       }
       return DataChunks.open(in, raw, toc.toc().header().compression(), entry);
     } catch (IOException | RuntimeException e) {
@@ -130,8 +164,12 @@ public final class CustomArchiveSource implements ArchiveSource {
     String entry = describe(blobs.dumpId());
     Long position = positions().get(blobs.dumpId());
     if (position == null) {
-      throw new ArchiveFormatException("could not find the data block of " + entry + " in "
-          + file + ": the archive is truncated or corrupt");
+      throw new ArchiveFormatException(
+          "could not find the data block of "
+              + entry
+              + " in "
+              + file
+              + ": the archive is truncated or corrupt");
     }
     try (InputStream raw = new BufferedInputStream(FileRange.from(file, position), 65536)) {
       ArchiveInput in = new ArchiveInput(raw);
@@ -139,8 +177,17 @@ public final class CustomArchiveSource implements ArchiveSource {
       int type = in.readByte();
       int id = in.readInt();
       if (type != DataChunks.BLK_BLOBS || id != blobs.dumpId()) {
-        throw new ArchiveFormatException("data block of " + entry + " in " + file + " has type "
-            + type + " and id " + id + ", not a large-object block of " + blobs.dumpId());
+        throw new ArchiveFormatException(
+            "data block of "
+                + entry
+                + " in "
+                + file
+                + " has type "
+                + type
+                + " and id "
+                + id
+                + ", not a large-object block of "
+                + blobs.dumpId());
       }
       DataChunks.readBlobs(in, toc.toc().header().compression(), entry, sink::accept);
     } catch (EOFException e) {
@@ -193,8 +240,9 @@ public final class CustomArchiveSource implements ArchiveSource {
   }
 
   /**
+   * {@return {@code entry 3344 (TABLE DATA public a)}}
+   *
    * @param dumpId an entry's id
-   * @return {@code entry 3344 (TABLE DATA public a)}
    */
   String describe(int dumpId) {
     TocEntry e = byId.get(dumpId);
@@ -214,8 +262,12 @@ public final class CustomArchiveSource implements ArchiveSource {
     try {
       return Integer.parseInt(id);
     } catch (NumberFormatException e) {
-      throw new ArchiveFormatException("no data item \"" + dataFile + "\" in custom archive "
-          + file + ": names are <dumpId>.dat");
+      throw new ArchiveFormatException(
+          "no data item \""
+              + dataFile
+              + "\" in custom archive "
+              + file
+              + ": names are <dumpId>.dat");
     }
   }
 
@@ -267,8 +319,8 @@ public final class CustomArchiveSource implements ArchiveSource {
         } catch (EOFException e) {
           throw new ArchiveFormatException(file + " is truncated in " + what, e);
         } catch (ArchiveFormatException e) {
-          throw new ArchiveFormatException(file + " is corrupt in " + what + ": "
-              + e.getMessage(), e);
+          throw new ArchiveFormatException(
+              file + " is corrupt in " + what + ": " + e.getMessage(), e);
         }
       }
     }

@@ -28,12 +28,12 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * Writes custom-format archives ({@code .dump}, what {@code pg_dump -Fc} writes) in archive
- * version 1.14, which pg_restore 12 and later read, with gzip or no compression. As pg_dump's
- * {@code _CloseArchive} does: header and TOC with data offsets unset, then one data block per
- * entry with data in TOC order, then, when the output can seek, the TOC again with the offsets
- * set (same length: offsets have fixed width). On an output that cannot seek the offsets stay
- * unset and readers find the blocks by scanning. Stateless and thread-safe.
+ * Writes custom-format archives ({@code .dump}, what {@code pg_dump -Fc} writes) in archive version
+ * 1.14, which pg_restore 12 and later read, with gzip or no compression. As pg_dump's {@code
+ * _CloseArchive} does: header and TOC with data offsets unset, then one data block per entry with
+ * data in TOC order, then, when the output can seek, the TOC again with the offsets set (same
+ * length: offsets have fixed width). On an output that cannot seek the offsets stay unset and
+ * readers find the blocks by scanning. Stateless and thread-safe.
  */
 public final class CustomArchiveWriter {
   private static final int CHUNK = 64 * 1024;
@@ -47,15 +47,16 @@ public final class CustomArchiveWriter {
   @FunctionalInterface
   public interface EntryData {
     /**
+     * {@return its uncompressed data; the writer closes it}
+     *
      * @param entry an entry with a data file name
-     * @return its uncompressed data; the writer closes it
      * @throws IOException if it cannot be read
      */
     InputStream open(TocEntry entry) throws IOException;
 
     /**
-     * Streams a BLOBS entry's large objects; by default from a directory archive's blobs.toc,
-     * each object's file opened through {@link #open} as if it were the entry's data file.
+     * Streams a BLOBS entry's large objects; by default from a directory archive's blobs.toc, each
+     * object's file opened through {@link #open} as if it were the entry's data file.
      *
      * @param blobs the BLOBS entry
      * @param sink receives each object
@@ -72,10 +73,25 @@ public final class CustomArchiveWriter {
 
         @Override
         public InputStream openData(String file) throws IOException {
-          return self.open(new TocEntry(blobs.dumpId(), true, blobs.tableOid(), blobs.oid(),
-              blobs.tag(), blobs.desc(), blobs.section(), blobs.defn(), blobs.dropStmt(),
-              blobs.copyStmt(), blobs.namespace(), blobs.tablespace(), blobs.tableAm(),
-              blobs.relkind(), blobs.owner(), blobs.dependencies(), file));
+          return self.open(
+              new TocEntry(
+                  blobs.dumpId(),
+                  true,
+                  blobs.tableOid(),
+                  blobs.oid(),
+                  blobs.tag(),
+                  blobs.desc(),
+                  blobs.section(),
+                  blobs.defn(),
+                  blobs.dropStmt(),
+                  blobs.copyStmt(),
+                  blobs.namespace(),
+                  blobs.tablespace(),
+                  blobs.tableAm(),
+                  blobs.relkind(),
+                  blobs.owner(),
+                  blobs.dependencies(),
+                  file));
         }
 
         @Override
@@ -103,8 +119,8 @@ public final class CustomArchiveWriter {
   }
 
   /**
-   * Converts any archive (a directory archive, one of our backups, a tar or custom archive) into
-   * a custom-format file, offsets set.
+   * Converts any archive (a directory archive, one of our backups, a tar or custom archive) into a
+   * custom-format file, offsets set.
    *
    * @param from the archive
    * @param to the file to create or replace
@@ -126,17 +142,17 @@ public final class CustomArchiveWriter {
    * @param compression {@link CompressionAlgorithm#NONE} or {@link CompressionAlgorithm#GZIP}
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on read or write failure
-   * @throws IllegalArgumentException for another compression, a bad level or an archive with
-   *     large objects
+   * @throws IllegalArgumentException for another compression, a bad level or an archive with large
+   *     objects
    */
-  public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression,
-      int level) throws IOException {
+  public static void convert(
+      ArchiveSource from, Path to, CompressionAlgorithm compression, int level) throws IOException {
     convert(from, to, customToc(from.toc(), compression, level, ArchiveVersion.V1_14));
   }
 
   /**
-   * Converts any archive into a custom-format file of a given archive version: 1.14 takes gzip
-   * or none (pg_restore 12+); 1.15 and 1.16 also take lz4 and zstd (pg_restore 16+ / 17+).
+   * Converts any archive into a custom-format file of a given archive version: 1.14 takes gzip or
+   * none (pg_restore 12+); 1.15 and 1.16 also take lz4 and zstd (pg_restore 16+ / 17+).
    *
    * @param from the archive
    * @param to the file to create or replace
@@ -144,14 +160,19 @@ public final class CustomArchiveWriter {
    * @param version 1.14, 1.15 or 1.16
    * @throws IOException on read or write failure
    */
-  public static void convert(ArchiveSource from, Path to, CompressionAlgorithm compression,
-      ArchiveVersion version) throws IOException {
+  public static void convert(
+      ArchiveSource from, Path to, CompressionAlgorithm compression, ArchiveVersion version)
+      throws IOException {
     convert(from, to, customToc(from.toc(), compression, -1, version));
   }
 
   private static void convert(ArchiveSource from, Path to, TocFile custom) throws IOException {
-    try (FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(
+            to,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       write(custom, dataOf(from), out);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(to);
@@ -182,8 +203,9 @@ public final class CustomArchiveWriter {
    * @param level gzip level 1–9, or -1 for the default
    * @throws IOException on read or write failure
    */
-  public static void convert(ArchiveSource from, OutputStream to, CompressionAlgorithm compression,
-      int level) throws IOException {
+  public static void convert(
+      ArchiveSource from, OutputStream to, CompressionAlgorithm compression, int level)
+      throws IOException {
     write(from.toc(), dataOf(from), to, compression, level);
   }
 
@@ -198,8 +220,9 @@ public final class CustomArchiveWriter {
    * @throws IOException on failure
    * @throws IllegalArgumentException for another compression
    */
-  public static void write(TocFile toc, EntryData data, FileChannel out,
-      CompressionAlgorithm compression, int level) throws IOException {
+  public static void write(
+      TocFile toc, EntryData data, FileChannel out, CompressionAlgorithm compression, int level)
+      throws IOException {
     TocFile custom = customToc(toc, compression, level, ArchiveVersion.V1_14);
     write(custom, data, out);
   }
@@ -208,15 +231,15 @@ public final class CustomArchiveWriter {
     long start = out.position();
     Map<Integer, DataOffset> offsets = unset(custom);
     byte[] first = tocBytes(custom, offsets);
-    Counting counting = new Counting(
-        new BufferedOutputStream(Channels.newOutputStream(out), CHUNK), start);
+    Counting counting =
+        new Counting(new BufferedOutputStream(Channels.newOutputStream(out), CHUNK), start);
     counting.write(first);
     writeData(custom, data, counting, offsets);
     counting.flush();
     byte[] second = tocBytes(custom, offsets);
     if (second.length != first.length) {
-      throw new IllegalStateException("rewritten TOC has " + second.length + " bytes, not "
-          + first.length);
+      throw new IllegalStateException(
+          "rewritten TOC has " + second.length + " bytes, not " + first.length);
     }
     ByteBuffer buf = ByteBuffer.wrap(second);
     for (long at = start; buf.hasRemaining(); ) {
@@ -235,8 +258,9 @@ public final class CustomArchiveWriter {
    * @throws IOException on failure
    * @throws IllegalArgumentException for another compression
    */
-  public static void write(TocFile toc, EntryData data, OutputStream out,
-      CompressionAlgorithm compression, int level) throws IOException {
+  public static void write(
+      TocFile toc, EntryData data, OutputStream out, CompressionAlgorithm compression, int level)
+      throws IOException {
     TocFile custom = customToc(toc, compression, level, ArchiveVersion.V1_14);
     Map<Integer, DataOffset> offsets = unset(custom);
     Counting counting = new Counting(new BufferedOutputStream(out, CHUNK), 0);
@@ -245,22 +269,34 @@ public final class CustomArchiveWriter {
     counting.flush();
   }
 
-  private static TocFile customToc(TocFile toc, CompressionAlgorithm compression, int level,
-      ArchiveVersion version) {
+  private static TocFile customToc(
+      TocFile toc, CompressionAlgorithm compression, int level, ArchiveVersion version) {
     Objects.requireNonNull(compression, "null compression");
-    if (!version.atLeast(ArchiveVersion.V1_15) && compression != CompressionAlgorithm.NONE
+    if (!version.atLeast(ArchiveVersion.V1_15)
+        && compression != CompressionAlgorithm.NONE
         && compression != CompressionAlgorithm.GZIP) {
-      throw new IllegalArgumentException("custom archives are written with gzip or no"
-          + " compression (archive 1.14, for pg_restore 12+), not " + compression);
+      throw new IllegalArgumentException(
+          "custom archives are written with gzip or no"
+              + " compression (archive 1.14, for pg_restore 12+), not "
+              + compression);
     }
     if (level < -1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be -1 (default) or 0-9: " + level);
     }
     ArchiveHeader h = toc.header();
     int lvl = compression == CompressionAlgorithm.NONE ? 0 : level == 0 ? -1 : level;
-    ArchiveHeader header = new ArchiveHeader(version, 4, 8,
-        ArchiveHeader.FORMAT_CUSTOM, compression, lvl, h.created(), h.databaseName(),
-        h.serverVersion(), h.dumpVersion());
+    ArchiveHeader header =
+        new ArchiveHeader(
+            version,
+            4,
+            8,
+            ArchiveHeader.FORMAT_CUSTOM,
+            compression,
+            lvl,
+            h.created(),
+            h.databaseName(),
+            h.serverVersion(),
+            h.dumpVersion());
     return new TocFile(header, toc.entries());
   }
 
@@ -278,15 +314,15 @@ public final class CustomArchiveWriter {
     return offsets;
   }
 
-  private static byte[] tocBytes(TocFile toc, Map<Integer, DataOffset> offsets)
-      throws IOException {
+  private static byte[] tocBytes(TocFile toc, Map<Integer, DataOffset> offsets) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     TocWriter.writeCustom(toc, offsets, buf);
     return buf.toByteArray();
   }
 
-  private static void writeData(TocFile toc, EntryData data, Counting out,
-      Map<Integer, DataOffset> offsets) throws IOException {
+  private static void writeData(
+      TocFile toc, EntryData data, Counting out, Map<Integer, DataOffset> offsets)
+      throws IOException {
     ArchiveOutput ints = new ArchiveOutput(out);
     for (TocEntry e : toc.entries()) {
       if (!hasData(e)) {
@@ -309,16 +345,19 @@ public final class CustomArchiveWriter {
    * A BLOBS entry's block ({@code _StartLOs} … {@code _EndLOs}): for each object, its oid and its
    * own compressed stream of chunks; oid 0 ends it.
    */
-  private static void writeLargeObjects(TocFile toc, TocEntry e, EntryData data, Counting out,
-      ArchiveOutput ints) throws IOException {
+  private static void writeLargeObjects(
+      TocFile toc, TocEntry e, EntryData data, Counting out, ArchiveOutput ints)
+      throws IOException {
     ints.writeByte(BLK_BLOBS);
     ints.writeInt(e.dumpId());
     try {
-      data.largeObjects(e, (oid, in) -> {
-        // an oid is unsigned; WriteInt writes it as a C int, sign and magnitude
-        ints.writeInt((int) oid);
-        writeItem(toc, in, out, ints);
-      });
+      data.largeObjects(
+          e,
+          (oid, in) -> {
+            // an oid is unsigned; WriteInt writes it as a C int, sign and magnitude
+            ints.writeInt((int) oid);
+            writeItem(toc, in, out, ints);
+          });
     } catch (java.sql.SQLException x) {
       throw new IOException(x);
     }
@@ -350,8 +389,9 @@ public final class CustomArchiveWriter {
       }
     } else if (algorithm == CompressionAlgorithm.LZ4) {
       // one LZ4 frame per data item (compress_lz4.c)
-      try (OutputStream z = new com.avnology.backup.postgres.internal.archive
-          .Lz4FrameOutputStream(new Unclosing(chunks))) {
+      try (OutputStream z =
+          new com.avnology.backup.postgres.internal.archive.Lz4FrameOutputStream(
+              new Unclosing(chunks))) {
         in.transferTo(z);
       }
     } else {

@@ -14,8 +14,8 @@ import java.util.zip.InflaterInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 
 /**
- * The body of a custom archive's data block: chunks of (int length, bytes), a length of 0 ending
- * it ({@code _CustomReadFunc} in pg_backup_custom.c), the concatenated bytes being one compressed
+ * The body of a custom archive's data block: chunks of (int length, bytes), a length of 0 ending it
+ * ({@code _CustomReadFunc} in pg_backup_custom.c), the concatenated bytes being one compressed
  * stream: zlib for gzip ({@code compress_gzip.c} uses {@code deflateInit}, not gzip framing), one
  * LZ4 frame, one zstd frame, or raw bytes. Every failure is reported as an {@link
  * ArchiveFormatException} naming the entry. Not thread-safe.
@@ -26,14 +26,12 @@ final class DataChunks extends InputStream {
 
   private final ArchiveInput in;
   private final InputStream closeable;
-  private final String entry;
   private int left;
   private boolean done;
 
-  private DataChunks(ArchiveInput in, InputStream closeable, String entry) {
+  private DataChunks(ArchiveInput in, InputStream closeable) {
     this.in = in;
     this.closeable = closeable;
-    this.entry = entry;
   }
 
   /**
@@ -44,27 +42,30 @@ final class DataChunks extends InputStream {
    * @return the decompressed data
    * @throws IOException if the decompressor cannot start
    */
-  static InputStream open(ArchiveInput in, InputStream closeable, CompressionAlgorithm compression,
-      String entry) throws IOException {
-    DataChunks chunks = new DataChunks(in, closeable, entry);
+  static InputStream open(
+      ArchiveInput in, InputStream closeable, CompressionAlgorithm compression, String entry)
+      throws IOException {
+    DataChunks chunks = new DataChunks(in, closeable);
     return decompressed(chunks, compression, entry);
   }
 
-  private static InputStream decompressed(DataChunks chunks, CompressionAlgorithm compression,
-      String entry) throws IOException {
+  private static InputStream decompressed(
+      DataChunks chunks, CompressionAlgorithm compression, String entry) throws IOException {
     InputStream raw = new Labelled(chunks, entry);
-    InputStream data = switch (compression) {
-      case NONE -> raw;
-      case GZIP -> new InflaterInputStream(raw, new Inflater(), 65536) {
-        @Override
-        public void close() throws IOException {
-          inf.end();
-          super.close();
-        }
-      };
-      case LZ4 -> new FramedLZ4CompressorInputStream(raw);
-      case ZSTD -> new ZstdInputStream(raw);
-    };
+    InputStream data =
+        switch (compression) {
+          case NONE -> raw;
+          case GZIP ->
+              new InflaterInputStream(raw, new Inflater(), 65536) {
+                @Override
+                public void close() throws IOException {
+                  inf.end();
+                  super.close();
+                }
+              };
+          case LZ4 -> new FramedLZ4CompressorInputStream(raw);
+          case ZSTD -> new ZstdInputStream(raw);
+        };
     return new Labelled(new BufferedInputStream(data, 65536), entry);
   }
 
@@ -75,20 +76,21 @@ final class DataChunks extends InputStream {
   }
 
   /**
-   * Reads a large-object block's items ({@code _LoadLOs}): (oid, its own compressed chunk
-   * stream) until oid 0.
+   * Reads a large-object block's items ({@code _LoadLOs}): (oid, its own compressed chunk stream)
+   * until oid 0.
    *
    * @param in positioned after the block header
    * @param compression the archive's data compression
    * @param entry the entry, for messages
    * @param sink receives each object; what it leaves unread is skipped
    */
-  static void readBlobs(ArchiveInput in, CompressionAlgorithm compression, String entry,
-      BlobSink sink) throws IOException, java.sql.SQLException {
+  static void readBlobs(
+      ArchiveInput in, CompressionAlgorithm compression, String entry, BlobSink sink)
+      throws IOException, java.sql.SQLException {
     InputStream keepOpen = InputStream.nullInputStream();
     // WriteInt of an unsigned oid: read back as an int, its bits are the oid
     for (long oid = in.readInt() & 0xFFFFFFFFL; oid != 0; oid = in.readInt() & 0xFFFFFFFFL) {
-      DataChunks chunks = new DataChunks(in, keepOpen, entry + " large object " + oid);
+      DataChunks chunks = new DataChunks(in, keepOpen);
       try (InputStream data = decompressed(chunks, compression, entry + " large object " + oid)) {
         sink.accept(oid, data);
         data.transferTo(java.io.OutputStream.nullOutputStream());
@@ -140,8 +142,8 @@ final class DataChunks extends InputStream {
       }
       int next = in.readInt();
       if (next < 0) {
-        throw new ArchiveFormatException("bad data chunk length " + next + " at byte "
-            + in.position());
+        throw new ArchiveFormatException(
+            "bad data chunk length " + next + " at byte " + in.position());
       }
       if (next == 0) {
         done = true;
@@ -192,8 +194,8 @@ final class DataChunks extends InputStream {
         return e;
       }
       String what = e instanceof EOFException ? "truncated" : "corrupt";
-      return new ArchiveFormatException("data of " + entry + " is " + what + ": "
-          + e.getMessage(), e);
+      return new ArchiveFormatException(
+          "data of " + entry + " is " + what + ": " + e.getMessage(), e);
     }
   }
 }

@@ -36,8 +36,8 @@ final class FileRange extends InputStream {
    * @throws IOException if the file cannot be opened
    */
   static FileRange of(Path file, long position, long length, String what) throws IOException {
-    return new FileRange(FileChannel.open(file, StandardOpenOption.READ), position,
-        position + length, true, what);
+    return new FileRange(
+        FileChannel.open(file, StandardOpenOption.READ), position, position + length, true, what);
   }
 
   /**
@@ -47,8 +47,12 @@ final class FileRange extends InputStream {
    * @throws IOException if the file cannot be opened
    */
   static FileRange from(Path file, long position) throws IOException {
-    return new FileRange(FileChannel.open(file, StandardOpenOption.READ), position,
-        Long.MAX_VALUE, false, file.toString());
+    return new FileRange(
+        FileChannel.open(file, StandardOpenOption.READ),
+        position,
+        Long.MAX_VALUE,
+        false,
+        file.toString());
   }
 
   @Override
@@ -70,8 +74,13 @@ final class FileRange extends InputStream {
     int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, left)), position);
     if (n < 0) {
       if (exact) {
-        throw new ArchiveFormatException(what + " is truncated: file ends at byte " + position
-            + ", " + left + " bytes before the end of the member");
+        throw new ArchiveFormatException(
+            what
+                + " is truncated: file ends at byte "
+                + position
+                + ", "
+                + left
+                + " bytes before the end of the member");
       }
       return -1;
     }

@@ -15,8 +15,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
- * A tar-format archive ({@code pg_dump -Ft}) presented as an {@link ArchiveSource}: its members
- * are {@code toc.dat} and one {@code <dumpId>.dat} per data item, as in a directory archive
+ * A tar-format archive ({@code pg_dump -Ft}) presented as an {@link ArchiveSource}: its members are
+ * {@code toc.dat} and one {@code <dumpId>.dat} per data item, as in a directory archive
  * (pg_backup_tar.c); the {@code restore.sql} member is not used. Members are located once, then
  * each is read through its own file channel, so several can be read at once. Thread-safe.
  */
@@ -26,7 +26,9 @@ public final class TarArchiveSource implements ArchiveSource {
 
   private record Member(long offset, long size) {}
 
-  /** @param file the tar file */
+  /**
+   * @param file the tar file
+   */
   public TarArchiveSource(Path file) {
     this.file = Objects.requireNonNull(file, "null file");
   }
@@ -63,8 +65,12 @@ public final class TarArchiveSource implements ArchiveSource {
   private InputStream open(String name) throws IOException {
     Member m = members().get(name);
     if (m == null) {
-      throw new ArchiveFormatException("tar archive " + file + " has no member " + name
-          + (name.equals("toc.dat") ? ": not a pg_dump -Ft archive" : ""));
+      throw new ArchiveFormatException(
+          "tar archive "
+              + file
+              + " has no member "
+              + name
+              + (name.equals("toc.dat") ? ": not a pg_dump -Ft archive" : ""));
     }
     return new BufferedInputStream(
         FileRange.of(file, m.offset(), m.size(), "member " + name + " of tar archive " + file),
@@ -84,8 +90,8 @@ public final class TarArchiveSource implements ArchiveSource {
           }
         }
       } catch (IOException | RuntimeException e) {
-        throw new ArchiveFormatException("cannot read tar archive " + file + ": "
-            + e.getMessage(), e);
+        throw new ArchiveFormatException(
+            "cannot read tar archive " + file + ": " + e.getMessage(), e);
       }
       members = m;
     }

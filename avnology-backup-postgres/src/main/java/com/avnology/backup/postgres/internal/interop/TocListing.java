@@ -12,9 +12,9 @@ import java.util.Objects;
 
 /**
  * The text {@code pg_restore -l} prints for an archive ({@code PrintTOCSummary} in
- * pg_backup_archiver.c, without selection options): a comment header, then one line {@code
- * dumpId; tableoid oid DESC namespace tag owner} per entry pg_restore would restore. Stateless
- * and thread-safe.
+ * pg_backup_archiver.c, without selection options): a comment header, then one line {@code dumpId;
+ * tableoid oid DESC namespace tag owner} per entry pg_restore would restore. Stateless and
+ * thread-safe.
  */
 public final class TocListing {
   private static final DateTimeFormatter STAMP =
@@ -33,20 +33,21 @@ public final class TocListing {
   private TocListing() {}
 
   /**
+   * {@return the listing, creation time shown in this JVM's default zone}
+   *
    * @param toc an archive's TOC; a header of format 1 is listed as CUSTOM, else DIRECTORY
-   * @return the listing, creation time shown in this JVM's default zone
    */
   public static String format(TocFile toc) {
-    Kind kind = toc.header().format() == ArchiveHeader.FORMAT_CUSTOM ? Kind.CUSTOM
-        : Kind.DIRECTORY;
+    Kind kind = toc.header().format() == ArchiveHeader.FORMAT_CUSTOM ? Kind.CUSTOM : Kind.DIRECTORY;
     return format(toc, kind, ZoneId.systemDefault());
   }
 
   /**
+   * {@return the listing, lines ending in {@code \n}}
+   *
    * @param toc an archive's TOC
    * @param kind the archive kind to name
    * @param zone the zone pg_dump's clock was in (the header stores local clock fields)
-   * @return the listing, lines ending in {@code \n}
    */
   public static String format(TocFile toc, Kind kind, ZoneId zone) {
     Objects.requireNonNull(kind, "null kind");
@@ -56,8 +57,13 @@ public final class TocListing {
     out.append(";     dbname: ").append(sanitize(h.databaseName(), false)).append('\n');
     out.append(";     TOC Entries: ").append(toc.entries().size()).append('\n');
     out.append(";     Compression: ").append(compression(h)).append('\n');
-    out.append(";     Dump Version: ").append(h.version().major()).append('.')
-        .append(h.version().minor()).append('-').append(h.version().rev()).append('\n');
+    out.append(";     Dump Version: ")
+        .append(h.version().major())
+        .append('.')
+        .append(h.version().minor())
+        .append('-')
+        .append(h.version().rev())
+        .append('\n');
     out.append(";     Format: ").append(kind.name()).append('\n');
     out.append(";     Integer: ").append(h.intSize()).append(" bytes\n");
     out.append(";     Offset: ").append(h.offSize()).append(" bytes\n");
@@ -70,11 +76,20 @@ public final class TocListing {
     out.append(";\n;\n; Selected TOC Entries:\n;\n");
     for (TocEntry e : toc.entries()) {
       if (listed(e)) {
-        out.append(e.dumpId()).append("; ").append(oid(e.tableOid())).append(' ')
-            .append(oid(e.oid())).append(' ').append(e.desc()).append(' ')
-            .append(sanitize(e.namespace(), true)).append(' ')
-            .append(sanitize(e.tag(), false)).append(' ')
-            .append(sanitize(e.owner(), false)).append('\n');
+        out.append(e.dumpId())
+            .append("; ")
+            .append(oid(e.tableOid()))
+            .append(' ')
+            .append(oid(e.oid()))
+            .append(' ')
+            .append(e.desc())
+            .append(' ')
+            .append(sanitize(e.namespace(), true))
+            .append(' ')
+            .append(sanitize(e.tag(), false))
+            .append(' ')
+            .append(sanitize(e.owner(), false))
+            .append('\n');
       }
     }
     return out.toString();
@@ -83,8 +98,11 @@ public final class TocListing {
   /** {@code _tocEntryRequired} with no options: nonzero REQ_SCHEMA or REQ_DATA. */
   static boolean listed(TocEntry e) {
     String desc = e.desc();
-    if (desc.equals("ENCODING") || desc.equals("STDSTRINGS") || desc.equals("SEARCHPATH")
-        || desc.equals("DATABASE") || desc.equals("DATABASE PROPERTIES")) {
+    if (desc.equals("ENCODING")
+        || desc.equals("STDSTRINGS")
+        || desc.equals("SEARCHPATH")
+        || desc.equals("DATABASE")
+        || desc.equals("DATABASE PROPERTIES")) {
       return false;
     }
     String tag = e.tag() == null ? "" : e.tag();
@@ -92,12 +110,19 @@ public final class TocListing {
         && tag.startsWith("DATABASE ")) {
       return false; // database properties: only with -C
     }
-    boolean largeObject = tag.startsWith("LARGE OBJECT")
-        && (desc.equals("ACL") || desc.equals("COMMENT") || desc.equals("SECURITY LABEL"));
-    boolean data = e.hadDumper() || desc.equals("SEQUENCE SET") || desc.equals("BLOB")
-        || desc.equals("BLOB METADATA") || largeObject;
-    boolean schema = e.defn() != null && !e.defn().isEmpty()
-        && !e.defn().startsWith("-- load via partition root ");
+    boolean largeObject =
+        tag.startsWith("LARGE OBJECT")
+            && (desc.equals("ACL") || desc.equals("COMMENT") || desc.equals("SECURITY LABEL"));
+    boolean data =
+        e.hadDumper()
+            || desc.equals("SEQUENCE SET")
+            || desc.equals("BLOB")
+            || desc.equals("BLOB METADATA")
+            || largeObject;
+    boolean schema =
+        e.defn() != null
+            && !e.defn().isEmpty()
+            && !e.defn().startsWith("-- load via partition root ");
     return data || schema;
   }
 

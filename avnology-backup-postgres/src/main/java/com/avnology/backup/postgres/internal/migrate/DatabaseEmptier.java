@@ -25,10 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseEmptier {
   private static final Logger log = LoggerFactory.getLogger(DatabaseEmptier.class);
+
   /** OIDs below this were created by initdb (pg_transam.h FirstNormalObjectId). */
   private static final int FIRST_NORMAL_OID = 16384;
-  private static final String USER_NS = "n.nspname NOT IN ('pg_catalog', 'information_schema')"
-      + " AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'";
+
+  private static final String USER_NS =
+      "n.nspname NOT IN ('pg_catalog', 'information_schema')"
+          + " AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'";
 
   private DatabaseEmptier() {}
 
@@ -42,15 +45,18 @@ public final class DatabaseEmptier {
   public record PublicSchema(String owner, String acl, String comment) {}
 
   /**
+   * {@return the public schema's state, or null if the database has no public schema}
+   *
    * @param c a connection
-   * @return the public schema's state, or null if the database has no public schema
    * @throws SQLException on a database error
    */
   public static PublicSchema publicSchema(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_userbyid(nspowner), nspacl::text,"
-            + " pg_catalog.obj_description(oid, 'pg_namespace') FROM pg_catalog.pg_namespace"
-            + " WHERE nspname = 'public'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_catalog.pg_get_userbyid(nspowner), nspacl::text,"
+                    + " pg_catalog.obj_description(oid, 'pg_namespace') FROM pg_catalog.pg_namespace"
+                    + " WHERE nspname = 'public'")) {
       return rs.next() ? new PublicSchema(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
     }
   }
@@ -85,14 +91,19 @@ public final class DatabaseEmptier {
         }
       }
       if (dropped == before) {
-        throw new MigrationException("cannot empty database " + c.getCatalog()
-            + " before restoring the safety snapshot; these drops keep failing: " + drops
-            + "; drop them by hand, then restore the snapshot");
+        throw new MigrationException(
+            "cannot empty database "
+                + c.getCatalog()
+                + " before restoring the safety snapshot; these drops keep failing: "
+                + drops
+                + "; drop them by hand, then restore the snapshot");
       }
     }
-    throw new MigrationException("cannot empty database " + c.getCatalog()
-        + " before restoring the safety snapshot: objects remain after 10 passes: "
-        + dropStatements(c));
+    throw new MigrationException(
+        "cannot empty database "
+            + c.getCatalog()
+            + " before restoring the safety snapshot: objects remain after 10 passes: "
+            + dropStatements(c));
   }
 
   /**
@@ -112,29 +123,42 @@ public final class DatabaseEmptier {
         s.execute("ALTER SCHEMA public OWNER TO " + ident(c, want.owner()));
       }
       if (!Objects.equals(want.comment(), now.comment())) {
-        s.execute("COMMENT ON SCHEMA public IS "
-            + (want.comment() == null ? "NULL" : literal(c, want.comment())));
+        s.execute(
+            "COMMENT ON SCHEMA public IS "
+                + (want.comment() == null ? "NULL" : literal(want.comment())));
       }
       if (!Objects.equals(want.acl(), now.acl())) {
         // revoke what is granted now, then grant what was granted (aclexplode of the text form)
         List<String> sql = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery("SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
-            + " ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END"
-            + " FROM pg_catalog.pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = 'public'")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+                    + " ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END"
+                    + " FROM pg_catalog.pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = 'public'")) {
           while (rs.next()) {
             sql.add("REVOKE ALL ON SCHEMA public FROM " + rs.getString(1) + " CASCADE");
           }
         }
-        String acl = want.acl() == null
-            ? "acldefault('n', (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = "
-                + literal(c, want.owner()) + "))"
-            : literal(c, want.acl()) + "::aclitem[]";
-        try (ResultSet rs = s.executeQuery("SELECT a.privilege_type, CASE WHEN a.grantee = 0"
-            + " THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END,"
-            + " a.is_grantable FROM aclexplode(" + acl + ") a")) {
+        String acl =
+            want.acl() == null
+                ? "acldefault('n', (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = "
+                    + literal(want.owner())
+                    + "))"
+                : literal(want.acl()) + "::aclitem[]";
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT a.privilege_type, CASE WHEN a.grantee = 0"
+                    + " THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END,"
+                    + " a.is_grantable FROM aclexplode("
+                    + acl
+                    + ") a")) {
           while (rs.next()) {
-            sql.add("GRANT " + rs.getString(1) + " ON SCHEMA public TO " + rs.getString(2)
-                + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""));
+            sql.add(
+                "GRANT "
+                    + rs.getString(1)
+                    + " ON SCHEMA public TO "
+                    + rs.getString(2)
+                    + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""));
           }
         }
         for (String q : sql) {
@@ -145,33 +169,44 @@ public final class DatabaseEmptier {
   }
 
   private static List<String> dropStatements(Connection c) throws SQLException {
-    String notMember = " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
-        + " WHERE e.classid = x.classid AND e.objid = x.objid AND e.deptype = 'e')";
-    String sql = "SELECT i.type, i.identity FROM ("
-        + " SELECT 'pg_event_trigger'::regclass AS classid, oid AS objid, 1 AS ord"
-        + "   FROM pg_catalog.pg_event_trigger"
-        + " UNION ALL SELECT 'pg_publication'::regclass, oid, 2 FROM pg_catalog.pg_publication"
-        + " UNION ALL SELECT 'pg_extension'::regclass, oid, 3 FROM pg_catalog.pg_extension"
-        + "   WHERE oid >= " + FIRST_NORMAL_OID
-        + " UNION ALL SELECT 'pg_namespace'::regclass, n.oid, 4 FROM pg_catalog.pg_namespace n"
-        + "   WHERE " + USER_NS + " AND n.nspname <> 'public'"
-        + " UNION ALL SELECT d.classid, d.objid, 5 FROM pg_catalog.pg_depend d"
-        + "   JOIN pg_catalog.pg_namespace n ON n.oid = d.refobjid"
-        + "   WHERE d.refclassid = 'pg_namespace'::regclass AND d.deptype = 'n'"
-        + "   AND n.nspname = 'public'"
-        + " UNION ALL SELECT 'pg_cast'::regclass, oid, 6 FROM pg_catalog.pg_cast"
-        + "   WHERE oid >= " + FIRST_NORMAL_OID
-        + " UNION ALL SELECT 'pg_foreign_server'::regclass, oid, 7"
-        + "   FROM pg_catalog.pg_foreign_server WHERE oid >= " + FIRST_NORMAL_OID
-        + " UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass, oid, 8"
-        + "   FROM pg_catalog.pg_foreign_data_wrapper WHERE oid >= " + FIRST_NORMAL_OID
-        + " UNION ALL SELECT 'pg_language'::regclass, oid, 9 FROM pg_catalog.pg_language"
-        + "   WHERE oid >= " + FIRST_NORMAL_OID
-        + ") x, LATERAL pg_catalog.pg_identify_object(x.classid, x.objid, 0) i"
-        + " WHERE i.identity IS NOT NULL" + notMember
-        + " ORDER BY x.ord, x.classid, x.objid";
+    String notMember =
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+            + " WHERE e.classid = x.classid AND e.objid = x.objid AND e.deptype = 'e')";
+    String sql =
+        "SELECT i.type, i.identity FROM ("
+            + " SELECT 'pg_event_trigger'::regclass AS classid, oid AS objid, 1 AS ord"
+            + "   FROM pg_catalog.pg_event_trigger"
+            + " UNION ALL SELECT 'pg_publication'::regclass, oid, 2 FROM pg_catalog.pg_publication"
+            + " UNION ALL SELECT 'pg_extension'::regclass, oid, 3 FROM pg_catalog.pg_extension"
+            + "   WHERE oid >= "
+            + FIRST_NORMAL_OID
+            + " UNION ALL SELECT 'pg_namespace'::regclass, n.oid, 4 FROM pg_catalog.pg_namespace n"
+            + "   WHERE "
+            + USER_NS
+            + " AND n.nspname <> 'public'"
+            + " UNION ALL SELECT d.classid, d.objid, 5 FROM pg_catalog.pg_depend d"
+            + "   JOIN pg_catalog.pg_namespace n ON n.oid = d.refobjid"
+            + "   WHERE d.refclassid = 'pg_namespace'::regclass AND d.deptype = 'n'"
+            + "   AND n.nspname = 'public'"
+            + " UNION ALL SELECT 'pg_cast'::regclass, oid, 6 FROM pg_catalog.pg_cast"
+            + "   WHERE oid >= "
+            + FIRST_NORMAL_OID
+            + " UNION ALL SELECT 'pg_foreign_server'::regclass, oid, 7"
+            + "   FROM pg_catalog.pg_foreign_server WHERE oid >= "
+            + FIRST_NORMAL_OID
+            + " UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass, oid, 8"
+            + "   FROM pg_catalog.pg_foreign_data_wrapper WHERE oid >= "
+            + FIRST_NORMAL_OID
+            + " UNION ALL SELECT 'pg_language'::regclass, oid, 9 FROM pg_catalog.pg_language"
+            + "   WHERE oid >= "
+            + FIRST_NORMAL_OID
+            + ") x, LATERAL pg_catalog.pg_identify_object(x.classid, x.objid, 0) i"
+            + " WHERE i.identity IS NOT NULL"
+            + notMember
+            + " ORDER BY x.ord, x.classid, x.objid";
     List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         String keyword = keyword(rs.getString(1));
         if (keyword != null) {
@@ -182,38 +217,56 @@ public final class DatabaseEmptier {
     return out;
   }
 
-  /** @return the DROP keyword for a pg_identify_object type, null for kinds not dropped */
+  /**
+   * @return the DROP keyword for a pg_identify_object type, null for kinds not dropped
+   */
   private static String keyword(String type) {
     String t = type.toUpperCase(Locale.ROOT);
-    switch (t) {
-      case "COMPOSITE TYPE":
-        return "TYPE";
-      case "STATISTICS OBJECT":
-        return "STATISTICS";
-      case "FOREIGN-DATA WRAPPER":
-        return "FOREIGN DATA WRAPPER";
-      case "TABLE": case "VIEW": case "MATERIALIZED VIEW": case "FOREIGN TABLE": case "SEQUENCE":
-      case "INDEX": case "TYPE": case "DOMAIN": case "FUNCTION": case "PROCEDURE":
-      case "AGGREGATE": case "COLLATION": case "CONVERSION": case "OPERATOR":
-      case "OPERATOR CLASS": case "OPERATOR FAMILY": case "TEXT SEARCH CONFIGURATION":
-      case "TEXT SEARCH DICTIONARY": case "TEXT SEARCH PARSER": case "TEXT SEARCH TEMPLATE":
-      case "SCHEMA": case "EXTENSION": case "EVENT TRIGGER": case "CAST": case "PUBLICATION":
-      case "SERVER": case "LANGUAGE":
-        return t;
-      default:
-        return null;
-    }
+    return switch (t) {
+      case "COMPOSITE TYPE" -> "TYPE";
+      case "STATISTICS OBJECT" -> "STATISTICS";
+      case "FOREIGN-DATA WRAPPER" -> "FOREIGN DATA WRAPPER";
+      case "TABLE",
+          "VIEW",
+          "MATERIALIZED VIEW",
+          "FOREIGN TABLE",
+          "SEQUENCE",
+          "INDEX",
+          "TYPE",
+          "DOMAIN",
+          "FUNCTION",
+          "PROCEDURE",
+          "AGGREGATE",
+          "COLLATION",
+          "CONVERSION",
+          "OPERATOR",
+          "OPERATOR CLASS",
+          "OPERATOR FAMILY",
+          "TEXT SEARCH CONFIGURATION",
+          "TEXT SEARCH DICTIONARY",
+          "TEXT SEARCH PARSER",
+          "TEXT SEARCH TEMPLATE",
+          "SCHEMA",
+          "EXTENSION",
+          "EVENT TRIGGER",
+          "CAST",
+          "PUBLICATION",
+          "SERVER",
+          "LANGUAGE" ->
+          t;
+      default -> null;
+    };
   }
 
   private static String ident(Connection c, String name) throws SQLException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT quote_ident(" + literal(c, name) + ")")) {
+        ResultSet rs = s.executeQuery("SELECT quote_ident(" + literal(name) + ")")) {
       rs.next();
       return rs.getString(1);
     }
   }
 
-  private static String literal(Connection c, String value) {
+  private static String literal(String value) {
     return "'" + value.replace("'", "''") + "'";
   }
 }

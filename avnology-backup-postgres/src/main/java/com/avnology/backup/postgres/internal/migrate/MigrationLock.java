@@ -9,8 +9,8 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
- * A session-level advisory lock, held on its own connection, that serialises this library's
- * migrate and rollback calls on one schema history table across instances (snapshot, migrate and
+ * A session-level advisory lock, held on its own connection, that serialises this library's migrate
+ * and rollback calls on one schema history table across instances (snapshot, migrate and
  * restore-on-failure happen under it). Flyway takes its own advisory lock inside migrate as well;
  * this one is distinct so that the two never wait for each other.
  */
@@ -56,9 +56,14 @@ public final class MigrationLock implements AutoCloseable {
             }
           }
           if (System.nanoTime() > deadline) {
-            throw new MigrationException("another instance has held the migration lock on "
-                + historyTable + " (advisory lock " + key + ") for more than " + timeout
-                + "; wait for it to finish (see pg_stat_activity), or raise lockTimeout");
+            throw new MigrationException(
+                "another instance has held the migration lock on "
+                    + historyTable
+                    + " (advisory lock "
+                    + key
+                    + ") for more than "
+                    + timeout
+                    + "; wait for it to finish (see pg_stat_activity), or raise lockTimeout");
           }
           Thread.sleep(sleep);
           sleep = Math.min(sleep * 2, 1000);
@@ -66,14 +71,20 @@ public final class MigrationLock implements AutoCloseable {
       }
     } catch (SQLException e) {
       closeQuietly(c);
-      throw new MigrationException("cannot take the migration lock (advisory lock " + key
-          + ") for " + historyTable + ": " + e.getMessage()
-          + "; check that the database is reachable and the user may connect", e);
+      throw new MigrationException(
+          "cannot take the migration lock (advisory lock "
+              + key
+              + ") for "
+              + historyTable
+              + ": "
+              + e.getMessage()
+              + "; check that the database is reachable and the user may connect",
+          e);
     } catch (InterruptedException e) {
       closeQuietly(c);
       Thread.currentThread().interrupt();
-      throw new MigrationException("interrupted while waiting for the migration lock on "
-          + historyTable, e);
+      throw new MigrationException(
+          "interrupted while waiting for the migration lock on " + historyTable, e);
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;

@@ -10,20 +10,21 @@ import java.util.regex.Pattern;
  * (SQLSTATE 25001) is caught as well.
  */
 final class NonTransactional {
-  private static final Pattern COMMENTS =
-      Pattern.compile("--[^\\n]*|/\\*.*?\\*/", Pattern.DOTALL);
-  private static final Pattern STATEMENT = Pattern.compile(
-      "(?:^|;)\\s*((?:CREATE|DROP)(?:\\s+UNIQUE)?\\s+INDEX\\s+CONCURRENTLY"
-          + "|REINDEX\\b[^;]*\\bCONCURRENTLY|REINDEX(?:\\s+VERBOSE)?\\s+(?:SCHEMA|DATABASE|SYSTEM)"
-          + "|(?:CREATE|DROP)\\s+(?:DATABASE|TABLESPACE|SUBSCRIPTION)"
-          + "|ALTER\\s+SYSTEM|VACUUM|ALTER\\s+TABLE[^;]*\\bDETACH\\s+PARTITION[^;]*\\bCONCURRENTLY)",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern COMMENTS = Pattern.compile("--[^\\n]*|/\\*.*?\\*/", Pattern.DOTALL);
+  private static final Pattern STATEMENT =
+      Pattern.compile(
+          "(?:^|;)\\s*((?:CREATE|DROP)(?:\\s+UNIQUE)?\\s+INDEX\\s+CONCURRENTLY"
+              + "|REINDEX\\b[^;]*\\bCONCURRENTLY|REINDEX(?:\\s+VERBOSE)?\\s+(?:SCHEMA|DATABASE|SYSTEM)"
+              + "|(?:CREATE|DROP)\\s+(?:DATABASE|TABLESPACE|SUBSCRIPTION)"
+              + "|ALTER\\s+SYSTEM|VACUUM|ALTER\\s+TABLE[^;]*\\bDETACH\\s+PARTITION[^;]*\\bCONCURRENTLY)",
+          Pattern.CASE_INSENSITIVE);
 
   private NonTransactional() {}
 
   /**
+   * {@return the first statement start that cannot run in a transaction, if any}
+   *
    * @param sql a script
-   * @return the first statement start that cannot run in a transaction, if any
    */
   static Optional<String> find(String sql) {
     String plain = COMMENTS.matcher(sql).replaceAll(" ");

@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -42,34 +42,42 @@ public final class UndoScripts {
   private UndoScripts() {}
 
   /**
+   * {@return the undo scripts for that version (normally zero or one)}
+   *
    * @param locations Flyway locations
    * @param loader class loader for classpath locations
    * @param version the version to undo
-   * @param script the applied migration's file, relative to its location (helps find jars that
-   *     have no directory entries), or null
-   * @return the undo scripts for that version (normally zero or one)
+   * @param script the applied migration's file, relative to its location (helps find jars that have
+   *     no directory entries), or null
    */
-  public static List<Undo> find(Location[] locations, ClassLoader loader, MigrationVersion version,
-      String script) {
+  public static List<Undo> find(
+      Location[] locations, ClassLoader loader, MigrationVersion version, String script) {
     List<Undo> out = new ArrayList<>();
     for (Location l : locations) {
       try {
-        if (l.isFileSystem()) {
+        if ("filesystem:".equals(l.getPrefix())) {
           scanDirectory(Path.of(l.getRootPath()), version, out);
-        } else if (l.isClassPath()) {
+        } else if ("classpath:".equals(l.getPrefix())) {
           scanClasspath(l.getRootPath(), loader, version, script, out);
         }
       } catch (IOException | URISyntaxException e) {
-        throw new MigrationException("cannot read migration location " + l.getDescriptor()
-            + " while looking for the undo script of version " + version + ": " + e, e);
+        throw new MigrationException(
+            "cannot read migration location "
+                + l.getDescriptor()
+                + " while looking for the undo script of version "
+                + version
+                + ": "
+                + e,
+            e);
       }
     }
     return out;
   }
 
   /**
+   * {@return the first statement PostgreSQL cannot run in a transaction block, if any}
+   *
    * @param sql a script
-   * @return the first statement PostgreSQL cannot run in a transaction block, if any
    */
   public static java.util.Optional<String> nonTransactional(String sql) {
     return NonTransactional.find(sql);
@@ -102,11 +110,14 @@ public final class UndoScripts {
     }
   }
 
-  private static void scanClasspath(String root, ClassLoader loader, MigrationVersion version,
-      String script, List<Undo> out) throws IOException, URISyntaxException {
+  private static void scanClasspath(
+      String root, ClassLoader loader, MigrationVersion version, String script, List<Undo> out)
+      throws IOException, URISyntaxException {
     String dir = root.isEmpty() || root.equals("/") ? "" : root.endsWith("/") ? root : root + "/";
-    List<URL> urls = new ArrayList<>(Collections.list(
-        loader.getResources(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1))));
+    List<URL> urls =
+        new ArrayList<>(
+            Collections.list(
+                loader.getResources(dir.isEmpty() ? "" : dir.substring(0, dir.length() - 1))));
     // jars without directory entries: find the jar through the applied migration's own file
     if (script != null) {
       URL v = loader.getResource(dir + script);
@@ -137,8 +148,11 @@ public final class UndoScripts {
             String fileName = name.substring(name.lastIndexOf('/') + 1);
             if (matches(fileName, version)) {
               try (InputStream in = jar.getInputStream(e)) {
-                out.add(new Undo(fileName, "jar:" + conn.getJarFileURL() + "!/" + name,
-                    text(in.readAllBytes())));
+                out.add(
+                    new Undo(
+                        fileName,
+                        "jar:" + conn.getJarFileURL() + "!/" + name,
+                        text(in.readAllBytes())));
               }
             }
           }

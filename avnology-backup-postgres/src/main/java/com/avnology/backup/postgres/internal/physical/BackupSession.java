@@ -33,16 +33,19 @@ public final class BackupSession implements AutoCloseable {
   private BackupSession(Connection connection) throws SQLException {
     this.connection = connection;
     this.version = Integer.parseInt(query("SHOW server_version_num"));
-    this.segmentSize = Long.parseLong(query(
-        "SELECT setting::bigint * CASE unit WHEN 'B' THEN 1 WHEN 'kB' THEN 1024 WHEN 'MB'"
-            + " THEN 1048576 ELSE 1 END FROM pg_settings WHERE name = 'wal_segment_size'"));
-    this.systemIdentifier = Long.parseLong(query(
-        "SELECT system_identifier FROM pg_control_system()"));
+    this.segmentSize =
+        Long.parseLong(
+            query(
+                "SELECT setting::bigint * CASE unit WHEN 'B' THEN 1 WHEN 'kB' THEN 1024 WHEN 'MB'"
+                    + " THEN 1048576 ELSE 1 END FROM pg_settings WHERE name = 'wal_segment_size'"));
+    this.systemIdentifier =
+        Long.parseLong(query("SELECT system_identifier FROM pg_control_system()"));
   }
 
   /**
+   * {@return a session on a new connection}
+   *
    * @param dataSource the server's
-   * @return a session on a new connection
    */
   public static BackupSession open(DataSource dataSource) {
     Connection c = null;
@@ -56,17 +59,17 @@ public final class BackupSession implements AutoCloseable {
     }
   }
 
-  /** @return the server's version number, such as 170002 */
+  /** {@return the server's version number, such as 170002} */
   public int version() {
     return version;
   }
 
-  /** @return wal_segment_size in bytes */
+  /** {@return wal_segment_size in bytes} */
   public long segmentSize() {
     return segmentSize;
   }
 
-  /** @return the cluster's system identifier */
+  /** {@return the cluster's system identifier} */
   public long systemIdentifier() {
     return systemIdentifier;
   }
@@ -89,27 +92,42 @@ public final class BackupSession implements AutoCloseable {
       }
       onDisk = ByteBuffer.wrap(head).order(ByteOrder.nativeOrder()).getLong();
     } catch (NoSuchFileException e) {
-      throw new BackupException(dataDirectory + " is not a PostgreSQL data directory (no"
-          + " global/pg_control): give the directory of the server the data source connects to");
+      throw new BackupException(
+          dataDirectory
+              + " is not a PostgreSQL data directory (no"
+              + " global/pg_control): give the directory of the server the data source connects to");
     } catch (IOException e) {
-      throw new StorageException("cannot read " + control + ": " + e
-          + "; the backup needs read access to the whole data directory", e);
+      throw new StorageException(
+          "cannot read "
+              + control
+              + ": "
+              + e
+              + "; the backup needs read access to the whole data directory",
+          e);
     }
     if (onDisk != systemIdentifier) {
-      throw new BackupException(dataDirectory + " is not the data directory of the server the"
-          + " data source connects to: its system identifier is " + Long.toUnsignedString(onDisk)
-          + ", the server's " + Long.toUnsignedString(systemIdentifier) + " (SHOW data_directory"
-          + " names the right one)");
+      throw new BackupException(
+          dataDirectory
+              + " is not the data directory of the server the"
+              + " data source connects to: its system identifier is "
+              + Long.toUnsignedString(onDisk)
+              + ", the server's "
+              + Long.toUnsignedString(systemIdentifier)
+              + " (SHOW data_directory"
+              + " names the right one)");
     }
   }
 
   /**
+   * {@return the start LSN}
+   *
    * @param label the backup's label
-   * @return the start LSN
    */
   public long start(String label) throws SQLException {
-    String sql = version >= 150000 ? "SELECT pg_backup_start(?, true)::text"
-        : "SELECT pg_start_backup(?, true, false)::text";
+    String sql =
+        version >= 150000
+            ? "SELECT pg_backup_start(?, true)::text"
+            : "SELECT pg_start_backup(?, true, false)::text";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setString(1, label);
       try (ResultSet rs = ps.executeQuery()) {
@@ -125,10 +143,12 @@ public final class BackupSession implements AutoCloseable {
    * @return the stop LSN, backup_label and tablespace_map
    */
   public Stop stop() throws SQLException {
-    String sql = version >= 150000
-        ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
-        : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)";
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    String sql =
+        version >= 150000
+            ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
+            : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)";
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       String map = rs.getString(3);
       return new Stop(WalNames.parseLsn(rs.getString(1)), rs.getString(2), map == null ? "" : map);
@@ -136,7 +156,8 @@ public final class BackupSession implements AutoCloseable {
   }
 
   private String query(String sql) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

@@ -28,12 +28,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Lays out a physical backup written in parts, following its file list: each file from the set
- * and part that holds it (an incremental's unchanged files from its parents), several parts at
- * once, each file's size checked against the list as it is written (the parts' stored bytes
- * are checked whole). Tablespace links are made
- * to their (possibly remapped) locations before the files go through them. Not thread-safe: one
- * per restore.
+ * Lays out a physical backup written in parts, following its file list: each file from the set and
+ * part that holds it (an incremental's unchanged files from its parents), several parts at once,
+ * each file's size checked against the list as it is written (the parts' stored bytes are checked
+ * whole). Tablespace links are made to their (possibly remapped) locations before the files go
+ * through them. Not thread-safe: one per restore.
  */
 public final class ChainRestore {
   private final RestoreContext context;
@@ -56,6 +55,8 @@ public final class ChainRestore {
   }
 
   /**
+   * Lays the files out.
+   *
    * @param entries the set's file list
    * @param locations tablespace links' targets, by link path ({@code pg_tblspc/<oid>})
    */
@@ -68,8 +69,11 @@ public final class ChainRestore {
       } else if (e.type() == 'l') {
         Path location = locations.get(e.path());
         if (location == null) {
-          throw new IntegrityException("tablespace link " + e.path() + " has no location in the"
-              + " set's tablespace_map: the set is damaged");
+          throw new IntegrityException(
+              "tablespace link "
+                  + e.path()
+                  + " has no location in the"
+                  + " set's tablespace_map: the set is damaged");
         }
         Files.createDirectories(location);
         Files.setPosixFilePermissions(location, Modes.permissions(e.mode()));
@@ -94,15 +98,18 @@ public final class ChainRestore {
     }
     // the parts with the most to write first, so that the threads finish together
     List<Map<String, FileEntry>> parts = new ArrayList<>(byPart.values());
-    parts.sort(java.util.Comparator.comparingLong((Map<String, FileEntry> m) -> m.values()
-        .stream().mapToLong(FileEntry::size).sum()).reversed());
+    parts.sort(
+        java.util.Comparator.comparingLong(
+                (Map<String, FileEntry> m) -> m.values().stream().mapToLong(FileEntry::size).sum())
+            .reversed());
     List<Callable<Void>> tasks = new ArrayList<>();
     for (Map<String, FileEntry> wanted : parts) {
-      tasks.add(() -> {
-        FileEntry any = wanted.values().iterator().next();
-        extract(any.set(), any.part(), wanted);
-        return null;
-      });
+      tasks.add(
+          () -> {
+            FileEntry any = wanted.values().iterator().next();
+            extract(any.set(), any.part(), wanted);
+            return null;
+          });
     }
     run(tasks);
   }
@@ -110,12 +117,12 @@ public final class ChainRestore {
   private void extract(String set, int part, Map<String, FileEntry> wanted) throws IOException {
     RestoreContext holder = set.equals(context.setId()) ? context : context.inSet(set);
     Manifest.Artifact artifact = holder.artifactStartingWith(name + ".part-" + part + ".tar");
-    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
-        artifact.compression().toUpperCase(Locale.ROOT));
+    Compression.Algorithm algorithm =
+        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(Locale.ROOT));
     byte[] buffer = new byte[128 * 1024];
     int found = 0;
-    try (InputStream raw = holder.open(artifact.path().substring(
-            holder.manifest().kind().length() + 1));
+    try (InputStream raw =
+            holder.open(artifact.path().substring(holder.manifest().kind().length() + 1));
         InputStream in = Compression.decompress(algorithm, raw)) {
       try {
         if (wanted.values().stream().allMatch(f -> f.offset() >= 0)) {
@@ -124,8 +131,8 @@ public final class ChainRestore {
           return;
         }
         // tar headers and skips read little at a time: from a buffer, not one native call each
-        TarArchiveInputStream tar = new TarArchiveInputStream(
-            new java.io.BufferedInputStream(in, 256 * 1024), "UTF-8");
+        TarArchiveInputStream tar =
+            new TarArchiveInputStream(new java.io.BufferedInputStream(in, 256 * 1024), "UTF-8");
         for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
           if (stopping) {
             throw new BackupException("stopped: another part of the restore failed");
@@ -154,10 +161,21 @@ public final class ChainRestore {
       }
     }
     if (found < wanted.size()) {
-      List<String> missing = wanted.keySet().stream().filter(p -> !Files.exists(resolve(p)))
-          .sorted().limit(10).toList();
-      throw new IntegrityException("part " + part + " of set " + set + " lacks files its list"
-          + " names: " + missing + "; the set is damaged");
+      List<String> missing =
+          wanted.keySet().stream()
+              .filter(p -> !Files.exists(resolve(p)))
+              .sorted()
+              .limit(10)
+              .toList();
+      throw new IntegrityException(
+          "part "
+              + part
+              + " of set "
+              + set
+              + " lacks files its list"
+              + " names: "
+              + missing
+              + "; the set is damaged");
     }
   }
 
@@ -167,8 +185,13 @@ public final class ChainRestore {
    *
    * @return the number of files written
    */
-  private int entered(InputStream raw, Compression.Algorithm algorithm,
-      Map<String, FileEntry> wanted, byte[] buffer, String set) throws IOException {
+  private int entered(
+      InputStream raw,
+      Compression.Algorithm algorithm,
+      Map<String, FileEntry> wanted,
+      byte[] buffer,
+      String set)
+      throws IOException {
     List<FileEntry> files = new ArrayList<>(wanted.values());
     files.sort(java.util.Comparator.comparingLong(FileEntry::offset));
     long position = 0;
@@ -183,9 +206,16 @@ public final class ChainRestore {
         TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
         TarArchiveEntry e = tar.getNextEntry();
         if (e == null || !e.getName().equals(f.path())) {
-          throw new IntegrityException("part " + f.part() + " of set " + set + " holds "
-              + (e == null ? "nothing" : e.getName()) + " where its list says " + f.path()
-              + ": the set is damaged");
+          throw new IntegrityException(
+              "part "
+                  + f.part()
+                  + " of set "
+                  + set
+                  + " holds "
+                  + (e == null ? "nothing" : e.getName())
+                  + " where its list says "
+                  + f.path()
+                  + ": the set is damaged");
         }
         writeFile(tar, f, buffer, set);
         region.transferTo(OutputStream.nullOutputStream());
@@ -204,8 +234,8 @@ public final class ChainRestore {
     while (count > 0) {
       int n = in.read(buffer, 0, (int) Math.min(buffer.length, count));
       if (n < 0) {
-        throw new IntegrityException("a part ends before the offset its list names: the set is"
-            + " damaged");
+        throw new IntegrityException(
+            "a part ends before the offset its list names: the set is" + " damaged");
       }
       count -= n;
     }
@@ -265,28 +295,41 @@ public final class ChainRestore {
     Files.createDirectories(target.getParent());
     Files.deleteIfExists(target);
     long size = 0;
-    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
+    try (OutputStream out =
+        Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         out.write(buffer, 0, n);
         size += n;
       }
     }
     if (size != file.size()) {
-      throw new IntegrityException("file " + file.path() + " in set " + set + " has " + size
-          + " bytes, its list says " + file.size() + ": the set is damaged");
+      throw new IntegrityException(
+          "file "
+              + file.path()
+              + " in set "
+              + set
+              + " has "
+              + size
+              + " bytes, its list says "
+              + file.size()
+              + ": the set is damaged");
     }
     Files.setPosixFilePermissions(target, Modes.permissions(file.mode()));
     Files.setLastModifiedTime(target, FileTime.from(file.mtime()));
   }
 
-  /** @return the path in the data directory, refusing one that leaves it */
+  /** {@return the path in the data directory, refusing one that leaves it} */
   Path resolve(String path) {
     Path relative = Path.of(path).normalize();
-    if (path.startsWith("/") || relative.isAbsolute() || relative.startsWith("..")
+    if (path.startsWith("/")
+        || relative.isAbsolute()
+        || relative.startsWith("..")
         || relative.toString().isEmpty()) {
-      throw new UnsafeArchiveException("physical backup file " + path + " points outside the"
-          + " data directory; nothing of it was kept");
+      throw new UnsafeArchiveException(
+          "physical backup file "
+              + path
+              + " points outside the"
+              + " data directory; nothing of it was kept");
     }
     return root.resolve(relative);
   }
@@ -306,11 +349,14 @@ public final class ChainRestore {
     if (tasks.isEmpty()) {
       return List.of();
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, tasks.size()), r -> {
-      Thread t = new Thread(r, "avnology-physical-restore");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(jobs, tasks.size()),
+            r -> {
+              Thread t = new Thread(r, "avnology-physical-restore");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<T>> futures = new ArrayList<>();
       for (Callable<T> task : tasks) {

@@ -41,8 +41,9 @@ public final class DataDirectoryExtractor {
   }
 
   /**
+   * {@return the number of entries}
+   *
    * @param in the tar stream; read to its end, not closed
-   * @return the number of entries
    * @throws UnsafeArchiveException for an entry that is not a plain file or directory inside root
    */
   public long extract(InputStream in) throws IOException {
@@ -68,14 +69,17 @@ public final class DataDirectoryExtractor {
       Files.createDirectories(target);
     } else if (e.isFile()) {
       Files.createDirectories(target.getParent());
-      try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         tar.transferTo(out);
       }
     } else {
-      throw new UnsafeArchiveException("physical backup entry " + e.getName() + " is neither a"
-          + " file nor a directory; this version never writes such entries: the set was not"
-          + " written by it, or is damaged");
+      throw new UnsafeArchiveException(
+          "physical backup entry "
+              + e.getName()
+              + " is neither a"
+              + " file nor a directory; this version never writes such entries: the set was not"
+              + " written by it, or is damaged");
     }
     Files.setPosixFilePermissions(target, permissions(e.getMode()));
     Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedTime().toInstant()));
@@ -83,10 +87,15 @@ public final class DataDirectoryExtractor {
 
   private Path resolve(String name) {
     Path relative = Path.of(name).normalize();
-    if (name.startsWith("/") || relative.isAbsolute() || relative.startsWith("..")
+    if (name.startsWith("/")
+        || relative.isAbsolute()
+        || relative.startsWith("..")
         || relative.toString().isEmpty()) {
-      throw new UnsafeArchiveException("physical backup entry " + name + " points outside the"
-          + " data directory; nothing of it was kept");
+      throw new UnsafeArchiveException(
+          "physical backup entry "
+              + name
+              + " points outside the"
+              + " data directory; nothing of it was kept");
     }
     return root.resolve(relative);
   }
@@ -116,20 +125,23 @@ public final class DataDirectoryExtractor {
   public static void empty(Path root) {
     try (Stream<Path> children = Files.list(root)) {
       for (Path child : children.toList()) {
-        Files.walkFileTree(child, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
+        Files.walkFileTree(
+            child,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                  throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+              @Override
+              public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                  throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+              }
+            });
       }
     } catch (IOException e) {
       // reported with the failure that got us here

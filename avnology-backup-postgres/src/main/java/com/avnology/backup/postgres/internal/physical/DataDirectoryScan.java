@@ -18,18 +18,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Lists a data directory as a physical backup copies it, leaving out what pg_basebackup leaves out
  * (the contents of pg_wal and of runtime directories, postmaster.pid, temporary files, relcache
- * init files) but keeping the directories themselves. Tablespaces ({@code pg_tblspc/<oid>}
- * symbolic links) are followed: the link is one item, its target's contents are listed under it.
- * {@code global/pg_control} is left out: it is copied last, after the backup stops. Stateless.
+ * init files) but keeping the directories themselves. Tablespaces ({@code pg_tblspc/<oid>} symbolic
+ * links) are followed: the link is one item, its target's contents are listed under it. {@code
+ * global/pg_control} is left out: it is copied last, after the backup stops. Stateless.
  */
 public final class DataDirectoryScan {
   private static final Logger log = LoggerFactory.getLogger(DataDirectoryScan.class);
+
   /** Top-level directories whose contents are runtime state, rebuilt by the server. */
-  static final Set<String> EXCLUDED_CONTENTS = Set.of("pg_wal", "pg_replslot",
-      "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
-  private static final Set<String> EXCLUDED_FILES = Set.of("postmaster.pid", "postmaster.opts",
-      "pg_internal.init", "backup_label", "backup_label.old", "tablespace_map",
-      "current_logfiles.tmp", "recovery.signal", "standby.signal");
+  static final Set<String> EXCLUDED_CONTENTS =
+      Set.of(
+          "pg_wal",
+          "pg_replslot",
+          "pg_dynshmem",
+          "pg_notify",
+          "pg_serial",
+          "pg_snapshots",
+          "pg_stat_tmp",
+          "pg_subtrans");
+
+  private static final Set<String> EXCLUDED_FILES =
+      Set.of(
+          "postmaster.pid",
+          "postmaster.opts",
+          "pg_internal.init",
+          "backup_label",
+          "backup_label.old",
+          "tablespace_map",
+          "current_logfiles.tmp",
+          "recovery.signal",
+          "standby.signal");
+
   /** The control file, copied last. */
   public static final String CONTROL = "global/pg_control";
 
@@ -48,8 +67,9 @@ public final class DataDirectoryScan {
   private DataDirectoryScan() {}
 
   /**
+   * {@return its items, directories before their contents}
+   *
    * @param dataDirectory the data directory
-   * @return its items, directories before their contents
    */
   public static List<Item> scan(Path dataDirectory) throws IOException {
     List<Item> items = new ArrayList<>();
@@ -58,8 +78,9 @@ public final class DataDirectoryScan {
   }
 
   /**
+   * {@return whether a restore or delta restore leaves it out: it is runtime state}
+   *
    * @param path a path in the data directory
-   * @return whether a restore or delta restore leaves it out: it is runtime state
    */
   public static boolean excluded(String path) {
     int slash = path.lastIndexOf('/');
@@ -71,7 +92,8 @@ public final class DataDirectoryScan {
       return true;
     }
     int first = path.indexOf('/');
-    return first > 0 && EXCLUDED_CONTENTS.contains(path.substring(0, first))
+    return first > 0
+        && EXCLUDED_CONTENTS.contains(path.substring(0, first))
         && !path.equals("pg_wal/archive_status");
   }
 
@@ -108,8 +130,12 @@ public final class DataDirectoryScan {
         } else if (name.equals("pg_wal")) {
           Path status = child.resolve("archive_status");
           if (Files.isDirectory(status)) {
-            items.add(item('d', "pg_wal/archive_status", status,
-                Files.readAttributes(status, PosixFileAttributes.class)));
+            items.add(
+                item(
+                    'd',
+                    "pg_wal/archive_status",
+                    status,
+                    Files.readAttributes(status, PosixFileAttributes.class)));
           }
         }
       } else if (attrs.isRegularFile()) {
@@ -121,11 +147,18 @@ public final class DataDirectoryScan {
   }
 
   private static Item item(char type, String name, Path source, PosixFileAttributes attrs) {
-    return new Item(type, name, source, permissionBits(attrs.permissions()),
-        type == 'f' ? attrs.size() : 0, attrs.lastModifiedTime().toInstant());
+    return new Item(
+        type,
+        name,
+        source,
+        permissionBits(attrs.permissions()),
+        type == 'f' ? attrs.size() : 0,
+        attrs.lastModifiedTime().toInstant());
   }
 
-  /** @return the permission bits of a set of permissions */
+  /** {@return the permission bits of a set of permissions} */
+  // PosixFilePermission is declared in mode-bit order, OWNER_READ (0400) to OTHERS_EXECUTE (01)
+  @SuppressWarnings("EnumOrdinal")
   public static int permissionBits(Set<PosixFilePermission> permissions) {
     int mode = 0;
     for (PosixFilePermission p : permissions) {

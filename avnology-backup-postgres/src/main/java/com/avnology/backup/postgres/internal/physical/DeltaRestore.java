@@ -19,10 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * Compares an existing data directory with a backup's file list, as pgBackRest's {@code --delta}
- * does: a file whose size and SHA-256 match is kept (its mode and time set from the list), one
- * that differs or is absent is to be written, and whatever the list does not hold is removed
- * (runtime state included: a restored directory holds what a fresh restore would). Not
- * thread-safe.
+ * does: a file whose size and SHA-256 match is kept (its mode and time set from the list), one that
+ * differs or is absent is to be written, and whatever the list does not hold is removed (runtime
+ * state included: a restored directory holds what a fresh restore would). Not thread-safe.
  */
 public final class DeltaRestore {
   private final ChainRestore restore;
@@ -47,8 +46,8 @@ public final class DeltaRestore {
    * @param entries the backup's file list
    * @param locations tablespace links' targets, by link path
    */
-  public DeltaRestore(ChainRestore restore, Path root, List<FileEntry> entries,
-      Map<String, Path> locations) {
+  public DeltaRestore(
+      ChainRestore restore, Path root, List<FileEntry> entries, Map<String, Path> locations) {
     this.restore = restore;
     this.root = root;
     this.locations = locations;
@@ -56,18 +55,22 @@ public final class DeltaRestore {
   }
 
   /**
+   * {@return why a restore must not touch it: a server whose process is alive runs on it}
+   *
    * @param dataDirectory a directory
-   * @return why a restore must not touch it: a server whose process is alive runs on it
    */
   public static Optional<String> running(Path dataDirectory) {
     Path pid = dataDirectory.resolve("postmaster.pid");
     try {
-      String first = Files.readAllLines(pid, StandardCharsets.UTF_8).stream().findFirst()
-          .orElse("").trim();
+      String first =
+          Files.readAllLines(pid, StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
       long number = Long.parseLong(first);
       if (ProcessHandle.of(number).map(ProcessHandle::isAlive).orElse(false)) {
-        return Optional.of(dataDirectory + " is in use: postmaster.pid names process " + number
-            + ", which is running; stop PostgreSQL (pg_ctl stop) before restoring into it");
+        return Optional.of(
+            dataDirectory
+                + " is in use: postmaster.pid names process "
+                + number
+                + ", which is running; stop PostgreSQL (pg_ctl stop) before restoring into it");
       }
     } catch (NoSuchFileException e) {
       return Optional.empty();
@@ -84,9 +87,11 @@ public final class DeltaRestore {
    * @return what was done
    */
   public Outcome run(List<FileEntry> entries) throws IOException {
-    running(root).ifPresent(r -> {
-      throw new BackupException(r);
-    });
+    running(root)
+        .ifPresent(
+            r -> {
+              throw new BackupException(r);
+            });
     walk(root, "");
     List<Callable<Boolean>> checks = new ArrayList<>();
     for (FileEntry c : candidates) {
@@ -115,8 +120,8 @@ public final class DeltaRestore {
 
   private boolean same(FileEntry e) throws IOException {
     Path file = restore.resolve(e.path());
-    if (Files.size(file) != e.size() || !Hashes.file(file, new byte[128 * 1024])
-        .equals(e.sha256())) {
+    if (Files.size(file) != e.size()
+        || !Hashes.file(file, new byte[128 * 1024]).equals(e.sha256())) {
       return false;
     }
     Files.setPosixFilePermissions(file, Modes.permissions(e.mode()));
@@ -132,11 +137,13 @@ public final class DeltaRestore {
     for (Path child : children) {
       String path = prefix + child.getFileName();
       FileEntry e = listed.get(path);
-      BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes attrs =
+          Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (e != null && e.type() == 'd' && attrs.isDirectory()) {
         walk(child, path + "/");
-      } else if (e != null && e.type() == 'l' && attrs.isSymbolicLink()
+      } else if (e != null
+          && e.type() == 'l'
+          && attrs.isSymbolicLink()
           && Files.readSymbolicLink(child).equals(locations.get(path))) {
         walk(child, path + "/");
       } else if (e != null && e.isFile() && attrs.isRegularFile()) {
@@ -151,8 +158,9 @@ public final class DeltaRestore {
     if (attrs.isDirectory()) {
       try (Stream<Path> list = Files.list(path)) {
         for (Path child : list.toList()) {
-          remove(child, Files.readAttributes(child, BasicFileAttributes.class,
-              LinkOption.NOFOLLOW_LINKS));
+          remove(
+              child,
+              Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
         }
       }
     }

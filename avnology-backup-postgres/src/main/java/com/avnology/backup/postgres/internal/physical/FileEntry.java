@@ -6,9 +6,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * One line of a physical backup's file list: a directory ({@code d}), a tablespace link ({@code
- * l}) or a regular file ({@code f}) with its mode, size, modification time, SHA-256, the set that
- * holds its bytes and the part of that set it is in.
+ * One line of a physical backup's file list: a directory ({@code d}), a tablespace link ({@code l})
+ * or a regular file ({@code f}) with its mode, size, modification time, SHA-256, the set that holds
+ * its bytes and the part of that set it is in.
  *
  * @param type {@code d}, {@code l} or {@code f}
  * @param mode permission bits
@@ -22,47 +22,77 @@ import java.util.Locale;
  * @param length the compressed length of its tar entry; -1 with offset -1
  * @param path the path in the data directory, with {@code /}
  */
-public record FileEntry(char type, int mode, long size, Instant mtime, String sha256, String set,
-    int part, long offset, long length, String path) {
+public record FileEntry(
+    char type,
+    int mode,
+    long size,
+    Instant mtime,
+    String sha256,
+    String set,
+    int part,
+    long offset,
+    long length,
+    String path) {
   /** The file list's first line. */
   public static final String HEADER =
       "# type\tmode\tsize\tmtime\tsha256\tset\tpart\toffset\tlength\tpath";
 
-  /** @return a regular file's entry */
-  public static FileEntry file(int mode, long size, Instant mtime, String sha256, String set,
-      int part, long offset, long length, String path) {
+  /** {@return a regular file's entry} */
+  public static FileEntry file(
+      int mode,
+      long size,
+      Instant mtime,
+      String sha256,
+      String set,
+      int part,
+      long offset,
+      long length,
+      String path) {
     return new FileEntry('f', mode, size, mtime, sha256, set, part, offset, length, path);
   }
 
-  /** @return a directory's ({@code d}) or link's ({@code l}) entry */
+  /** {@return a directory's ({@code d}) or link's ({@code l}) entry} */
   public static FileEntry node(char type, int mode, Instant mtime, String path) {
     return new FileEntry(type, mode, 0, mtime, "-", "-", -1, -1, -1, path);
   }
 
-  /** @return whether this is a regular file */
+  /** {@return whether this is a regular file} */
   public boolean isFile() {
     return type == 'f';
   }
 
   /**
+   * {@return the same content, where this entry says it is held}
+   *
    * @param newMode the file's mode now
    * @param newMtime the file's modification time now
-   * @return the same content, where this entry says it is held
    */
   public FileEntry now(int newMode, Instant newMtime) {
     return new FileEntry(type, newMode, size, newMtime, sha256, set, part, offset, length, path);
   }
 
-  /** @return the list line, without the newline */
+  /** {@return the list line, without the newline} */
   public String format() {
-    return String.format(Locale.ROOT, "%c\t%o\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s", type, mode, size,
-        mtime, sha256, set, part, offset, length, path.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n"));
+    return String.format(
+        Locale.ROOT,
+        "%c\t%o\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s",
+        type,
+        mode,
+        size,
+        mtime,
+        sha256,
+        set,
+        part,
+        offset,
+        length,
+        path.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n"));
   }
 
   /**
+   * {@return its entry}
+   *
    * @param line a list line
    * @param where the list, for messages
-   * @return its entry
    * @throws IntegrityException if the line is malformed
    */
   public static FileEntry parse(String line, String where) {
@@ -71,12 +101,26 @@ public record FileEntry(char type, int mode, long size, Instant mtime, String sh
       if (f.length != 10 || f[0].length() != 1 || "dlf".indexOf(f[0].charAt(0)) < 0) {
         throw new IllegalArgumentException("10 tab-separated fields, the first d, l or f");
       }
-      return new FileEntry(f[0].charAt(0), Integer.parseInt(f[1], 8), Long.parseLong(f[2]),
-          Instant.parse(f[3]), f[4], f[5], Integer.parseInt(f[6]), Long.parseLong(f[7]),
-          Long.parseLong(f[8]), unescape(f[9]));
+      return new FileEntry(
+          f[0].charAt(0),
+          Integer.parseInt(f[1], 8),
+          Long.parseLong(f[2]),
+          Instant.parse(f[3]),
+          f[4],
+          f[5],
+          Integer.parseInt(f[6]),
+          Long.parseLong(f[7]),
+          Long.parseLong(f[8]),
+          unescape(f[9]));
     } catch (IllegalArgumentException | DateTimeParseException e) {
-      throw new IntegrityException("malformed line in " + where + " (" + e.getMessage() + "): "
-          + line + "; the set is damaged or was not written by this library");
+      throw new IntegrityException(
+          "malformed line in "
+              + where
+              + " ("
+              + e.getMessage()
+              + "): "
+              + line
+              + "; the set is damaged or was not written by this library");
     }
   }
 

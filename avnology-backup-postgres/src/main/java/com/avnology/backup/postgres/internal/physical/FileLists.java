@@ -17,9 +17,10 @@ public final class FileLists {
   private FileLists() {}
 
   /**
+   * {@return the list's entries, checked against the artifact's size and SHA-256}
+   *
    * @param context the set's
    * @param name the target's name
-   * @return the list's entries, checked against the artifact's size and SHA-256
    * @throws IntegrityException if the list is damaged or not of this format
    */
   public static List<FileEntry> read(RestoreContext context, String name) throws IOException {
@@ -27,13 +28,17 @@ public final class FileLists {
     String where = artifact.path() + " of set " + context.setId();
     List<FileEntry> entries = new ArrayList<>();
     try (InputStream in = context.openDecompressed(artifact)) {
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in,
-          StandardCharsets.UTF_8));
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       String header = reader.readLine();
       if (!FileEntry.HEADER.equals(header)) {
-        throw new IntegrityException(where + " starts with " + header + ", not " + FileEntry.HEADER
-            + ": it was written by an older version (restore it whole, without incremental or"
-            + " delta) or is damaged");
+        throw new IntegrityException(
+            where
+                + " starts with "
+                + header
+                + ", not "
+                + FileEntry.HEADER
+                + ": it was written by an older version (restore it whole, without incremental or"
+                + " delta) or is damaged");
       }
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         entries.add(FileEntry.parse(line, where));

@@ -21,7 +21,7 @@ final class Hashes {
     }
   }
 
-  /** @return the lowercase hex SHA-256 of a file's content */
+  /** {@return the lowercase hex SHA-256 of a file's content} */
   static String file(Path file, byte[] buffer) throws IOException {
     MessageDigest digest = sha256();
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {

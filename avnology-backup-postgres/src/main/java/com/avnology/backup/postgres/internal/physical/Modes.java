@@ -10,7 +10,7 @@ final class Modes {
 
   private Modes() {}
 
-  /** @return the permissions of the bits, with the owner's read and write always */
+  /** {@return the permissions of the bits, with the owner's read and write always} */
   static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     for (int i = 0; i < BITS.length; i++) {

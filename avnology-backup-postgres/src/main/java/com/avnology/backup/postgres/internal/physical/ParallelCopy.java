@@ -24,13 +24,13 @@ import java.util.concurrent.Future;
 /**
  * Copies a data directory's files into parts ({@code <name>.part-<k>.tar[.zst]}) written
  * concurrently, one thread per part, the files spread over the parts by size (largest first, each
- * to the emptiest part). With a parent backup, files whose size and modification time are
- * unchanged since it are referenced to the set holding them instead of copied; with {@code delta},
- * a file of unchanged size is read and referenced when its SHA-256 is unchanged. A file whose
- * modification time is within {@link #SETTLE} of the parent's start is copied whatever it looks
- * like: it may have changed during that backup within the file system's timestamp granularity.
- * Memory holds one list entry per file and a buffer per thread, whatever the files' sizes.
- * Not thread-safe: one per backup.
+ * to the emptiest part). With a parent backup, files whose size and modification time are unchanged
+ * since it are referenced to the set holding them instead of copied; with {@code delta}, a file of
+ * unchanged size is read and referenced when its SHA-256 is unchanged. A file whose modification
+ * time is within {@link #SETTLE} of the parent's start is copied whatever it looks like: it may
+ * have changed during that backup within the file system's timestamp granularity. Memory holds one
+ * list entry per file and a buffer per thread, whatever the files' sizes. Not thread-safe: one per
+ * backup.
  */
 public final class ParallelCopy implements AutoCloseable {
   /** How long before the parent's start a file must have been last modified to be referenced. */
@@ -66,8 +66,7 @@ public final class ParallelCopy implements AutoCloseable {
    * @param parent the backup to build on, or {@code null} for a full backup
    * @param delta whether files of unchanged size are compared by SHA-256
    */
-  public ParallelCopy(BackupContext context, String name, int jobs, Parent parent,
-      boolean delta) {
+  public ParallelCopy(BackupContext context, String name, int jobs, Parent parent, boolean delta) {
     this.context = context;
     this.name = name;
     this.jobs = jobs;
@@ -100,24 +99,30 @@ public final class ParallelCopy implements AutoCloseable {
     Compression compression = context.compression();
     partCount = split.size();
     for (int k = 0; k < split.size(); k++) {
-      OutputStream out = context.artifact(
-          name + ".part-" + k + ".tar" + compression.suffix(), compression.algorithm());
+      OutputStream out =
+          context.artifact(
+              name + ".part-" + k + ".tar" + compression.suffix(), compression.algorithm());
       parts.add(new PartTar(out, compression, context.setId(), k));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(split.size(), r -> {
-      Thread t = new Thread(r, "avnology-physical-copy");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            split.size(),
+            r -> {
+              Thread t = new Thread(r, "avnology-physical-copy");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int k = 0; k < split.size(); k++) {
         PartTar part = parts.get(k);
         List<DataDirectoryScan.Item> files = split.get(k);
-        done.add(pool.submit(() -> {
-          copy(part, files);
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  copy(part, files);
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -153,7 +158,10 @@ public final class ParallelCopy implements AutoCloseable {
         throw new BackupException("stopped: another part of the backup failed");
       }
       FileEntry before = parent == null ? null : parent.files().get(item.path());
-      if (delta && before != null && before.isFile() && before.size() == item.size()
+      if (delta
+          && before != null
+          && before.isFile()
+          && before.size() == item.size()
           && before.sha256().equals(hash(item, buffer))) {
         reference(before, item);
       } else {
@@ -174,7 +182,7 @@ public final class ParallelCopy implements AutoCloseable {
     try {
       return Hashes.file(item.source(), buffer);
     } catch (IOException e) {
-      return "";  // vanished or unreadable: copied, which says what is wrong
+      return ""; // vanished or unreadable: copied, which says what is wrong
     }
   }
 
@@ -183,7 +191,9 @@ public final class ParallelCopy implements AutoCloseable {
       return false;
     }
     FileEntry before = parent.files().get(item.path());
-    return before != null && before.isFile() && before.size() == item.size()
+    return before != null
+        && before.isFile()
+        && before.size() == item.size()
         && before.mtime().equals(item.mtime())
         && item.mtime().isBefore(parent.start().minus(SETTLE));
   }
@@ -218,12 +228,16 @@ public final class ParallelCopy implements AutoCloseable {
     return split;
   }
 
-  /** @return the first part, where what is read after the stop goes */
+  /** {@return the first part, where what is read after the stop goes} */
   public PartTar tail() {
     return parts.get(0);
   }
 
-  /** @param entry a file written into {@link #tail()}, for the list */
+  /**
+   * Adds a file to the list.
+   *
+   * @param entry a file written into {@link #tail()}, for the list
+   */
   public synchronized void add(FileEntry entry) {
     entries.add(entry);
     storedFiles++;
@@ -237,9 +251,13 @@ public final class ParallelCopy implements AutoCloseable {
     Compression compression = context.compression();
     List<FileEntry> sorted = new ArrayList<>(entries);
     sorted.sort(Comparator.comparing(FileEntry::path));
-    try (Writer list = new BufferedWriter(new OutputStreamWriter(compression.compress(
-        context.artifact(name + ".files.tsv" + compression.suffix(), compression.algorithm())),
-        StandardCharsets.UTF_8))) {
+    try (Writer list =
+        new BufferedWriter(
+            new OutputStreamWriter(
+                compression.compress(
+                    context.artifact(
+                        name + ".files.tsv" + compression.suffix(), compression.algorithm())),
+                StandardCharsets.UTF_8))) {
       list.write(FileEntry.HEADER + "\n");
       for (FileEntry e : sorted) {
         list.write(e.format());
@@ -267,27 +285,27 @@ public final class ParallelCopy implements AutoCloseable {
     }
   }
 
-  /** @return files copied into this set */
+  /** {@return files copied into this set} */
   public synchronized long storedFiles() {
     return storedFiles;
   }
 
-  /** @return bytes of the files copied into this set */
+  /** {@return bytes of the files copied into this set} */
   public synchronized long storedBytes() {
     return storedBytes;
   }
 
-  /** @return files referenced to an earlier set */
+  /** {@return files referenced to an earlier set} */
   public synchronized long referencedFiles() {
     return referencedFiles;
   }
 
-  /** @return bytes of the files referenced to an earlier set */
+  /** {@return bytes of the files referenced to an earlier set} */
   public synchronized long referencedBytes() {
     return referencedBytes;
   }
 
-  /** @return the number of parts */
+  /** {@return the number of parts} */
   public int parts() {
     return partCount;
   }

@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One part of a physical backup: regular files as a tar stream, each hashed as it is copied.
- * Files that change while they are read are copied as far as their size at listing (WAL replay
- * repairs them); files that shrink are padded with zeros, as pg_basebackup does; files that
- * vanish are skipped. Not thread-safe: one per copying thread.
+ * One part of a physical backup: regular files as a tar stream, each hashed as it is copied. Files
+ * that change while they are read are copied as far as their size at listing (WAL replay repairs
+ * them); files that shrink are padded with zeros, as pg_basebackup does; files that vanish are
+ * skipped. Not thread-safe: one per copying thread.
  */
 public final class PartTar implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PartTar.class);
@@ -51,22 +51,22 @@ public final class PartTar implements AutoCloseable {
     // a frame per file: a restore that needs a few files of a part decompresses only those
     this.compressed = compression.compressInFrames(counter);
     this.framed = compression.algorithm() != Compression.Algorithm.GZIP;
-    this.tar = new TarArchiveOutputStream(compressed, 512,
-        "UTF-8");
+    this.tar = new TarArchiveOutputStream(compressed, 512, "UTF-8");
     this.tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     this.tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     this.setId = setId;
     this.part = part;
   }
 
-  /** @return file content bytes written so far */
+  /** {@return file content bytes written so far} */
   public long bytes() {
     return bytes;
   }
 
   /**
+   * {@return its list entry, or {@code null} if it vanished before it could be opened}
+   *
    * @param item a regular file from the scan
-   * @return its list entry, or {@code null} if it vanished before it could be opened
    */
   public FileEntry file(DataDirectoryScan.Item item) throws IOException {
     InputStream in;
@@ -82,9 +82,10 @@ public final class PartTar implements AutoCloseable {
   }
 
   /**
+   * {@return its list entry, or {@code null} if it does not exist}
+   *
    * @param source a file read now (the control file, WAL after the stop)
    * @param name its path in the data directory
-   * @return its list entry, or {@code null} if it does not exist
    */
   public FileEntry file(Path source, String name) throws IOException {
     PosixFileAttributes attrs;
@@ -93,15 +94,21 @@ public final class PartTar implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return null;
     }
-    return file(new DataDirectoryScan.Item('f', name, source,
-        DataDirectoryScan.permissionBits(attrs.permissions()), attrs.size(),
-        attrs.lastModifiedTime().toInstant()));
+    return file(
+        new DataDirectoryScan.Item(
+            'f',
+            name,
+            source,
+            DataDirectoryScan.permissionBits(attrs.permissions()),
+            attrs.size(),
+            attrs.lastModifiedTime().toInstant()));
   }
 
   /**
+   * {@return its list entry}
+   *
    * @param name the entry's path
    * @param content its text
-   * @return its list entry
    */
   public FileEntry text(String name, String content) throws IOException {
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
@@ -131,8 +138,16 @@ public final class PartTar implements AutoCloseable {
     // ends the frame: the entry's records (512 bytes each, the last padded) are written through
     compressed.flush();
     bytes += size;
-    return FileEntry.file(mode, size, mtime, HexFormat.of().formatHex(sha256.digest()), setId,
-        part, framed ? offset : -1, framed ? counter.count - offset : -1, name);
+    return FileEntry.file(
+        mode,
+        size,
+        mtime,
+        HexFormat.of().formatHex(sha256.digest()),
+        setId,
+        part,
+        framed ? offset : -1,
+        framed ? counter.count - offset : -1,
+        name);
   }
 
   /** Counts the compressed bytes; a flush stops here (the artifact's chunks stay whole). */

@@ -21,13 +21,15 @@ public final class PhysicalBackup {
   private PhysicalBackup() {}
 
   /**
+   * Copies the data directory.
+   *
    * @param session the open backup session
    * @param dataDirectory the server's data directory
    * @param copy where the files go
    * @param context the backup's
    */
-  public static void copy(BackupSession session, Path dataDirectory, ParallelCopy copy,
-      BackupContext context)
+  public static void copy(
+      BackupSession session, Path dataDirectory, ParallelCopy copy, BackupContext context)
       throws IOException, SQLException {
     Instant started = Instant.now();
     long start = session.start("avnology-backup " + context.setId());
@@ -41,8 +43,8 @@ public final class PhysicalBackup {
       tail.text("tablespace_map", stop.tablespaceMap());
       context.metadata("tablespace_map", stop.tablespaceMap());
     }
-    FileEntry control = tail.file(dataDirectory.resolve(DataDirectoryScan.CONTROL),
-        DataDirectoryScan.CONTROL);
+    FileEntry control =
+        tail.file(dataDirectory.resolve(DataDirectoryScan.CONTROL), DataDirectoryScan.CONTROL);
     if (control == null) {
       throw new BackupException(dataDirectory + " lost global/pg_control during the backup");
     }
@@ -50,11 +52,14 @@ public final class PhysicalBackup {
     int timeline = timeline(stop.backupLabel());
     List<String> segments = WalNames.range(timeline, start, stop.lsn(), session.segmentSize());
     for (String segment : segments) {
-      FileEntry wal = tail.file(dataDirectory.resolve("pg_wal").resolve(segment),
-          "pg_wal/" + segment);
+      FileEntry wal =
+          tail.file(dataDirectory.resolve("pg_wal").resolve(segment), "pg_wal/" + segment);
       if (wal == null) {
-        throw new BackupException("WAL segment " + segment + " that the backup needs was removed"
-            + " from pg_wal before it could be copied: raise wal_keep_size and run it again");
+        throw new BackupException(
+            "WAL segment "
+                + segment
+                + " that the backup needs was removed"
+                + " from pg_wal before it could be copied: raise wal_keep_size and run it again");
       }
       copy.add(wal);
     }
@@ -75,10 +80,17 @@ public final class PhysicalBackup {
     context.metadata("files_referenced", Long.toString(copy.referencedFiles()));
     context.metadata("bytes_referenced", Long.toString(copy.referencedBytes()));
     context.metadata("parts", Integer.toString(copy.parts()));
-    log.info("physical backup of {} stopped at {}: {} files ({} bytes) copied in {} parts, {}"
-        + " ({} bytes) unchanged since the parent, WAL {}..{}", dataDirectory,
-        WalNames.formatLsn(stop.lsn()), copy.storedFiles(), copy.storedBytes(), copy.parts(),
-        copy.referencedFiles(), copy.referencedBytes(), segments.get(0),
+    log.info(
+        "physical backup of {} stopped at {}: {} files ({} bytes) copied in {} parts, {}"
+            + " ({} bytes) unchanged since the parent, WAL {}..{}",
+        dataDirectory,
+        WalNames.formatLsn(stop.lsn()),
+        copy.storedFiles(),
+        copy.storedBytes(),
+        copy.parts(),
+        copy.referencedFiles(),
+        copy.referencedBytes(),
+        segments.get(0),
         segments.get(segments.size() - 1));
   }
 
@@ -88,8 +100,7 @@ public final class PhysicalBackup {
         return Integer.parseInt(line.substring("START TIMELINE: ".length()).trim());
       }
     }
-    throw new BackupException("backup_label from the server has no START TIMELINE line:\n"
-        + backupLabel);
+    throw new BackupException(
+        "backup_label from the server has no START TIMELINE line:\n" + backupLabel);
   }
-
 }

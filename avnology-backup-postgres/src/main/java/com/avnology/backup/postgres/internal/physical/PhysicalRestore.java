@@ -39,15 +39,26 @@ public final class PhysicalRestore {
    * @param delta whether to restore into the existing directory, writing what differs
    * @param locations tablespace link paths to their locations
    */
-  public static void restoreParts(RestoreContext context, String name, Path dataDirectory,
-      int jobs, boolean delta, Map<String, Path> locations) throws IOException {
+  public static void restoreParts(
+      RestoreContext context,
+      String name,
+      Path dataDirectory,
+      int jobs,
+      boolean delta,
+      Map<String, Path> locations)
+      throws IOException {
     List<FileEntry> entries = FileLists.read(context, name);
     ChainRestore chain = new ChainRestore(context, name, dataDirectory, jobs);
     if (delta && Files.isDirectory(dataDirectory)) {
-      DeltaRestore.Outcome done = new DeltaRestore(chain, dataDirectory, entries, locations)
-          .run(entries);
-      log.info("delta restore of set {} into {}: {} files written, {} removed, {} unchanged",
-          context.setId(), dataDirectory, done.written(), done.removed(), done.kept());
+      DeltaRestore.Outcome done =
+          new DeltaRestore(chain, dataDirectory, entries, locations).run(entries);
+      log.info(
+          "delta restore of set {} into {}: {} files written, {} removed, {} unchanged",
+          context.setId(),
+          dataDirectory,
+          done.written(),
+          done.removed(),
+          done.kept());
       context.entriesDone(done.removed());
       return;
     }
@@ -65,20 +76,21 @@ public final class PhysicalRestore {
   }
 
   /**
+   * {@return tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped}
+   *
    * @param manifest the set's entry, with the {@code tablespace_map} the backup's stop returned
    * @param tablespaces new locations by original location
-   * @return tablespace link paths ({@code pg_tblspc/<oid>}) to their locations, remapped
    */
-  public static Map<String, Path> tablespaceLocations(Manifest.Target manifest,
-      Map<Path, Path> tablespaces) {
+  public static Map<String, Path> tablespaceLocations(
+      Manifest.Target manifest, Map<Path, Path> tablespaces) {
     Map<String, Path> locations = new LinkedHashMap<>();
     String map = manifest.metadata().getOrDefault("tablespace_map", "");
     for (String line : map.split("\n")) {
       int space = line.indexOf(' ');
       if (space > 0) {
         Path original = Path.of(line.substring(space + 1).trim());
-        locations.put("pg_tblspc/" + line.substring(0, space),
-            tablespaces.getOrDefault(original, original));
+        locations.put(
+            "pg_tblspc/" + line.substring(0, space), tablespaces.getOrDefault(original, original));
       }
     }
     return locations;
@@ -94,9 +106,10 @@ public final class PhysicalRestore {
   public static void extractTar(RestoreContext context, String name, Path dataDirectory)
       throws IOException {
     Manifest.Artifact artifact = context.artifactStartingWith(name + ".tar");
-    Compression.Algorithm algorithm = Compression.Algorithm.valueOf(
-        artifact.compression().toUpperCase(Locale.ROOT));
-    try (InputStream raw = context.open(artifact.path().substring(PhysicalParents.KIND.length() + 1));
+    Compression.Algorithm algorithm =
+        Compression.Algorithm.valueOf(artifact.compression().toUpperCase(Locale.ROOT));
+    try (InputStream raw =
+            context.open(artifact.path().substring(PhysicalParents.KIND.length() + 1));
         InputStream in = Compression.decompress(algorithm, raw)) {
       DataDirectoryExtractor extractor =
           new DataDirectoryExtractor(dataDirectory, context::entriesDone);
@@ -131,6 +144,8 @@ public final class PhysicalRestore {
   }
 
   /**
+   * Checks that a directory is empty, creating it if absent.
+   *
    * @param directory a directory, created (mode 0700) if absent
    * @param what what it is, for the message, or empty for the data directory
    * @throws BackupException if it is not empty
@@ -138,15 +153,18 @@ public final class PhysicalRestore {
   public static void checkEmpty(Path directory, String what) throws IOException {
     try (var list = Files.list(directory)) {
       if (list.findAny().isPresent()) {
-        throw new BackupException("cannot restore a physical backup into " + directory
-            + (what.isEmpty() ? "" : ", " + what) + ": it is not empty; give an empty or new"
-            + " directory");
+        throw new BackupException(
+            "cannot restore a physical backup into "
+                + directory
+                + (what.isEmpty() ? "" : ", " + what)
+                + ": it is not empty; give an empty or new"
+                + " directory");
       }
     } catch (NoSuchFileException e) {
       Files.createDirectories(directory.getParent());
-      Files.createDirectory(directory,
+      Files.createDirectory(
+          directory,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
   }
-
 }

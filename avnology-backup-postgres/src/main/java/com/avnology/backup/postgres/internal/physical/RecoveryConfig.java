@@ -15,18 +15,28 @@ public final class RecoveryConfig {
   private RecoveryConfig() {}
 
   /**
+   * Writes the recovery settings.
+   *
    * @param dataDirectory the restored data directory
    * @param setId the set restored, for a comment
    * @param settings settings to append, such as restore_command
    */
   public static void write(Path dataDirectory, String setId, Map<String, String> settings)
       throws IOException {
-    StringBuilder text = new StringBuilder("\n# recovery settings written by avnology-backup when"
-        + " restoring set " + setId + "\n");
-    settings.forEach((k, v) -> text.append(k).append(" = '").append(v.replace("'", "''"))
-        .append("'\n"));
-    Files.writeString(dataDirectory.resolve("postgresql.auto.conf"), text,
-        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    StringBuilder text =
+        new StringBuilder(
+            "\n# recovery settings written by avnology-backup when"
+                + " restoring set "
+                + setId
+                + "\n");
+    settings.forEach(
+        (k, v) -> text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+    Files.writeString(
+        dataDirectory.resolve("postgresql.auto.conf"),
+        text,
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     Files.write(dataDirectory.resolve("recovery.signal"), new byte[0]);
   }
 }

@@ -28,8 +28,8 @@ public final class SegmentSpool implements AutoCloseable {
    */
   public SegmentSpool(int timeline, long start, long segmentSize) throws IOException {
     if (start % segmentSize != 0) {
-      throw new IllegalArgumentException("streaming must start at a segment boundary: "
-          + WalNames.formatLsn(start));
+      throw new IllegalArgumentException(
+          "streaming must start at a segment boundary: " + WalNames.formatLsn(start));
     }
     this.timeline = timeline;
     this.segmentSize = segmentSize;
@@ -38,27 +38,27 @@ public final class SegmentSpool implements AutoCloseable {
     this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
-  /** @return the WAL location after the last byte received */
+  /** {@return the WAL location after the last byte received} */
   public long position() {
     return segmentStart + written;
   }
 
-  /** @return the current segment's name */
+  /** {@return the current segment's name} */
   public String segment() {
     return WalNames.segment(timeline, segmentStart, segmentSize);
   }
 
-  /** @return how many bytes of the current segment were received */
+  /** {@return how many bytes of the current segment were received} */
   public long written() {
     return written;
   }
 
-  /** @return the spool file (the current segment's first {@link #written()} bytes) */
+  /** {@return the spool file (the current segment's first {@link #written()} bytes)} */
   public Path file() {
     return file;
   }
 
-  /** @return whether the current segment is complete */
+  /** {@return whether the current segment is complete} */
   public boolean full() {
     return written == segmentSize;
   }

@@ -17,20 +17,21 @@ public final class TimelineHistory {
     this.begins = List.copyOf(begins);
   }
 
-  /** @return the history of timeline 1: it begins at 0 */
+  /** {@return the history of timeline 1: it begins at 0} */
   public static TimelineHistory first() {
     return new TimelineHistory(List.of(new Begin(1, 0)));
   }
 
-  /** @return a history knowing only that {@code timeline} exists (its file is missing) */
+  /** {@return a history knowing only that {@code timeline} exists (its file is missing)} */
   public static TimelineHistory only(int timeline) {
     return new TimelineHistory(List.of(new Begin(timeline, 0)));
   }
 
   /**
+   * {@return the history}
+   *
    * @param timeline the timeline whose history file this is
    * @param text the file's content: {@code <parent tli>\t<switchpoint>\t<reason>} lines
-   * @return the history
    * @throws IllegalArgumentException if a line is malformed
    */
   public static TimelineHistory parse(int timeline, String text) {
@@ -53,9 +54,10 @@ public final class TimelineHistory {
   }
 
   /**
+   * {@return the timeline recovery reads that segment from: the newest one begun by its end}
+   *
    * @param lsn the start of a segment
    * @param segmentSize the segment size
-   * @return the timeline recovery reads that segment from: the newest one begun by its end
    */
   public int timelineAt(long lsn, long segmentSize) {
     int chosen = begins.get(0).timeline();

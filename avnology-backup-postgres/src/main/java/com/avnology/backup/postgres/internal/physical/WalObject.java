@@ -30,8 +30,9 @@ public final class WalObject {
   private WalObject() {}
 
   /**
+   * {@return its SHA-256}
+   *
    * @param file a WAL file
-   * @return its SHA-256
    * @throws IOException if it cannot be read
    */
   public static byte[] sha256(Path file) throws IOException {
@@ -39,9 +40,10 @@ public final class WalObject {
   }
 
   /**
+   * {@return the SHA-256 of its first {@code length} bytes (fewer if it is shorter)}
+   *
    * @param file a WAL file
    * @param length how many of its first bytes to hash
-   * @return the SHA-256 of its first {@code length} bytes (fewer if it is shorter)
    * @throws IOException if it cannot be read
    */
   public static byte[] sha256(Path file, long length) throws IOException {
@@ -53,9 +55,10 @@ public final class WalObject {
   }
 
   /**
+   * {@return a stream of its first {@code length} bytes}
+   *
    * @param file a file
    * @param length how many of its first bytes to read
-   * @return a stream of its first {@code length} bytes
    * @throws IOException if it cannot be opened
    */
   public static InputStream bounded(Path file, long length) throws IOException {
@@ -88,19 +91,22 @@ public final class WalObject {
    * @param out where the stored form goes
    * @throws IOException if reading or writing fails
    */
-  public static void write(Path file, long length, byte[] sha256, Compression compression,
-      OutputStream out) throws IOException {
+  public static void write(
+      Path file, long length, byte[] sha256, Compression compression, OutputStream out)
+      throws IOException {
     ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
     header.putInt(SKIPPABLE_MAGIC).putInt(TAG.length + 32).put(TAG).put(sha256);
     out.write(header.array());
-    try (OutputStream zstd = compression.compress(out); InputStream in = bounded(file, length)) {
+    try (OutputStream zstd = compression.compress(out);
+        InputStream in = bounded(file, length)) {
       in.transferTo(zstd);
     }
   }
 
   /**
+   * {@return the SHA-256 its header records}
+   *
    * @param stored the stored form's bytes, positioned at its start
-   * @return the SHA-256 its header records
    * @throws IntegrityException if the header is not ours
    */
   public static byte[] readHash(InputStream stored) throws IOException {
@@ -112,17 +118,19 @@ public final class WalObject {
     }
     ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
     byte[] tag = Arrays.copyOfRange(header, 8, 8 + TAG.length);
-    if (b.getInt(0) != SKIPPABLE_MAGIC || b.getInt(4) != TAG.length + 32
+    if (b.getInt(0) != SKIPPABLE_MAGIC
+        || b.getInt(4) != TAG.length + 32
         || !Arrays.equals(tag, TAG)) {
-      throw new IntegrityException("stored WAL file does not start with this library's header:"
-          + " it was not written by wal-push, or is damaged");
+      throw new IntegrityException(
+          "stored WAL file does not start with this library's header:"
+              + " it was not written by wal-push, or is damaged");
     }
     return Arrays.copyOfRange(header, 8 + TAG.length, HEADER);
   }
 
   /**
-   * Decompresses the rest of {@code stored} (after {@link #readHash}) into {@code out}, checking
-   * it against {@code expected}.
+   * Decompresses the rest of {@code stored} (after {@link #readHash}) into {@code out}, checking it
+   * against {@code expected}.
    *
    * @param stored the stored form after its header
    * @param expected the SHA-256 from the header
@@ -130,21 +138,27 @@ public final class WalObject {
    * @param what names the file in messages
    * @throws IntegrityException if the hash differs
    */
-  public static void decompress(InputStream stored, byte[] expected, OutputStream out,
-      String what) throws IOException {
+  public static void decompress(InputStream stored, byte[] expected, OutputStream out, String what)
+      throws IOException {
     MessageDigest digest = newDigest();
-    try (InputStream in = new DigestInputStream(
-        Compression.decompress(Compression.Algorithm.ZSTD, stored), digest)) {
+    try (InputStream in =
+        new DigestInputStream(Compression.decompress(Compression.Algorithm.ZSTD, stored), digest)) {
       in.transferTo(out);
     }
     byte[] actual = digest.digest();
     if (!MessageDigest.isEqual(actual, expected)) {
-      throw new IntegrityException("stored WAL file " + what + " is damaged: SHA-256 "
-          + hex(actual) + " instead of " + hex(expected) + "; it cannot be used for recovery");
+      throw new IntegrityException(
+          "stored WAL file "
+              + what
+              + " is damaged: SHA-256 "
+              + hex(actual)
+              + " instead of "
+              + hex(expected)
+              + "; it cannot be used for recovery");
     }
   }
 
-  /** @return lower-case hex */
+  /** {@return lower-case hex} */
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }
@@ -190,5 +204,4 @@ public final class WalObject {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
-
 }

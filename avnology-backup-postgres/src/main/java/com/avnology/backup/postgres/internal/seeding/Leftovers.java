@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marks the databases this JVM creates, and finds and drops those a dead JVM left: on this host a
- * maker is dead when no process with its pid and start time runs; a database made on another
- * host (its comment names the host) is dropped once older than {@code staleAfter}. Thread-safe.
+ * maker is dead when no process with its pid and start time runs; a database made on another host
+ * (its comment names the host) is dropped once older than {@code staleAfter}. Thread-safe.
  */
 public final class Leftovers {
   private static final Logger log = LoggerFactory.getLogger(Leftovers.class);
@@ -28,11 +28,16 @@ public final class Leftovers {
   private Leftovers() {}
 
   /**
+   * {@return the comment that marks a database as one of ours: host and creation time}
+   *
    * @param clock the time written in the comment
-   * @return the comment that marks a database as one of ours: host and creation time
    */
   public static String comment(Clock clock) {
-    return MARK + " host=" + HOST + " created=" + clock.instant()
+    return MARK
+        + " host="
+        + HOST
+        + " created="
+        + clock.instant()
         + " (a test database: dropped when its JVM ends, or by the next run after a crash)";
   }
 
@@ -45,20 +50,23 @@ public final class Leftovers {
    * @param clock the current time
    * @return the databases dropped
    */
-  public static List<String> remove(Server server, String prefix, Duration staleAfter,
-      Clock clock) {
+  public static List<String> remove(
+      Server server, String prefix, Duration staleAfter, Clock clock) {
     List<String> dropped = new ArrayList<>();
     for (String[] row : candidates(server, prefix)) {
       String name = row[0];
       Optional<Names.Owner> owner = Names.owner(prefix, name);
-      if (owner.isEmpty() || owner.get().isCurrent() || !stale(owner.get(), row[1], staleAfter,
-          clock)) {
+      if (owner.isEmpty()
+          || owner.get().isCurrent()
+          || !stale(owner.get(), row[1], staleAfter, clock)) {
         continue;
       }
       try {
         server.drop(name);
         dropped.add(name);
-        log.info("dropped test database {}: the JVM that made it (pid {}) has ended", name,
+        log.info(
+            "dropped test database {}: the JVM that made it (pid {}) has ended",
+            name,
             owner.get().pid());
       } catch (BackupException e) {
         log.warn("cannot drop leftover test database {}: {}", name, e.getMessage());
@@ -67,14 +75,15 @@ public final class Leftovers {
     return dropped;
   }
 
-  private static boolean stale(Names.Owner owner, String comment, Duration staleAfter,
-      Clock clock) {
+  private static boolean stale(
+      Names.Owner owner, String comment, Duration staleAfter, Clock clock) {
     String host = field(comment, "host=");
     if (host == null || host.equals(HOST)) {
       return !owner.isAlive();
     }
     String created = field(comment, "created=");
-    Instant at = created == null ? Instant.ofEpochMilli(owner.startMillis()) : Instant.parse(created);
+    Instant at =
+        created == null ? Instant.ofEpochMilli(owner.startMillis()) : Instant.parse(created);
     return at.plus(staleAfter).isBefore(clock.instant());
   }
 
@@ -92,9 +101,14 @@ public final class Leftovers {
 
   private static List<String[]> candidates(Server server, String prefix) {
     List<String[]> out = new ArrayList<>();
-    try (Connection c = server.admin(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT datname, shobj_description(oid, 'pg_database')"
-            + " FROM pg_database WHERE starts_with(datname, '" + prefix + "_')")) {
+    try (Connection c = server.admin();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT datname, shobj_description(oid, 'pg_database')"
+                    + " FROM pg_database WHERE starts_with(datname, '"
+                    + prefix
+                    + "_')")) {
       while (rs.next()) {
         out.add(new String[] {rs.getString(1), rs.getString(2)});
       }

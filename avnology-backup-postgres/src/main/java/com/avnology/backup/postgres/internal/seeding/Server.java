@@ -30,32 +30,35 @@ public final class Server {
     this.password = password;
     Matcher m = URL.matcher(url);
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a PostgreSQL JDBC URL with a host: '"
-          + redact(url) + "'; use jdbc:postgresql://host:5432/database");
+      throw new IllegalArgumentException(
+          "not a PostgreSQL JDBC URL with a host: '"
+              + redact(url)
+              + "'; use jdbc:postgresql://host:5432/database");
     }
     this.parts = m;
   }
 
   /**
-   * @param url a JDBC URL of any database of the server; the one created databases are managed
-   *     from
+   * {@return the server}
+   *
+   * @param url a JDBC URL of any database of the server; the one created databases are managed from
    * @param user a user, or null for the URL's
    * @param password a password, or null for the URL's
-   * @return the server
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL with a host
    */
   public static Server of(String url, String user, String password) {
     return new Server(requireNonNull(url, "null url"), user, password);
   }
 
-  /** @return the database the URL names (empty if it names none) */
+  /** {@return the database the URL names (empty if it names none)} */
   public String database() {
     return parts.group(2);
   }
 
   /**
+   * {@return the URL with that database in it}
+   *
    * @param database a database of this server
-   * @return the URL with that database in it
    */
   public String urlFor(String database) {
     String query = parts.group(3);
@@ -63,19 +66,21 @@ public final class Server {
   }
 
   /**
+   * {@return a new data source for it, with this server's credentials}
+   *
    * @param database a database of this server
-   * @return a new data source for it, with this server's credentials
    */
   public PGSimpleDataSource dataSource(String database) {
     String target = urlFor(database);
-    PGSimpleDataSource ds = new PGSimpleDataSource() {
-      private static final long serialVersionUID = 1L;
+    PGSimpleDataSource ds =
+        new PGSimpleDataSource() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public String toString() {
-        return "PGSimpleDataSource[" + redact(target) + "]";
-      }
-    };
+          @Override
+          public String toString() {
+            return "PGSimpleDataSource[" + redact(target) + "]";
+          }
+        };
     ds.setUrl(target);
     if (user != null) {
       ds.setUser(user);
@@ -86,37 +91,47 @@ public final class Server {
     return ds;
   }
 
-  /** @return a connection to the URL's database; the caller closes it */
+  /** {@return a connection to the URL's database; the caller closes it} */
   public Connection admin() {
     try {
       return dataSource(database()).getConnection();
     } catch (SQLException e) {
-      throw new BackupException("cannot connect to " + redact(url) + ": " + e.getMessage()
-          + "; check the JDBC URL and credentials", e);
+      throw new BackupException(
+          "cannot connect to "
+              + redact(url)
+              + ": "
+              + e.getMessage()
+              + "; check the JDBC URL and credentials",
+          e);
     }
   }
 
   /**
+   * Runs one SQL statement.
+   *
    * @param sql one statement, run on a new admin connection
    * @throws BackupException naming the statement when the server refuses it
    */
   public void execute(String sql) {
-    try (Connection c = admin(); Statement s = c.createStatement()) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new BackupException(sql + " failed on " + redact(url) + ": " + e.getMessage(), e);
     }
   }
 
-  /** @return whether the user may create databases (superuser or CREATEDB) */
+  /** {@return whether the user may create databases (superuser or CREATEDB)} */
   public boolean canCreateDatabases() {
-    try (Connection c = admin(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user")) {
+    try (Connection c = admin();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user")) {
       return rs.next() && rs.getBoolean(1);
     } catch (SQLException e) {
-      throw new BackupException("cannot read the privileges of the user of " + redact(url)
-          + ": " + e.getMessage(), e);
+      throw new BackupException(
+          "cannot read the privileges of the user of " + redact(url) + ": " + e.getMessage(), e);
     }
   }
 
@@ -128,9 +143,10 @@ public final class Server {
    */
   public void drop(String name) {
     String q = Names.quote(name);
-    try (Connection c = admin(); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT datistemplate FROM pg_database WHERE datname = '"
-          + name + "'")) {
+    try (Connection c = admin();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT datistemplate FROM pg_database WHERE datname = '" + name + "'")) {
         if (!rs.next()) {
           return;
         }
@@ -140,8 +156,8 @@ public final class Server {
       }
       s.execute("DROP DATABASE IF EXISTS " + q + " WITH (FORCE)");
     } catch (SQLException e) {
-      throw new BackupException("cannot drop database " + name + " on " + redact(url) + ": "
-          + e.getMessage(), e);
+      throw new BackupException(
+          "cannot drop database " + name + " on " + redact(url) + ": " + e.getMessage(), e);
     }
   }
 
@@ -151,8 +167,9 @@ public final class Server {
   }
 
   /**
+   * {@return it with any password replaced by ***}
+   *
    * @param url a JDBC URL
-   * @return it with any password replaced by ***
    */
   public static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1***");

@@ -21,24 +21,26 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Puts one database back to its captured data in place: the rows of every table are kept in
- * memory (binary COPY), and a reset truncates and reloads only the tables whose
- * {@code pg_stat_user_tables} counters moved since the last reset, with the tables whose foreign
- * keys point at them, and sets back the sequences that moved.
+ * Puts one database back to its captured data in place: the rows of every table are kept in memory
+ * (binary COPY), and a reset truncates and reloads only the tables whose {@code
+ * pg_stat_user_tables} counters moved since the last reset, with the tables whose foreign keys
+ * point at them, and sets back the sequences that moved.
  *
  * <p>The counters are updated asynchronously: a backend reports its counts when it goes idle (at
- * most once a second) and when it exits. A reset therefore first ends every other client session
- * on the database and waits until they are gone from {@code pg_stat_activity}; on PostgreSQL 15+ a
+ * most once a second) and when it exits. A reset therefore first ends every other client session on
+ * the database and waits until they are gone from {@code pg_stat_activity}; on PostgreSQL 15+ a
  * backend flushes its counts before it leaves that view, so the counters are then complete. On 13
- * and 14 the statistics collector receives them over UDP, so the reset reads until two reads 200
- * ms apart agree. Schema changes are not undone. Not thread-safe: callers serialise.
+ * and 14 the statistics collector receives them over UDP, so the reset reads until two reads 200 ms
+ * apart agree. Schema changes are not undone. Not thread-safe: callers serialise.
  */
 public final class TableReset implements AutoCloseable {
-  private static final String COUNTERS = "SELECT format('%I.%I', schemaname, relname),"
-      + " n_tup_ins, n_tup_upd, n_tup_del, n_live_tup FROM pg_stat_user_tables";
-  private static final String SEQUENCES = "SELECT format('%I.%I', schemaname, sequencename),"
-      + " last_value, start_value FROM pg_sequences"
-      + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
+  private static final String COUNTERS =
+      "SELECT format('%I.%I', schemaname, relname),"
+          + " n_tup_ins, n_tup_upd, n_tup_del, n_live_tup FROM pg_stat_user_tables";
+  private static final String SEQUENCES =
+      "SELECT format('%I.%I', schemaname, sequencename),"
+          + " last_value, start_value FROM pg_sequences"
+          + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')";
 
   private final Connection c;
   private final String database;
@@ -72,8 +74,8 @@ public final class TableReset implements AutoCloseable {
       return reset;
     } catch (SQLException | IOException e) {
       closeQuietly(c);
-      throw new BackupException("cannot capture the tables of " + database + " for resets: "
-          + e.getMessage(), e);
+      throw new BackupException(
+          "cannot capture the tables of " + database + " for resets: " + e.getMessage(), e);
     }
   }
 
@@ -101,28 +103,37 @@ public final class TableReset implements AutoCloseable {
       }
       return reload;
     } catch (SQLException | IOException e) {
-      throw new BackupException("cannot reset " + database + ": " + e.getMessage()
-          + "; use a template copy (SeedMode.TEMPLATE) for tests that change the schema", e);
+      throw new BackupException(
+          "cannot reset "
+              + database
+              + ": "
+              + e.getMessage()
+              + "; use a template copy (SeedMode.TEMPLATE) for tests that change the schema",
+          e);
     }
   }
 
   private void readTables() throws SQLException, IOException {
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-    List<String> tables = strings("SELECT format('%I.%I', n.nspname, k.relname) FROM pg_class k"
-        + " JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.relkind = 'r'"
-        + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-        + " AND n.nspname !~ '^pg_(toast|temp_)' ORDER BY 1");
+    List<String> tables =
+        strings(
+            "SELECT format('%I.%I', n.nspname, k.relname) FROM pg_class k"
+                + " JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.relkind = 'r'"
+                + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                + " AND n.nspname !~ '^pg_(toast|temp_)' ORDER BY 1");
     for (String t : tables) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       copy.copyOut("COPY " + t + " TO STDOUT (FORMAT binary)", out);
       rows.put(t, out.toByteArray());
     }
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT format('%I.%I', pn.nspname, p.relname), format('%I.%I', cn.nspname, ch.relname)"
-            + " FROM pg_constraint f JOIN pg_class p ON p.oid = f.confrelid"
-            + " JOIN pg_namespace pn ON pn.oid = p.relnamespace"
-            + " JOIN pg_class ch ON ch.oid = f.conrelid"
-            + " JOIN pg_namespace cn ON cn.oid = ch.relnamespace WHERE f.contype = 'f'")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT format('%I.%I', pn.nspname, p.relname), format('%I.%I', cn.nspname, ch.relname)"
+                    + " FROM pg_constraint f JOIN pg_class p ON p.oid = f.confrelid"
+                    + " JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+                    + " JOIN pg_class ch ON ch.oid = f.conrelid"
+                    + " JOIN pg_namespace cn ON cn.oid = ch.relnamespace WHERE f.contype = 'f'")) {
       while (rs.next()) {
         referencedBy.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
       }
@@ -142,10 +153,19 @@ public final class TableReset implements AutoCloseable {
     List<String> ordered = new ArrayList<>();
     Set<String> placed = new LinkedHashSet<>();
     while (ordered.size() < all.size()) { // parents first; a cycle is broken in name order
-      String next = all.stream().filter(t -> !placed.contains(t))
-          .filter(t -> all.stream().noneMatch(p -> !p.equals(t) && !placed.contains(p)
-              && referencedBy.getOrDefault(p, List.of()).contains(t)))
-          .findFirst().orElse(all.stream().filter(t -> !placed.contains(t)).findFirst().get());
+      String next =
+          all.stream()
+              .filter(t -> !placed.contains(t))
+              .filter(
+                  t ->
+                      all.stream()
+                          .noneMatch(
+                              p ->
+                                  !p.equals(t)
+                                      && !placed.contains(p)
+                                      && referencedBy.getOrDefault(p, List.of()).contains(t)))
+              .findFirst()
+              .orElse(all.stream().filter(t -> !placed.contains(t)).findFirst().get());
       placed.add(next);
       ordered.add(next);
     }
@@ -167,12 +187,18 @@ public final class TableReset implements AutoCloseable {
         s.execute("TRUNCATE " + String.join(", ", tables));
       }
       for (String t : tables) {
-        copy.copyIn("COPY " + t + " FROM STDIN (FORMAT binary)",
-            new ByteArrayInputStream(rows.get(t)));
+        copy.copyIn(
+            "COPY " + t + " FROM STDIN (FORMAT binary)", new ByteArrayInputStream(rows.get(t)));
       }
       for (String[] v : setvals) {
-        s.execute("SELECT pg_catalog.setval('" + v[0].replace("'", "''") + "', " + v[1] + ", "
-            + v[2] + ")");
+        s.execute(
+            "SELECT pg_catalog.setval('"
+                + v[0].replace("'", "''")
+                + "', "
+                + v[1]
+                + ", "
+                + v[2]
+                + ")");
       }
       c.commit();
     } catch (SQLException | IOException | RuntimeException e) {
@@ -188,8 +214,10 @@ public final class TableReset implements AutoCloseable {
     for (Map.Entry<String, String[]> e : sequenceValues().entrySet()) {
       String[] was = sequences.get(e.getKey());
       if (was != null && !Objects.equals(was[0], e.getValue()[0])) {
-        out.add(was[0] == null ? new String[] {e.getKey(), was[1], "false"}
-            : new String[] {e.getKey(), was[0], "true"});
+        out.add(
+            was[0] == null
+                ? new String[] {e.getKey(), was[1], "false"}
+                : new String[] {e.getKey(), was[0], "true"});
       }
     }
     return out;
@@ -197,7 +225,8 @@ public final class TableReset implements AutoCloseable {
 
   private Map<String, String[]> sequenceValues() throws SQLException {
     Map<String, String[]> out = new HashMap<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SEQUENCES)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(SEQUENCES)) {
       while (rs.next()) {
         out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
       }
@@ -206,8 +235,9 @@ public final class TableReset implements AutoCloseable {
   }
 
   private void endOtherSessions() throws SQLException {
-    String others = " FROM pg_stat_activity WHERE datname = current_database()"
-        + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
+    String others =
+        " FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
     try (Statement s = c.createStatement()) {
       s.execute("SELECT pg_terminate_backend(pid)" + others);
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -256,8 +286,8 @@ public final class TableReset implements AutoCloseable {
       s.execute("SELECT pg_stat_clear_snapshot()");
       try (ResultSet rs = s.executeQuery(COUNTERS)) {
         while (rs.next()) {
-          out.put(rs.getString(1),
-              List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+          out.put(
+              rs.getString(1), List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
         }
       }
     }
@@ -266,7 +296,8 @@ public final class TableReset implements AutoCloseable {
 
   private List<String> strings(String sql) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }

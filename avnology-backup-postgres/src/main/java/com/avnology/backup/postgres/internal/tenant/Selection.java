@@ -24,8 +24,13 @@ final class Selection {
   private final String keyColumn;
   private final String keyValue;
 
-  Selection(Connection c, Map<Long, Staging> staged, List<LiveSchema.ForeignKey> fks,
-      LiveSchema.Table root, String keyColumn, String keyValue) {
+  Selection(
+      Connection c,
+      Map<Long, Staging> staged,
+      List<LiveSchema.ForeignKey> fks,
+      LiveSchema.Table root,
+      String keyColumn,
+      String keyValue) {
     this.c = c;
     this.staged = staged;
     this.fks = fks;
@@ -34,23 +39,34 @@ final class Selection {
     this.keyValue = keyValue;
   }
 
-  /** @return rows marked */
+  /** {@return rows marked} */
   long seed(Staging t, String column, String value) throws SQLException {
-    return update("UPDATE " + t.temp + " s SET " + Staging.SELECTED + " = true WHERE "
-        + "s." + Identifiers.quote(column) + "::text = ?" + guard(t), List.of(value));
+    return update(
+        "UPDATE "
+            + t.temp
+            + " s SET "
+            + Staging.SELECTED
+            + " = true WHERE "
+            + "s."
+            + Identifiers.quote(column)
+            + "::text = ?"
+            + guard(t),
+        List.of(value));
   }
 
   void children(Set<Long> tenantTables) throws SQLException {
-    List<LiveSchema.ForeignKey> edges = fks.stream()
-        .filter(fk -> tenantTables.contains(fk.child()) && tenantTables.contains(fk.parent()))
-        .toList();
+    List<LiveSchema.ForeignKey> edges =
+        fks.stream()
+            .filter(fk -> tenantTables.contains(fk.child()) && tenantTables.contains(fk.parent()))
+            .toList();
     fixpoint(edges, true);
   }
 
   void missingParents() throws SQLException {
-    List<LiveSchema.ForeignKey> edges = fks.stream()
-        .filter(fk -> staged.containsKey(fk.child()) && staged.containsKey(fk.parent()))
-        .toList();
+    List<LiveSchema.ForeignKey> edges =
+        fks.stream()
+            .filter(fk -> staged.containsKey(fk.child()) && staged.containsKey(fk.parent()))
+            .toList();
     fixpoint(edges, false);
   }
 
@@ -71,10 +87,22 @@ final class Selection {
         || !parent.columns.containsAll(fk.parentColumns())) {
       return 0;
     }
-    return update("UPDATE " + child.temp + " s SET " + Staging.SELECTED + " = true WHERE NOT s."
-        + Staging.SELECTED + guard(child) + " AND EXISTS (SELECT 1 FROM " + parent.temp
-        + " p WHERE p." + Staging.SELECTED + " AND "
-        + equal("p", fk.parentColumns(), "s", fk.columns()) + ")", params(child));
+    return update(
+        "UPDATE "
+            + child.temp
+            + " s SET "
+            + Staging.SELECTED
+            + " = true WHERE NOT s."
+            + Staging.SELECTED
+            + guard(child)
+            + " AND EXISTS (SELECT 1 FROM "
+            + parent.temp
+            + " p WHERE p."
+            + Staging.SELECTED
+            + " AND "
+            + equal("p", fk.parentColumns(), "s", fk.columns())
+            + ")",
+        params(child));
   }
 
   private long markParents(LiveSchema.ForeignKey fk) throws SQLException {
@@ -90,20 +118,40 @@ final class Selection {
       rootOnly = " AND s." + Identifiers.quote(keyColumn) + "::text = ?";
       params.add(keyValue);
     }
-    return update("UPDATE " + parent.temp + " s SET " + Staging.SELECTED + " = true WHERE NOT s."
-        + Staging.SELECTED + guard(parent) + rootOnly + " AND EXISTS (SELECT 1 FROM " + child.temp
-        + " k WHERE k." + Staging.SELECTED + " AND "
-        + equal("s", fk.parentColumns(), "k", fk.columns()) + ") AND NOT EXISTS (SELECT 1 FROM "
-        + parent.table.qualified() + " l WHERE "
-        + equal("l", fk.parentColumns(), "s", fk.parentColumns()) + ")", params);
+    return update(
+        "UPDATE "
+            + parent.temp
+            + " s SET "
+            + Staging.SELECTED
+            + " = true WHERE NOT s."
+            + Staging.SELECTED
+            + guard(parent)
+            + rootOnly
+            + " AND EXISTS (SELECT 1 FROM "
+            + child.temp
+            + " k WHERE k."
+            + Staging.SELECTED
+            + " AND "
+            + equal("s", fk.parentColumns(), "k", fk.columns())
+            + ") AND NOT EXISTS (SELECT 1 FROM "
+            + parent.table.qualified()
+            + " l WHERE "
+            + equal("l", fk.parentColumns(), "s", fk.parentColumns())
+            + ")",
+        params);
   }
 
   /** Foreign keys of this table straight to the root's key: they must be null or the tenant's. */
   private List<LiveSchema.ForeignKey> rootKeys(Staging t) {
-    return fks.stream().filter(fk -> fk.child() == t.table.oid() && fk.parent() == root.oid()
-        && t.table.oid() != root.oid()
-        && fk.parentColumns().equals(List.of(keyColumn))
-        && t.columns.containsAll(fk.columns())).toList();
+    return fks.stream()
+        .filter(
+            fk ->
+                fk.child() == t.table.oid()
+                    && fk.parent() == root.oid()
+                    && t.table.oid() != root.oid()
+                    && fk.parentColumns().equals(List.of(keyColumn))
+                    && t.columns.containsAll(fk.columns()))
+        .toList();
   }
 
   private String guard(Staging t) {
@@ -122,8 +170,14 @@ final class Selection {
   static String equal(String a, List<String> aCols, String b, List<String> bCols) {
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < aCols.size(); i++) {
-      parts.add(a + "." + Identifiers.quote(aCols.get(i)) + " = " + b + "."
-          + Identifiers.quote(bCols.get(i)));
+      parts.add(
+          a
+              + "."
+              + Identifiers.quote(aCols.get(i))
+              + " = "
+              + b
+              + "."
+              + Identifiers.quote(bCols.get(i)));
     }
     return String.join(" AND ", parts);
   }

@@ -2,9 +2,9 @@ package com.avnology.backup.postgres.internal.tenant;
 
 import com.avnology.backup.BackupException;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
 import com.avnology.backup.postgres.internal.engine.CopyTerminator;
-import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -28,8 +28,10 @@ final class Staging {
 
   final LiveSchema.Table table;
   final String temp;
+
   /** The archive's columns, which the live table has and which are not generated. */
   final List<String> columns;
+
   final long rows;
 
   private Staging(LiveSchema.Table table, String temp, List<String> columns, long rows) {
@@ -42,25 +44,43 @@ final class Staging {
   /**
    * @param entry the table's TABLE DATA entry, or null when the archive has no data for it
    */
-  static Staging load(Connection c, ArchiveSource source, LiveSchema.Table table, TocEntry entry,
-      int n) throws SQLException {
+  static Staging load(
+      Connection c, ArchiveSource source, LiveSchema.Table table, TocEntry entry, int n)
+      throws SQLException {
     String temp = "avnology_tenant_" + n;
     List<String> columns;
     if (entry == null) {
-      columns = table.columns().stream().filter(col -> !col.generated())
-          .map(LiveSchema.Column::name).toList();
+      columns =
+          table.columns().stream()
+              .filter(col -> !col.generated())
+              .map(LiveSchema.Column::name)
+              .toList();
     } else {
       columns = CopyColumns.parse(entry.copyStmt());
       for (String col : columns) {
-        LiveSchema.Column live = table.column(col).orElseThrow(() -> new BackupException(
-            "column " + col + " of " + table.display() + " is in the backup but not in the live"
-                + " database: the schema changed since the backup; bring the live schema to the"
-                + " backup's version (or restore the set into a new database and copy from"
-                + " there); nothing was restored"));
+        LiveSchema.Column live =
+            table
+                .column(col)
+                .orElseThrow(
+                    () ->
+                        new BackupException(
+                            "column "
+                                + col
+                                + " of "
+                                + table.display()
+                                + " is in the backup but not in the live"
+                                + " database: the schema changed since the backup; bring the live schema to the"
+                                + " backup's version (or restore the set into a new database and copy from"
+                                + " there); nothing was restored"));
         if (live.generated()) {
-          throw new BackupException("column " + col + " of " + table.display() + " is generated"
-              + " in the live database but has data in the backup: the schema changed since the"
-              + " backup; nothing was restored");
+          throw new BackupException(
+              "column "
+                  + col
+                  + " of "
+                  + table.display()
+                  + " is generated"
+                  + " in the live database but has data in the backup: the schema changed since the"
+                  + " backup; nothing was restored");
         }
       }
     }
@@ -69,10 +89,16 @@ final class Staging {
     }
     String list = quoted(columns);
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE TEMP TABLE " + temp + " ON COMMIT DROP AS SELECT " + list + " FROM "
-          + table.qualified() + " WITH NO DATA");
-      s.execute("ALTER TABLE " + temp + " ADD COLUMN " + SELECTED
-          + " boolean NOT NULL DEFAULT false");
+      s.execute(
+          "CREATE TEMP TABLE "
+              + temp
+              + " ON COMMIT DROP AS SELECT "
+              + list
+              + " FROM "
+              + table.qualified()
+              + " WITH NO DATA");
+      s.execute(
+          "ALTER TABLE " + temp + " ADD COLUMN " + SELECTED + " boolean NOT NULL DEFAULT false");
     }
     long rows = 0;
     if (entry != null) {
@@ -84,17 +110,32 @@ final class Staging {
     return new Staging(table, temp, columns, rows);
   }
 
-  private static long copy(Connection c, ArchiveSource source, TocEntry entry, String temp,
-      String list, LiveSchema.Table table) throws SQLException {
+  private static long copy(
+      Connection c,
+      ArchiveSource source,
+      TocEntry entry,
+      String temp,
+      String list,
+      LiveSchema.Table table)
+      throws SQLException {
     try (InputStream in = CopyTerminator.strip(source.openData(entry.dataFile()))) {
-      long rows = c.unwrap(PGConnection.class).getCopyAPI()
-          .copyIn("COPY " + temp + " (" + list + ") FROM STDIN", in, 65536);
+      long rows =
+          c.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyIn("COPY " + temp + " (" + list + ") FROM STDIN", in, 65536);
       // reads what the decoder left and checks the artifact's size and SHA-256
       in.close();
       return rows;
     } catch (IOException e) {
-      throw new BackupException("cannot read the backup's rows of " + table.display() + " from "
-          + source.describe() + ": " + e.getMessage() + "; nothing was restored", e);
+      throw new BackupException(
+          "cannot read the backup's rows of "
+              + table.display()
+              + " from "
+              + source.describe()
+              + ": "
+              + e.getMessage()
+              + "; nothing was restored",
+          e);
     }
   }
 

@@ -1,15 +1,15 @@
 package com.avnology.backup.postgres.internal.tenant;
 
 import com.avnology.backup.BackupException;
-import com.avnology.backup.RestoreInterruptedException;
-import com.avnology.backup.postgres.internal.engine.ShutdownGuard;
 import com.avnology.backup.NotFoundException;
+import com.avnology.backup.RestoreInterruptedException;
 import com.avnology.backup.StorageException;
 import com.avnology.backup.postgres.ConflictPolicy;
 import com.avnology.backup.postgres.TenantRestoreReport;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.internal.archive.TocFile;
 import com.avnology.backup.postgres.internal.engine.ArchiveSource;
+import com.avnology.backup.postgres.internal.engine.ShutdownGuard;
 import com.avnology.backup.postgres.internal.engine.TranscodingArchiveSource;
 import java.io.IOException;
 import java.sql.Connection;
@@ -43,39 +43,55 @@ public final class TenantRestore {
   public record Filter(String table, String column, String value) {}
 
   /** What to restore. */
-  public record Spec(String rootTable, String keyColumn, String keyValue, List<Filter> filters,
+  public record Spec(
+      String rootTable,
+      String keyColumn,
+      String keyValue,
+      List<Filter> filters,
       ConflictPolicy policy) {}
 
   private TenantRestore() {}
 
   /**
+   * {@return per table, what would be or was done}
+   *
    * @param dataSource the live database
    * @param source the archive
    * @param sourceName the set or file, for the report
    * @param spec what to restore
    * @param write false for the dry run
-   * @return per table, what would be or was done
    * @throws BackupException naming the problem; the live database is then unchanged
    */
-  public static TenantRestoreReport run(DataSource dataSource, ArchiveSource source,
-      String sourceName, Spec spec, boolean write) {
+  public static TenantRestoreReport run(
+      DataSource dataSource, ArchiveSource source, String sourceName, Spec spec, boolean write) {
     long start = System.nanoTime();
     TocFile toc;
     try {
       toc = source.toc();
     } catch (IOException e) {
-      throw new StorageException("cannot read the table of contents of " + source.describe()
-          + ": " + e.getMessage() + "; nothing was restored", e);
+      throw new StorageException(
+          "cannot read the table of contents of "
+              + source.describe()
+              + ": "
+              + e.getMessage()
+              + "; nothing was restored",
+          e);
     }
-    ArchiveSource utf8 = TranscodingArchiveSource.utf8(source, toc).orElseThrow(() ->
-        new BackupException(source.describe() + " is in SQL_ASCII, whose bytes have no known"
-            + " encoding: restore it into a new database with the same encoding and copy the"
-            + " rows from there; nothing was restored"));
-    String what = "tenant restore of " + spec.rootTable() + "." + spec.keyColumn() + " = "
-        + spec.keyValue();
+    ArchiveSource utf8 =
+        TranscodingArchiveSource.utf8(source, toc)
+            .orElseThrow(
+                () ->
+                    new BackupException(
+                        source.describe()
+                            + " is in SQL_ASCII, whose bytes have no known"
+                            + " encoding: restore it into a new database with the same encoding and copy the"
+                            + " rows from there; nothing was restored"));
+    String what =
+        "tenant restore of " + spec.rootTable() + "." + spec.keyColumn() + " = " + spec.keyValue();
     try (Connection c = dataSource.getConnection();
-        ShutdownGuard guard = ShutdownGuard.install("tenant " + spec.rootTable() + "."
-            + spec.keyColumn() + " = " + spec.keyValue())) {
+        ShutdownGuard guard =
+            ShutdownGuard.install(
+                "tenant " + spec.rootTable() + "." + spec.keyColumn() + " = " + spec.keyValue())) {
       guard.watch(c);
       c.setAutoCommit(false);
       try {
@@ -88,8 +104,8 @@ public final class TenantRestore {
         } else {
           c.rollback();
         }
-        return new TenantRestoreReport(sourceName, spec.policy(), tables,
-            Duration.ofNanos(System.nanoTime() - start));
+        return new TenantRestoreReport(
+            sourceName, spec.policy(), tables, Duration.ofNanos(System.nanoTime() - start));
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -99,26 +115,35 @@ public final class TenantRestore {
         if (guard.interrupted()) {
           String state = "the transaction was rolled back, nothing was restored";
           guard.outcome(state);
-          throw new RestoreInterruptedException(what + " interrupted by a shutdown; " + state,
-              true, e);
+          throw new RestoreInterruptedException(
+              what + " interrupted by a shutdown; " + state, true, e);
         }
         if (e instanceof BackupException b) {
           throw b;
         }
-        throw new BackupException("tenant restore of " + spec.rootTable() + "." + spec.keyColumn()
-            + " = " + spec.keyValue() + " failed, the transaction was rolled back and nothing"
-            + " was restored: " + e.getMessage(), e);
+        throw new BackupException(
+            "tenant restore of "
+                + spec.rootTable()
+                + "."
+                + spec.keyColumn()
+                + " = "
+                + spec.keyValue()
+                + " failed, the transaction was rolled back and nothing"
+                + " was restored: "
+                + e.getMessage(),
+            e);
       } finally {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new StorageException("cannot use the live database: " + e.getMessage()
-          + "; nothing was restored", e);
+      throw new StorageException(
+          "cannot use the live database: " + e.getMessage() + "; nothing was restored", e);
     }
   }
 
-  private static List<TenantRestoreReport.Table> run(Connection c, ArchiveSource source,
-      TocFile toc, Spec spec, boolean write) throws SQLException {
+  private static List<TenantRestoreReport.Table> run(
+      Connection c, ArchiveSource source, TocFile toc, Spec spec, boolean write)
+      throws SQLException {
     LiveSchema live = LiveSchema.read(c);
     LiveSchema.Table root = live.find(spec.rootTable());
     column(root, spec.keyColumn());
@@ -147,15 +172,25 @@ public final class TenantRestore {
       LiveSchema.Table t = live.tables.get(oid);
       staged.put(oid, Staging.load(c, source, t, data.get(t.display()), ++n));
     }
-    log.debug("staged {} tables for the tenant {}.{} = {}", staged.size(), root.display(),
-        spec.keyColumn(), spec.keyValue());
-
-    Selection select = new Selection(c, staged, live.foreignKeys, root, spec.keyColumn(),
+    log.debug(
+        "staged {} tables for the tenant {}.{} = {}",
+        staged.size(),
+        root.display(),
+        spec.keyColumn(),
         spec.keyValue());
+
+    Selection select =
+        new Selection(c, staged, live.foreignKeys, root, spec.keyColumn(), spec.keyValue());
     if (select.seed(staged.get(root.oid()), spec.keyColumn(), spec.keyValue()) == 0) {
-      throw new NotFoundException("the backup has no row of " + root.display() + " with "
-          + spec.keyColumn() + " = " + spec.keyValue() + ": check the key (and the set);"
-          + " nothing was restored");
+      throw new NotFoundException(
+          "the backup has no row of "
+              + root.display()
+              + " with "
+              + spec.keyColumn()
+              + " = "
+              + spec.keyValue()
+              + ": check the key (and the set);"
+              + " nothing was restored");
     }
     for (Filter f : spec.filters()) {
       select.seed(staged.get(live.find(f.table()).oid()), f.column(), f.value());
@@ -181,12 +216,17 @@ public final class TenantRestore {
       return counts;
     }
     if (spec.policy() == ConflictPolicy.FAIL) {
-      List<String> present = counts.stream().filter(t -> t.conflicts() > 0)
-          .map(t -> t.table() + " (" + t.conflicts() + ")").toList();
+      List<String> present =
+          counts.stream()
+              .filter(t -> t.conflicts() > 0)
+              .map(t -> t.table() + " (" + t.conflicts() + ")")
+              .toList();
       if (!present.isEmpty()) {
-        throw new BackupException("rows of the tenant are already in the live database: "
-            + String.join(", ", present) + "; on-conflict fail refuses, nothing was restored:"
-            + " choose skip (keep the live rows) or overwrite (replace them with the backup's)");
+        throw new BackupException(
+            "rows of the tenant are already in the live database: "
+                + String.join(", ", present)
+                + "; on-conflict fail refuses, nothing was restored:"
+                + " choose skip (keep the live rows) or overwrite (replace them with the backup's)");
       }
     }
     try (Statement s = c.createStatement()) {
@@ -211,16 +251,28 @@ public final class TenantRestore {
 
   private static void expect(Staging t, String what, long planned, long done) {
     if (planned != done) {
-      throw new BackupException(t.table.display() + ": " + done + " rows " + what + " where "
-          + planned + " were counted: the live database changed during the restore; nothing"
-          + " was restored, run it again");
+      throw new BackupException(
+          t.table.display()
+              + ": "
+              + done
+              + " rows "
+              + what
+              + " where "
+              + planned
+              + " were counted: the live database changed during the restore; nothing"
+              + " was restored, run it again");
     }
   }
 
   private static void column(LiveSchema.Table t, String column) {
     if (t.column(column).isEmpty()) {
-      throw new IllegalArgumentException("table " + t.display() + " has no column " + column
-          + "; its columns: " + t.columns().stream().map(LiveSchema.Column::name).toList());
+      throw new IllegalArgumentException(
+          "table "
+              + t.display()
+              + " has no column "
+              + column
+              + "; its columns: "
+              + t.columns().stream().map(LiveSchema.Column::name).toList());
     }
   }
 

@@ -22,21 +22,24 @@ final class PgDumpFixture {
   static final Path PG_DUMP = Path.of("/usr/bin/pg_dump");
   static final Path PG_RESTORE = Path.of("/usr/bin/pg_restore");
 
-  static final String SCHEMA_SQL = String.join("\n",
-      "CREATE SCHEMA app;",
-      "CREATE TABLE app.customer (id serial PRIMARY KEY, name text NOT NULL, note text);",
-      "CREATE TABLE app.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,",
-      "  customer_id int NOT NULL REFERENCES app.customer(id), amount numeric(10,2),",
-      "  placed date DEFAULT DATE '2024-01-01');",
-      "CREATE SEQUENCE app.invoice_seq START 100;",
-      "SELECT setval('app.invoice_seq', 142);",
-      "CREATE INDEX orders_customer_idx ON app.orders (customer_id);",
-      "CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;",
-      "COMMENT ON TABLE app.customer IS 'Customers — ünïcödé ✓';",
-      "INSERT INTO app.customer (name, note) VALUES ('Ann', NULL), ('Bob', 'tab\there'),",
-      "  ('Zoë', 'line1\nline2'), ('Back\\slash', '');",
-      "INSERT INTO app.orders (customer_id, amount) SELECT 1 + i % 4, i * 7.25",
-      "  FROM generate_series(1, 200) i;");
+  static final String SCHEMA_SQL =
+      """
+      CREATE SCHEMA app;
+      CREATE TABLE app.customer (id serial PRIMARY KEY, name text NOT NULL, note text);
+      CREATE TABLE app.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id int NOT NULL REFERENCES app.customer(id), amount numeric(10,2),
+        placed date DEFAULT DATE '2024-01-01');
+      CREATE SEQUENCE app.invoice_seq START 100;
+      SELECT setval('app.invoice_seq', 142);
+      CREATE INDEX orders_customer_idx ON app.orders (customer_id);
+      CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 100;
+      COMMENT ON TABLE app.customer IS 'Customers \u2014 \u00fcn\u00efc\u00f6d\u00e9 \u2713';
+      INSERT INTO app.customer (name, note) VALUES ('Ann', NULL), ('Bob', 'tab\there'),
+        ('Zo\u00eb', 'line1
+      line2'), ('Back\\slash', '');
+      INSERT INTO app.orders (customer_id, amount) SELECT 1 + i % 4, i * 7.25
+        FROM generate_series(1, 200) i;\
+      """;
 
   private static String database;
   private static Path gzipDump;
@@ -45,7 +48,8 @@ final class PgDumpFixture {
   private PgDumpFixture() {}
 
   static void assumeTools() {
-    assumeTrue(Files.isExecutable(PG_DUMP) && Files.isExecutable(PG_RESTORE),
+    assumeTrue(
+        Files.isExecutable(PG_DUMP) && Files.isExecutable(PG_RESTORE),
         "skipped: /usr/bin/pg_dump or /usr/bin/pg_restore is absent");
   }
 
@@ -63,7 +67,7 @@ final class PgDumpFixture {
     return database;
   }
 
-  /** @return a {@code pg_dump -Fd} archive (gzip, default level) of {@link #database()} */
+  /** Returns a {@code pg_dump -Fd} archive (gzip, default level) of {@link #database()}. */
   static synchronized Path gzipDump() {
     if (gzipDump == null) {
       gzipDump = dump("gz");
@@ -71,7 +75,7 @@ final class PgDumpFixture {
     return gzipDump;
   }
 
-  /** @return a {@code pg_dump -Fd -Z0} archive of {@link #database()} */
+  /** Returns a {@code pg_dump -Fd -Z0} archive of {@link #database()}. */
   static synchronized Path plainDump() {
     if (plainDump == null) {
       plainDump = dump("z0", "-Z0");
@@ -82,8 +86,19 @@ final class PgDumpFixture {
   private static Path dump(String label, String... extra) {
     try {
       Path dir = Files.createTempDirectory("pgdump-" + label).resolve("archive");
-      List<String> cmd = new ArrayList<>(List.of(PG_DUMP.toString(), "-h", "localhost", "-p",
-          Integer.toString(EmbeddedPg.port()), "-U", "postgres", "-Fd", "-f", dir.toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  PG_DUMP.toString(),
+                  "-h",
+                  "localhost",
+                  "-p",
+                  Integer.toString(EmbeddedPg.port()),
+                  "-U",
+                  "postgres",
+                  "-Fd",
+                  "-f",
+                  dir.toString()));
       cmd.addAll(List.of(extra));
       cmd.add(database());
       run(cmd);
@@ -93,7 +108,7 @@ final class PgDumpFixture {
     }
   }
 
-  /** @return {@code pg_restore -l} of an archive */
+  /** Returns {@code pg_restore -l} of an archive. */
   static String list(Path archive) {
     return run(List.of(PG_RESTORE.toString(), "-l", archive.toString()));
   }
@@ -118,16 +133,19 @@ final class PgDumpFixture {
     try {
       Path out = Files.createTempFile("cmd", ".out");
       Path err = Files.createTempFile("cmd", ".err");
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().put("PGCONNECT_TIMEOUT", "10");
       Process p = pb.start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException(cmd + " timed out");
       }
-      Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
+      Result r =
+          new Result(
+              p.exitValue(),
+              Files.readString(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
       Files.delete(out);
       Files.delete(err);
       return r;
@@ -139,7 +157,7 @@ final class PgDumpFixture {
     }
   }
 
-  /** @return every row of a query, columns as text, tab-separated */
+  /** Returns every row of a query, columns as text, tab-separated. */
   static List<String> rows(String db, String sql) {
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement();

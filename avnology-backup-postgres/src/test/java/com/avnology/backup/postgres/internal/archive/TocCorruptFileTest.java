@@ -20,7 +20,9 @@ final class TocCorruptFileTest {
     bytes = TocTestSupport.bytes(toc);
   }
 
-  /** @return the offset where entry {@code index} (0-based) starts */
+  /**
+   * @return the offset where entry {@code index} (0-based) starts
+   */
   private static int entryStart(int index) {
     List<TocEntry> prefix = toc.entries().subList(0, index);
     byte[] b = TocTestSupport.bytes(new TocFile(toc.header(), prefix));
@@ -40,24 +42,33 @@ final class TocCorruptFileTest {
       for (int cut : new int[] {start + 5, start + 12, entryStart(i + 1) - 1}) {
         assertThatThrownBy(() -> read(Arrays.copyOf(bytes, cut)))
             .isInstanceOf(ArchiveFormatException.class)
-            .hasMessage("toc.dat truncated in entry " + (i + 1) + " of " + count + " (dumpId "
-                + e.dumpId() + ")");
+            .hasMessage(
+                "toc.dat truncated in entry "
+                    + (i + 1)
+                    + " of "
+                    + count
+                    + " (dumpId "
+                    + e.dumpId()
+                    + ")");
       }
       assertThatThrownBy(() -> read(Arrays.copyOf(bytes, start + 2)))
           .isInstanceOf(ArchiveFormatException.class)
-          .hasMessage("toc.dat truncated in entry " + (i + 1) + " of " + count
-              + " (dumpId not read)");
+          .hasMessage(
+              "toc.dat truncated in entry " + (i + 1) + " of " + count + " (dumpId not read)");
     }
   }
 
   @Test
   void truncationInHeaderOrCount() {
     assertThatThrownBy(() -> read(Arrays.copyOf(bytes, 3)))
-        .isInstanceOf(ArchiveFormatException.class).hasMessage("toc.dat truncated in header");
+        .isInstanceOf(ArchiveFormatException.class)
+        .hasMessage("toc.dat truncated in header");
     assertThatThrownBy(() -> read(Arrays.copyOf(bytes, 40)))
-        .isInstanceOf(ArchiveFormatException.class).hasMessage("toc.dat truncated in header");
+        .isInstanceOf(ArchiveFormatException.class)
+        .hasMessage("toc.dat truncated in header");
     assertThatThrownBy(() -> read(Arrays.copyOf(bytes, entryStart(0) - 3)))
-        .isInstanceOf(ArchiveFormatException.class).hasMessageContaining("entry count");
+        .isInstanceOf(ArchiveFormatException.class)
+        .hasMessageContaining("entry count");
   }
 
   @Test
@@ -69,34 +80,40 @@ final class TocCorruptFileTest {
 
     byte[] zeroId = bytes.clone();
     Arrays.fill(zeroId, start, start + 5, (byte) 0);
-    assertThatThrownBy(() -> read(zeroId)).isInstanceOf(ArchiveFormatException.class)
+    assertThatThrownBy(() -> read(zeroId))
+        .isInstanceOf(ArchiveFormatException.class)
         .hasMessage(where + " (dumpId not read): entry ID 0 out of range");
 
     byte[] badSign = bytes.clone();
     badSign[start + 5] = 7; // hadDumper's sign byte
-    assertThatThrownBy(() -> read(badSign)).isInstanceOf(ArchiveFormatException.class)
+    assertThatThrownBy(() -> read(badSign))
+        .isInstanceOf(ArchiveFormatException.class)
         .hasMessageStartingWith(where + " (dumpId " + e.dumpId() + "): bad integer sign byte 7");
 
     byte[] badLength = bytes.clone();
     badLength[start + 10] = 1; // tableoid string length: -(its digit count)
-    assertThatThrownBy(() -> read(badLength)).isInstanceOf(ArchiveFormatException.class)
-        .hasMessageStartingWith(where + " (dumpId " + e.dumpId() + "): bad string length -"
-            + e.tableOid().length());
+    assertThatThrownBy(() -> read(badLength))
+        .isInstanceOf(ArchiveFormatException.class)
+        .hasMessageStartingWith(
+            where + " (dumpId " + e.dumpId() + "): bad string length -" + e.tableOid().length());
   }
 
   @Test
   void wrongMagicVersionOrFormat() {
     byte[] magic = bytes.clone();
     magic[0] = 'X';
-    assertThatThrownBy(() -> read(magic)).isInstanceOf(ArchiveFormatException.class)
+    assertThatThrownBy(() -> read(magic))
+        .isInstanceOf(ArchiveFormatException.class)
         .hasMessageContaining("magic string");
     byte[] version = bytes.clone();
     version[6] = 17;
-    assertThatThrownBy(() -> read(version)).isInstanceOf(ArchiveFormatException.class)
+    assertThatThrownBy(() -> read(version))
+        .isInstanceOf(ArchiveFormatException.class)
         .hasMessageContaining("unsupported archive version (1.17)");
     byte[] format = bytes.clone();
     format[10] = 1;
-    assertThatThrownBy(() -> read(format)).isInstanceOf(ArchiveFormatException.class)
+    assertThatThrownBy(() -> read(format))
+        .isInstanceOf(ArchiveFormatException.class)
         .hasMessageContaining("format found in toc.dat (1)");
   }
 

@@ -20,10 +20,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Data files of directory archives, checked against the gzip, lz4 and zstd command-line tools. */
 final class TocDataFilesTest {
-  private static final Map<CompressionAlgorithm, String> TOOL = Map.of(
-      CompressionAlgorithm.GZIP, "/usr/bin/gzip",
-      CompressionAlgorithm.LZ4, "/usr/bin/lz4",
-      CompressionAlgorithm.ZSTD, "/usr/bin/zstd");
+  private static final Map<CompressionAlgorithm, String> TOOL =
+      Map.of(
+          CompressionAlgorithm.GZIP, "/usr/bin/gzip",
+          CompressionAlgorithm.LZ4, "/usr/bin/lz4",
+          CompressionAlgorithm.ZSTD, "/usr/bin/zstd");
 
   @TempDir Path tmp;
 
@@ -63,8 +64,9 @@ final class TocDataFilesTest {
         String tool = TOOL.get(alg);
         assumeTrue(Files.isExecutable(Path.of(tool)), "skipped: " + tool + " is absent");
         Path out = dir.resolve("decompressed");
-        PgDumpFixture.run(List.of("sh", "-c", tool + " -d -c < \"$0\" > \"$1\"",
-            file.toString(), out.toString()));
+        PgDumpFixture.run(
+            List.of(
+                "sh", "-c", tool + " -d -c < \"$0\" > \"$1\"", file.toString(), out.toString()));
         assertThat(Files.readAllBytes(out)).as("%s sample %d", tool, n).isEqualTo(data);
       }
     }
@@ -85,7 +87,9 @@ final class TocDataFilesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = CompressionAlgorithm.class, names = {"GZIP", "LZ4", "ZSTD"})
+  @EnumSource(
+      value = CompressionAlgorithm.class,
+      names = {"GZIP", "LZ4", "ZSTD"})
   void readsFilesMadeByTheTools(CompressionAlgorithm alg) throws Exception {
     String tool = TOOL.get(alg);
     assumeTrue(Files.isExecutable(Path.of(tool)), "skipped: " + tool + " is absent");
@@ -93,8 +97,13 @@ final class TocDataFilesTest {
     Path plain = tmp.resolve("plain");
     Files.write(plain, data);
     Path dir = Files.createDirectory(tmp.resolve("archive"));
-    PgDumpFixture.run(List.of("sh", "-c", tool + " -c < \"$0\" > \"$1\"",
-        plain.toString(), dir.resolve("7.dat" + alg.suffix()).toString()));
+    PgDumpFixture.run(
+        List.of(
+            "sh",
+            "-c",
+            tool + " -c < \"$0\" > \"$1\"",
+            plain.toString(),
+            dir.resolve("7.dat" + alg.suffix()).toString()));
     try (InputStream in = DataFiles.openForRead(dir, "7.dat")) {
       assertThat(in.readAllBytes()).isEqualTo(data);
     }
@@ -109,6 +118,7 @@ final class TocDataFilesTest {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("plain");
     }
     assertThatThrownBy(() -> DataFiles.openForRead(tmp, "6.dat"))
-        .isInstanceOf(NoSuchFileException.class).hasMessageContaining("6.dat");
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining("6.dat");
   }
 }

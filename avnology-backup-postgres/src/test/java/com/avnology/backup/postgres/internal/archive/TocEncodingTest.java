@@ -28,18 +28,33 @@ final class TocEncodingTest {
     String db = "toclatin1_" + ProcessHandle.current().pid();
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db + " TEMPLATE template0 ENCODING 'LATIN1'"
-          + " LC_COLLATE 'C' LC_CTYPE 'C'");
+      s.execute(
+          "CREATE DATABASE "
+              + db
+              + " TEMPLATE template0 ENCODING 'LATIN1'"
+              + " LC_COLLATE 'C' LC_CTYPE 'C'");
     }
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE \"café\" (x text); COMMENT ON TABLE \"café\" IS 'Zoë ½';"
-          + " INSERT INTO \"café\" VALUES ('naïve');");
+      s.execute(
+          "CREATE TABLE \"café\" (x text); COMMENT ON TABLE \"café\" IS 'Zoë ½';"
+              + " INSERT INTO \"café\" VALUES ('naïve');");
     }
     Path dir = tmp.resolve("latin1");
-    PgDumpFixture.run(List.of(PgDumpFixture.PG_DUMP.toString(), "-h", "localhost", "-p",
-        Integer.toString(EmbeddedPg.port()), "-U", "postgres", "-Fd", "-Z0", "-f",
-        dir.toString(), db));
+    PgDumpFixture.run(
+        List.of(
+            PgDumpFixture.PG_DUMP.toString(),
+            "-h",
+            "localhost",
+            "-p",
+            Integer.toString(EmbeddedPg.port()),
+            "-U",
+            "postgres",
+            "-Fd",
+            "-Z0",
+            "-f",
+            dir.toString(),
+            db));
     byte[] original = Files.readAllBytes(dir.resolve("toc.dat"));
     assertThat(new String(original, StandardCharsets.ISO_8859_1)).contains("Zoë ½");
 

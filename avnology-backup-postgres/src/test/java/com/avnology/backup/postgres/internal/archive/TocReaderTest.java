@@ -97,7 +97,9 @@ final class TocReaderTest {
     TocEntry data = find(toc, "TABLE DATA", "customer");
     assertThat(DataFiles.find(dir, data.dataFile())).contains(dir.resolve(data.dataFile()));
     String plain = readAll(dir, data.dataFile());
-    assertThat(plain).contains("Zoë\tline1\\nline2").contains("Bob\ttab\\there")
+    assertThat(plain)
+        .contains("Zoë\tline1\\nline2")
+        .contains("Bob\ttab\\there")
         // dumpTableData_copy (pg_dump.c) ends the data with archputs("\\.\n\n\n", fout)
         .endsWith("\\.\n\n\n");
     // the gzip archive's data file decompresses to the same COPY text

@@ -14,14 +14,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 final class TocRoundTripTest {
-  private static final List<String> QUERIES = List.of(
-      "SELECT id, name, note FROM app.customer ORDER BY id",
-      "SELECT id, customer_id, amount, placed FROM app.orders ORDER BY id",
-      "SELECT last_value, is_called FROM app.invoice_seq",
-      "SELECT last_value FROM app.orders_id_seq",
-      "SELECT obj_description('app.customer'::regclass, 'pg_class')",
-      "SELECT count(*) FROM app.big_orders",
-      "SELECT indexname FROM pg_indexes WHERE schemaname = 'app' ORDER BY 1");
+  private static final List<String> QUERIES =
+      List.of(
+          "SELECT id, name, note FROM app.customer ORDER BY id",
+          "SELECT id, customer_id, amount, placed FROM app.orders ORDER BY id",
+          "SELECT last_value, is_called FROM app.invoice_seq",
+          "SELECT last_value FROM app.orders_id_seq",
+          "SELECT obj_description('app.customer'::regclass, 'pg_class')",
+          "SELECT count(*) FROM app.big_orders",
+          "SELECT indexname FROM pg_indexes WHERE schemaname = 'app' ORDER BY 1");
 
   @TempDir Path tmp;
 
@@ -57,11 +58,21 @@ final class TocRoundTripTest {
     Path source = PgDumpFixture.plainDump();
     Path copy = Files.createDirectory(tmp.resolve("recompressed"));
     TocFile toc = TocReader.read(source);
-    CompressionAlgorithm alg = gzipLevel == 0 ? CompressionAlgorithm.NONE
-        : CompressionAlgorithm.GZIP;
+    CompressionAlgorithm alg =
+        gzipLevel == 0 ? CompressionAlgorithm.NONE : CompressionAlgorithm.GZIP;
     ArchiveHeader h = toc.header();
-    ArchiveHeader header = new ArchiveHeader(h.version(), 4, 8, ArchiveHeader.FORMAT_TAR, alg,
-        gzipLevel, h.created(), h.databaseName(), h.serverVersion(), h.dumpVersion());
+    ArchiveHeader header =
+        new ArchiveHeader(
+            h.version(),
+            4,
+            8,
+            ArchiveHeader.FORMAT_TAR,
+            alg,
+            gzipLevel,
+            h.created(),
+            h.databaseName(),
+            h.serverVersion(),
+            h.dumpVersion());
     TocWriter.write(new TocFile(header, toc.entries()), copy);
     for (TocEntry e : toc.entries()) {
       if (e.hadDumper()) {
@@ -71,17 +82,30 @@ final class TocRoundTripTest {
         }
       }
     }
-    assertThat(TocReaderTest.files(copy)).allMatch(
-        f -> f.equals("toc.dat") || f.endsWith(alg == CompressionAlgorithm.NONE ? ".dat" : ".gz"));
+    assertThat(TocReaderTest.files(copy))
+        .allMatch(
+            f ->
+                f.equals("toc.dat")
+                    || f.endsWith(alg == CompressionAlgorithm.NONE ? ".dat" : ".gz"));
     assertThat(PgDumpFixture.list(copy)).contains(";     Compression: " + gzipLevel + "\n");
     assertRestoresLikeSource(copy);
   }
 
   private static void assertRestoresLikeSource(Path archive) {
     String target = EmbeddedPg.createDatabase("tocrestore");
-    PgDumpFixture.run(List.of(PgDumpFixture.PG_RESTORE.toString(), "-h", "localhost", "-p",
-        Integer.toString(EmbeddedPg.port()), "-U", "postgres", "--exit-on-error", "-d", target,
-        archive.toString()));
+    PgDumpFixture.run(
+        List.of(
+            PgDumpFixture.PG_RESTORE.toString(),
+            "-h",
+            "localhost",
+            "-p",
+            Integer.toString(EmbeddedPg.port()),
+            "-U",
+            "postgres",
+            "--exit-on-error",
+            "-d",
+            target,
+            archive.toString()));
     for (String q : QUERIES) {
       assertThat(PgDumpFixture.rows(target, q))
           .as(q)

@@ -18,15 +18,28 @@ final class TocTestSupport {
   static List<String> summaryLines(List<TocEntry> entries) {
     return entries.stream()
         .filter(e -> !NOT_LISTED.contains(e.desc()))
-        .map(e -> e.dumpId() + "; " + e.tableOid() + " " + e.oid() + " " + flat(e.desc()) + " "
-            + (e.namespace() == null ? "-" : flat(e.namespace())) + " " + flat(e.tag()) + " "
-            + (e.owner() == null ? "" : flat(e.owner())))
+        .map(
+            e ->
+                e.dumpId()
+                    + "; "
+                    + e.tableOid()
+                    + " "
+                    + e.oid()
+                    + " "
+                    + flat(e.desc())
+                    + " "
+                    + (e.namespace() == null ? "-" : flat(e.namespace()))
+                    + " "
+                    + flat(e.tag())
+                    + " "
+                    + (e.owner() == null ? "" : flat(e.owner())))
         .collect(Collectors.toList());
   }
 
   /** The entry lines of a {@code pg_restore -l} output. */
   static List<String> listedEntries(String pgRestoreList) {
-    return pgRestoreList.lines()
+    return pgRestoreList
+        .lines()
         .filter(l -> !l.isEmpty() && !l.startsWith(";"))
         .collect(Collectors.toList());
   }
@@ -46,8 +59,23 @@ final class TocTestSupport {
   }
 
   static TocEntry withRelkind(TocEntry e, int relkind) {
-    return new TocEntry(e.dumpId(), e.hadDumper(), e.tableOid(), e.oid(), e.tag(), e.desc(),
-        e.section(), e.defn(), e.dropStmt(), e.copyStmt(), e.namespace(), e.tablespace(),
-        e.tableAm(), relkind, e.owner(), e.dependencies(), e.dataFile());
+    return new TocEntry(
+        e.dumpId(),
+        e.hadDumper(),
+        e.tableOid(),
+        e.oid(),
+        e.tag(),
+        e.desc(),
+        e.section(),
+        e.defn(),
+        e.dropStmt(),
+        e.copyStmt(),
+        e.namespace(),
+        e.tablespace(),
+        e.tableAm(),
+        relkind,
+        e.owner(),
+        e.dependencies(),
+        e.dataFile());
   }
 }

@@ -22,15 +22,25 @@ final class BaseTypesTest {
 
     Catalog cat = Fidelity.assertRoundTrip(db);
 
-    assertThat(cat.entries()).extracting(e -> e.desc() + " " + e.tag())
-        .containsSubsequence("SHELL TYPE int42", "FUNCTION int42_in(cstring)",
-            "FUNCTION int42_out(bt.int42)", "TYPE int42", "CAST CAST (integer AS bt.int42)")
-        .containsSubsequence("SHELL TYPE myrange", "FUNCTION myrange_canon(bt.myrange)",
-            "TYPE myrange")
-        .contains("TYPE myshell", "SHELL TYPE int4pair", "TYPE Text W Default",
-            "COMMENT TYPE myshell", "COMMENT TYPE int42", "ACL TYPE int42");
-    TocEntry shell = cat.entries().stream().filter(e -> e.desc().equals("SHELL TYPE"))
-        .findFirst().orElseThrow();
+    assertThat(cat.entries())
+        .extracting(e -> e.desc() + " " + e.tag())
+        .containsSubsequence(
+            "SHELL TYPE int42",
+            "FUNCTION int42_in(cstring)",
+            "FUNCTION int42_out(bt.int42)",
+            "TYPE int42",
+            "CAST CAST (integer AS bt.int42)")
+        .containsSubsequence(
+            "SHELL TYPE myrange", "FUNCTION myrange_canon(bt.myrange)", "TYPE myrange")
+        .contains(
+            "TYPE myshell",
+            "SHELL TYPE int4pair",
+            "TYPE Text W Default",
+            "COMMENT TYPE myshell",
+            "COMMENT TYPE int42",
+            "ACL TYPE int42");
+    TocEntry shell =
+        cat.entries().stream().filter(e -> e.desc().equals("SHELL TYPE")).findFirst().orElseThrow();
     assertThat(shell.dropStmt()).isNull();
     assertThat(shell.oid()).isEqualTo("0");
   }
@@ -38,7 +48,8 @@ final class BaseTypesTest {
   @Test
   void read_baseTypes_entriesMatchPgDump() throws Exception {
     EmbeddedPg.server();
-    Assumptions.assumeTrue(com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
+    Assumptions.assumeTrue(
+        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
         "pg_dump older than the server");
     String db = Fidelity.source("basetypescmp", CatalogReaderTest.resource("base-types.sql"));
 

@@ -18,8 +18,11 @@ final class CatalogOptionsTest {
     db = Fidelity.source("opts", CatalogReaderTest.resource("awkward.sql"));
   }
 
-  private static CatalogOptions options(List<String> inSchemas, List<String> exSchemas,
-      List<String> inTables, List<String> exTables) {
+  private static CatalogOptions options(
+      List<String> inSchemas,
+      List<String> exSchemas,
+      List<String> inTables,
+      List<String> exTables) {
     return new CatalogOptions(inSchemas, exSchemas, inTables, exTables, false, false);
   }
 
@@ -45,7 +48,8 @@ final class CatalogOptionsTest {
 
   @Test
   void read_includeTable_matchesPgDumpt() throws Exception {
-    Catalog cat = Fidelity.read(db, options(List.of(), List.of(), List.of("app.customer"), List.of()));
+    Catalog cat =
+        Fidelity.read(db, options(List.of(), List.of(), List.of("app.customer"), List.of()));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("SCHEMA", "FUNCTION");
     assertThat(cat.tables()).extracting(TableData::table).containsExactly("customer");
     assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-t", "app.customer"));
@@ -53,14 +57,16 @@ final class CatalogOptionsTest {
 
   @Test
   void read_excludeTable_matchesPgDumpT() throws Exception {
-    Catalog cat = Fidelity.read(db, options(List.of(), List.of(), List.of(), List.of("app.invoice")));
+    Catalog cat =
+        Fidelity.read(db, options(List.of(), List.of(), List.of(), List.of("app.invoice")));
     assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-T", "app.invoice"));
   }
 
   @Test
   void read_noPrivilegesNoOwner_dropsAclsAndOwners() throws Exception {
-    Catalog cat = Fidelity.read(db,
-        new CatalogOptions(List.of(), List.of(), List.of(), List.of(), true, true));
+    Catalog cat =
+        Fidelity.read(
+            db, new CatalogOptions(List.of(), List.of(), List.of(), List.of(), true, true));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("ACL");
     assertThat(cat.entries()).allMatch(e -> e.owner() == null || e.owner().isEmpty());
     String target = Fidelity.restore(db, cat);
@@ -70,25 +76,37 @@ final class CatalogOptionsTest {
   @Test
   void read_tableData_copyStatementsAndSizes() throws Exception {
     Catalog cat = Fidelity.read(db, CatalogOptions.all());
-    TocEntry data = cat.entries().stream()
-        .filter(e -> e.desc().equals("TABLE DATA") && e.tag().equals("Order")).findFirst().orElseThrow();
-    assertThat(data.copyStmt()).isEqualTo(
-        "COPY \"My Schema\".\"Order\" (\"Id\", alt_id, customer_id, \"Qty\", price, during, \"from\")"
-            + " FROM stdin;\n");
+    TocEntry data =
+        cat.entries().stream()
+            .filter(e -> e.desc().equals("TABLE DATA") && e.tag().equals("Order"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(data.copyStmt())
+        .isEqualTo(
+            "COPY \"My Schema\".\"Order\" (\"Id\", alt_id, customer_id, \"Qty\", price, during, \"from\")"
+                + " FROM stdin;\n");
     assertThat(data.hadDumper()).isTrue();
     assertThat(data.dataFile()).isEqualTo(data.dumpId() + ".dat");
     assertThat(data.dependencies()).hasSize(1);
-    TocEntry table = cat.entries().stream()
-        .filter(e -> e.dumpId() == data.dependencies().get(0)).findFirst().orElseThrow();
+    TocEntry table =
+        cat.entries().stream()
+            .filter(e -> e.dumpId() == data.dependencies().get(0))
+            .findFirst()
+            .orElseThrow();
     assertThat(table.desc()).isEqualTo("TABLE");
     assertThat(table.dumpId()).isLessThan(data.dumpId());
-    TableData td = cat.tables().stream().filter(t -> t.dumpId() == data.dumpId()).findFirst().orElseThrow();
-    assertThat(td.copyOutSql()).isEqualTo(
-        "COPY \"My Schema\".\"Order\" (\"Id\", alt_id, customer_id, \"Qty\", price, during, \"from\") TO STDOUT");
+    TableData td =
+        cat.tables().stream().filter(t -> t.dumpId() == data.dumpId()).findFirst().orElseThrow();
+    assertThat(td.copyOutSql())
+        .isEqualTo(
+            "COPY \"My Schema\".\"Order\" (\"Id\", alt_id, customer_id, \"Qty\", price, during, \"from\") TO STDOUT");
     assertThat(cat.entries().stream().filter(e -> e.desc().equals("TABLE DATA")).count())
         .isEqualTo(cat.tables().size());
-    TocEntry empty = cat.entries().stream()
-        .filter(e -> e.desc().equals("TABLE DATA") && e.tag().equals("empty_cols")).findFirst().orElseThrow();
+    TocEntry empty =
+        cat.entries().stream()
+            .filter(e -> e.desc().equals("TABLE DATA") && e.tag().equals("empty_cols"))
+            .findFirst()
+            .orElseThrow();
     assertThat(empty.copyStmt()).isEqualTo("COPY app.empty_cols  FROM stdin;\n");
   }
 }

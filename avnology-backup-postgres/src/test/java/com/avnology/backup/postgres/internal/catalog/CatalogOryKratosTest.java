@@ -20,7 +20,9 @@ final class CatalogOryKratosTest {
   /** A pg_dump plain schema file without its psql \restrict lines. */
   static String schema(String file) throws Exception {
     Path dir = fixtures();
-    assumeThat(dir).as("set ORY_FIXTURES (system property or env) to the ory fixtures dir").isNotNull();
+    assumeThat(dir)
+        .as("set ORY_FIXTURES (system property or env) to the ory fixtures dir")
+        .isNotNull();
     Path f = dir.resolve(file);
     assumeThat(Files.exists(f)).as(f + " missing").isTrue();
     return Files.readAllLines(f).stream()
@@ -33,7 +35,9 @@ final class CatalogOryKratosTest {
     String db = Fidelity.source("kratos", schema("ory-kratos-schema.sql"));
     Catalog cat = Fidelity.assertRoundTrip(db);
     assertThat(cat.entries()).filteredOn(e -> e.desc().equals("TABLE")).hasSize(26);
-    assertThat(cat.entries()).extracting(TocEntry::desc).contains("EXTENSION", "INDEX", "FK CONSTRAINT");
+    assertThat(cat.entries())
+        .extracting(TocEntry::desc)
+        .contains("EXTENSION", "INDEX", "FK CONSTRAINT");
   }
 
   @Test

@@ -22,18 +22,24 @@ final class CatalogReaderTest {
   void read_awkwardFixture_recreatesIdentically() throws Exception {
     String db = Fidelity.source("awkward", resource("awkward.sql"));
     Catalog cat = Fidelity.assertRoundTrip(db);
-    assertThat(cat.entries()).extracting(TocEntry::desc)
+    assertThat(cat.entries())
+        .extracting(TocEntry::desc)
         .startsWith("ENCODING", "STDSTRINGS", "SEARCHPATH");
   }
 
   @Test
   void read_dependencyLoops_recreateIdentically() throws Exception {
-    assumeThat(EmbeddedPg.majorVersion()).as("BEGIN ATOMIC bodies need PostgreSQL 14+")
+    assumeThat(EmbeddedPg.majorVersion())
+        .as("BEGIN ATOMIC bodies need PostgreSQL 14+")
         .isGreaterThanOrEqualTo(14);
     String db = Fidelity.source("loops", resource("loops.sql"));
     Catalog cat = Fidelity.assertRoundTrip(db);
-    assertThat(cat.entries()).extracting(e -> e.desc() + " " + e.tag())
-        .contains("CHECK CONSTRAINT t t_small", "DEFAULT t n", "CHECK CONSTRAINT t2 t2_v_check",
+    assertThat(cat.entries())
+        .extracting(e -> e.desc() + " " + e.tag())
+        .contains(
+            "CHECK CONSTRAINT t t_small",
+            "DEFAULT t n",
+            "CHECK CONSTRAINT t2 t2_v_check",
             "RULE v_grp _RETURN");
   }
 
@@ -41,7 +47,8 @@ final class CatalogReaderTest {
   void read_extrasFixture_recreatesIdentically() throws Exception {
     String db = Fidelity.source("extras", resource("extras.sql"));
     Catalog cat = Fidelity.assertRoundTrip(db);
-    assertThat(cat.entries()).extracting(TocEntry::desc)
+    assertThat(cat.entries())
+        .extracting(TocEntry::desc)
         .contains("COLLATION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER");
   }
 }

@@ -54,7 +54,11 @@ final class CatalogVsPgDumpTest {
       cmp(diffs, k + "tablespace", mine.tablespace(), t.tablespace());
       cmp(diffs, k + "tableAm", mine.tableAm(), t.tableAm());
       cmp(diffs, k + "owner", mine.owner(), t.owner());
-      cmp(diffs, k + "deps", names(mine.dependencies(), myKeys), names(t.dependencies(), theirKeys));
+      cmp(
+          diffs,
+          k + "deps",
+          names(mine.dependencies(), myKeys),
+          names(t.dependencies(), theirKeys));
     }
     return diffs;
   }
@@ -89,7 +93,8 @@ final class CatalogVsPgDumpTest {
 
   @Test
   void read_loopsFixture_entriesMatchPgDump() throws Exception {
-    assumeThat(EmbeddedPg.majorVersion()).as("BEGIN ATOMIC bodies need PostgreSQL 14+")
+    assumeThat(EmbeddedPg.majorVersion())
+        .as("BEGIN ATOMIC bodies need PostgreSQL 14+")
         .isGreaterThanOrEqualTo(14);
     String db = Fidelity.source("cmploops", CatalogReaderTest.resource("loops.sql"));
     List<String> diffs = differences(db);

@@ -14,20 +14,27 @@ final class ExtensionAclTest {
 
   @Test
   void read_changedPrivilegesOfExtensionMembers_restoredAndLikePgDump() throws Exception {
-    String db = Fidelity.source("extacl", String.join("\n",
-        "CREATE EXTENSION citext;",
-        "REVOKE EXECUTE ON FUNCTION public.citext(boolean) FROM PUBLIC;",
-        "GRANT USAGE ON TYPE public.citext TO pg_monitor;",
-        "GRANT USAGE ON LANGUAGE plpgsql TO pg_monitor;",
-        "CREATE TABLE public.uses (name public.citext);"));
+    String db =
+        Fidelity.source(
+            "extacl",
+            """
+            CREATE EXTENSION citext;
+            REVOKE EXECUTE ON FUNCTION public.citext(boolean) FROM PUBLIC;
+            GRANT USAGE ON TYPE public.citext TO pg_monitor;
+            GRANT USAGE ON LANGUAGE plpgsql TO pg_monitor;
+            CREATE TABLE public.uses (name public.citext);\
+            """);
 
     Catalog cat = Fidelity.read(db, CatalogOptions.all());
     String target = Fidelity.restore(db, cat);
 
-    assertThat(cat.entries()).filteredOn(e -> e.desc().equals("ACL")).extracting(TocEntry::tag)
+    assertThat(cat.entries())
+        .filteredOn(e -> e.desc().equals("ACL"))
+        .extracting(TocEntry::tag)
         .contains("LANGUAGE plpgsql", "TYPE citext", "FUNCTION citext(boolean)");
     com.avnology.backup.postgres.testing.Fidelity.assertSameDatabase(db, target);
-    Assumptions.assumeTrue(com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
+    Assumptions.assumeTrue(
+        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
         "pg_dump older than the server");
     assertThat(CatalogVsPgDumpTest.differences(db)).isEmpty();
   }

@@ -22,7 +22,8 @@ import org.postgresql.copy.CopyManager;
 /** Dump-restore-compare harness: pg_dump of the source and of the restored copy must agree. */
 final class Fidelity {
   private static final Set<String> ACL_PASS = Set.of("ACL", "DEFAULT ACL");
-  private static final Set<String> POST_ACL_PASS = Set.of("EVENT TRIGGER", "MATERIALIZED VIEW DATA");
+  private static final Set<String> POST_ACL_PASS =
+      Set.of("EVENT TRIGGER", "MATERIALIZED VIEW DATA");
 
   private Fidelity() {}
 
@@ -43,7 +44,9 @@ final class Fidelity {
     return db;
   }
 
-  /** Reads the catalog of {@code db} as a dump would: in a REPEATABLE READ, read-only transaction. */
+  /**
+   * Reads the catalog of {@code db} as a dump would: in a REPEATABLE READ, read-only transaction.
+   */
   static Catalog read(String db, CatalogOptions options) throws SQLException {
     try (Connection c = EmbeddedPg.dataSource(db).getConnection()) {
       c.setAutoCommit(false);
@@ -72,13 +75,15 @@ final class Fidelity {
     String target = EmbeddedPg.createDatabase("target");
     try (Connection c = simple(target);
         Statement s = c.createStatement()) {
-      s.execute("SET check_function_bodies = false; SET xmloption = content;"
-          + " SET client_min_messages = warning; SET row_security = off;");
+      s.execute(
+          "SET check_function_bodies = false; SET xmloption = content;"
+              + " SET client_min_messages = warning; SET row_security = off;");
       CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
       for (int pass = 0; pass < 3; pass++) {
         for (TocEntry e : cat.entries()) {
-          boolean postAcl = POST_ACL_PASS.contains(e.desc())
-              || (e.desc().equals("COMMENT") && e.tag().startsWith("EVENT TRIGGER "));
+          boolean postAcl =
+              POST_ACL_PASS.contains(e.desc())
+                  || (e.desc().equals("COMMENT") && e.tag().startsWith("EVENT TRIGGER "));
           int entryPass = ACL_PASS.contains(e.desc()) ? 1 : postAcl ? 2 : 0;
           if (entryPass != pass || e.desc().equals("ENCODING")) {
             continue;
@@ -108,24 +113,46 @@ final class Fidelity {
     try {
       s.execute(sql);
     } catch (SQLException ex) {
-      throw new SQLException("entry " + e.dumpId() + " " + e.desc() + " " + e.tag() + ":\n" + sql, ex);
+      throw new SQLException(
+          "entry " + e.dumpId() + " " + e.desc() + " " + e.tag() + ":\n" + sql, ex);
     }
   }
 
   /** pg_restore's {@code _printTocEntry} / {@code _getObjectDescription}. */
   static String ownerStatement(TocEntry e) {
-    if (e.owner() == null || e.owner().isEmpty() || e.dropStmt() == null || e.dropStmt().isEmpty()) {
+    if (e.owner() == null
+        || e.owner().isEmpty()
+        || e.dropStmt() == null
+        || e.dropStmt().isEmpty()) {
       return null;
     }
     String obj;
     switch (e.desc()) {
-      case "VIEW", "SEQUENCE", "MATERIALIZED VIEW" -> obj = "TABLE " + Sql.qq(e.namespace(), e.tag());
-      case "COLLATION", "CONVERSION", "DOMAIN", "TABLE", "TYPE", "FOREIGN TABLE", "STATISTICS",
-          "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION" ->
+      case "VIEW", "SEQUENCE", "MATERIALIZED VIEW" ->
+          obj = "TABLE " + Sql.qq(e.namespace(), e.tag());
+      case "COLLATION",
+          "CONVERSION",
+          "DOMAIN",
+          "TABLE",
+          "TYPE",
+          "FOREIGN TABLE",
+          "STATISTICS",
+          "TEXT SEARCH DICTIONARY",
+          "TEXT SEARCH CONFIGURATION" ->
           obj = e.desc() + " " + Sql.qq(e.namespace(), e.tag());
-      case "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PUBLICATION",
-          "SUBSCRIPTION" -> obj = e.desc() + " " + Sql.q(e.tag());
-      case "AGGREGATE", "FUNCTION", "PROCEDURE", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY" -> {
+      case "SCHEMA",
+          "EVENT TRIGGER",
+          "FOREIGN DATA WRAPPER",
+          "SERVER",
+          "PUBLICATION",
+          "SUBSCRIPTION" ->
+          obj = e.desc() + " " + Sql.q(e.tag());
+      case "AGGREGATE",
+          "FUNCTION",
+          "PROCEDURE",
+          "OPERATOR",
+          "OPERATOR CLASS",
+          "OPERATOR FAMILY" -> {
         String d = e.dropStmt().strip();
         obj = d.substring("DROP ".length(), d.length() - 1);
       }
@@ -138,8 +165,16 @@ final class Fidelity {
 
   /** pg_dump (plain, schema and data) of a database, without the \restrict lines. */
   static String pgDump(String db, String... extra) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of("pg_dump", "-h", "localhost", "-p",
-        Integer.toString(EmbeddedPg.port()), "-U", "postgres"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "pg_dump",
+                "-h",
+                "localhost",
+                "-p",
+                Integer.toString(EmbeddedPg.port()),
+                "-U",
+                "postgres"));
     cmd.addAll(List.of(extra));
     cmd.add(db);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -151,15 +186,17 @@ final class Fidelity {
   }
 
   /**
-   * pg_dump's own TOC order for {@code db}: one {@code "desc|namespace|tag|owner"} line per
-   * entry, DATABASE left out (this reader does not emit it).
+   * pg_dump's own TOC order for {@code db}: one {@code "desc|namespace|tag|owner"} line per entry,
+   * DATABASE left out (this reader does not emit it).
    */
-  static List<String> pgDumpToc(String db, String... options) throws IOException, InterruptedException {
+  static List<String> pgDumpToc(String db, String... options)
+      throws IOException, InterruptedException {
     java.nio.file.Path f = java.nio.file.Files.createTempFile("toc", ".dump");
     List<String> args = new java.util.ArrayList<>(List.of(options));
     args.addAll(List.of("-Fc", "-f", f.toString()));
     pgDump(db, args.toArray(String[]::new));
-    Process p = new ProcessBuilder("pg_restore", "-l", f.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("pg_restore", "-l", f.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     java.nio.file.Files.delete(f);
@@ -181,8 +218,14 @@ final class Fidelity {
       if (Set.of("ENCODING", "STDSTRINGS", "SEARCHPATH").contains(e.desc())) {
         continue;
       }
-      lines.add(e.desc() + " " + (e.namespace() == null ? "-" : e.namespace()) + " " + e.tag() + " "
-          + (e.owner() == null ? "" : e.owner()));
+      lines.add(
+          e.desc()
+              + " "
+              + (e.namespace() == null ? "-" : e.namespace())
+              + " "
+              + e.tag()
+              + " "
+              + (e.owner() == null ? "" : e.owner()));
     }
     return lines;
   }
@@ -199,8 +242,11 @@ final class Fidelity {
       for (int dep : e.dependencies()) {
         assertThat(byId).as("%s %s depends on unknown %s", e.desc(), e.tag(), dep).containsKey(dep);
       }
-      if (Set.of("COMMENT", "ACL", "SEQUENCE OWNED BY").contains(e.desc()) && !e.dependencies().isEmpty()) {
-        assertThat(seen).as("%s %s after its parent", e.desc(), e.tag()).contains(e.dependencies().get(0));
+      if (Set.of("COMMENT", "ACL", "SEQUENCE OWNED BY").contains(e.desc())
+          && !e.dependencies().isEmpty()) {
+        assertThat(seen)
+            .as("%s %s after its parent", e.desc(), e.tag())
+            .contains(e.dependencies().get(0));
       }
       if (e.desc().equals("TABLE DATA")) {
         assertThat(e.dependencies()).hasSize(1);
@@ -212,7 +258,8 @@ final class Fidelity {
         assertThat(e.hadDumper()).isFalse();
       }
       if (e.section() != TocEntry.Section.NONE) {
-        assertThat(e.section().code()).as("%s %s section order", e.desc(), e.tag())
+        assertThat(e.section().code())
+            .as("%s %s section order", e.desc(), e.tag())
             .isGreaterThanOrEqualTo(section);
         section = e.section().code();
       }
@@ -222,7 +269,7 @@ final class Fidelity {
 
   private static Integer pgDumpMajor;
 
-  /** @return the major version of the pg_dump on PATH */
+  /** Returns the major version of the pg_dump on PATH. */
   static synchronized int pgDumpMajor() throws IOException, InterruptedException {
     if (pgDumpMajor == null) {
       Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
@@ -234,7 +281,7 @@ final class Fidelity {
     return pgDumpMajor;
   }
 
-  /** @return whether the pg_dump on PATH can dump the test server */
+  /** Returns whether the pg_dump on PATH can dump the test server. */
   static boolean pgDumpUsable() throws IOException, InterruptedException {
     return pgDumpMajor() >= EmbeddedPg.majorVersion();
   }
@@ -243,9 +290,17 @@ final class Fidelity {
   static List<String> describe(Catalog cat) {
     List<String> out = new java.util.ArrayList<>();
     for (TocEntry e : cat.entries()) {
-      out.add(String.join("|", e.desc(), String.valueOf(e.namespace()), e.tag(),
-          String.valueOf(e.owner()), String.valueOf(e.section()), String.valueOf(e.defn()),
-          String.valueOf(e.dropStmt()), String.valueOf(e.copyStmt())));
+      out.add(
+          String.join(
+              "|",
+              e.desc(),
+              String.valueOf(e.namespace()),
+              e.tag(),
+              String.valueOf(e.owner()),
+              String.valueOf(e.section()),
+              String.valueOf(e.defn()),
+              String.valueOf(e.dropStmt()),
+              String.valueOf(e.copyStmt())));
     }
     return out;
   }
@@ -265,9 +320,9 @@ final class Fidelity {
   }
 
   /**
-   * The whole check: pg_dump output of source and restored copy must be identical. When the
-   * server is newer than the pg_dump on PATH, the reader's own output for source and copy (and
-   * the table data) must be identical instead.
+   * The whole check: pg_dump output of source and restored copy must be identical. When the server
+   * is newer than the pg_dump on PATH, the reader's own output for source and copy (and the table
+   * data) must be identical instead.
    */
   static Catalog assertRoundTrip(String source) throws Exception {
     Catalog cat = read(source, CatalogOptions.all());
@@ -283,14 +338,26 @@ final class Fidelity {
     String dst = pgDump(target, "--schema-only");
     String srcData = pgDump(source, "--data-only");
     String dstData = pgDump(target, "--data-only");
-    java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "fidelity"));
+    java.nio.file.Path dir =
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "fidelity"));
     java.nio.file.Files.writeString(dir.resolve(source + ".src.sql"), src + srcData);
     java.nio.file.Files.writeString(dir.resolve(source + ".dst.sql"), dst + dstData);
     StringBuilder toc = new StringBuilder();
     for (TocEntry e : cat.entries()) {
-      toc.append(e.dumpId()).append("; ").append(e.section()).append(' ').append(e.desc()).append(' ')
-          .append(e.namespace()).append(' ').append(e.tag()).append(' ').append(e.owner())
-          .append(" deps=").append(e.dependencies()).append('\n');
+      toc.append(e.dumpId())
+          .append("; ")
+          .append(e.section())
+          .append(' ')
+          .append(e.desc())
+          .append(' ')
+          .append(e.namespace())
+          .append(' ')
+          .append(e.tag())
+          .append(' ')
+          .append(e.owner())
+          .append(" deps=")
+          .append(e.dependencies())
+          .append('\n');
     }
     java.nio.file.Files.writeString(dir.resolve(source + ".toc"), toc);
     java.nio.file.Files.write(dir.resolve(source + ".mine.lst"), toc(cat));

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Foreign-data wrappers, servers, user mappings, foreign tables, per-column settings of
- * materialized views, access methods (and a table using one), publications and subscriptions: recreated identically from this reader's
- * entries, in pg_dump's order, and entry by entry as pg_dump 15 writes them.
+ * materialized views, access methods (and a table using one), publications and subscriptions:
+ * recreated identically from this reader's entries, in pg_dump's order, and entry by entry as
+ * pg_dump 15 writes them.
  */
 final class ForeignAndPublicationsTest {
 
@@ -23,35 +24,64 @@ final class ForeignAndPublicationsTest {
 
     Catalog cat = Fidelity.assertRoundTrip(db);
 
-    assertThat(cat.entries()).extracting(e -> e.desc() + " " + e.tag())
-        .containsSubsequence("FOREIGN DATA WRAPPER useless",
-            "COMMENT FOREIGN DATA WRAPPER useless", "ACL FOREIGN DATA WRAPPER useless",
-            "SERVER s2", "COMMENT SERVER s2", "ACL FOREIGN SERVER s2",
-            "USER MAPPING USER MAPPING fp_user SERVER s2", "SERVER useless_server",
+    assertThat(cat.entries())
+        .extracting(e -> e.desc() + " " + e.tag())
+        .containsSubsequence(
+            "FOREIGN DATA WRAPPER useless",
+            "COMMENT FOREIGN DATA WRAPPER useless",
+            "ACL FOREIGN DATA WRAPPER useless",
+            "SERVER s2",
+            "COMMENT SERVER s2",
+            "ACL FOREIGN SERVER s2",
+            "USER MAPPING USER MAPPING fp_user SERVER s2",
+            "SERVER useless_server",
             "USER MAPPING USER MAPPING postgres SERVER useless_server",
-            "USER MAPPING USER MAPPING public SERVER useless_server", "FOREIGN TABLE ft",
-            "COMMENT FOREIGN TABLE ft", "COMMENT COLUMN ft.a", "ACL TABLE ft", "ACL COLUMN ft.b",
-            "TABLE ATTACH part_f", "PUBLICATION p_all", "PUBLICATION p_t",
-            "COMMENT PUBLICATION p_t", "PUBLICATION TABLE p_t pt", "PUBLICATION TABLE P s t1",
-            "PUBLICATION TABLE p_t t1", "PUBLICATION TABLES IN SCHEMA P s fq")
-        .containsSubsequence("ACCESS METHOD Gist 2", "ACCESS METHOD heap2",
-            "COMMENT ACCESS METHOD heap2", "TABLE t_am", "TABLE DATA t_am")
+            "USER MAPPING USER MAPPING public SERVER useless_server",
+            "FOREIGN TABLE ft",
+            "COMMENT FOREIGN TABLE ft",
+            "COMMENT COLUMN ft.a",
+            "ACL TABLE ft",
+            "ACL COLUMN ft.b",
+            "TABLE ATTACH part_f",
+            "PUBLICATION p_all",
+            "PUBLICATION p_t",
+            "COMMENT PUBLICATION p_t",
+            "PUBLICATION TABLE p_t pt",
+            "PUBLICATION TABLE P s t1",
+            "PUBLICATION TABLE p_t t1",
+            "PUBLICATION TABLES IN SCHEMA P s fq")
+        .containsSubsequence(
+            "ACCESS METHOD Gist 2",
+            "ACCESS METHOD heap2",
+            "COMMENT ACCESS METHOD heap2",
+            "TABLE t_am",
+            "TABLE DATA t_am")
         .doesNotContain("TABLE DATA ft", "TABLE DATA ftc", "TABLE DATA part_f");
-    assertThat(cat.entries()).filteredOn(e -> e.desc().equals("TABLE") && e.tag().equals("t_am"))
-        .singleElement().extracting(TocEntry::tableAm).isEqualTo("heap2");
-    TocEntry mapping = cat.entries().stream().filter(e -> e.desc().equals("USER MAPPING"))
-        .findFirst().orElseThrow();
+    assertThat(cat.entries())
+        .filteredOn(e -> e.desc().equals("TABLE") && e.tag().equals("t_am"))
+        .singleElement()
+        .extracting(TocEntry::tableAm)
+        .isEqualTo("heap2");
+    TocEntry mapping =
+        cat.entries().stream()
+            .filter(e -> e.desc().equals("USER MAPPING"))
+            .findFirst()
+            .orElseThrow();
     assertThat(mapping.section()).isEqualTo(TocEntry.Section.PRE_DATA);
     assertThat(mapping.dropStmt()).isEqualTo("DROP USER MAPPING FOR fp_user SERVER s2;\n");
-    assertThat(cat.entries()).filteredOn(e -> e.desc().equals("MATERIALIZED VIEW"))
-        .singleElement().extracting(TocEntry::defn).asString()
+    assertThat(cat.entries())
+        .filteredOn(e -> e.desc().equals("MATERIALIZED VIEW"))
+        .singleElement()
+        .extracting(TocEntry::defn)
+        .asString()
         .contains("ALTER TABLE ONLY fp.mv ALTER COLUMN v SET COMPRESSION pglz;\n");
   }
 
   @Test
   void read_foreignDataAndPublications_entriesMatchPgDump() throws Exception {
     assumePgDump();
-    String db = Fidelity.source("fdwpubcmp", CatalogReaderTest.resource("foreign-publications.sql"));
+    String db =
+        Fidelity.source("fdwpubcmp", CatalogReaderTest.resource("foreign-publications.sql"));
 
     List<String> diffs = CatalogVsPgDumpTest.differences(db);
 
@@ -66,9 +96,11 @@ final class ForeignAndPublicationsTest {
 
     Catalog cat = Fidelity.assertRoundTrip(db);
 
-    assertThat(cat.entries()).filteredOn(e -> e.desc().equals("SUBSCRIPTION"))
+    assertThat(cat.entries())
+        .filteredOn(e -> e.desc().equals("SUBSCRIPTION"))
         .extracting(TocEntry::defn)
-        .containsExactly("CREATE SUBSCRIPTION \"Sub 2\" CONNECTION 'dbname=x' PUBLICATION p"
+        .containsExactly(
+            "CREATE SUBSCRIPTION \"Sub 2\" CONNECTION 'dbname=x' PUBLICATION p"
                 + " WITH (connect = false, slot_name = NONE);\n",
             "CREATE SUBSCRIPTION sub1 CONNECTION 'host=localhost port=1 dbname=none'"
                 + " PUBLICATION p_t, \"P all\" WITH (connect = false, slot_name = 'sl1',"
@@ -83,7 +115,8 @@ final class ForeignAndPublicationsTest {
 
   private static void assumePgDump() {
     EmbeddedPg.server();
-    Assumptions.assumeTrue(com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
+    Assumptions.assumeTrue(
+        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
         "pg_dump older than the server");
   }
 }

@@ -31,10 +31,13 @@ final class IdentifiersTest {
   void noOtherQuoterInTheModule() throws IOException {
     Path main = Path.of("src/main/java");
     try (Stream<Path> files = Files.walk(main)) {
-      List<String> quoters = files.filter(f -> f.toString().endsWith(".java"))
-          .filter(f -> !f.endsWith("Identifiers.java"))
-          .filter(f -> read(f).contains(".replace(\"\\\"\", \"\\\"\\\"\")"))
-          .map(f -> main.relativize(f).toString()).toList();
+      List<String> quoters =
+          files
+              .filter(f -> f.toString().endsWith(".java"))
+              .filter(f -> !f.endsWith("Identifiers.java"))
+              .filter(f -> read(f).contains(".replace(\"\\\"\", \"\\\"\\\"\")"))
+              .map(f -> main.relativize(f).toString())
+              .toList();
       assertThat(quoters).isEmpty();
     }
   }

@@ -71,8 +71,10 @@ final class PgDumpArchive {
       }
       in.readUnsignedByte();
       in.readNBytes(offSize);
-      out.add(new TocEntry(dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, drop, copy,
-          ns, ts, am, 0, owner, deps, null));
+      out.add(
+          new TocEntry(
+              dumpId, hadDumper, tableOid, oid, tag, desc, section, defn, drop, copy, ns, ts, am, 0,
+              owner, deps, null));
     }
     return out;
   }

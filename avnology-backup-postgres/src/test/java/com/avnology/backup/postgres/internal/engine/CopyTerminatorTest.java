@@ -11,18 +11,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 final class CopyTerminatorTest {
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "1\\n2\\n\\\\.\\n\\n\\n | 1\\n2\\n",
-      "1\\n2\\n\\\\.\\n | 1\\n2\\n",
-      "\\\\.\\n\\n\\n | ''",
-      "1\\n2\\n | 1\\n2\\n",
-      "a\\\\.\\n\\n\\n | a\\\\.\\n\\n\\n",
-      "x\\t\\\\.\\n | x\\t\\\\.\\n"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1\\n2\\n\\\\.\\n\\n\\n | 1\\n2\\n",
+        "1\\n2\\n\\\\.\\n | 1\\n2\\n",
+        "\\\\.\\n\\n\\n | ''",
+        "1\\n2\\n | 1\\n2\\n",
+        "a\\\\.\\n\\n\\n | a\\\\.\\n\\n\\n",
+        "x\\t\\\\.\\n | x\\t\\\\.\\n"
+      })
   void strip_removesOnlyAFinalEndOfDataLine(String input, String expected) throws IOException {
     String in = unescape(input.strip());
     String want = unescape(expected.strip());
-    try (InputStream s = CopyTerminator.strip(
-        new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)))) {
+    try (InputStream s =
+        CopyTerminator.strip(new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)))) {
       assertThat(new String(s.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(want);
     }
   }
@@ -42,7 +45,9 @@ final class CopyTerminatorTest {
   }
 
   private static String unescape(String s) {
-    return s.replace("\\\\", "\u0000").replace("\\n", "\n").replace("\\t", "\t")
+    return s.replace("\\\\", "\u0000")
+        .replace("\\n", "\n")
+        .replace("\\t", "\t")
         .replace("\u0000", "\\");
   }
 

@@ -23,10 +23,17 @@ final class InsertStatementsTest {
 
   @Test
   void next_splitsAtSemicolonsOutsideQuotes() throws IOException {
-    assertThat(split("INSERT INTO public.t VALUES (1, 'a;\n''b');\n"
-        + "INSERT INTO public.\"x;\"\"y\" (\"c;\") VALUES ('\"', NULL);\n\n"
-        + "INSERT INTO public.t DEFAULT VALUES;\n"))
-        .containsExactly("INSERT INTO public.t VALUES (1, 'a;\n''b');",
+    assertThat(
+            split(
+                """
+                INSERT INTO public.t VALUES (1, 'a;
+                ''b');
+                INSERT INTO public."x;""y" ("c;") VALUES ('"', NULL);
+
+                INSERT INTO public.t DEFAULT VALUES;
+                """))
+        .containsExactly(
+            "INSERT INTO public.t VALUES (1, 'a;\n''b');",
             "INSERT INTO public.\"x;\"\"y\" (\"c;\") VALUES ('\"', NULL);",
             "INSERT INTO public.t DEFAULT VALUES;");
   }

@@ -15,12 +15,12 @@ final class PgDumpArchiveRestoreTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 6})
   void restore_pgDumpDirectoryArchive_sameSchemaAndData(int level) {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Fidelity.pgDumpUsable(),
-        "pg_dump cannot dump this server version");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Fidelity.pgDumpUsable(), "pg_dump cannot dump this server version");
     String source = Fidelity.createAllKindsDatabase("src");
     Path dir = tmp.resolve("dump");
-    Fidelity.runTool("pg_dump", "-Fd", "-Z", Integer.toString(level), "-f", dir.toString(),
-        "-d", source);
+    Fidelity.runTool(
+        "pg_dump", "-Fd", "-Z", Integer.toString(level), "-f", dir.toString(), "-d", source);
     String target = EmbeddedPg.createDatabase("dst");
 
     new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())

@@ -70,8 +70,14 @@ final class CustomArchiveCorruptionTest {
 
     assertThatThrownBy(() -> new CustomArchiveSource(file).verify())
         .isInstanceOf(ArchiveFormatException.class)
-        .hasMessageContaining("data of entry " + biggest.dumpId() + " (TABLE DATA "
-            + biggest.namespace() + " " + biggest.tag() + ") is truncated");
+        .hasMessageContaining(
+            "data of entry "
+                + biggest.dumpId()
+                + " (TABLE DATA "
+                + biggest.namespace()
+                + " "
+                + biggest.tag()
+                + ") is truncated");
     assertThatThrownBy(() -> restore(file, target))
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("archive entry " + biggest.dumpId())
@@ -91,8 +97,14 @@ final class CustomArchiveCorruptionTest {
 
     assertThatThrownBy(() -> new CustomArchiveSource(file).verify())
         .isInstanceOf(ArchiveFormatException.class)
-        .hasMessageStartingWith("data of entry " + biggest.dumpId() + " (TABLE DATA "
-            + biggest.namespace() + " " + biggest.tag() + ") is corrupt");
+        .hasMessageStartingWith(
+            "data of entry "
+                + biggest.dumpId()
+                + " (TABLE DATA "
+                + biggest.namespace()
+                + " "
+                + biggest.tag()
+                + ") is corrupt");
   }
 
   @Test
@@ -105,8 +117,9 @@ final class CustomArchiveCorruptionTest {
 
     assertThatThrownBy(() -> new CustomArchiveSource(file).verify())
         .isInstanceOf(ArchiveFormatException.class)
-        .hasMessageMatching(".*piped\\.dump is truncated in the data of entry \\d+ \\(TABLE DATA"
-            + " .*\\) \\(block at byte \\d+\\)");
+        .hasMessageMatching(
+            ".*piped\\.dump is truncated in the data of entry \\d+ \\(TABLE DATA"
+                + " .*\\) \\(block at byte \\d+\\)");
     assertThatThrownBy(() -> restore(file, target))
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("is truncated in the data of entry")
@@ -157,9 +170,11 @@ final class CustomArchiveCorruptionTest {
   private static int userRelations(String db) {
     try (Connection c = EmbeddedPg.dataSource(db).getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n"
-            + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog',"
-            + " 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog',"
+                    + " 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'")) {
       rs.next();
       return rs.getInt(1);
     } catch (SQLException e) {

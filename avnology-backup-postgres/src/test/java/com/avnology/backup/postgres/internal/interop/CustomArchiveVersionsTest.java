@@ -49,11 +49,28 @@ final class CustomArchiveVersionsTest {
     TocFile theirs = new DirectoryArchiveSource(dir).toc();
     assertThat(ours.header().version()).isEqualTo(version);
     assertThat(ours.header().compression()).isEqualTo(algorithm);
-    assertThat(ours.entries()).extracting(TocEntry::dumpId, TocEntry::desc, TocEntry::tag,
-            TocEntry::defn, TocEntry::dropStmt, TocEntry::copyStmt, TocEntry::dependencies)
-        .containsExactlyElementsOf(theirs.entries().stream().map(e -> org.assertj.core.groups.Tuple
-            .tuple(e.dumpId(), e.desc(), e.tag(), e.defn(), e.dropStmt(), e.copyStmt(),
-                e.dependencies())).toList());
+    assertThat(ours.entries())
+        .extracting(
+            TocEntry::dumpId,
+            TocEntry::desc,
+            TocEntry::tag,
+            TocEntry::defn,
+            TocEntry::dropStmt,
+            TocEntry::copyStmt,
+            TocEntry::dependencies)
+        .containsExactlyElementsOf(
+            theirs.entries().stream()
+                .map(
+                    e ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            e.dumpId(),
+                            e.desc(),
+                            e.tag(),
+                            e.defn(),
+                            e.dropStmt(),
+                            e.copyStmt(),
+                            e.dependencies()))
+                .toList());
 
     String target = EmbeddedPg.createDatabase("v" + minor + "dst");
     new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())

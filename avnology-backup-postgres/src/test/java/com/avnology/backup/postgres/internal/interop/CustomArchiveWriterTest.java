@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Custom archives we write from a pg_dump directory archive: the real pg_restore 15 restores
- * them, serially and with {@code -j 2}, whether offsets were set (file) or not (stream).
+ * Custom archives we write from a pg_dump directory archive: the real pg_restore 15 restores them,
+ * serially and with {@code -j 2}, whether offsets were set (file) or not (stream).
  */
 final class CustomArchiveWriterTest {
   private static String source;
@@ -45,8 +45,14 @@ final class CustomArchiveWriterTest {
   }
 
   @ParameterizedTest(name = "{0} {1} jobs={2}")
-  @CsvSource({"GZIP, file, 1", "GZIP, file, 2", "NONE, file, 2", "GZIP, stream, 1",
-      "NONE, stream, 1", "GZIP, stream, 2"})
+  @CsvSource({
+    "GZIP, file, 1",
+    "GZIP, file, 2",
+    "NONE, file, 2",
+    "GZIP, stream, 1",
+    "NONE, stream, 1",
+    "GZIP, stream, 2"
+  })
   void pgRestore_convertedDirectoryArchive_sameSchemaAndData(
       CompressionAlgorithm compression, String output, int jobs) throws IOException {
     Path dump = tmp.resolve("all.dump");
@@ -59,7 +65,8 @@ final class CustomArchiveWriterTest {
     }
     int expectedFlag = output.equals("file") ? DataOffset.POS_SET : DataOffset.POS_NOT_SET;
     assertThat(new CustomArchiveSource(dump).customToc().offsets().values())
-        .extracting(DataOffset::flag).contains(expectedFlag)
+        .extracting(DataOffset::flag)
+        .contains(expectedFlag)
         .containsOnly(expectedFlag, DataOffset.NO_DATA);
     String target = EmbeddedPg.createDatabase("cwdst");
 

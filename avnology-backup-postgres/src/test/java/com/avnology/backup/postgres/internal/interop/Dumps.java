@@ -24,10 +24,11 @@ final class Dumps {
   }
 
   /**
+   * Returns {@code file}.
+   *
    * @param file where the archive goes
    * @param db the database
    * @param options pg_dump options such as {@code -Fc -Z0}
-   * @return {@code file}
    */
   static Path pgDump(Path file, String db, String... options) {
     List<String> args = new ArrayList<>(List.of(options));
@@ -44,20 +45,30 @@ final class Dumps {
    * @return {@code file}
    */
   static Path pgDumpThroughPipe(Path file, String db) {
-    String cmd = Fidelity.pgBin().resolve("pg_dump") + " -Fc --no-password -h localhost -p "
-        + EmbeddedPg.port() + " -U postgres -d " + db + " | cat > '" + file + "'";
+    String cmd =
+        Fidelity.pgBin().resolve("pg_dump")
+            + " -Fc --no-password -h localhost -p "
+            + EmbeddedPg.port()
+            + " -U postgres -d "
+            + db
+            + " | cat > '"
+            + file
+            + "'";
     shell(cmd);
     return file;
   }
 
   /**
+   * Returns its standard output.
+   *
    * @param cmd a shell command line
-   * @return its standard output
    */
   static String shell(String cmd) {
     try {
-      Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; " + cmd)
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("bash", "-c", "set -o pipefail; " + cmd)
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A LATIN1 database's archives: strings and COPY data are LATIN1 bytes; our restore re-encodes
- * the data as UTF-8 for JDBC and the server converts it back.
+ * A LATIN1 database's archives: strings and COPY data are LATIN1 bytes; our restore re-encodes the
+ * data as UTF-8 for JDBC and the server converts it back.
  */
 final class Latin1ArchiveRestoreTest {
   private static String source;
@@ -36,11 +36,12 @@ final class Latin1ArchiveRestoreTest {
   static void fixture() {
     Dumps.assumeTools();
     source = latin1Database("l1src");
-    Fidelity.applySql("CREATE TABLE \"café\" (id int PRIMARY KEY, x text, y varchar(20));"
-        + " COMMENT ON TABLE \"café\" IS 'Zoë ½ ¿';"
-        + " INSERT INTO \"café\" SELECT g, 'naïve façade ÿ © ' || g, 'Straße' FROM"
-        + " generate_series(1, 2000) g;"
-        + " CREATE VIEW \"vüe\" AS SELECT x AS \"spalte ä\" FROM \"café\" WHERE y = 'Straße';",
+    Fidelity.applySql(
+        "CREATE TABLE \"café\" (id int PRIMARY KEY, x text, y varchar(20));"
+            + " COMMENT ON TABLE \"café\" IS 'Zoë ½ ¿';"
+            + " INSERT INTO \"café\" SELECT g, 'naïve façade ÿ © ' || g, 'Straße' FROM"
+            + " generate_series(1, 2000) g;"
+            + " CREATE VIEW \"vüe\" AS SELECT x AS \"spalte ä\" FROM \"café\" WHERE y = 'Straße';",
         source);
   }
 
@@ -76,32 +77,37 @@ final class Latin1ArchiveRestoreTest {
   }
 
   /**
-   * pg_dump's large objects: blobs.toc and blob_<oid>.dat(.gz) files (directory, tar), a
-   * BLK_BLOBS block (custom, compressed or not); the bytes are never transcoded.
+   * pg_dump's large objects: blobs.toc and blob_<oid>.dat(.gz) files (directory, tar), a BLK_BLOBS
+   * block (custom, compressed or not); the bytes are never transcoded.
    */
   @ParameterizedTest
   @ValueSource(strings = {"-Fd", "-Ft", "-Fc", "-Fc -Z0", "pipe"})
   void restoreAndConvert_latin1ArchiveWithLargeObjects_bytesUnchanged(String format)
       throws IOException {
     String db = latin1Database("l1lo");
-    Fidelity.applySql("CREATE TABLE t (id int); COMMENT ON TABLE t IS 'Zoë';"
-        + " SELECT lo_from_bytea(40001, decode(repeat('80c3a9ff00', 30000), 'hex'));"
-        + " SELECT lo_from_bytea(40002, 'Zoë'::bytea); SELECT lo_create(40003);"
-        + " SELECT lo_from_bytea(3000000000, 'an oid above 2^31'::bytea)", db);
-    Path file = format.equals("pipe") ? Dumps.pgDumpThroughPipe(tmp.resolve("l1lo"), db)
-        : Dumps.pgDump(tmp.resolve("l1lo"), db, format.split(" "));
-    ArchiveSource archive = switch (format) {
-      case "-Fd" -> new DirectoryArchiveSource(file);
-      case "-Ft" -> new TarArchiveSource(file);
-      default -> new CustomArchiveSource(file);
-    };
+    Fidelity.applySql(
+        "CREATE TABLE t (id int); COMMENT ON TABLE t IS 'Zoë';"
+            + " SELECT lo_from_bytea(40001, decode(repeat('80c3a9ff00', 30000), 'hex'));"
+            + " SELECT lo_from_bytea(40002, 'Zoë'::bytea); SELECT lo_create(40003);"
+            + " SELECT lo_from_bytea(3000000000, 'an oid above 2^31'::bytea)",
+        db);
+    Path file =
+        format.equals("pipe")
+            ? Dumps.pgDumpThroughPipe(tmp.resolve("l1lo"), db)
+            : Dumps.pgDump(tmp.resolve("l1lo"), db, format.split(" "));
+    ArchiveSource archive =
+        switch (format) {
+          case "-Fd" -> new DirectoryArchiveSource(file);
+          case "-Ft" -> new TarArchiveSource(file);
+          default -> new CustomArchiveSource(file);
+        };
     String target = latin1Database("l1lodst");
 
     new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())
         .restore(archive);
 
-    String objects = "SELECT oid || ' ' || md5(lo_get(oid)) FROM pg_largeobject_metadata"
-        + " ORDER BY oid";
+    String objects =
+        "SELECT oid || ' ' || md5(lo_get(oid)) FROM pg_largeobject_metadata" + " ORDER BY oid";
     assertThat(rows(target, objects)).hasSize(4).isEqualTo(rows(db, objects));
     Path converted = tmp.resolve("l1lo-converted.dump");
     CustomArchiveWriter.convert(archive, converted, CompressionAlgorithm.GZIP);
@@ -125,8 +131,11 @@ final class Latin1ArchiveRestoreTest {
     String db = prefix + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db + " TEMPLATE template0 ENCODING 'LATIN1'"
-          + " LC_COLLATE 'C' LC_CTYPE 'C'");
+      s.execute(
+          "CREATE DATABASE "
+              + db
+              + " TEMPLATE template0 ENCODING 'LATIN1'"
+              + " LC_COLLATE 'C' LC_CTYPE 'C'");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -43,10 +43,10 @@ final class OryKratosFormatsTest {
   @Test
   void ourRestore_pgDumpCustomTarAndPipedArchives_sameSchemaAndData() {
     restoreAndCompare(new CustomArchiveSource(Dumps.pgDump(tmp.resolve("k.dump"), source, "-Fc")));
-    restoreAndCompare(new CustomArchiveSource(
-        Dumps.pgDump(tmp.resolve("k0.dump"), source, "-Fc", "-Z0")));
-    restoreAndCompare(new CustomArchiveSource(
-        Dumps.pgDumpThroughPipe(tmp.resolve("kp.dump"), source)));
+    restoreAndCompare(
+        new CustomArchiveSource(Dumps.pgDump(tmp.resolve("k0.dump"), source, "-Fc", "-Z0")));
+    restoreAndCompare(
+        new CustomArchiveSource(Dumps.pgDumpThroughPipe(tmp.resolve("kp.dump"), source)));
     restoreAndCompare(new TarArchiveSource(Dumps.pgDump(tmp.resolve("k.tar"), source, "-Ft")));
   }
 
@@ -64,8 +64,12 @@ final class OryKratosFormatsTest {
       String target = EmbeddedPg.createDatabase("krdst");
       Fidelity.runTool("pg_restore", "--exit-on-error", "-j", "2", "-d", target, dump.toString());
       Fidelity.assertSameDatabase(source, target);
-      assertThat(TocListing.format(new CustomArchiveSource(dump).toc(), TocListing.Kind.CUSTOM,
-          ZoneId.systemDefault())).isEqualTo(Fidelity.runTool("pg_restore", "-l", dump.toString()));
+      assertThat(
+              TocListing.format(
+                  new CustomArchiveSource(dump).toc(),
+                  TocListing.Kind.CUSTOM,
+                  ZoneId.systemDefault()))
+          .isEqualTo(Fidelity.runTool("pg_restore", "-l", dump.toString()));
     }
   }
 

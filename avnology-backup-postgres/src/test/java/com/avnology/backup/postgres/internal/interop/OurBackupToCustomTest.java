@@ -30,16 +30,21 @@ final class OurBackupToCustomTest {
   @Test
   void pgRestore_ourBackupConvertedToCustom_sameSchemaAndData() throws IOException {
     String source = EmbeddedPg.createDatabase("obsrc");
-    Fidelity.applySql("CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL);"
-        + " CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-        + " customer_id int NOT NULL REFERENCES customer(id), amount numeric(10,2));"
-        + " CREATE INDEX orders_customer ON orders (customer_id);"
-        + " INSERT INTO customer (name) SELECT 'c' || g FROM generate_series(1, 50) g;"
-        + " INSERT INTO orders (customer_id, amount) SELECT 1 + g % 50, g * 1.5"
-        + " FROM generate_series(1, 5000) g;", source);
+    Fidelity.applySql(
+        "CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL);"
+            + " CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+            + " customer_id int NOT NULL REFERENCES customer(id), amount numeric(10,2));"
+            + " CREATE INDEX orders_customer ON orders (customer_id);"
+            + " INSERT INTO customer (name) SELECT 'c' || g FROM generate_series(1, 50) g;"
+            + " INSERT INTO orders (customer_id, amount) SELECT 1 + g % 50, g * 1.5"
+            + " FROM generate_series(1, 5000) g;",
+        source);
     Path sink = tmp.resolve("sink");
-    Backup.builder().target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
-        .sink(FileSystemSink.of(sink)).build().run();
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).jobs(2).build())
+        .sink(FileSystemSink.of(sink))
+        .build()
+        .run();
     Path archive;
     try (Stream<Path> files = Files.walk(sink)) {
       List<Path> tocs = files.filter(p -> p.getFileName().toString().equals("toc.dat")).toList();
@@ -47,8 +52,8 @@ final class OurBackupToCustomTest {
       archive = tocs.get(0).getParent();
     }
     Path dump = tmp.resolve("ours.dump");
-    CustomArchiveWriter.convert(new DirectoryArchiveSource(archive), dump,
-        CompressionAlgorithm.GZIP);
+    CustomArchiveWriter.convert(
+        new DirectoryArchiveSource(archive), dump, CompressionAlgorithm.GZIP);
     String target = EmbeddedPg.createDatabase("obdst");
 
     Fidelity.runTool("pg_restore", "--exit-on-error", "-j", "2", "-d", target, dump.toString());

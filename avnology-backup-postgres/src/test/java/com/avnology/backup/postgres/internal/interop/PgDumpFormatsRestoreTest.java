@@ -44,7 +44,8 @@ final class PgDumpFormatsRestoreTest {
     Path file = Dumps.pgDump(tmp.resolve("all.dump"), source, "-Fc", level);
     CustomArchiveSource archive = new CustomArchiveSource(file);
     assertThat(archive.customToc().offsets().values())
-        .extracting(DataOffset::flag).doesNotContain(DataOffset.POS_NOT_SET);
+        .extracting(DataOffset::flag)
+        .doesNotContain(DataOffset.POS_NOT_SET);
 
     restoreAndCompare(archive);
   }
@@ -54,7 +55,8 @@ final class PgDumpFormatsRestoreTest {
     Path file = Dumps.pgDumpThroughPipe(tmp.resolve("piped.dump"), source);
     CustomArchiveSource archive = new CustomArchiveSource(file);
     assertThat(archive.customToc().offsets().values())
-        .extracting(DataOffset::flag).contains(DataOffset.POS_NOT_SET)
+        .extracting(DataOffset::flag)
+        .contains(DataOffset.POS_NOT_SET)
         .doesNotContain(DataOffset.POS_SET);
 
     restoreAndCompare(archive);
@@ -69,8 +71,7 @@ final class PgDumpFormatsRestoreTest {
 
   @Test
   void restore_loadViaPartitionRoot_loadsPartitionsThroughTheirRoot() throws IOException {
-    Path file = Dumps.pgDump(tmp.resolve("root.dump"), source, "-Fc",
-        "--load-via-partition-root");
+    Path file = Dumps.pgDump(tmp.resolve("root.dump"), source, "-Fc", "--load-via-partition-root");
     CustomArchiveSource archive = new CustomArchiveSource(file);
     assertThat(archive.toc().entries())
         .filteredOn(e -> e.desc().equals("TABLE DATA") && e.tag().equals("sessions_2024"))
@@ -90,10 +91,14 @@ final class PgDumpFormatsRestoreTest {
     try (Connection c = EmbeddedPg.dataSource(target).getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE EXTENSION pg_visibility");
-      for (String table : List.of("identity.identities", "identity.sessions_2024",
-          "public.relation_tuples")) {
-        try (ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE all_frozen)"
-            + " FROM pg_visibility_map('" + table + "')")) {
+      for (String table :
+          List.of("identity.identities", "identity.sessions_2024", "public.relation_tuples")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), count(*) FILTER (WHERE all_frozen)"
+                    + " FROM pg_visibility_map('"
+                    + table
+                    + "')")) {
           rs.next();
           assertThat(rs.getLong(1)).as(table + " pages").isPositive();
           assertThat(rs.getLong(2)).as(table + " frozen pages").isEqualTo(rs.getLong(1));

@@ -34,8 +34,9 @@ final class TocListingTest {
   void format_customArchive_sameAsPgRestoreList() throws IOException {
     Path file = Dumps.pgDump(tmp.resolve("all.dump"), source, "-Fc");
 
-    String listing = TocListing.format(new CustomArchiveSource(file).toc(),
-        TocListing.Kind.CUSTOM, ZoneId.systemDefault());
+    String listing =
+        TocListing.format(
+            new CustomArchiveSource(file).toc(), TocListing.Kind.CUSTOM, ZoneId.systemDefault());
 
     assertThat(listing).isEqualTo(Fidelity.runTool("pg_restore", "-l", file.toString()));
   }
@@ -54,8 +55,10 @@ final class TocListingTest {
     Path tar = Dumps.pgDump(tmp.resolve("all.tar"), source, "-Ft");
     Path dir = Dumps.pgDump(tmp.resolve("dir"), source, "-Fd");
 
-    assertThat(TocListing.format(new TarArchiveSource(tar).toc(), TocListing.Kind.TAR,
-        ZoneId.systemDefault())).isEqualTo(Fidelity.runTool("pg_restore", "-l", tar.toString()));
+    assertThat(
+            TocListing.format(
+                new TarArchiveSource(tar).toc(), TocListing.Kind.TAR, ZoneId.systemDefault()))
+        .isEqualTo(Fidelity.runTool("pg_restore", "-l", tar.toString()));
     assertThat(TocListing.format(new DirectoryArchiveSource(dir).toc()))
         .isEqualTo(Fidelity.runTool("pg_restore", "-l", dir.toString()));
   }

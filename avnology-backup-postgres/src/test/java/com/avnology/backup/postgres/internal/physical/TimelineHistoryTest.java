@@ -9,8 +9,9 @@ final class TimelineHistoryTest {
 
   @Test
   void timelineAt_followsTheSwitchpoints_theSwitchSegmentOnTheNewTimeline() {
-    TimelineHistory h = TimelineHistory.parse(3,
-        "1\t0/5000A28\tbefore 2026-04-17\n\n2\t0/7000000\tno recovery target specified\n");
+    TimelineHistory h =
+        TimelineHistory.parse(
+            3, "1\t0/5000A28\tbefore 2026-04-17\n\n2\t0/7000000\tno recovery target specified\n");
 
     assertThat(h.timelineAt(4 * SEG, SEG)).isEqualTo(1);
     assertThat(h.timelineAt(5 * SEG, SEG)).isEqualTo(2);
