@@ -217,7 +217,7 @@ public final class Backup {
     /**
      * {@return this builder}
      *
-     * @param compression how artifacts are compressed; zstd level 3 by default
+     * @param compression how artifacts are compressed; zstd level 1 by default
      */
     public Builder compression(Compression compression) {
       this.compression = requireNonNull(compression, "null compression");
