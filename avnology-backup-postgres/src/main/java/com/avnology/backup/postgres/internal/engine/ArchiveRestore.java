@@ -658,13 +658,14 @@ public final class ArchiveRestore {
   private static final Pattern BEGIN_ATOMIC = Pattern.compile("(?i)\\bBEGIN\\s+ATOMIC\\b");
 
   /**
-   * Statements joined into one string for one round trip; each ends on a line of its own, so that a
-   * definition that ends in a line comment does not swallow what follows.
+   * Statements joined into one string for one round trip. Each ends with a newline before its
+   * semicolon, so that a definition ending in a line comment does not swallow what follows, and the
+   * next starts right after it (pg_stat_activity shows each as it was written).
    */
   private static String joined(List<String> parts) {
     StringBuilder sql = new StringBuilder();
     for (String p : parts) {
-      sql.append(p).append("\n;\n");
+      sql.append(p).append("\n;");
     }
     return sql.toString();
   }
