@@ -78,26 +78,29 @@ final class TableDefinition {
             + " AS compression,"
             + " pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr, d.oid AS defoid,"
             + " a.attacl::pg_catalog.text[] AS attacl,"
-            + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
-            + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.attnotnull"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhnotnull,"
-            + " EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
-            + "   ON pa.attrelid = i.inhparent AND pa.attname = a.attname AND pa.atthasdef"
-            + "   AND pa.attgenerated = '' WHERE i.inhrelid = a.attrelid) AS inhdefault,"
+            // what the parents' same-named columns hold, aggregated once per (child, column) rather
+            // than a correlated subquery per column (thousands of columns on large schemas)
+            + " COALESCE(p.notnull, false) AS inhnotnull, COALESCE(p.hasdefault, false) AS inhdefault,"
             // flagInhAttrs: a child's generation expression is left to inheritance only when every
             // generated parent column has the same one; under a plain parent column (PostgreSQL
             // 15 and older) or a different expression (16 and newer) it is the child's own
-            + " (SELECT pg_catalog.bool_and(pg_catalog.pg_get_expr(pd.adbin, pd.adrelid)"
-            + "   = pg_catalog.pg_get_expr(d.adbin, d.adrelid)) FROM pg_catalog.pg_inherits i"
-            + "   JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent"
-            + "   AND pa.attname = a.attname AND pa.attgenerated <> ''"
-            + "   JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
-            + "   WHERE i.inhrelid = a.attrelid) AS inhgenerated,"
+            + " CASE WHEN p.genexprs IS NOT NULL"
+            + " THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) = ALL (p.genexprs) END AS inhgenerated,"
             + " CASE WHEN c.relkind = 'f' THEN "
             + ForeignDataReader.options("a.attfdwoptions")
             + " END AS fdwoptions"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+            + " LEFT JOIN (SELECT i.inhrelid, pa.attname,"
+            + " pg_catalog.bool_or(pa.attnotnull) AS notnull,"
+            + " pg_catalog.bool_or(pa.atthasdef AND pa.attgenerated = '') AS hasdefault,"
+            + " pg_catalog.array_agg(pg_catalog.pg_get_expr(pd.adbin, pd.adrelid))"
+            + "   FILTER (WHERE pa.attgenerated <> '') AS genexprs"
+            + " FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
+            + "   ON pa.attrelid = i.inhparent AND pa.attnum > 0 AND NOT pa.attisdropped"
+            + " LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
+            + "   AND pa.attgenerated <> ''"
+            + " GROUP BY i.inhrelid, pa.attname) p ON p.inhrelid = a.attrelid AND p.attname = a.attname"
             + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
             + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY a.attrelid, a.attnum",
