@@ -21,6 +21,6 @@ module com.avnology.backup.postgres {
   requires org.slf4j;
   requires flyway.core;
   requires flyway.database.postgresql;
-  // SeedingExtension is a JUnit 5 extension; only its users have JUnit
-  requires static transitive org.junit.jupiter.api;
+  // SeedingExtension is a JUnit 5 extension: only its users need JUnit, and they require it
+  requires static org.junit.jupiter.api;
 }
