@@ -10,7 +10,7 @@ import java.util.function.LongConsumer;
  * Counts and hashes what passes through to the underlying stream; on close, after the underlying
  * stream closed successfully, hands size and SHA-256 to a callback. Not thread-safe.
  */
-public final class HashingOutputStream extends FilterOutputStream {
+final class HashingOutputStream extends FilterOutputStream {
   /** Receives an artifact's final size and hash. */
   @FunctionalInterface
   public interface Done {

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe.
  */
-public final class SetLock implements AutoCloseable {
+final class SetLock implements AutoCloseable {
   /** The lock file's name inside a set directory; artifact names cannot start with a dot. */
   public static final String FILE = ".lock";
 

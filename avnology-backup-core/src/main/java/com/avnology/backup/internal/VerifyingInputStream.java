@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
  * thread-safe. Closing reads the rest first, so a decoder that stops before the end still gets the
  * check.
  */
-public final class VerifyingInputStream extends FilterInputStream {
+final class VerifyingInputStream extends FilterInputStream {
   private final Manifest.Artifact artifact;
   private final MessageDigest digest = Sha256.digest();
   private final LongConsumer progress;

@@ -7,6 +7,9 @@ import com.avnology.backup.BackupNames;
 import com.avnology.backup.BackupTarget;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.StorageException;
+import com.avnology.backup.postgres.internal.archive.TocReader;
+import com.avnology.backup.postgres.internal.archive.TocWriter;
+import com.avnology.backup.postgres.internal.engine.ArchiveRestore;
 import com.avnology.backup.postgres.internal.engine.ContextArchiveSource;
 import com.avnology.backup.postgres.internal.engine.DatabaseRestore;
 import com.avnology.backup.postgres.internal.engine.RestoreChecks;
@@ -87,6 +90,28 @@ public final class PostgresTarget implements BackupTarget {
   public static Builder builder(String jdbcUrl) {
     JdbcUrls.dataSource(requireNonNull(jdbcUrl, "null jdbcUrl")); // refuses a bad URL now
     return new Builder(null, jdbcUrl);
+  }
+
+  /**
+   * Loads and initializes the classes of this library's PostgreSQL engine that a backup or restore
+   * uses first (the snapshot backup, the archive restore, the pg_dump TOC reader and writer), so
+   * that a short-lived process, such as a command-line tool calling this from a background thread
+   * while it parses its arguments, does not pay for them on its first command. Has no effects
+   * beyond class initialization; calling it is never needed, and calling it again does nothing
+   * more. Thread-safe.
+   *
+   * @throws LinkageError if a class cannot be loaded or initialized; its first real use would fail
+   *     the same way
+   */
+  public static void preload() {
+    for (Class<?> c :
+        List.of(SnapshotBackup.class, ArchiveRestore.class, TocReader.class, TocWriter.class)) {
+      try {
+        Class.forName(c.getName(), true, c.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new NoClassDefFoundError(c.getName()); // cannot happen: c is loaded
+      }
+    }
   }
 
   @Override

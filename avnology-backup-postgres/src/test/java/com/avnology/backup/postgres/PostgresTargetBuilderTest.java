@@ -1,8 +1,10 @@
 package com.avnology.backup.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.avnology.backup.Backup;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -46,5 +48,18 @@ final class PostgresTargetBuilderTest {
         .hasMessage(
             "postgres target name must be 1 to 63 characters of a-z, 0-9, '-' and '_',"
                 + " starting with a letter or digit: 'App'");
+  }
+
+  @Test
+  void preload_initializesTheEngine_andCanBeRepeated() {
+    // what the CLI's warm-up thread calls: a class whose initializer fails would fail it here
+    assertThatCode(
+            () -> {
+              Backup.preload();
+              PostgresTarget.preload();
+              Backup.preload();
+              PostgresTarget.preload();
+            })
+        .doesNotThrowAnyException();
   }
 }

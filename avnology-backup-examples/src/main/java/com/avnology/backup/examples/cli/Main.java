@@ -1,13 +1,18 @@
 package com.avnology.backup.examples.cli;
 
+import com.avnology.backup.Backup;
+import com.avnology.backup.FileSystemSink;
+import com.avnology.backup.RestorePlan;
+import com.avnology.backup.SetRestorePlan;
+import com.avnology.backup.postgres.PostgresTarget;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.postgresql.Driver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -173,20 +178,39 @@ public final class Main implements Runnable {
     cl.getSubcommands().values().forEach(Main::exitCodeHelp);
   }
 
-  /** Classes most commands initialize, with their static state (JSON factory, JDBC driver, …). */
-  private static final List<String> WARM =
-      List.of(
-          "com.avnology.backup.internal.ManifestCodec",
-          "org.postgresql.Driver",
-          "com.avnology.backup.FileSystemSink",
-          "com.avnology.backup.RestorePlan",
-          "com.avnology.backup.SetRestorePlan",
-          "com.avnology.backup.Backup",
-          "com.avnology.backup.postgres.PostgresTarget",
-          "com.avnology.backup.postgres.internal.engine.ArchiveRestore",
-          "com.avnology.backup.postgres.internal.engine.SnapshotBackup",
-          "com.avnology.backup.postgres.internal.archive.TocReader",
-          "com.avnology.backup.postgres.internal.archive.TocWriter");
+  /**
+   * Loads and initializes what most commands initialize, in the order they do, with its static
+   * state (JSON factory, JDBC driver, …): the library's internal classes through its {@code
+   * preload()} methods, the rest by class literal, so that a rename cannot silently drop one. The
+   * literals are here, not in a field, so that the main thread does not load their classes.
+   */
+  private static void warm() {
+    try {
+      Backup.preload();
+    } catch (LinkageError ignored) {
+      // the command will report it, if it needs the class
+    }
+    for (Class<?> c :
+        new Class<?>[] {
+          Driver.class,
+          FileSystemSink.class,
+          RestorePlan.class,
+          SetRestorePlan.class,
+          Backup.class,
+          PostgresTarget.class
+        }) {
+      try {
+        Class.forName(c.getName(), true, c.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError ignored) {
+        // as above
+      }
+    }
+    try {
+      PostgresTarget.preload();
+    } catch (LinkageError ignored) {
+      // as above
+    }
+  }
 
   /**
    * Start-up is single-threaded while the database waits; a daemon thread loads and initializes
@@ -214,14 +238,7 @@ public final class Main implements Runnable {
     Thread t =
         new Thread(
             () -> {
-              ClassLoader loader = Main.class.getClassLoader();
-              for (String name : WARM) {
-                try {
-                  Class.forName(name, true, loader);
-                } catch (ClassNotFoundException | LinkageError ignored) {
-                  // the command will report it, if it needs the class
-                }
-              }
+              warm();
               if (moves) {
                 try {
                   com.github.luben.zstd.util.Native.load();

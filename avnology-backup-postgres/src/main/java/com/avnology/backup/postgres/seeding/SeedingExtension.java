@@ -38,6 +38,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * test class (two would both resolve the same parameter types). Immutable and thread-safe; {@link
  * #perClass()} returns a copy.
  */
+// JUnit's types in this API are its users' own: the module requires JUnit statically (optional),
+// not transitively, so that no other user of the module needs JUnit to compile
+@SuppressWarnings("exports")
 public final class SeedingExtension
     implements BeforeAllCallback,
         AfterAllCallback,

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** ETags and the digests that stand in for them. */
-public final class Digests {
+final class Digests {
   private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-f]{32}");
 
   private Digests() {}

@@ -14,7 +14,7 @@ import java.util.List;
  * completes the upload. An object smaller than a part is written with one PUT. A failure aborts the
  * upload. Not thread-safe, like any stream.
  */
-public final class MultipartOutputStream extends OutputStream {
+final class MultipartOutputStream extends OutputStream {
   /** Told when an upload starts and ends, so that an abort from elsewhere can find it. */
   public interface Tracker {
     /**

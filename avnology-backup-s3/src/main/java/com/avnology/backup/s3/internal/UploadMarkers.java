@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * in progress, so that the next run can abort the uploads of a run that died even on servers that
  * cannot list multipart uploads. Artifact paths never start with '.', so markers never collide.
  */
-public final class UploadMarkers {
+final class UploadMarkers {
   private static final Logger log = LoggerFactory.getLogger(UploadMarkers.class);
   static final String FOLDER = ".uploads/";
 

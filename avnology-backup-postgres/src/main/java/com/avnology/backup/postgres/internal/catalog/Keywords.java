@@ -3,7 +3,7 @@ package com.avnology.backup.postgres.internal.catalog;
 import java.util.Set;
 
 /** SQL keywords that pg_dump's {@code fmtId} quotes in identifiers. */
-public final class Keywords {
+final class Keywords {
   /**
    * The keywords that are not UNRESERVED in PostgreSQL 15 ({@code pg_get_keywords()}, catcode
    * {@code <> 'U'}): what pg_dump 15 quotes, so DDL we generate matches its output.

@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code --if-exists}: splices {@code IF EXISTS} into an entry's drop statement. */
-public final class DropStatements {
+final class DropStatements {
   private static final Pattern DROP =
       Pattern.compile(
           "^DROP ((?:MATERIALIZED VIEW|FOREIGN TABLE|EVENT TRIGGER|PROCEDURAL LANGUAGE|"

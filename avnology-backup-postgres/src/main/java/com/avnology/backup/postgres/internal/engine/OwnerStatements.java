@@ -9,7 +9,7 @@ import java.util.Set;
  * The {@code ALTER … OWNER TO} that pg_restore runs after an entry ({@code _printTocEntry} and
  * {@code _getObjectDescription} in pg_backup_archiver.c).
  */
-public final class OwnerStatements {
+final class OwnerStatements {
   private static final Set<String> AS_TABLE = Set.of("VIEW", "SEQUENCE", "MATERIALIZED VIEW");
   private static final Set<String> QUALIFIED =
       Set.of(

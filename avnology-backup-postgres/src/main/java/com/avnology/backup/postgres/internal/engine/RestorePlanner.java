@@ -13,7 +13,7 @@ import java.util.Set;
  * scheduler tasks as {@code pg_restore -j} does ({@code fix_dependencies}, {@code
  * repoint_table_dependencies}, {@code identify_locking_dependencies}).
  */
-public final class RestorePlanner {
+final class RestorePlanner {
   private static final Set<String> SPECIAL = Set.of("ENCODING", "STDSTRINGS", "SEARCHPATH");
   private static final Set<String> ACL_PASS = Set.of("ACL", "DEFAULT ACL");
 

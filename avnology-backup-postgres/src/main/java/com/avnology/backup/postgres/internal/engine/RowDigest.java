@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Not thread-safe.
  */
-public final class RowDigest extends FilterOutputStream {
+final class RowDigest extends FilterOutputStream {
   private final CRC32C crc = new CRC32C();
   private long rowLength;
   private long sum;

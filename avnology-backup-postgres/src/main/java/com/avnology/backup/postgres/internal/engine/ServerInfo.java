@@ -13,7 +13,7 @@ import java.sql.Statement;
  * @param database the database name
  * @param encoding the database encoding
  */
-public record ServerInfo(String version, int versionNum, String database, String encoding) {
+record ServerInfo(String version, int versionNum, String database, String encoding) {
   /**
    * {@return its server's facts}
    *

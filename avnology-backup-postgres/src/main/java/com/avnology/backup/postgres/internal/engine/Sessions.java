@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * pg_restore's {@code _doSetFixedOutputState} make them: the server then deparses fully qualified
  * names and writes COPY text that any server reads back the same.
  */
-public final class Sessions {
+final class Sessions {
   private Sessions() {}
 
   /**

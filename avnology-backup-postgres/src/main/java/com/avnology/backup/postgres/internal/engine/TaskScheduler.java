@@ -18,7 +18,7 @@ import java.util.TreeSet;
  *
  * @param <T> the payload
  */
-public final class TaskScheduler<T> {
+final class TaskScheduler<T> {
   /**
    * One task.
    *

@@ -12,7 +12,7 @@ import org.postgresql.PGConnection;
  * COPY would otherwise hold up the undo for as long as it takes); once every worker has stopped,
  * that first failure is rethrown.
  */
-public final class Workers {
+final class Workers {
   /**
    * What a worker does with one task.
    *

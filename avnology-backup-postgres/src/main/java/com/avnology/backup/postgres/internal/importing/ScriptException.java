@@ -3,7 +3,7 @@ package com.avnology.backup.postgres.internal.importing;
 import java.io.IOException;
 
 /** A SQL script that cannot be read to its end: truncated, or not what pg_dump writes. */
-public final class ScriptException extends IOException {
+final class ScriptException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * <p>Not thread-safe.
  */
-public final class ScriptReader {
+final class ScriptReader {
   /** What a command is. */
   public enum Kind {
     /** A SQL statement, without its semicolon. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * nothing more can be dropped (a drop can fail only because a cascade already took the object or
  * because it is the implicit part of another object).
  */
-public final class DatabaseEmptier {
+final class DatabaseEmptier {
   private static final Logger log = LoggerFactory.getLogger(DatabaseEmptier.class);
 
   /** OIDs below this were created by initdb (pg_transam.h FirstNormalObjectId). */

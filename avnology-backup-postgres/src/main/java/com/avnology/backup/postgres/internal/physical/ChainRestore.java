@@ -34,7 +34,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * whole). Tablespace links are made to their (possibly remapped) locations before the files go
  * through them. Not thread-safe: one per restore.
  */
-public final class ChainRestore {
+final class ChainRestore {
   private final RestoreContext context;
   private final String name;
   private final Path root;

@@ -25,7 +25,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * restore. The stream is read to its end, so the caller's hash check runs, and if anything fails,
  * everything written is deleted: the directory is left empty, as it was found. Not thread-safe.
  */
-public final class DataDirectoryExtractor {
+final class DataDirectoryExtractor {
   private static final PosixFilePermission[] BITS = PosixFilePermission.values();
 
   private final Path root;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * links) are followed: the link is one item, its target's contents are listed under it. {@code
  * global/pg_control} is left out: it is copied last, after the backup stops. Stateless.
  */
-public final class DataDirectoryScan {
+final class DataDirectoryScan {
   private static final Logger log = LoggerFactory.getLogger(DataDirectoryScan.class);
 
   /** Top-level directories whose contents are runtime state, rebuilt by the server. */

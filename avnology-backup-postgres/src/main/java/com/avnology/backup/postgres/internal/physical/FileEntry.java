@@ -22,7 +22,7 @@ import java.util.Locale;
  * @param length the compressed length of its tar entry; -1 with offset -1
  * @param path the path in the data directory, with {@code /}
  */
-public record FileEntry(
+record FileEntry(
     char type,
     int mode,
     long size,

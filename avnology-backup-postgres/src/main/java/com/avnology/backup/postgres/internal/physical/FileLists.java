@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads a physical backup's file list ({@code <name>.files.tsv[.zst]}). Stateless. */
-public final class FileLists {
+final class FileLists {
   private FileLists() {}
 
   /**

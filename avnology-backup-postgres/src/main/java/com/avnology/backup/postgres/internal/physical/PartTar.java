@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * them); files that shrink are padded with zeros, as pg_basebackup does; files that vanish are
  * skipped. Not thread-safe: one per copying thread.
  */
-public final class PartTar implements AutoCloseable {
+final class PartTar implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PartTar.class);
   private static final int BUFFER = 128 * 1024;
 
