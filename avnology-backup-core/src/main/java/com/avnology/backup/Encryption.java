@@ -24,7 +24,7 @@ import javax.crypto.AEADBadTagException;
  * <pre>{@code
  * Encryption enc = Encryption.aes256Gcm(KeySource.env("BACKUP_KEY"));
  * Backup.builder()...encryption(enc).build().run();
- * RestorePlan.from(sink).latest().encryption(enc)...build().execute();
+ * RestorePlan.builder(sink).latest().encryption(enc)...build().execute();
  * }</pre>
  *
  * <p>Immutable and thread-safe; {@link #toString()} shows no key material.

@@ -96,7 +96,7 @@ final class CorruptionTrialsTest {
       Throwable onRestore =
           catchThrowable(
               () ->
-                  RestorePlan.from(sink)
+                  RestorePlan.builder(sink)
                       .set(id)
                       .encryption(enc)
                       .volume("v", out)

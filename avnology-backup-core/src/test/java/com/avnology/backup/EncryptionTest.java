@@ -85,7 +85,7 @@ final class EncryptionTest {
           .isTrue();
       assertThat(BackupCatalog.of(sink, encryption).verify(result.setId()).failures()).isEmpty();
       Path out = tmp.resolve("out-" + c.replace(':', '-'));
-      RestorePlan.from(sink)
+      RestorePlan.builder(sink)
           .set(result.setId())
           .encryption(encryption)
           .volume("v", out)
@@ -126,7 +126,7 @@ final class EncryptionTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(wrong)
                     .volume("v", out)
@@ -148,7 +148,7 @@ final class EncryptionTest {
     BackupResult result = backup(encryption, Compression.zstd(3));
     Path out = tmp.resolve("out");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("v", out).build().execute())
+    assertThatThrownBy(() -> RestorePlan.builder(sink).latest().volume("v", out).build().execute())
         .isInstanceOf(KeyException.class)
         .hasMessage(
             "set "
@@ -165,7 +165,7 @@ final class EncryptionTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(encryption)
                     .volume("v", out)
@@ -193,7 +193,7 @@ final class EncryptionTest {
     assertThat(info.keySource()).isEqualTo("passphrase");
 
     Path out = tmp.resolve("out");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(
             Encryption.aes256Gcm(KeySource.passphrase("correct horse battery".toCharArray())))
@@ -205,7 +205,7 @@ final class EncryptionTest {
     Encryption wrong = Encryption.aes256Gcm(KeySource.passphrase("wrong horse".toCharArray()));
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(wrong)
                     .volume("v", tmp.resolve("o2"))
@@ -304,7 +304,7 @@ final class EncryptionTest {
           enc,
           backup,
           BackupCatalog.of(sink, enc),
-          RestorePlan.from(sink).encryption(enc).volume("v", tmp.resolve("o")).build()
+          RestorePlan.builder(sink).encryption(enc).volume("v", tmp.resolve("o")).build()
         }) {
       assertThat(o.toString())
           .doesNotContain(HexFormat.of().formatHex(KEY))
@@ -336,7 +336,7 @@ final class EncryptionTest {
     Files.write(file, com.avnology.backup.internal.Tamper.rechecksum(root));
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(encryption)
                     .volume("v", tmp.resolve("o"))

@@ -34,7 +34,7 @@ final class SecretsScanTest {
           Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink).encryption(enc).build();
       String id = backup.run().setId();
       var plan =
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .set(id)
               .encryption(enc)
               .volume("v", dir.resolve("out-" + id))
@@ -69,20 +69,20 @@ final class SecretsScanTest {
               .build()
               .run(),
       () ->
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .set(id)
               .encryption(raw)
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
       () ->
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .set(id)
               .encryption(wrongPass)
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
-      () -> RestorePlan.from(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
+      () -> RestorePlan.builder(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
       () -> BackupCatalog.of(sink, raw).verify(id),
       () -> KeySource.raw(new byte[5]),
     };

@@ -52,7 +52,7 @@ final class PerArtifactKeyTest {
     assertThat(Files.readAllBytes(stored)[15]).as("old header flags").isEqualTo((byte) 0);
 
     assertThat(BackupCatalog.of(sink, encryption).verify(LEGACY_ID).ok()).isTrue();
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .set(LEGACY_ID)
         .encryption(encryption)
         .volume("docs", tmp.resolve("docs"))

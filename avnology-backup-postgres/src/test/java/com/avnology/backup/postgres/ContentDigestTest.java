@@ -46,7 +46,7 @@ final class ContentDigestTest {
     String target = EmbeddedPg.createDatabase("cddst");
 
     RestoreResult r =
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .latest()
             .healthcheck()
             .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
@@ -134,7 +134,7 @@ final class ContentDigestTest {
     String target = EmbeddedPg.createDatabase("cdtdst");
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .healthcheck()
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())

@@ -122,7 +122,7 @@ final class PostgresFaultTest {
       Throwable onRestore =
           catchThrowable(
               () ->
-                  RestorePlan.from(sink)
+                  RestorePlan.builder(sink)
                       .latest()
                       .encryption(enc)
                       .target(restoreTarget)
@@ -157,7 +157,7 @@ final class PostgresFaultTest {
 
     assertThat(undetected).as(victim.path() + " (" + pristine.length + " bytes)").isEmpty();
     assertThat(relations(target)).as("nothing was restored").isZero();
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(enc)
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
@@ -186,7 +186,7 @@ final class PostgresFaultTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .target(PostgresTarget.builder(url).jobs(3).build())
                     .build()
@@ -226,7 +226,7 @@ final class PostgresFaultTest {
     // big load is cancelled, and its cancellation does not hide the damage.
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
                     .build()
@@ -251,7 +251,7 @@ final class PostgresFaultTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(Encryption.aes256Gcm(KeySource.raw(new byte[32])))
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
@@ -307,7 +307,7 @@ final class PostgresFaultTest {
             .run();
     assertThat(sink.list()).containsExactly(next.setId());
     String target = EmbeddedPg.createDatabase("dst");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(enc)
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())

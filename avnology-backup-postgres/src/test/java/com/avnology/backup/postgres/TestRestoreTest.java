@@ -61,9 +61,10 @@ final class TestRestoreTest {
     Path work = Files.createDirectories(tmp.resolve("work"));
 
     RestoreResult ok =
-        TestRestore.from(sink)
+        TestRestore.builder(sink)
             .scratchServer(EmbeddedPg.dataSource("postgres"))
             .workDirectory(work)
+            .build()
             .run();
     assertThat(ok.checks())
         .extracting(HealthCheck::name)
@@ -111,9 +112,10 @@ final class TestRestoreTest {
 
     assertThatThrownBy(
             () ->
-                TestRestore.from(sink)
+                TestRestore.builder(sink)
                     .scratchServer(EmbeddedPg.dataSource("postgres"))
                     .workDirectory(work)
+                    .build()
                     .run())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("public.ledger differs from what the backup read");

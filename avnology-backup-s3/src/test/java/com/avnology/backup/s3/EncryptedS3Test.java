@@ -109,7 +109,7 @@ final class EncryptedS3Test {
         .allMatch(k -> k.startsWith("sets/" + id + "/"));
     assertThat(BackupCatalog.of(next, enc).verify(id).ok()).isTrue();
     Path out = tmp.resolve("out");
-    RestorePlan.from(next).latest().encryption(enc).volume("v", out).build().execute();
+    RestorePlan.builder(next).latest().encryption(enc).volume("v", out).build().execute();
     assertThat(Files.readAllBytes(out.resolve("big.bin"))).isEqualTo(big);
   }
 
@@ -126,7 +126,7 @@ final class EncryptedS3Test {
         Backup.builder().target(VolumeTarget.of("v", volume)).sink(good).encryption(enc).build();
     String id = backup.run().setId();
     var plan =
-        RestorePlan.from(good).latest().encryption(enc).volume("v", dir.resolve("out")).build();
+        RestorePlan.builder(good).latest().encryption(enc).volume("v", dir.resolve("out")).build();
     plan.execute();
     System.out.println(
         backup
@@ -150,14 +150,14 @@ final class EncryptedS3Test {
               .build()
               .run(),
       () ->
-          RestorePlan.from(bad)
+          RestorePlan.builder(bad)
               .latest()
               .encryption(enc)
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
       () -> BackupCatalog.of(bad, enc).verify(id),
-      () -> RestorePlan.from(good).latest().volume("v", dir.resolve("x")).build().execute(),
+      () -> RestorePlan.builder(good).latest().volume("v", dir.resolve("x")).build().execute(),
     };
     for (Runnable r : failing) {
       try {

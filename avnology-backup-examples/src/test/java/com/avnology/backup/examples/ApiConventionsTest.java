@@ -1,0 +1,226 @@
+package com.avnology.backup.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.avnology.backup.Backup;
+import com.avnology.backup.postgres.PostgresTarget;
+import com.avnology.backup.s3.S3Sink;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One entry idiom across the public API (CONTRIBUTING.md, "Entry points"): an object with optional
+ * settings starts at {@code static builder(required…)}; {@code static of(required…)} returns its
+ * own type; no immutable {@code with…} copies. Reflects over every public class of the exported
+ * packages of core, s3 and postgres (everything but {@code internal}).
+ */
+final class ApiConventionsTest {
+  private static final Set<String> EXPORTED_PACKAGES =
+      Set.of(
+          "com.avnology.backup",
+          "com.avnology.backup.retention",
+          "com.avnology.backup.schedule",
+          "com.avnology.backup.s3",
+          "com.avnology.backup.postgres",
+          "com.avnology.backup.postgres.physical",
+          "com.avnology.backup.postgres.seeding");
+
+  @Test
+  void publicApi_followsOneEntryIdiom() throws Exception {
+    List<Class<?>> api = publicApiClasses();
+    assertThat(api)
+        .extracting(Class::getName)
+        .contains(
+            "com.avnology.backup.Manifest",
+            "com.avnology.backup.retention.Pruner",
+            "com.avnology.backup.schedule.Job",
+            "com.avnology.backup.s3.S3Sink",
+            "com.avnology.backup.postgres.PostgresOptions",
+            "com.avnology.backup.postgres.physical.PhysicalTarget",
+            "com.avnology.backup.postgres.seeding.DatabaseSnapshot");
+    List<String> violations = new ArrayList<>();
+    for (Class<?> c : api) {
+      violations.addAll(violations(c));
+    }
+    assertThat(violations).as("see CONTRIBUTING.md, Entry points").isEmpty();
+  }
+
+  @Test
+  void checker_flagsEachBrokenRule() {
+    assertThat(violations(FromBuilder.class))
+        .containsExactly(
+            "ApiConventionsTest.FromBuilder.from returns a Builder: name it builder(required…)");
+    assertThat(violations(Wither.class))
+        .containsExactly(
+            "ApiConventionsTest.Wither.withSize returns a changed copy: use toBuilder() or a"
+                + " builder, no with… copies");
+    assertThat(violations(OfOther.class))
+        .containsExactly(
+            "ApiConventionsTest.OfOther.of returns String, not OfOther: of(…) is the shorthand"
+                + " for builder(…).build() or a type's only factory");
+    assertThat(violations(Conforming.class)).isEmpty();
+  }
+
+  /** {@return what breaks the entry rules in one class, by method} */
+  static List<String> violations(Class<?> c) {
+    List<String> out = new ArrayList<>();
+    String owner = c.getName().substring(c.getName().lastIndexOf('.') + 1).replace('$', '.');
+    for (Method m : c.getDeclaredMethods()) {
+      int mod = m.getModifiers();
+      if (!Modifier.isPublic(mod) || m.isSynthetic() || m.isBridge()) {
+        continue;
+      }
+      String where = owner + "." + m.getName();
+      boolean isStatic = Modifier.isStatic(mod);
+      if (isStatic
+          && m.getReturnType().getSimpleName().equals("Builder")
+          && !m.getName().equals("builder")) {
+        out.add(where + " returns a Builder: name it builder(required…)");
+      }
+      if (m.getName().matches("with[A-Z].*") && m.getReturnType().equals(c)) {
+        out.add(where + " returns a changed copy: use toBuilder() or a builder, no with… copies");
+      }
+      if (isStatic && m.getName().equals("of") && !m.getReturnType().equals(c)) {
+        out.add(
+            where
+                + " returns "
+                + m.getReturnType().getSimpleName()
+                + ", not "
+                + c.getSimpleName()
+                + ": of(…) is the shorthand for builder(…).build() or a type's only factory");
+      }
+    }
+    return out;
+  }
+
+  /** {@return the public classes, nested ones included, of the exported packages} */
+  private static List<Class<?>> publicApiClasses() throws IOException, URISyntaxException {
+    Set<String> names = new TreeSet<>();
+    for (Class<?> anchor : List.of(Backup.class, S3Sink.class, PostgresTarget.class)) {
+      Path root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+      names.addAll(classNames(root));
+    }
+    List<Class<?>> out = new ArrayList<>();
+    for (String name : names) {
+      String pkg = name.substring(0, name.lastIndexOf('.'));
+      if (!EXPORTED_PACKAGES.contains(pkg) || name.endsWith("package-info")) {
+        continue;
+      }
+      Class<?> c;
+      try {
+        c = Class.forName(name, false, ApiConventionsTest.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("listed but not loadable: " + name, e);
+      }
+      if (isPublicAllTheWay(c)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isPublicAllTheWay(Class<?> c) {
+    for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
+      if (!Modifier.isPublic(k.getModifiers()) || k.isAnonymousClass() || k.isLocalClass()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@return binary names of the classes in a class directory or jar} */
+  private static List<String> classNames(Path root) throws IOException {
+    List<String> paths = new ArrayList<>();
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> files = Files.walk(root)) {
+        files.map(f -> root.relativize(f).toString().replace('\\', '/')).forEach(paths::add);
+      }
+    } else {
+      try (ZipFile jar = new ZipFile(root.toFile())) {
+        jar.stream().map(ZipEntry::getName).forEach(paths::add);
+      }
+    }
+    return paths.stream()
+        .filter(p -> p.startsWith("com/avnology/backup/") && p.endsWith(".class"))
+        .map(p -> p.substring(0, p.length() - ".class".length()).replace('/', '.'))
+        .toList();
+  }
+
+  // ------------------------------------------------------------------ fixtures the checker flags
+
+  /** Starts at a builder under another name. */
+  public static final class FromBuilder {
+    private FromBuilder() {}
+
+    /** {@return a builder, wrongly named} */
+    public static Builder from() {
+      return new Builder();
+    }
+
+    /** A builder. */
+    public static final class Builder {}
+  }
+
+  /**
+   * Offers an immutable "with" copy.
+   *
+   * @param size a size
+   */
+  public record Wither(int size) {
+    /**
+     * {@return a copy with another size}
+     *
+     * @param size the new size
+     */
+    public Wither withSize(int size) {
+      return new Wither(size);
+    }
+  }
+
+  /** An {@code of} that makes something else. */
+  public static final class OfOther {
+    private OfOther() {}
+
+    /** {@return not an OfOther} */
+    public static String of() {
+      return "other";
+    }
+  }
+
+  /** Follows every rule. */
+  public static final class Conforming {
+    private Conforming() {}
+
+    /** {@return the shorthand} */
+    public static Conforming of() {
+      return builder().build();
+    }
+
+    /** {@return a builder} */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder. */
+    public static final class Builder {
+      private Builder() {}
+
+      /** {@return the object} */
+      public Conforming build() {
+        return new Conforming();
+      }
+    }
+  }
+}
