@@ -286,7 +286,11 @@ public final class BackupCatalog {
                   : "cannot be read: " + e.getMessage();
           checks.add(
               new VerifyResult.Check(
-                  new Manifest.Artifact(parent + "/" + BackupSink.MANIFEST, 0, "-", "none"),
+                  Manifest.Artifact.builder(parent + "/" + BackupSink.MANIFEST)
+                      .size(0)
+                      .sha256("-")
+                      .compression("none")
+                      .build(),
                   problem
                       + " (parent of "
                       + label
@@ -299,8 +303,11 @@ public final class BackupCatalog {
           Manifest.Artifact a = c.artifact();
           checks.add(
               new VerifyResult.Check(
-                  new Manifest.Artifact(
-                      parent + "/" + a.path(), a.size(), a.sha256(), a.compression()),
+                  Manifest.Artifact.builder(parent + "/" + a.path())
+                      .size(a.size())
+                      .sha256(a.sha256())
+                      .compression(a.compression())
+                      .build(),
                   c.problem()));
         }
         child = parent;

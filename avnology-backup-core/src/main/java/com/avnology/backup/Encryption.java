@@ -76,14 +76,15 @@ public final class Encryption {
     try {
       SetKeys.Created created = SetKeys.create(master, setId);
       Manifest.Encryption info =
-          new Manifest.Encryption(
-              Manifest.Encryption.AES_256_GCM_STREAM,
-              ChunkCipher.CHUNK,
-              keys.kind(),
-              keys.derived() ? Manifest.Encryption.PBKDF2 : "none",
-              keys.derived() ? KeySource.PBKDF2_ITERATIONS : 0,
-              Base64.getEncoder().encodeToString(salt),
-              Base64.getEncoder().encodeToString(created.wrapped()));
+          Manifest.Encryption.builder()
+              .cipher(Manifest.Encryption.AES_256_GCM_STREAM)
+              .chunkSize(ChunkCipher.CHUNK)
+              .keySource(keys.kind())
+              .kdf(keys.derived() ? Manifest.Encryption.PBKDF2 : "none")
+              .kdfIterations(keys.derived() ? KeySource.PBKDF2_ITERATIONS : 0)
+              .kdfSalt(Base64.getEncoder().encodeToString(salt))
+              .wrappedKey(Base64.getEncoder().encodeToString(created.wrapped()))
+              .build();
       return new Begun(created.keys(), info);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyException(

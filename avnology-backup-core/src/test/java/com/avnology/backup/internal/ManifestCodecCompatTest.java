@@ -612,19 +612,18 @@ final class ManifestCodecCompatTest {
                 default -> random.nextLong() & Long.MAX_VALUE;
               };
           artifacts.add(
-              new Manifest.Artifact(
-                  randomString(random, 12),
-                  size,
-                  randomString(random, 6),
-                  randomString(random, 4)));
+              Manifest.Artifact.builder(randomString(random, 12))
+                  .size(size)
+                  .sha256(randomString(random, 6))
+                  .compression(randomString(random, 4))
+                  .build());
         }
         targets.add(
-            new Manifest.Target(
-                randomString(random, 5),
-                randomString(random, 5),
-                randomMap(random),
-                randomMap(random),
-                artifacts));
+            Manifest.Target.builder(randomString(random, 5), randomString(random, 5))
+                .options(randomMap(random))
+                .metadata(randomMap(random))
+                .artifacts(artifacts)
+                .build());
       }
       Instant started =
           Instant.ofEpochSecond(
@@ -637,14 +636,15 @@ final class ManifestCodecCompatTest {
         SetKeys.Created created = SetKeys.create(master, id);
         keys = created.keys();
         encryption =
-            new Manifest.Encryption(
-                randomString(random, 6),
-                random.nextInt(),
-                randomString(random, 4),
-                randomString(random, 4),
-                random.nextInt(),
-                randomString(random, 4),
-                Base64.getEncoder().encodeToString(created.wrapped()));
+            Manifest.Encryption.builder()
+                .cipher(randomString(random, 6))
+                .chunkSize(random.nextInt())
+                .keySource(randomString(random, 4))
+                .kdf(randomString(random, 4))
+                .kdfIterations(random.nextInt())
+                .kdfSalt(randomString(random, 4))
+                .wrappedKey(Base64.getEncoder().encodeToString(created.wrapped()))
+                .build();
       }
       Manifest manifest =
           new Manifest(

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -37,6 +38,36 @@ final class ApiConventionsTest {
           "com.avnology.backup.postgres.physical",
           "com.avnology.backup.postgres.seeding");
 
+  /**
+   * Records of more than three components without a builder: results and reports. The library makes
+   * them and callers only read them, so a component added later breaks no caller's code; records a
+   * caller makes (such as {@code Manifest} and its entries) get a builder.
+   */
+  private static final Set<String> RESULT_RECORDS =
+      Set.of(
+          "com.avnology.backup.BackupResult",
+          "com.avnology.backup.Progress",
+          "com.avnology.backup.RestoreDescription$Step",
+          "com.avnology.backup.RestoreResult",
+          "com.avnology.backup.SinkStatus",
+          "com.avnology.backup.SinkStatus$Target",
+          "com.avnology.backup.TargetResult",
+          "com.avnology.backup.retention.PruneReport",
+          "com.avnology.backup.retention.PruneReport$Decision",
+          "com.avnology.backup.schedule.JobHistory",
+          "com.avnology.backup.schedule.JobStatus",
+          "com.avnology.backup.schedule.RunRecord",
+          "com.avnology.backup.s3.MirrorAction",
+          "com.avnology.backup.s3.MirrorResult",
+          "com.avnology.backup.postgres.AppliedMigration",
+          "com.avnology.backup.postgres.MigrationChangedException$Change",
+          "com.avnology.backup.postgres.MigrationResult",
+          "com.avnology.backup.postgres.TenantRestoreReport",
+          "com.avnology.backup.postgres.TenantRestoreReport$Table",
+          "com.avnology.backup.postgres.physical.WalArchive$Range",
+          "com.avnology.backup.postgres.physical.WalGaps$Report",
+          "com.avnology.backup.postgres.physical.WalStreamer$Result");
+
   @Test
   void publicApi_followsOneEntryIdiom() throws Exception {
     List<Class<?>> api = publicApiClasses();
@@ -50,9 +81,13 @@ final class ApiConventionsTest {
             "com.avnology.backup.postgres.PostgresOptions",
             "com.avnology.backup.postgres.physical.PhysicalTarget",
             "com.avnology.backup.postgres.seeding.DatabaseSnapshot");
+    assertThat(api).extracting(Class::getName).containsAll(RESULT_RECORDS);
     List<String> violations = new ArrayList<>();
     for (Class<?> c : api) {
       violations.addAll(violations(c));
+      if (!RESULT_RECORDS.contains(c.getName())) {
+        recordWithoutBuilder(c).ifPresent(violations::add);
+      }
     }
     assertThat(violations).as("see CONTRIBUTING.md, Entry points").isEmpty();
   }
@@ -71,12 +106,41 @@ final class ApiConventionsTest {
             "ApiConventionsTest.OfOther.of returns String, not OfOther: of(…) is the shorthand"
                 + " for builder(…).build() or a type's only factory");
     assertThat(violations(Conforming.class)).isEmpty();
+    assertThat(recordWithoutBuilder(WideRecord.class))
+        .contains(
+            "ApiConventionsTest.WideRecord has 4 components and no static builder: give it one"
+                + " (a positional constructor cannot take another field)");
+    assertThat(recordWithoutBuilder(Wither.class)).isEmpty();
+  }
+
+  /** {@return the problem, if a record of more than three components offers no builder} */
+  static Optional<String> recordWithoutBuilder(Class<?> c) {
+    if (!c.isRecord() || c.getRecordComponents().length <= 3) {
+      return Optional.empty();
+    }
+    for (Method m : c.getDeclaredMethods()) {
+      if (m.getName().equals("builder")
+          && Modifier.isStatic(m.getModifiers())
+          && Modifier.isPublic(m.getModifiers())) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(
+        simpleName(c)
+            + " has "
+            + c.getRecordComponents().length
+            + " components and no static builder: give it one (a positional constructor cannot"
+            + " take another field)");
+  }
+
+  private static String simpleName(Class<?> c) {
+    return c.getName().substring(c.getName().lastIndexOf('.') + 1).replace('$', '.');
   }
 
   /** {@return what breaks the entry rules in one class, by method} */
   static List<String> violations(Class<?> c) {
     List<String> out = new ArrayList<>();
-    String owner = c.getName().substring(c.getName().lastIndexOf('.') + 1).replace('$', '.');
+    String owner = simpleName(c);
     for (Method m : c.getDeclaredMethods()) {
       int mod = m.getModifiers();
       if (!Modifier.isPublic(mod) || m.isSynthetic() || m.isBridge()) {
@@ -188,6 +252,16 @@ final class ApiConventionsTest {
       return new Wither(size);
     }
   }
+
+  /**
+   * Four components, no builder.
+   *
+   * @param a one
+   * @param b two
+   * @param c three
+   * @param d four
+   */
+  public record WideRecord(int a, int b, int c, int d) {}
 
   /** An {@code of} that makes something else. */
   public static final class OfOther {
