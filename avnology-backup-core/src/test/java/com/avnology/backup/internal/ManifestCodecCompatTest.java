@@ -646,15 +646,14 @@ final class ManifestCodecCompatTest {
                 .wrappedKey(Base64.getEncoder().encodeToString(created.wrapped()))
                 .build();
       }
-      Manifest manifest =
-          new Manifest(
-              encrypted ? 2 : 1 + random.nextInt(2),
-              id,
-              started,
-              finished,
-              randomString(random, 8),
-              targets,
-              encryption);
+      Manifest.Builder builder =
+          Manifest.builder(id)
+              .formatVersion(encrypted ? 2 : 1 + random.nextInt(2))
+              .startedAt(started)
+              .finishedAt(finished)
+              .libraryVersion(randomString(random, 8))
+              .targets(targets);
+      Manifest manifest = (encryption == null ? builder : builder.encryption(encryption)).build();
 
       byte[] written = ManifestCodec.write(manifest, keys);
 
