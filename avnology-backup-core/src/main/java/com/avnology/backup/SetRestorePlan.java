@@ -80,7 +80,9 @@ public final class SetRestorePlan implements RestorePlan {
   }
 
   private BackupCatalog catalog() {
-    return encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+    return encryption == null
+        ? BackupCatalog.of(sink)
+        : BackupCatalog.builder(sink).encryption(encryption).build();
   }
 
   /**

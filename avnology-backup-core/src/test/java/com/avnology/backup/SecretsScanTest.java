@@ -45,9 +45,9 @@ final class SecretsScanTest {
               + " "
               + plan
               + " "
-              + BackupCatalog.of(sink, enc)
+              + BackupCatalog.builder(sink).encryption(enc).build()
               + " "
-              + BackupCatalog.of(sink, enc).verify(id)
+              + BackupCatalog.builder(sink).encryption(enc).build().verify(id)
               + " "
               + BackupCatalog.of(sink).manifest(id));
     }
@@ -83,7 +83,7 @@ final class SecretsScanTest {
               .build()
               .execute(),
       () -> RestorePlan.builder(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
-      () -> BackupCatalog.of(sink, raw).verify(id),
+      () -> BackupCatalog.builder(sink).encryption(raw).build().verify(id),
       () -> KeySource.raw(new byte[5]),
     };
     for (Runnable r : failing) {

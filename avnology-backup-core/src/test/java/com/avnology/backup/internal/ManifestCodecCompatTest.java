@@ -195,7 +195,11 @@ final class ManifestCodecCompatTest {
     }
     Encryption encryption = Encryption.aes256Gcm(KeySource.raw(masterKey()));
 
-    assertThat(BackupCatalog.of(sink, encryption).manifest(ManifestFixtures.ENCRYPTED_ID))
+    assertThat(
+            BackupCatalog.builder(sink)
+                .encryption(encryption)
+                .build()
+                .manifest(ManifestFixtures.ENCRYPTED_ID))
         .isEqualTo(ManifestFixtures.encrypted(wrappedKey()));
     assertThat(BackupCatalog.of(sink).manifest(ManifestFixtures.ENCRYPTED_ID))
         .isEqualTo(ManifestFixtures.encrypted(wrappedKey()));

@@ -105,6 +105,14 @@ final class ApiConventionsTest {
         .containsExactly(
             "ApiConventionsTest.OfOther.of returns String, not OfOther: of(…) is the shorthand"
                 + " for builder(…).build() or a type's only factory");
+    assertThat(violations(OfWithOptional.class))
+        .containsExactly(
+            "ApiConventionsTest.OfWithOptional.of[String, int] takes optional settings beyond"
+                + " of[String]: give them to builder(…)");
+    assertThat(violations(OfBesideBuilder.class))
+        .containsExactly(
+            "ApiConventionsTest.OfBesideBuilder.of[int] is no shorthand of builder(…): take its"
+                + " arguments");
     assertThat(violations(Conforming.class)).isEmpty();
     assertThat(recordWithoutBuilder(WideRecord.class))
         .contains(
@@ -166,7 +174,49 @@ final class ApiConventionsTest {
                 + ": of(…) is the shorthand for builder(…).build() or a type's only factory");
       }
     }
+    out.addAll(ofShorthands(c, owner));
     return out;
+  }
+
+  /**
+   * {@return what breaks the {@code of} rule: an overload taking more than another (the extra
+   * arguments are optional settings: a builder's), or an {@code of} beside a builder that does not
+   * take the builder's arguments}
+   */
+  private static List<String> ofShorthands(Class<?> c, String owner) {
+    List<List<Class<?>>> ofs = new ArrayList<>();
+    List<List<Class<?>>> builders = new ArrayList<>();
+    for (Method m : c.getDeclaredMethods()) {
+      if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers())) {
+        if (m.getName().equals("of")) {
+          ofs.add(List.of(m.getParameterTypes()));
+        } else if (m.getName().equals("builder")) {
+          builders.add(List.of(m.getParameterTypes()));
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (List<Class<?>> of : ofs) {
+      for (List<Class<?>> shorter : ofs) {
+        if (shorter.size() < of.size() && of.subList(0, shorter.size()).equals(shorter)) {
+          out.add(
+              owner
+                  + ".of"
+                  + names(of)
+                  + " takes optional settings beyond of"
+                  + names(shorter)
+                  + ": give them to builder(…)");
+        }
+      }
+      if (!builders.isEmpty() && !builders.contains(of)) {
+        out.add(owner + ".of" + names(of) + " is no shorthand of builder(…): take its arguments");
+      }
+    }
+    return out;
+  }
+
+  private static String names(List<Class<?>> types) {
+    return types.stream().map(Class::getSimpleName).toList().toString();
   }
 
   /** {@return the public classes, nested ones included, of the exported packages} */
@@ -270,6 +320,53 @@ final class ApiConventionsTest {
     /** {@return not an OfOther} */
     public static String of() {
       return "other";
+    }
+  }
+
+  /** An optional setting as a second {@code of}. */
+  public static final class OfWithOptional {
+    private OfWithOptional() {}
+
+    /**
+     * {@return one}
+     *
+     * @param name a name
+     */
+    public static OfWithOptional of(String name) {
+      return of(name, 0);
+    }
+
+    /**
+     * {@return one}
+     *
+     * @param name a name
+     * @param size an optional size
+     */
+    public static OfWithOptional of(String name, int size) {
+      return new OfWithOptional();
+    }
+  }
+
+  /** An {@code of} that is not its builder's shorthand. */
+  public static final class OfBesideBuilder {
+    private OfBesideBuilder() {}
+
+    /**
+     * {@return one}
+     *
+     * @param size a size
+     */
+    public static OfBesideBuilder of(int size) {
+      return new OfBesideBuilder();
+    }
+
+    /**
+     * {@return a builder}
+     *
+     * @param name a name
+     */
+    public static Conforming.Builder builder(String name) {
+      return Conforming.builder();
     }
   }
 

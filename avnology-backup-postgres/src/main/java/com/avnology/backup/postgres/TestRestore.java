@@ -77,7 +77,9 @@ public final class TestRestore {
    */
   public RestoreResult run() {
     BackupCatalog catalog =
-        encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+        encryption == null
+            ? BackupCatalog.of(sink)
+            : BackupCatalog.builder(sink).encryption(encryption).build();
     String id =
         setId != null
             ? setId

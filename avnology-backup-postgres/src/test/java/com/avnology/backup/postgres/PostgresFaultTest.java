@@ -106,7 +106,10 @@ final class PostgresFaultTest {
         what = "truncation to " + length;
       }
       Files.write(file, damaged);
-      BackupCatalog catalog = enc == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, enc);
+      BackupCatalog catalog =
+          enc == null
+              ? BackupCatalog.of(sink)
+              : BackupCatalog.builder(sink).encryption(enc).build();
       if (catalog.verify(result.setId()).ok()) {
         undetected.add(what + ": verify passed");
       }

@@ -53,7 +53,7 @@ final class SecretsScanTest {
             + " "
             + plan
             + " "
-            + BackupCatalog.of(sink, enc).verify(id)
+            + BackupCatalog.builder(sink).encryption(enc).build().verify(id)
             + " "
             + BackupCatalog.of(sink).manifest(id));
     Runnable[] failing = {

@@ -107,7 +107,7 @@ final class EncryptedS3Test {
     assertThat(next.list()).containsExactly(id);
     assertThat(S3SinkTest.keys(server.client(), bucket).stream().filter(k -> k.startsWith("sets/")))
         .allMatch(k -> k.startsWith("sets/" + id + "/"));
-    assertThat(BackupCatalog.of(next, enc).verify(id).ok()).isTrue();
+    assertThat(BackupCatalog.builder(next).encryption(enc).build().verify(id).ok()).isTrue();
     Path out = tmp.resolve("out");
     RestorePlan.builder(next).latest().encryption(enc).volume("v", out).build().execute();
     assertThat(Files.readAllBytes(out.resolve("big.bin"))).isEqualTo(big);
@@ -135,7 +135,7 @@ final class EncryptedS3Test {
             + " "
             + good
             + " "
-            + BackupCatalog.of(good, enc).verify(id)
+            + BackupCatalog.builder(good).encryption(enc).build().verify(id)
             + " "
             + BackupCatalog.of(good).manifest(id)
             + " "
@@ -156,7 +156,7 @@ final class EncryptedS3Test {
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
-      () -> BackupCatalog.of(bad, enc).verify(id),
+      () -> BackupCatalog.builder(bad).encryption(enc).build().verify(id),
       () -> RestorePlan.builder(good).latest().volume("v", dir.resolve("x")).build().execute(),
     };
     for (Runnable r : failing) {

@@ -247,7 +247,9 @@ final class RunCommand implements Callable<Integer> {
       properties.setProperty("password", password);
     }
     WalArchive archive =
-        encryption.map(e -> WalArchive.of(sink, e)).orElseGet(() -> WalArchive.of(sink));
+        encryption
+            .map(e -> WalArchive.builder(sink).encryption(e).build())
+            .orElseGet(() -> WalArchive.of(sink));
     return new WalStreamJob(
         name,
         WalStreamer.builder(w.postgres(), archive)

@@ -77,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
     BackupCatalog catalog =
         encryption
             .encryption()
-            .map(e -> BackupCatalog.of(Sinks.open(from), e))
+            .map(e -> BackupCatalog.builder(Sinks.open(from)).encryption(e).build())
             .orElseGet(() -> BackupCatalog.of(Sinks.open(from)));
     String id =
         set.equals("latest")
