@@ -313,7 +313,7 @@ final class PhysicalRecoveryTest {
   }
 
   @Test
-  void restoreBuilder_recoveryWithoutRestoreCommand_isRefusedAtBuild() {
+  void builderForRestore_recoveryWithoutRestoreCommand_isRefusedAtBuild() {
     assertThatThrownBy(
             () ->
                 PhysicalTarget.builder(dir.resolve("x"))
@@ -326,7 +326,7 @@ final class PhysicalRecoveryTest {
   }
 
   @Test
-  void restoreBuilder_commandWithoutPlaceholders_isRefused() {
+  void builderForRestore_commandWithoutPlaceholders_isRefused() {
     assertThatThrownBy(
             () -> PhysicalTarget.builder(dir.resolve("x")).restoreCommand("cp /archive/x y"))
         .isInstanceOf(IllegalArgumentException.class)
