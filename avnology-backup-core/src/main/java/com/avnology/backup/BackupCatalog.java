@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a key ({@link #of(BackupSink)}) manifests are checked against their own SHA-256 only
  * and verification compares each artifact's stored size and SHA-256, which works for encrypted sets
- * too. With a key ({@link #of(BackupSink, Encryption)}) {@link #manifest(String)} also
+ * too. With a key ({@link Builder#encryption(Encryption)}) {@link #manifest(String)} also
  * authenticates an encrypted set's manifest (HMAC) and {@link #verify(String)} also decrypts and
  * authenticates every chunk; an unencrypted set is then refused, since it could be a replacement.
  *
@@ -45,7 +45,7 @@ public final class BackupCatalog {
   }
 
   /**
-   * {@return its catalog, reading without a key}
+   * {@return its catalog, reading without a key; the same as {@code builder(sink).build()}}
    *
    * @param sink the sink to look into
    */
@@ -54,14 +54,38 @@ public final class BackupCatalog {
   }
 
   /**
-   * {@return its catalog, authenticating manifests and content with that key}
+   * {@return a builder of its catalog, reading without a key unless given one}
    *
    * @param sink the sink to look into
-   * @param encryption the key of the sink's encrypted sets
    */
-  public static BackupCatalog of(BackupSink sink, Encryption encryption) {
-    return new BackupCatalog(
-        requireNonNull(sink, "null sink"), requireNonNull(encryption, "null encryption"));
+  public static Builder builder(BackupSink sink) {
+    return new Builder(requireNonNull(sink, "null sink"));
+  }
+
+  /** Collects a catalog's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
+  public static final class Builder {
+    private final BackupSink sink;
+    private Encryption encryption;
+
+    private Builder(BackupSink sink) {
+      this.sink = sink;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param encryption the key of the sink's encrypted sets: manifests and content are then
+     *     authenticated with it
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = requireNonNull(encryption, "null encryption");
+      return this;
+    }
+
+    /** {@return the catalog} */
+    public BackupCatalog build() {
+      return new BackupCatalog(sink, encryption);
+    }
   }
 
   /** {@return published set ids, newest first} */
@@ -286,7 +310,11 @@ public final class BackupCatalog {
                   : "cannot be read: " + e.getMessage();
           checks.add(
               new VerifyResult.Check(
-                  new Manifest.Artifact(parent + "/" + BackupSink.MANIFEST, 0, "-", "none"),
+                  Manifest.Artifact.builder(parent + "/" + BackupSink.MANIFEST)
+                      .size(0)
+                      .sha256("-")
+                      .compression("none")
+                      .build(),
                   problem
                       + " (parent of "
                       + label
@@ -299,8 +327,11 @@ public final class BackupCatalog {
           Manifest.Artifact a = c.artifact();
           checks.add(
               new VerifyResult.Check(
-                  new Manifest.Artifact(
-                      parent + "/" + a.path(), a.size(), a.sha256(), a.compression()),
+                  Manifest.Artifact.builder(parent + "/" + a.path())
+                      .size(a.size())
+                      .sha256(a.sha256())
+                      .compression(a.compression())
+                      .build(),
                   c.problem()));
         }
         child = parent;

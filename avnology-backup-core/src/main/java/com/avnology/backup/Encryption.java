@@ -24,7 +24,7 @@ import javax.crypto.AEADBadTagException;
  * <pre>{@code
  * Encryption enc = Encryption.aes256Gcm(KeySource.env("BACKUP_KEY"));
  * Backup.builder()...encryption(enc).build().run();
- * RestorePlan.from(sink).latest().encryption(enc)...build().execute();
+ * RestorePlan.builder(sink).latest().encryption(enc)...build().execute();
  * }</pre>
  *
  * <p>Immutable and thread-safe; {@link #toString()} shows no key material.
@@ -76,14 +76,15 @@ public final class Encryption {
     try {
       SetKeys.Created created = SetKeys.create(master, setId);
       Manifest.Encryption info =
-          new Manifest.Encryption(
-              Manifest.Encryption.AES_256_GCM_STREAM,
-              ChunkCipher.CHUNK,
-              keys.kind(),
-              keys.derived() ? Manifest.Encryption.PBKDF2 : "none",
-              keys.derived() ? KeySource.PBKDF2_ITERATIONS : 0,
-              Base64.getEncoder().encodeToString(salt),
-              Base64.getEncoder().encodeToString(created.wrapped()));
+          Manifest.Encryption.builder()
+              .cipher(Manifest.Encryption.AES_256_GCM_STREAM)
+              .chunkSize(ChunkCipher.CHUNK)
+              .keySource(keys.kind())
+              .kdf(keys.derived() ? Manifest.Encryption.PBKDF2 : "none")
+              .kdfIterations(keys.derived() ? KeySource.PBKDF2_ITERATIONS : 0)
+              .kdfSalt(Base64.getEncoder().encodeToString(salt))
+              .wrappedKey(Base64.getEncoder().encodeToString(created.wrapped()))
+              .build();
       return new Begun(created.keys(), info);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new KeyException(

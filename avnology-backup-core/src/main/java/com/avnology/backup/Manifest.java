@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,6 +125,65 @@ public record Manifest(
       metadata = Map.copyOf(metadata);
       artifacts = List.copyOf(artifacts);
     }
+
+    /**
+     * {@return a builder of a target entry with no options, metadata or artifacts}
+     *
+     * @param kind the target kind, such as {@code volume} or {@code postgres}
+     * @param name the target's name, unique per kind within a set
+     */
+    public static Builder builder(String kind, String name) {
+      return new Builder(requireNonNull(kind, "null kind"), requireNonNull(name, "null name"));
+    }
+
+    /** Builds a {@link Target}. Not thread-safe; {@link #build()} leaves it unchanged. */
+    public static final class Builder {
+      private final String kind;
+      private final String name;
+      private final Map<String, String> options = new LinkedHashMap<>();
+      private final Map<String, String> metadata = new LinkedHashMap<>();
+      private final List<Artifact> artifacts = new ArrayList<>();
+
+      private Builder(String kind, String name) {
+        this.kind = kind;
+        this.name = name;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param options how it was backed up (compression, …), added to those given before
+       */
+      public Builder options(Map<String, String> options) {
+        this.options.putAll(Map.copyOf(options));
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param metadata what the target recorded, added to what was given before
+       */
+      public Builder metadata(Map<String, String> metadata) {
+        this.metadata.putAll(Map.copyOf(metadata));
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param artifacts stored files to add, in order
+       */
+      public Builder artifacts(List<Artifact> artifacts) {
+        this.artifacts.addAll(List.copyOf(artifacts));
+        return this;
+      }
+
+      /** {@return the target entry} */
+      public Target build() {
+        return new Target(kind, name, options, metadata, artifacts);
+      }
+    }
   }
 
   /**
@@ -146,8 +207,78 @@ public record Manifest(
       requireNonNull(path, "null path");
       requireNonNull(sha256, "null sha256");
       requireNonNull(compression, "null compression");
+      checkSize(size);
+    }
+
+    private static long checkSize(long size) {
       if (size < 0) {
         throw new IllegalArgumentException("artifact size cannot be negative: " + size);
+      }
+      return size;
+    }
+
+    /**
+     * {@return a builder of an artifact entry; size, SHA-256 and compression are required}
+     *
+     * @param path its path inside the set, such as {@code volume/certs.tar.zst}
+     */
+    public static Builder builder(String path) {
+      return new Builder(requireNonNull(path, "null path"));
+    }
+
+    /** Builds an {@link Artifact}. Not thread-safe; {@link #build()} leaves it unchanged. */
+    public static final class Builder {
+      private final String path;
+      private long size = -1;
+      private String sha256;
+      private String compression;
+
+      private Builder(String path) {
+        this.path = path;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param size its stored size in bytes
+       * @throws IllegalArgumentException if negative
+       */
+      public Builder size(long size) {
+        this.size = checkSize(size);
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param sha256 the lowercase hex SHA-256 of its stored bytes
+       */
+      public Builder sha256(String sha256) {
+        this.sha256 = requireNonNull(sha256, "null sha256");
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param compression how it is compressed: {@code none}, {@code gzip} or {@code zstd}
+       */
+      public Builder compression(String compression) {
+        this.compression = requireNonNull(compression, "null compression");
+        return this;
+      }
+
+      /**
+       * {@return the artifact entry}
+       *
+       * @throws IllegalStateException if size, sha256 or compression is missing
+       */
+      public Artifact build() {
+        if (size < 0 || sha256 == null || compression == null) {
+          throw new IllegalStateException(
+              "artifact " + path + " needs size, sha256 and compression: call each before build()");
+        }
+        return new Artifact(path, size, sha256, compression);
       }
     }
   }
@@ -202,6 +333,114 @@ public record Manifest(
       requireNonNull(kdfSalt, "null kdfSalt");
       requireNonNull(wrappedKey, "null wrappedKey");
     }
+
+    /**
+     * {@return a builder of an encryption entry: cipher {@link #AES_256_GCM_STREAM}, no KDF (kdf
+     * {@code none}, 0 iterations, empty salt); chunk size, key source and wrapped key are required}
+     */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Builds an {@link Encryption}. Not thread-safe; {@link #build()} leaves it unchanged. */
+    public static final class Builder {
+      private String cipher = AES_256_GCM_STREAM;
+      private Integer chunkSize;
+      private String keySource;
+      private String kdf = "none";
+      private int kdfIterations;
+      private String kdfSalt = "";
+      private String wrappedKey;
+
+      private Builder() {}
+
+      /**
+       * {@return this builder}
+       *
+       * @param cipher the artifact format; {@link #AES_256_GCM_STREAM} by default
+       */
+      public Builder cipher(String cipher) {
+        this.cipher = requireNonNull(cipher, "null cipher");
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param chunkSize plaintext bytes per chunk
+       */
+      public Builder chunkSize(int chunkSize) {
+        this.chunkSize = chunkSize;
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param keySource the kind of key source used: {@code raw}, {@code env} or {@code
+       *     passphrase}
+       */
+      public Builder keySource(String keySource) {
+        this.keySource = requireNonNull(keySource, "null keySource");
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param kdf how the master key came from a passphrase, such as {@link #PBKDF2}; {@code none}
+       *     by default
+       */
+      public Builder kdf(String kdf) {
+        this.kdf = requireNonNull(kdf, "null kdf");
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param iterations PBKDF2 iterations; 0 by default, without a KDF
+       */
+      public Builder kdfIterations(int iterations) {
+        this.kdfIterations = iterations;
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param salt the base64 PBKDF2 salt; empty by default, without a KDF
+       */
+      public Builder kdfSalt(String salt) {
+        this.kdfSalt = requireNonNull(salt, "null salt");
+        return this;
+      }
+
+      /**
+       * {@return this builder}
+       *
+       * @param wrappedKey the base64 data key wrapped by the master key with AES-256-GCM
+       */
+      public Builder wrappedKey(String wrappedKey) {
+        this.wrappedKey = requireNonNull(wrappedKey, "null wrappedKey");
+        return this;
+      }
+
+      /**
+       * {@return the encryption entry}
+       *
+       * @throws IllegalStateException if chunkSize, keySource or wrappedKey is missing
+       */
+      public Encryption build() {
+        if (chunkSize == null || keySource == null || wrappedKey == null) {
+          throw new IllegalStateException(
+              "an encryption entry needs chunkSize, keySource and wrappedKey:"
+                  + " call each before build()");
+        }
+        return new Encryption(
+            cipher, chunkSize, keySource, kdf, kdfIterations, kdfSalt, wrappedKey);
+      }
+    }
   }
 
   /** Builds a {@link Manifest}. Not thread-safe; {@link #build()} leaves it unchanged. */
@@ -211,7 +450,7 @@ public record Manifest(
     private Instant startedAt;
     private Instant finishedAt;
     private String libraryVersion;
-    private final java.util.ArrayList<Target> targets = new java.util.ArrayList<>();
+    private final List<Target> targets = new ArrayList<>();
     private Encryption encryption;
 
     private Builder(String id) {

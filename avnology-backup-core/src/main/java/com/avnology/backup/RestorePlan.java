@@ -3,10 +3,10 @@ package com.avnology.backup;
 /**
  * A way of bringing data back: {@link #describe()} says exactly what it would do (a dry run that
  * writes nothing), {@link #execute()} does it and reports each step. The plan that restores a
- * backup set's targets is {@link SetRestorePlan}, built with {@link #from(BackupSink)}.
+ * backup set's targets is {@link SetRestorePlan}, built with {@link #builder(BackupSink)}.
  *
  * <pre>{@code
- * RestorePlan plan = RestorePlan.from(sink).latest()
+ * RestorePlan plan = RestorePlan.builder(sink).latest()
  *     .volume("certs", Path.of("/letsencrypt"))
  *     .build();
  * System.out.println(plan.describe());   // what will be restored where, what it replaces
@@ -21,8 +21,8 @@ public interface RestorePlan {
    *
    * @param sink where the set lives
    */
-  static SetRestorePlan.Builder from(BackupSink sink) {
-    return SetRestorePlan.from(sink);
+  static SetRestorePlan.Builder builder(BackupSink sink) {
+    return SetRestorePlan.builder(sink);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The plan that brings a backup set back: which set, which targets, in which order.
  *
  * <pre>{@code
- * RestoreResult r = RestorePlan.from(sink).latest()
+ * RestoreResult r = RestorePlan.builder(sink).latest()
  *     .volume("certs", Path.of("/letsencrypt"))
  *     .build()
  *     .execute();
@@ -80,16 +80,18 @@ public final class SetRestorePlan implements RestorePlan {
   }
 
   private BackupCatalog catalog() {
-    return encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+    return encryption == null
+        ? BackupCatalog.of(sink)
+        : BackupCatalog.builder(sink).encryption(encryption).build();
   }
 
   /**
-   * {@return a builder restoring the latest set unless told otherwise; {@link RestorePlan#from}
+   * {@return a builder restoring the latest set unless told otherwise; {@link RestorePlan#builder}
    * returns the same}
    *
    * @param sink where the set lives
    */
-  public static Builder from(BackupSink sink) {
+  public static Builder builder(BackupSink sink) {
     return new Builder(requireNonNull(sink, "null sink"));
   }
 

@@ -15,7 +15,10 @@ final class SinkSets implements OtherSets {
 
   SinkSets(BackupSink sink, Encryption encryption) {
     this.sink = sink;
-    this.catalog = encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+    this.catalog =
+        encryption == null
+            ? BackupCatalog.of(sink)
+            : BackupCatalog.builder(sink).encryption(encryption).build();
   }
 
   @Override

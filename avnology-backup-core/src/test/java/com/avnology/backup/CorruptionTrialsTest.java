@@ -84,7 +84,9 @@ final class CorruptionTrialsTest {
           catchThrowable(
               () -> {
                 BackupCatalog catalog =
-                    enc == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, enc);
+                    enc == null
+                        ? BackupCatalog.of(sink)
+                        : BackupCatalog.builder(sink).encryption(enc).build();
                 if (catalog.verify(id).ok()) {
                   throw new AssertionError("verify passed");
                 }
@@ -96,7 +98,7 @@ final class CorruptionTrialsTest {
       Throwable onRestore =
           catchThrowable(
               () ->
-                  RestorePlan.from(sink)
+                  RestorePlan.builder(sink)
                       .set(id)
                       .encryption(enc)
                       .volume("v", out)

@@ -51,7 +51,7 @@ final class DamagedSetListingTest {
     assertThat(catalog.latest()).contains(older);
     assertThat(catalog.list()).extracting(Manifest::id).containsExactly(older);
 
-    var plan = RestorePlan.from(sink).latest().volume("data", tmp.resolve("out")).build();
+    var plan = RestorePlan.builder(sink).latest().volume("data", tmp.resolve("out")).build();
     assertThat(plan.resolveSetId()).isEqualTo(older);
     plan.execute();
     assertThat(Files.readString(tmp.resolve("out/a.txt"))).isEqualTo("older");

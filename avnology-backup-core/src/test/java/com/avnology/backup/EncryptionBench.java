@@ -44,7 +44,7 @@ public final class EncryptionBench {
           long backupMs = (System.nanoTime() - start) / 1_000_000;
           start = System.nanoTime();
           Path out = dir.resolve("out");
-          RestorePlan.from(sink).set(r.setId()).encryption(e).volume("v", out).build().execute();
+          RestorePlan.builder(sink).set(r.setId()).encryption(e).volume("v", out).build().execute();
           long restoreMs = (System.nanoTime() - start) / 1_000_000;
           System.out.printf(
               "%s round %d %-9s backup %5d ms  restore %5d ms  stored %d%n",

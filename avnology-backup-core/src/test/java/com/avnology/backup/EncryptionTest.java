@@ -83,9 +83,15 @@ final class EncryptionTest {
       assertThat(BackupCatalog.of(sink).verify(result.setId()).ok())
           .as("verify works without the key")
           .isTrue();
-      assertThat(BackupCatalog.of(sink, encryption).verify(result.setId()).failures()).isEmpty();
+      assertThat(
+              BackupCatalog.builder(sink)
+                  .encryption(encryption)
+                  .build()
+                  .verify(result.setId())
+                  .failures())
+          .isEmpty();
       Path out = tmp.resolve("out-" + c.replace(':', '-'));
-      RestorePlan.from(sink)
+      RestorePlan.builder(sink)
           .set(result.setId())
           .encryption(encryption)
           .volume("v", out)
@@ -126,7 +132,7 @@ final class EncryptionTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(wrong)
                     .volume("v", out)
@@ -139,7 +145,8 @@ final class EncryptionTest {
                 + ": it is the wrong key or passphrase, or the set's key block was changed; nothing"
                 + " was restored");
     assertThat(out).doesNotExist();
-    assertThatThrownBy(() -> BackupCatalog.of(sink, wrong).verify(result.setId()))
+    assertThatThrownBy(
+            () -> BackupCatalog.builder(sink).encryption(wrong).build().verify(result.setId()))
         .isInstanceOf(KeyException.class);
   }
 
@@ -148,7 +155,7 @@ final class EncryptionTest {
     BackupResult result = backup(encryption, Compression.zstd(3));
     Path out = tmp.resolve("out");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("v", out).build().execute())
+    assertThatThrownBy(() -> RestorePlan.builder(sink).latest().volume("v", out).build().execute())
         .isInstanceOf(KeyException.class)
         .hasMessage(
             "set "
@@ -165,7 +172,7 @@ final class EncryptionTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(encryption)
                     .volume("v", out)
@@ -193,7 +200,7 @@ final class EncryptionTest {
     assertThat(info.keySource()).isEqualTo("passphrase");
 
     Path out = tmp.resolve("out");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(
             Encryption.aes256Gcm(KeySource.passphrase("correct horse battery".toCharArray())))
@@ -205,7 +212,7 @@ final class EncryptionTest {
     Encryption wrong = Encryption.aes256Gcm(KeySource.passphrase("wrong horse".toCharArray()));
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(wrong)
                     .volume("v", tmp.resolve("o2"))
@@ -213,7 +220,9 @@ final class EncryptionTest {
                     .execute())
         .isInstanceOf(KeyException.class)
         .hasMessageContaining("KeySource.passphrase(****)) does not open set");
-    assertThatThrownBy(() -> BackupCatalog.of(sink, encryption).manifest(result.setId()))
+    assertThatThrownBy(
+            () ->
+                BackupCatalog.builder(sink).encryption(encryption).build().manifest(result.setId()))
         .isInstanceOf(KeyException.class)
         .hasMessage(
             "set "
@@ -231,7 +240,9 @@ final class EncryptionTest {
 
     assertThat(BackupCatalog.of(sink).manifest(result.setId()).encryption().keySource())
         .isEqualTo("env");
-    assertThat(BackupCatalog.of(sink, encryption).verify(result.setId()).ok()).isTrue();
+    assertThat(
+            BackupCatalog.builder(sink).encryption(encryption).build().verify(result.setId()).ok())
+        .isTrue();
   }
 
   @Test
@@ -303,8 +314,8 @@ final class EncryptionTest {
           pass,
           enc,
           backup,
-          BackupCatalog.of(sink, enc),
-          RestorePlan.from(sink).encryption(enc).volume("v", tmp.resolve("o")).build()
+          BackupCatalog.builder(sink).encryption(enc).build(),
+          RestorePlan.builder(sink).encryption(enc).volume("v", tmp.resolve("o")).build()
         }) {
       assertThat(o.toString())
           .doesNotContain(HexFormat.of().formatHex(KEY))
@@ -324,7 +335,9 @@ final class EncryptionTest {
     assertThat(BackupCatalog.of(sink).manifest(result.setId()).totalSize())
         .as("without the key a consistent edit passes the checksum")
         .isEqualTo(1);
-    assertThatThrownBy(() -> BackupCatalog.of(sink, encryption).manifest(result.setId()))
+    assertThatThrownBy(
+            () ->
+                BackupCatalog.builder(sink).encryption(encryption).build().manifest(result.setId()))
         .isInstanceOf(IntegrityException.class)
         .hasMessage(
             "manifest of set "
@@ -336,7 +349,7 @@ final class EncryptionTest {
     Files.write(file, com.avnology.backup.internal.Tamper.rechecksum(root));
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(encryption)
                     .volume("v", tmp.resolve("o"))
@@ -383,7 +396,8 @@ final class EncryptionTest {
     String other = "20200101T000000.000Z-abcdef";
     Files.move(setDir(result.setId()), setDir(other));
 
-    assertThatThrownBy(() -> BackupCatalog.of(sink, encryption).manifest(other))
+    assertThatThrownBy(
+            () -> BackupCatalog.builder(sink).encryption(encryption).build().manifest(other))
         .isInstanceOf(IntegrityException.class)
         .hasMessage(
             "manifest of set "
@@ -418,7 +432,8 @@ final class EncryptionTest {
     assertThat(BackupCatalog.of(sink).verify(second.setId()).ok())
         .as("keyless verify cannot tell")
         .isTrue();
-    assertThatThrownBy(() -> BackupCatalog.of(sink, encryption).verify(second.setId()))
+    assertThatThrownBy(
+            () -> BackupCatalog.builder(sink).encryption(encryption).build().verify(second.setId()))
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("fails authentication");
     // Without the manifest MAC, the chunk tags alone still refuse the foreign artifact:

@@ -89,13 +89,13 @@ final class FailureTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("two targets are named volume/v: give each a distinct name");
     // the same mistake, the same exception, in a restore plan
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().target(v).volume("v", tmp))
+    assertThatThrownBy(() -> RestorePlan.builder(sink).latest().target(v).volume("v", tmp))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("two targets are named volume/v: give each a distinct name");
-    assertThatThrownBy(() -> RestorePlan.from(sink).build())
+    assertThatThrownBy(() -> RestorePlan.builder(sink).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no target to restore: call target(...) or volume(...) before build()");
-    assertThatThrownBy(() -> RestorePlan.from(sink).set("../../etc"))
+    assertThatThrownBy(() -> RestorePlan.builder(sink).set("../../etc"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a backup set id: '../../etc'");
     assertThatThrownBy(() -> VolumeTarget.of("Bad Name", tmp))

@@ -95,7 +95,7 @@ final class IntegrityTest {
     Path outA = tmp.resolve("out-a");
     Path outB = tmp.resolve("out-b");
     var plan =
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .set(result.setId())
             .volume("alpha", outA)
             .volume("bravo", outB)
@@ -117,7 +117,8 @@ final class IntegrityTest {
     }
     Path out = tmp.resolve("out");
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).latest().volume("alpha", out).build().execute())
+    assertThatThrownBy(
+            () -> RestorePlan.builder(sink).latest().volume("alpha", out).build().execute())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("volume/alpha.tar.gz is ");
     assertThat(out).doesNotExist();
@@ -130,7 +131,11 @@ final class IntegrityTest {
     assertThat(sink.list()).isEmpty();
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink).latest().volume("alpha", tmp.resolve("o")).build().execute())
+                RestorePlan.builder(sink)
+                    .latest()
+                    .volume("alpha", tmp.resolve("o"))
+                    .build()
+                    .execute())
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("no backup set in file:");
   }
@@ -154,7 +159,7 @@ final class IntegrityTest {
   void restore_unknownTarget_namesWhatTheSetHolds() {
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .volume("charlie", tmp.resolve("o"))
                     .build()

@@ -102,7 +102,7 @@ final class KilledBackupTest {
     }
     FileSystemSink next = sink;
     Path out = tmp.resolve("out");
-    RestorePlan.from(next).latest().encryption(enc).volume("small", out).build().execute();
+    RestorePlan.builder(next).latest().encryption(enc).volume("small", out).build().execute();
     assertThat(TreeSnapshot.of(out)).isEqualTo(TreeSnapshot.of(small));
   }
 
@@ -121,7 +121,7 @@ final class KilledBackupTest {
 
     FileSystemSink sink = FileSystemSink.of(sinkDir);
     Path out = tmp.resolve("out");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(Encryption.aes256Gcm(KeySource.raw(EncryptionTest.KEY)))
         .volume("big", out)

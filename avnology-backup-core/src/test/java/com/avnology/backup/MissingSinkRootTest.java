@@ -30,7 +30,12 @@ final class MissingSinkRootTest {
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("does not exist (no directory");
     assertThatThrownBy(
-            () -> RestorePlan.from(sink).latest().volume("v", tmp.resolve("out")).build().execute())
+            () ->
+                RestorePlan.builder(sink)
+                    .latest()
+                    .volume("v", tmp.resolve("out"))
+                    .build()
+                    .execute())
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining(missing.toString());
     assertThat(tmp.resolve("does")).doesNotExist();

@@ -42,7 +42,7 @@ final class ProgressTest {
         .anyMatch(p -> p.target().equals("volume/v") && p.bytes() > 0 && p.bytes() < result.size());
 
     seen.clear();
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .volume("v", tmp.resolve("out"))
         .listener(seen::add)

@@ -42,7 +42,7 @@ final class RestoreHealthcheckTest {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     backUp(sink);
     RestoreResult r =
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .volume("certs", tmp.resolve("out"))
             .healthcheck()
             .healthcheck("config present", () -> Files.exists(tmp.resolve("out/live/a.pem")))
@@ -63,7 +63,7 @@ final class RestoreHealthcheckTest {
     String id = backUp(sink);
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .volume("certs", tmp.resolve("out"))
                     .healthcheck(
                         "stack answers",
@@ -86,7 +86,7 @@ final class RestoreHealthcheckTest {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     String id = backUp(sink);
     Path out = tmp.resolve("out");
-    RestorePlan.from(sink).volume("certs", out).build().execute();
+    RestorePlan.builder(sink).volume("certs", out).build().execute();
     Files.delete(out.resolve("live/a.pem"));
     Files.writeString(out.resolve("live/b.pem"), "short");
 
@@ -130,7 +130,7 @@ final class RestoreHealthcheckTest {
       backUp(sink);
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
       RestoreResult ok =
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .volume("logos", tmp.resolve("l1"))
               .healthcheckUrl(URI.create(base + "/ok?token=secret"))
               .build()
@@ -144,7 +144,7 @@ final class RestoreHealthcheckTest {
               });
       assertThatThrownBy(
               () ->
-                  RestorePlan.from(sink)
+                  RestorePlan.builder(sink)
                       .volume("logos", tmp.resolve("l2"))
                       .healthcheckUrl(URI.create(base + "/down"))
                       .build()
@@ -164,7 +164,7 @@ final class RestoreHealthcheckTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .volume("certs", tmp.resolve("fresh"))
                     .volume("logos", busy)
                     .build()

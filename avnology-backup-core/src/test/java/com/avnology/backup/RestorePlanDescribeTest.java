@@ -21,7 +21,7 @@ final class RestorePlanDescribeTest {
         Backup.builder().target(VolumeTarget.of("certs", certs)).sink(sink).build().run().setId();
 
     Path absent = tmp.resolve("absent");
-    RestoreDescription fresh = RestorePlan.from(sink).volume("certs", absent).build().describe();
+    RestoreDescription fresh = RestorePlan.builder(sink).volume("certs", absent).build().describe();
     assertThat(fresh.setId()).isEqualTo(id);
     assertThat(fresh.steps())
         .singleElement()
@@ -39,7 +39,7 @@ final class RestorePlanDescribeTest {
             });
     assertThat(absent).doesNotExist();
 
-    RestoreDescription over = RestorePlan.from(sink).volume("certs", certs).build().describe();
+    RestoreDescription over = RestorePlan.builder(sink).volume("certs", certs).build().describe();
     assertThat(over.steps().get(0).destination())
         .endsWith(
             "the directory holds 2 entries:"

@@ -34,7 +34,7 @@ final class SecretsScanTest {
           Backup.builder().target(VolumeTarget.of("v", volume)).sink(sink).encryption(enc).build();
       String id = backup.run().setId();
       var plan =
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .set(id)
               .encryption(enc)
               .volume("v", dir.resolve("out-" + id))
@@ -45,9 +45,9 @@ final class SecretsScanTest {
               + " "
               + plan
               + " "
-              + BackupCatalog.of(sink, enc)
+              + BackupCatalog.builder(sink).encryption(enc).build()
               + " "
-              + BackupCatalog.of(sink, enc).verify(id)
+              + BackupCatalog.builder(sink).encryption(enc).build().verify(id)
               + " "
               + BackupCatalog.of(sink).manifest(id));
     }
@@ -69,21 +69,21 @@ final class SecretsScanTest {
               .build()
               .run(),
       () ->
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .set(id)
               .encryption(raw)
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
       () ->
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .set(id)
               .encryption(wrongPass)
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
-      () -> RestorePlan.from(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
-      () -> BackupCatalog.of(sink, raw).verify(id),
+      () -> RestorePlan.builder(sink).set(id).volume("v", dir.resolve("x")).build().execute(),
+      () -> BackupCatalog.builder(sink).encryption(raw).build().verify(id),
       () -> KeySource.raw(new byte[5]),
     };
     for (Runnable r : failing) {

@@ -137,7 +137,7 @@ final class VerifyWhileRestoringTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .set(setId)
                     .target(head)
                     .volume("certs", into)
@@ -158,7 +158,7 @@ final class VerifyWhileRestoringTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .set(setId)
                     .target(head)
                     .volume("certs", tmp.resolve("restored"))
@@ -178,7 +178,7 @@ final class VerifyWhileRestoringTest {
     StreamTarget head = new StreamTarget(true);
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .set(setId)
                     .target(head)
                     .target(
@@ -195,7 +195,7 @@ final class VerifyWhileRestoringTest {
     damage("stream/s.bin");
     StreamTarget head = new StreamTarget(false);
 
-    assertThatThrownBy(() -> RestorePlan.from(sink).set(setId).target(head).build().execute())
+    assertThatThrownBy(() -> RestorePlan.builder(sink).set(setId).target(head).build().execute())
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("nothing was restored");
     assertThat(head.restored).isEmpty();
@@ -208,7 +208,7 @@ final class VerifyWhileRestoringTest {
     Path into = tmp.resolve("restored");
 
     RestoreResult result =
-        RestorePlan.from(sink).set(setId).target(head).volume("certs", into).build().execute();
+        RestorePlan.builder(sink).set(setId).target(head).volume("certs", into).build().execute();
 
     assertThat(head.restored).singleElement().satisfies(b -> assertThat(b).hasSize(1 << 20));
     assertThat(into.resolve("cert.pem")).hasContent("-----BEGIN CERTIFICATE-----");

@@ -30,7 +30,8 @@ final class VolumeRoundTripTest {
     BackupResult result =
         Backup.builder().target(VolumeTarget.of("certs", source)).sink(sink).build().run();
     Path restored = tmp.resolve("restored");
-    RestoreResult r = RestorePlan.from(sink).latest().volume("certs", restored).build().execute();
+    RestoreResult r =
+        RestorePlan.builder(sink).latest().volume("certs", restored).build().execute();
 
     assertThat(r.setId()).isEqualTo(result.setId());
     assertThat(TreeSnapshot.of(restored)).isEqualTo(TreeSnapshot.of(source));
@@ -56,7 +57,7 @@ final class VolumeRoundTripTest {
             .build()
             .run();
     Path restored = tmp.resolve("restored");
-    RestorePlan.from(sink).set(result.setId()).volume("v", restored).build().execute();
+    RestorePlan.builder(sink).set(result.setId()).volume("v", restored).build().execute();
 
     assertThat(TreeSnapshot.of(restored)).isEqualTo(TreeSnapshot.of(source));
     assertThat(result.targets().get(0).artifacts().get(0).path())
@@ -76,7 +77,7 @@ final class VolumeRoundTripTest {
         .build()
         .run();
     Path restored = tmp.resolve("restored");
-    RestorePlan.from(sink).latest().volume("v", restored).build().execute();
+    RestorePlan.builder(sink).latest().volume("v", restored).build().execute();
 
     assertThat(TreeSnapshot.of(restored)).isEqualTo(TreeSnapshot.of(source));
   }
@@ -90,7 +91,7 @@ final class VolumeRoundTripTest {
     Path restored = Files.createDirectories(tmp.resolve("restored"));
     Files.writeString(restored.resolve("keep.txt"), "mine");
 
-    var plan = RestorePlan.from(sink).latest().volume("v", restored).build();
+    var plan = RestorePlan.builder(sink).latest().volume("v", restored).build();
 
     org.assertj.core.api.Assertions.assertThatThrownBy(plan::execute)
         .isInstanceOf(BackupException.class)
@@ -100,7 +101,7 @@ final class VolumeRoundTripTest {
       assertThat(listed.toList()).containsExactly(restored.resolve("keep.txt"));
     }
 
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(VolumeTarget.builder("v", restored).overwrite(true).build())
         .build()

@@ -133,7 +133,7 @@ final class ZipSlipTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .target(VolumeTarget.builder("evil", target).overwrite(true).build())
                     .build()
@@ -148,7 +148,7 @@ final class ZipSlipTest {
   void restore_symlinkPointingOutside_isRestoredAsLinkButNeverFollowed() throws IOException {
     publish(Crafted.symlink("etc", outside.toString()), Crafted.file("data.txt"));
 
-    RestorePlan.from(sink).latest().volume("evil", target).build().execute();
+    RestorePlan.builder(sink).latest().volume("evil", target).build().execute();
 
     assertThat(Files.readSymbolicLink(target.resolve("etc"))).isEqualTo(outside);
     assertThat(target.resolve("data.txt")).hasContent("pwned");
@@ -159,7 +159,7 @@ final class ZipSlipTest {
     publish(entries);
 
     assertThatThrownBy(
-            () -> RestorePlan.from(sink).latest().volume("evil", target).build().execute())
+            () -> RestorePlan.builder(sink).latest().volume("evil", target).build().execute())
         .isInstanceOf(BackupException.class)
         .hasRootCauseInstanceOf(UnsafeArchiveException.class)
         .hasMessageContaining("refused because")

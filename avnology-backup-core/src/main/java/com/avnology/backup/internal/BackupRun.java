@@ -111,7 +111,11 @@ public final class BackupRun implements BackupContext {
     run.options.putIfAbsent("compression", compression.toString());
     List<Manifest.Artifact> list = new ArrayList<>(run.artifacts.values());
     Manifest.Target entry =
-        new Manifest.Target(target.kind(), target.name(), run.options, run.metadata, list);
+        Manifest.Target.builder(target.kind(), target.name())
+            .options(run.options)
+            .metadata(run.metadata)
+            .artifacts(list)
+            .build();
     TargetResult result =
         new TargetResult(
             target.kind(),
@@ -161,7 +165,13 @@ public final class BackupRun implements BackupContext {
             writer.artifact(full),
             progress::bytes,
             (size, sha) -> {
-              artifacts.put(full, new Manifest.Artifact(full, size, sha, codec));
+              artifacts.put(
+                  full,
+                  Manifest.Artifact.builder(full)
+                      .size(size)
+                      .sha256(sha)
+                      .compression(codec)
+                      .build());
               open.remove(full);
             });
     return keys == null ? stored : new EncryptingOutputStream(stored, keys, full);

@@ -175,20 +175,27 @@ public final class ManifestCodec {
           String ap = tp + ".artifacts[" + j + "].";
           Map<String, Object> a =
               element(setId, artifactNodes.get(j), ap.substring(0, ap.length() - 1));
+          String path = text(setId, a, ap, "path");
+          long size = whole(setId, a, ap, "size");
+          String sha256 = text(setId, a, ap, "sha256");
+          String compression = text(setId, a, ap, "compression");
           artifacts.add(
-              new Manifest.Artifact(
-                  text(setId, a, ap, "path"),
-                  whole(setId, a, ap, "size"),
-                  text(setId, a, ap, "sha256"),
-                  text(setId, a, ap, "compression")));
+              Manifest.Artifact.builder(path)
+                  .size(size)
+                  .sha256(sha256)
+                  .compression(compression)
+                  .build());
         }
+        String kind = text(setId, t, tp + ".", "kind");
+        String name = text(setId, t, tp + ".", "name");
+        Map<String, String> options = strings(setId, t, tp + ".", "options");
+        Map<String, String> metadata = strings(setId, t, tp + ".", "metadata");
         targets.add(
-            new Manifest.Target(
-                text(setId, t, tp + ".", "kind"),
-                text(setId, t, tp + ".", "name"),
-                strings(setId, t, tp + ".", "options"),
-                strings(setId, t, tp + ".", "metadata"),
-                artifacts));
+            Manifest.Target.builder(kind, name)
+                .options(options)
+                .metadata(metadata)
+                .artifacts(artifacts)
+                .build());
       }
       Manifest.Encryption encryption = null;
       if (root.containsKey("encryption")) { // a JSON null too, as the message for it says
@@ -197,15 +204,23 @@ public final class ManifestCodec {
         }
         Map<String, Object> e = element(setId, root.get("encryption"), "encryption");
         String ep = "encryption.";
+        String cipher = text(setId, e, ep, "cipher");
+        int chunkSize = integer(setId, e, ep, "chunkSize");
+        String keySource = text(setId, e, ep, "keySource");
+        String kdf = text(setId, e, ep, "kdf");
+        int kdfIterations = integer(setId, e, ep, "kdfIterations");
+        String kdfSalt = text(setId, e, ep, "kdfSalt");
+        String wrappedKey = text(setId, e, ep, "wrappedKey");
         encryption =
-            new Manifest.Encryption(
-                text(setId, e, ep, "cipher"),
-                integer(setId, e, ep, "chunkSize"),
-                text(setId, e, ep, "keySource"),
-                text(setId, e, ep, "kdf"),
-                integer(setId, e, ep, "kdfIterations"),
-                text(setId, e, ep, "kdfSalt"),
-                text(setId, e, ep, "wrappedKey"));
+            Manifest.Encryption.builder()
+                .cipher(cipher)
+                .chunkSize(chunkSize)
+                .keySource(keySource)
+                .kdf(kdf)
+                .kdfIterations(kdfIterations)
+                .kdfSalt(kdfSalt)
+                .wrappedKey(wrappedKey)
+                .build();
       }
       String id = text(setId, root, "", "id");
       if (!id.equals(setId)) {

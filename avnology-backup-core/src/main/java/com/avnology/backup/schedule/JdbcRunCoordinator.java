@@ -54,31 +54,57 @@ public final class JdbcRunCoordinator implements RunCoordinator {
   }
 
   /**
-   * {@return a coordinator using the table {@code avnology_backup_runs}}
+   * {@return a coordinator using the table {@code avnology_backup_runs}; the same as {@code
+   * builder(dataSource).build()}}
    *
    * @param dataSource connects to the service's PostgreSQL database
    */
   public static JdbcRunCoordinator of(DataSource dataSource) {
-    return of(dataSource, "avnology_backup_runs");
+    return builder(dataSource).build();
   }
 
   /**
-   * {@return a coordinator using that table}
+   * {@return a builder of a coordinator, using the table {@code avnology_backup_runs} unless told
+   * otherwise}
    *
    * @param dataSource connects to the service's PostgreSQL database
-   * @param table the table's name (lowercase, unquoted; in the connection's search path)
-   * @throws IllegalArgumentException if the name is not a plain lowercase identifier
    */
-  public static JdbcRunCoordinator of(DataSource dataSource, String table) {
-    requireNonNull(table, "null table");
-    if (!TABLE.matcher(table).matches()) {
-      throw new IllegalArgumentException(
-          "run table name must be a lowercase identifier such as"
-              + " avnology_backup_runs: '"
-              + table
-              + "'");
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(requireNonNull(dataSource, "null dataSource"));
+  }
+
+  /** Collects a coordinator's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String table = "avnology_backup_runs";
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
     }
-    return new JdbcRunCoordinator(requireNonNull(dataSource, "null dataSource"), table);
+
+    /**
+     * {@return this builder}
+     *
+     * @param table the table's name (lowercase, unquoted; in the connection's search path)
+     * @throws IllegalArgumentException if the name is not a plain lowercase identifier
+     */
+    public Builder table(String table) {
+      requireNonNull(table, "null table");
+      if (!TABLE.matcher(table).matches()) {
+        throw new IllegalArgumentException(
+            "run table name must be a lowercase identifier such as"
+                + " avnology_backup_runs: '"
+                + table
+                + "'");
+      }
+      this.table = table;
+      return this;
+    }
+
+    /** {@return the coordinator} */
+    public JdbcRunCoordinator build() {
+      return new JdbcRunCoordinator(dataSource, table);
+    }
   }
 
   /** {@return this replica's name in the table's {@code owner} column (process id and a random)} */

@@ -16,9 +16,9 @@ import java.util.function.Supplier;
  * applied to its sink after each success) or any task.
  *
  * <pre>{@code
- * Job db = Job.backup("db", Schedule.every(Duration.ofHours(6)), backup)
+ * Job db = Job.builder("db", Schedule.every(Duration.ofHours(6)), backup)
  *     .retention(RetentionPolicy.builder().days(30).last(3).build()).build();
- * Job mirror = Job.task("branding-offsite", Schedule.cron("0 3 * * *"), () -> mirror.run()).build();
+ * Job mirror = Job.task("branding-offsite", Schedule.cron("0 3 * * *"), () -> mirror.run());
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -31,37 +31,43 @@ public final class Job {
   private final RetentionPolicy retention;
   private final boolean check;
 
-  private Job(Builder b) {
-    this.name = b.name;
-    this.schedule = b.schedule;
-    this.backup = b.backup;
-    this.task = b.task;
-    this.retention = b.retention;
-    this.check = b.check;
+  private Job(
+      String name,
+      Schedule schedule,
+      Backup backup,
+      Supplier<String> task,
+      RetentionPolicy retention,
+      boolean check) {
+    this.name = Names.checkName("job", requireNonNull(name, "null name"));
+    this.schedule = requireNonNull(schedule, "null schedule");
+    this.backup = backup;
+    this.task = task;
+    this.retention = retention;
+    this.check = check;
   }
 
   /**
-   * {@return a builder}
+   * {@return a builder of a backup job}
    *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param backup what it runs
    * @throws IllegalArgumentException if the name is not allowed
    */
-  public static Builder backup(String name, Schedule schedule, Backup backup) {
-    return new Builder(name, schedule, requireNonNull(backup, "null backup"), null);
+  public static Builder builder(String name, Schedule schedule, Backup backup) {
+    return new Builder(name, schedule, requireNonNull(backup, "null backup"));
   }
 
   /**
-   * {@return a builder}
+   * {@return a job running a task (nothing optional: no builder)}
    *
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param task what it runs; returns a one-line summary, throws to fail
    * @throws IllegalArgumentException if the name is not allowed
    */
-  public static Builder task(String name, Schedule schedule, Supplier<String> task) {
-    return new Builder(name, schedule, null, requireNonNull(task, "null task"));
+  public static Job task(String name, Schedule schedule, Supplier<String> task) {
+    return new Job(name, schedule, null, requireNonNull(task, "null task"), null, false);
   }
 
   /**
@@ -72,13 +78,11 @@ public final class Job {
    * @param name the job's name: lowercase letters, digits, {@code -} and {@code _}
    * @param schedule when it runs
    * @param check what it runs; returns a one-line summary, throws when the check fails
-   * @return a builder
+   * @return the job
    * @throws IllegalArgumentException if the name is not allowed
    */
-  public static Builder check(String name, Schedule schedule, Supplier<String> check) {
-    Builder b = new Builder(name, schedule, null, requireNonNull(check, "null check"));
-    b.check = true;
-    return b;
+  public static Job check(String name, Schedule schedule, Supplier<String> check) {
+    return new Job(name, schedule, null, requireNonNull(check, "null check"), null, true);
   }
 
   /** {@return whether this job is a {@linkplain #check check}} */
@@ -131,20 +135,17 @@ public final class Job {
         + "]";
   }
 
-  /** Collects a job's settings. Not thread-safe. */
+  /** Collects a backup job's settings. Not thread-safe. */
   public static final class Builder {
     private final String name;
     private final Schedule schedule;
     private final Backup backup;
-    private final Supplier<String> task;
     private RetentionPolicy retention;
-    private boolean check;
 
-    private Builder(String name, Schedule schedule, Backup backup, Supplier<String> task) {
+    private Builder(String name, Schedule schedule, Backup backup) {
       this.name = Names.checkName("job", requireNonNull(name, "null name"));
       this.schedule = requireNonNull(schedule, "null schedule");
       this.backup = backup;
-      this.task = task;
     }
 
     /**
@@ -157,20 +158,9 @@ public final class Job {
       return this;
     }
 
-    /**
-     * {@return the job}
-     *
-     * @throws IllegalStateException if retention was given to a task job
-     */
+    /** {@return the job} */
     public Job build() {
-      if (retention != null && backup == null) {
-        throw new IllegalStateException(
-            "job "
-                + name
-                + " is a task, not a backup: retention()"
-                + " applies to backup jobs only; prune from the task itself");
-      }
-      return new Job(this);
+      return new Job(name, schedule, backup, null, retention, false);
     }
   }
 }

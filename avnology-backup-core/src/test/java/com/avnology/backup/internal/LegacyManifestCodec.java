@@ -135,20 +135,27 @@ public final class LegacyManifestCodec {
       for (JsonNode t : required(setId, root, "targets")) {
         List<Manifest.Artifact> artifacts = new ArrayList<>();
         for (JsonNode a : required(setId, t, "artifacts")) {
+          String path = text(setId, a, "path");
+          long size = required(setId, a, "size").asLong();
+          String sha256 = text(setId, a, "sha256");
+          String compression = text(setId, a, "compression");
           artifacts.add(
-              new Manifest.Artifact(
-                  text(setId, a, "path"),
-                  required(setId, a, "size").asLong(),
-                  text(setId, a, "sha256"),
-                  text(setId, a, "compression")));
+              Manifest.Artifact.builder(path)
+                  .size(size)
+                  .sha256(sha256)
+                  .compression(compression)
+                  .build());
         }
+        String kind = text(setId, t, "kind");
+        String name = text(setId, t, "name");
+        Map<String, String> options = map(t.get("options"));
+        Map<String, String> metadata = map(t.get("metadata"));
         targets.add(
-            new Manifest.Target(
-                text(setId, t, "kind"),
-                text(setId, t, "name"),
-                map(t.get("options")),
-                map(t.get("metadata")),
-                artifacts));
+            Manifest.Target.builder(kind, name)
+                .options(options)
+                .metadata(metadata)
+                .artifacts(artifacts)
+                .build());
       }
       Manifest.Encryption encryption = null;
       JsonNode e = root.get("encryption");
@@ -156,15 +163,23 @@ public final class LegacyManifestCodec {
         if (version < 2) {
           throw bad(setId, "format version 1 has no encryption");
         }
+        String cipher = text(setId, e, "cipher");
+        int chunkSize = required(setId, e, "chunkSize").asInt();
+        String keySource = text(setId, e, "keySource");
+        String kdf = text(setId, e, "kdf");
+        int kdfIterations = required(setId, e, "kdfIterations").asInt();
+        String kdfSalt = text(setId, e, "kdfSalt");
+        String wrappedKey = text(setId, e, "wrappedKey");
         encryption =
-            new Manifest.Encryption(
-                text(setId, e, "cipher"),
-                required(setId, e, "chunkSize").asInt(),
-                text(setId, e, "keySource"),
-                text(setId, e, "kdf"),
-                required(setId, e, "kdfIterations").asInt(),
-                text(setId, e, "kdfSalt"),
-                text(setId, e, "wrappedKey"));
+            Manifest.Encryption.builder()
+                .cipher(cipher)
+                .chunkSize(chunkSize)
+                .keySource(keySource)
+                .kdf(kdf)
+                .kdfIterations(kdfIterations)
+                .kdfSalt(kdfSalt)
+                .wrappedKey(wrappedKey)
+                .build();
       }
       String id = text(setId, root, "id");
       if (!id.equals(setId)) {

@@ -195,7 +195,11 @@ final class ManifestCodecCompatTest {
     }
     Encryption encryption = Encryption.aes256Gcm(KeySource.raw(masterKey()));
 
-    assertThat(BackupCatalog.of(sink, encryption).manifest(ManifestFixtures.ENCRYPTED_ID))
+    assertThat(
+            BackupCatalog.builder(sink)
+                .encryption(encryption)
+                .build()
+                .manifest(ManifestFixtures.ENCRYPTED_ID))
         .isEqualTo(ManifestFixtures.encrypted(wrappedKey()));
     assertThat(BackupCatalog.of(sink).manifest(ManifestFixtures.ENCRYPTED_ID))
         .isEqualTo(ManifestFixtures.encrypted(wrappedKey()));
@@ -612,19 +616,18 @@ final class ManifestCodecCompatTest {
                 default -> random.nextLong() & Long.MAX_VALUE;
               };
           artifacts.add(
-              new Manifest.Artifact(
-                  randomString(random, 12),
-                  size,
-                  randomString(random, 6),
-                  randomString(random, 4)));
+              Manifest.Artifact.builder(randomString(random, 12))
+                  .size(size)
+                  .sha256(randomString(random, 6))
+                  .compression(randomString(random, 4))
+                  .build());
         }
         targets.add(
-            new Manifest.Target(
-                randomString(random, 5),
-                randomString(random, 5),
-                randomMap(random),
-                randomMap(random),
-                artifacts));
+            Manifest.Target.builder(randomString(random, 5), randomString(random, 5))
+                .options(randomMap(random))
+                .metadata(randomMap(random))
+                .artifacts(artifacts)
+                .build());
       }
       Instant started =
           Instant.ofEpochSecond(
@@ -637,24 +640,24 @@ final class ManifestCodecCompatTest {
         SetKeys.Created created = SetKeys.create(master, id);
         keys = created.keys();
         encryption =
-            new Manifest.Encryption(
-                randomString(random, 6),
-                random.nextInt(),
-                randomString(random, 4),
-                randomString(random, 4),
-                random.nextInt(),
-                randomString(random, 4),
-                Base64.getEncoder().encodeToString(created.wrapped()));
+            Manifest.Encryption.builder()
+                .cipher(randomString(random, 6))
+                .chunkSize(random.nextInt())
+                .keySource(randomString(random, 4))
+                .kdf(randomString(random, 4))
+                .kdfIterations(random.nextInt())
+                .kdfSalt(randomString(random, 4))
+                .wrappedKey(Base64.getEncoder().encodeToString(created.wrapped()))
+                .build();
       }
-      Manifest manifest =
-          new Manifest(
-              encrypted ? 2 : 1 + random.nextInt(2),
-              id,
-              started,
-              finished,
-              randomString(random, 8),
-              targets,
-              encryption);
+      Manifest.Builder builder =
+          Manifest.builder(id)
+              .formatVersion(encrypted ? 2 : 1 + random.nextInt(2))
+              .startedAt(started)
+              .finishedAt(finished)
+              .libraryVersion(randomString(random, 8))
+              .targets(targets);
+      Manifest manifest = (encryption == null ? builder : builder.encryption(encryption)).build();
 
       byte[] written = ManifestCodec.write(manifest, keys);
 

@@ -56,21 +56,23 @@ public final class ManifestFixtures {
    * @param wrappedKey the base64 wrapped data key recorded in {@code v2-encrypted.json}
    */
   public static Manifest encrypted(String wrappedKey) {
-    return new Manifest(
-        2,
-        ENCRYPTED_ID,
-        Instant.parse("2024-01-02T03:04:05.456Z"),
-        Instant.parse("2024-01-02T05:00:00.000001Z"),
-        "0.1.0-SNAPSHOT",
-        targets(),
-        new Manifest.Encryption(
-            Manifest.Encryption.AES_256_GCM_STREAM,
-            ChunkCipher.CHUNK,
-            "raw",
-            "none",
-            0,
-            "",
-            wrappedKey));
+    return Manifest.builder(ENCRYPTED_ID)
+        .formatVersion(2)
+        .startedAt(Instant.parse("2024-01-02T03:04:05.456Z"))
+        .finishedAt(Instant.parse("2024-01-02T05:00:00.000001Z"))
+        .libraryVersion("0.1.0-SNAPSHOT")
+        .targets(targets())
+        .encryption(
+            Manifest.Encryption.builder()
+                .cipher(Manifest.Encryption.AES_256_GCM_STREAM)
+                .chunkSize(ChunkCipher.CHUNK)
+                .keySource("raw")
+                .kdf("none")
+                .kdfIterations(0)
+                .kdfSalt("")
+                .wrappedKey(wrappedKey)
+                .build())
+        .build();
   }
 
   /** Returns the manifest of {@code v1-plain.json}. */
@@ -105,31 +107,41 @@ public final class ManifestFixtures {
     pg.put("naïve", TRICKY);
     pg.put("tables", "1234567890123");
     return List.of(
-        new Manifest.Target(
-            "volume",
-            "certs",
-            options,
-            metadata,
-            List.of(
-                new Manifest.Artifact(
-                    "volume/certs.tar.zst",
-                    5_000_000_000L,
-                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                    "zstd"))),
-        new Manifest.Target(
-            "postgres",
-            "app-db",
-            Map.of(),
-            pg,
-            List.of(
-                new Manifest.Artifact(
-                    "postgres/app-db/toc.dat", 2_147_483_648L, "a".repeat(64), "none"),
-                new Manifest.Artifact("postgres/app-db/0001.dat.gz", 0, "b".repeat(64), "gzip"),
-                new Manifest.Artifact(
-                    "postgres/app-db/0002.dat.zst", Long.MAX_VALUE, "c".repeat(64), "zstd"),
-                new Manifest.Artifact(
-                    "postgres/app-db/ünïcode path.dat", 2_147_483_647L, "d".repeat(64), "none"))),
-        new Manifest.Target("volume", "empty", Map.of(), Map.of(), List.of()));
+        Manifest.Target.builder("volume", "certs")
+            .options(options)
+            .metadata(metadata)
+            .artifacts(
+                List.of(
+                    artifact(
+                        "volume/certs.tar.zst",
+                        5_000_000_000L,
+                        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                        "zstd")))
+            .build(),
+        Manifest.Target.builder("postgres", "app-db")
+            .metadata(pg)
+            .artifacts(
+                List.of(
+                    artifact("postgres/app-db/toc.dat", 2_147_483_648L, "a".repeat(64), "none"),
+                    artifact("postgres/app-db/0001.dat.gz", 0, "b".repeat(64), "gzip"),
+                    artifact(
+                        "postgres/app-db/0002.dat.zst", Long.MAX_VALUE, "c".repeat(64), "zstd"),
+                    artifact(
+                        "postgres/app-db/ünïcode path.dat",
+                        2_147_483_647L,
+                        "d".repeat(64),
+                        "none")))
+            .build(),
+        Manifest.Target.builder("volume", "empty").build());
+  }
+
+  private static Manifest.Artifact artifact(
+      String path, long size, String sha256, String compression) {
+    return Manifest.Artifact.builder(path)
+        .size(size)
+        .sha256(sha256)
+        .compression(compression)
+        .build();
   }
 
   /**

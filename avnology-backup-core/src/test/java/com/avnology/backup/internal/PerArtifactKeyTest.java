@@ -51,8 +51,9 @@ final class PerArtifactKeyTest {
     Path stored = tmp.resolve("sink/sets/" + LEGACY_ID + "/volume/more.tar.zst");
     assertThat(Files.readAllBytes(stored)[15]).as("old header flags").isEqualTo((byte) 0);
 
-    assertThat(BackupCatalog.of(sink, encryption).verify(LEGACY_ID).ok()).isTrue();
-    RestorePlan.from(sink)
+    assertThat(BackupCatalog.builder(sink).encryption(encryption).build().verify(LEGACY_ID).ok())
+        .isTrue();
+    RestorePlan.builder(sink)
         .set(LEGACY_ID)
         .encryption(encryption)
         .volume("docs", tmp.resolve("docs"))
@@ -101,7 +102,9 @@ final class PerArtifactKeyTest {
     assertThatThrownBy(() -> decrypt(downgraded, keys, "volume/one.tar.zst"))
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("fails authentication");
-    assertThat(BackupCatalog.of(sink, encryption).verify(result.setId()).ok()).isTrue();
+    assertThat(
+            BackupCatalog.builder(sink).encryption(encryption).build().verify(result.setId()).ok())
+        .isTrue();
   }
 
   @Test

@@ -39,7 +39,7 @@ final class SchedulerTest {
             .clock(clock)
             .build();
     Job job =
-        Job.backup("db", Schedule.every(Duration.ofHours(6)), backup)
+        Job.builder("db", Schedule.every(Duration.ofHours(6)), backup)
             .retention(RetentionPolicy.last(2))
             .build();
     try (Scheduler scheduler = Scheduler.builder().job(job).clock(clock).build()) {
@@ -81,19 +81,17 @@ final class SchedulerTest {
             .clock(clock)
             .build();
     boolean[] fail = {false};
-    Job db = Job.backup("db", Schedule.every(Duration.ofHours(6)), backup).build();
+    Job db = Job.builder("db", Schedule.every(Duration.ofHours(6)), backup).build();
     Job restoreCheck =
         Job.check(
-                "test-restore",
-                Schedule.every(Duration.ofHours(6)),
-                () -> {
-                  if (fail[0]) {
-                    throw new IllegalStateException(
-                        "table public.t: 3 rows, the backup recorded 4");
-                  }
-                  return "4 rows ok";
-                })
-            .build();
+            "test-restore",
+            Schedule.every(Duration.ofHours(6)),
+            () -> {
+              if (fail[0]) {
+                throw new IllegalStateException("table public.t: 3 rows, the backup recorded 4");
+              }
+              return "4 rows ok";
+            });
     assertThat(restoreCheck.isCheck()).isTrue();
     try (Scheduler scheduler =
         Scheduler.builder().job(db).job(restoreCheck).clock(clock).history(sink).build()) {
@@ -146,7 +144,7 @@ final class SchedulerTest {
   @Test
   void history_keepsTheNewestRecordsPerJob_andRejectsAMalformedOne() throws Exception {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    Job job = Job.task("often", Schedule.every(Duration.ofMinutes(1)), () -> "ok").build();
+    Job job = Job.task("often", Schedule.every(Duration.ofMinutes(1)), () -> "ok");
     try (Scheduler scheduler = Scheduler.builder().job(job).clock(clock).history(sink).build()) {
       for (int i = 0; i < JobHistory.KEEP + 5; i++) {
         clock.advance(Duration.ofMinutes(1));
@@ -171,15 +169,14 @@ final class SchedulerTest {
     int[] runs = {0};
     Job job =
         Job.task(
-                "slow",
-                Schedule.every(Duration.ofHours(1)),
-                () -> {
-                  runs[0]++;
-                  running.countDown();
-                  await(release);
-                  return "done";
-                })
-            .build();
+            "slow",
+            Schedule.every(Duration.ofHours(1)),
+            () -> {
+              runs[0]++;
+              running.countDown();
+              await(release);
+              return "done";
+            });
     try (Scheduler scheduler = Scheduler.builder().job(job).clock(clock).build()) {
       clock.set(Instant.parse("2026-01-01T01:00:00Z"));
       assertThat(scheduler.tick()).extracting(Tick::action).containsExactly(Tick.Action.STARTED);
@@ -235,7 +232,7 @@ final class SchedulerTest {
     Backup backup = Backup.builder().target(slow).sink(sink).clock(clock).build();
     Scheduler scheduler =
         Scheduler.builder()
-            .job(Job.backup("certs", Schedule.every(Duration.ofHours(1)), backup).build())
+            .job(Job.builder("certs", Schedule.every(Duration.ofHours(1)), backup).build())
             .clock(clock)
             .build();
     clock.set(Instant.parse("2026-01-01T01:00:00Z"));
@@ -261,7 +258,7 @@ final class SchedulerTest {
   void missedRuns_runOnceRunsTheLatestMissedDueTimeAtStart_skipWaits() throws Exception {
     clock.set(Instant.parse("2026-01-01T07:30:00Z"));
     int[] runs = {0};
-    Job job = Job.task("t", Schedule.every(Duration.ofHours(6)), () -> "run " + ++runs[0]).build();
+    Job job = Job.task("t", Schedule.every(Duration.ofHours(6)), () -> "run " + ++runs[0]);
     try (Scheduler skip = Scheduler.builder().job(job).clock(clock).build();
         Scheduler once =
             Scheduler.builder().job(job).clock(clock).missedRuns(MissedRuns.RUN_ONCE).build()) {
@@ -277,7 +274,7 @@ final class SchedulerTest {
 
   @Test
   void jitter_delaysTheRunWithinItsBound_sameDueTime() throws Exception {
-    Job job = Job.task("t", Schedule.every(Duration.ofHours(6)), () -> "ok").build();
+    Job job = Job.task("t", Schedule.every(Duration.ofHours(6)), () -> "ok");
     try (Scheduler scheduler =
         Scheduler.builder().job(job).clock(clock).jitter(Duration.ofMinutes(30)).build()) {
       List<Tick> ticks = List.of();
@@ -301,12 +298,11 @@ final class SchedulerTest {
   void failingJob_isRecordedAndTurnsUnhealthyAfterTwoPeriods() throws Exception {
     Job job =
         Job.task(
-                "t",
-                Schedule.every(Duration.ofHours(1)),
-                () -> {
-                  throw new IllegalStateException("bucket unreachable");
-                })
-            .build();
+            "t",
+            Schedule.every(Duration.ofHours(1)),
+            () -> {
+              throw new IllegalStateException("bucket unreachable");
+            });
     try (Scheduler scheduler = Scheduler.builder().job(job).clock(clock).build()) {
       for (int h = 0; h < 3; h++) {
         clock.advance(Duration.ofHours(1));
@@ -323,22 +319,13 @@ final class SchedulerTest {
   }
 
   @Test
-  void builder_refusesDuplicateNamesAndRetentionOnATask() {
-    Job a = Job.task("a", Schedule.every(Duration.ofHours(1)), () -> "ok").build();
+  void builder_refusesDuplicateNamesAndNoJobs() {
+    Job a = Job.task("a", Schedule.every(Duration.ofHours(1)), () -> "ok");
     assertThatThrownBy(() -> Scheduler.builder().job(a).job(a).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "two jobs are named a: give each a distinct name (replicas tell runs apart"
                 + " by it)");
-    assertThatThrownBy(
-            () ->
-                Job.task("b", Schedule.every(Duration.ofHours(1)), () -> "ok")
-                    .retention(RetentionPolicy.days(1))
-                    .build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage(
-            "job b is a task, not a backup: retention() applies to backup jobs only;"
-                + " prune from the task itself");
     assertThatThrownBy(() -> Scheduler.builder().build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("a scheduler needs at least one job: add one with job()");

@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <pre>{@code
- * RestoreResult r = ImportPlan.from(URI.create(presignedUrl))
+ * RestoreResult r = ImportPlan.builder(URI.create(presignedUrl))
  *     .into(PostgresTarget.builder("jdbc:postgresql://db:5432/app?user=app").clean().build())
  *     .migrate("filesystem:/app/migrations")
  *     .build()
@@ -105,7 +105,7 @@ public final class ImportPlan implements RestorePlan {
    * @param source an {@code http}, {@code https} or {@code file} URL
    * @throws IllegalArgumentException for another scheme
    */
-  public static Builder from(URI source) {
+  public static Builder builder(URI source) {
     requireNonNull(source, "null source");
     String scheme = source.getScheme() == null ? "" : source.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("file")) {
@@ -125,7 +125,7 @@ public final class ImportPlan implements RestorePlan {
    *
    * @param file a pg_dump archive (file or directory) or plain SQL script, compressed or not
    */
-  public static Builder from(Path file) {
+  public static Builder builder(Path file) {
     return new Builder(null, requireNonNull(file, "null file"));
   }
 

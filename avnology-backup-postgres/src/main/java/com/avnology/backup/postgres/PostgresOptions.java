@@ -96,17 +96,13 @@ public final class PostgresOptions {
   }
 
   /**
-   * {@return a copy with it ({@code clean} dropped for {@link RestoreMode#IN_PLACE})}
+   * {@return a builder holding these options, to build a changed copy from}
    *
-   * @param mode another restore mode
+   * <pre>{@code
+   * PostgresOptions swap = options.toBuilder().restoreMode(RestoreMode.SWAP).build();
+   * }</pre>
    */
-  public PostgresOptions withRestoreMode(RestoreMode mode) {
-    requireNonNull(mode, "null mode");
-    Builder b = toBuilder().clean(clean && mode != RestoreMode.IN_PLACE);
-    return b.restoreMode(mode).build();
-  }
-
-  private Builder toBuilder() {
+  public Builder toBuilder() {
     Builder b = new Builder();
     b.schemas.addAll(schemas);
     b.excludeSchemas.addAll(excludeSchemas);

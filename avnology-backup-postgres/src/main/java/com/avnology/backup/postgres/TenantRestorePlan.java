@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * database, leaving every other row as it is.
  *
  * <pre>{@code
- * TenantRestorePlan plan = TenantRestorePlan.from(sink, PostgresTarget.builder(live).build())
+ * TenantRestorePlan plan = TenantRestorePlan.builder(sink, PostgresTarget.builder(live).build())
  *     .root("organizations", "id", "42")
  *     .filter("audit_log", "org_slug", "acme")   // a table with no foreign key to follow
  *     .onConflict(ConflictPolicy.SKIP)
@@ -85,7 +85,7 @@ public final class TenantRestorePlan implements RestorePlan {
    * @param live the live database; its {@linkplain PostgresTarget#name() name} picks the database
    *     in the set
    */
-  public static Builder from(BackupSink sink, PostgresTarget live) {
+  public static Builder builder(BackupSink sink, PostgresTarget live) {
     return new Builder(requireNonNull(sink, "null sink"), null, requireNonNull(live, "null live"));
   }
 
@@ -95,7 +95,7 @@ public final class TenantRestorePlan implements RestorePlan {
    * @param archive a pg_dump archive (custom, directory or tar)
    * @param live the live database
    */
-  public static Builder from(PgDumpArchive archive, PostgresTarget live) {
+  public static Builder builder(PgDumpArchive archive, PostgresTarget live) {
     return new Builder(
         null, requireNonNull(archive, "null archive"), requireNonNull(live, "null live"));
   }
@@ -178,7 +178,7 @@ public final class TenantRestorePlan implements RestorePlan {
     AtomicReference<TenantRestoreReport> report = new AtomicReference<>();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     SetRestorePlan.Builder b =
-        SetRestorePlan.from(sink)
+        SetRestorePlan.builder(sink)
             .encryption(encryption)
             .target(new SetTenant(write, report, failure));
     if (setId != null) {

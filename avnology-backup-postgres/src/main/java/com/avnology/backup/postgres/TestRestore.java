@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * matches. Buckets are checked by their artifacts' hashes only (nothing is written to S3).
  *
  * <pre>{@code
- * RestoreResult r = TestRestore.from(sink).scratchServer(dataSource).run();   // latest set
+ * RestoreResult r = TestRestore.builder(sink).scratchServer(dataSource).build().run();   // latest set
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -51,65 +51,21 @@ public final class TestRestore {
   private final DataSource server;
   private final Path workDirectory;
 
-  private TestRestore(
-      BackupSink sink, String setId, Encryption encryption, DataSource server, Path workDirectory) {
-    this.sink = sink;
-    this.setId = setId;
-    this.encryption = encryption;
-    this.server = server;
-    this.workDirectory = workDirectory;
+  private TestRestore(Builder b) {
+    this.sink = b.sink;
+    this.setId = b.setId;
+    this.encryption = b.encryption;
+    this.server = b.server;
+    this.workDirectory = b.workDirectory;
   }
 
   /**
-   * {@return a test restore of the newest set there}
+   * {@return a builder of a test restore of the newest set there, unless told otherwise}
    *
    * @param sink where the sets are
    */
-  public static TestRestore from(BackupSink sink) {
-    return new TestRestore(requireNonNull(sink, "null sink"), null, null, null, null);
-  }
-
-  /**
-   * {@return a copy that restores that set}
-   *
-   * @param setId the set to try instead of the newest
-   */
-  public TestRestore set(String setId) {
-    return new TestRestore(
-        sink, requireNonNull(setId, "null setId"), encryption, server, workDirectory);
-  }
-
-  /**
-   * {@return a copy that reads with it}
-   *
-   * @param encryption the key of an encrypted set
-   */
-  public TestRestore encryption(Encryption encryption) {
-    return new TestRestore(
-        sink, setId, requireNonNull(encryption, "null encryption"), server, workDirectory);
-  }
-
-  /**
-   * {@return a copy that uses that server}
-   *
-   * @param dataSource any database of the server to create the scratch databases on (a PgJDBC data
-   *     source; its role needs CREATEDB); never the production server's live database itself, which
-   *     stays untouched all the same
-   */
-  public TestRestore scratchServer(DataSource dataSource) {
-    return new TestRestore(
-        sink, setId, encryption, requireNonNull(dataSource, "null dataSource"), workDirectory);
-  }
-
-  /**
-   * {@return a copy that uses it}
-   *
-   * @param directory where volumes are restored to (under a new directory, deleted afterwards);
-   *     default {@code java.io.tmpdir}
-   */
-  public TestRestore workDirectory(Path directory) {
-    return new TestRestore(
-        sink, setId, encryption, server, requireNonNull(directory, "null directory"));
+  public static Builder builder(BackupSink sink) {
+    return new Builder(requireNonNull(sink, "null sink"));
   }
 
   /**
@@ -121,7 +77,9 @@ public final class TestRestore {
    */
   public RestoreResult run() {
     BackupCatalog catalog =
-        encryption == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, encryption);
+        encryption == null
+            ? BackupCatalog.of(sink)
+            : BackupCatalog.builder(sink).encryption(encryption).build();
     String id =
         setId != null
             ? setId
@@ -129,7 +87,7 @@ public final class TestRestore {
                 .latest()
                 .orElseThrow(() -> new NotFoundException("no set in " + sink + " to test"));
     Manifest manifest = catalog.manifest(id);
-    SetRestorePlan.Builder plan = SetRestorePlan.from(sink).set(id).healthcheck();
+    SetRestorePlan.Builder plan = SetRestorePlan.builder(sink).set(id).healthcheck();
     if (encryption != null) {
       plan.encryption(encryption);
     }
@@ -218,5 +176,66 @@ public final class TestRestore {
   @Override
   public String toString() {
     return "TestRestore[" + sink + ", " + (setId == null ? "latest" : setId) + "]";
+  }
+
+  /** Collects a test restore's settings. Not thread-safe. */
+  public static final class Builder {
+    private final BackupSink sink;
+    private String setId;
+    private Encryption encryption;
+    private DataSource server;
+    private Path workDirectory;
+
+    private Builder(BackupSink sink) {
+      this.sink = sink;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param setId the set to try instead of the newest
+     */
+    public Builder set(String setId) {
+      this.setId = requireNonNull(setId, "null setId");
+      return this;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param encryption the key of an encrypted set
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = requireNonNull(encryption, "null encryption");
+      return this;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param dataSource any database of the server to create the scratch databases on (a PgJDBC
+     *     data source; its role needs CREATEDB); never the production server's live database
+     *     itself, which stays untouched all the same
+     */
+    public Builder scratchServer(DataSource dataSource) {
+      this.server = requireNonNull(dataSource, "null dataSource");
+      return this;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param directory where volumes are restored to (under a new directory, deleted afterwards);
+     *     default {@code java.io.tmpdir}
+     */
+    public Builder workDirectory(Path directory) {
+      this.workDirectory = requireNonNull(directory, "null directory");
+      return this;
+    }
+
+    /** {@return the test restore; the builder stays usable} */
+    public TestRestore build() {
+      return new TestRestore(this);
+    }
   }
 }

@@ -58,7 +58,7 @@ final class ConsistencyTest {
     }
 
     String restored = EmbeddedPg.createDatabase("restored");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(restored)).build())
         .build()

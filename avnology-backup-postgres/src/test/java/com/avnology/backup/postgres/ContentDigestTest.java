@@ -15,13 +15,9 @@ import com.avnology.backup.RestoreResult;
 import com.avnology.backup.internal.ManifestCodec;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
 import com.avnology.backup.postgres.testing.Fidelity;
-import java.nio.charset.StandardCharsets;
+import com.avnology.backup.postgres.testing.SetTampering;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +42,7 @@ final class ContentDigestTest {
     String target = EmbeddedPg.createDatabase("cddst");
 
     RestoreResult r =
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .latest()
             .healthcheck()
             .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
@@ -91,42 +87,11 @@ final class ContentDigestTest {
             .build()
             .run();
     Path set = sink.root().resolve("sets").resolve(backup.setId());
-    Path manifestFile = set.resolve("manifest.json");
-    Manifest manifest = ManifestCodec.read(backup.setId(), Files.readAllBytes(manifestFile));
 
     // the attacker's (or the bug's) version: same row count, one balance changed, and the
     // manifest's size and SHA-256 of that artifact updated to match
-    List<Manifest.Target> targets = new ArrayList<>();
-    for (Manifest.Target t : manifest.targets()) {
-      List<Manifest.Artifact> artifacts = new ArrayList<>();
-      for (Manifest.Artifact a : t.artifacts()) {
-        Path file = set.resolve(a.path());
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (a.path().endsWith(".dat") && text.contains("\n7\t70\n")) {
-          Files.writeString(file, text.replace("\n7\t70\n", "\n7\t7000000\n"));
-          byte[] bytes = Files.readAllBytes(file);
-          a =
-              new Manifest.Artifact(
-                  a.path(),
-                  bytes.length,
-                  HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
-                  a.compression());
-        }
-        artifacts.add(a);
-      }
-      targets.add(new Manifest.Target(t.kind(), t.name(), t.options(), t.metadata(), artifacts));
-    }
-    Files.write(
-        manifestFile,
-        ManifestCodec.write(
-            new Manifest(
-                manifest.formatVersion(),
-                manifest.id(),
-                manifest.startedAt(),
-                manifest.finishedAt(),
-                manifest.libraryVersion(),
-                targets,
-                manifest.encryption())));
+    assertThat(SetTampering.rewriteRows(set, backup.setId(), "\n7\t70\n", "\n7\t7000000\n"))
+        .isOne();
     assertThat(com.avnology.backup.BackupCatalog.of(sink).verify(backup.setId()).ok())
         .as("every artifact hash matches")
         .isTrue();
@@ -134,7 +99,7 @@ final class ContentDigestTest {
     String target = EmbeddedPg.createDatabase("cdtdst");
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .healthcheck()
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())

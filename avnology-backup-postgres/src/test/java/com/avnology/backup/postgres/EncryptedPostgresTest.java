@@ -67,7 +67,7 @@ final class EncryptedPostgresTest {
     String noKey = EmbeddedPg.createDatabase("enc_nokey");
     assertThatThrownBy(
             () ->
-                RestorePlan.from(encrypted)
+                RestorePlan.builder(encrypted)
                     .latest()
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(noKey)).build())
                     .build()
@@ -75,7 +75,7 @@ final class EncryptedPostgresTest {
         .isInstanceOf(KeyException.class);
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(noKey))).isEmpty();
     String target = EmbeddedPg.createDatabase("enc_dst");
-    RestorePlan.from(encrypted)
+    RestorePlan.builder(encrypted)
         .latest()
         .encryption(encryption)
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())

@@ -137,7 +137,7 @@ final class ImportPlanTest {
     String target = EmbeddedPg.createDatabase("imdst");
 
     RestoreResult r =
-        ImportPlan.from(url("app-20260417.dump.gz"))
+        ImportPlan.builder(url("app-20260417.dump.gz"))
             .into(target(target))
             .retries(4, Duration.ofMillis(10))
             .workDirectory(tmp)
@@ -163,11 +163,11 @@ final class ImportPlanTest {
     Path sql = pgDump(source, "p", "app.sql");
 
     String a = EmbeddedPg.createDatabase("pla");
-    ImportPlan.from(sql).into(target(a)).build().execute();
+    ImportPlan.builder(sql).into(target(a)).build().execute();
     Fidelity.assertSameDatabase(source, a);
 
     String b = EmbeddedPg.createDatabase("plb");
-    ImportPlan.from(gzip(sql).toUri()).into(target(b)).build().execute();
+    ImportPlan.builder(gzip(sql).toUri()).into(target(b)).build().execute();
     Fidelity.assertSameDatabase(source, b);
   }
 
@@ -178,11 +178,11 @@ final class ImportPlanTest {
     String target = Fidelity.createAllKindsDatabase("cldst");
     Fidelity.applySql("CREATE TABLE public.left_over (id int); CREATE SCHEMA junk;", target);
 
-    assertThatThrownBy(() -> ImportPlan.from(sql).into(target(target)).build().execute())
+    assertThatThrownBy(() -> ImportPlan.builder(sql).into(target(target)).build().execute())
         .hasMessageContaining("is not empty")
         .hasMessageContaining("clean()");
 
-    ImportPlan.from(sql)
+    ImportPlan.builder(sql)
         .into(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean().build())
         .build()
         .execute();
@@ -247,7 +247,7 @@ final class ImportPlanTest {
         String target = EmbeddedPg.createDatabase("mgdst");
 
         RestoreResult r =
-            ImportPlan.from(presigned)
+            ImportPlan.builder(presigned)
                 .into(target(target))
                 .migrate("filesystem:" + v1)
                 .build()
@@ -278,7 +278,7 @@ final class ImportPlanTest {
 
     assertThatThrownBy(
             () ->
-                ImportPlan.from(url("tr.dump"))
+                ImportPlan.builder(url("tr.dump"))
                     .into(target(target))
                     .retries(3, Duration.ofMillis(10))
                     .workDirectory(tmp)
@@ -305,7 +305,7 @@ final class ImportPlanTest {
     }
     String target = EmbeddedPg.createDatabase("tfdst");
     for (Path f : new Path[] {sql, dump, gz}) {
-      assertThatThrownBy(() -> ImportPlan.from(f).into(target(target)).build().execute())
+      assertThatThrownBy(() -> ImportPlan.builder(f).into(target(target)).build().execute())
           .as(f.toString())
           .isInstanceOf(BackupException.class)
           .hasMessageContaining("nothing was written to the database");
@@ -324,7 +324,7 @@ final class ImportPlanTest {
     String target = EmbeddedPg.createDatabase("dsdst");
 
     RestoreDescription d =
-        ImportPlan.from(sql).into(target(target)).migrate("classpath:none").build().describe();
+        ImportPlan.builder(sql).into(target(target)).migrate("classpath:none").build().describe();
 
     assertThat(d.steps())
         .extracting(RestoreDescription.Step::target)
@@ -340,10 +340,13 @@ final class ImportPlanTest {
     Files.write(f, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 1});
     assertThatThrownBy(
             () ->
-                ImportPlan.from(f).into(target(EmbeddedPg.createDatabase("nd"))).build().execute())
+                ImportPlan.builder(f)
+                    .into(target(EmbeddedPg.createDatabase("nd")))
+                    .build()
+                    .execute())
         .hasMessageContaining("neither a pg_dump archive")
         .hasMessageContaining("photo.png");
-    assertThatThrownBy(() -> ImportPlan.from(URI.create("ftp://host/x.dump")))
+    assertThatThrownBy(() -> ImportPlan.builder(URI.create("ftp://host/x.dump")))
         .hasMessageContaining("http(s) URL or a file");
   }
 

@@ -103,7 +103,7 @@ final class InterruptedRestoreTest {
     if (clean) {
       target.clean();
     }
-    RestorePlan.from(sink()).set(setId).target(target.build()).build().execute();
+    RestorePlan.builder(sink()).set(setId).target(target.build()).build().execute();
   }
 
   // SIGINT and SIGTERM take one path (the JVM's shutdown hooks), so each point is reached by one of
@@ -204,7 +204,7 @@ final class InterruptedRestoreTest {
     if (mode == RestoreMode.SINGLE_TRANSACTION) {
       target.clean();
     }
-    var plan = RestorePlan.from(sink()).set(setId).target(target.build()).build();
+    var plan = RestorePlan.builder(sink()).set(setId).target(target.build()).build();
     CompletableFuture<Void> run = CompletableFuture.runAsync(plan::execute);
     waitFor(app, POINTS.get("copy"), () -> run.isDone() ? "the restore ended first" : null);
     try (Connection c = EmbeddedPg.server().getPostgresDatabase().getConnection();

@@ -36,7 +36,7 @@ final class OryRoundTripTest {
         .build()
         .run();
     String target = EmbeddedPg.createDatabase(project + "_dst");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
         .build()

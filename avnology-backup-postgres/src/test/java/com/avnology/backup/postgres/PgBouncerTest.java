@@ -36,7 +36,7 @@ final class PgBouncerTest {
             .run();
 
         String parallel = EmbeddedPg.createDatabase("pgbpar");
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .latest()
             .target(PostgresTarget.builder(bouncer.dataSource(parallel)).jobs(2).build())
             .build()
@@ -44,7 +44,7 @@ final class PgBouncerTest {
         Fidelity.assertSameDatabase(source, parallel);
 
         // a clean restore over the restored database: one transaction
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .latest()
             .target(PostgresTarget.builder(bouncer.dataSource(parallel)).jobs(2).clean().build())
             .build()
@@ -58,7 +58,7 @@ final class PgBouncerTest {
             dump,
             com.avnology.backup.Compression.gzip(1));
         String imported = EmbeddedPg.createDatabase("pgbimp");
-        ImportPlan.from(dump)
+        ImportPlan.builder(dump)
             .into(PostgresTarget.builder(bouncer.dataSource(imported)).build())
             .build()
             .execute();
@@ -68,7 +68,7 @@ final class PgBouncerTest {
           Path sql = tmp.resolve("plain" + round + ".sql");
           Fidelity.runTool("pg_dump", "-Fp", "-f", sql.toString(), "-d", source);
           String plain = EmbeddedPg.createDatabase("pgbpl");
-          ImportPlan.from(sql)
+          ImportPlan.builder(sql)
               .into(PostgresTarget.builder(bouncer.dataSource(plain)).build())
               .build()
               .execute();
@@ -88,7 +88,7 @@ final class PgBouncerTest {
             "DELETE FROM saas.organizations WHERE slug = 'acme';"
                 + " DELETE FROM saas.audit_log WHERE org_slug = 'acme';",
             saas);
-        TenantRestorePlan.from(
+        TenantRestorePlan.builder(
                 PgDumpArchive.open(nightly),
                 PostgresTarget.builder(bouncer.dataSource(saas)).build())
             .root("saas.organizations", "slug", "acme")

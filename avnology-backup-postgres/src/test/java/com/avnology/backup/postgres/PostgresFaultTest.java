@@ -106,7 +106,10 @@ final class PostgresFaultTest {
         what = "truncation to " + length;
       }
       Files.write(file, damaged);
-      BackupCatalog catalog = enc == null ? BackupCatalog.of(sink) : BackupCatalog.of(sink, enc);
+      BackupCatalog catalog =
+          enc == null
+              ? BackupCatalog.of(sink)
+              : BackupCatalog.builder(sink).encryption(enc).build();
       if (catalog.verify(result.setId()).ok()) {
         undetected.add(what + ": verify passed");
       }
@@ -122,7 +125,7 @@ final class PostgresFaultTest {
       Throwable onRestore =
           catchThrowable(
               () ->
-                  RestorePlan.from(sink)
+                  RestorePlan.builder(sink)
                       .latest()
                       .encryption(enc)
                       .target(restoreTarget)
@@ -157,7 +160,7 @@ final class PostgresFaultTest {
 
     assertThat(undetected).as(victim.path() + " (" + pristine.length + " bytes)").isEmpty();
     assertThat(relations(target)).as("nothing was restored").isZero();
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(enc)
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
@@ -186,7 +189,7 @@ final class PostgresFaultTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .target(PostgresTarget.builder(url).jobs(3).build())
                     .build()
@@ -226,7 +229,7 @@ final class PostgresFaultTest {
     // big load is cancelled, and its cancellation does not hide the damage.
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
                     .build()
@@ -251,7 +254,7 @@ final class PostgresFaultTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .encryption(Encryption.aes256Gcm(KeySource.raw(new byte[32])))
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
@@ -307,7 +310,7 @@ final class PostgresFaultTest {
             .run();
     assertThat(sink.list()).containsExactly(next.setId());
     String target = EmbeddedPg.createDatabase("dst");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .encryption(enc)
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())

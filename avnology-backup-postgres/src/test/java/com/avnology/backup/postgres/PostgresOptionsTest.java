@@ -16,8 +16,12 @@ final class PostgresOptionsTest {
     assertThat(PostgresOptions.defaults().schemas()).isEmpty();
     assertThat(clean.restoreMode()).isEqualTo(RestoreMode.SINGLE_TRANSACTION);
     assertThat(clean.schemas()).containsExactly("app");
-    assertThat(clean.withRestoreMode(RestoreMode.IN_PLACE).clean()).isFalse();
-    assertThat(clean.withRestoreMode(RestoreMode.SWAP))
+    assertThat(clean.toBuilder().build()).isEqualTo(clean);
+    PostgresOptions inPlace =
+        clean.toBuilder().clean(false).restoreMode(RestoreMode.IN_PLACE).build();
+    assertThat(inPlace.clean()).isFalse();
+    assertThat(inPlace.schemas()).containsExactly("app");
+    assertThat(clean.toBuilder().restoreMode(RestoreMode.SWAP).build())
         .isEqualTo(
             PostgresOptions.builder()
                 .schemas(List.of("app"))

@@ -40,7 +40,7 @@ final class PostgresRoundTripTest {
             .build()
             .run();
     String target = EmbeddedPg.createDatabase("dst");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
         .build()
@@ -116,7 +116,7 @@ final class PostgresRoundTripTest {
     if (clean) {
       t.clean();
     }
-    RestorePlan.from(sink).latest().target(t.build()).build().execute();
+    RestorePlan.builder(sink).latest().target(t.build()).build().execute();
   }
 
   @Test
@@ -138,7 +138,7 @@ final class PostgresRoundTripTest {
 
     assertThatThrownBy(
             () ->
-                RestorePlan.from(sink)
+                RestorePlan.builder(sink)
                     .latest()
                     .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean().build())
                     .build()

@@ -76,7 +76,7 @@ final class PostgresS3RoundTripTest {
         .run();
 
     String target = EmbeddedPg.createDatabase("s3dst");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).jobs(2).build())
         .volume("certs", tmp.resolve("restored"))

@@ -160,7 +160,7 @@ final class RegressionOracleTest {
         .run();
     createDatabase("viaours");
 
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(dataSource("viaours")).jobs(2).build())
         .build()

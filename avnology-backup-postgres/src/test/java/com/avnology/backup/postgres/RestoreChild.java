@@ -41,7 +41,7 @@ public final class RestoreChild {
     System.out.println("STARTED");
     System.out.flush();
     try {
-      RestorePlan.from(FileSystemSink.of(Path.of(args[0])))
+      RestorePlan.builder(FileSystemSink.of(Path.of(args[0])))
           .set(args[1])
           .target(target.build())
           .build()

@@ -57,7 +57,7 @@ final class RestoreDescribeTest {
   }
 
   private static String describe(FileSystemSink sink, PostgresTarget.Builder target) {
-    var d = RestorePlan.from(sink).target(target.build()).build().describe();
+    var d = RestorePlan.builder(sink).target(target.build()).build().describe();
     assertThat(d.steps())
         .singleElement()
         .satisfies(s -> assertThat(s.target()).isEqualTo("postgres/main"));

@@ -42,7 +42,7 @@ final class SecretsScanTest {
     Backup backup = Backup.builder().target(source).sink(sink).encryption(enc).build();
     String id = backup.run().setId();
     PostgresTarget target = PostgresTarget.builder(base + args[2] + "?user=postgres").build();
-    var plan = RestorePlan.from(sink).latest().encryption(enc).target(target).build();
+    var plan = RestorePlan.builder(sink).latest().encryption(enc).target(target).build();
     plan.execute();
     System.out.println(
         source
@@ -53,7 +53,7 @@ final class SecretsScanTest {
             + " "
             + plan
             + " "
-            + BackupCatalog.of(sink, enc).verify(id)
+            + BackupCatalog.builder(sink).encryption(enc).build().verify(id)
             + " "
             + BackupCatalog.of(sink).manifest(id));
     Runnable[] failing = {
@@ -87,7 +87,7 @@ final class SecretsScanTest {
               .build()
               .run(),
       () ->
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .latest()
               .target(
                   PostgresTarget.builder(base + args[2] + "?user=postgres&password=" + PASSWORD)

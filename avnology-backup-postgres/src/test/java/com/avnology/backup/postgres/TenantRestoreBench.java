@@ -61,7 +61,7 @@ final class TenantRestoreBench {
     Fidelity.applySql("DELETE FROM saas.organizations WHERE slug = 'org42'", db);
     String id = TenantRestorePlanTest.query(db, "SELECT 42");
     TenantRestorePlan plan =
-        TenantRestorePlan.from(sink, TenantRestorePlanTest.target(db))
+        TenantRestorePlan.builder(sink, TenantRestorePlanTest.target(db))
             .root("organizations", "id", id)
             .build();
     long t2 = System.nanoTime();

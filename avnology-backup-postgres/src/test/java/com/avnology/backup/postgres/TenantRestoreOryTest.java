@@ -50,7 +50,7 @@ final class TenantRestoreOryTest {
     Fidelity.applySql("DELETE FROM networks WHERE id = '" + lost + "';" + changes, live);
 
     TenantRestorePlan plan =
-        TenantRestorePlan.from(sink, TenantRestorePlanTest.target(live))
+        TenantRestorePlan.builder(sink, TenantRestorePlanTest.target(live))
             .root("networks", "id", lost)
             .onConflict(ConflictPolicy.OVERWRITE)
             .build();
@@ -64,14 +64,14 @@ final class TenantRestoreOryTest {
     assertThat(done.inserted()).isGreaterThanOrEqualTo(30);
     assertThat(done.updated()).isZero();
     String expected = EmbeddedPg.createDatabase("kratos_expected");
-    RestorePlan.from(sink).target(TenantRestorePlanTest.target(expected)).build().execute();
+    RestorePlan.builder(sink).target(TenantRestorePlanTest.target(expected)).build().execute();
     Fidelity.applySql(changes, expected);
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(live)))
         .isEqualTo(Fidelity.tableHashes(EmbeddedPg.dataSource(expected)));
 
     // again: every row is there now
     TenantRestorePlan.Builder again =
-        TenantRestorePlan.from(sink, TenantRestorePlanTest.target(live))
+        TenantRestorePlan.builder(sink, TenantRestorePlanTest.target(live))
             .root("networks", "id", lost);
     TenantRestoreReport skipped = again.onConflict(ConflictPolicy.SKIP).build().restore();
     assertThat(skipped.inserted()).isZero();

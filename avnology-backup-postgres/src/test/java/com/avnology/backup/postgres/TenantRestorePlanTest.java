@@ -163,7 +163,7 @@ final class TenantRestorePlanTest {
         live);
 
     RestoreResult result =
-        TenantRestorePlan.from(PgDumpArchive.open(dump), target(live))
+        TenantRestorePlan.builder(PgDumpArchive.open(dump), target(live))
             .root("saas.organizations", "slug", "acme")
             .onConflict(ConflictPolicy.FAIL)
             .build()
@@ -212,7 +212,7 @@ final class TenantRestorePlanTest {
     Backup.builder().target(target(db)).sink(cycleSink).build().run();
     Fidelity.applySql("DELETE FROM a WHERE id = 1", db);
     TenantRestorePlan plan =
-        TenantRestorePlan.from(cycleSink, target(db)).root("a", "id", "1").build();
+        TenantRestorePlan.builder(cycleSink, target(db)).root("a", "id", "1").build();
 
     assertThatThrownBy(plan::restore)
         .isInstanceOf(BackupException.class)
@@ -262,7 +262,7 @@ final class TenantRestorePlanTest {
     assertThat(query(db, "SELECT count(*) FROM events")).isEqualTo("6");
 
     TenantRestoreReport done =
-        TenantRestorePlan.from(partSink, target(db)).root("orgs", "id", "1").build().restore();
+        TenantRestorePlan.builder(partSink, target(db)).root("orgs", "id", "1").build().restore();
 
     assertThat(done.inserted()).as(done.tables().toString()).isEqualTo(1 + 6 + 4 + 4);
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(db))).isEqualTo(before);
@@ -285,7 +285,7 @@ final class TenantRestorePlanTest {
 
     assertThatThrownBy(
             () ->
-                TenantRestorePlan.from(encrypted, target(live))
+                TenantRestorePlan.builder(encrypted, target(live))
                     .root("organizations", "id", acme)
                     .build()
                     .preview())
@@ -293,7 +293,7 @@ final class TenantRestorePlanTest {
         .hasMessageStartingWith("cannot read the tenant's rows: ")
         .hasMessageContaining("encrypted");
     assertThat(
-            TenantRestorePlan.from(encrypted, target(live))
+            TenantRestorePlan.builder(encrypted, target(live))
                 .encryption(key)
                 .root("organizations", "id", acme)
                 .build()
@@ -313,19 +313,19 @@ final class TenantRestorePlanTest {
     assertThatThrownBy(() -> plan().root("organizations", "id", " "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("value must not be blank: ' '");
-    assertThatThrownBy(() -> TenantRestorePlan.from(sink, target(live)).build())
+    assertThatThrownBy(() -> TenantRestorePlan.builder(sink, target(live)).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no tenant: call root(table, column, value) before build()");
   }
 
   private TenantRestorePlan.Builder plan() {
-    return TenantRestorePlan.from(sink, target(live)).root("organizations", "id", acme);
+    return TenantRestorePlan.builder(sink, target(live)).root("organizations", "id", acme);
   }
 
   /** The live database equals the backup restored whole, with {@code changes} applied. */
   private void assertSameAsBackupWith(String changes) {
     String expected = EmbeddedPg.createDatabase("expected");
-    RestorePlan.from(sink).target(target(expected)).build().execute();
+    RestorePlan.builder(sink).target(target(expected)).build().execute();
     Fidelity.applySql(changes, expected);
     assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(live)))
         .isEqualTo(Fidelity.tableHashes(EmbeddedPg.dataSource(expected)));

@@ -9,18 +9,13 @@ import com.avnology.backup.BackupResult;
 import com.avnology.backup.Compression;
 import com.avnology.backup.FileSystemSink;
 import com.avnology.backup.HealthCheck;
-import com.avnology.backup.Manifest;
 import com.avnology.backup.RestoreResult;
 import com.avnology.backup.VolumeTarget;
-import com.avnology.backup.internal.ManifestCodec;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
 import com.avnology.backup.postgres.testing.Fidelity;
+import com.avnology.backup.postgres.testing.SetTampering;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,9 +56,10 @@ final class TestRestoreTest {
     Path work = Files.createDirectories(tmp.resolve("work"));
 
     RestoreResult ok =
-        TestRestore.from(sink)
+        TestRestore.builder(sink)
             .scratchServer(EmbeddedPg.dataSource("postgres"))
             .workDirectory(work)
+            .build()
             .run();
     assertThat(ok.checks())
         .extracting(HealthCheck::name)
@@ -76,44 +72,14 @@ final class TestRestoreTest {
 
     // rows rewritten, artifact hashes updated to match: only the content digest can tell
     Path set = sink.root().resolve("sets").resolve(backup.setId());
-    Manifest manifest =
-        ManifestCodec.read(backup.setId(), Files.readAllBytes(set.resolve("manifest.json")));
-    List<Manifest.Target> targets = new ArrayList<>();
-    for (Manifest.Target t : manifest.targets()) {
-      List<Manifest.Artifact> artifacts = new ArrayList<>();
-      for (Manifest.Artifact a : t.artifacts()) {
-        Path file = set.resolve(a.path());
-        if (a.path().endsWith(".dat") && Files.readString(file).contains("\n42\t42\n")) {
-          Files.writeString(file, Files.readString(file).replace("\n42\t42\n", "\n42\t-42\n"));
-          byte[] bytes = Files.readAllBytes(file);
-          a =
-              new Manifest.Artifact(
-                  a.path(),
-                  bytes.length,
-                  HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
-                  a.compression());
-        }
-        artifacts.add(a);
-      }
-      targets.add(new Manifest.Target(t.kind(), t.name(), t.options(), t.metadata(), artifacts));
-    }
-    Files.write(
-        set.resolve("manifest.json"),
-        ManifestCodec.write(
-            new Manifest(
-                manifest.formatVersion(),
-                manifest.id(),
-                manifest.startedAt(),
-                manifest.finishedAt(),
-                manifest.libraryVersion(),
-                targets,
-                manifest.encryption())));
+    assertThat(SetTampering.rewriteRows(set, backup.setId(), "\n42\t42\n", "\n42\t-42\n")).isOne();
 
     assertThatThrownBy(
             () ->
-                TestRestore.from(sink)
+                TestRestore.builder(sink)
                     .scratchServer(EmbeddedPg.dataSource("postgres"))
                     .workDirectory(work)
+                    .build()
                     .run())
         .isInstanceOf(BackupException.class)
         .hasMessageContaining("public.ledger differs from what the backup read");

@@ -39,7 +39,7 @@ final class UnsupportedObjectsTest {
         .run();
     String target = EmbeddedPg.createDatabase("transformdst");
 
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
         .build()

@@ -97,7 +97,7 @@ final class VersionMatrixTest {
     FileSystemSink sink = backupOf(source);
     String restored = servers.createDatabase(target, "from" + source);
 
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(servers.dataSource(target, restored)).jobs(2).build())
         .build()

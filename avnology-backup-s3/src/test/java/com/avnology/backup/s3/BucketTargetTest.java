@@ -80,7 +80,7 @@ final class BucketTargetTest {
     BackupResult result =
         Backup.builder().target(BucketTarget.of("avatars", async, source)).sink(sink).build().run();
     String copy = server.bucket("avatars-restored");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(BucketTarget.of("avatars", async, copy))
         .build()
@@ -126,7 +126,7 @@ final class BucketTargetTest {
         io.minio.RemoveObjectArgs.builder().bucket(bucket).object("prefixed/x").build());
 
     var refuse =
-        RestorePlan.from(sink).latest().target(BucketTarget.of("b", async, bucket)).build();
+        RestorePlan.builder(sink).latest().target(BucketTarget.of("b", async, bucket)).build();
     assertThatThrownBy(refuse::execute)
         .isInstanceOf(BackupException.class)
         .hasMessageContaining(
@@ -136,7 +136,7 @@ final class BucketTargetTest {
     assertThat(get(bucket, "changed.txt")).isEqualTo("new!".getBytes(UTF_8));
     assertThat(S3SinkTest.keys(client, bucket)).doesNotContain("prefixed/x");
 
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(
             BucketTarget.builder("b", async, bucket)
@@ -148,7 +148,7 @@ final class BucketTargetTest {
     assertThat(get(bucket, "prefixed/x")).isEqualTo("x".getBytes(UTF_8));
 
     put(bucket, "changed.txt", "newer".getBytes(UTF_8), "text/plain", Map.of());
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(BucketTarget.builder("b", async, bucket).overwrite(OverwritePolicy.ALWAYS).build())
         .build()
@@ -167,7 +167,7 @@ final class BucketTargetTest {
         .sink(sink)
         .build()
         .run();
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(BucketTarget.builder("p", async, bucket).prefix("restored/").build())
         .build()

@@ -107,9 +107,9 @@ final class EncryptedS3Test {
     assertThat(next.list()).containsExactly(id);
     assertThat(S3SinkTest.keys(server.client(), bucket).stream().filter(k -> k.startsWith("sets/")))
         .allMatch(k -> k.startsWith("sets/" + id + "/"));
-    assertThat(BackupCatalog.of(next, enc).verify(id).ok()).isTrue();
+    assertThat(BackupCatalog.builder(next).encryption(enc).build().verify(id).ok()).isTrue();
     Path out = tmp.resolve("out");
-    RestorePlan.from(next).latest().encryption(enc).volume("v", out).build().execute();
+    RestorePlan.builder(next).latest().encryption(enc).volume("v", out).build().execute();
     assertThat(Files.readAllBytes(out.resolve("big.bin"))).isEqualTo(big);
   }
 
@@ -126,7 +126,7 @@ final class EncryptedS3Test {
         Backup.builder().target(VolumeTarget.of("v", volume)).sink(good).encryption(enc).build();
     String id = backup.run().setId();
     var plan =
-        RestorePlan.from(good).latest().encryption(enc).volume("v", dir.resolve("out")).build();
+        RestorePlan.builder(good).latest().encryption(enc).volume("v", dir.resolve("out")).build();
     plan.execute();
     System.out.println(
         backup
@@ -135,7 +135,7 @@ final class EncryptedS3Test {
             + " "
             + good
             + " "
-            + BackupCatalog.of(good, enc).verify(id)
+            + BackupCatalog.builder(good).encryption(enc).build().verify(id)
             + " "
             + BackupCatalog.of(good).manifest(id)
             + " "
@@ -150,14 +150,14 @@ final class EncryptedS3Test {
               .build()
               .run(),
       () ->
-          RestorePlan.from(bad)
+          RestorePlan.builder(bad)
               .latest()
               .encryption(enc)
               .volume("v", dir.resolve("x"))
               .build()
               .execute(),
-      () -> BackupCatalog.of(bad, enc).verify(id),
-      () -> RestorePlan.from(good).latest().volume("v", dir.resolve("x")).build().execute(),
+      () -> BackupCatalog.builder(bad).encryption(enc).build().verify(id),
+      () -> RestorePlan.builder(good).latest().volume("v", dir.resolve("x")).build().execute(),
     };
     for (Runnable r : failing) {
       try {

@@ -81,7 +81,7 @@ final class MinioTest {
       Backup.builder().target(VolumeTarget.of("v", source)).sink(sink).build().run();
       assertThat(ops.listUploads("sets/")).hasValueSatisfying(u -> assertThat(u).isEmpty());
       Path restored = tmp.resolve("restored");
-      RestorePlan.from(sink).latest().volume("v", restored).build().execute();
+      RestorePlan.builder(sink).latest().volume("v", restored).build().execute();
       assertThat(TreeSnapshot.of(restored)).isEqualTo(TreeSnapshot.of(source));
     }
   }
@@ -98,7 +98,7 @@ final class MinioTest {
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
     Backup.builder().target(BucketTarget.of("t", asyncClient(), source)).sink(sink).build().run();
     String copy = bucket("tagged-copy");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .latest()
         .target(BucketTarget.of("t", asyncClient(), copy))
         .build()

@@ -71,7 +71,7 @@ final class S3SinkTest {
               .build()
               .run();
       Path restored = tmp.resolve("restored");
-      RestorePlan.from(sink).latest().volume("certs", restored).build().execute();
+      RestorePlan.builder(sink).latest().volume("certs", restored).build().execute();
 
       assertThat(TreeSnapshot.of(restored)).isEqualTo(TreeSnapshot.of(source));
       assertThat(sink.list()).containsExactly(result.setId());

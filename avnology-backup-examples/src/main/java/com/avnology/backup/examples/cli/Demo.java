@@ -96,7 +96,7 @@ final class Demo {
 
       DataSource restored = database(pg, "restored");
       RestoreResult restore =
-          RestorePlan.from(sink)
+          RestorePlan.builder(sink)
               .latest()
               .target(PostgresTarget.builder(restored).jobs(jobs).build())
               .build()

@@ -45,7 +45,11 @@ final class EncryptionOptions {
   /** {@return the WAL archive in {@code sink}, encrypted if a key was given} */
   com.avnology.backup.postgres.physical.WalArchive walArchive(com.avnology.backup.BackupSink sink) {
     return encryption()
-        .map(e -> com.avnology.backup.postgres.physical.WalArchive.of(sink, e))
+        .map(
+            e ->
+                com.avnology.backup.postgres.physical.WalArchive.builder(sink)
+                    .encryption(e)
+                    .build())
         .orElseGet(() -> com.avnology.backup.postgres.physical.WalArchive.of(sink));
   }
 }

@@ -128,7 +128,7 @@ final class ImportCommand implements Callable<Integer> {
     if (noPrivileges) {
       target.noPrivileges();
     }
-    ImportPlan.Builder plan = ImportPlan.from(source()).into(target.build());
+    ImportPlan.Builder plan = ImportPlan.builder(source()).into(target.build());
     plan.migrate(migrate.toArray(String[]::new));
     if (baselineVersion != null) {
       plan.baselineVersion(baselineVersion);

@@ -109,7 +109,7 @@ final class PhysicalRestoreOptions {
   }
 
   PhysicalTarget target(CommandSpec spec, String from, int jobs) {
-    PhysicalTarget.Builder b = PhysicalTarget.restoreBuilder(dataDir).jobs(jobs).delta(delta);
+    PhysicalTarget.Builder b = PhysicalTarget.builder(dataDir).jobs(jobs).delta(delta);
     tablespaces.forEach(b::tablespace);
     b.restoreCommand(
         restoreCommand != null

@@ -165,7 +165,7 @@ final class RestoreCommand implements Callable<Integer> {
               + " for a physical backup");
     }
     com.avnology.backup.BackupSink sink = Sinks.open(from);
-    com.avnology.backup.SetRestorePlan.Builder plan = RestorePlan.from(sink);
+    com.avnology.backup.SetRestorePlan.Builder plan = RestorePlan.builder(sink);
     encryption.encryption().ifPresent(plan::encryption);
     if (physical.present()) {
       plan.target(physical.target(spec, from, postgres.jobs));

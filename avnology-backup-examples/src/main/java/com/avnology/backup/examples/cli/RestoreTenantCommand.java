@@ -119,13 +119,13 @@ final class RestoreTenantCommand implements Callable<Integer> {
     PostgresTarget live = live();
     TenantRestorePlan.Builder plan;
     if (from != null) {
-      plan = TenantRestorePlan.from(Sinks.open(from), live);
+      plan = TenantRestorePlan.builder(Sinks.open(from), live);
       if (!set.equals("latest")) {
         plan.set(set);
       }
       encryption.encryption().ifPresent(plan::encryption);
     } else {
-      plan = TenantRestorePlan.from(PgDumpArchive.open(fromDump), live);
+      plan = TenantRestorePlan.builder(PgDumpArchive.open(fromDump), live);
     }
     plan.root(root, k[0], k[1]).onConflict(policy());
     for (String f : filters) {

@@ -181,10 +181,7 @@ final class RunCommand implements Callable<Integer> {
       PostgresOptionsMixin scratch = new PostgresOptionsMixin();
       scratch.url = spec.testRestore().get();
       return Job.check(
-              spec.name(),
-              spec.schedule(),
-              () -> testRestore(sink, scratch.dataSource(), encryption))
-          .build();
+          spec.name(), spec.schedule(), () -> testRestore(sink, scratch.dataSource(), encryption));
     }
     if (spec.mirror().isPresent()) {
       RegimeConfig.Mirror m = spec.mirror().get();
@@ -198,13 +195,12 @@ final class RunCommand implements Callable<Integer> {
               .remove(m.remove())
               .build();
       return Job.task(
-              spec.name(),
-              spec.schedule(),
-              () -> {
-                var r = mirror.run();
-                return r.copied() + " copied, " + r.removed() + " removed";
-              })
-          .build();
+          spec.name(),
+          spec.schedule(),
+          () -> {
+            var r = mirror.run();
+            return r.copied() + " copied, " + r.removed() + " removed";
+          });
     }
     Backup.Builder backup = Backup.builder().sink(sink);
     encryption.ifPresent(backup::encryption);
@@ -237,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
               backup.target(
                   BucketTarget.builder(name, s3.async(), s3.bucket()).prefix(s3.prefix()).build());
             });
-    Job.Builder job = Job.backup(spec.name(), spec.schedule(), backup.build());
+    Job.Builder job = Job.builder(spec.name(), spec.schedule(), backup.build());
     regime.retention.ifPresent(job::retention);
     return job.build();
   }
@@ -251,7 +247,9 @@ final class RunCommand implements Callable<Integer> {
       properties.setProperty("password", password);
     }
     WalArchive archive =
-        encryption.map(e -> WalArchive.of(sink, e)).orElseGet(() -> WalArchive.of(sink));
+        encryption
+            .map(e -> WalArchive.builder(sink).encryption(e).build())
+            .orElseGet(() -> WalArchive.of(sink));
     return new WalStreamJob(
         name,
         WalStreamer.builder(w.postgres(), archive)
@@ -280,10 +278,10 @@ final class RunCommand implements Callable<Integer> {
     }
     List<String> done = new ArrayList<>();
     for (String id : sets) {
-      TestRestore test = TestRestore.from(sink).set(id).scratchServer(scratch);
-      test = encryption.map(test::encryption).orElse(test);
+      TestRestore.Builder test = TestRestore.builder(sink).set(id).scratchServer(scratch);
+      encryption.ifPresent(test::encryption);
       try {
-        RestoreResult r = test.run();
+        RestoreResult r = test.build().run();
         done.add(id + " (" + r.checks().size() + " checks, " + r.duration().toMillis() + " ms)");
       } catch (RuntimeException e) {
         throw new IllegalStateException(

@@ -77,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
     BackupCatalog catalog =
         encryption
             .encryption()
-            .map(e -> BackupCatalog.of(Sinks.open(from), e))
+            .map(e -> BackupCatalog.builder(Sinks.open(from)).encryption(e).build())
             .orElseGet(() -> BackupCatalog.of(Sinks.open(from)));
     String id =
         set.equals("latest")
@@ -152,13 +152,13 @@ final class VerifyCommand implements Callable<Integer> {
       PostgresOptionsMixin db = new PostgresOptionsMixin();
       db.url = testRestore;
       var test =
-          com.avnology.backup.postgres.TestRestore.from(Sinks.open(from))
+          com.avnology.backup.postgres.TestRestore.builder(Sinks.open(from))
               .set(id)
               .scratchServer(db.dataSource());
-      test = encryption.encryption().map(test::encryption).orElse(test);
+      encryption.encryption().ifPresent(test::encryption);
       com.avnology.backup.RestoreResult r;
       try {
-        r = test.run();
+        r = test.build().run();
       } catch (com.avnology.backup.BackupException e) {
         if (e.getMessage() != null && e.getMessage().contains("healthcheck failed")) {
           // the set restores, but not to what the backup read

@@ -24,13 +24,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 final class BackupSetSeedingTest {
   @RegisterExtension
   static final SeedingExtension db =
-      SeedingExtension.of(
+      SeedingExtension.builder(
               () ->
                   DatabaseSnapshot.builder(Servers.jdbcUrl())
                       .prefix("ex_backupset")
                       .seed(Seed.backupSet(FileSystemSink.of(productionBackup())))
                       .build())
-          .perClass();
+          .perClass()
+          .build();
 
   @Test
   void report_countsTheAccountsOfTheBackup(SeededDatabase seeded) throws SQLException {

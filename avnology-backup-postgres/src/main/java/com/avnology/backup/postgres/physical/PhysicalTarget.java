@@ -105,7 +105,7 @@ public final class PhysicalTarget implements BackupTarget {
    *
    * @param dataDirectory the directory to restore into: empty or absent
    */
-  public static Builder restoreBuilder(Path dataDirectory) {
+  public static Builder builder(Path dataDirectory) {
     return new Builder(null, dataDirectory);
   }
 
@@ -127,7 +127,7 @@ public final class PhysicalTarget implements BackupTarget {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalStateException if built by {@link #restoreBuilder(Path)}, without a data source
+   * @throws IllegalStateException if built by {@link #builder(Path)}, without a data source
    * @throws BackupException if the directory is not the server's data directory, or the WAL the
    *     backup needs is gone from pg_wal
    */

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WAL archive in a sink: {@code <prefix>/wal/<timeline>/<file>.zst}, each file zstd-compressed
- * behind a header holding its SHA-256, the whole optionally encrypted ({@link #of(BackupSink,
- * Encryption)}). {@link #push(Path)} is what an {@code archive_command} calls, {@link #get(String,
- * Path)} what a {@code restore_command} calls; a {@link WalStreamer} writes the same objects.
+ * behind a header holding its SHA-256, the whole optionally encrypted ({@link
+ * Builder#encryption(Encryption)}). {@link #push(Path)} is what an {@code archive_command} calls,
+ * {@link #get(String, Path)} what a {@code restore_command} calls; a {@link WalStreamer} writes the
+ * same objects.
  *
  * <p>A stored file is never replaced: pushing a file with the same name and the same content again
  * succeeds (PostgreSQL retries after a crash), different content is refused. The sink must store
@@ -76,7 +77,8 @@ public final class WalArchive {
   }
 
   /**
-   * {@return the archive, compressing with zstd level 3, not encrypting}
+   * {@return the archive, compressing with zstd level 3, not encrypting; the same as {@code
+   * builder(sink).build()}}
    *
    * @param sink where the WAL lives
    */
@@ -85,16 +87,37 @@ public final class WalArchive {
   }
 
   /**
-   * {@return the archive, compressing with zstd level 3, then encrypting}
+   * {@return a builder of the archive: zstd level 3, not encrypting unless told to}
    *
    * @param sink where the WAL lives
-   * @param encryption how new objects are encrypted and encrypted ones are read
    */
-  public static WalArchive of(BackupSink sink, Encryption encryption) {
-    return new WalArchive(
-        requireNonNull(sink, "null sink"),
-        Compression.zstd(3),
-        Optional.of(requireNonNull(encryption, "null encryption")));
+  public static Builder builder(BackupSink sink) {
+    return new Builder(requireNonNull(sink, "null sink"));
+  }
+
+  /** Collects an archive's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
+  public static final class Builder {
+    private final BackupSink sink;
+    private Encryption encryption;
+
+    private Builder(BackupSink sink) {
+      this.sink = sink;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param encryption how new objects are encrypted and encrypted ones are read
+     */
+    public Builder encryption(Encryption encryption) {
+      this.encryption = requireNonNull(encryption, "null encryption");
+      return this;
+    }
+
+    /** {@return the archive} */
+    public WalArchive build() {
+      return new WalArchive(sink, Compression.zstd(3), Optional.ofNullable(encryption));
+    }
   }
 
   /**

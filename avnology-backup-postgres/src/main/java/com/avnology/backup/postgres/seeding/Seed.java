@@ -138,7 +138,8 @@ public final class Seed {
     return new Seed(
         "postgres/" + target + " of set " + (setId == null ? "latest" : setId) + " in " + sink,
         ds -> {
-          var plan = RestorePlan.from(sink).target(PostgresTarget.builder(ds).name(target).build());
+          var plan =
+              RestorePlan.builder(sink).target(PostgresTarget.builder(ds).name(target).build());
           (setId == null ? plan.latest() : plan.set(setId)).build().execute();
         });
   }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * extension. Copies are dropped after their method (or class). Safe under JUnit's parallel
  * execution: each method's copy is kept in that method's context. Use one seeding extension per
  * test class (two would both resolve the same parameter types). Immutable and thread-safe; {@link
- * #perClass()} returns a copy.
+ * Builder#perClass()} gives each class one copy instead.
  */
 // JUnit's types in this API are its users' own: the module requires JUnit statically (optional),
 // not transitively, so that no other user of the module needs JUnit to compile
@@ -69,8 +69,19 @@ public final class SeedingExtension
    *     class starts in its own {@code @BeforeAll} or through Testcontainers' extension)
    */
   public static SeedingExtension of(Supplier<DatabaseSnapshot> snapshot) {
+    return builder(snapshot).build();
+  }
+
+  /**
+   * {@return a builder of an extension giving each test method a fresh copy; the snapshot is closed
+   * after the class}
+   *
+   * @param snapshot builds the snapshot when the first test class needs it (after containers the
+   *     class starts in its own {@code @BeforeAll} or through Testcontainers' extension)
+   */
+  public static Builder builder(Supplier<DatabaseSnapshot> snapshot) {
     requireNonNull(snapshot, "null snapshot");
-    return new SeedingExtension(c -> snapshot.get(), true, false);
+    return new Builder(c -> snapshot.get(), true);
   }
 
   /**
@@ -79,15 +90,40 @@ public final class SeedingExtension
    * @param snapshot a snapshot the caller owns and closes
    */
   public static SeedingExtension of(DatabaseSnapshot snapshot) {
-    requireNonNull(snapshot, "null snapshot");
-    return new SeedingExtension(c -> snapshot, false, false);
+    return builder(snapshot).build();
   }
 
   /**
-   * {@return a copy of this extension that gives each test class one copy, shared by its methods}
+   * {@return a builder of an extension giving each test method a fresh copy of it}
+   *
+   * @param snapshot a snapshot the caller owns and closes
    */
-  public SeedingExtension perClass() {
-    return new SeedingExtension(snapshot, owns, true);
+  public static Builder builder(DatabaseSnapshot snapshot) {
+    requireNonNull(snapshot, "null snapshot");
+    return new Builder(c -> snapshot, false);
+  }
+
+  /** Collects an extension's settings. Not thread-safe; {@link #build()} leaves it unchanged. */
+  public static final class Builder {
+    private final Function<ExtensionContext, DatabaseSnapshot> snapshot;
+    private final boolean owns;
+    private boolean perClass;
+
+    private Builder(Function<ExtensionContext, DatabaseSnapshot> snapshot, boolean owns) {
+      this.snapshot = snapshot;
+      this.owns = owns;
+    }
+
+    /** {@return this builder, giving each test class one copy, shared by its methods} */
+    public Builder perClass() {
+      this.perClass = true;
+      return this;
+    }
+
+    /** {@return the extension} */
+    public SeedingExtension build() {
+      return new SeedingExtension(snapshot, owns, perClass);
+    }
   }
 
   @Override

@@ -57,9 +57,9 @@ final class PhysicalBackupBench {
         System.out.printf("physical backup %s: %d ms, %d MB%n", level, ms(t0), r.size() >> 20);
         if (level.equals("zstd:1")) {
           long t1 = System.nanoTime();
-          RestorePlan.from(FileSystemSink.of(sink))
+          RestorePlan.builder(FileSystemSink.of(sink))
               .set(r.setId())
-              .target(PhysicalTarget.restoreBuilder(dir.resolve("restored")).build())
+              .target(PhysicalTarget.builder(dir.resolve("restored")).build())
               .build()
               .execute();
           System.out.printf("physical restore %s: %d ms%n", level, ms(t1));

@@ -207,10 +207,10 @@ final class PhysicalChainTest {
                 + " before restoring into it");
     Files.writeString(target.resolve("postmaster.pid"), "999999999\n");
     RestoreResult result =
-        RestorePlan.from(FileSystemSink.of(chainSink))
+        RestorePlan.builder(FileSystemSink.of(chainSink))
             .set(incr2)
             .target(
-                PhysicalTarget.restoreBuilder(target)
+                PhysicalTarget.builder(target)
                     .delta(true)
                     .tablespace(space, dir.resolve("delta-ts"))
                     .build())
@@ -244,11 +244,11 @@ final class PhysicalChainTest {
     }
 
     Path target = dir.resolve("restored-encrypted");
-    RestorePlan.from(FileSystemSink.of(sink))
+    RestorePlan.builder(FileSystemSink.of(sink))
         .set(incr)
         .encryption(key)
         .target(
-            PhysicalTarget.restoreBuilder(target)
+            PhysicalTarget.builder(target)
                 .tablespace(space, dir.resolve("restored-encrypted-ts"))
                 .build())
         .build()
@@ -303,9 +303,9 @@ final class PhysicalChainTest {
             .setId();
     Path target = dir.resolve("first-slice-restored");
 
-    RestorePlan.from(FileSystemSink.of(sink))
+    RestorePlan.builder(FileSystemSink.of(sink))
         .set(id)
-        .target(PhysicalTarget.restoreBuilder(target).build())
+        .target(PhysicalTarget.builder(target).build())
         .build()
         .execute();
 
@@ -313,9 +313,9 @@ final class PhysicalChainTest {
     assertThat(target.resolve("PG_VERSION")).hasContent("15");
     assertThatThrownBy(
             () ->
-                RestorePlan.from(FileSystemSink.of(sink))
+                RestorePlan.builder(FileSystemSink.of(sink))
                     .set(id)
-                    .target(PhysicalTarget.restoreBuilder(target).delta(true).build())
+                    .target(PhysicalTarget.builder(target).delta(true).build())
                     .build()
                     .execute())
         .hasMessageContaining(
@@ -392,10 +392,10 @@ final class PhysicalChainTest {
       FileSystemSink sink, String id, String name, Encryption key, boolean delta) {
     Path target = dir.resolve(name);
     var plan =
-        RestorePlan.from(sink)
+        RestorePlan.builder(sink)
             .set(id)
             .target(
-                PhysicalTarget.restoreBuilder(target)
+                PhysicalTarget.builder(target)
                     .delta(delta)
                     .tablespace(space, dir.resolve(name + "-ts"))
                     .build());

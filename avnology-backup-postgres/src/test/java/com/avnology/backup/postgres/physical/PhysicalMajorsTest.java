@@ -56,9 +56,9 @@ final class PhysicalMajorsTest {
     assertThat(meta).containsEntry("backup_type", "incremental").containsEntry("parent", full);
     assertThat(Long.parseLong(meta.get("files_referenced"))).isPositive();
     Path restored = dir.resolve("restored");
-    RestorePlan.from(FileSystemSink.of(sink))
+    RestorePlan.builder(FileSystemSink.of(sink))
         .latest()
-        .target(PhysicalTarget.restoreBuilder(restored).build())
+        .target(PhysicalTarget.builder(restored).build())
         .build()
         .execute();
 

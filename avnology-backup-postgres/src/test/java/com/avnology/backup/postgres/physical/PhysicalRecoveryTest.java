@@ -198,9 +198,9 @@ final class PhysicalRecoveryTest {
   @Test
   void restore_withoutArchive_recoversFromWalInTheSetAlone() throws Exception {
     Path target = dir.resolve("restored-alone");
-    RestorePlan.from(FileSystemSink.of(sinkRoot))
+    RestorePlan.builder(FileSystemSink.of(sinkRoot))
         .set(setId)
-        .target(PhysicalTarget.restoreBuilder(target).build())
+        .target(PhysicalTarget.builder(target).build())
         .build()
         .execute();
 
@@ -229,9 +229,9 @@ final class PhysicalRecoveryTest {
     Files.write(tar, bytes);
     Path target = dir.resolve("restored-damaged");
     RestorePlan plan =
-        RestorePlan.from(FileSystemSink.of(copy))
+        RestorePlan.builder(FileSystemSink.of(copy))
             .set(setId)
-            .target(PhysicalTarget.restoreBuilder(target).build())
+            .target(PhysicalTarget.builder(target).build())
             .build();
 
     assertThatThrownBy(plan::execute)
@@ -267,10 +267,10 @@ final class PhysicalRecoveryTest {
     }
     Path target = dir.resolve("restored-encrypted");
 
-    RestorePlan.from(FileSystemSink.of(sink))
+    RestorePlan.builder(FileSystemSink.of(sink))
         .set(id)
         .encryption(encryption)
-        .target(PhysicalTarget.restoreBuilder(target).build())
+        .target(PhysicalTarget.builder(target).build())
         .build()
         .execute();
 
@@ -313,10 +313,10 @@ final class PhysicalRecoveryTest {
   }
 
   @Test
-  void restoreBuilder_recoveryWithoutRestoreCommand_isRefusedAtBuild() {
+  void builderForRestore_recoveryWithoutRestoreCommand_isRefusedAtBuild() {
     assertThatThrownBy(
             () ->
-                PhysicalTarget.restoreBuilder(dir.resolve("x"))
+                PhysicalTarget.builder(dir.resolve("x"))
                     .recovery(RecoveryTarget.immediate())
                     .build())
         .isInstanceOf(IllegalStateException.class)
@@ -326,9 +326,9 @@ final class PhysicalRecoveryTest {
   }
 
   @Test
-  void restoreBuilder_commandWithoutPlaceholders_isRefused() {
+  void builderForRestore_commandWithoutPlaceholders_isRefused() {
     assertThatThrownBy(
-            () -> PhysicalTarget.restoreBuilder(dir.resolve("x")).restoreCommand("cp /archive/x y"))
+            () -> PhysicalTarget.builder(dir.resolve("x")).restoreCommand("cp /archive/x y"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "restore command must contain %f and %p (PostgreSQL replaces them with the"
@@ -340,9 +340,9 @@ final class PhysicalRecoveryTest {
     Path target = Files.createDirectories(dir.resolve("busy"));
     Files.writeString(target.resolve("keep.txt"), "x");
     RestorePlan plan =
-        RestorePlan.from(FileSystemSink.of(sinkRoot))
+        RestorePlan.builder(FileSystemSink.of(sinkRoot))
             .set(setId)
-            .target(PhysicalTarget.restoreBuilder(target).build())
+            .target(PhysicalTarget.builder(target).build())
             .build();
 
     assertThatThrownBy(plan::execute)
@@ -357,10 +357,10 @@ final class PhysicalRecoveryTest {
   private static List<String> restoreAndCount(RecoveryTarget recovery, String label)
       throws Exception {
     Path target = dir.resolve("restored-" + label);
-    RestorePlan.from(FileSystemSink.of(sinkRoot))
+    RestorePlan.builder(FileSystemSink.of(sinkRoot))
         .set(setId)
         .target(
-            PhysicalTarget.restoreBuilder(target)
+            PhysicalTarget.builder(target)
                 .restoreCommand(script + " get %f %p " + sinkRoot)
                 .recovery(recovery)
                 .build())

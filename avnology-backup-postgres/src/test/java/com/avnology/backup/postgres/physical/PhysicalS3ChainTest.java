@@ -154,9 +154,9 @@ final class PhysicalS3ChainTest {
     assertThat(fetched).hasSize(16 << 20);
 
     Path restored = dir.resolve("restored");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .set(incr)
-        .target(PhysicalTarget.restoreBuilder(restored).build())
+        .target(PhysicalTarget.builder(restored).build())
         .build()
         .execute();
 
@@ -187,9 +187,9 @@ final class PhysicalS3ChainTest {
       Path target = dir.resolve("restored-broken");
       assertThatThrownBy(
               () ->
-                  RestorePlan.from(sink)
+                  RestorePlan.builder(sink)
                       .set(incr)
-                      .target(PhysicalTarget.restoreBuilder(target).build())
+                      .target(PhysicalTarget.builder(target).build())
                       .build()
                       .execute())
           .isInstanceOf(IntegrityException.class)

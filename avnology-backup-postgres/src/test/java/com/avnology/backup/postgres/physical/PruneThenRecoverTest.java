@@ -98,10 +98,10 @@ final class PruneThenRecoverTest {
     String base = PhysicalSets.newestBefore(sink, "cluster", target).orElseThrow();
     assertThat(base).isEqualTo(sets.get(1));
     Path restored = dir.resolve("restored");
-    RestorePlan.from(sink)
+    RestorePlan.builder(sink)
         .set(base)
         .target(
-            PhysicalTarget.restoreBuilder(restored)
+            PhysicalTarget.builder(restored)
                 .restoreCommand(script + " get %f %p " + sinkRoot)
                 .recovery(RecoveryTarget.time(target))
                 .build())

@@ -69,7 +69,7 @@ final class WalEncryptionTest {
         .as("the marker is in the server's WAL, in the clear")
         .isTrue();
     Path sink = dir.resolve("encrypted");
-    WalArchive archive = WalArchive.of(FileSystemSink.of(sink), KEY);
+    WalArchive archive = WalArchive.builder(FileSystemSink.of(sink)).encryption(KEY).build();
     for (Path segment : segments) {
       assertThat(archive.push(segment)).isEqualTo(WalArchive.PushResult.STORED);
     }
@@ -93,7 +93,7 @@ final class WalEncryptionTest {
   void plainObjectsWrittenBefore_stayReadableWithAKey() throws Exception {
     Path sink = dir.resolve("mixed");
     WalArchive.of(FileSystemSink.of(sink)).push(segments.get(0));
-    WalArchive encrypted = WalArchive.of(FileSystemSink.of(sink), KEY);
+    WalArchive encrypted = WalArchive.builder(FileSystemSink.of(sink)).encryption(KEY).build();
     String name = segments.get(0).getFileName().toString();
     Path dest = dir.resolve("mixed-" + name);
 
@@ -105,7 +105,7 @@ final class WalEncryptionTest {
   @Test
   void encryptedObject_withoutKeyOrWithAnotherKey_failsAndWritesNothing() throws Exception {
     Path sink = dir.resolve("keyed");
-    WalArchive.of(FileSystemSink.of(sink), KEY).push(segments.get(0));
+    WalArchive.builder(FileSystemSink.of(sink)).encryption(KEY).build().push(segments.get(0));
     String name = segments.get(0).getFileName().toString();
     Path dest = dir.resolve("nokey-" + name);
 
@@ -115,11 +115,21 @@ final class WalEncryptionTest {
             "is encrypted and no key was given: give the archive's key"
                 + " (--key-env VAR or --passphrase-env VAR)");
     Encryption other = Encryption.aes256Gcm(KeySource.raw(filled(8)));
-    assertThatThrownBy(() -> WalArchive.of(FileSystemSink.of(sink), other).get(name, dest))
+    assertThatThrownBy(
+            () ->
+                WalArchive.builder(FileSystemSink.of(sink))
+                    .encryption(other)
+                    .build()
+                    .get(name, dest))
         .isInstanceOf(KeyException.class)
         .hasMessageContaining("does not open wal/00000001/" + name + ".zst: it is the wrong key");
     Encryption passphrase = Encryption.aes256Gcm(KeySource.passphrase("p".toCharArray()));
-    assertThatThrownBy(() -> WalArchive.of(FileSystemSink.of(sink), passphrase).get(name, dest))
+    assertThatThrownBy(
+            () ->
+                WalArchive.builder(FileSystemSink.of(sink))
+                    .encryption(passphrase)
+                    .build()
+                    .get(name, dest))
         .isInstanceOf(KeyException.class)
         .hasMessageContaining("was encrypted with a 32-byte key");
     assertThat(dest).doesNotExist();
@@ -129,16 +139,16 @@ final class WalEncryptionTest {
   void passphrase_isStretchedOncePerInstance_andRoundTrips() throws Exception {
     Path sink = dir.resolve("passphrase");
     Encryption passphrase = Encryption.aes256Gcm(KeySource.passphrase("hunter2".toCharArray()));
-    WalArchive archive = WalArchive.of(FileSystemSink.of(sink), passphrase);
+    WalArchive archive = WalArchive.builder(FileSystemSink.of(sink)).encryption(passphrase).build();
     archive.push(segments.get(0));
     archive.push(segments.get(1));
     String name = segments.get(1).getFileName().toString();
     Path dest = dir.resolve("pp-" + name);
 
     assertThat(
-            WalArchive.of(
-                    FileSystemSink.of(sink),
-                    Encryption.aes256Gcm(KeySource.passphrase("hunter2".toCharArray())))
+            WalArchive.builder(FileSystemSink.of(sink))
+                .encryption(Encryption.aes256Gcm(KeySource.passphrase("hunter2".toCharArray())))
+                .build()
                 .get(name, dest))
         .isTrue();
     assertThat(Files.mismatch(segments.get(1), dest)).isEqualTo(-1);
@@ -147,7 +157,7 @@ final class WalEncryptionTest {
   @Test
   void partialVersion_isServedZeroPaddedWhenTheSegmentIsAbsent() throws Exception {
     Path sink = dir.resolve("partial");
-    WalArchive archive = WalArchive.of(FileSystemSink.of(sink), KEY);
+    WalArchive archive = WalArchive.builder(FileSystemSink.of(sink)).encryption(KEY).build();
     Path segment = segments.get(0);
     String name = segment.getFileName().toString();
     archive.storePartial(name, segment, 8192);

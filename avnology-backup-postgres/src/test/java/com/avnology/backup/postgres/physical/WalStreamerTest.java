@@ -240,10 +240,10 @@ final class WalStreamerTest {
   private Path restore(Path sink, String setId, RecoveryTarget target, String label)
       throws Exception {
     Path restored = dir.resolve("restored-" + label);
-    RestorePlan.from(FileSystemSink.of(sink))
+    RestorePlan.builder(FileSystemSink.of(sink))
         .set(setId)
         .target(
-            PhysicalTarget.restoreBuilder(restored)
+            PhysicalTarget.builder(restored)
                 .restoreCommand(walScript(dir) + " get %f %p " + sink)
                 .recovery(target)
                 .build())

@@ -47,7 +47,7 @@ public final class SchedulerReplicaChild {
             .build();
     Scheduler scheduler =
         Scheduler.builder()
-            .job(Job.backup("db", Schedule.every(Duration.ofHours(1)), backup).build())
+            .job(Job.builder("db", Schedule.every(Duration.ofHours(1)), backup).build())
             .clock(clock)
             .coordinator(JdbcRunCoordinator.of(ds))
             .build();

@@ -68,7 +68,7 @@ final class SchedulerReplicasTest {
             .clock(clock)
             .build();
     return Scheduler.builder()
-        .job(Job.backup("db", Schedule.every(Duration.ofHours(1)), backup).build())
+        .job(Job.builder("db", Schedule.every(Duration.ofHours(1)), backup).build())
         .clock(clock)
         .coordinator(runs)
         .build();

@@ -45,7 +45,7 @@ final class SwapRestore {
     this.progress = progress;
     this.dataSource = dataSource;
     this.jobs = jobs;
-    this.options = options.withRestoreMode(RestoreMode.IN_PLACE);
+    this.options = options.toBuilder().clean(false).restoreMode(RestoreMode.IN_PLACE).build();
   }
 
   int restore(ArchiveSource source) {

@@ -86,7 +86,7 @@ public final class SafetySnapshot {
    */
   public void restore() {
     String manual =
-        "; restore by hand: RestorePlan.from(FileSystemSink.of("
+        "; restore by hand: RestorePlan.builder(FileSystemSink.of("
             + directory
             + ")).set(\""
             + setId
@@ -113,7 +113,7 @@ public final class SafetySnapshot {
           e);
     }
     try {
-      RestorePlan.from(FileSystemSink.of(directory))
+      RestorePlan.builder(FileSystemSink.of(directory))
           .set(setId)
           .target(PostgresTarget.builder(dataSource).clean().build())
           .build()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +19,9 @@ final class BaseTypesTest {
 
   @Test
   void read_baseTypes_recreatesIdenticallyInPgDumpOrder() throws Exception {
-    String db = Fidelity.source("basetypes", CatalogReaderTest.resource("base-types.sql"));
+    String db = CatalogRoundTrip.source("basetypes", CatalogReaderTest.resource("base-types.sql"));
 
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
 
     assertThat(cat.entries())
         .extracting(e -> e.desc() + " " + e.tag())
@@ -48,10 +49,9 @@ final class BaseTypesTest {
   @Test
   void read_baseTypes_entriesMatchPgDump() throws Exception {
     EmbeddedPg.server();
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
-    String db = Fidelity.source("basetypescmp", CatalogReaderTest.resource("base-types.sql"));
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
+    String db =
+        CatalogRoundTrip.source("basetypescmp", CatalogReaderTest.resource("base-types.sql"));
 
     List<String> diffs = CatalogVsPgDumpTest.differences(db);
 

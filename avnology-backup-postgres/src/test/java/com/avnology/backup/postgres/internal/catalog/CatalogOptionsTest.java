@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,8 @@ final class CatalogOptionsTest {
 
   @BeforeAll
   static void createSource() throws Exception {
-    assumeThat(Fidelity.pgDumpUsable()).as("pg_dump on PATH is older than the server").isTrue();
-    db = Fidelity.source("opts", CatalogReaderTest.resource("awkward.sql"));
+    assumeThat(Fidelity.pgDumpUsable()).as("pg_dump is missing or older than the server").isTrue();
+    db = CatalogRoundTrip.source("opts", CatalogReaderTest.resource("awkward.sql"));
   }
 
   private static CatalogOptions options(
@@ -28,54 +29,61 @@ final class CatalogOptionsTest {
 
   @Test
   void read_excludeSchema_matchesPgDumpN() throws Exception {
-    Catalog cat = Fidelity.read(db, options(List.of(), List.of("My Schema"), List.of(), List.of()));
+    Catalog cat =
+        CatalogRoundTrip.read(db, options(List.of(), List.of("My Schema"), List.of(), List.of()));
     assertThat(cat.entries()).noneMatch(e -> "My Schema".equals(e.namespace()));
-    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-N", "\"My Schema\""));
+    assertThat(CatalogRoundTrip.toc(cat))
+        .isEqualTo(CatalogRoundTrip.pgDumpToc(db, "-N", "\"My Schema\""));
   }
 
   @Test
   void read_includeSchema_matchesPgDumpn() throws Exception {
-    Catalog cat = Fidelity.read(db, options(List.of("app"), List.of(), List.of(), List.of()));
+    Catalog cat =
+        CatalogRoundTrip.read(db, options(List.of("app"), List.of(), List.of(), List.of()));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("EXTENSION");
-    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-n", "app"));
+    assertThat(CatalogRoundTrip.toc(cat)).isEqualTo(CatalogRoundTrip.pgDumpToc(db, "-n", "app"));
   }
 
   @Test
   void read_includePublicSchema_matchesPgDumpn() throws Exception {
-    Catalog cat = Fidelity.read(db, options(List.of("public"), List.of(), List.of(), List.of()));
-    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-n", "public"));
+    Catalog cat =
+        CatalogRoundTrip.read(db, options(List.of("public"), List.of(), List.of(), List.of()));
+    assertThat(CatalogRoundTrip.toc(cat)).isEqualTo(CatalogRoundTrip.pgDumpToc(db, "-n", "public"));
   }
 
   @Test
   void read_includeTable_matchesPgDumpt() throws Exception {
     Catalog cat =
-        Fidelity.read(db, options(List.of(), List.of(), List.of("app.customer"), List.of()));
+        CatalogRoundTrip.read(
+            db, options(List.of(), List.of(), List.of("app.customer"), List.of()));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("SCHEMA", "FUNCTION");
     assertThat(cat.tables()).extracting(TableData::table).containsExactly("customer");
-    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-t", "app.customer"));
+    assertThat(CatalogRoundTrip.toc(cat))
+        .isEqualTo(CatalogRoundTrip.pgDumpToc(db, "-t", "app.customer"));
   }
 
   @Test
   void read_excludeTable_matchesPgDumpT() throws Exception {
     Catalog cat =
-        Fidelity.read(db, options(List.of(), List.of(), List.of(), List.of("app.invoice")));
-    assertThat(Fidelity.toc(cat)).isEqualTo(Fidelity.pgDumpToc(db, "-T", "app.invoice"));
+        CatalogRoundTrip.read(db, options(List.of(), List.of(), List.of(), List.of("app.invoice")));
+    assertThat(CatalogRoundTrip.toc(cat))
+        .isEqualTo(CatalogRoundTrip.pgDumpToc(db, "-T", "app.invoice"));
   }
 
   @Test
   void read_noPrivilegesNoOwner_dropsAclsAndOwners() throws Exception {
     Catalog cat =
-        Fidelity.read(
+        CatalogRoundTrip.read(
             db, new CatalogOptions(List.of(), List.of(), List.of(), List.of(), true, true));
     assertThat(cat.entries()).extracting(TocEntry::desc).doesNotContain("ACL");
     assertThat(cat.entries()).allMatch(e -> e.owner() == null || e.owner().isEmpty());
-    String target = Fidelity.restore(db, cat);
+    String target = CatalogRoundTrip.restore(db, cat);
     assertThat(target).isNotBlank();
   }
 
   @Test
   void read_tableData_copyStatementsAndSizes() throws Exception {
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
     TocEntry data =
         cat.entries().stream()
             .filter(e -> e.desc().equals("TABLE DATA") && e.tag().equals("Order"))

@@ -32,8 +32,8 @@ final class CatalogOryKratosTest {
 
   @Test
   void read_kratosSchema_recreatesIdentically() throws Exception {
-    String db = Fidelity.source("kratos", schema("ory-kratos-schema.sql"));
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    String db = CatalogRoundTrip.source("kratos", schema("ory-kratos-schema.sql"));
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
     assertThat(cat.entries()).filteredOn(e -> e.desc().equals("TABLE")).hasSize(26);
     assertThat(cat.entries())
         .extracting(TocEntry::desc)
@@ -42,11 +42,13 @@ final class CatalogOryKratosTest {
 
   @Test
   void read_hydraSchema_recreatesIdentically() throws Exception {
-    Fidelity.assertRoundTrip(Fidelity.source("hydra", schema("ory-hydra-schema.sql")));
+    CatalogRoundTrip.assertRoundTrip(
+        CatalogRoundTrip.source("hydra", schema("ory-hydra-schema.sql")));
   }
 
   @Test
   void read_ketoSchema_recreatesIdentically() throws Exception {
-    Fidelity.assertRoundTrip(Fidelity.source("keto", schema("ory-keto-schema.sql")));
+    CatalogRoundTrip.assertRoundTrip(
+        CatalogRoundTrip.source("keto", schema("ory-keto-schema.sql")));
   }
 }

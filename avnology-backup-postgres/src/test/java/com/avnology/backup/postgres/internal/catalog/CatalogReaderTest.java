@@ -20,8 +20,8 @@ final class CatalogReaderTest {
 
   @Test
   void read_awkwardFixture_recreatesIdentically() throws Exception {
-    String db = Fidelity.source("awkward", resource("awkward.sql"));
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    String db = CatalogRoundTrip.source("awkward", resource("awkward.sql"));
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
     assertThat(cat.entries())
         .extracting(TocEntry::desc)
         .startsWith("ENCODING", "STDSTRINGS", "SEARCHPATH");
@@ -32,8 +32,8 @@ final class CatalogReaderTest {
     assumeThat(EmbeddedPg.majorVersion())
         .as("BEGIN ATOMIC bodies need PostgreSQL 14+")
         .isGreaterThanOrEqualTo(14);
-    String db = Fidelity.source("loops", resource("loops.sql"));
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    String db = CatalogRoundTrip.source("loops", resource("loops.sql"));
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
     assertThat(cat.entries())
         .extracting(e -> e.desc() + " " + e.tag())
         .contains(
@@ -45,8 +45,8 @@ final class CatalogReaderTest {
 
   @Test
   void read_extrasFixture_recreatesIdentically() throws Exception {
-    String db = Fidelity.source("extras", resource("extras.sql"));
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    String db = CatalogRoundTrip.source("extras", resource("extras.sql"));
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
     assertThat(cat.entries())
         .extracting(TocEntry::desc)
         .contains("COLLATION", "STATISTICS", "DEFAULT ACL", "EVENT TRIGGER");

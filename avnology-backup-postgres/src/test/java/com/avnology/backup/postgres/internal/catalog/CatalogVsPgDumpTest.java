@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.Test;
 final class CatalogVsPgDumpTest {
 
   static List<String> differences(String db) throws Exception {
-    assumeThat(Fidelity.pgDumpUsable()).as("pg_dump on PATH is older than the server").isTrue();
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
+    assumeThat(Fidelity.pgDumpUsable()).as("pg_dump is missing or older than the server").isTrue();
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
     Path f = Files.createTempFile("cmp", ".dump");
-    Fidelity.pgDump(db, "-Fc", "-f", f.toString());
-    List<TocEntry> theirs = PgDumpArchive.read(f);
+    CatalogRoundTrip.pgDump(db, "-Fc", "-f", f.toString());
+    List<TocEntry> theirs = PgDumpTocReader.read(f);
     Files.delete(f);
     Map<Integer, String> theirKeys = new HashMap<>();
     Map<String, TocEntry> byKey = new HashMap<>();
@@ -85,7 +86,7 @@ final class CatalogVsPgDumpTest {
 
   @Test
   void read_awkwardFixture_entriesMatchPgDump() throws Exception {
-    String db = Fidelity.source("cmp", CatalogReaderTest.resource("awkward.sql"));
+    String db = CatalogRoundTrip.source("cmp", CatalogReaderTest.resource("awkward.sql"));
     List<String> diffs = differences(db);
     Files.write(Path.of("target", "fidelity", "awkward-vs-pgdump.txt"), diffs);
     assertThat(diffs).isEmpty();
@@ -96,7 +97,7 @@ final class CatalogVsPgDumpTest {
     assumeThat(EmbeddedPg.majorVersion())
         .as("BEGIN ATOMIC bodies need PostgreSQL 14+")
         .isGreaterThanOrEqualTo(14);
-    String db = Fidelity.source("cmploops", CatalogReaderTest.resource("loops.sql"));
+    String db = CatalogRoundTrip.source("cmploops", CatalogReaderTest.resource("loops.sql"));
     List<String> diffs = differences(db);
     Files.write(Path.of("target", "fidelity", "loops-vs-pgdump.txt"), diffs);
     assertThat(diffs).isEmpty();
@@ -104,7 +105,8 @@ final class CatalogVsPgDumpTest {
 
   @Test
   void read_kratosSchema_entriesMatchPgDump() throws Exception {
-    String db = Fidelity.source("cmpkratos", CatalogOryKratosTest.schema("ory-kratos-schema.sql"));
+    String db =
+        CatalogRoundTrip.source("cmpkratos", CatalogOryKratosTest.schema("ory-kratos-schema.sql"));
     List<String> diffs = differences(db);
     Files.write(Path.of("target", "fidelity", "kratos-vs-pgdump.txt"), diffs);
     assertThat(diffs).isEmpty();
@@ -112,7 +114,7 @@ final class CatalogVsPgDumpTest {
 
   @Test
   void read_extrasFixture_entriesMatchPgDump() throws Exception {
-    String db = Fidelity.source("cmpextras", CatalogReaderTest.resource("extras.sql"));
+    String db = CatalogRoundTrip.source("cmpextras", CatalogReaderTest.resource("extras.sql"));
     List<String> diffs = differences(db);
     Files.write(Path.of("target", "fidelity", "extras-vs-pgdump.txt"), diffs);
     assertThat(diffs).isEmpty();

@@ -3,6 +3,7 @@ package com.avnology.backup.postgres.internal.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.testing.Fidelity;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ final class ExtensionAclTest {
   @Test
   void read_changedPrivilegesOfExtensionMembers_restoredAndLikePgDump() throws Exception {
     String db =
-        Fidelity.source(
+        CatalogRoundTrip.source(
             "extacl",
             """
             CREATE EXTENSION citext;
@@ -25,17 +26,15 @@ final class ExtensionAclTest {
             CREATE TABLE public.uses (name public.citext);\
             """);
 
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
-    String target = Fidelity.restore(db, cat);
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
+    String target = CatalogRoundTrip.restore(db, cat);
 
     assertThat(cat.entries())
         .filteredOn(e -> e.desc().equals("ACL"))
         .extracting(TocEntry::tag)
         .contains("LANGUAGE plpgsql", "TYPE citext", "FUNCTION citext(boolean)");
-    com.avnology.backup.postgres.testing.Fidelity.assertSameDatabase(db, target);
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
+    Fidelity.assertSameDatabase(db, target);
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
     assertThat(CatalogVsPgDumpTest.differences(db)).isEmpty();
   }
 }

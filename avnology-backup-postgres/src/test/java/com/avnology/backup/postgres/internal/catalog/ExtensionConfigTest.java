@@ -7,6 +7,7 @@ import com.avnology.backup.postgres.PgDumpArchive;
 import com.avnology.backup.postgres.PostgresTarget;
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -44,9 +45,9 @@ final class ExtensionConfigTest {
 
   @Test
   void read_extensionConfigTables_dataWithFilterAndSequenceValue_likePgDump() throws Exception {
-    String db = Fidelity.source("extcfg", SQL);
+    String db = CatalogRoundTrip.source("extcfg", SQL);
 
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
 
     assertThat(cat.entries())
         .filteredOn(e -> "public".equals(e.namespace()))
@@ -62,25 +63,20 @@ final class ExtensionConfigTest {
         .singleElement()
         .extracting(TableData::copyOutSql)
         .isEqualTo("COPY (SELECT id, name, standard FROM public.cfg WHERE NOT standard) TO STDOUT");
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
     assertThat(CatalogVsPgDumpTest.differences(db)).isEmpty();
   }
 
   /** pg_restore prints the same rows from our archive as from pg_dump's. */
   @Test
   void export_extensionConfigTables_pgRestoreReadsTheFilteredRows() throws Exception {
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
-    String db = Fidelity.source("extcfgx", SQL);
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
+    String db = CatalogRoundTrip.source("extcfgx", SQL);
     Path ours = tmp.resolve("ours.dump");
     Path theirs = tmp.resolve("theirs.dump");
     PgDumpArchive.export(
         PostgresTarget.builder(EmbeddedPg.dataSource(db)).build(), ours, Compression.gzip(1));
-    com.avnology.backup.postgres.testing.Fidelity.runTool(
-        "pg_dump", "-Fc", "-f", theirs.toString(), "-d", db);
+    Fidelity.runTool("pg_dump", "-Fc", "-f", theirs.toString(), "-d", db);
 
     String oursData = dataOf(ours);
 
@@ -93,9 +89,7 @@ final class ExtensionConfigTest {
   }
 
   private static String dataOf(Path archive) {
-    String all =
-        com.avnology.backup.postgres.testing.Fidelity.runTool(
-            "pg_restore", "-a", "-f", "-", archive.toString());
+    String all = Fidelity.runTool("pg_restore", "-a", "-f", "-", archive.toString());
     return String.join(
         "\n",
         List.of(all.split("\n")).stream()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,12 +21,12 @@ final class ExtraKindsTest {
 
   @Test
   void read_extraKinds_recreatesIdentically() throws Exception {
-    String db = Fidelity.source("extra", CatalogReaderTest.resource("extra-kinds.sql"));
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
-    String target = Fidelity.restore(db, cat);
-    com.avnology.backup.postgres.testing.Fidelity.assertSameDatabase(db, target);
+    String db = CatalogRoundTrip.source("extra", CatalogReaderTest.resource("extra-kinds.sql"));
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
+    String target = CatalogRoundTrip.restore(db, cat);
+    Fidelity.assertSameDatabase(db, target);
     assumePgDump();
-    Fidelity.assertRoundTrip(db);
+    CatalogRoundTrip.assertRoundTrip(db);
     assertThat(cat.entries())
         .extracting(TocEntry::desc)
         .contains(
@@ -58,7 +59,7 @@ final class ExtraKindsTest {
   @Test
   void read_extraKinds_entriesMatchPgDump() throws Exception {
     assumePgDump();
-    String db = Fidelity.source("extracmp", CatalogReaderTest.resource("extra-kinds.sql"));
+    String db = CatalogRoundTrip.source("extracmp", CatalogReaderTest.resource("extra-kinds.sql"));
     List<String> diffs = CatalogVsPgDumpTest.differences(db);
     Files.createDirectories(Path.of("target", "fidelity"));
     Files.write(Path.of("target", "fidelity", "extra-vs-pgdump.txt"), diffs);
@@ -67,12 +68,12 @@ final class ExtraKindsTest {
 
   @Test
   void read_allKindsFixture_recreatesIdentically() throws Exception {
-    String db = com.avnology.backup.postgres.testing.Fidelity.createAllKindsDatabase("allk");
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
-    String target = Fidelity.restore(db, cat);
-    com.avnology.backup.postgres.testing.Fidelity.assertSameDatabase(db, target);
+    String db = Fidelity.createAllKindsDatabase("allk");
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
+    String target = CatalogRoundTrip.restore(db, cat);
+    Fidelity.assertSameDatabase(db, target);
     assumePgDump();
-    Fidelity.assertRoundTrip(db);
+    CatalogRoundTrip.assertRoundTrip(db);
   }
 
   /** Same-named objects: pg_dump breaks the ties by argument types, access method, role. */
@@ -80,7 +81,7 @@ final class ExtraKindsTest {
   void read_sameNames_sortLikePgDump() throws Exception {
     assumePgDump();
     String db =
-        Fidelity.source(
+        CatalogRoundTrip.source(
             "ties",
             """
             DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'xk_reader') THEN
@@ -101,7 +102,7 @@ final class ExtraKindsTest {
             ALTER DEFAULT PRIVILEGES FOR ROLE xk_reader GRANT SELECT ON TABLES TO PUBLIC;
             ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT INSERT ON TABLES TO xk_reader;\
             """);
-    Fidelity.assertRoundTrip(db);
+    CatalogRoundTrip.assertRoundTrip(db);
   }
 
   /** Only the kinds of this test's readers (the others are CatalogVsPgDumpTest's business). */
@@ -121,7 +122,7 @@ final class ExtraKindsTest {
   @Test
   void read_allKindsFixture_entriesMatchPgDump() throws Exception {
     assumePgDump();
-    String db = com.avnology.backup.postgres.testing.Fidelity.createAllKindsDatabase("allkcmp");
+    String db = Fidelity.createAllKindsDatabase("allkcmp");
     List<String> diffs =
         CatalogVsPgDumpTest.differences(db).stream()
             .filter(
@@ -140,8 +141,6 @@ final class ExtraKindsTest {
   /** The pg_dump comparisons need a pg_dump that accepts the server (not 15 against 17). */
   private static void assumePgDump() {
     EmbeddedPg.server();
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
   }
 }

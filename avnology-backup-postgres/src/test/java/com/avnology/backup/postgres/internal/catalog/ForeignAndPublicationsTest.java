@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +21,10 @@ final class ForeignAndPublicationsTest {
 
   @Test
   void read_foreignDataAndPublications_recreatesIdenticallyInPgDumpOrder() throws Exception {
-    String db = Fidelity.source("fdwpub", CatalogReaderTest.resource("foreign-publications.sql"));
+    String db =
+        CatalogRoundTrip.source("fdwpub", CatalogReaderTest.resource("foreign-publications.sql"));
 
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
 
     assertThat(cat.entries())
         .extracting(e -> e.desc() + " " + e.tag())
@@ -81,7 +83,8 @@ final class ForeignAndPublicationsTest {
   void read_foreignDataAndPublications_entriesMatchPgDump() throws Exception {
     assumePgDump();
     String db =
-        Fidelity.source("fdwpubcmp", CatalogReaderTest.resource("foreign-publications.sql"));
+        CatalogRoundTrip.source(
+            "fdwpubcmp", CatalogReaderTest.resource("foreign-publications.sql"));
 
     List<String> diffs = CatalogVsPgDumpTest.differences(db);
 
@@ -92,9 +95,9 @@ final class ForeignAndPublicationsTest {
 
   @Test
   void read_subscriptions_recreatedWithoutConnectingAndMatchPgDump() throws Exception {
-    String db = Fidelity.source("subs", CatalogReaderTest.resource("subscriptions.sql"));
+    String db = CatalogRoundTrip.source("subs", CatalogReaderTest.resource("subscriptions.sql"));
 
-    Catalog cat = Fidelity.assertRoundTrip(db);
+    Catalog cat = CatalogRoundTrip.assertRoundTrip(db);
 
     assertThat(cat.entries())
         .filteredOn(e -> e.desc().equals("SUBSCRIPTION"))
@@ -115,8 +118,6 @@ final class ForeignAndPublicationsTest {
 
   private static void assumePgDump() {
     EmbeddedPg.server();
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +27,8 @@ final class LargeObjectsTest {
   @Test
   void read_largeObjects_entriesMatchPgDump() throws Exception {
     EmbeddedPg.server();
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
-    String db = Fidelity.source("locmp", SQL);
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
+    String db = CatalogRoundTrip.source("locmp", SQL);
 
     List<String> diffs = CatalogVsPgDumpTest.differences(db);
 
@@ -40,15 +39,15 @@ final class LargeObjectsTest {
 
   @Test
   void read_largeObjects_leftOutWhenNotWantedOrSelective() throws Exception {
-    String db = Fidelity.source("losel", SQL);
+    String db = CatalogRoundTrip.source("losel", SQL);
 
-    Catalog all = Fidelity.read(db, CatalogOptions.all());
+    Catalog all = CatalogRoundTrip.read(db, CatalogOptions.all());
     Catalog without =
-        Fidelity.read(
+        CatalogRoundTrip.read(
             db,
             new CatalogOptions(List.of(), List.of(), List.of(), List.of(), false, false, false));
     Catalog schema =
-        Fidelity.read(
+        CatalogRoundTrip.read(
             db,
             new CatalogOptions(List.of("public"), List.of(), List.of(), List.of(), false, false));
 

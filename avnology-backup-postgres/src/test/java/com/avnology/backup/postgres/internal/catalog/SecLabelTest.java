@@ -3,6 +3,7 @@ package com.avnology.backup.postgres.internal.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ final class SecLabelTest {
   @Test
   void read_securityLabels_entriesLikePgDump() throws Exception {
     String db =
-        Fidelity.source(
+        CatalogRoundTrip.source(
             "seclabel",
             """
             CREATE SCHEMA "Labelled";
@@ -38,7 +39,7 @@ final class SecLabelTest {
               'system_u:object_r:sepgsql_schema_t:s0');\
             """);
 
-    Catalog cat = Fidelity.read(db, CatalogOptions.all());
+    Catalog cat = CatalogRoundTrip.read(db, CatalogOptions.all());
 
     assertThat(cat.entries())
         .filteredOn(e -> e.desc().equals("SECURITY LABEL"))
@@ -57,14 +58,12 @@ final class SecLabelTest {
         .contains(
             "SECURITY LABEL FOR selinux ON COLUMN \"Labelled\".t.\"Secret\" IS"
                 + " 'system_u:object_r:sepgsql_secret_column_t:s0';\n");
-    Assumptions.assumeTrue(
-        com.avnology.backup.postgres.testing.Fidelity.pgDumpUsable(),
-        "pg_dump older than the server");
+    Assumptions.assumeTrue(Fidelity.pgDumpUsable(), "pg_dump older than the server");
     assertThat(CatalogVsPgDumpTest.differences(db)).isEmpty();
     Path f = Files.createTempFile("seclabel", ".dump");
-    Fidelity.pgDump(db, "-Fc", "-f", f.toString());
+    CatalogRoundTrip.pgDump(db, "-Fc", "-f", f.toString());
     List<String> theirs =
-        PgDumpArchive.read(f).stream()
+        PgDumpTocReader.read(f).stream()
             .filter(e -> e.desc().equals("SECURITY LABEL"))
             .map(e -> e.tag() + "|" + e.defn())
             .toList();

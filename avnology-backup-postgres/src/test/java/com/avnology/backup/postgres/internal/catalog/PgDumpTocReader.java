@@ -10,19 +10,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test-only reader of a pg_dump 15 custom-format (archive 1.14) TOC, to compare against. */
-final class PgDumpArchive {
+/**
+ * Test-only reader of the TOC of a pg_dump 15 custom-format archive (1.14), written apart from the
+ * engine's reader so the catalog tests compare against pg_dump's own entries.
+ */
+final class PgDumpTocReader {
   private final DataInputStream in;
   private int intSize;
   private int offSize;
 
-  private PgDumpArchive(InputStream in) {
+  private PgDumpTocReader(InputStream in) {
     this.in = new DataInputStream(in);
   }
 
   static List<TocEntry> read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return new PgDumpArchive(in).toc();
+      return new PgDumpTocReader(in).toc();
     }
   }
 

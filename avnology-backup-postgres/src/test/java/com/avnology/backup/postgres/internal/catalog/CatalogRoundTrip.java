@@ -4,32 +4,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.avnology.backup.postgres.internal.archive.TocEntry;
 import com.avnology.backup.postgres.testing.EmbeddedPg;
+import com.avnology.backup.postgres.testing.Fidelity;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
-/** Dump-restore-compare harness: pg_dump of the source and of the restored copy must agree. */
-final class Fidelity {
+/**
+ * The catalog reader's round trip: reads a database's catalog with {@link CatalogReader}, replays
+ * its TOC entries and table data into a new database, and compares pg_dump of the two (or the
+ * reader's own output for both, when pg_dump is older than the server). Comparing two databases,
+ * running pg_dump and its version check are {@link Fidelity}'s jobs.
+ */
+final class CatalogRoundTrip {
   private static final Set<String> ACL_PASS = Set.of("ACL", "DEFAULT ACL");
   private static final Set<String> POST_ACL_PASS =
       Set.of("EVENT TRIGGER", "MATERIALIZED VIEW DATA");
 
-  private Fidelity() {}
+  private CatalogRoundTrip() {}
 
   /** A connection in simple-query mode, so scripts with BEGIN ATOMIC bodies go through whole. */
   static Connection simple(String db) throws SQLException {
-    return java.sql.DriverManager.getConnection(EmbeddedPg.jdbcUrl(db) + "&preferQueryMode=simple");
+    return DriverManager.getConnection(EmbeddedPg.jdbcUrl(db) + "&preferQueryMode=simple");
   }
 
   /** A source database loaded with {@code sql}; lines {@code -- @@} split it into transactions. */
@@ -163,57 +176,45 @@ final class Fidelity {
     return "ALTER " + obj + " OWNER TO " + Sql.q(e.owner()) + ";";
   }
 
-  /** pg_dump (plain, schema and data) of a database, without the \restrict lines. */
-  static String pgDump(String db, String... extra) throws IOException, InterruptedException {
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of(
-                "pg_dump",
-                "-h",
-                "localhost",
-                "-p",
-                Integer.toString(EmbeddedPg.port()),
-                "-U",
-                "postgres"));
-    cmd.addAll(List.of(extra));
-    cmd.add(db);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    return out.lines()
-        .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
-        .collect(Collectors.joining("\n"));
+  /**
+   * pg_dump of a database (plain, schema and data unless {@code options} say otherwise), without
+   * the restrict lines; run through {@link Fidelity#runTool}.
+   */
+  static String pgDump(String db, String... options) {
+    List<String> args = new ArrayList<>(List.of(options));
+    args.add(db);
+    return Fidelity.stripRestrictLines(Fidelity.runTool("pg_dump", args.toArray(String[]::new)));
   }
 
   /**
    * pg_dump's own TOC order for {@code db}: one {@code "desc|namespace|tag|owner"} line per entry,
    * DATABASE left out (this reader does not emit it).
    */
-  static List<String> pgDumpToc(String db, String... options)
-      throws IOException, InterruptedException {
-    java.nio.file.Path f = java.nio.file.Files.createTempFile("toc", ".dump");
-    List<String> args = new java.util.ArrayList<>(List.of(options));
-    args.addAll(List.of("-Fc", "-f", f.toString()));
-    pgDump(db, args.toArray(String[]::new));
-    Process p =
-        new ProcessBuilder("pg_restore", "-l", f.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    java.nio.file.Files.delete(f);
-    List<String> lines = new java.util.ArrayList<>();
-    java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\\d+; \\d+ \\d+ (.*)$");
-    for (String l : out.split("\n")) {
-      java.util.regex.Matcher m = line.matcher(l);
-      if (m.matches() && !m.group(1).startsWith("DATABASE ")) {
-        lines.add(m.group(1));
+  static List<String> pgDumpToc(String db, String... options) throws IOException {
+    Path f = Files.createTempFile("toc", ".dump");
+    try {
+      List<String> args = new ArrayList<>(List.of(options));
+      args.addAll(List.of("-Fc", "-f", f.toString()));
+      pgDump(db, args.toArray(String[]::new));
+      // pg_restore -l only lists: the connection options runTool appends are not used
+      String out = Fidelity.runTool("pg_restore", "-l", f.toString());
+      List<String> lines = new ArrayList<>();
+      Pattern line = Pattern.compile("^\\d+; \\d+ \\d+ (.*)$");
+      for (String l : out.split("\n")) {
+        Matcher m = line.matcher(l);
+        if (m.matches() && !m.group(1).startsWith("DATABASE ")) {
+          lines.add(m.group(1));
+        }
       }
+      return lines;
+    } finally {
+      Files.delete(f);
     }
-    return lines;
   }
 
   /** This reader's TOC in {@code pg_restore -l} shape (desc namespace tag owner). */
   static List<String> toc(Catalog cat) {
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     for (TocEntry e : cat.entries()) {
       if (Set.of("ENCODING", "STDSTRINGS", "SEARCHPATH").contains(e.desc())) {
         continue;
@@ -236,7 +237,7 @@ final class Fidelity {
     for (TocEntry e : cat.entries()) {
       assertThat(byId.put(e.dumpId(), e)).as("duplicate dump id %s", e.dumpId()).isNull();
     }
-    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    Set<Integer> seen = new HashSet<>();
     int section = 0;
     for (TocEntry e : cat.entries()) {
       for (int dep : e.dependencies()) {
@@ -267,28 +268,9 @@ final class Fidelity {
     }
   }
 
-  private static Integer pgDumpMajor;
-
-  /** Returns the major version of the pg_dump on PATH. */
-  static synchronized int pgDumpMajor() throws IOException, InterruptedException {
-    if (pgDumpMajor == null) {
-      Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.").matcher(out);
-      pgDumpMajor = m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
-    return pgDumpMajor;
-  }
-
-  /** Returns whether the pg_dump on PATH can dump the test server. */
-  static boolean pgDumpUsable() throws IOException, InterruptedException {
-    return pgDumpMajor() >= EmbeddedPg.majorVersion();
-  }
-
   /** Entries as comparable text: everything but dump ids and oids. */
   static List<String> describe(Catalog cat) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (TocEntry e : cat.entries()) {
       out.add(
           String.join(
@@ -307,7 +289,7 @@ final class Fidelity {
 
   /** All table data of a catalog, as COPY text per table. */
   static Map<String, String> data(String db, Catalog cat) throws SQLException, IOException {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     try (Connection c = EmbeddedPg.dataSource(db).getConnection()) {
       CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
       for (TableData t : cat.tables()) {
@@ -321,14 +303,14 @@ final class Fidelity {
 
   /**
    * The whole check: pg_dump output of source and restored copy must be identical. When the server
-   * is newer than the pg_dump on PATH, the reader's own output for source and copy (and the table
-   * data) must be identical instead.
+   * is newer than the pg_dump {@link Fidelity} finds, the reader's own output for source and copy
+   * (and the table data) must be identical instead.
    */
   static Catalog assertRoundTrip(String source) throws Exception {
     Catalog cat = read(source, CatalogOptions.all());
     assertInvariants(cat);
     String target = restore(source, cat);
-    if (!pgDumpUsable()) {
+    if (!Fidelity.pgDumpUsable()) {
       Catalog again = read(target, CatalogOptions.all());
       assertThat(describe(again)).isEqualTo(describe(cat));
       assertThat(data(target, again)).isEqualTo(data(source, cat));
@@ -338,10 +320,9 @@ final class Fidelity {
     String dst = pgDump(target, "--schema-only");
     String srcData = pgDump(source, "--data-only");
     String dstData = pgDump(target, "--data-only");
-    java.nio.file.Path dir =
-        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "fidelity"));
-    java.nio.file.Files.writeString(dir.resolve(source + ".src.sql"), src + srcData);
-    java.nio.file.Files.writeString(dir.resolve(source + ".dst.sql"), dst + dstData);
+    Path dir = Files.createDirectories(Path.of("target", "fidelity"));
+    Files.writeString(dir.resolve(source + ".src.sql"), src + srcData);
+    Files.writeString(dir.resolve(source + ".dst.sql"), dst + dstData);
     StringBuilder toc = new StringBuilder();
     for (TocEntry e : cat.entries()) {
       toc.append(e.dumpId())
@@ -359,9 +340,9 @@ final class Fidelity {
           .append(e.dependencies())
           .append('\n');
     }
-    java.nio.file.Files.writeString(dir.resolve(source + ".toc"), toc);
-    java.nio.file.Files.write(dir.resolve(source + ".mine.lst"), toc(cat));
-    java.nio.file.Files.write(dir.resolve(source + ".pgdump.lst"), pgDumpToc(source));
+    Files.writeString(dir.resolve(source + ".toc"), toc);
+    Files.write(dir.resolve(source + ".mine.lst"), toc(cat));
+    Files.write(dir.resolve(source + ".pgdump.lst"), pgDumpToc(source));
     assertThat(dst).isEqualTo(src);
     assertThat(dstData).isEqualTo(srcData);
     assertThat(toc(cat)).as("TOC order vs pg_dump -Fc").isEqualTo(pgDumpToc(source));
