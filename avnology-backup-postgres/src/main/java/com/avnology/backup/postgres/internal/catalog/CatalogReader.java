@@ -24,27 +24,18 @@ public final class CatalogReader {
   private CatalogReader() {}
 
   /**
-   * Reads the catalog. The connection must already be inside the (REPEATABLE READ) transaction
-   * whose snapshot is dumped. Like pg_dump's {@code setup_connection} this sets, for the rest of
-   * that transaction only, {@code search_path = ''}, DateStyle ISO, IntervalStyle postgres, {@code
-   * extra_float_digits = 3}, {@code row_security = off} (a COPY of a table whose RLS would hide
-   * rows fails instead of silently dumping fewer), zero timeouts and, when the server has it,
-   * {@code restrict_nonsystem_relation_kind}; it takes ACCESS SHARE locks on the dumped tables, but
-   * never commits, rolls back or changes the isolation level.
+   * Makes pg_dump's {@code setup_connection} settings, local to the current transaction: {@code
+   * search_path = ''} (qualified deparsing), DateStyle ISO, IntervalStyle postgres, {@code
+   * extra_float_digits = 3} (portable COPY text), zero timeouts, {@code row_security = off} (a COPY
+   * of a table whose RLS would hide rows fails instead of silently dumping fewer) and, when the
+   * server has it, {@code restrict_nonsystem_relation_kind}. Every dump connection gets them before
+   * it reads; {@link #read} relies on them.
    *
-   * @param c a connection inside the dump transaction
-   * @param o what to dump
-   * @return the entries and table-data list
-   * @throws SQLException on a catalog query failure
+   * @param c a connection inside its dump transaction (autocommit off)
+   * @throws SQLException if the server refuses
    */
-  public static Catalog read(Connection c, CatalogOptions o) throws SQLException {
-    int version = c.getMetaData().getDatabaseMajorVersion() * 10000;
+  public static void setUpSession(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SHOW server_version_num")) {
-        rs.next();
-        version = Integer.parseInt(rs.getString(1).trim());
-      }
-      // setup_connection, transaction-local: qualified deparsing, portable COPY text
       s.execute(
           "SELECT pg_catalog.set_config('search_path', '', true),"
               + " pg_catalog.set_config('datestyle', 'ISO', true),"
@@ -58,6 +49,26 @@ public final class CatalogReader {
       s.execute(
           "SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
               + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+    }
+  }
+
+  /**
+   * Reads the catalog. The connection must already be inside the (REPEATABLE READ) transaction
+   * whose snapshot is dumped, with {@link #setUpSession}'s settings made. It takes ACCESS SHARE
+   * locks on the dumped tables, but never commits, rolls back or changes the isolation level.
+   *
+   * @param c a connection inside the dump transaction
+   * @param o what to dump
+   * @return the entries and table-data list
+   * @throws SQLException on a catalog query failure
+   */
+  public static Catalog read(Connection c, CatalogOptions o) throws SQLException {
+    int version = c.getMetaData().getDatabaseMajorVersion() * 10000;
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+        rs.next();
+        version = Integer.parseInt(rs.getString(1).trim());
+      }
     }
     Ctx ctx = new Ctx(c, o, version);
     ctx.query(

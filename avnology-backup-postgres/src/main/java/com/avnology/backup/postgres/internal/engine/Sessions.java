@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.engine;
 
+import com.avnology.backup.postgres.internal.catalog.CatalogReader;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,23 +32,11 @@ final class Sessions {
         }
         s.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
       }
-      // Local to the transaction, which lasts as long as the dump: through a transaction-pooling
-      // PgBouncer, session settings made outside it would land on another server session (and
-      // stay there for other clients).
-      s.execute(
-          "SELECT pg_catalog.set_config('search_path', '', true),"
-              + " pg_catalog.set_config('datestyle', 'ISO', true),"
-              + " pg_catalog.set_config('intervalstyle', 'postgres', true),"
-              + " pg_catalog.set_config('extra_float_digits', '3', true),"
-              + " pg_catalog.set_config('synchronize_seqscans', 'off', true),"
-              + " pg_catalog.set_config('statement_timeout', '0', true),"
-              + " pg_catalog.set_config('lock_timeout', '0', true),"
-              + " pg_catalog.set_config('idle_in_transaction_session_timeout', '0', true),"
-              + " pg_catalog.set_config('row_security', 'off', true)");
-      s.execute(
-          "SELECT pg_catalog.set_config(name, 'view, foreign-table', true)"
-              + " FROM pg_catalog.pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
     }
+    // Local to the transaction, which lasts as long as the dump: through a transaction-pooling
+    // PgBouncer, session settings made outside it would land on another server session (and
+    // stay there for other clients).
+    CatalogReader.setUpSession(c);
   }
 
   /**

@@ -58,6 +58,17 @@ final class CatalogRoundTrip {
   }
 
   /**
+   * Writes a comparison's differences to {@code target/fidelity/NAME}, for a reader of a failure.
+   *
+   * @param name the report's file name
+   * @param lines the differences
+   * @throws IOException if the file cannot be written
+   */
+  static void report(String name, List<String> lines) throws IOException {
+    Files.write(Files.createDirectories(Path.of("target", "fidelity")).resolve(name), lines);
+  }
+
+  /**
    * Reads the catalog of {@code db} as a dump would: in a REPEATABLE READ, read-only transaction.
    */
   static Catalog read(String db, CatalogOptions options) throws SQLException {
@@ -65,6 +76,7 @@ final class CatalogRoundTrip {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
+      CatalogReader.setUpSession(c);
       Catalog cat = CatalogReader.read(c, options);
       c.commit();
       return cat;

@@ -88,7 +88,7 @@ final class CatalogVsPgDumpTest {
   void read_awkwardFixture_entriesMatchPgDump() throws Exception {
     String db = CatalogRoundTrip.source("cmp", CatalogReaderTest.resource("awkward.sql"));
     List<String> diffs = differences(db);
-    Files.write(Path.of("target", "fidelity", "awkward-vs-pgdump.txt"), diffs);
+    CatalogRoundTrip.report("awkward-vs-pgdump.txt", diffs);
     assertThat(diffs).isEmpty();
   }
 
@@ -99,7 +99,7 @@ final class CatalogVsPgDumpTest {
         .isGreaterThanOrEqualTo(14);
     String db = CatalogRoundTrip.source("cmploops", CatalogReaderTest.resource("loops.sql"));
     List<String> diffs = differences(db);
-    Files.write(Path.of("target", "fidelity", "loops-vs-pgdump.txt"), diffs);
+    CatalogRoundTrip.report("loops-vs-pgdump.txt", diffs);
     assertThat(diffs).isEmpty();
   }
 
@@ -108,7 +108,7 @@ final class CatalogVsPgDumpTest {
     String db =
         CatalogRoundTrip.source("cmpkratos", CatalogOryKratosTest.schema("ory-kratos-schema.sql"));
     List<String> diffs = differences(db);
-    Files.write(Path.of("target", "fidelity", "kratos-vs-pgdump.txt"), diffs);
+    CatalogRoundTrip.report("kratos-vs-pgdump.txt", diffs);
     assertThat(diffs).isEmpty();
   }
 
@@ -116,7 +116,7 @@ final class CatalogVsPgDumpTest {
   void read_extrasFixture_entriesMatchPgDump() throws Exception {
     String db = CatalogRoundTrip.source("cmpextras", CatalogReaderTest.resource("extras.sql"));
     List<String> diffs = differences(db);
-    Files.write(Path.of("target", "fidelity", "extras-vs-pgdump.txt"), diffs);
+    CatalogRoundTrip.report("extras-vs-pgdump.txt", diffs);
     assertThat(diffs).isEmpty();
   }
 }
