@@ -26,7 +26,19 @@ final class Ctx {
   static final long PG_POLICY = 3256;
 
   /** A catalog object address. */
-  record Key(long classOid, long oid) {}
+  record Key(long classOid, long oid) {
+    // Written out: the generated ones are bootstrapped through method handles on first use, a
+    // cost every backup pays at start-up for the key of every catalog map.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.classOid == classOid && k.oid == oid;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(classOid * 31 + oid);
+    }
+  }
 
   /** What a COMMENT ON (classoid, objoid[, subid]) turns into. */
   record CommentTarget(
