@@ -430,12 +430,12 @@ public final class ImportPlan implements RestorePlan {
 
   private HealthCheck migrate() {
     try {
-      Migrations migrations =
-          Migrations.flyway(target.dataSource()).locations(locations.toArray(String[]::new));
+      Migrations.Builder migrations =
+          Migrations.builder(target.dataSource()).locations(locations.toArray(String[]::new));
       if (baselineVersion != null) {
-        migrations = migrations.baselineVersion(baselineVersion);
+        migrations.baselineVersion(baselineVersion);
       }
-      MigrationResult m = migrations.migrate();
+      MigrationResult m = migrations.build().migrate();
       return HealthCheck.passed(
           "migrations",
           m.applied().size()
