@@ -533,7 +533,7 @@ public final class ImportPlan implements RestorePlan {
      *
      * @param version for a source without Flyway's history table (a schema made elsewhere): the
      *     version its schema is at, recorded as applied before the later migrations run (see {@link
-     *     Migrations#baselineVersion(String)})
+     *     Migrations.Builder#baselineVersion(String)})
      */
     public Builder baselineVersion(String version) {
       this.baselineVersion = requireNonNull(version, "null version");
