@@ -11,8 +11,12 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * How artifacts are compressed: {@link #none()}, {@link #gzip(int)} or {@link #zstd(int)} (with
- * {@link #workers(int)} for multi-threaded zstd).
+ * How artifacts are compressed: {@link #none()}, {@link #gzip(int)} or {@link #zstd(int)}, or
+ * {@link #builder(Algorithm)} for the settings beyond the level, such as multi-threaded zstd:
+ *
+ * <pre>{@code
+ * Compression c = Compression.builder(Compression.Algorithm.ZSTD).level(3).workers(2).build();
+ * }</pre>
  *
  * <p>Immutable and thread-safe.
  */
@@ -51,35 +55,47 @@ public final class Compression {
     this.workers = workers;
   }
 
+  /**
+   * {@return a builder of that algorithm at its default level (gzip 6, zstd 3), single-threaded}
+   *
+   * @param algorithm the algorithm
+   */
+  public static Builder builder(Algorithm algorithm) {
+    return new Builder(Objects.requireNonNull(algorithm, "null algorithm"));
+  }
+
+  /** {@return a builder holding these settings, for a variant of them} */
+  public Builder toBuilder() {
+    Builder b = new Builder(algorithm);
+    b.level = level;
+    b.workers = workers;
+    return b;
+  }
+
   /** {@return no compression} */
   public static Compression none() {
     return NONE;
   }
 
   /**
-   * {@return gzip at that level}
+   * {@return gzip at that level, as {@code builder(Algorithm.GZIP).level(level).build()}}
    *
    * @param level 1 (fastest) to 9 (smallest)
    * @throws IllegalArgumentException if the level is outside 1..9
    */
   public static Compression gzip(int level) {
-    if (level < 1 || level > 9) {
-      throw new IllegalArgumentException("gzip level must be between 1 and 9: " + level);
-    }
-    return new Compression(Algorithm.GZIP, level, 0);
+    return builder(Algorithm.GZIP).level(level).build();
   }
 
   /**
-   * {@return zstd at that level, single-threaded}
+   * {@return zstd at that level, single-threaded, as {@code
+   * builder(Algorithm.ZSTD).level(level).build()}}
    *
    * @param level 1 (fastest) to 22 (smallest); 3 is zstd's default
    * @throws IllegalArgumentException if the level is outside 1..22
    */
   public static Compression zstd(int level) {
-    if (level < 1 || level > 22) {
-      throw new IllegalArgumentException("zstd level must be between 1 and 22: " + level);
-    }
-    return new Compression(Algorithm.ZSTD, level, 0);
+    return builder(Algorithm.ZSTD).level(level).build();
   }
 
   /**
@@ -112,22 +128,6 @@ public final class Compression {
     }
     throw new IllegalArgumentException(
         "unknown compression '" + spec + "': use none, gzip[:1-9] or zstd[:1-22]");
-  }
-
-  /**
-   * {@return a copy with that many workers}
-   *
-   * @param count zstd worker threads; 0 compresses on the calling thread
-   * @throws IllegalArgumentException if count is negative or above 64, or this is not zstd
-   */
-  public Compression workers(int count) {
-    if (algorithm != Algorithm.ZSTD) {
-      throw new IllegalArgumentException("workers apply to zstd only, not to " + this);
-    }
-    if (count < 0 || count > 64) {
-      throw new IllegalArgumentException("zstd workers must be between 0 and 64: " + count);
-    }
-    return new Compression(algorithm, level, count);
   }
 
   /** {@return the algorithm} */
@@ -229,11 +229,13 @@ public final class Compression {
    */
   @Override
   public String toString() {
+    return text(algorithm, level) + (workers > 0 ? " (" + workers + " workers)" : "");
+  }
+
+  /** {@return the text form of an algorithm and level, such as {@code zstd:3}} */
+  private static String text(Algorithm algorithm, int level) {
     String name = algorithm.name().toLowerCase(Locale.ROOT);
-    if (algorithm == Algorithm.NONE) {
-      return name;
-    }
-    return name + ":" + level + (workers > 0 ? " (" + workers + " workers)" : "");
+    return algorithm == Algorithm.NONE ? name : name + ":" + level;
   }
 
   @Override
@@ -247,5 +249,76 @@ public final class Compression {
   @Override
   public int hashCode() {
     return Objects.hash(algorithm, level, workers);
+  }
+
+  /**
+   * Builds {@link Compression}. Each setting checks its value when it is given. Not thread-safe;
+   * {@link #build()} leaves it unchanged.
+   */
+  public static final class Builder {
+    private final Algorithm algorithm;
+    private int level;
+    private int workers;
+
+    private Builder(Algorithm algorithm) {
+      this.algorithm = algorithm;
+      this.level =
+          switch (algorithm) {
+            case GZIP -> 6;
+            case ZSTD -> 3;
+            case NONE -> 0;
+          };
+    }
+
+    /**
+     * {@return this builder, at that level}
+     *
+     * @param level gzip: 1 (fastest) to 9 (smallest), 6 by default; zstd: 1 to 22, 3 by default
+     * @throws IllegalArgumentException if the level is outside the algorithm's range, or the
+     *     algorithm is {@link Algorithm#NONE}, which has no level
+     */
+    public Builder level(int level) {
+      switch (algorithm) {
+        case GZIP -> {
+          if (level < 1 || level > 9) {
+            throw new IllegalArgumentException("gzip level must be between 1 and 9: " + level);
+          }
+        }
+        case ZSTD -> {
+          if (level < 1 || level > 22) {
+            throw new IllegalArgumentException("zstd level must be between 1 and 22: " + level);
+          }
+        }
+        case NONE ->
+            throw new IllegalArgumentException(
+                "compression none takes no level: " + level + "; use gzip or zstd for a level");
+      }
+      this.level = level;
+      return this;
+    }
+
+    /**
+     * {@return this builder, compressing on that many threads}
+     *
+     * @param count zstd worker threads; 0 (the default) compresses on the calling thread
+     * @throws IllegalArgumentException if count is negative or above 64, or the algorithm is not
+     *     zstd
+     */
+    public Builder workers(int count) {
+      if (algorithm != Algorithm.ZSTD) {
+        throw new IllegalArgumentException(
+            "workers apply to zstd only, not to " + text(algorithm, level));
+      }
+      if (count < 0 || count > 64) {
+        throw new IllegalArgumentException("zstd workers must be between 0 and 64: " + count);
+      }
+      this.workers = count;
+      return this;
+    }
+
+    /** {@return the compression; the builder stays usable} */
+    public Compression build() {
+      return algorithm == Algorithm.NONE ? NONE : new Compression(algorithm, level, workers);
+    }
   }
 }

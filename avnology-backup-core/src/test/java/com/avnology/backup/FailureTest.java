@@ -113,14 +113,33 @@ final class FailureTest {
         .hasMessage("gzip level must be between 1 and 9: 0");
     assertThatThrownBy(() -> Compression.zstd(23))
         .hasMessage("zstd level must be between 1 and 22: 23");
-    assertThatThrownBy(() -> Compression.gzip(5).workers(2))
+    assertThatThrownBy(() -> Compression.gzip(5).toBuilder().workers(2))
         .hasMessage("workers apply to zstd only, not to gzip:5");
-    assertThatThrownBy(() -> Compression.zstd(3).workers(-1))
+    assertThatThrownBy(() -> Compression.builder(Compression.Algorithm.ZSTD).workers(-1))
         .hasMessage("zstd workers must be between 0 and 64: -1");
+    assertThatThrownBy(() -> Compression.builder(Compression.Algorithm.ZSTD).level(23))
+        .hasMessage("zstd level must be between 1 and 22: 23");
+    assertThatThrownBy(() -> Compression.builder(Compression.Algorithm.NONE).level(1))
+        .hasMessage("compression none takes no level: 1; use gzip or zstd for a level");
     assertThatThrownBy(() -> Compression.parse("brotli"))
         .hasMessage("unknown compression 'brotli': use none, gzip[:1-9] or zstd[:1-22]");
     assertThat(Compression.parse("zstd:7")).isEqualTo(Compression.zstd(7));
     assertThat(Compression.parse("gzip")).isEqualTo(Compression.gzip(6));
     assertThat(Compression.parse("none")).isEqualTo(Compression.none());
+  }
+
+  @Test
+  void compression_builder_defaultsAndShorthandsAgree() {
+    assertThat(Compression.builder(Compression.Algorithm.GZIP).build())
+        .isEqualTo(Compression.gzip(6));
+    assertThat(Compression.builder(Compression.Algorithm.ZSTD).build())
+        .isEqualTo(Compression.zstd(3));
+    assertThat(Compression.builder(Compression.Algorithm.NONE).build())
+        .isSameAs(Compression.none());
+    Compression threaded =
+        Compression.builder(Compression.Algorithm.ZSTD).level(7).workers(2).build();
+    assertThat(threaded).hasToString("zstd:7 (2 workers)").isNotEqualTo(Compression.zstd(7));
+    assertThat(threaded.toBuilder().workers(0).build()).isEqualTo(Compression.zstd(7));
+    assertThat(threaded.toBuilder().build()).isEqualTo(threaded);
   }
 }

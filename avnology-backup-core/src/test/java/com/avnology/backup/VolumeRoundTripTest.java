@@ -73,7 +73,7 @@ final class VolumeRoundTripTest {
     Backup.builder()
         .target(VolumeTarget.of("v", source))
         .sink(sink)
-        .compression(Compression.zstd(3).workers(2))
+        .compression(Compression.builder(Compression.Algorithm.ZSTD).level(3).workers(2).build())
         .build()
         .run();
     Path restored = tmp.resolve("restored");

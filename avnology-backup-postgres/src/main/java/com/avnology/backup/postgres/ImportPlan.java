@@ -430,12 +430,12 @@ public final class ImportPlan implements RestorePlan {
 
   private HealthCheck migrate() {
     try {
-      Migrations migrations =
-          Migrations.flyway(target.dataSource()).locations(locations.toArray(String[]::new));
+      Migrations.Builder migrations =
+          Migrations.builder(target.dataSource()).locations(locations.toArray(String[]::new));
       if (baselineVersion != null) {
-        migrations = migrations.baselineVersion(baselineVersion);
+        migrations.baselineVersion(baselineVersion);
       }
-      MigrationResult m = migrations.migrate();
+      MigrationResult m = migrations.build().migrate();
       return HealthCheck.passed(
           "migrations",
           m.applied().size()
@@ -533,7 +533,7 @@ public final class ImportPlan implements RestorePlan {
      *
      * @param version for a source without Flyway's history table (a schema made elsewhere): the
      *     version its schema is at, recorded as applied before the later migrations run (see {@link
-     *     Migrations#baselineVersion(String)})
+     *     Migrations.Builder#baselineVersion(String)})
      */
     public Builder baselineVersion(String version) {
       this.baselineVersion = requireNonNull(version, "null version");

@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * order, recorded in a schema history table ({@code flyway_schema_history}).
  *
  * <pre>{@code
- * MigrationResult r = Migrations.flyway(dataSource)
+ * MigrationResult r = Migrations.builder(dataSource)
  *     .locations("classpath:db/migration", "filesystem:/etc/app/migrations")
  *     .safetySnapshot(Path.of("/var/backups/pre-migrate"))
+ *     .build()
  *     .migrate();
  * }</pre>
  *
@@ -63,12 +63,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Statements PostgreSQL refuses inside a transaction ({@code CREATE INDEX CONCURRENTLY},
  *       {@code VACUUM}, …) are detected by Flyway's PostgreSQL parser: such a file runs without a
  *       transaction (one file must not mix both kinds).
- *   <li>With {@link #safetySnapshot(Path)}, a backup of the whole database is taken before pending
- *       migrations run and restored automatically if one fails, leaving the database as it was.
+ *   <li>With {@link Builder#safetySnapshot(Path)}, a backup of the whole database is taken before
+ *       pending migrations run and restored automatically if one fails, leaving the database as it
+ *       was.
  * </ul>
  *
- * <p>Instances are immutable and thread-safe; each setter returns a copy. The caller's {@link
- * DataSource} is never closed.
+ * <p>{@link #of(DataSource)} takes the defaults; {@link #builder(DataSource)} the settings, and
+ * {@link #toBuilder()} a variant of an instance's. Instances are immutable and thread-safe. The
+ * caller's {@link DataSource} is never closed.
  */
 public final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
@@ -92,241 +94,238 @@ public final class Migrations {
   private final Duration lockTimeout;
   private final String baselineVersion;
 
-  private Migrations(
-      DataSource dataSource,
-      List<String> locations,
-      List<String> schemas,
-      String table,
-      String target,
-      Path snapshotDirectory,
-      ClassLoader classLoader,
-      Duration lockTimeout,
-      String baselineVersion) {
-    this.dataSource = dataSource;
-    this.locations = List.copyOf(locations);
-    this.schemas = List.copyOf(schemas);
-    this.table = table;
-    this.target = target;
-    this.snapshotDirectory = snapshotDirectory;
-    this.classLoader = classLoader;
-    this.lockTimeout = lockTimeout;
-    this.baselineVersion = baselineVersion;
+  private Migrations(Builder b) {
+    this.dataSource = b.dataSource;
+    this.locations = List.copyOf(b.locations);
+    this.schemas = List.copyOf(b.schemas);
+    this.table = b.table;
+    this.target = b.target;
+    this.snapshotDirectory = b.snapshotDirectory;
+    this.classLoader = b.classLoader;
+    this.lockTimeout = b.lockTimeout;
+    this.baselineVersion = b.baselineVersion;
   }
 
   /**
-   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema}
+   * {@return a builder of migrations from {@value #DEFAULT_LOCATION} into the connection's default
+   * schema, until other settings are given}
    *
    * @param dataSource connections to the database; never closed by this library
    */
-  public static Migrations flyway(DataSource dataSource) {
-    return new Migrations(
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(
         com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(
-            requireNonNull(dataSource, "null dataSource")),
-        List.of(DEFAULT_LOCATION),
-        List.of(),
-        DEFAULT_TABLE,
-        null,
-        null,
-        Migrations.class.getClassLoader(),
-        DEFAULT_LOCK_TIMEOUT,
-        null);
+            requireNonNull(dataSource, "null dataSource")));
   }
 
   /**
-   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema}
+   * {@return a builder of migrations from {@value #DEFAULT_LOCATION} into the connection's default
+   * schema, until other settings are given}
    *
    * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u&password=p}; the password
    *     never appears in messages
    * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
    */
-  public static Migrations flyway(String jdbcUrl) {
-    return flyway(JdbcUrls.dataSource(requireNonNull(jdbcUrl, "null jdbcUrl")));
+  public static Builder builder(String jdbcUrl) {
+    return builder(JdbcUrls.dataSource(requireNonNull(jdbcUrl, "null jdbcUrl")));
   }
 
   /**
-   * {@return a copy reading these locations}
+   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema, as
+   * {@code builder(dataSource).build()}}
    *
-   * @param locations where the SQL files are, such as {@code classpath:db/migration} or {@code
-   *     filesystem:/etc/app/migrations} (subdirectories included); at least one
-   * @throws IllegalArgumentException if none is given or a location has another prefix
+   * @param dataSource connections to the database; never closed by this library
    */
-  public Migrations locations(String... locations) {
-    if (locations.length == 0) {
-      throw new IllegalArgumentException(
-          "no migration location given; pass at least one, such"
-              + " as classpath:db/migration or filesystem:/path/to/dir");
+  public static Migrations of(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  /**
+   * {@return migrations from {@value #DEFAULT_LOCATION} into the connection's default schema, as
+   * {@code builder(jdbcUrl).build()}}
+   *
+   * @param jdbcUrl such as {@code jdbc:postgresql://host:5432/db?user=u&password=p}; the password
+   *     never appears in messages
+   * @throws IllegalArgumentException if the URL is not a PostgreSQL JDBC URL
+   */
+  public static Migrations of(String jdbcUrl) {
+    return builder(jdbcUrl).build();
+  }
+
+  /**
+   * Returns a builder holding these settings, for a variant of them:
+   *
+   * <pre>{@code
+   * migrations.toBuilder().target("3").build().migrate();
+   * }</pre>
+   *
+   * @return a new builder with this instance's data source and settings
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(dataSource);
+    b.locations = locations;
+    b.schemas = schemas;
+    b.table = table;
+    b.target = target;
+    b.snapshotDirectory = snapshotDirectory;
+    b.classLoader = classLoader;
+    b.lockTimeout = lockTimeout;
+    b.baselineVersion = baselineVersion;
+    return b;
+  }
+
+  /**
+   * Builds {@link Migrations}. Each setting checks its value when it is given. Not thread-safe;
+   * {@link #build()} leaves it unchanged.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private List<String> locations = List.of(DEFAULT_LOCATION);
+    private List<String> schemas = List.of();
+    private String table = DEFAULT_TABLE;
+    private String target;
+    private Path snapshotDirectory;
+    private ClassLoader classLoader = Migrations.class.getClassLoader();
+    private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private String baselineVersion;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
     }
-    for (String l : locations) {
-      requireNonNull(l, "null location");
-      if (!l.startsWith("classpath:") && !l.startsWith("filesystem:")) {
+
+    /**
+     * {@return this builder, reading these locations instead of {@value
+     * Migrations#DEFAULT_LOCATION}}
+     *
+     * @param locations where the SQL files are, such as {@code classpath:db/migration} or {@code
+     *     filesystem:/etc/app/migrations} (subdirectories included); at least one
+     * @throws IllegalArgumentException if none is given or a location has another prefix
+     */
+    public Builder locations(String... locations) {
+      if (locations.length == 0) {
         throw new IllegalArgumentException(
-            "migration location '"
-                + l
-                + "' is neither"
-                + " classpath:... nor filesystem:...; prefix it with one of them");
+            "no migration location given; pass at least one, such"
+                + " as classpath:db/migration or filesystem:/path/to/dir");
       }
+      for (String l : locations) {
+        requireNonNull(l, "null location");
+        if (!l.startsWith("classpath:") && !l.startsWith("filesystem:")) {
+          throw new IllegalArgumentException(
+              "migration location '"
+                  + l
+                  + "' is neither"
+                  + " classpath:... nor filesystem:...; prefix it with one of them");
+        }
+      }
+      this.locations = List.of(locations);
+      return this;
     }
-    return new Migrations(
-        dataSource,
-        Arrays.asList(locations),
-        schemas,
-        table,
-        target,
-        snapshotDirectory,
-        classLoader,
-        lockTimeout,
-        baselineVersion);
-  }
 
-  /**
-   * {@return a copy managing these schemas}
-   *
-   * @param schemas schemas Flyway manages; created if missing, the first holds the history table
-   *     and is the migrations' default schema. None: the connection's current schema
-   */
-  public Migrations schemas(String... schemas) {
-    for (String s : schemas) {
-      requireNonNull(s, "null schema");
+    /**
+     * {@return this builder, managing these schemas}
+     *
+     * @param schemas schemas Flyway manages; created if missing, the first holds the history table
+     *     and is the migrations' default schema. None (the default): the connection's current
+     *     schema
+     */
+    public Builder schemas(String... schemas) {
+      for (String s : schemas) {
+        requireNonNull(s, "null schema");
+      }
+      this.schemas = List.of(schemas);
+      return this;
     }
-    return new Migrations(
-        dataSource,
-        locations,
-        Arrays.asList(schemas),
-        table,
-        target,
-        snapshotDirectory,
-        classLoader,
-        lockTimeout,
-        baselineVersion);
-  }
 
-  /**
-   * {@return a copy using that table}
-   *
-   * @param table the schema history table's name; {@value #DEFAULT_TABLE} by default
-   */
-  public Migrations table(String table) {
-    if (requireNonNull(table, "null table").isBlank()) {
-      throw new IllegalArgumentException(
-          "blank history table name; leave it at " + DEFAULT_TABLE + " or give a name");
+    /**
+     * {@return this builder, using that history table}
+     *
+     * @param table the schema history table's name; {@value Migrations#DEFAULT_TABLE} by default
+     * @throws IllegalArgumentException if the name is blank
+     */
+    public Builder table(String table) {
+      if (requireNonNull(table, "null table").isBlank()) {
+        throw new IllegalArgumentException(
+            "blank history table name; leave it at " + DEFAULT_TABLE + " or give a name");
+      }
+      this.table = table;
+      return this;
     }
-    return new Migrations(
-        dataSource,
-        locations,
-        schemas,
-        table,
-        target,
-        snapshotDirectory,
-        classLoader,
-        lockTimeout,
-        baselineVersion);
-  }
 
-  /**
-   * {@return a copy stopping at that version}
-   *
-   * @param version migrate up to and including this version, such as {@code 42}; {@code latest}
-   *     (the default) for all
-   */
-  public Migrations target(String version) {
-    return new Migrations(
-        dataSource,
-        locations,
-        schemas,
-        table,
-        "latest".equals(version) ? null : requireNonNull(version, "null version"),
-        snapshotDirectory,
-        classLoader,
-        lockTimeout,
-        baselineVersion);
-  }
-
-  /**
-   * Takes a backup of the whole database into a file-system sink at {@code directory} before
-   * applying pending migrations (none is taken when nothing is pending), and restores it if a
-   * migration fails. The restore rewinds the whole database: run migrations while the application's
-   * writers are stopped, as at boot. Snapshot sets are kept; delete old ones with the sink.
-   *
-   * @param directory the sink's root directory
-   * @return a copy taking safety snapshots
-   */
-  public Migrations safetySnapshot(Path directory) {
-    return new Migrations(
-        dataSource,
-        locations,
-        schemas,
-        table,
-        target,
-        requireNonNull(directory, "null directory"),
-        classLoader,
-        lockTimeout,
-        baselineVersion);
-  }
-
-  /**
-   * {@return a copy using it}
-   *
-   * @param loader class loader for {@code classpath:} locations; this library's by default
-   */
-  public Migrations classLoader(ClassLoader loader) {
-    return new Migrations(
-        dataSource,
-        locations,
-        schemas,
-        table,
-        target,
-        snapshotDirectory,
-        requireNonNull(loader, "null loader"),
-        lockTimeout,
-        baselineVersion);
-  }
-
-  /**
-   * {@return a copy waiting that long}
-   *
-   * @param timeout how long to wait for another instance's migrate or rollback to finish; {@link
-   *     #DEFAULT_LOCK_TIMEOUT} by default
-   */
-  public Migrations lockTimeout(Duration timeout) {
-    if (requireNonNull(timeout, "null timeout").isNegative()) {
-      throw new IllegalArgumentException("negative lock timeout " + timeout);
+    /**
+     * {@return this builder, stopping at that version}
+     *
+     * @param version migrate up to and including this version, such as {@code 42}; {@code latest}
+     *     (the default) for all
+     */
+    public Builder target(String version) {
+      this.target = "latest".equals(version) ? null : requireNonNull(version, "null version");
+      return this;
     }
-    return new Migrations(
-        dataSource,
-        locations,
-        schemas,
-        table,
-        target,
-        snapshotDirectory,
-        classLoader,
-        timeout,
-        baselineVersion);
-  }
 
-  /**
-   * For a schema that already holds objects but no history table, such as a database restored from
-   * a dump: {@link #migrate()} first records {@code version} as applied (Flyway's baseline), then
-   * applies only the migrations above it. A schema that has a history table is unaffected.
-   *
-   * @param version the version the schema is at, such as {@code 7}
-   * @return a copy that baselines at that version
-   * @throws IllegalArgumentException if the version is blank
-   */
-  public Migrations baselineVersion(String version) {
-    if (requireNonNull(version, "null version").isBlank()) {
-      throw new IllegalArgumentException(
-          "blank baseline version; give the version the schema" + " is at, such as 7");
+    /**
+     * Takes a backup of the whole database into a file-system sink at {@code directory} before
+     * applying pending migrations (none is taken when nothing is pending), and restores it if a
+     * migration fails. The restore rewinds the whole database: run migrations while the
+     * application's writers are stopped, as at boot. Snapshot sets are kept; delete old ones with
+     * the sink. None by default.
+     *
+     * @param directory the sink's root directory
+     * @return this builder
+     */
+    public Builder safetySnapshot(Path directory) {
+      this.snapshotDirectory = requireNonNull(directory, "null directory");
+      return this;
     }
-    return new Migrations(
-        dataSource,
-        locations,
-        schemas,
-        table,
-        target,
-        snapshotDirectory,
-        classLoader,
-        lockTimeout,
-        version);
+
+    /**
+     * {@return this builder, loading {@code classpath:} locations with it}
+     *
+     * @param loader class loader for {@code classpath:} locations; this library's by default
+     */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = requireNonNull(loader, "null loader");
+      return this;
+    }
+
+    /**
+     * {@return this builder, waiting that long}
+     *
+     * @param timeout how long {@link Migrations#migrate()} and {@link Migrations#rollback()} wait
+     *     for another instance's migrate or rollback to finish; {@link
+     *     Migrations#DEFAULT_LOCK_TIMEOUT} by default
+     * @throws IllegalArgumentException if the timeout is negative
+     */
+    public Builder lockTimeout(Duration timeout) {
+      if (requireNonNull(timeout, "null timeout").isNegative()) {
+        throw new IllegalArgumentException("negative lock timeout " + timeout);
+      }
+      this.lockTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * For a schema that already holds objects but no history table, such as a database restored
+     * from a dump: {@link Migrations#migrate()} first records {@code version} as applied (Flyway's
+     * baseline), then applies only the migrations above it. A schema that has a history table is
+     * unaffected. None by default.
+     *
+     * @param version the version the schema is at, such as {@code 7}
+     * @return this builder
+     * @throws IllegalArgumentException if the version is blank
+     */
+    public Builder baselineVersion(String version) {
+      if (requireNonNull(version, "null version").isBlank()) {
+        throw new IllegalArgumentException(
+            "blank baseline version; give the version the schema" + " is at, such as 7");
+      }
+      this.baselineVersion = version;
+      return this;
+    }
+
+    /** {@return the migrations, immutable; the builder stays usable} */
+    public Migrations build() {
+      return new Migrations(this);
+    }
   }
 
   // ------------------------------------------------------------------ operations

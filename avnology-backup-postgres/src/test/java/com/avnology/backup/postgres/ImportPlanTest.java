@@ -197,7 +197,10 @@ final class ImportPlanTest {
         v1.resolve("V1__orgs.sql"),
         "CREATE TABLE orgs (id int PRIMARY KEY, name text);"
             + " INSERT INTO orgs SELECT g, 'org ' || g FROM generate_series(1, 500) g;");
-    Migrations.flyway(EmbeddedPg.dataSource(source)).locations("filesystem:" + v1).migrate();
+    Migrations.builder(EmbeddedPg.dataSource(source))
+        .locations("filesystem:" + v1)
+        .build()
+        .migrate();
     Path dump = tmp.resolve("managed.dump");
     PgDumpArchive.export(target(source), dump, com.avnology.backup.Compression.gzip(6));
     Files.writeString(
@@ -257,8 +260,9 @@ final class ImportPlanTest {
             .extracting(c -> c.name() + " " + c.ok())
             .containsExactly("postgres/main rows true", "migrations true");
         assertThat(
-                Migrations.flyway(EmbeddedPg.dataSource(target))
+                Migrations.builder(EmbeddedPg.dataSource(target))
                     .locations("filesystem:" + v1)
+                    .build()
                     .currentVersion())
             .contains("2");
         assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(target)).get("public.orgs"))

@@ -38,7 +38,7 @@ class MigrationConcurrencyTest {
             pool.submit(
                 () -> {
                   start.await();
-                  return Migrations.flyway(ds).locations(SLOW).migrate();
+                  return Migrations.builder(ds).locations(SLOW).build().migrate();
                 }));
       }
       List<String> applied = new ArrayList<>();
@@ -67,7 +67,7 @@ class MigrationConcurrencyTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<MigrationResult> run =
-          pool.submit(() -> Migrations.flyway(ds).locations(SLOW).migrate());
+          pool.submit(() -> Migrations.builder(ds).locations(SLOW).build().migrate());
       Set<String> seen = new HashSet<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!run.isDone() && System.nanoTime() < deadline) {

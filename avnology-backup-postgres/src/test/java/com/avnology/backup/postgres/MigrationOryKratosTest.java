@@ -27,7 +27,7 @@ class MigrationOryKratosTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir), "missing " + dir);
     String db = EmbeddedPg.createDatabase("mig_kratos");
     DataSource ds = EmbeddedPg.dataSource(db);
-    Migrations kratos = Migrations.flyway(ds).locations("filesystem:" + dir);
+    Migrations kratos = Migrations.builder(ds).locations("filesystem:" + dir).build();
 
     MigrationResult first = kratos.migrate();
     log.info("kratos: {} migrations in {}", first.applied().size(), first.duration());

@@ -23,9 +23,12 @@ class MigrationSnapshotTest {
     String db = EmbeddedPg.createDatabase("mig_snap");
     DataSource ds = EmbeddedPg.dataSource(db);
     Migrations failing =
-        Migrations.flyway(ds).locations("classpath:migrations/failing").safetySnapshot(snapshots);
+        Migrations.builder(ds)
+            .locations("classpath:migrations/failing")
+            .safetySnapshot(snapshots)
+            .build();
     // version 1 with data, a non-default public schema comment and an extra schema of our own
-    assertThat(failing.target("1").migrate().versions()).containsExactly("1");
+    assertThat(failing.toBuilder().target("1").build().migrate().versions()).containsExactly("1");
     Fidelity.applySql(
         "INSERT INTO accounts (email) SELECT 'user' || g || '@example.org'"
             + " FROM generate_series(1, 500) g;"
@@ -46,16 +49,18 @@ class MigrationSnapshotTest {
     Fidelity.assertSameDatabase(copy, db);
     assertThat(FileSystemSink.of(snapshots).list()).hasSize(2); // V1 run's and this run's
     // and the database still migrates once the broken migration is fixed
-    assertThat(failing.target("3").migrate().versions()).containsExactly("2", "3");
+    assertThat(failing.toBuilder().target("3").build().migrate().versions())
+        .containsExactly("2", "3");
   }
 
   @Test
   void snapshotIsOnlyTakenWhenSomethingIsPending() {
     String db = EmbeddedPg.createDatabase("mig_snap_idle");
     Migrations m =
-        Migrations.flyway(EmbeddedPg.dataSource(db))
+        Migrations.builder(EmbeddedPg.dataSource(db))
             .locations(MigrationsTest.APP)
-            .safetySnapshot(snapshots);
+            .safetySnapshot(snapshots)
+            .build();
     MigrationResult first = m.migrate();
     assertThat(first.snapshot()).isPresent();
     MigrationResult second = m.migrate();
@@ -68,9 +73,10 @@ class MigrationSnapshotTest {
     String db = EmbeddedPg.createDatabase("mig_snap_empty");
     String copy = copyOf(db);
     Migrations failing =
-        Migrations.flyway(EmbeddedPg.dataSource(db))
+        Migrations.builder(EmbeddedPg.dataSource(db))
             .locations("classpath:migrations/failing")
-            .safetySnapshot(snapshots);
+            .safetySnapshot(snapshots)
+            .build();
     assertThatThrownBy(failing::migrate)
         .isInstanceOf(MigrationException.class)
         .hasMessageContaining("is as before (version null)");

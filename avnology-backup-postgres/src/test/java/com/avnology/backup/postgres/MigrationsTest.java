@@ -32,7 +32,7 @@ class MigrationsTest {
   void migrateAppliesAllThenNothing() {
     String db = EmbeddedPg.createDatabase("mig_idem");
     DataSource ds = EmbeddedPg.dataSource(db);
-    MigrationResult first = Migrations.flyway(ds).locations(APP).migrate();
+    MigrationResult first = Migrations.builder(ds).locations(APP).build().migrate();
     assertThat(first.versions()).containsExactly("1", "2", "3");
     assertThat(first.applied())
         .extracting(AppliedMigration::script)
@@ -53,11 +53,11 @@ class MigrationsTest {
                     + " 'accounts_email_idx'::regclass"))
         .containsExactly("t");
 
-    MigrationResult second = Migrations.flyway(ds).locations(APP).migrate();
+    MigrationResult second = Migrations.builder(ds).locations(APP).build().migrate();
     assertThat(second.applied()).isEmpty();
     assertThat(second.versionBefore()).isEqualTo("3");
     assertThat(second.versionAfter()).isEqualTo("3");
-    assertThat(Migrations.flyway(EmbeddedPg.jdbcUrl(db)).locations(APP).currentVersion())
+    assertThat(Migrations.builder(EmbeddedPg.jdbcUrl(db)).locations(APP).build().currentVersion())
         .contains("3");
     assertThat(query(db, "SELECT count(*) FROM flyway_schema_history")).containsExactly("3");
   }
@@ -66,12 +66,13 @@ class MigrationsTest {
   void targetStopsAtVersionAndSchemasAreHonoured() {
     String db = EmbeddedPg.createDatabase("mig_target");
     DataSource ds = EmbeddedPg.dataSource(db);
-    MigrationResult r = Migrations.flyway(ds).locations(APP).schemas("app").target("2").migrate();
+    MigrationResult r =
+        Migrations.builder(ds).locations(APP).schemas("app").target("2").build().migrate();
     assertThat(r.versions()).containsExactly("1", "2");
     assertThat(query(db, "SELECT count(*) FROM app.flyway_schema_history WHERE success"))
         .containsExactly("3"); // the schema-creation marker plus two migrations
     assertThat(query(db, "SELECT to_regclass('app.sessions') IS NOT NULL")).containsExactly("t");
-    MigrationResult rest = Migrations.flyway(ds).locations(APP).schemas("app").migrate();
+    MigrationResult rest = Migrations.builder(ds).locations(APP).schemas("app").build().migrate();
     assertThat(rest.versions()).containsExactly("3");
   }
 
@@ -80,7 +81,7 @@ class MigrationsTest {
     Path dir = copyApp();
     String db = EmbeddedPg.createDatabase("mig_edit");
     DataSource ds = EmbeddedPg.dataSource(db);
-    Migrations m = Migrations.flyway(ds).locations("filesystem:" + dir);
+    Migrations m = Migrations.builder(ds).locations("filesystem:" + dir).build();
     m.migrate();
     Path v2 = dir.resolve("V2__add_sessions.sql");
     int recorded =
@@ -117,7 +118,7 @@ class MigrationsTest {
     Path dir = copyApp();
     String db = EmbeddedPg.createDatabase("mig_crlf");
     DataSource ds = EmbeddedPg.dataSource(db);
-    Migrations m = Migrations.flyway(ds).locations("filesystem:" + dir);
+    Migrations m = Migrations.builder(ds).locations("filesystem:" + dir).build();
     m.migrate();
     List<String> before =
         query(
@@ -140,7 +141,8 @@ class MigrationsTest {
         .isEqualTo(before);
     // ... and the other way round: a database migrated from CRLF files accepts LF files
     String db2 = EmbeddedPg.createDatabase("mig_crlf2");
-    Migrations m2 = Migrations.flyway(EmbeddedPg.dataSource(db2)).locations("filesystem:" + dir);
+    Migrations m2 =
+        Migrations.builder(EmbeddedPg.dataSource(db2)).locations("filesystem:" + dir).build();
     m2.migrate();
     Files.writeString(v1, lf);
     m2.validate();
@@ -155,7 +157,8 @@ class MigrationsTest {
   void renamedOrRemovedMigrationIsRefused() throws IOException {
     Path dir = copyApp();
     String db = EmbeddedPg.createDatabase("mig_rename");
-    Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir);
+    Migrations m =
+        Migrations.builder(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir).build();
     m.migrate();
     Files.move(dir.resolve("V2__add_sessions.sql"), dir.resolve("V2__sessions.sql"));
     assertThatThrownBy(m::validate)
@@ -174,7 +177,8 @@ class MigrationsTest {
   void newMigrationBelowLatestAppliedIsRefused() throws IOException {
     Path dir = copyApp();
     String db = EmbeddedPg.createDatabase("mig_below");
-    Migrations m = Migrations.flyway(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir);
+    Migrations m =
+        Migrations.builder(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir).build();
     m.migrate();
     Files.writeString(dir.resolve("V2_5__late.sql"), "CREATE TABLE late (id int);");
     for (Runnable call : List.<Runnable>of(m::validate, m::migrate)) {
@@ -190,8 +194,8 @@ class MigrationsTest {
   void upThenDownLeavesSchemaExactlyAsBefore() {
     String db = EmbeddedPg.createDatabase("mig_updown");
     DataSource ds = EmbeddedPg.dataSource(db);
-    Migrations m = Migrations.flyway(ds).locations(APP);
-    m.target("1").migrate();
+    Migrations m = Migrations.builder(ds).locations(APP).build();
+    m.toBuilder().target("1").build().migrate();
     String before = Fidelity.schemaDump(db);
     List<String> historyBefore =
         query(
@@ -199,7 +203,7 @@ class MigrationsTest {
             "SELECT installed_rank || version || checksum FROM"
                 + " flyway_schema_history ORDER BY 1");
 
-    assertThat(m.target("2").migrate().versions()).containsExactly("2");
+    assertThat(m.toBuilder().target("2").build().migrate().versions()).containsExactly("2");
     assertThat(Fidelity.schemaDump(db)).isNotEqualTo(before);
     RollbackResult r = m.rollback();
     assertThat(r.migration().version()).isEqualTo("2");
@@ -214,18 +218,18 @@ class MigrationsTest {
                     + " flyway_schema_history ORDER BY 1"))
         .isEqualTo(historyBefore);
     // and up again works: the row is gone, V2 is pending again
-    assertThat(m.target("2").migrate().versions()).containsExactly("2");
+    assertThat(m.toBuilder().target("2").build().migrate().versions()).containsExactly("2");
   }
 
   @Test
   void rollbackRefusesWithoutUndoScriptOrWhenUndoCannotRunInATransaction() {
     String db = EmbeddedPg.createDatabase("mig_refuse");
     DataSource ds = EmbeddedPg.dataSource(db);
-    Migrations m = Migrations.flyway(ds).locations(APP);
+    Migrations m = Migrations.builder(ds).locations(APP).build();
     assertThatThrownBy(m::rollback)
         .isInstanceOf(MigrationException.class)
         .hasMessageContaining("nothing to roll back");
-    m.target("1").migrate();
+    m.toBuilder().target("1").build().migrate();
     assertThatThrownBy(m::rollback)
         .isInstanceOf(MigrationException.class)
         .hasMessageContaining(
@@ -251,7 +255,10 @@ class MigrationsTest {
         dir.resolve("U2__add_sessions.sql"), "DROP TABLE sessions;\nDROP TABLE no_such_table;\n");
     String db = EmbeddedPg.createDatabase("mig_badundo");
     Migrations m =
-        Migrations.flyway(EmbeddedPg.dataSource(db)).locations("filesystem:" + dir).target("2");
+        Migrations.builder(EmbeddedPg.dataSource(db))
+            .locations("filesystem:" + dir)
+            .target("2")
+            .build();
     m.migrate();
     String dump = Fidelity.schemaDump(db);
     assertThatThrownBy(m::rollback)
@@ -269,7 +276,9 @@ class MigrationsTest {
   void failedMigrationWithoutSnapshotSaysWhatStateTheDatabaseIsIn() {
     String db = EmbeddedPg.createDatabase("mig_fail");
     Migrations m =
-        Migrations.flyway(EmbeddedPg.dataSource(db)).locations("classpath:migrations/failing");
+        Migrations.builder(EmbeddedPg.dataSource(db))
+            .locations("classpath:migrations/failing")
+            .build();
     assertThatThrownBy(m::migrate)
         .isInstanceOf(MigrationException.class)
         .hasMessageContaining("V4__broken.sql")
@@ -281,13 +290,42 @@ class MigrationsTest {
   @Test
   void badLocationsAreRefusedClearly() {
     DataSource ds = EmbeddedPg.dataSource(EmbeddedPg.createDatabase("mig_loc"));
-    assertThatThrownBy(() -> Migrations.flyway(ds).locations("/tmp/x"))
+    assertThatThrownBy(() -> Migrations.builder(ds).locations("/tmp/x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("neither classpath:... nor filesystem:...");
     assertThatThrownBy(
-            () -> Migrations.flyway(ds).locations("filesystem:" + tmp.resolve("no")).migrate())
+            () ->
+                Migrations.builder(ds)
+                    .locations("filesystem:" + tmp.resolve("no"))
+                    .build()
+                    .migrate())
         .isInstanceOf(MigrationException.class)
         .hasMessageContaining("is not a directory");
+  }
+
+  @Test
+  void toBuilder_keepsEverySetting_andTheVariantLeavesTheOriginalAlone() {
+    Migrations base =
+        Migrations.builder("jdbc:postgresql://localhost:5432/app?user=u&password=s3cret")
+            .locations("filesystem:/etc/app/migrations")
+            .schemas("app")
+            .table("history")
+            .baselineVersion("7")
+            .safetySnapshot(tmp)
+            .build();
+    Migrations variant = base.toBuilder().target("2").build();
+    assertThat(base.toString())
+        .isEqualTo(
+            "Migrations[locations=[filesystem:/etc/app/migrations], schemas=[app], table=history,"
+                + " target=latest, baselineVersion=7, safetySnapshot="
+                + tmp
+                + "]")
+        .doesNotContain("s3cret");
+    assertThat(variant.toString()).isEqualTo(base.toString().replace("target=latest", "target=2"));
+    assertThat(Migrations.of("jdbc:postgresql://localhost:5432/app"))
+        .hasToString(
+            "Migrations[locations=[classpath:db/migration], schemas=[], table=flyway_schema_history,"
+                + " target=latest]");
   }
 
   @Test
@@ -308,9 +346,10 @@ class MigrationsTest {
     try (java.net.URLClassLoader loader =
         new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
       Migrations m =
-          Migrations.flyway(EmbeddedPg.dataSource(db))
+          Migrations.builder(EmbeddedPg.dataSource(db))
               .locations("classpath:db/shipped")
-              .classLoader(loader);
+              .classLoader(loader)
+              .build();
       assertThat(m.migrate().versions()).containsExactly("1", "2");
       RollbackResult r = m.rollback();
       assertThat(r.undoScript()).isEqualTo("U2__add_sessions.sql");

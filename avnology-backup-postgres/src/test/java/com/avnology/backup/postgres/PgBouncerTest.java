@@ -102,8 +102,9 @@ final class PgBouncerTest {
         Files.writeString(migrations.resolve("V2__b.sql"), "INSERT INTO m_a VALUES (1), (2);");
         String migrated = EmbeddedPg.createDatabase("pgbmig");
         MigrationResult m =
-            Migrations.flyway(bouncer.dataSource(migrated))
+            Migrations.builder(bouncer.dataSource(migrated))
                 .locations("filesystem:" + migrations)
+                .build()
                 .migrate();
         assertThat(m.toString()).contains("2");
         assertThat(Fidelity.tableHashes(EmbeddedPg.dataSource(migrated)).get("public.m_a"))

@@ -79,13 +79,14 @@ final class MigrateCommand implements Callable<Integer> {
     if (password != null && !url.toLowerCase(Locale.ROOT).contains("password=")) {
       ds.setPassword(password);
     }
-    Migrations m = Migrations.flyway(ds).locations(locations);
+    Migrations.Builder builder = Migrations.builder(ds).locations(locations);
     if (snapshot != null) {
-      m = m.safetySnapshot(snapshot);
+      builder.safetySnapshot(snapshot);
     }
     if (baselineVersion != null) {
-      m = m.baselineVersion(baselineVersion);
+      builder.baselineVersion(baselineVersion);
     }
+    Migrations m = builder.build();
     PrintWriter out = spec.commandLine().getOut();
     if (validate) {
       m.validate();

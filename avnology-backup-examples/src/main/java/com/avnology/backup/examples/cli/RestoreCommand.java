@@ -207,12 +207,12 @@ final class RestoreCommand implements Callable<Integer> {
       plan.afterRestore(
           "migrations",
           () -> {
-            com.avnology.backup.postgres.Migrations m =
-                com.avnology.backup.postgres.Migrations.flyway(ds).locations(locations);
+            com.avnology.backup.postgres.Migrations.Builder m =
+                com.avnology.backup.postgres.Migrations.builder(ds).locations(locations);
             if (baselineVersion != null) {
-              m = m.baselineVersion(baselineVersion);
+              m.baselineVersion(baselineVersion);
             }
-            com.avnology.backup.postgres.MigrationResult r = m.migrate();
+            com.avnology.backup.postgres.MigrationResult r = m.build().migrate();
             return r.applied().size()
                 + " applied, now at version "
                 + java.util.Objects.toString(r.versionAfter(), "(none)");

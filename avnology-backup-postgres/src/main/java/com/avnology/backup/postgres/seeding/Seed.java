@@ -62,7 +62,7 @@ public final class Seed {
     }
     return new Seed(
         "migrations " + list,
-        ds -> Migrations.flyway(ds).locations(list.toArray(String[]::new)).migrate());
+        ds -> Migrations.builder(ds).locations(list.toArray(String[]::new)).build().migrate());
   }
 
   /**
