@@ -117,10 +117,7 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   private com.avnology.backup.postgres.PostgresTarget postgresTarget() {
     com.avnology.backup.postgres.PostgresTarget.Builder b = postgres.builder();

@@ -34,10 +34,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Parallel connections (default: ${DEFAULT-VALUE})")
   int jobs;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() throws Exception {

@@ -105,10 +105,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

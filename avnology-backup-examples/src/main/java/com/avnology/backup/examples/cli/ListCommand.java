@@ -31,10 +31,7 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the sets as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   /** The archived WAL range, read only; a sink that cannot list objects says so. */
   private void walRange() {

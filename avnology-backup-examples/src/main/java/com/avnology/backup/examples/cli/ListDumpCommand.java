@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,10 +19,7 @@ final class ListDumpCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE_OR_DIR", description = "The archive")
   Path archive;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

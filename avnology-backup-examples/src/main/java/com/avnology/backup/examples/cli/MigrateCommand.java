@@ -63,10 +63,7 @@ final class MigrateCommand implements Callable<Integer> {
               + " a dump): record VERSION as applied, then apply only later migrations")
   String baselineVersion;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

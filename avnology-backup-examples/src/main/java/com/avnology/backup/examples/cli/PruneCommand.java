@@ -76,10 +76,7 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the decisions as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

@@ -143,10 +143,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

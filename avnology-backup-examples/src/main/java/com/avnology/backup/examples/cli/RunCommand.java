@@ -61,10 +61,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Validate the file (keys, schedules, variables) and" + " exit")
   boolean check;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() throws Exception {

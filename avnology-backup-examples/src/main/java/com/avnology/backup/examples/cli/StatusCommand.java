@@ -37,10 +37,7 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the status as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

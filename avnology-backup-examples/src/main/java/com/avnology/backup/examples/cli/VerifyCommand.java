@@ -58,10 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the checks as JSON on stdout")
   boolean json;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {

@@ -36,10 +36,7 @@ final class WalGetCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   /**
    * PostgreSQL takes any exit code up to 125 for "no such file" and ends recovery there (then
@@ -63,7 +60,7 @@ final class WalGetCommand implements Callable<Integer> {
                   + RECOVERY_MUST_STOP
                   + ": PostgreSQL stops recovery instead of ending it"
                   + " here)");
-      if (verbose) {
+      if (verbosity.verbose) {
         e.printStackTrace(spec.commandLine().getErr());
       }
       return RECOVERY_MUST_STOP;

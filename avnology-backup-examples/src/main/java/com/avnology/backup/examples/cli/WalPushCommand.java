@@ -32,15 +32,12 @@ final class WalPushCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin EncryptionOptions encryption = new EncryptionOptions();
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() {
     WalArchive.PushResult result = encryption.walArchive(Sinks.open(to)).push(file);
-    if (verbose) {
+    if (verbosity.verbose) {
       spec.commandLine()
           .getOut()
           .printf(

@@ -76,10 +76,7 @@ final class WalStreamCommand implements Callable<Integer> {
 
   @Mixin EncryptionOptions encryption = new EncryptionOptions();
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Log progress and show stack traces")
-  boolean verbose;
+  @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
   @Override
   public Integer call() throws Exception {
