@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code avnology-backup s3-server}: an S3 server (S3Proxy) on a local directory, for trying the
- * tool and for the benchmark. Prints its endpoint, then serves until killed.
+ * tool and for the benchmark. Prints its endpoint, then serves until SIGTERM or SIGINT.
  */
 @Command(
     name = "s3-server",
@@ -33,7 +33,11 @@ final class S3ServerCommand implements Callable<Integer> {
       System.out.println("AWS_ACCESS_KEY_ID=" + s3.accessKey);
       System.out.println("AWS_SECRET_ACCESS_KEY=" + s3.secretKey);
       System.out.flush();
-      Thread.currentThread().join();
+      // Serves until the JVM shuts down (SIGTERM, SIGINT): the CLI's own shutdown hook waits for
+      // this command to return, so the server must stop then rather than wait for ever.
+      java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "avnology-s3-server-stop"));
+      stop.await();
     }
     return 0;
   }
