@@ -1,5 +1,6 @@
 package com.avnology.backup;
 
+import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
@@ -170,7 +171,8 @@ public final class Compression {
           };
         }
         case ZSTD -> {
-          ZstdOutputStream zstd = new ZstdOutputStream(out, level);
+          // pooled buffers: a backup opens one stream per table, hundreds on a large schema
+          ZstdOutputStream zstd = new ZstdOutputStream(out, RecyclingBufferPool.INSTANCE, level);
           if (workers > 0) {
             zstd.setWorkers(workers);
           }
@@ -216,7 +218,7 @@ public final class Compression {
     try {
       return switch (algorithm) {
         case GZIP -> new GZIPInputStream(in, BUFFER);
-        case ZSTD -> new ZstdInputStream(in);
+        case ZSTD -> new ZstdInputStream(in, RecyclingBufferPool.INSTANCE);
         default -> in;
       };
     } catch (IOException e) {

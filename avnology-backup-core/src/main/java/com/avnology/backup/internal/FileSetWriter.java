@@ -221,7 +221,9 @@ public final class FileSetWriter implements BackupSink.SetWriter {
             syncLater(file, channel);
           }
         },
-        256 * 1024);
+        // compressed artifacts arrive in the compressor's chunks, which pass through a buffer
+        // smaller than they are; this one gathers small writes
+        64 * 1024);
   }
 
   private static void syncDirectory(Path directory) {

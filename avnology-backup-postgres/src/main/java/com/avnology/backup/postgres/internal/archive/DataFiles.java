@@ -1,5 +1,6 @@
 package com.avnology.backup.postgres.internal.archive;
 
+import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedInputStream;
@@ -100,7 +101,8 @@ public final class DataFiles {
         case NONE -> raw;
         case GZIP -> new GZIPInputStream(raw, BUFFER);
         case LZ4 -> new FramedLZ4CompressorInputStream(raw, true);
-        case ZSTD -> new BufferedInputStream(new ZstdInputStream(raw), BUFFER);
+        case ZSTD ->
+            new BufferedInputStream(new ZstdInputStream(raw, RecyclingBufferPool.INSTANCE), BUFFER);
       };
     } catch (IOException | RuntimeException e) {
       raw.close();
@@ -128,7 +130,9 @@ public final class DataFiles {
         case NONE -> raw;
         case GZIP -> new LeveledGzipOutputStream(raw, level);
         case LZ4 -> new Lz4FrameOutputStream(raw);
-        case ZSTD -> new ZstdOutputStream(raw, level < 0 ? ZSTD_DEFAULT_LEVEL : level);
+        case ZSTD ->
+            new ZstdOutputStream(
+                raw, RecyclingBufferPool.INSTANCE, level < 0 ? ZSTD_DEFAULT_LEVEL : level);
       };
     } catch (IOException | RuntimeException e) {
       raw.close();

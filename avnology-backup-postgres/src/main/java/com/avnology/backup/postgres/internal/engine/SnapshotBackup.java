@@ -208,7 +208,7 @@ public final class SnapshotBackup {
             try (OutputStream out =
                 new BufferedOutputStream(
                     compression.compress(context.artifact(path, compression.algorithm())),
-                    COPY_BUFFER)) {
+                    bufferFor(t))) {
               RowDigest digest = new RowDigest(out);
               long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), digest);
               CopyTerminator.write(out);
@@ -231,6 +231,14 @@ public final class SnapshotBackup {
     }
     digests.forEach((table, d) -> context.metadata("content." + table, d));
     return rows;
+  }
+
+  /**
+   * A copy buffer as large as the table is estimated to be, between 16 KiB and {@link
+   * #COPY_BUFFER}: a schema of many small tables does not allocate a quarter megabyte for each.
+   */
+  static int bufferFor(TableData t) {
+    return (int) Math.max(16 * 1024, Math.min(COPY_BUFFER, t.estimatedBytes()));
   }
 
   private void writeToc(
