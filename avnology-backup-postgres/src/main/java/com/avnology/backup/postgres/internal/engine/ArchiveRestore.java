@@ -611,6 +611,9 @@ public final class ArchiveRestore {
     interruptedCheck(guard, e);
     boolean own = false;
     try (Statement s = c.createStatement()) {
+      // the archive's SQL goes to the server as written: no JDBC escape rewriting, and no second
+      // client-side scan of every definition for escapes
+      s.setEscapeProcessing(false);
       own = c.getAutoCommit();
       List<String> parts = new ArrayList<>(5);
       if (own) {
