@@ -35,6 +35,9 @@ final class CliJarIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    // data commands record class-data archives (Relaunch): here, never in the user's own cache
+    pb.environment()
+        .put("XDG_CACHE_HOME", Path.of("target", "jar-cache").toAbsolutePath().toString());
     pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), UTF_8);
@@ -124,6 +127,78 @@ final class CliJarIT {
     }
     // SIGTERM stops the server promptly (it used to wait out the CLI's six-minute shutdown hook)
     assertThat(server.exitValue()).as("s3-server exit code after SIGTERM").isZero();
+  }
+
+  /**
+   * A data command runs in a second JVM ({@link Relaunch}): its first successful run records a
+   * class-data archive, the next maps its classes from it; standard output holds only the JSON;
+   * exit codes come through.
+   */
+  @Test
+  void jar_dataCommands_recordAClassArchiveOnce_thenUseIt() throws Exception {
+    Path volume = Files.createDirectories(tmp.resolve("v"));
+    Files.writeString(volume.resolve("a.txt"), "hello");
+    String sink = "file:" + tmp.resolve("sink");
+    Path cache = tmp.resolve("my cache"); // a space, too
+    Path archives = cache.resolve("avnology-backup");
+
+    Run failed =
+        jarWithEnv(
+            java.util.Map.of("XDG_CACHE_HOME", cache.toString()),
+            "verify",
+            "--from",
+            "file:" + tmp.resolve("none"));
+    assertThat(failed.code()).as(failed.output()).isEqualTo(ExitCodes.FAILED);
+    assertThat(failed.output()).contains("does not exist");
+    assertThat(listing(archives)).as("a failed run records nothing").isEmpty();
+
+    List<String> first =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xlog:class+load=info:file=" + tmp.resolve("classes-%p.log"),
+            "-jar",
+            System.getProperty("cli.jar", "target/avnology-backup.jar"),
+            "backup",
+            "--to",
+            sink,
+            "--volume",
+            "v=" + volume,
+            "--json");
+    for (int run = 1; run <= 2; run++) {
+      ProcessBuilder pb =
+          new ProcessBuilder(first).redirectError(tmp.resolve("err" + run + ".txt").toFile());
+      pb.environment().put("XDG_CACHE_HOME", cache.toString());
+      pb.environment().remove(Relaunch.SWITCH);
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+      assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      String err = Files.readString(tmp.resolve("err" + run + ".txt"));
+      assertThat(p.exitValue()).as(err).isZero();
+      assertThat(out.strip()).as("only the JSON result on stdout").startsWith("{").endsWith("}");
+      assertThat(listing(archives))
+          .singleElement()
+          .satisfies(
+              a -> assertThat(a.getFileName().toString()).startsWith("backup-").endsWith(".jsa"))
+          .satisfies(a -> assertThat(Files.size(a)).isGreaterThan(1 << 20));
+    }
+    // three JVMs logged their classes (the first run's launcher and command, the second's command
+    // and launcher): one of them loaded the command's classes from the archive
+    String logs = "";
+    for (Path log : listing(tmp)) {
+      if (log.getFileName().toString().startsWith("classes-")) {
+        logs += Files.readString(log);
+      }
+    }
+    assertThat(logs).contains("com.avnology.backup.VolumeTarget source: shared objects file");
+  }
+
+  private static List<Path> listing(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
   }
 
   @Test

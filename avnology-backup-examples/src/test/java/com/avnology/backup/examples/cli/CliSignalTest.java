@@ -79,6 +79,87 @@ final class CliSignalTest {
         .isEqualTo("1:old");
   }
 
+  /**
+   * {@code java -jar} runs restore in a second JVM ({@link Relaunch}); a SIGTERM sent to the first
+   * only is passed on, the restore rolls back, and the first ends with the restore's own code.
+   */
+  @Test
+  void relaunched_sigtermToTheLauncher_isPassedOn_rollsBack_exitsWith4() throws Exception {
+    String sink = relaunchFixture("rel_src", "rel_dst");
+    Path err = tmp.resolve("rel-err.txt");
+    Process p = relaunched(sink, "rel_dst", "relcli", err);
+    try {
+      waitForCopy("relcli");
+      assertThat(p.descendants().count()).as("the restore runs in a second JVM").isEqualTo(1);
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String stderr = Files.readString(err, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as(stderr).isEqualTo(ExitCodes.INTERRUPTED);
+      assertThat(stderr)
+          .contains("interrupted by a shutdown")
+          .contains("the transaction was rolled back, the database is as it was");
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    assertThat(query("rel_dst", "SELECT string_agg(id || ':' || note, ',') FROM t"))
+        .isEqualTo("1:old");
+  }
+
+  /** The launching JVM killed outright: the restore in the second JVM stops too, and rolls back. */
+  @Test
+  void relaunched_launcherKilled_restoreStopsAndRollsBack() throws Exception {
+    String sink = relaunchFixture("relk_src", "relk_dst");
+    Process p = relaunched(sink, "relk_dst", "relkill", tmp.resolve("relk-err.txt"));
+    ProcessHandle child = null;
+    try {
+      waitForCopy("relkill");
+      child = p.descendants().findFirst().orElseThrow();
+      p.destroyForcibly().waitFor();
+      assertThat(child.onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+    } finally {
+      if (child != null) {
+        child.destroyForcibly();
+      }
+    }
+    assertThat(query("relk_dst", "SELECT string_agg(id || ':' || note, ',') FROM t"))
+        .isEqualTo("1:old");
+  }
+
+  private String relaunchFixture(String src, String dst) throws Exception {
+    exec("postgres", "CREATE DATABASE " + src + "; CREATE DATABASE " + dst);
+    exec(
+        src,
+        "CREATE TABLE t (id int PRIMARY KEY, note text);"
+            + " INSERT INTO t SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 400000) g");
+    String sink = "file:" + tmp.resolve(src);
+    CliTest.Run backup = CliTest.cli("backup", "--postgres", url(src), "--to", sink);
+    assertThat(backup.code()).as(backup.err()).isZero();
+    exec(dst, "CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t VALUES (1, 'old')");
+    return sink;
+  }
+
+  private static Process relaunched(String sink, String db, String app, Path err)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                JarMain.class.getName(),
+                "restore",
+                "--from",
+                sink,
+                "--postgres",
+                url(db) + "&ApplicationName=" + app,
+                "--clean")
+            .redirectError(err.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().remove(Relaunch.SWITCH);
+    // the class path from the environment: a JVM whose command line is longer than the OS shows
+    // (4 KiB) runs the command itself, having nothing it can repeat
+    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    return pb.start();
+  }
+
   @Test
   void sigintDuringTenantRestore_rollsBack_exitsWith4() throws Exception {
     String schema =
@@ -150,12 +231,18 @@ final class CliSignalTest {
   }
 
   private static void waitForCopy() throws Exception {
+    waitForCopy("sigcli");
+  }
+
+  private static void waitForCopy(String app) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (query(
               "postgres",
               "SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                  + " AND application_name LIKE 'sigcli%' AND query LIKE 'COPY %'")
+                  + " AND application_name LIKE '"
+                  + app
+                  + "%' AND query LIKE 'COPY %'")
           .equals("1")) {
         return;
       }

@@ -1,0 +1,315 @@
+package com.avnology.backup.examples.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * Runs a data-moving command of {@code java -jar avnology-backup.jar} in a second JVM with the
+ * options a short-lived tool wants, which a jar cannot give the JVM that opens it:
+ *
+ * <ul>
+ *   <li>class data sharing: the command's first successful run records the classes it loaded into
+ *       an archive under {@code ${XDG_CACHE_HOME:-~/.cache}/avnology-backup}, keyed by the command,
+ *       the jar and the JVM; later runs map them instead of loading, verifying and linking them
+ *       from the jar. The JVM checks the archive against both and loads normally if they differ;
+ *   <li>C2 only for what is really hot (copy loops, hashing): on a catalog-heavy database the
+ *       default thresholds spend more CPU compiling code that runs once per archive entry than it
+ *       saves, on the cores the server needs;
+ *   <li>JVM warnings on standard error, never on standard output where {@code --json} goes.
+ * </ul>
+ *
+ * <p>The second JVM gets the same standard streams, environment, working directory and the JVM
+ * options this one was started with (which come after ours, so they win). A SIGTERM or SIGINT that
+ * reaches only this JVM is passed on, and this JVM ends with the command's own exit code once the
+ * command has ended (a restore undoes itself first); the command also ends, as if interrupted, if
+ * this JVM dies without passing anything on (SIGKILL). {@code AVNOLOGY_BACKUP_RELAUNCH=0} turns it
+ * off; so does starting the jar with a class-data option of one's own. Where the second JVM cannot
+ * be started as this one was (the OS shows a command line of at most 4 KiB, a long class path
+ * exceeds it), the command runs here.
+ */
+final class Relaunch {
+  /** The system property that marks the second JVM. */
+  static final String CHILD = "avnology.backup.relaunched";
+
+  /** The environment variable that turns relaunching off when it is {@code 0}. */
+  static final String SWITCH = "AVNOLOGY_BACKUP_RELAUNCH";
+
+  /** Commands worth a second JVM: they load most of the tool and run long enough to compile. */
+  static final Set<String> COMMANDS =
+      Set.of(
+          "backup",
+          "restore",
+          "restore-tenant",
+          "import",
+          "verify",
+          "list",
+          "list-dump",
+          "mirror",
+          "migrate",
+          "prune");
+
+  /** Options of the second JVM, before the user's own. */
+  static final List<String> OPTIONS =
+      List.of(
+          "-Xlog:disable",
+          "-Xlog:all=warning:stderr",
+          // CDS's own notes (picocli's old class files cannot be archived) are not for users
+          "-Xlog:cds*=off:stderr",
+          "-XX:Tier4InvocationThreshold=50000",
+          "-XX:Tier4CompileThreshold=60000",
+          "-XX:Tier4BackEdgeThreshold=400000");
+
+  private Relaunch() {}
+
+  /**
+   * What to run.
+   *
+   * @param command the second JVM's command line
+   * @param recording where that JVM records a new class-data archive, or null
+   * @param archive where a successful recording goes, or null
+   * @param args this command line, to run here if the second JVM cannot start
+   */
+  record Plan(List<String> command, Path recording, Path archive, List<String> args) {}
+
+  /**
+   * {@return the plan for this JVM's command line, or null to run it here}
+   *
+   * @param args the command line
+   */
+  static Plan plan(String[] args) {
+    if (Boolean.getBoolean(CHILD)) {
+      return null;
+    }
+    try {
+      String[] all = ProcessHandle.current().info().arguments().orElse(null);
+      Path code =
+          Path.of(JarMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+      if (all == null || !Files.isExecutable(java)) {
+        return null;
+      }
+      return plan(
+          args,
+          Arrays.asList(all),
+          System.getenv(),
+          java,
+          Files.isRegularFile(code) ? code.toAbsolutePath() : null);
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return null; // whatever stops the second JVM, this one runs the command as it always did
+    }
+  }
+
+  /**
+   * The plan, from what this JVM was given.
+   *
+   * @param args the command line
+   * @param jvmCommandLine this JVM's arguments after the {@code java} binary, as the OS has them:
+   *     JVM options, {@code -jar} and the jar (or a class path and main class), then {@code args}
+   * @param env the environment
+   * @param java the {@code java} binary
+   * @param jar the jar this class came from, or null if it came from a directory (no class-data
+   *     archive then)
+   * @return the plan, or null to run the command here
+   */
+  static Plan plan(
+      String[] args, List<String> jvmCommandLine, Map<String, String> env, Path java, Path jar) {
+    if ("0".equals(env.get(SWITCH)) || args.length == 0 || !COMMANDS.contains(args[0])) {
+      return null;
+    }
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        return null;
+      }
+    }
+    int start = jvmCommandLine.size() - args.length;
+    if (start <= 0 || !jvmCommandLine.subList(start, jvmCommandLine.size()).equals(List.of(args))) {
+      return null; // not the command line we were started with: nothing to repeat
+    }
+    List<String> launch = jvmCommandLine.subList(0, start);
+    for (String o : launch) {
+      if (o.startsWith("-XX:SharedArchiveFile")
+          || o.startsWith("-XX:ArchiveClassesAtExit")
+          || o.startsWith("-Xshare")) {
+        return null; // the user manages class data sharing (our bin/ launcher does)
+      }
+    }
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(OPTIONS);
+    Path archive = null;
+    Path recording = null;
+    Path cache = jar == null ? null : cacheDirectory(env, System.getProperty("user.home"));
+    if (cache != null) {
+      archive = cache.resolve(args[0] + "-" + key(jar, java) + ".jsa");
+      if (ownedByUs(archive)) {
+        command.add("-XX:SharedArchiveFile=" + archive);
+        archive = null;
+      } else {
+        recording = cache.resolve(archive.getFileName() + "." + ProcessHandle.current().pid());
+        command.add("-XX:ArchiveClassesAtExit=" + recording);
+      }
+    }
+    command.add("-D" + CHILD + "=true");
+    // the user's JVM options come after ours and win; then -jar and the jar, as given
+    command.addAll(launch);
+    command.addAll(Arrays.asList(args));
+    return new Plan(List.copyOf(command), recording, archive, List.of(args));
+  }
+
+  /**
+   * {@return the user's own cache directory for archives, created, or null if there is none this
+   * user owns and can write} A shared one could hold an archive planted by another user.
+   *
+   * @param env the environment
+   * @param home the user's home directory
+   */
+  static Path cacheDirectory(Map<String, String> env, String home) {
+    String xdg = env.get("XDG_CACHE_HOME");
+    Path base;
+    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+      base = Path.of(xdg);
+    } else if (home != null && !home.isEmpty() && !home.equals("?")) {
+      base = Path.of(home, ".cache");
+    } else {
+      return null;
+    }
+    Path dir = base.resolve("avnology-backup");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return ownedByUs(dir) && Files.isWritable(dir) ? dir : null;
+  }
+
+  private static boolean ownedByUs(Path p) {
+    try {
+      return Files.exists(p)
+          && Files.getOwner(p).getName().equals(System.getProperty("user.name"))
+          && (Files.isDirectory(p) || Files.size(p) > 0);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A key for the jar and the JVM: a new build of either records a new archive (the JVM would
+   * refuse the old one anyway).
+   */
+  static String key(Path jar, Path java) {
+    CRC32 crc = new CRC32();
+    for (Path p : List.of(jar, java)) {
+      String stamp;
+      try {
+        Path real = p.toRealPath();
+        stamp = real + "|" + Files.size(real) + "|" + Files.getLastModifiedTime(real).toMillis();
+      } catch (IOException e) {
+        stamp = p.toString();
+      }
+      crc.update(stamp.getBytes(StandardCharsets.UTF_8));
+    }
+    crc.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
+    return String.format("%08x", crc.getValue());
+  }
+
+  /**
+   * Runs the plan and exits with the command's code; runs the command in this JVM if the second
+   * cannot start.
+   *
+   * @param plan the plan
+   */
+  static void run(Plan plan) {
+    Process child;
+    try {
+      child = new ProcessBuilder(plan.command()).inheritIO().start();
+    } catch (IOException | RuntimeException e) {
+      Main.main(plan.args().toArray(new String[0]));
+      return;
+    }
+    // A signal to this JVM only (kill, a supervisor, timeout): pass it on, wait for the command to
+    // finish undoing what it must, and end with its code, not the signal's.
+    Thread hook =
+        new Thread(
+            () -> {
+              child.destroy();
+              int code = waitFor(child);
+              discard(plan.recording());
+              Runtime.getRuntime().halt(code);
+            },
+            "avnology-relaunch-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int code = waitFor(child);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs and ends the JVM with the code
+    }
+    if (plan.recording() != null) {
+      // only a successful run's recording: a failed one may have stopped early
+      try {
+        if (code == 0 && Files.size(plan.recording()) > 0) {
+          Files.move(
+              plan.recording(),
+              plan.archive(),
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException | RuntimeException e) {
+        // no archive this time; the next run records one
+      }
+      discard(plan.recording());
+    }
+    System.exit(code);
+  }
+
+  /**
+   * In the second JVM: ends the command, as a SIGTERM would, once the JVM that started it is gone
+   * (killed with SIGKILL, which it cannot pass on), so that no backup or restore goes on unseen.
+   */
+  static void watchParent() {
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(
+            parent -> {
+              java.util.concurrent.CompletableFuture<Void> unused =
+                  parent
+                      .onExit()
+                      .thenRun(
+                          () -> {
+                            System.err.println(
+                                "avnology-backup: the process that started this command is gone;"
+                                    + " stopping");
+                            System.exit(ExitCodes.INTERRUPTED);
+                          });
+            });
+  }
+
+  private static int waitFor(Process p) {
+    while (true) {
+      try {
+        return p.waitFor();
+      } catch (InterruptedException e) {
+        // keep waiting: the command decides when it ends
+      }
+    }
+  }
+
+  private static void discard(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException | RuntimeException e) {
+        // a stray temporary file in the user's cache
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package com.avnology.backup.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code java -jar avnology-backup.jar} runs in its second JVM, and when it does not. */
+final class RelaunchTest {
+  @TempDir Path tmp;
+
+  private static final Path JAVA = Path.of("/opt/jdk/bin/java");
+
+  private Relaunch.Plan plan(Map<String, String> env, List<String> jvm, String... args)
+      throws Exception {
+    Path jar = tmp.resolve("avnology-backup.jar");
+    if (!Files.exists(jar)) {
+      Files.writeString(jar, "not really a jar");
+    }
+    return Relaunch.plan(args, jvm, env, JAVA, jar);
+  }
+
+  private Map<String, String> cache() {
+    return Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+  }
+
+  @Test
+  void backup_runsInATunedJvm_withTheUsersOptionsAfterOurs_andRecordsAnArchive() throws Exception {
+    Relaunch.Plan plan =
+        plan(
+            cache(),
+            List.of("-Xmx128m", "-jar", "x.jar", "backup", "--to", "file:/b"),
+            "backup",
+            "--to",
+            "file:/b");
+
+    assertThat(plan).isNotNull();
+    List<String> c = plan.command();
+    assertThat(c.get(0)).isEqualTo(JAVA.toString());
+    assertThat(c).containsSubsequence(Relaunch.OPTIONS);
+    assertThat(c)
+        .containsSubsequence(
+            "-Davnology.backup.relaunched=true",
+            "-Xmx128m",
+            "-jar",
+            "x.jar",
+            "backup",
+            "--to",
+            "file:/b");
+    assertThat(c.subList(c.size() - 3, c.size())).containsExactly("backup", "--to", "file:/b");
+    assertThat(plan.recording().getParent()).isEqualTo(tmp.resolve("cache/avnology-backup"));
+    assertThat(c).contains("-XX:ArchiveClassesAtExit=" + plan.recording());
+    assertThat(plan.archive().getFileName().toString()).startsWith("backup-").endsWith(".jsa");
+    assertThat(plan.recording().getFileName().toString())
+        .startsWith(plan.archive().getFileName().toString());
+  }
+
+  @Test
+  void aRecordedArchive_isUsed() throws Exception {
+    List<String> jvm = List.of("-jar", "x.jar", "restore", "--from", "file:/b");
+    Relaunch.Plan first = plan(cache(), jvm, "restore", "--from", "file:/b");
+    Files.writeString(first.archive(), "recorded");
+
+    Relaunch.Plan second = plan(cache(), jvm, "restore", "--from", "file:/b");
+
+    assertThat(second.recording()).isNull();
+    assertThat(second.command()).contains("-XX:SharedArchiveFile=" + first.archive());
+    assertThat(second.command()).noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
+  }
+
+  @Test
+  void noCacheDirectory_stillRelaunches_withoutAnArchive() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+    Relaunch.Plan plan =
+        plan(
+            Map.of("XDG_CACHE_HOME", file.toString()),
+            List.of("-jar", "x.jar", "verify", "--from", "file:/b"),
+            "verify",
+            "--from",
+            "file:/b");
+
+    assertThat(plan.recording()).isNull();
+    assertThat(plan.command()).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+    assertThat(plan.command()).contains("-jar", "verify");
+  }
+
+  @Test
+  void runsHere_whenSwitchedOff_forOtherCommandsAndHelp_orWhenTheUserManagesCds() throws Exception {
+    List<String> jvm = List.of("-jar", "x.jar", "backup");
+    assertThat(plan(Map.of("AVNOLOGY_BACKUP_RELAUNCH", "0"), jvm, "backup")).isNull();
+    assertThat(plan(cache(), List.of("-jar", "x.jar", "wal-push", "p"), "wal-push", "p")).isNull();
+    assertThat(plan(cache(), List.of("-jar", "x.jar", "backup", "--help"), "backup", "--help"))
+        .isNull();
+    assertThat(plan(cache(), List.of("-jar", "x.jar"))).isNull();
+    assertThat(
+            plan(
+                cache(),
+                List.of("-XX:SharedArchiveFile=/a.jsa", "-jar", "x.jar", "backup"),
+                "backup"))
+        .isNull();
+    // a command line that is not the one this JVM has: nothing to repeat
+    assertThat(plan(cache(), List.of("-jar", "x.jar", "backup", "--other"), "backup")).isNull();
+    assertThat(plan(cache(), List.of("backup"), "backup")).isNull();
+  }
+
+  @Test
+  void fromADirectory_relaunchesWithoutAnArchive() {
+    Relaunch.Plan plan =
+        Relaunch.plan(
+            new String[] {"list", "--from", "file:/b"},
+            List.of("-cp", "classes", JarMain.class.getName(), "list", "--from", "file:/b"),
+            cache(),
+            JAVA,
+            null);
+
+    assertThat(plan.recording()).isNull();
+    assertThat(plan.command())
+        .containsSubsequence("-cp", "classes", JarMain.class.getName(), "list")
+        .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+  }
+
+  @Test
+  void key_changesWithTheJar() throws Exception {
+    Path jar = Files.writeString(tmp.resolve("a.jar"), "one");
+    String before = Relaunch.key(jar, JAVA);
+    Files.writeString(jar, "one more");
+
+    assertThat(Relaunch.key(jar, JAVA)).isNotEqualTo(before).matches("[0-9a-f]{8}");
+  }
+}
