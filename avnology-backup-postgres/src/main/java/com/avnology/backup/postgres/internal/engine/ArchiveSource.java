@@ -30,7 +30,9 @@ public interface ArchiveSource {
    * @throws IOException if it cannot be read or is not a valid TOC
    */
   default TocFile toc() throws IOException {
-    try (InputStream in = openToc()) {
+    // TocReader reads a byte or an int at a time: unbuffered, each would be a read from storage
+    // (a system call per byte from a file sink; 0.3 s for the TOC of 2,300 entries)
+    try (InputStream in = new java.io.BufferedInputStream(openToc(), 65536)) {
       return TocReader.read(in);
     }
   }
