@@ -156,6 +156,47 @@ final class PostgresRoundTripTest {
         .isZero();
   }
 
+  /**
+   * Pre-data goes to the server many entries per round trip; a failing one is still named, and
+   * nothing of the batches before it stays.
+   */
+  @Test
+  void restore_failingPreDataEntry_inABatch_isNamed_andEverythingUndone() throws Exception {
+    String source = Fidelity.createAllKindsDatabase("src");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(source)).build())
+        .sink(sink)
+        .build()
+        .run();
+    String target = EmbeddedPg.createDatabase("dst");
+    exec(
+        target,
+        "CREATE SCHEMA guard; CREATE FUNCTION guard.no_view() RETURNS event_trigger"
+            + " LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'views are forbidden here'; END$$;"
+            + " CREATE EVENT TRIGGER no_view ON ddl_command_start WHEN TAG IN ('CREATE VIEW')"
+            + " EXECUTE FUNCTION guard.no_view()");
+
+    assertThatThrownBy(
+            () ->
+                RestorePlan.builder(sink)
+                    .latest()
+                    .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).clean().build())
+                    .build()
+                    .execute())
+        .isInstanceOf(BackupException.class)
+        .hasMessageMatching("(?s).*archive entry \\d+ \\(VIEW \\S+ \\S+\\) failed: .*")
+        .hasMessageContaining("views are forbidden here")
+        .hasMessageContaining("the database is as it was");
+    assertThat(
+            count(
+                target,
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog','information_schema')"
+                    + " AND n.nspname !~ '^pg_toast'"))
+        .isZero();
+  }
+
   static Path setDir(FileSystemSink sink, BackupResult result) {
     return sink.root().resolve("sets").resolve(result.setId());
   }

@@ -188,9 +188,7 @@ public final class ArchiveRestore {
       long t0 = System.nanoTime();
       Set<Integer> foreignTables = foreignTables(plan);
       Set<Integer> createdTables = createdTables(plan);
-      for (TocEntry e : plan.preData) {
-        apply(leader, e, guard);
-      }
+      applyAll(leader, plan.preData, guard);
       for (TocEntry e : plan.data) {
         load(leader, e, source, foreignTables, createdTables, true, guard);
       }
@@ -279,9 +277,7 @@ public final class ArchiveRestore {
           s.execute(local);
         }
         tableAmInTransaction.remove(leader);
-        for (TocEntry e : plan.preData) {
-          apply(leader, e, guard);
-        }
+        applyAll(leader, plan.preData, guard);
         interruptedCheck(guard, null);
         // if the commit fails, it may have happened all the same
         written = true;
@@ -655,6 +651,103 @@ public final class ArchiveRestore {
         endFailedTransaction(c);
       }
       throw new EntryFailure(describe(e) + " failed: " + ex.getMessage(), ex);
+    }
+  }
+
+  /** Entries per round trip of {@link #applyAll}, and the most SQL text one carries. */
+  private static final int BATCH_ENTRIES = 64;
+
+  private static final int BATCH_CHARS = 256 * 1024;
+
+  /**
+   * Applies entries in the caller's transaction, up to {@value #BATCH_ENTRIES} per round trip: a
+   * schema of thousands of objects restores in a few dozen round trips instead of one per object
+   * (pg_restore makes one per entry), while the server does the same work. Each batch runs under a
+   * savepoint; if one fails, it is rolled back to it and its entries are applied one at a time, so
+   * the failure names the entry, as it would unbatched. A definition with a SQL-standard body goes
+   * on its own ({@link #apply}).
+   */
+  private void applyAll(Connection c, List<TocEntry> entries, ShutdownGuard guard) {
+    List<TocEntry> batch = new ArrayList<>(BATCH_ENTRIES);
+    List<String> sql = new ArrayList<>();
+    int chars = 0;
+    String tableAmBefore = tableAmInTransaction.get(c);
+    for (TocEntry e : entries) {
+      String defn = e.defn() != null && !e.defn().isBlank() ? e.defn() : null;
+      if (defn != null && BEGIN_ATOMIC.matcher(defn).find()) {
+        flush(c, batch, sql, tableAmBefore, guard);
+        chars = 0;
+        apply(c, e, guard);
+        tableAmBefore = tableAmInTransaction.get(c);
+        continue;
+      }
+      if (e.tableAm() != null
+          && !e.tableAm().isEmpty()
+          && !e.tableAm().equals(tableAmInTransaction.get(c))) {
+        sql.add("SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm()));
+        tableAmInTransaction.put(c, e.tableAm());
+      }
+      if (defn != null) {
+        sql.add(defn);
+        chars += defn.length();
+      }
+      if (!options.noOwner()) {
+        OwnerStatements.of(e).ifPresent(sql::add);
+      }
+      batch.add(e);
+      if (batch.size() >= BATCH_ENTRIES || chars >= BATCH_CHARS) {
+        flush(c, batch, sql, tableAmBefore, guard);
+        chars = 0;
+        tableAmBefore = tableAmInTransaction.get(c);
+      }
+    }
+    flush(c, batch, sql, tableAmBefore, guard);
+  }
+
+  private void flush(
+      Connection c,
+      List<TocEntry> batch,
+      List<String> sql,
+      String tableAmBefore,
+      ShutdownGuard guard) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    interruptedCheck(guard, batch.get(0));
+    try {
+      if (!sql.isEmpty()) {
+        try (Statement s = c.createStatement()) {
+          s.setEscapeProcessing(false);
+          s.execute("SAVEPOINT avnology_entries\n;" + joined(sql) + "RELEASE avnology_entries");
+        }
+      }
+      batch.forEach(e -> progress.entryDone());
+    } catch (SQLException ex) {
+      try (Statement s = c.createStatement()) {
+        s.execute("ROLLBACK TO SAVEPOINT avnology_entries");
+        s.execute("RELEASE avnology_entries");
+      } catch (SQLException broken) {
+        ex.addSuppressed(broken);
+        throw new EntryFailure(
+            describe(batch.get(0))
+                + " or one of the "
+                + (batch.size() - 1)
+                + " entries after it failed: "
+                + ex.getMessage(),
+            ex);
+      }
+      // the rollback undid the batch's SET LOCALs too
+      if (tableAmBefore == null) {
+        tableAmInTransaction.remove(c);
+      } else {
+        tableAmInTransaction.put(c, tableAmBefore);
+      }
+      for (TocEntry e : batch) {
+        apply(c, e, guard); // throws for the entry that failed, named
+      }
+    } finally {
+      batch.clear();
+      sql.clear();
     }
   }
 
