@@ -315,6 +315,28 @@ final class RunCliTest {
             },
             child,
             out);
+        // some WAL of the next segment, sent before the SIGTERM, so that there is a partial
+        // segment to keep (right after the switch the server may not have sent any yet)
+        TestPg.exec(pg, "postgres", "CREATE TABLE t2 AS SELECT g FROM generate_series(1, 1000) g");
+        String lsn = TestPg.query(pg, "postgres", "SELECT pg_current_wal_lsn()::text");
+        waitUntil(
+            () -> {
+              try {
+                return TestPg.query(
+                        pg,
+                        "postgres",
+                        "SELECT count(*) FROM pg_stat_replication WHERE application_name ="
+                            + " 'avnology_wal' AND sent_lsn >= '"
+                            + lsn
+                            + "'::pg_lsn")
+                    .equals("1");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            child,
+            out);
+        Thread.sleep(500); // sent is not yet received: let the stream read it
 
         new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
         assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
