@@ -282,21 +282,7 @@ final class RunCliTest {
                     .contains("avnology_backup_wal_stream_up{job=\"wal\"} 1"),
             child,
             out);
-        waitUntil(
-            () -> {
-              try {
-                return TestPg.query(
-                        pg,
-                        "postgres",
-                        "SELECT count(*) FROM pg_stat_replication"
-                            + " WHERE application_name = 'avnology_wal'")
-                    .equals("1");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            child,
-            out);
+        waitUntil(streaming(pg, "true"), child, out);
         assertThat(get(base + "/health").statusCode()).isEqualTo(200);
         TestPg.exec(
             pg,
@@ -319,23 +305,7 @@ final class RunCliTest {
         // segment to keep (right after the switch the server may not have sent any yet)
         TestPg.exec(pg, "postgres", "CREATE TABLE t2 AS SELECT g FROM generate_series(1, 1000) g");
         String lsn = TestPg.query(pg, "postgres", "SELECT pg_current_wal_lsn()::text");
-        waitUntil(
-            () -> {
-              try {
-                return TestPg.query(
-                        pg,
-                        "postgres",
-                        "SELECT count(*) FROM pg_stat_replication WHERE application_name ="
-                            + " 'avnology_wal' AND sent_lsn >= '"
-                            + lsn
-                            + "'::pg_lsn")
-                    .equals("1");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            child,
-            out);
+        waitUntil(streaming(pg, "sent_lsn >= '" + lsn + "'::pg_lsn"), child, out);
         Thread.sleep(500); // sent is not yet received: let the stream read it
 
         new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
@@ -360,6 +330,24 @@ final class RunCliTest {
   }
 
   /** {@code run --config file} in a JVM of its own, with SINK_DIR set to {@code sinkDir}. */
+  /** {@return whether the sidecar's WAL stream is connected and {@code condition} holds for it} */
+  private static BooleanSupplier streaming(
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, String condition) {
+    return () -> {
+      try {
+        return TestPg.query(
+                pg,
+                "postgres",
+                "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'avnology_wal'"
+                    + " AND "
+                    + condition)
+            .equals("1");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
   private static Process sidecar(Path file, Path sinkDir) throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(

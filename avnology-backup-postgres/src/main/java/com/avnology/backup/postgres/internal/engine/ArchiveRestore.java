@@ -616,16 +616,9 @@ public final class ArchiveRestore {
         parts.add("BEGIN");
         parts.add(local);
       }
-      if (e.tableAm() != null
-          && !e.tableAm().isEmpty()
-          && (own || !e.tableAm().equals(tableAmInTransaction.get(c)))) {
-        parts.add("SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm()));
-        if (!own) {
-          tableAmInTransaction.put(c, e.tableAm());
-        }
-      }
-      String defn = e.defn() != null && !e.defn().isBlank() ? e.defn() : null;
-      if (defn != null && BEGIN_ATOMIC.matcher(defn).find()) {
+      tableAm(c, e, own, parts);
+      String defn = definition(e);
+      if (ownStatement(defn)) {
         if (!parts.isEmpty()) {
           s.execute(joined(parts));
           parts.clear();
@@ -636,9 +629,7 @@ public final class ArchiveRestore {
       if (defn != null) {
         parts.add(defn);
       }
-      if (!options.noOwner()) {
-        OwnerStatements.of(e).ifPresent(parts::add);
-      }
+      owner(e, parts);
       if (own) {
         parts.add("COMMIT");
       }
@@ -673,27 +664,20 @@ public final class ArchiveRestore {
     int chars = 0;
     String tableAmBefore = tableAmInTransaction.get(c);
     for (TocEntry e : entries) {
-      String defn = e.defn() != null && !e.defn().isBlank() ? e.defn() : null;
-      if (defn != null && BEGIN_ATOMIC.matcher(defn).find()) {
+      String defn = definition(e);
+      if (ownStatement(defn)) {
         flush(c, batch, sql, tableAmBefore, guard);
         chars = 0;
         apply(c, e, guard);
         tableAmBefore = tableAmInTransaction.get(c);
         continue;
       }
-      if (e.tableAm() != null
-          && !e.tableAm().isEmpty()
-          && !e.tableAm().equals(tableAmInTransaction.get(c))) {
-        sql.add("SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm()));
-        tableAmInTransaction.put(c, e.tableAm());
-      }
+      tableAm(c, e, false, sql);
       if (defn != null) {
         sql.add(defn);
         chars += defn.length();
       }
-      if (!options.noOwner()) {
-        OwnerStatements.of(e).ifPresent(sql::add);
-      }
+      owner(e, sql);
       batch.add(e);
       if (batch.size() >= BATCH_ENTRIES || chars >= BATCH_CHARS) {
         flush(c, batch, sql, tableAmBefore, guard);
@@ -749,6 +733,40 @@ public final class ArchiveRestore {
       batch.clear();
       sql.clear();
     }
+  }
+
+  /**
+   * Sets the entry's table access method: always in a transaction of its own, in the caller's
+   * transaction only when it changes (as pg_restore does).
+   */
+  private void tableAm(Connection c, TocEntry e, boolean own, List<String> parts) {
+    if (e.tableAm() != null
+        && !e.tableAm().isEmpty()
+        && (own || !e.tableAm().equals(tableAmInTransaction.get(c)))) {
+      parts.add("SET LOCAL default_table_access_method = " + Identifiers.quote(e.tableAm()));
+      if (!own) {
+        tableAmInTransaction.put(c, e.tableAm());
+      }
+    }
+  }
+
+  private void owner(TocEntry e, List<String> parts) {
+    if (!options.noOwner()) {
+      OwnerStatements.of(e).ifPresent(parts::add);
+    }
+  }
+
+  /** {@return the entry's definition, or null if it has none} */
+  private static String definition(TocEntry e) {
+    return e.defn() != null && !e.defn().isBlank() ? e.defn() : null;
+  }
+
+  /**
+   * {@return whether the definition must go to the server alone: PgJDBC would glue what follows a
+   * SQL-standard function body ({@code BEGIN ATOMIC … END}) to the body}
+   */
+  private static boolean ownStatement(String defn) {
+    return defn != null && BEGIN_ATOMIC.matcher(defn).find();
   }
 
   private static final Pattern BEGIN_ATOMIC = Pattern.compile("(?i)\\bBEGIN\\s+ATOMIC\\b");
