@@ -17,10 +17,13 @@ import java.util.zip.CRC32;
  * options a short-lived tool wants, which a jar cannot give the JVM that opens it:
  *
  * <ul>
- *   <li>class data sharing: the command's first successful run records the classes it loaded into
- *       an archive under {@code ${XDG_CACHE_HOME:-~/.cache}/avnology-backup}, keyed by the command,
- *       the jar and the JVM; later runs map them instead of loading, verifying and linking them
- *       from the jar. The JVM checks the archive against both and loads normally if they differ;
+ *   <li>class data sharing: the command's first successful run lists the classes it loaded, and a
+ *       JVM started right after it dumps them into a static archive under {@code
+ *       ${XDG_CACHE_HOME:-~/.cache}/avnology-backup}, keyed by the command, the jar and the JVM;
+ *       later runs map them instead of loading, verifying and linking them from the jar. The JVM
+ *       checks the archive against both and loads normally if they differ. A static archive, not
+ *       one recorded at exit: JDK 17 leaves class files older than Java 6 (picocli's) out of those,
+ *       and loading them costs a tenth of a second of every start;
  *   <li>C2 only for what is really hot (copy loops, hashing): on a catalog-heavy database the
  *       default thresholds spend more CPU compiling code that runs once per archive entry than it
  *       saves, on the cores the server needs;
@@ -62,7 +65,7 @@ final class Relaunch {
       List.of(
           "-Xlog:disable",
           "-Xlog:all=warning:stderr",
-          // CDS's own notes (picocli's old class files cannot be archived) are not for users
+          // CDS's own notes (an archive of another JVM build is not used) are not for users
           "-Xlog:cds*=off:stderr",
           "-XX:Tier4InvocationThreshold=50000",
           "-XX:Tier4CompileThreshold=60000",
@@ -74,11 +77,15 @@ final class Relaunch {
    * What to run.
    *
    * @param command the second JVM's command line
-   * @param recording where that JVM records a new class-data archive, or null
-   * @param archive where a successful recording goes, or null
+   * @param recording where that JVM lists the classes it loads, for a new class-data archive, or
+   *     null
+   * @param archive where the archive dumped from a successful run's list goes, or null
+   * @param dump the command line that dumps {@code recording} into {@code archive}'s temporary file
+   *     ({@link #dumping}), or null
    * @param args this command line, to run here if the second JVM cannot start
    */
-  record Plan(List<String> command, Path recording, Path archive, List<String> args) {}
+  record Plan(
+      List<String> command, Path recording, Path archive, List<String> dump, List<String> args) {}
 
   /**
    * {@return the plan for this JVM's command line, or null to run it here}
@@ -138,6 +145,8 @@ final class Relaunch {
     for (String o : launch) {
       if (o.startsWith("-XX:SharedArchiveFile")
           || o.startsWith("-XX:ArchiveClassesAtExit")
+          || o.startsWith("-XX:DumpLoadedClassList")
+          || o.startsWith("-XX:SharedClassListFile")
           || o.startsWith("-Xshare")) {
         return null; // the user manages class data sharing (our bin/ launcher does)
       }
@@ -147,22 +156,45 @@ final class Relaunch {
     command.addAll(OPTIONS);
     Path archive = null;
     Path recording = null;
+    List<String> dump = null;
     Path cache = jar == null ? null : cacheDirectory(env, System.getProperty("user.home"));
     if (cache != null) {
       archive = cache.resolve(args[0] + "-" + key(jar, java) + ".jsa");
       if (ownedByUs(archive)) {
         command.add("-XX:SharedArchiveFile=" + archive);
         archive = null;
+      } else if (Files.exists(failed(archive))) {
+        archive = null; // this JVM could not dump one for this jar: not again on every run
       } else {
-        recording = cache.resolve(archive.getFileName() + "." + ProcessHandle.current().pid());
-        command.add("-XX:ArchiveClassesAtExit=" + recording);
+        String pid = "." + ProcessHandle.current().pid();
+        recording = cache.resolve(archive.getFileName() + ".classes" + pid);
+        command.add("-XX:DumpLoadedClassList=" + recording);
+        dump =
+            List.of(
+                java.toString(),
+                "-Xshare:dump",
+                "-Xlog:disable",
+                "-XX:SharedClassListFile=" + recording,
+                "-XX:SharedArchiveFile=" + dumping(archive),
+                "-cp",
+                jar.toString());
       }
     }
     command.add("-D" + CHILD + "=true");
     // the user's JVM options come after ours and win; then -jar and the jar, as given
     command.addAll(launch);
     command.addAll(Arrays.asList(args));
-    return new Plan(List.copyOf(command), recording, archive, List.of(args));
+    return new Plan(List.copyOf(command), recording, archive, dump, List.of(args));
+  }
+
+  /** {@return where this JVM dumps an archive before it moves it into place} */
+  static Path dumping(Path archive) {
+    return archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
+  }
+
+  /** {@return the marker of a dump that failed for this archive's jar and JVM} */
+  static Path failed(Path archive) {
+    return archive.resolveSibling(archive.getFileName() + ".failed");
   }
 
   /**
@@ -254,21 +286,61 @@ final class Relaunch {
       // the hook runs and ends the JVM with the code
     }
     if (plan.recording() != null) {
-      // only a successful run's recording: a failed one may have stopped early
-      try {
-        if (code == 0 && Files.size(plan.recording()) > 0) {
-          Files.move(
-              plan.recording(),
-              plan.archive(),
-              StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      } catch (IOException | RuntimeException e) {
-        // no archive this time; the next run records one
+      // only a successful run's list: a failed one may have stopped early
+      if (code == 0) {
+        dump(plan);
       }
       discard(plan.recording());
     }
     System.exit(code);
+  }
+
+  /**
+   * Dumps the archive from the command's class list (about a second and a half, once per jar and
+   * JVM) and moves it into place; a dump that fails leaves a marker, so that later runs do not try
+   * again.
+   */
+  private static void dump(Plan plan) {
+    Path temporary = dumping(plan.archive());
+    try {
+      if (!Files.isRegularFile(plan.recording()) || Files.size(plan.recording()) == 0) {
+        return;
+      }
+      Process p =
+          new ProcessBuilder(plan.dump())
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      p.getOutputStream().close();
+      Thread stop =
+          new Thread(
+              () -> {
+                p.destroyForcibly();
+                discard(temporary);
+              },
+              "avnology-relaunch-dump");
+      Runtime.getRuntime().addShutdownHook(stop);
+      int exit = waitFor(p);
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        return; // the hook ends the dump
+      }
+      if (exit == 0 && Files.isRegularFile(temporary) && Files.size(temporary) > 0) {
+        Files.move(
+            temporary,
+            plan.archive(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.writeString(failed(plan.archive()), "");
+      }
+    } catch (IOException | RuntimeException e) {
+      // no archive this time; the next run lists its classes again
+    } finally {
+      discard(temporary);
+    }
   }
 
   /**

@@ -53,10 +53,36 @@ final class RelaunchTest {
             "file:/b");
     assertThat(c.subList(c.size() - 3, c.size())).containsExactly("backup", "--to", "file:/b");
     assertThat(plan.recording().getParent()).isEqualTo(tmp.resolve("cache/avnology-backup"));
-    assertThat(c).contains("-XX:ArchiveClassesAtExit=" + plan.recording());
+    assertThat(c).contains("-XX:DumpLoadedClassList=" + plan.recording());
     assertThat(plan.archive().getFileName().toString()).startsWith("backup-").endsWith(".jsa");
     assertThat(plan.recording().getFileName().toString())
         .startsWith(plan.archive().getFileName().toString());
+    // a static archive from that list, dumped beside the archive and then moved into place
+    assertThat(plan.dump())
+        .containsExactly(
+            JAVA.toString(),
+            "-Xshare:dump",
+            "-Xlog:disable",
+            "-XX:SharedClassListFile=" + plan.recording(),
+            "-XX:SharedArchiveFile=" + Relaunch.dumping(plan.archive()),
+            "-cp",
+            tmp.resolve("avnology-backup.jar").toString());
+    assertThat(Relaunch.dumping(plan.archive()).getParent()).isEqualTo(plan.archive().getParent());
+  }
+
+  @Test
+  void aDumpThatFailed_isNotTriedAgain() throws Exception {
+    List<String> jvm = List.of("-jar", "x.jar", "list", "--from", "file:/b");
+    Relaunch.Plan first = plan(cache(), jvm, "list", "--from", "file:/b");
+    Files.writeString(Relaunch.failed(first.archive()), "");
+
+    Relaunch.Plan second = plan(cache(), jvm, "list", "--from", "file:/b");
+
+    assertThat(second.recording()).isNull();
+    assertThat(second.dump()).isNull();
+    assertThat(second.command())
+        .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:Dump"))
+        .contains("-jar", "list");
   }
 
   @Test
@@ -69,7 +95,8 @@ final class RelaunchTest {
 
     assertThat(second.recording()).isNull();
     assertThat(second.command()).contains("-XX:SharedArchiveFile=" + first.archive());
-    assertThat(second.command()).noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
+    assertThat(second.command()).noneMatch(o -> o.startsWith("-XX:DumpLoadedClassList"));
+    assertThat(second.dump()).isNull();
   }
 
   @Test
@@ -100,6 +127,12 @@ final class RelaunchTest {
             plan(
                 cache(),
                 List.of("-XX:SharedArchiveFile=/a.jsa", "-jar", "x.jar", "backup"),
+                "backup"))
+        .isNull();
+    assertThat(
+            plan(
+                cache(),
+                List.of("-XX:DumpLoadedClassList=/a.txt", "-jar", "x.jar", "backup"),
                 "backup"))
         .isNull();
     // a command line that is not the one this JVM has: nothing to repeat
