@@ -18,7 +18,10 @@ public final class JarMain {
    */
   public static void main(String[] args) {
     if (Boolean.getBoolean(Relaunch.CHILD)) {
-      Relaunch.watchParent();
+      // off the main thread: setting up the watch takes a few dozen milliseconds of start-up
+      Thread watch = new Thread(Relaunch::watchParent, "avnology-relaunch-watch");
+      watch.setDaemon(true);
+      watch.start();
     }
     Relaunch.Plan plan = Relaunch.plan(args);
     if (plan == null) {

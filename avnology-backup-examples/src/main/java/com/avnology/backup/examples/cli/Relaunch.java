@@ -67,9 +67,14 @@ final class Relaunch {
           "-Xlog:all=warning:stderr",
           // CDS's own notes (an archive of another JVM build is not used) are not for users
           "-Xlog:cds*=off:stderr",
-          "-XX:Tier4InvocationThreshold=50000",
-          "-XX:Tier4CompileThreshold=60000",
-          "-XX:Tier4BackEdgeThreshold=400000");
+          // C2 only for what runs hundreds of thousands of times (with C1's code in between);
+          // SHA-256 sooner, which C2 turns into the CPU's SHA instructions (C1 cannot): a
+          // catalog-heavy restore compiles less, a data-heavy one hashes as fast as before
+          "-XX:Tier4InvocationThreshold=500000",
+          "-XX:Tier4CompileThreshold=600000",
+          "-XX:Tier4BackEdgeThreshold=4000000",
+          "-XX:CompileCommand=quiet",
+          "-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.1");
 
   private Relaunch() {}
 
