@@ -293,7 +293,7 @@ final class Relaunch {
     if (plan.recording() != null) {
       // only a successful run's list: a failed one may have stopped early
       if (code == 0) {
-        dump(plan);
+        dump(plan, code);
       }
       discard(plan.recording());
     }
@@ -303,9 +303,9 @@ final class Relaunch {
   /**
    * Dumps the archive from the command's class list (about a second and a half, once per jar and
    * JVM) and moves it into place; a dump that fails leaves a marker, so that later runs do not try
-   * again.
+   * again. A signal meanwhile stops the dump, and this JVM still ends with the command's code.
    */
-  private static void dump(Plan plan) {
+  private static void dump(Plan plan, int code) {
     Path temporary = dumping(plan.archive());
     try {
       if (!Files.isRegularFile(plan.recording()) || Files.size(plan.recording()) == 0) {
@@ -322,7 +322,10 @@ final class Relaunch {
           new Thread(
               () -> {
                 p.destroyForcibly();
+                waitFor(p);
                 discard(temporary);
+                discard(plan.recording());
+                Runtime.getRuntime().halt(code);
               },
               "avnology-relaunch-dump");
       Runtime.getRuntime().addShutdownHook(stop);

@@ -192,6 +192,67 @@ final class CliJarIT {
     assertThat(logs).contains("com.avnology.backup.VolumeTarget source: shared objects file");
   }
 
+  @Test
+  void sigtermWhileTheFirstRunDumpsItsArchive_endsWithTheCommandsCode_andLeavesNothing()
+      throws Exception {
+    Path volume = Files.createDirectories(tmp.resolve("vol"));
+    Files.writeString(volume.resolve("a.txt"), "hello");
+    Path cache = tmp.resolve("cache");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("cli.jar", "target/avnology-backup.jar"),
+                "backup",
+                "--to",
+                "file:" + tmp.resolve("sink"),
+                "--volume",
+                "v=" + volume,
+                "--json")
+            .redirectError(tmp.resolve("err.txt").toFile());
+    pb.environment().put("XDG_CACHE_HOME", cache.toString());
+    pb.environment().remove(Relaunch.SWITCH);
+    Process p = pb.start();
+    // read as it comes: destroy() closes this JVM's end of the pipe
+    java.util.concurrent.CompletableFuture<String> output =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getInputStream().readAllBytes(), UTF_8);
+              } catch (IOException e) {
+                return "cannot read: " + e;
+              }
+            });
+    // the backup itself runs in a second JVM; once it is done, the first dumps the archive
+    ProcessHandle dump = null;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (dump == null && p.isAlive() && System.nanoTime() < deadline) {
+      dump =
+          p.children()
+              .filter(
+                  c ->
+                      c.info()
+                          .arguments()
+                          .map(a -> List.of(a).contains("-Xshare:dump"))
+                          .orElse(false))
+              .findFirst()
+              .orElse(null);
+      Thread.sleep(10);
+    }
+    assertThat(dump).as("the dump of the first run's classes").isNotNull();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    String out = output.get(1, TimeUnit.MINUTES);
+    assertThat(p.exitValue())
+        .as("the backup succeeded: " + Files.readString(tmp.resolve("err.txt")))
+        .isZero();
+    assertThat(out.strip()).startsWith("{").endsWith("}");
+    ProcessHandle stopped = dump;
+    assertThat(stopped.onExit()).succeedsWithin(java.time.Duration.ofSeconds(30));
+    // no archive, no list, no half-dumped file: the next run tries again
+    assertThat(listing(cache.resolve("avnology-backup"))).isEmpty();
+  }
+
   private static List<Path> listing(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
