@@ -351,7 +351,10 @@ public final class ArchiveRestore {
     if (leader != null) {
       guard.unwatch(leader);
     }
-    Undo undo = written ? undo(leader, plan, marked) : dropMarker(leader, marked);
+    RestoreUndo.Result undo =
+        written
+            ? RestoreUndo.undo(dataSource, leader, plan, marked)
+            : RestoreUndo.dropMarker(dataSource, leader, marked);
     return failure(source, f, guard, undo.state(), undo.complete());
   }
 
@@ -472,7 +475,7 @@ public final class ArchiveRestore {
     int skipped = 0;
     try (Statement s = leader.createStatement()) {
       for (TocEntry e : reversed) {
-        if (e.dropStmt() == null || e.dropStmt().isBlank() || isPublicSchema(e)) {
+        if (e.dropStmt() == null || e.dropStmt().isBlank() || RestoreUndo.isPublicSchema(e)) {
           continue;
         }
         s.execute("SAVEPOINT avnology_clean");
@@ -970,140 +973,12 @@ public final class ArchiveRestore {
     }
   }
 
-  private static void autocommit(Connection c) {
+  static void autocommit(Connection c) {
     try {
       c.setAutoCommit(true);
     } catch (SQLException ignored) {
       // the connection is broken; the next use reports it
     }
-  }
-
-  /** What an undo left: a sentence for the message, and whether the database is as it was. */
-  private record Undo(String state, boolean complete) {}
-
-  /**
-   * Drops every entry of the archive again (they did not exist before: the database was empty), on
-   * the leader or, if it is gone (terminated, the failure itself), a new connection.
-   */
-  private Undo undo(Connection leader, RestorePlanner plan, boolean marked) {
-    Connection c = usable(leader);
-    if (c == null) {
-      return new Undo(
-          "the restore could not be undone (cannot connect): the database is partly"
-              + " restored and marked as such; drop and recreate it",
-          false);
-    }
-    try {
-      List<TocEntry> reversed = new ArrayList<>(plan.all());
-      Collections.reverse(reversed);
-      int failed = 0;
-      for (TocEntry e : reversed) {
-        if (e.dropStmt() == null || e.dropStmt().isBlank() || isPublicSchema(e)) {
-          continue;
-        }
-        if (!drop(c, DropStatements.ifExists(e.dropStmt()), e)) {
-          failed++;
-        }
-      }
-      if (failed > 0) {
-        // a drop that failed may have gone with its parent (a partition's inherited constraint):
-        // what counts is whether the database is empty again, as it was
-        String left = leftOver(c);
-        if (!left.isEmpty()) {
-          return new Undo(
-              "undo failed for "
-                  + failed
-                  + " objects (the database still holds "
-                  + left
-                  + "): the database is partly restored"
-                  + (marked ? " and marked as such" : "")
-                  + "; drop and recreate it",
-              false);
-        }
-      }
-      return !marked || drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null)
-          ? new Undo(
-              "everything the restore created was dropped again, the database is as it" + " was",
-              true)
-          : new Undo(
-              "everything the restore created was dropped again, but not its marker"
-                  + " schema "
-                  + RestoreMarker.SCHEMA
-                  + "; drop it",
-              false);
-    } finally {
-      if (c != leader) {
-        Connections.closeQuietly(c);
-      }
-    }
-  }
-
-  private Undo dropMarker(Connection leader, boolean marked) {
-    if (!marked) {
-      return new Undo("nothing was written, the database is as it was", true);
-    }
-    Connection c = usable(leader);
-    boolean dropped = c != null && drop(c, "DROP SCHEMA IF EXISTS " + RestoreMarker.SCHEMA, null);
-    if (c != null && c != leader) {
-      Connections.closeQuietly(c);
-    }
-    return dropped
-        ? new Undo("pre-data runs in one transaction, so the database was left as it was", true)
-        : new Undo(
-            "pre-data was rolled back, but the marker schema "
-                + RestoreMarker.SCHEMA
-                + " could not be dropped; drop it",
-            false);
-  }
-
-  private static String leftOver(Connection c) {
-    try {
-      return EmptyCheck.userObjects(c);
-    } catch (SQLException e) {
-      return "(cannot tell: " + e.getMessage() + ")";
-    }
-  }
-
-  /** Runs a drop in autocommit; a drop cancelled by a shutdown that came meanwhile is retried. */
-  private static boolean drop(Connection c, String sql, TocEntry e) {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      try (Statement s = c.createStatement()) {
-        s.execute(sql);
-        return true;
-      } catch (SQLException ex) {
-        if (!"57014".equals(ex.getSQLState()) || attempt == 1) {
-          log.debug("undo of {} failed: {}", e == null ? sql : describe(e), ex.getMessage());
-          return false;
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * @return the leader if it still works, else a new connection, or null if none can be had
-   */
-  private Connection usable(Connection leader) {
-    try {
-      if (leader != null && !leader.isClosed() && leader.isValid(10)) {
-        autocommit(leader);
-        return leader;
-      }
-    } catch (SQLException ignored) {
-      // try a new one
-    }
-    try {
-      Connection c = Connections.open(dataSource, "undoing the restore");
-      c.setAutoCommit(true);
-      return c;
-    } catch (SQLException e) {
-      log.warn("cannot connect to undo the restore: {}", e.getMessage());
-      return null;
-    }
-  }
-
-  private static boolean isPublicSchema(TocEntry e) {
-    return e.desc().equals("SCHEMA") && "public".equals(e.tag());
   }
 
   static String describe(TocEntry e) {
