@@ -274,22 +274,7 @@ final class Relaunch {
     }
     // A signal to this JVM only (kill, a supervisor, timeout): pass it on, wait for the command to
     // finish undoing what it must, and end with its code, not the signal's.
-    Thread hook =
-        new Thread(
-            () -> {
-              child.destroy();
-              int code = waitFor(child);
-              discard(plan.recording());
-              Runtime.getRuntime().halt(code);
-            },
-            "avnology-relaunch-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    int code = waitFor(child);
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook runs and ends the JVM with the code
-    }
+    int code = waitUnlessSignalled(child, false, -1, plan.recording());
     if (plan.recording() != null) {
       // only a successful run's list: a failed one may have stopped early
       if (code == 0) {
@@ -318,23 +303,7 @@ final class Relaunch {
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
       p.getOutputStream().close();
-      Thread stop =
-          new Thread(
-              () -> {
-                p.destroyForcibly();
-                waitFor(p);
-                discard(temporary);
-                discard(plan.recording());
-                Runtime.getRuntime().halt(code);
-              },
-              "avnology-relaunch-dump");
-      Runtime.getRuntime().addShutdownHook(stop);
-      int exit = waitFor(p);
-      try {
-        Runtime.getRuntime().removeShutdownHook(stop);
-      } catch (IllegalStateException shuttingDown) {
-        return; // the hook ends the dump
-      }
+      int exit = waitUnlessSignalled(p, true, code, temporary, plan.recording());
       if (exit == 0 && Files.isRegularFile(temporary) && Files.size(temporary) > 0) {
         Files.move(
             temporary,
@@ -371,6 +340,48 @@ final class Relaunch {
                             System.exit(ExitCodes.INTERRUPTED);
                           });
             });
+  }
+
+  /**
+   * {@return the process's exit code} If this JVM is signalled meanwhile, a shutdown hook stops the
+   * process (SIGTERM, or SIGKILL if {@code force}), waits for it, deletes the files and halts this
+   * JVM with {@code code}, or with the process's own code if {@code code} is negative.
+   */
+  private static int waitUnlessSignalled(Process p, boolean force, int code, Path... files) {
+    Thread hook =
+        new Thread(
+            () -> {
+              if (force) {
+                p.destroyForcibly();
+              } else {
+                p.destroy();
+              }
+              int exit = waitFor(p);
+              for (Path f : files) {
+                discard(f);
+              }
+              Runtime.getRuntime().halt(code < 0 ? exit : code);
+            },
+            "avnology-relaunch-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int exit = waitFor(p);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      awaitHalt();
+    }
+    return exit;
+  }
+
+  /** Waits for the shutdown hook that is running to halt this JVM. */
+  private static void awaitHalt() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // the hook halts this JVM
+      }
+    }
   }
 
   private static int waitFor(Process p) {
