@@ -38,7 +38,7 @@ final class ColumnAlters {
           .append(c.compression().equals("p") ? "pglz" : "lz4")
           .append(";\n");
     }
-    if (c.options() != null) {
+    if (c.options() != null && c.options().length > 0) {
       // getTableAttrs: array_to_string(attoptions, ', '), printed as stored
       alters
           .append(colAlter)

@@ -73,7 +73,13 @@ final class TableDefinition {
             + " a.attnotnull, a.attislocal, a.attidentity, a.attgenerated, a.attstattarget,"
             + " a.attstorage, t.typstorage, "
             + Ctx.collationExpr("a.attcollation", "t.typcollation")
-            + " AS coll, a.attoptions::pg_catalog.text[] AS attoptions, "
+            + " AS coll, "
+            // as the pg_dump of the server that makes it: an attribute option pg_attver, set by
+            // the server itself on every column it creates (Debian's PostgreSQL 15 here), is the
+            // server's own and is left out; a server without it refuses the option
+            + " CASE WHEN a.attoptions IS NOT NULL THEN ARRAY("
+            + "SELECT o FROM pg_catalog.unnest(a.attoptions::pg_catalog.text[]) o"
+            + " WHERE pg_catalog.substr(o, 1, 10) <> 'pg_attver=') END AS attoptions, "
             + compression
             + " AS compression,"
             + " pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr, d.oid AS defoid,"

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,28 +81,57 @@ final class PgDumpFormatsRestoreTest {
   }
 
   @Test
-  void restore_loadsEveryTableFrozen() throws SQLException {
-    Path file = Dumps.pgDump(tmp.resolve("frozen.dump"), source, "-Fc");
+  void restore_loadsBigTablesFrozen_andSmallOnesWithoutTheirTruncate()
+      throws SQLException, IOException {
+    String db = EmbeddedPg.createDatabase("fmtbig");
+    try (Connection c = EmbeddedPg.dataSource(db).getConnection();
+        Statement s = c.createStatement()) {
+      // about 1.6 MB stored without compression: above the size from which a load is frozen
+      s.execute(
+          "CREATE TABLE big AS SELECT i, pg_catalog.md5(i::text) AS h FROM generate_series(1, 40000) i");
+      s.execute("CREATE TABLE small AS SELECT i FROM generate_series(1, 1000) i");
+    }
+    Path file = Dumps.pgDump(tmp.resolve("frozen.dump"), db, "-Fc", "-Z0");
+    CustomArchiveSource archive = new CustomArchiveSource(file);
+    assertThat(archive.toc().entries())
+        .filteredOn(e -> e.desc().equals("TABLE DATA"))
+        .extracting(
+            e -> e.tag() + " " + ArchiveRestore.worthFreezing(archive.dataSize(e.dataFile())))
+        .containsExactlyInAnyOrder("big true", "small false");
     String target = EmbeddedPg.createDatabase("fmtfrz");
     new ArchiveRestore(EmbeddedPg.dataSource(target), 2, PostgresOptions.defaults())
-        .restore(new CustomArchiveSource(file));
+        .restore(archive);
 
     try (Connection c = EmbeddedPg.dataSource(target).getConnection();
         Statement s = c.createStatement()) {
       s.execute("CREATE EXTENSION pg_visibility");
-      for (String table :
-          List.of("identity.identities", "identity.sessions_2024", "public.relation_tuples")) {
-        try (ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*), count(*) FILTER (WHERE all_frozen)"
-                    + " FROM pg_visibility_map('"
-                    + table
-                    + "')")) {
-          rs.next();
-          assertThat(rs.getLong(1)).as(table + " pages").isPositive();
-          assertThat(rs.getLong(2)).as(table + " frozen pages").isEqualTo(rs.getLong(1));
-        }
-      }
+      // truncated in its load's transaction, so loaded with FREEZE: every page all-frozen
+      assertThat(frozenPages(s, "public.big")).isEqualTo(pages(s, "public.big")).isPositive();
+      // a plain COPY into the table the restore created: nothing frozen
+      assertThat(pages(s, "public.small")).isPositive();
+      assertThat(frozenPages(s, "public.small")).isZero();
+      assertThat(rows(s, "public.big")).isEqualTo(40000);
+      assertThat(rows(s, "public.small")).isEqualTo(1000);
+    }
+  }
+
+  private static long pages(Statement s, String table) throws SQLException {
+    return scalar(s, "SELECT count(*) FROM pg_visibility_map('" + table + "')");
+  }
+
+  private static long frozenPages(Statement s, String table) throws SQLException {
+    return scalar(
+        s, "SELECT count(*) FILTER (WHERE all_frozen) FROM pg_visibility_map('" + table + "')");
+  }
+
+  private static long rows(Statement s, String table) throws SQLException {
+    return scalar(s, "SELECT count(*) FROM " + table);
+  }
+
+  private static long scalar(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
