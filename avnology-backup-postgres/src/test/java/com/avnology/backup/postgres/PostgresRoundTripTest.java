@@ -87,6 +87,43 @@ final class PostgresRoundTripTest {
   }
 
   @Test
+  void backupByARoleThatIsNotASuperuser_roundTrips() throws Exception {
+    // as on managed PostgreSQL, where the database's owner is no superuser: the catalog queries
+    // must not touch what only a superuser may read (a subscription's connection string)
+    String source = EmbeddedPg.createDatabase("nosuper");
+    try (Connection c = EmbeddedPg.dataSource(source).getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_owner')"
+              + " THEN CREATE ROLE app_owner LOGIN; END IF; END $$");
+      s.execute("GRANT CREATE ON SCHEMA public TO app_owner");
+      s.execute("SET ROLE app_owner");
+      s.execute("CREATE TYPE mood AS ENUM ('ok', 'sad')");
+      s.execute("CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, m mood)");
+      s.execute("INSERT INTO people SELECT i, 'p' || i, 'ok' FROM generate_series(1, 500) i");
+      s.execute("CREATE VIEW names AS SELECT name FROM people");
+    }
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup.builder()
+        .target(
+            PostgresTarget.builder(
+                    EmbeddedPg.jdbcUrl(source).replace("user=postgres", "user=app_owner"))
+                .jobs(2)
+                .build())
+        .sink(sink)
+        .build()
+        .run();
+
+    String target = EmbeddedPg.createDatabase("nosuperdst");
+    RestorePlan.builder(sink)
+        .latest()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+        .build()
+        .execute();
+    Fidelity.assertSameDatabase(source, target);
+  }
+
+  @Test
   void restore_intoNonEmptyDatabase_refusesWithoutClean() throws Exception {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));

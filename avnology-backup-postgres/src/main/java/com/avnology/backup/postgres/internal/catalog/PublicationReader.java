@@ -162,8 +162,19 @@ final class PublicationReader {
     ctx.add(o);
   }
 
-  /** Only a superuser can read a subscription's connection string; UnsupportedObjects checks. */
+  /**
+   * Only a superuser can read a subscription's connection string (the server refuses the whole
+   * query to anyone else, whatever its WHERE clause), as for pg_dump; UnsupportedObjects refuses a
+   * backup by another role of a database that has subscriptions.
+   */
   private static void subscriptions(Ctx ctx) throws SQLException {
+    boolean[] superuser = {false};
+    ctx.query(
+        "SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user",
+        rs -> superuser[0] = rs.getBoolean(1));
+    if (!superuser[0]) {
+      return;
+    }
     String v16 =
         ctx.version >= 160000
             ? "s.suborigin, s.subpasswordrequired, s.subrunasowner"
@@ -191,7 +202,6 @@ final class PublicationReader {
             + " FROM pg_catalog.pg_subscription s"
             + " WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d"
             + "   WHERE d.datname = pg_catalog.current_database())"
-            + " AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)"
             + " ORDER BY s.oid",
         rs -> {
           String name = rs.getString("subname");
