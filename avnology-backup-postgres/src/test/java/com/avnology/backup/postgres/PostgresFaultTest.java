@@ -170,6 +170,49 @@ final class PostgresFaultTest {
   }
 
   @Test
+  void backupWorkerCannotConnect_failsWithoutASet_andLeavesNoConnectionOpen() throws Exception {
+    String source = EmbeddedPg.createDatabase("bkconn");
+    // the leader and the first worker may connect, the second worker may not: the workers connect
+    // while the leader reads the catalog (a superuser would not be held to the limit)
+    exec(
+        source,
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'two_backup_conns')"
+            + " THEN CREATE ROLE two_backup_conns LOGIN CONNECTION LIMIT 2; END IF; END $$;"
+            + " CREATE TABLE t1 AS SELECT 1 AS a; CREATE TABLE t2 AS SELECT 2 AS b;"
+            + " ALTER TABLE t1 OWNER TO two_backup_conns; ALTER TABLE t2 OWNER TO two_backup_conns");
+    String url = EmbeddedPg.jdbcUrl(source).replace("user=postgres", "user=two_backup_conns");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+
+    assertThatThrownBy(
+            () ->
+                Backup.builder()
+                    .target(PostgresTarget.builder(url).jobs(2).build())
+                    .sink(sink)
+                    .build()
+                    .run())
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("cannot connect for backup worker")
+        .hasMessageContaining("too many connections");
+    assertThat(BackupCatalog.of(sink).list()).isEmpty();
+    // a backend ends a moment after its client closed the connection
+    int open = -1;
+    for (int i = 0; i < 100 && open != 0; i++) {
+      try (Connection c = EmbeddedPg.dataSource("postgres").getConnection();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM pg_stat_activity WHERE usename = 'two_backup_conns'")) {
+        rs.next();
+        open = rs.getInt(1);
+      }
+      if (open != 0) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(open).as("connections left open").isZero();
+  }
+
+  @Test
   void workerCannotConnect_failsBeforeAnythingIsWritten() {
     String source = Fidelity.createAllKindsDatabase("src");
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));

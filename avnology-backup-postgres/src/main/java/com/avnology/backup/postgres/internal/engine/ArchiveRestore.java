@@ -812,11 +812,15 @@ public final class ArchiveRestore {
     // TRUNCATE (new files for the table and each of its indexes, 1-2 ms of server time; 1.2 s of
     // the regression database's 523 tables), so it is loaded as it is. In a single transaction the
     // table was created in it, which FREEZE needs, and nobody sees anything before the end.
-    boolean truncate = ownTable && !inTransaction && worthFreezing(source.dataSize(e.dataFile()));
+    long stored = source.dataSize(e.dataFile());
+    boolean truncate = ownTable && !inTransaction && worthFreezing(stored);
     if (ownTable && (inTransaction || truncate)) {
       copy += " WITH (FREEZE)";
     }
-    try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()));
+    // buffers as large as the data is likely to be (a schema of 500 small tables allocated and
+    // zeroed 160 MB of copy buffers)
+    int buffer = copyBuffer(stored);
+    try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()), buffer);
         Statement s = c.createStatement()) {
       if (!inTransaction) {
         c.setAutoCommit(false);
@@ -825,7 +829,7 @@ public final class ArchiveRestore {
       // A load through another table (pg_dump --load-via-partition-root loads a partition through
       // its root, which FREEZE refuses) is a plain COPY, as pg_restore 16 does it: truncating the
       // partition there could deadlock with a load routed into it.
-      long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, COPY_BUFFER);
+      long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in, buffer);
       // reads what the decoder left and checks the artifact's size and SHA-256 before the load
       // is committed
       in.close();
@@ -931,6 +935,16 @@ public final class ArchiveRestore {
     return storedBytes == 0 || storedBytes >= FREEZE_FROM_BYTES;
   }
 
+  /**
+   * {@return a copy buffer for data of that stored size (0: unknown): four times the stored size
+   * (it is usually compressed), between 16 KiB and {@link #COPY_BUFFER}}
+   */
+  static int copyBuffer(long storedBytes) {
+    return storedBytes <= 0
+        ? COPY_BUFFER
+        : (int) Math.max(16 * 1024, Math.min(COPY_BUFFER, storedBytes * 4));
+  }
+
   /** The archive's COPY statement without its semicolon. */
   static String copyStatement(String copyStmt) {
     String copy = copyStmt.strip();
@@ -940,6 +954,8 @@ public final class ArchiveRestore {
     return copy;
   }
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   /**
    * {@return whether it loads that very table from stdin}
    *
@@ -947,7 +963,7 @@ public final class ArchiveRestore {
    * @param table the entry's table, quoted as pg_dump quotes it
    */
   static boolean loadsTable(String copy, String table) {
-    String normal = copy.replaceAll("\\s+", " "); // a table without columns: "COPY t  FROM"
+    String normal = WHITESPACE.matcher(copy).replaceAll(" "); // no columns: "COPY t  FROM"
     return (normal.startsWith("COPY " + table + " (")
             || normal.startsWith("COPY " + table + " FROM"))
         && normal.endsWith("FROM stdin");

@@ -35,20 +35,31 @@ public final class CopyTerminator {
    * @param in a data file's COPY text
    */
   public static InputStream strip(InputStream in) {
-    return new Stripping(in);
+    return new Stripping(in, 64 * 1024);
+  }
+
+  /**
+   * {@return the same text without a final {@code \.} line and the blank lines after it}
+   *
+   * @param in a data file's COPY text
+   * @param buffer how many bytes to read at a time
+   */
+  public static InputStream strip(InputStream in, int buffer) {
+    return new Stripping(in, buffer);
   }
 
   /** Holds back the last bytes until it knows whether they are the terminator. */
   private static final class Stripping extends FilterInputStream {
     private static final int HOLD = BYTES.length + 1;
-    private byte[] pending = new byte[64 * 1024 + HOLD];
+    private byte[] pending;
     private int count;
     private int released;
     private boolean eof;
     private boolean atStart = true;
 
-    Stripping(InputStream in) {
+    Stripping(InputStream in, int buffer) {
       super(in);
+      pending = new byte[Math.max(1, buffer) + HOLD];
     }
 
     @Override

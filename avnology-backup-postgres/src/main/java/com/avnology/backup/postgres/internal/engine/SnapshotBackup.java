@@ -27,7 +27,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -69,9 +71,14 @@ public final class SnapshotBackup {
     Compression compression = context.compression();
     CompressionAlgorithm algorithm = algorithm(compression);
     List<Connection> workers = new ArrayList<>();
+    WorkerOpening opening = null;
     try (Connection leader = Connections.open(dataSource, "backup")) {
       Sessions.dump(leader, null);
       String snapshot = single(leader, "SELECT pg_catalog.pg_export_snapshot()");
+      if (jobs > 1) {
+        // the workers connect and take up the snapshot while the leader reads the catalog
+        opening = new WorkerOpening(dataSource, jobs, snapshot);
+      }
       long t0 = System.nanoTime();
       Catalog catalog = CatalogReader.read(leader, catalogOptions());
       long catalogMs = (System.nanoTime() - t0) / 1_000_000;
@@ -86,13 +93,13 @@ public final class SnapshotBackup {
           catalog.tables().size(),
           snapshot,
           jobs);
-      if (jobs == 1) {
+      if (opening == null) {
         workers.add(leader);
       } else {
-        for (int i = 0; i < Math.min(jobs, Math.max(1, catalog.tables().size())); i++) {
-          Connection c = Connections.open(dataSource, "backup worker");
-          workers.add(c);
-          Sessions.dump(c, snapshot);
+        workers.addAll(opening.await());
+        // no more workers than tables
+        while (workers.size() > Math.max(1, catalog.tables().size())) {
+          Connections.closeQuietly(workers.remove(workers.size() - 1));
         }
       }
       context.expect(catalog.tables().size(), estimatedRows(leader, catalog.tables()));
@@ -126,6 +133,83 @@ public final class SnapshotBackup {
     } finally {
       for (Connection c : workers) {
         Connections.closeQuietly(c);
+      }
+      if (opening != null) {
+        opening.closeAll();
+      }
+    }
+  }
+
+  /**
+   * Worker connections opened one after the other on a thread of their own, each in a transaction
+   * on the exported snapshot, while the leader goes on; whoever started it ends with {@link
+   * #closeAll} (closing twice is harmless), so nothing stays open after a failure.
+   */
+  private static final class WorkerOpening {
+    private final CompletableFuture<List<Connection>> done = new CompletableFuture<>();
+    private final List<Connection> opened = new ArrayList<>();
+    private boolean closed; // guarded by opened
+
+    WorkerOpening(DataSource dataSource, int count, String snapshot) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < count; i++) {
+                    Connection c = Connections.open(dataSource, "backup worker");
+                    synchronized (opened) {
+                      if (closed) {
+                        // closeAll() gave up waiting (interrupted): this one is not kept either
+                        Connections.closeQuietly(c);
+                        done.completeExceptionally(new SQLException("closed"));
+                        return;
+                      }
+                      opened.add(c);
+                    }
+                    Sessions.dump(c, snapshot);
+                  }
+                  synchronized (opened) {
+                    done.complete(List.copyOf(opened));
+                  }
+                } catch (SQLException | RuntimeException e) {
+                  done.completeExceptionally(e);
+                }
+              },
+              "avnology-backup-connect");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /** {@return the connections, once all are open and on the snapshot} */
+    List<Connection> await() throws SQLException {
+      try {
+        return done.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while the worker connections were being opened", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    /** Waits for the opening to end, then closes every connection it opened. */
+    void closeAll() {
+      try {
+        done.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // the failure was reported by await(), or a failure before it matters more
+      }
+      synchronized (opened) {
+        closed = true;
+        opened.forEach(Connections::closeQuietly);
       }
     }
   }

@@ -44,6 +44,16 @@ final class CopyTerminatorTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"1", "3", "16", "16384"})
+  void strip_smallBuffers_stillFindTheTerminator(int buffer) throws IOException {
+    String body = "1\tone\n2\ttwo\n3\t\\.\n";
+    byte[] data = (body + "\\.\n\n\n").getBytes(StandardCharsets.UTF_8);
+    try (InputStream s = CopyTerminator.strip(new ByteArrayInputStream(data), buffer)) {
+      assertThat(new String(s.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
+    }
+  }
+
   private static String unescape(String s) {
     return s.replace("\\\\", "\u0000")
         .replace("\\n", "\n")
