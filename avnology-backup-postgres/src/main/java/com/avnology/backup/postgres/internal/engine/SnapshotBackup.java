@@ -173,6 +173,10 @@ public final class SnapshotBackup {
                   }
                 } catch (SQLException | RuntimeException e) {
                   done.completeExceptionally(e);
+                } catch (Error e) {
+                  // whoever waits must not wait forever
+                  done.completeExceptionally(e);
+                  throw e;
                 }
               },
               "avnology-backup-connect");
@@ -193,6 +197,9 @@ public final class SnapshotBackup {
         }
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
         }
         throw new IllegalStateException(e.getCause());
       }
