@@ -102,17 +102,67 @@ public final class BackupCatalog {
    * @throws StorageException if a manifest cannot be read for another reason than damage
    */
   public Optional<String> latest() {
+    return latestRead().map(Read::id);
+  }
+
+  /**
+   * {@return as {@link #latest()}, with the manifest's bytes as read, which {@link #open(Read)}
+   * takes instead of reading them again}
+   */
+  Optional<Read> latestRead() {
     for (String id : sink.list()) {
-      Entry entry = entry(id);
-      if (entry == null) {
+      Read read;
+      try {
+        read = read(id);
+      } catch (NotFoundException e) {
+        continue;
+      } catch (IntegrityException e) {
+        log.warn(
+            "set {} is damaged and is not the latest: {}",
+            id,
+            e.getMessage().replaceAll("\\s+", " "));
         continue;
       }
-      if (!entry.damaged()) {
-        return Optional.of(id);
-      }
-      log.warn("set {} is damaged and is not the latest: {}", id, entry.damage().orElseThrow());
+      return Optional.of(read);
     }
     return Optional.empty();
+  }
+
+  /**
+   * A set's manifest as read: its bytes (checked against their SHA-256, kept for authentication
+   * with a key) and what they say. Not to be changed.
+   */
+  static final class Read {
+    private final String id;
+    private final byte[] bytes;
+    private final Manifest manifest;
+
+    Read(String id, byte[] bytes, Manifest manifest) {
+      this.id = id;
+      this.bytes = bytes;
+      this.manifest = manifest;
+    }
+
+    String id() {
+      return id;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    Manifest manifest() {
+      return manifest;
+    }
+  }
+
+  private Read read(String setId) {
+    Names.checkSetId(requireNonNull(setId, "null setId"));
+    byte[] bytes;
+    try (BackupSink.SetReader reader = sink.open(setId)) {
+      bytes = reader.manifest();
+    }
+    return new Read(setId, bytes, ManifestCodec.read(setId, bytes));
   }
 
   /**
@@ -224,20 +274,19 @@ public final class BackupCatalog {
   record Opened(Manifest manifest, SetKeys keys) {}
 
   private Opened unauthenticated(String setId) {
-    Names.checkSetId(requireNonNull(setId, "null setId"));
-    try (BackupSink.SetReader reader = sink.open(setId)) {
-      return new Opened(ManifestCodec.read(setId, reader.manifest()), null);
-    }
+    return new Opened(read(setId).manifest(), null);
   }
 
   /** Reads a set's manifest and, with a key, unwraps its keys and authenticates it. */
   Opened open(String setId) {
-    Names.checkSetId(requireNonNull(setId, "null setId"));
-    byte[] bytes;
-    try (BackupSink.SetReader reader = sink.open(setId)) {
-      bytes = reader.manifest();
-    }
-    Manifest manifest = ManifestCodec.read(setId, bytes);
+    return open(read(setId));
+  }
+
+  /** As {@link #open(String)}, on a manifest already read. */
+  Opened open(Read read) {
+    String setId = read.id();
+    byte[] bytes = read.bytes();
+    Manifest manifest = read.manifest();
     if (encryption == null) {
       return new Opened(manifest, null);
     }

@@ -101,11 +101,12 @@ public final class SetRestorePlan implements RestorePlan {
    * @throws NotFoundException if the sink holds no set
    */
   public String resolveSetId() {
-    if (setId != null) {
-      return setId;
-    }
+    return setId != null ? setId : latestRead().id();
+  }
+
+  private BackupCatalog.Read latestRead() {
     return BackupCatalog.of(sink)
-        .latest()
+        .latestRead()
         .orElseThrow(
             () -> new NotFoundException("no backup set in " + sink + ": run a backup first"));
   }
@@ -198,10 +199,12 @@ public final class SetRestorePlan implements RestorePlan {
   @Override
   public RestoreResult execute() {
     Instant start = clock.instant();
-    String id = resolveSetId();
+    // the newest set's manifest, read once to find it, is not read again
+    BackupCatalog.Read latest = setId == null ? latestRead() : null;
+    String id = latest != null ? latest.id() : resolveSetId();
     ProgressTracker progress = new ProgressTracker(listener, id);
     progress.phase(Progress.Phase.VERIFY, "");
-    BackupCatalog.Opened opened = catalog().open(id);
+    BackupCatalog.Opened opened = latest != null ? catalog().open(latest) : catalog().open(id);
     Manifest manifest = opened.manifest();
     if (manifest.encrypted() && opened.keys() == null) {
       throw new KeyException(
