@@ -386,7 +386,7 @@ public final class ImportPlan implements RestorePlan {
       if (f.archive != null) {
         entries =
             DatabaseRestore.run(
-                target.dataSource(), target.jobs(), target.options(), f.archive.source());
+                target.restoreDataSource(), target.jobs(), target.options(), f.archive.source());
       } else {
         PostgresOptions o = target.options();
         entries =

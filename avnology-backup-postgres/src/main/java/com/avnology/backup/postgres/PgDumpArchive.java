@@ -136,7 +136,7 @@ public final class PgDumpArchive {
             path + " is damaged, nothing was restored: " + e.getMessage(), e);
       }
     }
-    return DatabaseRestore.run(target.dataSource(), target.jobs(), target.options(), source);
+    return DatabaseRestore.run(target.restoreDataSource(), target.jobs(), target.options(), source);
   }
 
   /**
