@@ -54,15 +54,14 @@ public final class PostgresTarget implements BackupTarget {
   private PostgresTarget(Builder b) {
     // from a JDBC URL, each target gets a data source of its own: a later password(...) on the
     // builder must not change the targets it already built
-    DataSource ds = b.jdbcUrl == null ? b.dataSource : JdbcUrls.dataSource(b.jdbcUrl, b.password);
+    DataSource ds = b.jdbcUrl == null ? b.dataSource : urlDataSource(b, false);
     this.dataSource = com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(ds);
     // a restore's batches of statements go faster in simple query mode; a caller's own data
     // source is used as it is
     this.restoreDataSource =
         b.jdbcUrl == null
             ? dataSource
-            : com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(
-                JdbcUrls.restoreDataSource(b.jdbcUrl, b.password));
+            : com.avnology.backup.postgres.internal.engine.PoolerSafe.wrap(urlDataSource(b, true));
     this.name = b.name;
     this.jobs = b.jobs;
     this.options =
@@ -104,9 +103,12 @@ public final class PostgresTarget implements BackupTarget {
    * Loads and initializes the classes of this library's PostgreSQL engine that a backup or restore
    * uses first (the snapshot backup, the archive restore, the pg_dump TOC reader and writer), so
    * that a short-lived process, such as a command-line tool calling this from a background thread
-   * while it parses its arguments, does not pay for them on its first command. Has no effects
-   * beyond class initialization; calling it is never needed, and calling it again does nothing
-   * more. Thread-safe.
+   * while it parses its arguments, does not pay for them on its first command. Also what the
+   * PostgreSQL driver's first connection initializes, short of connecting: the JDBC driver manager,
+   * the driver's version table, the JVM's default time zone and the calendar data of the default
+   * locale (together a twentieth of a second of the first connection on a cold JVM). Has no effects
+   * beyond that initialization; calling it is never needed, and calling it again does nothing more.
+   * Thread-safe.
    *
    * @throws LinkageError if a class cannot be loaded or initialized; its first real use would fail
    *     the same way
@@ -120,6 +122,10 @@ public final class PostgresTarget implements BackupTarget {
         throw new NoClassDefFoundError(c.getName()); // cannot happen: c is loaded
       }
     }
+    java.sql.DriverManager.drivers().close();
+    org.postgresql.core.ServerVersion.from("15.0");
+    java.util.TimeZone.getDefault();
+    new java.util.GregorianCalendar().getTimeInMillis();
   }
 
   @Override
@@ -134,6 +140,21 @@ public final class PostgresTarget implements BackupTarget {
 
   DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * A data source of our own, from the builder's URL: without named server-side prepared statements
+   * from the start, as {@link com.avnology.backup.postgres.internal.engine.PoolerSafe} would make
+   * them, so that its connections need no wrapper putting the setting back for a pool (every JDBC
+   * call through one is a reflective call).
+   */
+  private static DataSource urlDataSource(Builder b, boolean restore) {
+    org.postgresql.ds.PGSimpleDataSource ds =
+        restore
+            ? JdbcUrls.restoreDataSource(b.jdbcUrl, b.password)
+            : JdbcUrls.dataSource(b.jdbcUrl, b.password);
+    ds.setPrepareThreshold(0);
+    return ds;
   }
 
   /** {@return the connections a restore into this target uses} */

@@ -43,6 +43,23 @@ final class PgBouncerTest {
             .execute();
         Fidelity.assertSameDatabase(source, parallel);
 
+        // from JDBC URLs, as the command line runs: data sources of the library's own (no
+        // prepared statements; the restore in simple query mode)
+        FileSystemSink fromUrl = FileSystemSink.of(tmp.resolve("url" + round));
+        Backup.builder()
+            .target(PostgresTarget.builder(bouncer.jdbcUrl(source)).jobs(2).build())
+            .sink(fromUrl)
+            .build()
+            .run();
+        String viaUrl = EmbeddedPg.createDatabase("pgburl");
+        RestorePlan.builder(fromUrl)
+            .latest()
+            .target(PostgresTarget.builder(bouncer.jdbcUrl(viaUrl)).jobs(2).build())
+            .build()
+            .execute();
+        Fidelity.assertSameDatabase(source, viaUrl);
+        assertNothingLeftOnServerSessions(bouncer, viaUrl);
+
         // a clean restore over the restored database: one transaction
         RestorePlan.builder(sink)
             .latest()
