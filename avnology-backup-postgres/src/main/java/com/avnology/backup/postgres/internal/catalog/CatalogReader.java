@@ -63,6 +63,21 @@ public final class CatalogReader {
    * @throws SQLException on a catalog query failure
    */
   public static Catalog read(Connection c, CatalogOptions o) throws SQLException {
+    return read(c, o, null);
+  }
+
+  /**
+   * Reads the catalog, as {@link #read(Connection, CatalogOptions)}, taking the results of the
+   * queries {@code prefetch} runs ahead on another connection (waiting for them when it needs one).
+   *
+   * @param c a connection inside the dump transaction
+   * @param o what to dump
+   * @param prefetch queries run ahead on a connection on the same snapshot, or null
+   * @return the entries and table-data list
+   * @throws SQLException on a catalog query failure
+   */
+  public static Catalog read(Connection c, CatalogOptions o, CatalogPrefetch prefetch)
+      throws SQLException {
     int version = c.getMetaData().getDatabaseMajorVersion() * 10000;
     try (Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SHOW server_version_num")) {
@@ -70,7 +85,7 @@ public final class CatalogReader {
         version = Integer.parseInt(rs.getString(1).trim());
       }
     }
-    Ctx ctx = new Ctx(c, o, version);
+    Ctx ctx = new Ctx(c, o, version, prefetch);
     ctx.query(
         "SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend"
             + " WHERE deptype NOT IN ('p', 'e') AND objid >= 16384",

@@ -9,8 +9,7 @@ final class CommentReader {
   static void read(Ctx ctx) throws SQLException {
     boolean[] publicHasComment = {false};
     ctx.query(
-        "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d"
-            + " ORDER BY d.classoid, d.objoid, d.objsubid",
+        commentsSql(),
         rs -> {
           Ctx.CommentTarget t =
               ctx.commentTargets.get(new Ctx.Key(rs.getLong("classoid"), rs.getLong("objoid")));
@@ -49,5 +48,11 @@ final class CommentReader {
       // dumpCommentExtended: a removed initdb comment is dumped as an empty one
       ctx.initdbPublic.attach("COMMENT", "SCHEMA public", "COMMENT ON SCHEMA public IS '';\n", 0);
     }
+  }
+
+  /** {@return the query of every comment; the catalog prefetch runs it ahead} */
+  static String commentsSql() {
+    return "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d"
+        + " ORDER BY d.classoid, d.objoid, d.objsubid";
   }
 }

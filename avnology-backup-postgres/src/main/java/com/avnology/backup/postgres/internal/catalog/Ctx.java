@@ -87,10 +87,14 @@ final class Ctx {
   /** Functions whose body (BEGIN ATOMIC) references a relation. */
   final Set<Long> procsReadingRelations = new HashSet<>();
 
-  Ctx(Connection conn, CatalogOptions opts, int version) {
+  /** Queries run ahead on another connection, or null. */
+  final CatalogPrefetch prefetch;
+
+  Ctx(Connection conn, CatalogOptions opts, int version, CatalogPrefetch prefetch) {
     this.conn = conn;
     this.opts = opts;
     this.version = version;
+    this.prefetch = prefetch;
   }
 
   DumpObject add(DumpObject o) {
@@ -176,6 +180,16 @@ final class Ctx {
   }
 
   void query(String sql, Row row) throws SQLException {
+    ResultSet ahead = prefetch == null ? null : prefetch.take(sql);
+    if (ahead != null) {
+      try (java.sql.Statement s = ahead.getStatement();
+          ResultSet rs = ahead) {
+        while (rs.next()) {
+          row.accept(rs);
+        }
+      }
+      return;
+    }
     try (PreparedStatement ps = conn.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

@@ -17,19 +17,7 @@ final class IndexReader {
     List<Attach> attaches = new ArrayList<>();
     java.util.Map<Long, List<Attach>> byParent = new java.util.HashMap<>();
     ctx.query(
-        "SELECT i.indexrelid, ic.relname AS indname, i.indrelid, i.indisclustered, i.indisreplident,"
-            + " pg_catalog.pg_get_indexdef(i.indexrelid) AS indexdef, ts.spcname,"
-            + " co.oid AS conoid, co.conname, co.contype,"
-            + " CASE WHEN co.oid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(co.oid, false) END AS condef,"
-            + " (SELECT inh.inhparent FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS parentidx"
-            + " FROM pg_catalog.pg_index i"
-            + " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
-            + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
-            + " LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace"
-            + " LEFT JOIN pg_catalog.pg_constraint co ON co.conindid = i.indexrelid"
-            + "   AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')"
-            + " WHERE i.indrelid >= 16384 AND (i.indisvalid OR t.relkind = 'p') AND i.indisready"
-            + " ORDER BY i.indexrelid",
+        indexesSql(),
         rs -> {
           Ctx.Rel rel = ctx.rels.get(rs.getLong("indrelid"));
           if (rel == null || rel.obj == null || rel.relkind == 'S') {
@@ -195,5 +183,22 @@ final class IndexReader {
               "CONSTRAINT " + Sql.q(con) + " ON " + qt,
               "CONSTRAINT " + Sql.q(con) + " ON " + Sql.q(rel.name));
         });
+  }
+
+  /** {@return the query of every index; the catalog prefetch runs it ahead} */
+  static String indexesSql() {
+    return "SELECT i.indexrelid, ic.relname AS indname, i.indrelid, i.indisclustered, i.indisreplident,"
+        + " pg_catalog.pg_get_indexdef(i.indexrelid) AS indexdef, ts.spcname,"
+        + " co.oid AS conoid, co.conname, co.contype,"
+        + " CASE WHEN co.oid IS NOT NULL THEN pg_catalog.pg_get_constraintdef(co.oid, false) END AS condef,"
+        + " (SELECT inh.inhparent FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS parentidx"
+        + " FROM pg_catalog.pg_index i"
+        + " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+        + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
+        + " LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = ic.reltablespace"
+        + " LEFT JOIN pg_catalog.pg_constraint co ON co.conindid = i.indexrelid"
+        + "   AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')"
+        + " WHERE i.indrelid >= 16384 AND (i.indisvalid OR t.relkind = 'p') AND i.indisready"
+        + " ORDER BY i.indexrelid";
   }
 }

@@ -65,27 +65,7 @@ final class RelationReader {
     Map<Long, String[]> names = new HashMap<>();
     List<RelRow> ordered = new ArrayList<>();
     ctx.query(
-        "SELECT c.oid, c.relname, c.relnamespace, n.nspname, c.relkind, c.relpersistence,"
-            + " pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.relacl::pg_catalog.text[] AS acl,"
-            + " pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner)"
-            + "   ::pg_catalog.text[] AS base,"
-            + " c.reloptions::pg_catalog.text[] AS relopts, tc.reloptions::pg_catalog.text[] AS toastopts,"
-            + " c.relrowsecurity, c.relforcerowsecurity, c.relispartition, c.relreplident,"
-            + " c.relpages + COALESCE(tc.relpages, 0) AS pages, c.reltuples, ts.spcname, am.amname,"
-            + " CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS oftype,"
-            + " CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,"
-            + " CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,"
-            + " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,"
-            + " c.relispopulated, fs.srvname, "
-            + ForeignDataReader.options("ft.ftoptions")
-            + " AS ftoptions"
-            + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-            + " LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid"
-            + " LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver"
-            + " LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid"
-            + " LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace"
-            + " LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam"
-            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.oid >= 16384 ORDER BY c.oid",
+        relationsSql(),
         rs -> {
           long oid = rs.getLong("oid");
           names.put(oid, new String[] {rs.getString("nspname"), rs.getString("relname")});
@@ -192,5 +172,30 @@ final class RelationReader {
       }
     }
     return check;
+  }
+
+  /** {@return the query of every relation; the catalog prefetch runs it ahead} */
+  static String relationsSql() {
+    return "SELECT c.oid, c.relname, c.relnamespace, n.nspname, c.relkind, c.relpersistence,"
+        + " pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.relacl::pg_catalog.text[] AS acl,"
+        + " pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's'::\"char\" ELSE 'r'::\"char\" END, c.relowner)"
+        + "   ::pg_catalog.text[] AS base,"
+        + " c.reloptions::pg_catalog.text[] AS relopts, tc.reloptions::pg_catalog.text[] AS toastopts,"
+        + " c.relrowsecurity, c.relforcerowsecurity, c.relispartition, c.relreplident,"
+        + " c.relpages + COALESCE(tc.relpages, 0) AS pages, c.reltuples, ts.spcname, am.amname,"
+        + " CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS oftype,"
+        + " CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,"
+        + " CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,"
+        + " CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,"
+        + " c.relispopulated, fs.srvname, "
+        + ForeignDataReader.options("ft.ftoptions")
+        + " AS ftoptions"
+        + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid"
+        + " LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver"
+        + " LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid"
+        + " LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace"
+        + " LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam"
+        + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.oid >= 16384 ORDER BY c.oid";
   }
 }

@@ -67,49 +67,8 @@ final class TableDefinition {
   static void build(Ctx ctx, List<RelRow> dumped, Map<Long, RelRow> rows, Map<Long, String[]> names)
       throws SQLException {
     Map<Long, List<Col>> cols = new HashMap<>();
-    String compression = ctx.version >= 140000 ? "a.attcompression::pg_catalog.text" : "NULL";
     ctx.query(
-        "SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,"
-            + " a.attnotnull, a.attislocal, a.attidentity, a.attgenerated, a.attstattarget,"
-            + " a.attstorage, t.typstorage, "
-            + Ctx.collationExpr("a.attcollation", "t.typcollation")
-            + " AS coll, "
-            // as the pg_dump of the server that makes it: an attribute option pg_attver, set by
-            // the server itself on every column it creates (Debian's PostgreSQL 15 here), is the
-            // server's own and is left out; a server without it refuses the option
-            + " CASE WHEN a.attoptions IS NOT NULL THEN ARRAY("
-            + "SELECT o FROM pg_catalog.unnest(a.attoptions::pg_catalog.text[]) o"
-            + " WHERE pg_catalog.substr(o, 1, 10) <> 'pg_attver=') END AS attoptions, "
-            + compression
-            + " AS compression,"
-            + " pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr, d.oid AS defoid,"
-            + " a.attacl::pg_catalog.text[] AS attacl,"
-            // what the parents' same-named columns hold, aggregated once per (child, column) rather
-            // than a correlated subquery per column (thousands of columns on large schemas)
-            + " COALESCE(p.notnull, false) AS inhnotnull, COALESCE(p.hasdefault, false) AS inhdefault,"
-            // flagInhAttrs: a child's generation expression is left to inheritance only when every
-            // generated parent column has the same one; under a plain parent column (PostgreSQL
-            // 15 and older) or a different expression (16 and newer) it is the child's own
-            + " CASE WHEN p.genexprs IS NOT NULL"
-            + " THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) = ALL (p.genexprs) END AS inhgenerated,"
-            + " CASE WHEN c.relkind = 'f' THEN "
-            + ForeignDataReader.options("a.attfdwoptions")
-            + " END AS fdwoptions"
-            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
-            + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-            + " LEFT JOIN (SELECT i.inhrelid, pa.attname,"
-            + " pg_catalog.bool_or(pa.attnotnull) AS notnull,"
-            + " pg_catalog.bool_or(pa.atthasdef AND pa.attgenerated = '') AS hasdefault,"
-            + " pg_catalog.array_agg(pg_catalog.pg_get_expr(pd.adbin, pd.adrelid))"
-            + "   FILTER (WHERE pa.attgenerated <> '') AS genexprs"
-            + " FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
-            + "   ON pa.attrelid = i.inhparent AND pa.attnum > 0 AND NOT pa.attisdropped"
-            + " LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
-            + "   AND pa.attgenerated <> ''"
-            + " GROUP BY i.inhrelid, pa.attname) p ON p.inhrelid = a.attrelid AND p.attname = a.attname"
-            + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
-            + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY a.attrelid, a.attnum",
+        columnsSql(ctx.version),
         rs -> {
           if (!ctx.rels.containsKey(rs.getLong("attrelid"))) {
             return;
@@ -418,5 +377,51 @@ final class TableDefinition {
       sb.append("\nALTER TABLE ONLY ").append(qn).append(" FORCE ROW LEVEL SECURITY;\n");
     }
     o.defn = sb.toString();
+  }
+
+  /** {@return the query of every column of the relations; the catalog prefetch runs it ahead} */
+  static String columnsSql(int version) {
+    String compression = version >= 140000 ? "a.attcompression::pg_catalog.text" : "NULL";
+    return "SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,"
+        + " a.attnotnull, a.attislocal, a.attidentity, a.attgenerated, a.attstattarget,"
+        + " a.attstorage, t.typstorage, "
+        + Ctx.collationExpr("a.attcollation", "t.typcollation")
+        + " AS coll, "
+        // as the pg_dump of the server that makes it: an attribute option pg_attver, set by
+        // the server itself on every column it creates (Debian's PostgreSQL 15 here), is the
+        // server's own and is left out; a server without it refuses the option
+        + " CASE WHEN a.attoptions IS NOT NULL THEN ARRAY("
+        + "SELECT o FROM pg_catalog.unnest(a.attoptions::pg_catalog.text[]) o"
+        + " WHERE pg_catalog.substr(o, 1, 10) <> 'pg_attver=') END AS attoptions, "
+        + compression
+        + " AS compression,"
+        + " pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr, d.oid AS defoid,"
+        + " a.attacl::pg_catalog.text[] AS attacl,"
+        // what the parents' same-named columns hold, aggregated once per (child, column) rather
+        // than a correlated subquery per column (thousands of columns on large schemas)
+        + " COALESCE(p.notnull, false) AS inhnotnull, COALESCE(p.hasdefault, false) AS inhdefault,"
+        // flagInhAttrs: a child's generation expression is left to inheritance only when every
+        // generated parent column has the same one; under a plain parent column (PostgreSQL
+        // 15 and older) or a different expression (16 and newer) it is the child's own
+        + " CASE WHEN p.genexprs IS NOT NULL"
+        + " THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) = ALL (p.genexprs) END AS inhgenerated,"
+        + " CASE WHEN c.relkind = 'f' THEN "
+        + ForeignDataReader.options("a.attfdwoptions")
+        + " END AS fdwoptions"
+        + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+        + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+        + " LEFT JOIN (SELECT i.inhrelid, pa.attname,"
+        + " pg_catalog.bool_or(pa.attnotnull) AS notnull,"
+        + " pg_catalog.bool_or(pa.atthasdef AND pa.attgenerated = '') AS hasdefault,"
+        + " pg_catalog.array_agg(pg_catalog.pg_get_expr(pd.adbin, pd.adrelid))"
+        + "   FILTER (WHERE pa.attgenerated <> '') AS genexprs"
+        + " FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa"
+        + "   ON pa.attrelid = i.inhparent AND pa.attnum > 0 AND NOT pa.attisdropped"
+        + " LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum"
+        + "   AND pa.attgenerated <> ''"
+        + " GROUP BY i.inhrelid, pa.attname) p ON p.inhrelid = a.attrelid AND p.attname = a.attname"
+        + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+        + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
+        + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY a.attrelid, a.attnum";
   }
 }

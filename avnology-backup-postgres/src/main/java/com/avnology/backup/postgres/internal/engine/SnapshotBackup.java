@@ -12,6 +12,7 @@ import com.avnology.backup.postgres.internal.archive.TocFile;
 import com.avnology.backup.postgres.internal.archive.TocWriter;
 import com.avnology.backup.postgres.internal.catalog.Catalog;
 import com.avnology.backup.postgres.internal.catalog.CatalogOptions;
+import com.avnology.backup.postgres.internal.catalog.CatalogPrefetch;
 import com.avnology.backup.postgres.internal.catalog.CatalogReader;
 import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.catalog.TableData;
@@ -72,15 +73,18 @@ public final class SnapshotBackup {
     CompressionAlgorithm algorithm = algorithm(compression);
     List<Connection> workers = new ArrayList<>();
     WorkerOpening opening = null;
+    CatalogPrefetch prefetch = null;
     try (Connection leader = Connections.open(dataSource, "backup")) {
       Sessions.dump(leader, null);
       String snapshot = single(leader, "SELECT pg_catalog.pg_export_snapshot()");
       if (jobs > 1) {
-        // the workers connect and take up the snapshot while the leader reads the catalog
-        opening = new WorkerOpening(dataSource, jobs, snapshot);
+        // the workers connect and take up the snapshot while the leader reads the catalog; the
+        // first runs the catalog's largest queries meanwhile
+        prefetch = CatalogPrefetch.forServer(leader.getMetaData().getDatabaseMajorVersion());
+        opening = new WorkerOpening(dataSource, jobs, snapshot, prefetch);
       }
       long t0 = System.nanoTime();
-      Catalog catalog = CatalogReader.read(leader, catalogOptions());
+      Catalog catalog = CatalogReader.read(leader, catalogOptions(), prefetch);
       long catalogMs = (System.nanoTime() - t0) / 1_000_000;
       lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
@@ -97,6 +101,7 @@ public final class SnapshotBackup {
         workers.add(leader);
       } else {
         workers.addAll(opening.await());
+        prefetch.closeUntaken();
         // no more workers than tables
         while (workers.size() > Math.max(1, catalog.tables().size())) {
           Connections.closeQuietly(workers.remove(workers.size() - 1));
@@ -150,7 +155,7 @@ public final class SnapshotBackup {
     private final List<Connection> opened = new ArrayList<>();
     private boolean closed; // guarded by opened
 
-    WorkerOpening(DataSource dataSource, int count, String snapshot) {
+    WorkerOpening(DataSource dataSource, int count, String snapshot, CatalogPrefetch prefetch) {
       Thread t =
           new Thread(
               () -> {
@@ -167,6 +172,9 @@ public final class SnapshotBackup {
                       opened.add(c);
                     }
                     Sessions.dump(c, snapshot);
+                    if (i == 0) {
+                      prefetch.run(c);
+                    }
                   }
                   synchronized (opened) {
                     done.complete(List.copyOf(opened));
@@ -177,6 +185,8 @@ public final class SnapshotBackup {
                   // whoever waits must not wait forever
                   done.completeExceptionally(e);
                   throw e;
+                } finally {
+                  prefetch.skip(); // unless it ran: the reader runs the queries itself
                 }
               },
               "avnology-backup-connect");
