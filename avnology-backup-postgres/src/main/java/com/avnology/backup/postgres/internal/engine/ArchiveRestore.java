@@ -119,6 +119,19 @@ public final class ArchiveRestore {
    * @throws RestoreInterruptedException if the process began to shut down during the restore
    */
   public int restore(ArchiveSource source) {
+    // in place, the leader and the workers connect while the archive's TOC is read
+    Connecting early =
+        options.restoreMode() == RestoreMode.SINGLE_TRANSACTION ? null : new Connecting(jobs);
+    try {
+      return restore(source, early);
+    } finally {
+      if (early != null) {
+        early.closeUnclaimed();
+      }
+    }
+  }
+
+  private int restore(ArchiveSource source, Connecting early) {
     TocFile toc;
     try {
       toc = source.toc();
@@ -144,9 +157,9 @@ public final class ArchiveRestore {
     ShutdownGuard own = sharedGuard == null ? ShutdownGuard.install(source.describe()) : null;
     ShutdownGuard guard = own != null ? own : sharedGuard;
     try {
-      return options.restoreMode() == RestoreMode.SINGLE_TRANSACTION
+      return early == null
           ? inOneTransaction(plan, source, guard)
-          : inPlace(plan, source, guard);
+          : inPlace(plan, source, guard, early.claim());
     } finally {
       if (own != null) {
         own.close();
@@ -249,17 +262,15 @@ public final class ArchiveRestore {
    * completes; any failure, or a shutdown, drops everything again. The database is marked as
    * holding an unfinished restore until the end, for the case nothing can undo it (SIGKILL).
    */
-  private int inPlace(RestorePlanner plan, ArchiveSource source, ShutdownGuard guard) {
-    // The workers connect while the leader checks the database.
-    List<CompletableFuture<Connection>> workers = openWorkers();
+  private int inPlace(
+      RestorePlanner plan, ArchiveSource source, ShutdownGuard guard, Connecting connecting) {
+    List<CompletableFuture<Connection>> workers = connecting.workers();
     Connection leader = null;
     boolean marked = false;
     boolean written = false;
     try {
-      leader = Connections.open(dataSource, "restore");
+      leader = joinAll(List.of(connecting.leader())).get(0);
       guard.watch(leader);
-      Sessions.restore(leader);
-      Sessions.label(leader, "restore leader");
       refuseUnfinished(RestoreMarker.find(leader));
       EmptyCheck.requireEmpty(leader);
       // every connection is up before anything is written
@@ -406,30 +417,79 @@ public final class ArchiveRestore {
         "restore from " + source.describe() + " failed: " + f + "; " + state, f);
   }
 
-  private List<CompletableFuture<Connection>> openWorkers() {
-    List<CompletableFuture<Connection>> workers = new ArrayList<>();
-    for (int i = 0; i < Math.max(1, jobs); i++) {
-      CompletableFuture<Connection> worker = new CompletableFuture<>();
+  /**
+   * The leader's and the workers' connections of an in-place restore, each opened (and its session
+   * set up) on a thread of its own. Whoever holds it either {@link #claim()}s it, and then closes
+   * every connection itself, or ends with {@link #closeUnclaimed()}.
+   */
+  private final class Connecting {
+    private final CompletableFuture<Connection> leader;
+    private final List<CompletableFuture<Connection>> workers = new ArrayList<>();
+    private boolean claimed;
+
+    Connecting(int jobs) {
+      leader = open("restore", "restore leader", 0);
+      for (int i = 0; i < Math.max(1, jobs); i++) {
+        workers.add(open("restore worker", "restore worker", i + 1));
+      }
+    }
+
+    CompletableFuture<Connection> leader() {
+      return leader;
+    }
+
+    List<CompletableFuture<Connection>> workers() {
+      return workers;
+    }
+
+    Connecting claim() {
+      claimed = true;
+      return this;
+    }
+
+    /**
+     * Unless they were claimed, waits for every connection to be opened (or to fail) and closes it:
+     * a restore that failed before it began leaves no session behind when it returns.
+     */
+    void closeUnclaimed() {
+      if (!claimed) {
+        List<CompletableFuture<Connection>> all = new ArrayList<>(workers);
+        all.add(leader);
+        for (CompletableFuture<Connection> f : all) {
+          try {
+            Connections.closeQuietly(f.join());
+          } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            // it did not open
+          }
+        }
+      }
+    }
+
+    private CompletableFuture<Connection> open(String purpose, String label, int n) {
+      CompletableFuture<Connection> f = new CompletableFuture<>();
       Thread t =
           new Thread(
               () -> {
                 Connection c = null;
                 try {
-                  c = Connections.open(dataSource, "restore worker");
+                  c = Connections.open(dataSource, purpose);
                   Sessions.restore(c);
-                  Sessions.label(c, "restore worker");
-                  worker.complete(c);
+                  Sessions.label(c, label);
+                  f.complete(c);
                 } catch (SQLException | RuntimeException e) {
                   Connections.closeQuietly(c);
-                  worker.completeExceptionally(e);
+                  f.completeExceptionally(e);
+                } catch (Error e) {
+                  Connections.closeQuietly(c);
+                  f.completeExceptionally(e); // whoever waits must not wait forever
+                  throw e;
                 }
               },
-              "avnology-restore-connect-" + (i + 1));
+              "avnology-restore-connect-" + n);
       t.setDaemon(true);
       t.start();
-      workers.add(worker);
+      return f;
     }
-    return workers;
   }
 
   private static void checkSupported(RestorePlanner plan, ArchiveSource source) {
