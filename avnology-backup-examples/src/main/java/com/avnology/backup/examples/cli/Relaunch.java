@@ -102,7 +102,7 @@ final class Relaunch {
       return null;
     }
     try {
-      String[] all = ProcessHandle.current().info().arguments().orElse(null);
+      String[] all = jvmArguments();
       Path code =
           Path.of(JarMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -255,7 +255,43 @@ final class Relaunch {
       crc.update(stamp.getBytes(StandardCharsets.UTF_8));
     }
     crc.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
-    return String.format("%08x", crc.getValue());
+    String hex = Long.toHexString(crc.getValue()); // not String.format: no Formatter at start-up
+    return "0".repeat(8 - hex.length()) + hex;
+  }
+
+  /**
+   * {@return this JVM's arguments after the {@code java} binary, or null if unknown} From {@code
+   * /proc/self/cmdline} where there is one, which is what {@link ProcessHandle.Info#arguments()}
+   * reads on Linux, without initializing {@code ProcessHandleImpl} (its reaper thread pool and its
+   * lambdas, a hundredth of a second before the second JVM could start); elsewhere from {@link
+   * ProcessHandle}. A decoding that does not give back this JVM's own command line only means the
+   * command runs here ({@link #plan(String[], List, Map, Path, Path)} compares them).
+   */
+  static String[] jvmArguments() {
+    Path cmdline = Path.of("/proc/self/cmdline");
+    if (Files.isReadable(cmdline)) {
+      try {
+        byte[] b = Files.readAllBytes(cmdline);
+        java.nio.charset.Charset cs;
+        try {
+          cs = java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+          cs = java.nio.charset.Charset.defaultCharset();
+        }
+        List<String> argv = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+          if (b[i] == 0) {
+            argv.add(new String(b, start, i - start, cs));
+            start = i + 1;
+          }
+        }
+        return argv.isEmpty() ? null : argv.subList(1, argv.size()).toArray(new String[0]);
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+    return ProcessHandle.current().info().arguments().orElse(null);
   }
 
   /**

@@ -29,6 +29,12 @@ final class RelaunchTest {
   }
 
   @Test
+  void jvmArguments_asTheOsHasThem() {
+    String[] expected = ProcessHandle.current().info().arguments().orElseThrow();
+    assertThat(Relaunch.jvmArguments()).isNotEmpty().containsExactly(expected);
+  }
+
+  @Test
   void backup_runsInATunedJvm_withTheUsersOptionsAfterOurs_andRecordsAnArchive() throws Exception {
     Relaunch.Plan plan =
         plan(
