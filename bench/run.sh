@@ -135,8 +135,8 @@ echo "== restore (into fresh databases; the restores alternate, ${BENCH_ROUNDS:-
 for round in $(seq "${BENCH_ROUNDS:-5}"); do
   fresh r1; timed pg_restore "$PGBIN/pg_restore" -d r1 "$WORK/bench.dump"
   fresh r2; timed pg_restore_j$JOBS "$PGBIN/pg_restore" -j "$JOBS" -d r2 "$WORK/bench.dump"
-  # ours through the launcher and as plain java -jar, in turn first: each restore writes 738 MiB
-  # that the kernel is still writing back during the next one
+  # ours through the launcher and as plain java -jar, in turn first: the restore that follows
+  # another one ran slower in most rounds (likely the previous 738 MiB still being written back)
   launcher() { fresh r3; timed ours_restore_zstd1 ours restore --from "file:$WORK/ours-zstd1" --postgres "jdbc:postgresql://localhost:$PORT/r3?user=postgres" --jobs "$JOBS"; }
   javajar() { fresh r5; timed ours_restore_java_jar java -jar "$JAR" restore --from "file:$WORK/ours-defaults" --postgres "jdbc:postgresql://localhost:$PORT/r5?user=postgres" --jobs "$JOBS"; }
   if [ $((round % 2)) = 1 ]; then launcher; javajar; else javajar; launcher; fi
