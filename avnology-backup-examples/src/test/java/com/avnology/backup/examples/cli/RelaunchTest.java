@@ -48,6 +48,9 @@ final class RelaunchTest {
     List<String> c = plan.command();
     assertThat(c.get(0)).isEqualTo(JAVA.toString());
     assertThat(c).containsSubsequence(Relaunch.OPTIONS);
+    // a backup compiles with C1 only; C2's thresholds are not there
+    assertThat(c).containsSubsequence(Relaunch.OPTIONS.get(0), "-XX:TieredStopAtLevel=1", "-jar");
+    assertThat(c).noneMatch(o -> o.startsWith("-XX:Tier4"));
     assertThat(c)
         .containsSubsequence(
             "-Davnology.backup.relaunched=true",
@@ -77,6 +80,19 @@ final class RelaunchTest {
   }
 
   @Test
+  void backupsThatHashWhatTheyCopy_keepC2() {
+    for (String what : List.of("--data-dir=/pg", "--bucket=logos=s3://b", "--volume")) {
+      String[] args = {"backup", "--to", "file:/b", what};
+      assertThat(Relaunch.logicalBackup(args)).as(what).isFalse();
+      assertThat(Relaunch.options(args)).as(what).containsSubsequence(Relaunch.TIERED);
+    }
+    String[] logical = {"backup", "--postgres", "jdbc:postgresql://h/d", "--to", "file:/b"};
+    assertThat(Relaunch.logicalBackup(logical)).isTrue();
+    assertThat(Relaunch.options(logical)).containsSequence(Relaunch.QUICK);
+    assertThat(Relaunch.logicalBackup(new String[] {"verify", "--from", "file:/b"})).isFalse();
+  }
+
+  @Test
   void aDumpThatFailed_isNotTriedAgain() throws Exception {
     List<String> jvm = List.of("-jar", "x.jar", "list", "--from", "file:/b");
     Relaunch.Plan first = plan(cache(), jvm, "list", "--from", "file:/b");
@@ -101,6 +117,9 @@ final class RelaunchTest {
 
     assertThat(second.recording()).isNull();
     assertThat(second.command()).contains("-XX:SharedArchiveFile=" + first.archive());
+    // a restore keeps C2 for what is really hot
+    assertThat(second.command()).containsSubsequence(Relaunch.TIERED);
+    assertThat(second.command()).doesNotContain("-XX:TieredStopAtLevel=1");
     assertThat(second.command()).noneMatch(o -> o.startsWith("-XX:DumpLoadedClassList"));
     assertThat(second.dump()).isNull();
   }
