@@ -192,6 +192,7 @@ final class BackupCommand implements Callable<Integer> {
     try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
       result = builder.listener(printer).build().run();
     }
+    Relaunch.recordBytes(result.size());
     java.util.Map<String, String> urls = new java.util.LinkedHashMap<>();
     if (presignFor != null) {
       for (TargetResult t : result.targets()) {

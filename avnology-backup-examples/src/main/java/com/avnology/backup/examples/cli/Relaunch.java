@@ -26,8 +26,9 @@ import java.util.zip.CRC32;
  *       and loading them costs a tenth of a second of every start;
  *   <li>less compilation: on a catalog-heavy database the default thresholds spend more CPU
  *       compiling code that runs once per archive entry than it saves, on the cores the server
- *       needs. A logical backup runs on C1 alone, other commands keep C2 for what is really hot
- *       (copy loops, hashing);
+ *       needs. A backup or restore that moved little data last time runs on C1 alone (the second
+ *       JVM records how much it moved), other commands keep C2 for what is really hot (copy loops,
+ *       hashing);
  *   <li>JVM warnings on standard error, never on standard output where {@code --json} goes.
  * </ul>
  *
@@ -84,25 +85,47 @@ final class Relaunch {
           "-XX:CompileCommand=CompileThresholdScaling,sun/security/provider/*.*,0.1");
 
   /**
-   * The compiler of a logical backup: C1 only. The profiling tier, where tiered compilation keeps
-   * nearly every method, costs a backup of a catalog-heavy database more CPU than anything else
-   * (0.5 of its 1.9 CPU seconds on PostgreSQL's regression database), on the cores the server
-   * needs. Without C2, SHA-256 runs at C1's speed (about 135 MB/s instead of 1.5 GB/s), which a
-   * logical backup pays only on its compressed output: measured, regression database 1.41 to 1.16
-   * s, bench database (738 MiB, 52 MB written) 2.31 to 2.39 s. Backups that hash what they copy as
-   * it is (a data directory, buckets, volumes) keep C2.
+   * The compiler of a command that moves little data: C1 only. The profiling tier, where tiered
+   * compilation keeps nearly every method, costs a catalog-heavy database more CPU than anything
+   * else (0.5 of 1.9 CPU seconds of a backup of PostgreSQL's regression database), on the cores the
+   * server needs. Without C2, SHA-256 runs at C1's speed (about 135 MB/s instead of 1.5 GB/s): a
+   * few hundred milliseconds for every 50 MB a command hashes, which is where C2 pays for itself.
+   * Measured: regression database (5 MB) backup 1.41 to 1.16 s, restore 1.67 to 1.59 s; bench
+   * database (52 MB written) backup 2.31 to 2.39 s.
    */
   static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1");
 
-  /** {@return the JVM options of a command's second JVM, before the user's own} */
-  static List<String> options(String[] args) {
+  /** Below this many bytes of artifacts, a backup or restore compiles with C1 only. */
+  static final long QUICK_BELOW = 32L << 20;
+
+  /**
+   * The system property naming the file where the second JVM records how many bytes of artifacts
+   * its backup or restore wrote or read, for the next run's choice of compiler.
+   */
+  static final String SIZE_HINT = "avnology.backup.sizeHint";
+
+  /**
+   * {@return the JVM options of a command's second JVM, before the user's own}
+   *
+   * @param args the command line
+   * @param lastBytes the artifact bytes of the command's last run with this jar and JVM, or -1
+   */
+  static List<String> options(String[] args, long lastBytes) {
     List<String> options = new ArrayList<>(OPTIONS);
-    options.addAll(logicalBackup(args) ? QUICK : TIERED);
+    options.addAll(quick(args, lastBytes) ? QUICK : TIERED);
     return List.copyOf(options);
   }
 
-  /** {@return whether a command line is a backup of nothing but a database, logically} */
-  static boolean logicalBackup(String[] args) {
+  /**
+   * Whether a command runs on C1 alone: a backup or restore whose last run (same jar and JVM) moved
+   * less than {@link #QUICK_BELOW}; before it has one, a logical backup (which hashes only its
+   * compressed output). Backups that hash what they copy as it is (a data directory, buckets,
+   * volumes) and every other command keep C2.
+   */
+  static boolean quick(String[] args, long lastBytes) {
+    if (args[0].equals("restore")) {
+      return lastBytes >= 0 && lastBytes < QUICK_BELOW;
+    }
     if (!args[0].equals("backup")) {
       return false;
     }
@@ -111,7 +134,46 @@ final class Relaunch {
         return false;
       }
     }
-    return true;
+    return lastBytes < QUICK_BELOW;
+  }
+
+  /** {@return the bytes recorded in a size hint, or -1 if there is none we wrote} */
+  static long lastBytes(Path hint) {
+    try {
+      if (hint == null || !ownedByUs(hint) || Files.size(hint) > 32) {
+        return -1;
+      }
+      long n = Long.parseLong(Files.readString(hint, StandardCharsets.US_ASCII).strip());
+      return n >= 0 ? n : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * In the second JVM, records how many bytes of artifacts the command wrote or read, for the next
+   * run's choice of compiler; does nothing in a JVM that was not started with a size hint, or if
+   * the file cannot be written.
+   *
+   * @param bytes the artifact bytes
+   */
+  static void recordBytes(long bytes) {
+    String hint = System.getProperty(SIZE_HINT);
+    if (hint == null || hint.isEmpty()) {
+      return;
+    }
+    Path to = Path.of(hint);
+    Path tmp = dumping(to);
+    try {
+      Files.writeString(tmp, Long.toString(bytes), StandardCharsets.US_ASCII);
+      Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException | RuntimeException ignored) {
+        // a hint is worth no more than this
+      }
+    }
   }
 
   private Relaunch() {}
@@ -196,13 +258,18 @@ final class Relaunch {
     }
     List<String> command = new ArrayList<>();
     command.add(java.toString());
-    command.addAll(options(args));
     Path archive = null;
     Path recording = null;
     List<String> dump = null;
+    Path hint = null;
     Path cache = jar == null ? null : cacheDirectory(env, System.getProperty("user.home"));
+    String key = cache == null ? null : key(jar, java);
+    if (cache != null && (args[0].equals("backup") || args[0].equals("restore"))) {
+      hint = cache.resolve(args[0] + "-" + key + ".bytes");
+    }
+    command.addAll(options(args, lastBytes(hint)));
     if (cache != null) {
-      archive = cache.resolve(args[0] + "-" + key(jar, java) + ".jsa");
+      archive = cache.resolve(args[0] + "-" + key + ".jsa");
       if (ownedByUs(archive)) {
         command.add("-XX:SharedArchiveFile=" + archive);
         archive = null;
@@ -224,6 +291,9 @@ final class Relaunch {
       }
     }
     command.add("-D" + CHILD + "=true");
+    if (hint != null) {
+      command.add("-D" + SIZE_HINT + "=" + hint);
+    }
     // the user's JVM options come after ours and win; then -jar and the jar, as given
     command.addAll(launch);
     command.addAll(Arrays.asList(args));

@@ -80,16 +80,75 @@ final class RelaunchTest {
   }
 
   @Test
-  void backupsThatHashWhatTheyCopy_keepC2() {
+  void backupsThatHashWhatTheyCopy_keepC2_otherCommandsToo() {
     for (String what : List.of("--data-dir=/pg", "--bucket=logos=s3://b", "--volume")) {
       String[] args = {"backup", "--to", "file:/b", what};
-      assertThat(Relaunch.logicalBackup(args)).as(what).isFalse();
-      assertThat(Relaunch.options(args)).as(what).containsSubsequence(Relaunch.TIERED);
+      assertThat(Relaunch.quick(args, -1)).as(what).isFalse();
+      assertThat(Relaunch.quick(args, 1)).as(what).isFalse();
+      assertThat(Relaunch.options(args, 1)).as(what).containsSubsequence(Relaunch.TIERED);
     }
     String[] logical = {"backup", "--postgres", "jdbc:postgresql://h/d", "--to", "file:/b"};
-    assertThat(Relaunch.logicalBackup(logical)).isTrue();
-    assertThat(Relaunch.options(logical)).containsSequence(Relaunch.QUICK);
-    assertThat(Relaunch.logicalBackup(new String[] {"verify", "--from", "file:/b"})).isFalse();
+    assertThat(Relaunch.quick(logical, -1)).isTrue();
+    assertThat(Relaunch.options(logical, -1)).containsSequence(Relaunch.QUICK);
+    assertThat(Relaunch.quick(new String[] {"verify", "--from", "file:/b"}, 1)).isFalse();
+    assertThat(Relaunch.quick(new String[] {"restore", "--from", "file:/b"}, -1)).isFalse();
+  }
+
+  @Test
+  void theCompiler_followsHowMuchTheCommandsLastRunMoved() throws Exception {
+    List<String> jvm = List.of("-jar", "x.jar", "restore", "--from", "file:/b");
+    String[] args = {"restore", "--from", "file:/b"};
+    Relaunch.Plan first = plan(cache(), jvm, args);
+    // no run recorded yet: C2 for a restore
+    assertThat(first.command()).containsSubsequence(Relaunch.TIERED);
+    String hint =
+        first.command().stream()
+            .filter(o -> o.startsWith("-D" + Relaunch.SIZE_HINT + "="))
+            .findFirst()
+            .orElseThrow()
+            .substring(Relaunch.SIZE_HINT.length() + 3);
+    assertThat(Path.of(hint).getParent()).isEqualTo(tmp.resolve("cache/avnology-backup"));
+    assertThat(Path.of(hint).getFileName().toString()).startsWith("restore-").endsWith(".bytes");
+
+    // the second JVM records what its restore read
+    recordAsTheSecondJvm(hint, 5L << 20);
+    assertThat(plan(cache(), jvm, args).command())
+        .containsSequence(Relaunch.QUICK)
+        .noneMatch(o -> o.startsWith("-XX:Tier4"));
+    recordAsTheSecondJvm(hint, 100L << 20);
+    assertThat(plan(cache(), jvm, args).command())
+        .containsSubsequence(Relaunch.TIERED)
+        .doesNotContain(Relaunch.QUICK.get(0));
+
+    // a backup's own record: a large one keeps C2 next time
+    List<String> backup = List.of("-jar", "x.jar", "backup", "--to", "file:/b");
+    Relaunch.Plan b = plan(cache(), backup, "backup", "--to", "file:/b");
+    assertThat(b.command()).containsSequence(Relaunch.QUICK);
+    String backupHint =
+        b.command().stream()
+            .filter(o -> o.startsWith("-D" + Relaunch.SIZE_HINT + "="))
+            .findFirst()
+            .orElseThrow()
+            .substring(Relaunch.SIZE_HINT.length() + 3);
+    assertThat(backupHint).isNotEqualTo(hint);
+    recordAsTheSecondJvm(backupHint, 100L << 20);
+    assertThat(plan(cache(), backup, "backup", "--to", "file:/b").command())
+        .containsSubsequence(Relaunch.TIERED);
+
+    // what we did not write is no hint
+    Files.writeString(Path.of(hint), "not a number");
+    assertThat(Relaunch.lastBytes(Path.of(hint))).isEqualTo(-1);
+    assertThat(Relaunch.lastBytes(tmp.resolve("missing"))).isEqualTo(-1);
+  }
+
+  private static void recordAsTheSecondJvm(String hint, long bytes) {
+    System.setProperty(Relaunch.SIZE_HINT, hint);
+    try {
+      Relaunch.recordBytes(bytes);
+    } finally {
+      System.clearProperty(Relaunch.SIZE_HINT);
+    }
+    assertThat(Relaunch.lastBytes(Path.of(hint))).isEqualTo(bytes);
   }
 
   @Test
