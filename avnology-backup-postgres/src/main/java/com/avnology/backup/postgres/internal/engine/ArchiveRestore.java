@@ -71,6 +71,9 @@ public final class ArchiveRestore {
 
   private volatile RestoreProgress progress = RestoreProgress.NONE;
 
+  /** The small tables' data read during an in-place restore's pre-data, or null. */
+  private volatile DataPrefetch prefetch;
+
   /**
    * @param dataSource the target database
    * @param jobs worker connections for data and post-data
@@ -282,6 +285,8 @@ public final class ArchiveRestore {
         marked = true;
       }
       long t0 = System.nanoTime();
+      // the small tables' data is read while pre-data keeps the leader busy
+      prefetch = DataPrefetch.start(source, plan.data);
       leader.setAutoCommit(false);
       try {
         try (Statement s = leader.createStatement()) {
@@ -298,6 +303,7 @@ public final class ArchiveRestore {
         throw f;
       } finally {
         leader.setAutoCommit(true);
+        prefetch.finish();
       }
       long t1 = System.nanoTime();
       runParallel(plan, source, workerConnections, guard);
@@ -340,6 +346,10 @@ public final class ArchiveRestore {
       }
       throw undoAndFail(source, f, leader, plan, guard, marked, written);
     } finally {
+      if (prefetch != null) {
+        prefetch.close();
+        prefetch = null;
+      }
       if (leader != null) {
         guard.unwatch(leader);
         Connections.closeQuietly(leader);
@@ -880,7 +890,10 @@ public final class ArchiveRestore {
     // buffers as large as the data is likely to be (a schema of 500 small tables allocated and
     // zeroed 160 MB of copy buffers)
     int buffer = copyBuffer(stored);
-    try (InputStream in = CopyTerminator.strip(source.openData(e.dataFile()), buffer);
+    DataPrefetch ahead = prefetch;
+    try (InputStream in =
+            CopyTerminator.strip(
+                ahead != null ? ahead.open(e.dataFile()) : source.openData(e.dataFile()), buffer);
         Statement s = c.createStatement()) {
       if (!inTransaction) {
         c.setAutoCommit(false);
