@@ -46,7 +46,22 @@ final class LauncherIT {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.toList();
+      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  /** {@return the bytes a command's last run recorded for the launcher's choice of compiler} */
+  private long recordedBytes(String command) throws IOException {
+    try (Stream<Path> files = Files.list(tmp.resolve("my cache/avnology-backup"))) {
+      Path hint =
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().startsWith(command + "-")
+                          && f.getFileName().toString().endsWith(".bytes"))
+              .findFirst()
+              .orElseThrow();
+      return Long.parseLong(Files.readString(hint).strip());
     }
   }
 
@@ -80,12 +95,15 @@ final class LauncherIT {
     assertThat(Files.readString(tmp.resolve("classes.log")))
         .contains("com.avnology.backup.VolumeTarget source: shared objects file");
     assertThat(archives()).hasSize(1);
+    // the size of the set it wrote, for the next run's choice of compiler (a path with a space)
+    assertThat(recordedBytes("backup")).isPositive();
 
     Run restore =
         launcher(Map.of(), "restore", "--from", sink, "--volume", "v=" + tmp.resolve("out"));
     assertThat(restore.code()).as(restore.err()).isZero();
     assertThat(tmp.resolve("out/a.txt")).hasContent("hello");
     assertThat(archives()).hasSize(2);
+    assertThat(recordedBytes("restore")).isPositive();
   }
 
   @Test
