@@ -92,6 +92,12 @@ final class RelaunchTest {
     assertThat(Relaunch.options(logical, -1)).containsSequence(Relaunch.QUICK);
     assertThat(Relaunch.quick(new String[] {"verify", "--from", "file:/b"}, 1)).isFalse();
     assertThat(Relaunch.quick(new String[] {"restore", "--from", "file:/b"}, -1)).isFalse();
+    assertThat(Relaunch.quick(new String[] {"restore", "--from", "file:/b"}, 1)).isTrue();
+    // encrypted: AES-GCM wants C2 as SHA-256 does
+    assertThat(Relaunch.quick(new String[] {"restore", "--key-env=K", "--from", "file:/b"}, 1))
+        .isFalse();
+    assertThat(Relaunch.quick(new String[] {"backup", "--passphrase-env", "P", "--to", "x"}, 1))
+        .isFalse();
   }
 
   @Test
