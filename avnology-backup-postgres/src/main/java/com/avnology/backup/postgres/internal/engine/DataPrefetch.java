@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Reads the data of small tables ahead, on a thread of its own, while an in-place restore's
  * pre-data runs: pre-data is one round trip after the other on one connection, which leaves the
  * second core idle (half the machine's CPU for 0.4 s on PostgreSQL's regression database), and
- * reading, decompressing and checking 500 small data files is a third of the workers' CPU in the
+ * reading, decompressing and checking 500 small data files is two fifths of the workers' CPU in the
  * data phase that follows, when both cores are busy. A load then takes its data from memory.
  *
  * <p>Each file is read through {@link ArchiveSource#openData} as a load would read it, to its end
