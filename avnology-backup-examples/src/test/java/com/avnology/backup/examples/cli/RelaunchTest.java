@@ -107,12 +107,7 @@ final class RelaunchTest {
     Relaunch.Plan first = plan(cache(), jvm, args);
     // no run recorded yet: C2 for a restore
     assertThat(first.command()).containsSubsequence(Relaunch.TIERED);
-    String hint =
-        first.command().stream()
-            .filter(o -> o.startsWith("-D" + Relaunch.SIZE_HINT + "="))
-            .findFirst()
-            .orElseThrow()
-            .substring(Relaunch.SIZE_HINT.length() + 3);
+    String hint = hintOf(first);
     assertThat(Path.of(hint).getParent()).isEqualTo(tmp.resolve("cache/avnology-backup"));
     assertThat(Path.of(hint).getFileName().toString()).startsWith("restore-").endsWith(".bytes");
 
@@ -130,12 +125,7 @@ final class RelaunchTest {
     List<String> backup = List.of("-jar", "x.jar", "backup", "--to", "file:/b");
     Relaunch.Plan b = plan(cache(), backup, "backup", "--to", "file:/b");
     assertThat(b.command()).containsSequence(Relaunch.QUICK);
-    String backupHint =
-        b.command().stream()
-            .filter(o -> o.startsWith("-D" + Relaunch.SIZE_HINT + "="))
-            .findFirst()
-            .orElseThrow()
-            .substring(Relaunch.SIZE_HINT.length() + 3);
+    String backupHint = hintOf(b);
     assertThat(backupHint).isNotEqualTo(hint);
     recordAsTheSecondJvm(backupHint, 100L << 20);
     assertThat(plan(cache(), backup, "backup", "--to", "file:/b").command())
@@ -145,6 +135,15 @@ final class RelaunchTest {
     Files.writeString(Path.of(hint), "not a number");
     assertThat(Relaunch.lastBytes(Path.of(hint))).isEqualTo(-1);
     assertThat(Relaunch.lastBytes(tmp.resolve("missing"))).isEqualTo(-1);
+  }
+
+  /** {@return the size hint's path the plan gives the second JVM} */
+  private static String hintOf(Relaunch.Plan plan) {
+    return plan.command().stream()
+        .filter(o -> o.startsWith("-D" + Relaunch.SIZE_HINT + "="))
+        .findFirst()
+        .orElseThrow()
+        .substring(Relaunch.SIZE_HINT.length() + 3);
   }
 
   private static void recordAsTheSecondJvm(String hint, long bytes) {
