@@ -251,14 +251,21 @@ final class CliJarIT {
     assertThat(stopped.onExit()).succeedsWithin(java.time.Duration.ofSeconds(30));
     // no archive, no list, no half-dumped file: the next run tries again
     assertThat(listing(cache.resolve("avnology-backup"))).isEmpty();
+    // the backup itself succeeded, and recorded its size for the next run's compiler
+    try (java.util.stream.Stream<Path> files = Files.list(cache.resolve("avnology-backup"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .singleElement()
+          .satisfies(n -> assertThat(n).startsWith("backup-").endsWith(".bytes"));
+    }
   }
 
+  /** {@return the cache directory's files but the commands' size records (Relaunch.SIZE_HINT)} */
   private static List<Path> listing(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      return files.toList();
+      return files.filter(f -> !f.getFileName().toString().endsWith(".bytes")).toList();
     }
   }
 
