@@ -71,7 +71,7 @@ final class Relaunch {
           "-Xlog:cds*=off:stderr");
 
   /**
-   * The compiler of a command other than {@code backup}: C2 only for what runs hundreds of
+   * The compiler of every command not run {@link #quick}: C2 only for what runs hundreds of
    * thousands of times (with C1's code in between); SHA-256 sooner, which C2 turns into the CPU's
    * SHA instructions (C1 cannot): a catalog-heavy restore compiles less, a data-heavy one hashes as
    * fast as before.

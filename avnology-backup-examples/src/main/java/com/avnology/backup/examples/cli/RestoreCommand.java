@@ -225,11 +225,7 @@ final class RestoreCommand implements Callable<Integer> {
     try (ProgressPrinter printer = progress.printer(spec.commandLine().getErr())) {
       result = plan.listener(printer).build().execute();
     }
-    Relaunch.recordBytes(
-        result.targets().stream()
-            .flatMap(t -> t.artifacts().stream())
-            .mapToLong(com.avnology.backup.Manifest.Artifact::size)
-            .sum());
+    Relaunch.recordBytes(result.targets().stream().mapToLong(TargetResult::size).sum());
     if (json) {
       ObjectNode node =
           Json.object()
