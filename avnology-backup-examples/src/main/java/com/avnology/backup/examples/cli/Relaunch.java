@@ -271,7 +271,7 @@ final class Relaunch {
       hint = cache.resolve(args[0] + "-" + key + ".bytes");
     }
     command.addAll(options(args, lastBytes(hint)));
-    if (cache != null) {
+    if (cache != null && !recordsFlight(launch, env)) {
       archive = cache.resolve(args[0] + "-" + key + ".jsa");
       if (ownedByUs(archive)) {
         command.add("-XX:SharedArchiveFile=" + archive);
@@ -301,6 +301,32 @@ final class Relaunch {
     command.addAll(launch);
     command.addAll(Arrays.asList(args));
     return new Plan(List.copyOf(command), recording, archive, dump, List.of(args));
+  }
+
+  /**
+   * Whether the JVM is asked to start a flight recording, on its command line or in the
+   * environment's {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS}: JDK 17 (17.0.15 here)
+   * crashes loading the first class of the command from a static archive of application classes
+   * while a recording runs (SIGSEGV in {@code KlassFactory::check_shared_class_file_load_hook}), so
+   * such a JVM gets no archive.
+   *
+   * @param launch the JVM options this JVM was started with
+   * @param env the environment
+   */
+  static boolean recordsFlight(List<String> launch, Map<String, String> env) {
+    List<String> options = new ArrayList<>(launch);
+    for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+      String value = env.get(variable);
+      if (value != null) {
+        options.addAll(Arrays.asList(value.trim().split("\\s+")));
+      }
+    }
+    for (String o : options) {
+      if (o.startsWith("-XX:StartFlightRecording") || o.equals("-XX:+FlightRecorder")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@return where this JVM dumps an archive before it moves it into place} */

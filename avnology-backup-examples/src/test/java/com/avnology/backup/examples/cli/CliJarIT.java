@@ -29,10 +29,21 @@ final class CliJarIT {
 
   static Run launch(String jar, java.util.Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    return launch(jar, List.of(), env, args);
+  }
+
+  static Run launch(List<String> jvm, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return launch(System.getProperty("cli.jar", "target/avnology-backup.jar"), jvm, env, args);
+  }
+
+  static Run launch(String jar, List<String> jvm, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvm);
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     // data commands record class-data archives (Relaunch): here, never in the user's own cache
@@ -266,6 +277,44 @@ final class CliJarIT {
     }
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> !f.getFileName().toString().endsWith(".bytes")).toList();
+    }
+  }
+
+  /**
+   * JDK 17 crashes loading a class from a static archive of application classes while a flight
+   * recording runs (the driver's first connection): a JVM asked for one gets no archive.
+   */
+  @Test
+  void jar_withAFlightRecording_runsWithoutTheArchive() throws Exception {
+    try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = TestPg.start("clijar-jfr")) {
+      TestPg.exec(pg, "postgres", "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)");
+      java.util.Map<String, String> env =
+          java.util.Map.of("XDG_CACHE_HOME", tmp.resolve("cache").toString(), Relaunch.SWITCH, "1");
+      String[] backup = {
+        "backup", "--postgres", TestPg.url(pg, "postgres"), "--to", "file:" + tmp.resolve("sink")
+      };
+      for (int run = 1; run <= 2; run++) { // the first records the archive, the second maps it
+        Run r = launch(List.of(), env, backup);
+        assertThat(r.code()).as(r.output()).isZero();
+      }
+      assertThat(listing(tmp.resolve("cache/avnology-backup"))).hasSize(1);
+      Path recording = tmp.resolve("r.jfr");
+      Run recorded = launch(List.of("-XX:StartFlightRecording:filename=" + recording), env, backup);
+      assertThat(recorded.code()).as(recorded.output()).isZero();
+      assertThat(recording).isNotEmptyFile();
+      Run tool =
+          launch(
+              List.of(),
+              java.util.Map.of(
+                  "XDG_CACHE_HOME",
+                  tmp.resolve("cache").toString(),
+                  Relaunch.SWITCH,
+                  "1",
+                  "JAVA_TOOL_OPTIONS",
+                  "-XX:StartFlightRecording:filename=" + tmp.resolve("t.jfr")),
+              backup);
+      assertThat(tool.code()).as(tool.output()).isZero();
+      assertThat(tmp.resolve("t.jfr")).isNotEmptyFile();
     }
   }
 

@@ -123,6 +123,35 @@ final class LauncherIT {
     assertThat(archives()).isEmpty();
   }
 
+  /** JDK 17 crashes loading archived classes while a flight recording runs (see Relaunch). */
+  @Test
+  void launcher_withAFlightRecording_neitherRecordsNorMapsAnArchive() throws Exception {
+    Path volume = Files.createDirectories(tmp.resolve("v"));
+    Files.writeString(volume.resolve("a.txt"), "hello");
+    String[] backup = {"backup", "--to", "file:" + tmp.resolve("sink"), "--volume", "v=" + volume};
+    String jfr = "-XX:StartFlightRecording:filename=" + tmp.resolve("r.jfr");
+
+    Run recorded = launcher(Map.of("JAVA_OPTS", jfr), backup);
+    assertThat(recorded.code()).as(recorded.err()).isZero();
+    assertThat(tmp.resolve("r.jfr")).isNotEmptyFile();
+    assertThat(archives()).isEmpty();
+
+    assertThat(launcher(Map.of(), backup).code()).isZero();
+    assertThat(archives()).hasSize(1);
+    Run tool =
+        launcher(
+            Map.of(
+                "JAVA_TOOL_OPTIONS",
+                jfr,
+                "JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + tmp.resolve("classes.log")),
+            backup);
+    assertThat(tool.code()).as(tool.err()).isZero();
+    assertThat(Files.readString(tmp.resolve("classes.log")))
+        .contains("com.avnology.backup.VolumeTarget source: file:")
+        .doesNotContain("com.avnology.backup.VolumeTarget source: shared objects file");
+  }
+
   @Test
   void launcher_withoutAJar_saysHowToBuildIt() throws Exception {
     Run run = launcher(Map.of("AVNOLOGY_BACKUP_JAR", tmp.resolve("none.jar").toString()), "list");

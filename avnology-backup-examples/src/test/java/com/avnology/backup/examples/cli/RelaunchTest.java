@@ -189,6 +189,38 @@ final class RelaunchTest {
   }
 
   @Test
+  void aFlightRecording_getsNoArchive_fromTheCommandLineOrTheEnvironment() throws Exception {
+    List<String> args =
+        List.of("backup", "--postgres", "jdbc:postgresql://h/db", "--to", "file:/b");
+    List<String> plain = new java.util.ArrayList<>(List.of("-jar", "x.jar"));
+    plain.addAll(args);
+    Relaunch.Plan first = plan(cache(), plain, args.toArray(String[]::new));
+    Files.writeString(first.archive(), "recorded"); // an archive exists: a plain run maps it
+    assertThat(plan(cache(), plain, args.toArray(String[]::new)).command())
+        .contains("-XX:SharedArchiveFile=" + first.archive());
+
+    List<String> recorded = new java.util.ArrayList<>(List.of("-XX:StartFlightRecording", "-jar"));
+    recorded.add("x.jar");
+    recorded.addAll(args);
+    Map<String, String> tool = new java.util.HashMap<>(cache());
+    tool.put("JAVA_TOOL_OPTIONS", " -Xmx1g  -XX:StartFlightRecording:filename=/tmp/r.jfr ");
+    Map<String, String> jdk = new java.util.HashMap<>(cache());
+    jdk.put("JDK_JAVA_OPTIONS", "-XX:+FlightRecorder");
+    for (Relaunch.Plan p :
+        List.of(
+            plan(cache(), recorded, args.toArray(String[]::new)),
+            plan(tool, plain, args.toArray(String[]::new)),
+            plan(jdk, plain, args.toArray(String[]::new)))) {
+      assertThat(p.recording()).isNull();
+      assertThat(p.dump()).isNull();
+      assertThat(p.command())
+          .noneMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:Dump"))
+          .contains("-jar", "backup"); // still a second JVM, with the compiler's options
+      assertThat(p.command()).containsSubsequence(Relaunch.QUICK);
+    }
+  }
+
+  @Test
   void noCacheDirectory_stillRelaunches_withoutAnArchive() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
     Relaunch.Plan plan =
