@@ -78,6 +78,42 @@ public final class CatalogReader {
    */
   public static Catalog read(Connection c, CatalogOptions o, CatalogPrefetch prefetch)
       throws SQLException {
+    return read(c, o, prefetch, null);
+  }
+
+  /**
+   * What a catalog read tells its caller once it has read and locked the dumped tables, before the
+   * rest of the catalog: the tables whose data it will dump, so that copying them can start while
+   * it reads on. Their entries' files are named after the table ({@code table_<oid>.dat}), since
+   * dump ids come only after the whole catalog is sorted; pg_restore takes each entry's file name
+   * from the TOC. An extension configuration table's data (found later) is not among them.
+   */
+  @FunctionalInterface
+  public interface TablesFound {
+    /**
+     * Called once, on the reading thread.
+     *
+     * @param tables the tables, with dump id 0 and their files
+     * @throws SQLException to fail the read
+     */
+    void found(List<TableData> tables) throws SQLException;
+  }
+
+  /**
+   * Reads the catalog, as {@link #read(Connection, CatalogOptions, CatalogPrefetch)}, telling
+   * {@code found} the tables whose data it will dump as soon as it knows them.
+   *
+   * @param c a connection inside the dump transaction
+   * @param o what to dump
+   * @param prefetch queries run ahead on a connection on the same snapshot, or null
+   * @param found told the dumped tables early, or null
+   * @return the entries and table-data list; the tables told early are among its tables, with the
+   *     same files
+   * @throws SQLException on a catalog query failure, or what {@code found} threw
+   */
+  public static Catalog read(
+      Connection c, CatalogOptions o, CatalogPrefetch prefetch, TablesFound found)
+      throws SQLException {
     int version = c.getMetaData().getDatabaseMajorVersion() * 10000;
     try (Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SHOW server_version_num")) {
@@ -99,6 +135,9 @@ public final class CatalogReader {
     FunctionReader.read(ctx);
     LanguageReader.read(ctx);
     RelationReader.read(ctx);
+    if (found != null) {
+      found.found(namedEarly(ctx));
+    }
     IndexReader.read(ctx);
     TriggerReader.read(ctx);
     CollationReader.read(ctx);
@@ -124,6 +163,26 @@ public final class CatalogReader {
     LoopRepair.repair(ctx);
     List<DumpObject> sorted = TopoSort.sort(withBoundaries(ctx.objects));
     return Emitter.emit(ctx, sorted, specialEntries(c));
+  }
+
+  /** Names the files of the TABLE DATA entries read so far, and lists them. */
+  private static List<TableData> namedEarly(Ctx ctx) {
+    List<TableData> tables = new ArrayList<>();
+    for (DumpObject d : ctx.objects) {
+      if (d.kind == Kind.TABLE_DATA && d.emit && d.data != null && d.data.filter() == null) {
+        d.dataFile = "table_" + d.oid + ".dat";
+        tables.add(
+            new TableData(
+                0,
+                d.data.schema(),
+                d.data.table(),
+                d.data.columns(),
+                d.data.estimatedBytes(),
+                null,
+                d.dataFile));
+      }
+    }
+    return tables;
   }
 
   private static void addCatalogDependencies(Ctx ctx) {

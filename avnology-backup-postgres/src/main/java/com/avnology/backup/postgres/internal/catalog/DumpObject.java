@@ -68,6 +68,9 @@ final class DumpObject {
 
   TableDataSpec data;
 
+  /** A TABLE DATA entry's file, named before dump ids exist (its data is copied early), or null. */
+  String dataFile;
+
   int dumpId;
 
   DumpObject(Kind kind, long classOid, long oid, String namespace, String name) {

@@ -25,7 +25,8 @@ final class Emitter {
     List<TableData> tables = new ArrayList<>();
     for (DumpObject o : sorted) {
       if (o.emit) {
-        entries.add(entry(o));
+        TocEntry entry = entry(o);
+        entries.add(entry);
         if (o.data != null) {
           tables.add(
               new TableData(
@@ -34,7 +35,8 @@ final class Emitter {
                   o.data.table(),
                   o.data.columns(),
                   o.data.estimatedBytes(),
-                  o.data.filter()));
+                  o.data.filter(),
+                  entry.dataFile()));
         }
       }
       int tableAcl = 0;
@@ -84,7 +86,10 @@ final class Emitter {
     String oid = nilCatalog ? "0" : Long.toString(o.oid);
     boolean data = o.kind == Kind.TABLE_DATA;
     boolean blobs = o.kind == Kind.BLOB_DATA;
-    String dataFile = data ? o.dumpId + ".dat" : blobs ? LARGE_OBJECTS_TOC : null;
+    String dataFile =
+        data
+            ? (o.dataFile != null ? o.dataFile : o.dumpId + ".dat")
+            : blobs ? LARGE_OBJECTS_TOC : null;
     return new TocEntry(
         o.dumpId,
         data || blobs,

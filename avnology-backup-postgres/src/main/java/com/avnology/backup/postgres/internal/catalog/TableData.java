@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  * @param estimatedBytes size estimate from relpages (+ TOAST pages) and reltuples, to copy the
  *     largest tables first
  * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
+ * @param file the entry's data file in a directory archive ({@code <dumpId>.dat}, or {@code
+ *     table_<oid>.dat} for data copied before dump ids exist), without a compression suffix
  */
 public record TableData(
     int dumpId,
@@ -20,7 +22,8 @@ public record TableData(
     String table,
     List<String> columns,
     long estimatedBytes,
-    String filter) {
+    String filter,
+    String file) {
 
   /**
    * Copies the column list.
@@ -32,15 +35,10 @@ public record TableData(
    * @param estimatedBytes size estimate from relpages (+ TOAST pages) and reltuples, to copy the
    *     largest tables first
    * @param filter an extension configuration table's filter condition ({@code WHERE …}), or null
+   * @param file the entry's data file in a directory archive, without a compression suffix
    */
   public TableData {
     columns = List.copyOf(columns);
-  }
-
-  /** A whole table's data. */
-  public TableData(
-      int dumpId, String schema, String table, List<String> columns, long estimatedBytes) {
-    this(dumpId, schema, table, columns, estimatedBytes, null);
   }
 
   /**

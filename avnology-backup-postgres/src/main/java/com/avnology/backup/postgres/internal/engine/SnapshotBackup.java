@@ -63,7 +63,9 @@ public final class SnapshotBackup {
   }
 
   /**
-   * Writes the archive.
+   * Writes the archive. With more than one job, the workers start copying the tables' data as soon
+   * as the catalog read has found and locked them, while the leader reads the rest of the catalog
+   * (pg_dump copies only after its whole catalog is read).
    *
    * @param context where the archive goes
    * @throws BackupException naming what failed
@@ -71,22 +73,31 @@ public final class SnapshotBackup {
   public void run(BackupContext context) {
     Compression compression = context.compression();
     CompressionAlgorithm algorithm = algorithm(compression);
+    Copies copies = new Copies(context, compression, algorithm);
     List<Connection> workers = new ArrayList<>();
     WorkerOpening opening = null;
     CatalogPrefetch prefetch = null;
+    EarlyCopy[] early = {null};
     try (Connection leader = Connections.open(dataSource, "backup")) {
       Sessions.dump(leader, null);
       String snapshot = single(leader, "SELECT pg_catalog.pg_export_snapshot()");
+      CatalogReader.TablesFound found = null;
       if (jobs > 1) {
         // the workers connect and take up the snapshot while the leader reads the catalog; the
-        // first runs the catalog's largest queries meanwhile
+        // first runs the catalog's largest queries meanwhile, then they copy the tables' data
+        // while the leader reads the rest
         prefetch = CatalogPrefetch.forServer(leader.getMetaData().getDatabaseMajorVersion());
-        opening = new WorkerOpening(dataSource, jobs, snapshot, prefetch);
+        WorkerOpening open = new WorkerOpening(dataSource, jobs, snapshot, prefetch);
+        opening = open;
+        found =
+            tables -> {
+              context.expect(tables.size(), estimatedRows(leader, tables));
+              early[0] = new EarlyCopy(tables, open, copies);
+            };
       }
       long t0 = System.nanoTime();
-      Catalog catalog = CatalogReader.read(leader, catalogOptions(), prefetch);
+      Catalog catalog = CatalogReader.read(leader, catalogOptions(), prefetch, found);
       long catalogMs = (System.nanoTime() - t0) / 1_000_000;
-      lockTables(leader, catalog.tables());
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
       leftOutLargeObjects(leader, server.database(), context);
@@ -97,25 +108,30 @@ public final class SnapshotBackup {
           catalog.tables().size(),
           snapshot,
           jobs);
+      List<TableData> rest = catalog.tables();
       if (opening == null) {
         workers.add(leader);
       } else {
         workers.addAll(opening.await());
         prefetch.closeUntaken();
-        // no more workers than tables
-        while (workers.size() > Math.max(1, catalog.tables().size())) {
-          Connections.closeQuietly(workers.remove(workers.size() - 1));
+        if (early[0] != null) {
+          rest = early[0].rest(catalog.tables());
         }
       }
-      context.expect(catalog.tables().size(), estimatedRows(leader, catalog.tables()));
+      lockTables(leader, rest);
       long t1 = System.nanoTime();
-      Map<String, Long> rows =
-          copyTables(workers, catalog.tables(), context, compression, algorithm);
+      if (early[0] != null) {
+        early[0].await();
+      }
+      if (!rest.isEmpty()) {
+        context.expect(rest.size(), estimatedRows(leader, rest));
+        copies.run(workers, rest);
+      }
       int largeObjects =
           LargeObjectCopy.copy(
               leader, catalog.entries(), name, context, compression, algorithm.suffix());
       log.info(
-          "catalog read in {} ms, {} tables copied in {} ms",
+          "catalog read in {} ms, {} tables copied in {} ms after it",
           catalogMs,
           catalog.tables().size(),
           (System.nanoTime() - t1) / 1_000_000);
@@ -126,7 +142,8 @@ public final class SnapshotBackup {
       context.metadata("tables", Integer.toString(catalog.tables().size()));
       context.metadata("entries", Integer.toString(catalog.entries().size()));
       context.metadata("largeObjects", Integer.toString(largeObjects));
-      rows.forEach((table, n) -> context.metadata("rows." + table, Long.toString(n)));
+      copies.rows.forEach((table, n) -> context.metadata("rows." + table, Long.toString(n)));
+      copies.digests.forEach((table, d) -> context.metadata("content." + table, d));
       context.option("format", "pg_dump directory archive " + version(algorithm));
       context.option("jobs", Integer.toString(jobs));
       leader.rollback();
@@ -136,11 +153,192 @@ public final class SnapshotBackup {
       throw new StorageException(
           "backup of postgres/" + name + " failed writing the archive: " + e.getMessage(), e);
     } finally {
+      if (early[0] != null) {
+        early[0].stop(); // after a failure: nothing goes on writing once this returns
+      }
       for (Connection c : workers) {
         Connections.closeQuietly(c);
       }
       if (opening != null) {
         opening.closeAll();
+      }
+    }
+  }
+
+  /** What the copies of one backup found, and how they copy a table. */
+  private final class Copies {
+    private final BackupContext context;
+    private final Compression compression;
+    private final CompressionAlgorithm algorithm;
+    final Map<String, Long> rows = new ConcurrentHashMap<>();
+    final Map<String, String> digests = new ConcurrentHashMap<>();
+
+    Copies(BackupContext context, Compression compression, CompressionAlgorithm algorithm) {
+      this.context = context;
+      this.compression = compression;
+      this.algorithm = algorithm;
+    }
+
+    /** {@return the scheduler of copies of these tables, largest first} */
+    TaskScheduler<TableData> scheduler(List<TableData> tables) {
+      List<TaskScheduler.Task<TableData>> tasks = new ArrayList<>();
+      int order = 0;
+      for (TableData t : tables) {
+        tasks.add(
+            new TaskScheduler.Task<>(
+                order, List.of(), java.util.Set.of(), false, t.estimatedBytes(), order++, t));
+      }
+      return new TaskScheduler<>(tasks);
+    }
+
+    /** Copies the tables on the workers, one thread each. */
+    void run(List<Connection> workers, List<TableData> tables) throws SQLException, IOException {
+      run(workers, scheduler(tables));
+    }
+
+    void run(List<Connection> workers, TaskScheduler<TableData> scheduler)
+        throws SQLException, IOException {
+      try {
+        Workers.run(workers, scheduler, this::copy, "avnology-copy");
+      } catch (SQLException | IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private void copy(Connection c, TableData t) throws SQLException, IOException {
+      String path = name + "/" + t.file() + algorithm.suffix();
+      try (OutputStream out =
+          new BufferedOutputStream(
+              compression.compress(context.artifact(path, compression.algorithm())),
+              bufferFor(t))) {
+        RowDigest digest = new RowDigest(out);
+        long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), digest);
+        CopyTerminator.write(out);
+        rows.put(t.schema() + "." + t.table(), n);
+        digests.put(t.schema() + "." + t.table(), digest.value());
+        context.rowsDone(n);
+      } catch (SQLException e) {
+        throw new SQLException(
+            "copying table " + t.schema() + "." + t.table() + " failed: " + e.getMessage(),
+            e.getSQLState(),
+            e);
+      }
+      context.entriesDone(1);
+    }
+  }
+
+  /**
+   * The copies of the tables the catalog read found first, on the workers once they are open, on a
+   * thread of their own while the leader reads on. Whoever started it ends with {@link #stop}, so
+   * that nothing is written once the backup has failed.
+   */
+  private static final class EarlyCopy {
+    private final List<TableData> tables;
+    private final TaskScheduler<TableData> scheduler;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile List<Connection> connections = List.of();
+
+    EarlyCopy(List<TableData> tables, WorkerOpening opening, Copies copies) {
+      this.tables = tables;
+      this.scheduler = copies.scheduler(tables);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  List<Connection> workers = opening.await();
+                  connections = workers;
+                  copies.run(workers, scheduler);
+                  done.complete(null);
+                } catch (Throwable e) {
+                  done.completeExceptionally(e);
+                  if (e instanceof Error err) {
+                    throw err;
+                  }
+                }
+              },
+              "avnology-copy-start");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    /**
+     * {@return the catalog's tables not copied here (an extension configuration table's data)}
+     *
+     * @throws IllegalStateException if a table copied here has no entry in the catalog
+     */
+    List<TableData> rest(List<TableData> all) {
+      java.util.Set<String> files = new java.util.HashSet<>();
+      for (TableData t : tables) {
+        files.add(t.file());
+      }
+      List<TableData> rest = new ArrayList<>();
+      for (TableData t : all) {
+        if (!files.remove(t.file())) {
+          rest.add(t);
+        }
+      }
+      if (!files.isEmpty()) {
+        throw new IllegalStateException("data copied for tables without a TOC entry: " + files);
+      }
+      return rest;
+    }
+
+    /** Waits for every copy; the first failure is thrown. */
+    void await() throws SQLException, IOException {
+      try {
+        done.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while the tables were being copied", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+
+    /**
+     * Stops handing out tables, cancels the copies under way and waits until every worker has
+     * stopped; does nothing more once they all ended.
+     */
+    void stop() {
+      if (done.isDone()) {
+        return;
+      }
+      // not a CancellationException: CompletableFuture.get() would throw that one as it is
+      scheduler.failed(null, new IllegalStateException("the backup failed; its copies stopped"));
+      for (Connection c : connections) {
+        try {
+          c.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException | RuntimeException ignored) {
+          // the copy ends with its connection anyway
+        }
+      }
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // a copy must not go on writing after the backup has failed
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          break; // the stop, or the failure that made us stop: the caller reports its own
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -282,56 +480,6 @@ public final class SnapshotBackup {
         options.noOwner(),
         options.noPrivileges(),
         !options.noLargeObjects());
-  }
-
-  private Map<String, Long> copyTables(
-      List<Connection> workers,
-      List<TableData> tables,
-      BackupContext context,
-      Compression compression,
-      CompressionAlgorithm algorithm)
-      throws SQLException, IOException {
-    Map<String, Long> rows = new ConcurrentHashMap<>();
-    Map<String, String> digests = new ConcurrentHashMap<>();
-    List<TaskScheduler.Task<TableData>> tasks = new ArrayList<>();
-    int order = 0;
-    for (TableData t : tables) {
-      tasks.add(
-          new TaskScheduler.Task<>(
-              t.dumpId(), List.of(), java.util.Set.of(), false, t.estimatedBytes(), order++, t));
-    }
-    try {
-      Workers.run(
-          workers,
-          new TaskScheduler<>(tasks),
-          (c, t) -> {
-            String path = name + "/" + t.dumpId() + ".dat" + algorithm.suffix();
-            try (OutputStream out =
-                new BufferedOutputStream(
-                    compression.compress(context.artifact(path, compression.algorithm())),
-                    bufferFor(t))) {
-              RowDigest digest = new RowDigest(out);
-              long n = c.unwrap(PGConnection.class).getCopyAPI().copyOut(t.copyOutSql(), digest);
-              CopyTerminator.write(out);
-              rows.put(t.schema() + "." + t.table(), n);
-              digests.put(t.schema() + "." + t.table(), digest.value());
-              context.rowsDone(n);
-            } catch (SQLException e) {
-              throw new SQLException(
-                  "copying table " + t.schema() + "." + t.table() + " failed: " + e.getMessage(),
-                  e.getSQLState(),
-                  e);
-            }
-            context.entriesDone(1);
-          },
-          "avnology-copy");
-    } catch (SQLException | IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    digests.forEach((table, d) -> context.metadata("content." + table, d));
-    return rows;
   }
 
   /**
