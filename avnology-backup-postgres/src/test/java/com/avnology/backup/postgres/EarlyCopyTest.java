@@ -61,12 +61,7 @@ final class EarlyCopyTest {
     String db = EmbeddedPg.createDatabase("early");
     exec(db, TABLES);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult result =
-        Backup.builder()
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).jobs(2).build())
-            .sink(sink)
-            .build()
-            .run();
+    BackupResult result = backup(db, sink);
 
     Path dir = sink.root().resolve("sets").resolve(result.setId()).resolve("postgres/main");
     Map<String, String> files = dataFiles(dir);
@@ -90,12 +85,7 @@ final class EarlyCopyTest {
     String db = EmbeddedPg.createDatabase("earlycfg");
     exec(db, TABLES + CONFIG);
     FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
-    BackupResult result =
-        Backup.builder()
-            .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).jobs(2).build())
-            .sink(sink)
-            .build()
-            .run();
+    BackupResult result = backup(db, sink);
 
     Path dir = sink.root().resolve("sets").resolve(result.setId()).resolve("postgres/main");
     List<TocEntry> entries = TocReader.read(dir.resolve("toc.dat")).entries();
@@ -175,6 +165,14 @@ final class EarlyCopyTest {
     } finally {
       exec(db, "ALTER SUBSCRIPTION ec_sub SET (slot_name = NONE); DROP SUBSCRIPTION ec_sub");
     }
+  }
+
+  private static BackupResult backup(String db, FileSystemSink sink) {
+    return Backup.builder()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).jobs(2).build())
+        .sink(sink)
+        .build()
+        .run();
   }
 
   /** {@return the TABLE DATA entries' files by table} */

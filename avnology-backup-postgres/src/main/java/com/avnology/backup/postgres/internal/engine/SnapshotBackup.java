@@ -287,26 +287,7 @@ public final class SnapshotBackup {
 
     /** Waits for every copy; the first failure is thrown. */
     void await() throws SQLException, IOException {
-      try {
-        done.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("interrupted while the tables were being copied", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof SQLException sql) {
-          throw sql;
-        }
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(e.getCause());
-      }
+      join(done, "the tables were being copied");
     }
 
     /**
@@ -393,24 +374,8 @@ public final class SnapshotBackup {
     }
 
     /** {@return the connections, once all are open and on the snapshot} */
-    List<Connection> await() throws SQLException {
-      try {
-        return done.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("interrupted while the worker connections were being opened", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof SQLException sql) {
-          throw sql;
-        }
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(e.getCause());
-      }
+    List<Connection> await() throws SQLException, IOException {
+      return join(done, "the worker connections were being opened");
     }
 
     /** Waits for the opening to end, then closes every connection it opened. */
@@ -426,6 +391,35 @@ public final class SnapshotBackup {
         closed = true;
         opened.forEach(Connections::closeQuietly);
       }
+    }
+  }
+
+  /**
+   * {@return what the future completed with} A failure is thrown as it was thrown.
+   *
+   * @param what what the wait is for, for the message of an interruption
+   */
+  private static <T> T join(CompletableFuture<T> future, String what)
+      throws SQLException, IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while " + what, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
