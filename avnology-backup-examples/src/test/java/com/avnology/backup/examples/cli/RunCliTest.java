@@ -304,7 +304,8 @@ final class RunCliTest {
         // some WAL of the next segment, sent before the SIGTERM, so that there is a partial
         // segment to keep (right after the switch the server may not have sent any yet)
         TestPg.exec(pg, "postgres", "CREATE TABLE t2 AS SELECT g FROM generate_series(1, 1000) g");
-        String lsn = TestPg.query(pg, "postgres", "SELECT pg_current_wal_lsn()::text");
+        // the insert position: the asynchronous commit may still be in the WAL buffers
+        String lsn = TestPg.query(pg, "postgres", "SELECT pg_current_wal_insert_lsn()::text");
         waitUntil(streaming(pg, "sent_lsn >= '" + lsn + "'::pg_lsn"), child, out);
         Thread.sleep(500); // sent is not yet received: let the stream read it
 

@@ -21,6 +21,7 @@ final class TestPg {
             java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), name + "-sockets"));
     return EmbeddedPostgres.builder()
         .setServerConfig("unix_socket_directories", sockets.toString())
+        .setPGStartupWait(java.time.Duration.ofSeconds(60)) // 10 s by default: short on a loaded CI
         .start();
   }
 

@@ -100,7 +100,7 @@ final class PhysicalS3ChainTest {
     sql(source, "INSERT INTO t SELECT 'incr' FROM generate_series(1, 100)", "CHECKPOINT");
     incr = backup(data, true);
     sql(source, "INSERT INTO t SELECT 'after' FROM generate_series(1, 10)");
-    String last = query(source, "SELECT pg_walfile_name(pg_current_wal_lsn())").get(0);
+    String last = query(source, "SELECT pg_walfile_name(pg_current_wal_insert_lsn())").get(0);
     sql(source, "SELECT pg_switch_wal()");
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!WalArchive.of(sink).contains(last)) {

@@ -64,7 +64,9 @@ final class PhysicalTesting {
 
   /** Switches to a new WAL segment and waits until archive_command has stored the old one. */
   static void archiveEverything(EmbeddedPostgres source) throws Exception {
-    String last = query(source, "SELECT pg_walfile_name(pg_current_wal_lsn())").get(0);
+    // the insert position: the asynchronous commits may not be written yet, and the write
+    // position would then name the segment before, archived already
+    String last = query(source, "SELECT pg_walfile_name(pg_current_wal_insert_lsn())").get(0);
     sql(source, "SELECT pg_switch_wal()");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {

@@ -51,8 +51,9 @@ public final class SchedulerReplicaChild {
             .clock(clock)
             .coordinator(JdbcRunCoordinator.of(ds))
             .build();
-    System.out.println("READY");
+    // the starting time is read before READY: the test moves the clock as soon as it sees READY
     Instant seen = clock.instant();
+    System.out.println("READY");
     while (true) {
       Instant now = clock.instant();
       if (!now.equals(seen)) {

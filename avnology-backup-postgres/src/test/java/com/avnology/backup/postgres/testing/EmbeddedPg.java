@@ -35,6 +35,7 @@ public final class EmbeddedPg {
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
                 .setServerConfig("full_page_writes", "off")
+                .setPGStartupWait(java.time.Duration.ofSeconds(60)) // 10 s by default
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPg::stop));
       } catch (IOException e) {

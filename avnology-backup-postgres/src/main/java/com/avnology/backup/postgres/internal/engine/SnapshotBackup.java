@@ -239,11 +239,12 @@ public final class SnapshotBackup {
     private final TaskScheduler<TableData> scheduler;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile List<Connection> connections = List.of();
+    private final Thread thread;
 
     EarlyCopy(List<TableData> tables, WorkerOpening opening, Copies copies) {
       this.tables = tables;
       this.scheduler = copies.scheduler(tables);
-      Thread t =
+      thread =
           new Thread(
               () -> {
                 try {
@@ -259,8 +260,8 @@ public final class SnapshotBackup {
                 }
               },
               "avnology-copy-start");
-      t.setDaemon(true);
-      t.start();
+      thread.setDaemon(true);
+      thread.start();
     }
 
     /**
@@ -291,31 +292,39 @@ public final class SnapshotBackup {
     }
 
     /**
-     * Stops handing out tables, cancels the copies under way and waits until every worker has
-     * stopped; does nothing more once they all ended.
+     * Stops handing out tables, cancels the copies under way and waits until every worker and the
+     * thread that started them have ended; once they all ended, only waits for that thread.
      */
     void stop() {
-      if (done.isDone()) {
-        return;
-      }
-      // not a CancellationException: CompletableFuture.get() would throw that one as it is
-      scheduler.failed(null, new IllegalStateException("the backup failed; its copies stopped"));
-      for (Connection c : connections) {
-        try {
-          c.unwrap(PGConnection.class).cancelQuery();
-        } catch (SQLException | RuntimeException ignored) {
-          // the copy ends with its connection anyway
+      if (!done.isDone()) {
+        // not a CancellationException: CompletableFuture.get() would throw that one as it is
+        scheduler.failed(null, new IllegalStateException("the backup failed; its copies stopped"));
+        for (Connection c : connections) {
+          try {
+            c.unwrap(PGConnection.class).cancelQuery();
+          } catch (SQLException | RuntimeException ignored) {
+            // the copy ends with its connection anyway
+          }
         }
       }
+      // a copy must not go on writing after the backup has failed: no interrupt cuts this short
       boolean interrupted = false;
       while (true) {
         try {
           done.get();
           break;
         } catch (InterruptedException e) {
-          interrupted = true; // a copy must not go on writing after the backup has failed
+          interrupted = true;
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
           break; // the stop, or the failure that made us stop: the caller reports its own
+        }
+      }
+      while (true) {
+        try {
+          thread.join(); // it completes done just before it ends
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
       }
       if (interrupted) {

@@ -73,16 +73,13 @@ final class TocDataFilesTest {
   }
 
   @Test
-  void lz4WriterCompressesTableDataQuickly() throws Exception {
+  void lz4WriterCompressesTableData() throws Exception {
     byte[] data = sample();
-    long t = System.nanoTime();
     try (OutputStream out = DataFiles.openForWrite(tmp, "9.dat", CompressionAlgorithm.LZ4, -1)) {
       for (int i = 0; i < 10; i++) {
         out.write(data);
       }
     }
-    long ms = (System.nanoTime() - t) / 1_000_000;
-    assertThat(ms).as("ms for %d MB", data.length * 10 / 1_000_000).isLessThan(5_000);
     assertThat(Files.size(tmp.resolve("9.dat.lz4"))).isLessThan(data.length * 10L / 2);
   }
 
