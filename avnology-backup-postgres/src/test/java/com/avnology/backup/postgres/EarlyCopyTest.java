@@ -80,6 +80,31 @@ final class EarlyCopyTest {
     Fidelity.assertSameDatabase(db, target);
   }
 
+  /**
+   * With a default fetch size the catalog prefetch's results would be cursors on the first worker,
+   * read by the leader while that worker copies tables: they are read whole instead.
+   */
+  @Test
+  void withADefaultFetchSize_theBackupRestoresTheSame() throws Exception {
+    String db = EmbeddedPg.createDatabase("earlyfetch");
+    exec(db, TABLES + "COMMENT ON TABLE public.a IS 'commented'; CREATE INDEX ON public.b (w);");
+    PGSimpleDataSource fetching = new PGSimpleDataSource();
+    fetching.setUrl(EmbeddedPg.jdbcUrl(db) + "&defaultRowFetchSize=2");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup.builder()
+        .target(PostgresTarget.builder(fetching).jobs(2).build())
+        .sink(sink)
+        .build()
+        .run();
+    String target = EmbeddedPg.createDatabase("earlyfetchdst");
+    RestorePlan.builder(sink)
+        .latest()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
+        .build()
+        .execute();
+    Fidelity.assertSameDatabase(db, target);
+  }
+
   @Test
   void extensionConfigurationData_isCopiedAfterTheCatalog_underItsDumpId() throws Exception {
     String db = EmbeddedPg.createDatabase("earlycfg");

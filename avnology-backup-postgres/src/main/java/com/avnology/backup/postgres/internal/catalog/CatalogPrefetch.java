@@ -63,6 +63,9 @@ public final class CatalogPrefetch {
       for (String sql : queries) {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
+          // read whole, whatever defaultRowFetchSize says: a cursor would be fetched from later, on
+          // a connection that is copying tables by then
+          ps.setFetchSize(0);
           done.put(sql, ps.executeQuery());
         } catch (SQLException e) {
           ps.close();

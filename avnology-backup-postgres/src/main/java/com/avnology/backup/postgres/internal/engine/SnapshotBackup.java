@@ -44,6 +44,12 @@ public final class SnapshotBackup {
   private static final Logger log = LoggerFactory.getLogger(SnapshotBackup.class);
   private static final int COPY_BUFFER = 256 * 1024;
 
+  /** How long a worker waits for a table's lock ({@link #workerLockTimeout}). */
+  static final String WORKER_LOCK_WAIT = "1s";
+
+  /** SQLSTATE lock_not_available: NOWAIT, or lock_timeout expired. */
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
   private final DataSource dataSource;
   private final String name;
   private final int jobs;
@@ -115,6 +121,7 @@ public final class SnapshotBackup {
         workers.addAll(opening.await());
         prefetch.closeUntaken();
         if (early[0] != null) {
+          early[0].failure(); // a copy that failed is reported now, before more waiting
           rest = early[0].rest(catalog.tables());
         }
       }
@@ -172,6 +179,7 @@ public final class SnapshotBackup {
     private final CompressionAlgorithm algorithm;
     final Map<String, Long> rows = new ConcurrentHashMap<>();
     final Map<String, String> digests = new ConcurrentHashMap<>();
+    volatile boolean stopped;
 
     Copies(BackupContext context, Compression compression, CompressionAlgorithm algorithm) {
       this.context = context;
@@ -208,6 +216,10 @@ public final class SnapshotBackup {
     }
 
     private void copy(Connection c, TableData t) throws SQLException, IOException {
+      if (stopped) {
+        // taken just before the stop: a cancel sent before the COPY starts does not reach it
+        throw new IllegalStateException("the backup failed; its copies stopped");
+      }
       String path = name + "/" + t.file() + algorithm.suffix();
       try (OutputStream out =
           new BufferedOutputStream(
@@ -220,6 +232,22 @@ public final class SnapshotBackup {
         digests.put(t.schema() + "." + t.table(), digest.value());
         context.rowsDone(n);
       } catch (SQLException e) {
+        if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+          throw new SQLException(
+              "copying table "
+                  + t.schema()
+                  + "."
+                  + t.table()
+                  + " failed: another session is waiting for an exclusive lock on it (ALTER"
+                  + " TABLE, TRUNCATE, DROP, VACUUM FULL, …), which it cannot get before this"
+                  + " backup ends; rather than keep that session, and every query queued behind"
+                  + " it, waiting until then, the backup stops (as pg_dump's workers do). Run it"
+                  + " again once that change is done ("
+                  + e.getMessage()
+                  + ")",
+              e.getSQLState(),
+              e);
+        }
         throw new SQLException(
             "copying table " + t.schema() + "." + t.table() + " failed: " + e.getMessage(),
             e.getSQLState(),
@@ -236,6 +264,7 @@ public final class SnapshotBackup {
    */
   private static final class EarlyCopy {
     private final List<TableData> tables;
+    private final Copies copies;
     private final TaskScheduler<TableData> scheduler;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile List<Connection> connections = List.of();
@@ -243,6 +272,7 @@ public final class SnapshotBackup {
 
     EarlyCopy(List<TableData> tables, WorkerOpening opening, Copies copies) {
       this.tables = tables;
+      this.copies = copies;
       this.scheduler = copies.scheduler(tables);
       thread =
           new Thread(
@@ -286,6 +316,13 @@ public final class SnapshotBackup {
       return rest;
     }
 
+    /** Throws the first failure of the copies if there has been one; does not wait. */
+    void failure() throws SQLException, IOException {
+      if (done.isCompletedExceptionally()) {
+        await();
+      }
+    }
+
     /** Waits for every copy; the first failure is thrown. */
     void await() throws SQLException, IOException {
       join(done, "the tables were being copied");
@@ -296,25 +333,24 @@ public final class SnapshotBackup {
      * thread that started them have ended; once they all ended, only waits for that thread.
      */
     void stop() {
-      if (!done.isDone()) {
+      boolean stopping = !done.isDone();
+      if (stopping) {
+        copies.stopped = true;
         // not a CancellationException: CompletableFuture.get() would throw that one as it is
         scheduler.failed(null, new IllegalStateException("the backup failed; its copies stopped"));
-        for (Connection c : connections) {
-          try {
-            c.unwrap(PGConnection.class).cancelQuery();
-          } catch (SQLException | RuntimeException ignored) {
-            // the copy ends with its connection anyway
-          }
-        }
       }
       // a copy must not go on writing after the backup has failed: no interrupt cuts this short
       boolean interrupted = false;
-      while (true) {
+      while (stopping) {
+        // again and again: a cancel that reaches a worker between two statements is lost
+        cancelCopies();
         try {
-          done.get();
+          done.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
           break;
         } catch (InterruptedException e) {
           interrupted = true;
+        } catch (java.util.concurrent.TimeoutException e) {
+          // still copying: cancel again
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
           break; // the stop, or the failure that made us stop: the caller reports its own
         }
@@ -329,6 +365,16 @@ public final class SnapshotBackup {
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+
+    private void cancelCopies() {
+      for (Connection c : connections) {
+        try {
+          c.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException | RuntimeException ignored) {
+          // the copy ends with its connection anyway
+        }
       }
     }
   }
@@ -363,6 +409,7 @@ public final class SnapshotBackup {
                     if (i == 0) {
                       prefetch.run(c);
                     }
+                    workerLockTimeout(c);
                   }
                   synchronized (opened) {
                     done.complete(List.copyOf(opened));
@@ -400,6 +447,21 @@ public final class SnapshotBackup {
         closed = true;
         opened.forEach(Connections::closeQuietly);
       }
+    }
+  }
+
+  /**
+   * A worker waits at most {@link #WORKER_LOCK_WAIT} for a table's lock. The leader holds ACCESS
+   * SHARE on every table being backed up, so a worker's COPY waits only when another session's
+   * request for an exclusive lock (ALTER TABLE, TRUNCATE, DROP, VACUUM FULL, …) is queued ahead of
+   * it, behind the leader: that request cannot be granted before the backup ends, the leader waits
+   * for the worker, and nothing would ever end the wait. pg_dump's workers take their locks with
+   * NOWAIT for the same reason. Local to the snapshot's transaction, which lasts as long as the
+   * backup.
+   */
+  private static void workerLockTimeout(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT pg_catalog.set_config('lock_timeout', '" + WORKER_LOCK_WAIT + "', true)");
     }
   }
 
