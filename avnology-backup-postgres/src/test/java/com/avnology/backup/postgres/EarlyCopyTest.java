@@ -71,13 +71,7 @@ final class EarlyCopyTest {
         .containsEntry("a", "table_" + oids.get("a") + ".dat")
         .containsEntry("b", "table_" + oids.get("b") + ".dat")
         .containsEntry("empty", "table_" + oids.get("empty") + ".dat");
-    String target = EmbeddedPg.createDatabase("earlydst");
-    RestorePlan.builder(sink)
-        .latest()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
-        .build()
-        .execute();
-    Fidelity.assertSameDatabase(db, target);
+    assertRestoresTheSame(sink, db);
   }
 
   /**
@@ -96,7 +90,12 @@ final class EarlyCopyTest {
         .sink(sink)
         .build()
         .run();
-    String target = EmbeddedPg.createDatabase("earlyfetchdst");
+    assertRestoresTheSame(sink, db);
+  }
+
+  /** Restores the sink's latest set into a new database and compares it with {@code db}. */
+  private static void assertRestoresTheSame(FileSystemSink sink, String db) throws Exception {
+    String target = EmbeddedPg.createDatabase(db + "dst");
     RestorePlan.builder(sink)
         .latest()
         .target(PostgresTarget.builder(EmbeddedPg.dataSource(target)).build())
