@@ -51,6 +51,11 @@ final class RelaunchTest {
     // a backup compiles with C1 only; C2's thresholds are not there
     assertThat(c).containsSubsequence(Relaunch.OPTIONS.get(0), "-XX:TieredStopAtLevel=1", "-jar");
     assertThat(c).noneMatch(o -> o.startsWith("-XX:Tier4"));
+    // the young generation follows the heap the user gave this JVM, which the second one gets too
+    List<String> young =
+        Relaunch.youngGeneration(List.of("-Xmx128m"), cache(), Runtime.getRuntime().maxMemory());
+    assertThat(c).containsSubsequence(young);
+    assertThat(c.indexOf("-Xmx128m")).isGreaterThan(young.isEmpty() ? 0 : c.indexOf(young.get(0)));
     assertThat(c)
         .containsSubsequence(
             "-Davnology.backup.relaunched=true",
@@ -186,6 +191,32 @@ final class RelaunchTest {
     assertThat(second.command()).doesNotContain("-XX:TieredStopAtLevel=1");
     assertThat(second.command()).noneMatch(o -> o.startsWith("-XX:DumpLoadedClassList"));
     assertThat(second.dump()).isNull();
+  }
+
+  @Test
+  void theYoungGeneration_isSized_unlessTheUserSizesIt_orPicksACollectorWithoutOne() {
+    List<String> plain = List.of("-jar", "x.jar");
+    assertThat(Relaunch.youngGeneration(plain, Map.of(), 6L << 30)).containsExactly("-Xmn256m");
+    assertThat(Relaunch.youngGeneration(plain, Map.of(), 256L << 20)).containsExactly("-Xmn64m");
+    assertThat(Relaunch.youngGeneration(plain, Map.of(), 48L << 20)).isEmpty();
+    for (String o :
+        List.of(
+            "-Xmn64m",
+            "-XX:NewSize=8m",
+            "-XX:MaxNewSize=8m",
+            "-XX:NewRatio=3",
+            "-XX:G1NewSizePercent=20",
+            "-XX:+UseZGC",
+            "-XX:+UseShenandoahGC")) {
+      assertThat(Relaunch.youngGeneration(List.of(o, "-jar", "x.jar"), Map.of(), 6L << 30))
+          .as(o)
+          .isEmpty();
+      for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+        assertThat(Relaunch.youngGeneration(plain, Map.of(variable, "-Xss1m " + o), 6L << 30))
+            .as(variable + " " + o)
+            .isEmpty();
+      }
+    }
   }
 
   @Test
