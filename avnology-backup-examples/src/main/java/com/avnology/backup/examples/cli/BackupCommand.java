@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup backup}. */
 @Command(
+    addMethodSubcommands = false,
     name = "backup",
     mixinStandardHelpOptions = true,
     description = "Backs up targets into a new backup set.")

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
  * up, restored into a fresh database and compared.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "demo",
     mixinStandardHelpOptions = true,
     description =

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  * into a database, then migrations, then the healthcheck.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "import",
     mixinStandardHelpOptions = true,
     description =

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup list}. */
 @Command(
+    addMethodSubcommands = false,
     name = "list",
     mixinStandardHelpOptions = true,
     description =

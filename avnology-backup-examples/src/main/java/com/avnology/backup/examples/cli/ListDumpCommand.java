@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup list-dump}: a pg_dump archive's table of contents, like pg_restore -l. */
 @Command(
+    addMethodSubcommands = false,
     name = "list-dump",
     mixinStandardHelpOptions = true,
     description = "Lists a pg_dump archive (custom, directory or tar) like pg_restore -l.")

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
 
 /** {@code avnology-backup}: back up, restore, list and verify backup sets. */
 @Command(
+    addMethodSubcommands = false,
     name = "avnology-backup",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup migrate}: Flyway migrations with an append-only guard and rollback. */
 @Command(
+    addMethodSubcommands = false,
     name = "migrate",
     mixinStandardHelpOptions = true,
     description =

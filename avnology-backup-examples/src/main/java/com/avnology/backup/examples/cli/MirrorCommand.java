@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup mirror}: {@code mc mirror --overwrite [--remove]} for S3 buckets. */
 @Command(
+    addMethodSubcommands = false,
     name = "mirror",
     mixinStandardHelpOptions = true,
     description =

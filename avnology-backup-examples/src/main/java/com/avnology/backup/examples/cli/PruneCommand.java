@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup prune}. */
 @Command(
+    addMethodSubcommands = false,
     name = "prune",
     mixinStandardHelpOptions = true,
     description = {

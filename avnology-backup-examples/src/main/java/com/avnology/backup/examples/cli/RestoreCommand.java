@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup restore}. */
 @Command(
+    addMethodSubcommands = false,
     name = "restore",
     mixinStandardHelpOptions = true,
     description =

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup restore-tenant}. */
 @Command(
+    addMethodSubcommands = false,
     name = "restore-tenant",
     mixinStandardHelpOptions = true,
     description =

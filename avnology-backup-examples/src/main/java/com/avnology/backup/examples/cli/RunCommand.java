@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup run --config FILE [--check]}: the whole regime as one process. */
 @Command(
+    addMethodSubcommands = false,
     name = "run",
     mixinStandardHelpOptions = true,
     description = {

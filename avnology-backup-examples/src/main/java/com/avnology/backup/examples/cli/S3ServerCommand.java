@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
  * tool and for the benchmark. Prints its endpoint, then serves until SIGTERM or SIGINT.
  */
 @Command(
+    addMethodSubcommands = false,
     name = "s3-server",
     hidden = true,
     mixinStandardHelpOptions = true,

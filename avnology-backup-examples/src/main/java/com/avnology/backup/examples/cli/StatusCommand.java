@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup status}. */
 @Command(
+    addMethodSubcommands = false,
     name = "status",
     mixinStandardHelpOptions = true,
     description =

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup verify}. */
 @Command(
+    addMethodSubcommands = false,
     name = "verify",
     mixinStandardHelpOptions = true,
     description = "Reads every artifact of a set and checks its size and SHA-256.")

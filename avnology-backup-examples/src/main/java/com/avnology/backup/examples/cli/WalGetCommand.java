@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup wal-get}: PostgreSQL's restore_command. */
 @Command(
+    addMethodSubcommands = false,
     name = "wal-get",
     mixinStandardHelpOptions = true,
     description =

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup wal-push}: PostgreSQL's archive_command. */
 @Command(
+    addMethodSubcommands = false,
     name = "wal-push",
     mixinStandardHelpOptions = true,
     description =

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code avnology-backup wal-stream}: continuous WAL archiving over the replication protocol. */
 @Command(
+    addMethodSubcommands = false,
     name = "wal-stream",
     mixinStandardHelpOptions = true,
     description = {
