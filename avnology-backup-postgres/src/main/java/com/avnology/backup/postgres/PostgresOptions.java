@@ -24,6 +24,8 @@ public final class PostgresOptions {
   private final boolean noPrivileges;
   private final boolean clean;
   private final boolean noLargeObjects;
+  private final List<String> excludeTableData;
+  private final boolean noUnloggedTableData;
   private final RestoreMode restoreMode;
 
   private PostgresOptions(Builder b, RestoreMode restoreMode) {
@@ -35,6 +37,8 @@ public final class PostgresOptions {
     this.noPrivileges = b.noPrivileges;
     this.clean = b.clean;
     this.noLargeObjects = b.noLargeObjects;
+    this.excludeTableData = List.copyOf(b.excludeTableData);
+    this.noUnloggedTableData = b.noUnloggedTableData;
     this.restoreMode = restoreMode;
   }
 
@@ -90,6 +94,19 @@ public final class PostgresOptions {
     return noLargeObjects;
   }
 
+  /**
+   * {@return tables, as {@code schema.table}, whose definitions a backup keeps and whose rows it
+   * leaves out}
+   */
+  public List<String> excludeTableData() {
+    return excludeTableData;
+  }
+
+  /** {@return whether a backup leaves the rows of unlogged tables out} */
+  public boolean noUnloggedTableData() {
+    return noUnloggedTableData;
+  }
+
   /** {@return how a restore protects what was in the database before it} */
   public RestoreMode restoreMode() {
     return restoreMode;
@@ -112,6 +129,8 @@ public final class PostgresOptions {
     b.noPrivileges = noPrivileges;
     b.clean = clean;
     b.noLargeObjects = noLargeObjects;
+    b.excludeTableData.addAll(excludeTableData);
+    b.noUnloggedTableData = noUnloggedTableData;
     b.restoreMode = restoreMode;
     return b;
   }
@@ -127,6 +146,8 @@ public final class PostgresOptions {
         && noPrivileges == p.noPrivileges
         && clean == p.clean
         && noLargeObjects == p.noLargeObjects
+        && excludeTableData.equals(p.excludeTableData)
+        && noUnloggedTableData == p.noUnloggedTableData
         && restoreMode == p.restoreMode;
   }
 
@@ -141,6 +162,8 @@ public final class PostgresOptions {
         noPrivileges,
         clean,
         noLargeObjects,
+        excludeTableData,
+        noUnloggedTableData,
         restoreMode);
   }
 
@@ -162,6 +185,10 @@ public final class PostgresOptions {
         + clean
         + ", noLargeObjects="
         + noLargeObjects
+        + ", excludeTableData="
+        + excludeTableData
+        + ", noUnloggedTableData="
+        + noUnloggedTableData
         + ", restoreMode="
         + restoreMode
         + "]";
@@ -177,6 +204,8 @@ public final class PostgresOptions {
     private boolean noPrivileges;
     private boolean clean;
     private boolean noLargeObjects;
+    private final List<String> excludeTableData = new ArrayList<>();
+    private boolean noUnloggedTableData;
     private RestoreMode restoreMode;
 
     private Builder() {}
@@ -258,6 +287,27 @@ public final class PostgresOptions {
      */
     public Builder noLargeObjects(boolean noLargeObjects) {
       this.noLargeObjects = noLargeObjects;
+      return this;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param tables tables, as {@code schema.table}, whose definitions a backup keeps and whose
+     *     rows it leaves out
+     */
+    public Builder excludeTableData(List<String> tables) {
+      this.excludeTableData.addAll(List.copyOf(tables));
+      return this;
+    }
+
+    /**
+     * {@return this builder}
+     *
+     * @param noUnloggedTableData back up unlogged tables without their rows
+     */
+    public Builder noUnloggedTableData(boolean noUnloggedTableData) {
+      this.noUnloggedTableData = noUnloggedTableData;
       return this;
     }
 

@@ -74,6 +74,8 @@ public final class PostgresTarget implements BackupTarget {
             .noPrivileges(b.noPrivileges)
             .clean(b.clean)
             .noLargeObjects(b.noLargeObjects)
+            .excludeTableData(b.excludeTableData)
+            .noUnloggedTableData(b.noUnloggedTableData)
             .restoreMode(b.restoreMode())
             .build();
   }
@@ -268,6 +270,8 @@ public final class PostgresTarget implements BackupTarget {
     private boolean clean;
     private RestoreMode restoreMode;
     private boolean noLargeObjects;
+    private final List<String> excludeTableData = new ArrayList<>();
+    private boolean noUnloggedTableData;
 
     private Builder(DataSource dataSource, String jdbcUrl) {
       this.dataSource = dataSource;
@@ -362,6 +366,33 @@ public final class PostgresTarget implements BackupTarget {
      */
     public Builder noLargeObjects() {
       this.noLargeObjects = true;
+      return this;
+    }
+
+    /**
+     * Backs up these tables' definitions (and indexes, constraints, grants, …) without their rows,
+     * as {@code pg_dump --exclude-table-data}: a restore creates them empty. The set's metadata
+     * lists them ({@code tableDataLeftOut}).
+     *
+     * @param names tables as {@code schema.table}, exact catalog names
+     * @return this builder
+     */
+    public Builder excludeTableData(String... names) {
+      excludeTableData.addAll(List.of(names));
+      return this;
+    }
+
+    /**
+     * Backs up unlogged tables without their rows, as {@code pg_dump --no-unlogged-table-data}: a
+     * restore creates them empty. The set's metadata lists them ({@code tableDataLeftOut}). On a
+     * hot standby, which has no rows of unlogged tables (they live on the primary only), a backup
+     * of a database with unlogged tables fails without this, naming them; pg_dump leaves their rows
+     * out there silently.
+     *
+     * @return this builder
+     */
+    public Builder noUnloggedTableData() {
+      this.noUnloggedTableData = true;
       return this;
     }
 

@@ -115,6 +115,21 @@ final class BackupCommand implements Callable<Integer> {
       description = "Back up --postgres without its large objects")
   boolean noLargeObjects;
 
+  @Option(
+      names = "--exclude-table-data",
+      paramLabel = "SCHEMA.TABLE",
+      description =
+          "Back up this table of --postgres without its rows (its definition, indexes and grants"
+              + " are kept; a restore creates it empty); repeatable")
+  java.util.List<String> excludeTableData = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--no-unlogged-table-data",
+      description =
+          "Back up the unlogged tables of --postgres without their rows; needed on a hot"
+              + " standby, which has none of them")
+  boolean noUnloggedTableData;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout")
   boolean json;
 
@@ -124,6 +139,10 @@ final class BackupCommand implements Callable<Integer> {
     com.avnology.backup.postgres.PostgresTarget.Builder b = postgres.builder();
     if (noLargeObjects) {
       b.noLargeObjects();
+    }
+    b.excludeTableData(excludeTableData.toArray(String[]::new));
+    if (noUnloggedTableData) {
+      b.noUnloggedTableData();
     }
     return b.build();
   }
@@ -161,6 +180,16 @@ final class BackupCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "--incremental and --delta are for physical backups: give --data-dir PGDATA");
+    }
+    boolean rowsLeftOut = noLargeObjects || noUnloggedTableData || !excludeTableData.isEmpty();
+    if (rowsLeftOut && (dataDir != null || !postgres.present())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--no-large-objects, --no-unlogged-table-data and --exclude-table-data are for a"
+              + " logical backup of --postgres JDBC_URL"
+              + (dataDir != null
+                  ? "; a physical backup (--data-dir) copies the cluster whole"
+                  : ""));
     }
     if (delta && !incremental) {
       throw new ParameterException(

@@ -350,6 +350,49 @@ final class PostgresCliTest {
     assertThat(count("cli_lo_none", "SELECT count(*) FROM pg_largeobject_metadata")).isZero();
   }
 
+  @Test
+  void backup_excludeTableDataAndNoUnloggedTableData_leaveRowsOut_keepDefinitions()
+      throws Exception {
+    exec("postgres", "CREATE DATABASE cli_rows; CREATE DATABASE cli_rows_back");
+    exec(
+        "cli_rows",
+        "CREATE TABLE kept (id int); INSERT INTO kept VALUES (1), (2);"
+            + " CREATE TABLE audit (id int); INSERT INTO audit VALUES (1);"
+            + " CREATE UNLOGGED TABLE cache (k text PRIMARY KEY); INSERT INTO cache VALUES ('a')");
+    String to = "file:" + tmp.resolve("rows");
+
+    CliTest.Run backup =
+        CliTest.cli(
+            "backup",
+            "--postgres",
+            url("cli_rows"),
+            "--to",
+            to,
+            "--exclude-table-data",
+            "public.audit",
+            "--no-unlogged-table-data");
+    assertThat(backup.code()).as(backup.err()).isZero();
+    CliTest.Run restore = CliTest.cli("restore", "--from", to, "--postgres", url("cli_rows_back"));
+    assertThat(restore.code()).as(restore.err()).isZero();
+
+    assertThat(count("cli_rows_back", "SELECT count(*) FROM kept")).isEqualTo(2);
+    assertThat(count("cli_rows_back", "SELECT count(*) FROM audit")).isZero();
+    assertThat(count("cli_rows_back", "SELECT count(*) FROM cache")).isZero();
+    // a physical backup copies the cluster whole: leaving rows out is refused, not ignored
+    CliTest.Run physical =
+        CliTest.cli(
+            "backup",
+            "--postgres",
+            url("cli_rows"),
+            "--data-dir",
+            tmp.toString(),
+            "--to",
+            "file:" + tmp.resolve("never"),
+            "--no-unlogged-table-data");
+    assertThat(physical.code()).isEqualTo(2);
+    assertThat(physical.err()).contains("--no-unlogged-table-data", "--data-dir");
+  }
+
   private static String url(String db) {
     return TestPg.url(pg, db);
   }

@@ -9,17 +9,21 @@ import java.util.List;
  *
  * @param entries every TOC entry, ENCODING/STDSTRINGS/SEARCHPATH first
  * @param tables one element per TABLE DATA entry
+ * @param dataLeftOut the dumped tables whose rows are not, as the options asked
  */
-public record Catalog(List<TocEntry> entries, List<TableData> tables) {
+public record Catalog(
+    List<TocEntry> entries, List<TableData> tables, List<DataLeftOut> dataLeftOut) {
 
   /**
    * Copies the lists.
    *
    * @param entries every TOC entry, ENCODING/STDSTRINGS/SEARCHPATH first
    * @param tables one element per TABLE DATA entry
+   * @param dataLeftOut the dumped tables whose rows are not, as the options asked
    */
   public Catalog {
     entries = List.copyOf(entries);
     tables = List.copyOf(tables);
+    dataLeftOut = List.copyOf(dataLeftOut);
   }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param noOwner leave the TOC owner empty, so no {@code ALTER … OWNER TO} is restored
  * @param noPrivileges emit no ACL entries
  * @param largeObjects dump large objects (unless an include list narrows the dump, as pg_dump)
+ * @param excludeTableData qualified table names whose definitions are dumped without their rows
+ * @param unloggedTableData dump the rows of unlogged tables
  */
 public record CatalogOptions(
     List<String> includeSchemas,
@@ -22,7 +24,30 @@ public record CatalogOptions(
     List<String> excludeTables,
     boolean noOwner,
     boolean noPrivileges,
-    boolean largeObjects) {
+    boolean largeObjects,
+    List<String> excludeTableData,
+    boolean unloggedTableData) {
+
+  /** Options with every table's rows, which a dump holds unless told otherwise. */
+  public CatalogOptions(
+      List<String> includeSchemas,
+      List<String> excludeSchemas,
+      List<String> includeTables,
+      List<String> excludeTables,
+      boolean noOwner,
+      boolean noPrivileges,
+      boolean largeObjects) {
+    this(
+        includeSchemas,
+        excludeSchemas,
+        includeTables,
+        excludeTables,
+        noOwner,
+        noPrivileges,
+        largeObjects,
+        List.of(),
+        true);
+  }
 
   /** Options with large objects, which a dump holds unless told otherwise. */
   public CatalogOptions(
@@ -46,12 +71,15 @@ public record CatalogOptions(
    * @param noOwner leave the TOC owner empty, so no {@code ALTER … OWNER TO} is restored
    * @param noPrivileges emit no ACL entries
    * @param largeObjects dump large objects (unless an include list narrows the dump, as pg_dump)
+   * @param excludeTableData qualified table names whose definitions are dumped without their rows
+   * @param unloggedTableData dump the rows of unlogged tables
    */
   public CatalogOptions {
     includeSchemas = List.copyOf(includeSchemas);
     excludeSchemas = List.copyOf(excludeSchemas);
     includeTables = List.copyOf(includeTables);
     excludeTables = List.copyOf(excludeTables);
+    excludeTableData = List.copyOf(excludeTableData);
   }
 
   /** {@return options that dump everything, with owners and privileges} */
@@ -69,6 +97,14 @@ public record CatalogOptions(
       return false;
     }
     return includeSchemas.isEmpty() || includeSchemas.contains(schema);
+  }
+
+  /**
+   * Whether a dumped table's rows are, as pg_dump's {@code makeTableDataInfo} decides for {@code
+   * --exclude-table-data} and {@code --no-unlogged-table-data}.
+   */
+  boolean dataWanted(String schema, String table, boolean unlogged) {
+    return !excludeTableData.contains(schema + "." + table) && (unloggedTableData || !unlogged);
   }
 
   /** Whether a relation is wanted; schema-level filters are checked separately. */

@@ -66,6 +66,10 @@ final class Ctx {
   final CatalogOptions opts;
   final int version;
   final List<DumpObject> objects = new ArrayList<>();
+
+  /** The dumped tables whose rows the options leave out, in the order they were read. */
+  final List<DataLeftOut> dataLeftOut = new ArrayList<>();
+
   final Map<Key, DumpObject> byKey = new HashMap<>();
   final Map<Key, Key> alias = new HashMap<>();
   final Set<Key> extMembers = new HashSet<>();

@@ -76,7 +76,7 @@ final class Emitter {
                 null));
       }
     }
-    return new Catalog(entries, tables);
+    return new Catalog(entries, tables, ctx.dataLeftOut);
   }
 
   private static TocEntry entry(DumpObject o) {

@@ -49,6 +49,10 @@ final class ExtensionConfigReader {
           String qn = Sql.qq(schema, name);
           switch (rs.getString("relkind")) {
             case "r" -> {
+              if (!ctx.opts.dataWanted(schema, name, false)) {
+                ctx.dataLeftOut.add(new DataLeftOut(schema + "." + name, false));
+                return;
+              }
               List<String> columns = List.of(Ctx.strings(rs, "columns"));
               DumpObject d = new DumpObject(Kind.TABLE_DATA, 0, oid, schema, name);
               d.desc = "TABLE DATA";

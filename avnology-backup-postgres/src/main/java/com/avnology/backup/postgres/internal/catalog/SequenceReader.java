@@ -44,7 +44,18 @@ final class SequenceReader {
         "SELECT a.attrelid, a.attnum, a.attidentity FROM pg_catalog.pg_attribute a"
             + " WHERE a.attidentity <> ''",
         rs -> identity.put(rs.getLong(1) * 100_000 + rs.getInt(2), rs.getString(3)));
-    Map<Long, String> values = values(ctx, sequences);
+    // pg_dump's makeTableDataInfo decides for sequences as for tables: an unlogged one (as a
+    // hot standby has no value of) or one named to --exclude-table-data gets no SEQUENCE SET
+    List<RelRow> withValues = new ArrayList<>();
+    for (RelRow r : sequences) {
+      boolean unlogged = "u".equals(r.persistence);
+      if (ctx.opts.dataWanted(r.rel.schema, r.rel.name, unlogged)) {
+        withValues.add(r);
+      } else {
+        ctx.dataLeftOut.add(new DataLeftOut(r.rel.schema + "." + r.rel.name, unlogged));
+      }
+    }
+    Map<Long, String> values = values(ctx, withValues);
     for (RelRow r : sequences) {
       sequence(ctx, r, params.get(r.rel.oid), rows, identity, values.get(r.rel.oid));
     }
@@ -132,6 +143,9 @@ final class SequenceReader {
     ctx.comments(o, Ctx.PG_CLASS, rel.oid, "SEQUENCE " + qn, "SEQUENCE " + Sql.q(rel.name));
     ctx.acl(o, "SEQUENCE", qn, "SEQUENCE " + Sql.q(rel.name), r.acl, r.base, rel.owner, null, 5000);
 
+    if (value == null) {
+      return; // its value is left out
+    }
     DumpObject set = new DumpObject(Kind.SEQUENCE_SET, 0, rel.oid, rel.schema, rel.name);
     set.desc = "SEQUENCE SET";
     set.owner = o.owner;

@@ -16,7 +16,10 @@ final class TableSatellites {
   static void add(Ctx ctx, RelRow r, List<Col> cols, Map<Long, RelRow> rows) {
     Ctx.Rel rel = r.rel;
     DumpObject table = rel.obj;
-    if (rel.relkind == 'r') {
+    boolean unlogged = "u".equals(r.persistence);
+    if (rel.relkind == 'r' && !ctx.opts.dataWanted(rel.schema, rel.name, unlogged)) {
+      ctx.dataLeftOut.add(new DataLeftOut(rel.schema + "." + rel.name, unlogged));
+    } else if (rel.relkind == 'r') {
       List<String> names = new ArrayList<>();
       List<String> quoted = new ArrayList<>();
       for (Col c : cols) {

@@ -14,6 +14,7 @@ import com.avnology.backup.postgres.internal.catalog.Catalog;
 import com.avnology.backup.postgres.internal.catalog.CatalogOptions;
 import com.avnology.backup.postgres.internal.catalog.CatalogPrefetch;
 import com.avnology.backup.postgres.internal.catalog.CatalogReader;
+import com.avnology.backup.postgres.internal.catalog.DataLeftOut;
 import com.avnology.backup.postgres.internal.catalog.Identifiers;
 import com.avnology.backup.postgres.internal.catalog.TableData;
 import java.io.BufferedOutputStream;
@@ -86,7 +87,16 @@ public final class SnapshotBackup {
     EarlyCopy[] early = {null};
     try (Connection leader = Connections.open(dataSource, "backup")) {
       Sessions.dump(leader, null);
-      String snapshot = single(leader, "SELECT pg_catalog.pg_export_snapshot()");
+      String snapshot;
+      boolean standby;
+      try (Statement st = leader.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT pg_catalog.pg_export_snapshot(), pg_catalog.pg_is_in_recovery()")) {
+        rs.next();
+        snapshot = rs.getString(1);
+        standby = rs.getBoolean(2);
+      }
       CatalogReader.TablesFound found = null;
       if (jobs > 1) {
         // the workers connect and take up the snapshot while the leader reads the catalog; the
@@ -102,10 +112,11 @@ public final class SnapshotBackup {
             };
       }
       long t0 = System.nanoTime();
-      Catalog catalog = CatalogReader.read(leader, catalogOptions(), prefetch, found);
+      Catalog catalog = CatalogReader.read(leader, catalogOptions(standby), prefetch, found);
       long catalogMs = (System.nanoTime() - t0) / 1_000_000;
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
+      leftOutTableData(catalog, server.database(), standby, context);
       leftOutLargeObjects(leader, server.database(), context);
       log.info(
           "backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
@@ -521,7 +532,7 @@ public final class SnapshotBackup {
    */
   private void leftOutLargeObjects(Connection leader, String database, BackupContext context)
       throws SQLException {
-    if (!options.noLargeObjects() && !catalogOptions().selective()) {
+    if (!options.noLargeObjects() && !catalogOptions(false).selective()) {
       return;
     }
     long count =
@@ -536,7 +547,11 @@ public final class SnapshotBackup {
     }
   }
 
-  private CatalogOptions catalogOptions() {
+  /**
+   * The catalog's options; on a hot standby, unlogged tables' rows are never read: the standby has
+   * none, and reading them fails ({@link #leftOutTableData} refuses that, unless asked).
+   */
+  private CatalogOptions catalogOptions(boolean standby) {
     return new CatalogOptions(
         options.schemas(),
         options.excludeSchemas(),
@@ -544,7 +559,42 @@ public final class SnapshotBackup {
         options.excludeTables(),
         options.noOwner(),
         options.noPrivileges(),
-        !options.noLargeObjects());
+        !options.noLargeObjects(),
+        options.excludeTableData(),
+        !options.noUnloggedTableData() && !standby);
+  }
+
+  /**
+   * The rows left out: those the caller asked to leave out are recorded in the set's metadata
+   * ({@code tableDataLeftOut}); unlogged tables on a hot standby, which has no rows of them, fail
+   * the backup, naming them, unless the caller asked to leave unlogged tables' rows out (pg_dump
+   * leaves them out there without a word).
+   */
+  private void leftOutTableData(
+      Catalog catalog, String database, boolean standby, BackupContext context) {
+    if (standby && !options.noUnloggedTableData()) {
+      List<String> unlogged =
+          catalog.dataLeftOut().stream()
+              .filter(DataLeftOut::unlogged)
+              .map(DataLeftOut::table)
+              .sorted()
+              .toList();
+      if (!unlogged.isEmpty()) {
+        throw new BackupException(
+            "database "
+                + database
+                + " is read from a hot standby, which has no rows of its unlogged tables (they"
+                + " live on the primary only): "
+                + String.join(", ", unlogged)
+                + "; nothing was published. Back up the primary, or leave these tables' rows out"
+                + " with noUnloggedTableData() (--no-unlogged-table-data)");
+      }
+    }
+    if (!catalog.dataLeftOut().isEmpty()) {
+      List<String> names = catalog.dataLeftOut().stream().map(DataLeftOut::table).sorted().toList();
+      log.info("the rows of {} are left out, as asked", names);
+      context.metadata("tableDataLeftOut", String.join(",", names));
+    }
   }
 
   /**
