@@ -86,6 +86,20 @@ final class StandbyBackupTest {
         .hasMessageContaining("noUnloggedTableData()")
         .hasMessageContaining("nothing was published");
     assertThat(sink.list()).isEmpty();
+
+    // a table whose rows are left out by name is not held against the caller
+    Backup named =
+        Backup.builder()
+            .target(
+                PostgresTarget.builder(standby.getPostgresDatabase())
+                    .excludeTableData("public.cache")
+                    .build())
+            .sink(sink)
+            .build();
+    assertThatThrownBy(named::run)
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("): work.queue, work.queue_id_seq;");
+    assertThat(sink.list()).isEmpty();
   }
 
   @Test
@@ -142,12 +156,13 @@ final class StandbyBackupTest {
         INSERT INTO public.cache VALUES ('a'), ('b');
         CREATE TABLE public.audit (id int);
         INSERT INTO public.audit VALUES (1);
+        CREATE MATERIALIZED VIEW public.audit_count AS SELECT count(*) AS n FROM public.audit;
         """);
     FileSystemSink sink = FileSystemSink.of(dir.resolve("primary"));
     Backup.builder()
         .target(
             PostgresTarget.builder(EmbeddedPg.dataSource(db))
-                .excludeTableData("public.audit")
+                .excludeTableData("public.audit", "public.audit_count")
                 .build())
         .sink(sink)
         .build()
@@ -156,9 +171,38 @@ final class StandbyBackupTest {
     Manifest.Target target =
         BackupCatalog.of(sink).list().get(0).target("postgres", "main").orElseThrow();
     assertThat(target.metadata())
-        .containsEntry("tableDataLeftOut", "public.audit")
+        .containsEntry("tableDataLeftOut", "public.audit,public.audit_count")
         .containsEntry("rows.public.cache", "2")
         .doesNotContainKey("rows.public.audit");
+    String back = EmbeddedPg.createDatabase("primary_rows_back");
+    RestorePlan.builder(sink)
+        .latest()
+        .target(PostgresTarget.builder(EmbeddedPg.dataSource(back)).build())
+        .build()
+        .execute();
+    assertThat(
+            query(
+                EmbeddedPg.dataSource(back),
+                "SELECT (SELECT count(*) FROM public.cache) || ',' || (SELECT count(*) FROM"
+                    + " public.audit) || ',' || (SELECT relispopulated FROM pg_class WHERE relname"
+                    + " = 'audit_count')"))
+        .isEqualTo("2,0,false");
+
+    // a name that matches nothing would back up the very rows meant to stay out: refused
+    FileSystemSink typo = FileSystemSink.of(dir.resolve("typo"));
+    Backup misnamed =
+        Backup.builder()
+            .target(
+                PostgresTarget.builder(EmbeddedPg.dataSource(db))
+                    .excludeTableData("public.Audit", "audit")
+                    .build())
+            .sink(typo)
+            .build();
+    assertThatThrownBy(misnamed::run)
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("names public.Audit, audit, which database")
+        .hasMessageContaining("nothing was published");
+    assertThat(typo.list()).isEmpty();
   }
 
   private static EmbeddedPostgres server(Path data, boolean clean) throws Exception {

@@ -276,6 +276,37 @@ final class TenantRestorePlanTest {
   }
 
   @Test
+  void rowsLeftOutOfTheBackup_refuseTheTenant_namingTheTable() {
+    String db = EmbeddedPg.createDatabase("rows_left_out");
+    Fidelity.applySql(
+        "CREATE TABLE orgs (id int PRIMARY KEY, name text);"
+            + " CREATE TABLE notes (org_id int NOT NULL REFERENCES orgs ON DELETE CASCADE,"
+            + " body text);"
+            + " INSERT INTO orgs VALUES (1, 'acme'), (2, 'globex');"
+            + " INSERT INTO notes VALUES (1, 'a'), (2, 'b');",
+        db);
+    FileSystemSink leftOut = FileSystemSink.of(tmp.resolve("rows-left-out"));
+    Backup.builder()
+        .target(
+            PostgresTarget.builder(EmbeddedPg.dataSource(db))
+                .excludeTableData("public.notes")
+                .build())
+        .sink(leftOut)
+        .build()
+        .run();
+    Fidelity.applySql("DELETE FROM orgs WHERE id = 1", db);
+    TenantRestorePlan plan =
+        TenantRestorePlan.builder(leftOut, target(db)).root("orgs", "id", "1").build();
+
+    // the organization without its notes would be a tenant half restored, reported as done
+    assertThatThrownBy(plan::restore)
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining("the definition of public.notes but not its rows")
+        .hasMessageContaining("nothing was restored");
+    assertThat(query(db, "SELECT count(*) FROM orgs")).isEqualTo("1");
+  }
+
+  @Test
   void encryptedSet_needsItsKey() {
     com.avnology.backup.Encryption key =
         com.avnology.backup.Encryption.aes256Gcm(com.avnology.backup.KeySource.raw(new byte[32]));

@@ -126,8 +126,9 @@ final class BackupCommand implements Callable<Integer> {
   @Option(
       names = "--no-unlogged-table-data",
       description =
-          "Back up the unlogged tables of --postgres without their rows; needed on a hot"
-              + " standby, which has none of them")
+          "Back up the unlogged tables of --postgres without their rows (and unlogged"
+              + " sequences without their values); needed on a hot standby, which has none of"
+              + " them")
   boolean noUnloggedTableData;
 
   @Option(names = "--json", description = "Print the result as JSON on stdout")

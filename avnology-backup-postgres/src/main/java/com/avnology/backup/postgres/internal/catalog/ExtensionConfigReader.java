@@ -24,7 +24,8 @@ final class ExtensionConfigReader {
     String notGenerated = ctx.version >= 120000 ? " AND a.attgenerated = ''" : "";
     Map<Long, DumpObject> dataOf = new HashMap<>();
     ctx.query(
-        "SELECT x.oid AS ext, c.oid, n.nspname, c.relname, c.relkind, cfg.cond, c.relpages,"
+        "SELECT x.oid AS ext, c.oid, n.nspname, c.relname, c.relkind, c.relpersistence,"
+            + " cfg.cond, c.relpages,"
             + " c.reltuples, pg_catalog.pg_get_userbyid(c.relowner) AS owner,"
             + " ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid"
             + "   AND a.attnum > 0 AND NOT a.attisdropped"
@@ -47,12 +48,16 @@ final class ExtensionConfigReader {
           long oid = rs.getLong("oid");
           String owner = ctx.owner(rs.getString("owner"));
           String qn = Sql.qq(schema, name);
-          switch (rs.getString("relkind")) {
+          String kind = rs.getString("relkind");
+          boolean unlogged = "u".equals(rs.getString("relpersistence"));
+          if ((kind.equals("r") || kind.equals("S"))
+              && !ctx.opts.dataWanted(schema, name, unlogged)) {
+            // as pg_dump's processExtensionTables, through makeTableDataInfo
+            ctx.dataLeftOut.add(new DataLeftOut(schema + "." + name, unlogged));
+            return;
+          }
+          switch (kind) {
             case "r" -> {
-              if (!ctx.opts.dataWanted(schema, name, false)) {
-                ctx.dataLeftOut.add(new DataLeftOut(schema + "." + name, false));
-                return;
-              }
               List<String> columns = List.of(Ctx.strings(rs, "columns"));
               DumpObject d = new DumpObject(Kind.TABLE_DATA, 0, oid, schema, name);
               d.desc = "TABLE DATA";

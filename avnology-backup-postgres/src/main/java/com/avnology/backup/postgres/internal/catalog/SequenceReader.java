@@ -57,7 +57,11 @@ final class SequenceReader {
     }
     Map<Long, String> values = values(ctx, withValues);
     for (RelRow r : sequences) {
-      sequence(ctx, r, params.get(r.rel.oid), rows, identity, values.get(r.rel.oid));
+      String value = values.get(r.rel.oid);
+      if (value == null && withValues.contains(r)) {
+        throw new IllegalStateException("no value was read for sequence " + r.rel.qname());
+      }
+      sequence(ctx, r, params.get(r.rel.oid), rows, identity, value);
     }
   }
 
@@ -144,7 +148,7 @@ final class SequenceReader {
     ctx.acl(o, "SEQUENCE", qn, "SEQUENCE " + Sql.q(rel.name), r.acl, r.base, rel.owner, null, 5000);
 
     if (value == null) {
-      return; // its value is left out
+      return; // its value is left out, as asked
     }
     DumpObject set = new DumpObject(Kind.SEQUENCE_SET, 0, rel.oid, rel.schema, rel.name);
     set.desc = "SEQUENCE SET";

@@ -245,7 +245,10 @@ final class TableDefinition {
           TableSatellites.separateDefault(ctx, rel, o, c);
         }
       }
-      if (matview && r.populated) {
+      if (matview && r.populated && !ctx.opts.dataWanted(rel.schema, rel.name, false)) {
+        // pg_dump --exclude-table-data leaves a materialized view unpopulated
+        ctx.dataLeftOut.add(new DataLeftOut(rel.schema + "." + rel.name, false));
+      } else if (matview && r.populated) {
         DumpObject d = new DumpObject(Kind.REFRESH_MATVIEW, 0, rel.oid, rel.schema, rel.name);
         d.desc = "MATERIALIZED VIEW DATA";
         d.owner = o.owner;

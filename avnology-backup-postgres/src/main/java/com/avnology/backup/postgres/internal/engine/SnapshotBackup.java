@@ -116,7 +116,7 @@ public final class SnapshotBackup {
       long catalogMs = (System.nanoTime() - t0) / 1_000_000;
       ServerInfo server = ServerInfo.read(leader);
       UnsupportedObjects.check(leader, server.database());
-      leftOutTableData(catalog, server.database(), standby, context);
+      leftOutTableData(leader, catalog, server.database(), standby, context);
       leftOutLargeObjects(leader, server.database(), context);
       log.info(
           "backing up {} ({} entries, {} tables) on snapshot {} with {} jobs",
@@ -571,29 +571,61 @@ public final class SnapshotBackup {
    * leaves them out there without a word).
    */
   private void leftOutTableData(
-      Catalog catalog, String database, boolean standby, BackupContext context) {
+      Connection leader, Catalog catalog, String database, boolean standby, BackupContext context)
+      throws SQLException {
+    List<String> leftOut = catalog.dataLeftOut().stream().map(DataLeftOut::table).toList();
+    List<String> unknown = new ArrayList<>();
+    for (String name : options.excludeTableData()) {
+      if (!leftOut.contains(name) && !exists(leader, name)) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      // a typo would back up the very rows the caller meant to keep out of the backup
+      throw new BackupException(
+          "excludeTableData (--exclude-table-data) names "
+              + String.join(", ", unknown)
+              + ", which database "
+              + database
+              + " has no table, sequence or materialized view of; nothing was published. Name"
+              + " them as schema.table, as the catalog spells them (unquoted, case-sensitive)");
+    }
     if (standby && !options.noUnloggedTableData()) {
       List<String> unlogged =
           catalog.dataLeftOut().stream()
               .filter(DataLeftOut::unlogged)
               .map(DataLeftOut::table)
+              .filter(t -> !options.excludeTableData().contains(t))
               .sorted()
               .toList();
       if (!unlogged.isEmpty()) {
         throw new BackupException(
             "database "
                 + database
-                + " is read from a hot standby, which has no rows of its unlogged tables (they"
-                + " live on the primary only): "
+                + " is read from a hot standby, which has no rows of its unlogged tables and no"
+                + " values of its unlogged sequences (they live on the primary only): "
                 + String.join(", ", unlogged)
-                + "; nothing was published. Back up the primary, or leave these tables' rows out"
-                + " with noUnloggedTableData() (--no-unlogged-table-data)");
+                + "; nothing was published. Back up the primary, or leave their rows out with"
+                + " noUnloggedTableData() (--no-unlogged-table-data)");
       }
     }
-    if (!catalog.dataLeftOut().isEmpty()) {
-      List<String> names = catalog.dataLeftOut().stream().map(DataLeftOut::table).sorted().toList();
+    if (!leftOut.isEmpty()) {
+      List<String> names = leftOut.stream().sorted().toList();
       log.info("the rows of {} are left out, as asked", names);
       context.metadata("tableDataLeftOut", String.join(",", names));
+    }
+  }
+
+  /** Whether {@code schema.table} names a relation of the database, in the backup's snapshot. */
+  private static boolean exists(Connection leader, String qualified) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        leader.prepareStatement(
+            "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname || '.' || c.relname = ?")) {
+      ps.setString(1, qualified);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 

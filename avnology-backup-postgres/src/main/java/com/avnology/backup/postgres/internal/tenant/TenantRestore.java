@@ -141,6 +141,19 @@ public final class TenantRestore {
     }
   }
 
+  /**
+   * Whether the archive defines {@code table} as a table that holds rows of its own (not a
+   * partitioned one) but has no TABLE DATA entry for it.
+   */
+  private static boolean rowsLeftOut(TocFile toc, String table) {
+    for (TocEntry e : toc.entries()) {
+      if ("TABLE".equals(e.desc()) && table.equals(e.namespace() + "." + e.tag())) {
+        return e.relkind() != 'p' && (e.defn() == null || !e.defn().contains("\nPARTITION BY "));
+      }
+    }
+    return false;
+  }
+
   private static List<TenantRestoreReport.Table> run(
       Connection c, ArchiveSource source, TocFile toc, Spec spec, boolean write)
       throws SQLException {
@@ -165,6 +178,21 @@ public final class TenantRestore {
       if ("TABLE DATA".equals(e.desc())) {
         data.put(e.namespace() + "." + e.tag(), e);
       }
+    }
+    List<String> withoutRows = new ArrayList<>();
+    for (long oid : needed) {
+      String table = live.tables.get(oid).display();
+      if (!data.containsKey(table) && rowsLeftOut(toc, table)) {
+        withoutRows.add(table);
+      }
+    }
+    if (!withoutRows.isEmpty()) {
+      throw new BackupException(
+          "the backup holds the definition of "
+              + String.join(", ", withoutRows)
+              + " but not its rows (left out when it was made: excludeTableData or"
+              + " noUnloggedTableData, pg_dump's --exclude-table-data, --no-unlogged-table-data or"
+              + " --schema-only), which the tenant's rows need; nothing was restored");
     }
     Map<Long, Staging> staged = new LinkedHashMap<>();
     int n = 0;
