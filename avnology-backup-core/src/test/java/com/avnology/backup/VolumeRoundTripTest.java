@@ -122,6 +122,76 @@ final class VolumeRoundTripTest {
     assertThat(sink.list()).isEmpty();
   }
 
+  @Test
+  void backup_fifoInTheVolume_failsNamingIt_andPublishesNothing() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Files.writeString(source.resolve("cert.pem"), "cert");
+    run(source, "mkfifo", "pipe");
+
+    assertBackupFails(source, source.resolve("pipe") + " is a FIFO, socket or device file");
+  }
+
+  @Test
+  void backup_nameTheJvmCannotDecode_failsNamingIt_insteadOfStoringAnotherName() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Files.writeString(source.resolve("cert.pem"), "cert");
+    // a byte that is no UTF-8 (nor ASCII): the JVM lists it as a replacement character
+    run(source, "sh", "-c", "printf x > \"$(printf 'bad\\377name')\"");
+
+    assertBackupFails(source, "is not valid in the file-name encoding of this JVM");
+  }
+
+  @Test
+  void backup_fileGrowingWhileRead_failsInsteadOfStoringItCutShort() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Path log = source.resolve("app.log");
+    try (OutputStream out = Files.newOutputStream(log)) {
+      byte[] line =
+          "a log line that goes on and on\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 1000; i++) {
+        out.write(line); // 31 MB: reading it takes a while
+      }
+    }
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream out =
+                  Files.newOutputStream(log, java.nio.file.StandardOpenOption.APPEND)) {
+                while (!stop.get()) {
+                  out.write('x');
+                  out.flush();
+                  Thread.sleep(1);
+                }
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    writer.start();
+    try {
+      assertBackupFails(source, log + " changed while it was being backed up");
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+  }
+
+  private void assertBackupFails(Path source, String message) {
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+    Backup backup = Backup.builder().target(VolumeTarget.of("v", source)).sink(sink).build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(backup::run)
+        .isInstanceOf(BackupException.class)
+        .hasMessageContaining(message);
+    assertThat(sink.list()).isEmpty();
+  }
+
+  private static void run(Path dir, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+  }
+
   /** Nested folders, empty file and directory, unicode names, odd modes, symlinks, a big file. */
   static void buildTree(Path root, long bigSize) throws IOException {
     Files.createDirectories(root.resolve("a/b/c"));

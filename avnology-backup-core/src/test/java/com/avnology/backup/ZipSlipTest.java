@@ -121,6 +121,12 @@ final class ZipSlipTest {
   }
 
   @Test
+  void restore_twoEntriesOfOneName_refused() throws IOException {
+    // the second would silently replace the first
+    assertRefused("same name", Crafted.file("a/cert.pem"), Crafted.file("a/cert.pem"));
+  }
+
+  @Test
   void restore_hardLink_refused() throws IOException {
     assertRefused("hard link", new Crafted("passwd", "/etc/passwd", TarConstants.LF_LINK));
   }

@@ -80,6 +80,7 @@ public final class TarExtractor {
    */
   public void check(InputStream in) throws IOException {
     Set<String> links = new HashSet<>();
+    Set<String> files = new HashSet<>();
     TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
     for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
       String rel = relativeName(e);
@@ -94,6 +95,10 @@ public final class TarExtractor {
       }
       if (links.contains(rel)) {
         throw unsafe(e, "it replaces the symbolic link stored before it");
+      }
+      if (!e.isDirectory() && !files.add(rel)) {
+        // the second would silently replace the first
+        throw unsafe(e, "another entry of the archive has the same name");
       }
       if (e.isSymbolicLink()) {
         links.add(rel);

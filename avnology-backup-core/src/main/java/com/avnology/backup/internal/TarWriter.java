@@ -15,15 +15,12 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes a directory tree as a POSIX (pax) tar stream: long and unicode names, sizes over 8 GiB,
  * sub-second modification times. Entries come in name order, so equal trees give equal archives.
  */
 public final class TarWriter {
-  private static final Logger log = LoggerFactory.getLogger(TarWriter.class);
   private static final int BUFFER = 64 * 1024;
 
   private final TarArchiveOutputStream tar;
@@ -70,12 +67,13 @@ public final class TarWriter {
       sorted = list.sorted().toList();
     }
     for (Path child : sorted) {
-      String name = prefix + child.getFileName().toString();
+      String name = prefix + text(child.getFileName(), "the name of " + child);
       PosixFileAttributes attrs =
           Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (attrs.isSymbolicLink()) {
         TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-        entry.setLinkName(Files.readSymbolicLink(child).toString());
+        entry.setLinkName(
+            text(Files.readSymbolicLink(child), "the target of the symbolic link " + child));
         put(entry, attrs, 0120000);
       } else if (attrs.isDirectory()) {
         put(new TarArchiveEntry(name + "/"), attrs, 040000);
@@ -85,9 +83,32 @@ public final class TarWriter {
         entry.setSize(attrs.size());
         putFile(entry, attrs, child);
       } else {
-        log.warn("skipping {}: not a regular file, directory or symbolic link", child);
+        throw new IOException(
+            child
+                + " is "
+                + (attrs.isOther() ? "a FIFO, socket or device file" : "of an unknown kind")
+                + ", which a volume backup cannot hold: move it out of the volume, or back up a"
+                + " directory without it");
       }
     }
+  }
+
+  /**
+   * A file name (or a symbolic link's target) as text. The JVM decodes names with the locale's
+   * encoding ({@code sun.jnu.encoding}), replacing bytes it cannot decode: such a name would be
+   * stored changed, and two of them could become one. Refused instead.
+   */
+  private static String text(Path name, String what) throws IOException {
+    String text = name.toString();
+    if (!name.getFileSystem().getPath(text).equals(name)) {
+      throw new IOException(
+          what
+              + " is not valid in the file-name encoding of this JVM ("
+              + System.getProperty("sun.jnu.encoding")
+              + ", from the locale), so it cannot be stored as it is: run the backup under a"
+              + " UTF-8 locale (such as LANG=C.UTF-8), or rename the file");
+    }
+    return text;
   }
 
   private void put(TarArchiveEntry entry, PosixFileAttributes attrs, int type) throws IOException {
@@ -112,6 +133,14 @@ public final class TarWriter {
         tar.write(buffer, 0, n);
         left -= n;
       }
+    }
+    PosixFileAttributes after =
+        Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (after.size() != attrs.size()
+        || !after.lastModifiedTime().equals(attrs.lastModifiedTime())) {
+      // what was stored would be neither the file before nor after the change
+      throw new IOException(
+          file + " changed while it was being backed up; run the backup again once it is still");
     }
     tar.closeArchiveEntry();
     done();

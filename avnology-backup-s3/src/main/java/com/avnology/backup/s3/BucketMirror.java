@@ -317,18 +317,27 @@ public final class BucketMirror {
     /**
      * {@return the mirror}
      *
-     * @throws IllegalStateException if source and destination are the same bucket and prefixes on
-     *     the same client
+     * @throws IllegalStateException if source and destination are the same bucket on the same
+     *     client, with prefixes of which one holds the other
      */
     public BucketMirror build() {
       if (sourceClient == targetClient
           && sourceBucket.equals(targetBucket)
-          && sourcePrefix.equals(targetPrefix)) {
+          && (sourcePrefix.startsWith(targetPrefix) || targetPrefix.startsWith(sourcePrefix))) {
+        // one holds the other: the mirror would copy into what it reads, and remove(true) would
+        // delete the source's own objects
         throw new IllegalStateException(
-            "source and target are the same: s3://"
-                + sourceBucket
-                + "/"
-                + sourcePrefix
+            (sourcePrefix.equals(targetPrefix)
+                    ? "source and target are the same: s3://" + sourceBucket + "/" + sourcePrefix
+                    : "source s3://"
+                        + sourceBucket
+                        + "/"
+                        + sourcePrefix
+                        + " and target s3://"
+                        + targetBucket
+                        + "/"
+                        + targetPrefix
+                        + " overlap: one holds the other")
                 + "; name another target bucket or targetPrefix");
       }
       return new BucketMirror(this);

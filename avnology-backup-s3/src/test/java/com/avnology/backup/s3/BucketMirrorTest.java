@@ -177,5 +177,21 @@ final class BucketMirrorTest {
         .hasMessage(
             "source and target are the same: s3://s12/; name another target bucket or"
                 + " targetPrefix");
+    // the target holds the source: remove(true) would delete the source's own objects
+    assertThatThrownBy(
+            () ->
+                BucketMirror.builder(asyncA, "s12", asyncA, "s12")
+                    .sourcePrefix("data/")
+                    .remove(true)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("source s3://s12/data/ and target s3://s12/ overlap");
+    assertThatThrownBy(
+            () -> BucketMirror.builder(asyncA, "s12", asyncA, "s12").targetPrefix("copy/").build())
+        .hasMessageContaining("overlap");
+    BucketMirror.builder(asyncA, "s12", asyncA, "s12")
+        .sourcePrefix("a/")
+        .targetPrefix("b/")
+        .build(); // side by side is fine
   }
 }

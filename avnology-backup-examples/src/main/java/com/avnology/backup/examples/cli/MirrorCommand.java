@@ -63,6 +63,21 @@ final class MirrorCommand implements Callable<Integer> {
   public Integer call() {
     S3Uri source = S3Uri.parse(from);
     S3Uri target = S3Uri.parse(to);
+    if (java.util.Objects.equals(source.endpoint(), target.endpoint())
+        && source.bucket().equals(target.bucket())
+        && (source.prefix().startsWith(target.prefix())
+            || target.prefix().startsWith(source.prefix()))) {
+      // s3://b/data/ to s3://b/: the destination holds the source, and --remove would empty it
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--from "
+              + from
+              + " and --to "
+              + to
+              + " overlap: one holds the other in the same bucket, so the mirror would copy into"
+              + " what it reads (and --remove would delete the source's own objects); name a"
+              + " destination outside the source");
+    }
     BucketMirror.Builder builder =
         BucketMirror.builder(source.async(), source.bucket(), target.async(), target.bucket())
             .sourcePrefix(source.prefix())

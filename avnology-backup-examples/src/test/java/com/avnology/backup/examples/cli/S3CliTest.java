@@ -183,6 +183,26 @@ final class S3CliTest {
   }
 
   @Test
+  void mirror_intoAPrefixOverlappingTheSource_isRefused_andNothingMoves() throws Exception {
+    put("mirror-src", "data/a.txt", "alpha");
+    put("mirror-src", "top.txt", "top");
+
+    CliTest.Run run =
+        CliTest.cli(
+            "mirror",
+            "--from",
+            uri("mirror-src", "data/"),
+            "--to",
+            uri("mirror-src", ""),
+            "--remove",
+            "--force");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("overlap: one holds the other in the same bucket");
+    assertThat(get("mirror-src", "data/a.txt")).isEqualTo("alpha");
+    assertThat(get("mirror-src", "top.txt")).isEqualTo("top");
+  }
+
+  @Test
   void s3Sink_missingCredentials_failsClearly() {
     String secret = System.clearProperty("aws.secretAccessKey");
     try {
