@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * a time, so memory does not grow with the bucket.
  */
 public final class BucketArchive {
+  /**
+   * Appended to the tar entry name of an object whose key is empty or ends in '/' (its key is in
+   * the entry's pax header).
+   */
+  static final String SLASH_KEY_SUFFIX = "@object";
+
   private static final Logger log = LoggerFactory.getLogger(BucketArchive.class);
 
   /**
@@ -81,7 +87,14 @@ public final class BucketArchive {
       Map<String, String> tags)
       throws IOException {
     long size = Long.parseLong(in.headers().get("Content-Length"));
-    TarArchiveEntry entry = new TarArchiveEntry(relativeKey, true);
+    // a name ending in '/' would be a directory to tar readers: the entry is named apart, the key
+    // is in its pax header as for every entry
+    TarArchiveEntry entry =
+        new TarArchiveEntry(
+            relativeKey.isEmpty() || relativeKey.endsWith("/")
+                ? relativeKey + SLASH_KEY_SUFFIX
+                : relativeKey,
+            true);
     entry.setSize(size);
     entry.setMode(0100644);
     String modified = in.headers().get("Last-Modified");

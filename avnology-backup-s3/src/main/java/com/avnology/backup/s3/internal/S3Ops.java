@@ -194,7 +194,9 @@ public final class S3Ops {
                       .recursive(true)
                       .build())) {
             Item item = r.get();
-            if (!item.isDir() && !item.objectName().endsWith("/")) {
+            // a key that ends in '/' is an object like any other (a console's empty "folder"
+            // marker, or bytes); only the prefixes a listing makes up are left out
+            if (!item.isDir()) {
               items.add(item);
             }
           }

@@ -43,6 +43,20 @@ public final class S3Server implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts a server keeping its objects in memory (jclouds' transient provider), which, unlike the
+   * filesystem provider, stores keys ending in '/' as objects.
+   */
+  public static S3Server inMemory() {
+    BlobStoreContext ctx =
+        ContextBuilder.newBuilder("transient")
+            .credentials("identity", "credential")
+            .build(BlobStoreContext.class);
+    S3Server server = new S3Server(ctx);
+    server.startOn(0);
+    return server;
+  }
+
   private void startOn(int wanted) {
     try {
       proxy =
