@@ -17,6 +17,7 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +111,50 @@ final class BucketTargetTest {
                 .metadata())
         .containsEntry("tags", "unsupported by the server")
         .containsEntry("objects", "4");
+  }
+
+  @Test
+  void backupRestoreAndMirror_keepStandardHeaders() throws Exception {
+    String source = server.bucket("assets");
+    Map<String, String> headers =
+        Map.of(
+            "Content-Encoding", "gzip",
+            "Cache-Control", "public, max-age=86400",
+            "Content-Disposition", "attachment; filename=\"report.csv\"",
+            "Content-Language", "de");
+    byte[] body = "gzipped bytes, as far as S3 knows".getBytes(UTF_8);
+    client.putObject(
+        PutObjectArgs.builder().bucket(source).object("export/report.csv").stream(
+                new ByteArrayInputStream(body), body.length, -1)
+            .contentType("text/csv")
+            .headers(headers)
+            .build());
+    put(source, "plain.txt", "plain".getBytes(UTF_8), "text/plain", Map.of());
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+
+    Backup.builder().target(BucketTarget.of("assets", async, source)).sink(sink).build().run();
+    String restored = server.bucket("assets-restored");
+    RestorePlan.builder(sink)
+        .latest()
+        .target(BucketTarget.of("assets", async, restored))
+        .build()
+        .execute();
+    String mirrored = server.bucket("assets-mirrored");
+    BucketMirror.builder(async, source, async, mirrored).build().run();
+
+    for (String copy : List.of(restored, mirrored)) {
+      okhttp3.Headers got = stat(copy, "export/report.csv").headers();
+      headers.forEach(
+          (name, value) -> assertThat(got.get(name)).as(copy + " " + name).isEqualTo(value));
+      assertThat(get(copy, "export/report.csv")).isEqualTo(body);
+      assertThat(stat(copy, "plain.txt").headers().get("Content-Encoding")).as(copy).isNull();
+    }
+    // restored again over itself: identical, headers included, so nothing is refused or rewritten
+    RestorePlan.builder(sink)
+        .latest()
+        .target(BucketTarget.of("assets", async, restored))
+        .build()
+        .execute();
   }
 
   @Test

@@ -115,6 +115,10 @@ public final class BucketArchive {
     if (!tags.isEmpty()) {
       entry.addPaxHeader(ObjectMeta.PAX_TAGS, ObjectMeta.encode(tags));
     }
+    Map<String, String> headers = ObjectMeta.standardHeaders(in.headers());
+    if (!headers.isEmpty()) {
+      entry.addPaxHeader(ObjectMeta.PAX_HEADERS, ObjectMeta.encode(headers));
+    }
     tar.putArchiveEntry(entry);
     long copied = in.transferTo(tar);
     tar.closeArchiveEntry();
@@ -142,7 +146,8 @@ public final class BucketArchive {
         key,
         pax.getOrDefault(ObjectMeta.PAX_CONTENT_TYPE, ""),
         ObjectMeta.decode(pax.get(ObjectMeta.PAX_METADATA)),
-        ObjectMeta.decode(pax.get(ObjectMeta.PAX_TAGS)));
+        ObjectMeta.decode(pax.get(ObjectMeta.PAX_TAGS)),
+        ObjectMeta.decode(pax.get(ObjectMeta.PAX_HEADERS)));
   }
 
   /**

@@ -73,7 +73,8 @@ public final class BucketRestore {
               BucketArchive.shield(tar),
               e.getSize(),
               meta.contentType().isEmpty() ? null : meta.contentType(),
-              meta.userMetadata());
+              meta.userMetadata(),
+              meta.headers());
           if (!meta.tags().isEmpty()) {
             ops.setTags(prefix + meta.key(), meta.tags());
           }
@@ -136,6 +137,13 @@ public final class BucketRestore {
     s.userMetadata().forEach((k, v) -> existingMeta.put(k.toLowerCase(Locale.ROOT), v));
     if (!existingMeta.equals(new TreeMap<>(meta.userMetadata()))) {
       return false;
+    }
+    // the headers the backup recorded (a server may add its own defaults to every object)
+    Map<String, String> existingHeaders = ObjectMeta.standardHeaders(s.headers());
+    for (Map.Entry<String, String> h : meta.headers().entrySet()) {
+      if (!h.getValue().equals(existingHeaders.get(h.getKey()))) {
+        return false;
+      }
     }
     if (Digests.isPlainMd5(s.etag())) {
       return Digests.etag(s.etag()).equals(md5);

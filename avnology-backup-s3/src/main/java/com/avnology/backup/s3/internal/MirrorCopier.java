@@ -109,7 +109,8 @@ public final class MirrorCopier {
                 in,
                 size,
                 in.headers().get("Content-Type"),
-                ObjectMeta.userMetadata(in.headers()));
+                ObjectMeta.userMetadata(in.headers()),
+                ObjectMeta.standardHeaders(in.headers()));
             return size;
           }
         });

@@ -3,6 +3,7 @@ package com.avnology.backup.s3.internal;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,9 +16,29 @@ import okhttp3.Headers;
  * @param contentType its content type, or empty
  * @param userMetadata its user metadata, keys in lower case without {@code x-amz-meta-}
  * @param tags its tags
+ * @param headers its standard headers ({@link #STANDARD_HEADERS}) that it has
  */
 public record ObjectMeta(
-    String key, String contentType, Map<String, String> userMetadata, Map<String, String> tags) {
+    String key,
+    String contentType,
+    Map<String, String> userMetadata,
+    Map<String, String> tags,
+    Map<String, String> headers) {
+  /**
+   * The standard headers an object keeps besides its content type, which a client sees when it
+   * reads it (a gzip-encoded object without its Content-Encoding is garbage to a browser).
+   */
+  public static final List<String> STANDARD_HEADERS =
+      List.of(
+          "Cache-Control",
+          "Content-Disposition",
+          "Content-Encoding",
+          "Content-Language",
+          "Expires");
+
+  /** Pax header holding the standard headers, URL-encoded as a query string. */
+  public static final String PAX_HEADERS = "AVNOLOGY.s3.headers";
+
   /** Pax header holding the exact object key (tar may rewrite the entry name). */
   public static final String PAX_KEY = "AVNOLOGY.s3.key";
 
@@ -37,10 +58,28 @@ public record ObjectMeta(
    * @param contentType its content type, or empty
    * @param userMetadata its user metadata, keys in lower case without {@code x-amz-meta-}
    * @param tags its tags
+   * @param headers its standard headers ({@link #STANDARD_HEADERS}) that it has
    */
   public ObjectMeta {
     userMetadata = Map.copyOf(userMetadata);
     tags = Map.copyOf(tags);
+    headers = Map.copyOf(headers);
+  }
+
+  /**
+   * {@return the standard headers ({@link #STANDARD_HEADERS}) among them, by their canonical names}
+   *
+   * @param headers an object's response headers
+   */
+  public static Map<String, String> standardHeaders(Headers headers) {
+    Map<String, String> out = new TreeMap<>();
+    for (String name : STANDARD_HEADERS) {
+      String value = headers.get(name);
+      if (value != null && !value.isEmpty()) {
+        out.put(name, value);
+      }
+    }
+    return out;
   }
 
   /**

@@ -159,15 +159,22 @@ public final class S3Ops {
    * @param size how many
    * @param contentType its content type, or {@code null}
    * @param userMetadata its user metadata, without the {@code x-amz-meta-} prefix
+   * @param headers its standard headers ({@link ObjectMeta#STANDARD_HEADERS})
    */
   public void put(
-      String key, InputStream in, long size, String contentType, Map<String, String> userMetadata) {
+      String key,
+      InputStream in,
+      long size,
+      String contentType,
+      Map<String, String> userMetadata,
+      Map<String, String> headers) {
     call(
         "writing " + key,
         () -> {
           PutObjectArgs.Builder b =
               PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1)
-                  .userMetadata(userMetadata);
+                  .userMetadata(userMetadata)
+                  .headers(headers);
           if (contentType != null) {
             b.contentType(contentType);
           }
