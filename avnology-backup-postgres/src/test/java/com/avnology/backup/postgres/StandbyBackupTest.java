@@ -105,31 +105,19 @@ final class StandbyBackupTest {
   @Test
   void withTheirRowsLeftOut_theBackupRestores_withThoseTablesEmpty() throws Exception {
     FileSystemSink sink = FileSystemSink.of(dir.resolve("left-out"));
-    Backup.builder()
-        .target(
+    Manifest.Target target =
+        backUp(
+            sink,
             PostgresTarget.builder(standby.getPostgresDatabase())
                 .jobs(2)
                 .noUnloggedTableData()
-                .excludeTableData("public.audit")
-                .build())
-        .sink(sink)
-        .build()
-        .run();
-
-    Manifest.Target target =
-        BackupCatalog.of(sink).list().get(0).target("postgres", "main").orElseThrow();
+                .excludeTableData("public.audit"));
     assertThat(Arrays.asList(target.metadata().get("tableDataLeftOut").split(",")))
         .containsExactlyInAnyOrder(
             "public.cache", "work.queue", "work.queue_id_seq", "public.audit");
     assertThat(target.metadata()).containsEntry("rows.public.accounts", "100");
 
-    String db = EmbeddedPg.createDatabase("from_standby");
-    RestorePlan.builder(sink)
-        .latest()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(db)).build())
-        .build()
-        .execute();
-    DataSource restored = EmbeddedPg.dataSource(db);
+    DataSource restored = restore(sink, "from_standby");
     assertThat(query(restored, "SELECT count(*) FROM public.accounts")).isEqualTo("100");
     for (String empty : List.of("public.cache", "work.queue", "public.audit")) {
       assertThat(query(restored, "SELECT count(*) FROM " + empty)).as(empty).isEqualTo("0");
@@ -159,30 +147,18 @@ final class StandbyBackupTest {
         CREATE MATERIALIZED VIEW public.audit_count AS SELECT count(*) AS n FROM public.audit;
         """);
     FileSystemSink sink = FileSystemSink.of(dir.resolve("primary"));
-    Backup.builder()
-        .target(
-            PostgresTarget.builder(EmbeddedPg.dataSource(db))
-                .excludeTableData("public.audit", "public.audit_count")
-                .build())
-        .sink(sink)
-        .build()
-        .run();
-
     Manifest.Target target =
-        BackupCatalog.of(sink).list().get(0).target("postgres", "main").orElseThrow();
+        backUp(
+            sink,
+            PostgresTarget.builder(EmbeddedPg.dataSource(db))
+                .excludeTableData("public.audit", "public.audit_count"));
     assertThat(target.metadata())
         .containsEntry("tableDataLeftOut", "public.audit,public.audit_count")
         .containsEntry("rows.public.cache", "2")
         .doesNotContainKey("rows.public.audit");
-    String back = EmbeddedPg.createDatabase("primary_rows_back");
-    RestorePlan.builder(sink)
-        .latest()
-        .target(PostgresTarget.builder(EmbeddedPg.dataSource(back)).build())
-        .build()
-        .execute();
     assertThat(
             query(
-                EmbeddedPg.dataSource(back),
+                restore(sink, "primary_rows_back"),
                 "SELECT (SELECT count(*) FROM public.cache) || ',' || (SELECT count(*) FROM"
                     + " public.audit) || ',' || (SELECT relispopulated FROM pg_class WHERE relname"
                     + " = 'audit_count')"))
@@ -203,6 +179,19 @@ final class StandbyBackupTest {
         .hasMessageContaining("names public.Audit, audit, which database")
         .hasMessageContaining("nothing was published");
     assertThat(typo.list()).isEmpty();
+  }
+
+  /** {@return the target of the set it published} */
+  private static Manifest.Target backUp(FileSystemSink sink, PostgresTarget.Builder target) {
+    Backup.builder().target(target.build()).sink(sink).build().run();
+    return BackupCatalog.of(sink).list().get(0).target("postgres", "main").orElseThrow();
+  }
+
+  /** {@return a new database with the latest set of the sink restored into it} */
+  private static DataSource restore(FileSystemSink sink, String prefix) {
+    DataSource ds = EmbeddedPg.dataSource(EmbeddedPg.createDatabase(prefix));
+    RestorePlan.builder(sink).latest().target(PostgresTarget.builder(ds).build()).build().execute();
+    return ds;
   }
 
   private static EmbeddedPostgres server(Path data, boolean clean) throws Exception {
