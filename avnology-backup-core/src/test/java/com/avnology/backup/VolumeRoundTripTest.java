@@ -142,6 +142,24 @@ final class VolumeRoundTripTest {
   }
 
   @Test
+  void backup_symbolicLinkTargetsAsTheyAre_areKept() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Files.createDirectories(source.resolve("a/b"));
+    // targets the JVM would tidy if asked to parse them: stored as they are, not refused
+    Files.createSymbolicLink(source.resolve("slash"), Path.of("a/b/"));
+    Files.createSymbolicLink(source.resolve("double"), Path.of("a//b"));
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("sink"));
+
+    Backup.builder().target(VolumeTarget.of("v", source)).sink(sink).build().run();
+    Path restored = tmp.resolve("restored");
+    RestorePlan.builder(sink).latest().volume("v", restored).build().execute();
+
+    assertThat(Files.isDirectory(restored.resolve("slash"))).isTrue();
+    assertThat(Files.isDirectory(restored.resolve("double"))).isTrue();
+    assertThat(Files.isSymbolicLink(restored.resolve("slash"))).isTrue();
+  }
+
+  @Test
   void backup_fileGrowingWhileRead_failsInsteadOfStoringItCutShort() throws Exception {
     Path source = Files.createDirectories(tmp.resolve("source"));
     Path log = source.resolve("app.log");

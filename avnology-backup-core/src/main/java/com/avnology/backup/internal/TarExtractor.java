@@ -80,7 +80,7 @@ public final class TarExtractor {
    */
   public void check(InputStream in) throws IOException {
     Set<String> links = new HashSet<>();
-    Set<String> files = new HashSet<>();
+    java.util.Map<String, Boolean> names = new java.util.HashMap<>(); // name: is a directory
     TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
     for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
       String rel = relativeName(e);
@@ -96,8 +96,9 @@ public final class TarExtractor {
       if (links.contains(rel)) {
         throw unsafe(e, "it replaces the symbolic link stored before it");
       }
-      if (!e.isDirectory() && !files.add(rel)) {
-        // the second would silently replace the first
+      Boolean before = names.put(rel, e.isDirectory());
+      if (before != null && !(before && e.isDirectory())) {
+        // the second would silently replace the first (a directory twice is harmless)
         throw unsafe(e, "another entry of the archive has the same name");
       }
       if (e.isSymbolicLink()) {

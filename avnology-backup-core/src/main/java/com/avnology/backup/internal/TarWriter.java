@@ -95,12 +95,12 @@ public final class TarWriter {
 
   /**
    * A file name (or a symbolic link's target) as text. The JVM decodes names with the locale's
-   * encoding ({@code sun.jnu.encoding}), replacing bytes it cannot decode: such a name would be
-   * stored changed, and two of them could become one. Refused instead.
+   * encoding ({@code sun.jnu.encoding}), replacing bytes it cannot decode with U+FFFD: such a name
+   * would be stored changed, and two of them could become one. Refused instead.
    */
   private static String text(Path name, String what) throws IOException {
     String text = name.toString();
-    if (!name.getFileSystem().getPath(text).equals(name)) {
+    if (text.indexOf('\uFFFD') >= 0) {
       throw new IOException(
           what
               + " is not valid in the file-name encoding of this JVM ("
@@ -120,6 +120,7 @@ public final class TarWriter {
 
   private void putFile(TarArchiveEntry entry, PosixFileAttributes attrs, Path file)
       throws IOException {
+    Object ctime = ctime(file);
     describe(entry, attrs, 0100000);
     tar.putArchiveEntry(entry);
     long left = attrs.size();
@@ -137,13 +138,27 @@ public final class TarWriter {
     PosixFileAttributes after =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (after.size() != attrs.size()
-        || !after.lastModifiedTime().equals(attrs.lastModifiedTime())) {
+        || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
+        || !java.util.Objects.equals(after.fileKey(), attrs.fileKey())
+        || !java.util.Objects.equals(ctime(file), ctime)) {
       // what was stored would be neither the file before nor after the change
       throw new IOException(
           file + " changed while it was being backed up; run the backup again once it is still");
     }
     tar.closeArchiveEntry();
     done();
+  }
+
+  /**
+   * {@return the file's status change time, which every write moves, even one that keeps the size
+   * and sets the modification time back; null where the platform has none}
+   */
+  private static Object ctime(Path file) throws IOException {
+    try {
+      return Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static void describe(TarArchiveEntry entry, PosixFileAttributes attrs, int type) {

@@ -152,6 +152,9 @@ public final class BucketTarget implements BackupTarget {
         objects++;
         bytes += e.getSize();
         String key = prefix + com.avnology.backup.s3.internal.BucketArchive.meta(e).key();
+        if (key.isEmpty()) {
+          continue; // the backed-up prefix's own marker, which a bucket's root cannot hold
+        }
         Long size = there.get(key);
         if ((size == null || size != e.getSize()) && wrong.size() < 5) {
           wrong.add(

@@ -70,6 +70,35 @@ final class SlashKeysTest {
     }
   }
 
+  @Test
+  void thePrefixOwnMarker_atABucketsRoot_isLeftOut_andTheRestArrives() throws Exception {
+    String source = server.bucket("marked");
+    put(source, "exports/", "");
+    put(source, "exports/a.csv", "a");
+    FileSystemSink sink = FileSystemSink.of(tmp.resolve("marked-sink"));
+
+    Backup.builder()
+        .target(BucketTarget.builder("exports", server.async(), source).prefix("exports/").build())
+        .sink(sink)
+        .build()
+        .run();
+    String root = server.bucket("marked-root");
+    RestorePlan.builder(sink)
+        .latest()
+        .target(BucketTarget.of("exports", server.async(), root))
+        .build()
+        .execute();
+    String mirrored = server.bucket("marked-mirrored");
+    BucketMirror.builder(server.async(), source, server.async(), mirrored)
+        .sourcePrefix("exports/")
+        .build()
+        .run();
+
+    // "exports/" would have the empty key there; under a prefix it would be that prefix's marker
+    assertThat(S3SinkTest.keys(client, root)).containsExactly("a.csv");
+    assertThat(S3SinkTest.keys(client, mirrored)).containsExactly("a.csv");
+  }
+
   private static void put(String bucket, String key, String body) throws Exception {
     byte[] bytes = body.getBytes(UTF_8);
     client.putObject(

@@ -59,14 +59,41 @@ final class MirrorCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin VerboseOption verbosity = new VerboseOption();
 
+  /** {@return the prefix as the mirror uses it: empty, or ending in '/'} */
+  private static String asPrefix(String prefix) {
+    return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  /**
+   * Whether two endpoints name one server: scheme, host (any case) and port (default filled in).
+   */
+  static boolean sameServer(java.net.URI a, java.net.URI b) {
+    if (a.getScheme() == null
+        || b.getScheme() == null
+        || a.getHost() == null
+        || b.getHost() == null) {
+      return a.equals(b);
+    }
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getHost().equalsIgnoreCase(b.getHost())
+        && port(a) == port(b);
+  }
+
+  private static int port(java.net.URI uri) {
+    return uri.getPort() >= 0
+        ? uri.getPort()
+        : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+
   @Override
   public Integer call() {
     S3Uri source = S3Uri.parse(from);
     S3Uri target = S3Uri.parse(to);
-    if (java.util.Objects.equals(source.endpoint(), target.endpoint())
+    String sourcePrefix = asPrefix(source.prefix());
+    String targetPrefix = asPrefix(target.prefix());
+    if (sameServer(source.endpoint(), target.endpoint())
         && source.bucket().equals(target.bucket())
-        && (source.prefix().startsWith(target.prefix())
-            || target.prefix().startsWith(source.prefix()))) {
+        && (sourcePrefix.startsWith(targetPrefix) || targetPrefix.startsWith(sourcePrefix))) {
       // s3://b/data/ to s3://b/: the destination holds the source, and --remove would empty it
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),

@@ -200,6 +200,26 @@ final class S3CliTest {
     assertThat(run.err()).contains("overlap: one holds the other in the same bucket");
     assertThat(get("mirror-src", "data/a.txt")).isEqualTo("alpha");
     assertThat(get("mirror-src", "top.txt")).isEqualTo("top");
+
+    // one server however its endpoint is spelled; prefixes side by side do not overlap
+    assertThat(
+            MirrorCommand.sameServer(
+                java.net.URI.create("http://MinIO:80/"), java.net.URI.create("http://minio")))
+        .isTrue();
+    assertThat(
+            MirrorCommand.sameServer(
+                java.net.URI.create("http://minio:9000"), java.net.URI.create("http://minio:9001")))
+        .isFalse();
+    CliTest.Run beside =
+        CliTest.cli(
+            "mirror",
+            "--from",
+            uri("mirror-src", "data"),
+            "--to",
+            uri("mirror-src", "data-old"),
+            "--json");
+    assertThat(beside.code()).as(beside.err()).isZero();
+    assertThat(get("mirror-src", "data-old/a.txt")).isEqualTo("alpha");
   }
 
   @Test

@@ -141,7 +141,15 @@ public final class BucketArchive {
    */
   public static ObjectMeta meta(TarArchiveEntry entry) {
     Map<String, String> pax = entry.getExtraPaxHeaders();
-    String key = pax.getOrDefault(ObjectMeta.PAX_KEY, entry.getName());
+    String key = pax.get(ObjectMeta.PAX_KEY);
+    if (key == null) {
+      // tar drops a pax header whose value is empty: the empty key, whose entry is named apart
+      String name = entry.getName();
+      key =
+          name.endsWith(SLASH_KEY_SUFFIX)
+              ? name.substring(0, name.length() - SLASH_KEY_SUFFIX.length())
+              : name;
+    }
     return new ObjectMeta(
         key,
         pax.getOrDefault(ObjectMeta.PAX_CONTENT_TYPE, ""),

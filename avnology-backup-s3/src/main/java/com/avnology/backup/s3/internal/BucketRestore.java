@@ -24,6 +24,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * if the policy forbids it; a second pass writes what is needed.
  */
 public final class BucketRestore {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(BucketRestore.class);
+
   /**
    * What a restore run did.
    *
@@ -67,6 +70,14 @@ public final class BucketRestore {
           continue;
         }
         ObjectMeta meta = BucketArchive.meta(e);
+        if (unplaceable(meta)) {
+          log.warn(
+              "the backed-up prefix's own marker object is not restored: its key would be empty"
+                  + " at the root of {}",
+              ops.where());
+          done.accept(1);
+          continue;
+        }
         if (!skip.contains(meta.key())) {
           ops.put(
               prefix + meta.key(),
@@ -99,6 +110,9 @@ public final class BucketRestore {
           continue;
         }
         ObjectMeta meta = BucketArchive.meta(e);
+        if (unplaceable(meta)) {
+          continue;
+        }
         String md5 = Digests.hex("MD5", tar);
         Optional<StatObjectResponse> existing = ops.stat(prefix + meta.key());
         if (existing.isEmpty()) {
@@ -125,6 +139,13 @@ public final class BucketRestore {
     return identical;
   }
 
+  /**
+   * Whether the object's key is empty where it goes: the marker of the prefix backed up, at a root.
+   */
+  private boolean unplaceable(ObjectMeta meta) {
+    return (prefix + meta.key()).isEmpty();
+  }
+
   private boolean same(StatObjectResponse s, long size, String md5, ObjectMeta meta)
       throws IOException {
     if (s.size() != size) {
@@ -138,12 +159,10 @@ public final class BucketRestore {
     if (!existingMeta.equals(new TreeMap<>(meta.userMetadata()))) {
       return false;
     }
-    // the headers the backup recorded (a server may add its own defaults to every object)
-    Map<String, String> existingHeaders = ObjectMeta.standardHeaders(s.headers());
-    for (Map.Entry<String, String> h : meta.headers().entrySet()) {
-      if (!h.getValue().equals(existingHeaders.get(h.getKey()))) {
-        return false;
-      }
+    // both ways: an object the backup holds without Content-Encoding is not the same as one
+    // served gzip-encoded (none of these headers has a server default)
+    if (!ObjectMeta.standardHeaders(s.headers()).equals(new TreeMap<>(meta.headers()))) {
+      return false;
     }
     if (Digests.isPlainMd5(s.etag())) {
       return Digests.etag(s.etag()).equals(md5);

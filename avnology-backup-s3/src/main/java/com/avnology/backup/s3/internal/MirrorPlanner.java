@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * both ETags are multipart-style. So a change that keeps the size is still copied.
  */
 public final class MirrorPlanner {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(MirrorPlanner.class);
+
   private final S3Ops source;
   private final String sourcePrefix;
   private final S3Ops target;
@@ -51,6 +54,10 @@ public final class MirrorPlanner {
    */
   public Plan plan(boolean overwrite, boolean remove) {
     Map<String, Item> src = byKey(source.list(sourcePrefix), sourcePrefix);
+    if (targetPrefix.isEmpty() && src.remove("") != null) {
+      // the source prefix's own marker object ("p/"): a bucket's root has no key to give it
+      log.warn("{} is not copied: its key would be empty at the destination", sourcePrefix);
+    }
     Map<String, Item> dst = byKey(target.list(targetPrefix), targetPrefix);
     List<MirrorAction> actions = new ArrayList<>();
     long identical = 0;

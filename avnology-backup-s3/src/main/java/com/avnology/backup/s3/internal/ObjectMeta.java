@@ -26,15 +26,12 @@ public record ObjectMeta(
     Map<String, String> headers) {
   /**
    * The standard headers an object keeps besides its content type, which a client sees when it
-   * reads it (a gzip-encoded object without its Content-Encoding is garbage to a browser).
+   * reads it (a gzip-encoded object without its Content-Encoding is garbage to a browser). Not
+   * Expires: stores keep any text there, and some refuse to write one that is no HTTP date, which
+   * would stop a restore part-way; Cache-Control has replaced it.
    */
   public static final List<String> STANDARD_HEADERS =
-      List.of(
-          "Cache-Control",
-          "Content-Disposition",
-          "Content-Encoding",
-          "Content-Language",
-          "Expires");
+      List.of("Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language");
 
   /** Pax header holding the standard headers, URL-encoded as a query string. */
   public static final String PAX_HEADERS = "AVNOLOGY.s3.headers";
