@@ -146,7 +146,7 @@ final class KilledBackupTest {
       if (Files.isDirectory(sinkDir.resolve("sets"))) {
         try (Stream<Path> s = Files.walk(sinkDir.resolve("sets"))) {
           Path found =
-              s.filter(p -> p.toString().endsWith(".partial"))
+              s.filter(Files::isRegularFile)
                   .filter(p -> p.toFile().length() > (8 << 20))
                   .findFirst()
                   .orElse(null);
