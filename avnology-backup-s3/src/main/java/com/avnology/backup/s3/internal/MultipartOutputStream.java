@@ -39,6 +39,17 @@ final class MultipartOutputStream extends OutputStream {
      * @throws IOException if the set was aborted, so writing on is pointless
      */
     void checkWritable() throws IOException;
+
+    /**
+     * Writes an object smaller than a part with one PUT, now or in the background; the stream gives
+     * {@code data} up.
+     *
+     * @param key the object key
+     * @param data its bytes, from index 0
+     * @param length how many
+     * @throws IOException if the set was aborted or an earlier background PUT failed
+     */
+    void put(String key, byte[] data, int length) throws IOException;
   }
 
   private static final int FIRST_BUFFER = 64 * 1024;
@@ -112,7 +123,7 @@ final class MultipartOutputStream extends OutputStream {
     checkOpen();
     try {
       if (uploadId == null) {
-        ops.put(key, buffer, length);
+        tracker.put(key, buffer, length);
       } else {
         if (length > 0) {
           uploadPart();

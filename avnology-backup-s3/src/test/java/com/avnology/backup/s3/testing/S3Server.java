@@ -25,12 +25,24 @@ public final class S3Server implements AutoCloseable {
   private int port;
 
   private S3Server(BlobStoreContext context) {
+    this(context, context.getBlobStore());
+  }
+
+  private S3Server(BlobStoreContext context, BlobStore blobStore) {
     this.context = context;
-    this.blobStore = context.getBlobStore();
+    this.blobStore = blobStore;
   }
 
   /** Starts a server keeping its objects in {@code dir}. */
   public static S3Server start(Path dir) {
+    return start(dir, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server keeping its objects in {@code dir}, serving them through the store {@code wrap}
+   * makes of the real one (to slow it down, or watch or refuse what it is asked).
+   */
+  public static S3Server start(Path dir, java.util.function.UnaryOperator<BlobStore> wrap) {
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", dir.toString());
     BlobStoreContext ctx =
@@ -38,7 +50,7 @@ public final class S3Server implements AutoCloseable {
             .credentials("identity", "credential")
             .overrides(p)
             .build(BlobStoreContext.class);
-    S3Server server = new S3Server(ctx);
+    S3Server server = new S3Server(ctx, wrap.apply(ctx.getBlobStore()));
     server.startOn(0);
     return server;
   }
