@@ -159,16 +159,17 @@ public final class S3Sink implements BackupSink, AutoCloseable {
 
   @Override
   public List<String> list() {
-    Set<String> ids = new TreeSet<>(Comparator.reverseOrder());
-    for (Item item : ops.list(sets)) {
-      String rest = item.objectName().substring(sets.length());
-      int slash = rest.indexOf('/');
-      if (slash > 0
-          && rest.substring(slash + 1).equals(MANIFEST)
-          && BackupNames.isSetId(rest.substring(0, slash))) {
-        ids.add(rest.substring(0, slash));
+    // the sets' prefixes, then whether each has a manifest: requests in proportion to the sets,
+    // not to their objects (a database of many tables makes hundreds per set)
+    java.util.Map<String, String> manifests = new java.util.HashMap<>();
+    for (String setPrefix : ops.listPrefixes(sets)) {
+      String id = setPrefix.substring(sets.length(), setPrefix.length() - 1);
+      if (BackupNames.isSetId(id)) {
+        manifests.put(setPrefix + MANIFEST, id);
       }
     }
+    Set<String> ids = new TreeSet<>(Comparator.reverseOrder());
+    ops.existing(manifests.keySet()).forEach(key -> ids.add(manifests.get(key)));
     return List.copyOf(ids);
   }
 

@@ -12,22 +12,13 @@ import com.avnology.backup.BackupTarget;
 import com.avnology.backup.Compression;
 import com.avnology.backup.RestoreContext;
 import com.avnology.backup.s3.testing.S3Server;
+import com.avnology.backup.s3.testing.WatchingStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.domain.Blob;
-import org.jclouds.blobstore.options.PutOptions;
-import org.jclouds.blobstore.util.ForwardingBlobStore;
-import org.jclouds.rest.AuthorizationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,11 +34,11 @@ final class BackgroundPutsTest {
 
   @TempDir Path tmp;
   S3Server server;
-  Watching store;
+  WatchingStore store;
 
   @BeforeEach
   void start() {
-    server = S3Server.start(tmp.resolve("s3"), real -> store = new Watching(real));
+    server = S3Server.start(tmp.resolve("s3"), real -> store = new WatchingStore(real));
   }
 
   @AfterEach
@@ -136,56 +127,5 @@ final class BackgroundPutsTest {
 
     @Override
     public void restore(RestoreContext context) {}
-  }
-
-  /**
-   * The real store, slowed down by {@link #delay} per PUT: counts the PUTs running at once, records
-   * the order in which they start (and how many had ended by then), refuses the key {@link #refuse}
-   * names (HTTP 403, which is not retried).
-   */
-  static final class Watching extends ForwardingBlobStore {
-    final AtomicInteger running = new AtomicInteger();
-    final AtomicInteger most = new AtomicInteger();
-    final AtomicInteger ended = new AtomicInteger();
-    final List<String> started = Collections.synchronizedList(new ArrayList<>());
-    final List<Integer> endedBefore = Collections.synchronizedList(new ArrayList<>());
-    volatile Duration delay = Duration.ZERO;
-    volatile String refuse;
-
-    Watching(BlobStore real) {
-      super(real);
-    }
-
-    @Override
-    public String putBlob(String container, Blob blob) {
-      return put(blob, () -> super.putBlob(container, blob));
-    }
-
-    @Override
-    public String putBlob(String container, Blob blob, PutOptions options) {
-      return put(blob, () -> super.putBlob(container, blob, options));
-    }
-
-    private String put(Blob blob, Supplier<String> real) {
-      String key = blob.getMetadata().getName();
-      if (refuse != null && key.endsWith("/" + refuse)) {
-        throw new AuthorizationException("refused " + key);
-      }
-      synchronized (started) {
-        started.add(key);
-        endedBefore.add(ended.get());
-      }
-      most.accumulateAndGet(running.incrementAndGet(), Math::max);
-      try {
-        Thread.sleep(delay.toMillis());
-        return real.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } finally {
-        running.decrementAndGet();
-        ended.incrementAndGet();
-      }
-    }
   }
 }

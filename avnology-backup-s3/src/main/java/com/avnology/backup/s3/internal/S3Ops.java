@@ -212,6 +212,84 @@ public final class S3Ops {
   }
 
   /**
+   * {@return the key prefixes one level below it, each ending in {@code /}} One request per
+   * thousand of them, however many objects each holds.
+   *
+   * @param prefix a key prefix ending in {@code /}
+   */
+  public List<String> listPrefixes(String prefix) {
+    return call(
+        "listing " + (prefix.isEmpty() ? "the bucket" : prefix),
+        () -> {
+          List<String> prefixes = new ArrayList<>();
+          for (Result<Item> r :
+              client.listObjects(
+                  ListObjectsArgs.builder()
+                      .bucket(bucket)
+                      .prefix(prefix)
+                      .delimiter("/")
+                      .recursive(false)
+                      .build())) {
+            Item item = r.get();
+            if (item.isDir()) {
+              prefixes.add(item.objectName());
+            }
+          }
+          return prefixes;
+        });
+  }
+
+  /** How many {@link #stat}s {@link #existing} makes at once. */
+  private static final int STATS_AT_ONCE = 8;
+
+  /**
+   * {@return those of the keys that name an object} Asks for each, {@value #STATS_AT_ONCE} at once.
+   *
+   * @param keys object keys
+   */
+  public java.util.Set<String> existing(Collection<String> keys) {
+    java.util.Set<String> found = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    if (keys.isEmpty()) {
+      return found;
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(STATS_AT_ONCE, keys.size()),
+            r -> {
+              Thread t = new Thread(r, "avnology-s3-stat");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<?>> asked = new ArrayList<>();
+      for (String key : keys) {
+        asked.add(
+            pool.submit(
+                () -> {
+                  if (stat(key).isPresent()) {
+                    found.add(key);
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : asked) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r
+              ? r
+              : new StorageException(String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StorageException("interrupted while reading object metadata in " + where, e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return found;
+  }
+
+  /**
    * Deletes objects.
    *
    * @param keys object keys to delete; absent ones are ignored

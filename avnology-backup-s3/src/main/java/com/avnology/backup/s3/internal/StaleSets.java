@@ -10,7 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,26 +66,26 @@ public final class StaleSets {
   }
 
   private static int deleteUnpublished(S3Ops ops, String setsPrefix, Instant cutoff) {
-    Map<String, List<String>> bySet = new HashMap<>();
-    Set<String> published = new HashSet<>();
-    for (Item item : ops.list(setsPrefix)) {
-      String rest = item.objectName().substring(setsPrefix.length());
-      int slash = rest.indexOf('/');
-      if (slash <= 0) {
-        continue;
-      }
-      String id = rest.substring(0, slash);
-      bySet.computeIfAbsent(id, k -> new ArrayList<>()).add(item.objectName());
-      if (rest.substring(slash + 1).equals(BackupSink.MANIFEST)) {
-        published.add(id);
+    // the sets' prefixes, then the manifests of those old enough, then the objects of those
+    // without one: requests in proportion to the sets, not to every object of every set
+    Map<String, String> manifests = new HashMap<>();
+    for (String setPrefix : ops.listPrefixes(setsPrefix)) {
+      String id = setPrefix.substring(setsPrefix.length(), setPrefix.length() - 1);
+      Optional<Instant> started = started(id);
+      if (started.isPresent() && started.get().isBefore(cutoff)) {
+        manifests.put(setPrefix + BackupSink.MANIFEST, setPrefix);
       }
     }
+    Set<String> published = ops.existing(manifests.keySet());
     List<String> stale = new ArrayList<>();
-    bySet.forEach(
-        (id, keys) -> {
-          Optional<Instant> started = started(id);
-          if (!published.contains(id) && started.isPresent() && started.get().isBefore(cutoff)) {
-            log.info("deleting {} objects of unpublished set {}", keys.size(), id);
+    manifests.forEach(
+        (manifest, setPrefix) -> {
+          if (!published.contains(manifest)) {
+            List<String> keys = ops.list(setPrefix).stream().map(Item::objectName).toList();
+            log.info(
+                "deleting {} objects of unpublished set {}",
+                keys.size(),
+                setPrefix.substring(setsPrefix.length(), setPrefix.length() - 1));
             keys.forEach(key -> UploadMarkers.abort(ops, key));
             stale.addAll(keys);
           }
