@@ -189,26 +189,9 @@ public final class S3Ops {
    * @param prefix a key prefix
    */
   public List<Item> list(String prefix) {
-    return call(
-        "listing " + (prefix.isEmpty() ? "the bucket" : prefix),
-        () -> {
-          List<Item> items = new ArrayList<>();
-          for (Result<Item> r :
-              client.listObjects(
-                  ListObjectsArgs.builder()
-                      .bucket(bucket)
-                      .prefix(prefix)
-                      .recursive(true)
-                      .build())) {
-            Item item = r.get();
-            // a key that ends in '/' is an object like any other (a console's empty "folder"
-            // marker, or bytes); only the prefixes a listing makes up are left out
-            if (!item.isDir()) {
-              items.add(item);
-            }
-          }
-          return items;
-        });
+    // a key that ends in '/' is an object like any other (a console's empty "folder" marker, or
+    // bytes); only the prefixes a listing makes up are left out
+    return listing(prefix, true).stream().filter(item -> !item.isDir()).toList();
   }
 
   /**
@@ -218,24 +201,24 @@ public final class S3Ops {
    * @param prefix a key prefix ending in {@code /}
    */
   public List<String> listPrefixes(String prefix) {
+    return listing(prefix, false).stream().filter(Item::isDir).map(Item::objectName).toList();
+  }
+
+  /** Every entry of a listing: all objects, or (delimited by '/') one level of them. */
+  private List<Item> listing(String prefix, boolean recursive) {
     return call(
         "listing " + (prefix.isEmpty() ? "the bucket" : prefix),
         () -> {
-          List<String> prefixes = new ArrayList<>();
-          for (Result<Item> r :
-              client.listObjects(
-                  ListObjectsArgs.builder()
-                      .bucket(bucket)
-                      .prefix(prefix)
-                      .delimiter("/")
-                      .recursive(false)
-                      .build())) {
-            Item item = r.get();
-            if (item.isDir()) {
-              prefixes.add(item.objectName());
-            }
+          ListObjectsArgs.Builder args =
+              ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(recursive);
+          if (!recursive) {
+            args.delimiter("/");
           }
-          return prefixes;
+          List<Item> items = new ArrayList<>();
+          for (Result<Item> r : client.listObjects(args.build())) {
+            items.add(r.get());
+          }
+          return items;
         });
   }
 
