@@ -31,6 +31,9 @@ import java.util.zip.CRC32;
  *       hashing);
  *   <li>a young generation of its own size ({@link #youngGeneration}), so that a short command does
  *       not stop for the collections G1 makes while it grows one from a few megabytes;
+ *   <li>a heap in transparent huge pages where the kernel gives them on request ({@link
+ *       #hugePages}): a short command touches most of its heap for the first time, a page fault per
+ *       4 KiB page otherwise;
  *   <li>JVM warnings on standard error, never on standard output where {@code --json} goes.
  * </ul>
  *
@@ -274,6 +277,7 @@ final class Relaunch {
     }
     command.addAll(options(args, lastBytes(hint)));
     command.addAll(youngGeneration(launch, env, Runtime.getRuntime().maxMemory()));
+    command.addAll(hugePages(THP));
     if (cache != null && !recordsFlight(launch, env)) {
       archive = cache.resolve(args[0] + "-" + key + ".jsa");
       if (ownedByUs(archive)) {
@@ -355,6 +359,34 @@ final class Relaunch {
     }
     long megabytes = Math.min(YOUNG, maxHeap / 4) >> 20;
     return megabytes < 16 ? List.of() : List.of("-Xmn" + megabytes + "m");
+  }
+
+  /** The kernel's transparent-huge-page mode, {@code always [madvise] never} on most systems. */
+  static final Path THP = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
+  /**
+   * {@return {@code -XX:+UseTransparentHugePages} where the kernel backs memory with huge pages
+   * when asked ({@code [madvise]}), else nothing} A backup or restore allocates more than it keeps
+   * (a backup of PostgreSQL's regression database allocates 155 MB, its young generation is 256
+   * MB): every 4 KiB page of it is touched for the first time, one page fault each, a cost that
+   * grows with what the OS pays per fault (a virtual machine pays most). In 2 MiB pages the heap
+   * faults in 512 times fewer steps. Measured on a two-core virtual machine against the regression
+   * database: page faults 35,000 to 10,000, CPU 1.70 to 1.40 s and 1.42 to 1.10 s, wall time of
+   * {@code java -jar} 1.70 to 1.53 s and 2.69 to 2.39 s (backup and restore, medians of 5
+   * alternating rounds). Nothing with {@code [always]} (the heap gets huge pages anyway) or {@code
+   * [never]} (the JVM would warn that it gets none); a user's {@code -XX:-UseTransparentHugePages}
+   * comes after ours and wins.
+   *
+   * @param mode the file that holds the kernel's mode
+   */
+  static List<String> hugePages(Path mode) {
+    try {
+      return Files.readString(mode).contains("[madvise]")
+          ? List.of("-XX:+UseTransparentHugePages")
+          : List.of();
+    } catch (IOException | RuntimeException e) {
+      return List.of(); // not Linux, or no THP: the JVM's 4 KiB pages
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package com.avnology.backup.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,9 @@ final class RelaunchTest {
   @TempDir Path tmp;
 
   private static final Path JAVA = Path.of("/opt/jdk/bin/java");
+
+  private static final Path JAVA_HOME_JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java");
 
   private Relaunch.Plan plan(Map<String, String> env, List<String> jvm, String... args)
       throws Exception {
@@ -191,6 +195,43 @@ final class RelaunchTest {
     assertThat(second.command()).doesNotContain("-XX:TieredStopAtLevel=1");
     assertThat(second.command()).noneMatch(o -> o.startsWith("-XX:DumpLoadedClassList"));
     assertThat(second.dump()).isNull();
+  }
+
+  @Test
+  void theHeap_isInHugePages_onlyWhereTheKernelGivesThemOnRequest() throws Exception {
+    Path mode = tmp.resolve("enabled");
+    Files.writeString(mode, "always [madvise] never\n");
+    assertThat(Relaunch.hugePages(mode)).containsExactly("-XX:+UseTransparentHugePages");
+    Files.writeString(mode, "[always] madvise never\n");
+    assertThat(Relaunch.hugePages(mode)).isEmpty();
+    Files.writeString(mode, "always madvise [never]\n");
+    assertThat(Relaunch.hugePages(mode)).isEmpty();
+    assertThat(Relaunch.hugePages(tmp.resolve("no-such-file"))).isEmpty();
+
+    // the plan asks for what this machine's kernel gives, and the user's options come after it
+    List<String> c =
+        plan(cache(), List.of("-XX:-UseTransparentHugePages", "-jar", "x.jar", "backup"), "backup")
+            .command();
+    List<String> ours = Relaunch.hugePages(Relaunch.THP);
+    assertThat(c).containsAll(ours);
+    if (!ours.isEmpty()) {
+      assertThat(c.indexOf("-XX:-UseTransparentHugePages")).isGreaterThan(c.indexOf(ours.get(0)));
+      // and this JVM takes the option without a word on standard error
+      Process p =
+          new ProcessBuilder(
+                  JAVA_HOME_JAVA.toString(),
+                  "-Xlog:disable",
+                  "-Xlog:all=warning:stderr",
+                  ours.get(0),
+                  "-version")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).isZero();
+      assertThat(err)
+          .doesNotContainIgnoringCase("warning")
+          .doesNotContain("UseTransparentHugePages");
+    }
   }
 
   @Test
